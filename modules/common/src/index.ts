@@ -1,1 +1,14 @@
-export {};
+export * from './aggregate.js';
+export * from './avro-schemas.js';
+export * from './config.js';
+export * from './errors.js';
+export * from './logger.js';
+export * from './metric.js';
+export * from './metric-key.js';
+export * from './time.js';
+export * from './serdes/avro.js';
+export * from './serdes/basic.js';
+export * from './serdes/metric-serdes.js';
+export * from './serdes/registry-avro.js';
+export * from './serdes/serde.js';
+export * from './serdes/wire.js';

@@ -1,0 +1,15 @@
+import { readFileSync } from 'node:fs';
+
+// The .avsc files live in modules/common/schemas, beside both src/ and dist/, so this relative URL
+// resolves the same from the TypeScript sources and from the built output.
+function loadSchema(file: string): Record<string, unknown> {
+  return JSON.parse(readFileSync(new URL(`../schemas/${file}`, import.meta.url), 'utf8')) as Record<
+    string,
+    unknown
+  >;
+}
+
+/** The Avro schema of Metric, as kept in schemas/metric.avsc. */
+export const METRIC_AVRO_SCHEMA = loadSchema('metric.avsc');
+/** The Avro schema of AggregateMetric, as kept in schemas/aggregate-metric.avsc. */
+export const AGGREGATE_METRIC_AVRO_SCHEMA = loadSchema('aggregate-metric.avsc');

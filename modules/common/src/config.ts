@@ -1,0 +1,292 @@
+import { ConfigError } from './errors.js';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Everything a meterstream process needs to reach the rest of the stack. */
+export interface MeterstreamConfig {
+  kafka: { brokers: string[]; clientId: string };
+  /** null: plain Avro without Confluent framing. */
+  schemaRegistryUrl: string | null;
+  cassandra: { contactPoints: string[]; localDataCenter: string; keyspace: string };
+  s3: {
+    endpoint: string | null;
+    bucket: string;
+    region: string;
+    accessKeyId: string;
+    secretAccessKey: string;
+    forcePathStyle: boolean;
+  };
+  redisUrl: string;
+  dataDir: string;
+  logLevel: LogLevel;
+}
+
+type Parser<T> = (text: string) => T;
+
+interface OptionSpec<T> {
+  /** CLI flag without dashes. */
+  flag: string;
+  env: string;
+  describe: string;
+  /** Defaults point at the embedded local stack on 127.0.0.1. */
+  default: string;
+  parse: Parser<T>;
+}
+
+function fail(reason: string): never {
+  throw new Error(reason);
+}
+
+const hostPort: Parser<string> = (text) => {
+  const match = /^([A-Za-z0-9_.-]+|\[[0-9a-fA-F:]+\]):(\d{1,5})$/.exec(text);
+  if (!match) fail(`expected host:port, got ${JSON.stringify(text)}`);
+  const port = Number(match[2]);
+  if (port < 1 || port > 65535) fail(`port out of range in ${JSON.stringify(text)}`);
+  return text;
+};
+
+const hostPortList: Parser<string[]> = (text) => {
+  const items = text
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+  if (items.length === 0) fail('expected at least one host:port');
+  return items.map(hostPort);
+};
+
+const hostList: Parser<string[]> = (text) => {
+  const items = text
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+  if (items.length === 0) fail('expected at least one host');
+  for (const item of items)
+    if (!/^[A-Za-z0-9_.:[\]-]+$/.test(item)) fail(`invalid host ${JSON.stringify(item)}`);
+  return items;
+};
+
+function url(protocols: string[]): Parser<string> {
+  return (text) => {
+    let parsed: URL;
+    try {
+      parsed = new URL(text);
+    } catch {
+      fail(`expected a URL, got ${JSON.stringify(text)}`);
+    }
+    if (!protocols.includes(parsed.protocol)) {
+      fail(`expected a ${protocols.join(' or ')} URL, got ${JSON.stringify(text)}`);
+    }
+    return text.replace(/\/+$/, '');
+  };
+}
+
+/** `none` switches an optional endpoint off. */
+function optional<T>(parse: Parser<T>): Parser<T | null> {
+  return (text) => (text === 'none' || text === '' ? null : parse(text));
+}
+
+const nonEmpty: Parser<string> = (text) => (text.trim() ? text : fail('must not be empty'));
+const identifier: Parser<string> = (text) =>
+  /^[A-Za-z][A-Za-z0-9_]{0,47}$/.test(text)
+    ? text
+    : fail(`expected a CQL identifier, got ${JSON.stringify(text)}`);
+const bool: Parser<boolean> = (text) =>
+  ['true', '1', 'yes'].includes(text)
+    ? true
+    : ['false', '0', 'no'].includes(text)
+      ? false
+      : fail('expected true or false');
+const logLevel: Parser<LogLevel> = (text) =>
+  (LOG_LEVELS as readonly string[]).includes(text)
+    ? (text as LogLevel)
+    : fail(`expected one of ${LOG_LEVELS.join(', ')}`);
+
+function option<T>(spec: OptionSpec<T>): OptionSpec<T> {
+  return spec;
+}
+
+/** The option table: one row per setting, its flag, environment variable, default and parser. */
+export const CONFIG_OPTIONS = {
+  kafkaBrokers: option({
+    flag: 'kafka-brokers',
+    env: 'METERSTREAM_KAFKA_BROKERS',
+    describe: 'Kafka bootstrap servers, comma-separated host:port',
+    default: '127.0.0.1:9092',
+    parse: hostPortList,
+  }),
+  kafkaClientId: option({
+    flag: 'kafka-client-id',
+    env: 'METERSTREAM_KAFKA_CLIENT_ID',
+    describe: 'Kafka client id',
+    default: 'meterstream',
+    parse: nonEmpty,
+  }),
+  schemaRegistryUrl: option({
+    flag: 'schema-registry-url',
+    env: 'METERSTREAM_SCHEMA_REGISTRY_URL',
+    describe: 'Schema Registry URL ("none": plain Avro without Confluent framing)',
+    default: 'http://127.0.0.1:8081',
+    parse: optional(url(['http:', 'https:'])),
+  }),
+  cassandraContactPoints: option({
+    flag: 'cassandra-contact-points',
+    env: 'METERSTREAM_CASSANDRA_CONTACT_POINTS',
+    describe: 'Cassandra contact points, comma-separated host or host:port',
+    default: '127.0.0.1:9042',
+    parse: hostList,
+  }),
+  cassandraLocalDataCenter: option({
+    flag: 'cassandra-local-dc',
+    env: 'METERSTREAM_CASSANDRA_LOCAL_DC',
+    describe: 'Cassandra local data centre',
+    default: 'datacenter1',
+    parse: nonEmpty,
+  }),
+  cassandraKeyspace: option({
+    flag: 'cassandra-keyspace',
+    env: 'METERSTREAM_CASSANDRA_KEYSPACE',
+    describe: 'Cassandra keyspace',
+    default: 'metrics',
+    parse: identifier,
+  }),
+  s3Endpoint: option({
+    flag: 's3-endpoint',
+    env: 'METERSTREAM_S3_ENDPOINT',
+    describe: 'S3 endpoint URL ("none": the AWS default endpoint of the region)',
+    default: 'http://127.0.0.1:9000',
+    parse: optional(url(['http:', 'https:'])),
+  }),
+  s3Bucket: option({
+    flag: 's3-bucket',
+    env: 'METERSTREAM_S3_BUCKET',
+    describe: 'S3 bucket of the data lake',
+    default: 'meterstream',
+    parse: (text) =>
+      /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(text)
+        ? text
+        : fail(`invalid bucket name ${JSON.stringify(text)}`),
+  }),
+  s3Region: option({
+    flag: 's3-region',
+    env: 'METERSTREAM_S3_REGION',
+    describe: 'S3 region',
+    default: 'us-east-1',
+    parse: nonEmpty,
+  }),
+  s3AccessKeyId: option({
+    flag: 's3-access-key-id',
+    env: 'METERSTREAM_S3_ACCESS_KEY_ID',
+    describe: 'S3 access key id',
+    default: 'S3RVER',
+    parse: nonEmpty,
+  }),
+  s3SecretAccessKey: option({
+    flag: 's3-secret-access-key',
+    env: 'METERSTREAM_S3_SECRET_ACCESS_KEY',
+    describe: 'S3 secret access key',
+    default: 'S3RVER',
+    parse: nonEmpty,
+  }),
+  s3ForcePathStyle: option({
+    flag: 's3-force-path-style',
+    env: 'METERSTREAM_S3_FORCE_PATH_STYLE',
+    describe: 'Use path-style S3 URLs (needed by MinIO and the embedded S3 server)',
+    default: 'true',
+    parse: bool,
+  }),
+  redisUrl: option({
+    flag: 'redis-url',
+    env: 'METERSTREAM_REDIS_URL',
+    describe: 'Redis URL',
+    default: 'redis://127.0.0.1:6379',
+    parse: url(['redis:', 'rediss:']),
+  }),
+  dataDir: option({
+    flag: 'data-dir',
+    env: 'METERSTREAM_DATA_DIR',
+    describe: 'Directory for local data (embedded servers, checkpoints)',
+    default: './data',
+    parse: nonEmpty,
+  }),
+  logLevel: option({
+    flag: 'log-level',
+    env: 'METERSTREAM_LOG_LEVEL',
+    describe: 'Log level',
+    default: 'info',
+    parse: logLevel,
+  }),
+} as const;
+
+type OptionKey = keyof typeof CONFIG_OPTIONS;
+type Values = { [K in OptionKey]: ReturnType<(typeof CONFIG_OPTIONS)[K]['parse']> };
+
+/** yargs option definitions for every setting (no yargs defaults: precedence is resolved here). */
+export function configYargsOptions(): Record<string, { type: 'string'; describe: string; group: string }> {
+  const options: Record<string, { type: 'string'; describe: string; group: string }> = {};
+  for (const spec of Object.values(CONFIG_OPTIONS)) {
+    options[spec.flag] = {
+      type: 'string',
+      describe: `${spec.describe} [env ${spec.env}] (default ${spec.default})`,
+      group: 'Endpoints:',
+    };
+  }
+  return options;
+}
+
+function camel(flag: string): string {
+  return flag.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
+}
+
+/**
+ * Resolves every setting with the precedence flag > environment variable > default. `argv` is what
+ * yargs parsed (kebab or camel case keys both work). Throws ConfigError naming the option, where
+ * the bad value came from and why it is invalid.
+ */
+export function loadConfig(
+  argv: Record<string, unknown> = {},
+  env: Record<string, string | undefined> = process.env,
+): MeterstreamConfig {
+  const values = {} as Record<OptionKey, unknown>;
+  for (const [key, spec] of Object.entries(CONFIG_OPTIONS) as [OptionKey, OptionSpec<unknown>][]) {
+    const flagValue = argv[spec.flag] ?? argv[camel(spec.flag)];
+    let text: string;
+    let origin: string;
+    if (flagValue !== undefined && flagValue !== null) {
+      text = String(flagValue);
+      origin = `--${spec.flag}`;
+    } else if (env[spec.env] !== undefined) {
+      text = env[spec.env]!;
+      origin = `environment variable ${spec.env}`;
+    } else {
+      text = spec.default;
+      origin = 'default';
+    }
+    try {
+      values[key] = spec.parse(text.trim());
+    } catch (error) {
+      throw new ConfigError(`--${spec.flag}`, origin, (error as Error).message);
+    }
+  }
+  const v = values as Values;
+  return {
+    kafka: { brokers: v.kafkaBrokers, clientId: v.kafkaClientId },
+    schemaRegistryUrl: v.schemaRegistryUrl,
+    cassandra: {
+      contactPoints: v.cassandraContactPoints,
+      localDataCenter: v.cassandraLocalDataCenter,
+      keyspace: v.cassandraKeyspace,
+    },
+    s3: {
+      endpoint: v.s3Endpoint,
+      bucket: v.s3Bucket,
+      region: v.s3Region,
+      accessKeyId: v.s3AccessKeyId,
+      secretAccessKey: v.s3SecretAccessKey,
+      forcePathStyle: v.s3ForcePathStyle,
+    },
+    redisUrl: v.redisUrl,
+    dataDir: v.dataDir,
+    logLevel: v.logLevel,
+  };
+}

@@ -1,0 +1,45 @@
+export const METRIC_TYPES = ['ELECTRICITY', 'WATER', 'GAS'] as const;
+export type MetricType = (typeof METRIC_TYPES)[number];
+
+export const METRIC_ATTRIBUTES = [
+  'ACTIVE_POWER',
+  'REACTIVE_POWER',
+  'VOLTAGE',
+  'INTENSITY',
+  'WATER_SUMMATION',
+  'WATER_IDD',
+  'GAS_SUMMATION',
+  'GAS_IDD',
+] as const;
+export type MetricAttribute = (typeof METRIC_ATTRIBUTES)[number];
+
+/** Which attributes a meter of each type reports. */
+export const ATTRIBUTES_BY_TYPE: Readonly<Record<MetricType, readonly MetricAttribute[]>> = {
+  ELECTRICITY: ['ACTIVE_POWER', 'REACTIVE_POWER', 'VOLTAGE', 'INTENSITY'],
+  WATER: ['WATER_SUMMATION', 'WATER_IDD'],
+  GAS: ['GAS_SUMMATION', 'GAS_IDD'],
+};
+
+/** The identity of a time series: one attribute of one meter type at one gateway. */
+export interface MetricIdentity {
+  gateway: string;
+  metricType: MetricType;
+  metricAttribute: MetricAttribute;
+}
+
+/**
+ * One reading. In memory the timestamp is epoch milliseconds (UTC); on the wire (JSON and Avro) it
+ * is an ISO-8601 string such as `2006-12-16T17:24:00Z`.
+ */
+export interface Metric extends MetricIdentity {
+  timestamp: number;
+  value: number;
+}
+
+export function isMetricType(value: unknown): value is MetricType {
+  return typeof value === 'string' && (METRIC_TYPES as readonly string[]).includes(value);
+}
+
+export function isMetricAttribute(value: unknown): value is MetricAttribute {
+  return typeof value === 'string' && (METRIC_ATTRIBUTES as readonly string[]).includes(value);
+}

@@ -1,0 +1,48 @@
+import { DeserializationError, type PayloadSource } from '../errors.js';
+import type { Serde } from './serde.js';
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** UTF-8 strings; invalid UTF-8 is an error rather than silently replaced characters. */
+export const stringSerde: Serde<string> = {
+  format: 'string',
+  serialize: (value) => Buffer.from(value, 'utf8'),
+  deserialize(data, source) {
+    try {
+      return utf8.decode(data);
+    } catch (cause) {
+      throw new DeserializationError('invalid UTF-8', 'string', source, { cause });
+    }
+  },
+};
+
+/**
+ * JSON through a wire mapping: `toWire` shapes the value for JSON, `fromWire` validates what
+ * JSON.parse produced and raises DeserializationError on anything unexpected.
+ */
+export function jsonSerde<T, W>(
+  name: string,
+  toWire: (value: T) => W,
+  fromWire: (decoded: unknown, format: string) => T,
+): Serde<T> {
+  const format = `json:${name}`;
+  return {
+    format,
+    serialize: (value) => Buffer.from(JSON.stringify(toWire(value)), 'utf8'),
+    deserialize(data: Buffer, source?: PayloadSource) {
+      let decoded: unknown;
+      try {
+        decoded = JSON.parse(data.toString('utf8'));
+      } catch (cause) {
+        throw new DeserializationError(`invalid JSON: ${(cause as Error).message}`, format, source, {
+          cause,
+        });
+      }
+      try {
+        return fromWire(decoded, format);
+      } catch (error) {
+        throw error instanceof DeserializationError && source ? error.at(source) : error;
+      }
+    },
+  };
+}

@@ -1,0 +1,82 @@
+import registryPackage from '@kafkajs/confluent-schema-registry';
+import { DeserializationError, type PayloadSource } from '../errors.js';
+import type { AsyncSerde } from './serde.js';
+
+const { SchemaRegistry, SchemaType } = registryPackage;
+type Registry = InstanceType<typeof SchemaRegistry>;
+
+/** Confluent's wire format: magic byte 0, a 4-byte big-endian schema id, then Avro binary. */
+export const CONFLUENT_MAGIC_BYTE = 0;
+
+export interface RegistryAvroOptions {
+  /** Schema Registry base URL, e.g. http://127.0.0.1:8081. */
+  url: string;
+  /** Subject the writer schema is registered under; Confluent's TopicNameStrategy uses `<topic>-value`. */
+  subject: string;
+  /** The writer schema. */
+  schema: Record<string, unknown>;
+  /** Share one client between serdes to share its schema cache. */
+  registry?: Registry;
+}
+
+export function createSchemaRegistry(url: string): Registry {
+  return new SchemaRegistry({ host: url });
+}
+
+/**
+ * Avro in Confluent's wire format through @kafkajs/confluent-schema-registry: the schema is
+ * registered once (lazily, on first serialize) and readers resolve the writer schema by the id in
+ * each payload, so any Confluent-compatible consumer (ksqlDB, kafka-avro-console-consumer) can read
+ * what we write.
+ */
+export function registryAvroSerde<T, W>(
+  options: RegistryAvroOptions,
+  toWire: (value: T) => W,
+  fromWire: (decoded: unknown, format: string) => T,
+): AsyncSerde<T> & { schemaId(): Promise<number> } {
+  const registry = options.registry ?? createSchemaRegistry(options.url);
+  const format = `avro-registry:${String(options.schema.name)}`;
+  let id: Promise<number> | undefined;
+  const schemaId = () => {
+    id ??= registry
+      .register(
+        { type: SchemaType.AVRO, schema: JSON.stringify(options.schema) },
+        { subject: options.subject },
+      )
+      .then((registered) => registered.id)
+      .catch((error: unknown) => {
+        id = undefined; // let a later call retry a registry that was briefly unavailable
+        throw error;
+      });
+    return id;
+  };
+  return {
+    format,
+    schemaId,
+    async serialize(value) {
+      return registry.encode(await schemaId(), toWire(value));
+    },
+    async deserialize(data: Buffer, source?: PayloadSource) {
+      if (data.length < 5 || data[0] !== CONFLUENT_MAGIC_BYTE) {
+        throw new DeserializationError(
+          'not in Confluent wire format (magic byte 0 + schema id)',
+          format,
+          source,
+        );
+      }
+      let decoded: unknown;
+      try {
+        decoded = await registry.decode(data);
+      } catch (cause) {
+        throw new DeserializationError(`invalid Avro payload: ${(cause as Error).message}`, format, source, {
+          cause,
+        });
+      }
+      try {
+        return fromWire(decoded, format);
+      } catch (error) {
+        throw error instanceof DeserializationError && source ? error.at(source) : error;
+      }
+    },
+  };
+}

@@ -1,0 +1,147 @@
+import type { AggregateMetric } from '../aggregate.js';
+import { DeserializationError } from '../errors.js';
+import { type Metric, isMetricAttribute, isMetricType } from '../metric.js';
+import { formatInstant, parseInstant } from '../time.js';
+
+/** The wire shape of a Metric (JSON and Avro): instants as ISO-8601 strings. */
+export interface MetricWire {
+  gateway: string;
+  metricType: string;
+  metricAttribute: string;
+  timestamp: string;
+  value: number;
+}
+
+export interface AggregateMetricWire {
+  gateway: string;
+  metricType: string;
+  metricAttribute: string;
+  windowStart: string;
+  windowEnd: string;
+  sampleCount: number;
+  sum: number;
+  min: number;
+  max: number;
+  average: number;
+}
+
+/** Reads fields out of an untyped decoded payload, raising DeserializationError on the first problem. */
+class FieldReader {
+  constructor(
+    private readonly object: Record<string, unknown>,
+    private readonly format: string,
+  ) {}
+
+  fail(reason: string): never {
+    throw new DeserializationError(reason, this.format);
+  }
+
+  present(name: string): unknown {
+    if (!(name in this.object) || this.object[name] === undefined || this.object[name] === null) {
+      this.fail(`missing field "${name}"`);
+    }
+    return this.object[name];
+  }
+
+  string(name: string): string {
+    const value = this.present(name);
+    if (typeof value !== 'string') this.fail(`field "${name}" must be a string, got ${typeof value}`);
+    return value;
+  }
+
+  nonEmptyString(name: string): string {
+    const value = this.string(name);
+    if (value.length === 0) this.fail(`field "${name}" must not be empty`);
+    return value;
+  }
+
+  finite(name: string): number {
+    const value = this.present(name);
+    if (typeof value !== 'number') this.fail(`field "${name}" must be a number, got ${typeof value}`);
+    if (!Number.isFinite(value)) this.fail(`field "${name}" must be finite, got ${value}`);
+    return value;
+  }
+
+  instant(name: string): number {
+    const parsed = parseInstant(this.string(name));
+    if (typeof parsed !== 'number') this.fail(`field "${name}": ${parsed.error}`);
+    return parsed;
+  }
+
+  identity() {
+    const metricType = this.string('metricType');
+    if (!isMetricType(metricType)) this.fail(`unknown metricType ${JSON.stringify(metricType)}`);
+    const metricAttribute = this.string('metricAttribute');
+    if (!isMetricAttribute(metricAttribute))
+      this.fail(`unknown metricAttribute ${JSON.stringify(metricAttribute)}`);
+    return { gateway: this.nonEmptyString('gateway'), metricType, metricAttribute };
+  }
+}
+
+function asObject(decoded: unknown, format: string): Record<string, unknown> {
+  if (typeof decoded !== 'object' || decoded === null || Array.isArray(decoded)) {
+    throw new DeserializationError(
+      `expected an object, got ${Array.isArray(decoded) ? 'array' : typeof decoded}`,
+      format,
+    );
+  }
+  return decoded as Record<string, unknown>;
+}
+
+export function metricToWire(metric: Metric): MetricWire {
+  if (!Number.isFinite(metric.value))
+    throw new RangeError(`metric value must be finite, got ${metric.value}`);
+  if (!Number.isFinite(metric.timestamp))
+    throw new RangeError(`metric timestamp must be finite, got ${metric.timestamp}`);
+  return {
+    gateway: metric.gateway,
+    metricType: metric.metricType,
+    metricAttribute: metric.metricAttribute,
+    timestamp: formatInstant(metric.timestamp),
+    value: metric.value,
+  };
+}
+
+export function metricFromWire(decoded: unknown, format: string): Metric {
+  const reader = new FieldReader(asObject(decoded, format), format);
+  return { ...reader.identity(), timestamp: reader.instant('timestamp'), value: reader.finite('value') };
+}
+
+export function aggregateToWire(aggregate: AggregateMetric): AggregateMetricWire {
+  if (aggregate.sampleCount <= 0) {
+    throw new RangeError('an empty aggregate (sampleCount 0) has no min/max/average and is never serialized');
+  }
+  return {
+    gateway: aggregate.gateway,
+    metricType: aggregate.metricType,
+    metricAttribute: aggregate.metricAttribute,
+    windowStart: formatInstant(aggregate.windowStart),
+    windowEnd: formatInstant(aggregate.windowEnd),
+    sampleCount: aggregate.sampleCount,
+    sum: aggregate.sum,
+    min: aggregate.min,
+    max: aggregate.max,
+    average: aggregate.average,
+  };
+}
+
+export function aggregateFromWire(decoded: unknown, format: string): AggregateMetric {
+  const reader = new FieldReader(asObject(decoded, format), format);
+  const sampleCount = reader.finite('sampleCount');
+  if (!Number.isInteger(sampleCount) || sampleCount < 1) {
+    reader.fail(`field "sampleCount" must be a positive integer, got ${sampleCount}`);
+  }
+  const windowStart = reader.instant('windowStart');
+  const windowEnd = reader.instant('windowEnd');
+  if (windowEnd <= windowStart) reader.fail('field "windowEnd" must be after "windowStart"');
+  return {
+    ...reader.identity(),
+    windowStart,
+    windowEnd,
+    sampleCount,
+    sum: reader.finite('sum'),
+    min: reader.finite('min'),
+    max: reader.finite('max'),
+    average: reader.finite('average'),
+  };
+}

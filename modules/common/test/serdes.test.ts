@@ -1,0 +1,220 @@
+import { readFileSync } from 'node:fs';
+import avro from 'avsc';
+import { describe, expect, it } from 'vitest';
+import {
+  type AggregateMetric,
+  DeserializationError,
+  type Metric,
+  aggregateAvroSerde,
+  aggregateJsonSerde,
+  emptyAggregate,
+  foldMetric,
+  metricAvroSerde,
+  metricJsonSerde,
+  stringSerde,
+} from '../src/index.js';
+
+const metric: Metric = {
+  gateway: '0',
+  metricType: 'ELECTRICITY',
+  metricAttribute: 'ACTIVE_POWER',
+  timestamp: Date.UTC(2006, 11, 16, 17, 24),
+  value: 4.216,
+};
+
+const aggregate: AggregateMetric = [4.216, -1.5, 3].reduce(
+  (agg, value) => foldMetric(agg, { value }),
+  emptyAggregate(metric, Date.UTC(2006, 11, 16, 17, 0), Date.UTC(2006, 11, 16, 18, 0)),
+);
+
+/** Avro binary written by hand from the spec: zig-zag varint lengths, UTF-8 bytes, little-endian doubles. */
+function handWrittenAvro(fields: (string | number)[]): Buffer {
+  const parts: Buffer[] = [];
+  for (const field of fields) {
+    if (typeof field === 'string') {
+      const bytes = Buffer.from(field, 'utf8');
+      let zigzag = bytes.length * 2;
+      const varint: number[] = [];
+      while (zigzag > 0x7f) {
+        varint.push((zigzag & 0x7f) | 0x80);
+        zigzag >>>= 7;
+      }
+      varint.push(zigzag);
+      parts.push(Buffer.from(varint), bytes);
+    } else {
+      const double = Buffer.alloc(8);
+      double.writeDoubleLE(field);
+      parts.push(double);
+    }
+  }
+  return Buffer.concat(parts);
+}
+
+describe('string serde', () => {
+  it('round-trips and rejects invalid UTF-8', () => {
+    expect(stringSerde.deserialize(stringSerde.serialize('0.GAS.GAS_IDD'))).toBe('0.GAS.GAS_IDD');
+    expect(() => stringSerde.deserialize(Buffer.from([0xff, 0xfe]))).toThrow(DeserializationError);
+  });
+});
+
+describe('Metric serdes', () => {
+  it('JSON round trip, with the timestamp as an ISO-8601 string on the wire', () => {
+    const bytes = metricJsonSerde.serialize(metric);
+    expect(JSON.parse(bytes.toString()).timestamp).toBe('2006-12-16T17:24:00Z');
+    expect(metricJsonSerde.deserialize(bytes)).toEqual(metric);
+  });
+
+  it('Avro round trip', () => {
+    expect(metricAvroSerde.deserialize(metricAvroSerde.serialize(metric))).toEqual(metric);
+  });
+
+  it('Avro bytes equal bytes written independently from the .avsc and from the Avro spec', () => {
+    const raw = JSON.parse(readFileSync(new URL('../schemas/metric.avsc', import.meta.url), 'utf8'));
+    const wire = { ...metric, timestamp: '2006-12-16T17:24:00Z' };
+    const independent = avro.Type.forSchema(raw).toBuffer(wire);
+    expect(metricAvroSerde.serialize(metric).equals(independent)).toBe(true);
+    const byHand = handWrittenAvro(['0', 'ELECTRICITY', 'ACTIVE_POWER', '2006-12-16T17:24:00Z', 4.216]);
+    expect(metricAvroSerde.serialize(metric).equals(byHand)).toBe(true);
+  });
+
+  it('keeps millisecond precision when there is one', () => {
+    const precise = { ...metric, timestamp: metric.timestamp + 123 };
+    expect(JSON.parse(metricJsonSerde.serialize(precise).toString()).timestamp).toBe(
+      '2006-12-16T17:24:00.123Z',
+    );
+    expect(metricJsonSerde.deserialize(metricJsonSerde.serialize(precise))).toEqual(precise);
+  });
+
+  it('refuses to serialize a non-finite value', () => {
+    expect(() => metricJsonSerde.serialize({ ...metric, value: Number.NaN })).toThrow(/finite/);
+  });
+});
+
+describe('AggregateMetric serdes', () => {
+  it('JSON and Avro round trips', () => {
+    expect(aggregateJsonSerde.deserialize(aggregateJsonSerde.serialize(aggregate))).toEqual(aggregate);
+    expect(aggregateAvroSerde.deserialize(aggregateAvroSerde.serialize(aggregate))).toEqual(aggregate);
+    const wire = JSON.parse(aggregateJsonSerde.serialize(aggregate).toString());
+    expect(wire).toMatchObject({
+      windowStart: '2006-12-16T17:00:00Z',
+      windowEnd: '2006-12-16T18:00:00Z',
+      sampleCount: 3,
+    });
+  });
+
+  it('refuses to serialize the empty aggregate', () => {
+    expect(() => aggregateJsonSerde.serialize(emptyAggregate(metric, 0, 1))).toThrow(/empty aggregate/);
+  });
+});
+
+describe('bad payloads raise DeserializationError naming what and where', () => {
+  const source = { topic: 'metrics', partition: 2, offset: '42' };
+  const wire = {
+    gateway: '0',
+    metricType: 'ELECTRICITY',
+    metricAttribute: 'ACTIVE_POWER',
+    timestamp: '2006-12-16T17:24:00Z',
+    value: 1,
+  };
+  const json = (object: unknown) => Buffer.from(typeof object === 'string' ? object : JSON.stringify(object));
+  const avroType = avro.Type.forSchema(
+    JSON.parse(readFileSync(new URL('../schemas/metric.avsc', import.meta.url), 'utf8')),
+  );
+
+  const cases: [string, () => unknown, RegExp][] = [
+    [
+      'truncated Avro',
+      () => metricAvroSerde.deserialize(metricAvroSerde.serialize(metric).subarray(0, 10), source),
+      /invalid Avro/,
+    ],
+    ['empty Avro', () => metricAvroSerde.deserialize(Buffer.alloc(0), source), /invalid Avro/],
+    ['invalid JSON', () => metricJsonSerde.deserialize(json('{"gateway": "0",'), source), /invalid JSON/],
+    ['JSON array', () => metricJsonSerde.deserialize(json('[1,2]'), source), /expected an object/],
+    [
+      'unknown enum value (JSON)',
+      () => metricJsonSerde.deserialize(json({ ...wire, metricType: 'STEAM' }), source),
+      /unknown metricType "STEAM"/,
+    ],
+    [
+      'unknown enum value (Avro)',
+      () => metricAvroSerde.deserialize(avroType.toBuffer({ ...wire, metricAttribute: 'POWER' }), source),
+      /unknown metricAttribute "POWER"/,
+    ],
+    [
+      'missing field',
+      () => metricJsonSerde.deserialize(json({ ...wire, value: undefined }), source),
+      /missing field "value"/,
+    ],
+    [
+      'wrong field type',
+      () => metricJsonSerde.deserialize(json({ ...wire, value: '1.5' }), source),
+      /"value" must be a number/,
+    ],
+    [
+      'non-finite number (JSON overflow)',
+      () =>
+        metricJsonSerde.deserialize(
+          json(
+            '{"gateway":"0","metricType":"GAS","metricAttribute":"GAS_IDD","timestamp":"2006-12-16T17:24:00Z","value":1e999}',
+          ),
+          source,
+        ),
+      /must be finite/,
+    ],
+    [
+      'non-finite number (Avro NaN)',
+      () => metricAvroSerde.deserialize(avroType.toBuffer({ ...wire, value: Number.NaN }), source),
+      /must be finite/,
+    ],
+    [
+      'bad timestamp',
+      () => metricJsonSerde.deserialize(json({ ...wire, timestamp: '16/12/2006 17:24' }), source),
+      /not an ISO-8601 instant/,
+    ],
+    [
+      'timestamp without zone',
+      () => metricJsonSerde.deserialize(json({ ...wire, timestamp: '2006-12-16T17:24:00' }), source),
+      /not an ISO-8601 instant/,
+    ],
+    [
+      'impossible date',
+      () => metricJsonSerde.deserialize(json({ ...wire, timestamp: '2006-02-30T00:00:00Z' }), source),
+      /not a valid calendar date/,
+    ],
+    [
+      'aggregate with zero samples',
+      () =>
+        aggregateJsonSerde.deserialize(
+          json({
+            ...wire,
+            windowStart: wire.timestamp,
+            windowEnd: '2006-12-16T17:25:00Z',
+            sampleCount: 0,
+            sum: 0,
+            min: 0,
+            max: 0,
+            average: 0,
+          }),
+          source,
+        ),
+      /sampleCount/,
+    ],
+  ];
+
+  it.each(cases)('%s', (_name, run, reason) => {
+    let error: unknown;
+    try {
+      run();
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(DeserializationError);
+    const message = (error as Error).message;
+    expect(message).toMatch(reason);
+    expect(message).toContain('topic metrics, partition 2, offset 42');
+    expect((error as DeserializationError).toHeaders()).toMatchObject({
+      'error.topic': 'metrics',
+      'error.offset': '42',
+    });
+  });
+});
