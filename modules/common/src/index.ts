@@ -12,3 +12,5 @@ export * from './serdes/metric-serdes.js';
 export * from './serdes/registry-avro.js';
 export * from './serdes/serde.js';
 export * from './serdes/wire.js';
+export * from './kafka-client.js';
+export * from './serdes/registry-sync.js';

@@ -2,6 +2,7 @@ import { AGGREGATE_METRIC_AVRO_SCHEMA, METRIC_AVRO_SCHEMA } from '../avro-schema
 import { avroSerde } from './avro.js';
 import { jsonSerde } from './basic.js';
 import { type RegistryAvroOptions, registryAvroSerde } from './registry-avro.js';
+import { syncRegistryReader } from './registry-sync.js';
 import { aggregateFromWire, aggregateToWire, metricFromWire, metricToWire } from './wire.js';
 
 export const metricJsonSerde = jsonSerde('Metric', metricToWire, metricFromWire);
@@ -20,4 +21,9 @@ export function aggregateRegistrySerde(options: Omit<RegistryAvroOptions, 'schem
     aggregateToWire,
     aggregateFromWire,
   );
+}
+
+/** Synchronous Metric reader for Confluent-framed Avro (prefetch the batch's schema ids first). */
+export function metricSyncRegistryReader(registryOrUrl: Parameters<typeof syncRegistryReader>[0]) {
+  return syncRegistryReader(registryOrUrl, 'Metric', metricFromWire);
 }

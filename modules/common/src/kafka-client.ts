@@ -1,0 +1,31 @@
+import { Kafka, type KafkaConfig, logLevel } from 'kafkajs';
+import type { MeterstreamConfig } from './config.js';
+import type { Logger } from './logger.js';
+
+const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
+  [logLevel.ERROR]: 'error',
+  [logLevel.WARN]: 'warn',
+  [logLevel.INFO]: 'info',
+  [logLevel.DEBUG]: 'debug',
+};
+
+/**
+ * A kafkajs client for the configured brokers whose log lines go through our pino logger (as
+ * structured fields, not kafkajs' own JSON-in-a-string format). kafkajs' info-level chatter about
+ * group joins is kept at info; its level follows the logger's.
+ */
+export function createKafka(config: MeterstreamConfig, logger: Logger, overrides: Partial<KafkaConfig> = {}): Kafka {
+  const kafkaLogger = logger.child({ component: 'kafkajs' });
+  return new Kafka({
+    brokers: config.kafka.brokers,
+    clientId: config.kafka.clientId,
+    logLevel: logger.isLevelEnabled('debug') ? logLevel.DEBUG : logLevel.WARN,
+    logCreator:
+      () =>
+      ({ level, log }) => {
+        const { message, ...fields } = log;
+        kafkaLogger[LEVELS[level] ?? 'info'](fields, message);
+      },
+    ...overrides,
+  });
+}
