@@ -1,0 +1,120 @@
+import { createServer } from 'node:http';
+import {
+  type Logger,
+  type Metric,
+  type MeterstreamConfig,
+  createKafka,
+  metricAvroSerde,
+  metricJsonSerde,
+  metricSyncRegistryReader,
+} from '@meterstream/common';
+import { KafkaStreams, type ProcessingGuarantee, type Serde, type StoreBackend } from '@meterstream/streams';
+import { Registry, collectDefaultMetrics } from 'prom-client';
+import { buildAggregatorTopology } from './aggregator-topology.js';
+
+export interface AggregatorOptions {
+  config: MeterstreamConfig;
+  logger: Logger;
+  sourceTopic: string;
+  windowsSec: readonly number[];
+  graceSec: number;
+  /** How metric values are encoded on the source topic. */
+  inputFormat: 'avro' | 'json';
+  processingGuarantee: ProcessingGuarantee;
+  commitIntervalMs?: number;
+  /** Default `meterstream-aggregator-<windows>`; instances with the same id share partitions. */
+  applicationId?: string;
+  instanceId?: string;
+  storeBackend?: StoreBackend;
+  sessionTimeoutMs?: number;
+  /** Serve Prometheus metrics on this port (0: any free port). */
+  metricsPort?: number;
+}
+
+export interface RunningAggregator {
+  streams: KafkaStreams;
+  applicationId: string;
+  metricsPort: number | undefined;
+  close(): Promise<void>;
+}
+
+function metricSerde(options: AggregatorOptions): {
+  serde: Serde<Metric>;
+  beforeBatch?: (values: readonly (Buffer | null)[]) => Promise<void>;
+} {
+  if (options.inputFormat === 'json') return { serde: metricJsonSerde };
+  if (!options.config.schemaRegistryUrl) return { serde: metricAvroSerde };
+  const reader = metricSyncRegistryReader(options.config.schemaRegistryUrl);
+  return {
+    serde: {
+      serialize: () => {
+        throw new Error('the aggregator only reads metrics');
+      },
+      deserialize: (data) => reader.deserialize(data),
+    },
+    beforeBatch: (values) => reader.prefetch(values),
+  };
+}
+
+/**
+ * Starts the thesis aggregator as a Kafka Streams application: reads metrics, writes the final
+ * aggregate of every closed window to `metrics-aggregates-<w>`. Undecodable records go to
+ * `<applicationId>-dlq` with the error in their headers.
+ */
+export async function startAggregator(options: AggregatorOptions): Promise<RunningAggregator> {
+  const applicationId = options.applicationId ?? `meterstream-aggregator-${options.windowsSec.join('-')}`;
+  const { serde, beforeBatch } = metricSerde(options);
+  const topology = buildAggregatorTopology({
+    sourceTopic: options.sourceTopic,
+    metricSerde: serde,
+    windowsSec: options.windowsSec,
+    graceSec: options.graceSec,
+    storeBackend: options.storeBackend,
+  });
+  options.logger.info({ applicationId, topology: topology.describe().toString() }, 'aggregator topology');
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const streams = new KafkaStreams(topology, {
+    applicationId,
+    kafka: createKafka(options.config, options.logger),
+    processingGuarantee: options.processingGuarantee,
+    commitIntervalMs: options.commitIntervalMs,
+    instanceId: options.instanceId,
+    deserializationHandling: 'logAndContinue',
+    sessionTimeoutMs: options.sessionTimeoutMs,
+    beforeBatch,
+    metricsRegistry: registry,
+    logger: options.logger,
+  });
+  let metricsServer: ReturnType<typeof createServer> | undefined;
+  let metricsPort: number | undefined;
+  if (options.metricsPort !== undefined) {
+    metricsServer = createServer((req, res) => {
+      if (req.url !== '/metrics') {
+        res.writeHead(404).end();
+        return;
+      }
+      registry.metrics().then(
+        (text) => res.writeHead(200, { 'content-type': registry.contentType }).end(text),
+        (error: unknown) => res.writeHead(500).end(String(error)),
+      );
+    });
+    metricsPort = await new Promise<number>((resolve) =>
+      metricsServer!.listen(options.metricsPort, '127.0.0.1', () =>
+        resolve((metricsServer!.address() as { port: number }).port),
+      ),
+    );
+  }
+  await streams.start();
+  return {
+    streams,
+    applicationId,
+    metricsPort,
+    async close() {
+      await streams.close();
+      await new Promise<void>((resolve) =>
+        metricsServer ? metricsServer.close(() => resolve()) : resolve(),
+      );
+    },
+  };
+}

@@ -1,0 +1,140 @@
+import { DeserializationError, type Logger } from '@meterstream/common';
+import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage, Message, Producer } from 'kafkajs';
+
+/**
+ * The consume → effect → commit loop shared by the Cassandra writer and the Redis view sink (named
+ * after the writer only because of file ownership; a neutral `sink-loop.ts` would suit it better).
+ *
+ * Per partition batch, in chunks: decode every record; records that fail with DeserializationError
+ * go to `<topic>-dlq` with their original key, value and headers plus the error headers; the good
+ * records go to `write` (the durable effect); only after both are acknowledged is the chunk's last
+ * offset resolved and committed. A crash anywhere before the commit re-delivers the chunk, and the
+ * effects are idempotent upserts, so nothing is lost and duplicates are harmless.
+ */
+export interface SinkLoopOptions<T> {
+  kafka: Kafka;
+  groupId: string;
+  topics: string[];
+  logger: Logger;
+  /** Turns one record into a value; throw DeserializationError for bad input (→ dead-letter topic). */
+  decode(message: KafkaMessage, topic: string, partition: number): T | Promise<T>;
+  /** Makes the values durable; must be idempotent. A rejection stops the chunk before its commit. */
+  write(values: T[], topic: string, partition: number): Promise<void>;
+  /** Records per write. Default 2000. */
+  chunkSize?: number;
+  /** Partitions processed at the same time by one instance. Default 1. */
+  partitionsConsumedConcurrently?: number;
+  /** Dead-letter topic of a source topic. Default `<topic>-dlq`. */
+  deadLetterTopic?(topic: string): string;
+}
+
+export interface SinkStats {
+  /** Good records written (re-deliveries count again). */
+  written: number;
+  deadLettered: number;
+  chunks: number;
+}
+
+export interface RunningSink {
+  stats: SinkStats;
+  /** Finishes the current chunk, commits, leaves the group, disconnects. */
+  stop(): Promise<void>;
+}
+
+export async function runSinkLoop<T>(options: SinkLoopOptions<T>): Promise<RunningSink> {
+  const { kafka, logger } = options;
+  const chunkSize = options.chunkSize ?? 2000;
+  const dlqOf = options.deadLetterTopic ?? ((topic: string) => `${topic}-dlq`);
+  const stats: SinkStats = { written: 0, deadLettered: 0, chunks: 0 };
+
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    // Create the dead-letter topics up front, so a bad record never depends on auto-creation.
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: options.topics.map((topic) => ({ topic: dlqOf(topic), numPartitions: 1 })),
+    });
+  } finally {
+    await admin.disconnect();
+  }
+
+  const producer: Producer = kafka.producer({ allowAutoTopicCreation: false });
+  const consumer: Consumer = kafka.consumer({ groupId: options.groupId, allowAutoTopicCreation: false });
+  await producer.connect();
+  await consumer.connect();
+  await consumer.subscribe({ topics: options.topics, fromBeginning: true });
+
+  async function processChunk(topic: string, partition: number, messages: KafkaMessage[]): Promise<void> {
+    const good: T[] = [];
+    const dead: Message[] = [];
+    for (const message of messages) {
+      try {
+        good.push(await options.decode(message, topic, partition));
+      } catch (error) {
+        if (!(error instanceof DeserializationError)) throw error;
+        const located = error.at({ topic, partition, offset: message.offset });
+        dead.push({
+          key: message.key,
+          value: message.value,
+          headers: deadLetterHeaders(message.headers, located),
+        });
+      }
+    }
+    if (dead.length > 0) {
+      await producer.send({ topic: dlqOf(topic), acks: -1, messages: dead });
+      logger.warn(
+        { topic, partition, count: dead.length, dlq: dlqOf(topic) },
+        'bad records sent to dead-letter topic',
+      );
+    }
+    if (good.length > 0) await options.write(good, topic, partition);
+    stats.written += good.length;
+    stats.deadLettered += dead.length;
+    stats.chunks++;
+  }
+
+  async function eachBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch } = payload;
+    const { topic, partition } = batch;
+    for (let i = 0; i < batch.messages.length; i += chunkSize) {
+      // A rebalance or stop: leave the rest uncommitted for whoever owns the partition next.
+      if (!payload.isRunning() || payload.isStale()) return;
+      const chunk = batch.messages.slice(i, i + chunkSize);
+      await processChunk(topic, partition, chunk);
+      const last = chunk[chunk.length - 1]!.offset;
+      payload.resolveOffset(last);
+      await payload.commitOffsetsIfNecessary({
+        topics: [{ topic, partitions: [{ partition, offset: (BigInt(last) + 1n).toString() }] }],
+      });
+      await payload.heartbeat();
+    }
+  }
+
+  consumer.on(consumer.events.CRASH, (event) => {
+    logger.error({ err: event.payload.error, groupId: options.groupId }, 'consumer crashed');
+  });
+  await consumer.run({
+    autoCommit: false,
+    eachBatchAutoResolve: false,
+    partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
+    eachBatch,
+  });
+
+  let stopping: Promise<void> | undefined;
+  return {
+    stats,
+    stop() {
+      stopping ??= (async () => {
+        await consumer.disconnect(); // waits for the batch in progress, then leaves the group
+        await producer.disconnect();
+      })();
+      return stopping;
+    },
+  };
+}
+
+/** The original headers, then the error headers (error.class, error.message, error.topic, ...). */
+function deadLetterHeaders(original: IHeaders | undefined, error: DeserializationError): IHeaders {
+  return { ...(original ?? {}), ...error.toHeaders() };
+}

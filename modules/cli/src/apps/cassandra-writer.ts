@@ -1,0 +1,120 @@
+import {
+  type AggregateMetric,
+  DeserializationError,
+  type Logger,
+  type MeterstreamConfig,
+  aggregateJsonSerde,
+  createKafka,
+  formatMetricKey,
+} from '@meterstream/common';
+import { AggregateDao, applyMigrations, createCassandraClient } from '@meterstream/persistence';
+import type { KafkaMessage } from 'kafkajs';
+import { type RunningSink, type SinkStats, runSinkLoop } from './cassandra-writer-loop.js';
+
+export interface CassandraWriterOptions {
+  config: MeterstreamConfig;
+  logger: Logger;
+  /** Window length in seconds; selects the topic, the table and the consumer group. */
+  window: number;
+  /** Default `metrics-aggregates-<window>`. */
+  topic?: string;
+  /** Default `meterstream-cassandra-writer-<window>`. */
+  groupId?: string;
+  /** Writes in flight per chunk. Default 64. */
+  concurrency?: number;
+  /** Records per chunk (one write round, then one commit). Default 2000. */
+  chunkSize?: number;
+  partitionsConsumedConcurrently?: number;
+}
+
+export interface RunningCassandraWriter {
+  stats: SinkStats;
+  stop(): Promise<void>;
+}
+
+export function aggregateTopic(window: number): string {
+  return `metrics-aggregates-${window}`;
+}
+
+/**
+ * Decodes an aggregate record and checks it belongs where it was found: the key names the same
+ * series as the value, and the window has the topic's length. Anything else is bad input.
+ */
+export function decodeAggregate(
+  message: KafkaMessage,
+  topic: string,
+  partition: number,
+  window: number,
+): AggregateMetric {
+  const source = { topic, partition, offset: message.offset };
+  const format = aggregateJsonSerde.format;
+  if (message.value === null) throw new DeserializationError('null value (tombstone)', format, source);
+  const aggregate = aggregateJsonSerde.deserialize(message.value, source);
+  const key = message.key?.toString('utf8');
+  if (key !== undefined && key !== formatMetricKey(aggregate)) {
+    throw new DeserializationError(
+      `key ${JSON.stringify(key)} does not match the value's series ${formatMetricKey(aggregate)}`,
+      format,
+      source,
+    );
+  }
+  if (aggregate.windowEnd - aggregate.windowStart !== window * 1000) {
+    throw new DeserializationError(
+      `window of ${(aggregate.windowEnd - aggregate.windowStart) / 1000} s on the topic of ${window} s windows`,
+      format,
+      source,
+    );
+  }
+  return aggregate;
+}
+
+/**
+ * The Cassandra writer: consumes `metrics-aggregates-<w>` in consumer group
+ * `meterstream-cassandra-writer-<w>` (several instances share the partitions) and upserts each
+ * aggregate into `metrics_aggregates_<w>`, committing offsets only after Cassandra acknowledged the
+ * writes. Applies the schema migrations first.
+ */
+export async function startCassandraWriter(options: CassandraWriterOptions): Promise<RunningCassandraWriter> {
+  const { config, logger, window } = options;
+  const topic = options.topic ?? aggregateTopic(window);
+  const groupId = options.groupId ?? `meterstream-cassandra-writer-${window}`;
+  const client = createCassandraClient(config.cassandra);
+  let sink: RunningSink;
+  try {
+    const migrated = await applyMigrations(client, { keyspace: config.cassandra.keyspace });
+    if (migrated.applied.length > 0) logger.info({ applied: migrated.applied }, 'schema migrations applied');
+    const dao = new AggregateDao(client, {
+      keyspace: config.cassandra.keyspace,
+      concurrency: options.concurrency ?? 64,
+    });
+    sink = await runSinkLoop<AggregateMetric>({
+      kafka: createKafka(config, logger),
+      groupId,
+      topics: [topic],
+      logger,
+      chunkSize: options.chunkSize,
+      partitionsConsumedConcurrently: options.partitionsConsumedConcurrently,
+      decode: (message, t, partition) => decodeAggregate(message, t, partition, window),
+      write: (aggregates) => dao.saveAll(window, aggregates),
+    });
+  } catch (error) {
+    await client.shutdown();
+    throw error;
+  }
+  logger.info(
+    { topic, groupId, table: `${config.cassandra.keyspace}.metrics_aggregates_${window}` },
+    'cassandra writer running',
+  );
+  let stopping: Promise<void> | undefined;
+  return {
+    stats: sink.stats,
+    stop() {
+      stopping ??= (async () => {
+        await sink.stop();
+        await client.shutdown();
+        logger.info({ ...sink.stats }, 'cassandra writer stopped');
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,114 @@
+import {
+  type AggregateMetric,
+  type AsyncSerde,
+  DeserializationError,
+  type Logger,
+  type Metric,
+  type MeterstreamConfig,
+  type Serde,
+  createKafka,
+  metricAvroSerde,
+  metricRegistrySerde,
+} from '@meterstream/common';
+import { RedisServingView } from '@meterstream/persistence';
+import { Redis } from 'ioredis';
+import type { KafkaMessage } from 'kafkajs';
+import { aggregateTopic, decodeAggregate } from './cassandra-writer.js';
+import { type RunningSink, type SinkStats, runSinkLoop } from './cassandra-writer-loop.js';
+
+export interface RedisViewSinkOptions {
+  config: MeterstreamConfig;
+  logger: Logger;
+  /** Windows whose aggregate topics feed the latest-aggregate hashes. Default 60, 600, 3600, 86400. */
+  windows?: number[];
+  /** Raw metrics topic feeding the latest-activity set; null to leave activity out. Default `metrics`. */
+  metricsTopic?: string | null;
+  /** Default `meterstream-redis-view`. */
+  groupId?: string;
+  /** Redis key prefix. Default `meterstream`. */
+  prefix?: string;
+  chunkSize?: number;
+}
+
+type ViewRecord =
+  | { kind: 'aggregate'; window: number; aggregate: AggregateMetric }
+  | { kind: 'metric'; metric: Metric };
+
+/**
+ * The Redis serving view sink: the latest aggregate per series and window from the aggregate
+ * topics, and the latest event timestamp per gateway from the raw metrics topic (Avro, through the
+ * Schema Registry when one is configured). Each chunk is one Redis pipeline, committed after Redis
+ * acknowledged it; both updates are monotonic, so re-deliveries are harmless.
+ */
+export async function startRedisViewSink(
+  options: RedisViewSinkOptions,
+): Promise<{ stats: SinkStats; stop(): Promise<void> }> {
+  const { config, logger } = options;
+  const windows = options.windows ?? [60, 600, 3600, 86400];
+  const metricsTopic = options.metricsTopic === undefined ? 'metrics' : options.metricsTopic;
+  const windowByTopic = new Map(windows.map((w) => [aggregateTopic(w), w]));
+  const topics = [...windowByTopic.keys(), ...(metricsTopic ? [metricsTopic] : [])];
+  const metricSerde: Serde<Metric> | AsyncSerde<Metric> =
+    metricsTopic && config.schemaRegistryUrl
+      ? metricRegistrySerde({ url: config.schemaRegistryUrl, subject: `${metricsTopic}-value` })
+      : metricAvroSerde;
+
+  const redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 5 });
+  await redis.connect();
+  const view = new RedisServingView(redis, { prefix: options.prefix });
+
+  async function decode(message: KafkaMessage, topic: string, partition: number): Promise<ViewRecord> {
+    const window = windowByTopic.get(topic);
+    if (window !== undefined)
+      return { kind: 'aggregate', window, aggregate: decodeAggregate(message, topic, partition, window) };
+    const source = { topic, partition, offset: message.offset };
+    if (message.value === null)
+      throw new DeserializationError('null value (tombstone)', metricSerde.format, source);
+    return { kind: 'metric', metric: await metricSerde.deserialize(message.value, source) };
+  }
+
+  async function write(records: ViewRecord[]): Promise<void> {
+    const byWindow = new Map<number, AggregateMetric[]>();
+    const activity: { gateway: string; timestamp: number }[] = [];
+    for (const record of records) {
+      if (record.kind === 'metric') {
+        activity.push({ gateway: record.metric.gateway, timestamp: record.metric.timestamp });
+      } else {
+        const list = byWindow.get(record.window) ?? [];
+        list.push(record.aggregate);
+        byWindow.set(record.window, list);
+      }
+    }
+    await view.recordActivity(activity);
+    for (const [window, aggregates] of byWindow) await view.writeLatestAggregates(window, aggregates);
+  }
+
+  let sink: RunningSink;
+  try {
+    sink = await runSinkLoop<ViewRecord>({
+      kafka: createKafka(config, logger),
+      groupId: options.groupId ?? 'meterstream-redis-view',
+      topics,
+      logger,
+      chunkSize: options.chunkSize,
+      decode,
+      write,
+    });
+  } catch (error) {
+    redis.disconnect();
+    throw error;
+  }
+  logger.info({ topics, prefix: view.prefix }, 'redis view sink running');
+  let stopping: Promise<void> | undefined;
+  return {
+    stats: sink.stats,
+    stop() {
+      stopping ??= (async () => {
+        await sink.stop();
+        await redis.quit();
+        logger.info({ ...sink.stats }, 'redis view sink stopped');
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,102 @@
+import type { ProcessingGuarantee } from '@meterstream/streams';
+import type { CommandModule } from 'yargs';
+import { startAggregator } from '../apps/aggregator.js';
+import { DEFAULT_GRACE_SEC } from '../apps/aggregator-topology.js';
+import { commandContext, onShutdownSignal, withEndpoints } from '../command-context.js';
+
+interface AggregateArgs {
+  source: string;
+  window: number[];
+  grace: number;
+  'input-format': 'avro' | 'json';
+  'processing-guarantee': ProcessingGuarantee;
+  'commit-interval-ms'?: number;
+  'application-id'?: string;
+  'instance-id'?: string;
+  'state-store': 'memory' | 'redis';
+  'metrics-port'?: number;
+}
+
+export const aggregateCommand: CommandModule<object, AggregateArgs> = {
+  command: 'aggregate',
+  describe: 'Run the windowed aggregator (speed layer): metrics → metrics-aggregates-<window>',
+  builder: (yargs) =>
+    withEndpoints(yargs)
+      .option('source', { type: 'string', default: 'metrics', describe: 'Topic of raw metrics' })
+      .option('window', {
+        type: 'number',
+        array: true,
+        default: [60],
+        describe: 'Window size in seconds (repeat for several: --window 60 --window 3600)',
+      })
+      .option('grace', { type: 'number', default: DEFAULT_GRACE_SEC, describe: 'Grace period in seconds' })
+      .option('input-format', {
+        choices: ['avro', 'json'] as const,
+        default: 'avro' as const,
+        describe: 'Encoding of metric values',
+      })
+      .option('processing-guarantee', {
+        choices: ['at_least_once', 'exactly_once_v2'] as const,
+        default: 'at_least_once' as const,
+        describe: 'Delivery guarantee of the output',
+      })
+      .option('commit-interval-ms', {
+        type: 'number',
+        describe: 'Commit interval (default 30000, or 100 with exactly_once_v2)',
+      })
+      .option('application-id', {
+        type: 'string',
+        describe: 'Consumer group and internal topic prefix (default per window set)',
+      })
+      .option('instance-id', {
+        type: 'string',
+        describe: 'Stable id of this instance (names its transactional producer)',
+      })
+      .option('state-store', {
+        choices: ['memory', 'redis'] as const,
+        default: 'memory' as const,
+        describe: 'State store backend',
+      })
+      .option('metrics-port', { type: 'number', describe: 'Serve Prometheus metrics on this port' })
+      .check((args) => {
+        for (const w of args.window) {
+          if (!Number.isInteger(w) || w <= 0)
+            throw new Error(`--window must be a positive number of seconds, got ${w}`);
+        }
+        if (!Number.isInteger(args.grace) || args.grace < 0)
+          throw new Error(`--grace must be a non-negative number of seconds, got ${args.grace}`);
+        return true;
+      }),
+  handler: async (args) => {
+    const { config, logger } = commandContext(args, 'aggregate');
+    const storeBackend =
+      args['state-store'] === 'redis' ? await redisBackend(config.redisUrl, args) : undefined;
+    const app = await startAggregator({
+      config,
+      logger,
+      sourceTopic: args.source,
+      windowsSec: args.window,
+      graceSec: args.grace,
+      inputFormat: args['input-format'],
+      processingGuarantee: args['processing-guarantee'],
+      commitIntervalMs: args['commit-interval-ms'],
+      applicationId: args['application-id'],
+      instanceId: args['instance-id'],
+      storeBackend,
+      metricsPort: args['metrics-port'],
+    });
+    app.streams.setStateListener((state) => {
+      if (state === 'ERROR') {
+        logger.fatal({ err: app.streams.error() }, 'aggregator stopped on an error');
+        void app.close().finally(() => process.exit(1));
+      }
+    });
+    onShutdownSignal(() => app.close());
+    await new Promise(() => {}); // runs until a signal or an error
+  },
+};
+
+async function redisBackend(url: string, args: AggregateArgs) {
+  const { createRedisStoreBackend } = await import('../apps/redis-store-backend.js');
+  return createRedisStoreBackend(url, args['application-id']);
+}

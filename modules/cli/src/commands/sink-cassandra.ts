@@ -1,0 +1,53 @@
+import type { CommandModule } from 'yargs';
+import { startCassandraWriter } from '../apps/cassandra-writer.js';
+import { commandContext, onShutdownSignal, withEndpoints } from '../command-context.js';
+
+interface SinkCassandraArgs {
+  window: number;
+  topic?: string;
+  group?: string;
+  concurrency: number;
+  'chunk-size': number;
+}
+
+/** `meterstream sink cassandra --window 60` (mount under a `sink` command). */
+export const sinkCassandraCommand: CommandModule<object, SinkCassandraArgs> = {
+  command: 'cassandra',
+  describe: 'Write the aggregates of one window from metrics-aggregates-<w> to Cassandra',
+  builder: (yargs) =>
+    withEndpoints(yargs)
+      .option('window', {
+        type: 'number',
+        demandOption: true,
+        describe: 'Window length in seconds (60, 600, 3600, 86400)',
+      })
+      .option('topic', { type: 'string', describe: 'Source topic (default metrics-aggregates-<window>)' })
+      .option('group', {
+        type: 'string',
+        describe: 'Consumer group (default meterstream-cassandra-writer-<window>)',
+      })
+      .option('concurrency', { type: 'number', default: 64, describe: 'Cassandra writes in flight' })
+      .option('chunk-size', {
+        type: 'number',
+        default: 2000,
+        describe: 'Records written before each offset commit',
+      })
+      .check((args) => {
+        if (!Number.isInteger(args.window) || args.window <= 0)
+          throw new Error('--window must be a positive integer');
+        return true;
+      }),
+  handler: async (args) => {
+    const { config, logger } = commandContext(args, 'sink-cassandra');
+    const writer = await startCassandraWriter({
+      config,
+      logger,
+      window: args.window,
+      topic: args.topic,
+      groupId: args.group,
+      concurrency: args.concurrency,
+      chunkSize: args['chunk-size'],
+    });
+    onShutdownSignal(() => writer.stop());
+  },
+};

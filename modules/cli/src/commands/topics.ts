@@ -1,0 +1,56 @@
+import { createKafka } from '@meterstream/common';
+import type { CommandModule } from 'yargs';
+import { commandContext, withEndpoints } from '../command-context.js';
+
+export const AGGREGATE_WINDOWS = [60, 600, 3600, 86400] as const;
+
+/** The thesis' topics: raw metrics and one aggregate topic per window. */
+export function meterstreamTopics(): string[] {
+  return ['metrics', ...AGGREGATE_WINDOWS.map((w) => `metrics-aggregates-${w}`)];
+}
+
+interface TopicsCreateArgs {
+  partitions: number;
+  'replication-factor': number;
+}
+
+export const topicsCommand: CommandModule = {
+  command: 'topics',
+  describe: 'Manage the meterstream topics',
+  builder: (yargs) =>
+    yargs
+      .command<TopicsCreateArgs>({
+        command: 'create',
+        describe: `Create ${meterstreamTopics().join(', ')} (kept forever: replayed event times are old)`,
+        builder: (y) =>
+          withEndpoints(y)
+            .option('partitions', { type: 'number', default: 4, describe: 'Partitions per topic' })
+            .option('replication-factor', { type: 'number', default: 1, describe: 'Replication factor' }),
+        handler: async (args) => {
+          const { config, logger } = commandContext(args, 'topics');
+          const admin = createKafka(config, logger).admin();
+          await admin.connect();
+          try {
+            const existing = new Set(await admin.listTopics());
+            const missing = meterstreamTopics().filter((topic) => !existing.has(topic));
+            await admin.createTopics({
+              waitForLeaders: true,
+              topics: missing.map((topic) => ({
+                topic,
+                numPartitions: args.partitions,
+                replicationFactor: args['replication-factor'],
+                // retention by time would delete replayed records whose event times are years old
+                configEntries: [{ name: 'retention.ms', value: '-1' }],
+              })),
+            });
+            for (const topic of meterstreamTopics()) {
+              process.stdout.write(`${topic}: ${missing.includes(topic) ? 'created' : 'exists'}\n`);
+            }
+          } finally {
+            await admin.disconnect();
+          }
+        },
+      })
+      .demandCommand(1, 'choose an action: create'),
+  handler: () => {},
+};

@@ -1,0 +1,66 @@
+import type { CommandModule } from 'yargs';
+import { commandContext, onShutdownSignal, withEndpoints } from '../command-context.js';
+import { startLocalStack } from '../stack/local-stack.js';
+
+interface UpArgs {
+  'kafka-port': number;
+  'schema-registry-port': number;
+  'cassandra-port': number;
+  's3-port': number;
+  'redis-port': number;
+  redis: boolean;
+}
+
+export const upCommand: CommandModule<object, UpArgs> = {
+  command: 'up',
+  describe:
+    'Start the embedded local stack (broker + Schema Registry API, CQL server, S3 server, redis-server) until Ctrl-C',
+  builder: (yargs) =>
+    withEndpoints(yargs)
+      .option('kafka-port', {
+        type: 'number',
+        default: 9092,
+        describe: 'Kafka protocol port (0: any free port)',
+      })
+      .option('schema-registry-port', { type: 'number', default: 8081, describe: 'Schema Registry API port' })
+      .option('cassandra-port', { type: 'number', default: 9042, describe: 'CQL native protocol port' })
+      .option('s3-port', { type: 'number', default: 9000, describe: 'S3 API port' })
+      .option('redis-port', { type: 'number', default: 6379, describe: 'redis-server port' })
+      .option('redis', {
+        type: 'boolean',
+        default: true,
+        describe: 'Start redis-server when it is on the PATH',
+      }),
+  handler: async (args) => {
+    const { config, logger } = commandContext(args, 'up');
+    const stack = await startLocalStack({
+      dataDir: config.dataDir,
+      bucket: config.s3.bucket,
+      redis: args.redis,
+      ports: {
+        kafka: args['kafka-port'],
+        schemaRegistry: args['schema-registry-port'],
+        cassandra: args['cassandra-port'],
+        s3: args['s3-port'],
+        redis: args['redis-port'],
+      },
+      logger,
+    });
+    const lines = [
+      'meterstream local stack is up:',
+      `  Kafka            ${stack.kafkaBrokers}`,
+      `  Schema Registry  ${stack.schemaRegistryUrl}`,
+      `  Cassandra (CQL)  ${stack.cassandraContactPoint}`,
+      `  S3               ${stack.s3Endpoint} (bucket ${config.s3.bucket})`,
+      `  Redis            ${stack.redisUrl ?? 'not started (redis-server not on PATH)'}`,
+      '',
+      'Environment for other meterstream processes:',
+      ...Object.entries(stack.env()).map(([k, v]) => `  export ${k}=${v}`),
+      '',
+      'Ctrl-C stops everything.',
+    ];
+    process.stdout.write(`${lines.join('\n')}\n`);
+    onShutdownSignal(() => stack.close());
+    await new Promise(() => {}); // until a signal arrives
+  },
+};

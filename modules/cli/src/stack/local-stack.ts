@@ -1,0 +1,118 @@
+import { join } from 'node:path';
+import { startBroker, startSchemaRegistry } from '@meterstream/broker';
+import type { Logger } from '@meterstream/common';
+import { startCqlServer } from '@meterstream/cql-server';
+import { startS3Server } from '@meterstream/datalake';
+import { redisServerAvailable, startRedisServer } from './redis-server.js';
+
+export interface LocalStackOptions {
+  dataDir: string;
+  /** Ports of each server; 0 picks a free one. Defaults are the standard ports. */
+  ports?: Partial<Record<'kafka' | 'schemaRegistry' | 'cassandra' | 's3' | 'redis', number>>;
+  bucket?: string;
+  /** Start redis-server when it is on the PATH (default true). */
+  redis?: boolean;
+  logger: Logger;
+}
+
+export interface LocalStack {
+  kafkaBrokers: string;
+  schemaRegistryUrl: string;
+  cassandraContactPoint: string;
+  s3Endpoint: string;
+  redisUrl: string | null;
+  /** The METERSTREAM_* environment that points every meterstream process at this stack. */
+  env(): Record<string, string>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the embedded stack: Kafka-protocol broker, Schema Registry API, CQL server, S3 server and
+ * (when installed) redis-server, each with its data under `dataDir`. Stops what it started if a
+ * later server fails to start.
+ */
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const ports = {
+    kafka: 9092,
+    schemaRegistry: 8081,
+    cassandra: 9042,
+    s3: 9000,
+    redis: 6379,
+    ...options.ports,
+  };
+  const bucket = options.bucket ?? 'meterstream';
+  const log = options.logger;
+  const closers: (() => Promise<void>)[] = [];
+  const closeAll = async () => {
+    for (const close of closers.reverse()) {
+      await close().catch((error: unknown) => log.warn({ err: error }, 'error while stopping a server'));
+    }
+    closers.length = 0;
+  };
+  try {
+    const broker = await startBroker({
+      port: ports.kafka,
+      dataDir: join(options.dataDir, 'kafka'),
+      defaultPartitions: 4,
+      logger: log.child({ server: 'broker' }),
+    });
+    closers.push(() => broker.close());
+    const registry = await startSchemaRegistry({
+      port: ports.schemaRegistry,
+      dataDir: join(options.dataDir, 'schema-registry'),
+      logger: log.child({ server: 'schema-registry' }),
+    });
+    closers.push(() => registry.close());
+    const cql = await startCqlServer({
+      port: ports.cassandra,
+      dataDir: join(options.dataDir, 'cassandra'),
+      logger: log.child({ server: 'cql' }),
+    });
+    closers.push(() => cql.close());
+    const s3 = await startS3Server({ port: ports.s3, dataDir: join(options.dataDir, 's3'), bucket });
+    closers.push(() => s3.close());
+    let redisUrl: string | null = null;
+    if (options.redis !== false && redisServerAvailable()) {
+      const redis = await startRedisServer({
+        port: ports.redis || (await freePort()),
+        dir: join(options.dataDir, 'redis'),
+      });
+      closers.push(() => redis.close());
+      redisUrl = redis.url;
+    } else if (options.redis !== false) {
+      log.warn('redis-server is not on the PATH: the local stack runs without Redis');
+    }
+    const stack: LocalStack = {
+      kafkaBrokers: broker.bootstrap,
+      schemaRegistryUrl: registry.url,
+      cassandraContactPoint: `${cql.host}:${cql.port}`,
+      s3Endpoint: s3.endpoint,
+      redisUrl,
+      env: () => ({
+        METERSTREAM_KAFKA_BROKERS: stack.kafkaBrokers,
+        METERSTREAM_SCHEMA_REGISTRY_URL: stack.schemaRegistryUrl,
+        METERSTREAM_CASSANDRA_CONTACT_POINTS: stack.cassandraContactPoint,
+        METERSTREAM_S3_ENDPOINT: stack.s3Endpoint,
+        METERSTREAM_S3_BUCKET: bucket,
+        ...(stack.redisUrl ? { METERSTREAM_REDIS_URL: stack.redisUrl } : {}),
+      }),
+      close: closeAll,
+    };
+    return stack;
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}
+
+async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}

@@ -1,0 +1,89 @@
+import type { Kafka } from 'kafkajs';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { StreamsConfig } from '../task/config.js';
+
+export type ProcessingGuarantee = 'at_least_once' | 'exactly_once_v2';
+
+/**
+ * What to do with a record whose key or value cannot be deserialized (Kafka Streams'
+ * default.deserialization.exception.handler): `logAndContinue` counts it, logs it and sends the
+ * original bytes with error headers to `deadLetterTopic`; `logAndFail` stops the instance (ERROR).
+ */
+export type DeserializationHandling = 'logAndContinue' | 'logAndFail';
+
+/** What to do when the producer cannot write output (default.production.exception.handler). */
+export type ProductionHandling = 'fail' | 'continue';
+
+export interface KafkaStreamsConfig extends StreamsConfig {
+  /** The kafkajs client (brokers, client id, logging). */
+  readonly kafka: Kafka;
+  /** Default at_least_once. */
+  readonly processingGuarantee?: ProcessingGuarantee;
+  /** How often caches are flushed and offsets committed. Default 30 s (at_least_once), 100 ms (exactly_once_v2), as Kafka Streams. */
+  readonly commitIntervalMs?: number;
+  /**
+   * Stable identity of this instance. With exactly_once_v2 it names the transactional producer
+   * (`<applicationId>-<instanceId>`): restarting with the same id fences the crashed incarnation and
+   * aborts its open transaction at once. Default: a random id (a crashed instance's open
+   * transaction then stays open until its timeout).
+   */
+  readonly instanceId?: string;
+  /** Default logAndFail. */
+  readonly deserializationHandling?: DeserializationHandling;
+  /** Where logAndContinue sends undecodable records. Default `<applicationId>-dlq`. */
+  readonly deadLetterTopic?: string;
+  /** Default fail. */
+  readonly productionHandling?: ProductionHandling;
+  /** Consumer group session timeout. Default 30 s. */
+  readonly sessionTimeoutMs?: number;
+  /** Heartbeat interval. Default 3 s. */
+  readonly heartbeatIntervalMs?: number;
+  /** Transaction timeout of the exactly-once producer. Default 60 s. */
+  readonly transactionTimeoutMs?: number;
+  /** Bound on close(): finish the batch, commit, leave the group. Default 30 s. */
+  readonly shutdownTimeoutMs?: number;
+  /** Partitions and replication of internal topics when they must be created. */
+  readonly replicationFactor?: number;
+  /** Prometheus registry for the runtime's metrics; none → metrics are kept but not registered. */
+  readonly metricsRegistry?: Registry;
+  /**
+   * Awaited before each consumed batch is processed, with its raw values: the place to warm async
+   * caches that synchronous serdes read from (e.g. Schema Registry writer schemas by id).
+   */
+  readonly beforeBatch?: (values: readonly (Buffer | null)[]) => Promise<void>;
+  readonly logger?: Logger;
+}
+
+export interface ResolvedRuntimeConfig {
+  readonly applicationId: string;
+  readonly processingGuarantee: ProcessingGuarantee;
+  readonly commitIntervalMs: number;
+  readonly instanceId: string;
+  readonly deserializationHandling: DeserializationHandling;
+  readonly deadLetterTopic: string;
+  readonly productionHandling: ProductionHandling;
+  readonly sessionTimeoutMs: number;
+  readonly heartbeatIntervalMs: number;
+  readonly transactionTimeoutMs: number;
+  readonly shutdownTimeoutMs: number;
+  readonly replicationFactor: number;
+}
+
+export function resolveRuntimeConfig(config: KafkaStreamsConfig): ResolvedRuntimeConfig {
+  const guarantee = config.processingGuarantee ?? 'at_least_once';
+  return {
+    applicationId: config.applicationId,
+    processingGuarantee: guarantee,
+    commitIntervalMs: config.commitIntervalMs ?? (guarantee === 'exactly_once_v2' ? 100 : 30_000),
+    instanceId: config.instanceId ?? Math.random().toString(36).slice(2, 10),
+    deserializationHandling: config.deserializationHandling ?? 'logAndFail',
+    deadLetterTopic: config.deadLetterTopic ?? `${config.applicationId}-dlq`,
+    productionHandling: config.productionHandling ?? 'fail',
+    sessionTimeoutMs: config.sessionTimeoutMs ?? 30_000,
+    heartbeatIntervalMs: config.heartbeatIntervalMs ?? 3_000,
+    transactionTimeoutMs: config.transactionTimeoutMs ?? 60_000,
+    shutdownTimeoutMs: config.shutdownTimeoutMs ?? 30_000,
+    replicationFactor: config.replicationFactor ?? 1,
+  };
+}

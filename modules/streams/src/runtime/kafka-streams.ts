@@ -1,0 +1,588 @@
+import type { Admin, Consumer, KafkaMessage, Producer, RecordMetadata, TopicMessages } from 'kafkajs';
+import { type Logger, pino } from 'pino';
+import type { Header } from '../processor/record.js';
+import { DeserializationError } from '../serde/serde.js';
+import { RecordCache } from '../state/cache/record-cache.js';
+import { DEFAULT_CACHE_MAX_BYTES } from '../task/config.js';
+import { ProcessingError, type RawRecord, StreamTask } from '../task/stream-task.js';
+import type { Subtopology } from '../topology/subtopologies.js';
+import type { Topology } from '../topology/topology.js';
+import { type RestoreRequest, restoreChangelogs } from './changelog-reader.js';
+import { type KafkaStreamsConfig, type ResolvedRuntimeConfig, resolveRuntimeConfig } from './config.js';
+import { copartitionAssigner } from './copartition-assigner.js';
+import { prepareTopics } from './internal-topics.js';
+import { OutputBuffer, nextOffsets } from './output-buffer.js';
+import { RuntimeMetrics } from './runtime-metrics.js';
+
+/** Kafka Streams' KafkaStreams.State. */
+export type KafkaStreamsState =
+  | 'CREATED'
+  | 'REBALANCING'
+  | 'RUNNING'
+  | 'PENDING_SHUTDOWN'
+  | 'NOT_RUNNING'
+  | 'ERROR';
+
+export type StateListener = (newState: KafkaStreamsState, oldState: KafkaStreamsState) => void;
+
+interface ManagedTask {
+  readonly task: StreamTask;
+  readonly subtopology: Subtopology;
+  readonly partition: number;
+  /** Changelog topic per logged store of the task. */
+  readonly changelogs: ReadonlyMap<string, string>;
+  /** Processed records whose effects are not committed yet. */
+  dirty: boolean;
+}
+
+/**
+ * Runs a Topology against Kafka through kafkajs (Kafka Streams' KafkaStreams).
+ *
+ * - The application id is the consumer group. A task per sub-topology and partition number; the
+ *   co-partitioning assignor gives partition p of every input topic to one member, so a task sees
+ *   all its inputs. Tasks follow rebalances: new ones restore their stores from the changelogs.
+ * - Processing is single-threaded: kafkajs hands one batch at a time (partitionsConsumedConcurrently
+ *   1) and every step that touches tasks runs on one promise chain.
+ * - Commit, every commitIntervalMs: flush caches → stores → changelog and output records sent →
+ *   offsets committed (at_least_once: producer acks then consumer commit; exactly_once_v2: all of it
+ *   in one Kafka transaction with sendOffsets) → persistent stores write their checkpoint.
+ * - kafkajs has no "partitions revoked" callback, so work processed but not committed before a
+ *   rebalance cannot be committed afterwards: such tasks are "dirty" and are rebuilt from their
+ *   changelog while kafkajs restarts from the committed offsets — the state then matches exactly
+ *   what was committed (with exactly_once_v2 the open transaction is aborted).
+ */
+export class KafkaStreams {
+  private readonly config: ResolvedRuntimeConfig;
+  private readonly log: Logger;
+  private readonly metrics: RuntimeMetrics;
+  private readonly tasks = new Map<string, ManagedTask>();
+  /** Input topic (Kafka name) → the sub-topology reading it. */
+  private readonly topicOwner = new Map<string, Subtopology>();
+  /** Next offset to commit per `topic:partition` (processed, dead-lettered or skipped). */
+  private readonly positions = new Map<string, number>();
+  private readonly listeners: StateListener[] = [];
+  private currentState: KafkaStreamsState = 'CREATED';
+  private consumer: Consumer | undefined;
+  private producer: Producer | undefined;
+  private admin: Admin | undefined;
+  private output: OutputBuffer | undefined;
+  private partitionCounts = new Map<string, number>();
+  private chain: Promise<unknown> = Promise.resolve();
+  private timer: NodeJS.Timeout | undefined;
+  private lastCommit = Date.now();
+  private fatal: Error | undefined;
+  private reportedLate = 0;
+
+  constructor(
+    private readonly topology: Topology,
+    private readonly settings: KafkaStreamsConfig,
+  ) {
+    this.config = resolveRuntimeConfig(settings);
+    this.log = (settings.logger ?? pino({ level: 'info' })).child({ application: this.config.applicationId });
+    this.metrics = new RuntimeMetrics(this.config.applicationId, settings.metricsRegistry);
+    for (const sub of topology.subtopologies()) {
+      for (const topic of sub.sourceTopics)
+        this.topicOwner.set(topology.resolveTopic(topic, this.config.applicationId), sub);
+    }
+  }
+
+  state(): KafkaStreamsState {
+    return this.currentState;
+  }
+
+  /** The error that moved the instance to ERROR, if any. */
+  error(): Error | undefined {
+    return this.fatal;
+  }
+
+  setStateListener(listener: StateListener): void {
+    this.listeners.push(listener);
+  }
+
+  /** Totals of the task counters (processed, late drops, ...) of the tasks this instance runs. */
+  taskMetrics() {
+    let processed = 0;
+    let lateRecordDrops = 0;
+    for (const { task } of this.tasks.values()) {
+      processed += task.metrics.processed;
+      lateRecordDrops += task.metrics.lateRecordDrops;
+    }
+    return { processed, lateRecordDrops, tasks: [...this.tasks.keys()] };
+  }
+
+  /** Creates internal topics, connects, joins the group and starts processing. */
+  async start(): Promise<void> {
+    if (this.currentState !== 'CREATED')
+      throw new Error(`cannot start a KafkaStreams in state ${this.currentState}`);
+    this.transition('REBALANCING');
+    const { kafka } = this.settings;
+    const { applicationId } = this.config;
+    try {
+      this.admin = kafka.admin();
+      await this.admin.connect();
+      this.partitionCounts = await prepareTopics(
+        this.admin,
+        this.topology,
+        applicationId,
+        this.config.replicationFactor,
+      );
+      this.output = new OutputBuffer(this.partitionCounts);
+
+      const exactlyOnce = this.config.processingGuarantee === 'exactly_once_v2';
+      // One request in flight keeps changelog and output order even when a send is retried.
+      this.producer = kafka.producer({
+        idempotent: exactlyOnce,
+        maxInFlightRequests: 1,
+        ...(exactlyOnce
+          ? {
+              transactionalId: `${applicationId}-${this.config.instanceId}`,
+              transactionTimeout: this.config.transactionTimeoutMs,
+            }
+          : {}),
+      });
+      // For a transactional producer this fences a crashed incarnation with the same id and
+      // aborts its open transaction, so the restore below reads a stable changelog.
+      await this.producer.connect();
+
+      this.consumer = kafka.consumer({
+        groupId: applicationId,
+        readUncommitted: !exactlyOnce,
+        sessionTimeout: this.config.sessionTimeoutMs,
+        heartbeatInterval: this.config.heartbeatIntervalMs,
+        rebalanceTimeout: Math.max(60_000, this.config.sessionTimeoutMs),
+        partitionAssigners: [copartitionAssigner],
+        allowAutoTopicCreation: false,
+      });
+      this.consumer.on(this.consumer.events.REBALANCING, () => {
+        if (this.currentState === 'RUNNING') this.transition('REBALANCING');
+      });
+      this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
+        void this.serialized(() => this.onAssignment(payload.memberAssignment));
+      });
+      this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
+        if (!payload.restart) this.fail(payload.error);
+      });
+      await this.consumer.connect();
+      await this.consumer.subscribe({ topics: [...this.topicOwner.keys()], fromBeginning: true });
+      await this.consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: 1,
+        eachBatch: (payload) => this.serialized(() => this.processBatch(payload)),
+      });
+      const tick = Math.max(10, Math.min(this.config.commitIntervalMs, 1_000));
+      this.timer = setInterval(() => void this.serialized(() => this.onTick()), tick);
+    } catch (error) {
+      this.fail(error);
+      await this.shutdown();
+      throw error;
+    }
+  }
+
+  /** Graceful stop: finish the current batch, commit, leave the group — within shutdownTimeoutMs. */
+  async close(): Promise<void> {
+    if (this.currentState === 'NOT_RUNNING' || this.currentState === 'PENDING_SHUTDOWN') return;
+    const failed = this.currentState === 'ERROR';
+    if (!failed) this.transition('PENDING_SHUTDOWN');
+    let timeout: NodeJS.Timeout | undefined;
+    const deadline = new Promise<'timeout'>((resolve) => {
+      timeout = setTimeout(() => resolve('timeout'), this.config.shutdownTimeoutMs);
+    });
+    const graceful = (async () => {
+      clearInterval(this.timer);
+      await this.consumer?.stop();
+      if (!failed) await this.serialized(() => this.commit());
+    })();
+    const outcome = await Promise.race([graceful.then(() => 'done' as const), deadline]);
+    clearTimeout(timeout);
+    if (outcome === 'timeout')
+      this.log.warn(
+        { ms: this.config.shutdownTimeoutMs },
+        'shutdown timed out; leaving without a final commit',
+      );
+    await this.shutdown();
+    if (!failed) this.transition('NOT_RUNNING');
+  }
+
+  // --- processing ---
+
+  private async processBatch(payload: {
+    batch: { topic: string; partition: number; messages: KafkaMessage[]; highWatermark: string };
+    resolveOffset(offset: string): void;
+    isRunning(): boolean;
+    isStale(): boolean;
+  }): Promise<void> {
+    if (this.fatal) return;
+    const { batch } = payload;
+    const sub = this.topicOwner.get(batch.topic);
+    if (!sub) return;
+    const managed =
+      this.tasks.get(taskId(sub, batch.partition)) ?? (await this.createTasks([[sub, batch.partition]]))[0]!;
+    const positionKey = `${batch.topic}:${batch.partition}`;
+    await this.settings.beforeBatch?.(batch.messages.map((m) => m.value));
+    let processed = 0;
+    for (const message of batch.messages) {
+      if (!payload.isRunning() || payload.isStale()) break;
+      const raw: RawRecord = {
+        topic: batch.topic,
+        partition: batch.partition,
+        offset: Number(message.offset),
+        timestamp: Number(message.timestamp),
+        key: message.key,
+        value: message.value,
+        headers: toHeaders(message.headers),
+      };
+      try {
+        managed.task.process(raw);
+      } catch (error) {
+        if (
+          error instanceof DeserializationError &&
+          this.config.deserializationHandling === 'logAndContinue'
+        ) {
+          this.deadLetter(raw, error);
+        } else {
+          this.fail(error);
+          return;
+        }
+      }
+      managed.dirty = true;
+      processed++;
+      this.positions.set(positionKey, raw.offset + 1);
+      payload.resolveOffset(message.offset);
+    }
+    this.metrics.processed.inc({ application: this.config.applicationId }, processed);
+    const last = batch.messages.at(-1);
+    if (last) {
+      this.metrics.consumerLag.set(
+        { application: this.config.applicationId, topic: batch.topic, partition: String(batch.partition) },
+        Math.max(0, Number(batch.highWatermark) - Number(last.offset) - 1),
+      );
+    }
+    if (managed.task.isCommitRequested() || Date.now() - this.lastCommit >= this.config.commitIntervalMs) {
+      await this.commit();
+    }
+  }
+
+  /** Sends the original bytes, with headers saying what went wrong and where, to the dead-letter topic. */
+  private deadLetter(raw: RawRecord, error: DeserializationError): void {
+    const cause = error.cause instanceof Error ? error.cause.message : String(error.cause ?? '');
+    this.log.warn(
+      { topic: raw.topic, partition: raw.partition, offset: raw.offset, error: error.message },
+      'dead-lettered',
+    );
+    this.metrics.deadLettered.inc({ application: this.config.applicationId });
+    const text = (value: string) => Buffer.from(value, 'utf8');
+    this.output!.send({
+      topic: this.config.deadLetterTopic,
+      partition: undefined,
+      key: raw.key,
+      value: raw.value,
+      timestamp: raw.timestamp,
+      headers: [
+        ...(raw.headers ?? []),
+        { key: 'error.class', value: text(error.name) },
+        { key: 'error.message', value: text(error.message) },
+        { key: 'error.cause', value: text(cause) },
+        { key: 'error.part', value: text(error.part) },
+        { key: 'error.topic', value: text(raw.topic) },
+        { key: 'error.partition', value: text(String(raw.partition)) },
+        { key: 'error.offset', value: text(String(raw.offset)) },
+        { key: 'error.application', value: text(this.config.applicationId) },
+      ],
+    });
+  }
+
+  private async onTick(): Promise<void> {
+    if (this.fatal || !this.output) return;
+    const now = Date.now();
+    for (const managed of this.tasks.values()) {
+      try {
+        if (managed.task.punctuateWallClock(now)) managed.dirty = true;
+      } catch (error) {
+        this.fail(error);
+        return;
+      }
+    }
+    if (now - this.lastCommit >= this.config.commitIntervalMs) await this.commit();
+  }
+
+  // --- commit ---
+
+  private async commit(): Promise<void> {
+    const output = this.output;
+    const producer = this.producer;
+    if (this.fatal || !output || !producer || !this.consumer) return;
+    const dirty = [...this.tasks.values()].filter((t) => t.dirty);
+    this.lastCommit = Date.now();
+    if (dirty.length === 0 && output.size() === 0) return;
+    const timer = this.metrics.commitSeconds.startTimer({ application: this.config.applicationId });
+    try {
+      for (const managed of dirty) managed.task.flush();
+    } catch (error) {
+      this.fail(error);
+      return;
+    }
+    const offsets = this.committableOffsets(dirty);
+    const messages = output.drain();
+    let acks: RecordMetadata[] = [];
+    try {
+      if (this.config.processingGuarantee === 'exactly_once_v2') {
+        const transaction = await producer.transaction();
+        try {
+          if (messages.length) acks = await transaction.sendBatch({ topicMessages: messages, acks: -1 });
+          if (offsets.length)
+            await transaction.sendOffsets({ consumerGroupId: this.config.applicationId, topics: offsets });
+          await transaction.commit();
+        } catch (error) {
+          await transaction
+            .abort()
+            .catch((abortError: unknown) => this.log.warn({ err: abortError }, 'abort failed'));
+          throw error;
+        }
+      } else {
+        if (messages.length) acks = await this.send(producer, messages);
+        if (offsets.length) await this.consumer.commitOffsets(flattenOffsets(offsets));
+      }
+    } catch (error) {
+      // Typically a rebalance in progress: what was processed since the last commit will be
+      // processed again by whoever owns the partitions next; these tasks restart from their changelog.
+      this.log.warn(
+        { err: error },
+        'commit failed; uncommitted work will be reprocessed after the rebalance',
+      );
+      timer();
+      return;
+    }
+    const next = nextOffsets(messages, acks);
+    for (const managed of dirty) {
+      for (const [storeName, lifecycle] of managed.task.storeLifecycles()) {
+        if (!lifecycle.persist) continue;
+        const topic = managed.changelogs.get(storeName);
+        await lifecycle.persist(topic ? next.get(`${topic}:${managed.partition}`) : undefined);
+      }
+      managed.dirty = false;
+    }
+    this.reportMetrics();
+    timer();
+  }
+
+  private async send(producer: Producer, messages: TopicMessages[]): Promise<RecordMetadata[]> {
+    try {
+      return await producer.sendBatch({ topicMessages: messages, acks: -1 });
+    } catch (error) {
+      if (this.config.productionHandling === 'continue') {
+        const count = messages.reduce((n, t) => n + t.messages.length, 0);
+        this.log.error(
+          { err: error, records: count },
+          'production failed; records dropped (productionHandling=continue)',
+        );
+        return [];
+      }
+      throw error;
+    }
+  }
+
+  private committableOffsets(dirty: ManagedTask[]) {
+    const byTopic = new Map<string, { partition: number; offset: string }[]>();
+    for (const managed of dirty) {
+      for (const topic of managed.task.inputTopics()) {
+        const next = this.positions.get(`${topic}:${managed.partition}`);
+        if (next === undefined) continue;
+        let partitions = byTopic.get(topic);
+        if (!partitions) {
+          partitions = [];
+          byTopic.set(topic, partitions);
+        }
+        partitions.push({ partition: managed.partition, offset: String(next) });
+      }
+    }
+    return [...byTopic].map(([topic, partitions]) => ({ topic, partitions }));
+  }
+
+  private reportMetrics(): void {
+    const { lateRecordDrops } = this.taskMetrics();
+    if (lateRecordDrops > this.reportedLate) {
+      this.metrics.lateDropped.inc(
+        { application: this.config.applicationId },
+        lateRecordDrops - this.reportedLate,
+      );
+      this.reportedLate = lateRecordDrops;
+    }
+    for (const managed of this.tasks.values()) {
+      for (const storeName of managed.subtopology.stores) {
+        const store = managed.task.getStore(storeName) as
+          | { approximateNumEntries?: () => number }
+          | undefined;
+        if (typeof store?.approximateNumEntries !== 'function') continue;
+        this.metrics.storeEntries.set(
+          { application: this.config.applicationId, store: storeName, partition: String(managed.partition) },
+          store.approximateNumEntries(),
+        );
+      }
+    }
+  }
+
+  // --- tasks and rebalances ---
+
+  /**
+   * A new assignment: tasks that left, and tasks with uncommitted work (which kafkajs will re-read
+   * from the committed offsets), are closed without flushing; buffered output of that work is
+   * discarded; tasks for new partitions are created and restored.
+   */
+  private async onAssignment(assignment: Record<string, number[]>): Promise<void> {
+    if (this.fatal) return;
+    this.transition('REBALANCING');
+    const wanted = new Map<string, [Subtopology, number]>();
+    for (const [topic, partitions] of Object.entries(assignment)) {
+      const sub = this.topicOwner.get(topic);
+      if (!sub) continue;
+      for (const p of partitions) wanted.set(taskId(sub, p), [sub, p]);
+    }
+    const anyDirty = [...this.tasks.values()].some((t) => t.dirty);
+    for (const [id, managed] of this.tasks) {
+      if (wanted.has(id) && !managed.dirty) continue;
+      managed.task.close();
+      this.tasks.delete(id);
+      for (const topic of managed.task.inputTopics()) this.positions.delete(`${topic}:${managed.partition}`);
+    }
+    if (anyDirty) this.output?.drain();
+    const missing = [...wanted].filter(([id]) => !this.tasks.has(id)).map(([, spec]) => spec);
+    if (missing.length) await this.createTasks(missing);
+    this.log.info({ tasks: [...this.tasks.keys()].sort() }, 'assignment');
+    this.transition('RUNNING');
+  }
+
+  private async createTasks(specs: [Subtopology, number][]): Promise<ManagedTask[]> {
+    const { applicationId } = this.config;
+    const changelogTopics = new Set(
+      this.topology
+        .internalTopics(applicationId)
+        .filter((t) => t.kind === 'changelog')
+        .map((t) => t.name),
+    );
+    const created: ManagedTask[] = [];
+    const requests: RestoreRequest[] = [];
+    for (const [sub, partition] of specs) {
+      const changelogs = new Map<string, string>();
+      for (const store of sub.stores) {
+        const topic = `${applicationId}-${store}-changelog`;
+        if (changelogTopics.has(topic)) changelogs.set(store, topic);
+      }
+      const output = this.output!;
+      const task = new StreamTask({
+        applicationId,
+        topology: this.topology,
+        subtopology: sub,
+        partition,
+        collector: output,
+        defaultKeySerde: this.settings.defaultKeySerde,
+        defaultValueSerde: this.settings.defaultValueSerde,
+        defaultTimestampExtractor: this.settings.defaultTimestampExtractor,
+        invalidTimestampPolicy: this.settings.invalidTimestampPolicy,
+        cache: new RecordCache(this.settings.cacheMaxBytes ?? DEFAULT_CACHE_MAX_BYTES),
+        logChange: (store, key, value, timestamp) => {
+          const topic = changelogs.get(store);
+          if (topic) output.logChange(topic, partition, key, value, timestamp);
+        },
+        logger: this.log,
+      });
+      task.initialize();
+      const managed: ManagedTask = { task, subtopology: sub, partition, changelogs, dirty: false };
+      this.tasks.set(task.taskId, managed);
+      created.push(managed);
+      for (const [storeName, lifecycle] of task.storeLifecycles()) {
+        const topic = changelogs.get(storeName);
+        if (!topic) continue;
+        await lifecycle.load?.();
+        requests.push({
+          topic,
+          partition,
+          from: lifecycle.checkpointedOffset?.() ?? 0,
+          to: await this.endOffset(topic, partition),
+          apply: (records) => lifecycle.restore(records),
+        });
+      }
+    }
+    if (requests.length) {
+      const restored = await restoreChangelogs(
+        this.settings.kafka,
+        `${applicationId}-restore-${this.config.instanceId}`,
+        requests,
+        this.log,
+      );
+      this.lastRestoredRecords += restored;
+    }
+    return created;
+  }
+
+  /** Records replayed from changelogs since start (tests check that a checkpoint limits it). */
+  lastRestoredRecords = 0;
+
+  private async endOffset(topic: string, partition: number): Promise<number> {
+    const offsets = await this.admin!.fetchTopicOffsets(topic);
+    const entry = offsets.find((o) => o.partition === partition);
+    return entry ? Number(entry.high) : 0;
+  }
+
+  // --- plumbing ---
+
+  /** Runs `step` after every step queued before it: tasks are only ever touched by one step at a time. */
+  private serialized<T>(step: () => Promise<T>): Promise<T> {
+    const run = this.chain.then(step, step);
+    this.chain = run.catch((error: unknown) => this.fail(error));
+    return run;
+  }
+
+  private fail(error: unknown): void {
+    if (this.fatal) return;
+    this.fatal = error instanceof Error ? error : new Error(String(error));
+    const where = error instanceof ProcessingError ? ` (task ${error.taskId})` : '';
+    this.log.error({ err: this.fatal }, `stream processing stopped${where}: ${this.fatal.message}`);
+    this.transition('ERROR');
+    clearInterval(this.timer);
+    void this.consumer?.stop().catch(() => undefined);
+  }
+
+  private async shutdown(): Promise<void> {
+    clearInterval(this.timer);
+    for (const managed of this.tasks.values()) managed.task.close();
+    this.tasks.clear();
+    const steps = [this.consumer?.disconnect(), this.producer?.disconnect(), this.admin?.disconnect()];
+    for (const result of await Promise.allSettled(steps)) {
+      if (result.status === 'rejected') this.log.warn({ err: result.reason }, 'error while disconnecting');
+    }
+  }
+
+  private transition(next: KafkaStreamsState): void {
+    const previous = this.currentState;
+    if (previous === next || previous === 'ERROR') return;
+    this.currentState = next;
+    this.log.info({ from: previous, to: next }, 'state');
+    for (const listener of this.listeners) listener(next, previous);
+  }
+}
+
+function taskId(sub: Subtopology, partition: number): string {
+  return `${sub.id}_${partition}`;
+}
+
+function toHeaders(headers: KafkaMessage['headers']): Header[] {
+  if (!headers) return [];
+  const out: Header[] = [];
+  for (const [key, value] of Object.entries(headers)) {
+    if (Array.isArray(value)) for (const v of value) out.push({ key, value: toBuffer(v) });
+    else out.push({ key, value: toBuffer(value) });
+  }
+  return out;
+}
+
+function toBuffer(value: string | Buffer | undefined): Buffer | null {
+  if (value === undefined) return null;
+  return typeof value === 'string' ? Buffer.from(value, 'utf8') : value;
+}
+
+function flattenOffsets(offsets: { topic: string; partitions: { partition: number; offset: string }[] }[]) {
+  return offsets.flatMap(({ topic, partitions }) =>
+    partitions.map(({ partition, offset }) => ({ topic, partition, offset })),
+  );
+}
