@@ -9,7 +9,9 @@ import type { Argv } from 'yargs';
 
 /** Adds the endpoint options every command shares (kafka, registry, cassandra, s3, redis, ...). */
 export function withEndpoints<T>(yargs: Argv<T>): Argv<T> {
-  return yargs.options(configYargsOptions());
+  // The endpoint flags are read back through loadConfig (which resolves flag > env > default), so
+  // their parsed types need not widen T.
+  return yargs.options(configYargsOptions()) as unknown as Argv<T>;
 }
 
 /** Resolves config (flag > env > default) and a logger named after the command. */

@@ -1,6 +1,7 @@
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { ChangelogRecord } from '../state/store.js';
+import { readCommitMarker } from './commit-marker.js';
 
 /** One changelog partition to replay into a store, from `from` (inclusive) to `to` (exclusive). */
 export interface RestoreRequest {
@@ -9,6 +10,8 @@ export interface RestoreRequest {
   readonly from: number;
   readonly to: number;
   apply(records: readonly ChangelogRecord[]): void;
+  /** Called with the input positions of each commit marker replayed (see commit-marker.ts). */
+  onCommitMarker(positions: Record<string, number>): void;
 }
 
 /** Fetch rounds without any data for a partition after which it counts as fully read. */
@@ -34,6 +37,7 @@ export async function restoreChangelogs(
   const idleRounds = new Map<string, number>([...pending.keys()].map((k) => [k, 0]));
   let restored = 0;
   let joined = false;
+  const pendingRecords = new Map<string, ChangelogRecord[]>();
   const consumer = kafka.consumer({
     groupId,
     readUncommitted: false,
@@ -49,6 +53,9 @@ export async function restoreChangelogs(
     fail = reject;
   });
   const complete = (key: string) => {
+    const dropped = pendingRecords.get(key)?.length ?? 0;
+    if (dropped)
+      logger.warn({ changelog: key, records: dropped }, 'dropped changelog records of an incomplete commit');
     pending.delete(key);
     if (pending.size === 0) finish();
   };
@@ -79,18 +86,25 @@ export async function restoreChangelogs(
           return;
         }
         idleRounds.set(key, -1); // reset: data arrived in this round
-        const records: ChangelogRecord[] = [];
+        // Records are applied a commit at a time: those after the last marker belong to a commit
+        // that never completed and are dropped (see commit-marker.ts).
+        const uncommitted = pendingRecords.get(key) ?? [];
         let last = -1;
         for (const message of batch.messages) {
           const offset = Number(message.offset);
           last = offset;
           if (offset < request.from || offset >= request.to || message.key === null) continue;
-          records.push({ key: message.key, value: message.value });
+          const positions = readCommitMarker(message.headers, message.value);
+          if (positions) {
+            request.apply(uncommitted);
+            restored += uncommitted.length;
+            uncommitted.length = 0;
+            request.onCommitMarker(positions);
+          } else {
+            uncommitted.push({ key: message.key, value: message.value });
+          }
         }
-        if (records.length) {
-          request.apply(records);
-          restored += records.length;
-        }
+        pendingRecords.set(key, uncommitted);
         if (last >= request.to - 1) {
           pause();
           complete(key);

@@ -221,8 +221,14 @@ export class KafkaStreams {
     const positionKey = `${batch.topic}:${batch.partition}`;
     await this.settings.beforeBatch?.(batch.messages.map((m) => m.value));
     let processed = 0;
+    const resumeAt = this.positions.get(positionKey) ?? -1;
     for (const message of batch.messages) {
       if (!payload.isRunning() || payload.isStale()) break;
+      // Restored state already reflects records before the last commit marker (commit-marker.ts).
+      if (Number(message.offset) < resumeAt) {
+        payload.resolveOffset(message.offset);
+        continue;
+      }
       const raw: RawRecord = {
         topic: batch.topic,
         partition: batch.partition,
@@ -323,6 +329,17 @@ export class KafkaStreams {
       return;
     }
     const offsets = this.committableOffsets(dirty);
+    const now = Date.now();
+    for (const managed of dirty) {
+      if (managed.changelogs.size === 0) continue;
+      const positions: Record<string, number> = {};
+      for (const topic of managed.task.inputTopics()) {
+        const next = this.positions.get(`${topic}:${managed.partition}`);
+        if (next !== undefined) positions[topic] = next;
+      }
+      for (const topic of managed.changelogs.values())
+        output.commitMarker(topic, managed.partition, positions, now);
+    }
     const messages = output.drain();
     let acks: RecordMetadata[] = [];
     try {
@@ -341,6 +358,9 @@ export class KafkaStreams {
         }
       } else {
         if (messages.length) acks = await this.send(producer, messages);
+        // Sent: the changelogs now hold this state and its input positions (commit markers), so the
+        // tasks are consistent with Kafka even if the offset commit below fails.
+        for (const managed of dirty) managed.dirty = false;
         if (offsets.length) await this.consumer.commitOffsets(flattenOffsets(offsets));
       }
     } catch (error) {
@@ -448,6 +468,15 @@ export class KafkaStreams {
     if (anyDirty) this.output?.drain();
     const missing = [...wanted].filter(([id]) => !this.tasks.has(id)).map(([, spec]) => spec);
     if (missing.length) await this.createTasks(missing);
+    // kafkajs resumes from the committed offsets; our state may be ahead of them (a commit whose
+    // changelog was written but whose offset commit failed or was cut short by a crash).
+    for (const managed of this.tasks.values()) {
+      for (const topic of managed.task.inputTopics()) {
+        const next = this.positions.get(`${topic}:${managed.partition}`);
+        if (next !== undefined)
+          this.consumer?.seek({ topic, partition: managed.partition, offset: String(next) });
+      }
+    }
     this.log.info({ tasks: [...this.tasks.keys()].sort() }, 'assignment');
     this.transition('RUNNING');
   }
@@ -500,6 +529,12 @@ export class KafkaStreams {
           from: lifecycle.checkpointedOffset?.() ?? 0,
           to: await this.endOffset(topic, partition),
           apply: (records) => lifecycle.restore(records),
+          onCommitMarker: (positions) => {
+            for (const [topic, next] of Object.entries(positions)) {
+              const key = `${topic}:${partition}`;
+              if (next > (this.positions.get(key) ?? -1)) this.positions.set(key, next);
+            }
+          },
         });
       }
     }

@@ -1,5 +1,6 @@
 import type { Message, RecordMetadata, TopicMessages } from 'kafkajs';
 import type { OutputRecord, RecordCollector } from '../task/record-collector.js';
+import { COMMIT_MARKER_HEADER, COMMIT_MARKER_KEY, commitMarkerValue } from './commit-marker.js';
 
 /**
  * Collects what tasks emit between commits — sink output and changelog records — for one send per
@@ -39,6 +40,18 @@ export class OutputBuffer implements RecordCollector {
   /** A changelog record, always to the task's own partition. */
   logChange(topic: string, partition: number, key: Buffer, value: Buffer | null, timestamp: number): void {
     this.send({ topic, partition, key, value, timestamp, headers: [] });
+  }
+
+  /** A commit marker after a task's changelog records (see commit-marker.ts). */
+  commitMarker(topic: string, partition: number, positions: Record<string, number>, timestamp: number): void {
+    this.send({
+      topic,
+      partition,
+      key: COMMIT_MARKER_KEY,
+      value: commitMarkerValue(positions),
+      timestamp,
+      headers: [{ key: COMMIT_MARKER_HEADER, value: Buffer.from('1') }],
+    });
   }
 
   size(): number {

@@ -1,0 +1,94 @@
+import {
+  METRIC_ATTRIBUTES,
+  METRIC_TYPES,
+  type MetricAttribute,
+  type MetricType,
+  formatInstant,
+  parseInstant,
+} from '@meterstream/common';
+import { AggregateDao, createCassandraClient } from '@meterstream/persistence';
+import type { CommandModule } from 'yargs';
+import { commandContext, withEndpoints } from '../command-context.js';
+
+interface QueryArgs {
+  gateway: string;
+  type: MetricType;
+  attribute: MetricAttribute;
+  window: number;
+  from: string;
+  to: string;
+  limit: number;
+  layer: 'speed' | 'batch';
+}
+
+/** Accepts a date (`2006-12-16`, midnight UTC) or a full ISO-8601 instant. */
+export function parseTimeArg(name: string, text: string): number {
+  const parsed = parseInstant(/^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : text);
+  if (typeof parsed !== 'number') throw new Error(`--${name}: ${parsed.error}`);
+  return parsed;
+}
+
+export function formatTable(head: string[], rows: string[][]): string {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
+  return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+export const queryCommand: CommandModule<object, QueryArgs> = {
+  command: 'query',
+  describe: 'Print aggregates of one series from Cassandra as a table',
+  builder: (yargs) =>
+    withEndpoints(yargs)
+      .option('gateway', { type: 'string', demandOption: true, describe: 'Gateway id' })
+      .option('type', { choices: METRIC_TYPES, demandOption: true, describe: 'Metric type' })
+      .option('attribute', { choices: METRIC_ATTRIBUTES, demandOption: true, describe: 'Metric attribute' })
+      .option('window', { type: 'number', default: 3600, describe: 'Window size in seconds' })
+      .option('from', {
+        type: 'string',
+        demandOption: true,
+        describe: 'Start (date or ISO instant, inclusive)',
+      })
+      .option('to', { type: 'string', demandOption: true, describe: 'End (date or ISO instant, exclusive)' })
+      .option('limit', { type: 'number', default: 50, describe: 'At most this many rows' })
+      .option('layer', {
+        choices: ['speed', 'batch'] as const,
+        default: 'speed' as const,
+        describe: 'Real-time views (speed) or batch views',
+      }),
+  handler: async (args) => {
+    const { config, logger } = commandContext(args, 'query');
+    const from = parseTimeArg('from', args.from);
+    const to = parseTimeArg('to', args.to);
+    const client = createCassandraClient(config.cassandra);
+    try {
+      const dao = new AggregateDao(client, {
+        keyspace: config.cassandra.keyspace,
+        family: args.layer === 'batch' ? 'batch_aggregates' : 'metrics_aggregates',
+      });
+      const rows = await dao.listAggregates({
+        gateway: args.gateway,
+        metricType: args.type,
+        attribute: args.attribute,
+        window: args.window,
+        from,
+        to,
+        limit: args.limit,
+        order: 'asc',
+      });
+      const head = ['windowStart', 'windowEnd', 'samples', 'min', 'max', 'avg', 'sum'];
+      const cells = rows.map((a) => [
+        formatInstant(a.windowStart),
+        formatInstant(a.windowEnd),
+        String(a.sampleCount),
+        a.min.toFixed(3),
+        a.max.toFixed(3),
+        a.average.toFixed(3),
+        a.sum.toFixed(3),
+      ]);
+      process.stdout.write(`${formatTable(head, cells)}\n(${rows.length} rows)\n`);
+      logger.debug({ rows: rows.length }, 'query done');
+    } finally {
+      await client.shutdown();
+    }
+  },
+};
