@@ -14,7 +14,11 @@ const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
  * structured fields, not kafkajs' own JSON-in-a-string format). kafkajs' info-level chatter about
  * group joins is kept at info; its level follows the logger's.
  */
-export function createKafka(config: MeterstreamConfig, logger: Logger, overrides: Partial<KafkaConfig> = {}): Kafka {
+export function createKafka(
+  config: MeterstreamConfig,
+  logger: Logger,
+  overrides: Partial<KafkaConfig> = {},
+): Kafka {
   const kafkaLogger = logger.child({ component: 'kafkajs' });
   return new Kafka({
     brokers: config.kafka.brokers,

@@ -29,6 +29,8 @@ export interface AggregatorOptions {
   sessionTimeoutMs?: number;
   /** Serve Prometheus metrics on this port (0: any free port). */
   metricsPort?: number;
+  /** Default `metrics-aggregates-<w>`. */
+  outputTopic?: (windowSec: number) => string;
 }
 
 export interface RunningAggregator {
@@ -70,6 +72,7 @@ export async function startAggregator(options: AggregatorOptions): Promise<Runni
     windowsSec: options.windowsSec,
     graceSec: options.graceSec,
     storeBackend: options.storeBackend,
+    outputTopic: options.outputTopic,
   });
   options.logger.info({ applicationId, topology: topology.describe().toString() }, 'aggregator topology');
   const registry = new Registry();

@@ -22,8 +22,10 @@ export interface SinkLoopOptions<T> {
   write(values: T[], topic: string, partition: number): Promise<void>;
   /** Records per write. Default 2000. */
   chunkSize?: number;
-  /** Partitions processed at the same time by one instance. Default 1. */
+  /** Partitions processed at the same time by one instance. Default 4. */
   partitionsConsumedConcurrently?: number;
+  /** Group session timeout: how soon a crashed instance's partitions move to the others. Default 30 s. */
+  sessionTimeoutMs?: number;
   /** Dead-letter topic of a source topic. Default `<topic>-dlq`. */
   deadLetterTopic?(topic: string): string;
 }
@@ -60,7 +62,13 @@ export async function runSinkLoop<T>(options: SinkLoopOptions<T>): Promise<Runni
   }
 
   const producer: Producer = kafka.producer({ allowAutoTopicCreation: false });
-  const consumer: Consumer = kafka.consumer({ groupId: options.groupId, allowAutoTopicCreation: false });
+  const sessionTimeout = options.sessionTimeoutMs ?? 30_000;
+  const consumer: Consumer = kafka.consumer({
+    groupId: options.groupId,
+    allowAutoTopicCreation: false,
+    sessionTimeout,
+    heartbeatInterval: Math.min(3000, Math.floor(sessionTimeout / 3)),
+  });
   await producer.connect();
   await consumer.connect();
   await consumer.subscribe({ topics: options.topics, fromBeginning: true });
@@ -117,7 +125,7 @@ export async function runSinkLoop<T>(options: SinkLoopOptions<T>): Promise<Runni
   await consumer.run({
     autoCommit: false,
     eachBatchAutoResolve: false,
-    partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
+    partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 4,
     eachBatch,
   });
 

@@ -24,7 +24,10 @@ export interface CassandraWriterOptions {
   concurrency?: number;
   /** Records per chunk (one write round, then one commit). Default 2000. */
   chunkSize?: number;
+  /** Partitions written at the same time (default 4), each with `concurrency` writes in flight. */
   partitionsConsumedConcurrently?: number;
+  /** Consumer group session timeout (default 30 s). */
+  sessionTimeoutMs?: number;
 }
 
 export interface RunningCassandraWriter {
@@ -94,6 +97,7 @@ export async function startCassandraWriter(options: CassandraWriterOptions): Pro
       logger,
       chunkSize: options.chunkSize,
       partitionsConsumedConcurrently: options.partitionsConsumedConcurrently,
+      sessionTimeoutMs: options.sessionTimeoutMs,
       decode: (message, t, partition) => decodeAggregate(message, t, partition, window),
       write: (aggregates) => dao.saveAll(window, aggregates),
     });

@@ -15,6 +15,8 @@ interface AggregateArgs {
   'instance-id'?: string;
   'state-store': 'memory' | 'redis';
   'metrics-port'?: number;
+  'session-timeout-ms': number;
+  'output-prefix': string;
 }
 
 export const aggregateCommand: CommandModule<object, AggregateArgs> = {
@@ -58,6 +60,16 @@ export const aggregateCommand: CommandModule<object, AggregateArgs> = {
         describe: 'State store backend',
       })
       .option('metrics-port', { type: 'number', describe: 'Serve Prometheus metrics on this port' })
+      .option('output-prefix', {
+        type: 'string',
+        default: 'metrics-aggregates-',
+        describe: 'Aggregates of window w go to <output-prefix><w>',
+      })
+      .option('session-timeout-ms', {
+        type: 'number',
+        default: 30_000,
+        describe: 'Consumer group session timeout: how long a crashed instance keeps its partitions',
+      })
       .check((args) => {
         for (const w of args.window) {
           if (!Number.isInteger(w) || w <= 0)
@@ -84,6 +96,8 @@ export const aggregateCommand: CommandModule<object, AggregateArgs> = {
       instanceId: args['instance-id'],
       storeBackend,
       metricsPort: args['metrics-port'],
+      sessionTimeoutMs: args['session-timeout-ms'],
+      outputTopic: (windowSec) => `${args['output-prefix']}${windowSec}`,
     });
     app.streams.setStateListener((state) => {
       if (state === 'ERROR') {

@@ -8,6 +8,8 @@ interface SinkCassandraArgs {
   group?: string;
   concurrency: number;
   'chunk-size': number;
+  'partitions-concurrently': number;
+  'session-timeout': number;
 }
 
 /** `meterstream sink cassandra --window 60` (mount under a `sink` command). */
@@ -32,6 +34,16 @@ export const sinkCassandraCommand: CommandModule<object, SinkCassandraArgs> = {
         default: 2000,
         describe: 'Records written before each offset commit',
       })
+      .option('partitions-concurrently', {
+        type: 'number',
+        default: 4,
+        describe: 'Partitions written at the same time, each with --concurrency writes in flight',
+      })
+      .option('session-timeout', {
+        type: 'number',
+        default: 30_000,
+        describe: 'Consumer group session timeout in ms (how soon a dead instance is replaced)',
+      })
       .check((args) => {
         if (!Number.isInteger(args.window) || args.window <= 0)
           throw new Error('--window must be a positive integer');
@@ -47,6 +59,8 @@ export const sinkCassandraCommand: CommandModule<object, SinkCassandraArgs> = {
       groupId: args.group,
       concurrency: args.concurrency,
       chunkSize: args['chunk-size'],
+      partitionsConsumedConcurrently: args['partitions-concurrently'],
+      sessionTimeoutMs: args['session-timeout'],
     });
     onShutdownSignal(() => writer.stop());
   },

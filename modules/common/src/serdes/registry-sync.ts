@@ -23,7 +23,11 @@ export function syncRegistryReader<T>(
 
   const schemaId = (data: Buffer, source?: PayloadSource): number => {
     if (data.length < 5 || data[0] !== CONFLUENT_MAGIC_BYTE) {
-      throw new DeserializationError('not in Confluent wire format (magic byte 0 + schema id)', format, source);
+      throw new DeserializationError(
+        'not in Confluent wire format (magic byte 0 + schema id)',
+        format,
+        source,
+      );
     }
     return data.readInt32BE(1);
   };
@@ -56,7 +60,9 @@ export function syncRegistryReader<T>(
       try {
         decoded = reader.fromBuffer(data.subarray(5));
       } catch (cause) {
-        throw new DeserializationError(`invalid Avro payload: ${(cause as Error).message}`, format, source, { cause });
+        throw new DeserializationError(`invalid Avro payload: ${(cause as Error).message}`, format, source, {
+          cause,
+        });
       }
       try {
         return fromWire(decoded, format);

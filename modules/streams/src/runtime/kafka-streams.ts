@@ -31,6 +31,8 @@ interface ManagedTask {
   readonly partition: number;
   /** Changelog topic per logged store of the task. */
   readonly changelogs: ReadonlyMap<string, string>;
+  /** Next offset of each store's changelog partition, as far as this instance knows. */
+  readonly changelogEnds: Map<string, number>;
   /** Processed records whose effects are not committed yet. */
   dirty: boolean;
 }
@@ -364,21 +366,26 @@ export class KafkaStreams {
         if (offsets.length) await this.consumer.commitOffsets(flattenOffsets(offsets));
       }
     } catch (error) {
-      // Typically a rebalance in progress: what was processed since the last commit will be
-      // processed again by whoever owns the partitions next; these tasks restart from their changelog.
+      // Typically a rebalance in progress. Tasks whose changelog was not written (all of them under
+      // exactly_once_v2, whose transaction was aborted) hold state Kafka does not have: rebuild them
+      // from their changelogs and resume their input at the last commit marker.
+      const stale = dirty.filter((t) => t.dirty);
       this.log.warn(
-        { err: error },
-        'commit failed; uncommitted work will be reprocessed after the rebalance',
+        { err: error, tasks: stale.map((t) => t.task.taskId) },
+        'commit failed; rebuilding uncommitted tasks',
       );
       timer();
+      await this.rebuild(stale);
       return;
     }
     const next = nextOffsets(messages, acks);
     for (const managed of dirty) {
+      for (const [storeName, topic] of managed.changelogs) {
+        const end = next.get(`${topic}:${managed.partition}`);
+        if (end !== undefined) managed.changelogEnds.set(storeName, end);
+      }
       for (const [storeName, lifecycle] of managed.task.storeLifecycles()) {
-        if (!lifecycle.persist) continue;
-        const topic = managed.changelogs.get(storeName);
-        await lifecycle.persist(topic ? next.get(`${topic}:${managed.partition}`) : undefined);
+        await lifecycle.persist?.(managed.changelogEnds.get(storeName));
       }
       managed.dirty = false;
     }
@@ -460,16 +467,36 @@ export class KafkaStreams {
     }
     const anyDirty = [...this.tasks.values()].some((t) => t.dirty);
     for (const [id, managed] of this.tasks) {
-      if (wanted.has(id) && !managed.dirty) continue;
-      managed.task.close();
-      this.tasks.delete(id);
-      for (const topic of managed.task.inputTopics()) this.positions.delete(`${topic}:${managed.partition}`);
+      if (!wanted.has(id) || managed.dirty) this.discard(managed);
     }
     if (anyDirty) this.output?.drain();
     const missing = [...wanted].filter(([id]) => !this.tasks.has(id)).map(([, spec]) => spec);
     if (missing.length) await this.createTasks(missing);
-    // kafkajs resumes from the committed offsets; our state may be ahead of them (a commit whose
-    // changelog was written but whose offset commit failed or was cut short by a crash).
+    this.seekToPositions();
+    this.log.info({ tasks: [...this.tasks.keys()].sort() }, 'assignment');
+    this.transition('RUNNING');
+  }
+
+  /** Drops tasks (and their buffered output) and recreates them from their changelogs. */
+  private async rebuild(tasks: ManagedTask[]): Promise<void> {
+    if (tasks.length === 0) return;
+    for (const managed of tasks) this.discard(managed);
+    this.output?.drain();
+    await this.createTasks(tasks.map((t): [Subtopology, number] => [t.subtopology, t.partition]));
+    this.seekToPositions();
+  }
+
+  private discard(managed: ManagedTask): void {
+    managed.task.close();
+    this.tasks.delete(managed.task.taskId);
+    for (const topic of managed.task.inputTopics()) this.positions.delete(`${topic}:${managed.partition}`);
+  }
+
+  /**
+   * kafkajs resumes from the committed offsets; our state may be ahead of them (a commit whose
+   * changelog was written but whose offset commit failed or was cut short by a crash).
+   */
+  private seekToPositions(): void {
     for (const managed of this.tasks.values()) {
       for (const topic of managed.task.inputTopics()) {
         const next = this.positions.get(`${topic}:${managed.partition}`);
@@ -477,8 +504,6 @@ export class KafkaStreams {
           this.consumer?.seek({ topic, partition: managed.partition, offset: String(next) });
       }
     }
-    this.log.info({ tasks: [...this.tasks.keys()].sort() }, 'assignment');
-    this.transition('RUNNING');
   }
 
   private async createTasks(specs: [Subtopology, number][]): Promise<ManagedTask[]> {
@@ -516,18 +541,27 @@ export class KafkaStreams {
         logger: this.log,
       });
       task.initialize();
-      const managed: ManagedTask = { task, subtopology: sub, partition, changelogs, dirty: false };
+      const managed: ManagedTask = {
+        task,
+        subtopology: sub,
+        partition,
+        changelogs,
+        changelogEnds: new Map(),
+        dirty: false,
+      };
       this.tasks.set(task.taskId, managed);
       created.push(managed);
       for (const [storeName, lifecycle] of task.storeLifecycles()) {
         const topic = changelogs.get(storeName);
         if (!topic) continue;
         await lifecycle.load?.();
+        const end = await this.endOffset(topic, partition);
+        managed.changelogEnds.set(storeName, end);
         requests.push({
           topic,
           partition,
           from: lifecycle.checkpointedOffset?.() ?? 0,
-          to: await this.endOffset(topic, partition),
+          to: end,
           apply: (records) => lifecycle.restore(records),
           onCommitMarker: (positions) => {
             for (const [topic, next] of Object.entries(positions)) {

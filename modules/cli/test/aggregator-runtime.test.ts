@@ -1,0 +1,219 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type RunningBroker, startBroker } from '@meterstream/broker';
+import {
+  type AggregateMetric,
+  createLogger,
+  formatMetricKey,
+  loadConfig,
+  metricJsonSerde,
+} from '@meterstream/common';
+import { Kafka, logLevel } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningAggregator, startAggregator } from '../src/apps/aggregator.js';
+import {
+  TICK_GATEWAY,
+  T0,
+  produceMetrics,
+  produceTicks,
+  readAggregates,
+  referenceAggregates,
+  windowKey,
+  workload,
+} from './helpers/aggregation-workload.js';
+import { waitFor } from './helpers/cli-process.js';
+
+const PARTITIONS = 4;
+let broker: RunningBroker;
+let dir: string;
+let kafka: Kafka;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'ms-runtime-'));
+  broker = await startBroker({ port: 0, dataDir: dir, logger: createLogger('broker', 'warn') });
+  kafka = new Kafka({ brokers: [broker.bootstrap], logLevel: logLevel.NOTHING });
+});
+
+afterAll(async () => {
+  await broker?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function createTopics(...topics: string[]) {
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ topics: topics.map((topic) => ({ topic, numPartitions: PARTITIONS })) });
+  await admin.disconnect();
+}
+
+async function committed(groupId: string, topic: string): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const [entry] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    return (entry?.partitions ?? []).reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+function aggregator(
+  source: string,
+  outputPrefix: string,
+  applicationId: string,
+  instanceId: string,
+  guarantee: 'exactly_once_v2' | 'at_least_once',
+) {
+  return startAggregator({
+    config: loadConfig({ 'kafka-brokers': broker.bootstrap, 'schema-registry-url': 'none' }, {}),
+    logger: createLogger(`agg-${instanceId}`, 'warn'),
+    sourceTopic: source,
+    windowsSec: [60],
+    graceSec: 300,
+    inputFormat: 'json',
+    processingGuarantee: guarantee,
+    commitIntervalMs: 100,
+    applicationId,
+    instanceId,
+    sessionTimeoutMs: 6_000,
+    outputTopic: (w) => `${outputPrefix}${w}`,
+  });
+}
+
+function expectExactly(records: AggregateMetric[], expected: Map<string, AggregateMetric>) {
+  const byWindow = new Map<string, AggregateMetric>();
+  for (const r of records) {
+    const key = windowKey(formatMetricKey(r), r.windowStart);
+    expect(byWindow.has(key), `duplicate ${key}`).toBe(false);
+    byWindow.set(key, r);
+  }
+  for (const key of expected.keys()) if (key.startsWith(`${TICK_GATEWAY}.`)) expected.delete(key);
+  expect(byWindow.size).toBe(expected.size);
+  for (const [key, aggregate] of expected) expect(byWindow.get(key), key).toEqual(aggregate);
+}
+
+describe('aggregator on the Kafka runtime', () => {
+  it('two instances split 4 partitions; when one stops the other restores its tasks and the output stays exact', async () => {
+    await createTopics('scale-in', 'scale-out-60');
+    const metrics = workload(40, 1000, 6_000); // 40k metrics
+    const half = metrics.length / 2;
+    const instances: RunningAggregator[] = [];
+    try {
+      instances.push(await aggregator('scale-in', 'scale-out-', 'scale', 'a', 'exactly_once_v2'));
+      instances.push(await aggregator('scale-in', 'scale-out-', 'scale', 'b', 'exactly_once_v2'));
+      const [a, b] = instances as [RunningAggregator, RunningAggregator];
+      await waitFor(
+        'two tasks each',
+        () => a.streams.taskMetrics().tasks.length === 2 && b.streams.taskMetrics().tasks.length === 2,
+        30_000,
+      );
+      expect([...a.streams.taskMetrics().tasks, ...b.streams.taskMetrics().tasks].sort()).toEqual([
+        '0_0',
+        '0_1',
+        '0_2',
+        '0_3',
+      ]);
+
+      await produceMetrics(kafka, 'scale-in', metrics.slice(0, half));
+      await waitFor(
+        'first half committed',
+        async () => (await committed('scale', 'scale-in')) >= half,
+        60_000,
+      );
+      expect(b.streams.taskMetrics().processed).toBeGreaterThan(0);
+
+      await b.close();
+      instances.pop();
+      expect(b.streams.state()).toBe('NOT_RUNNING');
+      await waitFor(
+        'all four tasks restored on the survivor',
+        () => a.streams.taskMetrics().tasks.length === 4 && a.streams.state() === 'RUNNING',
+        30_000,
+      );
+      expect(
+        a.streams.lastRestoredRecords,
+        'moved tasks restore their state from the changelog',
+      ).toBeGreaterThan(0);
+
+      await produceMetrics(kafka, 'scale-in', metrics.slice(half));
+      await produceTicks(kafka, 'scale-in', PARTITIONS, T0 + 10 * 86_400_000);
+      await waitFor(
+        'everything committed',
+        async () => (await committed('scale', 'scale-in')) >= metrics.length + PARTITIONS,
+        60_000,
+      );
+    } finally {
+      for (const instance of instances) await instance.close();
+    }
+    const records = await readAggregates(kafka, 'scale-out-60', { until: () => false, timeoutMs: 2_000 });
+    expectExactly(records, referenceAggregates(metrics, 60_000));
+  }, 180_000);
+
+  it('1 % corrupted payloads all land in the dead-letter topic with the error in headers; every good record is aggregated', async () => {
+    await createTopics('dirty-in', 'dirty-out-60');
+    const metrics = workload(20, 500, 6_000); // 10k metrics
+    const producer = kafka.producer();
+    await producer.connect();
+    const corrupt = new Map<number, Buffer>();
+    const messages = metrics.map((m, i) => {
+      let value = metricJsonSerde.serialize(m);
+      if (i % 100 === 37) {
+        value =
+          i % 200 === 37
+            ? value.subarray(0, value.length - 7)
+            : Buffer.from(`{"gateway":"${m.gateway}","value":"x"}`);
+        corrupt.set(i, value);
+      }
+      return { key: formatMetricKey(m), value };
+    });
+    for (let i = 0; i < messages.length; i += 5_000)
+      await producer.send({ topic: 'dirty-in', messages: messages.slice(i, i + 5_000) });
+    await producer.disconnect();
+    await produceTicks(kafka, 'dirty-in', PARTITIONS, T0 + 10 * 86_400_000);
+    expect(corrupt.size).toBe(100);
+
+    const app = await aggregator('dirty-in', 'dirty-out-', 'dirty', 'a', 'at_least_once');
+    try {
+      await waitFor(
+        'everything committed',
+        async () => (await committed('dirty', 'dirty-in')) >= metrics.length + PARTITIONS,
+        60_000,
+      );
+    } finally {
+      await app.close();
+    }
+
+    const dlq: { value: Buffer; headers: Record<string, string> }[] = [];
+    const consumer = kafka.consumer({ groupId: 'dlq-check' });
+    await consumer.connect();
+    await consumer.subscribe({ topic: 'dirty-dlq', fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        const headers = Object.fromEntries(
+          Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)]),
+        );
+        dlq.push({ value: message.value!, headers });
+      },
+    });
+    await waitFor('100 dead letters', () => dlq.length >= 100, 30_000);
+    await consumer.disconnect();
+    expect(dlq).toHaveLength(100);
+    const originals = new Set([...corrupt.values()].map((b) => b.toString('base64')));
+    for (const letter of dlq) {
+      expect(originals.has(letter.value.toString('base64')), 'original bytes kept').toBe(true);
+      expect(letter.headers['error.class']).toBe('DeserializationError');
+      expect(letter.headers['error.topic']).toBe('dirty-in');
+      expect(letter.headers['error.offset']).toMatch(/^\d+$/);
+      expect(letter.headers['error.cause']).toMatch(/invalid JSON|must be a number|missing field/);
+    }
+
+    const good = metrics.filter((_, i) => !corrupt.has(i));
+    const records = await readAggregates(kafka, 'dirty-out-60', {
+      until: () => false,
+      readUncommitted: true,
+      timeoutMs: 2_000,
+    });
+    expectExactly(records, referenceAggregates(good, 60_000));
+  }, 120_000);
+});

@@ -1,0 +1,134 @@
+import {
+  type AggregateMetric,
+  EMPTY_STATS,
+  type Metric,
+  type SampleStats,
+  aggregateJsonSerde,
+  foldSample,
+  formatMetricKey,
+  metricJsonSerde,
+  parseMetricKey,
+  toAggregate,
+} from '@meterstream/common';
+import type { Kafka } from 'kafkajs';
+
+export const T0 = Date.UTC(2006, 11, 16, 0, 0);
+/** The gateway of the records that advance stream time on every partition (never expected in output). */
+export const TICK_GATEWAY = 'tick';
+
+/** `keys` series × `samplesPerKey` samples, `stepMs` apart, deterministic values including negatives. */
+export function workload(keys: number, samplesPerKey: number, stepMs: number): Metric[] {
+  const metrics: Metric[] = [];
+  for (let s = 0; s < samplesPerKey; s++) {
+    for (let k = 0; k < keys; k++) {
+      metrics.push({
+        gateway: String(Math.floor(k / 4)),
+        metricType: 'ELECTRICITY',
+        metricAttribute: (['ACTIVE_POWER', 'REACTIVE_POWER', 'VOLTAGE', 'INTENSITY'] as const)[k % 4]!,
+        timestamp: T0 + s * stepMs,
+        value: ((s * 7919 + k * 104729) % 2001) / 100 - 5,
+      });
+    }
+  }
+  return metrics;
+}
+
+export function windowKey(key: string, windowStart: number): string {
+  return `${key}@${windowStart}`;
+}
+
+/** Brute force: every window of every key, folded with the shared foldSample. */
+export function referenceAggregates(
+  metrics: readonly Metric[],
+  windowMs: number,
+): Map<string, AggregateMetric> {
+  const stats = new Map<string, { key: string; start: number; stats: SampleStats }>();
+  for (const m of metrics) {
+    const key = formatMetricKey(m);
+    const start = Math.floor(m.timestamp / windowMs) * windowMs;
+    const id = windowKey(key, start);
+    const entry = stats.get(id) ?? { key, start, stats: EMPTY_STATS };
+    entry.stats = foldSample(entry.stats, m.value);
+    stats.set(id, entry);
+  }
+  const out = new Map<string, AggregateMetric>();
+  for (const [id, e] of stats)
+    out.set(id, toAggregate(parseMetricKey(e.key), e.start, e.start + windowMs, e.stats));
+  return out;
+}
+
+/** Produces metrics as JSON in chunks (kafkajs default partitioner on the key). */
+export async function produceMetrics(
+  kafka: Kafka,
+  topic: string,
+  metrics: readonly Metric[],
+  chunk = 10_000,
+): Promise<void> {
+  const producer = kafka.producer();
+  await producer.connect();
+  for (let i = 0; i < metrics.length; i += chunk) {
+    await producer.send({
+      topic,
+      acks: -1,
+      messages: metrics
+        .slice(i, i + chunk)
+        .map((m) => ({ key: formatMetricKey(m), value: metricJsonSerde.serialize(m) })),
+    });
+  }
+  await producer.disconnect();
+}
+
+/** One record per partition far in the future, so every real window closes on every task. */
+export async function produceTicks(
+  kafka: Kafka,
+  topic: string,
+  partitions: number,
+  at: number,
+): Promise<void> {
+  const producer = kafka.producer();
+  await producer.connect();
+  await producer.send({
+    topic,
+    acks: -1,
+    messages: Array.from({ length: partitions }, (_, p) => {
+      const m: Metric = {
+        gateway: TICK_GATEWAY,
+        metricType: 'GAS',
+        metricAttribute: 'GAS_IDD',
+        timestamp: at,
+        value: 0,
+      };
+      return { key: formatMetricKey(m), value: metricJsonSerde.serialize(m), partition: p };
+    }),
+  });
+  await producer.disconnect();
+}
+
+/** Every aggregate record on `topic` (read_committed unless told otherwise), in arrival order. */
+export async function readAggregates(
+  kafka: Kafka,
+  topic: string,
+  options: { until: (records: AggregateMetric[]) => boolean; readUncommitted?: boolean; timeoutMs?: number },
+): Promise<AggregateMetric[]> {
+  const consumer = kafka.consumer({
+    groupId: `check-${Math.random()}`,
+    readUncommitted: options.readUncommitted ?? false,
+  });
+  const records: AggregateMetric[] = [];
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  let done: () => void = () => {};
+  const finished = new Promise<void>((resolve) => {
+    done = resolve;
+  });
+  await consumer.run({
+    eachBatch: async ({ batch }) => {
+      for (const message of batch.messages) records.push(aggregateJsonSerde.deserialize(message.value!));
+      if (options.until(records)) done();
+    },
+  });
+  const timeout = new Promise<void>((resolve) => setTimeout(resolve, options.timeoutMs ?? 60_000));
+  await Promise.race([finished, timeout]);
+  await consumer.disconnect();
+  return records;
+}

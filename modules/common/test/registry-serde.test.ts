@@ -1,0 +1,79 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type SchemaRegistryServer, startSchemaRegistry } from '@meterstream/broker';
+import avro from 'avsc';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  DeserializationError,
+  METRIC_AVRO_SCHEMA,
+  type Metric,
+  createSchemaRegistry,
+  metricRegistrySerde,
+  metricSyncRegistryReader,
+} from '../src/index.js';
+
+// The Confluent wire format through the embedded Schema Registry API (the real
+// @kafkajs/confluent-schema-registry client over HTTP).
+let registry: SchemaRegistryServer;
+let dir: string;
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'ms-registry-'));
+  registry = await startSchemaRegistry({ port: 0, dataDir: dir });
+});
+afterAll(async () => {
+  await registry?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const metric: Metric = {
+  gateway: '3',
+  metricType: 'WATER',
+  metricAttribute: 'WATER_IDD',
+  timestamp: Date.UTC(2012, 3, 1, 7, 0),
+  value: -0.5,
+};
+
+describe('Avro with the Schema Registry', () => {
+  it('frames as magic byte 0 + schema id + the plain Avro of the .avsc, and round-trips', async () => {
+    const serde = metricRegistrySerde({ url: registry.url, subject: 'metrics-value' });
+    const bytes = await serde.serialize(metric);
+    const id = await serde.schemaId();
+    expect(bytes[0]).toBe(0);
+    expect(bytes.readInt32BE(1)).toBe(id);
+    const plain = avro.Type.forSchema(METRIC_AVRO_SCHEMA as avro.Schema).toBuffer({
+      ...metric,
+      timestamp: '2012-04-01T07:00:00Z',
+    });
+    expect(bytes.subarray(5).equals(plain)).toBe(true);
+    expect(await serde.deserialize(bytes)).toEqual(metric);
+  });
+
+  it('the synchronous reader decodes after prefetching the batch ids, and names unknown ids', async () => {
+    const serde = metricRegistrySerde({ url: registry.url, subject: 'metrics-value' });
+    const bytes = await serde.serialize(metric);
+    const reader = metricSyncRegistryReader(createSchemaRegistry(registry.url));
+    expect(() => reader.deserialize(bytes)).toThrow(/unknown schema id/);
+    await reader.prefetch([bytes, null]);
+    expect(reader.deserialize(bytes, { topic: 'metrics', partition: 0, offset: 1 })).toEqual(metric);
+    const bogus = Buffer.from(bytes);
+    bogus.writeInt32BE(9999, 1);
+    await reader.prefetch([bogus]);
+    expect(() => reader.deserialize(bogus, { topic: 'metrics', partition: 0, offset: 2 })).toThrow(
+      DeserializationError,
+    );
+    expect(() => reader.deserialize(bogus)).toThrow(/unknown schema id 9999/);
+  });
+
+  it('bad framing and truncated payloads raise DeserializationError with the location', async () => {
+    const serde = metricRegistrySerde({ url: registry.url, subject: 'metrics-value' });
+    const bytes = await serde.serialize(metric);
+    const where = { topic: 'metrics', partition: 1, offset: 7 };
+    await expect(serde.deserialize(Buffer.from('{"json": true}'), where)).rejects.toThrow(
+      /not in Confluent wire format.*offset 7/,
+    );
+    await expect(serde.deserialize(bytes.subarray(0, bytes.length - 4), where)).rejects.toThrow(
+      DeserializationError,
+    );
+  });
+});
