@@ -103,12 +103,17 @@ async function storedRows(
   return rows;
 }
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 45_000): Promise<T> {
+async function waitFor<T>(
+  what: string | (() => string),
+  probe: () => Promise<T | undefined>,
+  timeoutMs = 45_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
     if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${typeof what === 'string' ? what : what()}`);
     await new Promise((r) => setTimeout(r, 150));
   }
 }
@@ -253,15 +258,20 @@ describe('cassandra writer (in process)', () => {
     // Wait until the group settled with both members holding partitions, then produce.
     const admin = kafka.admin();
     await admin.connect();
-    await waitFor('two members with assignments', async () => {
-      const { groups } = await admin.describeGroups([groupId]);
-      const members = groups[0]?.members ?? [];
-      return groups[0]?.state === 'Stable' &&
-        members.length === 2 &&
-        members.every((m) => m.memberAssignment.length > 0)
-        ? true
-        : undefined;
-    });
+    let lastGroupState = '';
+    await waitFor(
+      () => `two members with assignments (last: ${lastGroupState})`,
+      async () => {
+        const { groups } = await admin.describeGroups([groupId]);
+        const members = groups[0]?.members ?? [];
+        lastGroupState = `${groups[0]?.state} with ${members.length} members, assignments ${members.map((m) => m.memberAssignment.length)}`;
+        return groups[0]?.state === 'Stable' &&
+          members.length === 2 &&
+          members.every((m) => m.memberAssignment.length > 0)
+          ? true
+          : undefined;
+      },
+    );
     await admin.disconnect();
     const good = makeAggregates(30);
     await produce(topic, good.map(toMessage));
@@ -293,6 +303,8 @@ describe('cassandra writer (child process, SIGKILL)', () => {
         'crash-writers',
         '--chunk-size',
         '200',
+        '--session-timeout',
+        '6000',
         '--kafka-brokers',
         bootstrap,
         '--cassandra-contact-points',

@@ -8,7 +8,14 @@ import {
   metricJsonSerde,
   metricSyncRegistryReader,
 } from '@meterstream/common';
-import { KafkaStreams, type ProcessingGuarantee, type Serde, type StoreBackend } from '@meterstream/streams';
+import {
+  KafkaStreams,
+  type ProcessingGuarantee,
+  type Serde,
+  type StoreBackend,
+  redisStoreBackend,
+} from '@meterstream/streams';
+import { Redis } from 'ioredis';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { buildAggregatorTopology } from './aggregator-topology.js';
 
@@ -25,7 +32,8 @@ export interface AggregatorOptions {
   /** Default `meterstream-aggregator-<windows>`; instances with the same id share partitions. */
   applicationId?: string;
   instanceId?: string;
-  storeBackend?: StoreBackend;
+  /** State stores in memory (default) or in Redis at config.redisUrl. */
+  stateStore?: 'memory' | 'redis';
   sessionTimeoutMs?: number;
   /** Serve Prometheus metrics on this port (0: any free port). */
   metricsPort?: number;
@@ -66,12 +74,18 @@ function metricSerde(options: AggregatorOptions): {
 export async function startAggregator(options: AggregatorOptions): Promise<RunningAggregator> {
   const applicationId = options.applicationId ?? `meterstream-aggregator-${options.windowsSec.join('-')}`;
   const { serde, beforeBatch } = metricSerde(options);
+  // Redis stores keep each task's state under `ms:<applicationId>:<store>:<partition>` with the
+  // changelog checkpoint beside it, so a restart restores only the changelog tail.
+  const redis =
+    options.stateStore === 'redis' ? new Redis(options.config.redisUrl, { lazyConnect: true }) : undefined;
+  await redis?.connect();
+  const storeBackend: StoreBackend | undefined = redis ? redisStoreBackend({ redis }) : undefined;
   const topology = buildAggregatorTopology({
     sourceTopic: options.sourceTopic,
     metricSerde: serde,
     windowsSec: options.windowsSec,
     graceSec: options.graceSec,
-    storeBackend: options.storeBackend,
+    storeBackend,
     outputTopic: options.outputTopic,
   });
   options.logger.info({ applicationId, topology: topology.describe().toString() }, 'aggregator topology');
@@ -115,6 +129,7 @@ export async function startAggregator(options: AggregatorOptions): Promise<Runni
     metricsPort,
     async close() {
       await streams.close();
+      await redis?.quit();
       await new Promise<void>((resolve) =>
         metricsServer ? metricsServer.close(() => resolve()) : resolve(),
       );

@@ -81,8 +81,7 @@ export const aggregateCommand: CommandModule<object, AggregateArgs> = {
       }),
   handler: async (args) => {
     const { config, logger } = commandContext(args, 'aggregate');
-    const storeBackend =
-      args['state-store'] === 'redis' ? await redisBackend(config.redisUrl, args) : undefined;
+
     const app = await startAggregator({
       config,
       logger,
@@ -94,7 +93,7 @@ export const aggregateCommand: CommandModule<object, AggregateArgs> = {
       commitIntervalMs: args['commit-interval-ms'],
       applicationId: args['application-id'],
       instanceId: args['instance-id'],
-      storeBackend,
+      stateStore: args['state-store'],
       metricsPort: args['metrics-port'],
       sessionTimeoutMs: args['session-timeout-ms'],
       outputTopic: (windowSec) => `${args['output-prefix']}${windowSec}`,
@@ -109,8 +108,3 @@ export const aggregateCommand: CommandModule<object, AggregateArgs> = {
     await new Promise(() => {}); // runs until a signal or an error
   },
 };
-
-async function redisBackend(url: string, args: AggregateArgs) {
-  const { createRedisStoreBackend } = await import('../apps/redis-store-backend.js');
-  return createRedisStoreBackend(url, args['application-id']);
-}

@@ -1,0 +1,227 @@
+import { type Serde, Serdes } from '../serde/serde.js';
+import { Stores, inMemoryStoreBackend } from '../state/stores.js';
+import type { Windowed } from '../state/window.js';
+import type { Change } from './change.js';
+import type { Predicate, ValueJoiner, ValueMapper } from './functions.js';
+import { KStream } from './kstream.js';
+import type { Materialized, Named, Suppressed } from './options.js';
+import {
+  KTableFilterProcessor,
+  KTableKTableJoinProcessor,
+  KTableMapValuesProcessor,
+  KTableMaterializeProcessor,
+  KTableToStreamProcessor,
+} from './processors/ktable-processors.js';
+import { PassThroughProcessor } from './processors/stateless.js';
+import { SuppressProcessor } from './processors/suppress-processor.js';
+import { keyValueStoreBuilder } from './stores.js';
+import type { StreamsBuilder } from './streams-builder.js';
+
+/**
+ * A changelog stream seen as a table: the latest value per key (Kafka Streams' KTable). Between
+ * table processors records carry Change(new, old); `toStream()` turns them back into values, with
+ * null for deletes (tombstones).
+ */
+export class KTable<K, V> {
+  /** @internal */
+  constructor(
+    readonly builder: StreamsBuilder,
+    private node: string,
+    /** Store holding this table's values, when it is materialized. */
+    private store: string | undefined,
+    readonly keySerde: Serde<K> | undefined,
+    readonly valueSerde: Serde<V> | undefined,
+    /** @internal Grace of the windows, for windowed tables (used by suppress). */
+    readonly windowGraceMs?: number,
+  ) {}
+
+  /** Name of the node whose output is this table. */
+  get nodeName(): string {
+    return this.node;
+  }
+
+  /** Name of the store a test or query can read, if materialized. */
+  get queryableStoreName(): string | undefined {
+    return this.store;
+  }
+
+  private add<V2>(
+    prefix: string,
+    supplier: () => import('../processor/processor.js').Processor<K, Change<V>, K, Change<V2>>,
+    named: Named | undefined,
+    materialized: Materialized<K, V2> | undefined,
+    valueSerde: Serde<V2> | undefined,
+  ): KTable<K, V2> {
+    const name = named?.name ?? this.builder.newName(prefix);
+    this.builder.addProcessor(name, supplier, [this.node]);
+    const table = new KTable<K, V2>(
+      this.builder,
+      name,
+      undefined,
+      this.keySerde,
+      valueSerde,
+      this.windowGraceMs,
+    );
+    if (materialized) table.materialize(materialized);
+    return table;
+  }
+
+  filter(predicate: Predicate<K, V>, materialized?: Materialized<K, V>, named?: Named): KTable<K, V> {
+    return this.add(
+      'KTABLE-FILTER',
+      () => new KTableFilterProcessor(predicate, false),
+      named,
+      materialized,
+      this.valueSerde,
+    );
+  }
+
+  filterNot(predicate: Predicate<K, V>, materialized?: Materialized<K, V>, named?: Named): KTable<K, V> {
+    return this.add(
+      'KTABLE-FILTER',
+      () => new KTableFilterProcessor(predicate, true),
+      named,
+      materialized,
+      this.valueSerde,
+    );
+  }
+
+  mapValues<V2>(
+    mapper: ValueMapper<V, V2, K>,
+    materialized?: Materialized<K, V2>,
+    named?: Named,
+  ): KTable<K, V2> {
+    return this.add(
+      'KTABLE-MAPVALUES',
+      () => new KTableMapValuesProcessor(mapper),
+      named,
+      materialized,
+      materialized?.valueSerde,
+    );
+  }
+
+  /** The table's updates as a stream; a delete becomes a record with a null value. */
+  toStream(named?: Named): KStream<K, V> {
+    const name = named?.name ?? this.builder.newName('KTABLE-TOSTREAM');
+    this.builder.addProcessor(name, () => new KTableToStreamProcessor<K, V>(), [this.node]);
+    return new KStream<K, V>(this.builder, name, false, this.keySerde, this.valueSerde);
+  }
+
+  /**
+   * suppress(untilWindowCloses): for a windowed table, emit only each window's final result, once
+   * window end + grace ≤ stream time.
+   */
+  suppress(suppressed: Suppressed): KTable<K, V> {
+    if (this.windowGraceMs === undefined) {
+      throw new Error('suppress(untilWindowCloses) needs a windowed table (groupByKey().windowedBy(...))');
+    }
+    const name = suppressed.name ?? this.builder.newName('KTABLE-SUPPRESS');
+    const grace = this.windowGraceMs;
+    // The buffer is written through to a change-logged store so buffered windows survive crashes
+    // and task migration (Kafka Streams: `<name>-store`).
+    const storeName = `${name}-store`;
+    const options = this.builder.options;
+    const backend = options.storeBackend ?? inMemoryStoreBackend;
+    const serdes = {
+      key: (options.defaultKeySerde as Serde<unknown> | undefined) ?? Serdes.json<unknown>(),
+      value: this.valueSerde ?? (options.defaultValueSerde as Serde<V> | undefined) ?? Serdes.json<V>(),
+    };
+    this.builder.addStateStore(
+      Stores.keyValueStoreBuilder(backend.keyValue(storeName), Serdes.bytes(), Serdes.bytes())
+        .withCachingDisabled()
+        .withLoggingEnabled(),
+    );
+    this.builder.addProcessor(
+      name,
+      () => new SuppressProcessor<unknown, V>(grace, storeName, serdes),
+      [this.node],
+      [storeName],
+    );
+    return new KTable<K, V>(
+      this.builder,
+      name,
+      undefined,
+      this.keySerde,
+      this.valueSerde,
+      this.windowGraceMs,
+    );
+  }
+
+  /** Inner join with another table on the key; the result updates when either side changes. */
+  join<VO, VR>(
+    other: KTable<K, VO>,
+    joiner: ValueJoiner<V, VO, VR>,
+    materialized?: Materialized<K, VR>,
+  ): KTable<K, VR> {
+    return this.joinTable(other, joiner as ValueJoiner<V, VO | null, VR>, 'inner', materialized);
+  }
+
+  /** Left join: every key of this table yields a result; the joiner gets null when the other side has none. */
+  leftJoin<VO, VR>(
+    other: KTable<K, VO>,
+    joiner: ValueJoiner<V, VO | null, VR>,
+    materialized?: Materialized<K, VR>,
+  ): KTable<K, VR> {
+    return this.joinTable(other, joiner, 'left', materialized);
+  }
+
+  private joinTable<VO, VR>(
+    other: KTable<K, VO>,
+    joiner: ValueJoiner<V, VO | null, VR>,
+    mode: 'inner' | 'left',
+    materialized: Materialized<K, VR> | undefined,
+  ): KTable<K, VR> {
+    const b = this.builder;
+    const thisStore = this.materialize();
+    const otherStore = other.materialize();
+    const prefix = mode === 'inner' ? 'KTABLE-JOIN' : 'KTABLE-LEFTJOIN';
+    const thisJoin = b.newName(`${prefix}THIS`);
+    const otherJoin = b.newName(`${prefix}OTHER`);
+    const merge = b.newName('KTABLE-MERGE');
+    b.addProcessor(
+      thisJoin,
+      () => new KTableKTableJoinProcessor<K, V, VO, VR>(otherStore, joiner, true, mode),
+      [this.node],
+      [otherStore],
+    );
+    b.addProcessor(
+      otherJoin,
+      () => new KTableKTableJoinProcessor<K, V, VO, VR>(thisStore, joiner, false, mode),
+      [other.node],
+      [thisStore],
+    );
+    b.addProcessor(merge, () => new PassThroughProcessor<K, Change<VR>>(), [thisJoin, otherJoin]);
+    b.recordOp((t) =>
+      t.addCopartitionGroup([...t.sourceTopicsOf(this.node), ...t.sourceTopicsOf(other.node)]),
+    );
+    const table = new KTable<K, VR>(b, merge, undefined, this.keySerde, materialized?.valueSerde);
+    if (materialized) table.materialize(materialized);
+    return table;
+  }
+
+  /**
+   * @internal Makes sure the table's values are in a store (adding a materializing node if needed)
+   * and returns the store name; later operations chain after that node.
+   */
+  materialize(materialized: Materialized<K, V> = {}): string {
+    if (this.store) return this.store;
+    const storeName = materialized.storeName ?? this.builder.newName('KTABLE-STATE-STORE');
+    const name = this.builder.newName('KTABLE-MATERIALIZE');
+    this.builder.addStateStore(
+      keyValueStoreBuilder(this.builder, storeName, {
+        ...materialized,
+        keySerde: materialized.keySerde ?? this.keySerde,
+        valueSerde: materialized.valueSerde ?? this.valueSerde,
+      }),
+    );
+    this.builder.addProcessor(
+      name,
+      () => new KTableMaterializeProcessor<K, V>(storeName),
+      [this.node],
+      [storeName],
+    );
+    this.node = name;
+    this.store = storeName;
+    return storeName;
+  }
+}

@@ -1,0 +1,162 @@
+import type { ProcessorContext } from '../../processor/context.js';
+import type { Processor } from '../../processor/processor.js';
+import { Record } from '../../processor/record.js';
+import type { Serde } from '../../serde/serde.js';
+import type { KeyValueStore } from '../../state/store.js';
+import type { Windowed } from '../../state/window.js';
+import { type Change, change } from '../change.js';
+
+interface Buffered<K, VA> {
+  readonly key: Windowed<K>;
+  value: VA | null;
+  record: Record<Windowed<K>, Change<VA>>;
+}
+
+/** Serdes of the buffer's durable copy: the inner (unwindowed) key and the aggregate value. */
+export interface SuppressSerdes<K, VA> {
+  readonly key: Serde<K>;
+  readonly value: Serde<VA>;
+}
+
+/**
+ * suppress(untilWindowCloses) (Kafka Streams' KTableSuppressProcessor with final-results
+ * semantics): holds the latest update of each window and emits it once, when
+ * window end + grace ≤ stream time, where stream time is the largest timestamp this processor has
+ * seen. Windows are emitted in window-end order, then in the order their keys first arrived.
+ *
+ * The buffer lives in memory (buckets per window end; few distinct ends exist at any time) and is
+ * written through to a change-logged key-value store (`storeName`), as Kafka Streams backs its
+ * buffer with `<name>-store-changelog`: after a crash or a task migration the restored store
+ * refills the buckets, so windows buffered but not yet emitted are not lost. Store layout: key =
+ * [window end 8 B][window start 8 B][key bytes], value = [record timestamp 8 B][aggregate bytes].
+ */
+export class SuppressProcessor<K, VA> implements Processor<Windowed<K>, Change<VA>, Windowed<K>, Change<VA>> {
+  private ctx!: ProcessorContext<Windowed<K>, Change<VA>>;
+  private store: KeyValueStore<Buffer, Buffer> | undefined;
+  private loaded = false;
+  private readonly buckets = new Map<number, Map<unknown, Buffered<K, VA>>>();
+  /** Distinct window ends in the buffer, ascending. */
+  private ends: number[] = [];
+  private observedStreamTime = -1;
+
+  constructor(
+    private readonly graceMs: number,
+    private readonly storeName?: string,
+    private readonly serdes?: SuppressSerdes<K, VA>,
+  ) {}
+
+  init(context: ProcessorContext<Windowed<K>, Change<VA>>): void {
+    this.ctx = context;
+    if (this.storeName) this.store = context.getStateStore<KeyValueStore<Buffer, Buffer>>(this.storeName);
+  }
+
+  process(record: Record<Windowed<K>, Change<VA>>): void {
+    // The runtime restores stores after processors are initialised, so the durable copy is read
+    // back on the first record rather than in init().
+    if (!this.loaded) this.load();
+    if (record.timestamp > this.observedStreamTime) this.observedStreamTime = record.timestamp;
+    const end = record.key.window.end;
+    let bucket = this.buckets.get(end);
+    if (!bucket) {
+      bucket = new Map();
+      this.buckets.set(end, bucket);
+      this.insertEnd(end);
+    }
+    const id = identity(record.key);
+    const entry = bucket.get(id);
+    if (entry) {
+      entry.value = record.value.newValue;
+      entry.record = record;
+    } else bucket.set(id, { key: record.key, value: record.value.newValue, record });
+    this.persist(record.key, record.value.newValue, record.timestamp);
+    this.emitClosed();
+  }
+
+  /** Windows still waiting for their close (for tests and metrics). */
+  bufferedCount(): number {
+    let n = 0;
+    for (const b of this.buckets.values()) n += b.size;
+    return n;
+  }
+
+  private emitClosed(): void {
+    const expiry = this.observedStreamTime - this.graceMs;
+    while (this.ends.length > 0 && this.ends[0] <= expiry) {
+      const end = this.ends.shift()!;
+      const bucket = this.buckets.get(end)!;
+      this.buckets.delete(end);
+      for (const e of bucket.values()) {
+        this.ctx.metrics.suppressionEmits++;
+        this.store?.delete(this.storeKey(e.key));
+        this.ctx.forward(e.record.withValue(change<VA>(e.value, null)));
+      }
+    }
+  }
+
+  private insertEnd(end: number): void {
+    const ends = this.ends;
+    let i = ends.length;
+    while (i > 0 && ends[i - 1] > end) i--;
+    ends.splice(i, 0, end);
+  }
+
+  private storeKey(key: Windowed<K>): Buffer {
+    const inner = this.serdes!.key.serialize(key.key);
+    const out = Buffer.allocUnsafe(16 + inner.length);
+    out.writeBigInt64BE(BigInt(key.window.end), 0);
+    out.writeBigInt64BE(BigInt(key.window.start), 8);
+    inner.copy(out, 16);
+    return out;
+  }
+
+  private persist(key: Windowed<K>, value: VA | null, timestamp: number): void {
+    if (!this.store) return;
+    if (value === null) {
+      this.store.put(this.storeKey(key), null);
+      return;
+    }
+    const bytes = this.serdes!.value.serialize(value);
+    const out = Buffer.allocUnsafe(8 + bytes.length);
+    out.writeBigInt64BE(BigInt(timestamp), 0);
+    bytes.copy(out, 8);
+    this.store.put(this.storeKey(key), out);
+  }
+
+  /** Refills the buckets from the durable copy (restored from the changelog after a restart). */
+  private load(): void {
+    this.loaded = true;
+    if (!this.store) return;
+    const iterator = this.store.all();
+    try {
+      for (const { key: raw, value } of iterator) {
+        const end = Number(raw.readBigInt64BE(0));
+        const start = Number(raw.readBigInt64BE(8));
+        const key: Windowed<K> = {
+          key: this.serdes!.key.deserialize(raw.subarray(16)),
+          window: { start, end },
+        };
+        const timestamp = Number(value.readBigInt64BE(0));
+        const aggregate = this.serdes!.value.deserialize(value.subarray(8));
+        let bucket = this.buckets.get(end);
+        if (!bucket) {
+          bucket = new Map();
+          this.buckets.set(end, bucket);
+          this.insertEnd(end);
+        }
+        const record = new Record<Windowed<K>, Change<VA>>(key, change(aggregate, null), timestamp);
+        bucket.set(identity(key), { key, value: aggregate, record });
+        if (timestamp > this.observedStreamTime) this.observedStreamTime = timestamp;
+      }
+    } finally {
+      iterator.close();
+    }
+  }
+}
+
+/** Map key of a windowed key inside one window-end bucket: start + the key itself when primitive. */
+function identity<K>(w: Windowed<K>): unknown {
+  const k = w.key as unknown;
+  if (typeof k === 'string') return `${w.window.start}|${k}`;
+  if (typeof k === 'number') return `${w.window.start}|#${k}`;
+  return `${w.window.start}|${JSON.stringify(k)}`;
+}
