@@ -11,7 +11,7 @@ import { type RestoreRequest, restoreChangelogs } from './changelog-reader.js';
 import { type KafkaStreamsConfig, type ResolvedRuntimeConfig, resolveRuntimeConfig } from './config.js';
 import { copartitionAssigner } from './copartition-assigner.js';
 import { prepareTopics } from './internal-topics.js';
-import { OutputBuffer, nextOffsets } from './output-buffer.js';
+import { OutputBuffer, chunkTopicMessages, nextOffsets } from './output-buffer.js';
 import { RuntimeMetrics } from './runtime-metrics.js';
 
 /** Kafka Streams' KafkaStreams.State. */
@@ -343,12 +343,14 @@ export class KafkaStreams {
         output.commitMarker(topic, managed.partition, positions, now);
     }
     const messages = output.drain();
-    let acks: RecordMetadata[] = [];
+    const next = new Map<string, number>();
     try {
       if (this.config.processingGuarantee === 'exactly_once_v2') {
         const transaction = await producer.transaction();
         try {
-          if (messages.length) acks = await transaction.sendBatch({ topicMessages: messages, acks: -1 });
+          for (const chunk of chunkTopicMessages(messages)) {
+            mergeNextOffsets(next, chunk, await transaction.sendBatch({ topicMessages: chunk, acks: -1 }));
+          }
           if (offsets.length)
             await transaction.sendOffsets({ consumerGroupId: this.config.applicationId, topics: offsets });
           await transaction.commit();
@@ -359,7 +361,8 @@ export class KafkaStreams {
           throw error;
         }
       } else {
-        if (messages.length) acks = await this.send(producer, messages);
+        for (const chunk of chunkTopicMessages(messages))
+          mergeNextOffsets(next, chunk, await this.send(producer, chunk));
         // Sent: the changelogs now hold this state and its input positions (commit markers), so the
         // tasks are consistent with Kafka even if the offset commit below fails.
         for (const managed of dirty) managed.dirty = false;
@@ -378,7 +381,7 @@ export class KafkaStreams {
       await this.rebuild(stale);
       return;
     }
-    const next = nextOffsets(messages, acks);
+
     for (const managed of dirty) {
       for (const [storeName, topic] of managed.changelogs) {
         const end = next.get(`${topic}:${managed.partition}`);
@@ -654,4 +657,9 @@ function flattenOffsets(offsets: { topic: string; partitions: { partition: numbe
   return offsets.flatMap(({ topic, partitions }) =>
     partitions.map(({ partition, offset }) => ({ topic, partition, offset })),
   );
+}
+
+/** Records, per changelog partition, the offset after the last record of a send (the highest wins). */
+function mergeNextOffsets(into: Map<string, number>, sent: TopicMessages[], acks: RecordMetadata[]): void {
+  for (const [key, offset] of nextOffsets(sent, acks)) into.set(key, Math.max(into.get(key) ?? 0, offset));
 }

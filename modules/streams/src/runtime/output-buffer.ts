@@ -91,3 +91,35 @@ export function nextOffsets(
   }
   return next;
 }
+
+/**
+ * kafkajs 2.2.4 groups a send's messages per partition by copying the partition's array for every
+ * message (`[...current, message]`), which is quadratic in the messages per partition of one send.
+ * Commits therefore send in chunks of this many messages.
+ */
+export const MESSAGES_PER_SEND = 2_000;
+
+/** Splits topic messages into sends of at most `max` messages, keeping each topic's order. */
+export function chunkTopicMessages(
+  all: readonly TopicMessages[],
+  max = MESSAGES_PER_SEND,
+): TopicMessages[][] {
+  const chunks: TopicMessages[][] = [];
+  let chunk: TopicMessages[] = [];
+  let size = 0;
+  for (const { topic, messages } of all) {
+    for (let i = 0; i < messages.length; ) {
+      const take = Math.min(max - size, messages.length - i);
+      chunk.push({ topic, messages: messages.slice(i, i + take) });
+      size += take;
+      i += take;
+      if (size === max) {
+        chunks.push(chunk);
+        chunk = [];
+        size = 0;
+      }
+    }
+  }
+  if (size > 0) chunks.push(chunk);
+  return chunks;
+}

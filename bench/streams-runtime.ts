@@ -1,0 +1,169 @@
+/**
+ * Aggregator throughput end to end: 1M metrics (10k keys, 4 partitions, plain Avro) already in the
+ * embedded broker (its own process), read by
+ *   (a) a raw kafkajs consumer (eachBatch, no decoding) — the baseline,
+ *   (b) the aggregator app (KafkaStreams runtime, 60 s windows, suppress) with in-memory stores,
+ *   (c) the same with Redis stores (a redis-server child process).
+ * Reports records/s of each and the ratio to the baseline measured in the same run.
+ *
+ *   npx tsc -b && npx tsx bench/streams-runtime.ts [records] [keys]
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createLogger, formatMetricKey, loadConfig, type Metric, metricAvroSerde } from '@meterstream/common';
+import { Kafka, logLevel } from 'kafkajs';
+import { startAggregator } from '../modules/cli/src/apps/aggregator.js';
+import { startRedisServer } from '../modules/cli/src/stack/redis-server.js';
+import { markdownTable, writeBenchmarkSection } from './lib/report.js';
+
+const RECORDS = Number(process.argv[2] ?? 1_000_000);
+const KEYS = Number(process.argv[3] ?? 10_000);
+const PARTITIONS = 4;
+const TOPIC = 'bench-metrics';
+// Kafka Streams' default for at_least_once: the record cache folds updates of a key between commits.
+const COMMIT_INTERVAL_MS = Number(process.argv[4] ?? 30_000);
+
+async function freePort(): Promise<number> {
+  return new Promise((res) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => res(port));
+    });
+  });
+}
+
+async function startBrokerProcess(dataDir: string): Promise<{ child: ChildProcess; port: number }> {
+  const main = resolve(import.meta.dirname, '../modules/broker/dist/main.js');
+  const child = spawn(
+    process.execPath,
+    [main, '--port', '0', '--data-dir', dataDir, '--schema-registry-port', 'off'],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, LOG_LEVEL: 'warn' },
+    },
+  );
+  return new Promise((res, rej) => {
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const line = out.split('\n').find((l) => l.startsWith('{"event":"listening"'));
+      if (line) res({ child, port: (JSON.parse(line) as { port: number }).port });
+    });
+    child.on('exit', (code) => rej(new Error(`broker exited ${code}`)));
+  });
+}
+
+const ATTRS = ['ACTIVE_POWER', 'REACTIVE_POWER', 'VOLTAGE', 'INTENSITY'] as const;
+
+async function produce(kafka: Kafka): Promise<void> {
+  const producer = kafka.producer();
+  await producer.connect();
+  const t0 = Date.UTC(2012, 3, 1);
+  const perSend = 20_000;
+  for (let i = 0; i < RECORDS; i += perSend) {
+    const messages = [];
+    for (let j = i; j < Math.min(RECORDS, i + perSend); j++) {
+      const k = j % KEYS;
+      const m: Metric = {
+        gateway: String(Math.floor(k / 4)),
+        metricType: 'ELECTRICITY',
+        metricAttribute: ATTRS[k % 4]!,
+        timestamp: t0 + Math.floor(j / KEYS) * 6_000,
+        value: (j % 997) / 10,
+      };
+      messages.push({ key: formatMetricKey(m), value: metricAvroSerde.serialize(m) });
+    }
+    await producer.send({ topic: TOPIC, messages, acks: -1 });
+  }
+  await producer.disconnect();
+}
+
+async function rawConsume(kafka: Kafka): Promise<number> {
+  const consumer = kafka.consumer({ groupId: `raw-${Date.now()}` });
+  await consumer.connect();
+  await consumer.subscribe({ topic: TOPIC, fromBeginning: true });
+  const started = performance.now();
+  let seen = 0;
+  await new Promise<void>((res) => {
+    void consumer.run({
+      eachBatch: async ({ batch }) => {
+        seen += batch.messages.length;
+        if (seen >= RECORDS) res();
+      },
+    });
+  });
+  const seconds = (performance.now() - started) / 1000;
+  await consumer.disconnect();
+  return RECORDS / seconds;
+}
+
+async function aggregate(brokers: string, redisUrl: string | undefined, id: string): Promise<number> {
+  const config = loadConfig(
+    {
+      'kafka-brokers': brokers,
+      'schema-registry-url': 'none',
+      ...(redisUrl ? { 'redis-url': redisUrl } : {}),
+    },
+    {},
+  );
+  const started = performance.now();
+  const app = await startAggregator({
+    config,
+    logger: createLogger('bench', 'warn'),
+    sourceTopic: TOPIC,
+    windowsSec: [60],
+    graceSec: 300,
+    inputFormat: 'avro',
+    processingGuarantee: 'at_least_once',
+    commitIntervalMs: COMMIT_INTERVAL_MS,
+    applicationId: id,
+    stateStore: redisUrl ? 'redis' : 'memory',
+    outputTopic: () => `${id}-out`,
+  });
+  while (app.streams.taskMetrics().processed < RECORDS) await new Promise((r) => setTimeout(r, 20));
+  const seconds = (performance.now() - started) / 1000;
+  await app.close();
+  return RECORDS / seconds;
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'bench-runtime-'));
+const broker = await startBrokerProcess(join(dir, 'kafka'));
+const redis = await startRedisServer({ port: await freePort() });
+try {
+  const brokers = `127.0.0.1:${broker.port}`;
+  const kafka = new Kafka({ brokers: [brokers], logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic: TOPIC, numPartitions: PARTITIONS }] });
+  await admin.disconnect();
+  await produce(kafka);
+  const raw = await rawConsume(kafka);
+  const memory = await aggregate(brokers, undefined, 'bench-agg-memory');
+  const withRedis = await aggregate(brokers, redis.url, 'bench-agg-redis');
+  const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+  const table = markdownTable(
+    ['reader', 'records/s', 'ratio to raw', 'target'],
+    [
+      ['raw kafkajs eachBatch (baseline)', fmt(raw), '1.00', ''],
+      ['aggregator, in-memory stores', fmt(memory), (memory / raw).toFixed(2), '≥ 0.60'],
+      ['aggregator, Redis stores', fmt(withRedis), (withRedis / raw).toFixed(2), '≥ 0.40'],
+    ],
+  );
+  writeBenchmarkSection(
+    'streams-runtime',
+    'Streams runtime: aggregator end to end vs raw kafkajs consumption',
+    `${RECORDS.toLocaleString('en-US')} metrics (plain Avro), ${KEYS.toLocaleString('en-US')} keys, ${PARTITIONS} partitions, ` +
+      `60 s windows with 300 s grace and suppression, at_least_once, commit every ${COMMIT_INTERVAL_MS / 1000} s. Broker and redis-server in ` +
+      `their own processes; the consumers and the aggregator in the bench process. Times include the group join.\n\n` +
+      `${table}\n\nReproduce: \`npx tsc -b && npx tsx bench/streams-runtime.ts ${RECORDS} ${KEYS} ${COMMIT_INTERVAL_MS}\``,
+  );
+  process.stdout.write(`${table}\n`);
+} finally {
+  broker.child.kill('SIGTERM');
+  await redis.close();
+  rmSync(dir, { recursive: true, force: true });
+}
