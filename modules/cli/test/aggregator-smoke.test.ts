@@ -1,83 +1,125 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startBroker } from '@meterstream/broker';
-import { createLogger, formatMetricKey, loadConfig, metricJsonSerde, type Metric } from '@meterstream/common';
+import {
+  type RunningBroker,
+  type SchemaRegistryServer,
+  startBroker,
+  startSchemaRegistry,
+} from '@meterstream/broker';
+import {
+  type Metric,
+  aggregateJsonSerde,
+  createLogger,
+  formatMetricKey,
+  loadConfig,
+  metricRegistrySerde,
+} from '@meterstream/common';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAggregator } from '../src/apps/aggregator.js';
+import { referenceAggregates, windowKey } from './helpers/aggregation-workload.js';
+import { waitFor } from './helpers/cli-process.js';
 
-describe('aggregator app (smoke)', () => {
-  let broker: Awaited<ReturnType<typeof startBroker>>;
-  let dir: string;
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'ms-agg-'));
-    broker = await startBroker({
-      port: 0,
-      dataDir: dir,
-      defaultPartitions: 4,
-      logger: createLogger('broker', 'warn'),
-    });
-  });
-  afterAll(async () => {
-    await broker?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+let broker: RunningBroker;
+let registry: SchemaRegistryServer;
+let dir: string;
 
-  it('aggregates a few minutes of metrics into 60 s windows', async () => {
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'ms-agg-'));
+  broker = await startBroker({
+    port: 0,
+    dataDir: join(dir, 'kafka'),
+    logger: createLogger('broker', 'warn'),
+  });
+  registry = await startSchemaRegistry({ port: 0, dataDir: join(dir, 'registry') });
+});
+afterAll(async () => {
+  await registry?.close();
+  await broker?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('aggregator app', () => {
+  it('reads Confluent-framed Avro metrics through the Schema Registry and emits closed windows as JSON aggregates', async () => {
     const kafka = new Kafka({ brokers: [broker.bootstrap], logLevel: logLevel.NOTHING });
     const admin = kafka.admin();
     await admin.connect();
     await admin.createTopics({
-      topics: [
-        { topic: 'metrics', numPartitions: 4 },
-        { topic: 'metrics-aggregates-60', numPartitions: 4 },
-      ],
+      topics: ['metrics', 'metrics-aggregates-60', 'metrics-aggregates-600'].map((topic) => ({
+        topic,
+        numPartitions: 4,
+      })),
     });
     await admin.disconnect();
-    const producer = kafka.producer();
-    await producer.connect();
+    const serde = metricRegistrySerde({ url: registry.url, subject: 'metrics-value' });
     const t0 = Date.UTC(2006, 11, 16, 17, 0);
     const metrics: Metric[] = [];
-    for (let i = 0; i < 600; i++) {
+    for (let i = 0; i < 1200; i++) {
       for (const gateway of ['0', '1']) {
         metrics.push({
           gateway,
-          metricType: 'ELECTRICITY',
-          metricAttribute: 'ACTIVE_POWER',
+          metricType: 'WATER',
+          metricAttribute: 'WATER_IDD',
           timestamp: t0 + i * 1000,
-          value: i % 7,
+          value: (i % 13) - 4,
         });
       }
     }
+    const producer = kafka.producer();
+    await producer.connect();
     await producer.send({
       topic: 'metrics',
-      messages: metrics.map((m) => ({ key: formatMetricKey(m), value: metricJsonSerde.serialize(m) })),
+      messages: await Promise.all(
+        metrics.map(async (m) => ({ key: formatMetricKey(m), value: await serde.serialize(m) })),
+      ),
     });
-    const config = loadConfig({ 'kafka-brokers': broker.bootstrap, 'schema-registry-url': 'none' }, {});
+    await producer.disconnect();
+
     const app = await startAggregator({
-      config,
+      config: loadConfig({ 'kafka-brokers': broker.bootstrap, 'schema-registry-url': registry.url }, {}),
       logger: createLogger('agg', 'warn'),
       sourceTopic: 'metrics',
-      windowsSec: [60],
+      windowsSec: [60, 600],
       graceSec: 0,
-      inputFormat: 'json',
+      inputFormat: 'avro',
       processingGuarantee: 'at_least_once',
       commitIntervalMs: 200,
+      metricsPort: 0,
     });
+    const seen = new Map<number, ReturnType<typeof aggregateJsonSerde.deserialize>[]>([
+      [60, []],
+      [600, []],
+    ]);
     const consumer = kafka.consumer({ groupId: 'check' });
     await consumer.connect();
-    await consumer.subscribe({ topic: 'metrics-aggregates-60', fromBeginning: true });
-    const seen: unknown[] = [];
-    await consumer.run({
-      eachMessage: async ({ message }) => void seen.push(JSON.parse(message.value!.toString())),
+    await consumer.subscribe({
+      topics: ['metrics-aggregates-60', 'metrics-aggregates-600'],
+      fromBeginning: true,
     });
-    const deadline = Date.now() + 30_000;
-    while (seen.length < 18 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
-    await consumer.disconnect();
-    await app.close();
-    await producer.disconnect();
-    // 10 minutes → windows 0..9 per gateway; the last one stays open (no grace, but stream time = its last record)
-    expect(seen).toHaveLength(18);
+    await consumer.run({
+      eachMessage: async ({ topic, message }) => {
+        seen.get(Number(topic.split('-').pop()))!.push(aggregateJsonSerde.deserialize(message.value!));
+      },
+    });
+    try {
+      // 20 minutes per gateway; with no grace the newest window of each size stays open.
+      await waitFor('closed windows', () => seen.get(60)!.length >= 38 && seen.get(600)!.length >= 2, 30_000);
+      const text = await (await fetch(`http://127.0.0.1:${app.metricsPort}/metrics`)).text();
+      expect(text).toMatch(
+        /meterstream_streams_records_processed_total\{application="meterstream-aggregator-60-600"\} 2400/,
+      );
+      expect(text).toContain('meterstream_streams_commit_seconds_bucket');
+    } finally {
+      await consumer.disconnect();
+      await app.close();
+    }
+    for (const [windowSec, records] of seen) {
+      const reference = referenceAggregates(metrics, windowSec * 1000);
+      for (const r of records) expect(r).toEqual(reference.get(windowKey(formatMetricKey(r), r.windowStart)));
+    }
+    expect(seen.get(60)).toHaveLength(38);
+    expect(seen.get(600)).toHaveLength(2);
+    expect(app.streams.state()).toBe('NOT_RUNNING');
   });
 });
