@@ -36,10 +36,13 @@ export interface Metric extends MetricIdentity {
   value: number;
 }
 
+const TYPE_SET: ReadonlySet<unknown> = new Set(METRIC_TYPES);
+const ATTRIBUTE_SET: ReadonlySet<unknown> = new Set(METRIC_ATTRIBUTES);
+
 export function isMetricType(value: unknown): value is MetricType {
-  return typeof value === 'string' && (METRIC_TYPES as readonly string[]).includes(value);
+  return TYPE_SET.has(value);
 }
 
 export function isMetricAttribute(value: unknown): value is MetricAttribute {
-  return typeof value === 'string' && (METRIC_ATTRIBUTES as readonly string[]).includes(value);
+  return ATTRIBUTE_SET.has(value);
 }

@@ -103,6 +103,25 @@ export function metricToWire(metric: Metric): MetricWire {
 }
 
 export function metricFromWire(decoded: unknown, format: string): Metric {
+  // Hot path (every consumed metric): well-formed payloads are checked inline without allocating
+  // a reader; anything unexpected is re-checked by FieldReader, which names the first problem.
+  if (typeof decoded === 'object' && decoded !== null) {
+    const o = decoded as Record<string, unknown>;
+    const { gateway, metricType, metricAttribute, timestamp, value } = o;
+    if (
+      typeof gateway === 'string' &&
+      gateway.length > 0 &&
+      isMetricType(metricType) &&
+      isMetricAttribute(metricAttribute) &&
+      typeof timestamp === 'string' &&
+      typeof value === 'number' &&
+      Number.isFinite(value)
+    ) {
+      const instant = parseInstant(timestamp);
+      if (typeof instant === 'number')
+        return { gateway, metricType, metricAttribute, timestamp: instant, value };
+    }
+  }
   const reader = new FieldReader(asObject(decoded, format), format);
   return { ...reader.identity(), timestamp: reader.instant('timestamp'), value: reader.finite('value') };
 }

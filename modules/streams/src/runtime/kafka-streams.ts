@@ -227,10 +227,7 @@ export class KafkaStreams {
     for (const message of batch.messages) {
       if (!payload.isRunning() || payload.isStale()) break;
       // Restored state already reflects records before the last commit marker (commit-marker.ts).
-      if (Number(message.offset) < resumeAt) {
-        payload.resolveOffset(message.offset);
-        continue;
-      }
+      if (Number(message.offset) < resumeAt) continue;
       const raw: RawRecord = {
         topic: batch.topic,
         partition: batch.partition,
@@ -256,8 +253,10 @@ export class KafkaStreams {
       managed.dirty = true;
       processed++;
       this.positions.set(positionKey, raw.offset + 1);
-      payload.resolveOffset(message.offset);
     }
+    // One resolve per batch: kafkajs parses offsets into Longs, which is costly per record.
+    const position = this.positions.get(positionKey);
+    if (position !== undefined && position > 0) payload.resolveOffset(String(position - 1));
     this.metrics.processed.inc({ application: this.config.applicationId }, processed);
     const last = batch.messages.at(-1);
     if (last) {
@@ -638,8 +637,16 @@ function taskId(sub: Subtopology, partition: number): string {
   return `${sub.id}_${partition}`;
 }
 
+const NO_HEADERS: Header[] = [];
+
 function toHeaders(headers: KafkaMessage['headers']): Header[] {
-  if (!headers) return [];
+  if (!headers) return NO_HEADERS;
+  let empty = true;
+  for (const _ in headers) {
+    empty = false;
+    break;
+  }
+  if (empty) return NO_HEADERS;
   const out: Header[] = [];
   for (const [key, value] of Object.entries(headers)) {
     if (Array.isArray(value)) for (const v of value) out.push({ key, value: toBuffer(v) });
