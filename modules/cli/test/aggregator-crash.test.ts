@@ -2,12 +2,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type RunningBroker, startBroker } from '@meterstream/broker';
-import { type AggregateMetric, createLogger, formatMetricKey } from '@meterstream/common';
+import { createLogger, formatMetricKey } from '@meterstream/common';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   TICK_GATEWAY,
   T0,
+  committedInput,
+  createTopics,
+  expectExactlyOnce,
   produceMetrics,
   produceTicks,
   readAggregates,
@@ -37,17 +40,6 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function committedInput(groupId: string, topic: string): Promise<number> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const [entry] = await admin.fetchOffsets({ groupId, topics: [topic] });
-    return (entry?.partitions ?? []).reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0);
-  } finally {
-    await admin.disconnect();
-  }
-}
-
 /**
  * Runs the aggregator CLI in a child process over `source`, SIGKILLs it once a quarter of the input
  * is committed, restarts it, and returns what it wrote once `until` says the output is complete.
@@ -57,15 +49,7 @@ async function crashAndRecover(
   source: string,
   output: string,
 ) {
-  const admin = kafka.admin();
-  await admin.connect();
-  await admin.createTopics({
-    topics: [
-      { topic: source, numPartitions: PARTITIONS },
-      { topic: output, numPartitions: PARTITIONS },
-    ],
-  });
-  await admin.disconnect();
+  await createTopics(kafka, PARTITIONS, source, output);
   await produceMetrics(kafka, source, metrics);
   await produceTicks(kafka, source, PARTITIONS, T0 + 10 * 86_400_000);
 
@@ -100,11 +84,11 @@ async function crashAndRecover(
   const first = runCli(args);
   await waitFor(
     'a quarter of the input committed',
-    async () => (await committedInput(applicationId, source)) >= total / 4,
+    async () => (await committedInput(kafka, applicationId, source)) >= total / 4,
     60_000,
     50,
   );
-  const committedAtKill = await committedInput(applicationId, source);
+  const committedAtKill = await committedInput(kafka, applicationId, source);
   first.kill('SIGKILL');
   expect(await first.exited).toBe('SIGKILL');
   expect(committedAtKill, 'the crash must hit the middle of the input').toBeLessThan(total);
@@ -113,7 +97,7 @@ async function crashAndRecover(
   try {
     await waitFor(
       'all input committed after the restart',
-      async () => (await committedInput(applicationId, source)) >= total,
+      async () => (await committedInput(kafka, applicationId, source)) >= total,
       90_000,
     );
   } finally {
@@ -127,29 +111,15 @@ async function crashAndRecover(
   });
 }
 
-function expectedWindows(): Map<string, AggregateMetric> {
-  const out = new Map(reference);
-  for (const key of out.keys()) if (key.startsWith(`${TICK_GATEWAY}.`)) out.delete(key);
-  return out;
-}
-
 describe('aggregator survives SIGKILL', () => {
   it('exactly_once_v2: read_committed output equals the reference — no duplicate, no missing window', async () => {
     const records = await crashAndRecover('exactly_once_v2', 'metrics-eos', 'metrics-aggregates-eos-60');
-    const byWindow = new Map<string, AggregateMetric>();
-    for (const r of records) {
-      const key = windowKey(formatMetricKey(r), r.windowStart);
-      expect(byWindow.has(key), `duplicate ${key}`).toBe(false);
-      byWindow.set(key, r);
-    }
-    const expected = expectedWindows();
-    expect(byWindow.size).toBe(expected.size);
-    for (const [key, aggregate] of expected) expect(byWindow.get(key), key).toEqual(aggregate);
+    expectExactlyOnce(records, reference);
   }, 240_000);
 
   it('at_least_once: every window present and equal to the reference (after de-duplication)', async () => {
     const records = await crashAndRecover('at_least_once', 'metrics-alos', 'metrics-aggregates-alos-60');
-    const expected = expectedWindows();
+    const expected = new Map([...reference].filter(([key]) => !key.startsWith(`${TICK_GATEWAY}.`)));
     const seen = new Set<string>();
     for (const r of records) {
       const key = windowKey(formatMetricKey(r), r.windowStart);

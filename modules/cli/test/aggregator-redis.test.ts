@@ -1,22 +1,23 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type RunningBroker, startBroker } from '@meterstream/broker';
-import { type AggregateMetric, createLogger, formatMetricKey, loadConfig } from '@meterstream/common';
+import { createLogger, loadConfig } from '@meterstream/common';
 import { Redis } from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAggregator } from '../src/apps/aggregator.js';
+import { freePort } from '../src/stack/free-port.js';
 import { type RunningRedis, startRedisServer } from '../src/stack/redis-server.js';
 import {
-  TICK_GATEWAY,
   T0,
+  committedInput,
+  createTopics,
+  expectExactlyOnce,
   produceMetrics,
   produceTicks,
   readAggregates,
   referenceAggregates,
-  windowKey,
   workload,
 } from './helpers/aggregation-workload.js';
 import { waitFor } from './helpers/cli-process.js';
@@ -26,16 +27,6 @@ let broker: RunningBroker;
 let redis: RunningRedis;
 let dir: string;
 let kafka: Kafka;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'ms-redis-agg-'));
@@ -53,17 +44,6 @@ afterAll(async () => {
   await redis?.close();
   rmSync(dir, { recursive: true, force: true });
 });
-
-async function committed(groupId: string, topic: string): Promise<number> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const [entry] = await admin.fetchOffsets({ groupId, topics: [topic] });
-    return (entry?.partitions ?? []).reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0);
-  } finally {
-    await admin.disconnect();
-  }
-}
 
 function start() {
   return startAggregator({
@@ -88,12 +68,7 @@ function start() {
 
 describe('aggregator with Redis state stores', () => {
   it('restarts after a clean stop restoring nothing before the checkpoint, and stays exact', async () => {
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.createTopics({
-      topics: ['redis-in', 'redis-out-60'].map((topic) => ({ topic, numPartitions: PARTITIONS })),
-    });
-    await admin.disconnect();
+    await createTopics(kafka, PARTITIONS, 'redis-in', 'redis-out-60');
     const metrics = workload(20, 1000, 6_000);
     const half = metrics.length / 2;
 
@@ -101,7 +76,7 @@ describe('aggregator with Redis state stores', () => {
     await produceMetrics(kafka, 'redis-in', metrics.slice(0, half));
     await waitFor(
       'first half committed',
-      async () => (await committed('redis-agg', 'redis-in')) >= half,
+      async () => (await committedInput(kafka, 'redis-agg', 'redis-in')) >= half,
       60_000,
     );
     await first.close();
@@ -129,22 +104,13 @@ describe('aggregator with Redis state stores', () => {
       await produceTicks(kafka, 'redis-in', PARTITIONS, T0 + 10 * 86_400_000);
       await waitFor(
         'everything committed',
-        async () => (await committed('redis-agg', 'redis-in')) >= metrics.length + PARTITIONS,
+        async () => (await committedInput(kafka, 'redis-agg', 'redis-in')) >= metrics.length + PARTITIONS,
         60_000,
       );
     } finally {
       await second.close();
     }
     const records = await readAggregates(kafka, 'redis-out-60', { until: () => false, timeoutMs: 2_000 });
-    const expected = referenceAggregates(metrics, 60_000);
-    for (const key of expected.keys()) if (key.startsWith(`${TICK_GATEWAY}.`)) expected.delete(key);
-    const byWindow = new Map<string, AggregateMetric>();
-    for (const r of records) {
-      const key = windowKey(formatMetricKey(r), r.windowStart);
-      expect(byWindow.has(key), `duplicate ${key}`).toBe(false);
-      byWindow.set(key, r);
-    }
-    expect(byWindow.size).toBe(expected.size);
-    for (const [key, aggregate] of expected) expect(byWindow.get(key), key).toEqual(aggregate);
+    expectExactlyOnce(records, referenceAggregates(metrics, 60_000));
   }, 120_000);
 });

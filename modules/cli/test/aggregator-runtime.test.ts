@@ -2,24 +2,19 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type RunningBroker, startBroker } from '@meterstream/broker';
-import {
-  type AggregateMetric,
-  createLogger,
-  formatMetricKey,
-  loadConfig,
-  metricJsonSerde,
-} from '@meterstream/common';
+import { createLogger, formatMetricKey, loadConfig, metricJsonSerde } from '@meterstream/common';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningAggregator, startAggregator } from '../src/apps/aggregator.js';
 import {
-  TICK_GATEWAY,
   T0,
+  committedInput,
+  createTopics,
+  expectExactlyOnce,
   produceMetrics,
   produceTicks,
   readAggregates,
   referenceAggregates,
-  windowKey,
   workload,
 } from './helpers/aggregation-workload.js';
 import { waitFor } from './helpers/cli-process.js';
@@ -39,24 +34,6 @@ afterAll(async () => {
   await broker?.close();
   rmSync(dir, { recursive: true, force: true });
 });
-
-async function createTopics(...topics: string[]) {
-  const admin = kafka.admin();
-  await admin.connect();
-  await admin.createTopics({ topics: topics.map((topic) => ({ topic, numPartitions: PARTITIONS })) });
-  await admin.disconnect();
-}
-
-async function committed(groupId: string, topic: string): Promise<number> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const [entry] = await admin.fetchOffsets({ groupId, topics: [topic] });
-    return (entry?.partitions ?? []).reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0);
-  } finally {
-    await admin.disconnect();
-  }
-}
 
 function aggregator(
   source: string,
@@ -81,21 +58,9 @@ function aggregator(
   });
 }
 
-function expectExactly(records: AggregateMetric[], expected: Map<string, AggregateMetric>) {
-  const byWindow = new Map<string, AggregateMetric>();
-  for (const r of records) {
-    const key = windowKey(formatMetricKey(r), r.windowStart);
-    expect(byWindow.has(key), `duplicate ${key}`).toBe(false);
-    byWindow.set(key, r);
-  }
-  for (const key of expected.keys()) if (key.startsWith(`${TICK_GATEWAY}.`)) expected.delete(key);
-  expect(byWindow.size).toBe(expected.size);
-  for (const [key, aggregate] of expected) expect(byWindow.get(key), key).toEqual(aggregate);
-}
-
 describe('aggregator on the Kafka runtime', () => {
   it('two instances split 4 partitions; when one stops the other restores its tasks and the output stays exact', async () => {
-    await createTopics('scale-in', 'scale-out-60');
+    await createTopics(kafka, PARTITIONS, 'scale-in', 'scale-out-60');
     const metrics = workload(40, 1000, 6_000); // 40k metrics
     const half = metrics.length / 2;
     const instances: RunningAggregator[] = [];
@@ -118,7 +83,7 @@ describe('aggregator on the Kafka runtime', () => {
       await produceMetrics(kafka, 'scale-in', metrics.slice(0, half));
       await waitFor(
         'first half committed',
-        async () => (await committed('scale', 'scale-in')) >= half,
+        async () => (await committedInput(kafka, 'scale', 'scale-in')) >= half,
         60_000,
       );
       expect(b.streams.taskMetrics().processed).toBeGreaterThan(0);
@@ -140,18 +105,18 @@ describe('aggregator on the Kafka runtime', () => {
       await produceTicks(kafka, 'scale-in', PARTITIONS, T0 + 10 * 86_400_000);
       await waitFor(
         'everything committed',
-        async () => (await committed('scale', 'scale-in')) >= metrics.length + PARTITIONS,
+        async () => (await committedInput(kafka, 'scale', 'scale-in')) >= metrics.length + PARTITIONS,
         60_000,
       );
     } finally {
       for (const instance of instances) await instance.close();
     }
     const records = await readAggregates(kafka, 'scale-out-60', { until: () => false, timeoutMs: 2_000 });
-    expectExactly(records, referenceAggregates(metrics, 60_000));
+    expectExactlyOnce(records, referenceAggregates(metrics, 60_000));
   }, 180_000);
 
   it('1 % corrupted payloads all land in the dead-letter topic with the error in headers; every good record is aggregated', async () => {
-    await createTopics('dirty-in', 'dirty-out-60');
+    await createTopics(kafka, PARTITIONS, 'dirty-in', 'dirty-out-60');
     const metrics = workload(20, 500, 6_000); // 10k metrics
     const producer = kafka.producer();
     await producer.connect();
@@ -177,7 +142,7 @@ describe('aggregator on the Kafka runtime', () => {
     try {
       await waitFor(
         'everything committed',
-        async () => (await committed('dirty', 'dirty-in')) >= metrics.length + PARTITIONS,
+        async () => (await committedInput(kafka, 'dirty', 'dirty-in')) >= metrics.length + PARTITIONS,
         60_000,
       );
     } finally {
@@ -214,6 +179,6 @@ describe('aggregator on the Kafka runtime', () => {
       readUncommitted: true,
       timeoutMs: 2_000,
     });
-    expectExactly(records, referenceAggregates(good, 60_000));
+    expectExactlyOnce(records, referenceAggregates(good, 60_000));
   }, 120_000);
 });

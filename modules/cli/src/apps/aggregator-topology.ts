@@ -14,31 +14,15 @@ import {
   StreamsBuilder,
   Suppressed,
   TimeWindows,
+  partialAggregateSerde,
   type Topology,
   valueTimestamp,
 } from '@meterstream/streams';
 
 export const DEFAULT_GRACE_SEC = 300;
 
-/** 32 bytes: the window's running statistics as big-endian doubles (serialized only on flush). */
-export const sampleStatsSerde: Serde<SampleStats> = {
-  serialize(stats) {
-    const out = Buffer.allocUnsafe(32);
-    out.writeDoubleBE(stats.sampleCount, 0);
-    out.writeDoubleBE(stats.sum, 8);
-    out.writeDoubleBE(stats.min, 16);
-    out.writeDoubleBE(stats.max, 24);
-    return out;
-  },
-  deserialize(data) {
-    return {
-      sampleCount: data.readDoubleBE(0),
-      sum: data.readDoubleBE(8),
-      min: data.readDoubleBE(16),
-      max: data.readDoubleBE(24),
-    };
-  },
-};
+/** The window statistics in the store: the streams library's 32-byte partial-aggregate layout. */
+export const sampleStatsSerde: Serde<SampleStats> = partialAggregateSerde;
 
 export interface AggregatorTopologyOptions {
   sourceTopic: string;

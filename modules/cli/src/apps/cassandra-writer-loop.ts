@@ -1,5 +1,6 @@
 import { DeserializationError, type Logger } from '@meterstream/common';
 import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage, Message, Producer } from 'kafkajs';
+import type { SinkLoopMetrics } from './cassandra-writer-metrics.js';
 
 /**
  * The consume → effect → commit loop shared by the Cassandra writer and the Redis view sink (named
@@ -26,6 +27,8 @@ export interface SinkLoopOptions<T> {
   partitionsConsumedConcurrently?: number;
   /** Group session timeout: how soon a crashed instance's partitions move to the others. Default 30 s. */
   sessionTimeoutMs?: number;
+  /** Prometheus metrics to update, if any. */
+  metrics?: SinkLoopMetrics;
   /** Dead-letter topic of a source topic. Default `<topic>-dlq`. */
   deadLetterTopic?(topic: string): string;
 }
@@ -68,6 +71,9 @@ export async function runSinkLoop<T>(options: SinkLoopOptions<T>): Promise<Runni
     allowAutoTopicCreation: false,
     sessionTimeout,
     heartbeatInterval: Math.min(3000, Math.floor(sessionTimeout / 3)),
+    // kafkajs heartbeats (and so notices a rebalance) between fetches: a short long-poll keeps an
+    // idle instance responsive when another one joins or leaves.
+    maxWaitTimeInMs: 1000,
   });
   await producer.connect();
   await consumer.connect();
@@ -100,6 +106,8 @@ export async function runSinkLoop<T>(options: SinkLoopOptions<T>): Promise<Runni
     stats.written += good.length;
     stats.deadLettered += dead.length;
     stats.chunks++;
+    options.metrics?.recordsWritten.inc({ topic }, good.length);
+    if (dead.length > 0) options.metrics?.deadLetters.inc({ topic }, dead.length);
   }
 
   async function eachBatch(payload: EachBatchPayload): Promise<void> {
@@ -109,12 +117,19 @@ export async function runSinkLoop<T>(options: SinkLoopOptions<T>): Promise<Runni
       // A rebalance or stop: leave the rest uncommitted for whoever owns the partition next.
       if (!payload.isRunning() || payload.isStale()) return;
       const chunk = batch.messages.slice(i, i + chunkSize);
+      const timer = options.metrics?.chunkSeconds.startTimer({ topic });
       await processChunk(topic, partition, chunk);
       const last = chunk[chunk.length - 1]!.offset;
       payload.resolveOffset(last);
+      // After the batch's last chunk, commit past any transaction markers that follow the last record
+      // (the aggregator's exactly-once output has them), so the committed offset reaches the end.
+      const lastOffset = BigInt(last);
+      const batchEnd = i + chunkSize >= batch.messages.length ? BigInt(batch.lastOffset()) : lastOffset;
+      const next = ((batchEnd > lastOffset ? batchEnd : lastOffset) + 1n).toString();
       await payload.commitOffsetsIfNecessary({
-        topics: [{ topic, partitions: [{ partition, offset: (BigInt(last) + 1n).toString() }] }],
+        topics: [{ topic, partitions: [{ partition, offset: next }] }],
       });
+      timer?.();
       await payload.heartbeat();
     }
   }

@@ -7,9 +7,15 @@ import {
   createKafka,
   formatMetricKey,
 } from '@meterstream/common';
-import { AggregateDao, applyMigrations, createCassandraClient } from '@meterstream/persistence';
+import {
+  AggregateDao,
+  DEFAULT_WINDOWS,
+  applyMigrations,
+  createCassandraClient,
+} from '@meterstream/persistence';
 import type { KafkaMessage } from 'kafkajs';
 import { type RunningSink, type SinkStats, runSinkLoop } from './cassandra-writer-loop.js';
+import { serveMetrics, sinkLoopMetrics } from './cassandra-writer-metrics.js';
 
 export interface CassandraWriterOptions {
   config: MeterstreamConfig;
@@ -28,10 +34,14 @@ export interface CassandraWriterOptions {
   partitionsConsumedConcurrently?: number;
   /** Consumer group session timeout (default 30 s). */
   sessionTimeoutMs?: number;
+  /** Serve Prometheus metrics on this port (0: a free one); undefined: no endpoint. */
+  metricsPort?: number;
 }
 
 export interface RunningCassandraWriter {
   stats: SinkStats;
+  /** Port of the /metrics endpoint, when one was requested. */
+  metricsPort: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -82,9 +92,12 @@ export async function startCassandraWriter(options: CassandraWriterOptions): Pro
   const topic = options.topic ?? aggregateTopic(window);
   const groupId = options.groupId ?? `meterstream-cassandra-writer-${window}`;
   const client = createCassandraClient(config.cassandra);
+  const metrics = sinkLoopMetrics('meterstream_cassandra_writer');
   let sink: RunningSink;
   try {
-    const migrated = await applyMigrations(client, { keyspace: config.cassandra.keyspace });
+    // The project's windows plus this one, so a non-standard --window gets its table too.
+    const windows = [...new Set([...DEFAULT_WINDOWS, window])];
+    const migrated = await applyMigrations(client, { keyspace: config.cassandra.keyspace, windows });
     if (migrated.applied.length > 0) logger.info({ applied: migrated.applied }, 'schema migrations applied');
     const dao = new AggregateDao(client, {
       keyspace: config.cassandra.keyspace,
@@ -98,6 +111,7 @@ export async function startCassandraWriter(options: CassandraWriterOptions): Pro
       chunkSize: options.chunkSize,
       partitionsConsumedConcurrently: options.partitionsConsumedConcurrently,
       sessionTimeoutMs: options.sessionTimeoutMs,
+      metrics,
       decode: (message, t, partition) => decodeAggregate(message, t, partition, window),
       write: (aggregates) => dao.saveAll(window, aggregates),
     });
@@ -109,12 +123,16 @@ export async function startCassandraWriter(options: CassandraWriterOptions): Pro
     { topic, groupId, table: `${config.cassandra.keyspace}.metrics_aggregates_${window}` },
     'cassandra writer running',
   );
+  const endpoint =
+    options.metricsPort === undefined ? undefined : await serveMetrics(metrics.registry, options.metricsPort);
   let stopping: Promise<void> | undefined;
   return {
     stats: sink.stats,
+    metricsPort: endpoint?.port,
     stop() {
       stopping ??= (async () => {
         await sink.stop();
+        await endpoint?.close();
         await client.shutdown();
         logger.info({ ...sink.stats }, 'cassandra writer stopped');
       })();

@@ -15,6 +15,7 @@ import { Redis } from 'ioredis';
 import type { KafkaMessage } from 'kafkajs';
 import { aggregateTopic, decodeAggregate } from './cassandra-writer.js';
 import { type RunningSink, type SinkStats, runSinkLoop } from './cassandra-writer-loop.js';
+import { serveMetrics, sinkLoopMetrics } from './cassandra-writer-metrics.js';
 
 export interface RedisViewSinkOptions {
   config: MeterstreamConfig;
@@ -28,6 +29,8 @@ export interface RedisViewSinkOptions {
   /** Redis key prefix. Default `meterstream`. */
   prefix?: string;
   chunkSize?: number;
+  /** Serve Prometheus metrics on this port (0: a free one); undefined: no endpoint. */
+  metricsPort?: number;
 }
 
 type ViewRecord =
@@ -42,7 +45,7 @@ type ViewRecord =
  */
 export async function startRedisViewSink(
   options: RedisViewSinkOptions,
-): Promise<{ stats: SinkStats; stop(): Promise<void> }> {
+): Promise<{ stats: SinkStats; metricsPort: number | undefined; stop(): Promise<void> }> {
   const { config, logger } = options;
   const windows = options.windows ?? [60, 600, 3600, 86400];
   const metricsTopic = options.metricsTopic === undefined ? 'metrics' : options.metricsTopic;
@@ -83,6 +86,7 @@ export async function startRedisViewSink(
     for (const [window, aggregates] of byWindow) await view.writeLatestAggregates(window, aggregates);
   }
 
+  const metrics = sinkLoopMetrics('meterstream_redis_view');
   let sink: RunningSink;
   try {
     sink = await runSinkLoop<ViewRecord>({
@@ -93,18 +97,23 @@ export async function startRedisViewSink(
       chunkSize: options.chunkSize,
       decode,
       write,
+      metrics,
     });
   } catch (error) {
     redis.disconnect();
     throw error;
   }
   logger.info({ topics, prefix: view.prefix }, 'redis view sink running');
+  const endpoint =
+    options.metricsPort === undefined ? undefined : await serveMetrics(metrics.registry, options.metricsPort);
   let stopping: Promise<void> | undefined;
   return {
     stats: sink.stats,
+    metricsPort: endpoint?.port,
     stop() {
       stopping ??= (async () => {
         await sink.stop();
+        await endpoint?.close();
         await redis.quit();
         logger.info({ ...sink.stats }, 'redis view sink stopped');
       })();

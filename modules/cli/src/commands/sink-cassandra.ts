@@ -10,6 +10,7 @@ interface SinkCassandraArgs {
   'chunk-size': number;
   'partitions-concurrently': number;
   'session-timeout': number;
+  'metrics-port'?: number;
 }
 
 /** `meterstream sink cassandra --window 60` (mount under a `sink` command). */
@@ -18,6 +19,10 @@ export const sinkCassandraCommand: CommandModule<object, SinkCassandraArgs> = {
   describe: 'Write the aggregates of one window from metrics-aggregates-<w> to Cassandra',
   builder: (yargs) =>
     withEndpoints(yargs)
+      .option('metrics-port', {
+        type: 'number',
+        describe: 'Serve Prometheus /metrics on this port (0: any free port)',
+      })
       .option('window', {
         type: 'number',
         demandOption: true,
@@ -61,6 +66,7 @@ export const sinkCassandraCommand: CommandModule<object, SinkCassandraArgs> = {
       chunkSize: args['chunk-size'],
       partitionsConsumedConcurrently: args['partitions-concurrently'],
       sessionTimeoutMs: args['session-timeout'],
+      metricsPort: args['metrics-port'],
     });
     onShutdownSignal(() => writer.stop());
   },

@@ -7,6 +7,7 @@ interface SinkRedisArgs {
   'metrics-topic': string;
   group?: string;
   prefix: string;
+  'metrics-port'?: number;
 }
 
 /** `meterstream sink redis` (mount under a `sink` command). */
@@ -16,6 +17,10 @@ export const sinkRedisCommand: CommandModule<object, SinkRedisArgs> = {
     'Keep the Redis serving view: latest aggregate per series and window, latest activity per gateway',
   builder: (yargs) =>
     withEndpoints(yargs)
+      .option('metrics-port', {
+        type: 'number',
+        describe: 'Serve Prometheus /metrics on this port (0: any free port)',
+      })
       .option('windows', {
         type: 'string',
         default: '60,600,3600,86400',
@@ -40,6 +45,7 @@ export const sinkRedisCommand: CommandModule<object, SinkRedisArgs> = {
       metricsTopic: args['metrics-topic'] === 'none' ? null : args['metrics-topic'],
       groupId: args.group,
       prefix: args.prefix,
+      metricsPort: args['metrics-port'],
     });
     onShutdownSignal(() => sink.stop());
   },

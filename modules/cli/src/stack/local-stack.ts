@@ -3,6 +3,7 @@ import { startBroker, startSchemaRegistry } from '@meterstream/broker';
 import type { Logger } from '@meterstream/common';
 import { startCqlServer } from '@meterstream/cql-server';
 import { startS3Server } from '@meterstream/datalake';
+import { freePort } from './free-port.js';
 import { redisServerAvailable, startRedisServer } from './redis-server.js';
 
 export interface LocalStackOptions {
@@ -103,16 +104,4 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     await closeAll();
     throw error;
   }
-}
-
-async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }

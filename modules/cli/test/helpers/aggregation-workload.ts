@@ -132,3 +132,52 @@ export async function readAggregates(
   await consumer.disconnect();
   return records;
 }
+
+/** Sum of the committed offsets of a consumer group on a topic (how much input it has fully processed). */
+export async function committedInput(kafka: Kafka, groupId: string, topic: string): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const [entry] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    return (entry?.partitions ?? []).reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Creates topics with the given partition count. */
+export async function createTopics(kafka: Kafka, partitions: number, ...topics: string[]): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await admin.createTopics({ topics: topics.map((topic) => ({ topic, numPartitions: partitions })) });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/**
+ * Checks the output holds exactly one aggregate per expected window (tick windows excluded) and
+ * that each equals the reference.
+ */
+export function expectExactlyOnce(
+  records: readonly AggregateMetric[],
+  reference: Map<string, AggregateMetric>,
+): void {
+  const expected = new Map([...reference].filter(([key]) => !key.startsWith(`${TICK_GATEWAY}.`)));
+  const byWindow = new Map<string, AggregateMetric>();
+  for (const r of records) {
+    const key = windowKey(formatMetricKey(r), r.windowStart);
+    if (byWindow.has(key)) throw new Error(`duplicate aggregate for ${key}`);
+    byWindow.set(key, r);
+  }
+  const missing = [...expected.keys()].filter((key) => !byWindow.has(key));
+  if (missing.length)
+    throw new Error(`${missing.length} windows missing, e.g. ${missing.slice(0, 3).join(', ')}`);
+  if (byWindow.size !== expected.size) throw new Error(`${byWindow.size - expected.size} unexpected windows`);
+  for (const [key, aggregate] of expected) {
+    const got = JSON.stringify(byWindow.get(key));
+    if (got !== JSON.stringify(aggregate))
+      throw new Error(`${key}: got ${got}, expected ${JSON.stringify(aggregate)}`);
+  }
+}

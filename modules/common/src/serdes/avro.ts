@@ -1,6 +1,7 @@
 import avro from 'avsc';
 import { DeserializationError, type PayloadSource } from '../errors.js';
 import type { Serde } from './serde.js';
+import { fromWireAt } from './wire.js';
 
 /**
  * Plain Avro binary (no framing) for a record schema, with the same wire mapping as the JSON serde.
@@ -25,11 +26,7 @@ export function avroSerde<T, W>(
           cause,
         });
       }
-      try {
-        return fromWire(decoded, format);
-      } catch (error) {
-        throw error instanceof DeserializationError && source ? error.at(source) : error;
-      }
+      return fromWireAt(fromWire, decoded, format, source);
     },
   };
 }

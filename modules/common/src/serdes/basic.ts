@@ -1,5 +1,6 @@
 import { DeserializationError, type PayloadSource } from '../errors.js';
 import type { Serde } from './serde.js';
+import { fromWireAt } from './wire.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -38,11 +39,7 @@ export function jsonSerde<T, W>(
           cause,
         });
       }
-      try {
-        return fromWire(decoded, format);
-      } catch (error) {
-        throw error instanceof DeserializationError && source ? error.at(source) : error;
-      }
+      return fromWireAt(fromWire, decoded, format, source);
     },
   };
 }

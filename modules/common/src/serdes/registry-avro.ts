@@ -1,5 +1,6 @@
 import registryPackage from '@kafkajs/confluent-schema-registry';
 import { DeserializationError, type PayloadSource } from '../errors.js';
+import { fromWireAt } from './wire.js';
 import type { AsyncSerde } from './serde.js';
 
 const { SchemaRegistry, SchemaType } = registryPackage;
@@ -72,11 +73,7 @@ export function registryAvroSerde<T, W>(
           cause,
         });
       }
-      try {
-        return fromWire(decoded, format);
-      } catch (error) {
-        throw error instanceof DeserializationError && source ? error.at(source) : error;
-      }
+      return fromWireAt(fromWire, decoded, format, source);
     },
   };
 }

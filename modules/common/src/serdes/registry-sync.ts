@@ -1,4 +1,5 @@
 import { DeserializationError, type PayloadSource } from '../errors.js';
+import { fromWireAt } from './wire.js';
 import { CONFLUENT_MAGIC_BYTE, createSchemaRegistry } from './registry-avro.js';
 
 type Registry = ReturnType<typeof createSchemaRegistry>;
@@ -64,11 +65,7 @@ export function syncRegistryReader<T>(
           cause,
         });
       }
-      try {
-        return fromWire(decoded, format);
-      } catch (error) {
-        throw error instanceof DeserializationError && source ? error.at(source) : error;
-      }
+      return fromWireAt(fromWire, decoded, format, source);
     },
   };
 }

@@ -1,5 +1,5 @@
 import type { AggregateMetric } from '../aggregate.js';
-import { DeserializationError } from '../errors.js';
+import { DeserializationError, type PayloadSource } from '../errors.js';
 import { type Metric, isMetricAttribute, isMetricType } from '../metric.js';
 import { formatInstant, parseInstant } from '../time.js';
 
@@ -163,4 +163,18 @@ export function aggregateFromWire(decoded: unknown, format: string): AggregateMe
     max: reader.finite('max'),
     average: reader.finite('average'),
   };
+}
+
+/** Maps a decoded payload with `fromWire`, locating any DeserializationError at `source`. */
+export function fromWireAt<T>(
+  fromWire: (decoded: unknown, format: string) => T,
+  decoded: unknown,
+  format: string,
+  source: PayloadSource | undefined,
+): T {
+  try {
+    return fromWire(decoded, format);
+  } catch (error) {
+    throw error instanceof DeserializationError && source ? error.at(source) : error;
+  }
 }
