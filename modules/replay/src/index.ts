@@ -1,1 +1,16 @@
-export {};
+export * from './command.js';
+export * from './publisher/gateways.js';
+export * from './publisher/kafka-client.js';
+export * from './publisher/metric-encoder.js';
+export * from './publisher/progress.js';
+export * from './publisher/publish.js';
+export * from './publisher/replay.js';
+export * from './publisher/sources.js';
+export * from './publisher/token-bucket.js';
+export * from './readers/dataset-reader.js';
+export * from './readers/dataset-row.js';
+export * from './readers/line-reader.js';
+export * from './readers/local-time.js';
+export * from './readers/skip-report.js';
+export * from './readers/uci-household.js';
+export * from './synthetic/fleet.js';

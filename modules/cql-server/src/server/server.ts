@@ -1,0 +1,91 @@
+import { type Server, type Socket, createServer } from 'node:net';
+import pino, { type Logger } from 'pino';
+import { Database } from '../engine/database.js';
+import { StatementCache } from '../engine/statement-cache.js';
+import { installSystemKeyspaces } from '../engine/system-tables.js';
+import { DataStore } from '../storage/data-store.js';
+import type { Registry } from 'prom-client';
+import { Connection } from './connection.js';
+import { CqlServerMetrics } from './metrics.js';
+
+export interface CqlServerOptions {
+  /** Interface to bind; default 127.0.0.1. */
+  host?: string;
+  /** TCP port; 0 (default) picks a free one. */
+  port?: number;
+  /** Data directory (commit log + snapshots). Without it the server keeps data in memory only. */
+  dataDir?: string;
+  logger?: Logger;
+  /** Largest accepted frame body; larger frames get a protocol error and the connection is closed. */
+  maxFrameBytes?: number;
+  snapshotIntervalMs?: number;
+  snapshotBytes?: number;
+}
+
+export interface CqlServer {
+  host: string;
+  port: number;
+  /** Prometheus metrics of this server (requests, errors, connections, fsyncs, snapshots, partitions). */
+  metrics: Registry;
+  /** Stops accepting, closes client connections, then flushes and snapshots the data directory. */
+  close(): Promise<void>;
+}
+
+/** Starts the embedded CQL (native protocol v4) server. */
+export async function startCqlServer(options: CqlServerOptions = {}): Promise<CqlServer> {
+  const host = options.host ?? '127.0.0.1';
+  const log = options.logger ?? pino({ name: 'cql-server', level: process.env.LOG_LEVEL ?? 'warn' });
+  const db = new Database();
+  let boundHost = host;
+  installSystemKeyspaces(db, () => boundHost);
+  const metrics = new CqlServerMetrics(db);
+  const store = options.dataDir
+    ? await DataStore.open(options.dataDir, db, log, {
+        snapshotIntervalMs: options.snapshotIntervalMs ?? 60_000,
+        snapshotBytes: options.snapshotBytes ?? 64 * 1024 * 1024,
+        onSync: (records) => {
+          metrics.fsyncs.inc();
+          metrics.recordsPerFsync.observe(records);
+        },
+        onSnapshot: (ok) => metrics.snapshots.inc({ result: ok ? 'ok' : 'failed' }),
+      })
+    : undefined;
+  const core = { db, statements: new StatementCache(db), log, metrics };
+  const connections = new Set<Connection>();
+  const server: Server = createServer((socket: Socket) => {
+    const conn = new Connection(
+      socket,
+      core,
+      { maxFrameBytes: options.maxFrameBytes ?? 16 * 1024 * 1024 },
+      (c) => connections.delete(c),
+    );
+    connections.add(conn);
+  });
+  server.on('error', (err) => log.error({ err }, 'server socket error'));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : (options.port ?? 0);
+  boundHost = typeof address === 'object' && address ? address.address : host;
+  log.info({ host: boundHost, port, dataDir: options.dataDir }, 'CQL server listening');
+  let closing: Promise<void> | undefined;
+  return {
+    host: boundHost,
+    port,
+    metrics: metrics.registry,
+    close() {
+      closing ??= (async () => {
+        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+        for (const c of connections) c.destroy();
+        await stopped;
+        await store?.close();
+      })();
+      return closing;
+    },
+  };
+}
