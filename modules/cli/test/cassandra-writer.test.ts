@@ -185,6 +185,7 @@ describe('cassandra writer (in process)', () => {
       logger: createLogger('test', 'warn'),
       window: WINDOW,
       chunkSize: 100,
+      metricsPort: 0,
     });
     cleanups.push(() => writer.stop());
     await waitFor('all offsets committed', async () =>
@@ -201,6 +202,11 @@ describe('cassandra writer (in process)', () => {
       ),
     );
     expect(writer.stats.deadLettered).toBe(3);
+    const exposition = await (await fetch(`http://127.0.0.1:${writer.metricsPort}/metrics`)).text();
+    expect(exposition).toContain(
+      `meterstream_cassandra_writer_records_written_total{topic="${topic}"} ${good.length}`,
+    );
+    expect(exposition).toContain(`meterstream_cassandra_writer_dead_letters_total{topic="${topic}"} 3`);
 
     // The DLQ holds the original bytes with the error in headers.
     const dlq = kafka.consumer({ groupId: 'dlq-reader' });
@@ -228,6 +234,49 @@ describe('cassandra writer (in process)', () => {
     expect(dead.find((d) => d.value === badJson.value.toString())!.headers['error.message']).toContain(
       'invalid JSON',
     );
+    await writer.stop();
+  });
+
+  it('reads transactional input read_committed and commits past the transaction markers', async () => {
+    const topic = 'metrics-aggregates-txn-60';
+    await createTopic(topic, 1);
+    const producer = kafka.producer({
+      transactionalId: 'writer-test-txn',
+      idempotent: true,
+      maxInFlightRequests: 1,
+    });
+    await producer.connect();
+    const rows = makeAggregates(6); // 60 aggregates, 6 per series
+    const committedRows = rows.filter((a) => a.windowStart < START + 3 * 60_000);
+    const abortedRows = rows.filter((a) => a.windowStart >= START + 3 * 60_000);
+    let txn = await producer.transaction();
+    await txn.send({ topic, messages: committedRows.map(toMessage) });
+    await txn.commit();
+    txn = await producer.transaction();
+    await txn.send({ topic, messages: abortedRows.map(toMessage) });
+    await txn.abort();
+    await producer.disconnect();
+
+    const groupId = 'txn-writers';
+    const writer = await startCassandraWriter({
+      config: testConfig('txn'),
+      logger: createLogger('test', 'warn'),
+      window: WINDOW,
+      topic,
+      groupId,
+    });
+    cleanups.push(() => writer.stop());
+    const admin = kafka.admin();
+    await admin.connect();
+    const [end] = await admin.fetchTopicOffsets(topic);
+    await admin.disconnect();
+    // The log ends with the abort marker: the committed offset must reach the end of the log.
+    await waitFor('offsets committed to the end of the log', async () =>
+      (await committedTotal(groupId, topic)) === BigInt(end!.high) ? true : undefined,
+    );
+    const stored = await storedRows(new AggregateDao(client, { keyspace: 'txn' }), 6);
+    expect(stored).toHaveLength(committedRows.length);
+    expect(stored.every((a) => a.windowStart < START + 3 * 60_000)).toBe(true);
     await writer.stop();
   });
 
@@ -341,7 +390,7 @@ describe('cassandra writer (child process, SIGKILL)', () => {
   it('SIGKILLed mid-way and restarted: no row missing', async () => {
     const topic = 'metrics-aggregates-crash-60';
     await createTopic(topic);
-    const perSeries = 1500; // 15,000 aggregates over 4 partitions
+    const perSeries = 1000; // 10,000 aggregates over 4 partitions
     const all = makeAggregates(perSeries);
     await produce(topic, all.map(toMessage));
 
@@ -367,6 +416,7 @@ describe('cassandra writer (child process, SIGKILL)', () => {
     );
     second.kill('SIGTERM');
     await killed(second);
+    expect(second.exitCode).toBe(0); // SIGTERM: graceful stop (finish the chunk, commit, leave the group)
     const rows = await storedRows(new AggregateDao(client, { keyspace: 'crash' }), perSeries);
     expect(rows.length).toBe(all.length);
     const key = (a: AggregateMetric) => `${formatMetricKey(a)}@${a.windowStart}`;

@@ -77,3 +77,14 @@ describe('Avro with the Schema Registry', () => {
     );
   });
 });
+
+describe('registry availability', () => {
+  it('an unreachable registry is an error to retry, not a DeserializationError (good data is not dead-lettered)', async () => {
+    const serde = metricRegistrySerde({ url: registry.url, subject: 'metrics-value' });
+    const bytes = await serde.serialize(metric);
+    const offline = metricRegistrySerde({ url: 'http://127.0.0.1:1', subject: 'metrics-value' });
+    const error = await offline.deserialize(bytes).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(Error);
+    expect(error).not.toBeInstanceOf(DeserializationError);
+  });
+});

@@ -65,9 +65,19 @@ export function registryAvroSerde<T, W>(
           source,
         );
       }
+      // Two steps so an unreachable registry (retry later) is not mistaken for bad data (dead-letter):
+      // only "no such schema" and undecodable bytes are the payload's fault.
+      const id = data.readInt32BE(1);
+      let writer: { fromBuffer(buffer: Buffer): unknown };
+      try {
+        writer = (await registry.getSchema(id)) as unknown as typeof writer;
+      } catch (cause) {
+        if (!isSchemaNotFound(cause)) throw cause;
+        throw new DeserializationError(`unknown schema id ${id}`, format, source, { cause });
+      }
       let decoded: unknown;
       try {
-        decoded = await registry.decode(data);
+        decoded = writer.fromBuffer(data.subarray(5));
       } catch (cause) {
         throw new DeserializationError(`invalid Avro payload: ${(cause as Error).message}`, format, source, {
           cause,
@@ -76,4 +86,10 @@ export function registryAvroSerde<T, W>(
       return fromWireAt(fromWire, decoded, format, source);
     },
   };
+}
+
+/** The registry answered that the schema does not exist (Confluent error 40403, HTTP 404). */
+export function isSchemaNotFound(error: unknown): boolean {
+  const status = (error as { status?: number }).status;
+  return status === 404 || /40403|not found/i.test((error as Error).message ?? '');
 }

@@ -1,6 +1,6 @@
 import { DeserializationError, type PayloadSource } from '../errors.js';
 import { fromWireAt } from './wire.js';
-import { CONFLUENT_MAGIC_BYTE, createSchemaRegistry } from './registry-avro.js';
+import { CONFLUENT_MAGIC_BYTE, createSchemaRegistry, isSchemaNotFound } from './registry-avro.js';
 
 type Registry = ReturnType<typeof createSchemaRegistry>;
 interface AvroReader {
@@ -49,7 +49,7 @@ export function syncRegistryReader<T>(
           readers.set(id, (await registry.getSchema(id)) as unknown as AvroReader);
         } catch (error) {
           // Unknown ids stay missing: deserialize() reports them per record (dead-letter material).
-          if (!/not found|40403/i.test((error as Error).message)) throw error;
+          if (!isSchemaNotFound(error)) throw error;
         }
       }
     },

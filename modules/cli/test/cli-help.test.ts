@@ -1,0 +1,142 @@
+import { describe, expect, it } from 'vitest';
+import { runCli } from './helpers/cli-process.js';
+
+/** Runs the built binary to completion; no test here touches a server. */
+async function cli(args: string[]): Promise<{ code: number | string; output: string }> {
+  const run = runCli(args);
+  const timer = setTimeout(() => run.kill('SIGKILL'), 30_000);
+  const code = await run.exited;
+  clearTimeout(timer);
+  return { code, output: run.output() };
+}
+
+/** Every command path and an option its help must show (one the command owns, not a shared endpoint). */
+const COMMANDS: [path: string, option: string][] = [
+  ['up', '--kafka-port'],
+  ['broker', '--port'],
+  ['cql-server', '--port'],
+  ['topics', 'create'],
+  ['topics create', '--partitions'],
+  ['replay', '--synthetic'],
+  ['consume', '--from-beginning'],
+  ['aggregate', '--window'],
+  ['sink', 'cassandra'],
+  ['sink cassandra', '--window'],
+  ['sink s3', '--max-age-ms'],
+  ['sink redis', '--windows'],
+  ['batch', '--window'],
+  ['serve', '--port'],
+  ['verify', '--tolerance'],
+  ['query', '--gateway'],
+  ['perf', 'track'],
+  ['perf track', '--count'],
+  ['ksql', '--file'],
+];
+
+/** Commands that reach a server: their help shows the shared endpoint flags. */
+const WITH_ENDPOINTS = new Set([
+  'up',
+  'topics create',
+  'replay',
+  'consume',
+  'aggregate',
+  'sink cassandra',
+  'sink s3',
+  'sink redis',
+  'batch',
+  'serve',
+  'verify',
+  'query',
+  'perf track',
+]);
+
+describe('meterstream --help', () => {
+  it('lists every top-level command and exits 0', async () => {
+    const { code, output } = await cli(['--help']);
+    expect(code, output).toBe(0);
+    expect(output).toContain('meterstream <command> [options]');
+    const topLevel = new Set(COMMANDS.map(([path]) => path.split(' ')[0]!));
+    for (const command of topLevel) expect(output).toMatch(new RegExp(`^\\s+meterstream ${command}\\s`, 'm'));
+  });
+
+  it('-h is --help', async () => {
+    const [long, short] = await Promise.all([cli(['--help']), cli(['-h'])]);
+    expect(short.code).toBe(0);
+    expect(short.output).toBe(long.output);
+  });
+
+  // Helps run in a few parallel batches: each is a Node start-up on a shared 2-core machine.
+  it('every command and subcommand has a help page with its usage, description and options', async () => {
+    const results = new Map<string, { code: number | string; output: string }>();
+    for (let i = 0; i < COMMANDS.length; i += 4) {
+      const batch = COMMANDS.slice(i, i + 4);
+      const outputs = await Promise.all(batch.map(([path]) => cli([...path.split(' '), '--help'])));
+      batch.forEach(([path], j) => {
+        results.set(path, outputs[j]!);
+      });
+    }
+    for (const [path, option] of COMMANDS) {
+      const { code, output } = results.get(path)!;
+      expect(code, `${path} --help:\n${output}`).toBe(0);
+      const lines = output.split('\n');
+      expect(lines[0], `${path} --help`).toMatch(new RegExp(`^meterstream ${path}( |$)`));
+      // a description line follows the usage line
+      expect(
+        lines.slice(1).some((line) => /^[A-Z][a-z]/.test(line)),
+        `${path} --help has no description`,
+      ).toBe(true);
+      expect(output, `${path} --help`).toContain(option);
+      expect(output, `${path} --help`).toContain('--help');
+      if (WITH_ENDPOINTS.has(path)) {
+        expect(output, `${path} --help`).toContain('--kafka-brokers');
+        expect(output, `${path} --help`).toContain('METERSTREAM_KAFKA_BROKERS');
+      }
+    }
+  }, 120_000);
+});
+
+describe('meterstream usage errors', () => {
+  const cases: [what: string, args: string[], message: RegExp][] = [
+    ['no command', [], /error: choose a command/],
+    ['an unknown command', ['frobnicate'], /error: Unknown argument: frobnicate/],
+    ['an unknown subcommand', ['sink', 'nosuch'], /error: Unknown argument: nosuch/],
+    ['a group without its subcommand', ['sink'], /error: choose a sink: cassandra, s3 or redis/],
+    ['an unknown flag', ['aggregate', '--bogus-flag', '1'], /error: Unknown arguments?: bogus-flag/],
+    [
+      'an unknown flag on a nested command',
+      ['perf', 'track', '--topic', 't', '--count', '1', '--bogus'],
+      /error: Unknown argument: bogus/,
+    ],
+    ['a missing required flag', ['sink', 'cassandra'], /error: Missing required argument: window/],
+    [
+      'missing required flags',
+      ['query', '--gateway', '1'],
+      /error: Missing required arguments: type, attribute, from, to/,
+    ],
+    [
+      'a value outside the choices',
+      ['replay', '--synthetic', '--format', 'xml'],
+      /Invalid values:[\s\S]*format[\s\S]*"xml"/,
+    ],
+    ['replay without a source', ['replay'], /error: give --dataset <file> or --synthetic/],
+    [
+      'a window that is not a number',
+      ['aggregate', '--window', 'abc'],
+      /error: --window must be a positive number/,
+    ],
+  ];
+
+  it('each gives a clear error on stderr and a non-zero exit code, without touching a server', async () => {
+    const results: { code: number | string; output: string }[] = [];
+    for (let i = 0; i < cases.length; i += 4) {
+      results.push(...(await Promise.all(cases.slice(i, i + 4).map(([, args]) => cli(args)))));
+    }
+    cases.forEach(([what, args, message], i) => {
+      const { code, output } = results[i]!;
+      expect(code, `${what} (meterstream ${args.join(' ')}):\n${output}`).toBe(1);
+      expect(output, what).toMatch(message);
+      // nothing tried to connect anywhere
+      expect(output, what).not.toMatch(/ECONNREFUSED/);
+    });
+  }, 120_000);
+});
