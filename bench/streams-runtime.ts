@@ -124,7 +124,14 @@ async function aggregate(brokers: string, redisUrl: string | undefined, id: stri
     stateStore: redisUrl ? 'redis' : 'memory',
     outputTopic: () => `${id}-out`,
   });
-  while (app.streams.taskMetrics().processed < RECORDS) await new Promise((r) => setTimeout(r, 20));
+  let lastReport = performance.now();
+  while (app.streams.taskMetrics().processed < RECORDS) {
+    await new Promise((r) => setTimeout(r, 20));
+    if (performance.now() - lastReport > 10_000) {
+      lastReport = performance.now();
+      process.stderr.write(`${id}: ${app.streams.taskMetrics().processed} processed, state ${app.streams.state()}\n`);
+    }
+  }
   const seconds = (performance.now() - started) / 1000;
   await app.close();
   return RECORDS / seconds;

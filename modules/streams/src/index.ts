@@ -26,7 +26,12 @@ export { TaskMetrics } from './task/task-metrics.js';
 // DSL
 export type { Change, ValueAndTimestamp } from './dsl/change.js';
 export type * from './dsl/functions.js';
-export { KGroupedStream, SessionWindowedKStream, SlidingWindowedKStream, TimeWindowedKStream } from './dsl/kgrouped-stream.js';
+export {
+  KGroupedStream,
+  SessionWindowedKStream,
+  SlidingWindowedKStream,
+  TimeWindowedKStream,
+} from './dsl/kgrouped-stream.js';
 export { type Branched, BranchedKStream, KStream, type KeyValueTimestamp } from './dsl/kstream.js';
 export { KTable } from './dsl/ktable.js';
 export {
@@ -42,7 +47,13 @@ export {
 } from './dsl/options.js';
 export { valueAndTimestampSerde } from './dsl/stores.js';
 export { StreamsBuilder, type StreamsBuilderOptions } from './dsl/streams-builder.js';
-export { JoinWindows, SessionWindows, SlidingWindows, TimeWindows, WindowDefinitionError } from './dsl/windows.js';
+export {
+  JoinWindows,
+  SessionWindows,
+  SlidingWindows,
+  TimeWindows,
+  WindowDefinitionError,
+} from './dsl/windows.js';
 
 // State stores (interfaces, backends, cache)
 export * from './state/index.js';

@@ -1,6 +1,5 @@
 import { type Serde, Serdes } from '../serde/serde.js';
 import { Stores, inMemoryStoreBackend } from '../state/stores.js';
-import type { Windowed } from '../state/window.js';
 import type { Change } from './change.js';
 import type { Predicate, ValueJoiner, ValueMapper } from './functions.js';
 import { KStream } from './kstream.js';

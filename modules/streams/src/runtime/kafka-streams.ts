@@ -386,8 +386,16 @@ export class KafkaStreams {
         const end = next.get(`${topic}:${managed.partition}`);
         if (end !== undefined) managed.changelogEnds.set(storeName, end);
       }
-      for (const [storeName, lifecycle] of managed.task.storeLifecycles()) {
-        await lifecycle.persist?.(managed.changelogEnds.get(storeName));
+            try {
+        for (const [storeName, lifecycle] of managed.task.storeLifecycles()) {
+          await lifecycle.persist?.(managed.changelogEnds.get(storeName));
+        }
+      } catch (error) {
+        // A persistent store fenced by a newer owner: the task moved to another instance while this
+        // one still held it. Its state there is newer; drop ours.
+        if ((error as Error).name !== 'RedisStoreFencedError') throw error;
+        this.log.warn({ task: managed.task.taskId, err: error }, 'task fenced by another instance; dropping it');
+        this.discard(managed);
       }
       managed.dirty = false;
     }
@@ -553,10 +561,11 @@ export class KafkaStreams {
       };
       this.tasks.set(task.taskId, managed);
       created.push(managed);
-      for (const [storeName, lifecycle] of task.storeLifecycles()) {
+            for (const [storeName, lifecycle] of task.storeLifecycles()) {
+        // Persistent stores hold data of their own even without a changelog: load them all.
+        await lifecycle.load?.();
         const topic = changelogs.get(storeName);
         if (!topic) continue;
-        await lifecycle.load?.();
         const end = await this.endOffset(topic, partition);
         managed.changelogEnds.set(storeName, end);
         requests.push({

@@ -2,6 +2,7 @@ import type { ProcessorContext } from '../../processor/context.js';
 import type { Processor } from '../../processor/processor.js';
 import { Record } from '../../processor/record.js';
 import type { Serde } from '../../serde/serde.js';
+import { readInt64BE, writeInt64BE } from '../../state/bytes.js';
 import type { KeyValueStore } from '../../state/store.js';
 import type { Windowed } from '../../state/window.js';
 import { type Change, change } from '../change.js';
@@ -103,8 +104,8 @@ export class SuppressProcessor<K, VA> implements Processor<Windowed<K>, Change<V
   private storeKey(key: Windowed<K>): Buffer {
     const inner = this.serdes!.key.serialize(key.key);
     const out = Buffer.allocUnsafe(16 + inner.length);
-    out.writeBigInt64BE(BigInt(key.window.end), 0);
-    out.writeBigInt64BE(BigInt(key.window.start), 8);
+    writeInt64BE(out, key.window.end, 0);
+    writeInt64BE(out, key.window.start, 8);
     inner.copy(out, 16);
     return out;
   }
@@ -117,7 +118,7 @@ export class SuppressProcessor<K, VA> implements Processor<Windowed<K>, Change<V
     }
     const bytes = this.serdes!.value.serialize(value);
     const out = Buffer.allocUnsafe(8 + bytes.length);
-    out.writeBigInt64BE(BigInt(timestamp), 0);
+    writeInt64BE(out, timestamp, 0);
     bytes.copy(out, 8);
     this.store.put(this.storeKey(key), out);
   }
@@ -129,13 +130,13 @@ export class SuppressProcessor<K, VA> implements Processor<Windowed<K>, Change<V
     const iterator = this.store.all();
     try {
       for (const { key: raw, value } of iterator) {
-        const end = Number(raw.readBigInt64BE(0));
-        const start = Number(raw.readBigInt64BE(8));
+        const end = readInt64BE(raw, 0);
+        const start = readInt64BE(raw, 8);
         const key: Windowed<K> = {
           key: this.serdes!.key.deserialize(raw.subarray(16)),
           window: { start, end },
         };
-        const timestamp = Number(value.readBigInt64BE(0));
+        const timestamp = readInt64BE(value, 0);
         const aggregate = this.serdes!.value.deserialize(value.subarray(8));
         let bucket = this.buckets.get(end);
         if (!bucket) {

@@ -1,0 +1,192 @@
+import type { Logger } from 'pino';
+import type { ProcessorContext } from '../../processor/context.js';
+import type { Processor } from '../../processor/processor.js';
+import { type Headers, Record } from '../../processor/record.js';
+import type { Windowed, WindowStore } from '../../state/window.js';
+import { type Change, change, type ValueAndTimestamp } from '../change.js';
+import type { TimeWindows } from '../windows.js';
+
+/** One window's aggregate changed since the last commit. */
+interface Pending<K, VA> {
+  readonly key: K;
+  readonly start: number;
+  value: VA;
+  timestamp: number;
+  /** The committed value before this commit interval (null = the window is new). */
+  readonly old: VA | null;
+  headers: Headers;
+}
+
+/** Default bound of the write-behind buffer (entries), roughly Kafka's 10 MiB cache of small aggregates. */
+export const DEFAULT_WINDOW_BUFFER_ENTRIES = 100_000;
+
+/**
+ * Windowed aggregation over TimeWindows (Kafka Streams' KStreamWindowAggregate). For each window
+ * containing the record, in ascending start order: if window end > stream time − grace, fold the
+ * record into the window's aggregate and emit the update; otherwise the window has closed and the
+ * record is dropped for it (counted as a late drop, logged at debug). The update's timestamp is the
+ * largest record timestamp in the window.
+ *
+ * Caching on: updates are de-duplicated here, per window, between commits (Kafka's record cache
+ * semantics: one update per key and window per commit) and written to the store and forwarded on
+ * `flush()` (commit) or when the buffer exceeds its bound. Keeping live objects in a plain Map keyed
+ * by window start and key avoids serializing or allocating buffers per record; the store's own
+ * cache is therefore not used for this store. Caching off: every update is stored and forwarded.
+ */
+export class WindowAggregateProcessor<K, V, VA> implements Processor<K, V, Windowed<K>, Change<VA>> {
+  private store!: WindowStore<K, ValueAndTimestamp<VA>>;
+  private ctx!: ProcessorContext<Windowed<K>, Change<VA>>;
+  private observedStreamTime = -1;
+  private readonly sizeMs: number;
+  private readonly advanceMs: number;
+  private readonly graceMs: number;
+  /** window start → key id → pending update (caching on only). */
+  private readonly pending = new Map<number, Map<unknown, Pending<K, VA>>>();
+  private pendingCount = 0;
+  /** The bucket used last (consecutive records mostly hit the same window start). */
+  private lastStart = Number.NaN;
+  private lastBucket: Map<unknown, Pending<K, VA>> | undefined;
+  /**
+   * Largest window start that may be in the store (flushed by this instance, or found in the store
+   * after a restore). A window starting later is new: no store lookup needed — in time order almost
+   * every first touch of a window is such a miss.
+   */
+  private maxStoredStart = Number.NEGATIVE_INFINITY;
+  private scannedStore = false;
+
+  constructor(
+    private readonly storeName: string,
+    windows: TimeWindows,
+    private readonly fold: (key: K, value: V, previous: VA | undefined) => VA,
+    private readonly log: Logger | undefined,
+    private readonly cachingEnabled: boolean,
+    private readonly maxBufferedEntries = DEFAULT_WINDOW_BUFFER_ENTRIES,
+  ) {
+    this.sizeMs = windows.sizeMs;
+    this.advanceMs = windows.advanceMs;
+    this.graceMs = windows.graceMs;
+  }
+
+  init(context: ProcessorContext<Windowed<K>, Change<VA>>): void {
+    this.ctx = context;
+    this.store = context.getStateStore(this.storeName);
+  }
+
+  process(record: Record<K, V>): void {
+    const { key, value, timestamp: ts } = record;
+    if (key === null || key === undefined || value === null || value === undefined) {
+      this.ctx.metrics.nullKeyOrValueSkips++;
+      return;
+    }
+    if (ts > this.observedStreamTime) this.observedStreamTime = ts;
+    const closeTime = this.observedStreamTime - this.graceMs;
+    const size = this.sizeMs;
+    const advance = this.advanceMs;
+    // Inline TimeWindows.windowsFor: no per-record allocation of window lists or closures.
+    let start = Math.floor(Math.max(0, ts - size + advance) / advance) * advance;
+    for (; start <= ts; start += advance) {
+      const end = start + size;
+      if (end <= closeTime) {
+        this.dropLate(ts, start, end);
+        continue;
+      }
+      if (this.cachingEnabled) this.updateBuffered(key, value, ts, start, record.headers);
+      else this.updateStore(key, value, ts, start, end, record.headers);
+    }
+    if (this.pendingCount > this.maxBufferedEntries) this.flush();
+  }
+
+  /** Writes buffered updates to the store and forwards them (oldest window first). */
+  flush(): void {
+    if (this.pendingCount === 0) return;
+    this.lastStart = Number.NaN;
+    this.lastBucket = undefined;
+    const starts = [...this.pending.keys()].sort((a, b) => a - b);
+    const size = this.sizeMs;
+    for (const start of starts) {
+      const bucket = this.pending.get(start)!;
+      this.pending.delete(start);
+      if (start > this.maxStoredStart) this.maxStoredStart = start;
+      for (const p of bucket.values()) {
+        this.store.put(p.key, { value: p.value, timestamp: p.timestamp }, start);
+        this.ctx.forward(
+          new Record<Windowed<K>, Change<VA>>(
+            { key: p.key, window: { start, end: start + size } },
+            change(p.value, p.old),
+            p.timestamp,
+            p.headers,
+          ),
+        );
+      }
+    }
+    this.pendingCount = 0;
+  }
+
+  private updateBuffered(key: K, value: V, ts: number, start: number, headers: Headers): void {
+    let bucket = start === this.lastStart ? this.lastBucket : this.pending.get(start);
+    if (bucket === undefined) {
+      bucket = new Map();
+      this.pending.set(start, bucket);
+    }
+    this.lastStart = start;
+    this.lastBucket = bucket;
+    const id = typeof key === 'string' || typeof key === 'number' ? key : JSON.stringify(key);
+    const p = bucket.get(id);
+    if (p !== undefined) {
+      p.value = this.fold(key, value, p.value);
+      if (ts > p.timestamp) p.timestamp = ts;
+      p.headers = headers;
+      return;
+    }
+    if (!this.scannedStore) this.scanStore();
+    const stored = start > this.maxStoredStart ? undefined : this.store.fetchWindow(key, start);
+    const agg = this.fold(key, value, stored ? stored.value : undefined);
+    bucket.set(id, {
+      key,
+      start,
+      value: agg,
+      timestamp: stored && stored.timestamp > ts ? stored.timestamp : ts,
+      old: stored ? stored.value : null,
+      headers,
+    });
+    this.pendingCount++;
+  }
+
+  /** Once per instance, after restore: the largest window start already in the store. */
+  private scanStore(): void {
+    this.scannedStore = true;
+    const it = this.store.all();
+    try {
+      for (const { key } of it)
+        if (key.window.start > this.maxStoredStart) this.maxStoredStart = key.window.start;
+    } finally {
+      it.close();
+    }
+  }
+
+  private updateStore(key: K, value: V, ts: number, start: number, end: number, headers: Headers): void {
+    const old = this.store.fetchWindow(key, start);
+    const agg = this.fold(key, value, old ? old.value : undefined);
+    const newTs = old && old.timestamp > ts ? old.timestamp : ts;
+    this.store.put(key, { value: agg, timestamp: newTs }, start);
+    this.ctx.forward(
+      new Record({ key, window: { start, end } }, change(agg, old ? old.value : null), newTs, headers),
+    );
+  }
+
+  private dropLate(ts: number, start: number, end: number): void {
+    this.ctx.metrics.lateRecordDrops++;
+    if (this.log?.isLevelEnabled('debug')) {
+      this.log.debug(
+        {
+          store: this.storeName,
+          timestamp: ts,
+          windowStart: start,
+          windowEnd: end,
+          streamTime: this.observedStreamTime,
+        },
+        'dropping record for closed window (window end + grace ≤ stream time)',
+      );
+    }
+  }
+}

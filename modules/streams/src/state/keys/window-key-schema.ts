@@ -1,0 +1,42 @@
+import { readInt64BE, writeInt64BE } from '../bytes.js';
+
+/**
+ * Binary layout of window store entries, as Kafka Streams' WindowKeySchema:
+ * `[key bytes][window start: int64 BE][sequence: int32 BE]`. Key-first, so one key's windows are
+ * contiguous and time-ordered inside a segment: fetch(key, from, to) is a single range scan per
+ * segment. The sequence number distinguishes duplicates (retainDuplicates, for stream-stream
+ * joins); it is 0 otherwise. This is also the changelog key format.
+ */
+export const WINDOW_SUFFIX = 12;
+
+export function windowKey(key: Buffer, start: number, seq: number): Buffer {
+  const out = Buffer.allocUnsafe(key.length + WINDOW_SUFFIX);
+  key.copy(out, 0);
+  writeInt64BE(out, start, key.length);
+  out.writeInt32BE(seq, key.length + 8);
+  return out;
+}
+
+/** Lowest composite for `key` at `start` (sequence 0). */
+export function windowKeyLow(key: Buffer, start: number): Buffer {
+  return windowKey(key, start, 0);
+}
+
+/** Highest composite for `key` at `start` (sequence all ones). */
+export function windowKeyHigh(key: Buffer, start: number): Buffer {
+  const out = windowKey(key, start, 0);
+  out.fill(0xff, out.length - 4);
+  return out;
+}
+
+export function windowKeyKey(composite: Buffer): Buffer {
+  return composite.subarray(0, composite.length - WINDOW_SUFFIX);
+}
+
+export function windowKeyStart(composite: Buffer): number {
+  return readInt64BE(composite, composite.length - WINDOW_SUFFIX);
+}
+
+export function windowKeySeq(composite: Buffer): number {
+  return composite.readInt32BE(composite.length - 4);
+}
