@@ -101,7 +101,12 @@ async function rawConsume(kafka: Kafka): Promise<number> {
   return RECORDS / seconds;
 }
 
-async function aggregate(brokers: string, redisUrl: string | undefined, id: string): Promise<number> {
+async function aggregate(
+  brokers: string,
+  redisUrl: string | undefined,
+  id: string,
+  records = RECORDS,
+): Promise<number> {
   const config = loadConfig(
     {
       'kafka-brokers': brokers,
@@ -125,16 +130,18 @@ async function aggregate(brokers: string, redisUrl: string | undefined, id: stri
     outputTopic: () => `${id}-out`,
   });
   let lastReport = performance.now();
-  while (app.streams.taskMetrics().processed < RECORDS) {
+  while (app.streams.taskMetrics().processed < records) {
     await new Promise((r) => setTimeout(r, 20));
     if (performance.now() - lastReport > 10_000) {
       lastReport = performance.now();
-      process.stderr.write(`${id}: ${app.streams.taskMetrics().processed} processed, state ${app.streams.state()}\n`);
+      process.stderr.write(
+        `${id}: ${app.streams.taskMetrics().processed} processed, state ${app.streams.state()}\n`,
+      );
     }
   }
   const seconds = (performance.now() - started) / 1000;
   await app.close();
-  return RECORDS / seconds;
+  return records / seconds;
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'bench-runtime-'));
@@ -148,6 +155,8 @@ try {
   await admin.createTopics({ topics: [{ topic: TOPIC, numPartitions: PARTITIONS }] });
   await admin.disconnect();
   await produce(kafka);
+  // Warm-up: one short aggregator run so JIT compilation is not charged to the first measured run.
+  await aggregate(brokers, undefined, 'bench-agg-warmup', RECORDS / 10);
   const raw = await rawConsume(kafka);
   const memory = await aggregate(brokers, undefined, 'bench-agg-memory');
   const withRedis = await aggregate(brokers, redis.url, 'bench-agg-redis');

@@ -106,8 +106,7 @@ async function crashAndRecover(
   }
   return readAggregates(kafka, output, {
     readUncommitted: guarantee === 'at_least_once',
-    until: () => false,
-    timeoutMs: 3_000,
+    atLeast: reference.size,
   });
 }
 

@@ -112,7 +112,8 @@ describe('CQL subset', () => {
     const rs = await f.client.execute(
       'SELECT amount FROM q.events WHERE site = :s AND day = :d AND hour = :h AND seq = :q',
       { q: 2, h: 3, d: 1, s: 'b' },
-      { hints: { q: 'int', h: 'int', d: 'int', s: 'text' } },
+      // The driver accepts hints by name for named values; its typings only declare positional hints.
+      { hints: { q: 'int', h: 'int', d: 'int', s: 'text' } } as unknown as { hints: string[] },
     );
     expect(rs.rows[0].amount).toBe(32);
   });

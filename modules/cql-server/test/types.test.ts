@@ -126,7 +126,9 @@ describe('prepared round trip for every supported type', () => {
       expect(rs.rows.map((r) => norm(r.c))).toEqual(sample.values.map(norm));
       expect(rs.rows.map((r) => norm(r.v))).toEqual(sample.values.map(norm));
       // Like Cassandra, text columns are described with the varchar type id (0x000D) in v4 metadata.
-      const expectedCode = types.dataTypes.getByName(type === 'text' ? 'varchar' : type).code;
+      // dataTypes.getByName exists in the driver but is missing from its typings.
+      const dataTypes = types.dataTypes as unknown as { getByName(name: string): { code: number } };
+      const expectedCode = dataTypes.getByName(type === 'text' ? 'varchar' : type).code;
       for (const col of rs.columns) expect(col.type.code).toBe(expectedCode);
 
       // Null in a regular column; a literal in a plain (unprepared) statement.

@@ -104,31 +104,40 @@ export async function produceTicks(
   await producer.disconnect();
 }
 
-/** Every aggregate record on `topic` (read_committed unless told otherwise), in arrival order. */
+/**
+ * Reads aggregate records from `topic` (read_committed unless told otherwise) until `atLeast`
+ * distinct windows arrived, then `settleMs` more so duplicates arriving later are seen too.
+ */
 export async function readAggregates(
   kafka: Kafka,
   topic: string,
-  options: { until: (records: AggregateMetric[]) => boolean; readUncommitted?: boolean; timeoutMs?: number },
+  options: { atLeast: number; readUncommitted?: boolean; timeoutMs?: number; settleMs?: number },
 ): Promise<AggregateMetric[]> {
   const consumer = kafka.consumer({
     groupId: `check-${Math.random()}`,
     readUncommitted: options.readUncommitted ?? false,
   });
   const records: AggregateMetric[] = [];
+  const windows = new Set<string>();
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
   let done: () => void = () => {};
-  const finished = new Promise<void>((resolve) => {
+  const complete = new Promise<void>((resolve) => {
     done = resolve;
   });
   await consumer.run({
     eachBatch: async ({ batch }) => {
-      for (const message of batch.messages) records.push(aggregateJsonSerde.deserialize(message.value!));
-      if (options.until(records)) done();
+      for (const message of batch.messages) {
+        const record = aggregateJsonSerde.deserialize(message.value!);
+        records.push(record);
+        windows.add(windowKey(formatMetricKey(record), record.windowStart));
+      }
+      if (windows.size >= options.atLeast) done();
     },
   });
-  const timeout = new Promise<void>((resolve) => setTimeout(resolve, options.timeoutMs ?? 60_000));
-  await Promise.race([finished, timeout]);
+  const timeout = new Promise<void>((resolve) => setTimeout(resolve, options.timeoutMs ?? 90_000));
+  await Promise.race([complete, timeout]);
+  await new Promise((resolve) => setTimeout(resolve, options.settleMs ?? 1_000));
   await consumer.disconnect();
   return records;
 }

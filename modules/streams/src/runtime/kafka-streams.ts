@@ -386,7 +386,7 @@ export class KafkaStreams {
         const end = next.get(`${topic}:${managed.partition}`);
         if (end !== undefined) managed.changelogEnds.set(storeName, end);
       }
-            try {
+      try {
         for (const [storeName, lifecycle] of managed.task.storeLifecycles()) {
           await lifecycle.persist?.(managed.changelogEnds.get(storeName));
         }
@@ -394,7 +394,10 @@ export class KafkaStreams {
         // A persistent store fenced by a newer owner: the task moved to another instance while this
         // one still held it. Its state there is newer; drop ours.
         if ((error as Error).name !== 'RedisStoreFencedError') throw error;
-        this.log.warn({ task: managed.task.taskId, err: error }, 'task fenced by another instance; dropping it');
+        this.log.warn(
+          { task: managed.task.taskId, err: error },
+          'task fenced by another instance; dropping it',
+        );
         this.discard(managed);
       }
       managed.dirty = false;
@@ -561,7 +564,7 @@ export class KafkaStreams {
       };
       this.tasks.set(task.taskId, managed);
       created.push(managed);
-            for (const [storeName, lifecycle] of task.storeLifecycles()) {
+      for (const [storeName, lifecycle] of task.storeLifecycles()) {
         // Persistent stores hold data of their own even without a changelog: load them all.
         await lifecycle.load?.();
         const topic = changelogs.get(storeName);

@@ -46,6 +46,7 @@ export class TopologyTestDriver implements InputSink {
   private readonly offsets = new Map<string, { next: number }>();
   private lastTopic: string | undefined;
   private lastTask: StreamTask | undefined;
+  private lastCell: { next: number } | undefined;
   private readonly commitEvery: number;
   private sinceCommit = 0;
   private wallClock: number;
@@ -175,9 +176,10 @@ export class TopologyTestDriver implements InputSink {
     // Fast path for the benchmark and in-process feeds: remember the last topic's task and offset.
     if (topic !== this.lastTopic) {
       this.lastTask = this.taskFor(topic);
+      this.lastCell = this.offsetCell(topic);
       this.lastTopic = topic;
     }
-    this.lastTask!.processDeserialized(topic, 0, this.nextOffset(topic), key, value, timestamp, headers);
+    this.lastTask!.processDeserialized(topic, 0, this.lastCell!.next++, key, value, timestamp, headers);
     this.afterInput();
   }
 
@@ -201,12 +203,17 @@ export class TopologyTestDriver implements InputSink {
   }
 
   private nextOffset(topic: string): number {
+    return this.offsetCell(topic).next++;
+  }
+
+  /** The next offset of a topic, as a mutable cell so the hot path needs no map lookup. */
+  private offsetCell(topic: string): { next: number } {
     let cell = this.offsets.get(topic);
     if (cell === undefined) {
       cell = { next: 0 };
       this.offsets.set(topic, cell);
     }
-    return cell.next++;
+    return cell;
   }
 
   private queueOf(topic: string): OutputRecord[] {

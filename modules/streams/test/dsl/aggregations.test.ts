@@ -27,7 +27,7 @@ function build(cachingEnabled: boolean) {
     .windowedBy(TimeWindows.ofSizeWithNoGrace(100))
     .count({ storeName: 'wcount', cachingEnabled })
     .toStream()
-    .map((wk, v) => [`${wk.key}@${wk.window.start}`, v] as const)
+    .map((wk, v) => [`${wk.key}@${wk.window.start}`, v] as [string, number])
     .to('wcount', { keySerde: str, valueSerde: num });
   return b.build();
 }

@@ -13,9 +13,9 @@ describe('stateless KStream operations (Kafka Streams DSL: "Stateless transforma
     src.filter((_k, v) => v % 2 === 0).to('even', { keySerde: str, valueSerde: num });
     src.filterNot((_k, v) => v % 2 === 0).to('odd', { keySerde: str, valueSerde: num });
     src.mapValues((v) => v * 10).to('times10', { keySerde: str, valueSerde: num });
-    src.map((k, v) => [`${k}!`, v + 1] as const).to('mapped', { keySerde: str, valueSerde: num });
+    src.map((k, v) => [`${k}!`, v + 1] as [string, number]).to('mapped', { keySerde: str, valueSerde: num });
     src
-      .flatMap((k, v) => Array.from({ length: v }, (_, i) => [`${k}${i}`, i] as const))
+      .flatMap((k, v) => Array.from({ length: v }, (_, i) => [`${k}${i}`, i] as [string, number]))
       .to('flat', { keySerde: str, valueSerde: num });
     src.flatMapValues((v) => [v, -v]).to('flatValues', { keySerde: str, valueSerde: num });
     src

@@ -19,7 +19,7 @@ function windowedOutput(
 ): void {
   table
     .toStream()
-    .map((wk, v) => [`${wk.key}@${wk.window.start}-${wk.window.end}`, v] as const)
+    .map((wk, v) => [`${wk.key}@${wk.window.start}-${wk.window.end}`, v] as [string, number])
     .to(topic, { keySerde: str, valueSerde: num });
 }
 
@@ -179,7 +179,7 @@ describe('session windows (Kafka Streams docs: "Session Windows": merge, tombsto
       .windowedBy(SessionWindows.ofInactivityGapAndGrace(5, 100))
       .count({ cachingEnabled: false, storeName: 'sessions' });
     t.toStream()
-      .map((wk, v) => [`${wk.key}@${wk.window.start}-${wk.window.end}`, v] as const)
+      .map((wk, v) => [`${wk.key}@${wk.window.start}-${wk.window.end}`, v] as [string, number])
       .to('out', { keySerde: str, valueSerde: num });
     const d = new TopologyTestDriver(b.build());
     const input = d.createInputTopic('in', str, str);
@@ -208,7 +208,7 @@ describe('session windows (Kafka Streams docs: "Session Windows": merge, tombsto
       .windowedBy(SessionWindows.ofInactivityGapWithNoGrace(5))
       .count({ cachingEnabled: false });
     t.toStream()
-      .map((wk, v) => [`${wk.key}@${wk.window.start}-${wk.window.end}`, v] as const)
+      .map((wk, v) => [`${wk.key}@${wk.window.start}-${wk.window.end}`, v] as [string, number])
       .to('out', { keySerde: str, valueSerde: num });
     const d = new TopologyTestDriver(b.build());
     const input = d.createInputTopic('in', str, str);

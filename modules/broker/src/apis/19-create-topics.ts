@@ -1,0 +1,74 @@
+import { ErrorCode, KafkaError } from '../protocol/errors.js';
+import type {
+  CreateTopicsRequest,
+  CreateTopicsResponse,
+  CreateTopicsResponseCreatableTopicResult,
+} from '../protocol/messages.generated.js';
+import { TOPIC_CONFIGS, validateTopicConfig } from '../log/topic-config.js';
+import { validateTopicName } from '../log/topic-manager.js';
+import { errorCodeOf, errorMessageOf } from './errors.js';
+import type { ApiHandler } from './handler.js';
+
+/** CreateTopics: replication factor must be -1 or 1 (one broker); -1 partitions = broker default. */
+export const createTopics: ApiHandler<CreateTopicsRequest, CreateTopicsResponse> = {
+  apiKey: 19,
+  name: 'CreateTopics',
+  minVersion: 0,
+  maxVersion: 7,
+  handle(req, ctx) {
+    const { topics } = ctx.broker;
+    return {
+      throttleTimeMs: 0,
+      topics: req.topics.map((rt): CreateTopicsResponseCreatableTopicResult => {
+        const res: CreateTopicsResponseCreatableTopicResult = {
+          name: rt.name,
+          errorCode: ErrorCode.NONE,
+          errorMessage: null,
+          numPartitions: -1,
+          replicationFactor: -1,
+          configs: null,
+        };
+        try {
+          validateTopicName(rt.name);
+          if (rt.replicationFactor !== -1 && rt.replicationFactor !== 1 && rt.assignments.length === 0) {
+            throw new KafkaError(
+              ErrorCode.INVALID_REPLICATION_FACTOR,
+              `replication factor ${rt.replicationFactor} is larger than the 1 available broker`,
+            );
+          }
+          const partitions =
+            rt.assignments.length > 0
+              ? rt.assignments.length
+              : rt.numPartitions === -1
+                ? ctx.broker.config.defaultPartitions
+                : rt.numPartitions;
+          const configs: Record<string, string> = {};
+          for (const c of rt.configs) {
+            validateTopicConfig(rt.name, c.name, c.value);
+            if (c.value !== null) configs[c.name] = c.value;
+          }
+          if (topics.get(rt.name))
+            throw new KafkaError(ErrorCode.TOPIC_ALREADY_EXISTS, `topic ${rt.name} already exists`);
+          if (partitions < 1)
+            throw new KafkaError(ErrorCode.INVALID_PARTITIONS, `invalid partition count ${partitions}`);
+          let id: Buffer | undefined;
+          if (!req.validateOnly) id = topics.create(rt.name, partitions, configs).id;
+          res.topicId = id;
+          res.numPartitions = partitions;
+          res.replicationFactor = 1;
+          res.configs = Object.keys(TOPIC_CONFIGS).map((name) => ({
+            name,
+            value: configs[name] ?? TOPIC_CONFIGS[name].defaultValue(ctx.broker.config.segmentBytes),
+            readOnly: false,
+            configSource: configs[name] !== undefined ? 1 : 5,
+            isSensitive: false,
+          }));
+        } catch (err) {
+          res.errorCode = errorCodeOf(err, ctx, rt.name);
+          res.errorMessage = errorMessageOf(err);
+        }
+        return res;
+      }),
+    };
+  },
+};

@@ -1,0 +1,15 @@
+import type { DeleteGroupsRequest, DeleteGroupsResponse } from '../protocol/messages.generated.js';
+import { groupCoordinatorOf } from '../group/component.js';
+import type { ApiHandler } from './handler.js';
+
+/** DeleteGroups: removes groups without members, with their committed offsets. */
+export const deleteGroups: ApiHandler<DeleteGroupsRequest, DeleteGroupsResponse> = {
+  apiKey: 42,
+  name: 'DeleteGroups',
+  minVersion: 0,
+  maxVersion: 2,
+  async handle(req, ctx) {
+    const groups = groupCoordinatorOf(ctx.broker);
+    return { throttleTimeMs: 0, results: await groups.deleteGroups(req.groupsNames) };
+  },
+};

@@ -1,0 +1,91 @@
+import { type Logger, pino } from 'pino';
+
+/**
+ * When acks=-1 produce requests are answered:
+ * - `fsync` (default): after the data is written AND fsync'ed. Appends arriving while one fsync
+ *   runs are written and fsync'ed together in the next round (group commit).
+ * - `write`: after the data is handed to the OS (write(2)) — survives a crash of the broker
+ *   process (SIGKILL) but not of the machine; fsync happens only on segment roll and close.
+ */
+export type FsyncPolicy = 'fsync' | 'write';
+
+export interface BrokerOptions {
+  /** Interface to bind; 127.0.0.1 unless told otherwise. */
+  host?: string;
+  /** TCP port; 0 picks a free one. Default 9092. */
+  port?: number;
+  /** Directory holding all broker data (created if missing). */
+  dataDir: string;
+  /** Host name given to clients in Metadata (defaults to host). */
+  advertisedHost?: string;
+  nodeId?: number;
+  clusterId?: string;
+  /** Create topics on first use (Metadata / Produce). Default true. */
+  autoCreateTopics?: boolean;
+  /** Partitions of auto-created topics (and CreateTopics with -1). Default 1. */
+  defaultPartitions?: number;
+  fsyncPolicy?: FsyncPolicy;
+  /** Largest request frame accepted; bigger frames close the connection. Default 100 MiB. */
+  maxFrameBytes?: number;
+  /** Segment size before a new segment file is started. Default 64 MiB. */
+  segmentBytes?: number;
+  /** How often retention and compaction run. Default 60 s. */
+  cleanupIntervalMs?: number;
+  /** Recent batches kept in memory per partition to serve fetches without reading files. */
+  tailCacheBytes?: number;
+  /** All partitions' tail caches together. Default 256 MiB. */
+  tailCacheTotalBytes?: number;
+  /** Port of the Prometheus /metrics endpoint; undefined = no metrics server. 0 = free port. */
+  metricsPort?: number;
+  logger?: Logger;
+  /** Consumer-group session timeout bounds and initial rebalance delay (group coordinator). */
+  groupMinSessionTimeoutMs?: number;
+  groupMaxSessionTimeoutMs?: number;
+  groupInitialRebalanceDelayMs?: number;
+}
+
+export interface BrokerConfig {
+  host: string;
+  port: number;
+  dataDir: string;
+  advertisedHost: string | undefined;
+  nodeId: number;
+  clusterId: string;
+  autoCreateTopics: boolean;
+  defaultPartitions: number;
+  fsyncPolicy: FsyncPolicy;
+  maxFrameBytes: number;
+  segmentBytes: number;
+  cleanupIntervalMs: number;
+  tailCacheBytes: number;
+  tailCacheTotalBytes: number;
+  metricsPort: number | undefined;
+  logger: Logger;
+  groupMinSessionTimeoutMs: number;
+  groupMaxSessionTimeoutMs: number;
+  groupInitialRebalanceDelayMs: number;
+}
+
+export function resolveConfig(o: BrokerOptions): BrokerConfig {
+  return {
+    host: o.host ?? '127.0.0.1',
+    port: o.port ?? 9092,
+    dataDir: o.dataDir,
+    advertisedHost: o.advertisedHost,
+    nodeId: o.nodeId ?? 0,
+    clusterId: o.clusterId ?? 'meterstream-embedded',
+    autoCreateTopics: o.autoCreateTopics ?? true,
+    defaultPartitions: o.defaultPartitions ?? 1,
+    fsyncPolicy: o.fsyncPolicy ?? 'fsync',
+    maxFrameBytes: o.maxFrameBytes ?? 100 * 1024 * 1024,
+    segmentBytes: o.segmentBytes ?? 64 * 1024 * 1024,
+    cleanupIntervalMs: o.cleanupIntervalMs ?? 60_000,
+    tailCacheBytes: o.tailCacheBytes ?? 16 * 1024 * 1024,
+    tailCacheTotalBytes: o.tailCacheTotalBytes ?? 256 * 1024 * 1024,
+    metricsPort: o.metricsPort,
+    groupMinSessionTimeoutMs: o.groupMinSessionTimeoutMs ?? 1000,
+    groupMaxSessionTimeoutMs: o.groupMaxSessionTimeoutMs ?? 1_800_000,
+    groupInitialRebalanceDelayMs: o.groupInitialRebalanceDelayMs ?? 0,
+    logger: (o.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info' })).child({ component: 'broker' }),
+  };
+}

@@ -1,0 +1,88 @@
+#!/usr/bin/env node
+/**
+ * meterstream-broker — runs the embedded Kafka-protocol broker as a process.
+ *
+ *   meterstream-broker --port 9092 --data-dir ./data/kafka [--host 127.0.0.1]
+ *     [--metrics-port 9404] [--default-partitions 1] [--fsync fsync|write]
+ *     [--schema-registry-port 8081|0|off]
+ *
+ * Prints one JSON line {"event":"listening","port":...} on stdout once ready (tests and the stack
+ * launcher wait for it), and shuts down cleanly on SIGINT/SIGTERM.
+ */
+import { parseArgs } from 'node:util';
+import { startBroker } from './start.js';
+import { startSchemaRegistry } from './schema-registry/index.js';
+import type { FsyncPolicy } from './config.js';
+
+const { values } = parseArgs({
+  options: {
+    host: { type: 'string', default: '127.0.0.1' },
+    port: { type: 'string', default: '9092' },
+    'data-dir': { type: 'string', default: './data/kafka' },
+    'metrics-port': { type: 'string' },
+    'default-partitions': { type: 'string', default: '1' },
+    fsync: { type: 'string', default: 'fsync' },
+    // The Schema Registry REST API runs beside the broker unless turned off; 0 picks a free port.
+    'schema-registry-port': { type: 'string', default: '8081' },
+    help: { type: 'boolean', default: false },
+  },
+});
+
+if (values.help) {
+  process.stdout.write(
+    'meterstream-broker --port 9092 --data-dir ./data/kafka [--host 127.0.0.1] [--metrics-port N]\n' +
+      '  [--default-partitions 1] [--fsync fsync|write] [--schema-registry-port 8081|0|off]\n',
+  );
+  process.exit(0);
+}
+
+const fsync = values.fsync as FsyncPolicy;
+if (fsync !== 'fsync' && fsync !== 'write') {
+  process.stderr.write(`--fsync must be fsync or write, not ${values.fsync}\n`);
+  process.exit(2);
+}
+
+const running = await startBroker({
+  host: values.host,
+  port: Number(values.port),
+  dataDir: values['data-dir']!,
+  metricsPort: values['metrics-port'] === undefined ? undefined : Number(values['metrics-port']),
+  defaultPartitions: Number(values['default-partitions']),
+  fsyncPolicy: fsync,
+});
+let registry: Awaited<ReturnType<typeof startSchemaRegistry>> | undefined;
+if (values['schema-registry-port'] !== 'off') {
+  const registryPort = Number(values['schema-registry-port']);
+  try {
+    if (!Number.isInteger(registryPort) || registryPort < 0 || registryPort > 65535) {
+      throw new Error(
+        `--schema-registry-port must be a port number or "off", not ${values['schema-registry-port']}`,
+      );
+    }
+    registry = await startSchemaRegistry({
+      host: values.host,
+      port: registryPort,
+      dataDir: `${values['data-dir']}/schema-registry`,
+      logger: running.broker.logger,
+    });
+  } catch (err) {
+    process.stderr.write(`schema registry failed to start: ${(err as Error).message}\n`);
+    await running.close();
+    process.exit(2);
+  }
+}
+process.stdout.write(
+  `${JSON.stringify({ event: 'listening', host: running.host, port: running.port, metricsPort: running.metricsPort, schemaRegistryPort: registry?.port })}\n`,
+);
+
+let stopping = false;
+async function stop(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  running.broker.logger.info({ signal }, 'shutting down');
+  await registry?.close();
+  await running.close();
+  process.exit(0);
+}
+process.on('SIGINT', () => void stop('SIGINT'));
+process.on('SIGTERM', () => void stop('SIGTERM'));

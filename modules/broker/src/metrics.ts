@@ -1,0 +1,82 @@
+/**
+ * Prometheus metrics of one broker. Each broker has its own registry (several brokers may run in
+ * one test process). Other components (group coordinator: lag) register into `registry`.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Counter, Gauge, Registry } from 'prom-client';
+import type { Broker } from './broker.js';
+
+export class BrokerMetrics {
+  readonly registry = new Registry();
+  readonly requests: Counter<'api'>;
+  readonly requestErrors: Counter<'api'>;
+  readonly bytesIn: Counter;
+  readonly bytesOut: Counter;
+  readonly protocolErrors: Counter<'reason'>;
+  readonly connections: Gauge;
+  readonly fsyncs: Counter;
+
+  constructor(broker: Broker) {
+    const registers = [this.registry];
+    this.requests = new Counter({
+      name: 'kafka_requests_total',
+      help: 'Requests received, per API',
+      labelNames: ['api'],
+      registers,
+    });
+    this.requestErrors = new Counter({
+      name: 'kafka_request_failures_total',
+      help: 'Requests whose handler threw, per API',
+      labelNames: ['api'],
+      registers,
+    });
+    this.bytesIn = new Counter({ name: 'kafka_bytes_in_total', help: 'Request bytes received', registers });
+    this.bytesOut = new Counter({ name: 'kafka_bytes_out_total', help: 'Response bytes sent', registers });
+    this.protocolErrors = new Counter({
+      name: 'kafka_protocol_errors_total',
+      help: 'Connections closed for bad input, per reason',
+      labelNames: ['reason'],
+      registers,
+    });
+    this.connections = new Gauge({ name: 'kafka_connections', help: 'Open client connections', registers });
+    this.fsyncs = new Counter({
+      name: 'kafka_log_fsyncs_total',
+      help: 'fsync calls on log files',
+      registers,
+    });
+    new Gauge({
+      name: 'kafka_log_end_offset',
+      help: 'Log end offset per partition',
+      labelNames: ['topic', 'partition'],
+      registers,
+      collect() {
+        this.reset();
+        for (const topic of broker.topics.list()) {
+          for (const p of topic.partitions) {
+            this.set({ topic: topic.name, partition: String(p.index) }, Number(p.logEndOffset));
+          }
+        }
+      },
+    });
+  }
+
+  /** Serves GET /metrics on host:port; resolves to the bound port. */
+  async serve(host: string, port: number): Promise<{ port: number; server: Server }> {
+    const server = createServer((req, res) => {
+      if (req.url !== '/metrics') {
+        res.writeHead(404).end();
+        return;
+      }
+      this.registry.metrics().then(
+        (text) => res.writeHead(200, { 'content-type': this.registry.contentType }).end(text),
+        (err: unknown) => res.writeHead(500).end(String(err)),
+      );
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => resolve());
+    });
+    return { port: (server.address() as AddressInfo).port, server };
+  }
+}

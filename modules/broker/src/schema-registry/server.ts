@@ -1,0 +1,125 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { pino, type Logger } from 'pino';
+import { RegistryError } from './errors.js';
+import { route } from './routes.js';
+import { SchemaStore } from './store.js';
+
+export interface SchemaRegistryOptions {
+  /** Interface to bind; 127.0.0.1 unless told otherwise. */
+  host?: string;
+  /** Port to listen on; 0 picks a free port. Default 8081. */
+  port?: number;
+  /** Directory that holds the registry's journal (created if missing). */
+  dataDir: string;
+  logger?: Logger;
+  /** Largest request body accepted, in bytes. */
+  maxBodyBytes?: number;
+}
+
+export interface SchemaRegistryServer {
+  host: string;
+  port: number;
+  /** http://host:port, as `@kafkajs/confluent-schema-registry` wants it. */
+  url: string;
+  close(): Promise<void>;
+}
+
+const CONTENT_TYPE = 'application/vnd.schemaregistry.v1+json';
+
+/** Starts the Confluent-compatible Schema Registry REST API. */
+export async function startSchemaRegistry(options: SchemaRegistryOptions): Promise<SchemaRegistryServer> {
+  const host = options.host ?? '127.0.0.1';
+  const log = (options.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info' })).child({
+    component: 'schema-registry',
+  });
+  const maxBodyBytes = options.maxBodyBytes ?? 16 * 1024 * 1024;
+  const store = await SchemaStore.open(options.dataDir, log);
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      log.error({ err, method: req.method, url: req.url }, 'schema registry request failed');
+      if (!res.headersSent) reply(res, 500, { error_code: 50001, message: 'Internal server error' });
+      else res.destroy();
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://registry');
+    try {
+      const raw = await readBody(req, maxBodyBytes);
+      let body: unknown;
+      if (raw.length > 0) {
+        try {
+          body = JSON.parse(raw.toString('utf8'));
+        } catch (err) {
+          throw new RegistryError(400, `Request body is not JSON: ${(err as Error).message}`);
+        }
+      }
+      const segments = url.pathname
+        .split('/')
+        .filter((s) => s.length > 0)
+        .map((s) => decodeURIComponent(s));
+      const result = await route(store, {
+        method: req.method ?? 'GET',
+        segments,
+        query: url.searchParams,
+        body,
+      });
+      reply(res, 200, result);
+    } catch (err) {
+      if (!(err instanceof RegistryError)) throw err;
+      log.debug(
+        { method: req.method, url: req.url, code: err.errorCode, peer: req.socket.remoteAddress },
+        err.message,
+      );
+      reply(res, err.httpStatus, { error_code: err.errorCode, message: err.message });
+    }
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 8081, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  log.info({ host, port, dataDir: options.dataDir }, 'schema registry listening');
+  return {
+    host,
+    port,
+    url: `http://${host}:${port}`,
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await store.close();
+    },
+  };
+}
+
+function reply(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': CONTENT_TYPE, 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        reject(new RegistryError(413, `Request body larger than ${limit} bytes`));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}

@@ -1,0 +1,266 @@
+/**
+ * One client connection: splits the byte stream into size-prefixed frames, decodes each request
+ * with the generated schema of its API version, hands it to the broker core, and writes the
+ * responses back strictly in request order (a later request may finish first — e.g. a Produce
+ * behind a long-polling Fetch — and then waits its turn).
+ *
+ * Bad input never reaches the core: an oversized or undecodable frame, an unknown API key or an
+ * unsupported version closes this connection (logged with the peer address), as Kafka does; an
+ * ApiVersions request with a too-new version gets the UNSUPPORTED_VERSION answer the protocol
+ * defines so the client can retry with an older one.
+ */
+import type { Socket } from 'node:net';
+import type { ApiHandler, RequestContext } from '../apis/handler.js';
+import type { Broker } from '../broker.js';
+import { decodeMessage, encodeMessage, isFlexible } from '../protocol/codec.js';
+import { ErrorCode } from '../protocol/errors.js';
+import {
+  API_VERSIONS_KEY,
+  finishRequestHeader,
+  readRequestHeader,
+  writeResponseHeader,
+} from '../protocol/header.js';
+import { API_SCHEMAS } from '../protocol/messages.generated.js';
+import { ProtocolError, Reader, Writer } from '../protocol/primitives.js';
+
+/** Requests in flight per connection before we stop reading from the socket. */
+const MAX_IN_FLIGHT = 256;
+/** Pending response bytes before we stop reading from the socket. */
+const MAX_PENDING_OUT = 64 * 1024 * 1024;
+
+interface Slot {
+  ready: boolean;
+  chunks: Buffer[] | null;
+}
+
+let nextConnectionId = 1;
+
+export class Connection {
+  readonly id = nextConnectionId++;
+  readonly peer: string;
+  private chunks: Buffer[] = [];
+  private buffered = 0;
+  private readonly queue: Slot[] = [];
+  private closed = false;
+  private paused = false;
+
+  constructor(
+    private readonly broker: Broker,
+    private readonly socket: Socket,
+  ) {
+    this.peer = `${socket.remoteAddress}:${socket.remotePort}`;
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('drain', () => this.maybeResume());
+    socket.on('error', (err) => broker.logger.debug({ err, peer: this.peer }, 'connection error'));
+    socket.on('close', () => {
+      this.closed = true;
+      broker.metrics.connections.dec();
+    });
+    broker.metrics.connections.inc();
+  }
+
+  close(): void {
+    this.closed = true;
+    this.socket.destroy();
+  }
+
+  private reject(reason: string, detail: object): void {
+    this.broker.metrics.protocolErrors.inc({ reason });
+    this.broker.logger.warn({ peer: this.peer, reason, ...detail }, 'closing connection after bad request');
+    this.close();
+  }
+
+  private onData(chunk: Buffer): void {
+    try {
+      this.receive(chunk);
+    } catch (err) {
+      // A bug in framing must cost this connection only, never the broker.
+      this.broker.logger.error({ err, peer: this.peer }, 'connection failed while reading');
+      this.close();
+    }
+  }
+
+  private receive(chunk: Buffer): void {
+    this.broker.metrics.bytesIn.inc(chunk.length);
+    this.chunks.push(chunk);
+    this.buffered += chunk.length;
+    while (!this.closed && this.buffered >= 4) {
+      const head = this.chunks[0].length >= 4 ? this.chunks[0] : this.coalesce(4);
+      const size = head.readInt32BE(0);
+      if (size < 0 || size > this.broker.config.maxFrameBytes) {
+        this.reject('frame-size', { size, max: this.broker.config.maxFrameBytes });
+        return;
+      }
+      if (this.buffered < 4 + size) return;
+      const frame = this.take(4 + size).subarray(4);
+      this.onFrame(frame);
+    }
+    this.maybePause();
+  }
+
+  /** Joins buffered chunks until the first holds at least n bytes. */
+  private coalesce(n: number): Buffer {
+    let len = 0;
+    let i = 0;
+    while (len < n) len += this.chunks[i++].length;
+    const joined = Buffer.concat(this.chunks.slice(0, i), len);
+    this.chunks.splice(0, i, joined);
+    return joined;
+  }
+
+  /** Removes and returns the next n bytes (a slice when they lie in one chunk). */
+  private take(n: number): Buffer {
+    const first = this.chunks[0].length >= n ? this.chunks[0] : this.coalesce(n);
+    const out = first.subarray(0, n);
+    if (first.length === n) this.chunks.shift();
+    else this.chunks[0] = first.subarray(n);
+    this.buffered -= n;
+    return out;
+  }
+
+  private onFrame(frame: Buffer): void {
+    const r = new Reader(frame);
+    let header: ReturnType<typeof readRequestHeader>;
+    try {
+      header = readRequestHeader(r);
+    } catch (err) {
+      this.reject('bad-header', { err: String(err), frameBytes: frame.length });
+      return;
+    }
+    const handler = this.broker.handlers.get(header.apiKey);
+    const schemas = API_SCHEMAS[header.apiKey];
+    if (!handler || !schemas) {
+      this.reject('unknown-api', { apiKey: header.apiKey, apiVersion: header.apiVersion });
+      return;
+    }
+    if (header.apiVersion < handler.minVersion || header.apiVersion > handler.maxVersion) {
+      if (header.apiKey === API_VERSIONS_KEY) {
+        this.unsupportedApiVersions(header.correlationId);
+        return;
+      }
+      this.reject('unsupported-version', { apiKey: header.apiKey, apiVersion: header.apiVersion });
+      return;
+    }
+    let request: object;
+    try {
+      finishRequestHeader(r, isFlexible(schemas.request, header.apiVersion));
+      request = decodeMessage(schemas.request, header.apiVersion, r);
+    } catch (err) {
+      // ProtocolError is the expected case; anything else from the decoder is still bad input
+      // from this client and must not take the broker down.
+      const message = err instanceof ProtocolError ? err.message : String(err);
+      this.reject('malformed-request', { api: handler.name, apiVersion: header.apiVersion, err: message });
+      return;
+    }
+    const ctx: RequestContext = {
+      broker: this.broker,
+      apiKey: header.apiKey,
+      apiVersion: header.apiVersion,
+      correlationId: header.correlationId,
+      clientId: header.clientId,
+      peer: this.peer,
+      connectionId: this.id,
+    };
+    const slot: Slot = { ready: false, chunks: null };
+    this.queue.push(slot);
+    try {
+      const result = this.broker.dispatch(handler, request, ctx);
+      if (result instanceof Promise) {
+        result.then(
+          (res) => this.complete(slot, handler, ctx, res),
+          (err: unknown) => this.failed(handler, ctx, err),
+        );
+      } else {
+        this.complete(slot, handler, ctx, result);
+      }
+    } catch (err) {
+      this.failed(handler, ctx, err);
+    }
+  }
+
+  /** A handler bug: log it and drop the connection (the client reconnects and retries). */
+  private failed(handler: ApiHandler, ctx: RequestContext, err: unknown): void {
+    this.broker.metrics.requestErrors.inc({ api: handler.name });
+    this.broker.logger.error(
+      { err, peer: this.peer, api: handler.name, apiVersion: ctx.apiVersion },
+      'request handler failed',
+    );
+    this.close();
+  }
+
+  private complete(slot: Slot, handler: ApiHandler, ctx: RequestContext, res: object | null): void {
+    if (this.closed) return;
+    if (res !== null) {
+      try {
+        slot.chunks = this.encode(ctx.apiKey, ctx.apiVersion, ctx.correlationId, res);
+      } catch (err) {
+        this.failed(handler, ctx, err);
+        return;
+      }
+    }
+    slot.ready = true;
+    this.flushQueue();
+  }
+
+  private encode(apiKey: number, version: number, correlationId: number, res: object): Buffer[] {
+    const schema = API_SCHEMAS[apiKey].response;
+    const w = new Writer(256);
+    const setSize = w.reserveInt32();
+    const flexibleHeader = apiKey !== API_VERSIONS_KEY && isFlexible(schema, version);
+    writeResponseHeader(w, correlationId, flexibleHeader);
+    encodeMessage(schema, version, res, w);
+    setSize(w.length - 4);
+    return w.finish();
+  }
+
+  private flushQueue(): void {
+    let wrote = false;
+    while (this.queue.length > 0 && this.queue[0].ready) {
+      const slot = this.queue.shift()!;
+      if (!slot.chunks) continue;
+      if (!wrote) this.socket.cork();
+      wrote = true;
+      for (const c of slot.chunks) {
+        this.socket.write(c);
+        this.broker.metrics.bytesOut.inc(c.length);
+      }
+    }
+    if (wrote) this.socket.uncork();
+    this.maybeResume();
+  }
+
+  private unsupportedApiVersions(correlationId: number): void {
+    const res = {
+      errorCode: ErrorCode.UNSUPPORTED_VERSION,
+      apiKeys: [...this.broker.handlers.values()].map((h) => ({
+        apiKey: h.apiKey,
+        minVersion: h.minVersion,
+        maxVersion: h.maxVersion,
+      })),
+    };
+    this.queue.push({ ready: true, chunks: this.encode(API_VERSIONS_KEY, 0, correlationId, res) });
+    this.flushQueue();
+  }
+
+  private maybePause(): void {
+    if (
+      !this.paused &&
+      (this.queue.length >= MAX_IN_FLIGHT || this.socket.writableLength > MAX_PENDING_OUT)
+    ) {
+      this.paused = true;
+      this.socket.pause();
+    }
+  }
+
+  private maybeResume(): void {
+    if (
+      this.paused &&
+      this.queue.length < MAX_IN_FLIGHT / 2 &&
+      this.socket.writableLength <= MAX_PENDING_OUT
+    ) {
+      this.paused = false;
+      this.socket.resume();
+    }
+  }
+}

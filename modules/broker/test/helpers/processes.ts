@@ -1,0 +1,58 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+
+export interface RunResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a command asynchronously (the broker may live in this very process), feeding stdin. */
+export function run(cmd: string, args: string[], input?: string, timeoutMs = 30_000): Promise<RunResult> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolvePromise({ code, stdout, stderr });
+    });
+    child.stdin.end(input ?? '');
+  });
+}
+
+export const BROKER_MAIN = resolve(import.meta.dirname, '../../dist/main.js');
+
+/** Starts the built broker (dist/main.js) as a child process; resolves once it listens. */
+export function spawnBroker(args: string[]): Promise<{ child: ChildProcess; port: number }> {
+  return new Promise((resolvePromise, reject) => {
+    // No schema registry unless asked for: parallel test runs must never fight for port 8081.
+    const registry = args.includes('--schema-registry-port') ? [] : ['--schema-registry-port', 'off'];
+    const child = spawn(process.execPath, [BROKER_MAIN, ...registry, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, LOG_LEVEL: 'warn' },
+    });
+    let out = '';
+    let err = '';
+    child.stderr!.on('data', (d: Buffer) => {
+      err += d.toString();
+    });
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      for (const line of out.split('\n')) {
+        if (!line.startsWith('{"event":"listening"')) continue;
+        resolvePromise({ child, port: (JSON.parse(line) as { port: number }).port });
+        return;
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`broker exited (${code}) before listening: ${err}${out}`)));
+  });
+}
