@@ -74,7 +74,7 @@ function metricSerde(options: AggregatorOptions): {
 export async function startAggregator(options: AggregatorOptions): Promise<RunningAggregator> {
   const applicationId = options.applicationId ?? `meterstream-aggregator-${options.windowsSec.join('-')}`;
   const { serde, beforeBatch } = metricSerde(options);
-  // Redis stores keep each task's state under `ms:<applicationId>:<store>:<partition>` with the
+  // Redis stores keep each task's state under `ms:{<applicationId>:<store>:<partition>}:…` with the
   // changelog checkpoint beside it, so a restart restores only the changelog tail.
   const redis =
     options.stateStore === 'redis' ? new Redis(options.config.redisUrl, { lazyConnect: true }) : undefined;

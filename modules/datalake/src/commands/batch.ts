@@ -1,0 +1,44 @@
+import { configYargsOptions, createLogger, formatInstant, loadConfig } from '@meterstream/common';
+import type { CommandModule } from 'yargs';
+import { runBatchJob } from '../batch/run-batch-job.js';
+import { parseRange, parseWindow } from '../time-range.js';
+
+interface BatchArgs {
+  window: string;
+  from: string;
+  to: string;
+  [key: string]: unknown;
+}
+
+export const batchCommand: CommandModule<object, BatchArgs> = {
+  command: 'batch',
+  describe: 'Recompute the batch views of one window from the data lake into Cassandra',
+  builder: (yargs) =>
+    yargs
+      .options(configYargsOptions())
+      .option('window', {
+        type: 'string',
+        demandOption: true,
+        describe: 'Window length in seconds (60, 600, 3600, 86400)',
+      })
+      .option('from', {
+        type: 'string',
+        demandOption: true,
+        describe: 'First UTC date (yyyy-mm-dd) or instant, inclusive',
+      })
+      .option('to', {
+        type: 'string',
+        demandOption: true,
+        describe: 'End UTC date or instant, exclusive',
+      }) as never,
+  handler: async (args) => {
+    const config = loadConfig(args);
+    const logger = createLogger('batch', config.logLevel);
+    const window = parseWindow(args.window);
+    const { from, to } = parseRange(args.from, args.to);
+    const result = await runBatchJob({ config, logger, window, from, to });
+    process.stdout.write(
+      `${JSON.stringify({ ...result, from: formatInstant(from), to: formatInstant(to), highWaterMark: formatInstant(result.highWaterMark) }, null, 2)}\n`,
+    );
+  },
+};

@@ -1,0 +1,75 @@
+import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { METRIC_TYPES } from '@meterstream/common';
+import { datePrefix, parseRawObjectKey, type RawObjectName } from './layout.js';
+import { type ArchivedMetric, decodeMetricsParquet } from './parquet/metric-parquet.js';
+
+/** Every key under a prefix, following continuation tokens. */
+export async function listKeys(s3: S3Client, bucket: string, prefix: string): Promise<string[]> {
+  const keys: string[] = [];
+  let token: string | undefined;
+  do {
+    const page = await s3.send(
+      new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
+    );
+    for (const object of page.Contents ?? []) if (object.Key) keys.push(object.Key);
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token);
+  return keys;
+}
+
+export interface RawObject extends RawObjectName {
+  key: string;
+}
+
+/**
+ * The raw objects of the given UTC dates — partition pruning: only the prefixes
+ * `raw/metricType=<TYPE>/date=<d>/` of those dates (for every metric type of the model) are listed,
+ * never the whole lake. The types come from the model rather than from a delimiter listing of
+ * `raw/`, which costs nothing and sidesteps s3rver's delimiter listing (it misses common prefixes
+ * more than one level deep). Keys that do not follow the layout go to `onForeignKey` and are skipped.
+ */
+export async function listRawObjects(
+  s3: S3Client,
+  bucket: string,
+  dates: readonly string[],
+  onForeignKey: (key: string) => void = () => undefined,
+): Promise<RawObject[]> {
+  const objects: RawObject[] = [];
+  for (const date of dates) {
+    for (const type of METRIC_TYPES) {
+      for (const key of await listKeys(s3, bucket, datePrefix(type, date))) {
+        const name = parseRawObjectKey(key);
+        if (name) objects.push({ key, ...name });
+        else onForeignKey(key);
+      }
+    }
+  }
+  return objects;
+}
+
+export async function readObjectBytes(s3: S3Client, bucket: string, key: string): Promise<Uint8Array> {
+  const response = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  return response.Body!.transformToByteArray();
+}
+
+export async function readRawObject(s3: S3Client, bucket: string, key: string): Promise<ArchivedMetric[]> {
+  return decodeMetricsParquet(await readObjectBytes(s3, bucket, key), key);
+}
+
+/** Maps over items with at most `concurrency` promises in flight, keeping the input order. */
+export async function mapBounded<T, R>(
+  items: readonly T[],
+  concurrency: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+  return results;
+}

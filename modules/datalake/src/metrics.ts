@@ -1,0 +1,52 @@
+import { Counter, Histogram, type Registry, register } from 'prom-client';
+
+/** Prometheus metrics of the S3 sink; one set per registry. */
+export interface SinkMetrics {
+  recordsArchived: Counter<'partition'>;
+  deadLetters: Counter<'partition'>;
+  objectsWritten: Counter<'multipart'>;
+  bytesWritten: Counter;
+  flushSeconds: Histogram<'reason'>;
+}
+
+const cache = new WeakMap<Registry, SinkMetrics>();
+
+export function sinkMetrics(registry: Registry = register): SinkMetrics {
+  let metrics = cache.get(registry);
+  if (!metrics) {
+    const registers = [registry];
+    metrics = {
+      recordsArchived: new Counter({
+        name: 'meterstream_s3_sink_records_archived_total',
+        help: 'Metrics written to Parquet objects and committed',
+        labelNames: ['partition'],
+        registers,
+      }),
+      deadLetters: new Counter({
+        name: 'meterstream_s3_sink_dead_letters_total',
+        help: 'Records sent to the dead-letter topic',
+        labelNames: ['partition'],
+        registers,
+      }),
+      objectsWritten: new Counter({
+        name: 'meterstream_s3_sink_objects_written_total',
+        help: 'Parquet objects written',
+        labelNames: ['multipart'],
+        registers,
+      }),
+      bytesWritten: new Counter({
+        name: 'meterstream_s3_sink_bytes_written_total',
+        help: 'Parquet bytes written',
+        registers,
+      }),
+      flushSeconds: new Histogram({
+        name: 'meterstream_s3_sink_flush_seconds',
+        help: 'Time to write a segment (objects + commit)',
+        labelNames: ['reason'],
+        registers,
+      }),
+    };
+    cache.set(registry, metrics);
+  }
+  return metrics;
+}

@@ -1,0 +1,81 @@
+import { type Logger, formatInstant } from '@meterstream/common';
+import type { Client } from 'cassandra-driver';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { InvalidParameterError } from '../time-range.js';
+import { parseServingQuery } from './parse-query.js';
+import { type ServingStores, queryAggregates } from './query.js';
+
+export interface ServingApiOptions {
+  stores: ServingStores;
+  /** Used by /health to check that Cassandra answers. */
+  cassandra: Client;
+  logger?: Logger;
+}
+
+/**
+ * The serving layer's HTTP API:
+ *
+ * - `GET /aggregates?gateway=&metricType=&attribute=&window=&from=&to=[&limit=]` → the merged
+ *   batch + real-time rows of one series (see queryAggregates), instants as ISO-8601 UTC;
+ * - `GET /health` → 200 when Cassandra answers, 503 otherwise.
+ *
+ * Bad parameters get 400 `{ error: 'Bad Request', parameter, message }`.
+ */
+export function buildServingApi(options: ServingApiOptions): FastifyInstance {
+  const app = Fastify({
+    // Request lines only at debug: a query API logs its errors, not every request.
+    loggerInstance: options.logger?.child(
+      { component: 'http' },
+      { level: options.logger.isLevelEnabled('debug') ? 'debug' : 'warn' },
+    ) as FastifyBaseLogger | undefined,
+  }) as unknown as FastifyInstance;
+
+  app.setErrorHandler((caught, request, reply) => {
+    const error = caught as Error & { statusCode?: number };
+    if (error instanceof InvalidParameterError) {
+      return reply
+        .code(400)
+        .send({ error: 'Bad Request', parameter: error.parameter, message: error.message });
+    }
+    const status = error.statusCode ?? 500;
+    if (status >= 500) request.log.error({ err: error }, 'request failed');
+    return reply
+      .code(status)
+      .send({ error: status >= 500 ? 'Internal Server Error' : 'Bad Request', message: error.message });
+  });
+
+  app.get('/aggregates', async (request) => {
+    const query = parseServingQuery(request.query as Record<string, unknown>);
+    const result = await queryAggregates(options.stores, query);
+    return {
+      gateway: query.gateway,
+      metricType: query.metricType,
+      attribute: query.attribute,
+      window: query.window,
+      from: formatInstant(query.from),
+      to: formatInstant(query.to),
+      highWaterMark: result.highWaterMark === null ? null : formatInstant(result.highWaterMark),
+      rows: result.rows.map((row) => ({
+        windowStart: formatInstant(row.windowStart),
+        windowEnd: formatInstant(row.windowEnd),
+        sampleCount: row.sampleCount,
+        min: row.min,
+        max: row.max,
+        sum: row.sum,
+        average: row.average,
+        layer: row.layer,
+      })),
+    };
+  });
+
+  app.get('/health', async (_request, reply) => {
+    try {
+      await options.cassandra.execute('SELECT release_version FROM system.local');
+      return { status: 'ok', cassandra: 'up' };
+    } catch (error) {
+      return reply.code(503).send({ status: 'unavailable', cassandra: (error as Error).message });
+    }
+  });
+
+  return app;
+}

@@ -1,0 +1,67 @@
+import type { AggregateMetric, MetricIdentity } from '@meterstream/common';
+
+export type DifferenceKind = 'missing-in-batch' | 'missing-in-speed' | 'values-differ';
+
+export interface AggregateDifference {
+  series: MetricIdentity;
+  windowStart: number;
+  kind: DifferenceKind;
+  /** For values-differ: the fields that differ. */
+  fields: string[];
+  batch?: AggregateMetric;
+  speed?: AggregateMetric;
+}
+
+function close(a: number, b: number, relativeTolerance: number): boolean {
+  if (a === b) return true;
+  return Math.abs(a - b) <= relativeTolerance * Math.max(Math.abs(a), Math.abs(b));
+}
+
+/**
+ * Compares the batch and speed aggregates of one series window by window. Counts, min, max and the
+ * window end must be equal; sum and average may differ by `relativeTolerance` (0 demands bit
+ * equality, which is what the batch job's fold order yields against an in-order speed layer).
+ */
+export function compareSeries(
+  series: MetricIdentity,
+  batch: readonly AggregateMetric[],
+  speed: readonly AggregateMetric[],
+  relativeTolerance: number,
+): AggregateDifference[] {
+  const differences: AggregateDifference[] = [];
+  const speedByStart = new Map(speed.map((a) => [a.windowStart, a]));
+  for (const b of batch) {
+    const s = speedByStart.get(b.windowStart);
+    speedByStart.delete(b.windowStart);
+    if (!s) {
+      differences.push({
+        series,
+        windowStart: b.windowStart,
+        kind: 'missing-in-speed',
+        fields: [],
+        batch: b,
+      });
+      continue;
+    }
+    const fields: string[] = [];
+    if (b.windowEnd !== s.windowEnd) fields.push('windowEnd');
+    if (b.sampleCount !== s.sampleCount) fields.push('sampleCount');
+    if (b.min !== s.min) fields.push('min');
+    if (b.max !== s.max) fields.push('max');
+    if (!close(b.sum, s.sum, relativeTolerance)) fields.push('sum');
+    if (!close(b.average, s.average, relativeTolerance)) fields.push('average');
+    if (fields.length)
+      differences.push({
+        series,
+        windowStart: b.windowStart,
+        kind: 'values-differ',
+        fields,
+        batch: b,
+        speed: s,
+      });
+  }
+  for (const s of speedByStart.values()) {
+    differences.push({ series, windowStart: s.windowStart, kind: 'missing-in-batch', fields: [], speed: s });
+  }
+  return differences.sort((x, y) => x.windowStart - y.windowStart);
+}

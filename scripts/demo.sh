@@ -1,0 +1,276 @@
+#!/usr/bin/env bash
+# The thesis' demo in one command (`npm run demo`), using only the built `meterstream` CLI:
+#
+#   1. start the embedded stack (`meterstream up` on free ports, fresh data directory),
+#   2. create the topics, start the four aggregators (one process, windows 60/600/3600/86400 s),
+#      a Cassandra writer per window, the S3 sink and the Redis view,
+#   3. replay electricity, water and gas for 5 gateways (the synthetic fleet, or the AMPds2 files
+#      when datasets/full/ampds2 holds them) and then a few minutes days later, so that stream
+#      time passes the end + grace of every window, including the 1-day ones (grace 300 s; with
+#      the dataset files, which are replayed one after the other, DAYS days + 1 h),
+#   4. wait until every consumer group has caught up, run the batch layer and the consistency check,
+#   5. print sample aggregates from Cassandra, the data-lake listing, the Redis latest activity and
+#      the consistency report; stop everything on exit or Ctrl-C.
+#
+# Environment (all optional):
+#   METERSTREAM_EXTERNAL_STACK=1   do not start the embedded stack; use the METERSTREAM_* endpoints
+#                                  already in the environment (e.g. docker/: see README)
+#   METERSTREAM_DEMO_DIR           where logs and the stack's data go (default: a fresh temp dir,
+#                                  removed after a successful run unless METERSTREAM_DEMO_KEEP=1)
+#   METERSTREAM_DEMO_PID_FILE      file receiving "<pid> <name>" of every process the demo starts
+#   METERSTREAM_DEMO_DAYS          days of readings to replay (default 1)
+#   METERSTREAM_DEMO_GATEWAYS      gateway range (default 0..4)
+#   METERSTREAM_DEMO_DATASETS      directory holding AMPds2 Electricity_WHE.csv, Water_WHW.csv and
+#                                  NaturalGas_WHG.csv (default datasets/full/ampds2; synthetic when absent)
+set -Eeuo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+CLI_MAIN="$ROOT/modules/cli/dist/main.js"
+TSX="$ROOT/node_modules/.bin/tsx"
+INSPECT="$ROOT/scripts/demo-inspect.ts"
+
+EXTERNAL="${METERSTREAM_EXTERNAL_STACK:-0}"
+DAYS="${METERSTREAM_DEMO_DAYS:-1}"
+GATEWAYS="${METERSTREAM_DEMO_GATEWAYS:-0..4}"
+DATASETS="${METERSTREAM_DEMO_DATASETS:-$ROOT/datasets/full/ampds2}"
+WINDOWS=(60 600 3600 86400)
+WINDOW_LIST="60,600,3600,86400"
+KEEP="${METERSTREAM_DEMO_KEEP:-0}"
+if [ -n "${METERSTREAM_DEMO_DIR:-}" ]; then
+  DEMO_DIR="$METERSTREAM_DEMO_DIR"
+  mkdir -p "$DEMO_DIR"
+  OWN_DIR=0
+else
+  DEMO_DIR="$(mktemp -d "${TMPDIR:-/tmp}/meterstream-demo.XXXXXX")"
+  OWN_DIR=1
+fi
+LOGS="$DEMO_DIR/logs"
+mkdir -p "$LOGS"
+PID_FILE="${METERSTREAM_DEMO_PID_FILE:-$DEMO_DIR/pids}"
+: >"$PID_FILE"
+export METERSTREAM_LOG_LEVEL="${METERSTREAM_LOG_LEVEL:-warn}"
+export KAFKAJS_NO_PARTITIONER_WARNING=1
+
+STARTED=$(date +%s)
+step() { printf '\n\033[1m== %s\033[0m  (+%ss)\n' "$*" "$(($(date +%s) - STARTED))"; }
+fail() {
+  echo "demo: $*" >&2
+  exit 1
+}
+meterstream() { node "$CLI_MAIN" "$@"; }
+
+# --- processes and cleanup -------------------------------------------------------------------------
+APP_PIDS=()
+STACK_PID=""
+STACK_CHILDREN=()
+
+# start <name> <args...>: runs `meterstream <args>` in the background, output in logs/<name>.log
+start() {
+  local name="$1"
+  shift
+  node "$CLI_MAIN" "$@" >"$LOGS/$name.log" 2>&1 &
+  APP_PIDS+=("$!")
+  echo "$! $name" >>"$PID_FILE"
+}
+
+alive() { kill -0 "$1" 2>/dev/null; }
+
+# stop_pids <seconds> <pid...>: SIGTERM, wait up to <seconds>, then SIGKILL what is left.
+stop_pids() {
+  local grace="$1"
+  shift
+  local pid
+  for pid in "$@"; do alive "$pid" && kill -TERM "$pid" 2>/dev/null || true; done
+  local deadline=$(($(date +%s) + grace))
+  for pid in "$@"; do
+    while alive "$pid" && [ "$(date +%s)" -lt "$deadline" ]; do sleep 0.2; done
+    if alive "$pid"; then
+      echo "demo: pid $pid did not stop within ${grace}s; killing it" >&2
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+  done
+  for pid in "$@"; do wait "$pid" 2>/dev/null || true; done
+}
+
+CLEANED=0
+cleanup() {
+  local status=$?
+  [ "$CLEANED" = 1 ] && return
+  CLEANED=1
+  trap - EXIT INT TERM
+  if [ "${#APP_PIDS[@]}" -gt 0 ]; then stop_pids 20 "${APP_PIDS[@]}"; fi
+  if [ -n "$STACK_PID" ]; then stop_pids 30 "$STACK_PID"; fi
+  # redis-server is a child of `up`; it stops with it, unless `up` had to be killed.
+  if [ "${#STACK_CHILDREN[@]}" -gt 0 ]; then stop_pids 10 "${STACK_CHILDREN[@]}"; fi
+  local started_count
+  started_count="$(wc -l <"$PID_FILE")"
+  if [ "$status" -ne 0 ]; then
+    echo "demo: failed (exit $status); logs in $LOGS" >&2
+    for log in "$LOGS"/*.log; do
+      [ -s "$log" ] || continue
+      echo "--- $(basename "$log") (last lines)" >&2
+      tail -n 5 "$log" >&2
+    done
+  elif [ "$OWN_DIR" = 1 ] && [ "$KEEP" != 1 ]; then
+    rm -rf "$DEMO_DIR"
+  fi
+  echo "demo: stopped everything it started ($started_count processes)" >&2
+  exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# --- build -----------------------------------------------------------------------------------------
+if [ ! -f "$CLI_MAIN" ]; then
+  step "building (npx tsc -b)"
+  npx tsc -b
+fi
+
+# --- stack -----------------------------------------------------------------------------------------
+if [ "$EXTERNAL" = 1 ]; then
+  step "using the external stack from the environment"
+  echo "Kafka ${METERSTREAM_KAFKA_BROKERS:-127.0.0.1:9092}, Cassandra ${METERSTREAM_CASSANDRA_CONTACT_POINTS:-127.0.0.1:9042}," \
+    "S3 ${METERSTREAM_S3_ENDPOINT:-http://127.0.0.1:9000}, Redis ${METERSTREAM_REDIS_URL:-redis://127.0.0.1:6379}"
+else
+  step "starting the embedded stack (meterstream up, data in $DEMO_DIR/data)"
+  node "$CLI_MAIN" up --data-dir "$DEMO_DIR/data" --kafka-port 0 --schema-registry-port 0 \
+    --cassandra-port 0 --s3-port 0 --redis-port 0 >"$LOGS/up.out" 2>"$LOGS/up.log" &
+  STACK_PID=$!
+  echo "$STACK_PID up" >>"$PID_FILE"
+  deadline=$(($(date +%s) + 90))
+  until grep -q 'Ctrl-C stops everything' "$LOGS/up.out" 2>/dev/null; do
+    alive "$STACK_PID" || fail "meterstream up exited: $(tail -n 5 "$LOGS/up.log")"
+    [ "$(date +%s)" -lt "$deadline" ] || fail "meterstream up did not start within 90 s"
+    sleep 0.2
+  done
+  for child in $(pgrep -P "$STACK_PID" || true); do
+    STACK_CHILDREN+=("$child")
+    echo "$child $(ps -o comm= -p "$child" || echo child-of-up)" >>"$PID_FILE"
+  done
+  grep -q 'METERSTREAM_REDIS_URL' "$LOGS/up.out" || fail "the demo needs redis-server on the PATH (apt-get install redis-server)"
+  # The endpoints `up` printed, for every later command.
+  while read -r _ assignment; do
+    export "${assignment?}"
+  done < <(grep '^  export METERSTREAM_' "$LOGS/up.out")
+  sed -n '2,6p' "$LOGS/up.out"
+fi
+
+# --- what to replay --------------------------------------------------------------------------------
+day_ms=86400000
+# The files must span the replayed days plus the advance (2 × DAYS + 2 days and 10 minutes).
+datasets_long_enough() {
+  local file first last
+  for file in Electricity_WHE Water_WHW NaturalGas_WHG; do
+    [ -f "$DATASETS/$file.csv" ] || return 1
+    first="$(sed -n 2p "$DATASETS/$file.csv" | cut -d, -f1)"
+    last="$(tail -n 1 "$DATASETS/$file.csv" | cut -d, -f1)"
+    if [ $((${last%.*} - ${first%.*})) -lt $(((2 * DAYS + 2) * 86400 + 600)) ]; then
+      echo "demo: $DATASETS/$file.csv spans less than $((2 * DAYS + 2)) days and 10 minutes; using the synthetic fleet" >&2
+      return 1
+    fi
+  done
+}
+if datasets_long_enough; then
+  SOURCE=datasets
+  first_s="$(sed -n 2p "$DATASETS/Water_WHW.csv" | cut -d, -f1)"
+  FROM_MS=$((${first_s%.*} * 1000 / day_ms * day_ms))
+  # The three files are replayed one after the other, and their keys share partitions: when water
+  # starts, electricity has already moved stream time DAYS days on. A grace of DAYS days (+1 h)
+  # keeps water and gas in time; the advance then has to pass TO + grace.
+  GRACE=$((DAYS * 86400 + 3600))
+  ADVANCE_DAYS=$((2 * DAYS + 2))
+else
+  SOURCE=synthetic
+  FROM_MS="$(node -e 'process.stdout.write(String(Date.parse("2024-01-01T00:00:00Z")))')"
+  # One replay holds all three meters in time order: the aggregators' default grace suffices.
+  GRACE=300
+  ADVANCE_DAYS=$((DAYS + 1))
+fi
+gw_from="${GATEWAYS%%..*}"
+gw_to="${GATEWAYS##*..}"
+GW_COUNT=$((gw_to - gw_from + 1))
+# Replay DAYS days from FROM; the advance ADVANCE_DAYS later closes every window of [FROM, TO).
+TO_MS=$((FROM_MS + (DAYS + 1) * day_ms))
+iso() { node -e 'process.stdout.write(new Date(Number(process.argv[1])).toISOString().replace(".000Z", "Z"))' "$1"; }
+FROM="$(iso "$FROM_MS")"
+TO="$(iso "$TO_MS")"
+
+step "creating topics"
+meterstream topics create
+
+step "starting the speed layer (aggregators 60/600/3600/86400 s, Cassandra writers, Redis view) and the S3 sink"
+AGG_APP=meterstream-demo-aggregator
+start aggregate aggregate --window 60 --window 600 --window 3600 --window 86400 \
+  --grace "$GRACE" --application-id "$AGG_APP" --commit-interval-ms 1000
+for w in "${WINDOWS[@]}"; do start "sink-cassandra-$w" sink cassandra --window "$w"; done
+start sink-s3 sink s3 --max-age-ms 3000
+start sink-redis sink redis --windows "$WINDOW_LIST"
+echo "started: $(cut -d' ' -f2 "$PID_FILE" | grep -v -e '^up$' -e redis-server | tr '\n' ' ')"
+
+if [ "$SOURCE" = datasets ]; then
+  step "replaying AMPds2 electricity, water and gas for gateways $GATEWAYS ($DAYS day(s) from $FROM)"
+  replay_file() { # <file> <type> <attributes> <day-offset> <messages>
+    meterstream replay --dataset "$DATASETS/$1" --type "$2" --gateways "$GATEWAYS" --rate 0 \
+      --day-offset "$4" --message-count "$5"
+  }
+  replay_file Electricity_WHE.csv electricity 4 0 $((DAYS * 1440 * GW_COUNT * 4))
+  replay_file Water_WHW.csv water 2 0 $((DAYS * 1440 * GW_COUNT * 2))
+  replay_file NaturalGas_WHG.csv gas 2 0 $((DAYS * 1440 * GW_COUNT * 2))
+  step "advancing stream time: 10 minutes of readings $ADVANCE_DAYS days later close every window (grace $GRACE s)"
+  replay_file Electricity_WHE.csv electricity 4 "$ADVANCE_DAYS" $((10 * GW_COUNT * 4))
+  replay_file Water_WHW.csv water 2 "$ADVANCE_DAYS" $((10 * GW_COUNT * 2))
+  replay_file NaturalGas_WHG.csv gas 2 "$ADVANCE_DAYS" $((10 * GW_COUNT * 2))
+else
+  step "replaying the synthetic fleet (electricity, water, gas) for gateways $GATEWAYS ($DAYS day(s) from $FROM)"
+  # 8 readings a minute per gateway: 4 electricity, 2 water, 2 gas attributes.
+  meterstream replay --synthetic --start "$FROM" --gateways "$GATEWAYS" --rate 0 \
+    --message-count $((DAYS * 1440 * GW_COUNT * 8))
+  step "advancing stream time: 10 minutes of readings $ADVANCE_DAYS days later close every window"
+  meterstream replay --synthetic --start "$FROM" --day-offset "$ADVANCE_DAYS" --gateways "$GATEWAYS" --rate 0 \
+    --message-count $((10 * GW_COUNT * 8))
+fi
+
+step "waiting until the aggregators, writers and sinks have caught up"
+for pid in "${APP_PIDS[@]}"; do alive "$pid" || fail "a pipeline process (pid $pid) exited early; see $LOGS"; done
+agg_topics="$(printf 'metrics-aggregates-%s,' "${WINDOWS[@]}")"
+groups=("$AGG_APP=metrics" "meterstream-sink-s3=metrics")
+for w in "${WINDOWS[@]}"; do groups+=("meterstream-cassandra-writer-$w=metrics-aggregates-$w"); done
+groups+=("meterstream-redis-view=metrics,${agg_topics%,}")
+"$TSX" "$INSPECT" wait-idle "${groups[@]}" --timeout-ms 180000
+
+step "batch layer: recomputing every window of [$FROM, $TO) from the data lake"
+for w in "${WINDOWS[@]}"; do
+  meterstream batch --window "$w" --from "$FROM" --to "$TO" >"$LOGS/batch-$w.json" 2>"$LOGS/batch-$w.log" ||
+    fail "batch --window $w failed: $(tail -n 3 "$LOGS/batch-$w.log")"
+  written="$(grep -o '"aggregatesWritten": *[0-9]*' "$LOGS/batch-$w.json" | grep -o '[0-9]*$' || echo '?')"
+  echo "window $w s: $written batch aggregates"
+done
+
+step "sample aggregates from Cassandra (real-time views): gateway $gw_from, ELECTRICITY ACTIVE_POWER"
+for w in "${WINDOWS[@]}"; do
+  echo "-- window $w s"
+  meterstream query --gateway "$gw_from" --type ELECTRICITY --attribute ACTIVE_POWER --window "$w" \
+    --from "$FROM" --to "$TO" --limit 3
+done
+
+step "aggregates in Cassandra per window and gateway (all 8 series of a gateway)"
+"$TSX" "$INSPECT" counts --gateways "$GATEWAYS" --windows "$WINDOW_LIST" --from "$FROM" --to "$TO"
+
+step "data lake listing"
+"$TSX" "$INSPECT" lake --max 6 2>"$LOGS/lake.log"
+
+step "Redis latest activity per gateway"
+"$TSX" "$INSPECT" activity --gateways "$GATEWAYS"
+
+step "consistency report: batch vs speed layer"
+differences=0
+for w in "${WINDOWS[@]}"; do
+  if ! meterstream verify --window "$w" --from "$FROM" --to "$TO" 2>"$LOGS/verify-$w.log"; then
+    differences=1
+  fi
+done
+[ "$differences" = 0 ] || fail "the batch and speed layers differ (see the report above)"
+
+step "demo finished in $(($(date +%s) - STARTED)) s; stopping everything"
