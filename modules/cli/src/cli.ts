@@ -1,38 +1,39 @@
-import { batchCommand, serveCommand, verifyCommand } from '@meterstream/datalake';
-import { replayCommand } from '@meterstream/replay';
 import yargs, { type CommandModule } from 'yargs';
-import { aggregateCommand } from './commands/aggregate.js';
-import { consumeCommand } from './commands/consume.js';
-import { ksqlCommand } from './commands/ksql.js';
-import { perfTrackCommand } from './commands/perf-track.js';
-import { queryCommand } from './commands/query.js';
-import { brokerCommand, cqlServerCommand } from './commands/servers.js';
-import { sinkCommand } from './commands/sink.js';
-import { topicsCommand } from './commands/topics.js';
-import { upCommand } from './commands/up.js';
 
-const COMMANDS: CommandModule[] = [
-  upCommand,
-  brokerCommand,
-  cqlServerCommand,
-  topicsCommand,
-  replayCommand,
-  consumeCommand,
-  aggregateCommand,
-  sinkCommand,
-  batchCommand,
-  serveCommand,
-  verifyCommand,
-  queryCommand,
-  perfTrackCommand,
-  ksqlCommand,
-] as CommandModule[];
+/**
+ * Each command's module is imported only when that command runs: the data-lake commands pull in the
+ * AWS SDK and Parquet code, the servers their engines, and a CLI that loaded all of them would spend
+ * over a second of CPU on every call. Top-level help and unknown commands load all of them.
+ */
+const COMMAND_LOADERS: Record<string, () => Promise<CommandModule[]>> = {
+  up: async () => [(await import('./commands/up.js')).upCommand as CommandModule],
+  broker: async () => [(await import('./commands/servers.js')).brokerCommand as CommandModule],
+  'cql-server': async () => [(await import('./commands/servers.js')).cqlServerCommand as CommandModule],
+  topics: async () => [(await import('./commands/topics.js')).topicsCommand],
+  replay: async () => [(await import('@meterstream/replay')).replayCommand as CommandModule],
+  consume: async () => [(await import('./commands/consume.js')).consumeCommand as CommandModule],
+  aggregate: async () => [(await import('./commands/aggregate.js')).aggregateCommand as CommandModule],
+  sink: async () => [(await import('./commands/sink.js')).sinkCommand],
+  batch: async () => [(await import('@meterstream/datalake')).batchCommand as CommandModule],
+  serve: async () => [(await import('@meterstream/datalake')).serveCommand as CommandModule],
+  verify: async () => [(await import('@meterstream/datalake')).verifyCommand as CommandModule],
+  query: async () => [(await import('./commands/query.js')).queryCommand as CommandModule],
+  perf: async () => [(await import('./commands/perf-track.js')).perfTrackCommand],
+  ksql: async () => [(await import('./commands/ksql.js')).ksqlCommand as CommandModule],
+};
+
+/** The commands `argv` needs: the one it names, or all of them (help, typos, no command). */
+export async function loadCommands(argv: readonly string[]): Promise<CommandModule[]> {
+  const loader = COMMAND_LOADERS[argv[0] ?? ''];
+  if (loader) return loader();
+  return (await Promise.all(Object.values(COMMAND_LOADERS).map((load) => load()))).flat();
+}
 
 /**
  * The `meterstream` command line. Strict: unknown commands and flags are errors with a non-zero
  * exit code; every command takes its endpoints from flags, METERSTREAM_* variables or defaults.
  */
-export function buildCli(argv: string[]) {
+export function buildCli(argv: string[], commands: readonly CommandModule[]) {
   let cli = yargs(argv)
     .scriptName('meterstream')
     .usage(
@@ -50,6 +51,6 @@ export function buildCli(argv: string[]) {
       process.stderr.write(`error: ${message}\nRun with --help for usage.\n`);
       process.exit(1);
     });
-  for (const command of COMMANDS) cli = cli.command(command);
+  for (const command of commands) cli = cli.command(command);
   return cli;
 }

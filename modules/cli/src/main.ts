@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 import { hideBin } from 'yargs/helpers';
-import { buildCli } from './cli.js';
+import { buildCli, loadCommands } from './cli.js';
 
 try {
-  await buildCli(hideBin(process.argv)).parseAsync();
+  const argv = hideBin(process.argv);
+  await buildCli(argv, await loadCommands(argv)).parseAsync();
 } catch (error) {
   process.stderr.write(`error: ${(error as Error).message}\n`);
   process.exit(1);

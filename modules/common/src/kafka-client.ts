@@ -19,6 +19,9 @@ export function createKafka(
   logger: Logger,
   overrides: Partial<KafkaConfig> = {},
 ): Kafka {
+  // meterstream keeps kafkajs' default (Java-compatible murmur2) partitioner everywhere, so keys land
+  // where Kafka Streams and ksqlDB expect them; the v2 "partitioner changed" notice is noise here.
+  process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
   const kafkaLogger = logger.child({ component: 'kafkajs' });
   return new Kafka({
     brokers: config.kafka.brokers,

@@ -55,11 +55,16 @@ export async function runSinkLoop<T>(options: SinkLoopOptions<T>): Promise<Runni
   const admin = kafka.admin();
   await admin.connect();
   try {
-    // Create the dead-letter topics up front, so a bad record never depends on auto-creation.
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: options.topics.map((topic) => ({ topic: dlqOf(topic), numPartitions: 1 })),
-    });
+    // Create the dead-letter topics up front, so a bad record never depends on auto-creation
+    // (only the missing ones: kafkajs logs "already exists" answers at error level).
+    const existing = new Set(await admin.listTopics());
+    const missing = options.topics.map(dlqOf).filter((topic) => !existing.has(topic));
+    if (missing.length) {
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((topic) => ({ topic, numPartitions: 1 })),
+      });
+    }
   } finally {
     await admin.disconnect();
   }

@@ -24,8 +24,26 @@ export const topicsCommand: CommandModule = {
         describe: `Create ${meterstreamTopics().join(', ')} (kept forever: replayed event times are old)`,
         builder: (y) =>
           withEndpoints(y)
-            .option('partitions', { type: 'number', default: 4, describe: 'Partitions per topic' })
-            .option('replication-factor', { type: 'number', default: 1, describe: 'Replication factor' }),
+            .option('partitions', {
+              type: 'number',
+              requiresArg: true,
+              default: 4,
+              describe: 'Partitions per topic',
+            })
+            .option('replication-factor', {
+              type: 'number',
+              requiresArg: true,
+              default: 1,
+              describe: 'Replication factor',
+            })
+            .check((args) => {
+              for (const flag of ['partitions', 'replication-factor'] as const) {
+                const value = args[flag];
+                if (!Number.isInteger(value) || value < 1)
+                  throw new Error(`--${flag} must be a positive integer, got ${value}`);
+              }
+              return true;
+            }),
         handler: async (args) => {
           const { config, logger } = commandContext(args, 'topics');
           const admin = createKafka(config, logger).admin();
