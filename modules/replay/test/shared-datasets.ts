@@ -3,7 +3,8 @@ import { resolve } from 'node:path';
 import { describe, it } from 'vitest';
 
 /** The real samples in ../shared/datasets, relative to the project root. */
-export const SHARED_DATASETS = resolve(import.meta.dirname, '../../../../shared/datasets');
+export const SHARED_DATASETS =
+  process.env.METERSTREAM_DATASETS_DIR ?? resolve(import.meta.dirname, '../../../../shared/datasets');
 export const PROJECT_ROOT = resolve(import.meta.dirname, '../../..');
 export const FIXTURES = resolve(PROJECT_ROOT, 'datasets/fixtures');
 
