@@ -51,7 +51,7 @@ export interface ReplayOptions {
 export interface ReplaySummary {
   published: number;
   skipped: Partial<Record<SkipReason, number>>;
-  /** Dataset rows published (fanned out), rows before the day offset. */
+  /** Dataset rows read (batches are read ahead, so with --message-count this can exceed what was published), rows before the day offset. */
   rows?: number;
   rowsBeforeDayOffset?: number;
   elapsedMs: number;
@@ -91,7 +91,7 @@ export function formatSummary(summary: ReplaySummary): string {
     `published ${summary.published} messages (${summary.format}) in ${(summary.elapsedMs / 1000).toFixed(1)} s, ` +
       `mean ${Math.round(summary.meanRate)} msg/s, stopped by ${summary.stoppedBy}`,
     ...(summary.rows !== undefined
-      ? [`dataset rows published ${summary.rows}, before day offset ${summary.rowsBeforeDayOffset ?? 0}`]
+      ? [`dataset rows read ${summary.rows}, before day offset ${summary.rowsBeforeDayOffset ?? 0}`]
       : []),
     skipped.length > 0
       ? `skipped lines: ${skipped.map(([reason, n]) => `${reason} ${n}`).join(', ')}`

@@ -19,7 +19,8 @@ import {
  * "suppress(untilWindowCloses)": one final result per window, when the window closes).
  */
 
-const DATASETS = process.env.METERSTREAM_DATASETS_DIR ?? resolve(import.meta.dirname, '../../../../../shared/datasets');
+const DATASETS =
+  process.env.METERSTREAM_DATASETS_DIR ?? resolve(import.meta.dirname, '../../../../../shared/datasets');
 const haveDatasets = existsSync(DATASETS);
 if (!haveDatasets && process.env.METERSTREAM_REQUIRE_DATASETS === '1') {
   throw new Error(`datasets required (METERSTREAM_REQUIRE_DATASETS=1) but ${DATASETS} is missing`);
