@@ -1,41 +1,15 @@
-/**
- * What the default durability policy costs a producer that waits for each acknowledgement:
- * sequential single-record kafkajs sends with acks=-1 against a broker process started with
- * `--fsync fsync` (answer after a grouped fdatasync) and with `--fsync write` (answer after
- * write(2)); the `write` run is the baseline. Also 8 concurrent senders, to show fsyncs being
- * shared (group commit): their per-send latency stays close to the sequential one.
- *
- *   npx tsc -b modules/broker && npx tsx bench/broker-fsync-latency.ts [sends]
- */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
+import { startBrokerProcess as startBrokerAt } from './lib/broker-process.js';
 import { markdownTable, writeBenchmarkSection } from './lib/report.js';
 
 const SENDS = Number(process.argv[2] ?? 300);
 const CONCURRENT = 8;
 
-async function startBrokerProcess(
-  dataDir: string,
-  fsync: string,
-): Promise<{ child: ChildProcess; port: number }> {
-  const main = resolve(import.meta.dirname, '../modules/broker/dist/main.js');
-  const child = spawn(
-    process.execPath,
-    [main, '--port', '0', '--data-dir', dataDir, '--fsync', fsync, '--schema-registry-port', 'off'],
-    { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, LOG_LEVEL: 'warn' } },
-  );
-  return new Promise((res, rej) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const line = out.split('\n').find((l) => l.startsWith('{"event":"listening"'));
-      if (line) res({ child, port: (JSON.parse(line) as { port: number }).port });
-    });
-    child.on('exit', (code) => rej(new Error(`broker exited ${code}`)));
-  });
+function startBrokerProcess(dataDir: string, fsync: string) {
+  return startBrokerAt(dataDir, ['--fsync', fsync]);
 }
 
 interface Result {

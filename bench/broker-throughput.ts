@@ -1,22 +1,7 @@
-/**
- * Broker throughput: 1M records of 100 bytes through a 4-partition topic, kafkajs producers
- * (batched sends) then a kafkajs consumer (eachBatch), broker in its own process (built
- * modules/broker/dist/main.js). Reports records/s each way and the CPU seconds of the broker
- * process (/proc/<pid>/stat) and of this client process (process.cpuUsage, all threads). The
- * baseline of the CPU ratio is the client's CPU in the same run (target: broker ≤ 0.5 × client).
- * Runs twice: with the default fsync policy and with `write`, to show what fsync costs.
- *
- * kafkajs spends ~10–15 µs of CPU per record encoding a produce request, so one producer on one
- * core cannot offer 100k records/s; the producers run in worker threads (one kafkajs producer
- * each) so the client can use both cores.
- *
- *   npx tsc -b modules/broker && npx tsx bench/broker-throughput.ts [records] [producers]
- */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { loadavg, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { Kafka, logLevel } from 'kafkajs';
 import { connect } from 'node:net';
@@ -24,6 +9,7 @@ import { buildBatch } from '../modules/broker/src/log/record-batch.js';
 import { encodeMessage } from '../modules/broker/src/protocol/codec.js';
 import { API_SCHEMAS } from '../modules/broker/src/protocol/messages.generated.js';
 import { Writer } from '../modules/broker/src/protocol/primitives.js';
+import { startBrokerProcess as startBrokerAt } from './lib/broker-process.js';
 import { markdownTable, writeBenchmarkSection } from './lib/report.js';
 
 const RECORDS = Number(process.argv[2] ?? 1_000_000);
@@ -48,28 +34,8 @@ const clientCpu = () => {
   return (u.user + u.system) / 1e6;
 };
 
-async function startBrokerProcess(
-  dataDir: string,
-  fsync: string,
-): Promise<{ child: ChildProcess; port: number }> {
-  const main = resolve(import.meta.dirname, '../modules/broker/dist/main.js');
-  const child = spawn(
-    process.execPath,
-    [main, '--port', '0', '--data-dir', dataDir, '--fsync', fsync, '--schema-registry-port', 'off'],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-      env: { ...process.env, LOG_LEVEL: 'warn' },
-    },
-  );
-  return new Promise((res, rej) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const line = out.split('\n').find((l) => l.startsWith('{"event":"listening"'));
-      if (line) res({ child, port: (JSON.parse(line) as { port: number }).port });
-    });
-    child.on('exit', (code) => rej(new Error(`broker exited ${code}`)));
-  });
+function startBrokerProcess(dataDir: string, fsync: string) {
+  return startBrokerAt(dataDir, ['--fsync', fsync]);
 }
 
 // One kafkajs producer per worker thread (CommonJS eval worker: kafkajs is CommonJS).

@@ -1,22 +1,12 @@
-/**
- * Aggregator throughput end to end: 1M metrics (10k keys, 4 partitions, plain Avro) already in the
- * embedded broker (its own process), read by
- *   (a) a raw kafkajs consumer (eachBatch, no decoding) — the baseline,
- *   (b) the aggregator app (KafkaStreams runtime, 60 s windows, suppress) with in-memory stores,
- *   (c) the same with Redis stores (a redis-server child process).
- * Reports records/s of each and the ratio to the baseline measured in the same run.
- *
- *   npx tsc -b && npx tsx bench/streams-runtime.ts [records] [keys]
- */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { createLogger, formatMetricKey, loadConfig, type Metric, metricAvroSerde } from '@meterstream/common';
 import { Kafka, logLevel } from 'kafkajs';
 import { startAggregator } from '../modules/cli/src/apps/aggregator.js';
 import { startRedisServer } from '../modules/cli/src/stack/redis-server.js';
+import { startBrokerProcess } from './lib/broker-process.js';
 import { markdownTable, writeBenchmarkSection } from './lib/report.js';
 
 const RECORDS = Number(process.argv[2] ?? 1_000_000);
@@ -33,27 +23,6 @@ async function freePort(): Promise<number> {
       const { port } = server.address() as { port: number };
       server.close(() => res(port));
     });
-  });
-}
-
-async function startBrokerProcess(dataDir: string): Promise<{ child: ChildProcess; port: number }> {
-  const main = resolve(import.meta.dirname, '../modules/broker/dist/main.js');
-  const child = spawn(
-    process.execPath,
-    [main, '--port', '0', '--data-dir', dataDir, '--schema-registry-port', 'off'],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-      env: { ...process.env, LOG_LEVEL: 'warn' },
-    },
-  );
-  return new Promise((res, rej) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const line = out.split('\n').find((l) => l.startsWith('{"event":"listening"'));
-      if (line) res({ child, port: (JSON.parse(line) as { port: number }).port });
-    });
-    child.on('exit', (code) => rej(new Error(`broker exited ${code}`)));
   });
 }
 

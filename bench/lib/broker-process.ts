@@ -1,0 +1,30 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+
+/**
+ * Runs the built broker (modules/broker/dist/main.js) in its own process on a free port, without
+ * the Schema Registry, and resolves once it prints its `listening` line.
+ */
+export function startBrokerProcess(
+  dataDir: string,
+  extraArgs: string[] = [],
+): Promise<{ child: ChildProcess; port: number }> {
+  const main = resolve(import.meta.dirname, '../../modules/broker/dist/main.js');
+  const child = spawn(
+    process.execPath,
+    [main, '--port', '0', '--data-dir', dataDir, '--schema-registry-port', 'off', ...extraArgs],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, LOG_LEVEL: 'warn' },
+    },
+  );
+  return new Promise((res, rej) => {
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const line = out.split('\n').find((l) => l.startsWith('{"event":"listening"'));
+      if (line) res({ child, port: (JSON.parse(line) as { port: number }).port });
+    });
+    child.on('exit', (code) => rej(new Error(`broker exited ${code}`)));
+  });
+}
