@@ -224,7 +224,7 @@ export class KafkaStreams {
     await this.settings.beforeBatch?.(batch.messages.map((m) => m.value));
     let processed = 0;
     const resumeAt = this.positions.get(positionKey) ?? -1;
-        const messages = batch.messages;
+    const messages = batch.messages;
     for (let i = 0; i < messages.length; i++) {
       // kafkajs answers isStale() with a map lookup keyed by a built string: check every 256 records
       // (a stale batch is one a seek or rebalance superseded; finishing a few more of it is harmless
