@@ -1,14 +1,12 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { METRIC_ATTRIBUTES, type MetricAttribute, type MetricType, parseInstant } from '@meterstream/common';
 import { startCqlServer } from '@meterstream/cql-server';
 import { AggregateDao, createCassandraClient } from '@meterstream/persistence';
+import { isRunning, runScript } from './helpers/scripts.js';
 import { afterAll, describe, expect, it } from 'vitest';
 
-const ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
 const WINDOWS = [60, 600, 3600, 86400];
 const GATEWAYS = ['0', '1', '2', '3', '4'];
 const TYPE_OF: Record<MetricAttribute, MetricType> = {
@@ -26,35 +24,6 @@ function instant(text: string): number {
   const ms = parseInstant(text);
   if (typeof ms !== 'number') throw new Error(`not an instant: ${text}`);
   return ms;
-}
-
-function runDemo(env: Record<string, string>): Promise<{ code: number | string; output: string }> {
-  return new Promise((done) => {
-    // `npm run demo` runs exactly this script.
-    const child = spawn('bash', [join(ROOT, 'scripts/demo.sh')], {
-      cwd: ROOT,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.once('exit', (code, signal) => done({ code: code ?? signal ?? -1, output }));
-  });
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ESRCH') return false;
-    throw error;
-  }
 }
 
 /** The lines of the section whose `== <title>` header starts with `title`, up to the next header. */
@@ -81,7 +50,7 @@ describe('npm run demo (scripts/demo.sh) on the embedded stack', () => {
   });
 
   it('runs end to end, fills every layer, reports no differences and leaves no process behind', async () => {
-    result = await runDemo({
+    result = await runScript('demo.sh', {
       METERSTREAM_DEMO_DIR: dir,
       METERSTREAM_DEMO_PID_FILE: pidFile,
       // never point the test at a developer's real stack or datasets

@@ -1,39 +1,8 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { isRunning, runScript } from './helpers/scripts.js';
 import { afterAll, describe, expect, it } from 'vitest';
-
-const ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
-
-function runScript(env: Record<string, string>): Promise<{ code: number | string; output: string }> {
-  return new Promise((done) => {
-    const child = spawn('bash', [join(ROOT, 'scripts/performance-tracking.sh')], {
-      cwd: ROOT,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.once('exit', (code, signal) => done({ code: code ?? signal ?? -1, output }));
-  });
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ESRCH') return false;
-    throw error;
-  }
-}
 
 interface AggregatorLine {
   kind: 'aggregator';
@@ -53,7 +22,7 @@ describe('scripts/performance-tracking.sh (small sizes)', () => {
   });
 
   it('runs the three scenarios to completion and writes its results table', async () => {
-    const { code, output } = await runScript({
+    const { code, output } = await runScript('performance-tracking.sh', {
       PERF_DIR: dir,
       PERF_PID_FILE: join(dir, 'pids'),
       // (a) 5 minutes × 100 gateways × 2 attributes; (b) 125 minutes × 10 gateways × 2 attributes

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { RedisStoreError, RedisStoreFencedError } from '../errors.js';
 import type { StoreKeys } from './namespace.js';
-import { type Batch, KV_MAP } from './write-buffer.js';
+import { type Batch, KV_MAP, type RedisWriteBuffer } from './write-buffer.js';
 
 /** Meta written with every persist. */
 export interface PersistMeta {
@@ -129,4 +129,37 @@ export async function readMeta(redis: Redis, keys: StoreKeys): Promise<PersistMe
 /** Makes this instance the owner of the store: persists of earlier owners fail from now on. */
 export async function claimOwnership(redis: Redis, keys: StoreKeys, token: string): Promise<void> {
   await redis.hset(keys.meta, 'owner', token);
+}
+
+/**
+ * Persists of one store instance, one after another: a failed older batch must not be re-applied
+ * over a newer one, so each persist waits for the previous one whether it succeeded or failed (its
+ * caller sees the error). A failed batch goes back into the buffer for the next attempt.
+ */
+export class PersistQueue {
+  private tail: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly storeName: string,
+    private readonly buffer: RedisWriteBuffer,
+  ) {}
+
+  /** Resolves to the number of Redis commands the persist ran. */
+  persist(keys: StoreKeys, meta: () => PersistMeta, owner: () => string): Promise<number> {
+    const run = this.tail.then(async () => {
+      const batch = this.buffer.take();
+      try {
+        return await persistBatch(this.redis, keys, this.storeName, batch, meta(), owner());
+      } catch (error) {
+        this.buffer.restore(batch);
+        throw error;
+      }
+    });
+    this.tail = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
 }

@@ -6,7 +6,7 @@ import type { KeyValue } from '../iterator.js';
 import { InMemoryKeyValueBytesStore } from '../memory/in-memory-key-value-store.js';
 import type { StateStore, StateStoreContext, StoreLifecycle } from '../store.js';
 import { StoreKeys } from './namespace.js';
-import { claimOwnership, persistBatch, readMeta } from './persist.js';
+import { claimOwnership, readMeta, PersistQueue } from './persist.js';
 import { LOAD_PAGE, redisRange } from './redis-reads.js';
 import { KV_MAP, RedisWriteBuffer } from './write-buffer.js';
 
@@ -20,6 +20,7 @@ import { KV_MAP, RedisWriteBuffer } from './write-buffer.js';
 export class RedisKeyValueBytesStore extends InMemoryKeyValueBytesStore {
   override readonly persistent = true;
   private readonly buffer = new RedisWriteBuffer();
+  private readonly persists: PersistQueue;
   private keys: StoreKeys | undefined;
   private checkpoint: number | undefined;
   /** Written to the store's meta at load; persists check it (fencing). '' until loaded. */
@@ -34,6 +35,7 @@ export class RedisKeyValueBytesStore extends InMemoryKeyValueBytesStore {
     private readonly logger?: Logger,
   ) {
     super(name);
+    this.persists = new PersistQueue(redis, name, this.buffer);
     this.tracker = { changed: (key, value) => this.buffer.changed(KV_MAP, key, value) };
   }
 
@@ -109,37 +111,12 @@ export class RedisKeyValueBytesStore extends InMemoryKeyValueBytesStore {
     }
   }
 
-  /** Persists never overlap: a failed older batch must not be re-applied over a newer one. */
-  private persisting: Promise<void> = Promise.resolve();
-
-  private persistInOrder(offset: number | undefined): Promise<void> {
-    const run = this.persisting.then(() => this.persist(offset));
-    // The next persist waits for this one whether it succeeds or fails; the caller sees the error.
-    this.persisting = run.then(
-      () => undefined,
-      () => undefined,
+  private async persistInOrder(offset: number | undefined): Promise<void> {
+    this.lastPersistCommands = await this.persists.persist(
+      this.namespace,
+      () => ({ checkpoint: offset, streamTime: undefined }),
+      () => this.ownerToken,
     );
-    return run;
-  }
-
-  private async persist(offset: number | undefined): Promise<void> {
-    const batch = this.buffer.take();
-    try {
-      this.lastPersistCommands = await persistBatch(
-        this.redis,
-        this.namespace,
-        this.name,
-        batch,
-        {
-          checkpoint: offset,
-          streamTime: undefined,
-        },
-        this.ownerToken,
-      );
-    } catch (error) {
-      this.buffer.restore(batch);
-      throw error;
-    }
     if (offset !== undefined) this.checkpoint = offset;
     this.logger?.debug(
       { store: this.name, commands: this.lastPersistCommands, checkpoint: offset },

@@ -7,7 +7,7 @@ import { InMemorySegmentedBytesStore } from '../memory/in-memory-segmented-store
 import type { CompositeTimestamp } from '../segmented.js';
 import type { StateStore, StateStoreContext, StoreLifecycle } from '../store.js';
 import { StoreKeys } from './namespace.js';
-import { claimOwnership, persistBatch, readMeta } from './persist.js';
+import { claimOwnership, readMeta, PersistQueue } from './persist.js';
 import { LOAD_PAGE, redisRange } from './redis-reads.js';
 import { RedisWriteBuffer } from './write-buffer.js';
 
@@ -19,6 +19,7 @@ import { RedisWriteBuffer } from './write-buffer.js';
 export class RedisSegmentedBytesStore extends InMemorySegmentedBytesStore {
   override readonly persistent = true;
   private readonly buffer = new RedisWriteBuffer();
+  private readonly persists: PersistQueue;
   private keys: StoreKeys | undefined;
   private checkpoint: number | undefined;
   /** Written to the store's meta at load; persists check it (fencing). '' until loaded. */
@@ -35,6 +36,7 @@ export class RedisSegmentedBytesStore extends InMemorySegmentedBytesStore {
     private readonly logger?: Logger,
   ) {
     super(name, retentionMs, segmentIntervalMs, timestampOf);
+    this.persists = new PersistQueue(redis, name, this.buffer);
     this.segments.tracker = {
       changed: (id, composite, value) => this.buffer.changed(id, composite, value),
       dropped: (id) => this.buffer.dropped(id),
@@ -120,37 +122,12 @@ export class RedisSegmentedBytesStore extends InMemorySegmentedBytesStore {
     }
   }
 
-  /** Persists never overlap: a failed older batch must not be re-applied over a newer one. */
-  private persisting: Promise<void> = Promise.resolve();
-
-  private persistInOrder(offset: number | undefined): Promise<void> {
-    const run = this.persisting.then(() => this.persist(offset));
-    // The next persist waits for this one whether it succeeds or fails; the caller sees the error.
-    this.persisting = run.then(
-      () => undefined,
-      () => undefined,
+  private async persistInOrder(offset: number | undefined): Promise<void> {
+    this.lastPersistCommands = await this.persists.persist(
+      this.namespace,
+      () => ({ checkpoint: offset, streamTime: this.segments.observedStreamTime }),
+      () => this.ownerToken,
     );
-    return run;
-  }
-
-  private async persist(offset: number | undefined): Promise<void> {
-    const batch = this.buffer.take();
-    try {
-      this.lastPersistCommands = await persistBatch(
-        this.redis,
-        this.namespace,
-        this.name,
-        batch,
-        {
-          checkpoint: offset,
-          streamTime: this.segments.observedStreamTime,
-        },
-        this.ownerToken,
-      );
-    } catch (error) {
-      this.buffer.restore(batch);
-      throw error;
-    }
     if (offset !== undefined) this.checkpoint = offset;
     this.logger?.debug(
       { store: this.name, commands: this.lastPersistCommands, checkpoint: offset },
