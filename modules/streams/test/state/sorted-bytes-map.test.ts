@@ -41,6 +41,38 @@ describe('SortedBytesMap (chunked sorted list + hash index)', () => {
     expect(map.range(to, from)).toHaveLength(0);
   });
 
+  it('deferred ordering: writes between ordered reads (small and large insert logs, deletes of unplaced keys) keep byte order', () => {
+    const rnd = random(99);
+    const map = new SortedBytesMap<number>();
+    const reference = new Map<string, number>();
+    // Lower-case hex strings sort like the bytes they encode.
+    const sortedReference = () => [...reference.keys()].sort();
+    // Bursts of 1..5000 writes (below and above the merge threshold, enough deletes to compact the log),
+    // each followed by an ordered read that must see exactly the reference.
+    for (let burst = 0; burst < 40; burst++) {
+      const writes = burst % 4 === 0 ? 5000 : 1 + Math.floor(rnd() * 40);
+      for (let i = 0; i < writes; i++) {
+        const key = Buffer.from(
+          Array.from({ length: 1 + Math.floor(rnd() * 3) }, () => Math.floor(rnd() * 256)),
+        );
+        const hex = key.toString('hex');
+        if (rnd() < 0.45) {
+          expect(map.delete(key)?.value).toBe(reference.get(hex));
+          reference.delete(hex);
+        } else {
+          map.set(key, i);
+          reference.set(hex, i);
+        }
+      }
+      expect(map.size).toBe(reference.size);
+      const forward = [...map.iterate(undefined, undefined, false, false)].map((e) => e.key.toString('hex'));
+      expect(forward).toEqual(sortedReference());
+      expect(map.entries().every((e) => !e.removed && reference.get(e.key.toString('hex')) === e.value)).toBe(
+        true,
+      );
+    }
+  });
+
   it('lazy iteration matches the sorted reference forward and backward, with any bounds', () => {
     const rnd = random(7);
     const map = new SortedBytesMap<number>();

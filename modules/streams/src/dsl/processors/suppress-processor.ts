@@ -11,7 +11,12 @@ interface Buffered<K, VA> {
   readonly key: Windowed<K>;
   value: VA | null;
   record: Record<Windowed<K>, Change<VA>>;
+  /** The durable copy's key, built once per window (updates and the final tombstone reuse it). */
+  storeKey: Buffer | undefined;
 }
+
+/** One window end's buffered windows: window start → key identity → entry. */
+type EndBucket<K, VA> = Map<number, Map<unknown, Buffered<K, VA>>>;
 
 /** Serdes of the buffer's durable copy: the inner (unwindowed) key and the aggregate value. */
 export interface SuppressSerdes<K, VA> {
@@ -23,7 +28,7 @@ export interface SuppressSerdes<K, VA> {
  * suppress(untilWindowCloses) (Kafka Streams' KTableSuppressProcessor with final-results
  * semantics): holds the latest update of each window and emits it once, when
  * window end + grace ≤ stream time, where stream time is the largest timestamp this processor has
- * seen. Windows are emitted in window-end order, then in the order their keys first arrived.
+ * seen. Windows are emitted in window-end order, then by the arrival order of their start, then of their key.
  *
  * The buffer lives in memory (buckets per window end; few distinct ends exist at any time) and is
  * written through to a change-logged key-value store (`storeName`), as Kafka Streams backs its
@@ -35,7 +40,7 @@ export class SuppressProcessor<K, VA> implements Processor<Windowed<K>, Change<V
   private ctx!: ProcessorContext<Windowed<K>, Change<VA>>;
   private store: KeyValueStore<Buffer, Buffer> | undefined;
   private loaded = false;
-  private readonly buckets = new Map<number, Map<unknown, Buffered<K, VA>>>();
+  private readonly buckets = new Map<number, EndBucket<K, VA>>();
   /** Distinct window ends in the buffer, ascending. */
   private ends: number[] = [];
   private observedStreamTime = -1;
@@ -56,28 +61,42 @@ export class SuppressProcessor<K, VA> implements Processor<Windowed<K>, Change<V
     // back on the first record rather than in init().
     if (!this.loaded) this.load();
     if (record.timestamp > this.observedStreamTime) this.observedStreamTime = record.timestamp;
-    const end = record.key.window.end;
-    let bucket = this.buckets.get(end);
-    if (!bucket) {
-      bucket = new Map();
-      this.buckets.set(end, bucket);
-      this.insertEnd(end);
-    }
-    const id = identity(record.key);
-    const entry = bucket.get(id);
+    const windowed = record.key;
+    const byKey = this.byKeyFor(windowed.window.end, windowed.window.start);
+    const id = identity(windowed.key);
+    let entry = byKey.get(id);
     if (entry) {
       entry.value = record.value.newValue;
       entry.record = record;
-    } else bucket.set(id, { key: record.key, value: record.value.newValue, record });
-    this.persist(record.key, record.value.newValue, record.timestamp);
+    } else {
+      entry = { key: windowed, value: record.value.newValue, record, storeKey: undefined };
+      byKey.set(id, entry);
+    }
+    this.persist(entry, record.timestamp);
     this.emitClosed();
   }
 
   /** Windows still waiting for their close (for tests and metrics). */
   bufferedCount(): number {
     let n = 0;
-    for (const b of this.buckets.values()) n += b.size;
+    for (const bucket of this.buckets.values()) for (const byKey of bucket.values()) n += byKey.size;
     return n;
+  }
+
+  /** The entries of one window (end, start), creating the buckets on first use. */
+  private byKeyFor(end: number, start: number): Map<unknown, Buffered<K, VA>> {
+    let bucket = this.buckets.get(end);
+    if (!bucket) {
+      bucket = new Map();
+      this.buckets.set(end, bucket);
+      this.insertEnd(end);
+    }
+    let byKey = bucket.get(start);
+    if (!byKey) {
+      byKey = new Map();
+      bucket.set(start, byKey);
+    }
+    return byKey;
   }
 
   private emitClosed(): void {
@@ -86,10 +105,13 @@ export class SuppressProcessor<K, VA> implements Processor<Windowed<K>, Change<V
       const end = this.ends.shift()!;
       const bucket = this.buckets.get(end)!;
       this.buckets.delete(end);
-      for (const e of bucket.values()) {
-        this.ctx.metrics.suppressionEmits++;
-        this.store?.delete(this.storeKey(e.key));
-        this.ctx.forward(e.record.withValue(change<VA>(e.value, null)));
+      for (const byKey of bucket.values()) {
+        for (const e of byKey.values()) {
+          this.ctx.metrics.suppressionEmits++;
+          // A tombstone for the durable copy (put null: no read of the old value, unlike delete()).
+          if (this.store) this.store.put(e.storeKey ?? this.storeKey(e.key), null);
+          this.ctx.forward(e.record.withValue(change<VA>(e.value, null)));
+        }
       }
     }
   }
@@ -110,17 +132,18 @@ export class SuppressProcessor<K, VA> implements Processor<Windowed<K>, Change<V
     return out;
   }
 
-  private persist(key: Windowed<K>, value: VA | null, timestamp: number): void {
+  private persist(entry: Buffered<K, VA>, timestamp: number): void {
     if (!this.store) return;
-    if (value === null) {
-      this.store.put(this.storeKey(key), null);
+    entry.storeKey ??= this.storeKey(entry.key);
+    if (entry.value === null) {
+      this.store.put(entry.storeKey, null);
       return;
     }
-    const bytes = this.serdes!.value.serialize(value);
+    const bytes = this.serdes!.value.serialize(entry.value);
     const out = Buffer.allocUnsafe(8 + bytes.length);
     writeInt64BE(out, timestamp, 0);
     bytes.copy(out, 8);
-    this.store.put(this.storeKey(key), out);
+    this.store.put(entry.storeKey, out);
   }
 
   /** Refills the buckets from the durable copy (restored from the changelog after a restart). */
@@ -138,14 +161,13 @@ export class SuppressProcessor<K, VA> implements Processor<Windowed<K>, Change<V
         };
         const timestamp = readInt64BE(value, 0);
         const aggregate = this.serdes!.value.deserialize(value.subarray(8));
-        let bucket = this.buckets.get(end);
-        if (!bucket) {
-          bucket = new Map();
-          this.buckets.set(end, bucket);
-          this.insertEnd(end);
-        }
         const record = new Record<Windowed<K>, Change<VA>>(key, change(aggregate, null), timestamp);
-        bucket.set(identity(key), { key, value: aggregate, record });
+        this.byKeyFor(end, start).set(identity(key.key), {
+          key,
+          value: aggregate,
+          record,
+          storeKey: Buffer.from(raw),
+        });
         if (timestamp > this.observedStreamTime) this.observedStreamTime = timestamp;
       }
     } finally {
@@ -154,10 +176,7 @@ export class SuppressProcessor<K, VA> implements Processor<Windowed<K>, Change<V
   }
 }
 
-/** Map key of a windowed key inside one window-end bucket: start + the key itself when primitive. */
-function identity<K>(w: Windowed<K>): unknown {
-  const k = w.key as unknown;
-  if (typeof k === 'string') return `${w.window.start}|${k}`;
-  if (typeof k === 'number') return `${w.window.start}|#${k}`;
-  return `${w.window.start}|${JSON.stringify(k)}`;
+/** Map key of a key inside one window's entries: the key itself when primitive, else its JSON. */
+function identity(key: unknown): unknown {
+  return typeof key === 'string' || typeof key === 'number' ? key : JSON.stringify(key);
 }

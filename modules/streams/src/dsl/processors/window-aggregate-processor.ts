@@ -6,18 +6,19 @@ import type { Windowed, WindowStore } from '../../state/window.js';
 import { type Change, change, type ValueAndTimestamp } from '../change.js';
 import type { TimeWindows } from '../windows.js';
 
-/** One window's aggregate changed since the last commit. */
+/** One window's aggregate held in memory (caching on). */
 interface Pending<K, VA> {
   readonly key: K;
-  readonly start: number;
   value: VA;
   timestamp: number;
-  /** The committed value before this commit interval (null = the window is new). */
-  readonly old: VA | null;
+  /** The value last written to the store (null = the window is not in the store yet). */
+  old: VA | null;
   headers: Headers;
+  /** Changed since the last flush. */
+  dirty: boolean;
 }
 
-/** Default bound of the write-behind buffer (entries), roughly Kafka's 10 MiB cache of small aggregates. */
+/** Default bound of the cache (entries, dirty or clean), roughly Kafka's 10 MiB cache of small aggregates. */
 export const DEFAULT_WINDOW_BUFFER_ENTRIES = 100_000;
 
 /**
@@ -29,9 +30,12 @@ export const DEFAULT_WINDOW_BUFFER_ENTRIES = 100_000;
  *
  * Caching on: updates are de-duplicated here, per window, between commits (Kafka's record cache
  * semantics: one update per key and window per commit) and written to the store and forwarded on
- * `flush()` (commit) or when the buffer exceeds its bound. Keeping live objects in a plain Map keyed
+ * `flush()` (commit) or when the cache exceeds its bound. Keeping live objects in a plain Map keyed
  * by window start and key avoids serializing or allocating buffers per record; the store's own
- * cache is therefore not used for this store. Caching off: every update is stored and forwarded.
+ * cache is therefore not used for this store. As in Kafka's cache, flushed entries stay cached
+ * (clean) while their window can still change, so a window spanning commits is not read back and
+ * deserialized from the store; closed windows leave the cache at flush, and when the cache is over
+ * its bound the oldest windows are evicted. Caching off: every update is stored and forwarded.
  */
 export class WindowAggregateProcessor<K, V, VA> implements Processor<K, V, Windowed<K>, Change<VA>> {
   private store!: WindowStore<K, ValueAndTimestamp<VA>>;
@@ -40,9 +44,11 @@ export class WindowAggregateProcessor<K, V, VA> implements Processor<K, V, Windo
   private readonly sizeMs: number;
   private readonly advanceMs: number;
   private readonly graceMs: number;
-  /** window start → key id → pending update (caching on only). */
+  /** window start → key id → cached aggregate (caching on only); starts inserted ascending mostly. */
   private readonly pending = new Map<number, Map<unknown, Pending<K, VA>>>();
+  /** Cached entries, dirty or clean. */
   private pendingCount = 0;
+  private dirtyCount = 0;
   /** The bucket used last (consecutive records mostly hit the same window start). */
   private lastStart = Number.NaN;
   private lastBucket: Map<unknown, Pending<K, VA>> | undefined;
@@ -96,18 +102,22 @@ export class WindowAggregateProcessor<K, V, VA> implements Processor<K, V, Windo
     if (this.pendingCount > this.maxBufferedEntries) this.flush();
   }
 
-  /** Writes buffered updates to the store and forwards them (oldest window first). */
+  /**
+   * Writes the changed windows to the store and forwards them (oldest window first); closed windows
+   * leave the cache, and the oldest ones are evicted while it is over its bound.
+   */
   flush(): void {
-    if (this.pendingCount === 0) return;
+    if (this.dirtyCount === 0 && this.pendingCount <= this.maxBufferedEntries) return;
     this.lastStart = Number.NaN;
     this.lastBucket = undefined;
     const starts = [...this.pending.keys()].sort((a, b) => a - b);
     const size = this.sizeMs;
+    const closeTime = this.observedStreamTime - this.graceMs;
     for (const start of starts) {
       const bucket = this.pending.get(start)!;
-      this.pending.delete(start);
       if (start > this.maxStoredStart) this.maxStoredStart = start;
       for (const p of bucket.values()) {
+        if (!p.dirty) continue;
         this.store.put(p.key, { value: p.value, timestamp: p.timestamp }, start);
         this.ctx.forward(
           new Record<Windowed<K>, Change<VA>>(
@@ -117,9 +127,30 @@ export class WindowAggregateProcessor<K, V, VA> implements Processor<K, V, Windo
             p.headers,
           ),
         );
+        p.old = p.value;
+        p.dirty = false;
       }
+      // A closed window takes no more updates: nothing to keep it cached for.
+      if (start + size <= closeTime) this.evict(start, bucket);
     }
-    this.pendingCount = 0;
+    this.dirtyCount = 0;
+    // Over the bound with open windows only: evict the oldest until a quarter of the room is free,
+    // so a full cache does not flush on every record.
+    for (const start of starts) {
+      if (this.pendingCount <= (this.maxBufferedEntries * 3) >> 2) break;
+      const bucket = this.pending.get(start);
+      if (bucket) this.evict(start, bucket);
+    }
+  }
+
+  /** Aggregates held in the cache, dirty or clean (for tests and metrics). */
+  cachedEntries(): number {
+    return this.pendingCount;
+  }
+
+  private evict(start: number, bucket: Map<unknown, Pending<K, VA>>): void {
+    this.pending.delete(start);
+    this.pendingCount -= bucket.size;
   }
 
   private updateBuffered(key: K, value: V, ts: number, start: number, headers: Headers): void {
@@ -135,7 +166,11 @@ export class WindowAggregateProcessor<K, V, VA> implements Processor<K, V, Windo
     if (p !== undefined) {
       p.value = this.fold(key, value, p.value);
       if (ts > p.timestamp) p.timestamp = ts;
-      p.headers = headers;
+      if (p.headers !== headers) p.headers = headers;
+      if (!p.dirty) {
+        p.dirty = true;
+        this.dirtyCount++;
+      }
       return;
     }
     if (!this.scannedStore) this.scanStore();
@@ -143,13 +178,14 @@ export class WindowAggregateProcessor<K, V, VA> implements Processor<K, V, Windo
     const agg = this.fold(key, value, stored ? stored.value : undefined);
     bucket.set(id, {
       key,
-      start,
       value: agg,
       timestamp: stored && stored.timestamp > ts ? stored.timestamp : ts,
       old: stored ? stored.value : null,
       headers,
+      dirty: true,
     });
     this.pendingCount++;
+    this.dirtyCount++;
   }
 
   /** Once per instance, after restore: the largest window start already in the store. */

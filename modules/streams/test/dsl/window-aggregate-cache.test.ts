@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import type { Change, ValueAndTimestamp } from '../../src/dsl/change.js';
+import { WindowAggregateProcessor } from '../../src/dsl/processors/window-aggregate-processor.js';
+import { TimeWindows } from '../../src/dsl/windows.js';
+import type { ProcessorContext } from '../../src/processor/context.js';
+import { Record } from '../../src/processor/record.js';
+import type { Windowed } from '../../src/state/window.js';
+
+/**
+ * The windowed aggregation's own cache (caching on), driven directly so the store traffic is
+ * visible: Kafka's record cache keeps flushed entries (clean) and forwards (new, old) per window per
+ * flush; ours must do the same without reading windows back from the store while they are cached.
+ */
+function harness(maxEntries = 100) {
+  const stored = new Map<string, ValueAndTimestamp<number>>();
+  const reads: string[] = [];
+  const forwarded: { key: string; start: number; newValue: number | null; oldValue: number | null }[] = [];
+  const store = {
+    fetchWindow(key: string, start: number) {
+      reads.push(`${key}@${start}`);
+      return stored.get(`${key}@${start}`);
+    },
+    put(key: string, value: ValueAndTimestamp<number>, start: number) {
+      stored.set(`${key}@${start}`, value);
+    },
+    all() {
+      return Object.assign([][Symbol.iterator](), { close() {} });
+    },
+  };
+  const context = {
+    getStateStore: () => store,
+    forward(r: Record<Windowed<string>, Change<number>>) {
+      forwarded.push({ key: r.key.key, start: r.key.window.start, ...r.value });
+    },
+    metrics: { lateRecordDrops: 0, nullKeyOrValueSkips: 0 },
+  } as unknown as ProcessorContext<Windowed<string>, Change<number>>;
+  // Count per window, 10 ms tumbling windows with 5 ms grace.
+  const processor = new WindowAggregateProcessor<string, number, number>(
+    'counts',
+    TimeWindows.ofSizeAndGrace(10, 5),
+    (_k, _v, previous) => (previous ?? 0) + 1,
+    undefined,
+    true,
+    maxEntries,
+  );
+  processor.init(context);
+  const send = (key: string, ts: number) => processor.process(new Record(key, 1, ts));
+  return { processor, stored, reads, forwarded, send };
+}
+
+describe('WindowAggregateProcessor cache (caching on)', () => {
+  it('a window spanning commits stays cached: no store read, and the next flush forwards (new, old = last flushed)', () => {
+    const h = harness();
+    h.send('a', 1);
+    h.send('a', 2);
+    h.processor.flush();
+    expect(h.forwarded).toEqual([{ key: 'a', start: 0, newValue: 2, oldValue: null }]);
+    h.send('a', 3);
+    h.processor.flush();
+    expect(h.forwarded[1]).toEqual({ key: 'a', start: 0, newValue: 3, oldValue: 2 });
+    expect(h.stored.get('a@0')).toEqual({ value: 3, timestamp: 3 });
+    expect(h.reads).toEqual([]); // new windows are known to be absent; the cached one is not read back
+    h.processor.flush(); // nothing changed: nothing forwarded again
+    expect(h.forwarded).toHaveLength(2);
+  });
+
+  it('closed windows leave the cache at flush (window end + grace ≤ stream time)', () => {
+    const h = harness();
+    h.send('a', 1);
+    h.send('b', 2);
+    h.send('a', 12); // window [10,20); [0,10) closes at stream time 15
+    h.processor.flush();
+    expect(h.processor.cachedEntries()).toBe(3);
+    h.send('a', 15);
+    h.processor.flush();
+    expect(h.processor.cachedEntries()).toBe(1); // only a@10 is left
+    expect(h.forwarded.at(-1)).toEqual({ key: 'a', start: 10, newValue: 2, oldValue: 1 });
+  });
+
+  it('over its bound the oldest windows are evicted; an evicted window is read back from the store with its old value', () => {
+    const h = harness(4);
+    // Stream time stays inside grace of every window, so only the bound evicts.
+    for (const [key, ts] of [
+      ['a', 1],
+      ['b', 1],
+      ['a', 11],
+      ['b', 11],
+      ['c', 12],
+    ] as const)
+      h.send(key, ts);
+    // The fifth entry passed the bound of 4: flushed, then the oldest window [0,10) was evicted.
+    expect(h.forwarded).toHaveLength(5);
+    expect(h.processor.cachedEntries()).toBe(3);
+    h.send('a', 9); // window [0,10) again: not cached any more, so read from the store
+    expect(h.reads).toEqual(['a@0']);
+    h.processor.flush();
+    expect(h.forwarded.at(-1)).toEqual({ key: 'a', start: 0, newValue: 2, oldValue: 1 });
+  });
+});
