@@ -41,6 +41,7 @@ function aggregator(
   applicationId: string,
   instanceId: string,
   guarantee: 'exactly_once_v2' | 'at_least_once',
+  commitIntervalMs = 100,
 ) {
   return startAggregator({
     config: loadConfig({ 'kafka-brokers': broker.bootstrap, 'schema-registry-url': 'none' }, {}),
@@ -50,7 +51,7 @@ function aggregator(
     graceSec: 300,
     inputFormat: 'json',
     processingGuarantee: guarantee,
-    commitIntervalMs: 100,
+    commitIntervalMs,
     applicationId,
     instanceId,
     sessionTimeoutMs: 6_000,
@@ -59,6 +60,18 @@ function aggregator(
 }
 
 describe('aggregator on the Kafka runtime', () => {
+  it('graceful close under at_least_once commits what was processed (before the consumer leaves the group)', async () => {
+    await createTopics(kafka, PARTITIONS, 'close-in', 'close-out-60');
+    const metrics = workload(10, 100, 6_000);
+    // A commit interval far longer than the test: the only commit is the one close() makes.
+    const app = await aggregator('close-in', 'close-out-', 'close', 'a', 'at_least_once', 600_000);
+    await produceMetrics(kafka, 'close-in', metrics);
+    await waitFor('all processed', () => app.streams.taskMetrics().processed >= metrics.length, 30_000);
+    expect(await committedInput(kafka, 'close', 'close-in')).toBe(0);
+    await app.close();
+    expect(await committedInput(kafka, 'close', 'close-in')).toBe(metrics.length);
+  }, 60_000);
+
   it('two instances split 4 partitions; when one stops the other restores its tasks and the output stays exact', async () => {
     await createTopics(kafka, PARTITIONS, 'scale-in', 'scale-out-60');
     const metrics = workload(40, 1000, 6_000); // 40k metrics

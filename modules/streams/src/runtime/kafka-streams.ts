@@ -73,6 +73,8 @@ export class KafkaStreams {
   private timer: NodeJS.Timeout | undefined;
   private lastCommit = Date.now();
   private fatal: Error | undefined;
+  /** Set by close(): batches handed over after the final commit are not processed. */
+  private closing = false;
   private reportedLate = 0;
 
   constructor(
@@ -192,8 +194,11 @@ export class KafkaStreams {
     });
     const graceful = (async () => {
       clearInterval(this.timer);
-      await this.consumer?.stop();
+      // Commit while the consumer is still in the group (kafkajs refuses commitOffsets after
+      // stop()); batches handed over from now on are skipped, so nothing after this commit counts.
+      this.closing = true;
       if (!failed) await this.serialized(() => this.commit());
+      await this.consumer?.stop();
     })();
     const outcome = await Promise.race([graceful.then(() => 'done' as const), deadline]);
     clearTimeout(timeout);
@@ -214,7 +219,7 @@ export class KafkaStreams {
     isRunning(): boolean;
     isStale(): boolean;
   }): Promise<void> {
-    if (this.fatal) return;
+    if (this.fatal || this.closing) return;
     const { batch } = payload;
     const sub = this.topicOwner.get(batch.topic);
     if (!sub) return;
