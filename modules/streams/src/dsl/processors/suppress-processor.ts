@@ -13,6 +13,11 @@ interface Buffered<K, VA> {
   record: Record<Windowed<K>, Change<VA>>;
   /** The durable copy's key, built once per window (updates and the final tombstone reuse it). */
   storeKey: Buffer | undefined;
+  /** The durable copy holds this window (so its emission must write a tombstone). */
+  persisted: boolean;
+  /** Changed since the last flush and still buffered. */
+  dirty: boolean;
+  emitted: boolean;
 }
 
 /** One window end's buffered windows: window start → key identity → entry. */
@@ -31,9 +36,14 @@ export interface SuppressSerdes<K, VA> {
  * seen. Windows are emitted in window-end order, then by the arrival order of their start, then of their key.
  *
  * The buffer lives in memory (buckets per window end; few distinct ends exist at any time) and is
- * written through to a change-logged key-value store (`storeName`), as Kafka Streams backs its
- * buffer with `<name>-store-changelog`: after a crash or a task migration the restored store
- * refills the buckets, so windows buffered but not yet emitted are not lost. Store layout: key =
+ * copied to a change-logged key-value store (`storeName`), as Kafka Streams backs its buffer with
+ * `<name>-store-changelog`: after a crash or a task migration the restored store refills the
+ * buckets, so windows buffered but not yet emitted are not lost. Like Kafka's buffer, the copy is
+ * written on flush (before the task's changelogs are sent and its offsets committed), only for
+ * windows changed since the last flush and still buffered; a window that arrives and is emitted
+ * between two commits never touches the store, and an emitted window that was copied gets a
+ * tombstone. The task flushes processors in topology order, so everything upstream forwarded in
+ * the same flush is in the buffer by the time this one flushes. Store layout: key =
  * [window end 8 B][window start 8 B][key bytes], value = [record timestamp 8 B][aggregate bytes].
  */
 export class SuppressProcessor<K, VA> implements Processor<Windowed<K>, Change<VA>, Windowed<K>, Change<VA>> {
@@ -44,6 +54,8 @@ export class SuppressProcessor<K, VA> implements Processor<Windowed<K>, Change<V
   /** Distinct window ends in the buffer, ascending. */
   private ends: number[] = [];
   private observedStreamTime = -1;
+  /** Entries changed since the last flush (each once; emitted ones are skipped). */
+  private dirty: Buffered<K, VA>[] = [];
 
   constructor(
     private readonly graceMs: number,
@@ -69,11 +81,34 @@ export class SuppressProcessor<K, VA> implements Processor<Windowed<K>, Change<V
       entry.value = record.value.newValue;
       entry.record = record;
     } else {
-      entry = { key: windowed, value: record.value.newValue, record, storeKey: undefined };
+      entry = {
+        key: windowed,
+        value: record.value.newValue,
+        record,
+        storeKey: undefined,
+        persisted: false,
+        dirty: false,
+        emitted: false,
+      };
       byKey.set(id, entry);
     }
-    this.persist(entry, record.timestamp);
+    if (this.store && !entry.dirty) {
+      entry.dirty = true;
+      this.dirty.push(entry);
+    }
     this.emitClosed();
+  }
+
+  /** Copies the windows changed since the last flush to the durable store. */
+  flush(): void {
+    const dirty = this.dirty;
+    if (dirty.length === 0) return;
+    this.dirty = [];
+    for (const entry of dirty) {
+      if (entry.emitted) continue;
+      entry.dirty = false;
+      this.persist(entry);
+    }
   }
 
   /** Windows still waiting for their close (for tests and metrics). */
@@ -108,8 +143,9 @@ export class SuppressProcessor<K, VA> implements Processor<Windowed<K>, Change<V
       for (const byKey of bucket.values()) {
         for (const e of byKey.values()) {
           this.ctx.metrics.suppressionEmits++;
+          e.emitted = true;
           // A tombstone for the durable copy (put null: no read of the old value, unlike delete()).
-          if (this.store) this.store.put(e.storeKey ?? this.storeKey(e.key), null);
+          if (e.persisted) this.store?.put(e.storeKey ?? this.storeKey(e.key), null);
           this.ctx.forward(e.record.withValue(change<VA>(e.value, null)));
         }
       }
@@ -132,18 +168,20 @@ export class SuppressProcessor<K, VA> implements Processor<Windowed<K>, Change<V
     return out;
   }
 
-  private persist(entry: Buffered<K, VA>, timestamp: number): void {
+  private persist(entry: Buffered<K, VA>): void {
     if (!this.store) return;
     entry.storeKey ??= this.storeKey(entry.key);
     if (entry.value === null) {
-      this.store.put(entry.storeKey, null);
+      if (entry.persisted) this.store.put(entry.storeKey, null);
+      entry.persisted = false;
       return;
     }
     const bytes = this.serdes!.value.serialize(entry.value);
     const out = Buffer.allocUnsafe(8 + bytes.length);
-    writeInt64BE(out, timestamp, 0);
+    writeInt64BE(out, entry.record.timestamp, 0);
     bytes.copy(out, 8);
     this.store.put(entry.storeKey, out);
+    entry.persisted = true;
   }
 
   /** Refills the buckets from the durable copy (restored from the changelog after a restart). */
@@ -167,6 +205,9 @@ export class SuppressProcessor<K, VA> implements Processor<Windowed<K>, Change<V
           value: aggregate,
           record,
           storeKey: Buffer.from(raw),
+          persisted: true,
+          dirty: false,
+          emitted: false,
         });
         if (timestamp > this.observedStreamTime) this.observedStreamTime = timestamp;
       }
