@@ -1,6 +1,15 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 
+/** SIGTERM, then wait for the exit (so its data directory can be removed safely afterwards). */
+export function stopBrokerProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((res) => {
+    child.once('exit', () => res());
+    child.kill('SIGTERM');
+  });
+}
+
 /**
  * Runs the built broker (modules/broker/dist/main.js) in its own process on a free port, without
  * the Schema Registry, and resolves once it prints its `listening` line.

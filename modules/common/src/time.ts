@@ -41,10 +41,22 @@ function parseCanonicalInstant(text: string): number | undefined {
   return Date.UTC(year, month - 1, day, hour, minute, second, millis);
 }
 
+/**
+ * The last instant parsed: a fleet reports at the same instants, so consecutive metrics (one per
+ * meter) usually carry the same timestamp text, and comparing it is cheaper than parsing it.
+ */
+let lastText = '';
+let lastInstant = 0;
+
 /** Parses an ISO-8601 instant to epoch milliseconds, or returns an explanation of why it is not one. */
 export function parseInstant(text: string): number | { error: string } {
+  if (text === lastText) return lastInstant;
   const fast = parseCanonicalInstant(text);
-  if (fast !== undefined) return fast;
+  if (fast !== undefined) {
+    lastText = text;
+    lastInstant = fast;
+    return fast;
+  }
   if (!ISO_INSTANT.test(text))
     return { error: `not an ISO-8601 instant with a zone: ${JSON.stringify(text)}` };
   const ms = Date.parse(text);

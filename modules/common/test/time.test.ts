@@ -29,6 +29,18 @@ describe('ISO-8601 instants', () => {
     expect((parsed as { error: string }).error).toContain(reason);
   });
 
+  it('repeated texts (served by the last-instant cache) and texts in between parse the same as alone', () => {
+    const texts = ['2006-12-16T17:24:00Z', '2006-12-16T17:24:00Z', '2006-12-16T17:25:00Z', '2006-12-16T17:24:00Z'];
+    expect(texts.map((t) => parseInstant(t))).toEqual([
+      Date.UTC(2006, 11, 16, 17, 24),
+      Date.UTC(2006, 11, 16, 17, 24),
+      Date.UTC(2006, 11, 16, 17, 25),
+      Date.UTC(2006, 11, 16, 17, 24),
+    ]);
+    // An invalid text right after a cached one is still rejected.
+    expect(typeof parseInstant('2006-02-29T00:00:00Z')).toBe('object');
+  });
+
   it('formats without milliseconds when they are zero and round-trips', () => {
     for (const ms of [0, Date.UTC(2006, 11, 16, 17, 24), Date.UTC(2012, 3, 1, 0, 0, 0, 7)]) {
       expect(parseInstant(formatInstant(ms))).toBe(ms);

@@ -229,6 +229,8 @@ export class KafkaStreams {
     await this.settings.beforeBatch?.(batch.messages.map((m) => m.value));
     let processed = 0;
     const resumeAt = this.positions.get(positionKey) ?? -1;
+    // Next input position of this partition, stored once after the loop (also when it stops early).
+    let position = -1;
     const messages = batch.messages;
     for (let i = 0; i < messages.length; i++) {
       // kafkajs answers isStale() with a map lookup keyed by a built string: check every 256 records
@@ -237,11 +239,12 @@ export class KafkaStreams {
       if ((i & 255) === 0 && (!payload.isRunning() || payload.isStale())) break;
       const message = messages[i]!;
       // Restored state already reflects records before the last commit marker (commit-marker.ts).
-      if (Number(message.offset) < resumeAt) continue;
+      const offset = Number(message.offset);
+      if (offset < resumeAt) continue;
       const raw: RawRecord = {
         topic: batch.topic,
         partition: batch.partition,
-        offset: Number(message.offset),
+        offset,
         timestamp: Number(message.timestamp),
         key: message.key,
         value: message.value,
@@ -257,16 +260,19 @@ export class KafkaStreams {
           this.deadLetter(raw, error);
         } else {
           this.fail(error);
-          return;
+          break;
         }
       }
       managed.dirty = true;
       processed++;
-      this.positions.set(positionKey, raw.offset + 1);
+      position = offset + 1;
     }
-    // One resolve per batch: kafkajs parses offsets into Longs, which is costly per record.
-    const position = this.positions.get(positionKey);
-    if (position !== undefined && position > 0) payload.resolveOffset(String(position - 1));
+    if (position >= 0) this.positions.set(positionKey, position);
+    if (this.fatal) return;
+    // One resolve per batch: kafkajs parses offsets into Longs, which is costly per record. (A batch
+    // entirely before the restored position resolves up to that position, so it is not fetched again.)
+    const next = this.positions.get(positionKey);
+    if (next !== undefined && next > 0) payload.resolveOffset(String(next - 1));
     this.metrics.processed.inc({ application: this.config.applicationId }, processed);
     const last = batch.messages.at(-1);
     if (last) {
