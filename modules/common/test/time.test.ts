@@ -30,7 +30,12 @@ describe('ISO-8601 instants', () => {
   });
 
   it('repeated texts (served by the last-instant cache) and texts in between parse the same as alone', () => {
-    const texts = ['2006-12-16T17:24:00Z', '2006-12-16T17:24:00Z', '2006-12-16T17:25:00Z', '2006-12-16T17:24:00Z'];
+    const texts = [
+      '2006-12-16T17:24:00Z',
+      '2006-12-16T17:24:00Z',
+      '2006-12-16T17:25:00Z',
+      '2006-12-16T17:24:00Z',
+    ];
     expect(texts.map((t) => parseInstant(t))).toEqual([
       Date.UTC(2006, 11, 16, 17, 24),
       Date.UTC(2006, 11, 16, 17, 24),
