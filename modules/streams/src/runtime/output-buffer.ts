@@ -95,31 +95,40 @@ export function nextOffsets(
 /**
  * kafkajs 2.2.4 groups a send's messages per partition by copying the partition's array for every
  * message (`[...current, message]`), which is quadratic in the messages per partition of one send.
- * Commits therefore send in chunks of this many messages.
+ * Commits therefore send at most this many messages per topic partition in one request — but every
+ * partition of every topic in the same request, so the number of round trips stays low.
  */
-export const MESSAGES_PER_SEND = 2_000;
+export const MESSAGES_PER_PARTITION_PER_SEND = 256;
 
-/** Splits topic messages into sends of at most `max` messages, keeping each topic's order. */
+/**
+ * Splits topic messages into sends holding at most `perPartition` messages of each topic partition
+ * (messages without a partition, left to the partitioner, count as one group per topic). Send n
+ * holds the n-th slice of every group, so sending them in order keeps each partition's order (and,
+ * for partitioner-chosen messages, each key's order).
+ */
 export function chunkTopicMessages(
   all: readonly TopicMessages[],
-  max = MESSAGES_PER_SEND,
+  perPartition = MESSAGES_PER_PARTITION_PER_SEND,
 ): TopicMessages[][] {
-  const chunks: TopicMessages[][] = [];
-  let chunk: TopicMessages[] = [];
-  let size = 0;
+  const sends: Map<string, Message[]>[] = [];
   for (const { topic, messages } of all) {
-    for (let i = 0; i < messages.length; ) {
-      const take = Math.min(max - size, messages.length - i);
-      chunk.push({ topic, messages: messages.slice(i, i + take) });
-      size += take;
-      i += take;
-      if (size === max) {
-        chunks.push(chunk);
-        chunk = [];
-        size = 0;
+    const seen = new Map<number | undefined, number>();
+    for (const message of messages) {
+      const n = seen.get(message.partition) ?? 0;
+      seen.set(message.partition, n + 1);
+      const index = Math.floor(n / perPartition);
+      let send = sends[index];
+      if (!send) {
+        send = new Map();
+        sends[index] = send;
       }
+      let slice = send.get(topic);
+      if (!slice) {
+        slice = [];
+        send.set(topic, slice);
+      }
+      slice.push(message);
     }
   }
-  if (size > 0) chunks.push(chunk);
-  return chunks;
+  return sends.map((send) => [...send].map(([topic, messages]) => ({ topic, messages })));
 }
