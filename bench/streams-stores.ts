@@ -4,6 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
+import { cpus, loadavg } from 'node:os';
 import { Redis } from 'ioredis';
 import {
   type KeyValueStore,
@@ -252,8 +253,9 @@ async function main(): Promise<void> {
     ]);
     const body = [
       `Command: \`npx tsx bench/streams-stores.ts\` (N=${N} keys of ~24 bytes, 32-byte values; logging off, caching off).`,
-      'The machine was shared with other helpers’ builds and tests while this ran: absolute figures are noisy,',
-      'ratios are against the plain `Map` baseline of the same run.',
+      `1-minute load average ${loadavg()[0].toFixed(1)} (${cpus().length} cores); absolute figures are noisy, ratios are`,
+      'against the plain `Map` baseline of the same run. Stores order keys lazily (an unordered insert log placed on the',
+      'first ordered read), so the first range after the puts pays for sorting and merging them: it is in "range".',
       '',
       markdownTable(
         [
