@@ -10,7 +10,12 @@ import type { TimeWindows } from '../windows.js';
 interface Pending<K, VA> {
   readonly key: K;
   value: VA;
-  timestamp: number;
+  /**
+   * Largest record timestamp in the window, as an offset from the window start: below the window
+   * size it is a small integer stored inside the object, where an epoch-ms timestamp would be a
+   * separate heap number read on every update (one more cache miss on the hot path).
+   */
+  tsOffset: number;
   /** The value last written to the store (null = the window is not in the store yet). */
   old: VA | null;
   headers: Headers;
@@ -118,12 +123,13 @@ export class WindowAggregateProcessor<K, V, VA> implements Processor<K, V, Windo
       if (start > this.maxStoredStart) this.maxStoredStart = start;
       for (const p of bucket.values()) {
         if (!p.dirty) continue;
-        this.store.put(p.key, { value: p.value, timestamp: p.timestamp }, start);
+        const timestamp = start + p.tsOffset;
+        this.store.put(p.key, { value: p.value, timestamp }, start);
         this.ctx.forward(
           new Record<Windowed<K>, Change<VA>>(
             { key: p.key, window: { start, end: start + size } },
             change(p.value, p.old),
-            p.timestamp,
+            timestamp,
             p.headers,
           ),
         );
@@ -163,9 +169,10 @@ export class WindowAggregateProcessor<K, V, VA> implements Processor<K, V, Windo
     this.lastBucket = bucket;
     const id = typeof key === 'string' || typeof key === 'number' ? key : JSON.stringify(key);
     const p = bucket.get(id);
+    const offset = ts - start;
     if (p !== undefined) {
       p.value = this.fold(key, value, p.value);
-      if (ts > p.timestamp) p.timestamp = ts;
+      if (offset > p.tsOffset) p.tsOffset = offset;
       if (p.headers !== headers) p.headers = headers;
       if (!p.dirty) {
         p.dirty = true;
@@ -179,7 +186,7 @@ export class WindowAggregateProcessor<K, V, VA> implements Processor<K, V, Windo
     bucket.set(id, {
       key,
       value: agg,
-      timestamp: stored && stored.timestamp > ts ? stored.timestamp : ts,
+      tsOffset: stored && stored.timestamp > ts ? stored.timestamp - start : offset,
       old: stored ? stored.value : null,
       headers,
       dirty: true,
