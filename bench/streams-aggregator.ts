@@ -3,7 +3,7 @@
  * topology in TopologyTestDriver (in-memory stores, caching on), against a hand-written baseline
  * doing the same tumbling aggregation (with grace and emission of closed windows) in plain Maps.
  *
- *   node --expose-gc --max-semi-space-size=128 --import tsx bench/streams-aggregator.ts [records=5000000] [keys=10000] [stepMs=1000]
+ *   node --expose-gc --max-semi-space-size=128 --import tsx bench/streams-aggregator.ts [records=5000000] [keys=10000] [stepMs=1000] [rounds=3]
  */
 import {
   buildMetricAggregator,
@@ -175,11 +175,11 @@ for (const windows of [[60], [60, 600, 3600, 86_400]] as const) {
   console.log(rows.at(-1)?.join(' | '));
 }
 
-const body = `Command: \`node --expose-gc --max-semi-space-size=128 --import tsx bench/streams-aggregator.ts ${N} ${KEYS} ${STEP_MS}\`
+const body = `Command: \`node --expose-gc --max-semi-space-size=128 --import tsx bench/streams-aggregator.ts ${N} ${KEYS} ${STEP_MS} ${ROUNDS}\`
 
 ${N.toLocaleString('en')} synthetic metrics over ${KEYS.toLocaleString('en')} keys (one sample per key every ${STEP_MS / 1000} s of
 event time), through \`buildMetricAggregator\` (tumbling windows, ${GRACE_MS / 1000} s grace, suppress untilWindowCloses)
-in TopologyTestDriver with in-memory window stores, record cache on (10 MiB), a commit every ${COMMIT_EVERY.toLocaleString('en')}
+in TopologyTestDriver with in-memory window stores, caching on (the aggregation's own cache of live windows), a commit every ${COMMIT_EVERY.toLocaleString('en')}
 records; input handed to the source as objects (\`passObjects\`, no serde round trip — the baseline parses nothing
 either). Both run in one Node process with \`--max-semi-space-size=128\` (a larger young generation: both loops allocate one
 aggregate object per update, and the default semi-space promotes them to the old generation).
