@@ -55,6 +55,19 @@ describe('string serde', () => {
     expect(stringSerde.deserialize(stringSerde.serialize('0.GAS.GAS_IDD'))).toBe('0.GAS.GAS_IDD');
     expect(() => stringSerde.deserialize(Buffer.from([0xff, 0xfe]))).toThrow(DeserializationError);
   });
+
+  it('writes in place exactly the bytes serialize() returns (the streams stores use this path)', () => {
+    for (const text of ['', '0.GAS.GAS_IDD', 'zähler-ü.€.𝄞']) {
+      const expected = stringSerde.serialize(text);
+      expect(stringSerde.serializedSize!(text)).toBe(expected.length);
+      const target = Buffer.alloc(expected.length + 4, 0xaa);
+      stringSerde.serializeInto!(text, target, 2);
+      expect(target.subarray(2, 2 + expected.length)).toEqual(expected);
+      expect([...target.subarray(0, 2), ...target.subarray(2 + expected.length)]).toEqual([
+        0xaa, 0xaa, 0xaa, 0xaa,
+      ]);
+    }
+  });
 });
 
 describe('Metric serdes', () => {

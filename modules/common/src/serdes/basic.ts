@@ -8,6 +8,10 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 export const stringSerde: Serde<string> = {
   format: 'string',
   serialize: (value) => Buffer.from(value, 'utf8'),
+  serializedSize: (value) => Buffer.byteLength(value, 'utf8'),
+  serializeInto: (value, target, offset) => {
+    target.write(value, offset, 'utf8');
+  },
   deserialize(data, source) {
     try {
       return utf8.decode(data);

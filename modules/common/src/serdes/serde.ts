@@ -7,6 +7,13 @@ export interface Serde<T> {
   serialize(value: T): Buffer;
   /** Throws DeserializationError (with `source` in its message) when the bytes are not a valid T. */
   deserialize(data: Buffer, source?: PayloadSource): T;
+  /**
+   * Optional, with `serializeInto` (the streams stores' in-place path): the length of
+   * `serialize(value)`, so a store can write the bytes straight into its own framed buffer.
+   */
+  serializedSize?(value: T): number;
+  /** Writes exactly the bytes `serialize(value)` would return into `target` at `offset`. */
+  serializeInto?(value: T, target: Buffer, offset: number): void;
 }
 
 /** A serde that needs I/O (e.g. a Schema Registry lookup) before it can encode or decode. */

@@ -1,6 +1,7 @@
 import type { Serde } from '../serde/serde.js';
 import { Serdes } from '../serde/serde.js';
 import { readInt64BE, writeInt64BE } from '../state/bytes.js';
+import { serializeFramed } from '../state/serde.js';
 import type { StateStore } from '../state/store.js';
 import { inMemoryStoreBackend, Stores } from '../state/stores.js';
 import type { StoreBackend, StoreBuilder } from '../state/supplier.js';
@@ -18,10 +19,8 @@ import type { StreamsBuilder } from './streams-builder.js';
 export function valueAndTimestampSerde<V>(inner: Serde<V>): Serde<ValueAndTimestamp<V>> {
   return {
     serialize(v) {
-      const value = inner.serialize(v.value);
-      const out = Buffer.allocUnsafe(8 + value.length);
+      const out = serializeFramed(inner, v.value, 8, 0);
       writeInt64BE(out, v.timestamp, 0);
-      value.copy(out, 8);
       return out;
     },
     deserialize(data) {

@@ -51,10 +51,7 @@ export interface MetricAggregatorOptions<V> {
 export const partialAggregateSerde: Serde<PartialAggregate> = {
   serialize(a) {
     const out = Buffer.allocUnsafe(32);
-    out.writeDoubleBE(a.sampleCount, 0);
-    out.writeDoubleBE(a.sum, 8);
-    out.writeDoubleBE(a.min, 16);
-    out.writeDoubleBE(a.max, 24);
+    writePartialAggregate(a, out, 0);
     return out;
   },
   deserialize(d) {
@@ -65,7 +62,16 @@ export const partialAggregateSerde: Serde<PartialAggregate> = {
       max: d.readDoubleBE(24),
     };
   },
+  serializedSize: () => 32,
+  serializeInto: writePartialAggregate,
 };
+
+function writePartialAggregate(a: PartialAggregate, out: Buffer, offset: number): void {
+  out.writeDoubleBE(a.sampleCount, offset);
+  out.writeDoubleBE(a.sum, offset + 8);
+  out.writeDoubleBE(a.min, offset + 16);
+  out.writeDoubleBE(a.max, offset + 24);
+}
 
 export const windowAggregateJsonSerde: Serde<WindowAggregate> = {
   serialize: (a) => Buffer.from(JSON.stringify(a)),

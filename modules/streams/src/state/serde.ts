@@ -7,6 +7,31 @@
 export interface Serde<T> {
   serialize(value: T): Buffer;
   deserialize(data: Buffer): T;
+  /**
+   * Optional, together with `serializeInto`: the length of `serialize(value)`. Stores that frame
+   * the bytes (window and suppression keys, value-and-timestamp values) then write them straight
+   * into their own buffer instead of allocating an intermediate one and copying it — on the commit
+   * path each store write saves a Buffer object (costly to create and to collect) and a copy.
+   */
+  serializedSize?(value: T): number;
+  /** Writes exactly the bytes `serialize(value)` would return into `target` at `offset`. */
+  serializeInto?(value: T, target: Buffer, offset: number): void;
+}
+
+/**
+ * A new buffer of `prefix` bytes, then `serialize(value)`, then `suffix` bytes (the caller fills the
+ * prefix and suffix). Uses the serde's in-place path when it has one.
+ */
+export function serializeFramed<T>(serde: Serde<T>, value: T, prefix: number, suffix: number): Buffer {
+  if (serde.serializedSize !== undefined && serde.serializeInto !== undefined) {
+    const out = Buffer.allocUnsafe(prefix + serde.serializedSize(value) + suffix);
+    serde.serializeInto(value, out, prefix);
+    return out;
+  }
+  const bytes = serde.serialize(value);
+  const out = Buffer.allocUnsafe(prefix + bytes.length + suffix);
+  bytes.copy(out, prefix);
+  return out;
 }
 
 /** Serdes for the primitive types, laid out exactly as Kafka's (big-endian, two's complement). */
@@ -17,7 +42,14 @@ export const Serdes = {
   },
   /** UTF-8 strings. */
   string(): Serde<string> {
-    return { serialize: (value) => Buffer.from(value, 'utf8'), deserialize: (data) => data.toString('utf8') };
+    return {
+      serialize: (value) => Buffer.from(value, 'utf8'),
+      deserialize: (data) => data.toString('utf8'),
+      serializedSize: (value) => Buffer.byteLength(value, 'utf8'),
+      serializeInto: (value, target, offset) => {
+        target.write(value, offset, 'utf8');
+      },
+    };
   },
   /** 32-bit signed big-endian, like Kafka's IntegerSerializer (so -1 sorts after 1 as bytes). */
   int32(): Serde<number> {

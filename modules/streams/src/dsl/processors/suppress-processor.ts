@@ -2,6 +2,7 @@ import type { ProcessorContext } from '../../processor/context.js';
 import type { Processor } from '../../processor/processor.js';
 import { Record } from '../../processor/record.js';
 import type { Serde } from '../../serde/serde.js';
+import { serializeFramed } from '../../state/serde.js';
 import { readInt64BE, writeInt64BE } from '../../state/bytes.js';
 import type { KeyValueStore } from '../../state/store.js';
 import type { Windowed } from '../../state/window.js';
@@ -160,11 +161,9 @@ export class SuppressProcessor<K, VA> implements Processor<Windowed<K>, Change<V
   }
 
   private storeKey(key: Windowed<K>): Buffer {
-    const inner = this.serdes!.key.serialize(key.key);
-    const out = Buffer.allocUnsafe(16 + inner.length);
+    const out = serializeFramed(this.serdes!.key, key.key, 16, 0);
     writeInt64BE(out, key.window.end, 0);
     writeInt64BE(out, key.window.start, 8);
-    inner.copy(out, 16);
     return out;
   }
 
@@ -176,10 +175,8 @@ export class SuppressProcessor<K, VA> implements Processor<Windowed<K>, Change<V
       entry.persisted = false;
       return;
     }
-    const bytes = this.serdes!.value.serialize(entry.value);
-    const out = Buffer.allocUnsafe(8 + bytes.length);
+    const out = serializeFramed(this.serdes!.value, entry.value, 8, 0);
     writeInt64BE(out, entry.record.timestamp, 0);
-    bytes.copy(out, 8);
     this.store.put(entry.storeKey, out);
     entry.persisted = true;
   }

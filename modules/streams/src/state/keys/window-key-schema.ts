@@ -1,4 +1,5 @@
 import { readInt64BE, writeInt64BE } from '../bytes.js';
+import { type Serde, serializeFramed } from '../serde.js';
 
 /**
  * Binary layout of window store entries, as Kafka Streams' WindowKeySchema:
@@ -14,6 +15,15 @@ export function windowKey(key: Buffer, start: number, seq: number): Buffer {
   key.copy(out, 0);
   writeInt64BE(out, start, key.length);
   out.writeInt32BE(seq, key.length + 8);
+  return out;
+}
+
+/** `windowKey(serde.serialize(key), start, seq)` in one buffer (see Serde.serializeInto). */
+export function windowKeyOf<K>(serde: Serde<K>, key: K, start: number, seq: number): Buffer {
+  const out = serializeFramed(serde, key, 0, WINDOW_SUFFIX);
+  const keyLength = out.length - WINDOW_SUFFIX;
+  writeInt64BE(out, start, keyLength);
+  out.writeInt32BE(seq, keyLength + 8);
   return out;
 }
 

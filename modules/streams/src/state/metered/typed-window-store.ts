@@ -1,6 +1,6 @@
 import type { CacheNode } from '../cache/named-cache.js';
 import type { KeyValue, KeyValueIterator } from '../iterator.js';
-import { windowKey, windowKeyKey, windowKeyStart } from '../keys/window-key-schema.js';
+import { windowKeyKey, windowKeyOf, windowKeyStart } from '../keys/window-key-schema.js';
 import { fetchKeyWindows, fetchRangeWindows } from '../queries/window-queries.js';
 import type { SegmentedBytesStore } from '../segmented.js';
 import type { Serde } from '../serde.js';
@@ -45,7 +45,7 @@ export class TypedWindowStore<K, V>
       if (value == null) return;
       this.seqnum = (this.seqnum + 1) | 0;
       this.putComposite(
-        this.locate(windowKey(this.keySerde.serialize(key), windowStart, this.seqnum)),
+        this.locate(windowKeyOf(this.keySerde, key, windowStart, this.seqnum)),
         value,
         windowStart,
       );
@@ -80,7 +80,7 @@ export class TypedWindowStore<K, V>
   private locateWindow(key: K, windowStart: number): KeyLocation {
     const memo = this.memo;
     if (memo !== undefined && memo.start === windowStart && memo.key === key) return memo.loc;
-    const loc = this.locate(windowKey(this.keySerde.serialize(key), windowStart, 0));
+    const loc = this.locate(windowKeyOf(this.keySerde, key, windowStart, 0));
     this.memo = isPrimitiveKey(key) ? { key, start: windowStart, loc } : undefined;
     return loc;
   }
