@@ -68,7 +68,10 @@ describe('aggregator on the Kafka runtime', () => {
     await produceMetrics(kafka, 'close-in', metrics);
     await waitFor('all processed', () => app.streams.taskMetrics().processed >= metrics.length, 30_000);
     expect(await committedInput(kafka, 'close', 'close-in')).toBe(0);
+    const closing = performance.now();
     await app.close();
+    // close() waits for the fetch in flight: bounded by the 500 ms fetch wait, not kafkajs' 5 s default.
+    expect(performance.now() - closing).toBeLessThan(4_000);
     expect(await committedInput(kafka, 'close', 'close-in')).toBe(metrics.length);
   }, 60_000);
 

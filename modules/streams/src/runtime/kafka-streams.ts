@@ -156,6 +156,9 @@ export class KafkaStreams {
         rebalanceTimeout: Math.max(60_000, this.config.sessionTimeoutMs),
         partitionAssigners: [copartitionAssigner],
         allowAutoTopicCreation: false,
+        // The Java consumer's fetch.max.wait.ms (kafkajs waits 5 s): a graceful close waits for the
+        // fetch in flight, so this bounds how long close() takes once the input is idle.
+        maxWaitTimeInMs: 500,
       });
       this.consumer.on(this.consumer.events.REBALANCING, () => {
         if (this.currentState === 'RUNNING') this.transition('REBALANCING');
