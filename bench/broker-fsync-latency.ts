@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
-import { startBrokerProcess as startBrokerAt } from './lib/broker-process.js';
+import { startBrokerProcess as startBrokerAt, stopBrokerProcess } from './lib/broker-process.js';
 import { markdownTable, writeBenchmarkSection } from './lib/report.js';
 
 const SENDS = Number(process.argv[2] ?? 300);
@@ -51,9 +51,7 @@ async function measure(fsync: string): Promise<Result> {
   );
   const wall = (performance.now() - t0) / 1000;
   for (const p of [producer, ...producers]) await p.disconnect();
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  await exited;
+  await stopBrokerProcess(child);
   rmSync(dataDir, { recursive: true, force: true });
   return {
     sequentialMs,

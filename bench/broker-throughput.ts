@@ -9,7 +9,7 @@ import { buildBatch } from '../modules/broker/src/log/record-batch.js';
 import { encodeMessage } from '../modules/broker/src/protocol/codec.js';
 import { API_SCHEMAS } from '../modules/broker/src/protocol/messages.generated.js';
 import { Writer } from '../modules/broker/src/protocol/primitives.js';
-import { startBrokerProcess as startBrokerAt } from './lib/broker-process.js';
+import { startBrokerProcess as startBrokerAt, stopBrokerProcess } from './lib/broker-process.js';
 import { markdownTable, writeBenchmarkSection } from './lib/report.js';
 
 const RECORDS = Number(process.argv[2] ?? 1_000_000);
@@ -231,9 +231,7 @@ async function runOnce(fsync: string): Promise<{ produce: Phase; consume: Phase;
     client: clientCpu() - c0,
   };
   await consumer.disconnect();
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  await exited;
+  await stopBrokerProcess(child);
   rmSync(dataDir, { recursive: true, force: true });
   return { produce, consume, raw };
 }

@@ -1,5 +1,4 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger, formatMetricKey, loadConfig, type Metric, metricAvroSerde } from '@meterstream/common';
@@ -8,6 +7,7 @@ import { startAggregator } from '../modules/cli/src/apps/aggregator.js';
 import { startRedisServer } from '../modules/cli/src/stack/redis-server.js';
 import { startBrokerProcess, stopBrokerProcess } from './lib/broker-process.js';
 import { markdownTable, writeBenchmarkSection } from './lib/report.js';
+import { freePort } from '../modules/cli/src/stack/free-port.js';
 
 const RECORDS = Number(process.argv[2] ?? 1_000_000);
 const KEYS = Number(process.argv[3] ?? 10_000);
@@ -17,16 +17,6 @@ const TOPIC = 'bench-metrics';
 const COMMIT_INTERVAL_MS = Number(process.argv[4] ?? 30_000);
 /** Each reader runs this many times, interleaved; the best run counts (noise on a shared machine only slows runs down). */
 const ROUNDS = Number(process.argv[5] ?? 3);
-
-async function freePort(): Promise<number> {
-  return new Promise((res) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => res(port));
-    });
-  });
-}
 
 const ATTRS = ['ACTIVE_POWER', 'REACTIVE_POWER', 'VOLTAGE', 'INTENSITY'] as const;
 

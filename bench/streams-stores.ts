@@ -2,8 +2,6 @@
  * State store throughput: in-memory vs Redis-backed stores, against a plain JS Map baseline
  * measured in the same run. Run: `npx tsx bench/streams-stores.ts` (starts its own redis-server).
  */
-import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import { Redis } from 'ioredis';
 import {
@@ -20,6 +18,8 @@ import {
   inMemoryStoreBackend,
 } from '../modules/streams/src/state/index.js';
 import { markdownTable, writeBenchmarkSection } from './lib/report.js';
+import { freePort } from '../modules/cli/src/stack/free-port.js';
+import { startRedisServer } from '../modules/cli/src/stack/redis-server.js';
 
 const N = Number(process.env.N ?? 200_000);
 const RANGES = 2_000;
@@ -197,36 +197,10 @@ function baseline(): Row {
   return { backend: 'plain Map (baseline, unordered)', putMs, persistMs: 0, getMs, rangeMs: Number.NaN };
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 async function main(): Promise<void> {
-  const port = await freePort();
-  const child = spawn(
-    '/usr/bin/redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    {
-      stdio: 'ignore',
-    },
-  );
-  const redis = new Redis({ port, host: '127.0.0.1', retryStrategy: (n) => (n > 100 ? null : 50) });
-  // Refused connections are expected until redis-server listens; the retry strategy reconnects.
-  let lastError: unknown;
-  redis.on('error', (error) => {
-    lastError = error;
-  });
+  const server = await startRedisServer({ port: await freePort() });
+  const redis = new Redis(server.url);
   try {
-    await redis.ping().catch((error) => {
-      throw new Error('redis-server did not start', { cause: lastError ?? error });
-    });
     // Warm-up pass so the JIT has compiled the store code before measuring.
     await runStore(inMemoryStoreBackend);
     const base = baseline();
@@ -293,7 +267,7 @@ async function main(): Promise<void> {
     writeBenchmarkSection('streams-stores', 'Streams state stores: in-memory vs Redis', body);
   } finally {
     redis.disconnect();
-    child.kill('SIGTERM');
+    await server.close();
   }
 }
 

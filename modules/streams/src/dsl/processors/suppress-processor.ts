@@ -10,7 +10,7 @@ import { type Change, change } from '../change.js';
 
 interface Buffered<K, VA> {
   readonly key: Windowed<K>;
-  value: VA | null;
+  /** The latest update; its new value is the window's value. */
   record: Record<Windowed<K>, Change<VA>>;
   /** The durable copy's key, built once per window (updates and the final tombstone reuse it). */
   storeKey: Buffer | undefined;
@@ -79,12 +79,10 @@ export class SuppressProcessor<K, VA> implements Processor<Windowed<K>, Change<V
     const id = identity(windowed.key);
     let entry = byKey.get(id);
     if (entry) {
-      entry.value = record.value.newValue;
       entry.record = record;
     } else {
       entry = {
         key: windowed,
-        value: record.value.newValue,
         record,
         storeKey: undefined,
         persisted: false,
@@ -147,7 +145,7 @@ export class SuppressProcessor<K, VA> implements Processor<Windowed<K>, Change<V
           e.emitted = true;
           // A tombstone for the durable copy (put null: no read of the old value, unlike delete()).
           if (e.persisted) this.store?.put(e.storeKey ?? this.storeKey(e.key), null);
-          this.ctx.forward(e.record.withValue(change<VA>(e.value, null)));
+          this.ctx.forward(e.record.withValue(change<VA>(e.record.value.newValue, null)));
         }
       }
     }
@@ -170,12 +168,13 @@ export class SuppressProcessor<K, VA> implements Processor<Windowed<K>, Change<V
   private persist(entry: Buffered<K, VA>): void {
     if (!this.store) return;
     entry.storeKey ??= this.storeKey(entry.key);
-    if (entry.value === null) {
+    const value = entry.record.value.newValue;
+    if (value === null) {
       if (entry.persisted) this.store.put(entry.storeKey, null);
       entry.persisted = false;
       return;
     }
-    const out = serializeFramed(this.serdes!.value, entry.value, 8, 0);
+    const out = serializeFramed(this.serdes!.value, value, 8, 0);
     writeInt64BE(out, entry.record.timestamp, 0);
     this.store.put(entry.storeKey, out);
     entry.persisted = true;
@@ -199,7 +198,6 @@ export class SuppressProcessor<K, VA> implements Processor<Windowed<K>, Change<V
         const record = new Record<Windowed<K>, Change<VA>>(key, change(aggregate, null), timestamp);
         this.byKeyFor(end, start).set(identity(key.key), {
           key,
-          value: aggregate,
           record,
           storeKey: Buffer.from(raw),
           persisted: true,

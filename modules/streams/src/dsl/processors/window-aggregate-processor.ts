@@ -7,7 +7,7 @@ import { type Change, change, type ValueAndTimestamp } from '../change.js';
 import type { TimeWindows } from '../windows.js';
 
 /** One window's aggregate held in memory (caching on). */
-interface Pending<K, VA> {
+interface CachedWindow<K, VA> {
   readonly key: K;
   value: VA;
   /**
@@ -50,13 +50,13 @@ export class WindowAggregateProcessor<K, V, VA> implements Processor<K, V, Windo
   private readonly advanceMs: number;
   private readonly graceMs: number;
   /** window start → key id → cached aggregate (caching on only); starts inserted ascending mostly. */
-  private readonly pending = new Map<number, Map<unknown, Pending<K, VA>>>();
+  private readonly cache = new Map<number, Map<unknown, CachedWindow<K, VA>>>();
   /** Cached entries, dirty or clean. */
-  private pendingCount = 0;
+  private cachedCount = 0;
   private dirtyCount = 0;
   /** The bucket used last (consecutive records mostly hit the same window start). */
   private lastStart = Number.NaN;
-  private lastBucket: Map<unknown, Pending<K, VA>> | undefined;
+  private lastBucket: Map<unknown, CachedWindow<K, VA>> | undefined;
   /**
    * Largest window start that may be in the store (flushed by this instance, or found in the store
    * after a restore). A window starting later is new: no store lookup needed — in time order almost
@@ -104,7 +104,7 @@ export class WindowAggregateProcessor<K, V, VA> implements Processor<K, V, Windo
       if (this.cachingEnabled) this.updateBuffered(key, value, ts, start, record.headers);
       else this.updateStore(key, value, ts, start, end, record.headers);
     }
-    if (this.pendingCount > this.maxBufferedEntries) this.flush();
+    if (this.cachedCount > this.maxBufferedEntries) this.flush();
   }
 
   /**
@@ -112,14 +112,14 @@ export class WindowAggregateProcessor<K, V, VA> implements Processor<K, V, Windo
    * leave the cache, and the oldest ones are evicted while it is over its bound.
    */
   flush(): void {
-    if (this.dirtyCount === 0 && this.pendingCount <= this.maxBufferedEntries) return;
+    if (this.dirtyCount === 0 && this.cachedCount <= this.maxBufferedEntries) return;
     this.lastStart = Number.NaN;
     this.lastBucket = undefined;
-    const starts = [...this.pending.keys()].sort((a, b) => a - b);
+    const starts = [...this.cache.keys()].sort((a, b) => a - b);
     const size = this.sizeMs;
     const closeTime = this.observedStreamTime - this.graceMs;
     for (const start of starts) {
-      const bucket = this.pending.get(start)!;
+      const bucket = this.cache.get(start)!;
       if (start > this.maxStoredStart) this.maxStoredStart = start;
       for (const p of bucket.values()) {
         if (!p.dirty) continue;
@@ -143,27 +143,27 @@ export class WindowAggregateProcessor<K, V, VA> implements Processor<K, V, Windo
     // Over the bound with open windows only: evict the oldest until a quarter of the room is free,
     // so a full cache does not flush on every record.
     for (const start of starts) {
-      if (this.pendingCount <= (this.maxBufferedEntries * 3) >> 2) break;
-      const bucket = this.pending.get(start);
+      if (this.cachedCount <= (this.maxBufferedEntries * 3) >> 2) break;
+      const bucket = this.cache.get(start);
       if (bucket) this.evict(start, bucket);
     }
   }
 
   /** Aggregates held in the cache, dirty or clean (for tests and metrics). */
   cachedEntries(): number {
-    return this.pendingCount;
+    return this.cachedCount;
   }
 
-  private evict(start: number, bucket: Map<unknown, Pending<K, VA>>): void {
-    this.pending.delete(start);
-    this.pendingCount -= bucket.size;
+  private evict(start: number, bucket: Map<unknown, CachedWindow<K, VA>>): void {
+    this.cache.delete(start);
+    this.cachedCount -= bucket.size;
   }
 
   private updateBuffered(key: K, value: V, ts: number, start: number, headers: Headers): void {
-    let bucket = start === this.lastStart ? this.lastBucket : this.pending.get(start);
+    let bucket = start === this.lastStart ? this.lastBucket : this.cache.get(start);
     if (bucket === undefined) {
       bucket = new Map();
-      this.pending.set(start, bucket);
+      this.cache.set(start, bucket);
     }
     this.lastStart = start;
     this.lastBucket = bucket;
@@ -191,7 +191,7 @@ export class WindowAggregateProcessor<K, V, VA> implements Processor<K, V, Windo
       headers,
       dirty: true,
     });
-    this.pendingCount++;
+    this.cachedCount++;
     this.dirtyCount++;
   }
 
