@@ -61,9 +61,9 @@ fail() {
 meterstream() { node "$CLI_MAIN" "$@"; }
 
 # --- processes and cleanup -------------------------------------------------------------------------
+# shellcheck source=lib/processes.sh
+source "$ROOT/scripts/lib/processes.sh"
 APP_PIDS=()
-STACK_PID=""
-STACK_CHILDREN=()
 
 # start <name> <args...>: runs `meterstream <args>` in the background, output in logs/<name>.log
 start() {
@@ -74,25 +74,6 @@ start() {
   echo "$! $name" >>"$PID_FILE"
 }
 
-alive() { kill -0 "$1" 2>/dev/null; }
-
-# stop_pids <seconds> <pid...>: SIGTERM, wait up to <seconds>, then SIGKILL what is left.
-stop_pids() {
-  local grace="$1"
-  shift
-  local pid
-  for pid in "$@"; do alive "$pid" && kill -TERM "$pid" 2>/dev/null || true; done
-  local deadline=$(($(date +%s) + grace))
-  for pid in "$@"; do
-    while alive "$pid" && [ "$(date +%s)" -lt "$deadline" ]; do sleep 0.2; done
-    if alive "$pid"; then
-      echo "demo: pid $pid did not stop within ${grace}s; killing it" >&2
-      kill -KILL "$pid" 2>/dev/null || true
-    fi
-  done
-  for pid in "$@"; do wait "$pid" 2>/dev/null || true; done
-}
-
 CLEANED=0
 cleanup() {
   local status=$?
@@ -100,9 +81,7 @@ cleanup() {
   CLEANED=1
   trap - EXIT INT TERM
   if [ "${#APP_PIDS[@]}" -gt 0 ]; then stop_pids 20 "${APP_PIDS[@]}"; fi
-  if [ -n "$STACK_PID" ]; then stop_pids 30 "$STACK_PID"; fi
-  # redis-server is a child of `up`; it stops with it, unless `up` had to be killed.
-  if [ "${#STACK_CHILDREN[@]}" -gt 0 ]; then stop_pids 10 "${STACK_CHILDREN[@]}"; fi
+  stop_stack
   local started_count
   started_count="$(wc -l <"$PID_FILE")"
   if [ "$status" -ne 0 ]; then
@@ -135,25 +114,8 @@ if [ "$EXTERNAL" = 1 ]; then
     "S3 ${METERSTREAM_S3_ENDPOINT:-http://127.0.0.1:9000}, Redis ${METERSTREAM_REDIS_URL:-redis://127.0.0.1:6379}"
 else
   step "starting the embedded stack (meterstream up, data in $DEMO_DIR/data)"
-  node "$CLI_MAIN" up --data-dir "$DEMO_DIR/data" --kafka-port 0 --schema-registry-port 0 \
-    --cassandra-port 0 --s3-port 0 --redis-port 0 >"$LOGS/up.out" 2>"$LOGS/up.log" &
-  STACK_PID=$!
-  echo "$STACK_PID up" >>"$PID_FILE"
-  deadline=$(($(date +%s) + 90))
-  until grep -q 'Ctrl-C stops everything' "$LOGS/up.out" 2>/dev/null; do
-    alive "$STACK_PID" || fail "meterstream up exited: $(tail -n 5 "$LOGS/up.log")"
-    [ "$(date +%s)" -lt "$deadline" ] || fail "meterstream up did not start within 90 s"
-    sleep 0.2
-  done
-  for child in $(pgrep -P "$STACK_PID" || true); do
-    STACK_CHILDREN+=("$child")
-    echo "$child $(ps -o comm= -p "$child" || echo child-of-up)" >>"$PID_FILE"
-  done
+  start_embedded_stack "$DEMO_DIR/data"
   grep -q 'METERSTREAM_REDIS_URL' "$LOGS/up.out" || fail "the demo needs redis-server on the PATH (apt-get install redis-server)"
-  # The endpoints `up` printed, for every later command.
-  while read -r _ assignment; do
-    export "${assignment?}"
-  done < <(grep '^  export METERSTREAM_' "$LOGS/up.out")
   sed -n '2,6p' "$LOGS/up.out"
 fi
 

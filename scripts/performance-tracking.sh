@@ -58,7 +58,8 @@ fail() {
 step() { printf '\n== %s\n' "$*"; }
 now_ms() { node -e 'process.stdout.write(String(Date.now()))'; }
 meterstream() { node "$CLI_MAIN" "$@"; }
-alive() { kill -0 "$1" 2>/dev/null; }
+# shellcheck source=lib/processes.sh
+source "$ROOT/scripts/lib/processes.sh"
 
 # Every row of a scenario is one minute; rows = messages / (gateways × 2 water attributes).
 rows_of() { # <messages> <gateways>
@@ -71,8 +72,6 @@ B_ROWS="$(rows_of "$B_MESSAGES" "$B_GATEWAYS")"
 [ "$A_ROWS" -lt 1440 ] && [ "$B_ROWS" -lt 1440 ] || fail "a scenario must fit in one day of minutes (< 1440 rows)"
 
 # --- processes -------------------------------------------------------------------------------------
-STACK_PID=""
-STACK_CHILDREN=()
 RUNNING=()
 
 launch() { # <name> <meterstream args...>: background, output in logs/<name>.log, pid in LAST_PID
@@ -82,19 +81,6 @@ launch() { # <name> <meterstream args...>: background, output in logs/<name>.log
   LAST_PID=$!
   RUNNING+=("$LAST_PID")
   echo "$LAST_PID $name" >>"$PID_FILE"
-}
-
-stop_pids() { # <grace seconds> <pid...>
-  local grace="$1"
-  shift
-  local pid
-  for pid in "$@"; do alive "$pid" && kill -TERM "$pid" 2>/dev/null || true; done
-  local deadline=$(($(date +%s) + grace))
-  for pid in "$@"; do
-    while alive "$pid" && [ "$(date +%s)" -lt "$deadline" ]; do sleep 0.2; done
-    alive "$pid" && kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-  done
 }
 
 stop_running() {
@@ -109,8 +95,7 @@ cleanup() {
   CLEANED=1
   trap - EXIT INT TERM
   stop_running
-  if [ -n "$STACK_PID" ]; then stop_pids 30 "$STACK_PID"; fi
-  if [ "${#STACK_CHILDREN[@]}" -gt 0 ]; then stop_pids 10 "${STACK_CHILDREN[@]}"; fi
+  stop_stack
   if [ "$status" -ne 0 ]; then
     echo "performance-tracking: failed (exit $status); logs in $LOGS" >&2
     for log in "$LOGS"/*.log; do
@@ -135,21 +120,7 @@ if [ "$EXTERNAL" = 1 ]; then
   step "using the external stack from the environment"
 else
   step "starting the embedded stack"
-  node "$CLI_MAIN" up --data-dir "$WORK/data" --kafka-port 0 --schema-registry-port 0 \
-    --cassandra-port 0 --s3-port 0 --redis-port 0 --no-redis >"$LOGS/up.out" 2>"$LOGS/up.log" &
-  STACK_PID=$!
-  echo "$STACK_PID up" >>"$PID_FILE"
-  deadline=$(($(date +%s) + 90))
-  until grep -q 'Ctrl-C stops everything' "$LOGS/up.out" 2>/dev/null; do
-    alive "$STACK_PID" || fail "meterstream up exited: $(tail -n 5 "$LOGS/up.log")"
-    [ "$(date +%s)" -lt "$deadline" ] || fail "meterstream up did not start within 90 s"
-    sleep 0.2
-  done
-  for child in $(pgrep -P "$STACK_PID" || true); do
-    STACK_CHILDREN+=("$child")
-    echo "$child child-of-up" >>"$PID_FILE"
-  done
-  while read -r _ assignment; do export "${assignment?}"; done < <(grep '^  export METERSTREAM_' "$LOGS/up.out")
+  start_embedded_stack "$WORK/data" --no-redis
 fi
 
 # --- readings --------------------------------------------------------------------------------------
