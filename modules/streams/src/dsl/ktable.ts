@@ -116,8 +116,8 @@ export class KTable<K, V> {
     }
     const name = suppressed.name ?? this.builder.newName('KTABLE-SUPPRESS');
     const grace = this.windowGraceMs;
-    // The buffer is written through to a change-logged store so buffered windows survive crashes
-    // and task migration (Kafka Streams: `<name>-store`).
+    // The buffer's durable store (change-logged; Kafka Streams: `<name>-store`) lets buffered
+    // windows survive crashes and task migration.
     const storeName = `${name}-store`;
     const options = this.builder.options;
     const backend = options.storeBackend ?? inMemoryStoreBackend;
@@ -125,11 +125,7 @@ export class KTable<K, V> {
       key: (options.defaultKeySerde as Serde<unknown> | undefined) ?? Serdes.json<unknown>(),
       value: this.valueSerde ?? (options.defaultValueSerde as Serde<V> | undefined) ?? Serdes.json<V>(),
     };
-    this.builder.addStateStore(
-      Stores.keyValueStoreBuilder(backend.keyValue(storeName), Serdes.bytes(), Serdes.bytes())
-        .withCachingDisabled()
-        .withLoggingEnabled(),
-    );
+    this.builder.addStateStore(Stores.bufferStoreBuilder(backend.keyValue(storeName)).withLoggingEnabled());
     this.builder.addProcessor(
       name,
       () => new SuppressProcessor<unknown, V>(grace, storeName, serdes),

@@ -1,5 +1,7 @@
+import { type BufferStore, KeyValueBufferStore } from './buffer-store.js';
 import { ChangeLoggingKeyValueBytesStore } from './logging/change-logging-key-value-store.js';
 import { ChangeLoggingSegmentedBytesStore } from './logging/change-logging-segmented-store.js';
+import { InMemoryBufferStore } from './memory/in-memory-buffer-store.js';
 import { TypedKeyValueStore } from './metered/typed-key-value-store.js';
 import { TypedSessionStore } from './metered/typed-session-store.js';
 import { TypedWindowStore } from './metered/typed-window-store.js';
@@ -111,5 +113,22 @@ export class SessionStoreBuilder<K, AGG> extends BaseStoreBuilder<TypedSessionSt
     const bytes = this.supplier.get();
     const logged = this.loggingEnabled ? new ChangeLoggingSegmentedBytesStore(bytes) : bytes;
     return new TypedSessionStore(logged, this.keySerde, this.valueSerde, this.cachingEnabled);
+  }
+}
+
+/**
+ * A processor buffer's durable store (suppression): over a persistent supplier (Redis) a
+ * change-logged key-value store of its own; over an in-memory one an InMemoryBufferStore, which
+ * only writes the changelog — the processor's buffer is the in-memory copy. No cache.
+ */
+export class BufferStoreBuilder extends BaseStoreBuilder<BufferStore> {
+  constructor(readonly supplier: KeyValueBytesStoreSupplier) {
+    super(supplier.name);
+  }
+
+  build(): BufferStore {
+    const bytes = this.supplier.get();
+    if (!bytes.persistent) return new InMemoryBufferStore(this.name, this.loggingEnabled);
+    return new KeyValueBufferStore(this.loggingEnabled ? new ChangeLoggingKeyValueBytesStore(bytes) : bytes);
   }
 }

@@ -1,3 +1,4 @@
+export * from './buffer-store.js';
 export * from './builders.js';
 export { compareBytes, prefixUpperBound } from './bytes.js';
 export { RecordCache } from './cache/record-cache.js';
@@ -9,6 +10,7 @@ export * from './keys/session-key-schema.js';
 export * from './keys/window-key-schema.js';
 export { ChangeLoggingKeyValueBytesStore } from './logging/change-logging-key-value-store.js';
 export { ChangeLoggingSegmentedBytesStore } from './logging/change-logging-segmented-store.js';
+export { InMemoryBufferStore } from './memory/in-memory-buffer-store.js';
 export { InMemoryKeyValueBytesStore } from './memory/in-memory-key-value-store.js';
 export { InMemorySegmentedBytesStore } from './memory/in-memory-segmented-store.js';
 export { defaultSegmentInterval } from './memory/segments.js';

@@ -1,4 +1,9 @@
-import { KeyValueStoreBuilder, SessionStoreBuilder, WindowStoreBuilder } from './builders.js';
+import {
+  BufferStoreBuilder,
+  KeyValueStoreBuilder,
+  SessionStoreBuilder,
+  WindowStoreBuilder,
+} from './builders.js';
 import { sessionKeyEnd } from './keys/session-key-schema.js';
 import { windowKeyStart } from './keys/window-key-schema.js';
 import { InMemoryKeyValueBytesStore } from './memory/in-memory-key-value-store.js';
@@ -68,6 +73,11 @@ export const Stores = {
 
   keyValueStoreBuilder<K, V>(supplier: KeyValueBytesStoreSupplier, keySerde: Serde<K>, valueSerde: Serde<V>) {
     return new KeyValueStoreBuilder(supplier, keySerde, valueSerde);
+  },
+
+  /** The durable store of a processor's in-memory buffer (see buffer-store.ts). */
+  bufferStoreBuilder(supplier: KeyValueBytesStoreSupplier) {
+    return new BufferStoreBuilder(supplier);
   },
 
   windowStoreBuilder<K, V>(supplier: WindowBytesStoreSupplier, keySerde: Serde<K>, valueSerde: Serde<V>) {

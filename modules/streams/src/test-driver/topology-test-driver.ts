@@ -21,6 +21,13 @@ export interface TestDriverConfig extends Partial<StreamsConfig> {
    * `advanceWallClockTime`.
    */
   readonly commitEveryRecords?: number;
+  /**
+   * Write change-logged stores' changelog records to output topics
+   * `<applicationId>-<store>-changelog` (read them with createOutputTopic), as a runtime writes
+   * them to Kafka. Default off: the driver then writes no changelog, and stores that exist only to
+   * be restored from it (the suppression buffer's) write nothing.
+   */
+  readonly captureChangelogs?: boolean;
 }
 
 interface QueuedRecord {
@@ -65,6 +72,12 @@ export class TopologyTestDriver implements InputSink {
       send: (record) => this.collect(record),
       partitionsFor: () => 1,
     };
+    const logChange = config.captureChangelogs
+      ? (store: string, key: Buffer, value: Buffer | null, timestamp: number) => {
+          const topic = `${this.applicationId}-${store}-changelog`;
+          this.queueOf(topic).push({ topic, partition: 0, key, value, timestamp, headers: NO_HEADERS });
+        }
+      : undefined;
     for (const sub of topology.subtopologies()) {
       const task = new StreamTask({
         applicationId: this.applicationId,
@@ -79,6 +92,7 @@ export class TopologyTestDriver implements InputSink {
         invalidTimestampPolicy: config.invalidTimestampPolicy,
         cache: new RecordCache(config.cacheMaxBytes ?? DEFAULT_CACHE_MAX_BYTES),
         logger,
+        logChange,
       });
       for (const t of task.inputTopics()) this.taskByTopic.set(t, task);
       this.tasks.push(task);

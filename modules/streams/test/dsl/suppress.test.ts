@@ -1,5 +1,12 @@
-import { describe, expect, it } from 'vitest';
-import { Serdes, StreamsBuilder, Suppressed, TimeWindows, TopologyTestDriver } from '@meterstream/streams';
+import { describe, expect, it, vi } from 'vitest';
+import {
+  type InMemoryBufferStore,
+  Serdes,
+  StreamsBuilder,
+  Suppressed,
+  TimeWindows,
+  TopologyTestDriver,
+} from '@meterstream/streams';
 
 const str = Serdes.string();
 const num = Serdes.int64();
@@ -37,7 +44,7 @@ describe('suppress(untilWindowCloses) (Kafka Streams docs: "Window Final Results
     expect(d.metrics().lateRecordDrops).toBe(1);
   });
 
-  it('copies the buffer to its change-logged store on flush: still-buffered windows only, tombstones for copied windows once emitted', () => {
+  it('writes the buffer to its changelog on flush: still-buffered windows only, tombstones for written windows once emitted', () => {
     const b = new StreamsBuilder();
     b.stream<string, string>('in', { keySerde: str, valueSerde: str })
       .groupByKey()
@@ -47,35 +54,61 @@ describe('suppress(untilWindowCloses) (Kafka Streams docs: "Window Final Results
       .toStream()
       .map((wk, v) => [`${wk.key}@${wk.window.start}`, v] as [string, number])
       .to('final', { keySerde: str, valueSerde: num });
-    const d = new TopologyTestDriver(b.build(), { commitEveryRecords: 0 });
+    const d = new TopologyTestDriver(b.build(), { commitEveryRecords: 0, captureChangelogs: true });
     const input = d.createInputTopic('in', str, str);
     const out = d.createOutputTopic('final', str, num);
-    const copy = d.getKeyValueStore<Buffer, Buffer>('final-store');
-    const copied = () => {
-      const it = copy.all();
-      try {
-        // Store key: [window end 8 B][window start 8 B][key bytes (the table's key serde: JSON here)].
-        return [...it].map(
-          ({ key }) => `${JSON.parse(key.subarray(16).toString())}@${key.readBigInt64BE(8)}`,
+    const changelog = d.createOutputTopic(
+      'test-driver-final-store-changelog',
+      Serdes.bytes(),
+      Serdes.bytes(),
+    );
+    // Changelog key: [window end 8 B][window start 8 B][key bytes (the table's key serde: JSON here)].
+    const written = () =>
+      changelog
+        .readRecordsToList()
+        .map(
+          ({ key, value }) =>
+            `${JSON.parse(key!.subarray(16).toString())}@${key!.readBigInt64BE(8)} ${value === null ? 'tombstone' : 'put'}`,
         );
-      } finally {
-        it.close();
-      }
-    };
     input.pipeInput('a', 'x', 1);
     input.pipeInput('b', 'x', 2);
-    expect(copied(), 'nothing is written before the flush').toEqual([]);
+    expect(written(), 'nothing is written before the flush').toEqual([]);
     d.commit();
-    expect(copied()).toEqual(['a@0', 'b@0']);
-    input.pipeInput('c', 'x', 13); // [0,10) closes: a@0 and b@0 emitted, their copies deleted
+    expect(written()).toEqual(['a@0 put', 'b@0 put']);
+    input.pipeInput('c', 'x', 13); // [0,10) closes: a@0 and b@0 emitted, tombstones for them
     input.pipeInput('c', 'x', 24); // [10,20) closes: c@10 arrived and left between two flushes
     expect(out.readRecordsToList().map((r) => [r.key, r.value])).toEqual([
       ['a@0', 1],
       ['b@0', 1],
       ['c@10', 1],
     ]);
-    expect(copied(), 'tombstones are written at emission').toEqual([]);
+    expect(written(), 'tombstones are written at emission').toEqual(['a@0 tombstone', 'b@0 tombstone']);
     d.commit();
-    expect(copied(), 'c@10 never reached the store; c@20 is still buffered').toEqual(['c@20']);
+    expect(written(), 'c@10 is never written; c@20 is still buffered').toEqual(['c@20 put']);
+  });
+
+  it('writes nothing for its buffer when no changelog is written (the in-memory buffer is the only copy)', () => {
+    const b = new StreamsBuilder();
+    b.stream<string, string>('in', { keySerde: str, valueSerde: str })
+      .groupByKey()
+      .windowedBy(TimeWindows.ofSizeWithNoGrace(10))
+      .count()
+      .suppress(Suppressed.untilWindowCloses({ name: 'final' }))
+      .toStream()
+      .map((wk, v) => [`${wk.key}@${wk.window.start}`, v] as [string, number])
+      .to('final', { keySerde: str, valueSerde: num });
+    const d = new TopologyTestDriver(b.build(), { commitEveryRecords: 1 });
+    const input = d.createInputTopic('in', str, str);
+    const out = d.createOutputTopic('final', str, num);
+    const buffer = d.getStateStore('final-store') as InMemoryBufferStore;
+    const put = vi.spyOn(buffer, 'put');
+    expect(buffer.isDurable()).toBe(false);
+    input.pipeInput('a', 'x', 1);
+    input.pipeInput('a', 'x', 12);
+    expect(out.readRecordsToList().map((r) => [r.key, r.value])).toEqual([['a@0', 1]]);
+    expect(
+      put,
+      'no write: buffered, flushed (every record) and emitted without touching the store',
+    ).not.toHaveBeenCalled();
   });
 });

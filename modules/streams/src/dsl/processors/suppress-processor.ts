@@ -4,7 +4,7 @@ import { Record } from '../../processor/record.js';
 import type { Serde } from '../../serde/serde.js';
 import { serializeFramed } from '../../state/serde.js';
 import { readInt64BE, writeInt64BE } from '../../state/bytes.js';
-import type { KeyValueStore } from '../../state/store.js';
+import type { BufferStore } from '../../state/buffer-store.js';
 import type { Windowed } from '../../state/window.js';
 import { type Change, change } from '../change.js';
 
@@ -14,7 +14,7 @@ interface Buffered<K, VA> {
   record: Record<Windowed<K>, Change<VA>>;
   /** The durable copy's key, built once per window (updates and the final tombstone reuse it). */
   storeKey: Buffer | undefined;
-  /** The durable copy holds this window (so its emission must write a tombstone). */
+  /** The durable store holds this window (so its emission must write a tombstone). */
   persisted: boolean;
   /** Changed since the last flush and still buffered. */
   dirty: boolean;
@@ -36,20 +36,24 @@ export interface SuppressSerdes<K, VA> {
  * window end + grace ≤ stream time, where stream time is the largest timestamp this processor has
  * seen. Windows are emitted in window-end order, then by the arrival order of their start, then of their key.
  *
- * The buffer lives in memory (buckets per window end; few distinct ends exist at any time) and is
- * copied to a change-logged key-value store (`storeName`), as Kafka Streams backs its buffer with
- * `<name>-store-changelog`: after a crash or a task migration the restored store refills the
- * buckets, so windows buffered but not yet emitted are not lost. Like Kafka's buffer, the copy is
- * written on flush (before the task's changelogs are sent and its offsets committed), only for
- * windows changed since the last flush and still buffered; a window that arrives and is emitted
- * between two commits never touches the store, and an emitted window that was copied gets a
- * tombstone. The task flushes processors in topology order, so everything upstream forwarded in
- * the same flush is in the buffer by the time this one flushes. Store layout: key =
- * [window end 8 B][window start 8 B][key bytes], value = [record timestamp 8 B][aggregate bytes].
+ * The buffer lives in memory (buckets per window end; few distinct ends exist at any time); its
+ * durable store (`storeName`, a BufferStore) makes it survive, as Kafka Streams backs its buffer
+ * with `<name>-store-changelog`: after a crash or a task migration the restored entries refill the
+ * buckets, so windows buffered but not yet emitted are not lost. In memory that store only writes
+ * the changelog; with Redis it is also a copy of its own. Like Kafka's buffer, it is written on
+ * flush (before the task's changelogs are sent and its offsets committed), only for windows
+ * changed since the last flush and still buffered; a window that arrives and is emitted between
+ * two commits is never written, and an emitted window that was written gets a tombstone. When the
+ * store is not durable (in memory with no changelog, e.g. the TopologyTestDriver unless it captures
+ * changelogs) nothing is written. The task flushes processors in topology order, so everything
+ * upstream forwarded in the same flush is in the buffer by the time this one flushes. Store
+ * layout: key = [window end 8 B][window start 8 B][key bytes], value = [record timestamp 8 B][aggregate bytes].
  */
 export class SuppressProcessor<K, VA> implements Processor<Windowed<K>, Change<VA>, Windowed<K>, Change<VA>> {
   private ctx!: ProcessorContext<Windowed<K>, Change<VA>>;
-  private store: KeyValueStore<Buffer, Buffer> | undefined;
+  private store: BufferStore | undefined;
+  /** Set on load: the store exists and its writes outlive the task. */
+  private durable = false;
   private loaded = false;
   private readonly buckets = new Map<number, EndBucket<K, VA>>();
   /** Distinct window ends in the buffer, ascending. */
@@ -66,12 +70,12 @@ export class SuppressProcessor<K, VA> implements Processor<Windowed<K>, Change<V
 
   init(context: ProcessorContext<Windowed<K>, Change<VA>>): void {
     this.ctx = context;
-    if (this.storeName) this.store = context.getStateStore<KeyValueStore<Buffer, Buffer>>(this.storeName);
+    if (this.storeName) this.store = context.getStateStore<BufferStore>(this.storeName);
   }
 
   process(record: Record<Windowed<K>, Change<VA>>): void {
-    // The runtime restores stores after processors are initialised, so the durable copy is read
-    // back on the first record rather than in init().
+    // The runtime restores stores after processors are initialised, so the restored entries are
+    // taken on the first record rather than in init().
     if (!this.loaded) this.load();
     if (record.timestamp > this.observedStreamTime) this.observedStreamTime = record.timestamp;
     const windowed = record.key;
@@ -91,14 +95,14 @@ export class SuppressProcessor<K, VA> implements Processor<Windowed<K>, Change<V
       };
       byKey.set(id, entry);
     }
-    if (this.store && !entry.dirty) {
+    if (this.durable && !entry.dirty) {
       entry.dirty = true;
       this.dirty.push(entry);
     }
     this.emitClosed();
   }
 
-  /** Copies the windows changed since the last flush to the durable store. */
+  /** Writes the windows changed since the last flush to the durable store. */
   flush(): void {
     const dirty = this.dirty;
     if (dirty.length === 0) return;
@@ -143,8 +147,8 @@ export class SuppressProcessor<K, VA> implements Processor<Windowed<K>, Change<V
         for (const e of byKey.values()) {
           this.ctx.metrics.suppressionEmits++;
           e.emitted = true;
-          // A tombstone for the durable copy (put null: no read of the old value, unlike delete()).
-          if (e.persisted) this.store?.put(e.storeKey ?? this.storeKey(e.key), null);
+          // A tombstone for the durable store.
+          if (e.persisted) this.store!.put(e.storeKey ?? this.storeKey(e.key), null);
           this.ctx.forward(e.record.withValue(change<VA>(e.record.value.newValue, null)));
         }
       }
@@ -180,34 +184,30 @@ export class SuppressProcessor<K, VA> implements Processor<Windowed<K>, Change<V
     entry.persisted = true;
   }
 
-  /** Refills the buckets from the durable copy (restored from the changelog after a restart). */
+  /** Refills the buckets from the durable store (restored from the changelog after a restart). */
   private load(): void {
     this.loaded = true;
     if (!this.store) return;
-    const iterator = this.store.all();
-    try {
-      for (const { key: raw, value } of iterator) {
-        const end = readInt64BE(raw, 0);
-        const start = readInt64BE(raw, 8);
-        const key: Windowed<K> = {
-          key: this.serdes!.key.deserialize(raw.subarray(16)),
-          window: { start, end },
-        };
-        const timestamp = readInt64BE(value, 0);
-        const aggregate = this.serdes!.value.deserialize(value.subarray(8));
-        const record = new Record<Windowed<K>, Change<VA>>(key, change(aggregate, null), timestamp);
-        this.byKeyFor(end, start).set(identity(key.key), {
-          key,
-          record,
-          storeKey: Buffer.from(raw),
-          persisted: true,
-          dirty: false,
-          emitted: false,
-        });
-        if (timestamp > this.observedStreamTime) this.observedStreamTime = timestamp;
-      }
-    } finally {
-      iterator.close();
+    this.durable = this.store.isDurable();
+    for (const { key: raw, value } of this.store.takeAll()) {
+      const end = readInt64BE(raw, 0);
+      const start = readInt64BE(raw, 8);
+      const key: Windowed<K> = {
+        key: this.serdes!.key.deserialize(raw.subarray(16)),
+        window: { start, end },
+      };
+      const timestamp = readInt64BE(value, 0);
+      const aggregate = this.serdes!.value.deserialize(value.subarray(8));
+      const record = new Record<Windowed<K>, Change<VA>>(key, change(aggregate, null), timestamp);
+      this.byKeyFor(end, start).set(identity(key.key), {
+        key,
+        record,
+        storeKey: Buffer.from(raw),
+        persisted: true,
+        dirty: false,
+        emitted: false,
+      });
+      if (timestamp > this.observedStreamTime) this.observedStreamTime = timestamp;
     }
   }
 }

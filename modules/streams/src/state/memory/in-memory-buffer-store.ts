@@ -1,0 +1,78 @@
+import type { BufferStore } from '../buffer-store.js';
+import { bytesId, compareBytes } from '../bytes.js';
+import { InvalidStateStoreError } from '../errors.js';
+import type { KeyValue } from '../iterator.js';
+import type { ChangelogRecord, StateStore, StateStoreContext } from '../store.js';
+
+/**
+ * The in-memory BufferStore: writes go to the changelog only (when logging is on and the runtime
+ * writes changelogs); restored changelog records are folded per key (a tombstone removes the key)
+ * and handed to the processor by `takeAll()`, after which the store holds nothing again.
+ */
+export class InMemoryBufferStore implements BufferStore {
+  readonly persistent = false;
+  private context: StateStoreContext | undefined;
+  /** Restored entries by key id, until the processor takes them. */
+  private restored = new Map<string, KeyValue<Buffer, Buffer>>();
+  private opened = false;
+
+  constructor(
+    readonly name: string,
+    private readonly logging: boolean,
+  ) {}
+
+  init(context: StateStoreContext, root: StateStore): void {
+    this.context = context;
+    context.register(root, { restore: (records) => this.restore(records) });
+    this.opened = true;
+  }
+
+  isDurable(): boolean {
+    return this.logging && this.context?.logChange !== undefined;
+  }
+
+  put(key: Buffer, value: Buffer | null): void {
+    this.assertOpen();
+    // Before the processor took the restored entries, a write must change what it will take.
+    if (this.restored.size > 0) this.apply(key, value);
+    if (this.isDurable())
+      this.context!.logChange!(this.name, key, value, this.context!.recordContext().timestamp);
+  }
+
+  takeAll(): KeyValue<Buffer, Buffer>[] {
+    this.assertOpen();
+    const entries = [...this.restored.values()].sort((a, b) => compareBytes(a.key, b.key));
+    this.restored = new Map();
+    return entries;
+  }
+
+  /** Restored entries not yet taken. */
+  approximateNumEntries(): number {
+    return this.restored.size;
+  }
+
+  flush(): void {}
+
+  close(): void {
+    this.opened = false;
+    this.restored = new Map();
+  }
+
+  isOpen(): boolean {
+    return this.opened;
+  }
+
+  private restore(records: readonly ChangelogRecord[]): void {
+    for (const r of records) this.apply(r.key, r.value);
+  }
+
+  private apply(key: Buffer, value: Buffer | null): void {
+    const id = bytesId(key);
+    if (value === null) this.restored.delete(id);
+    else this.restored.set(id, { key, value });
+  }
+
+  private assertOpen(): void {
+    if (!this.opened) throw new InvalidStateStoreError(this.name, 'store is not open');
+  }
+}
