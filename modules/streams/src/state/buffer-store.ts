@@ -21,6 +21,8 @@ export interface BufferStore extends StateStore {
   put(key: Buffer, value: Buffer | null): void;
   /** The entries restored or loaded since init, ascending key order; in memory they are handed over once. */
   takeAll(): KeyValue<Buffer, Buffer>[];
+  /** Entries held (in memory: restored and not yet taken), for the runtime's store-size metric. */
+  approximateNumEntries(): number;
 }
 
 /** A BufferStore over a persistent key-value bytes store (optionally change-logged): always durable. */
