@@ -96,4 +96,24 @@ describe('WindowAggregateProcessor cache (caching on)', () => {
     h.processor.flush();
     expect(h.forwarded.at(-1)).toEqual({ key: 'a', start: 0, newValue: 2, oldValue: 1 });
   });
+
+  it('finds every key whatever the arrival order: steady cycles (the next-slot hint), breaks in the cycle, repeats, new keys mid-cycle', () => {
+    const h = harness(10_000);
+    const expected = new Map<string, number>();
+    // A pseudo-random but deterministic walk: cycles over 20 keys, with skips, repeats, reversals and new keys.
+    const order: string[] = [];
+    const cycle = Array.from({ length: 20 }, (_, i) => `k${i}`);
+    for (let round = 0; round < 6; round++) order.push(...cycle);
+    order.push('k3', 'k3', 'k4', 'k9', 'new-1', 'k10', 'k0', 'new-2', ...[...cycle].reverse(), 'k19', 'k0', 'k1');
+    for (let i = 0; i < 300; i++) order.push(cycle[(i * 7) % 20]!, cycle[(i * 13 + 5) % 20]!);
+    for (const key of order) {
+      h.send(key, 1);
+      expected.set(key, (expected.get(key) ?? 0) + 1);
+    }
+    h.processor.flush();
+    const flushed = new Map(h.forwarded.map((f) => [f.key, f.newValue]));
+    expect(flushed).toEqual(expected);
+    expect(h.forwarded, 'one update per key per flush').toHaveLength(expected.size);
+    expect(h.processor.cachedEntries()).toBe(expected.size);
+  });
 });

@@ -16,6 +16,10 @@ import type { TimeWindows } from '../windows.js';
 class WindowSlots<K, VA> {
   /** Key identity → slot. */
   readonly slotOf = new Map<unknown, number>();
+  /** Key identity per slot (the key itself when primitive). */
+  readonly ids: unknown[] = [];
+  /** Slot of the last update: the next record is usually the next slot's (see `find`). */
+  lastSlot = -1;
   readonly keys: K[] = [];
   readonly values: VA[] = [];
   /**
@@ -33,8 +37,21 @@ class WindowSlots<K, VA> {
     return this.keys.length;
   }
 
+  /**
+   * The slot of a key identity, or -1. Meters report in a steady cycle, so the slot after the last
+   * one updated is tried first: a hit costs one comparison instead of a hash lookup (the
+   * processor's hottest line); a miss costs one comparison more than the lookup alone.
+   */
+  find(id: unknown): number {
+    const next = this.lastSlot + 1;
+    if (next < this.ids.length && this.ids[next] === id) return next;
+    return this.slotOf.get(id) ?? -1;
+  }
+
   add(id: unknown, key: K, value: VA, tsOffset: number, old: VA | null, headers: Headers): void {
+    this.lastSlot = this.keys.length;
     this.slotOf.set(id, this.keys.length);
+    this.ids.push(id);
     this.keys.push(key);
     this.values.push(value);
     this.tsOffsets.push(tsOffset);
@@ -192,9 +209,10 @@ export class WindowAggregateProcessor<K, V, VA> implements Processor<K, V, Windo
     this.lastStart = start;
     this.lastBucket = bucket;
     const id = typeof key === 'string' || typeof key === 'number' ? key : JSON.stringify(key);
-    const slot = bucket.slotOf.get(id);
+    const slot = bucket.find(id);
     const offset = ts - start;
-    if (slot !== undefined) {
+    if (slot >= 0) {
+      bucket.lastSlot = slot;
       bucket.values[slot] = this.fold(key, value, bucket.values[slot]);
       if (offset > bucket.tsOffsets[slot]!) bucket.tsOffsets[slot] = offset;
       if (bucket.headers[slot] !== headers) bucket.headers[slot] = headers;
