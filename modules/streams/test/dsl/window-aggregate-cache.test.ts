@@ -104,7 +104,20 @@ describe('WindowAggregateProcessor cache (caching on)', () => {
     const order: string[] = [];
     const cycle = Array.from({ length: 20 }, (_, i) => `k${i}`);
     for (let round = 0; round < 6; round++) order.push(...cycle);
-    order.push('k3', 'k3', 'k4', 'k9', 'new-1', 'k10', 'k0', 'new-2', ...[...cycle].reverse(), 'k19', 'k0', 'k1');
+    order.push(
+      'k3',
+      'k3',
+      'k4',
+      'k9',
+      'new-1',
+      'k10',
+      'k0',
+      'new-2',
+      ...[...cycle].reverse(),
+      'k19',
+      'k0',
+      'k1',
+    );
     for (let i = 0; i < 300; i++) order.push(cycle[(i * 7) % 20]!, cycle[(i * 13 + 5) % 20]!);
     for (const key of order) {
       h.send(key, 1);
@@ -115,5 +128,62 @@ describe('WindowAggregateProcessor cache (caching on)', () => {
     expect(flushed).toEqual(expected);
     expect(h.forwarded, 'one update per key per flush').toHaveLength(expected.size);
     expect(h.processor.cachedEntries()).toBe(expected.size);
+  });
+
+  it('forwards each window with the headers of its last update and its largest record timestamp, flush after flush', () => {
+    const forwarded: { key: string; start: number; ts: number; headers: unknown; value: number | null }[] =
+      [];
+    const context = {
+      getStateStore: () => ({
+        fetchWindow: () => undefined,
+        put() {},
+        all: () => Object.assign([][Symbol.iterator](), { close() {} }),
+      }),
+      forward(r: Record<Windowed<string>, Change<number>>) {
+        forwarded.push({
+          key: r.key.key,
+          start: r.key.window.start,
+          ts: r.timestamp,
+          headers: r.headers,
+          value: r.value.newValue,
+        });
+      },
+      metrics: { lateRecordDrops: 0, nullKeyOrValueSkips: 0 },
+    } as unknown as ProcessorContext<Windowed<string>, Change<number>>;
+    const p = new WindowAggregateProcessor<string, number, number>(
+      'counts',
+      TimeWindows.ofSizeAndGrace(10, 5),
+      (_k, _v, previous) => (previous ?? 0) + 1,
+      undefined,
+      true,
+    );
+    p.init(context);
+    const h1 = [{ key: 'trace', value: Buffer.from('1') }];
+    const h2 = [{ key: 'trace', value: Buffer.from('2') }];
+    const send = (key: string, ts: number, headers: typeof h1) => p.process(new Record(key, 1, ts, headers));
+    send('a', 5, h1);
+    send('b', 3, h1);
+    send('a', 2, h1); // out of order: a's window keeps timestamp 5
+    p.flush();
+    expect(forwarded.map((f) => [f.key, f.ts, f.headers, f.value])).toEqual([
+      ['a', 5, h1, 2],
+      ['b', 3, h1, 1],
+    ]);
+    forwarded.length = 0;
+    send('b', 4, h2); // the first headers that differ within the window
+    send('a', 1, h1);
+    send('c', 6, h2);
+    p.flush();
+    expect(forwarded.map((f) => [f.key, f.ts, f.headers, f.value])).toEqual([
+      ['a', 5, h1, 3],
+      ['b', 4, h2, 2],
+      ['c', 6, h2, 1],
+    ]);
+    forwarded.length = 0;
+    p.flush();
+    expect(forwarded, 'clean after the flush: nothing to forward').toEqual([]);
+    send('a', 8, h2);
+    p.flush();
+    expect(forwarded.map((f) => [f.key, f.ts, f.headers, f.value])).toEqual([['a', 8, h2, 4]]);
   });
 });

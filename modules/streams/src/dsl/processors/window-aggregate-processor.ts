@@ -5,61 +5,7 @@ import { type Headers, Record } from '../../processor/record.js';
 import type { Windowed, WindowStore } from '../../state/window.js';
 import { type Change, change, type ValueAndTimestamp } from '../change.js';
 import type { TimeWindows } from '../windows.js';
-
-/**
- * The cached aggregates of one window start (caching on), as columns indexed by a slot per key:
- * the key's Map entry holds a small integer, so an update reads the aggregate and its metadata
- * from arrays laid out in arrival order — records of a fleet arrive in a steady key order, so the
- * columns are walked nearly sequentially — instead of chasing one object per key (measured as the
- * processor's hottest cache misses with four window sizes).
- */
-class WindowSlots<K, VA> {
-  /** Key identity → slot. */
-  readonly slotOf = new Map<unknown, number>();
-  /** Key identity per slot (the key itself when primitive). */
-  readonly ids: unknown[] = [];
-  /** Slot of the last update: the next record is usually the next slot's (see `find`). */
-  lastSlot = -1;
-  readonly keys: K[] = [];
-  readonly values: VA[] = [];
-  /**
-   * Largest record timestamp in the window, as an offset from the window start: below the window
-   * size it is a small integer stored in place, where an epoch-ms timestamp would be a heap number.
-   */
-  readonly tsOffsets: number[] = [];
-  /** The value last written to the store (null = the window is not in the store yet). */
-  readonly olds: (VA | null)[] = [];
-  readonly headers: Headers[] = [];
-  /** Changed since the last flush. */
-  readonly dirty: boolean[] = [];
-
-  get size(): number {
-    return this.keys.length;
-  }
-
-  /**
-   * The slot of a key identity, or -1. Meters report in a steady cycle, so the slot after the last
-   * one updated is tried first: a hit costs one comparison instead of a hash lookup (the
-   * processor's hottest line); a miss costs one comparison more than the lookup alone.
-   */
-  find(id: unknown): number {
-    const next = this.lastSlot + 1;
-    if (next < this.ids.length && this.ids[next] === id) return next;
-    return this.slotOf.get(id) ?? -1;
-  }
-
-  add(id: unknown, key: K, value: VA, tsOffset: number, old: VA | null, headers: Headers): void {
-    this.lastSlot = this.keys.length;
-    this.slotOf.set(id, this.keys.length);
-    this.ids.push(id);
-    this.keys.push(key);
-    this.values.push(value);
-    this.tsOffsets.push(tsOffset);
-    this.olds.push(old);
-    this.headers.push(headers);
-    this.dirty.push(true);
-  }
-}
+import { WindowSlots } from './window-slots.js';
 
 /** Default bound of the cache (entries, dirty or clean), roughly Kafka's 10 MiB cache of small aggregates. */
 export const DEFAULT_WINDOW_BUFFER_ENTRIES = 100_000;
@@ -159,23 +105,22 @@ export class WindowAggregateProcessor<K, V, VA> implements Processor<K, V, Windo
     for (const start of starts) {
       const bucket = this.cache.get(start)!;
       if (start > this.maxStoredStart) this.maxStoredStart = start;
-      const { keys, values, olds, dirty } = bucket;
+      const { keys, values, olds } = bucket;
       for (let slot = 0; slot < keys.length; slot++) {
-        if (!dirty[slot]) continue;
+        if (!bucket.isDirty(slot)) continue;
         const key = keys[slot]!;
         const value = values[slot]!;
-        const timestamp = start + bucket.tsOffsets[slot]!;
+        const timestamp = start + bucket.tsOffset(slot);
         this.store.put(key, { value, timestamp }, start);
         this.ctx.forward(
           new Record<Windowed<K>, Change<VA>>(
             { key, window: { start, end: start + size } },
             change(value, olds[slot]!),
             timestamp,
-            bucket.headers[slot]!,
+            bucket.headers(slot),
           ),
         );
-        olds[slot] = value;
-        dirty[slot] = false;
+        bucket.markFlushed(slot);
       }
       // A closed window takes no more updates: nothing to keep it cached for.
       if (start + size <= closeTime) this.evict(start, bucket);
@@ -203,7 +148,7 @@ export class WindowAggregateProcessor<K, V, VA> implements Processor<K, V, Windo
   private updateBuffered(key: K, value: V, ts: number, start: number, headers: Headers): void {
     let bucket = start === this.lastStart ? this.lastBucket : this.cache.get(start);
     if (bucket === undefined) {
-      bucket = new WindowSlots();
+      bucket = new WindowSlots(headers);
       this.cache.set(start, bucket);
     }
     this.lastStart = start;
@@ -212,14 +157,8 @@ export class WindowAggregateProcessor<K, V, VA> implements Processor<K, V, Windo
     const slot = bucket.find(id);
     const offset = ts - start;
     if (slot >= 0) {
-      bucket.lastSlot = slot;
       bucket.values[slot] = this.fold(key, value, bucket.values[slot]);
-      if (offset > bucket.tsOffsets[slot]!) bucket.tsOffsets[slot] = offset;
-      if (bucket.headers[slot] !== headers) bucket.headers[slot] = headers;
-      if (!bucket.dirty[slot]) {
-        bucket.dirty[slot] = true;
-        this.dirtyCount++;
-      }
+      if (bucket.touch(slot, offset, headers)) this.dirtyCount++;
       return;
     }
     if (!this.scannedStore) this.scanStore();
