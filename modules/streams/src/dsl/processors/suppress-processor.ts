@@ -12,7 +12,7 @@ interface Buffered<K, VA> {
   readonly key: Windowed<K>;
   /** The latest update; its new value is the window's value. */
   record: Record<Windowed<K>, Change<VA>>;
-  /** The durable copy's key, built once per window (updates and the final tombstone reuse it). */
+  /** The durable store's key, built once per window (updates and the final tombstone reuse it). */
   storeKey: Buffer | undefined;
   /** The durable store holds this window (so its emission must write a tombstone). */
   persisted: boolean;
@@ -24,7 +24,7 @@ interface Buffered<K, VA> {
 /** One window end's buffered windows: window start → key identity → entry. */
 type EndBucket<K, VA> = Map<number, Map<unknown, Buffered<K, VA>>>;
 
-/** Serdes of the buffer's durable copy: the inner (unwindowed) key and the aggregate value. */
+/** Serdes of the buffer's durable store: the inner (unwindowed) key and the aggregate value. */
 export interface SuppressSerdes<K, VA> {
   readonly key: Serde<K>;
   readonly value: Serde<VA>;

@@ -30,8 +30,7 @@ const COMPACT_REMOVED = 1024;
  *
  * Ordering is deferred: a new key goes to the hash map and an unordered insert log, and the log is
  * placed into the chunks only when something reads in order (an iteration or `entries()`). Stores
- * that are mostly written and read by key — window stores of an aggregation, the suppression
- * buffer's durable copy — then never pay for ordering (it was ~1.1 µs of a 1.6 µs put with 90k
+ * that are mostly written and read by key — window stores of an aggregation — then never pay for ordering (it was ~1.1 µs of a 1.6 µs put with 90k
  * keys), while a store read in order after every write pays what it paid before (a log of one
  * entry is placed by binary search). A long log is sorted and merged in one O(n + k log k) pass.
  */
