@@ -57,10 +57,16 @@ export class TypedWindowStore<K, V>
         this.putCachedNode(node, value ?? null, windowStart);
         return;
       }
-      this.putComposite(this.locateWindow(key, windowStart), value ?? null, windowStart, key, windowStart);
+      this.putComposite(
+        this.locateWindow(key, windowStart, false),
+        value ?? null,
+        windowStart,
+        key,
+        windowStart,
+      );
       return;
     }
-    this.putComposite(this.locateWindow(key, windowStart), value ?? null, windowStart);
+    this.putComposite(this.locateWindow(key, windowStart, false), value ?? null, windowStart);
   }
 
   fetchWindow(key: K, windowStart: number): V | undefined {
@@ -77,11 +83,16 @@ export class TypedWindowStore<K, V>
   /** The last window located: aggregations call fetchWindow then put for the same key and window. */
   private memo: { key: K; start: number; loc: KeyLocation } | undefined;
 
-  private locateWindow(key: K, windowStart: number): KeyLocation {
+  /**
+   * Serializes and locates a window key, reusing the memo of the previous call for the same key
+   * and window. Reads `remember` it (a put usually follows); puts do not (a cache flush puts many
+   * windows in a row and would only allocate memos nobody reads).
+   */
+  private locateWindow(key: K, windowStart: number, remember = true): KeyLocation {
     const memo = this.memo;
     if (memo !== undefined && memo.start === windowStart && memo.key === key) return memo.loc;
     const loc = this.locate(windowKeyOf(this.keySerde, key, windowStart, 0));
-    this.memo = isPrimitiveKey(key) ? { key, start: windowStart, loc } : undefined;
+    if (remember) this.memo = isPrimitiveKey(key) ? { key, start: windowStart, loc } : undefined;
     return loc;
   }
 
