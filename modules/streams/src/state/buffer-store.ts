@@ -21,12 +21,19 @@ export interface BufferStore extends StateStore {
   put(key: Buffer, value: Buffer | null): void;
   /** The entries restored or loaded since init, ascending key order; in memory they are handed over once. */
   takeAll(): KeyValue<Buffer, Buffer>[];
-  /** Entries held (in memory: restored and not yet taken), for the runtime's store-size metric. */
+  /**
+   * The store-size metric: the buffer's own entry count once its processor reports it
+   * (`reportSize`) — the in-memory store holds none itself — else what the store holds.
+   */
   approximateNumEntries(): number;
+  /** The processor's live count of buffered entries, read by approximateNumEntries. */
+  reportSize(count: () => number): void;
 }
 
 /** A BufferStore over a persistent key-value bytes store (optionally change-logged): always durable. */
 export class KeyValueBufferStore implements BufferStore {
+  private size: (() => number) | undefined;
+
   constructor(private readonly inner: KeyValueBytesStore) {}
 
   get name(): string {
@@ -53,9 +60,12 @@ export class KeyValueBufferStore implements BufferStore {
     return this.inner.all().toArray();
   }
 
-  /** Entries in the durable copy (the runtime's store-size metric). */
   approximateNumEntries(): number {
-    return this.inner.approximateNumEntries();
+    return this.size ? this.size() : this.inner.approximateNumEntries();
+  }
+
+  reportSize(count: () => number): void {
+    this.size = count;
   }
 
   flush(): void {

@@ -14,14 +14,24 @@ describe('buffer stores (the suppression buffer durable side)', () => {
     );
     expect(store).toBeInstanceOf(InMemoryBufferStore);
     expect(store.isDurable()).toBe(true);
+    expect(store.takeAll(), 'the processor takes what was restored (nothing) before it writes').toEqual([]);
     context.timestamp = 7;
     store.put(b('k1'), b('v1'));
+    store.put(b('k2'), b('v2'));
     store.put(b('k1'), null);
     expect(context.changes.map((c) => [c.store, `${c.key}`, c.value && `${c.value}`, c.timestamp])).toEqual([
       ['buf', 'k1', 'v1', 7],
+      ['buf', 'k2', 'v2', 7],
       ['buf', 'k1', null, 7],
     ]);
+    expect(store.approximateNumEntries()).toBe(0);
     expect(store.takeAll()).toEqual([]);
+    // The store-size metric is the buffer's size, as its processor reports it.
+    let buffered = 3;
+    store.reportSize(() => buffered);
+    expect(store.approximateNumEntries()).toBe(3);
+    buffered = 1;
+    expect(store.approximateNumEntries()).toBe(1);
   });
 
   it('in memory: restored records are folded per key (tombstones remove), handed over once in byte order', async () => {
@@ -43,6 +53,18 @@ describe('buffer stores (the suppression buffer durable side)', () => {
     expect(text(store.takeAll())).toEqual(['a=1', 'b=2', `${b('\u00ff')}=3`]);
     expect(store.takeAll(), 'taken once').toEqual([]);
     expect(context.changes).toHaveLength(1);
+  });
+
+  it('in memory: writes before the take change what is taken, even once deletes emptied the restored entries', async () => {
+    const context = new TestStoreContext();
+    const store = await openStore(
+      () => Stores.bufferStoreBuilder(Stores.inMemoryKeyValueStore('buf')).build(),
+      context,
+    );
+    context.lifecycles.get('buf')!.restore([{ key: b('a'), value: b('1') }]);
+    store.put(b('a'), null);
+    store.put(b('b'), b('2'));
+    expect(text(store.takeAll())).toEqual(['b=2']);
   });
 
   it('in memory: not durable without a changelog — logging off, or a runtime that writes none', async () => {

@@ -70,7 +70,10 @@ export class SuppressProcessor<K, VA> implements Processor<Windowed<K>, Change<V
 
   init(context: ProcessorContext<Windowed<K>, Change<VA>>): void {
     this.ctx = context;
-    if (this.storeName) this.store = context.getStateStore<BufferStore>(this.storeName);
+    if (this.storeName) {
+      this.store = context.getStateStore<BufferStore>(this.storeName);
+      this.store.reportSize(() => this.bufferedCount());
+    }
   }
 
   process(record: Record<Windowed<K>, Change<VA>>): void {

@@ -19,9 +19,9 @@ export const DEFAULT_WINDOW_BUFFER_ENTRIES = 100_000;
  *
  * Caching on: updates are de-duplicated here, per window, between commits (Kafka's record cache
  * semantics: one update per key and window per commit) and written to the store and forwarded on
- * `flush()` (commit) or when the cache exceeds its bound. Keeping live objects in a plain Map keyed
- * by window start and key avoids serializing or allocating buffers per record; the store's own
- * cache is therefore not used for this store. As in Kafka's cache, flushed entries stay cached
+ * `flush()` (commit) or when the cache exceeds its bound. Keeping the live aggregates in columns
+ * per window start (WindowSlots) avoids serializing or allocating buffers per record; the store's
+ * own cache is therefore not used for this store. As in Kafka's cache, flushed entries stay cached
  * (clean) while their window can still change, so a window spanning commits is not read back and
  * deserialized from the store; closed windows leave the cache at flush, and when the cache is over
  * its bound the oldest windows are evicted. Caching off: every update is stored and forwarded.

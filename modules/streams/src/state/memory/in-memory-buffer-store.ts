@@ -14,6 +14,8 @@ export class InMemoryBufferStore implements BufferStore {
   private context: StateStoreContext | undefined;
   /** Restored entries by key id, until the processor takes them. */
   private restored = new Map<string, KeyValue<Buffer, Buffer>>();
+  private taken = false;
+  private size: (() => number) | undefined;
   private opened = false;
 
   constructor(
@@ -34,7 +36,7 @@ export class InMemoryBufferStore implements BufferStore {
   put(key: Buffer, value: Buffer | null): void {
     this.assertOpen();
     // Before the processor took the restored entries, a write must change what it will take.
-    if (this.restored.size > 0) this.apply(key, value);
+    if (!this.taken) this.apply(key, value);
     if (this.isDurable())
       this.context!.logChange!(this.name, key, value, this.context!.recordContext().timestamp);
   }
@@ -43,12 +45,17 @@ export class InMemoryBufferStore implements BufferStore {
     this.assertOpen();
     const entries = [...this.restored.values()].sort((a, b) => compareBytes(a.key, b.key));
     this.restored = new Map();
+    this.taken = true;
     return entries;
   }
 
-  /** Restored entries not yet taken. */
+  /** The processor's buffer size when reported, else the restored entries not yet taken. */
   approximateNumEntries(): number {
-    return this.restored.size;
+    return this.size ? this.size() : this.restored.size;
+  }
+
+  reportSize(count: () => number): void {
+    this.size = count;
   }
 
   flush(): void {}
@@ -63,6 +70,7 @@ export class InMemoryBufferStore implements BufferStore {
   }
 
   private restore(records: readonly ChangelogRecord[]): void {
+    this.taken = false;
     for (const r of records) this.apply(r.key, r.value);
   }
 
