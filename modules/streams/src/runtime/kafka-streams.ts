@@ -274,8 +274,8 @@ export class KafkaStreams {
     if (this.fatal) return;
     // One resolve per batch: kafkajs parses offsets into Longs, which is costly per record. (A batch
     // entirely before the restored position resolves up to that position, so it is not fetched again.)
-    const next = this.positions.get(positionKey);
-    if (next !== undefined && next > 0) payload.resolveOffset(String(next - 1));
+    const next = position >= 0 ? position : resumeAt;
+    if (next > 0) payload.resolveOffset(String(next - 1));
     this.metrics.processed.inc({ application: this.config.applicationId }, processed);
     const last = batch.messages.at(-1);
     if (last) {

@@ -1,5 +1,6 @@
 import type { KeyValue } from './iterator.js';
-import type { KeyValueBytesStore, StateStore, StateStoreContext } from './store.js';
+import type { KeyValueBytesStore, StateStore } from './store.js';
+import { WrappedStore } from './wrapped-store.js';
 
 /**
  * The durable side of a processor's in-memory buffer (the suppression buffer), as Kafka Streams'
@@ -31,22 +32,8 @@ export interface BufferStore extends StateStore {
 }
 
 /** A BufferStore over a persistent key-value bytes store (optionally change-logged): always durable. */
-export class KeyValueBufferStore implements BufferStore {
+export class KeyValueBufferStore extends WrappedStore<KeyValueBytesStore> implements BufferStore {
   private size: (() => number) | undefined;
-
-  constructor(private readonly inner: KeyValueBytesStore) {}
-
-  get name(): string {
-    return this.inner.name;
-  }
-
-  get persistent(): boolean {
-    return this.inner.persistent;
-  }
-
-  init(context: StateStoreContext, root: StateStore): void {
-    this.inner.init(context, root);
-  }
 
   isDurable(): boolean {
     return true;
@@ -66,17 +53,5 @@ export class KeyValueBufferStore implements BufferStore {
 
   reportSize(count: () => number): void {
     this.size = count;
-  }
-
-  flush(): void {
-    this.inner.flush();
-  }
-
-  close(): void {
-    this.inner.close();
-  }
-
-  isOpen(): boolean {
-    return this.inner.isOpen();
   }
 }

@@ -3,7 +3,7 @@ import type { Change, ValueAndTimestamp } from '../../src/dsl/change.js';
 import { WindowAggregateProcessor } from '../../src/dsl/processors/window-aggregate-processor.js';
 import { TimeWindows } from '../../src/dsl/windows.js';
 import type { ProcessorContext } from '../../src/processor/context.js';
-import { Record } from '../../src/processor/record.js';
+import { type Headers, Record } from '../../src/processor/record.js';
 import type { Windowed } from '../../src/state/window.js';
 
 /**
@@ -15,6 +15,8 @@ function harness(maxEntries = 100) {
   const stored = new Map<string, ValueAndTimestamp<number>>();
   const reads: string[] = [];
   const forwarded: { key: string; start: number; newValue: number | null; oldValue: number | null }[] = [];
+  /** Every forwarded record as [key, timestamp, headers, new value]. */
+  const records: [string, number, Headers, number | null][] = [];
   const store = {
     fetchWindow(key: string, start: number) {
       reads.push(`${key}@${start}`);
@@ -31,6 +33,7 @@ function harness(maxEntries = 100) {
     getStateStore: () => store,
     forward(r: Record<Windowed<string>, Change<number>>) {
       forwarded.push({ key: r.key.key, start: r.key.window.start, ...r.value });
+      records.push([r.key.key, r.timestamp, r.headers, r.value.newValue]);
     },
     metrics: { lateRecordDrops: 0, nullKeyOrValueSkips: 0 },
   } as unknown as ProcessorContext<Windowed<string>, Change<number>>;
@@ -44,8 +47,9 @@ function harness(maxEntries = 100) {
     maxEntries,
   );
   processor.init(context);
-  const send = (key: string, ts: number) => processor.process(new Record(key, 1, ts));
-  return { processor, stored, reads, forwarded, send };
+  const send = (key: string, ts: number, headers?: Headers) =>
+    processor.process(new Record(key, 1, ts, headers));
+  return { processor, stored, reads, forwarded, records, send };
 }
 
 describe('WindowAggregateProcessor cache (caching on)', () => {
@@ -131,41 +135,17 @@ describe('WindowAggregateProcessor cache (caching on)', () => {
   });
 
   it('forwards each window with the headers of its last update and its largest record timestamp, flush after flush', () => {
-    const forwarded: { key: string; start: number; ts: number; headers: unknown; value: number | null }[] =
-      [];
-    const context = {
-      getStateStore: () => ({
-        fetchWindow: () => undefined,
-        put() {},
-        all: () => Object.assign([][Symbol.iterator](), { close() {} }),
-      }),
-      forward(r: Record<Windowed<string>, Change<number>>) {
-        forwarded.push({
-          key: r.key.key,
-          start: r.key.window.start,
-          ts: r.timestamp,
-          headers: r.headers,
-          value: r.value.newValue,
-        });
-      },
-      metrics: { lateRecordDrops: 0, nullKeyOrValueSkips: 0 },
-    } as unknown as ProcessorContext<Windowed<string>, Change<number>>;
-    const p = new WindowAggregateProcessor<string, number, number>(
-      'counts',
-      TimeWindows.ofSizeAndGrace(10, 5),
-      (_k, _v, previous) => (previous ?? 0) + 1,
-      undefined,
-      true,
-    );
-    p.init(context);
+    const h = harness();
+    const p = h.processor;
+    const forwarded = h.records;
     const h1 = [{ key: 'trace', value: Buffer.from('1') }];
     const h2 = [{ key: 'trace', value: Buffer.from('2') }];
-    const send = (key: string, ts: number, headers: typeof h1) => p.process(new Record(key, 1, ts, headers));
+    const send = h.send;
     send('a', 5, h1);
     send('b', 3, h1);
     send('a', 2, h1); // out of order: a's window keeps timestamp 5
     p.flush();
-    expect(forwarded.map((f) => [f.key, f.ts, f.headers, f.value])).toEqual([
+    expect(forwarded).toEqual([
       ['a', 5, h1, 2],
       ['b', 3, h1, 1],
     ]);
@@ -174,7 +154,7 @@ describe('WindowAggregateProcessor cache (caching on)', () => {
     send('a', 1, h1);
     send('c', 6, h2);
     p.flush();
-    expect(forwarded.map((f) => [f.key, f.ts, f.headers, f.value])).toEqual([
+    expect(forwarded).toEqual([
       ['a', 5, h1, 3],
       ['b', 4, h2, 2],
       ['c', 6, h2, 1],
@@ -184,6 +164,6 @@ describe('WindowAggregateProcessor cache (caching on)', () => {
     expect(forwarded, 'clean after the flush: nothing to forward').toEqual([]);
     send('a', 8, h2);
     p.flush();
-    expect(forwarded.map((f) => [f.key, f.ts, f.headers, f.value])).toEqual([['a', 8, h2, 4]]);
+    expect(forwarded).toEqual([['a', 8, h2, 4]]);
   });
 });

@@ -12,24 +12,37 @@ function random(seed: number): () => number {
   };
 }
 
+/**
+ * One random write to the map and its reference (keys as hex): a key of 1..maxLength random bytes,
+ * deleted with probability `deleteRatio` (checking the removed value), else set to `value`.
+ */
+function randomWrite(
+  map: SortedBytesMap<number>,
+  reference: Map<string, number>,
+  rnd: () => number,
+  maxLength: number,
+  deleteRatio: number,
+  value: number,
+): void {
+  const key = Buffer.from(
+    Array.from({ length: 1 + Math.floor(rnd() * maxLength) }, () => Math.floor(rnd() * 256)),
+  );
+  const hex = key.toString('hex');
+  if (rnd() < deleteRatio) {
+    expect(map.delete(key)?.value).toBe(reference.get(hex));
+    reference.delete(hex);
+  } else {
+    map.set(key, value);
+    reference.set(hex, value);
+  }
+}
+
 describe('SortedBytesMap (chunked sorted list + hash index)', () => {
   it('keeps byte order through thousands of random inserts and deletes (chunk splits included)', () => {
     const rnd = random(42);
     const map = new SortedBytesMap<number>();
     const reference = new Map<string, number>();
-    for (let i = 0; i < 8_000; i++) {
-      const key = Buffer.from(
-        Array.from({ length: 1 + Math.floor(rnd() * 4) }, () => Math.floor(rnd() * 256)),
-      );
-      const hex = key.toString('hex');
-      if (rnd() < 0.3) {
-        expect(map.delete(key)?.value).toBe(reference.get(hex));
-        reference.delete(hex);
-      } else {
-        map.set(key, i);
-        reference.set(hex, i);
-      }
-    }
+    for (let i = 0; i < 8_000; i++) randomWrite(map, reference, rnd, 4, 0.3, i);
     const expected = [...reference.keys()].map((h) => Buffer.from(h, 'hex')).sort(Buffer.compare);
     expect(map.size).toBe(expected.length);
     expect(map.entries().map((e) => e.key.toString('hex'))).toEqual(expected.map((k) => k.toString('hex')));
@@ -51,19 +64,7 @@ describe('SortedBytesMap (chunked sorted list + hash index)', () => {
     // each followed by an ordered read that must see exactly the reference.
     for (let burst = 0; burst < 40; burst++) {
       const writes = burst % 4 === 0 ? 5000 : 1 + Math.floor(rnd() * 40);
-      for (let i = 0; i < writes; i++) {
-        const key = Buffer.from(
-          Array.from({ length: 1 + Math.floor(rnd() * 3) }, () => Math.floor(rnd() * 256)),
-        );
-        const hex = key.toString('hex');
-        if (rnd() < 0.45) {
-          expect(map.delete(key)?.value).toBe(reference.get(hex));
-          reference.delete(hex);
-        } else {
-          map.set(key, i);
-          reference.set(hex, i);
-        }
-      }
+      for (let i = 0; i < writes; i++) randomWrite(map, reference, rnd, 3, 0.45, i);
       expect(map.size).toBe(reference.size);
       const forward = [...map.iterate(undefined, undefined, false, false)].map((e) => e.key.toString('hex'));
       expect(forward).toEqual(sortedReference());

@@ -9,8 +9,7 @@ import type { Windowed } from '../../state/window.js';
 import { type Change, change } from '../change.js';
 
 interface Buffered<K, VA> {
-  readonly key: Windowed<K>;
-  /** The latest update; its new value is the window's value. */
+  /** The latest update: its key is the window, its new value the window's value. */
   record: Record<Windowed<K>, Change<VA>>;
   /** The durable store's key, built once per window (updates and the final tombstone reuse it). */
   storeKey: Buffer | undefined;
@@ -89,7 +88,6 @@ export class SuppressProcessor<K, VA> implements Processor<Windowed<K>, Change<V
       entry.record = record;
     } else {
       entry = {
-        key: windowed,
         record,
         storeKey: undefined,
         persisted: false,
@@ -150,8 +148,8 @@ export class SuppressProcessor<K, VA> implements Processor<Windowed<K>, Change<V
         for (const e of byKey.values()) {
           this.ctx.metrics.suppressionEmits++;
           e.emitted = true;
-          // A tombstone for the durable store.
-          if (e.persisted) this.store!.put(e.storeKey ?? this.storeKey(e.key), null);
+          // A tombstone for the durable store (a persisted entry has its store key).
+          if (e.persisted) this.store!.put(e.storeKey!, null);
           this.ctx.forward(e.record.withValue(change<VA>(e.record.value.newValue, null)));
         }
       }
@@ -174,7 +172,7 @@ export class SuppressProcessor<K, VA> implements Processor<Windowed<K>, Change<V
 
   private persist(entry: Buffered<K, VA>): void {
     if (!this.store) return;
-    entry.storeKey ??= this.storeKey(entry.key);
+    entry.storeKey ??= this.storeKey(entry.record.key);
     const value = entry.record.value.newValue;
     if (value === null) {
       if (entry.persisted) this.store.put(entry.storeKey, null);
@@ -203,7 +201,6 @@ export class SuppressProcessor<K, VA> implements Processor<Windowed<K>, Change<V
       const aggregate = this.serdes!.value.deserialize(value.subarray(8));
       const record = new Record<Windowed<K>, Change<VA>>(key, change(aggregate, null), timestamp);
       this.byKeyFor(end, start).set(identity(key.key), {
-        key,
         record,
         storeKey: Buffer.from(raw),
         persisted: true,

@@ -1,39 +1,21 @@
 import type { KeyValueIterator } from '../iterator.js';
 import type { Serde } from '../serde.js';
 import type { KeyValueBytesStore, StateStore, StateStoreContext } from '../store.js';
+import { WrappedStore } from '../wrapped-store.js';
 
 /**
  * Hands every write that reaches it to the runtime's changelog (`context.logChange`), then writes
  * the inner store. Sits below the cache, so the changelog sees one write per key per flush.
  */
-export class ChangeLoggingKeyValueBytesStore implements KeyValueBytesStore {
+export class ChangeLoggingKeyValueBytesStore
+  extends WrappedStore<KeyValueBytesStore>
+  implements KeyValueBytesStore
+{
   private context: StateStoreContext | undefined;
 
-  constructor(private readonly inner: KeyValueBytesStore) {}
-
-  get name(): string {
-    return this.inner.name;
-  }
-
-  get persistent(): boolean {
-    return this.inner.persistent;
-  }
-
-  init(context: StateStoreContext, root: StateStore): void {
+  override init(context: StateStoreContext, root: StateStore): void {
     this.context = context;
-    this.inner.init(context, root);
-  }
-
-  flush(): void {
-    this.inner.flush();
-  }
-
-  close(): void {
-    this.inner.close();
-  }
-
-  isOpen(): boolean {
-    return this.inner.isOpen();
+    super.init(context, root);
   }
 
   get(key: Buffer): Buffer | undefined {

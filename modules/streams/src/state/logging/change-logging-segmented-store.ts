@@ -1,23 +1,19 @@
 import type { KeyValue } from '../iterator.js';
 import type { SegmentedBytesStore } from '../segmented.js';
 import type { StateStore, StateStoreContext } from '../store.js';
+import { WrappedStore } from '../wrapped-store.js';
 
 /**
  * Change logging for window and session stores: the changelog key is the composite
  * (`[key][start][seq]` / `[key][end][start]`), so restore needs no other information. Writes the
  * store drops as expired are not logged (they would be dropped again on restore).
  */
-export class ChangeLoggingSegmentedBytesStore implements SegmentedBytesStore {
+export class ChangeLoggingSegmentedBytesStore
+  extends WrappedStore<SegmentedBytesStore>
+  implements SegmentedBytesStore
+{
   private context: StateStoreContext | undefined;
 
-  constructor(private readonly inner: SegmentedBytesStore) {}
-
-  get name(): string {
-    return this.inner.name;
-  }
-  get persistent(): boolean {
-    return this.inner.persistent;
-  }
   get retentionMs(): number {
     return this.inner.retentionMs;
   }
@@ -28,21 +24,9 @@ export class ChangeLoggingSegmentedBytesStore implements SegmentedBytesStore {
     return this.inner.expiredWrites;
   }
 
-  init(context: StateStoreContext, root: StateStore): void {
+  override init(context: StateStoreContext, root: StateStore): void {
     this.context = context;
-    this.inner.init(context, root);
-  }
-
-  flush(): void {
-    this.inner.flush();
-  }
-
-  close(): void {
-    this.inner.close();
-  }
-
-  isOpen(): boolean {
-    return this.inner.isOpen();
+    super.init(context, root);
   }
 
   write(composite: Buffer, value: Buffer | null): boolean {

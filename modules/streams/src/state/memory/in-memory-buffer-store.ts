@@ -1,32 +1,35 @@
 import type { BufferStore } from '../buffer-store.js';
 import { bytesId, compareBytes } from '../bytes.js';
-import { InvalidStateStoreError } from '../errors.js';
 import type { KeyValue } from '../iterator.js';
-import type { ChangelogRecord, StateStore, StateStoreContext } from '../store.js';
+import type { ChangelogRecord, StateStore, StateStoreContext, StoreLifecycle } from '../store.js';
+import { BaseBytesStore } from './base-store.js';
 
 /**
  * The in-memory BufferStore: writes go to the changelog only (when logging is on and the runtime
  * writes changelogs); restored changelog records are folded per key (a tombstone removes the key)
  * and handed to the processor by `takeAll()`, after which the store holds nothing again.
  */
-export class InMemoryBufferStore implements BufferStore {
-  readonly persistent = false;
+export class InMemoryBufferStore extends BaseBytesStore implements BufferStore {
   private context: StateStoreContext | undefined;
   /** Restored entries by key id, until the processor takes them. */
   private restored = new Map<string, KeyValue<Buffer, Buffer>>();
   private taken = false;
   private size: (() => number) | undefined;
-  private opened = false;
 
   constructor(
-    readonly name: string,
+    name: string,
     private readonly logging: boolean,
-  ) {}
+  ) {
+    super(name);
+  }
 
-  init(context: StateStoreContext, root: StateStore): void {
+  override init(context: StateStoreContext, root: StateStore): void {
     this.context = context;
-    context.register(root, { restore: (records) => this.restore(records) });
-    this.opened = true;
+    super.init(context, root);
+  }
+
+  protected lifecycle(): StoreLifecycle {
+    return { restore: (records) => this.restore(records) };
   }
 
   isDurable(): boolean {
@@ -58,15 +61,9 @@ export class InMemoryBufferStore implements BufferStore {
     this.size = count;
   }
 
-  flush(): void {}
-
-  close(): void {
-    this.opened = false;
+  override close(): void {
+    super.close();
     this.restored = new Map();
-  }
-
-  isOpen(): boolean {
-    return this.opened;
   }
 
   private restore(records: readonly ChangelogRecord[]): void {
@@ -78,9 +75,5 @@ export class InMemoryBufferStore implements BufferStore {
     const id = bytesId(key);
     if (value === null) this.restored.delete(id);
     else this.restored.set(id, { key, value });
-  }
-
-  private assertOpen(): void {
-    if (!this.opened) throw new InvalidStateStoreError(this.name, 'store is not open');
   }
 }
