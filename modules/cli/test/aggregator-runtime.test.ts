@@ -132,28 +132,35 @@ describe('aggregator on the Kafka runtime', () => {
     expectExactlyOnce(records, reference);
   }, 180_000);
 
-  it('1 % corrupted payloads all land in the dead-letter topic with the error in headers; every good record is aggregated', async () => {
+  it('1 % corrupted payloads and malformed keys all land in the dead-letter topic with the error in headers; every good record is aggregated', async () => {
     await createTopics(kafka, PARTITIONS, 'dirty-in', 'dirty-out-60');
     const metrics = workload(20, 500, 6_000); // 10k metrics
     const producer = kafka.producer();
     await producer.connect();
     const corrupt = new Map<number, Buffer>();
+    const badKeys = new Map<number, string>();
     const messages = metrics.map((m, i) => {
       let value = metricJsonSerde.serialize(m);
+      let key = formatMetricKey(m);
       if (i % 100 === 37) {
         value =
           i % 200 === 37
             ? value.subarray(0, value.length - 7)
             : Buffer.from(`{"gateway":"${m.gateway}","value":"x"}`);
         corrupt.set(i, value);
+      } else if (i % 500 === 211) {
+        // The aggregator takes the series identity from the key: one it cannot parse is bad input.
+        key = i % 1000 === 211 ? `${m.gateway}.${m.metricType}` : `${m.gateway}.STEAM.${m.metricAttribute}`;
+        badKeys.set(i, key);
       }
-      return { key: formatMetricKey(m), value };
+      return { key, value };
     });
     for (let i = 0; i < messages.length; i += 5_000)
       await producer.send({ topic: 'dirty-in', messages: messages.slice(i, i + 5_000) });
     await producer.disconnect();
     await produceTicks(kafka, 'dirty-in', PARTITIONS, T0 + 10 * 86_400_000);
     expect(corrupt.size).toBe(100);
+    expect(badKeys.size).toBe(20);
 
     const app = await aggregator('dirty-in', 'dirty-out-', 'dirty', 'a', 'at_least_once');
     try {
@@ -166,7 +173,7 @@ describe('aggregator on the Kafka runtime', () => {
       await app.close();
     }
 
-    const dlq: { value: Buffer; headers: Record<string, string> }[] = [];
+    const dlq: { key: string; value: Buffer; headers: Record<string, string> }[] = [];
     const consumer = kafka.consumer({ groupId: 'dlq-check' });
     await consumer.connect();
     await consumer.subscribe({ topic: 'dirty-dlq', fromBeginning: true });
@@ -175,22 +182,31 @@ describe('aggregator on the Kafka runtime', () => {
         const headers = Object.fromEntries(
           Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)]),
         );
-        dlq.push({ value: message.value!, headers });
+        dlq.push({ key: String(message.key), value: message.value!, headers });
       },
     });
-    await waitFor('100 dead letters', () => dlq.length >= 100, 30_000);
+    await waitFor('120 dead letters', () => dlq.length >= 120, 30_000);
     await consumer.disconnect();
-    expect(dlq).toHaveLength(100);
+    expect(dlq).toHaveLength(120);
     const originals = new Set([...corrupt.values()].map((b) => b.toString('base64')));
+    const keyLetters = dlq.filter((letter) => letter.headers['error.part'] === 'key');
+    expect(keyLetters.map((letter) => letter.key).sort()).toEqual([...badKeys.values()].sort());
     for (const letter of dlq) {
-      expect(originals.has(letter.value.toString('base64')), 'original bytes kept').toBe(true);
       expect(letter.headers['error.class']).toBe('DeserializationError');
       expect(letter.headers['error.topic']).toBe('dirty-in');
       expect(letter.headers['error.offset']).toMatch(/^\d+$/);
+      if (letter.headers['error.part'] === 'key') {
+        expect(letter.headers['error.cause']).toMatch(
+          /malformed metric key .*(expected <gateway>|unknown metric type "STEAM")/,
+        );
+        continue;
+      }
+      expect(letter.headers['error.part']).toBe('value');
+      expect(originals.has(letter.value.toString('base64')), 'original bytes kept').toBe(true);
       expect(letter.headers['error.cause']).toMatch(/invalid JSON|must be a number|missing field/);
     }
 
-    const good = metrics.filter((_, i) => !corrupt.has(i));
+    const good = metrics.filter((_, i) => !corrupt.has(i) && !badKeys.has(i));
     const reference = referenceAggregates(good, 60_000);
     const records = await readAggregates(kafka, 'dirty-out-60', {
       atLeast: reference.size,

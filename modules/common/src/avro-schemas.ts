@@ -11,5 +11,7 @@ function loadSchema(file: string): Record<string, unknown> {
 
 /** The Avro schema of Metric, as kept in schemas/metric.avsc. */
 export const METRIC_AVRO_SCHEMA = loadSchema('metric.avsc');
+/** A reader's projection of Metric (timestamp and value), as kept in schemas/metric-reading.avsc. */
+export const METRIC_READING_AVRO_SCHEMA = loadSchema('metric-reading.avsc');
 /** The Avro schema of AggregateMetric, as kept in schemas/aggregate-metric.avsc. */
 export const AGGREGATE_METRIC_AVRO_SCHEMA = loadSchema('aggregate-metric.avsc');

@@ -1,5 +1,11 @@
 import { MetricKeyError } from './errors.js';
-import { type MetricIdentity, isMetricAttribute, isMetricType } from './metric.js';
+import {
+  METRIC_ATTRIBUTES,
+  METRIC_TYPES,
+  type MetricIdentity,
+  isMetricAttribute,
+  isMetricType,
+} from './metric.js';
 
 /** The record key of a metric: `<gateway>.<metricType>.<metricAttribute>`, e.g. `0.ELECTRICITY.ACTIVE_POWER`. */
 export function formatMetricKey(id: MetricIdentity): string {
@@ -26,4 +32,25 @@ export function parseMetricKey(key: string): MetricIdentity {
     throw new MetricKeyError(key, `unknown metric attribute ${JSON.stringify(metricAttribute)}`);
   }
   return { gateway, metricType, metricAttribute };
+}
+
+/**
+ * Whether parseMetricKey accepts `key`, without allocating: the per-record check of consumers that
+ * take the identity from the key (parseMetricKey, on failure, says why).
+ */
+export function isMetricKey(key: string): boolean {
+  const attrDot = key.lastIndexOf('.');
+  const typeDot = attrDot > 0 ? key.lastIndexOf('.', attrDot - 1) : -1;
+  // typeDot 0 is an empty gateway.
+  if (typeDot <= 0) return false;
+  return (
+    isOneOf(METRIC_TYPES, key, typeDot + 1, attrDot) &&
+    isOneOf(METRIC_ATTRIBUTES, key, attrDot + 1, key.length)
+  );
+}
+
+function isOneOf(names: readonly string[], key: string, from: number, to: number): boolean {
+  const length = to - from;
+  for (const name of names) if (name.length === length && key.startsWith(name, from)) return true;
+  return false;
 }

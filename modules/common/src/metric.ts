@@ -36,6 +36,12 @@ export interface Metric extends MetricIdentity {
   value: number;
 }
 
+/**
+ * The part of a Metric payload a reader needs when the series identity comes from the record key
+ * (the aggregator): the key names gateway, type and attribute; the value says when and how much.
+ */
+export type MetricReading = Pick<Metric, 'timestamp' | 'value'>;
+
 const TYPE_SET: ReadonlySet<unknown> = new Set(METRIC_TYPES);
 const ATTRIBUTE_SET: ReadonlySet<unknown> = new Set(METRIC_ATTRIBUTES);
 

@@ -2,8 +2,11 @@ import { describe, expect, it } from 'vitest';
 import {
   ATTRIBUTES_BY_TYPE,
   METRIC_TYPES,
+  DeserializationError,
   MetricKeyError,
   formatMetricKey,
+  isMetricKey,
+  metricKeySerde,
   parseMetricKey,
 } from '../src/index.js';
 
@@ -35,8 +38,59 @@ describe('metric key', () => {
     ['0.electricity.ACTIVE_POWER', 'unknown metric type "electricity"'],
     ['0.ELECTRICITY.ACTIVE_POWER.', 'unknown metric type "ACTIVE_POWER"'],
   ])('rejects %j: %s', (key, reason) => {
+    expect(isMetricKey(key)).toBe(false);
+    expect(() => metricKeySerde.deserialize(Buffer.from(key))).toThrow(DeserializationError);
+    expect(() => metricKeySerde.deserialize(Buffer.from(key))).toThrow(reason);
     expect(() => parseMetricKey(key)).toThrow(MetricKeyError);
     expect(() => parseMetricKey(key)).toThrow(reason);
     expect(() => parseMetricKey(key)).toThrow(JSON.stringify(key));
+  });
+});
+
+describe('isMetricKey and metricKeySerde (the aggregator checks every input key)', () => {
+  it('accept exactly the keys parseMetricKey accepts', () => {
+    const parses = (key: string) => {
+      try {
+        parseMetricKey(key);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const parts = [
+      '',
+      '.',
+      '0',
+      'a.b',
+      'ELECTRICITY',
+      'WATER',
+      'GAS',
+      'ACTIVE_POWER',
+      'GAS_IDD',
+      'VOLTAGE',
+      'ELECTRICITYX',
+      'GA',
+    ];
+    let accepted = 0;
+    for (const a of parts)
+      for (const b of parts)
+        for (const c of parts)
+          for (const key of [`${a}.${b}.${c}`, `${a}${b}.${c}`, `${a}.${b}${c}`]) {
+            expect(isMetricKey(key), key).toBe(parses(key));
+            if (parses(key)) accepted++;
+          }
+    expect(accepted).toBeGreaterThan(50);
+  });
+
+  it('deserializes a valid key to itself and names the problem of an invalid one', () => {
+    expect(metricKeySerde.deserialize(Buffer.from('site-3.floor.2.WATER.WATER_IDD'))).toBe(
+      'site-3.floor.2.WATER.WATER_IDD',
+    );
+    expect(metricKeySerde.serialize('0.GAS.GAS_IDD').toString()).toBe('0.GAS.GAS_IDD');
+    const where = { topic: 'metrics', partition: 3, offset: 9 };
+    expect(() => metricKeySerde.deserialize(Buffer.from('0.GAS.VOLTS'), where)).toThrow(
+      /metric-key: malformed metric key "0.GAS.VOLTS": unknown metric attribute "VOLTS".*offset 9/,
+    );
+    expect(() => metricKeySerde.deserialize(Buffer.from([0x30, 0x2e, 0xff]), where)).toThrow(/invalid UTF-8/);
   });
 });

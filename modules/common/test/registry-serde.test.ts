@@ -9,8 +9,10 @@ import {
   METRIC_AVRO_SCHEMA,
   type Metric,
   createSchemaRegistry,
+  metricReadingSyncRegistryReader,
   metricRegistrySerde,
   metricSyncRegistryReader,
+  registryAvroSerde,
 } from '../src/index.js';
 
 // The Confluent wire format through the embedded Schema Registry API (the real
@@ -63,6 +65,44 @@ describe('Avro with the Schema Registry', () => {
       DeserializationError,
     );
     expect(() => reader.deserialize(bogus)).toThrow(/unknown schema id 9999/);
+  });
+
+  it('the synchronous projection reader decodes timestamp and value; a writer schema it cannot resolve is an error naming the id', async () => {
+    const serde = metricRegistrySerde({ url: registry.url, subject: 'metrics-value' });
+    const bytes = await serde.serialize(metric);
+    const reader = metricReadingSyncRegistryReader(createSchemaRegistry(registry.url));
+    await reader.prefetch([bytes]);
+    expect(reader.deserialize(bytes)).toEqual({ timestamp: metric.timestamp, value: metric.value });
+    const where = { topic: 'metrics', partition: 0, offset: 3 };
+    expect(() => reader.deserialize(bytes.subarray(0, bytes.length - 2), where)).toThrow(
+      /invalid Avro payload: truncated buffer.*offset 3/,
+    );
+    expect(() => reader.deserialize(Buffer.concat([bytes, Buffer.from([1])]), where)).toThrow(
+      /invalid Avro payload: trailing data/,
+    );
+
+    // A Metric schema without a value field, registered under another subject.
+    const other = registryAvroSerde(
+      {
+        url: registry.url,
+        subject: 'other-metrics-value',
+        schema: {
+          type: 'record',
+          name: 'Metric',
+          namespace: 'io.meterstream',
+          fields: [{ name: 'timestamp', type: 'string' }],
+        },
+      },
+      (value: { timestamp: string }) => value,
+      (decoded) => decoded,
+    );
+    const foreign = await other.serialize({ timestamp: '2012-04-01T07:00:00Z' });
+    await reader.prefetch([foreign]);
+    const id = foreign.readInt32BE(1);
+    expect(() => reader.deserialize(foreign, where)).toThrow(DeserializationError);
+    expect(() => reader.deserialize(foreign, where)).toThrow(
+      new RegExp(`schema id ${id} cannot be read as timestamp,value.*offset 3`),
+    );
   });
 
   it('bad framing and truncated payloads raise DeserializationError with the location', async () => {

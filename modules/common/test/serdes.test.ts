@@ -11,6 +11,8 @@ import {
   foldMetric,
   metricAvroSerde,
   metricJsonSerde,
+  metricReadingAvroSerde,
+  metricReadingJsonSerde,
   stringSerde,
 } from '../src/index.js';
 
@@ -100,6 +102,67 @@ describe('Metric serdes', () => {
 
   it('refuses to serialize a non-finite value', () => {
     expect(() => metricJsonSerde.serialize({ ...metric, value: Number.NaN })).toThrow(/finite/);
+  });
+});
+
+describe('MetricReading serdes (timestamp and value of a Metric payload)', () => {
+  const metricType = avro.Type.forSchema(
+    JSON.parse(readFileSync(new URL('../schemas/metric.avsc', import.meta.url), 'utf8')),
+  );
+  const wire = (fields: Record<string, unknown>) =>
+    metricType.toBuffer({
+      gateway: '0',
+      metricType: 'ELECTRICITY',
+      metricAttribute: 'ACTIVE_POWER',
+      timestamp: '2006-12-16T17:24:00.250Z',
+      value: 2.5,
+      ...fields,
+    });
+
+  it('Avro: reads timestamp and value of full Metric payloads through the projection schema', () => {
+    expect(metricReadingAvroSerde.deserialize(metricAvroSerde.serialize(metric))).toEqual({
+      timestamp: metric.timestamp,
+      value: metric.value,
+    });
+    // The identity fields are skipped, not read: values the full reader refuses do not matter here.
+    const foreign = wire({ gateway: '', metricType: 'STEAM', metricAttribute: 'é'.repeat(300) });
+    expect(() => metricAvroSerde.deserialize(foreign)).toThrow(DeserializationError);
+    expect(metricReadingAvroSerde.deserialize(foreign)).toEqual({
+      timestamp: Date.UTC(2006, 11, 16, 17, 24, 0, 250),
+      value: 2.5,
+    });
+  });
+
+  it('Avro: bad timestamps, non-finite values, truncated or trailing bytes are DeserializationErrors', () => {
+    const where = { topic: 'metrics', partition: 0, offset: 5 };
+    const bytes = wire({});
+    const cases: [Buffer, RegExp][] = [
+      [wire({ timestamp: 'yesterday' }), /not an ISO-8601 instant.*offset 5/],
+      [wire({ value: Number.POSITIVE_INFINITY }), /"value" must be finite/],
+      [bytes.subarray(0, bytes.length - 1), /invalid Avro binary: truncated/],
+      [bytes.subarray(0, 20), /invalid Avro binary/],
+      [Buffer.concat([bytes, Buffer.from([0])]), /invalid Avro binary: trailing data/],
+    ];
+    for (const [data, message] of cases) {
+      expect(() => metricReadingAvroSerde.deserialize(data, where)).toThrow(DeserializationError);
+      expect(() => metricReadingAvroSerde.deserialize(data, where)).toThrow(message);
+    }
+  });
+
+  it('Avro: only reads (the projection cannot write a Metric)', () => {
+    expect(() => metricReadingAvroSerde.serialize({ timestamp: 0, value: 1 })).toThrow(/only reads/);
+  });
+
+  it('JSON: reads full Metric payloads, round-trips readings, names missing fields', () => {
+    expect(metricReadingJsonSerde.deserialize(metricJsonSerde.serialize(metric))).toEqual({
+      timestamp: metric.timestamp,
+      value: metric.value,
+    });
+    const reading = { timestamp: Date.UTC(2012, 3, 1), value: -3 };
+    expect(metricReadingJsonSerde.deserialize(metricReadingJsonSerde.serialize(reading))).toEqual(reading);
+    expect(() => metricReadingJsonSerde.deserialize(Buffer.from('{"value":1}'))).toThrow(
+      /missing field "timestamp"/,
+    );
   });
 });
 

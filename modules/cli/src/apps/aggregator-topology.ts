@@ -1,9 +1,10 @@
 import {
   EMPTY_STATS,
-  type Metric,
+  type MetricReading,
   type SampleStats,
   aggregateJsonSerde,
   foldSample,
+  metricKeySerde,
   parseMetricKey,
   stringSerde,
   toAggregate,
@@ -26,8 +27,11 @@ export const sampleStatsSerde: Serde<SampleStats> = partialAggregateSerde;
 
 export interface AggregatorTopologyOptions {
   sourceTopic: string;
-  /** Metric values on the source topic (Avro via the registry, plain Avro or JSON). */
-  metricSerde: Serde<Metric>;
+  /**
+   * Reads the timestamp and value of the source topic's Metric payloads (Avro via the registry,
+   * plain Avro or JSON): the series identity is the record key's.
+   */
+  metricSerde: Serde<MetricReading>;
   windowsSec: readonly number[];
   graceSec: number;
   /** Default `metrics-aggregates-<w>`. */
@@ -39,14 +43,18 @@ export interface AggregatorTopologyOptions {
  * The thesis aggregator: per key `<gateway>.<TYPE>.<ATTRIBUTE>`, tumbling event-time windows with
  * grace, folded with the shared `foldSample`, emitted once per window when it closes
  * (suppress untilWindowCloses) as a JSON AggregateMetric keyed by the input key.
+ *
+ * The identity of a series is its key (as the output's gateway, type and attribute always were):
+ * keys are checked at the source (a malformed key is a deserialization error, dead-lettered by the
+ * runtime) and payloads are read for their timestamp and value only.
  */
 export function buildAggregatorTopology(options: AggregatorTopologyOptions): Topology {
   const builder = new StreamsBuilder({ storeBackend: options.storeBackend });
   const grouped = builder
-    .stream<string, Metric>(options.sourceTopic, {
-      keySerde: stringSerde,
+    .stream<string, MetricReading>(options.sourceTopic, {
+      keySerde: metricKeySerde,
       valueSerde: options.metricSerde,
-      timestampExtractor: valueTimestamp<Metric>((metric) => metric.timestamp),
+      timestampExtractor: valueTimestamp<MetricReading>((reading) => reading.timestamp),
     })
     .groupByKey();
   for (const windowSec of options.windowsSec) {
@@ -54,7 +62,7 @@ export function buildAggregatorTopology(options: AggregatorTopologyOptions): Top
       .windowedBy(TimeWindows.ofSizeAndGrace(windowSec * 1000, options.graceSec * 1000))
       .aggregate<SampleStats>(
         () => EMPTY_STATS,
-        (_key, metric, stats) => foldSample(stats, metric.value),
+        (_key, reading, stats) => foldSample(stats, reading.value),
         {
           storeName: `metric-aggregates-${windowSec}s`,
           keySerde: stringSerde,

@@ -1,12 +1,12 @@
 import { createServer } from 'node:http';
 import {
   type Logger,
-  type Metric,
   type MeterstreamConfig,
+  type MetricReading,
   createKafka,
-  metricAvroSerde,
-  metricJsonSerde,
-  metricSyncRegistryReader,
+  metricReadingAvroSerde,
+  metricReadingJsonSerde,
+  metricReadingSyncRegistryReader,
 } from '@meterstream/common';
 import {
   KafkaStreams,
@@ -49,12 +49,12 @@ export interface RunningAggregator {
 }
 
 function metricSerde(options: AggregatorOptions): {
-  serde: Serde<Metric>;
+  serde: Serde<MetricReading>;
   beforeBatch?: (values: readonly (Buffer | null)[]) => Promise<void>;
 } {
-  if (options.inputFormat === 'json') return { serde: metricJsonSerde };
-  if (!options.config.schemaRegistryUrl) return { serde: metricAvroSerde };
-  const reader = metricSyncRegistryReader(options.config.schemaRegistryUrl);
+  if (options.inputFormat === 'json') return { serde: metricReadingJsonSerde };
+  if (!options.config.schemaRegistryUrl) return { serde: metricReadingAvroSerde };
+  const reader = metricReadingSyncRegistryReader(options.config.schemaRegistryUrl);
   return {
     serde: {
       serialize: () => {

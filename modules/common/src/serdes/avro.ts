@@ -30,3 +30,41 @@ export function avroSerde<T, W>(
     },
   };
 }
+
+/**
+ * A read-only plain-Avro serde that decodes payloads written with `writerSchema` through a reader's
+ * projection `readerSchema` (Avro schema resolution): the writer's fields the reader lacks are
+ * skipped, not decoded. Serializing is refused, since the projection cannot rebuild what it skipped.
+ */
+export function avroProjectionSerde<T>(
+  writerSchema: Record<string, unknown>,
+  readerSchema: Record<string, unknown>,
+  fromWire: (decoded: unknown, format: string) => T,
+): Serde<T> {
+  const writer = avro.Type.forSchema(writerSchema as avro.Schema);
+  const reader = avro.Type.forSchema(readerSchema as avro.Schema);
+  const resolver = reader.createResolver(writer);
+  const format = `avro:${String(writerSchema.name)}[${fieldNames(readerSchema)}]`;
+  return {
+    format,
+    serialize() {
+      throw new Error(`${format} only reads: serialize the full ${String(writerSchema.name)} instead`);
+    },
+    deserialize(data: Buffer, source?: PayloadSource) {
+      let decoded: unknown;
+      try {
+        decoded = reader.fromBuffer(data, resolver);
+      } catch (cause) {
+        throw new DeserializationError(`invalid Avro binary: ${(cause as Error).message}`, format, source, {
+          cause,
+        });
+      }
+      return fromWireAt(fromWire, decoded, format, source);
+    },
+  };
+}
+
+/** `timestamp,value` for a record schema: which fields a projection reads, for error messages. */
+export function fieldNames(schema: Record<string, unknown>): string {
+  return ((schema.fields ?? []) as { name: string }[]).map((f) => f.name).join(',');
+}

@@ -1,12 +1,60 @@
-import { AGGREGATE_METRIC_AVRO_SCHEMA, METRIC_AVRO_SCHEMA } from '../avro-schemas.js';
-import { avroSerde } from './avro.js';
-import { jsonSerde } from './basic.js';
+import {
+  AGGREGATE_METRIC_AVRO_SCHEMA,
+  METRIC_AVRO_SCHEMA,
+  METRIC_READING_AVRO_SCHEMA,
+} from '../avro-schemas.js';
+import { DeserializationError } from '../errors.js';
+import { isMetricKey, parseMetricKey } from '../metric-key.js';
+import { avroProjectionSerde, avroSerde } from './avro.js';
+import { jsonSerde, stringSerde } from './basic.js';
 import { type RegistryAvroOptions, registryAvroSerde } from './registry-avro.js';
 import { syncRegistryReader } from './registry-sync.js';
-import { aggregateFromWire, aggregateToWire, metricFromWire, metricToWire } from './wire.js';
+import type { Serde } from './serde.js';
+import {
+  aggregateFromWire,
+  aggregateToWire,
+  metricFromWire,
+  metricReadingFromWire,
+  metricReadingToWire,
+  metricToWire,
+} from './wire.js';
 
 export const metricJsonSerde = jsonSerde('Metric', metricToWire, metricFromWire);
 export const metricAvroSerde = avroSerde(METRIC_AVRO_SCHEMA, metricToWire, metricFromWire);
+
+/**
+ * Readers of a Metric payload's timestamp and value only, for consumers that take the series
+ * identity from the record key (the aggregator). The Avro reader decodes through the projection
+ * schema metric-reading.avsc, so the identity strings are skipped rather than decoded; the JSON
+ * reader writes and reads `{timestamp, value}` and ignores other fields of a full Metric.
+ */
+export const metricReadingJsonSerde = jsonSerde('MetricReading', metricReadingToWire, metricReadingFromWire);
+export const metricReadingAvroSerde = avroProjectionSerde(
+  METRIC_AVRO_SCHEMA,
+  METRIC_READING_AVRO_SCHEMA,
+  metricReadingFromWire,
+);
+
+/**
+ * Metric keys `<gateway>.<TYPE>.<ATTRIBUTE>` as UTF-8 strings: a key parseMetricKey would refuse is
+ * a DeserializationError naming why, so it is dead-lettered at the source instead of failing later.
+ */
+export const metricKeySerde: Serde<string> = {
+  ...stringSerde,
+  format: 'metric-key',
+  deserialize(data, source) {
+    const key = stringSerde.deserialize(data, source);
+    if (isMetricKey(key)) return key;
+    let reason = 'not a metric key';
+    try {
+      parseMetricKey(key);
+    } catch (error) {
+      reason = (error as Error).message;
+    }
+    throw new DeserializationError(reason, 'metric-key', source);
+  },
+};
+
 export const aggregateJsonSerde = jsonSerde('AggregateMetric', aggregateToWire, aggregateFromWire);
 export const aggregateAvroSerde = avroSerde(AGGREGATE_METRIC_AVRO_SCHEMA, aggregateToWire, aggregateFromWire);
 
@@ -26,4 +74,9 @@ export function aggregateRegistrySerde(options: Omit<RegistryAvroOptions, 'schem
 /** Synchronous Metric reader for Confluent-framed Avro (prefetch the batch's schema ids first). */
 export function metricSyncRegistryReader(registryOrUrl: Parameters<typeof syncRegistryReader>[0]) {
   return syncRegistryReader(registryOrUrl, 'Metric', metricFromWire);
+}
+
+/** Synchronous MetricReading reader for Confluent-framed Avro Metric payloads (projection, see above). */
+export function metricReadingSyncRegistryReader(registryOrUrl: Parameters<typeof syncRegistryReader>[0]) {
+  return syncRegistryReader(registryOrUrl, 'Metric', metricReadingFromWire, METRIC_READING_AVRO_SCHEMA);
 }

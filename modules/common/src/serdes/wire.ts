@@ -1,6 +1,6 @@
 import type { AggregateMetric } from '../aggregate.js';
 import { DeserializationError, type PayloadSource } from '../errors.js';
-import { type Metric, isMetricAttribute, isMetricType } from '../metric.js';
+import { type Metric, type MetricReading, isMetricAttribute, isMetricType } from '../metric.js';
 import { formatInstant, parseInstant } from '../time.js';
 
 /** The wire shape of a Metric (JSON and Avro): instants as ISO-8601 strings. */
@@ -124,6 +124,31 @@ export function metricFromWire(decoded: unknown, format: string): Metric {
   }
   const reader = new FieldReader(asObject(decoded, format), format);
   return { ...reader.identity(), timestamp: reader.instant('timestamp'), value: reader.finite('value') };
+}
+
+/** The wire shape of a MetricReading (JSON): the timestamp and value fields of MetricWire. */
+export type MetricReadingWire = Pick<MetricWire, 'timestamp' | 'value'>;
+
+export function metricReadingToWire(reading: MetricReading): MetricReadingWire {
+  if (!Number.isFinite(reading.value))
+    throw new RangeError(`metric value must be finite, got ${reading.value}`);
+  if (!Number.isFinite(reading.timestamp))
+    throw new RangeError(`metric timestamp must be finite, got ${reading.timestamp}`);
+  return { timestamp: formatInstant(reading.timestamp), value: reading.value };
+}
+
+/** Validates the timestamp and value of a decoded Metric payload; its other fields are not read. */
+export function metricReadingFromWire(decoded: unknown, format: string): MetricReading {
+  // Hot path, as in metricFromWire.
+  if (typeof decoded === 'object' && decoded !== null) {
+    const { timestamp, value } = decoded as Record<string, unknown>;
+    if (typeof timestamp === 'string' && typeof value === 'number' && Number.isFinite(value)) {
+      const instant = parseInstant(timestamp);
+      if (typeof instant === 'number') return { timestamp: instant, value };
+    }
+  }
+  const reader = new FieldReader(asObject(decoded, format), format);
+  return { timestamp: reader.instant('timestamp'), value: reader.finite('value') };
 }
 
 export function aggregateToWire(aggregate: AggregateMetric): AggregateMetricWire {
