@@ -34,23 +34,35 @@ export function parseMetricKey(key: string): MetricIdentity {
   return { gateway, metricType, metricAttribute };
 }
 
+const TYPE_BYTES = METRIC_TYPES.map((name) => Buffer.from(name, 'latin1'));
+const ATTRIBUTE_BYTES = METRIC_ATTRIBUTES.map((name) => Buffer.from(name, 'latin1'));
+const DOT = 0x2e;
+
 /**
- * Whether parseMetricKey accepts `key`, without allocating: the per-record check of consumers that
- * take the identity from the key (parseMetricKey, on failure, says why).
+ * Whether parseMetricKey would accept the UTF-8 key `bytes`, checked on the bytes without decoding or
+ * allocating: the per-record check of consumers that take the identity from the key. ('.' never
+ * occurs inside a multi-byte UTF-8 sequence, so the dots found are the string's; types and attributes
+ * are ASCII.) parseMetricKey, on failure, says why.
  */
-export function isMetricKey(key: string): boolean {
-  const attrDot = key.lastIndexOf('.');
-  const typeDot = attrDot > 0 ? key.lastIndexOf('.', attrDot - 1) : -1;
+export function isMetricKeyBytes(bytes: Uint8Array): boolean {
+  let attrDot = bytes.length - 1;
+  while (attrDot >= 0 && bytes[attrDot] !== DOT) attrDot--;
+  let typeDot = attrDot - 1;
+  while (typeDot >= 0 && bytes[typeDot] !== DOT) typeDot--;
   // typeDot 0 is an empty gateway.
   if (typeDot <= 0) return false;
   return (
-    isOneOf(METRIC_TYPES, key, typeDot + 1, attrDot) &&
-    isOneOf(METRIC_ATTRIBUTES, key, attrDot + 1, key.length)
+    isOneOf(TYPE_BYTES, bytes, typeDot + 1, attrDot) &&
+    isOneOf(ATTRIBUTE_BYTES, bytes, attrDot + 1, bytes.length)
   );
 }
 
-function isOneOf(names: readonly string[], key: string, from: number, to: number): boolean {
+function isOneOf(names: readonly Buffer[], bytes: Uint8Array, from: number, to: number): boolean {
   const length = to - from;
-  for (const name of names) if (name.length === length && key.startsWith(name, from)) return true;
+  next: for (const name of names) {
+    if (name.length !== length) continue;
+    for (let i = 0; i < length; i++) if (bytes[from + i] !== name[i]) continue next;
+    return true;
+  }
   return false;
 }

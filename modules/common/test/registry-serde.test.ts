@@ -94,7 +94,7 @@ describe('Avro with the Schema Registry', () => {
         },
       },
       (value: { timestamp: string }) => value,
-      (decoded) => decoded,
+      (decoded) => decoded as { timestamp: string },
     );
     const foreign = await other.serialize({ timestamp: '2012-04-01T07:00:00Z' });
     await reader.prefetch([foreign]);

@@ -4,7 +4,7 @@ import {
   METRIC_READING_AVRO_SCHEMA,
 } from '../avro-schemas.js';
 import { DeserializationError } from '../errors.js';
-import { isMetricKey, parseMetricKey } from '../metric-key.js';
+import { isMetricKeyBytes, parseMetricKey } from '../metric-key.js';
 import { avroProjectionSerde, avroSerde } from './avro.js';
 import { jsonSerde, stringSerde } from './basic.js';
 import { type RegistryAvroOptions, registryAvroSerde } from './registry-avro.js';
@@ -44,7 +44,7 @@ export const metricKeySerde: Serde<string> = {
   format: 'metric-key',
   deserialize(data, source) {
     const key = stringSerde.deserialize(data, source);
-    if (isMetricKey(key)) return key;
+    if (isMetricKeyBytes(data)) return key;
     let reason = 'not a metric key';
     try {
       parseMetricKey(key);
