@@ -11,6 +11,7 @@ import { type RestoreRequest, restoreChangelogs } from './changelog-reader.js';
 import { type KafkaStreamsConfig, type ResolvedRuntimeConfig, resolveRuntimeConfig } from './config.js';
 import { copartitionAssigner } from './copartition-assigner.js';
 import { prepareTopics } from './internal-topics.js';
+import { parseDecimal } from './kafka-numbers.js';
 import { OutputBuffer, chunkTopicMessages, nextOffsets } from './output-buffer.js';
 import { RuntimeMetrics } from './runtime-metrics.js';
 
@@ -242,25 +243,30 @@ export class KafkaStreams {
       if ((i & 255) === 0 && (!payload.isRunning() || payload.isStale())) break;
       const message = messages[i]!;
       // Restored state already reflects records before the last commit marker (commit-marker.ts).
-      const offset = Number(message.offset);
+      const offset = parseDecimal(message.offset);
       if (offset < resumeAt) continue;
-      const raw: RawRecord = {
-        topic: batch.topic,
-        partition: batch.partition,
-        offset,
-        timestamp: Number(message.timestamp),
-        key: message.key,
-        value: message.value,
-        headers: toHeaders(message.headers),
-      };
+      const timestamp = parseDecimal(message.timestamp);
+      const headers = toHeaders(message.headers);
       try {
-        managed.task.process(raw);
+        managed.task.processBytes(
+          batch.topic,
+          batch.partition,
+          offset,
+          timestamp,
+          message.key,
+          message.value,
+          headers,
+        );
       } catch (error) {
         if (
           error instanceof DeserializationError &&
           this.config.deserializationHandling === 'logAndContinue'
         ) {
-          this.deadLetter(raw, error);
+          const { topic, partition } = batch;
+          this.deadLetter(
+            { topic, partition, offset, timestamp, key: message.key, value: message.value, headers },
+            error,
+          );
         } else {
           this.fail(error);
           break;

@@ -227,32 +227,45 @@ export class StreamTask implements TaskServices {
 
   /** Deserializes, timestamps and processes one consumed record. Returns false when it was skipped. */
   process(raw: RawRecord): boolean {
-    const src = this.binding(raw.topic).src;
-    let key: unknown = raw.key;
-    let value: unknown = raw.value;
-    if (raw.key !== null && src.keySerde) {
-      try {
-        key = src.keySerde.deserialize(raw.key);
-      } catch (err) {
-        throw new DeserializationError(raw.topic, raw.partition, raw.offset, 'key', { cause: err });
-      }
-    }
-    if (raw.value !== null && src.valueSerde) {
-      try {
-        value = src.valueSerde.deserialize(raw.value);
-      } catch (err) {
-        throw new DeserializationError(raw.topic, raw.partition, raw.offset, 'value', { cause: err });
-      }
-    }
-    return this.processDeserialized(
+    return this.processBytes(
       raw.topic,
       raw.partition,
       raw.offset,
-      key,
-      value,
       raw.timestamp,
+      raw.key,
+      raw.value,
       raw.headers ?? NO_HEADERS,
     );
+  }
+
+  /** `process` with the record's parts as arguments: the runtime's per-record path allocates no RawRecord. */
+  processBytes(
+    topic: string,
+    partition: number,
+    offset: number,
+    timestamp: number,
+    keyBytes: Buffer | null,
+    valueBytes: Buffer | null,
+    headers: Headers,
+  ): boolean {
+    const src = this.binding(topic).src;
+    let key: unknown = keyBytes;
+    let value: unknown = valueBytes;
+    if (keyBytes !== null && src.keySerde) {
+      try {
+        key = src.keySerde.deserialize(keyBytes);
+      } catch (err) {
+        throw new DeserializationError(topic, partition, offset, 'key', { cause: err });
+      }
+    }
+    if (valueBytes !== null && src.valueSerde) {
+      try {
+        value = src.valueSerde.deserialize(valueBytes);
+      } catch (err) {
+        throw new DeserializationError(topic, partition, offset, 'value', { cause: err });
+      }
+    }
+    return this.processDeserialized(topic, partition, offset, key, value, timestamp, headers);
   }
 
   /**
