@@ -149,6 +149,12 @@ describe('MetricReading serdes (timestamp and value of a Metric payload)', () =>
     }
   });
 
+  it('Avro: the decoded record is the reading (the iso-instant logical type parsed the timestamp)', () => {
+    const reading = metricReadingAvroSerde.deserialize(wire({ timestamp: '2012-04-01T07:00:00+02:00' }));
+    expect(reading.timestamp).toBe(Date.UTC(2012, 3, 1, 5));
+    expect(Object.keys(reading)).toEqual(['timestamp', 'value']);
+  });
+
   it('Avro: only reads (the projection cannot write a Metric)', () => {
     expect(() => metricReadingAvroSerde.serialize({ timestamp: 0, value: 1 })).toThrow(/only reads/);
   });

@@ -40,9 +40,10 @@ export function avroProjectionSerde<T>(
   writerSchema: Record<string, unknown>,
   readerSchema: Record<string, unknown>,
   fromWire: (decoded: unknown, format: string) => T,
+  readerOptions?: Partial<avro.ForSchemaOptions>,
 ): Serde<T> {
   const writer = avro.Type.forSchema(writerSchema as avro.Schema);
-  const reader = avro.Type.forSchema(readerSchema as avro.Schema);
+  const reader = avro.Type.forSchema(readerSchema as avro.Schema, readerOptions);
   const resolver = reader.createResolver(writer);
   const format = `avro:${String(writerSchema.name)}[${fieldNames(readerSchema)}]`;
   return {

@@ -6,6 +6,7 @@ import {
 import { DeserializationError } from '../errors.js';
 import { isMetricKeyBytes, parseMetricKey } from '../metric-key.js';
 import { avroProjectionSerde, avroSerde } from './avro.js';
+import { ISO_INSTANT_LOGICAL_TYPES } from './iso-instant-type.js';
 import { jsonSerde, stringSerde } from './basic.js';
 import { type RegistryAvroOptions, registryAvroSerde } from './registry-avro.js';
 import { syncRegistryReader } from './registry-sync.js';
@@ -14,6 +15,7 @@ import {
   aggregateFromWire,
   aggregateToWire,
   metricFromWire,
+  metricReadingFromProjection,
   metricReadingFromWire,
   metricReadingToWire,
   metricToWire,
@@ -32,7 +34,8 @@ export const metricReadingJsonSerde = jsonSerde('MetricReading', metricReadingTo
 export const metricReadingAvroSerde = avroProjectionSerde(
   METRIC_AVRO_SCHEMA,
   METRIC_READING_AVRO_SCHEMA,
-  metricReadingFromWire,
+  metricReadingFromProjection,
+  { logicalTypes: ISO_INSTANT_LOGICAL_TYPES },
 );
 
 /**
@@ -78,5 +81,11 @@ export function metricSyncRegistryReader(registryOrUrl: Parameters<typeof syncRe
 
 /** Synchronous MetricReading reader for Confluent-framed Avro Metric payloads (projection, see above). */
 export function metricReadingSyncRegistryReader(registryOrUrl: Parameters<typeof syncRegistryReader>[0]) {
-  return syncRegistryReader(registryOrUrl, 'Metric', metricReadingFromWire, METRIC_READING_AVRO_SCHEMA);
+  return syncRegistryReader(
+    registryOrUrl,
+    'Metric',
+    metricReadingFromProjection,
+    METRIC_READING_AVRO_SCHEMA,
+    { logicalTypes: ISO_INSTANT_LOGICAL_TYPES },
+  );
 }

@@ -24,12 +24,15 @@ export function syncRegistryReader<T>(
   name: string,
   fromWire: (decoded: unknown, format: string) => T,
   readerSchema?: Record<string, unknown>,
+  readerOptions?: Partial<avro.ForSchemaOptions>,
 ) {
   const registry = typeof registryOrUrl === 'string' ? createSchemaRegistry(registryOrUrl) : registryOrUrl;
   const format = readerSchema
     ? `avro-registry:${name}[${fieldNames(readerSchema)}]`
     : `avro-registry:${name}`;
-  const projection = readerSchema ? avro.Type.forSchema(readerSchema as avro.Schema) : undefined;
+  const projection = readerSchema
+    ? avro.Type.forSchema(readerSchema as avro.Schema, readerOptions)
+    : undefined;
   const readers = new Map<number, IdReader>();
 
   const schemaId = (data: Buffer, source?: PayloadSource): number => {

@@ -151,6 +151,24 @@ export function metricReadingFromWire(decoded: unknown, format: string): MetricR
   return { timestamp: reader.instant('timestamp'), value: reader.finite('value') };
 }
 
+/**
+ * A Metric payload decoded through metric-reading.avsc: the iso-instant logical type has already
+ * parsed the timestamp, so a record with a finite value is the reading itself (no copy).
+ */
+export function metricReadingFromProjection(decoded: unknown, format: string): MetricReading {
+  if (typeof decoded === 'object' && decoded !== null) {
+    const reading = decoded as Record<string, unknown>;
+    if (
+      typeof reading.timestamp === 'number' &&
+      typeof reading.value === 'number' &&
+      Number.isFinite(reading.value)
+    )
+      return reading as unknown as MetricReading;
+  }
+  const reader = new FieldReader(asObject(decoded, format), format);
+  return { timestamp: reader.finite('timestamp'), value: reader.finite('value') };
+}
+
 export function aggregateToWire(aggregate: AggregateMetric): AggregateMetricWire {
   if (aggregate.sampleCount <= 0) {
     throw new RangeError('an empty aggregate (sampleCount 0) has no min/max/average and is never serialized');

@@ -1,0 +1,27 @@
+import avro from 'avsc';
+import { formatInstant, parseInstant } from '../time.js';
+
+/**
+ * Avro logical type `iso-instant` over `string`: an ISO-8601 instant on the wire, epoch milliseconds
+ * in memory. Only the reader schema metric-reading.avsc uses it, so the decoded record already holds
+ * the parsed timestamp and needs no second object; a writer's plain `string` resolves to it. An
+ * unparsable instant fails the decode with parseInstant's explanation.
+ */
+export class IsoInstantType extends avro.types.LogicalType {
+  protected override _fromValue(text: string): number {
+    const instant = parseInstant(text);
+    if (typeof instant !== 'number') throw new Error(instant.error);
+    return instant;
+  }
+
+  protected override _toValue(epochMs: number): string | undefined {
+    return Number.isFinite(epochMs) ? formatInstant(epochMs) : undefined;
+  }
+
+  protected override _resolve(writer: avro.Type): ((text: string) => number) | undefined {
+    if (avro.Type.isType(writer, 'string', 'logical:iso-instant')) return (text) => this._fromValue(text);
+    return undefined;
+  }
+}
+
+export const ISO_INSTANT_LOGICAL_TYPES = { 'iso-instant': IsoInstantType };
