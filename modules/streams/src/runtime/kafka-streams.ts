@@ -11,7 +11,6 @@ import { type RestoreRequest, restoreChangelogs } from './changelog-reader.js';
 import { type KafkaStreamsConfig, type ResolvedRuntimeConfig, resolveRuntimeConfig } from './config.js';
 import { copartitionAssigner } from './copartition-assigner.js';
 import { prepareTopics } from './internal-topics.js';
-import { parseDecimal } from './kafka-numbers.js';
 import { OutputBuffer, chunkTopicMessages, nextOffsets } from './output-buffer.js';
 import { RuntimeMetrics } from './runtime-metrics.js';
 
@@ -243,9 +242,9 @@ export class KafkaStreams {
       if ((i & 255) === 0 && (!payload.isRunning() || payload.isStale())) break;
       const message = messages[i]!;
       // Restored state already reflects records before the last commit marker (commit-marker.ts).
-      const offset = parseDecimal(message.offset);
+      const offset = Number(message.offset);
       if (offset < resumeAt) continue;
-      const timestamp = parseDecimal(message.timestamp);
+      const timestamp = Number(message.timestamp);
       const headers = toHeaders(message.headers);
       try {
         managed.task.processBytes(
