@@ -18,7 +18,7 @@ import {
   windowKey,
   workload,
 } from './helpers/aggregation-workload.js';
-import { runCli, waitFor } from './helpers/cli-process.js';
+import { runCli, waitForProcess } from './helpers/cli-process.js';
 
 const PARTITIONS = 4;
 const metrics = workload(100, 2000, 6_000); // 200k metrics, 200 one-minute windows per key
@@ -82,7 +82,8 @@ async function crashAndRecover(
     output.replace(/60$/, ''),
   ];
   const first = runCli(args);
-  await waitFor(
+  await waitForProcess(
+    first,
     'a quarter of the input committed',
     async () => (await committedInput(kafka, applicationId, source)) >= total / 4,
     60_000,
@@ -95,7 +96,8 @@ async function crashAndRecover(
 
   const second = runCli(args);
   try {
-    await waitFor(
+    await waitForProcess(
+      second,
       'all input committed after the restart',
       async () => (await committedInput(kafka, applicationId, source)) >= total,
       90_000,

@@ -50,3 +50,14 @@ export async function waitFor(
   }
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
 }
+
+/** waitFor, with the tail of `proc`'s output in the timeout error: what the process logged while the test waited. */
+export async function waitForProcess(proc: CliProcess, ...args: Parameters<typeof waitFor>): Promise<void> {
+  try {
+    await waitFor(...args);
+  } catch (error) {
+    throw new Error(
+      `${(error as Error).message}; output of the process (tail):\n${proc.output().slice(-6000)}`,
+    );
+  }
+}
