@@ -38,14 +38,18 @@ function parseCanonicalInstant(text: string): number | undefined {
   if (second < 0 || second > 59 || millis < 0) return undefined;
   const leap = month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
   if (day > DAYS_IN_MONTH[month - 1]! + (leap ? 1 : 0)) return undefined;
-  return Date.UTC(year, month - 1, day, hour, minute, second, millis);
+  if (year >= 100) return Date.UTC(year, month - 1, day, hour, minute, second, millis);
+  // Date.UTC reads years 0–99 as 1900–1999; setUTCFullYear takes them as they are.
+  const midnight = new Date(0).setUTCFullYear(year, month - 1, day);
+  return midnight + ((hour * 60 + minute) * 60 + second) * 1000 + millis;
 }
 
 /**
  * The last instant parsed: a fleet reports at the same instants, so consecutive metrics (one per
  * meter) usually carry the same timestamp text, and comparing it is cheaper than parsing it.
  */
-let lastText = '';
+// Undefined until the first parse: an initial '' would answer parseInstant('') with 0.
+let lastText: string | undefined;
 let lastInstant = 0;
 
 /** Parses an ISO-8601 instant to epoch milliseconds, or returns an explanation of why it is not one. */

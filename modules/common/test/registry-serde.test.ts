@@ -105,6 +105,22 @@ describe('Avro with the Schema Registry', () => {
     );
   });
 
+  it('a schema id that is not an Avro schema (JSON Schema, Protobuf) is a DeserializationError naming the id', async () => {
+    // The registry client hands such ids over as objects with their own fromBuffer.
+    const registryClient = {
+      getSchema: async () => ({ fromBuffer: () => ({ ...metric, timestamp: '2012-04-01T07:00:00Z' }) }),
+    } as unknown as ReturnType<typeof createSchemaRegistry>;
+    const framed = Buffer.concat([Buffer.from([0, 0, 0, 0, 42]), Buffer.from('{}')]);
+    for (const reader of [
+      metricSyncRegistryReader(registryClient),
+      metricReadingSyncRegistryReader(registryClient),
+    ]) {
+      await reader.prefetch([framed]);
+      expect(() => reader.deserialize(framed)).toThrow(DeserializationError);
+      expect(() => reader.deserialize(framed)).toThrow(/schema id 42 is not an Avro schema/);
+    }
+  });
+
   it('bad framing and truncated payloads raise DeserializationError with the location', async () => {
     const serde = metricRegistrySerde({ url: registry.url, subject: 'metrics-value' });
     const bytes = await serde.serialize(metric);

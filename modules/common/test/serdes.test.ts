@@ -141,6 +141,8 @@ describe('MetricReading serdes (timestamp and value of a Metric payload)', () =>
       [wire({ value: Number.POSITIVE_INFINITY }), /"value" must be finite/],
       [bytes.subarray(0, bytes.length - 1), /invalid Avro binary: truncated/],
       [bytes.subarray(0, 20), /invalid Avro binary/],
+      // cut inside the timestamp string (the last 8 bytes are the double, before them the 24-char text)
+      [bytes.subarray(0, bytes.length - 8 - 10), /invalid Avro binary: truncated buffer/],
       [Buffer.concat([bytes, Buffer.from([0])]), /invalid Avro binary: trailing data/],
     ];
     for (const [data, message] of cases) {

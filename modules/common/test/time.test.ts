@@ -2,6 +2,21 @@ import { describe, expect, it } from 'vitest';
 import { formatInstant, parseInstant } from '../src/index.js';
 
 describe('ISO-8601 instants', () => {
+  // First in the file: the last-instant cache once answered '' with 0 before anything was parsed.
+  it('an empty text is not an instant, also before any other text was parsed', () => {
+    expect(parseInstant('')).toEqual({ error: expect.stringContaining('not an ISO-8601 instant') });
+    expect(parseInstant('2006-12-16T17:24:00Z')).toBe(Date.UTC(2006, 11, 16, 17, 24));
+    expect(typeof parseInstant('')).toBe('object');
+  });
+
+  it('years 0000–0099 stay in the first century (Date.UTC would read them as 1900–1999)', () => {
+    const year50 = new Date(0);
+    year50.setUTCFullYear(50, 0, 1);
+    expect(parseInstant('0050-01-01T00:00:00Z')).toBe(year50.getTime());
+    for (const text of ['0099-12-31T23:59:59.250Z', '0000-02-29T12:30:00Z', '0004-02-29T00:00:01Z'])
+      expect(formatInstant(parseInstant(text) as number)).toBe(text);
+  });
+
   it.each([
     ['2006-12-16T17:24:00Z', Date.UTC(2006, 11, 16, 17, 24)],
     ['2006-12-16T17:24:00.123Z', Date.UTC(2006, 11, 16, 17, 24, 0, 123)],

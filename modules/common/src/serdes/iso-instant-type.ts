@@ -8,7 +8,9 @@ import { formatInstant, parseInstant } from '../time.js';
  * unparsable instant fails the decode with parseInstant's explanation.
  */
 export class IsoInstantType extends avro.types.LogicalType {
-  protected override _fromValue(text: string): number {
+  protected override _fromValue(text: string | undefined): number {
+    // A string cut off by the end of the buffer reads as undefined; avsc then reports the truncation.
+    if (text === undefined) return Number.NaN;
     const instant = parseInstant(text);
     if (typeof instant !== 'number') throw new Error(instant.error);
     return instant;
@@ -18,8 +20,9 @@ export class IsoInstantType extends avro.types.LogicalType {
     return Number.isFinite(epochMs) ? formatInstant(epochMs) : undefined;
   }
 
-  protected override _resolve(writer: avro.Type): ((text: string) => number) | undefined {
-    if (avro.Type.isType(writer, 'string', 'logical:iso-instant')) return (text) => this._fromValue(text);
+  protected override _resolve(writer: avro.Type): ((text: string | undefined) => number) | undefined {
+    if (avro.Type.isType(writer, 'string', 'logical:iso-instant'))
+      return (text: string | undefined) => this._fromValue(text);
     return undefined;
   }
 }

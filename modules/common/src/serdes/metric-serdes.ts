@@ -38,6 +38,11 @@ export const metricReadingAvroSerde = avroProjectionSerde(
   { logicalTypes: ISO_INSTANT_LOGICAL_TYPES },
 );
 
+// ignoreBOM keeps a leading U+FEFF in the string: the byte check counts those bytes as gateway, so
+// the key must too (stripping it would merge `\uFEFF0.GAS.GAS_IDD` into `0.GAS.GAS_IDD`, or turn
+// `\uFEFF.GAS.GAS_IDD` into a key with an empty gateway that fails at window emission).
+const keyDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
 /**
  * Metric keys `<gateway>.<TYPE>.<ATTRIBUTE>` as UTF-8 strings: a key parseMetricKey would refuse is
  * a DeserializationError naming why, so it is dead-lettered at the source instead of failing later.
@@ -46,7 +51,12 @@ export const metricKeySerde: Serde<string> = {
   ...stringSerde,
   format: 'metric-key',
   deserialize(data, source) {
-    const key = stringSerde.deserialize(data, source);
+    let key: string;
+    try {
+      key = keyDecoder.decode(data);
+    } catch (cause) {
+      throw new DeserializationError('invalid UTF-8', 'metric-key', source, { cause });
+    }
     if (isMetricKeyBytes(data)) return key;
     let reason = 'not a metric key';
     try {

@@ -47,6 +47,8 @@ export function syncRegistryReader<T>(
   };
 
   const readerFor = (writer: avro.Type): IdReader => {
+    // The registry client also returns JSON Schema and Protobuf schemas; this reader decodes Avro.
+    if (!avro.Type.isType(writer)) return { error: 'is not an Avro schema' };
     if (!projection) return { type: writer };
     try {
       return { type: projection, resolver: projection.createResolver(writer) };

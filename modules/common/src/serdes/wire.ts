@@ -160,6 +160,7 @@ export function metricReadingFromProjection(decoded: unknown, format: string): M
     const reading = decoded as Record<string, unknown>;
     if (
       typeof reading.timestamp === 'number' &&
+      Number.isFinite(reading.timestamp) &&
       typeof reading.value === 'number' &&
       Number.isFinite(reading.value)
     )
