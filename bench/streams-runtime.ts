@@ -193,7 +193,9 @@ try {
       `instead, i.e. with the group join and, for the aggregator, creating its internal topics and restoring (~0.3–0.4 s ` +
       `against ~0.1 s for the raw consumer). Each reader ran ${ROUNDS} times, interleaved ` +
       `(raw, in-memory, Redis, raw, …) after one warm-up aggregator run; the ratio compares the best runs, since noise on a ` +
-      `shared machine only slows a run down. 1-minute load average before: ${loadBefore.toFixed(1)}, after: ${loadavg()[0].toFixed(1)} ` +
+      `shared machine only slows a run down. Invocations on this 2-core VM vary widely (the baseline's best by up to 1.5× ` +
+      `between invocations, single rounds of one reader by up to 1.7×): compare the ratios of one invocation, not absolute ` +
+      `figures across invocations. 1-minute load average before: ${loadBefore.toFixed(1)}, after: ${loadavg()[0].toFixed(1)} ` +
       `(${cpus().length} cores).\n\n` +
       `${table}\n\nReproduce: \`npx tsc -b && npx tsx bench/streams-runtime.ts ${RECORDS} ${KEYS} ${COMMIT_INTERVAL_MS} ${ROUNDS}\``,
   );
