@@ -17,17 +17,8 @@ export function avroSerde<T, W>(
   return {
     format,
     serialize: (value) => type.toBuffer(toWire(value)),
-    deserialize(data: Buffer, source?: PayloadSource) {
-      let decoded: unknown;
-      try {
-        decoded = type.fromBuffer(data);
-      } catch (cause) {
-        throw new DeserializationError(`invalid Avro binary: ${(cause as Error).message}`, format, source, {
-          cause,
-        });
-      }
-      return fromWireAt(fromWire, decoded, format, source);
-    },
+    deserialize: (data: Buffer, source?: PayloadSource) =>
+      fromWireAt(fromWire, readAvro(type, undefined, data, format, source), format, source),
   };
 }
 
@@ -51,18 +42,26 @@ export function avroProjectionSerde<T>(
     serialize() {
       throw new Error(`${format} only reads: serialize the full ${String(writerSchema.name)} instead`);
     },
-    deserialize(data: Buffer, source?: PayloadSource) {
-      let decoded: unknown;
-      try {
-        decoded = reader.fromBuffer(data, resolver);
-      } catch (cause) {
-        throw new DeserializationError(`invalid Avro binary: ${(cause as Error).message}`, format, source, {
-          cause,
-        });
-      }
-      return fromWireAt(fromWire, decoded, format, source);
-    },
+    deserialize: (data: Buffer, source?: PayloadSource) =>
+      fromWireAt(fromWire, readAvro(reader, resolver, data, format, source), format, source),
   };
+}
+
+/** Decodes a whole buffer (through `resolver` when given); avsc's errors become DeserializationErrors. */
+function readAvro(
+  type: avro.Type,
+  resolver: avro.Resolver | undefined,
+  data: Buffer,
+  format: string,
+  source: PayloadSource | undefined,
+): unknown {
+  try {
+    return type.fromBuffer(data, resolver);
+  } catch (cause) {
+    throw new DeserializationError(`invalid Avro binary: ${(cause as Error).message}`, format, source, {
+      cause,
+    });
+  }
 }
 
 /** `timestamp,value` for a record schema: which fields a projection reads, for error messages. */

@@ -4,6 +4,20 @@ import { fromWireAt } from './wire.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
+/** `decoder.decode(data)` (a fatal decoder), invalid UTF-8 reported as a DeserializationError of `format`. */
+export function decodeUtf8(
+  decoder: { decode(data: Uint8Array): string },
+  data: Buffer,
+  format: string,
+  source: PayloadSource | undefined,
+): string {
+  try {
+    return decoder.decode(data);
+  } catch (cause) {
+    throw new DeserializationError('invalid UTF-8', format, source, { cause });
+  }
+}
+
 /** UTF-8 strings; invalid UTF-8 is an error rather than silently replaced characters. */
 export const stringSerde: Serde<string> = {
   format: 'string',
@@ -12,13 +26,7 @@ export const stringSerde: Serde<string> = {
   serializeInto: (value, target, offset) => {
     target.write(value, offset, 'utf8');
   },
-  deserialize(data, source) {
-    try {
-      return utf8.decode(data);
-    } catch (cause) {
-      throw new DeserializationError('invalid UTF-8', 'string', source, { cause });
-    }
-  },
+  deserialize: (data, source) => decodeUtf8(utf8, data, 'string', source),
 };
 
 /**

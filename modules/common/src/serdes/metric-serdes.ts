@@ -7,7 +7,7 @@ import { DeserializationError } from '../errors.js';
 import { isMetricKeyBytes, parseMetricKey } from '../metric-key.js';
 import { avroProjectionSerde, avroSerde } from './avro.js';
 import { ISO_INSTANT_LOGICAL_TYPES } from './iso-instant-type.js';
-import { jsonSerde, stringSerde } from './basic.js';
+import { decodeUtf8, jsonSerde, stringSerde } from './basic.js';
 import { type RegistryAvroOptions, registryAvroSerde } from './registry-avro.js';
 import { syncRegistryReader } from './registry-sync.js';
 import type { Serde } from './serde.js';
@@ -51,12 +51,7 @@ export const metricKeySerde: Serde<string> = {
   ...stringSerde,
   format: 'metric-key',
   deserialize(data, source) {
-    let key: string;
-    try {
-      key = keyDecoder.decode(data);
-    } catch (cause) {
-      throw new DeserializationError('invalid UTF-8', 'metric-key', source, { cause });
-    }
+    const key = decodeUtf8(keyDecoder, data, 'metric-key', source);
     if (isMetricKeyBytes(data)) return key;
     let reason = 'not a metric key';
     try {

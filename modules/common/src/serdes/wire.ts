@@ -88,11 +88,16 @@ function asObject(decoded: unknown, format: string): Record<string, unknown> {
   return decoded as Record<string, unknown>;
 }
 
+/** Refuses what no reader could take back: a non-finite value or timestamp. */
+function checkWritable(reading: MetricReading): void {
+  if (!Number.isFinite(reading.value))
+    throw new RangeError(`metric value must be finite, got ${reading.value}`);
+  if (!Number.isFinite(reading.timestamp))
+    throw new RangeError(`metric timestamp must be finite, got ${reading.timestamp}`);
+}
+
 export function metricToWire(metric: Metric): MetricWire {
-  if (!Number.isFinite(metric.value))
-    throw new RangeError(`metric value must be finite, got ${metric.value}`);
-  if (!Number.isFinite(metric.timestamp))
-    throw new RangeError(`metric timestamp must be finite, got ${metric.timestamp}`);
+  checkWritable(metric);
   return {
     gateway: metric.gateway,
     metricType: metric.metricType,
@@ -130,10 +135,7 @@ export function metricFromWire(decoded: unknown, format: string): Metric {
 export type MetricReadingWire = Pick<MetricWire, 'timestamp' | 'value'>;
 
 export function metricReadingToWire(reading: MetricReading): MetricReadingWire {
-  if (!Number.isFinite(reading.value))
-    throw new RangeError(`metric value must be finite, got ${reading.value}`);
-  if (!Number.isFinite(reading.timestamp))
-    throw new RangeError(`metric timestamp must be finite, got ${reading.timestamp}`);
+  checkWritable(reading);
   return { timestamp: formatInstant(reading.timestamp), value: reading.value };
 }
 
