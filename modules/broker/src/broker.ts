@@ -4,6 +4,7 @@
  * and hand them to `dispatch`; all state changes happen on the Node event loop, so handlers never
  * need locks — but they must not await between reading and mutating shared state.
  */
+import { type DirectoryLock, lockDirectory } from '@meterstream/dir-lock';
 import type { Logger } from 'pino';
 import { HANDLERS } from './apis/index.js';
 import { COMPONENTS } from './components.js';
@@ -40,6 +41,7 @@ export class Broker {
     | undefined;
   private readonly closeHooks: (() => void | Promise<void>)[] = [];
   private closed = false;
+  private lock: DirectoryLock | undefined;
 
   private constructor(config: BrokerConfig) {
     this.config = config;
@@ -52,9 +54,14 @@ export class Broker {
 
   /** Creates the core and loads (and recovers) every topic in the data directory. */
   static async open(options: BrokerOptions): Promise<Broker> {
-    const broker = new Broker(resolveConfig(options));
-    await broker.topics.load();
+    const config = resolveConfig(options);
+    // One process per data directory, taken before anything in it is read: a second broker on a
+    // live directory would recover (and write) partitions under the running one.
+    const lock = await lockDirectory(config.dataDir, { owner: 'meterstream broker' });
+    const broker = new Broker(config);
+    broker.lock = lock;
     try {
+      await broker.topics.load();
       for (const c of COMPONENTS) broker.extensions.set(c.name, await c.start(broker));
     } catch (err) {
       await broker.close();
@@ -104,5 +111,6 @@ export class Broker {
       }
     }
     await this.topics.close();
+    await this.lock?.release();
   }
 }

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { lockDirectory } from '@meterstream/dir-lock';
 import { pino, type Logger } from 'pino';
 import { RegistryError } from './errors.js';
 import { route } from './routes.js';
@@ -34,7 +35,12 @@ export async function startSchemaRegistry(options: SchemaRegistryOptions): Promi
     component: 'schema-registry',
   });
   const maxBodyBytes = options.maxBodyBytes ?? 16 * 1024 * 1024;
-  const store = await SchemaStore.open(options.dataDir, log);
+  // One process per data directory, taken before the journal is read (see @meterstream/dir-lock).
+  const lock = await lockDirectory(options.dataDir, { owner: 'meterstream schema registry' });
+  const store = await SchemaStore.open(options.dataDir, log).catch(async (error: unknown) => {
+    await lock.release();
+    throw error;
+  });
 
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
@@ -83,6 +89,10 @@ export async function startSchemaRegistry(options: SchemaRegistryOptions): Promi
       server.off('error', reject);
       resolve();
     });
+  }).catch(async (error: unknown) => {
+    await store.close();
+    await lock.release();
+    throw error;
   });
   const port = (server.address() as AddressInfo).port;
   log.info({ host, port, dataDir: options.dataDir }, 'schema registry listening');
@@ -96,6 +106,7 @@ export async function startSchemaRegistry(options: SchemaRegistryOptions): Promi
         server.closeAllConnections();
       });
       await store.close();
+      await lock.release();
     },
   };
 }

@@ -1,4 +1,5 @@
 import { type Server, type Socket, createServer } from 'node:net';
+import { lockDirectory } from '@meterstream/dir-lock';
 import pino, { type Logger } from 'pino';
 import { Database } from '../engine/database.js';
 import { StatementCache } from '../engine/statement-cache.js';
@@ -39,6 +40,11 @@ export async function startCqlServer(options: CqlServerOptions = {}): Promise<Cq
   let boundHost = host;
   installSystemKeyspaces(db, () => boundHost);
   const metrics = new CqlServerMetrics(db);
+  // One process per data directory, taken before anything in it is read: a second server on a live
+  // directory would replay its commit log and start a commit-log file of its own in it.
+  const lock = options.dataDir
+    ? await lockDirectory(options.dataDir, { owner: 'meterstream cql-server' })
+    : undefined;
   const store = options.dataDir
     ? await DataStore.open(options.dataDir, db, log, {
         snapshotIntervalMs: options.snapshotIntervalMs ?? 60_000,
@@ -48,6 +54,9 @@ export async function startCqlServer(options: CqlServerOptions = {}): Promise<Cq
           metrics.recordsPerFsync.observe(records);
         },
         onSnapshot: (ok) => metrics.snapshots.inc({ result: ok ? 'ok' : 'failed' }),
+      }).catch(async (error: unknown) => {
+        await lock?.release();
+        throw error;
       })
     : undefined;
   const core = { db, statements: new StatementCache(db), log, metrics };
@@ -68,6 +77,10 @@ export async function startCqlServer(options: CqlServerOptions = {}): Promise<Cq
       server.off('error', reject);
       resolve();
     });
+  }).catch(async (error: unknown) => {
+    await store?.close();
+    await lock?.release();
+    throw error;
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : (options.port ?? 0);
@@ -84,6 +97,7 @@ export async function startCqlServer(options: CqlServerOptions = {}): Promise<Cq
         for (const c of connections) c.destroy();
         await stopped;
         await store?.close();
+        await lock?.release();
       })();
       return closing;
     },
