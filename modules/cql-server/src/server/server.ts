@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { type Server, type Socket, createServer } from 'node:net';
 import pino, { type Logger } from 'pino';
 import { Database } from '../engine/database.js';
 import { StatementCache } from '../engine/statement-cache.js';
 import { installSystemKeyspaces } from '../engine/system-tables.js';
 import { DataStore } from '../storage/data-store.js';
+import { loadOrCreateHostId } from '../storage/host-id.js';
 import type { Registry } from 'prom-client';
 import { Connection } from './connection.js';
 import { CqlServerMetrics } from './metrics.js';
@@ -36,8 +38,10 @@ export async function startCqlServer(options: CqlServerOptions = {}): Promise<Cq
   const host = options.host ?? '127.0.0.1';
   const log = options.logger ?? pino({ name: 'cql-server', level: process.env.LOG_LEVEL ?? 'warn' });
   const db = new Database();
+  // The data directory, in this order: host id, then commit log and snapshot recovery.
+  const hostId = options.dataDir ? await loadOrCreateHostId(options.dataDir) : randomUUID();
   let boundHost = host;
-  installSystemKeyspaces(db, () => boundHost);
+  installSystemKeyspaces(db, () => boundHost, hostId);
   const metrics = new CqlServerMetrics(db);
   const store = options.dataDir
     ? await DataStore.open(options.dataDir, db, log, {
