@@ -1,5 +1,7 @@
 import { cpSync, readdirSync, rmSync, statSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import pino from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startCqlServer } from '../src/index.js';
 import { type Fixture, createKeyspace, failure, newClient, startFixture, tempDir } from './helpers.js';
@@ -76,9 +78,20 @@ describe('a BATCH is one commit-log record', () => {
     for (const d of [dataDir, ...copies]) rmSync(d, { recursive: true, force: true });
   });
 
+  const warnings: string[] = [];
+  const logger = pino(
+    { level: 'warn' },
+    new Writable({
+      write(chunk: Buffer, _enc, done) {
+        warnings.push((JSON.parse(chunk.toString('utf8')) as { msg: string }).msg);
+        done();
+      },
+    }),
+  );
+
   /** Rows of a.acc seen by a server started on `dir`. */
   async function rowsAfterRestart(dir: string): Promise<string[]> {
-    const server = await startCqlServer({ port: 0, dataDir: dir });
+    const server = await startCqlServer({ port: 0, dataDir: dir, logger });
     const client = newClient(server.port);
     try {
       await client.connect();
@@ -119,6 +132,8 @@ describe('a BATCH is one commit-log record', () => {
     await server.close();
 
     expect(await rowsAfterRestart(whole)).toEqual(['0.0', '1.1', '1.2', '1.3']);
+    expect(warnings).toEqual([]);
     expect(await rowsAfterRestart(torn)).toEqual(['0.0']);
+    expect(warnings).toEqual(['commit log ends with a torn record; ignored']);
   });
 });
