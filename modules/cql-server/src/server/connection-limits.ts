@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net';
+import type { Logger } from 'pino';
 import { CqlError, ErrorCode } from '../protocol/errors.js';
 import { Opcode, encodeFrame } from '../protocol/frame.js';
 import { encodeError } from '../protocol/result-encoding.js';
@@ -62,11 +63,14 @@ const REFUSAL_GRACE_MS = 2000;
  * Nothing of the request is parsed beyond its stream id, and the socket is closed after the answer
  * or after a short grace period, whichever comes first.
  */
-export function refuseConnection(socket: Socket, message: string): void {
+export function refuseConnection(socket: Socket, message: string, log: Logger): void {
   const timer = setTimeout(() => socket.destroy(), REFUSAL_GRACE_MS);
   timer.unref();
   socket.on('close', () => clearTimeout(timer));
-  socket.on('error', () => {});
+  // A reset by a client we are turning away is expected; it must not become an uncaught error.
+  socket.on('error', (err) =>
+    log.debug({ peer: socket.remoteAddress, err: err.message }, 'refused socket error'),
+  );
   let head = Buffer.alloc(0);
   const onData = (chunk: Buffer) => {
     head = Buffer.concat([head, chunk]);

@@ -101,7 +101,7 @@ export async function startCqlServer(options: CqlServerOptions = {}): Promise<Cq
       log.warn({ peer: `${address}:${socket.remotePort}`, err: refusal.message }, 'connection refused');
       refused.add(socket);
       socket.on('close', () => refused.delete(socket));
-      refuseConnection(socket, refusal.message);
+      refuseConnection(socket, refusal.message, log);
       return;
     }
     const conn = new Connection(socket, core, connectionOptions, (c) => {
