@@ -1,7 +1,15 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import pino from 'pino';
-import { startCqlServer } from './server/server.js';
+import { DEFAULT_LIMITS, startCqlServer } from './server/server.js';
+
+function integerFlag(values: Record<string, unknown>, name: string, min: number): number {
+  const n = Number(values[name]);
+  if (!Number.isInteger(n) || n < min) {
+    throw new Error(`--${name} must be an integer >= ${min}, got ${String(values[name])}`);
+  }
+  return n;
+}
 
 /** `meterstream-cql-server --port 9042 --data-dir ./data/cassandra [--host 127.0.0.1]` */
 async function main(): Promise<void> {
@@ -11,6 +19,13 @@ async function main(): Promise<void> {
       port: { type: 'string', default: '9042' },
       'data-dir': { type: 'string', default: './data/cassandra' },
       'snapshot-interval-ms': { type: 'string', default: '60000' },
+      'max-connections': { type: 'string', default: String(DEFAULT_LIMITS.maxConnections) },
+      'max-connections-per-address': {
+        type: 'string',
+        default: String(DEFAULT_LIMITS.maxConnectionsPerAddress),
+      },
+      'idle-timeout-ms': { type: 'string', default: String(DEFAULT_LIMITS.idleTimeoutMs) },
+      'max-frame-bytes': { type: 'string', default: String(DEFAULT_LIMITS.maxFrameBytes) },
       'log-level': { type: 'string', default: process.env.LOG_LEVEL ?? 'info' },
     },
   });
@@ -20,6 +35,10 @@ async function main(): Promise<void> {
     port: Number(values.port),
     dataDir: values['data-dir'],
     snapshotIntervalMs: Number(values['snapshot-interval-ms']),
+    maxConnections: integerFlag(values, 'max-connections', 1),
+    maxConnectionsPerAddress: integerFlag(values, 'max-connections-per-address', 1),
+    idleTimeoutMs: integerFlag(values, 'idle-timeout-ms', 0),
+    maxFrameBytes: integerFlag(values, 'max-frame-bytes', 1),
     logger,
   });
   // A machine-readable line so a parent process can learn the port when --port 0 was given.

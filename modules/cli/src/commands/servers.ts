@@ -3,6 +3,7 @@ import { startBroker, startSchemaRegistry } from '@meterstream/broker';
 import { startCqlServer } from '@meterstream/cql-server';
 import type { CommandModule } from 'yargs';
 import { commandContext, onShutdownSignal, withEndpoints } from '../command-context.js';
+import { type CqlLimitArgs, cqlLimits, withCqlLimitOptions } from './cql-limit-options.js';
 
 interface BrokerArgs {
   port: number;
@@ -70,7 +71,7 @@ export const brokerCommand: CommandModule<object, BrokerArgs> = {
   },
 };
 
-interface CqlArgs {
+interface CqlArgs extends CqlLimitArgs {
   port: number;
   host: string;
 }
@@ -79,13 +80,19 @@ export const cqlServerCommand: CommandModule<object, CqlArgs> = {
   command: 'cql-server',
   describe: 'Run the embedded Cassandra-compatible server (CQL native protocol v4)',
   builder: (yargs) =>
-    withEndpoints(yargs)
+    withCqlLimitOptions(withEndpoints(yargs))
       .option('port', { type: 'number', default: 9042, describe: 'CQL port (0: any free port)' })
       .option('host', { type: 'string', default: '127.0.0.1', describe: 'Interface to bind' }),
   handler: async (args) => {
     const { config, logger } = commandContext(args, 'cql-server');
     const dataDir = join(config.dataDir, 'cassandra');
-    const server = await startCqlServer({ host: args.host, port: args.port, dataDir, logger });
+    const server = await startCqlServer({
+      host: args.host,
+      port: args.port,
+      dataDir,
+      logger,
+      ...cqlLimits(args),
+    });
     process.stdout.write(`CQL server listening on ${server.host}:${server.port} (data in ${dataDir})\n`);
     onShutdownSignal(() => server.close());
     await new Promise(() => {});

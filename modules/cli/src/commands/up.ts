@@ -1,8 +1,9 @@
 import type { CommandModule } from 'yargs';
 import { commandContext, onShutdownSignal, withEndpoints } from '../command-context.js';
+import { type CqlLimitArgs, cqlLimits, withCqlLimitOptions } from './cql-limit-options.js';
 import { startLocalStack } from '../stack/local-stack.js';
 
-interface UpArgs {
+interface UpArgs extends CqlLimitArgs {
   'kafka-port': number;
   'schema-registry-port': number;
   'cassandra-port': number;
@@ -16,7 +17,7 @@ export const upCommand: CommandModule<object, UpArgs> = {
   describe:
     'Start the embedded local stack (broker + Schema Registry API, CQL server, S3 server, redis-server) until Ctrl-C',
   builder: (yargs) =>
-    withEndpoints(yargs)
+    withCqlLimitOptions(withEndpoints(yargs))
       .option('kafka-port', {
         type: 'number',
         default: 9092,
@@ -37,6 +38,7 @@ export const upCommand: CommandModule<object, UpArgs> = {
       dataDir: config.dataDir,
       bucket: config.s3.bucket,
       redis: args.redis,
+      cql: cqlLimits(args),
       ports: {
         kafka: args['kafka-port'],
         schemaRegistry: args['schema-registry-port'],

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { startBroker, startSchemaRegistry } from '@meterstream/broker';
 import type { Logger } from '@meterstream/common';
-import { startCqlServer } from '@meterstream/cql-server';
+import { type CqlServerOptions, startCqlServer } from '@meterstream/cql-server';
 import { startS3Server } from '@meterstream/datalake';
 import { freePort } from './free-port.js';
 import { redisServerAvailable, startRedisServer } from './redis-server.js';
@@ -13,6 +13,8 @@ export interface LocalStackOptions {
   bucket?: string;
   /** Start redis-server when it is on the PATH (default true). */
   redis?: boolean;
+  /** CQL server connection and request limits (its defaults otherwise). */
+  cql?: Partial<CqlServerOptions>;
   logger: Logger;
 }
 
@@ -65,6 +67,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
     closers.push(() => registry.close());
     const cql = await startCqlServer({
+      ...options.cql,
       port: ports.cassandra,
       dataDir: join(options.dataDir, 'cassandra'),
       logger: log.child({ server: 'cql' }),

@@ -5,7 +5,7 @@ import type { Database } from './database.js';
 import type { Mutation } from './mutation.js';
 import { BindCollector, cartesian, columnOrFail, resolveKeyValues } from './restrictions.js';
 import type { Compiled } from './result.js';
-import { keyWhere, pkIndexesFor, unconditionalWrite, usingSources } from './write-common.js';
+import { VOID, done, keyWhere, pkIndexesFor, unconditionalWrite, usingSources } from './write-common.js';
 
 export function compileDelete(
   db: Database,
@@ -67,9 +67,17 @@ export function compileDelete(
 export function compileTruncate(db: Database, stmt: Truncate, sessionKs: string | undefined): Compiled {
   const table = db.writableTable(stmt.table.keyspace ?? sessionKs, stmt.table.name);
   const keyspace = db.keyspace(table.keyspace);
-  const base = { keyspace: table.keyspace, table: table.name, bindSpecs: [], bindNames: [], pkIndexes: [] };
-  return unconditionalWrite(db, base, (_values, options) => {
-    checkConsistency(keyspace, options.consistency);
-    return [{ op: 'truncate', keyspace: table.keyspace, table: table.name }];
-  });
+  // No `mutations`: like Cassandra, a BATCH takes INSERT, UPDATE and DELETE only.
+  return {
+    keyspace: table.keyspace,
+    table: table.name,
+    bindSpecs: [],
+    bindNames: [],
+    pkIndexes: [],
+    isWrite: true,
+    execute(_values, options) {
+      checkConsistency(keyspace, options.consistency);
+      return done(db.write([{ op: 'truncate', keyspace: table.keyspace, table: table.name }]), VOID);
+    },
+  };
 }

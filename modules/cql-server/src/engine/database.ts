@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { CqlError, ErrorCode, invalidRequest } from '../protocol/errors.js';
 import type { Keyspace } from './keyspace.js';
-import { type Mutation, applyToTable } from './mutation.js';
+import { type Mutation, applyToTable, checkWriteSize } from './mutation.js';
 import type { SchemaChange } from './result.js';
 import type { Table } from './table.js';
 
@@ -58,10 +58,18 @@ export class Database {
     return t;
   }
 
-  /** Applies data mutations in memory and hands them to the log; the promise resolves when durable. */
+  /**
+   * Applies the data mutations of one statement or BATCH, all or none, and hands them to the log as
+   * one record; the promise resolves when that record is durable.
+   */
   write(mutations: readonly Mutation[]): Promise<void> | undefined {
+    checkWriteSize(mutations.length);
+    // Encode and queue the record BEFORE touching memory: whatever makes it unloggable throws while
+    // nothing is applied yet. The log writes it in a later tick, after the synchronous apply below,
+    // so neither a snapshot nor a reader can see the record without its changes or the reverse.
+    const durable = this.sink?.append(mutations);
     for (const m of mutations) this.applyData(m);
-    return this.sink?.append(mutations);
+    return durable;
   }
 
   applyData(m: Mutation): void {

@@ -1,3 +1,4 @@
+import { invalidRequest } from '../protocol/errors.js';
 import { type Partition, type Row, type Table, lowerBound, partitionKeyString } from './table.js';
 
 /**
@@ -31,6 +32,18 @@ export type Mutation =
   | { op: 'truncate'; keyspace: string; table: string }
   /** A schema statement, replayed through the executor. */
   | { op: 'ddl'; keyspace: string; cql: string };
+
+/** One commit-log record counts its mutations in an unsigned short. */
+export const MAX_MUTATIONS_PER_WRITE = 0xffff;
+
+/** Refuses a statement or BATCH that would not fit in one commit-log record. */
+export function checkWriteSize(count: number): void {
+  if (count > MAX_MUTATIONS_PER_WRITE) {
+    throw invalidRequest(
+      `Too many row mutations in one statement or BATCH: ${count}; the maximum is ${MAX_MUTATIONS_PER_WRITE}`,
+    );
+  }
+}
 
 /** Applies a data mutation to a table (the caller resolved keyspace/table). */
 export function applyToTable(table: Table, m: Mutation): void {

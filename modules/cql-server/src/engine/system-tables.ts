@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { type CqlType, mapOf, nativeType, setOf, listOf } from '../types/cql-type.js';
 import { jsToBytes } from '../types/codec.js';
 import type { Database } from './database.js';
@@ -85,8 +84,7 @@ const TABLE_OPTION_COLS: Cols = [
 ];
 
 /** Installs the `system` and `system_schema` keyspaces that cassandra-driver reads at connect. */
-export function installSystemKeyspaces(db: Database, address: () => string): void {
-  const hostId = randomUUID();
+export function installSystemKeyspaces(db: Database, address: () => string, hostId: string): void {
   const gossipGeneration = Math.floor(Date.now() / 1000);
   const system: Keyspace = {
     name: 'system',

@@ -1,5 +1,5 @@
 import { checkConsistency } from '../engine/consistency.js';
-import type { Mutation } from '../engine/mutation.js';
+import { type Mutation, checkWriteSize } from '../engine/mutation.js';
 import type { Compiled } from '../engine/result.js';
 import { invalidRequest, protocolError } from '../protocol/errors.js';
 import { Opcode } from '../protocol/frame.js';
@@ -10,8 +10,11 @@ import type { Handler, Response } from '../server/context.js';
 const BatchType = { logged: 0, unlogged: 1, counter: 2 } as const;
 
 /**
- * BATCH: all statements' mutations are applied together and logged as ONE commit-log record, so a
- * crash keeps all or none of them (logged and unlogged alike; on one node that costs nothing).
+ * BATCH, in two phases. First every statement is resolved to its mutations (compiled, values
+ * validated, consistency checked); any failure there answers an error and applies nothing. Then
+ * `Database.write` applies them together and logs them as ONE commit-log record, so a crash keeps
+ * all or none. Logged and unlogged batches alike: Cassandra only promises per-partition atomicity
+ * for UNLOGGED, and all-or-nothing is that and more (on one node it costs nothing).
  */
 export const handleBatch: Handler = (core, conn, body) => {
   const type = body.byte();
@@ -41,7 +44,8 @@ export const handleBatch: Handler = (core, conn, body) => {
         'Invalid statement in batch: only UPDATE, INSERT and DELETE statements are allowed (conditional ones are not supported)',
       );
     }
-    mutations.push(...s.compiled.mutations(s.values, options));
+    for (const m of s.compiled.mutations(s.values, options)) mutations.push(m);
+    checkWriteSize(mutations.length);
   }
   for (const m of mutations) {
     if (m.op !== 'ddl') checkConsistency(core.db.keyspace(m.keyspace), consistency);

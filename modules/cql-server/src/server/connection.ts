@@ -32,6 +32,8 @@ const PRE_STARTUP = new Set<number>([Opcode.startup, Opcode.options]);
 
 export interface ConnectionOptions {
   maxFrameBytes: number;
+  /** Close after this long without traffic either way; 0 = never. */
+  idleTimeoutMs: number;
 }
 
 /**
@@ -57,6 +59,13 @@ export class Connection {
     const peer = `${socket.remoteAddress}:${socket.remotePort}`;
     this.state = { session: {}, started: false, events: new Set(), peer };
     socket.setNoDelay(true);
+    if (options.idleTimeoutMs > 0) {
+      socket.setTimeout(options.idleTimeoutMs, () => {
+        core.metrics.closedIdle.inc();
+        core.log.info({ peer, idleTimeoutMs: options.idleTimeoutMs }, 'closing idle connection');
+        this.destroy();
+      });
+    }
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', (err) => {
       core.log.debug({ peer, err: err.message }, 'socket error');

@@ -17,6 +17,8 @@ export class CqlServerMetrics {
   readonly requests: Counter<'opcode'>;
   readonly errors: Counter<'code'>;
   readonly closedForBadInput: Counter<'reason'>;
+  readonly refused: Counter<'reason'>;
+  readonly closedIdle: Counter;
   readonly connections: Gauge;
   readonly fsyncs: Counter;
   readonly recordsPerFsync: Histogram;
@@ -40,6 +42,17 @@ export class CqlServerMetrics {
       name: 'cql_connections_closed_bad_input_total',
       help: 'Connections closed after a framing error, per reason',
       labelNames: ['reason'],
+      registers,
+    });
+    this.refused = new Counter({
+      name: 'cql_connections_refused_total',
+      help: 'Connections refused over a connection limit, per limit',
+      labelNames: ['reason'],
+      registers,
+    });
+    this.closedIdle = new Counter({
+      name: 'cql_connections_closed_idle_total',
+      help: 'Connections closed after the idle timeout',
       registers,
     });
     this.connections = new Gauge({ name: 'cql_connections', help: 'Open client connections', registers });

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { type Server, type Socket, createServer } from 'node:net';
 import { lockDirectory } from '@meterstream/dir-lock';
 import pino, { type Logger } from 'pino';
@@ -5,8 +6,10 @@ import { Database } from '../engine/database.js';
 import { StatementCache } from '../engine/statement-cache.js';
 import { installSystemKeyspaces } from '../engine/system-tables.js';
 import { DataStore } from '../storage/data-store.js';
+import { loadOrCreateHostId } from '../storage/host-id.js';
 import type { Registry } from 'prom-client';
 import { Connection } from './connection.js';
+import { ConnectionLimiter, clientAddress, refuseConnection } from './connection-limits.js';
 import { CqlServerMetrics } from './metrics.js';
 
 export interface CqlServerOptions {
@@ -17,8 +20,14 @@ export interface CqlServerOptions {
   /** Data directory (commit log + snapshots). Without it the server keeps data in memory only. */
   dataDir?: string;
   logger?: Logger;
-  /** Largest accepted frame body; larger frames get a protocol error and the connection is closed. */
+  /** Largest accepted frame body (default 16 MiB); a larger frame gets a protocol error and the connection is closed. */
   maxFrameBytes?: number;
+  /** Open client connections in total (default 1000); one more is refused. */
+  maxConnections?: number;
+  /** Open connections from one client IP address (default 250); one more is refused. */
+  maxConnectionsPerAddress?: number;
+  /** A connection with no traffic for this long is closed (default 10 minutes; 0: never). */
+  idleTimeoutMs?: number;
   snapshotIntervalMs?: number;
   snapshotBytes?: number;
 }
@@ -32,13 +41,36 @@ export interface CqlServer {
   close(): Promise<void>;
 }
 
+/** Defaults of the connection limits (see README "Limits"). */
+export const DEFAULT_LIMITS = {
+  maxConnections: 1000,
+  maxConnectionsPerAddress: 250,
+  // Kafka's connections.max.idle.ms; drivers send a heartbeat (OPTIONS) every 30 s when idle.
+  idleTimeoutMs: 10 * 60 * 1000,
+  // Cassandra 4's native_transport_max_frame_size.
+  maxFrameBytes: 16 * 1024 * 1024,
+} as const;
+
+function checkLimit(options: CqlServerOptions, name: keyof typeof DEFAULT_LIMITS, min: number): void {
+  const v = options[name];
+  if (v !== undefined && (!Number.isInteger(v) || v < min)) {
+    throw new RangeError(`startCqlServer: ${name} must be an integer >= ${min}, got ${v}`);
+  }
+}
+
 /** Starts the embedded CQL (native protocol v4) server. */
 export async function startCqlServer(options: CqlServerOptions = {}): Promise<CqlServer> {
+  checkLimit(options, 'maxConnections', 1);
+  checkLimit(options, 'maxConnectionsPerAddress', 1);
+  checkLimit(options, 'idleTimeoutMs', 0);
+  checkLimit(options, 'maxFrameBytes', 1);
   const host = options.host ?? '127.0.0.1';
   const log = options.logger ?? pino({ name: 'cql-server', level: process.env.LOG_LEVEL ?? 'warn' });
   const db = new Database();
+  // The data directory, in this order: host id, then commit log and snapshot recovery.
+  const hostId = options.dataDir ? await loadOrCreateHostId(options.dataDir) : randomUUID();
   let boundHost = host;
-  installSystemKeyspaces(db, () => boundHost);
+  installSystemKeyspaces(db, () => boundHost, hostId);
   const metrics = new CqlServerMetrics(db);
   // One process per data directory, taken before anything in it is read: a second server on a live
   // directory would replay its commit log and start a commit-log file of its own in it.
@@ -61,13 +93,30 @@ export async function startCqlServer(options: CqlServerOptions = {}): Promise<Cq
     : undefined;
   const core = { db, statements: new StatementCache(db), log, metrics };
   const connections = new Set<Connection>();
+  const refused = new Set<Socket>();
+  const limiter = new ConnectionLimiter({
+    maxConnections: options.maxConnections ?? DEFAULT_LIMITS.maxConnections,
+    maxConnectionsPerAddress: options.maxConnectionsPerAddress ?? DEFAULT_LIMITS.maxConnectionsPerAddress,
+  });
+  const connectionOptions = {
+    maxFrameBytes: options.maxFrameBytes ?? DEFAULT_LIMITS.maxFrameBytes,
+    idleTimeoutMs: options.idleTimeoutMs ?? DEFAULT_LIMITS.idleTimeoutMs,
+  };
   const server: Server = createServer((socket: Socket) => {
-    const conn = new Connection(
-      socket,
-      core,
-      { maxFrameBytes: options.maxFrameBytes ?? 16 * 1024 * 1024 },
-      (c) => connections.delete(c),
-    );
+    const address = clientAddress(socket);
+    const refusal = limiter.admit(address);
+    if (refusal) {
+      metrics.refused.inc({ reason: refusal.reason });
+      log.warn({ peer: `${address}:${socket.remotePort}`, err: refusal.message }, 'connection refused');
+      refused.add(socket);
+      socket.on('close', () => refused.delete(socket));
+      refuseConnection(socket, refusal.message, log);
+      return;
+    }
+    const conn = new Connection(socket, core, connectionOptions, (c) => {
+      connections.delete(c);
+      limiter.release(address);
+    });
     connections.add(conn);
   });
   server.on('error', (err) => log.error({ err }, 'server socket error'));
@@ -95,6 +144,7 @@ export async function startCqlServer(options: CqlServerOptions = {}): Promise<Cq
       closing ??= (async () => {
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
         for (const c of connections) c.destroy();
+        for (const s of refused) s.destroy();
         await stopped;
         await store?.close();
         await lock?.release();

@@ -217,6 +217,9 @@ export function validateValue(t: CqlType, b: Buffer, column: string): void {
     throw invalidRequest(`Invalid ASCII bytes for column ${column}`);
   if (t.name === 'decimal' && b.length < 4)
     throw invalidRequest(`Invalid decimal value for column ${column}`);
+  // The timeuuid comparator orders by the version 1 timestamp.
+  if (t.name === 'timeuuid' && b[6] >> 4 !== 1)
+    throw invalidRequest(`Invalid version for TimeUUID type: version ${b[6] >> 4} in column ${column}`);
 }
 
 /** Serializes plain JS values, used to build the rows of the system tables. */
