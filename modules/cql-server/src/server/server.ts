@@ -67,16 +67,21 @@ export async function startCqlServer(options: CqlServerOptions = {}): Promise<Cq
   const host = options.host ?? '127.0.0.1';
   const log = options.logger ?? pino({ name: 'cql-server', level: process.env.LOG_LEVEL ?? 'warn' });
   const db = new Database();
-  // The data directory, in this order: host id, then commit log and snapshot recovery.
-  const hostId = options.dataDir ? await loadOrCreateHostId(options.dataDir) : randomUUID();
-  let boundHost = host;
-  installSystemKeyspaces(db, () => boundHost, hostId);
-  const metrics = new CqlServerMetrics(db);
-  // One process per data directory, taken before anything in it is read: a second server on a live
-  // directory would replay its commit log and start a commit-log file of its own in it.
+  // The data directory, in this order: the lock (one process per directory, taken before anything in
+  // it is read: a second server on a live directory would replay its commit log and start a
+  // commit-log file of its own in it), host id, then commit log and snapshot recovery.
   const lock = options.dataDir
     ? await lockDirectory(options.dataDir, { owner: 'meterstream cql-server' })
     : undefined;
+  const hostId = options.dataDir
+    ? await loadOrCreateHostId(options.dataDir).catch(async (error: unknown) => {
+        await lock?.release();
+        throw error;
+      })
+    : randomUUID();
+  let boundHost = host;
+  installSystemKeyspaces(db, () => boundHost, hostId);
+  const metrics = new CqlServerMetrics(db);
   const store = options.dataDir
     ? await DataStore.open(options.dataDir, db, log, {
         snapshotIntervalMs: options.snapshotIntervalMs ?? 60_000,
