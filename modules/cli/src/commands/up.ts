@@ -1,8 +1,9 @@
 import type { CommandModule } from 'yargs';
 import { commandContext, onShutdownSignal, withEndpoints } from '../command-context.js';
 import { startLocalStack } from '../stack/local-stack.js';
+import { brokerLimitsFrom, type LimitArgs, withBrokerLimits } from './broker-limit-options.js';
 
-interface UpArgs {
+interface UpArgs extends LimitArgs {
   'kafka-port': number;
   'schema-registry-port': number;
   'cassandra-port': number;
@@ -16,7 +17,7 @@ export const upCommand: CommandModule<object, UpArgs> = {
   describe:
     'Start the embedded local stack (broker + Schema Registry API, CQL server, S3 server, redis-server) until Ctrl-C',
   builder: (yargs) =>
-    withEndpoints(yargs)
+    withBrokerLimits(withEndpoints(yargs))
       .option('kafka-port', {
         type: 'number',
         default: 9092,
@@ -37,6 +38,7 @@ export const upCommand: CommandModule<object, UpArgs> = {
       dataDir: config.dataDir,
       bucket: config.s3.bucket,
       redis: args.redis,
+      limits: brokerLimitsFrom(args),
       ports: {
         kafka: args['kafka-port'],
         schemaRegistry: args['schema-registry-port'],
