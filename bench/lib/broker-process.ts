@@ -12,7 +12,9 @@ export function stopBrokerProcess(child: ChildProcess): Promise<void> {
 
 /**
  * Runs the built broker (modules/broker/dist/main.js) in its own process on a free port, without
- * the Schema Registry, and resolves once it prints its `listening` line.
+ * the Schema Registry, and resolves once it prints its `listening` line. BENCH_BROKER_NODE_ARGS
+ * adds node options to the broker process only (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, which
+ * NODE_OPTIONS does not allow).
  */
 export function startBrokerProcess(
   dataDir: string,
@@ -21,7 +23,17 @@ export function startBrokerProcess(
   const main = resolve(import.meta.dirname, '../../modules/broker/dist/main.js');
   const child = spawn(
     process.execPath,
-    [main, '--port', '0', '--data-dir', dataDir, '--schema-registry-port', 'off', ...extraArgs],
+    [
+      ...nodeArgs(),
+      main,
+      '--port',
+      '0',
+      '--data-dir',
+      dataDir,
+      '--schema-registry-port',
+      'off',
+      ...extraArgs,
+    ],
     {
       stdio: ['ignore', 'pipe', 'inherit'],
       env: { ...process.env, LOG_LEVEL: 'warn' },
@@ -36,4 +48,8 @@ export function startBrokerProcess(
     });
     child.on('exit', (code) => rej(new Error(`broker exited ${code}`)));
   });
+}
+
+function nodeArgs(): string[] {
+  return (process.env.BENCH_BROKER_NODE_ARGS ?? '').split(' ').filter((a) => a.length > 0);
 }

@@ -1,4 +1,5 @@
 import { type Logger, pino } from 'pino';
+import { fdBudget } from './os-limits.js';
 
 /**
  * When acks=-1 produce requests are answered:
@@ -25,8 +26,26 @@ export interface BrokerOptions {
   /** Partitions of auto-created topics (and CreateTopics with -1). Default 1. */
   defaultPartitions?: number;
   fsyncPolicy?: FsyncPolicy;
-  /** Largest request frame accepted; bigger frames close the connection. Default 100 MiB. */
+  /**
+   * Largest request frame accepted (Kafka's socket.request.max.bytes), checked on the 4-byte size
+   * prefix before anything is buffered; bigger frames close the connection. Default 100 MiB.
+   */
   maxFrameBytes?: number;
+  /** Client connections at once (max.connections); more are closed at accept. Default: see fdBudget. */
+  maxConnections?: number;
+  /** Client connections at once from one address (max.connections.per.ip). Default maxConnections. */
+  maxConnectionsPerIp?: number;
+  /** A connection with no request in flight and no traffic for this long is closed. Default 10 min. */
+  connectionsMaxIdleMs?: number;
+  /** Partitions of all topics together; creating more is refused (POLICY_VIOLATION). Default 10000. */
+  maxPartitions?: number;
+  /** Partitions one CreateTopics or CreatePartitions request may create. Default 1000. */
+  maxPartitionsPerRequest?: number;
+  /**
+   * Segment files (.log, .index) kept open at once; the least recently used is closed beyond this
+   * and reopened on demand. Default min(1024, half of what RLIMIT_NOFILE leaves after a reserve).
+   */
+  maxOpenSegmentFiles?: number;
   /** Segment size before a new segment file is started. Default 64 MiB. */
   segmentBytes?: number;
   /** How often retention and compaction run. Default 60 s. */
@@ -55,6 +74,12 @@ export interface BrokerConfig {
   defaultPartitions: number;
   fsyncPolicy: FsyncPolicy;
   maxFrameBytes: number;
+  maxConnections: number;
+  maxConnectionsPerIp: number;
+  connectionsMaxIdleMs: number;
+  maxPartitions: number;
+  maxPartitionsPerRequest: number;
+  maxOpenSegmentFiles: number;
   segmentBytes: number;
   cleanupIntervalMs: number;
   tailCacheBytes: number;
@@ -67,6 +92,8 @@ export interface BrokerConfig {
 }
 
 export function resolveConfig(o: BrokerOptions): BrokerConfig {
+  const budget = fdBudget();
+  const maxConnections = positive('maxConnections', o.maxConnections ?? budget.maxConnections);
   return {
     host: o.host ?? '127.0.0.1',
     port: o.port ?? 9092,
@@ -77,7 +104,18 @@ export function resolveConfig(o: BrokerOptions): BrokerConfig {
     autoCreateTopics: o.autoCreateTopics ?? true,
     defaultPartitions: o.defaultPartitions ?? 1,
     fsyncPolicy: o.fsyncPolicy ?? 'fsync',
-    maxFrameBytes: o.maxFrameBytes ?? 100 * 1024 * 1024,
+    maxFrameBytes: positive('maxFrameBytes', o.maxFrameBytes ?? 100 * 1024 * 1024),
+    maxConnections,
+    maxConnectionsPerIp: positive('maxConnectionsPerIp', o.maxConnectionsPerIp ?? maxConnections),
+    connectionsMaxIdleMs: positive('connectionsMaxIdleMs', o.connectionsMaxIdleMs ?? 600_000),
+    maxPartitions: positive('maxPartitions', o.maxPartitions ?? 10_000),
+    maxPartitionsPerRequest: positive('maxPartitionsPerRequest', o.maxPartitionsPerRequest ?? 1000),
+    // A write holds a segment's two files at once and an fsync in flight holds one more.
+    maxOpenSegmentFiles: positive(
+      'maxOpenSegmentFiles',
+      o.maxOpenSegmentFiles ?? budget.maxOpenSegmentFiles,
+      4,
+    ),
     segmentBytes: o.segmentBytes ?? 64 * 1024 * 1024,
     cleanupIntervalMs: o.cleanupIntervalMs ?? 60_000,
     tailCacheBytes: o.tailCacheBytes ?? 16 * 1024 * 1024,
@@ -88,4 +126,12 @@ export function resolveConfig(o: BrokerOptions): BrokerConfig {
     groupInitialRebalanceDelayMs: o.groupInitialRebalanceDelayMs ?? 0,
     logger: (o.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info' })).child({ component: 'broker' }),
   };
+}
+
+/** A limit must be an integer >= min; anything else is a configuration mistake, named here. */
+function positive(name: string, value: number, min = 1): number {
+  if (!Number.isInteger(value) || value < min) {
+    throw new RangeError(`broker option ${name} must be an integer >= ${min}, not ${value}`);
+  }
+  return value;
 }

@@ -4,7 +4,7 @@
  *
  *   meterstream-broker --port 9092 --data-dir ./data/kafka [--host 127.0.0.1]
  *     [--metrics-port 9404] [--default-partitions 1] [--fsync fsync|write]
- *     [--schema-registry-port 8081|0|off]
+ *     [--schema-registry-port 8081|0|off] [limits, see LIMIT_FLAGS / --help]
  *
  * Prints one JSON line {"event":"listening","port":...} on stdout once ready (tests and the stack
  * launcher wait for it), and shuts down cleanly on SIGINT/SIGTERM.
@@ -12,7 +12,23 @@
 import { parseArgs } from 'node:util';
 import { startBroker } from './start.js';
 import { startSchemaRegistry } from './schema-registry/index.js';
-import type { FsyncPolicy } from './config.js';
+import type { BrokerOptions, FsyncPolicy } from './config.js';
+import type { SchemaRegistryOptions } from './schema-registry/index.js';
+
+/** Limit flags: Kafka's setting names where Kafka has one; unset = the documented default. */
+const LIMIT_FLAGS = {
+  'max-connections': 'maxConnections',
+  'max-connections-per-ip': 'maxConnectionsPerIp',
+  'connections-max-idle-ms': 'connectionsMaxIdleMs',
+  'socket-request-max-bytes': 'maxFrameBytes',
+  'max-partitions': 'maxPartitions',
+  'max-partitions-per-request': 'maxPartitionsPerRequest',
+  'max-open-segment-files': 'maxOpenSegmentFiles',
+} as const satisfies Record<string, keyof BrokerOptions>;
+const REGISTRY_LIMIT_FLAGS = {
+  'schema-registry-max-body-bytes': 'maxBodyBytes',
+  'schema-registry-max-schema-bytes': 'maxSchemaBytes',
+} as const satisfies Record<string, keyof SchemaRegistryOptions>;
 
 const { values } = parseArgs({
   options: {
@@ -24,14 +40,42 @@ const { values } = parseArgs({
     fsync: { type: 'string', default: 'fsync' },
     // The Schema Registry REST API runs beside the broker unless turned off; 0 picks a free port.
     'schema-registry-port': { type: 'string', default: '8081' },
+    ...Object.fromEntries(
+      [...Object.keys(LIMIT_FLAGS), ...Object.keys(REGISTRY_LIMIT_FLAGS)].map((f) => [
+        f,
+        { type: 'string' as const },
+      ]),
+    ),
     help: { type: 'boolean', default: false },
   },
 });
 
+/** The integer value of a limit flag, or undefined when not given; exits on anything else. */
+function intFlag(flag: string): number | undefined {
+  const text = (values as Record<string, string | boolean | undefined>)[flag];
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (typeof text !== 'string' || !Number.isInteger(n) || n < 1) {
+    process.stderr.write(`--${flag} must be a positive integer, not ${String(text)}\n`);
+    process.exit(2);
+  }
+  return n;
+}
+const limits: Partial<BrokerOptions> = {};
+for (const [flag, option] of Object.entries(LIMIT_FLAGS)) limits[option] = intFlag(flag);
+const registryLimits: Partial<SchemaRegistryOptions> = {
+  // the connection limits hold for each listener (counted separately)
+  maxConnections: limits.maxConnections,
+  maxConnectionsPerIp: limits.maxConnectionsPerIp,
+  connectionsMaxIdleMs: limits.connectionsMaxIdleMs,
+};
+for (const [flag, option] of Object.entries(REGISTRY_LIMIT_FLAGS)) registryLimits[option] = intFlag(flag);
+
 if (values.help) {
   process.stdout.write(
     'meterstream-broker --port 9092 --data-dir ./data/kafka [--host 127.0.0.1] [--metrics-port N]\n' +
-      '  [--default-partitions 1] [--fsync fsync|write] [--schema-registry-port 8081|0|off]\n',
+      '  [--default-partitions 1] [--fsync fsync|write] [--schema-registry-port 8081|0|off]\n' +
+      `  limits (see the README for defaults): ${[...Object.keys(LIMIT_FLAGS), ...Object.keys(REGISTRY_LIMIT_FLAGS)].map((f) => `--${f} N`).join(' ')}\n`,
   );
   process.exit(0);
 }
@@ -42,14 +86,21 @@ if (fsync !== 'fsync' && fsync !== 'write') {
   process.exit(2);
 }
 
-const running = await startBroker({
-  host: values.host,
-  port: Number(values.port),
-  dataDir: values['data-dir']!,
-  metricsPort: values['metrics-port'] === undefined ? undefined : Number(values['metrics-port']),
-  defaultPartitions: Number(values['default-partitions']),
-  fsyncPolicy: fsync,
-});
+let running: Awaited<ReturnType<typeof startBroker>>;
+try {
+  running = await startBroker({
+    host: values.host,
+    port: Number(values.port),
+    dataDir: values['data-dir']!,
+    metricsPort: values['metrics-port'] === undefined ? undefined : Number(values['metrics-port']),
+    defaultPartitions: Number(values['default-partitions']),
+    fsyncPolicy: fsync,
+    ...limits,
+  });
+} catch (err) {
+  process.stderr.write(`broker failed to start: ${(err as Error).message}\n`);
+  process.exit(2);
+}
 let registry: Awaited<ReturnType<typeof startSchemaRegistry>> | undefined;
 if (values['schema-registry-port'] !== 'off') {
   const registryPort = Number(values['schema-registry-port']);
@@ -64,6 +115,7 @@ if (values['schema-registry-port'] !== 'off') {
       port: registryPort,
       dataDir: `${values['data-dir']}/schema-registry`,
       logger: running.broker.logger,
+      ...registryLimits,
     });
   } catch (err) {
     process.stderr.write(`schema registry failed to start: ${(err as Error).message}\n`);

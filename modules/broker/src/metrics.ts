@@ -15,6 +15,8 @@ export class BrokerMetrics {
   readonly bytesOut: Counter;
   readonly protocolErrors: Counter<'reason'>;
   readonly connections: Gauge;
+  readonly connectionsRefused: Counter<'reason'>;
+  readonly connectionsIdleClosed: Counter;
   readonly fsyncs: Counter;
 
   constructor(broker: Broker) {
@@ -40,6 +42,42 @@ export class BrokerMetrics {
       registers,
     });
     this.connections = new Gauge({ name: 'kafka_connections', help: 'Open client connections', registers });
+    this.connectionsRefused = new Counter({
+      name: 'kafka_connections_refused_total',
+      help: 'Connections closed at accept, per limit reached (max-connections, max-connections-per-ip)',
+      labelNames: ['reason'],
+      registers,
+    });
+    this.connectionsIdleClosed = new Counter({
+      name: 'kafka_connections_idle_closed_total',
+      help: 'Connections closed after connections.max.idle.ms without traffic',
+      registers,
+    });
+    new Gauge({
+      name: 'kafka_partitions',
+      help: 'Partitions of all topics (limit: max.partitions)',
+      registers,
+      collect() {
+        this.set(broker.topics.partitionCount);
+      },
+    });
+    new Gauge({
+      name: 'kafka_log_open_segment_files',
+      help: 'Segment files open now (limit: maxOpenSegmentFiles)',
+      registers,
+      collect() {
+        this.set(broker.topics.files.size);
+      },
+    });
+    new Counter({
+      name: 'kafka_log_segment_file_opens_total',
+      help: 'Segment files opened (a fast rise means the open-file pool is too small for the load)',
+      registers,
+      collect() {
+        this.reset();
+        this.inc(broker.topics.files.opens);
+      },
+    });
     this.fsyncs = new Counter({
       name: 'kafka_log_fsyncs_total',
       help: 'fsync calls on log files',

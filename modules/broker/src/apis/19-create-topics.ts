@@ -9,7 +9,11 @@ import { validateTopicName } from '../log/topic-manager.js';
 import { errorCodeOf, errorMessageOf } from './errors.js';
 import type { ApiHandler } from './handler.js';
 
-/** CreateTopics: replication factor must be -1 or 1 (one broker); -1 partitions = broker default. */
+/**
+ * CreateTopics: replication factor must be -1 or 1 (one broker); -1 partitions = broker default.
+ * Partition limits: a topic that would take this request past max.partitions.per.request, or the
+ * broker past max.partitions, is refused with POLICY_VIOLATION (the topics before it are created).
+ */
 export const createTopics: ApiHandler<CreateTopicsRequest, CreateTopicsResponse> = {
   apiKey: 19,
   name: 'CreateTopics',
@@ -17,6 +21,9 @@ export const createTopics: ApiHandler<CreateTopicsRequest, CreateTopicsResponse>
   maxVersion: 7,
   handle(req, ctx) {
     const { topics } = ctx.broker;
+    const perRequest = ctx.broker.config.maxPartitionsPerRequest;
+    /** Partitions of the topics of this request accepted so far. */
+    let accepted = 0;
     return {
       throttleTimeMs: 0,
       topics: req.topics.map((rt): CreateTopicsResponseCreatableTopicResult => {
@@ -51,8 +58,17 @@ export const createTopics: ApiHandler<CreateTopicsRequest, CreateTopicsResponse>
             throw new KafkaError(ErrorCode.TOPIC_ALREADY_EXISTS, `topic ${rt.name} already exists`);
           if (partitions < 1)
             throw new KafkaError(ErrorCode.INVALID_PARTITIONS, `invalid partition count ${partitions}`);
+          if (accepted + partitions > perRequest) {
+            throw new KafkaError(
+              ErrorCode.POLICY_VIOLATION,
+              `topic ${rt.name}: ${partitions} partitions would bring this request to ${accepted + partitions}, over the limit max.partitions.per.request=${perRequest}`,
+            );
+          }
+          // validateOnly creates nothing: count what this request accepted so far
+          topics.checkPartitionLimit(rt.name, partitions, req.validateOnly ? accepted : 0);
           let id: Buffer | undefined;
           if (!req.validateOnly) id = topics.create(rt.name, partitions, configs).id;
+          accepted += partitions;
           res.topicId = id;
           res.numPartitions = partitions;
           res.replicationFactor = 1;

@@ -3,7 +3,10 @@ import type { CreatePartitionsRequest, CreatePartitionsResponse } from '../proto
 import { errorCodeOf, errorMessageOf } from './errors.js';
 import type { ApiHandler } from './handler.js';
 
-/** CreatePartitions: grows a topic to `count` partitions (never shrinks). */
+/**
+ * CreatePartitions: grows a topic to `count` partitions (never shrinks). The partitions added count
+ * against max.partitions.per.request and max.partitions like CreateTopics' (POLICY_VIOLATION).
+ */
 export const createPartitions: ApiHandler<CreatePartitionsRequest, CreatePartitionsResponse> = {
   apiKey: 37,
   name: 'CreatePartitions',
@@ -11,6 +14,8 @@ export const createPartitions: ApiHandler<CreatePartitionsRequest, CreatePartiti
   maxVersion: 3,
   handle(req, ctx) {
     const { topics } = ctx.broker;
+    const perRequest = ctx.broker.config.maxPartitionsPerRequest;
+    let accepted = 0;
     return {
       throttleTimeMs: 0,
       results: req.topics.map((rt) => {
@@ -24,7 +29,16 @@ export const createPartitions: ApiHandler<CreatePartitionsRequest, CreatePartiti
               `topic ${rt.name} has ${topic.partitions.length} partitions; ${rt.count} would not add any`,
             );
           }
+          const adding = rt.count - topic.partitions.length;
+          if (accepted + adding > perRequest) {
+            throw new KafkaError(
+              ErrorCode.POLICY_VIOLATION,
+              `topic ${rt.name}: ${adding} more partitions would bring this request to ${accepted + adding}, over the limit max.partitions.per.request=${perRequest}`,
+            );
+          }
+          topics.checkPartitionLimit(rt.name, adding, req.validateOnly ? accepted : 0);
           if (!req.validateOnly) topics.createPartitions(rt.name, rt.count);
+          accepted += adding;
           return { name: rt.name, errorCode: ErrorCode.NONE, errorMessage: null };
         } catch (err) {
           return {

@@ -9,6 +9,7 @@
 import { fdatasync } from 'node:fs';
 import type { FsyncPolicy } from '../config.js';
 import type { PartitionLog } from './partition-log.js';
+import type { PooledFile } from './file-handles.js';
 import type { Segment } from './segment.js';
 
 export class Flusher {
@@ -23,9 +24,12 @@ export class Flusher {
   /** fsync calls in flight (idle() waits for them too). */
   private inFlight = 0;
   private idleWaiters: (() => void)[] = [];
+  private readonly fsyncQueue: { s: Segment; file: PooledFile; then: () => void }[] = [];
+  private fsyncsRunning = 0;
 
   constructor(
     private readonly policy: FsyncPolicy,
+    private readonly maxConcurrentFsyncs: number,
     private readonly onHighWatermark: (p: PartitionLog) => void,
     private readonly onFsync: () => void,
     private readonly onError: (err: unknown, what: string) => void,
@@ -111,27 +115,54 @@ export class Flusher {
       return;
     }
     for (const s of segs) {
-      s.syncing++;
-      this.inFlight++;
-      this.onFsync();
-      fdatasync(s.logFd, (err) => {
-        s.syncing--;
-        this.inFlight--;
-        if (err) this.onError(err, `fsync ${s.logPath}`);
+      this.fsync(s, s.log, () => {
         if (--left === 0) done();
       });
     }
   }
 
   private fsyncIndex(s: Segment): void {
+    this.fsync(s, s.index, () => this.settle());
+  }
+
+  /**
+   * Queues an fdatasync of one segment file. At most `maxConcurrentFsyncs` run at once (libuv has
+   * 4 threads anyway): each pins its file open, and the pins must stay well below the file pool's
+   * limit however many segments one round touches.
+   */
+  private fsync(s: Segment, file: PooledFile, then: () => void): void {
     s.syncing++;
     this.inFlight++;
-    fdatasync(s.indexFd, (err) => {
-      s.syncing--;
-      this.inFlight--;
-      if (err) this.onError(err, `fsync ${s.indexPath}`);
-      this.settle();
-    });
+    this.fsyncQueue.push({ s, file, then });
+    this.startFsyncs();
+  }
+
+  private startFsyncs(): void {
+    while (this.fsyncsRunning < this.maxConcurrentFsyncs && this.fsyncQueue.length > 0) {
+      const { s, file, then } = this.fsyncQueue.shift()!;
+      let fd: number;
+      try {
+        fd = file.pin();
+      } catch (err) {
+        this.fsyncDone(s, err, file, then);
+        continue;
+      }
+      this.fsyncsRunning++;
+      this.onFsync();
+      fdatasync(fd, (err) => {
+        this.fsyncsRunning--;
+        file.unpin();
+        this.fsyncDone(s, err, file, then);
+        this.startFsyncs();
+      });
+    }
+  }
+
+  private fsyncDone(s: Segment, err: unknown, file: PooledFile, then: () => void): void {
+    s.syncing--;
+    this.inFlight--;
+    if (err) this.onError(err, `fsync ${file.path}`);
+    then();
   }
 
   private settle(): void {

@@ -12,11 +12,9 @@
  * sees a record that a crash could take back.
  */
 import {
-  closeSync,
   existsSync,
   fsyncSync,
   mkdirSync,
-  openSync,
   readdirSync,
   readFileSync,
   renameSync,
@@ -26,6 +24,8 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { ErrorCode, KafkaError } from '../protocol/errors.js';
+import type { FileHandlePool } from './file-handles.js';
+import { fsyncDir } from './fsync-dir.js';
 import type { Flusher } from './flusher.js';
 import { ProducerState, type AbortedTxn, type ProducerSnapshot } from './producer-state.js';
 import {
@@ -101,6 +101,7 @@ export class PartitionLog {
     readonly index: number,
     readonly dir: string,
     private readonly flusher: Flusher,
+    private readonly files: FileHandlePool,
     private settings: PartitionSettings,
     private readonly budget: CacheBudget = { used: 0, max: Number.POSITIVE_INFINITY },
   ) {}
@@ -131,6 +132,14 @@ export class PartitionLog {
 
   // ------------------------------------------------------------------ open and recovery
 
+  /**
+   * Starts a partition that has no data yet, without any I/O: its directory exists (the topic
+   * manager made it) and the first segment's files are created by the first write.
+   */
+  initEmpty(): void {
+    this.segments.push(new Segment(this.dir, 0, this.files, { isNew: true }));
+  }
+
   /** Opens the partition directory, truncating a torn tail left by a crash. */
   open(logger: { warn(obj: object, msg: string): void }): void {
     mkdirSync(this.dir, { recursive: true });
@@ -139,11 +148,16 @@ export class PartitionLog {
       .map((f) => Number(f.slice(0, -4)))
       .sort((a, b) => a - b);
     for (const f of readdirSync(this.dir)) {
-      if (f.endsWith('.cleaned') || f.endsWith('.tmp')) rmSync(join(this.dir, f));
+      if (f.endsWith('.cleaned') || f.endsWith('.tmp')) rmSync(join(this.dir, f), { recursive: true });
     }
-    if (bases.length === 0) bases.push(0);
+    if (bases.length === 0) {
+      // never written: nothing to recover, and no file to open until the first write
+      this.initEmpty();
+      this.restoreState();
+      return;
+    }
     bases.forEach((base, i) => {
-      const seg = new Segment(this.dir, base);
+      const seg = new Segment(this.dir, base, this.files);
       if (i < bases.length - 1) seg.loadFromIndex();
       else {
         const cut = seg.recover();
@@ -327,14 +341,12 @@ export class PartitionLog {
     return base;
   }
 
-  /** Starts a new active segment at the next offset. */
+  /** Starts a new active segment at the next offset (its files are created by the first write). */
   roll(): Segment {
-    const seg = new Segment(this.dir, this.nextOffset);
+    const seg = new Segment(this.dir, this.nextOffset, this.files, { isNew: true });
     this.segments.push(seg);
     this.flusher.markRolled(this.segments[this.segments.length - 2]);
     this.saveState();
-    // The new files' directory entries must be durable too, or a power loss could lose them.
-    fsyncDir(this.dir);
     return seg;
   }
 
@@ -357,7 +369,15 @@ export class PartitionLog {
         bytes += this.pending[i].batch.length;
         i++;
       }
-      writeAll(seg.logFd, bufs, seg.writtenSize);
+      // Both files are opened before anything is written, so that running out of descriptors
+      // fails the round cleanly (the batches stay pending) instead of after half of it.
+      const logFd = seg.openForWrite();
+      if (seg.isNew) {
+        // The new files' directory entries must be durable too, or a power loss could lose them.
+        fsyncDir(seg.dir);
+        seg.isNew = false;
+      }
+      writeAll(logFd, bufs, seg.writtenSize);
       seg.writtenSize += bytes;
       const entries = seg.batchCount;
       if (entries > seg.writtenEntries) {
@@ -569,7 +589,8 @@ export class PartitionLog {
       throw new Error(`${this.where}: cannot replace active segment`);
     const tmpDir = join(this.dir, `${segmentName(old.baseOffset)}.cleaned`);
     mkdirSync(tmpDir, { recursive: true });
-    const fresh = new Segment(tmpDir, old.baseOffset);
+    const fresh = new Segment(tmpDir, old.baseOffset, this.files);
+    fresh.openForWrite(); // creates both files, even for an empty result
     for (const b of batches) fresh.track(Number(b.readBigInt64BE(0)), b);
     if (batches.length > 0) writeAll(fresh.logFd, batches, 0);
     if (fresh.batchCount > 0) writeAll(fresh.indexFd, [fresh.indexEntries(0, fresh.batchCount)], 0);
@@ -578,7 +599,7 @@ export class PartitionLog {
     renameSync(fresh.logPath, old.logPath);
     renameSync(fresh.indexPath, old.indexPath);
     rmSync(tmpDir, { recursive: true, force: true });
-    const reopened = new Segment(this.dir, old.baseOffset);
+    const reopened = new Segment(this.dir, old.baseOffset, this.files);
     reopened.loadFromIndex();
     if (reopened.batchCount === 0) reopened.lastOffset = old.lastOffset;
     // An emptied segment still covers its offsets, so the next segment's base stays consistent.
@@ -602,15 +623,6 @@ export class PartitionLog {
   wakeAll(): void {
     resolveUpTo(this.writeWaiters, Number.MAX_SAFE_INTEGER);
     resolveUpTo(this.hwWaiters, Number.MAX_SAFE_INTEGER);
-  }
-}
-
-function fsyncDir(dir: string): void {
-  const fd = openSync(dir, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
   }
 }
 

@@ -2,10 +2,12 @@
  * One log segment: `<baseOffset>.log` holds record batches back to back, `<baseOffset>.index`
  * one 8-byte entry per batch (offset relative to the segment base, byte position). The whole
  * batch table is also kept in memory (two number arrays), so finding the batch that holds an
- * offset is a binary search without I/O.
+ * offset is a binary search without I/O. The files are opened on demand through the broker's
+ * FileHandlePool, which closes the least recently used ones beyond its limit.
  */
-import { closeSync, existsSync, fstatSync, ftruncateSync, openSync, readSync, writeSync } from 'node:fs';
+import { fstatSync, ftruncateSync, readSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import type { FileHandlePool, PooledFile } from './file-handles.js';
 import { BATCH_HEADER_BYTES, batchLastOffsetDelta, batchMaxTimestamp, batchSize } from './record-batch.js';
 import { crc32c } from './crc32c.js';
 
@@ -25,20 +27,41 @@ export class Segment {
   /** Last offset contained (base - 1 while empty). */
   lastOffset: number;
   maxTimestamp = -1;
-  logFd: number;
-  indexFd: number;
+  readonly log: PooledFile;
+  readonly index: PooledFile;
   /** fsyncs in flight on this segment's file descriptors (deletion waits for them). */
   syncing = 0;
   /** Data written since the last fsync. */
   dirtySinceSync = false;
+  /**
+   * A new segment whose files may not exist yet: they are created by the first write, which then
+   * fsyncs the directory so that their entries survive a power loss.
+   */
+  isNew: boolean;
 
   constructor(
     readonly dir: string,
     readonly baseOffset: number,
+    pool: FileHandlePool,
+    options: { isNew?: boolean } = {},
   ) {
     this.lastOffset = baseOffset - 1;
-    this.logFd = openSync(this.logPath, existsSync(this.logPath) ? 'r+' : 'w+');
-    this.indexFd = openSync(this.indexPath, existsSync(this.indexPath) ? 'r+' : 'w+');
+    this.log = pool.file(this.logPath);
+    this.index = pool.file(this.indexPath);
+    this.isNew = options.isNew ?? false;
+  }
+
+  /** The .log descriptor (opened on demand); valid until the next open of another pooled file. */
+  get logFd(): number {
+    return this.log.get();
+  }
+  get indexFd(): number {
+    return this.index.get();
+  }
+  /** Opens both files (a write needs both); returns the .log descriptor. */
+  openForWrite(): number {
+    this.index.get();
+    return this.log.get();
   }
 
   get logPath(): string {
@@ -94,9 +117,10 @@ export class Segment {
 
   read(position: number, length: number): Buffer {
     const buf = Buffer.allocUnsafe(length);
+    const fd = this.logFd;
     let got = 0;
     while (got < length) {
-      const n = readSync(this.logFd, buf, got, length - got, position + got);
+      const n = readSync(fd, buf, got, length - got, position + got);
       if (n === 0) break;
       got += n;
     }
@@ -184,8 +208,9 @@ export class Segment {
     return cut;
   }
 
+  /** Closes both files for good (the segment is dropped, replaced or the broker stops). */
   close(): void {
-    closeSync(this.logFd);
-    closeSync(this.indexFd);
+    this.log.retire();
+    this.index.retire();
   }
 }

@@ -10,9 +10,19 @@ export interface RegistryRequest {
   body: unknown;
 }
 
+export interface RegistryLimits {
+  /** Largest schema text in UTF-8 bytes (42201 beyond). */
+  maxSchemaBytes: number;
+}
+
 /** Answers one REST request of the Confluent Schema Registry API; throws RegistryError. */
-export async function route(store: SchemaStore, req: RegistryRequest): Promise<unknown> {
+export async function route(
+  store: SchemaStore,
+  req: RegistryRequest,
+  limits: RegistryLimits,
+): Promise<unknown> {
   const { method, segments: s, query } = req;
+  const schemaText = (body: unknown) => schemaOf(body, limits.maxSchemaBytes);
   const at = (...path: string[]) => s.length === path.length && path.every((p, i) => p === '*' || p === s[i]);
 
   if (method === 'GET' && s.length === 0) return {};
@@ -88,8 +98,11 @@ function parseVersion(text: string): number {
   return version;
 }
 
-/** The Avro schema text of a register/lookup/compatibility body; other schema types are refused. */
-function schemaText(body: unknown): string {
+/**
+ * The Avro schema text of a register/lookup/compatibility body; other schema types and schemas
+ * over the size limit are refused (before parsing: a parsed schema costs several times its size).
+ */
+function schemaOf(body: unknown, maxSchemaBytes: number): string {
   if (typeof body !== 'object' || body === null) throw invalidSchema('request body must be a JSON object');
   const { schema, schemaType, references } = body as Record<string, unknown>;
   if (schemaType !== undefined && schemaType !== null && schemaType !== 'AVRO') {
@@ -99,6 +112,12 @@ function schemaText(body: unknown): string {
     throw invalidSchema('schema references are not supported by this registry');
   }
   if (typeof schema !== 'string') throw invalidSchema('"schema" must be a string holding the schema');
+  const bytes = Buffer.byteLength(schema, 'utf8');
+  if (bytes > maxSchemaBytes) {
+    throw invalidSchema(
+      `the schema is ${bytes} bytes, over this registry's limit of ${maxSchemaBytes} bytes`,
+    );
+  }
   return schema;
 }
 

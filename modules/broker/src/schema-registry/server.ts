@@ -2,6 +2,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { lockDirectory } from '@meterstream/dir-lock';
 import { pino, type Logger } from 'pino';
+import { fdBudget } from '../os-limits.js';
+import { ConnectionGate } from '../server/connection-limits.js';
 import { RegistryError } from './errors.js';
 import { route } from './routes.js';
 import { SchemaStore } from './store.js';
@@ -14,8 +16,19 @@ export interface SchemaRegistryOptions {
   /** Directory that holds the registry's journal (created if missing). */
   dataDir: string;
   logger?: Logger;
-  /** Largest request body accepted, in bytes. */
+  /**
+   * Largest request body accepted, in bytes: a bigger one is answered 413 (error_code 413) without
+   * being buffered. Default 4 × maxSchemaBytes (4 MiB).
+   */
   maxBodyBytes?: number;
+  /** Largest schema text (UTF-8 bytes) registered, looked up or checked; 422/42201 beyond. Default 1 MiB. */
+  maxSchemaBytes?: number;
+  /** Client connections at once; more are closed at accept. Default as the broker's (fdBudget). */
+  maxConnections?: number;
+  /** Client connections at once from one address. Default maxConnections. */
+  maxConnectionsPerIp?: number;
+  /** A connection without traffic for this long is closed. Default 10 minutes. */
+  connectionsMaxIdleMs?: number;
 }
 
 export interface SchemaRegistryServer {
@@ -34,7 +47,14 @@ export async function startSchemaRegistry(options: SchemaRegistryOptions): Promi
   const log = (options.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info' })).child({
     component: 'schema-registry',
   });
-  const maxBodyBytes = options.maxBodyBytes ?? 16 * 1024 * 1024;
+  const maxSchemaBytes = options.maxSchemaBytes ?? 1024 * 1024;
+  const maxBodyBytes = options.maxBodyBytes ?? 4 * maxSchemaBytes;
+  const maxConnections = options.maxConnections ?? fdBudget().maxConnections;
+  const gate = new ConnectionGate(
+    'schema-registry',
+    { maxConnections, maxConnectionsPerIp: options.maxConnectionsPerIp ?? maxConnections },
+    log,
+  );
   // One process per data directory, taken before the journal is read (see @meterstream/dir-lock).
   const lock = await lockDirectory(options.dataDir, { owner: 'meterstream schema registry' });
   const store = await SchemaStore.open(options.dataDir, log).catch(async (error: unknown) => {
@@ -49,6 +69,11 @@ export async function startSchemaRegistry(options: SchemaRegistryOptions): Promi
       else res.destroy();
     });
   });
+
+  // Idle keep-alive connections are closed after keepAliveTimeout (5 s) already; this also ends
+  // connections stalled in the middle of a request.
+  server.setTimeout(options.connectionsMaxIdleMs ?? 600_000);
+  server.on('connection', (socket) => gate.admit(socket));
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://registry');
@@ -66,12 +91,11 @@ export async function startSchemaRegistry(options: SchemaRegistryOptions): Promi
         .split('/')
         .filter((s) => s.length > 0)
         .map((s) => decodeURIComponent(s));
-      const result = await route(store, {
-        method: req.method ?? 'GET',
-        segments,
-        query: url.searchParams,
-        body,
-      });
+      const result = await route(
+        store,
+        { method: req.method ?? 'GET', segments, query: url.searchParams, body },
+        { maxSchemaBytes },
+      );
       reply(res, 200, result);
     } catch (err) {
       if (!(err instanceof RegistryError)) throw err;
@@ -117,15 +141,30 @@ function reply(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
+/**
+ * The request body, refused with 413 as soon as it is known to exceed `limit` — from
+ * Content-Length before reading anything, else when the bytes received pass it. The connection is
+ * not reset: the 413 answer goes out at once and the rest of the body is read and discarded (the
+ * stream keeps flowing with nothing buffered), so the client can read the answer and reuse the
+ * connection.
+ */
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const tooLarge = (size: string) =>
+    new RegistryError(413, `Request body of ${size} bytes is larger than the limit of ${limit} bytes`);
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) {
+    req.resume();
+    return Promise.reject(tooLarge(String(declared)));
+  }
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
+      if (size > limit) return;
       size += chunk.length;
       if (size > limit) {
-        reject(new RegistryError(413, `Request body larger than ${limit} bytes`));
-        req.destroy();
+        chunks.length = 0;
+        reject(tooLarge(`more than ${limit}`));
         return;
       }
       chunks.push(chunk);

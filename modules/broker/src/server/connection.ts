@@ -8,6 +8,9 @@
  * unsupported version closes this connection (logged with the peer address), as Kafka does; an
  * ApiVersions request with a too-new version gets the UNSUPPORTED_VERSION answer the protocol
  * defines so the client can retry with an older one.
+ *
+ * A connection with no request in flight and no traffic for connections.max.idle.ms is closed (a
+ * Fetch long-polling inside the broker keeps its connection open).
  */
 import type { Socket } from 'node:net';
 import type { ApiHandler, RequestContext } from '../apis/handler.js';
@@ -53,6 +56,8 @@ export class Connection {
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('drain', () => this.maybeResume());
     socket.on('error', (err) => broker.logger.debug({ err, peer: this.peer }, 'connection error'));
+    socket.setTimeout(broker.config.connectionsMaxIdleMs);
+    socket.on('timeout', () => this.onIdle());
     socket.on('close', () => {
       this.closed = true;
       broker.metrics.connections.dec();
@@ -63,6 +68,17 @@ export class Connection {
   close(): void {
     this.closed = true;
     this.socket.destroy();
+  }
+
+  private onIdle(): void {
+    if (this.queue.length > 0) {
+      // requests in flight (e.g. a long-polling Fetch): not idle; look again after another period
+      this.socket.setTimeout(this.broker.config.connectionsMaxIdleMs);
+      return;
+    }
+    this.broker.metrics.connectionsIdleClosed.inc();
+    this.broker.logger.debug({ peer: this.peer }, 'closing idle connection (connections.max.idle.ms)');
+    this.close();
   }
 
   private reject(reason: string, detail: object): void {

@@ -31,12 +31,22 @@ export function run(cmd: string, args: string[], input?: string, timeoutMs = 30_
 
 export const BROKER_MAIN = resolve(import.meta.dirname, '../../dist/main.js');
 
-/** Starts the built broker (dist/main.js) as a child process; resolves once it listens. */
-export function spawnBroker(args: string[]): Promise<{ child: ChildProcess; port: number }> {
+/**
+ * Starts the built broker (dist/main.js) as a child process; resolves once it listens. With
+ * `nofile`, the process runs under that RLIMIT_NOFILE (soft and hard, via prlimit, which execs it:
+ * the child's pid is the broker's).
+ */
+export function spawnBroker(
+  args: string[],
+  options: { nofile?: number } = {},
+): Promise<{ child: ChildProcess; port: number; schemaRegistryPort?: number }> {
   return new Promise((resolvePromise, reject) => {
     // No schema registry unless asked for: parallel test runs must never fight for port 8081.
     const registry = args.includes('--schema-registry-port') ? [] : ['--schema-registry-port', 'off'];
-    const child = spawn(process.execPath, [BROKER_MAIN, ...registry, ...args], {
+    const command = [process.execPath, BROKER_MAIN, ...registry, ...args];
+    if (options.nofile !== undefined)
+      command.unshift('prlimit', `--nofile=${options.nofile}:${options.nofile}`);
+    const child = spawn(command[0], command.slice(1), {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, LOG_LEVEL: 'warn' },
     });
@@ -49,7 +59,8 @@ export function spawnBroker(args: string[]): Promise<{ child: ChildProcess; port
       out += d.toString();
       for (const line of out.split('\n')) {
         if (!line.startsWith('{"event":"listening"')) continue;
-        resolvePromise({ child, port: (JSON.parse(line) as { port: number }).port });
+        const ready = JSON.parse(line) as { port: number; schemaRegistryPort?: number };
+        resolvePromise({ child, port: ready.port, schemaRegistryPort: ready.schemaRegistryPort });
         return;
       }
     });

@@ -4,8 +4,9 @@ import { startCqlServer } from '@meterstream/cql-server';
 import type { CommandModule } from 'yargs';
 import { commandContext, onShutdownSignal, withEndpoints } from '../command-context.js';
 import { type CqlLimitArgs, cqlLimits, withCqlLimitOptions } from './cql-limit-options.js';
+import { brokerLimitsFrom, type LimitArgs, withBrokerLimits } from './broker-limit-options.js';
 
-interface BrokerArgs {
+interface BrokerArgs extends LimitArgs {
   port: number;
   host: string;
   'data-dir'?: string;
@@ -19,7 +20,7 @@ export const brokerCommand: CommandModule<object, BrokerArgs> = {
   command: 'broker',
   describe: 'Run the embedded Kafka-protocol broker with its Schema Registry API',
   builder: (yargs) =>
-    withEndpoints(yargs)
+    withBrokerLimits(withEndpoints(yargs))
       .option('port', { type: 'number', default: 9092, describe: 'Kafka protocol port (0: any free port)' })
       .option('host', { type: 'string', default: '127.0.0.1', describe: 'Interface to bind' })
       .option('schema-registry-port', {
@@ -42,7 +43,9 @@ export const brokerCommand: CommandModule<object, BrokerArgs> = {
   handler: async (args) => {
     const { config, logger } = commandContext(args, 'broker');
     const dataDir = join(config.dataDir, 'kafka');
+    const limits = brokerLimitsFrom(args);
     const broker = await startBroker({
+      ...limits.broker,
       host: args.host,
       port: args.port,
       dataDir,
@@ -58,6 +61,7 @@ export const brokerCommand: CommandModule<object, BrokerArgs> = {
             port: args['schema-registry-port'],
             dataDir: join(config.dataDir, 'schema-registry'),
             logger,
+            ...limits.registry,
           })
         : undefined;
     process.stdout.write(

@@ -2,8 +2,9 @@ import type { CommandModule } from 'yargs';
 import { commandContext, onShutdownSignal, withEndpoints } from '../command-context.js';
 import { type CqlLimitArgs, cqlLimits, withCqlLimitOptions } from './cql-limit-options.js';
 import { startLocalStack } from '../stack/local-stack.js';
+import { brokerLimitsFrom, type LimitArgs, withBrokerLimits } from './broker-limit-options.js';
 
-interface UpArgs extends CqlLimitArgs {
+interface UpArgs extends CqlLimitArgs, LimitArgs {
   'kafka-port': number;
   'schema-registry-port': number;
   'cassandra-port': number;
@@ -17,7 +18,7 @@ export const upCommand: CommandModule<object, UpArgs> = {
   describe:
     'Start the embedded local stack (broker + Schema Registry API, CQL server, S3 server, redis-server) until Ctrl-C',
   builder: (yargs) =>
-    withCqlLimitOptions(withEndpoints(yargs))
+    withBrokerLimits(withCqlLimitOptions(withEndpoints(yargs)))
       .option('kafka-port', {
         type: 'number',
         default: 9092,
@@ -39,6 +40,7 @@ export const upCommand: CommandModule<object, UpArgs> = {
       bucket: config.s3.bucket,
       redis: args.redis,
       cql: cqlLimits(args),
+      limits: brokerLimitsFrom(args),
       ports: {
         kafka: args['kafka-port'],
         schemaRegistry: args['schema-registry-port'],

@@ -1,5 +1,10 @@
 import { join } from 'node:path';
-import { startBroker, startSchemaRegistry } from '@meterstream/broker';
+import {
+  type BrokerOptions,
+  type SchemaRegistryOptions,
+  startBroker,
+  startSchemaRegistry,
+} from '@meterstream/broker';
 import type { Logger } from '@meterstream/common';
 import { type CqlServerOptions, startCqlServer } from '@meterstream/cql-server';
 import { startS3Server } from '@meterstream/datalake';
@@ -15,6 +20,8 @@ export interface LocalStackOptions {
   redis?: boolean;
   /** CQL server connection and request limits (its defaults otherwise). */
   cql?: Partial<CqlServerOptions>;
+  /** Limits of the broker and the Schema Registry (unset: their defaults). */
+  limits?: { broker?: Partial<BrokerOptions>; registry?: Partial<SchemaRegistryOptions> };
   logger: Logger;
 }
 
@@ -54,6 +61,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   };
   try {
     const broker = await startBroker({
+      ...options.limits?.broker,
       port: ports.kafka,
       dataDir: join(options.dataDir, 'kafka'),
       defaultPartitions: 4,
@@ -61,6 +69,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
     closers.push(() => broker.close());
     const registry = await startSchemaRegistry({
+      ...options.limits?.registry,
       port: ports.schemaRegistry,
       dataDir: join(options.dataDir, 'schema-registry'),
       logger: log.child({ server: 'schema-registry' }),
