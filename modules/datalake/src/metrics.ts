@@ -1,9 +1,12 @@
+import { DEAD_LETTER_COUNTER } from '@meterstream/common';
 import { Counter, Histogram, type Registry, register } from 'prom-client';
 
 /** Prometheus metrics of the S3 sink; one set per registry. */
 export interface SinkMetrics {
   recordsArchived: Counter<'partition'>;
   deadLetters: Counter<'partition'>;
+  /** The pipeline-wide dead-letter counter (common's DEAD_LETTER_COUNTER), by consumer and reason. */
+  deadLettersByReason: Counter<'application' | 'reason'>;
   objectsWritten: Counter<'multipart'>;
   bytesWritten: Counter;
   flushSeconds: Histogram<'reason'>;
@@ -28,6 +31,7 @@ export function sinkMetrics(registry: Registry = register): SinkMetrics {
         labelNames: ['partition'],
         registers,
       }),
+      deadLettersByReason: new Counter({ ...DEAD_LETTER_COUNTER, labelNames: [...DEAD_LETTER_COUNTER.labelNames], registers }),
       objectsWritten: new Counter({
         name: 'meterstream_s3_sink_objects_written_total',
         help: 'Parquet objects written',
