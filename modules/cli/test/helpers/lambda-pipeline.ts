@@ -76,7 +76,8 @@ export async function startPipelineApps(
     logger,
     sourceTopic: 'metrics',
     windowsSec: [WINDOW],
-    graceSec: 60,
+    // The sample readings of a step lie anywhere in it (5 min at most): within the grace, none is late.
+    graceSec: 600,
     inputFormat: 'avro',
     processingGuarantee: 'exactly_once_v2',
     commitIntervalMs: 200,
