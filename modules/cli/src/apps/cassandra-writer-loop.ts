@@ -59,7 +59,8 @@ export async function runSinkLoop<T>(options: SinkLoopOptions<T>): Promise<Runni
     // Create the dead-letter topics up front, so a bad record never depends on auto-creation
     // (only the missing ones: kafkajs logs "already exists" answers at error level).
     const existing = new Set(await admin.listTopics());
-    const missing = options.topics.map(dlqOf).filter((topic) => !existing.has(topic));
+    // Several source topics share one dead-letter topic (metrics-dlq): create it once.
+    const missing = [...new Set(options.topics.map(dlqOf))].filter((topic) => !existing.has(topic));
     if (missing.length) {
       await admin.createTopics({
         waitForLeaders: true,
