@@ -51,12 +51,7 @@ export const metricKeySerde: Serde<string> = {
   ...stringSerde,
   format: 'metric-key',
   deserialize(data, source) {
-    let key: string;
-    try {
-      key = decodeUtf8(keyDecoder, data, 'metric-key', source);
-    } catch (error) {
-      throw new DeserializationError('invalid UTF-8', 'metric-key', source, { cause: error, kind: 'malformed-key' });
-    }
+    const key = decodeUtf8(keyDecoder, data, 'metric-key', source, 'malformed-key');
     if (isMetricKeyBytes(data)) return key;
     let reason = 'not a metric key';
     try {
