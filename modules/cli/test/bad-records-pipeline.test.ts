@@ -100,7 +100,10 @@ describe('bad records: one rule in every layer', () => {
     for (const letter of letters) {
       const app = letter.headers['error.application']!;
       const id = letter.headers.corrupt;
-      expect(id, `a dead letter of ${app} that was not corrupted: ${JSON.stringify(letter.headers)}`).toBeDefined();
+      expect(
+        id,
+        `a dead letter of ${app} that was not corrupted: ${JSON.stringify(letter.headers)}`,
+      ).toBeDefined();
       const seen = byApp.get(app) ?? new Map<string, string>();
       expect(seen.has(id!), `${id} dead-lettered twice by ${app}`).toBe(false);
       seen.set(id!, `${letter.headers['error.partition']}:${letter.headers['error.offset']}`);
@@ -120,7 +123,8 @@ describe('bad records: one rule in every layer', () => {
 
     // Counted in Prometheus, per consumer and reason.
     const expected = new Map<InvalidRecordReason, number>();
-    for (const kind of corrupted.values()) expected.set(CORRUPTIONS[kind], (expected.get(CORRUPTIONS[kind]) ?? 0) + 1);
+    for (const kind of corrupted.values())
+      expected.set(CORRUPTIONS[kind], (expected.get(CORRUPTIONS[kind]) ?? 0) + 1);
     const text = await (await fetch(`http://127.0.0.1:${apps.aggregator.metricsPort}/metrics`)).text();
     for (const [reason, count] of expected) {
       expect(text).toContain(

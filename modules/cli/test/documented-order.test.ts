@@ -79,7 +79,11 @@ describe('docs/cli.md "A pipeline by hand", in the documented order', () => {
     const early = await meterstream('batch', '--window', String(WINDOW), '--from', ISO_FROM, '--to', ISO_TO);
     expect(early.status, early.stderr).toBe(0);
     const earlyResult = JSON.parse(early.stdout) as Record<string, unknown>;
-    expect(earlyResult).toMatchObject({ to: '2024-01-01T00:00:00Z', aggregatesWritten: 0, highWaterMark: null });
+    expect(earlyResult).toMatchObject({
+      to: '2024-01-01T00:00:00Z',
+      aggregatesWritten: 0,
+      highWaterMark: null,
+    });
     expect(early.stderr).toContain('has flushed');
     const marks = new HighWaterMarkDao(stack.cql.client);
     expect(await marks.get(WINDOW)).toBeUndefined();
@@ -116,7 +120,15 @@ describe('docs/cli.md "A pipeline by hand", in the documented order', () => {
       highWaterMark: '2024-01-03T00:00:00Z',
       recordsRead: metrics.length,
     });
-    const verified = await meterstream('verify', '--window', String(WINDOW), '--from', ISO_FROM, '--to', ISO_TO);
+    const verified = await meterstream(
+      'verify',
+      '--window',
+      String(WINDOW),
+      '--from',
+      ISO_FROM,
+      '--to',
+      ISO_TO,
+    );
     expect(verified.stdout).toContain('24 series, 6912 closed windows compared, 0 differences');
     expect(verified.status, verified.stdout + verified.stderr).toBe(0);
     const merged = await queryAggregates(stores, { ...series, window: WINDOW, from: FROM, to: TO });

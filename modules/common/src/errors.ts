@@ -57,7 +57,8 @@ export class DeserializationError extends Error {
   ) {
     super(`cannot deserialize ${format}: ${reason}${describeSource(source)}`, options);
     this.kind = options?.kind ?? 'bad-encoding';
-    this.part = options?.part ?? (this.kind === 'null-key' || this.kind === 'malformed-key' ? 'key' : 'value');
+    this.part =
+      options?.part ?? (this.kind === 'null-key' || this.kind === 'malformed-key' ? 'key' : 'value');
   }
 
   /** A copy of this error located at `source` (serdes don't know offsets; their callers do). */

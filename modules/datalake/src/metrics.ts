@@ -31,7 +31,11 @@ export function sinkMetrics(registry: Registry = register): SinkMetrics {
         labelNames: ['partition'],
         registers,
       }),
-      deadLettersByReason: new Counter({ ...DEAD_LETTER_COUNTER, labelNames: [...DEAD_LETTER_COUNTER.labelNames], registers }),
+      deadLettersByReason: new Counter({
+        ...DEAD_LETTER_COUNTER,
+        labelNames: [...DEAD_LETTER_COUNTER.labelNames],
+        registers,
+      }),
       objectsWritten: new Counter({
         name: 'meterstream_s3_sink_objects_written_total',
         help: 'Parquet objects written',

@@ -165,9 +165,7 @@ describe('batch job', () => {
     // Flushed up to 05:35: the run stops at the last whole window before it.
     const part = await run(D16, D16 + DAY, D16 + 5 * 3_600_000 + 35 * 60_000);
     expect(part.to).toBe(D16 + 5.5 * 3_600_000);
-    expect(part.aggregatesWritten).toBe(
-      referenceAggregates(inOrder(), W, D16, D16 + 5.5 * 3_600_000).length,
-    );
+    expect(part.aggregatesWritten).toBe(referenceAggregates(inOrder(), W, D16, D16 + 5.5 * 3_600_000).length);
     expect(await marks.get(W)).toMatchObject({ lowWaterMark: D16, highWaterMark: D16 + 5.5 * 3_600_000 });
     // A later run that leaves a gap after the coverage is not merged over the gap...
     await run(D16 + 8 * 3_600_000, D16 + 9 * 3_600_000, Number.POSITIVE_INFINITY);

@@ -140,14 +140,24 @@ export async function metricEncoder(stack: PipelineStack) {
  */
 export async function tickRecords(stack: PipelineStack, at: number): Promise<RawRecord[]> {
   const { encode } = await metricEncoder(stack);
-  const tick: Metric = { gateway: 'tick', metricType: 'GAS', metricAttribute: 'GAS_IDD', timestamp: at, value: 0 };
+  const tick: Metric = {
+    gateway: 'tick',
+    metricType: 'GAS',
+    metricAttribute: 'GAS_IDD',
+    timestamp: at,
+    value: 0,
+  };
   const record = await encode(tick);
   return Array.from({ length: PARTITIONS }, (_, partition) => ({ ...record, partition }));
 }
 
 /** Waits until the group has committed the end of every partition of the topic. */
 export async function waitCaughtUp(stack: PipelineStack, groupId: string, topic: string): Promise<void> {
-  await waitFor(`${groupId} to commit the end of ${topic}`, () => caughtUp(stack.kafka.admin, groupId, topic), 90_000);
+  await waitFor(
+    `${groupId} to commit the end of ${topic}`,
+    () => caughtUp(stack.kafka.admin, groupId, topic),
+    90_000,
+  );
 }
 
 export interface DeadLetterRecord {

@@ -1,5 +1,10 @@
 import avro from 'avsc';
-import { type InvalidRecordReason, METRIC_AVRO_SCHEMA, type Metric, formatMetricKey } from '../../src/index.js';
+import {
+  type InvalidRecordReason,
+  METRIC_AVRO_SCHEMA,
+  type Metric,
+  formatMetricKey,
+} from '../../src/index.js';
 
 /** The ways a record of the `metrics` topic can be corrupt, each with the reason the rule gives. */
 export const CORRUPTIONS = {
@@ -48,7 +53,8 @@ export function corruptRecord(
     timestamp: new Date(metric.timestamp).toISOString(),
     value: metric.value,
   };
-  const encode = (changes: Partial<typeof wire>) => frame(schemaId, metricType.toBuffer({ ...wire, ...changes }));
+  const encode = (changes: Partial<typeof wire>) =>
+    frame(schemaId, metricType.toBuffer({ ...wire, ...changes }));
   switch (corruption) {
     case 'bad-avro':
       // A gateway string announced 20 bytes long, then the payload ends.

@@ -100,7 +100,9 @@ export async function runBatchJob(options: BatchJobOptions): Promise<BatchJobRes
     if (!options.cassandra) await applyMigrations(cassandra, { keyspace });
     const batchDao = new AggregateDao(cassandra, { keyspace, family: 'batch_aggregates' });
     const marks = new HighWaterMarkDao(cassandra, { keyspace });
-    const coveredUntil = await (options.coveredUntil ?? (() => sinkCoverage(config, logger, s3, options.topic)))();
+    const coveredUntil = await (
+      options.coveredUntil ?? (() => sinkCoverage(config, logger, s3, options.topic))
+    )();
     const size = window * 1000;
     const to = Math.max(from, Math.min(requestedTo, Math.floor(coveredUntil / size) * size));
     if (to < requestedTo) {

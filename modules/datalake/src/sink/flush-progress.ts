@@ -62,7 +62,11 @@ export async function readFlushProgress(
   return progress;
 }
 
-export async function writeFlushProgress(s3: S3Client, bucket: string, progress: FlushProgress): Promise<void> {
+export async function writeFlushProgress(
+  s3: S3Client,
+  bucket: string,
+  progress: FlushProgress,
+): Promise<void> {
   await s3.send(
     new PutObjectCommand({
       Bucket: bucket,

@@ -298,7 +298,10 @@ export async function runS3Sink(options: S3SinkOptions): Promise<RunningS3Sink> 
       return;
     }
     const located = verdict.error.at({ topic, partition, offset: message.offset });
-    logger.debug({ partition, offset, error: located.message }, 'invalid record goes to the dead-letter topic');
+    logger.debug(
+      { partition, offset, error: located.message },
+      'invalid record goes to the dead-letter topic',
+    );
     const original: Record<string, string | Buffer> = {};
     for (const [name, header] of Object.entries(message.headers ?? {}))
       if (header !== undefined && !Array.isArray(header)) original[name] = header;

@@ -66,7 +66,8 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyResult> {
   let series = options.series;
   if (!series) {
     if (!options.lake) throw new Error('verify needs either a series list or the lake to discover series');
-    series = to > from ? await seriesInLake(options.lake.s3, options.lake.bucket, datesInRange(from, to)) : [];
+    series =
+      to > from ? await seriesInLake(options.lake.s3, options.lake.bucket, datesInRange(from, to)) : [];
   }
   const tolerance = options.relativeTolerance ?? 1e-9;
   const result: VerifyResult = {
