@@ -195,7 +195,9 @@ async function lake(options: Map<string, string>): Promise<void> {
     printTable(['object', 'bytes'], shown);
     if (objects.length > max) process.stdout.write(`… and ${objects.length - max} more\n`);
     const bytes = objects.reduce((sum, o) => sum + o.size, 0);
-    process.stdout.write(`data lake s3://${config.s3.bucket}/raw/: ${objects.length} objects, ${bytes} bytes\n`);
+    process.stdout.write(
+      `data lake s3://${config.s3.bucket}/raw/: ${objects.length} objects, ${bytes} bytes\n`,
+    );
   } finally {
     s3.destroy();
   }
