@@ -7,8 +7,8 @@ import { metricKeySerde } from './serdes/metric-serdes.js';
  * The rule every consumer of the `metrics` topic applies to a record (aggregator, S3 sink, and
  * through the lake the batch job), so they all keep — and dead-letter — exactly the same records:
  *
- * 1. key present (`null-key`), 2. key is `<gateway>.<TYPE>.<ATTRIBUTE>` in UTF-8 (`malformed-key`),
- * 3. value present (`null-value`), 4. value decodes as a Metric payload (`bad-encoding`,
+ * 1. key present (`null-key`), 2. value present (`null-value`), 3. key is
+ * `<gateway>.<TYPE>.<ATTRIBUTE>` in UTF-8 (`malformed-key`), 4. value decodes as a Metric payload (`bad-encoding`,
  * `unknown-schema`), 5. its value is finite (`non-finite-value`), 6. its timestamp is an ISO-8601
  * instant with a zone (`bad-timestamp`) 7. within METRIC_TIME_RANGE (`timestamp-out-of-range`).
  * The first failing check is the reason.
@@ -34,14 +34,15 @@ export function validateMetricRecord(
   decodeReading: MetricReadingDecoder,
   source?: PayloadSource,
 ): MetricRecordVerdict {
+  // Nulls first, as the streams runtime refuses them before any serde runs.
   if (key === null) return invalid('null-key', 'null key', source);
+  if (value === null) return invalid('null-value', 'null value (tombstone)', source);
   let text: string;
   try {
     text = metricKeySerde.deserialize(key, source);
   } catch (error) {
     return { ok: false, error: asDeserializationError(error, 'metric-key', source) };
   }
-  if (value === null) return invalid('null-value', 'null value (tombstone)', source);
   try {
     return { ok: true, key: text, reading: decodeReading(value, source) };
   } catch (error) {

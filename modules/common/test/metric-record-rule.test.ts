@@ -68,6 +68,20 @@ describe('validateMetricRecord: the one rule of a valid metric record', () => {
     });
   });
 
+  it('names the first failing check in the order of the streams runtime: nulls, then the key, then the value', () => {
+    const reason = (key: Buffer | null, value: Buffer | null) => {
+      const verdict = validateMetricRecord(key, value, metricReadingAvroSerde.deserialize);
+      return verdict.ok ? 'accepted' : verdict.error.kind;
+    };
+    const badKey = Buffer.from('7.WATER');
+    const badValue = Buffer.from('not avro');
+    expect(reason(badKey, null)).toBe('null-value');
+    expect(aggregatorVerdict(badKey, null, metricReadingAvroSerde)).toBe('null-value');
+    expect(reason(badKey, badValue)).toBe('malformed-key');
+    expect(aggregatorVerdict(badKey, badValue, metricReadingAvroSerde)).toBe('malformed-key');
+    expect(reason(null, null)).toBe('null-key');
+  });
+
   it('accepts a good record, reading its time and value; the identity is the key', () => {
     const verdict = validateMetricRecord(
       Buffer.from('7.WATER.WATER_IDD'),
