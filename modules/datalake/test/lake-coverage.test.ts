@@ -54,6 +54,27 @@ describe('lakeCoverage: how far the lake provably holds every record', () => {
     expect((await lakeCoverage(lake.s3, BUCKET, kafka.admin, topic)).coveredUntil).toBe(
       Number.POSITIVE_INFINITY,
     );
+
+    // The sink group's committed offsets count too: a lake archived before flush progress existed,
+    // or an idle sink with nothing left to flush.
+    const legacy = 'coverage-legacy';
+    await kafka.admin.createTopics({ topics: [{ topic: legacy, numPartitions: 2 }] });
+    const legacyProducer = kafka.kafka.producer();
+    await legacyProducer.connect();
+    await legacyProducer.send({ topic: legacy, messages: [{ partition: 0, key: 'k', value: 'v' }] });
+    await legacyProducer.disconnect();
+    const group = 'legacy-sink';
+    expect((await lakeCoverage(lake.s3, BUCKET, kafka.admin, legacy, group)).coveredUntil).toBe(
+      Number.NEGATIVE_INFINITY,
+    );
+    await kafka.admin.setOffsets({
+      groupId: group,
+      topic: legacy,
+      partitions: [{ partition: 0, offset: '1' }],
+    });
+    expect((await lakeCoverage(lake.s3, BUCKET, kafka.admin, legacy, group)).coveredUntil).toBe(
+      Number.POSITIVE_INFINITY,
+    );
   });
 });
 

@@ -6,7 +6,10 @@ export interface PartitionCoverage {
   partition: number;
   /** The partition's end offset when asked. */
   endOffset: number;
-  /** The sink's flushed offset (0 when it never flushed the partition). */
+  /**
+   * The sink's flushed offset: the later of its flush progress and its group's committed offset
+   * (it commits only what is in the lake), 0 when it has neither.
+   */
   flushedOffset: number;
   /** Event time below which the lake holds every record of the partition (may be ±Infinity). */
   coveredUntil: number;
@@ -19,8 +22,8 @@ export interface LakeCoverage {
 }
 
 /**
- * How far the lake is complete, from the S3 sink's flush progress (sink/flush-progress.ts) and the
- * topic's end offsets, per partition:
+ * How far the lake is complete, from the S3 sink's flush progress (sink/flush-progress.ts) and
+ * committed offsets (group `sinkGroup`) against the topic's end offsets, per partition:
  *
  * - everything up to the end offset flushed (including a partition that never received a record):
  *   the lake holds all of it, so the partition bounds nothing (+Infinity);
@@ -37,15 +40,22 @@ export interface LakeCoverage {
 export async function lakeCoverage(
   s3: S3Client,
   bucket: string,
-  admin: Pick<Admin, 'fetchTopicOffsets'>,
+  admin: Pick<Admin, 'fetchTopicOffsets' | 'fetchOffsets'>,
   topic: string,
+  sinkGroup = 'meterstream-sink-s3',
 ): Promise<LakeCoverage> {
-  const ends = await admin.fetchTopicOffsets(topic);
+  const [ends, [committed]] = await Promise.all([
+    admin.fetchTopicOffsets(topic),
+    admin.fetchOffsets({ groupId: sinkGroup, topics: [topic] }),
+  ]);
   const partitions = await Promise.all(
     ends.map(async (end): Promise<PartitionCoverage> => {
       const progress = await readFlushProgress(s3, bucket, topic, end.partition);
       const endOffset = Number(end.high);
-      const flushedOffset = progress?.nextOffset ?? 0;
+      // The committed offset covers a lake archived before the sink wrote flush progress, and an
+      // idle sink that has nothing left to flush (and so writes no progress).
+      const commit = Number(committed?.partitions.find((p) => p.partition === end.partition)?.offset ?? -1);
+      const flushedOffset = Math.max(progress?.nextOffset ?? 0, commit);
       let coveredUntil: number;
       if (flushedOffset >= endOffset) coveredUntil = Number.POSITIVE_INFINITY;
       else coveredUntil = progress?.maxEventTime ?? Number.NEGATIVE_INFINITY;

@@ -36,6 +36,8 @@ export interface BatchJobOptions {
   readConcurrency?: number;
   /** The topic the S3 sink archives (default `metrics`): its flush progress bounds the run. */
   topic?: string;
+  /** The S3 sink's consumer group (default `meterstream-sink-s3`). */
+  sinkGroup?: string;
   /**
    * Event time (epoch ms) below which the lake holds every record. Default: from the S3 sink's
    * flush progress and the topic's end offsets (lakeCoverage, which needs Kafka); a lake written
@@ -101,7 +103,7 @@ export async function runBatchJob(options: BatchJobOptions): Promise<BatchJobRes
     const batchDao = new AggregateDao(cassandra, { keyspace, family: 'batch_aggregates' });
     const marks = new HighWaterMarkDao(cassandra, { keyspace });
     const coveredUntil = await (
-      options.coveredUntil ?? (() => sinkCoverage(config, logger, s3, options.topic))
+      options.coveredUntil ?? (() => sinkCoverage(config, logger, s3, options.topic, options.sinkGroup))
     )();
     const size = window * 1000;
     const to = Math.max(from, Math.min(requestedTo, Math.floor(coveredUntil / size) * size));
@@ -202,11 +204,12 @@ async function sinkCoverage(
   logger: Logger,
   s3: S3Client,
   topic = 'metrics',
+  sinkGroup?: string,
 ): Promise<number> {
   const admin = createKafka(config, logger).admin();
   await admin.connect();
   try {
-    return (await lakeCoverage(s3, config.s3.bucket, admin, topic)).coveredUntil;
+    return (await lakeCoverage(s3, config.s3.bucket, admin, topic, sinkGroup)).coveredUntil;
   } finally {
     await admin.disconnect();
   }
