@@ -157,7 +157,7 @@ async function counts(options: Map<string, string>): Promise<void> {
   }
 }
 
-/** Every object of the lake bucket (the first --max listed, then the total). */
+/** Every data object of the lake (under raw/; the first --max listed, then the total). */
 async function lake(options: Map<string, string>): Promise<void> {
   const max = Number(options.get('max') ?? '20');
   const s3 = new S3Client({
@@ -171,7 +171,8 @@ async function lake(options: Map<string, string>): Promise<void> {
     let token: string | undefined;
     do {
       const page = await s3.send(
-        new ListObjectsV2Command({ Bucket: config.s3.bucket, ContinuationToken: token }),
+        // The data only: the sink's bookkeeping under _sink/ (flush progress) is not part of the lake.
+        new ListObjectsV2Command({ Bucket: config.s3.bucket, Prefix: 'raw/', ContinuationToken: token }),
       );
       for (const o of page.Contents ?? []) objects.push({ key: o.Key ?? '', size: o.Size ?? 0 });
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
@@ -194,7 +195,9 @@ async function lake(options: Map<string, string>): Promise<void> {
     printTable(['object', 'bytes'], shown);
     if (objects.length > max) process.stdout.write(`… and ${objects.length - max} more\n`);
     const bytes = objects.reduce((sum, o) => sum + o.size, 0);
-    process.stdout.write(`data lake s3://${config.s3.bucket}: ${objects.length} objects, ${bytes} bytes\n`);
+    process.stdout.write(
+      `data lake s3://${config.s3.bucket}/raw/: ${objects.length} objects, ${bytes} bytes\n`,
+    );
   } finally {
     s3.destroy();
   }

@@ -176,13 +176,15 @@ describe('aggregator on the Kafka runtime', () => {
     const dlq: { key: string; value: Buffer; headers: Record<string, string> }[] = [];
     const consumer = kafka.consumer({ groupId: 'dlq-check' });
     await consumer.connect();
-    await consumer.subscribe({ topic: 'dirty-dlq', fromBeginning: true });
+    // The pipeline's one dead-letter topic; this application's letters say so in a header.
+    await consumer.subscribe({ topic: 'metrics-dlq', fromBeginning: true });
     await consumer.run({
       eachMessage: async ({ message }) => {
         const headers = Object.fromEntries(
           Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)]),
         );
-        dlq.push({ key: String(message.key), value: message.value!, headers });
+        if (headers['error.application'] === 'dirty')
+          dlq.push({ key: String(message.key), value: message.value!, headers });
       },
     });
     await waitFor('120 dead letters', () => dlq.length >= 120, 30_000);
@@ -196,6 +198,7 @@ describe('aggregator on the Kafka runtime', () => {
       expect(letter.headers['error.topic']).toBe('dirty-in');
       expect(letter.headers['error.offset']).toMatch(/^\d+$/);
       if (letter.headers['error.part'] === 'key') {
+        expect(letter.headers['error.reason']).toBe('malformed-key');
         expect(letter.headers['error.cause']).toMatch(
           /malformed metric key .*(expected <gateway>|unknown metric type "STEAM")/,
         );
@@ -204,6 +207,7 @@ describe('aggregator on the Kafka runtime', () => {
       expect(letter.headers['error.part']).toBe('value');
       expect(originals.has(letter.value.toString('base64')), 'original bytes kept').toBe(true);
       expect(letter.headers['error.cause']).toMatch(/invalid JSON|must be a number|missing field/);
+      expect(letter.headers['error.reason']).toBe('bad-encoding');
     }
 
     const good = metrics.filter((_, i) => !corrupt.has(i) && !badKeys.has(i));

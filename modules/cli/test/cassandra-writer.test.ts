@@ -211,14 +211,15 @@ describe('cassandra writer (in process)', () => {
     // The DLQ holds the original bytes with the error in headers.
     const dlq = kafka.consumer({ groupId: 'dlq-reader' });
     await dlq.connect();
-    await dlq.subscribe({ topic: `${topic}-dlq`, fromBeginning: true });
+    // The pipeline's one dead-letter topic; the letters name the topic they were read from.
+    await dlq.subscribe({ topic: 'metrics-dlq', fromBeginning: true });
     const dead: { value: string; headers: Record<string, string> }[] = [];
     await dlq.run({
       eachMessage: async ({ message }) => {
         const headers = Object.fromEntries(
           Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)]),
         );
-        dead.push({ value: message.value!.toString(), headers });
+        if (headers['error.topic'] === topic) dead.push({ value: message.value!.toString(), headers });
       },
     });
     await waitFor('3 DLQ records', async () => (dead.length >= 3 ? true : undefined));
@@ -233,6 +234,14 @@ describe('cassandra writer (in process)', () => {
     }
     expect(dead.find((d) => d.value === badJson.value.toString())!.headers['error.message']).toContain(
       'invalid JSON',
+    );
+    expect(dead.map((d) => d.headers['error.reason']).sort()).toEqual([
+      'bad-encoding',
+      'invalid-aggregate',
+      'invalid-aggregate',
+    ]);
+    expect(new Set(dead.map((d) => d.headers['error.application']))).toEqual(
+      new Set([`meterstream-cassandra-writer-${WINDOW}`]),
     );
     await writer.stop();
   });

@@ -14,3 +14,5 @@ export * from './serdes/serde.js';
 export * from './serdes/wire.js';
 export * from './kafka-client.js';
 export * from './serdes/registry-sync.js';
+export * from './dead-letter.js';
+export * from './metric-record-rule.js';

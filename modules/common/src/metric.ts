@@ -52,3 +52,17 @@ export function isMetricType(value: unknown): value is MetricType {
 export function isMetricAttribute(value: unknown): value is MetricAttribute {
   return ATTRIBUTE_SET.has(value);
 }
+
+/**
+ * The event times a metric may carry, epoch ms, [from, to): 1970-01-01 to 2100-01-01 UTC. It is
+ * fixed rather than "±100 years of now" so every consumer — the aggregator today, the batch job
+ * next week — decides the same for the same record. It starts at the epoch because Kafka record
+ * timestamps and stream time are non-negative (the streams runtime would otherwise skip such a
+ * record as an invalid timestamp instead of dead-lettering it).
+ */
+export const METRIC_TIME_RANGE = { from: 0, to: Date.UTC(2100, 0, 1) } as const;
+
+/** Whether `epochMs` lies in METRIC_TIME_RANGE. */
+export function isMetricTime(epochMs: number): boolean {
+  return epochMs >= METRIC_TIME_RANGE.from && epochMs < METRIC_TIME_RANGE.to;
+}

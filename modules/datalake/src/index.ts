@@ -1,3 +1,4 @@
+export * from './batch/lake-coverage.js';
 export * from './batch/recompute.js';
 export * from './batch/run-batch-job.js';
 export * from './commands/batch.js';
@@ -15,6 +16,7 @@ export * from './serving/http-api.js';
 export * from './serving/parse-query.js';
 export * from './serving/query.js';
 export * from './sink/decode-record.js';
+export * from './sink/flush-progress.js';
 export * from './sink/flush-segment.js';
 export * from './sink/roll-policy.js';
 export * from './sink/run-s3-sink.js';

@@ -62,6 +62,11 @@ export function segmentMarkerKey(topic: string, partition: number, firstOffset: 
   return `_sink/segments/${topic}/partition=${partition}/${padOffset(firstOffset)}.json`;
 }
 
+/** The sink's flush progress of one partition (sink/flush-progress.ts): overwritten after each flush. */
+export function flushProgressKey(topic: string, partition: number): string {
+  return `_sink/progress/${topic}/partition=${partition}.json`;
+}
+
 /** Every UTC date `d` with from <= d < to (both `yyyy-mm-dd`, or epoch ms at midnight). */
 export function datesInRange(fromMs: number, toMs: number): string[] {
   const dates: string[] = [];

@@ -1,9 +1,12 @@
+import { DEAD_LETTER_COUNTER } from '@meterstream/common';
 import { Counter, Histogram, type Registry, register } from 'prom-client';
 
 /** Prometheus metrics of the S3 sink; one set per registry. */
 export interface SinkMetrics {
   recordsArchived: Counter<'partition'>;
   deadLetters: Counter<'partition'>;
+  /** The pipeline-wide dead-letter counter (common's DEAD_LETTER_COUNTER), by consumer and reason. */
+  deadLettersByReason: Counter<'application' | 'reason'>;
   objectsWritten: Counter<'multipart'>;
   bytesWritten: Counter;
   flushSeconds: Histogram<'reason'>;
@@ -26,6 +29,11 @@ export function sinkMetrics(registry: Registry = register): SinkMetrics {
         name: 'meterstream_s3_sink_dead_letters_total',
         help: 'Records sent to the dead-letter topic',
         labelNames: ['partition'],
+        registers,
+      }),
+      deadLettersByReason: new Counter({
+        ...DEAD_LETTER_COUNTER,
+        labelNames: [...DEAD_LETTER_COUNTER.labelNames],
         registers,
       }),
       objectsWritten: new Counter({

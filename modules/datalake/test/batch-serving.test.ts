@@ -74,6 +74,9 @@ afterAll(async () => {
 });
 
 const config = () => testConfig({ s3: lake.settings, cassandra: cql.contactPoints });
+// The lake of this file is written by hand (writeSegmentObjects), not by a sink with flush progress
+// and a topic: it holds everything.
+const wholeLake = async () => Number.POSITIVE_INFINITY;
 const sorted = (rows: AggregateMetric[]) =>
   [...rows].sort(
     (a, b) =>
@@ -113,6 +116,7 @@ describe('batch job', () => {
       window: WINDOW,
       from,
       to,
+      coveredUntil: wholeLake,
     });
     expect(result.dates).toEqual(['2006-12-16', '2006-12-17', '2006-12-18']);
     // 3 dates × 3 types × 3 partitions — the objects of the 15th and the 19th are never read.
@@ -135,10 +139,83 @@ describe('batch job', () => {
       window: WINDOW,
       from,
       to,
+      coveredUntil: wholeLake,
     });
     expect(again.aggregatesWritten).toBe(result.aggregatesWritten);
     expect(await allRows(batch, D16 - DAY, D16 + 5 * DAY)).toEqual(stored);
     expect((await marks.get(WINDOW))?.highWaterMark).toBe(to);
+  });
+
+  it('recomputes only what the lake provably holds; the coverage [low, high) only widens without gaps', async () => {
+    const W = 600;
+    const run = (from: number, to: number, coveredUntil: number) =>
+      runBatchJob({
+        config: config(),
+        cassandra: cql.client,
+        s3: lake.s3,
+        window: W,
+        from,
+        to,
+        coveredUntil: async () => coveredUntil,
+      });
+    // Nothing flushed: nothing recomputed, no mark.
+    const none = await run(D16, D16 + DAY, Number.NEGATIVE_INFINITY);
+    expect(none).toMatchObject({ to: D16, aggregatesWritten: 0, lowWaterMark: null, highWaterMark: null });
+    expect(await marks.get(W)).toBeUndefined();
+    // Flushed up to 05:35: the run stops at the last whole window before it.
+    const part = await run(D16, D16 + DAY, D16 + 5 * 3_600_000 + 35 * 60_000);
+    expect(part.to).toBe(D16 + 5.5 * 3_600_000);
+    expect(part.aggregatesWritten).toBe(referenceAggregates(inOrder(), W, D16, D16 + 5.5 * 3_600_000).length);
+    expect(await marks.get(W)).toMatchObject({ lowWaterMark: D16, highWaterMark: D16 + 5.5 * 3_600_000 });
+    // A later run that leaves a gap after the coverage is not merged over the gap...
+    await run(D16 + 8 * 3_600_000, D16 + 9 * 3_600_000, Number.POSITIVE_INFINITY);
+    expect(await marks.get(W)).toMatchObject({
+      lowWaterMark: D16 + 8 * 3_600_000,
+      highWaterMark: D16 + 9 * 3_600_000,
+    });
+    // ...one that closes it is.
+    await run(D16, D16 + 8 * 3_600_000, Number.POSITIVE_INFINITY);
+    expect(await marks.get(W)).toMatchObject({ lowWaterMark: D16, highWaterMark: D16 + 9 * 3_600_000 });
+
+    // Serving: real-time rows before the low mark and from the high mark on, batch rows between.
+    const series = { gateway: 'gw-0', metricType: 'GAS', metricAttribute: 'GAS_IDD' } as const;
+    const speedRows: AggregateMetric[] = [-2, -1, 0, 1, 53, 54, 55].map((i) => ({
+      ...series,
+      windowStart: D16 + i * 600_000,
+      windowEnd: D16 + (i + 1) * 600_000,
+      sampleCount: 1,
+      sum: -1,
+      min: -1,
+      max: -1,
+      average: -1,
+    }));
+    await speed.saveAll(W, speedRows);
+    const query = new URLSearchParams({
+      gateway: series.gateway,
+      metricType: series.metricType,
+      attribute: series.metricAttribute,
+      window: '600',
+      from: new Date(D16 - 2 * 600_000).toISOString(),
+      to: new Date(D16 + 56 * 600_000).toISOString(),
+    });
+    const body = (await (await fetch(`${baseUrl}/aggregates?${query}`)).json()) as {
+      lowWaterMark: string;
+      highWaterMark: string;
+      rows: { windowStart: string; layer: string }[];
+    };
+    expect(body.lowWaterMark).toBe('2006-12-16T00:00:00Z');
+    expect(body.highWaterMark).toBe('2006-12-16T09:00:00Z');
+    const layers = body.rows.map((r) => `${r.windowStart.slice(11, 16)} ${r.layer}`);
+    expect(layers.slice(0, 2)).toEqual(['23:40 speed', '23:50 speed']);
+    expect(layers.slice(-2)).toEqual(['09:00 speed', '09:10 speed']);
+    const batchWindows = referenceAggregates(inOrder(), W, D16, D16 + 9 * 3_600_000)
+      .filter((a) => a.gateway === series.gateway && a.metricAttribute === series.metricAttribute)
+      .map((a) => a.windowStart)
+      .sort((a, b) => a - b);
+    expect(batchWindows.length).toBeGreaterThan(20);
+    expect(body.rows.slice(2, -2).map((r) => `${Date.parse(r.windowStart)} ${r.layer}`)).toEqual(
+      batchWindows.map((start) => `${start} batch`),
+    );
   });
 
   it('refuses a window that does not divide a day and bounds off the window grid', async () => {

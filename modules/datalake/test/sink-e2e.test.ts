@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { createS3Client, runS3Sink, startS3Server } from '@meterstream/datalake';
+import { createS3Client, readFlushProgress, runS3Sink, startS3Server } from '@meterstream/datalake';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUCKET, type TestLake, sampleMetrics, startTestLake, testConfig } from './helpers.js';
@@ -32,7 +32,7 @@ describe('S3 sink end to end (embedded broker, registry and S3)', () => {
     await kafka.admin.createTopics({
       topics: [
         { topic, numPartitions: 4 },
-        { topic: `${topic}-dlq`, numPartitions: 1 },
+        { topic: 'metrics-dlq', numPartitions: 1 },
       ],
     });
     // Two days so segments split across date prefixes; 3 gateways × 8 attributes × 600 steps.
@@ -81,7 +81,7 @@ describe('S3 sink end to end (embedded broker, registry and S3)', () => {
     const consumer = kafka.kafka.consumer({ groupId: 'dlq-reader' });
     const letters: { value: string; headers: Record<string, string> }[] = [];
     await consumer.connect();
-    await consumer.subscribe({ topic: `${topic}-dlq`, fromBeginning: true });
+    await consumer.subscribe({ topic: 'metrics-dlq', fromBeginning: true });
     await consumer.run({
       eachMessage: async ({ message }) => {
         const headers = Object.fromEntries(
@@ -96,6 +96,9 @@ describe('S3 sink end to end (embedded broker, registry and S3)', () => {
     for (const letter of letters) {
       expect(letter.value).toMatch(/^not avro \d+$/);
       expect(letter.headers['error.class']).toBe('DeserializationError');
+      expect(letter.headers['error.reason']).toBe('bad-encoding');
+      expect(letter.headers['error.part']).toBe('value');
+      expect(letter.headers['error.application']).toBe('sink-e2e');
       expect(letter.headers['error.topic']).toBe(topic);
       expect(letter.headers['error.partition']).toMatch(/^[0-3]$/);
       expect(letter.headers['error.offset']).toMatch(/^\d+$/);
@@ -111,6 +114,10 @@ describe('S3 sink end to end (embedded broker, registry and S3)', () => {
           .map((l) => Number(l.headers['error.offset'])),
       ].sort((a, b) => a - b);
       expect(offsets).toEqual(Array.from({ length: Number(end.high) }, (_, i) => i));
+      // The flush progress the batch job reads: the partition's end, its latest archived event time.
+      const progress = await readFlushProgress(lake.s3, BUCKET, topic, end.partition);
+      const archived = rows.filter((r) => r.partition === end.partition).map((r) => r.timestamp);
+      expect(progress).toMatchObject({ nextOffset: Number(end.high), maxEventTime: Math.max(...archived) });
     }
   });
 

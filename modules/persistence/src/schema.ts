@@ -28,11 +28,15 @@ function checkIdentifier(name: string): string {
   return name;
 }
 
-/** One schema change. Every statement is idempotent (IF NOT EXISTS), so re-running one is harmless. */
+/**
+ * One schema change. Every statement is idempotent (IF NOT EXISTS), or says by `alreadyApplied`
+ * which error means it was (ALTER TABLE ADD has no IF NOT EXISTS), so re-running one is harmless.
+ */
 export interface Migration {
   id: string;
   description: string;
   cql: string;
+  alreadyApplied?: RegExp;
 }
 
 /**
@@ -71,6 +75,13 @@ export function migrations(options: SchemaOptions = {}): Migration[] {
     cql:
       `CREATE TABLE IF NOT EXISTS ${keyspace}.${HIGH_WATER_MARK_TABLE} (` +
       'windowSeconds int PRIMARY KEY, highWaterMark timestamp, updatedAt timestamp)',
+  });
+  list.push({
+    id: `alter-table-${HIGH_WATER_MARK_TABLE}-add-lowWaterMark`,
+    description: 'event time from which the batch view of each window is complete',
+    cql: `ALTER TABLE ${keyspace}.${HIGH_WATER_MARK_TABLE} ADD lowWaterMark timestamp`,
+    // Two processes migrating at once: the second finds the column there.
+    alreadyApplied: /already exists|conflicts with an existing column|duplicate/i,
   });
   return list;
 }
@@ -120,7 +131,11 @@ export async function applyMigrations(client: Client, options: SchemaOptions = {
       report.alreadyApplied.push(migration.id);
       continue;
     }
-    await run(client, migration.cql);
+    try {
+      await run(client, migration.cql);
+    } catch (error) {
+      if (!migration.alreadyApplied?.test((error as Error).message)) throw error;
+    }
     await run(
       client,
       `INSERT INTO ${keyspace}.${MIGRATIONS_TABLE} (id, description, appliedAt) VALUES (?, ?, ?)`,

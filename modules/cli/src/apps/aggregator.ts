@@ -1,5 +1,9 @@
 import { createServer } from 'node:http';
 import {
+  DEAD_LETTER_COUNTER,
+  DEAD_LETTER_TOPIC,
+  DeserializationError as RecordError,
+  type InvalidRecordReason,
   type Logger,
   type MeterstreamConfig,
   type MetricReading,
@@ -9,14 +13,16 @@ import {
   metricReadingSyncRegistryReader,
 } from '@meterstream/common';
 import {
+  type DeserializationError,
   KafkaStreams,
   type ProcessingGuarantee,
+  type RawRecord,
   type Serde,
   type StoreBackend,
   redisStoreBackend,
 } from '@meterstream/streams';
 import { Redis } from 'ioredis';
-import { Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
 import { buildAggregatorTopology } from './aggregator-topology.js';
 
 export interface AggregatorOptions {
@@ -39,6 +45,8 @@ export interface AggregatorOptions {
   metricsPort?: number;
   /** Default `metrics-aggregates-<w>`. */
   outputTopic?: (windowSec: number) => string;
+  /** Default `metrics-dlq`, the pipeline's one dead-letter topic. */
+  deadLetterTopic?: string;
 }
 
 export interface RunningAggregator {
@@ -67,9 +75,21 @@ function metricSerde(options: AggregatorOptions): {
 }
 
 /**
+ * Why the runtime refused a record, as common's metric record rule names it: the runtime refuses
+ * null keys and values itself (deadLetterNulls); the rest is the serdes' DeserializationError.
+ */
+export function deadLetterReason(record: RawRecord, error: DeserializationError): InvalidRecordReason {
+  if (record.key === null) return 'null-key';
+  if (record.value === null) return 'null-value';
+  if (error.cause instanceof RecordError) return error.cause.kind;
+  return error.part === 'key' ? 'malformed-key' : 'bad-encoding';
+}
+
+/**
  * Starts the thesis aggregator as a Kafka Streams application: reads metrics, writes the final
- * aggregate of every closed window to `metrics-aggregates-<w>`. Undecodable records go to
- * `<applicationId>-dlq` with the error in their headers.
+ * aggregate of every closed window to `metrics-aggregates-<w>`. Records common's metric record
+ * rule refuses (validateMetricRecord: null or malformed key, null or undecodable value, non-finite
+ * value, bad or out-of-range timestamp) go to `metrics-dlq` with the reason in their headers.
  */
 export async function startAggregator(options: AggregatorOptions): Promise<RunningAggregator> {
   const applicationId = options.applicationId ?? `meterstream-aggregator-${options.windowsSec.join('-')}`;
@@ -91,6 +111,11 @@ export async function startAggregator(options: AggregatorOptions): Promise<Runni
   options.logger.info({ applicationId, topology: topology.describe().toString() }, 'aggregator topology');
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  const deadLetters = new Counter({
+    ...DEAD_LETTER_COUNTER,
+    labelNames: [...DEAD_LETTER_COUNTER.labelNames],
+    registers: [registry],
+  });
   const streams = new KafkaStreams(topology, {
     applicationId,
     kafka: createKafka(options.config, options.logger),
@@ -98,6 +123,13 @@ export async function startAggregator(options: AggregatorOptions): Promise<Runni
     commitIntervalMs: options.commitIntervalMs,
     instanceId: options.instanceId,
     deserializationHandling: 'logAndContinue',
+    deadLetterTopic: options.deadLetterTopic ?? DEAD_LETTER_TOPIC,
+    deadLetterNulls: true,
+    deadLetterHeaders: (record, error) => {
+      const reason = deadLetterReason(record, error);
+      deadLetters.inc({ application: applicationId, reason });
+      return { 'error.reason': reason };
+    },
     sessionTimeoutMs: options.sessionTimeoutMs,
     beforeBatch,
     metricsRegistry: registry,

@@ -1,4 +1,4 @@
-import { DeserializationError, type Logger } from '@meterstream/common';
+import { DEAD_LETTER_TOPIC, DeserializationError, type Logger } from '@meterstream/common';
 import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage, Message, Producer } from 'kafkajs';
 import type { SinkLoopMetrics } from './cassandra-writer-metrics.js';
 
@@ -7,7 +7,8 @@ import type { SinkLoopMetrics } from './cassandra-writer-metrics.js';
  * after the writer only because of file ownership; a neutral `sink-loop.ts` would suit it better).
  *
  * Per partition batch, in chunks: decode every record; records that fail with DeserializationError
- * go to `<topic>-dlq` with their original key, value and headers plus the error headers; the good
+ * go to `metrics-dlq` (the pipeline's one dead-letter topic) with their original key, value and
+ * headers plus the error headers (reason, part, source topic/partition/offset, group id); the good
  * records go to `write` (the durable effect); only after both are acknowledged is the chunk's last
  * offset resolved and committed. A crash anywhere before the commit re-delivers the chunk, and the
  * effects are idempotent upserts, so nothing is lost and duplicates are harmless.
@@ -29,7 +30,7 @@ export interface SinkLoopOptions<T> {
   sessionTimeoutMs?: number;
   /** Prometheus metrics to update, if any. */
   metrics?: SinkLoopMetrics;
-  /** Dead-letter topic of a source topic. Default `<topic>-dlq`. */
+  /** Dead-letter topic of a source topic. Default `metrics-dlq` for every topic. */
   deadLetterTopic?(topic: string): string;
 }
 
@@ -49,7 +50,7 @@ export interface RunningSink {
 export async function runSinkLoop<T>(options: SinkLoopOptions<T>): Promise<RunningSink> {
   const { kafka, logger } = options;
   const chunkSize = options.chunkSize ?? 2000;
-  const dlqOf = options.deadLetterTopic ?? ((topic: string) => `${topic}-dlq`);
+  const dlqOf = options.deadLetterTopic ?? (() => DEAD_LETTER_TOPIC);
   const stats: SinkStats = { written: 0, deadLettered: 0, chunks: 0 };
 
   const admin = kafka.admin();
@@ -58,7 +59,8 @@ export async function runSinkLoop<T>(options: SinkLoopOptions<T>): Promise<Runni
     // Create the dead-letter topics up front, so a bad record never depends on auto-creation
     // (only the missing ones: kafkajs logs "already exists" answers at error level).
     const existing = new Set(await admin.listTopics());
-    const missing = options.topics.map(dlqOf).filter((topic) => !existing.has(topic));
+    // Several source topics share one dead-letter topic (metrics-dlq): create it once.
+    const missing = [...new Set(options.topics.map(dlqOf))].filter((topic) => !existing.has(topic));
     if (missing.length) {
       await admin.createTopics({
         waitForLeaders: true,
@@ -96,8 +98,9 @@ export async function runSinkLoop<T>(options: SinkLoopOptions<T>): Promise<Runni
         dead.push({
           key: message.key,
           value: message.value,
-          headers: deadLetterHeaders(message.headers, located),
+          headers: deadLetterHeaders(message.headers, located, options.groupId),
         });
+        options.metrics?.deadLettersByReason.inc({ application: options.groupId, reason: located.kind });
       }
     }
     if (dead.length > 0) {
@@ -162,7 +165,11 @@ export async function runSinkLoop<T>(options: SinkLoopOptions<T>): Promise<Runni
   };
 }
 
-/** The original headers, then the error headers (error.class, error.message, error.topic, ...). */
-function deadLetterHeaders(original: IHeaders | undefined, error: DeserializationError): IHeaders {
-  return { ...(original ?? {}), ...error.toHeaders() };
+/** The original headers, then the error headers (error.reason, error.message, error.topic, ...). */
+function deadLetterHeaders(
+  original: IHeaders | undefined,
+  error: DeserializationError,
+  application: string,
+): IHeaders {
+  return { ...(original ?? {}), ...error.toHeaders(application) };
 }

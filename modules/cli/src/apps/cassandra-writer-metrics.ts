@@ -1,4 +1,5 @@
 import { createServer } from 'node:http';
+import { DEAD_LETTER_COUNTER } from '@meterstream/common';
 import { Counter, Histogram, Registry } from 'prom-client';
 
 /** Prometheus metrics of a sink loop (Cassandra writer, Redis view sink); one set per registry. */
@@ -6,6 +7,8 @@ export interface SinkLoopMetrics {
   registry: Registry;
   recordsWritten: Counter<'topic'>;
   deadLetters: Counter<'topic'>;
+  /** The pipeline-wide dead-letter counter (common's DEAD_LETTER_COUNTER), by consumer and reason. */
+  deadLettersByReason: Counter<'application' | 'reason'>;
   chunkSeconds: Histogram<'topic'>;
 }
 
@@ -23,6 +26,11 @@ export function sinkLoopMetrics(prefix: string, registry = new Registry()): Sink
       name: `${prefix}_dead_letters_total`,
       help: 'Records sent to the dead-letter topic',
       labelNames: ['topic'],
+      registers,
+    }),
+    deadLettersByReason: new Counter({
+      ...DEAD_LETTER_COUNTER,
+      labelNames: [...DEAD_LETTER_COUNTER.labelNames],
       registers,
     }),
     chunkSeconds: new Histogram({

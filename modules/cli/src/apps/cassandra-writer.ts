@@ -61,7 +61,8 @@ export function decodeAggregate(
 ): AggregateMetric {
   const source = { topic, partition, offset: message.offset };
   const format = aggregateJsonSerde.format;
-  if (message.value === null) throw new DeserializationError('null value (tombstone)', format, source);
+  if (message.value === null)
+    throw new DeserializationError('null value (tombstone)', format, source, { kind: 'null-value' });
   const aggregate = aggregateJsonSerde.deserialize(message.value, source);
   const key = message.key?.toString('utf8');
   if (key !== undefined && key !== formatMetricKey(aggregate)) {
@@ -69,6 +70,7 @@ export function decodeAggregate(
       `key ${JSON.stringify(key)} does not match the value's series ${formatMetricKey(aggregate)}`,
       format,
       source,
+      { kind: 'invalid-aggregate' },
     );
   }
   if (aggregate.windowEnd - aggregate.windowStart !== window * 1000) {
@@ -76,6 +78,7 @@ export function decodeAggregate(
       `window of ${(aggregate.windowEnd - aggregate.windowStart) / 1000} s on the topic of ${window} s windows`,
       format,
       source,
+      { kind: 'invalid-aggregate' },
     );
   }
   return aggregate;

@@ -1,15 +1,12 @@
 import {
   type AggregateMetric,
-  type AsyncSerde,
-  DeserializationError,
   type Logger,
-  type Metric,
   type MeterstreamConfig,
-  type Serde,
   createKafka,
-  metricAvroSerde,
-  metricRegistrySerde,
+  identityOfKey,
+  validateMetricRecord,
 } from '@meterstream/common';
+import { createMetricDecoder } from '@meterstream/datalake';
 import { RedisServingView } from '@meterstream/persistence';
 import { Redis } from 'ioredis';
 import type { KafkaMessage } from 'kafkajs';
@@ -35,12 +32,13 @@ export interface RedisViewSinkOptions {
 
 type ViewRecord =
   | { kind: 'aggregate'; window: number; aggregate: AggregateMetric }
-  | { kind: 'metric'; metric: Metric };
+  | { kind: 'metric'; gateway: string; timestamp: number };
 
 /**
  * The Redis serving view sink: the latest aggregate per series and window from the aggregate
  * topics, and the latest event timestamp per gateway from the raw metrics topic (Avro, through the
- * Schema Registry when one is configured). Each chunk is one Redis pipeline, committed after Redis
+ * Schema Registry when one is configured; records common's metric record rule refuses go to
+ * `metrics-dlq`, as in the aggregator and the S3 sink). Each chunk is one Redis pipeline, committed after Redis
  * acknowledged it; both updates are monotonic, so re-deliveries are harmless.
  */
 export async function startRedisViewSink(
@@ -51,10 +49,11 @@ export async function startRedisViewSink(
   const metricsTopic = options.metricsTopic === undefined ? 'metrics' : options.metricsTopic;
   const windowByTopic = new Map(windows.map((w) => [aggregateTopic(w), w]));
   const topics = [...windowByTopic.keys(), ...(metricsTopic ? [metricsTopic] : [])];
-  const metricSerde: Serde<Metric> | AsyncSerde<Metric> =
-    metricsTopic && config.schemaRegistryUrl
-      ? metricRegistrySerde({ url: config.schemaRegistryUrl, subject: `${metricsTopic}-value` })
-      : metricAvroSerde;
+  // The aggregator's and the S3 sink's reader: the same metric record rule decides what is activity.
+  const metricDecoder = createMetricDecoder(
+    config.schemaRegistryUrl ? 'registry' : 'avro',
+    config.schemaRegistryUrl,
+  );
 
   const redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 5 });
   await redis.connect();
@@ -64,10 +63,18 @@ export async function startRedisViewSink(
     const window = windowByTopic.get(topic);
     if (window !== undefined)
       return { kind: 'aggregate', window, aggregate: decodeAggregate(message, topic, partition, window) };
-    const source = { topic, partition, offset: message.offset };
-    if (message.value === null)
-      throw new DeserializationError('null value (tombstone)', metricSerde.format, source);
-    return { kind: 'metric', metric: await metricSerde.deserialize(message.value, source) };
+    await metricDecoder.prefetch([message.value]);
+    const verdict = validateMetricRecord(message.key, message.value, metricDecoder.decode, {
+      topic,
+      partition,
+      offset: message.offset,
+    });
+    if (!verdict.ok) throw verdict.error;
+    return {
+      kind: 'metric',
+      gateway: identityOfKey(verdict.key).gateway,
+      timestamp: verdict.reading.timestamp,
+    };
   }
 
   async function write(records: ViewRecord[]): Promise<void> {
@@ -75,7 +82,7 @@ export async function startRedisViewSink(
     const activity: { gateway: string; timestamp: number }[] = [];
     for (const record of records) {
       if (record.kind === 'metric') {
-        activity.push({ gateway: record.metric.gateway, timestamp: record.metric.timestamp });
+        activity.push({ gateway: record.gateway, timestamp: record.timestamp });
       } else {
         const list = byWindow.get(record.window) ?? [];
         list.push(record.aggregate);

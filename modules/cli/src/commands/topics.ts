@@ -1,12 +1,12 @@
-import { createKafka } from '@meterstream/common';
+import { DEAD_LETTER_TOPIC, createKafka } from '@meterstream/common';
 import type { CommandModule } from 'yargs';
 import { commandContext, withEndpoints } from '../command-context.js';
 
 export const AGGREGATE_WINDOWS = [60, 600, 3600, 86400] as const;
 
-/** The thesis' topics: raw metrics and one aggregate topic per window. */
+/** The thesis' topics: raw metrics, one aggregate topic per window, and the one dead-letter topic. */
 export function meterstreamTopics(): string[] {
-  return ['metrics', ...AGGREGATE_WINDOWS.map((w) => `metrics-aggregates-${w}`)];
+  return ['metrics', ...AGGREGATE_WINDOWS.map((w) => `metrics-aggregates-${w}`), DEAD_LETTER_TOPIC];
 }
 
 interface TopicsCreateArgs {

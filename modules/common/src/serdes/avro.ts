@@ -58,13 +58,26 @@ function readAvro(
   try {
     return type.fromBuffer(data, resolver);
   } catch (cause) {
-    throw new DeserializationError(`invalid Avro binary: ${(cause as Error).message}`, format, source, {
-      cause,
-    });
+    throw avroError('invalid Avro binary', cause, format, source);
   }
 }
 
 /** `timestamp,value` for a record schema: which fields a projection reads, for error messages. */
 export function fieldNames(schema: Record<string, unknown>): string {
   return ((schema.fields ?? []) as { name: string }[]).map((f) => f.name).join(',');
+}
+
+/**
+ * avsc's failure as a DeserializationError of `format`: a timestamp refused by the iso-instant
+ * logical type keeps its reason; anything else is undecodable bytes.
+ */
+export function avroError(
+  what: string,
+  cause: unknown,
+  format: string,
+  source: PayloadSource | undefined,
+): DeserializationError {
+  if (cause instanceof DeserializationError)
+    return new DeserializationError(cause.reason, format, source, { cause, kind: cause.kind });
+  return new DeserializationError(`${what}: ${(cause as Error).message}`, format, source, { cause });
 }

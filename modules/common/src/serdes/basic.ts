@@ -1,4 +1,4 @@
-import { DeserializationError, type PayloadSource } from '../errors.js';
+import { DeserializationError, type InvalidRecordReason, type PayloadSource } from '../errors.js';
 import type { Serde } from './serde.js';
 import { fromWireAt } from './wire.js';
 
@@ -10,11 +10,12 @@ export function decodeUtf8(
   data: Buffer,
   format: string,
   source: PayloadSource | undefined,
+  kind?: InvalidRecordReason,
 ): string {
   try {
     return decoder.decode(data);
   } catch (cause) {
-    throw new DeserializationError('invalid UTF-8', format, source, { cause });
+    throw new DeserializationError('invalid UTF-8', format, source, { cause, kind });
   }
 }
 

@@ -1,4 +1,5 @@
 import avro from 'avsc';
+import { DeserializationError } from '../errors.js';
 import { formatInstant, parseInstant } from '../time.js';
 
 /**
@@ -12,7 +13,9 @@ export class IsoInstantType extends avro.types.LogicalType {
     // A string cut off by the end of the buffer reads as undefined; avsc then reports the truncation.
     if (text === undefined) return Number.NaN;
     const instant = parseInstant(text);
-    if (typeof instant !== 'number') throw new Error(instant.error);
+    // Typed, so the reader that wraps avsc's failure keeps the reason (bad-timestamp, not bad-encoding).
+    if (typeof instant !== 'number')
+      throw new DeserializationError(instant.error, 'iso-instant', undefined, { kind: 'bad-timestamp' });
     return instant;
   }
 

@@ -51,7 +51,7 @@ export const metricKeySerde: Serde<string> = {
   ...stringSerde,
   format: 'metric-key',
   deserialize(data, source) {
-    const key = decodeUtf8(keyDecoder, data, 'metric-key', source);
+    const key = decodeUtf8(keyDecoder, data, 'metric-key', source, 'malformed-key');
     if (isMetricKeyBytes(data)) return key;
     let reason = 'not a metric key';
     try {
@@ -59,7 +59,7 @@ export const metricKeySerde: Serde<string> = {
     } catch (error) {
       reason = (error as Error).message;
     }
-    throw new DeserializationError(reason, 'metric-key', source);
+    throw new DeserializationError(reason, 'metric-key', source, { kind: 'malformed-key' });
   },
 };
 

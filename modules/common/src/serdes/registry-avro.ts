@@ -1,5 +1,6 @@
 import registryPackage from '@kafkajs/confluent-schema-registry';
 import { DeserializationError, type PayloadSource } from '../errors.js';
+import { avroError } from './avro.js';
 import { fromWireAt } from './wire.js';
 import type { AsyncSerde } from './serde.js';
 
@@ -73,15 +74,16 @@ export function registryAvroSerde<T, W>(
         writer = (await registry.getSchema(id)) as unknown as typeof writer;
       } catch (cause) {
         if (!isSchemaNotFound(cause)) throw cause;
-        throw new DeserializationError(`unknown schema id ${id}`, format, source, { cause });
+        throw new DeserializationError(`unknown schema id ${id}`, format, source, {
+          cause,
+          kind: 'unknown-schema',
+        });
       }
       let decoded: unknown;
       try {
         decoded = writer.fromBuffer(data.subarray(5));
       } catch (cause) {
-        throw new DeserializationError(`invalid Avro payload: ${(cause as Error).message}`, format, source, {
-          cause,
-        });
+        throw avroError('invalid Avro payload', cause, format, source);
       }
       return fromWireAt(fromWire, decoded, format, source);
     },

@@ -1,6 +1,6 @@
 import avro from 'avsc';
 import { DeserializationError, type PayloadSource } from '../errors.js';
-import { fieldNames } from './avro.js';
+import { avroError, fieldNames } from './avro.js';
 import { fromWireAt } from './wire.js';
 import { CONFLUENT_MAGIC_BYTE, createSchemaRegistry, isSchemaNotFound } from './registry-avro.js';
 
@@ -80,18 +80,19 @@ export function syncRegistryReader<T>(
     deserialize(data: Buffer, source?: PayloadSource): T {
       const id = schemaId(data, source);
       const reader = readers.get(id);
-      if (!reader) throw new DeserializationError(`unknown schema id ${id}`, format, source);
+      if (!reader)
+        throw new DeserializationError(`unknown schema id ${id}`, format, source, { kind: 'unknown-schema' });
       if ('error' in reader)
-        throw new DeserializationError(`schema id ${id} ${reader.error}`, format, source);
+        throw new DeserializationError(`schema id ${id} ${reader.error}`, format, source, {
+          kind: 'unknown-schema',
+        });
       // decode() reads after the 5-byte header in place (a subarray per record costs more than the
       // rest of a small payload's decoding); the length checks are fromBuffer's.
       let decoded: { value: unknown; offset: number };
       try {
         decoded = reader.type.decode(data, 5, reader.resolver);
       } catch (cause) {
-        throw new DeserializationError(`invalid Avro payload: ${(cause as Error).message}`, format, source, {
-          cause,
-        });
+        throw avroError('invalid Avro payload', cause, format, source);
       }
       if (decoded.offset < 0)
         throw new DeserializationError('invalid Avro payload: truncated buffer', format, source);

@@ -1,6 +1,13 @@
 import type { AggregateMetric } from '../aggregate.js';
-import { DeserializationError, type PayloadSource } from '../errors.js';
-import { type Metric, type MetricReading, isMetricAttribute, isMetricType } from '../metric.js';
+import { DeserializationError, type InvalidRecordReason, type PayloadSource } from '../errors.js';
+import {
+  METRIC_TIME_RANGE,
+  type Metric,
+  type MetricReading,
+  isMetricAttribute,
+  isMetricTime,
+  isMetricType,
+} from '../metric.js';
 import { formatInstant, parseInstant } from '../time.js';
 
 /** The wire shape of a Metric (JSON and Avro): instants as ISO-8601 strings. */
@@ -32,8 +39,8 @@ class FieldReader {
     private readonly format: string,
   ) {}
 
-  fail(reason: string): never {
-    throw new DeserializationError(reason, this.format);
+  fail(reason: string, kind?: InvalidRecordReason): never {
+    throw new DeserializationError(reason, this.format, undefined, { kind });
   }
 
   present(name: string): unknown {
@@ -55,17 +62,24 @@ class FieldReader {
     return value;
   }
 
-  finite(name: string): number {
+  finite(name: string, kind: InvalidRecordReason = 'non-finite-value'): number {
     const value = this.present(name);
     if (typeof value !== 'number') this.fail(`field "${name}" must be a number, got ${typeof value}`);
-    if (!Number.isFinite(value)) this.fail(`field "${name}" must be finite, got ${value}`);
+    if (!Number.isFinite(value)) this.fail(`field "${name}" must be finite, got ${value}`, kind);
     return value;
   }
 
   instant(name: string): number {
     const parsed = parseInstant(this.string(name));
-    if (typeof parsed !== 'number') this.fail(`field "${name}": ${parsed.error}`);
+    if (typeof parsed !== 'number') this.fail(`field "${name}": ${parsed.error}`, 'bad-timestamp');
     return parsed;
+  }
+
+  /** An event time of a metric: an instant (or, from a projection, epoch ms) in METRIC_TIME_RANGE. */
+  metricTime(name: string, parsed: boolean): number {
+    const time = parsed ? this.finite(name, 'bad-timestamp') : this.instant(name);
+    if (!isMetricTime(time)) this.fail(outOfRange(name, time), 'timestamp-out-of-range');
+    return time;
   }
 
   identity() {
@@ -76,6 +90,11 @@ class FieldReader {
       this.fail(`unknown metricAttribute ${JSON.stringify(metricAttribute)}`);
     return { gateway: this.nonEmptyString('gateway'), metricType, metricAttribute };
   }
+}
+
+function outOfRange(name: string, time: number): string {
+  const { from, to } = METRIC_TIME_RANGE;
+  return `field "${name}" ${formatInstant(time)} lies outside ${formatInstant(from)} to ${formatInstant(to)}`;
 }
 
 function asObject(decoded: unknown, format: string): Record<string, unknown> {
@@ -123,12 +142,16 @@ export function metricFromWire(decoded: unknown, format: string): Metric {
       Number.isFinite(value)
     ) {
       const instant = parseInstant(timestamp);
-      if (typeof instant === 'number')
+      if (typeof instant === 'number' && isMetricTime(instant))
         return { gateway, metricType, metricAttribute, timestamp: instant, value };
     }
   }
   const reader = new FieldReader(asObject(decoded, format), format);
-  return { ...reader.identity(), timestamp: reader.instant('timestamp'), value: reader.finite('value') };
+  return {
+    ...reader.identity(),
+    timestamp: reader.metricTime('timestamp', false),
+    value: reader.finite('value'),
+  };
 }
 
 /** The wire shape of a MetricReading (JSON): the timestamp and value fields of MetricWire. */
@@ -146,11 +169,11 @@ export function metricReadingFromWire(decoded: unknown, format: string): MetricR
     const { timestamp, value } = decoded as Record<string, unknown>;
     if (typeof timestamp === 'string' && typeof value === 'number' && Number.isFinite(value)) {
       const instant = parseInstant(timestamp);
-      if (typeof instant === 'number') return { timestamp: instant, value };
+      if (typeof instant === 'number' && isMetricTime(instant)) return { timestamp: instant, value };
     }
   }
   const reader = new FieldReader(asObject(decoded, format), format);
-  return { timestamp: reader.instant('timestamp'), value: reader.finite('value') };
+  return { timestamp: reader.metricTime('timestamp', false), value: reader.finite('value') };
 }
 
 /**
@@ -160,16 +183,17 @@ export function metricReadingFromWire(decoded: unknown, format: string): MetricR
 export function metricReadingFromProjection(decoded: unknown, format: string): MetricReading {
   if (typeof decoded === 'object' && decoded !== null) {
     const reading = decoded as Record<string, unknown>;
+    // isMetricTime is false for NaN, so it also covers finiteness.
     if (
       typeof reading.timestamp === 'number' &&
-      Number.isFinite(reading.timestamp) &&
+      isMetricTime(reading.timestamp) &&
       typeof reading.value === 'number' &&
       Number.isFinite(reading.value)
     )
       return reading as unknown as MetricReading;
   }
   const reader = new FieldReader(asObject(decoded, format), format);
-  return { timestamp: reader.finite('timestamp'), value: reader.finite('value') };
+  return { timestamp: reader.metricTime('timestamp', true), value: reader.finite('value') };
 }
 
 export function aggregateToWire(aggregate: AggregateMetric): AggregateMetricWire {

@@ -1,5 +1,12 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import { type AggregateMetric, type Logger, type MeterstreamConfig, createLogger } from '@meterstream/common';
+import {
+  type AggregateMetric,
+  type Logger,
+  type MeterstreamConfig,
+  createKafka,
+  createLogger,
+  isMetricTime,
+} from '@meterstream/common';
 import {
   AggregateDao,
   HighWaterMarkDao,
@@ -12,6 +19,7 @@ import { listRawObjects, mapBounded, readRawObject } from '../lake-reader.js';
 import type { ArchivedMetric } from '../parquet/metric-parquet.js';
 import { createS3Client } from '../s3-client.js';
 import { InvalidParameterError, requireWindowAligned } from '../time-range.js';
+import { lakeCoverage } from './lake-coverage.js';
 import { aggregateMetrics, dropRepeatedOffsets, sortByPartitionOffset } from './recompute.js';
 
 export interface BatchJobOptions {
@@ -26,13 +34,27 @@ export interface BatchJobOptions {
   cassandra?: Client;
   /** Objects read in parallel. */
   readConcurrency?: number;
+  /** The topic the S3 sink archives (default `metrics`): its flush progress bounds the run. */
+  topic?: string;
+  /** The S3 sink's consumer group (default `meterstream-sink-s3`). */
+  sinkGroup?: string;
+  /**
+   * Event time (epoch ms) below which the lake holds every record. Default: from the S3 sink's
+   * flush progress and the topic's end offsets (lakeCoverage, which needs Kafka); a lake written
+   * by other means can say so here.
+   */
+  coveredUntil?: () => Promise<number>;
   logger?: Logger;
 }
 
 export interface BatchJobResult {
   window: number;
   from: number;
+  /** The end actually recomputed: the requested end, capped to what the lake provably holds. */
   to: number;
+  requestedTo: number;
+  /** Event time below which the lake held every record when the job ran (may be ±Infinity). */
+  lakeCoveredUntil: number;
   dates: string[];
   objectsRead: number;
   recordsRead: number;
@@ -40,9 +62,12 @@ export interface BatchJobResult {
   recordsOutOfRange: number;
   /** Records met twice (same partition and offset); 0 for a lake written by the sink. */
   repeatedRecords: number;
+  /** Records in the lake that the metric rule refuses (archived before the sink applied it). */
+  recordsRefused: number;
   aggregatesWritten: number;
-  /** The high-water mark stored for the window after the run. */
-  highWaterMark: number;
+  /** The batch view's coverage [lowWaterMark, highWaterMark) after the run; null: none yet. */
+  lowWaterMark: number | null;
+  highWaterMark: number | null;
   durationMs: number;
 }
 
@@ -51,20 +76,23 @@ const DAY_MS = 86_400_000;
 /**
  * `meterstream batch`: recomputes the batch views of one window from the lake.
  *
- * Date by date (each date prefix of every metric type is listed and read, nothing else), the
+ * The range is first capped to what the lake provably holds (see lakeCoverage): a window is
+ * recomputed only if every record of it has been flushed by the S3 sink, so the job never claims
+ * a window the speed layer still has rows for that the lake has not. Date by date (each date prefix of every metric type is listed and read, nothing else), the
  * records are put in the speed layer's order (partition, offset), folded with the shared aggregate
- * function, and upserted into `batch_aggregates_<w>`. Then the window's high-water mark is raised
- * to `to` (never lowered: re-running an older range does not shrink the served batch range).
- * Re-running yields the same rows: every write is an upsert of a deterministic value.
+ * function, and upserted into `batch_aggregates_<w>`. Then the window's coverage [low, high) is
+ * widened by the range (mergeCoverage). Re-running yields the same rows: every write is an upsert
+ * of a deterministic value.
  */
 export async function runBatchJob(options: BatchJobOptions): Promise<BatchJobResult> {
   const started = performance.now();
-  const { config, window, from, to } = options;
+  const { config, window, from } = options;
+  const requestedTo = options.to;
   if (!Number.isInteger(window) || window <= 0 || DAY_MS % (window * 1000) !== 0) {
     throw new InvalidParameterError('window', `${window} s does not divide a day`);
   }
-  if (from >= to) throw new InvalidParameterError('to', 'must be after from');
-  requireWindowAligned({ from, to }, window);
+  if (from >= requestedTo) throw new InvalidParameterError('to', 'must be after from');
+  requireWindowAligned({ from, to: requestedTo }, window);
   const logger = options.logger ?? createLogger('batch', config.logLevel);
   const s3 = options.s3 ?? createS3Client(config.s3);
   const bucket = config.s3.bucket;
@@ -74,7 +102,18 @@ export async function runBatchJob(options: BatchJobOptions): Promise<BatchJobRes
     if (!options.cassandra) await applyMigrations(cassandra, { keyspace });
     const batchDao = new AggregateDao(cassandra, { keyspace, family: 'batch_aggregates' });
     const marks = new HighWaterMarkDao(cassandra, { keyspace });
-    const dates = datesInRange(from, to);
+    const coveredUntil = await (
+      options.coveredUntil ?? (() => sinkCoverage(config, logger, s3, options.topic, options.sinkGroup))
+    )();
+    const size = window * 1000;
+    const to = Math.max(from, Math.min(requestedTo, Math.floor(coveredUntil / size) * size));
+    if (to < requestedTo) {
+      logger.warn(
+        { requestedTo: new Date(requestedTo), to: new Date(to), lakeCoveredUntil: coveredUntil },
+        'the lake does not hold every record of the range yet (the S3 sink has not flushed them): the run stops where it does',
+      );
+    }
+    const dates = to > from ? datesInRange(from, to) : [];
     const objects = await listRawObjects(s3, bucket, dates, (key) =>
       logger.warn({ key }, 'object under raw/ does not follow the layout; skipped'),
     );
@@ -88,13 +127,17 @@ export async function runBatchJob(options: BatchJobOptions): Promise<BatchJobRes
       window,
       from,
       to,
+      requestedTo,
+      lakeCoveredUntil: coveredUntil,
       dates,
       objectsRead: 0,
       recordsRead: 0,
       recordsOutOfRange: 0,
       repeatedRecords: 0,
+      recordsRefused: 0,
       aggregatesWritten: 0,
-      highWaterMark: to,
+      lowWaterMark: null,
+      highWaterMark: null,
       durationMs: 0,
     };
     for (const date of dates) {
@@ -102,9 +145,13 @@ export async function runBatchJob(options: BatchJobOptions): Promise<BatchJobRes
       const parts = await mapBounded(dayObjects, options.readConcurrency ?? 4, (object) =>
         readRawObject(s3, bucket, object.key),
       );
-      const metrics: ArchivedMetric[] = parts.flat();
+      const read: ArchivedMetric[] = parts.flat();
+      // The metric rule's checks on the payload (the key's were made by the typed columns): a lake
+      // archived before the sink applied the rule may hold what the speed layer never aggregated.
+      const metrics = read.filter((m) => isMetricTime(m.timestamp) && Number.isFinite(m.value));
+      result.recordsRefused += read.length - metrics.length;
       result.objectsRead += dayObjects.length;
-      result.recordsRead += metrics.length;
+      result.recordsRead += read.length;
       const { metrics: unique, repeated } = dropRepeatedOffsets(sortByPartitionOffset(metrics));
       result.repeatedRecords += repeated;
       if (repeated > 0) logger.warn({ date, repeated }, 'repeated records in the lake were counted once');
@@ -118,12 +165,52 @@ export async function runBatchJob(options: BatchJobOptions): Promise<BatchJobRes
       );
     }
     const previous = await marks.get(window);
-    result.highWaterMark = Math.max(previous?.highWaterMark ?? to, to);
-    await marks.set(window, result.highWaterMark);
+    const coverage = mergeCoverage(
+      previous ? { low: previous.lowWaterMark, high: previous.highWaterMark } : null,
+      { low: from, high: to },
+    );
+    if (coverage && (coverage.low !== previous?.lowWaterMark || coverage.high !== previous?.highWaterMark))
+      await marks.set(window, coverage.high, coverage.low);
+    result.lowWaterMark = coverage?.low ?? null;
+    result.highWaterMark = coverage?.high ?? null;
     result.durationMs = performance.now() - started;
     return result;
   } finally {
     if (!options.s3) s3.destroy();
     if (!options.cassandra) await cassandra.shutdown();
+  }
+}
+
+/**
+ * The batch view's coverage after a run over `run`: the served batch range must be one interval in
+ * which every window was recomputed, so a run that touches or overlaps the previous coverage widens
+ * it, an empty run changes nothing, and a run that leaves a gap replaces it only if it is later
+ * (its windows were recomputed; the older ones are then served from the speed layer again rather
+ * than the gap being claimed).
+ */
+export function mergeCoverage(
+  previous: { low: number; high: number } | null,
+  run: { low: number; high: number },
+): { low: number; high: number } | null {
+  if (run.high <= run.low) return previous;
+  if (!previous) return run;
+  if (run.low <= previous.high && run.high >= previous.low)
+    return { low: Math.min(previous.low, run.low), high: Math.max(previous.high, run.high) };
+  return run.low > previous.high ? run : previous;
+}
+
+async function sinkCoverage(
+  config: MeterstreamConfig,
+  logger: Logger,
+  s3: S3Client,
+  topic = 'metrics',
+  sinkGroup?: string,
+): Promise<number> {
+  const admin = createKafka(config, logger).admin();
+  await admin.connect();
+  try {
+    return (await lakeCoverage(s3, config.s3.bucket, admin, topic, sinkGroup)).coveredUntil;
+  } finally {
+    await admin.disconnect();
   }
 }

@@ -37,8 +37,28 @@ export const batchCommand: CommandModule<object, BatchArgs> = {
     const window = parseWindow(args.window);
     const { from, to } = parseRange(args.from, args.to);
     const result = await runBatchJob({ config, logger, window, from, to });
+    const instant = (ms: number | null) =>
+      ms === null ? null : Number.isFinite(ms) ? formatInstant(ms) : String(ms);
     process.stdout.write(
-      `${JSON.stringify({ ...result, from: formatInstant(from), to: formatInstant(to), highWaterMark: formatInstant(result.highWaterMark) }, null, 2)}\n`,
+      `${JSON.stringify(
+        {
+          ...result,
+          from: formatInstant(from),
+          to: formatInstant(result.to),
+          requestedTo: formatInstant(to),
+          lakeCoveredUntil: instant(result.lakeCoveredUntil),
+          lowWaterMark: instant(result.lowWaterMark),
+          highWaterMark: instant(result.highWaterMark),
+        },
+        null,
+        2,
+      )}\n`,
     );
+    if (result.to < to) {
+      process.stderr.write(
+        `batch: the lake holds every record only up to ${instant(result.lakeCoveredUntil)}; recomputed up to ${formatInstant(result.to)} ` +
+          `instead of ${formatInstant(to)} — run it again once the S3 sink has flushed (its segments roll by size or age)\n`,
+      );
+    }
   },
 };

@@ -26,7 +26,7 @@ export const sinkS3Command: CommandModule<object, SinkS3Args> = {
       .option('group', { type: 'string', default: 'meterstream-sink-s3', describe: 'Consumer group' })
       .option('dead-letter-topic', {
         type: 'string',
-        describe: 'Where undecodable records go (default <topic>-dlq)',
+        describe: 'Where records the metric rule refuses go (default metrics-dlq)',
       })
       .option('value-format', {
         choices: ['registry', 'avro', 'json'] as const,

@@ -5,7 +5,7 @@ import {
   formatMetricKey,
   loadConfig,
 } from '@meterstream/common';
-import { AggregateDao, createCassandraClient } from '@meterstream/persistence';
+import { AggregateDao, HighWaterMarkDao, createCassandraClient } from '@meterstream/persistence';
 import type { CommandModule } from 'yargs';
 import { createS3Client } from '../s3-client.js';
 import { parseRange, parseWindow } from '../time-range.js';
@@ -33,7 +33,7 @@ function describe(difference: AggregateDifference): string {
 export const verifyCommand: CommandModule<object, VerifyArgs> = {
   command: 'verify',
   describe:
-    'Consistency report: batch vs speed aggregates of every closed window in range (exit 1 on differences)',
+    'Consistency report: batch vs speed aggregates of every closed window in range that the batch view covers (exit 1 on differences or when nothing was compared)',
   builder: (yargs) =>
     yargs
       .options(configYargsOptions())
@@ -65,6 +65,7 @@ export const verifyCommand: CommandModule<object, VerifyArgs> = {
         relativeTolerance: args.tolerance,
         speed: new AggregateDao(cassandra, { keyspace }),
         batch: new AggregateDao(cassandra, { keyspace, family: 'batch_aggregates' }),
+        marks: new HighWaterMarkDao(cassandra, { keyspace }),
         lake: { s3, bucket: config.s3.bucket },
       });
       for (const difference of result.differences) process.stdout.write(`${describe(difference)}\n`);
@@ -73,6 +74,14 @@ export const verifyCommand: CommandModule<object, VerifyArgs> = {
           `${result.windowsCompared} closed windows compared, ${result.differences.length} differences\n`,
       );
       if (result.differences.length > 0) process.exitCode = 1;
+      else if (result.windowsCompared === 0) {
+        // "0 differences" over nothing proves nothing: say why and fail, so scripts do not pass on it.
+        process.stderr.write(
+          `verify: nothing compared — no closed window of ${args.from} to ${args.to} is covered by the batch view ` +
+            '(run `meterstream batch` over the range once the S3 sink has flushed it) or has rows in either layer\n',
+        );
+        process.exitCode = 2;
+      }
     } finally {
       s3.destroy();
       await cassandra.shutdown();

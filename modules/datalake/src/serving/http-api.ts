@@ -54,6 +54,7 @@ export function buildServingApi(options: ServingApiOptions): FastifyInstance {
       window: query.window,
       from: formatInstant(query.from),
       to: formatInstant(query.to),
+      lowWaterMark: result.lowWaterMark === null ? null : formatInstant(result.lowWaterMark),
       highWaterMark: result.highWaterMark === null ? null : formatInstant(result.highWaterMark),
       rows: result.rows.map((row) => ({
         windowStart: formatInstant(row.windowStart),

@@ -20,7 +20,8 @@ export interface ServingQuery {
 }
 
 export interface ServingResult {
-  /** The batch view's high-water mark for the window, or null when no batch job ran yet. */
+  /** The batch view's coverage for the window, or null when no batch job covered any yet. */
+  lowWaterMark: number | null;
   highWaterMark: number | null;
   rows: ServedAggregate[];
 }
@@ -32,16 +33,19 @@ export interface ServingStores {
 }
 
 /**
- * The serving layer's merge rule: windows starting before the batch high-water mark come from the
- * batch view (recomputed from the lake: complete and authoritative), windows from the mark on come
- * from the speed layer's real-time view. The mark lies on a window boundary (the batch job only
- * accepts aligned ranges), so no window is split, and each window comes from exactly one layer.
- * Rows are returned oldest first, each saying its layer.
+ * The serving layer's merge rule: windows starting in the batch view's coverage [low, high) (the
+ * batch job's water marks) come from the batch view (recomputed from the lake: complete and
+ * authoritative); every other window — before the first batch range, after the last, or with no
+ * batch run at all — comes from the speed layer's real-time view, so a window no batch covered is
+ * never hidden. The marks lie on window boundaries (the batch job only accepts aligned ranges), so
+ * no window is split and each comes from exactly one layer. Rows are returned oldest first, each
+ * saying its layer.
  */
 export async function queryAggregates(stores: ServingStores, query: ServingQuery): Promise<ServingResult> {
   const mark = await stores.marks.get(query.window);
-  const highWaterMark = mark ? mark.highWaterMark : null;
-  const split = highWaterMark === null ? query.from : Math.min(Math.max(highWaterMark, query.from), query.to);
+  const clamp = (t: number) => Math.min(Math.max(t, query.from), query.to);
+  const low = mark ? clamp(mark.lowWaterMark) : query.from;
+  const high = mark ? Math.max(low, clamp(mark.highWaterMark)) : query.from;
   const series = {
     gateway: query.gateway,
     metricType: query.metricType,
@@ -50,28 +54,20 @@ export async function queryAggregates(stores: ServingStores, query: ServingQuery
   };
   let remaining = query.limit ?? Number.POSITIVE_INFINITY;
   const rows: ServedAggregate[] = [];
-  if (split > query.from) {
-    for await (const row of stores.batch.getAggregates({
-      ...series,
-      from: query.from,
-      to: split,
-      order: 'asc',
-      limit: remaining,
-    })) {
-      rows.push({ ...row, layer: 'batch' });
+  const read = async (layer: Layer, from: number, to: number) => {
+    if (to <= from || remaining <= 0) return;
+    const dao = layer === 'batch' ? stores.batch : stores.speed;
+    for await (const row of dao.getAggregates({ ...series, from, to, order: 'asc', limit: remaining })) {
+      rows.push({ ...row, layer });
+      remaining--;
     }
-    remaining -= rows.length;
-  }
-  if (split < query.to && remaining > 0) {
-    for await (const row of stores.speed.getAggregates({
-      ...series,
-      from: split,
-      to: query.to,
-      order: 'asc',
-      limit: remaining,
-    })) {
-      rows.push({ ...row, layer: 'speed' });
-    }
-  }
-  return { highWaterMark, rows };
+  };
+  await read('speed', query.from, low);
+  await read('batch', low, high);
+  await read('speed', high, query.to);
+  return {
+    lowWaterMark: mark ? mark.lowWaterMark : null,
+    highWaterMark: mark ? mark.highWaterMark : null,
+    rows,
+  };
 }

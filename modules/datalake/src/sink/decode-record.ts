@@ -1,10 +1,9 @@
 import {
-  DeserializationError,
-  type Metric,
-  type PayloadSource,
-  metricAvroSerde,
-  metricJsonSerde,
-  metricSyncRegistryReader,
+  type MetricReading,
+  type MetricReadingDecoder,
+  metricReadingAvroSerde,
+  metricReadingJsonSerde,
+  metricReadingSyncRegistryReader,
 } from '@meterstream/common';
 
 export type ValueFormat = 'registry' | 'avro' | 'json';
@@ -16,41 +15,25 @@ export interface MetricDecoder {
    */
   prefetch(values: Iterable<Buffer | null>): Promise<void>;
   /**
-   * Decodes one value; anything wrong with the bytes is a DeserializationError (located at
-   * `source` when given; callers on the hot path add the location only on failure).
+   * Reads the timestamp and value of one Metric payload — the aggregator's reader, so both decide
+   * alike (see common's validateMetricRecord); bad bytes are a DeserializationError.
    */
-  decode(value: Buffer, source?: PayloadSource): Metric;
+  decode: MetricReadingDecoder;
 }
 
 /**
- * The decoder of the `metrics` topic's values: Confluent-framed Avro through the Schema Registry
- * (what the replay publisher writes), plain Avro, or JSON.
+ * The reader of the `metrics` topic's values: Confluent-framed Avro through the Schema Registry
+ * (what the replay publisher writes), plain Avro, or JSON. The series identity is the record key's.
  */
 export function createMetricDecoder(format: ValueFormat, registryUrl: string | null): MetricDecoder {
-  let prefetch: MetricDecoder['prefetch'] = async () => undefined;
-  let decode: (value: Buffer, source?: PayloadSource) => Metric;
   if (format === 'registry') {
     if (!registryUrl) throw new Error('value format "registry" needs a Schema Registry URL');
-    const reader = metricSyncRegistryReader(registryUrl);
-    prefetch = (values) => reader.prefetch(values);
-    decode = (value, source) => reader.deserialize(value, source);
-  } else if (format === 'avro') {
-    decode = (value, source) => metricAvroSerde.deserialize(value, source);
-  } else {
-    decode = (value, source) => metricJsonSerde.deserialize(value, source);
+    const reader = metricReadingSyncRegistryReader(registryUrl);
+    return {
+      prefetch: (values) => reader.prefetch(values),
+      decode: (value, source): MetricReading => reader.deserialize(value, source),
+    };
   }
-  return {
-    prefetch,
-    decode(value, source) {
-      try {
-        return decode(value, source);
-      } catch (error) {
-        if (error instanceof DeserializationError) throw error;
-        // Anything else a decoder throws is still a property of this record's bytes.
-        throw new DeserializationError((error as Error).message, `metric:${format}`, source, {
-          cause: error,
-        });
-      }
-    },
-  };
+  const serde = format === 'avro' ? metricReadingAvroSerde : metricReadingJsonSerde;
+  return { prefetch: async () => undefined, decode: (value, source) => serde.deserialize(value, source) };
 }

@@ -1,10 +1,18 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import { DeserializationError, type Logger, type MeterstreamConfig, createLogger } from '@meterstream/common';
+import {
+  DEAD_LETTER_TOPIC,
+  type Logger,
+  type MeterstreamConfig,
+  createLogger,
+  identityOfKey,
+  validateMetricRecord,
+} from '@meterstream/common';
 import { type Consumer, Kafka, type KafkaMessage, type Producer, logLevel } from 'kafkajs';
 import { sinkMetrics } from '../metrics.js';
 import type { ArchivedMetric } from '../parquet/metric-parquet.js';
 import { createS3Client } from '../s3-client.js';
 import { type MetricDecoder, type ValueFormat, createMetricDecoder } from './decode-record.js';
+import { type FlushProgress, readFlushProgress, writeFlushProgress } from './flush-progress.js';
 import { writeSegmentObjects } from './flush-segment.js';
 import { DEFAULT_ROLL_POLICY, type RollPolicy } from './roll-policy.js';
 import { Segment } from './segment.js';
@@ -14,6 +22,7 @@ export interface S3SinkOptions {
   config: MeterstreamConfig;
   topic?: string;
   groupId?: string;
+  /** Default `metrics-dlq`, the pipeline's one dead-letter topic. */
   deadLetterTopic?: string;
   /** Defaults to `registry` when a Schema Registry URL is configured, else `avro`. */
   valueFormat?: ValueFormat;
@@ -85,7 +94,7 @@ export async function runS3Sink(options: S3SinkOptions): Promise<RunningS3Sink> 
   const { config } = options;
   const topic = options.topic ?? 'metrics';
   const groupId = options.groupId ?? 'meterstream-sink-s3';
-  const deadLetterTopic = options.deadLetterTopic ?? `${topic}-dlq`;
+  const deadLetterTopic = options.deadLetterTopic ?? DEAD_LETTER_TOPIC;
   const policy: RollPolicy = { ...DEFAULT_ROLL_POLICY, ...options.roll };
   const logger = options.logger ?? createLogger('sink-s3', config.logLevel);
   const s3 = options.s3 ?? createS3Client(config.s3);
@@ -162,6 +171,28 @@ export async function runS3Sink(options: S3SinkOptions): Promise<RunningS3Sink> 
     return entry !== undefined && Number(entry.offset) >= offset;
   }
 
+  // Per partition, the flush progress last written (read from the lake on the first flush).
+  const progress = new Map<number, FlushProgress | null>();
+
+  /** Records, after a segment's objects are durable, how far the partition is in the lake. */
+  async function recordProgress(segment: Segment): Promise<void> {
+    const partition = segment.partition;
+    if (!progress.has(partition))
+      progress.set(partition, await readFlushProgress(s3, bucket, topic, partition));
+    let maxEventTime = progress.get(partition)?.maxEventTime ?? null;
+    for (const metric of segment.metrics)
+      if (maxEventTime === null || metric.timestamp > maxEventTime) maxEventTime = metric.timestamp;
+    const next: FlushProgress = {
+      topic,
+      partition,
+      nextOffset: segment.lastOffset + 1,
+      maxEventTime,
+      updatedAt: Date.now(),
+    };
+    await writeFlushProgress(s3, bucket, next);
+    progress.set(partition, next);
+  }
+
   async function flush(segment: Segment, reason: string): Promise<void> {
     const timer = metrics.flushSeconds.startTimer({ reason });
     const result = await writeSegmentObjects({ s3, bucket, partSize: options.partSize }, segment);
@@ -173,7 +204,7 @@ export async function runS3Sink(options: S3SinkOptions): Promise<RunningS3Sink> 
           deadLetterTopic,
           first: segment.deadLetters[0]!.headers['error.message'],
         },
-        'undecodable records sent to the dead-letter topic',
+        'invalid records sent to the dead-letter topic',
       );
       await producer.send({
         topic: deadLetterTopic,
@@ -185,6 +216,8 @@ export async function runS3Sink(options: S3SinkOptions): Promise<RunningS3Sink> 
         })),
       });
     }
+    // Before the commit: a crash in between re-writes the same objects and the same progress.
+    await recordProgress(segment);
     const next = segment.lastOffset + 1;
     try {
       await consumer.commitOffsets([{ topic, partition: segment.partition, offset: String(next) }]);
@@ -206,6 +239,8 @@ export async function runS3Sink(options: S3SinkOptions): Promise<RunningS3Sink> 
     metrics.recordsArchived.inc({ partition: String(segment.partition) }, segment.metrics.length);
     if (segment.deadLetters.length)
       metrics.deadLetters.inc({ partition: String(segment.partition) }, segment.deadLetters.length);
+    for (const letter of segment.deadLetters)
+      metrics.deadLettersByReason.inc({ application: groupId, reason: letter.reason });
     for (const object of result.objects) {
       metrics.objectsWritten.inc({ multipart: String(object.multipart) });
       metrics.bytesWritten.inc(object.bytes);
@@ -239,27 +274,44 @@ export async function runS3Sink(options: S3SinkOptions): Promise<RunningS3Sink> 
     }
   }
 
-  /** Decodes one record into the segment, or keeps it as a dead letter. */
+  /**
+   * Takes one record into the segment if common's metric record rule accepts it (the aggregator's
+   * rule), else keeps it as a dead letter: the lake holds exactly what the speed layer aggregates.
+   */
   function addRecord(segment: Segment, partition: number, message: KafkaMessage, offset: number): void {
     const size = (message.key?.length ?? 0) + (message.value?.length ?? 0);
-    try {
-      if (message.value === null) throw new DeserializationError('null value (tombstone)', 'metric');
-      // The decoded object is ours: adding the lineage in place saves a copy per record.
-      const metric = decoder.decode(message.value) as ArchivedMetric;
-      metric.partition = partition;
-      metric.offset = offset;
-      segment.addMetric(offset, size, metric);
-    } catch (error) {
-      if (!(error instanceof DeserializationError)) throw error;
-      const located = error.at({ topic, partition, offset: message.offset });
-      logger.debug({ partition, offset, error: located.message }, 'bad record goes to the dead-letter topic');
-      segment.addDeadLetter(offset, size, {
+    // No source on the hot path: the location is added to a refusal only.
+    const verdict = validateMetricRecord(message.key, message.value, decoder.decode);
+    if (verdict.ok) {
+      const { gateway, metricType, metricAttribute } = identityOfKey(verdict.key);
+      const { timestamp, value } = verdict.reading;
+      const metric: ArchivedMetric = {
+        gateway,
+        metricType,
+        metricAttribute,
+        timestamp,
+        value,
+        partition,
         offset,
-        key: message.key,
-        value: message.value,
-        headers: located.toHeaders(),
-      });
+      };
+      segment.addMetric(offset, size, metric);
+      return;
     }
+    const located = verdict.error.at({ topic, partition, offset: message.offset });
+    logger.debug(
+      { partition, offset, error: located.message },
+      'invalid record goes to the dead-letter topic',
+    );
+    const original: Record<string, string | Buffer> = {};
+    for (const [name, header] of Object.entries(message.headers ?? {}))
+      if (header !== undefined && !Array.isArray(header)) original[name] = header;
+    segment.addDeadLetter(offset, size, {
+      offset,
+      key: message.key,
+      value: message.value,
+      reason: located.kind,
+      headers: { ...original, ...located.toHeaders(groupId) },
+    });
   }
 
   // Per partition: the tail of its chain of flushes; the failure that poisoned it (with the first

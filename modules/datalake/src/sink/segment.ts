@@ -1,12 +1,15 @@
+import type { InvalidRecordReason } from '@meterstream/common';
 import type { ArchivedMetric } from '../parquet/metric-parquet.js';
 import type { RollPolicy } from './roll-policy.js';
 
-/** A record that could not be decoded, kept with its original bytes for the dead-letter topic. */
+/** A record the metric rule refused, kept with its original bytes for the dead-letter topic. */
 export interface DeadLetter {
   offset: number;
   key: Buffer | null;
   value: Buffer | null;
-  headers: Record<string, string>;
+  reason: InvalidRecordReason;
+  /** The record's own headers, then the error headers (common's dead-letter.ts). */
+  headers: Record<string, string | Buffer>;
 }
 
 /**

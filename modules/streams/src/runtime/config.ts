@@ -1,7 +1,9 @@
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import type { DeserializationError } from '../serde/serde.js';
 import type { StreamsConfig } from '../task/config.js';
+import type { RawRecord } from '../task/stream-task.js';
 
 export type ProcessingGuarantee = 'at_least_once' | 'exactly_once_v2';
 
@@ -33,6 +35,17 @@ export interface KafkaStreamsConfig extends StreamsConfig {
   readonly deserializationHandling?: DeserializationHandling;
   /** Where logAndContinue sends undecodable records. Default `<applicationId>-dlq`. */
   readonly deadLetterTopic?: string;
+  /**
+   * With logAndContinue: a record with a null key or value is refused like an undecodable one
+   * (dead-lettered, part `key`/`value`) instead of reaching the topology as a tombstone that the
+   * aggregations skip. For sources whose records must all carry both. Default false.
+   */
+  readonly deadLetterNulls?: boolean;
+  /**
+   * Extra headers for each dead letter (e.g. a reason code read from the serde's error, `cause`);
+   * called once per dead-lettered record, so also the place to count them.
+   */
+  readonly deadLetterHeaders?: (record: RawRecord, error: DeserializationError) => Record<string, string>;
   /** Default fail. */
   readonly productionHandling?: ProductionHandling;
   /** Consumer group session timeout. Default 30 s. */

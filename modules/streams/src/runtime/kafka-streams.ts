@@ -235,6 +235,8 @@ export class KafkaStreams {
     // Next input position of this partition, stored once after the loop (also when it stops early).
     let position = -1;
     const messages = batch.messages;
+    const refuseNulls =
+      this.settings.deadLetterNulls === true && this.config.deserializationHandling === 'logAndContinue';
     for (let i = 0; i < messages.length; i++) {
       // kafkajs answers isStale() with a map lookup keyed by a built string: check every 256 records
       // (a stale batch is one a seek or rebalance superseded; finishing a few more of it is harmless
@@ -247,6 +249,12 @@ export class KafkaStreams {
       const timestamp = Number(message.timestamp);
       const headers = toHeaders(message.headers);
       try {
+        if (refuseNulls && (message.key === null || message.value === null)) {
+          const part = message.key === null ? 'key' : 'value';
+          throw new DeserializationError(batch.topic, batch.partition, offset, part, {
+            cause: new Error(`null ${part}`),
+          });
+        }
         managed.task.processBytes(
           batch.topic,
           batch.partition,
@@ -319,6 +327,10 @@ export class KafkaStreams {
         { key: 'error.partition', value: text(String(raw.partition)) },
         { key: 'error.offset', value: text(String(raw.offset)) },
         { key: 'error.application', value: text(this.config.applicationId) },
+        ...Object.entries(this.settings.deadLetterHeaders?.(raw, error) ?? {}).map(([key, value]) => ({
+          key,
+          value: text(value),
+        })),
       ],
     });
   }
