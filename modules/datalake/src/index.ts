@@ -1,7 +1,6 @@
 export * from './batch/recompute.js';
 export * from './batch/run-batch-job.js';
 export * from './commands/batch.js';
-export * from './commands/s3-server.js';
 export * from './commands/serve.js';
 export * from './commands/sink-s3.js';
 export * from './commands/verify.js';
@@ -10,7 +9,6 @@ export * from './layout.js';
 export * from './metrics.js';
 export * from './parquet/metric-parquet.js';
 export * from './s3-client.js';
-export * from './s3-server.js';
 export * from './serving/http-api.js';
 export * from './serving/parse-query.js';
 export * from './serving/query.js';

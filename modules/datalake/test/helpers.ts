@@ -12,17 +12,13 @@ import {
   type MetricType,
   loadConfig,
 } from '@meterstream/common';
-import {
-  type ArchivedMetric,
-  type RunningS3Server,
-  createS3Client,
-  startS3Server,
-} from '@meterstream/datalake';
+import { type ArchivedMetric, createS3Client } from '@meterstream/datalake';
+import { type S3Server, startS3Server } from '@meterstream/s3-server';
 
 export const BUCKET = 'meterstream-test';
 
 export interface TestLake {
-  server: RunningS3Server;
+  server: S3Server;
   s3: S3Client;
   dir: string;
   settings: MeterstreamConfig['s3'];
@@ -37,8 +33,8 @@ export async function startTestLake(): Promise<TestLake> {
     endpoint: server.endpoint,
     bucket: BUCKET,
     region: 'us-east-1',
-    accessKeyId: 'S3RVER',
-    secretAccessKey: 'S3RVER',
+    accessKeyId: server.accessKeyId,
+    secretAccessKey: server.secretAccessKey,
     forcePathStyle: true,
   };
   const s3 = createS3Client(settings);
