@@ -28,7 +28,8 @@ export interface TestLake {
 /** The embedded S3 server in a fresh temporary directory, and a client for it. */
 export async function startTestLake(): Promise<TestLake> {
   const dir = mkdtempSync(join(tmpdir(), 'datalake-s3-'));
-  const server = await startS3Server({ port: 0, dataDir: dir, bucket: BUCKET });
+  // fsync off: these tests stop the sink, never the S3 server's machine.
+  const server = await startS3Server({ port: 0, dataDir: dir, bucket: BUCKET, fsync: false });
   const settings = {
     endpoint: server.endpoint,
     bucket: BUCKET,

@@ -4,6 +4,7 @@ import { isRefused, limitConnections } from './http/connection-limits.js';
 import type { ServerCore } from './http/context.js';
 import { handleRequest } from './http/handle-request.js';
 import { checkBucketName } from './http/names.js';
+import { Durability } from './storage/fs-durable.js';
 import { MultipartStore } from './storage/multipart-store.js';
 import { ObjectStore } from './storage/object-store.js';
 import { migrateS3rverLayout } from './storage/s3rver-layout.js';
@@ -35,6 +36,11 @@ export interface S3ServerOptions {
   idleTimeoutMs?: number;
   /** Largest body of one request (PutObject, UploadPart); default 5 GiB, S3's single-PUT limit. */
   maxRequestBytes?: number;
+  /**
+   * fsync files and directories before a write is acknowledged (default true). false keeps writes
+   * atomic and crash-safe for the server process, not for the machine (tests, throwaway stacks).
+   */
+  fsync?: boolean;
   logger?: Logger;
 }
 
@@ -54,8 +60,12 @@ export interface S3Server {
  * Opens the data directory: the one place that touches it before the server listens (a
  * data-directory lock belongs here). Imports an s3rver layout found there.
  */
-async function openDataDir(dataDir: string, log: Logger): Promise<Pick<ServerCore, 'store' | 'uploads'>> {
-  const store = await ObjectStore.open(dataDir);
+async function openDataDir(
+  dataDir: string,
+  fsync: boolean,
+  log: Logger,
+): Promise<Pick<ServerCore, 'store' | 'uploads'>> {
+  const store = await ObjectStore.open(dataDir, new Durability(fsync));
   const imported = await migrateS3rverLayout(dataDir, store);
   for (const [bucket, count] of Object.entries(imported)) {
     log.warn({ bucket, objects: count }, 'imported an s3rver data directory into the current layout');
@@ -69,7 +79,7 @@ export async function startS3Server(options: S3ServerOptions): Promise<S3Server>
   const log = options.logger ?? pino({ name: 's3-server', level: process.env.LOG_LEVEL ?? 'warn' });
   const buckets = [...(options.buckets ?? []), ...(options.bucket ? [options.bucket] : [])];
   buckets.forEach(checkBucketName);
-  const { store, uploads } = await openDataDir(options.dataDir, log);
+  const { store, uploads } = await openDataDir(options.dataDir, options.fsync ?? true, log);
   for (const bucket of buckets) await store.createBucket(bucket);
   const core: ServerCore = {
     store,

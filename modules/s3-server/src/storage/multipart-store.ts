@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { mkdir, readFile, readdir, rename, rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { S3Error } from '../errors.js';
-import { fsyncDir, nonce, writeFileAtomic } from './fs-durable.js';
+import { nonce } from './fs-durable.js';
 import type { ObjectMeta } from './key-index.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import type { ObjectStore, WriteCondition } from './object-store.js';
@@ -80,9 +80,13 @@ export class MultipartStore {
     };
     const dir = join(this.dir, info.uploadId);
     await mkdir(dir);
-    await writeFileAtomic(join(dir, 'upload.json'), JSON.stringify(info), join(dir, 'upload.json.tmp'));
-    await fsyncDir(dir);
-    await fsyncDir(this.dir);
+    await this.objects.disk.writeFileAtomic(
+      join(dir, 'upload.json'),
+      JSON.stringify(info),
+      join(dir, 'upload.json.tmp'),
+    );
+    await this.objects.disk.syncDir(dir);
+    await this.objects.disk.syncDir(this.dir);
     this.uploads.set(info.uploadId, info);
     return info;
   }
@@ -117,12 +121,12 @@ export class MultipartStore {
       };
       const previous = await this.readPart(dir, partNumber);
       await temp.moveTo(join(dir, part.file));
-      await writeFileAtomic(
+      await this.objects.disk.writeFileAtomic(
         join(dir, `part-${partNumber}.json`),
         JSON.stringify(part),
         join(dir, `${part.file}.tmp`),
       );
-      await fsyncDir(dir);
+      await this.objects.disk.syncDir(dir);
       if (previous) await unlink(join(dir, previous.file)).catch(() => undefined);
       return part;
     });
@@ -235,7 +239,7 @@ export class MultipartStore {
     this.uploads.delete(uploadId);
     const doomed = join(this.objects.tmpDir, `upload-${uploadId}`);
     await rename(join(this.dir, uploadId), doomed);
-    await fsyncDir(this.dir);
+    await this.objects.disk.syncDir(this.dir);
     await rm(doomed, { recursive: true, force: true });
   }
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { type FileHandle, mkdir, open, readFile, readdir, rename, rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { S3Error } from '../errors.js';
-import { fsyncDir, nonce, writeFileAtomic } from './fs-durable.js';
+import { type Durability, nonce } from './fs-durable.js';
 import { KeyIndex, type ObjectMeta } from './key-index.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import { TempFile } from './temp-file.js';
@@ -43,14 +43,17 @@ export class ObjectStore {
   readonly tmpDir: string;
   private readonly bucketsDir: string;
 
-  private constructor(readonly dataDir: string) {
+  private constructor(
+    readonly dataDir: string,
+    readonly disk: Durability,
+  ) {
     this.tmpDir = join(dataDir, '_tmp');
     this.bucketsDir = join(dataDir, '_buckets');
   }
 
   /** Opens (creating) the data directory and loads every bucket's metadata. */
-  static async open(dataDir: string): Promise<ObjectStore> {
-    const store = new ObjectStore(dataDir);
+  static async open(dataDir: string, disk: Durability): Promise<ObjectStore> {
+    const store = new ObjectStore(dataDir, disk);
     await mkdir(store.bucketsDir, { recursive: true });
     await rm(store.tmpDir, { recursive: true, force: true });
     await mkdir(store.tmpDir, { recursive: true });
@@ -129,13 +132,13 @@ export class ObjectStore {
       const dir = join(this.bucketsDir, name);
       await mkdir(join(dir, 'objects'), { recursive: true });
       const created = new Date().toISOString();
-      await writeFileAtomic(
+      await this.disk.writeFileAtomic(
         join(dir, 'bucket.json'),
         JSON.stringify({ created }),
         join(this.tmpDir, `bucket-${nonce()}`),
       );
-      await fsyncDir(dir);
-      await fsyncDir(this.bucketsDir);
+      await this.disk.syncDir(dir);
+      await this.disk.syncDir(this.bucketsDir);
       this.buckets.set(name, { name, created, dir, index: new KeyIndex() });
       return true;
     });
@@ -152,7 +155,7 @@ export class ObjectStore {
       this.buckets.delete(name);
       const doomed = join(this.tmpDir, `deleted-bucket-${nonce()}`);
       await rename(state.dir, doomed);
-      await fsyncDir(this.bucketsDir);
+      await this.disk.syncDir(this.bucketsDir);
       await rm(doomed, { recursive: true, force: true });
     });
   }
@@ -163,7 +166,7 @@ export class ObjectStore {
 
   /** A fresh temporary file in the data directory (same file system as the objects, so renames work). */
   async tempFile(): Promise<TempFile> {
-    return TempFile.create(join(this.tmpDir, nonce()));
+    return TempFile.create(join(this.tmpDir, nonce()), this.disk.fsync);
   }
 
   /**
@@ -206,12 +209,12 @@ export class ObjectStore {
         dataFile: `${hash}.${nonce()}.data`,
       };
       await temp.moveTo(join(dir, stored.dataFile));
-      await writeFileAtomic(
+      await this.disk.writeFileAtomic(
         join(dir, `${hash}.json`),
         JSON.stringify(stored),
         join(this.tmpDir, `${nonce()}.json`),
       );
-      await fsyncDir(dir);
+      await this.disk.syncDir(dir);
       const previous = state.index.get(meta.key);
       state.index.set(stored);
       if (previous) await unlink(join(dir, previous.dataFile)).catch(ignoreMissing);
@@ -227,7 +230,7 @@ export class ObjectStore {
       if (!previous) return;
       const dir = this.shardDir(state, key);
       await unlink(join(dir, `${keyHash(key)}.json`));
-      await fsyncDir(dir);
+      await this.disk.syncDir(dir);
       state.index.delete(key);
       await unlink(join(dir, previous.dataFile)).catch(ignoreMissing);
     });

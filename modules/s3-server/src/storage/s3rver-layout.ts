@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { copyFile, link, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fsyncDir, nonce } from './fs-durable.js';
+import { nonce } from './fs-durable.js';
 import type { ObjectStore } from './object-store.js';
 import { TempFile } from './temp-file.js';
 
@@ -43,7 +43,7 @@ export async function migrateS3rverLayout(
     }
     const doomed = join(store.tmpDir, `s3rver-${entry.name}-${nonce()}`);
     await rename(bucketDir, doomed);
-    await fsyncDir(dataDir);
+    await store.disk.syncDir(dataDir);
     await rm(doomed, { recursive: true, force: true });
     imported[entry.name] = count;
   }
@@ -78,7 +78,7 @@ async function importObject(
   } catch {
     await copyFile(objectPath, tempPath); // a file system without hard links
   }
-  const adopted = await TempFile.adopt(tempPath);
+  const adopted = await TempFile.adopt(tempPath, store.disk.fsync);
   const headers: Record<string, string> = {};
   const userMetadata: Record<string, string> = {};
   for (const [name, value] of Object.entries(metadata)) {

@@ -8,15 +8,16 @@ export class TempFile {
   private constructor(
     readonly path: string,
     private readonly handle: FileHandle,
+    private readonly fsync: boolean,
   ) {}
 
-  static async create(path: string): Promise<TempFile> {
-    return new TempFile(path, await open(path, 'wx'));
+  static async create(path: string, fsync: boolean): Promise<TempFile> {
+    return new TempFile(path, await open(path, 'wx'), fsync);
   }
 
   /** An existing file (e.g. a hard link to data being imported) treated as a finished write. */
-  static async adopt(path: string): Promise<TempFile> {
-    const file = new TempFile(path, await open(path, 'r+'));
+  static async adopt(path: string, fsync: boolean): Promise<TempFile> {
+    const file = new TempFile(path, await open(path, 'r+'), fsync);
     file.bytes = (await file.handle.stat()).size;
     return file;
   }
@@ -30,12 +31,12 @@ export class TempFile {
     this.bytes += chunk.length;
   }
 
-  /** fsync and close: after this the bytes survive a crash once the file is renamed into place. */
+  /** fsync (unless disabled) and close: after this the bytes survive a crash once the file is renamed into place. */
   async finish(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     try {
-      await this.handle.sync();
+      if (this.fsync) await this.handle.sync();
     } finally {
       await this.handle.close();
     }
