@@ -62,7 +62,7 @@ export async function handleRequest(
       }
       core.log.error({ err: error, method, url }, 'request failed');
     }
-    sendError(res, s3Error, requestId, resource, method === 'HEAD', !req.complete);
+    sendError(res, s3Error, requestId, resource, method === 'HEAD', unreadBody(req));
   }
 }
 
@@ -74,4 +74,11 @@ function isClientGone(error: unknown, req: IncomingMessage): boolean {
     code === 'ERR_STREAM_PREMATURE_CLOSE' ||
     (error as Error).message === 'aborted'
   );
+}
+
+/** Whether a request body remains unread (then the connection cannot carry another request). */
+function unreadBody(req: IncomingMessage): boolean {
+  const hasBody =
+    req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+  return hasBody && !req.complete;
 }
