@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
@@ -11,7 +13,8 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUCKET, type Fixture, s3Failure, startFixture } from './helpers.js';
+import { startS3Server } from '../src/index.js';
+import { BUCKET, type Fixture, newClient, s3Failure, silent, startFixture, tempRoot } from './helpers.js';
 
 const MiB = 1024 * 1024;
 
@@ -220,6 +223,45 @@ describe('multipart uploads', () => {
         ),
       ),
     ).toEqual({ code: 'PreconditionFailed', status: 412 });
+  });
+
+  it('an upload in progress survives a restart of the server', async () => {
+    const root = tempRoot('multipart-restart');
+    const dataDir = join(root, 'data');
+    let server = await startS3Server({ port: 0, dataDir, bucket: BUCKET, fsync: false, logger: silent });
+    let s3 = newClient(server);
+    const id = (await s3.send(new CreateMultipartUploadCommand({ Bucket: BUCKET, Key: 'mp/restart' })))
+      .UploadId!;
+    const etag = (
+      await s3.send(
+        new UploadPartCommand({
+          Bucket: BUCKET,
+          Key: 'mp/restart',
+          UploadId: id,
+          PartNumber: 1,
+          Body: 'kept',
+        }),
+      )
+    ).ETag!;
+    s3.destroy();
+    await server.close();
+    server = await startS3Server({ port: 0, dataDir, logger: silent });
+    s3 = newClient(server);
+    const parts = await s3.send(new ListPartsCommand({ Bucket: BUCKET, Key: 'mp/restart', UploadId: id }));
+    expect(parts.Parts!.map((p) => [p.PartNumber, p.ETag])).toEqual([[1, etag]]);
+    await s3.send(
+      new CompleteMultipartUploadCommand({
+        Bucket: BUCKET,
+        Key: 'mp/restart',
+        UploadId: id,
+        MultipartUpload: { Parts: [{ ETag: etag, PartNumber: 1 }] },
+      }),
+    );
+    const got = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'mp/restart' }));
+    expect(await got.Body!.transformToString()).toBe('kept');
+    s3.destroy();
+    await server.close();
+    rmSync(root, { recursive: true, force: true });
   });
 
   it('@aws-sdk/lib-storage Upload of a stream splits into parts and completes', async () => {
