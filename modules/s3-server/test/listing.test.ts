@@ -136,6 +136,13 @@ describe('ListObjectsV2 / ListObjects over 2,505 keys', () => {
     expect(next.CommonPrefixes!.map((p) => p.Prefix)).toEqual(DAYS.slice(3).map((d) => `raw/date=${d}/`));
   });
 
+  it('max-keys=0 is an empty, untruncated page (V2 and V1)', async () => {
+    const v2 = await f.s3.send(new ListObjectsV2Command({ Bucket: BUCKET, MaxKeys: 0 }));
+    expect([v2.KeyCount, v2.IsTruncated, v2.Contents]).toEqual([0, false, undefined]);
+    const v1 = await f.s3.send(new ListObjectsCommand({ Bucket: BUCKET, MaxKeys: 0 }));
+    expect([v1.IsTruncated, v1.Contents]).toEqual([false, undefined]);
+  });
+
   it('an empty prefix match is an empty, untruncated listing', async () => {
     const page = await f.s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'nothing/' }));
     expect(page.Contents ?? []).toHaveLength(0);

@@ -24,6 +24,8 @@ export interface ListPage {
  */
 export function listKeys(index: KeyIndex<ObjectMeta>, options: ListOptions): ListPage {
   const { prefix, delimiter, after, maxKeys } = options;
+  // max-keys=0 asks for nothing: S3 answers an empty, untruncated page.
+  if (maxKeys === 0) return { objects: [], commonPrefixes: [], isTruncated: false, last: undefined };
   let i = after && compareKeys(after, prefix) >= 0 ? index.upperBound(after) : index.lowerBound(prefix);
   const objects: ObjectMeta[] = [];
   const commonPrefixes: string[] = [];
