@@ -82,9 +82,12 @@ describe('npm run demo (scripts/demo.sh) on the embedded stack', () => {
     expect(lake).toMatch(/metricType=WATER/);
     expect(lake).toMatch(/metricType=GAS/);
     // The S3 server keeps one metadata file (naming the key) beside each object's bytes.
-    const stored = files(join(dir, 'data', 's3', '_buckets'))
+    const buckets = join(dir, 'data', 's3', '_buckets');
+    const stored = files(buckets)
       .filter((f) => f.endsWith('.json') && !f.endsWith('bucket.json'))
-      .filter((f) => (JSON.parse(readFileSync(f, 'utf8')) as { key: string }).key.endsWith('.parquet'));
+      .filter((f) =>
+        (JSON.parse(readFileSync(join(buckets, f), 'utf8')) as { key: string }).key.endsWith('.parquet'),
+      );
     expect(stored.length).toBe(Number(listed![1]));
 
     // Redis: latest activity of every gateway: a reading of the advance replay, two days later.
