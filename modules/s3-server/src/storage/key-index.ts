@@ -29,6 +29,14 @@ export class KeyIndex<T extends { key: string }> {
   private readonly keys: string[] = [];
   private readonly summaries = new Map<string, T>();
 
+  /** An index of these items, sorted once (inserting them one by one would move O(n²) keys). */
+  static of<T extends { key: string }>(items: T[]): KeyIndex<T> {
+    const index = new KeyIndex<T>();
+    for (const item of items) index.summaries.set(item.key, item);
+    for (const key of [...index.summaries.keys()].sort(compareKeys)) index.keys.push(key);
+    return index;
+  }
+
   get size(): number {
     return this.keys.length;
   }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { readFileSync, readdirSync } from 'node:fs';
 import { type FileHandle, mkdir, open, readFile, readdir, rename, rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { S3Error } from '../errors.js';
@@ -72,35 +73,32 @@ export class ObjectStore {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
       return; // a bucket whose creation did not finish
     }
-    const index = new KeyIndex<ObjectMeta>();
+    const metas: ObjectMeta[] = [];
     const objectsDir = join(dir, 'objects');
     await mkdir(objectsDir, { recursive: true });
-    for (const shard of await readdir(objectsDir)) {
+    // Synchronous reads: this runs once, before the server listens, and one small file at a time is
+    // several times faster than queueing 100,000 reads on libuv's thread pool.
+    for (const shard of readdirSync(objectsDir)) {
       const shardDir = join(objectsDir, shard);
-      const files = await readdir(shardDir);
+      const files = readdirSync(shardDir);
       const referenced = new Set<string>();
-      const metas = files.filter((f) => f.endsWith('.json'));
-      for (let i = 0; i < metas.length; i += 64) {
-        const batch = await Promise.all(
-          metas.slice(i, i + 64).map(async (f) => {
-            try {
-              return JSON.parse(await readFile(join(shardDir, f), 'utf8')) as ObjectMeta;
-            } catch (error) {
-              throw new Error(`unreadable object metadata ${join(shardDir, f)}: ${(error as Error).message}`);
-            }
-          }),
-        );
-        for (const meta of batch) {
-          referenced.add(meta.dataFile);
-          index.set(meta);
+      for (const f of files) {
+        if (!f.endsWith('.json')) continue;
+        let meta: ObjectMeta;
+        try {
+          meta = JSON.parse(readFileSync(join(shardDir, f), 'utf8')) as ObjectMeta;
+        } catch (error) {
+          throw new Error(`unreadable object metadata ${join(shardDir, f)}: ${(error as Error).message}`);
         }
+        referenced.add(meta.dataFile);
+        metas.push(meta);
       }
       // Bytes of writes that crashed before their commit, or replaced objects not yet unlinked.
       for (const f of files) {
         if (f.endsWith('.data') && !referenced.has(f)) await unlink(join(shardDir, f));
       }
     }
-    this.buckets.set(name, { name, created, dir, index });
+    this.buckets.set(name, { name, created, dir, index: KeyIndex.of(metas) });
   }
 
   bucketNames(): { name: string; created: string }[] {
