@@ -66,9 +66,12 @@ async function openDataDir(
   log: Logger,
 ): Promise<Pick<ServerCore, 'store' | 'uploads'>> {
   const store = await ObjectStore.open(dataDir, new Durability(fsync));
-  const imported = await migrateS3rverLayout(dataDir, store);
+  const { imported, skipped } = await migrateS3rverLayout(dataDir, store);
   for (const [bucket, count] of Object.entries(imported)) {
     log.warn({ bucket, objects: count }, 'imported an s3rver data directory into the current layout');
+  }
+  for (const dir of skipped) {
+    log.warn({ dir }, 'not importing this s3rver-looking directory: it holds files s3rver did not write');
   }
   return { store, uploads: await MultipartStore.open(dataDir, store) };
 }
@@ -105,7 +108,11 @@ export async function startS3Server(options: S3ServerOptions): Promise<S3Server>
         req.socket.destroy();
         return;
       }
-      void handleRequest(req, res, core);
+      handleRequest(req, res, core).catch((err: unknown) => {
+        // Only reached when even the error answer failed; the connection goes, the server stays.
+        log.error({ err }, 'could not answer a request');
+        res.destroy();
+      });
     },
   );
   server.timeout = idleTimeoutMs;

@@ -1,7 +1,12 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import {
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListBucketsCommand,
+  ListObjectsV2Command,
+} from '@aws-sdk/client-s3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type S3Server, startS3Server } from '../src/index.js';
 import { filesUnder, newClient, silent, tempRoot } from './helpers.js';
@@ -91,5 +96,28 @@ describe('a data directory written by s3rver', () => {
       listed.Contents!.map((c) => [c.Key, c.ETag]),
     );
     s3again.destroy();
+  });
+
+  it('leaves alone directories that are not purely s3rver buckets (a data directory shared with other servers)', async () => {
+    const shared = join(root, 'shared');
+    mkdirSync(join(shared, 'kafka', 'metrics-0'), { recursive: true });
+    writeFileSync(join(shared, 'kafka', 'metrics-0', '00000000.log'), 'segment');
+    writeFileSync(join(shared, 'kafka', 'meta.json'), '{}');
+    mkdirSync(join(shared, 'cassandra'));
+    writeS3rverObject(shared, 'mixed', 'a.txt', Buffer.from('s3rver'), { 'content-type': 'text/plain' });
+    writeFileSync(join(shared, 'mixed', 'notes.txt'), 'not written by s3rver');
+    const server = await startS3Server({ port: 0, dataDir: shared, logger: silent });
+    servers.push(server);
+    expect(filesUnder(join(shared, 'kafka')).sort()).toEqual(['meta.json', 'metrics-0/00000000.log']);
+    expect(readdirSync(join(shared, 'cassandra'))).toEqual([]);
+    expect(filesUnder(join(shared, 'mixed')).sort()).toEqual([
+      'a.txt._S3rver_metadata.json',
+      'a.txt._S3rver_object',
+      'a.txt._S3rver_object.md5',
+      'notes.txt',
+    ]);
+    const s3 = newClient(server);
+    expect((await s3.send(new ListBucketsCommand({}))).Buckets ?? []).toEqual([]);
+    s3.destroy();
   });
 });

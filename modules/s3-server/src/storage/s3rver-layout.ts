@@ -25,20 +25,30 @@ const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
  * directory removed. A crash midway leaves the old directory, and the next start imports it again.
  * Multipart uploads in progress under s3rver are dropped (their clients retry).
  *
- * Returns the number of objects imported per bucket.
+ * Only a directory holding s3rver's files and nothing else is taken for an s3rver bucket: any other
+ * directory (say the data directory is a parent of other servers' data) is left untouched and named
+ * in `skipped`.
  */
 export async function migrateS3rverLayout(
   dataDir: string,
   store: ObjectStore,
-): Promise<Record<string, number>> {
+): Promise<{ imported: Record<string, number>; skipped: string[] }> {
   const imported: Record<string, number> = {};
+  const skipped: string[] = [];
   for (const entry of await readdir(dataDir, { withFileTypes: true })) {
     if (!entry.isDirectory() || !BUCKET_NAME.test(entry.name)) continue;
     const bucketDir = join(dataDir, entry.name);
+    const files = await filesUnder(bucketDir, '');
+    if (files.length === 0) continue;
+    if (!files.every((f) => S3RVER_FILE.test(f))) {
+      if (files.some((f) => S3RVER_FILE.test(f))) skipped.push(bucketDir);
+      continue;
+    }
     await store.createBucket(entry.name);
     let count = 0;
-    for await (const relative of s3rverObjects(bucketDir, '')) {
-      await importObject(store, entry.name, bucketDir, relative);
+    for (const file of files) {
+      if (!file.endsWith(OBJECT_SUFFIX) || file.startsWith('._S3rver_uploads/')) continue;
+      await importObject(store, entry.name, bucketDir, file.slice(0, -OBJECT_SUFFIX.length));
       count++;
     }
     const doomed = join(store.tmpDir, `s3rver-${entry.name}-${nonce()}`);
@@ -47,19 +57,21 @@ export async function migrateS3rverLayout(
     await rm(doomed, { recursive: true, force: true });
     imported[entry.name] = count;
   }
-  return imported;
+  return { imported, skipped };
 }
 
-/** Paths (relative to the bucket directory, `/`-separated) of s3rver object files, without the suffix. */
-async function* s3rverObjects(dir: string, relative: string): AsyncGenerator<string> {
+/** s3rver's files: objects, their md5 and metadata, and whatever sits in its uploads directory. */
+const S3RVER_FILE = /(\._S3rver_object|\._S3rver_object\.md5|\._S3rver_metadata\.json)$|^\._S3rver_uploads\//;
+
+/** Every file under `dir/relative`, `/`-separated and relative to `dir`. */
+async function filesUnder(dir: string, relative: string): Promise<string[]> {
+  const out: string[] = [];
   for (const entry of await readdir(join(dir, relative), { withFileTypes: true })) {
     const path = relative ? `${relative}/${entry.name}` : entry.name;
-    if (entry.isDirectory()) {
-      if (entry.name !== '._S3rver_uploads') yield* s3rverObjects(dir, path);
-    } else if (entry.name.endsWith(OBJECT_SUFFIX)) {
-      yield path.slice(0, -OBJECT_SUFFIX.length);
-    }
+    if (entry.isDirectory()) out.push(...(await filesUnder(dir, path)));
+    else out.push(path);
   }
+  return out;
 }
 
 async function importObject(
