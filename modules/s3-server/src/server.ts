@@ -1,4 +1,5 @@
 import { type Server, createServer } from 'node:http';
+import type { Socket } from 'node:net';
 import pino, { type Logger } from 'pino';
 import { isRefused, limitConnections } from './http/connection-limits.js';
 import type { ServerCore } from './http/context.js';
@@ -8,6 +9,7 @@ import { Durability } from './storage/fs-durable.js';
 import { MultipartStore } from './storage/multipart-store.js';
 import { ObjectStore } from './storage/object-store.js';
 import { migrateS3rverLayout } from './storage/s3rver-layout.js';
+import { escapeXml } from './xml.js';
 
 /** The key pair the server accepts unless configured otherwise (also meterstream's config default). */
 export const DEFAULT_ACCESS_KEY_ID = 'meterstream';
@@ -124,10 +126,20 @@ export async function startS3Server(options: S3ServerOptions): Promise<S3Server>
     },
     log,
   );
-  server.on('clientError', (err, socket) => {
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
     log.debug({ err }, 'bad HTTP from a client');
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
-    socket.destroy();
+    if (socket.writable && err.code !== 'ECONNRESET') {
+      const body =
+        '<?xml version="1.0" encoding="UTF-8"?><Error><Code>InvalidRequest</Code>' +
+        `<Message>Malformed HTTP request (${escapeXml(err.code ?? err.message)})</Message></Error>`;
+      socket.end(
+        'HTTP/1.1 400 Bad Request\r\nContent-Type: application/xml\r\nConnection: close\r\n' +
+          `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      );
+      (socket as Socket).destroySoon();
+    } else {
+      socket.destroy();
+    }
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
