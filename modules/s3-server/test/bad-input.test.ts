@@ -52,8 +52,9 @@ describe('bad input is answered with an S3 error and the server keeps serving', 
     command: T,
     body: string,
   ): T {
-    command.middlewareStack.add(
-      (next) => (args) => {
+    type Args = { request: unknown };
+    (command.middlewareStack as { add(middleware: unknown, options: unknown): void }).add(
+      (next: (args: Args) => unknown) => (args: Args) => {
         const request = args.request as { headers: Record<string, string>; body: unknown };
         request.headers['content-length'] = String(Buffer.byteLength(body));
         request.body = body;
