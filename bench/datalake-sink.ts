@@ -106,14 +106,15 @@ async function main(): Promise<void> {
     'warn',
   ]);
   const s3 = await startProcess([
-    'modules/datalake/dist/main.js',
-    's3-server',
+    'modules/s3-server/dist/main.js',
     '--port',
     '0',
     '--data-dir',
     join(dir, 's3'),
     '--bucket',
     BUCKET,
+    '--log-level',
+    'warn',
   ]);
   const bootstrap = `127.0.0.1:${broker.port}`;
   const registryUrl = `http://127.0.0.1:${broker.schemaRegistryPort}`;
@@ -131,8 +132,8 @@ async function main(): Promise<void> {
       endpoint: String(s3.endpoint),
       bucket: BUCKET,
       region: 'us-east-1',
-      accessKeyId: 'S3RVER',
-      secretAccessKey: 'S3RVER',
+      accessKeyId: 'meterstream',
+      secretAccessKey: 'meterstream-secret',
       forcePathStyle: true,
     },
   };
@@ -268,10 +269,10 @@ async function main(): Promise<void> {
   writeBenchmarkSection(
     'datalake-sink',
     'Batch layer: S3 sink and batch recompute',
-    `Command: \`npx tsc -b modules/datalake && npx tsx bench/datalake-sink.ts --records ${RECORDS}\`
+    `Command: \`npx tsc -b modules/datalake modules/s3-server && npx tsx bench/datalake-sink.ts --records ${RECORDS}\`
 
 ${RECORDS.toLocaleString('en-US')} Avro metrics (Schema Registry framing) on a 4-partition topic of the embedded broker;
-the broker, the CQL server and the S3 server (s3rver) run in their own processes, the consumers and the
+the broker, the CQL server and the S3 server (\`@meterstream/s3-server\`) run in their own processes, the consumers and the
 batch job in the benchmark process. The machine was shared with other work while this ran, so
 absolute figures are noisy (repeated runs varied by up to 2×); the ratios compare runs made one after
 the other in the same process.

@@ -9,6 +9,7 @@ const COMMAND_LOADERS: Record<string, () => Promise<CommandModule[]>> = {
   up: async () => [(await import('./commands/up.js')).upCommand as CommandModule],
   broker: async () => [(await import('./commands/servers.js')).brokerCommand as CommandModule],
   'cql-server': async () => [(await import('./commands/servers.js')).cqlServerCommand as CommandModule],
+  's3-server': async () => [(await import('./commands/servers.js')).s3ServerCommand as CommandModule],
   topics: async () => [(await import('./commands/topics.js')).topicsCommand],
   replay: async () => [(await import('@meterstream/replay')).replayCommand as CommandModule],
   consume: async () => [(await import('./commands/consume.js')).consumeCommand as CommandModule],

@@ -15,6 +15,7 @@ const COMMANDS: [path: string, option: string][] = [
   ['up', '--kafka-port'],
   ['broker', '--port'],
   ['cql-server', '--port'],
+  ['s3-server', '--max-request-bytes'],
   ['topics', 'create'],
   ['topics create', '--partitions'],
   ['replay', '--synthetic'],

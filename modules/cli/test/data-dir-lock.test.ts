@@ -45,6 +45,7 @@ describe('one data directory, one process', () => {
     ['cql-server', ['cql-server', '--port', '0'], 'cassandra'],
     ['broker', ['broker', '--port', '0', '--schema-registry-port', '0'], 'kafka'],
     ['broker without its registry', ['broker', '--port', '0', '--schema-registry-port', '-1'], 'kafka'],
+    ['s3-server', ['s3-server', '--port', '0'], 's3'],
   ])(
     'a second %s on the live directory fails at once, naming the directory and the process holding it, and writes nothing',
     async (_name, args, subdir) => {

@@ -81,7 +81,13 @@ describe('npm run demo (scripts/demo.sh) on the embedded stack', () => {
     expect(lake).toMatch(/metricType=ELECTRICITY/);
     expect(lake).toMatch(/metricType=WATER/);
     expect(lake).toMatch(/metricType=GAS/);
-    const stored = files(join(dir, 'data', 's3')).filter((f) => f.endsWith('.parquet._S3rver_object'));
+    // The S3 server keeps one metadata file (naming the key) beside each object's bytes.
+    const buckets = join(dir, 'data', 's3', '_buckets');
+    const stored = files(buckets)
+      .filter((f) => f.endsWith('.json') && !f.endsWith('bucket.json'))
+      .filter((f) =>
+        (JSON.parse(readFileSync(join(buckets, f), 'utf8')) as { key: string }).key.endsWith('.parquet'),
+      );
     expect(stored.length).toBe(Number(listed![1]));
 
     // Redis: latest activity of every gateway: a reading of the advance replay, two days later.

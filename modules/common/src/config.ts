@@ -177,15 +177,15 @@ export const CONFIG_OPTIONS = {
   s3AccessKeyId: option({
     flag: 's3-access-key-id',
     env: 'METERSTREAM_S3_ACCESS_KEY_ID',
-    describe: 'S3 access key id',
-    default: 'S3RVER',
+    describe: "S3 access key id (default: the embedded S3 server's pair)",
+    default: 'meterstream',
     parse: nonEmpty,
   }),
   s3SecretAccessKey: option({
     flag: 's3-secret-access-key',
     env: 'METERSTREAM_S3_SECRET_ACCESS_KEY',
     describe: 'S3 secret access key',
-    default: 'S3RVER',
+    default: 'meterstream-secret',
     parse: nonEmpty,
   }),
   s3ForcePathStyle: option({

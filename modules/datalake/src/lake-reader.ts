@@ -25,8 +25,7 @@ export interface RawObject extends RawObjectName {
  * The raw objects of the given UTC dates — partition pruning: only the prefixes
  * `raw/metricType=<TYPE>/date=<d>/` of those dates (for every metric type of the model) are listed,
  * never the whole lake. The types come from the model rather than from a delimiter listing of
- * `raw/`, which costs nothing and sidesteps s3rver's delimiter listing (it misses common prefixes
- * more than one level deep). Keys that do not follow the layout go to `onForeignKey` and are skipped.
+ * `raw/`, which costs nothing and saves a listing round trip. Keys that do not follow the layout go to `onForeignKey` and are skipped.
  */
 export async function listRawObjects(
   s3: S3Client,

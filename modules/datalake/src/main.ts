@@ -4,7 +4,6 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { batchCommand } from './commands/batch.js';
-import { s3ServerCommand } from './commands/s3-server.js';
 import { serveCommand } from './commands/serve.js';
 import { sinkS3Command } from './commands/sink-s3.js';
 import { verifyCommand } from './commands/verify.js';
@@ -20,7 +19,6 @@ await yargs(hideBin(process.argv))
   .command(batchCommand)
   .command(serveCommand)
   .command(verifyCommand)
-  .command(s3ServerCommand)
   .demandCommand(1)
   .strict()
   .fail((message, error, y) => {

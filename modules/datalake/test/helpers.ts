@@ -12,17 +12,13 @@ import {
   type MetricType,
   loadConfig,
 } from '@meterstream/common';
-import {
-  type ArchivedMetric,
-  type RunningS3Server,
-  createS3Client,
-  startS3Server,
-} from '@meterstream/datalake';
+import { type ArchivedMetric, createS3Client } from '@meterstream/datalake';
+import { type S3Server, startS3Server } from '@meterstream/s3-server';
 
 export const BUCKET = 'meterstream-test';
 
 export interface TestLake {
-  server: RunningS3Server;
+  server: S3Server;
   s3: S3Client;
   dir: string;
   settings: MeterstreamConfig['s3'];
@@ -32,13 +28,14 @@ export interface TestLake {
 /** The embedded S3 server in a fresh temporary directory, and a client for it. */
 export async function startTestLake(): Promise<TestLake> {
   const dir = mkdtempSync(join(tmpdir(), 'datalake-s3-'));
-  const server = await startS3Server({ port: 0, dataDir: dir, bucket: BUCKET });
+  // fsync off: these tests stop the sink, never the S3 server's machine.
+  const server = await startS3Server({ port: 0, dataDir: dir, bucket: BUCKET, fsync: false });
   const settings = {
     endpoint: server.endpoint,
     bucket: BUCKET,
     region: 'us-east-1',
-    accessKeyId: 'S3RVER',
-    secretAccessKey: 'S3RVER',
+    accessKeyId: server.accessKeyId,
+    secretAccessKey: server.secretAccessKey,
     forcePathStyle: true,
   };
   const s3 = createS3Client(settings);

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { startBroker, startSchemaRegistry } from '@meterstream/broker';
 import { startCqlServer } from '@meterstream/cql-server';
+import { startS3Server } from '@meterstream/s3-server';
 import type { CommandModule } from 'yargs';
 import { commandContext, onShutdownSignal, withEndpoints } from '../command-context.js';
 import { type CqlLimitArgs, cqlLimits, withCqlLimitOptions } from './cql-limit-options.js';
@@ -98,6 +99,63 @@ export const cqlServerCommand: CommandModule<object, CqlArgs> = {
       ...cqlLimits(args),
     });
     process.stdout.write(`CQL server listening on ${server.host}:${server.port} (data in ${dataDir})\n`);
+    onShutdownSignal(() => server.close());
+    await new Promise(() => {});
+  },
+};
+
+interface S3Args {
+  port: number;
+  host: string;
+  'idle-timeout-ms': number;
+  'max-connections': number;
+  'max-connections-per-address': number;
+  'max-request-bytes': number;
+}
+
+export const s3ServerCommand: CommandModule<object, S3Args> = {
+  command: 's3-server',
+  describe: 'Run the embedded S3-compatible server (path-style, SigV4 with the configured key pair)',
+  builder: (yargs) =>
+    withEndpoints(yargs)
+      .option('port', { type: 'number', default: 9000, describe: 'S3 API port (0: any free port)' })
+      .option('host', { type: 'string', default: '127.0.0.1', describe: 'Interface to bind' })
+      .option('idle-timeout-ms', {
+        type: 'number',
+        default: 600_000,
+        describe: 'Close connections idle this long',
+      })
+      .option('max-connections', { type: 'number', default: 1024, describe: 'Open connections in total' })
+      .option('max-connections-per-address', {
+        type: 'number',
+        default: 256,
+        describe: 'Open connections per client address',
+      })
+      .option('max-request-bytes', {
+        type: 'number',
+        default: 5 * 1024 ** 3,
+        describe: 'Largest body of one PutObject/UploadPart',
+      }),
+  handler: async (args) => {
+    const { config, logger } = commandContext(args, 's3-server');
+    const dataDir = join(config.dataDir, 's3');
+    const server = await startS3Server({
+      host: args.host,
+      port: args.port,
+      dataDir,
+      bucket: config.s3.bucket,
+      accessKeyId: config.s3.accessKeyId,
+      secretAccessKey: config.s3.secretAccessKey,
+      region: config.s3.region,
+      idleTimeoutMs: args['idle-timeout-ms'],
+      maxConnections: args['max-connections'],
+      maxConnectionsPerAddress: args['max-connections-per-address'],
+      maxRequestBytes: args['max-request-bytes'],
+      logger,
+    });
+    process.stdout.write(
+      `S3 server listening on ${server.endpoint} (bucket ${config.s3.bucket}, access key id ${server.accessKeyId}; data in ${dataDir})\n`,
+    );
     onShutdownSignal(() => server.close());
     await new Promise(() => {});
   },

@@ -38,6 +38,7 @@ export const upCommand: CommandModule<object, UpArgs> = {
     const stack = await startLocalStack({
       dataDir: config.dataDir,
       bucket: config.s3.bucket,
+      s3Credentials: { accessKeyId: config.s3.accessKeyId, secretAccessKey: config.s3.secretAccessKey },
       redis: args.redis,
       cql: cqlLimits(args),
       limits: brokerLimitsFrom(args),
@@ -55,7 +56,7 @@ export const upCommand: CommandModule<object, UpArgs> = {
       `  Kafka            ${stack.kafkaBrokers}`,
       `  Schema Registry  ${stack.schemaRegistryUrl}`,
       `  Cassandra (CQL)  ${stack.cassandraContactPoint}`,
-      `  S3               ${stack.s3Endpoint} (bucket ${config.s3.bucket})`,
+      `  S3               ${stack.s3Endpoint} (bucket ${config.s3.bucket}; access key id ${stack.s3AccessKeyId}, secret ${stack.s3SecretAccessKey})`,
       `  Redis            ${stack.redisUrl ?? 'not started (redis-server not on PATH)'}`,
       '',
       'Environment for other meterstream processes:',

@@ -7,7 +7,7 @@ import {
 } from '@meterstream/broker';
 import type { Logger } from '@meterstream/common';
 import { type CqlServerOptions, startCqlServer } from '@meterstream/cql-server';
-import { startS3Server } from '@meterstream/datalake';
+import { startS3Server } from '@meterstream/s3-server';
 import { freePort } from './free-port.js';
 import { redisServerAvailable, startRedisServer } from './redis-server.js';
 
@@ -16,6 +16,8 @@ export interface LocalStackOptions {
   /** Ports of each server; 0 picks a free one. Defaults are the standard ports. */
   ports?: Partial<Record<'kafka' | 'schemaRegistry' | 'cassandra' | 's3' | 'redis', number>>;
   bucket?: string;
+  /** The key pair the S3 server accepts (default: its documented pair, `meterstream` / `meterstream-secret`). */
+  s3Credentials?: { accessKeyId: string; secretAccessKey: string };
   /** Start redis-server when it is on the PATH (default true). */
   redis?: boolean;
   /** CQL server connection and request limits (its defaults otherwise). */
@@ -30,6 +32,8 @@ export interface LocalStack {
   schemaRegistryUrl: string;
   cassandraContactPoint: string;
   s3Endpoint: string;
+  s3AccessKeyId: string;
+  s3SecretAccessKey: string;
   redisUrl: string | null;
   /** The METERSTREAM_* environment that points every meterstream process at this stack. */
   env(): Record<string, string>;
@@ -82,7 +86,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       logger: log.child({ server: 'cql' }),
     });
     closers.push(() => cql.close());
-    const s3 = await startS3Server({ port: ports.s3, dataDir: join(options.dataDir, 's3'), bucket });
+    const s3 = await startS3Server({
+      port: ports.s3,
+      dataDir: join(options.dataDir, 's3'),
+      bucket,
+      ...options.s3Credentials,
+      logger: log.child({ server: 's3' }),
+    });
     closers.push(() => s3.close());
     let redisUrl: string | null = null;
     if (options.redis !== false && redisServerAvailable()) {
@@ -100,6 +110,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       schemaRegistryUrl: registry.url,
       cassandraContactPoint: `${cql.host}:${cql.port}`,
       s3Endpoint: s3.endpoint,
+      s3AccessKeyId: s3.accessKeyId,
+      s3SecretAccessKey: s3.secretAccessKey,
       redisUrl,
       env: () => ({
         METERSTREAM_KAFKA_BROKERS: stack.kafkaBrokers,
@@ -107,6 +119,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         METERSTREAM_CASSANDRA_CONTACT_POINTS: stack.cassandraContactPoint,
         METERSTREAM_S3_ENDPOINT: stack.s3Endpoint,
         METERSTREAM_S3_BUCKET: bucket,
+        METERSTREAM_S3_ACCESS_KEY_ID: stack.s3AccessKeyId,
+        METERSTREAM_S3_SECRET_ACCESS_KEY: stack.s3SecretAccessKey,
         ...(stack.redisUrl ? { METERSTREAM_REDIS_URL: stack.redisUrl } : {}),
       }),
       close: closeAll,
