@@ -154,5 +154,6 @@ describe('docs/cli.md "A pipeline by hand", in the documented order', () => {
     const merged = await queryAggregates(stores, { ...series, window: WINDOW, from: FROM, to: TO });
     expect(merged.rows).toHaveLength(served.rows.length);
     expect(new Set(merged.rows.map((row) => row.layer))).toEqual(new Set(['batch']));
-  });
+    // Several CLI processes in a row; generous for CI, where test files share 2 cores.
+  }, 240_000);
 });
