@@ -11,6 +11,11 @@
  *
  * A connection with no request in flight and no traffic for connections.max.idle.ms is closed (a
  * Fetch long-polling inside the broker keeps its connection open).
+ *
+ * Group-coordinator requests of one connection are handled one after the other, as Kafka handles
+ * every request of a connection: clients pipeline them and rely on their order (librdkafka commits
+ * the offsets of revoked partitions, then rejoins; an OffsetFetch must see the commits sent before
+ * it). Other requests keep running side by side — a Produce is not held behind a long-polling Fetch.
  */
 import type { Socket } from 'node:net';
 import type { ApiHandler, RequestContext } from '../apis/handler.js';
@@ -31,6 +36,12 @@ const MAX_IN_FLIGHT = 256;
 /** Pending response bytes before we stop reading from the socket. */
 const MAX_PENDING_OUT = 64 * 1024 * 1024;
 
+/**
+ * OffsetCommit, OffsetFetch, JoinGroup, Heartbeat, LeaveGroup, SyncGroup, DescribeGroups,
+ * TxnOffsetCommit, DeleteGroups: handled in the order a connection sent them.
+ */
+const ORDERED_GROUP_APIS = new Set([8, 9, 11, 12, 13, 14, 15, 28, 42]);
+
 interface Slot {
   ready: boolean;
   chunks: Buffer[] | null;
@@ -46,6 +57,8 @@ export class Connection {
   private readonly queue: Slot[] = [];
   private closed = false;
   private paused = false;
+  /** Settles when the last group-coordinator request of this connection has been handled. */
+  private groupTail: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly broker: Broker,
@@ -180,6 +193,14 @@ export class Connection {
     };
     const slot: Slot = { ready: false, chunks: null };
     this.queue.push(slot);
+    if (ORDERED_GROUP_APIS.has(header.apiKey)) {
+      const result = this.groupTail.then(() => this.broker.dispatch(handler, request, ctx));
+      this.groupTail = result.then(
+        (res) => this.complete(slot, handler, ctx, res),
+        (err: unknown) => this.failed(handler, ctx, err),
+      );
+      return;
+    }
     try {
       const result = this.broker.dispatch(handler, request, ctx);
       if (result instanceof Promise) {
