@@ -42,7 +42,8 @@ export const aggregateCommand: CommandModule<object, AggregateArgs> = {
       .option('processing-guarantee', {
         choices: ['at_least_once', 'exactly_once_v2'] as const,
         default: 'exactly_once_v2' as const,
-        describe: 'Delivery guarantee of the output (exactly_once_v2: read_committed readers see every window once, also after a crash)',
+        describe:
+          'Delivery guarantee of the output (exactly_once_v2: read_committed readers see every window once, also after a crash)',
       })
       .option('commit-interval-ms', {
         type: 'number',

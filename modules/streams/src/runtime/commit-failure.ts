@@ -10,7 +10,12 @@
  */
 export type CommitFailure = 'task-migrated' | 'producer-fenced' | 'other';
 
-const MIGRATED = new Set(['ILLEGAL_GENERATION', 'UNKNOWN_MEMBER_ID', 'FENCED_INSTANCE_ID', 'REBALANCE_IN_PROGRESS']);
+const MIGRATED = new Set([
+  'ILLEGAL_GENERATION',
+  'UNKNOWN_MEMBER_ID',
+  'FENCED_INSTANCE_ID',
+  'REBALANCE_IN_PROGRESS',
+]);
 const FENCED = new Set([
   'INVALID_PRODUCER_EPOCH',
   'PRODUCER_FENCED',
@@ -29,7 +34,8 @@ export function classifyCommitFailure(error: unknown): CommitFailure {
       if (MIGRATED.has(type)) return 'task-migrated';
       if (FENCED.has(type)) return 'producer-fenced';
     }
-    current = (current as { cause?: unknown; originalError?: unknown }).cause ??
+    current =
+      (current as { cause?: unknown; originalError?: unknown }).cause ??
       (current as { originalError?: unknown }).originalError;
   }
   return 'other';

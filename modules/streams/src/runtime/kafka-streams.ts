@@ -449,7 +449,10 @@ export class KafkaStreams {
       }
     } catch (error) {
       timer();
-      await this.onCommitFailed(error, dirty.filter((t) => t.dirty));
+      await this.onCommitFailed(
+        error,
+        dirty.filter((t) => t.dirty),
+      );
       return;
     }
 
@@ -494,17 +497,25 @@ export class KafkaStreams {
     const tasks = stale.map((t) => t.task.taskId);
     // (Under at_least_once the changelog is already sent when the offset commit fails: nothing is stale.)
     if (kind === 'task-migrated' && this.config.processingGuarantee === 'exactly_once_v2') {
-      this.log.warn({ err: error, tasks }, 'commit refused: tasks migrated; closing all tasks until the group is rejoined');
+      this.log.warn(
+        { err: error, tasks },
+        'commit refused: tasks migrated; closing all tasks until the group is rejoined',
+      );
       for (const managed of [...this.tasks.values()]) this.discard(managed);
       this.output?.drain();
       this.awaitingAssignment = true;
       return;
     }
     if (kind === 'producer-fenced' && this.config.processingGuarantee === 'exactly_once_v2') {
-      this.log.warn({ err: error, tasks }, 'commit failed: the producer cannot commit any more; replacing it');
+      this.log.warn(
+        { err: error, tasks },
+        'commit failed: the producer cannot commit any more; replacing it',
+      );
       const old = this.producer;
       this.producer = undefined;
-      await old?.disconnect().catch((e: unknown) => this.log.warn({ err: e }, 'disconnecting the old producer'));
+      await old
+        ?.disconnect()
+        .catch((e: unknown) => this.log.warn({ err: e }, 'disconnecting the old producer'));
       this.producer = await this.connectProducer();
     } else {
       this.log.warn({ err: error, tasks }, 'commit failed; rebuilding uncommitted tasks');
