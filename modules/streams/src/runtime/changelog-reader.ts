@@ -129,6 +129,7 @@ export async function restoreChangelogs(
 
   await check();
   if (pending.size === 0) return { records: 0, ends };
+  logger.info({ changelogs: [...pending].sort() }, 'restoring state from changelogs');
 
   const consumer = kafka.consumer({
     groupId,

@@ -230,6 +230,13 @@ export class KafkaStreams {
         : {}),
     });
     await producer.connect();
+    if (exactlyOnce) {
+      // kafkajs runs the transactional InitProducerId only in its first transaction() (connect()
+      // initialises a plain idempotent id). Run it now: it fences the crashed incarnation with this
+      // transactional id and makes the broker abort that incarnation's open transaction, before any
+      // restore reads the changelogs. (Aborting the empty transaction sends nothing.)
+      await (await producer.transaction()).abort();
+    }
     return producer;
   }
 

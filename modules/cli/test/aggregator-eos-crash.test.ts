@@ -1,0 +1,96 @@
+import type { Metric } from '@meterstream/common';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { EosScenario, datasetMetrics, samplePresent } from './helpers/eos-scenario.js';
+
+/**
+ * `meterstream aggregate` with its default command (exactly-once, no --instance-id) while a dataset
+ * sample is replayed: SIGKILLed at different points and restarted with the very same command, the
+ * committed output (read_committed) must equal the reference computed here from the input — every
+ * 1-minute window exactly once, none missing, none different. Half of the input is produced before
+ * the crash, the rest after it, so each crash hits the middle of the stream.
+ */
+let metrics: Metric[];
+let scenario: EosScenario | undefined;
+
+beforeAll(async () => {
+  // 2,000 minutes of the UCI sample for 3 households: 24,000 metrics, 24,000 windows.
+  metrics = await datasetMetrics(2_000, 3);
+});
+
+afterEach(async () => {
+  await scenario?.close();
+  scenario = undefined;
+});
+
+describe.skipIf(!samplePresent)(
+  'aggregator exactly-once across SIGKILL (default command, one instance)',
+  () => {
+    it('killed before its first commit', async () => {
+      scenario = await EosScenario.start(metrics);
+      await scenario.produceInput(0, scenario.half);
+      const first = scenario.aggregator();
+      // The first assignment is logged before any batch is processed; the first commit follows a batch.
+      await scenario.waitForLog(first, '"msg":"assignment"', 'the first assignment');
+      await scenario.kill(first);
+      expect(await scenario.committed()).toBe(0);
+
+      await scenario.produceInput(scenario.half);
+      const second = scenario.aggregator();
+      expect(await scenario.finishAndCheck([second])).toBe(metrics.length);
+    }, 150_000);
+
+    it('killed mid-transaction (output and changelog records written, not committed)', async () => {
+      scenario = await EosScenario.start(metrics);
+      const first = scenario.aggregator();
+      await scenario.waitForLog(first, '"msg":"assignment"', 'the first assignment');
+      // A paced replay keeps the aggregator committing; a commit's transaction is open during its sends.
+      const replay = scenario.produceInput(0, scenario.half, { chunk: 300, pauseMs: 100 });
+      await scenario.catchOpenTransaction(replay);
+      await scenario.kill(first);
+      expect(await scenario.openTransactions(), 'the killed instance left its transaction open').not.toEqual(
+        [],
+      );
+      await replay;
+
+      await scenario.produceInput(scenario.half);
+      const second = scenario.aggregator();
+      await scenario.finishAndCheck([second]);
+    }, 150_000);
+
+    it('killed while restoring its state from the changelogs', async () => {
+      scenario = await EosScenario.start(metrics);
+      await scenario.produceInput(0, scenario.half);
+      const first = scenario.aggregator();
+      await scenario.waitForCommitted(first, scenario.half / 2, 'a quarter of the input committed');
+      await scenario.kill(first);
+
+      await scenario.produceInput(scenario.half);
+      const restoring = scenario.aggregator();
+      await scenario.waitForLog(restoring, '"msg":"restoring state from changelogs"', 'the restore to start');
+      await scenario.kill(restoring);
+      expect(restoring.output(), 'killed before the restore completed').not.toContain(
+        'restored state from changelogs',
+      );
+      expect(await scenario.committed()).toBeLessThan(scenario.total);
+
+      const third = scenario.aggregator();
+      await scenario.finishAndCheck([third]);
+    }, 150_000);
+
+    it('killed twice in a row (the second time right after the restart restored and got its tasks)', async () => {
+      scenario = await EosScenario.start(metrics);
+      await scenario.produceInput(0, scenario.half);
+      const first = scenario.aggregator();
+      await scenario.waitForCommitted(first, scenario.half / 2, 'a quarter of the input committed');
+      await scenario.kill(first);
+
+      const second = scenario.aggregator();
+      await scenario.waitForLog(second, '"msg":"assignment"', 'the restarted instance to get its tasks');
+      await scenario.kill(second);
+
+      await scenario.produceInput(scenario.half);
+      const third = scenario.aggregator();
+      await scenario.finishAndCheck([third]);
+    }, 150_000);
+  },
+);

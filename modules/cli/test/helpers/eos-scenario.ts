@@ -1,0 +1,275 @@
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import {
+  type RunningBroker,
+  type SchemaRegistryServer,
+  startBroker,
+  startSchemaRegistry,
+} from '@meterstream/broker';
+import { type Metric, createLogger, formatMetricKey, metricRegistrySerde } from '@meterstream/common';
+import { openDataset } from '@meterstream/replay';
+import { type Admin, Kafka, logLevel } from 'kafkajs';
+import {
+  TICK_GATEWAY,
+  committedInput,
+  createTopics,
+  expectExactlyOnce,
+  readAggregates,
+  referenceAggregates,
+} from './aggregation-workload.js';
+import { type CliProcess, runCli, waitForProcess } from './cli-process.js';
+
+/** The aggregator's defaults: source `metrics`, output `metrics-aggregates-60`, application id per window set. */
+export const SOURCE = 'metrics';
+export const OUTPUT = 'metrics-aggregates-60';
+export const APPLICATION_ID = 'meterstream-aggregator-60';
+const PARTITIONS = 4;
+
+const DATASETS =
+  process.env.METERSTREAM_DATASETS_DIR ?? resolve(import.meta.dirname, '../../../../../shared/datasets');
+export const UCI_SAMPLE = resolve(DATASETS, 'uci/household_power_consumption.txt');
+/**
+ * Whether to run: the sample is there, or it must be (METERSTREAM_REQUIRE_DATASETS=1, set by .ci/run:
+ * then its absence fails the test instead of skipping it), as for the replay module's sample tests.
+ */
+export const samplePresent = existsSync(UCI_SAMPLE) || process.env.METERSTREAM_REQUIRE_DATASETS === '1';
+
+/**
+ * The first `rows` rows of the UCI household sample (one reading a minute, 4 attributes), replayed
+ * for `gateways` gateways as the replay publisher fans a household out: every 1-minute window of
+ * every series holds one reading, so each input record ends up in exactly one output window.
+ */
+export async function datasetMetrics(rows: number, gateways: number): Promise<Metric[]> {
+  if (!existsSync(UCI_SAMPLE))
+    throw new Error(`dataset sample missing: ${UCI_SAMPLE} (set METERSTREAM_DATASETS_DIR)`);
+  const metrics: Metric[] = [];
+  let read = 0;
+  for await (const row of openDataset(UCI_SAMPLE, { type: 'electricity' })) {
+    if (read++ >= rows) break;
+    for (let g = 0; g < gateways; g++) {
+      for (const reading of row.readings) {
+        metrics.push({
+          gateway: `household-${g}`,
+          metricType: 'ELECTRICITY',
+          metricAttribute: reading.attribute as Metric['metricAttribute'],
+          timestamp: row.timestamp,
+          value: reading.value,
+        });
+      }
+    }
+  }
+  return metrics;
+}
+
+/** A broker and Schema Registry of its own, the input produced (Avro via the registry) and the reference. */
+export class EosScenario {
+  readonly kafka: Kafka;
+  private admin: Admin | undefined;
+  private readonly processes: CliProcess[] = [];
+  readonly reference;
+  /** Input records (metrics plus one tick per partition closing every window). */
+  readonly total: number;
+
+  private constructor(
+    readonly dir: string,
+    private readonly broker: RunningBroker,
+    private readonly registry: SchemaRegistryServer,
+    readonly metrics: readonly Metric[],
+  ) {
+    this.kafka = new Kafka({ brokers: [broker.bootstrap], logLevel: logLevel.NOTHING });
+    this.reference = referenceAggregates(metrics, 60_000);
+    this.total = metrics.length + PARTITIONS;
+  }
+
+  static async start(metrics: readonly Metric[]): Promise<EosScenario> {
+    const dir = mkdtempSync(join(tmpdir(), 'ms-eos-'));
+    const broker = await startBroker({
+      port: 0,
+      dataDir: join(dir, 'kafka'),
+      logger: createLogger('broker', 'warn'),
+    });
+    const registry = await startSchemaRegistry({
+      port: 0,
+      dataDir: join(dir, 'registry'),
+      logger: createLogger('registry', 'warn'),
+    });
+    const scenario = new EosScenario(dir, broker, registry, metrics);
+    await createTopics(scenario.kafka, PARTITIONS, SOURCE, OUTPUT);
+    scenario.admin = scenario.kafka.admin();
+    await scenario.admin.connect();
+    return scenario;
+  }
+
+  /**
+   * Produces metrics [from, to) in timestamp order, as a replay does, in chunks `pauseMs` apart; the
+   * part that ends the input is followed by a far-future tick per partition that closes every window.
+   */
+  async produceInput(
+    from = 0,
+    to = this.metrics.length,
+    { chunk = 5_000, pauseMs = 0 }: { chunk?: number; pauseMs?: number } = {},
+  ): Promise<void> {
+    const serde = metricRegistrySerde({ url: this.registry.url, subject: `${SOURCE}-value` });
+    const producer = this.kafka.producer();
+    await producer.connect();
+    for (let i = from; i < to; i += chunk) {
+      const slice = this.metrics.slice(i, Math.min(i + chunk, to));
+      await producer.send({
+        topic: SOURCE,
+        acks: -1,
+        messages: await Promise.all(
+          slice.map(async (m) => ({ key: formatMetricKey(m), value: await serde.serialize(m) })),
+        ),
+      });
+      if (pauseMs) await new Promise((resolve) => setTimeout(resolve, pauseMs));
+    }
+    if (to === this.metrics.length) {
+      const last = this.metrics.reduce((max, m) => Math.max(max, m.timestamp), 0);
+      const tick: Metric = {
+        gateway: TICK_GATEWAY,
+        metricType: 'GAS',
+        metricAttribute: 'GAS_IDD',
+        timestamp: last + 10 * 86_400_000,
+        value: 0,
+      };
+      const tickValue = await serde.serialize(tick);
+      await producer.send({
+        topic: SOURCE,
+        acks: -1,
+        messages: Array.from({ length: PARTITIONS }, (_, partition) => ({
+          key: formatMetricKey(tick),
+          value: tickValue,
+          partition,
+        })),
+      });
+    }
+    await producer.disconnect();
+  }
+
+  /** Where the input is split: scenarios produce the first half, crash the aggregator, then the rest. */
+  get half(): number {
+    return Math.floor(this.metrics.length / 2);
+  }
+
+  /**
+   * `meterstream aggregate` as a child process with the default command: endpoints and the data
+   * directory only (plus a short session timeout, so a killed member leaves the group in seconds
+   * rather than 30). Logs at info: the test watches the runtime's state lines.
+   */
+  aggregator(dataDir = 'a'): CliProcess {
+    const proc = runCli(
+      [
+        'aggregate',
+        '--kafka-brokers',
+        this.broker.bootstrap,
+        '--schema-registry-url',
+        this.registry.url,
+        '--data-dir',
+        join(this.dir, dataDir),
+        '--session-timeout-ms',
+        '6000',
+      ],
+      { METERSTREAM_LOG_LEVEL: 'info' },
+    );
+    this.processes.push(proc);
+    return proc;
+  }
+
+  committed(): Promise<number> {
+    return committedInput(this.kafka, APPLICATION_ID, SOURCE);
+  }
+
+  /** Partitions of the output and changelog topics with a transaction open (LSO below the high watermark). */
+  async openTransactions(): Promise<string[]> {
+    const admin = this.admin!;
+    const topics = (await admin.listTopics()).filter((t) => t === OUTPUT || t.endsWith('-changelog'));
+    const open: string[] = [];
+    for (const topic of topics) {
+      const high = await admin.fetchTopicOffsets(topic, { isolationLevel: 0 });
+      const stable = await admin.fetchTopicOffsets(topic, { isolationLevel: 1 });
+      for (const h of high) {
+        const s = stable.find((x) => x.partition === h.partition);
+        if (s && Number(s.high) < Number(h.high)) open.push(`${topic}[${h.partition}]`);
+      }
+    }
+    return open;
+  }
+
+  /**
+   * Polls until a transaction of the aggregator is caught open, while `input` (a paced produce)
+   * keeps it committing; fails if the input ends first.
+   */
+  async catchOpenTransaction(input: Promise<void>): Promise<string[]> {
+    let produced = false;
+    void input.then(() => {
+      produced = true;
+    });
+    for (;;) {
+      const open = await this.openTransactions();
+      if (open.length) return open;
+      if (produced && (await this.committed()) >= this.half)
+        throw new Error('no transaction was caught open while the input was processed');
+    }
+  }
+
+  /** Waits for `proc` to write a log line containing `text` (pino JSON: matches the msg field too). */
+  async waitForLog(proc: CliProcess, text: string, what: string, timeoutMs = 60_000, count = 1) {
+    await waitForProcess(proc, what, () => countOf(proc.output(), text) >= count, timeoutMs, 20);
+  }
+
+  async waitForCommitted(proc: CliProcess, atLeast: number, what: string, timeoutMs = 90_000) {
+    await waitForProcess(proc, what, async () => (await this.committed()) >= atLeast, timeoutMs, 50);
+  }
+
+  /** Kills with SIGKILL and waits for the exit. */
+  async kill(proc: CliProcess): Promise<void> {
+    proc.kill('SIGKILL');
+    const exit = await proc.exited;
+    if (exit !== 'SIGKILL') throw new Error(`expected the aggregator to die of SIGKILL, got ${exit}`);
+  }
+
+  /**
+   * Waits until every input record is committed, stops the running aggregators gracefully, and
+   * checks the committed output (read_committed) against the reference: no duplicated, missing or
+   * different window. Returns the number of windows checked.
+   */
+  async finishAndCheck(running: CliProcess[]): Promise<number> {
+    // Each of them got tasks and ran (a SIGTERM before its handler is installed would kill it).
+    for (const proc of running) await this.waitForLog(proc, '"msg":"assignment"', 'an assignment');
+    await waitForProcess(
+      running[0]!,
+      'all input committed',
+      async () => (await this.committed()) >= this.total,
+      120_000,
+      100,
+    );
+    for (const proc of running) proc.kill('SIGTERM');
+    for (const proc of running) {
+      const exit = await proc.exited;
+      if (exit !== 0) throw new Error(`aggregator exited with ${exit}:\n${proc.output().slice(-4000)}`);
+    }
+    const expected = [...this.reference.keys()].filter((k) => !k.startsWith(`${TICK_GATEWAY}.`)).length;
+    const records = await readAggregates(this.kafka, OUTPUT, { atLeast: expected, settleMs: 1_500 });
+    expectExactlyOnce(records, this.reference);
+    return expected;
+  }
+
+  async close(): Promise<void> {
+    const debugDir = process.env.METERSTREAM_EOS_TEST_LOGS;
+    if (debugDir)
+      this.processes.forEach((p, i) => writeFileSync(join(debugDir, `aggregator-${i}.log`), p.output()));
+    for (const proc of this.processes) proc.kill('SIGKILL');
+    await Promise.all(this.processes.map((p) => p.exited));
+    await this.admin?.disconnect();
+    await this.registry.close();
+    await this.broker.close();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+function countOf(haystack: string, needle: string): number {
+  let n = 0;
+  for (let i = haystack.indexOf(needle); i >= 0; i = haystack.indexOf(needle, i + needle.length)) n++;
+  return n;
+}
