@@ -257,8 +257,11 @@ export class EosScenario {
 
   async close(): Promise<void> {
     const debugDir = process.env.METERSTREAM_EOS_TEST_LOGS;
-    if (debugDir)
-      this.processes.forEach((p, i) => writeFileSync(join(debugDir, `aggregator-${i}.log`), p.output()));
+    // Keeps the children's logs for a look at a failure (METERSTREAM_EOS_TEST_LOGS=<dir>).
+    if (debugDir) {
+      for (const [i, proc] of this.processes.entries())
+        writeFileSync(join(debugDir, `aggregator-${i}.log`), proc.output());
+    }
     for (const proc of this.processes) proc.kill('SIGKILL');
     await Promise.all(this.processes.map((p) => p.exited));
     await this.admin?.disconnect();
