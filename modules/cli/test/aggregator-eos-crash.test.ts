@@ -77,16 +77,22 @@ describe.skipIf(!samplePresent)(
       await scenario.finishAndCheck([third]);
     }, 150_000);
 
-    it('killed twice in a row (the second time right after the restart restored and got its tasks)', async () => {
+    it('killed twice in a row (the second time as soon as the restarted instance committed)', async () => {
       scenario = await EosScenario.start(metrics);
-      await scenario.produceInput(0, scenario.half);
+      const quarter = Math.floor(metrics.length / 4);
+      await scenario.produceInput(0, quarter);
       const first = scenario.aggregator();
-      await scenario.waitForCommitted(first, scenario.half / 2, 'a quarter of the input committed');
+      await scenario.waitForCommitted(first, quarter / 2, 'an eighth of the input committed');
       await scenario.kill(first);
+      const atFirstKill = await scenario.committed();
 
       const second = scenario.aggregator();
       await scenario.waitForLog(second, '"msg":"assignment"', 'the restarted instance to get its tasks');
+      const replay = scenario.produceInput(quarter, scenario.half, { chunk: 300, pauseMs: 100 });
+      await scenario.waitForCommitted(second, atFirstKill + 1, 'the restarted instance to commit');
       await scenario.kill(second);
+      expect(await scenario.committed()).toBeLessThan(scenario.half);
+      await replay;
 
       await scenario.produceInput(scenario.half);
       const third = scenario.aggregator();
