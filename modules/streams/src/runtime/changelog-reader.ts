@@ -135,7 +135,9 @@ export async function restoreChangelogs(
     groupId,
     readUncommitted: false,
     maxWaitTimeInMs: 100,
-    sessionTimeout: 10_000,
+    // A restarted instance's restore consumer joins the same group: a killed one's member must
+    // leave it soon (Kafka's group.min.session.timeout.ms is 6 s).
+    sessionTimeout: 6_000,
     heartbeatInterval: 1_000,
     allowAutoTopicCreation: false,
   });

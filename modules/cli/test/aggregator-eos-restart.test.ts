@@ -1,0 +1,76 @@
+import type { Metric } from '@meterstream/common';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { EosScenario, datasetMetrics, samplePresent } from './helpers/eos-scenario.js';
+
+/**
+ * (Companion of aggregator-eos-crash.test.ts: kills around the restart itself.)
+ *
+ * `meterstream aggregate` with its default command (exactly-once, no --instance-id) while a dataset
+ * sample is replayed: SIGKILLed at different points and restarted with the very same command, the
+ * committed output (read_committed) must equal the reference computed here from the input — every
+ * 1-minute window exactly once, none missing, none different. Half of the input is produced before
+ * the crash, the rest after it, so each crash hits the middle of the stream.
+ */
+let metrics: Metric[];
+let scenario: EosScenario | undefined;
+
+beforeAll(async () => {
+  // 2,000 minutes of the UCI sample for 3 households: 24,000 metrics, 24,000 windows.
+  metrics = await datasetMetrics(2_000, 3);
+});
+
+afterEach(async () => {
+  await scenario?.close();
+  scenario = undefined;
+});
+
+describe.skipIf(!samplePresent)(
+  'aggregator exactly-once across SIGKILL and restart (default command, one instance)',
+  () => {
+    it('killed while restoring its state from the changelogs', async () => {
+      scenario = await EosScenario.start(metrics);
+      await scenario.produceInput(0, scenario.half);
+      const first = scenario.aggregator();
+      await scenario.waitForCommitted(first, scenario.half / 2, 'a quarter of the input committed');
+      await scenario.kill(first);
+
+      await scenario.produceInput(scenario.half);
+      const restoring = scenario.aggregator();
+      await scenario.waitForLog(restoring, '"msg":"restoring state from changelogs"', 'the restore to start');
+      await scenario.kill(restoring);
+      expect(restoring.output(), 'killed before the restore completed').not.toContain(
+        'restored state from changelogs',
+      );
+      expect(await scenario.committed()).toBeLessThan(scenario.total);
+
+      const third = scenario.aggregator();
+      await scenario.finishAndCheck([third]);
+    }, 150_000);
+
+    it('killed twice in a row: mid-transaction, then as soon as the restarted instance committed', async () => {
+      scenario = await EosScenario.start(metrics);
+      const quarter = Math.floor(metrics.length / 4);
+      const first = scenario.aggregator();
+      await scenario.waitForLog(first, '"msg":"assignment"', 'the first assignment');
+      const firstReplay = scenario.produceInput(0, quarter, { chunk: 300, pauseMs: 100 });
+      // Not its first transaction: some state is committed before the one left open.
+      await scenario.waitForCommitted(first, quarter / 4, 'some input committed');
+      await scenario.catchOpenTransaction(firstReplay);
+      await scenario.kill(first);
+      await firstReplay;
+      const atFirstKill = await scenario.committed();
+
+      const second = scenario.aggregator();
+      await scenario.waitForLog(second, '"msg":"assignment"', 'the restarted instance to get its tasks');
+      const secondReplay = scenario.produceInput(quarter, scenario.half, { chunk: 300, pauseMs: 100 });
+      await scenario.waitForCommitted(second, atFirstKill + 1, 'the restarted instance to commit');
+      await scenario.kill(second);
+      expect(await scenario.committed()).toBeLessThan(scenario.half);
+      await secondReplay;
+
+      await scenario.produceInput(scenario.half);
+      const third = scenario.aggregator();
+      await scenario.finishAndCheck([third]);
+    }, 150_000);
+  },
+);
