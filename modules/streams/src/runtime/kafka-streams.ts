@@ -276,8 +276,13 @@ export class KafkaStreams {
     isRunning(): boolean;
     isStale(): boolean;
   }): Promise<void> {
-    // Unresolved, the batch is fetched again — after the next assignment, from the committed offsets.
-    if (this.fatal || this.closing || this.awaitingAssignment) return;
+    if (this.fatal || this.closing) return;
+    if (this.awaitingAssignment) {
+      // Unresolved, the batch is fetched again — after the next assignment, from the committed
+      // offsets. The pause keeps kafkajs from re-fetching it in a tight loop until the rejoin.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      return;
+    }
     const { batch } = payload;
     const sub = this.topicOwner.get(batch.topic);
     if (!sub) return;
