@@ -215,7 +215,7 @@ export class KafkaStreams {
     this.log.info({ instanceId: this.instanceId, stateDir: this.identity?.dir }, 'instance identity');
   }
 
-  /** The producer; with exactly_once_v2 a transactional one whose connect() runs InitProducerId. */
+  /** The producer; with exactly_once_v2 a transactional one, its InitProducerId done. */
   private async connectProducer(): Promise<Producer> {
     const exactlyOnce = this.config.processingGuarantee === 'exactly_once_v2';
     // One request in flight keeps changelog and output order even when a send is retried.
