@@ -6,8 +6,9 @@ import { EosScenario, datasetMetrics, samplePresent } from './helpers/eos-scenar
  * `meterstream aggregate` with its default command (exactly-once, no --instance-id) while a dataset
  * sample is replayed: SIGKILLed at different points and restarted with the very same command, the
  * committed output (read_committed) must equal the reference computed here from the input — every
- * 1-minute window exactly once, none missing, none different. Half of the input is produced before
- * the crash, the rest after it, so each crash hits the middle of the stream.
+ * 1-minute window exactly once, none missing, none different. Part of the input is produced
+ * before the crash (paced like a replay where it must keep the aggregator committing), the rest
+ * after it, so each crash hits the middle of the stream.
  */
 let metrics: Metric[];
 let scenario: EosScenario | undefined;
@@ -27,14 +28,14 @@ describe.skipIf(!samplePresent)(
   () => {
     it('killed before its first commit', async () => {
       scenario = await EosScenario.start(metrics);
-      await scenario.produceInput(0, scenario.half);
+      await scenario.produceNext(scenario.half, { chunk: 5_000 });
       const first = scenario.aggregator();
       // The first assignment is logged before any batch is processed; the first commit follows a batch.
       await scenario.waitForLog(first, '"msg":"assignment"', 'the first assignment');
       await scenario.kill(first);
       expect(await scenario.committed()).toBe(0);
 
-      await scenario.produceInput(scenario.half);
+      await scenario.produceRest();
       const second = scenario.aggregator();
       expect(await scenario.finishAndCheck([second])).toBe(metrics.length);
     }, 150_000);
@@ -43,18 +44,12 @@ describe.skipIf(!samplePresent)(
       scenario = await EosScenario.start(metrics);
       const first = scenario.aggregator();
       await scenario.waitForLog(first, '"msg":"assignment"', 'the first assignment');
-      // A paced replay keeps the aggregator committing; a commit's transaction is open during its sends.
-      const replay = scenario.produceInput(0, scenario.half, { chunk: 300, pauseMs: 100 });
-      // Not its first transaction: some state is committed before the one left open.
-      await scenario.waitForCommitted(first, scenario.half / 4, 'some input committed');
-      await scenario.catchOpenTransaction(replay);
-      await scenario.kill(first);
-      expect(await scenario.openTransactions(), 'the killed instance left its transaction open').not.toEqual(
-        [],
-      );
-      await replay;
+      // A paced replay keeps the aggregator committing; not its first transaction is left open.
+      await scenario.produceNext(3_000);
+      await scenario.waitForCommitted(first, 1_500, 'some input committed');
+      await scenario.killMidTransaction(first);
 
-      await scenario.produceInput(scenario.half);
+      await scenario.produceRest();
       const second = scenario.aggregator();
       await scenario.finishAndCheck([second]);
     }, 150_000);

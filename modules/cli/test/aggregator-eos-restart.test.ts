@@ -8,8 +8,9 @@ import { EosScenario, datasetMetrics, samplePresent } from './helpers/eos-scenar
  * `meterstream aggregate` with its default command (exactly-once, no --instance-id) while a dataset
  * sample is replayed: SIGKILLed at different points and restarted with the very same command, the
  * committed output (read_committed) must equal the reference computed here from the input — every
- * 1-minute window exactly once, none missing, none different. Half of the input is produced before
- * the crash, the rest after it, so each crash hits the middle of the stream.
+ * 1-minute window exactly once, none missing, none different. Part of the input is produced
+ * before the crash (paced like a replay where it must keep the aggregator committing), the rest
+ * after it, so each crash hits the middle of the stream.
  */
 let metrics: Metric[];
 let scenario: EosScenario | undefined;
@@ -29,12 +30,12 @@ describe.skipIf(!samplePresent)(
   () => {
     it('killed while restoring its state from the changelogs', async () => {
       scenario = await EosScenario.start(metrics);
-      await scenario.produceInput(0, scenario.half);
+      await scenario.produceNext(scenario.half, { chunk: 5_000 });
       const first = scenario.aggregator();
       await scenario.waitForCommitted(first, scenario.half / 2, 'a quarter of the input committed');
       await scenario.kill(first);
 
-      await scenario.produceInput(scenario.half);
+      await scenario.produceRest();
       const restoring = scenario.aggregator();
       await scenario.waitForLog(restoring, '"msg":"restoring state from changelogs"', 'the restore to start');
       await scenario.kill(restoring);
@@ -49,26 +50,22 @@ describe.skipIf(!samplePresent)(
 
     it('killed twice in a row: mid-transaction, then as soon as the restarted instance committed', async () => {
       scenario = await EosScenario.start(metrics);
-      const quarter = Math.floor(metrics.length / 4);
       const first = scenario.aggregator();
       await scenario.waitForLog(first, '"msg":"assignment"', 'the first assignment');
-      const firstReplay = scenario.produceInput(0, quarter, { chunk: 300, pauseMs: 100 });
-      // Not its first transaction: some state is committed before the one left open.
-      await scenario.waitForCommitted(first, quarter / 4, 'some input committed');
-      await scenario.catchOpenTransaction(firstReplay);
-      await scenario.kill(first);
-      await firstReplay;
+      await scenario.produceNext(3_000);
+      await scenario.waitForCommitted(first, 1_500, 'some input committed');
+      await scenario.killMidTransaction(first);
       const atFirstKill = await scenario.committed();
 
       const second = scenario.aggregator();
       await scenario.waitForLog(second, '"msg":"assignment"', 'the restarted instance to get its tasks');
-      const secondReplay = scenario.produceInput(quarter, scenario.half, { chunk: 300, pauseMs: 100 });
+      const replay = scenario.produceNext(4_000);
       await scenario.waitForCommitted(second, atFirstKill + 1, 'the restarted instance to commit');
       await scenario.kill(second);
-      expect(await scenario.committed()).toBeLessThan(scenario.half);
-      await secondReplay;
+      await replay;
+      expect(await scenario.committed(), 'killed mid-stream').toBeLessThan(atFirstKill + 4_000);
 
-      await scenario.produceInput(scenario.half);
+      await scenario.produceRest();
       const third = scenario.aggregator();
       await scenario.finishAndCheck([third]);
     }, 150_000);

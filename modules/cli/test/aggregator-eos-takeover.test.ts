@@ -24,44 +24,41 @@ afterEach(async () => {
 describe.skipIf(!samplePresent)('aggregator exactly-once with two instances (default command)', () => {
   it('killed right after a rebalance gave half of its partitions to a second instance, then restarted', async () => {
     scenario = await EosScenario.start(metrics);
-    const quarter = Math.floor(metrics.length / 4);
     const a = scenario.aggregator('a');
     await scenario.waitForLog(a, '"msg":"assignment"', 'the first instance’s assignment');
-    const replay = scenario.produceInput(0, scenario.half, { chunk: 300, pauseMs: 100 });
-    await scenario.waitForCommitted(a, quarter / 2, 'some input committed');
+    await scenario.produceNext(3_000);
+    await scenario.waitForCommitted(a, 1_500, 'some input committed');
 
     const b = scenario.aggregator('b');
     // The rebalance: a second assignment for A, a first for B.
     await scenario.waitForLog(a, '"msg":"assignment"', 'the rebalance', 60_000, 2);
     await scenario.waitForLog(b, '"msg":"assignment"', 'the second instance’s assignment');
     const afterRebalance = await scenario.committed();
+    const replay = scenario.produceNext(4_000);
     await scenario.waitForCommitted(a, afterRebalance + 1, 'a commit after the rebalance');
     await scenario.kill(a);
-    expect(await scenario.committed()).toBeLessThan(scenario.half);
     await replay;
+    expect(await scenario.committed(), 'killed mid-stream').toBeLessThan(afterRebalance + 4_000);
 
-    await scenario.produceInput(scenario.half);
+    await scenario.produceRest();
     const restarted = scenario.aggregator('a');
     await scenario.finishAndCheck([restarted, b]);
   }, 150_000);
 
-  it('one of two instances killed mid-stream: the other takes over its partitions and finishes', async () => {
+  it('one of two instances killed mid-transaction: the other takes over its partitions and finishes', async () => {
     scenario = await EosScenario.start(metrics);
     const a = scenario.aggregator('a');
     const b = scenario.aggregator('b');
     await scenario.waitForLog(a, '"msg":"assignment"', 'the assignment of A');
     await scenario.waitForLog(b, '"msg":"assignment"', 'the assignment of B');
-    const replay = scenario.produceInput(0, scenario.half, { chunk: 300, pauseMs: 100 });
-    await scenario.waitForCommitted(a, scenario.half / 4, 'some input committed');
-    await scenario.catchOpenTransaction(replay);
-    await scenario.kill(a);
-    expect(await scenario.committed()).toBeLessThan(scenario.half);
-    await replay;
+    await scenario.produceNext(3_000);
+    await scenario.waitForCommitted(a, 1_500, 'some input committed');
+    await scenario.killMidTransaction(a);
 
-    await scenario.produceInput(scenario.half);
+    await scenario.produceRest();
     // B alone: it gets A's partitions once A's session times out, restores them and finishes.
     await scenario.finishAndCheck([b]);
-    const tasks = b.output().match(/"msg":"assignment"/g)?.length ?? 0;
-    expect(tasks, 'B was assigned again after A died').toBeGreaterThan(1);
+    const assignments = b.output().match(/"msg":"assignment"/g)?.length ?? 0;
+    expect(assignments, 'B was assigned again after A died').toBeGreaterThan(1);
   }, 150_000);
 });

@@ -29,8 +29,9 @@ describe.skipIf(!samplePresent)('aggregator exactly-once with a zombie instance 
     const b = scenario.aggregator('b');
     await scenario.waitForLog(a, '"msg":"assignment"', 'the assignment of A');
     await scenario.waitForLog(b, '"msg":"assignment"', 'the assignment of B');
-    const replay = scenario.produceInput(0, scenario.half, { chunk: 300, pauseMs: 100 });
-    await scenario.waitForCommitted(a, scenario.half / 4, 'some input committed');
+    await scenario.produceNext(3_000);
+    await scenario.waitForCommitted(a, 1_500, 'some input committed');
+    const replay = scenario.produceNext(6_000);
     const assignmentsOfB = b.output().match(/"msg":"assignment"/g)?.length ?? 0;
     a.kill('SIGSTOP');
     // B takes A's partitions once A's session (6 s) expires; A wakes up before its transaction's
@@ -39,7 +40,7 @@ describe.skipIf(!samplePresent)('aggregator exactly-once with a zombie instance 
     a.kill('SIGCONT');
     await replay;
 
-    await scenario.produceInput(scenario.half);
+    await scenario.produceRest();
     await scenario.finishAndCheck([a, b]);
     expect(a.output(), 'A noticed it had been fenced').toMatch(
       /commit refused: tasks migrated|"msg":"assignment"[\s\S]*"msg":"assignment"/,

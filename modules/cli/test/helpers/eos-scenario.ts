@@ -1,6 +1,6 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import {
   type RunningBroker,
   type SchemaRegistryServer,
@@ -73,6 +73,8 @@ export class EosScenario {
   readonly kafka: Kafka;
   private admin: Admin | undefined;
   private readonly processes: CliProcess[] = [];
+  /** How much of the input produceNext/produceRest have produced. */
+  private cursor = 0;
   readonly reference;
   /** Input records (metrics plus one tick per partition closing every window). */
   readonly total: number;
@@ -186,6 +188,29 @@ export class EosScenario {
     return committedInput(this.kafka, APPLICATION_ID, SOURCE);
   }
 
+  /** committed() for polling: a transient admin error (the group coordinator still loading, …) reads as -1. */
+  private async pollCommitted(): Promise<number> {
+    try {
+      return await this.committed();
+    } catch {
+      return -1;
+    }
+  }
+
+  /** The next `count` metrics of the input not produced yet (see produceInput), paced like a replay. */
+  produceNext(count: number, pacing: { chunk?: number; pauseMs?: number } = { chunk: 300, pauseMs: 100 }) {
+    const from = this.cursor;
+    this.cursor = Math.min(this.metrics.length, from + count);
+    return this.produceInput(from, this.cursor, pacing);
+  }
+
+  /** Everything not produced yet, then the ticks that close every window. */
+  produceRest(): Promise<void> {
+    const from = this.cursor;
+    this.cursor = this.metrics.length;
+    return this.produceInput(from, this.metrics.length);
+  }
+
   /** Partitions of the output and changelog topics with a transaction open (LSO below the high watermark). */
   async openTransactions(): Promise<string[]> {
     const admin = this.admin!;
@@ -204,7 +229,7 @@ export class EosScenario {
 
   /**
    * Polls until a transaction of the aggregator is caught open, while `input` (a paced produce)
-   * keeps it committing; fails if the input ends first.
+   * keeps it committing; fails if the input ends and is processed first.
    */
   async catchOpenTransaction(input: Promise<void>): Promise<string[]> {
     let produced = false;
@@ -212,9 +237,10 @@ export class EosScenario {
       produced = true;
     });
     for (;;) {
-      const open = await this.openTransactions();
+      // A changelog topic being created, a metadata refresh: try again.
+      const open = await this.openTransactions().catch(() => []);
       if (open.length) return open;
-      if (produced && (await this.committed()) >= this.half)
+      if (produced && (await this.pollCommitted()) >= this.cursor)
         throw new Error('no transaction was caught open while the input was processed');
     }
   }
@@ -225,7 +251,28 @@ export class EosScenario {
   }
 
   async waitForCommitted(proc: CliProcess, atLeast: number, what: string, timeoutMs = 90_000) {
-    await waitForProcess(proc, what, async () => (await this.committed()) >= atLeast, timeoutMs, 50);
+    await waitForProcess(proc, what, async () => (await this.pollCommitted()) >= atLeast, timeoutMs, 50);
+  }
+
+  /**
+   * Kills `proc` while one of its transactions is open — the transaction must still be open after
+   * the kill (it may end between the poll that saw it and the signal: then the instance is
+   * restarted and the next transaction is tried, on more paced input). Returns the instance killed.
+   */
+  async killMidTransaction(proc: CliProcess, attempts = 5): Promise<void> {
+    let current = proc;
+    let input = this.produceNext(3_000);
+    for (let attempt = 1; ; attempt++) {
+      await this.catchOpenTransaction(input);
+      await this.kill(current);
+      const open = await this.openTransactions();
+      await input;
+      if (open.length) return;
+      if (attempt >= attempts) throw new Error(`no kill landed mid-transaction in ${attempts} attempts`);
+      current = this.aggregator();
+      await this.waitForLog(current, '"msg":"assignment"', 'the restarted instance’s assignment');
+      input = this.produceNext(3_000);
+    }
   }
 
   /** Kills with SIGKILL and waits for the exit. */
@@ -246,7 +293,7 @@ export class EosScenario {
     await waitForProcess(
       running[0]!,
       'all input committed',
-      async () => (await this.committed()) >= this.total,
+      async () => (await this.pollCommitted()) >= this.total,
       120_000,
       100,
     );
@@ -270,7 +317,7 @@ export class EosScenario {
     // Keeps the children's logs for a look at a failure (METERSTREAM_EOS_TEST_LOGS=<dir>).
     if (debugDir) {
       for (const [i, proc] of this.processes.entries())
-        writeFileSync(join(debugDir, `aggregator-${i}.log`), proc.output());
+        writeFileSync(join(debugDir, `${basename(this.dir)}-aggregator-${i}.log`), proc.output());
     }
     for (const proc of this.processes) proc.kill('SIGKILL');
     await Promise.all(this.processes.map((p) => p.exited));
