@@ -164,7 +164,9 @@ meterstream topics create
 
 step "starting the speed layer (aggregators 60/600/3600/86400 s, Cassandra writers, Redis view) and the S3 sink"
 AGG_APP=meterstream-demo-aggregator
-start aggregate aggregate --window 60 --window 600 --window 3600 --window 86400 \
+# Exactly-once by default; the instance keeps its identity in <data dir>/streams (a restart fences
+# its crashed incarnation), here inside the demo directory.
+METERSTREAM_DATA_DIR="$DEMO_DIR/data" start aggregate aggregate --window 60 --window 600 --window 3600 --window 86400 \
   --grace "$GRACE" --application-id "$AGG_APP" --commit-interval-ms 1000
 for w in "${WINDOWS[@]}"; do start "sink-cassandra-$w" sink cassandra --window "$w"; done
 start sink-s3 sink s3 --max-age-ms 3000

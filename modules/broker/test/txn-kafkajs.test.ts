@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Kafka } from 'kafkajs';
+import type { ConsumerGroupMetadata, Kafka } from 'kafkajs';
 import { kafkaClient, startTestBroker, type TestBroker } from './helpers/broker.js';
 
 /** Consumes `topic` from the beginning with the given isolation until `until` holds; returns values. */
@@ -46,6 +46,8 @@ describe('transactions through kafkajs', () => {
         { topic: 'txn-out', numPartitions: 2 },
         { topic: 'txn-in', numPartitions: 1 },
         { topic: 'txn-sendoffsets-out', numPartitions: 1 },
+        { topic: 'txn-kip447-in', numPartitions: 2 },
+        { topic: 'txn-timeout-out', numPartitions: 1 },
       ],
     });
     await admin.disconnect();
@@ -170,4 +172,128 @@ describe('transactions through kafkajs', () => {
     const seen = await readAll(kafka, 'txn-out', 'rc-fence', false, (v) => v.includes('fenced-ok'));
     expect(seen).not.toContain('zombie');
   });
+
+  it('KIP-447: offsets carry the consumer generation; after a rebalance the old generation is refused and its transaction cannot commit them', async () => {
+    const groupId = 'kip447';
+    const joined: ConsumerGroupMetadata[] = [];
+    const member = (name: string) => {
+      const consumer = kafka.consumer({
+        groupId,
+        sessionTimeout: 6000,
+        heartbeatInterval: 300,
+        maxWaitTimeInMs: 100,
+      });
+      consumer.on(consumer.events.GROUP_JOIN, () => {
+        const metadata = consumer.groupMetadata();
+        if (metadata) joined.push(metadata);
+      });
+      return { name, consumer };
+    };
+    const a = member('a');
+    await a.consumer.connect();
+    await a.consumer.subscribe({ topic: 'txn-kip447-in', fromBeginning: true });
+    await a.consumer.run({ autoCommit: false, eachMessage: async () => {} });
+    await waitUntil(() => joined.length >= 1);
+    const first = joined[0]!;
+    expect(first.generationId).toBeGreaterThan(0);
+    expect(first.memberId).not.toBe('');
+
+    const producer = kafka.producer({
+      transactionalId: 'tx-kip447',
+      idempotent: true,
+      maxInFlightRequests: 1,
+    });
+    await producer.connect();
+    // Offsets of a topic the members do not consume: kafkajs commits its own default offsets on the other.
+    const offsets = (offset: string) => [{ topic: 'txn-out', partitions: [{ partition: 0, offset }] }];
+    const current = await producer.transaction();
+    await current.sendOffsets({
+      consumerGroupId: groupId,
+      topics: offsets('5'),
+      consumerGroupMetadata: first,
+    });
+    await current.commit();
+
+    // A second member joins: the group moves to a new generation.
+    const b = member('b');
+    await b.consumer.connect();
+    await b.consumer.subscribe({ topic: 'txn-kip447-in', fromBeginning: true });
+    await b.consumer.run({ autoCommit: false, eachMessage: async () => {} });
+    await waitUntil(() => joined.some((m) => m.generationId > first.generationId));
+
+    // A zombie still on the first generation: refused, and its transaction is aborted.
+    const zombie = await producer.transaction();
+    await expect(
+      zombie.sendOffsets({ consumerGroupId: groupId, topics: offsets('9'), consumerGroupMetadata: first }),
+    ).rejects.toMatchObject({ type: 'ILLEGAL_GENERATION' });
+    await zombie.abort();
+    const unknown = await producer.transaction();
+    await expect(
+      unknown.sendOffsets({
+        consumerGroupId: groupId,
+        topics: offsets('9'),
+        consumerGroupMetadata: { ...first, generationId: joined.at(-1)!.generationId, memberId: 'gone' },
+      }),
+    ).rejects.toMatchObject({ type: 'UNKNOWN_MEMBER_ID' });
+    await unknown.abort();
+
+    const admin = kafka.admin();
+    await admin.connect();
+    const [entry] = await admin.fetchOffsets({ groupId, topics: ['txn-out'] });
+    expect(entry!.partitions.find((p) => p.partition === 0)!.offset).toBe('5');
+    await admin.disconnect();
+    await producer.disconnect();
+    await Promise.all([a.consumer.disconnect(), b.consumer.disconnect()]);
+  });
+
+  it('aborts a transaction past its transaction.timeout.ms: markers written, the last stable offset moves on, the producer is fenced', async () => {
+    const admin = kafka.admin();
+    await admin.connect();
+    const ends = async () => {
+      const [high] = await admin.fetchTopicOffsets('txn-timeout-out', { isolationLevel: 0 });
+      const [stable] = await admin.fetchTopicOffsets('txn-timeout-out', { isolationLevel: 1 });
+      return { high: Number(high!.high), stable: Number(stable!.high) };
+    };
+    const stalled = kafka.producer({
+      transactionalId: 'tx-stalled',
+      idempotent: true,
+      maxInFlightRequests: 1,
+      transactionTimeout: 1_000,
+    });
+    await stalled.connect();
+    const open = await stalled.transaction();
+    await open.send({ topic: 'txn-timeout-out', messages: [{ value: 'never-committed' }] });
+    // Held back by the open transaction.
+    expect(await ends()).toEqual({ stable: 0, high: 1 });
+
+    // Nobody ends it: the broker's timer aborts it (writing the abort marker).
+    await waitUntil(async () => {
+      const { stable, high } = await ends();
+      return stable === high;
+    }, 15_000);
+    expect((await ends()).high).toBe(2); // the record and the abort marker
+
+    const other = kafka.producer({
+      transactionalId: 'tx-after-timeout',
+      idempotent: true,
+      maxInFlightRequests: 1,
+    });
+    await other.connect();
+    const next = await other.transaction();
+    await next.send({ topic: 'txn-timeout-out', messages: [{ value: 'after' }] });
+    await next.commit();
+    const seen = await readAll(kafka, 'txn-timeout-out', 'rc-timeout', false, (v) => v.includes('after'));
+    expect(seen).toEqual(['after']);
+    // The timed-out producer was fenced with its transaction.
+    await expect(open.commit()).rejects.toThrow(/epoch/i);
+    await Promise.all([stalled.disconnect(), other.disconnect(), admin.disconnect()]);
+  });
 });
+
+async function waitUntil(check: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

@@ -76,6 +76,8 @@ async function crashAndRecover(
     applicationId,
     '--instance-id',
     'a',
+    '--data-dir',
+    join(dir, 'aggregator'),
     '--session-timeout-ms',
     '6000',
     '--output-prefix',

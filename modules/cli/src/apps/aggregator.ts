@@ -37,7 +37,15 @@ export interface AggregatorOptions {
   commitIntervalMs?: number;
   /** Default `meterstream-aggregator-<windows>`; instances with the same id share partitions. */
   applicationId?: string;
+  /**
+   * Identity of the instance; by default the process id kept in `stateDir` (or random without one).
+   */
   instanceId?: string;
+  /**
+   * The streams state directory (process id, locked while running): a restart with the same one
+   * fences the crashed incarnation's transaction. The CLI passes `<data-dir>/streams`.
+   */
+  stateDir?: string;
   /** State stores in memory (default) or in Redis at config.redisUrl. */
   stateStore?: 'memory' | 'redis';
   sessionTimeoutMs?: number;
@@ -122,6 +130,7 @@ export async function startAggregator(options: AggregatorOptions): Promise<Runni
     processingGuarantee: options.processingGuarantee,
     commitIntervalMs: options.commitIntervalMs,
     instanceId: options.instanceId,
+    stateDir: options.stateDir,
     deserializationHandling: 'logAndContinue',
     deadLetterTopic: options.deadLetterTopic ?? DEAD_LETTER_TOPIC,
     deadLetterNulls: true,

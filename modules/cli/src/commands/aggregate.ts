@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { ProcessingGuarantee } from '@meterstream/streams';
 import type { CommandModule } from 'yargs';
 import { startAggregator } from '../apps/aggregator.js';
@@ -13,6 +14,7 @@ interface AggregateArgs {
   'commit-interval-ms'?: number;
   'application-id'?: string;
   'instance-id'?: string;
+  'state-dir'?: string;
   'state-store': 'memory' | 'redis';
   'metrics-port'?: number;
   'session-timeout-ms': number;
@@ -39,8 +41,9 @@ export const aggregateCommand: CommandModule<object, AggregateArgs> = {
       })
       .option('processing-guarantee', {
         choices: ['at_least_once', 'exactly_once_v2'] as const,
-        default: 'at_least_once' as const,
-        describe: 'Delivery guarantee of the output',
+        default: 'exactly_once_v2' as const,
+        describe:
+          'Delivery guarantee of the output (exactly_once_v2: read_committed readers see every window once, also after a crash)',
       })
       .option('commit-interval-ms', {
         type: 'number',
@@ -52,7 +55,13 @@ export const aggregateCommand: CommandModule<object, AggregateArgs> = {
       })
       .option('instance-id', {
         type: 'string',
-        describe: 'Stable id of this instance (names its transactional producer)',
+        describe:
+          'Id of this instance (names its transactional producer); default: the process id kept in --state-dir',
+      })
+      .option('state-dir', {
+        type: 'string',
+        describe:
+          'Streams state directory, locked while running; keeps the instance id across restarts (default <data-dir>/streams; two instances on one machine need distinct ones)',
       })
       .option('state-store', {
         choices: ['memory', 'redis'] as const,
@@ -93,6 +102,7 @@ export const aggregateCommand: CommandModule<object, AggregateArgs> = {
       commitIntervalMs: args['commit-interval-ms'],
       applicationId: args['application-id'],
       instanceId: args['instance-id'],
+      stateDir: args['state-dir'] ?? join(config.dataDir, 'streams'),
       stateStore: args['state-store'],
       metricsPort: args['metrics-port'],
       sessionTimeoutMs: args['session-timeout-ms'],

@@ -1,4 +1,12 @@
-import type { Admin, Consumer, KafkaMessage, Producer, RecordMetadata, TopicMessages } from 'kafkajs';
+import type {
+  Admin,
+  Consumer,
+  ConsumerGroupMetadata,
+  KafkaMessage,
+  Producer,
+  RecordMetadata,
+  TopicMessages,
+} from 'kafkajs';
 import { type Logger, pino } from 'pino';
 import type { Header } from '../processor/record.js';
 import { DeserializationError } from '../serde/serde.js';
@@ -8,10 +16,13 @@ import { ProcessingError, type RawRecord, StreamTask } from '../task/stream-task
 import type { Subtopology } from '../topology/subtopologies.js';
 import type { Topology } from '../topology/topology.js';
 import { type RestoreRequest, restoreChangelogs } from './changelog-reader.js';
+import { classifyCommitFailure } from './commit-failure.js';
 import { type KafkaStreamsConfig, type ResolvedRuntimeConfig, resolveRuntimeConfig } from './config.js';
 import { copartitionAssigner } from './copartition-assigner.js';
+import { partitionEnds } from './end-offsets.js';
 import { prepareTopics } from './internal-topics.js';
 import { OutputBuffer, chunkTopicMessages, nextOffsets } from './output-buffer.js';
+import { type ProcessIdentity, acquireProcessIdentity } from './process-identity.js';
 import { RuntimeMetrics } from './runtime-metrics.js';
 
 /** Kafka Streams' KafkaStreams.State. */
@@ -76,6 +87,16 @@ export class KafkaStreams {
   /** Set by close(): batches handed over after the final commit are not processed. */
   private closing = false;
   private reportedLate = 0;
+  /** `config.instanceId`, else the process id kept in the state directory, else random (set by start()). */
+  private instanceId = '';
+  private identity: ProcessIdentity | undefined;
+  /**
+   * Generation and member id of the assignment the tasks belong to (captured at GROUP_JOIN): sent
+   * with the transaction's offsets, so the broker refuses them once the group has moved on (KIP-447).
+   */
+  private groupMetadata: ConsumerGroupMetadata | null = null;
+  /** Set when a commit found the tasks migrated: batches wait for the next assignment. */
+  private awaitingAssignment = false;
 
   constructor(
     private readonly topology: Topology,
@@ -122,6 +143,7 @@ export class KafkaStreams {
     const { kafka } = this.settings;
     const { applicationId } = this.config;
     try {
+      await this.resolveIdentity();
       this.admin = kafka.admin();
       await this.admin.connect();
       this.partitionCounts = await prepareTopics(
@@ -133,20 +155,9 @@ export class KafkaStreams {
       this.output = new OutputBuffer(this.partitionCounts);
 
       const exactlyOnce = this.config.processingGuarantee === 'exactly_once_v2';
-      // One request in flight keeps changelog and output order even when a send is retried.
-      this.producer = kafka.producer({
-        idempotent: exactlyOnce,
-        maxInFlightRequests: 1,
-        ...(exactlyOnce
-          ? {
-              transactionalId: `${applicationId}-${this.config.instanceId}`,
-              transactionTimeout: this.config.transactionTimeoutMs,
-            }
-          : {}),
-      });
-      // For a transactional producer this fences a crashed incarnation with the same id and
-      // aborts its open transaction, so the restore below reads a stable changelog.
-      await this.producer.connect();
+      // Before any restore: a transactional producer's InitProducerId fences a crashed incarnation
+      // with the same id and aborts its open transaction, so restores find it decided.
+      this.producer = await this.connectProducer();
 
       this.consumer = kafka.consumer({
         groupId: applicationId,
@@ -164,7 +175,9 @@ export class KafkaStreams {
         if (this.currentState === 'RUNNING') this.transition('REBALANCING');
       });
       this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
-        void this.serialized(() => this.onAssignment(payload.memberAssignment));
+        // Read now: the generation the assignment belongs to (the next rebalance changes it).
+        const metadata = this.consumer?.groupMetadata() ?? null;
+        void this.serialized(() => this.onAssignment(payload.memberAssignment, metadata));
       });
       this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
         if (!payload.restart) this.fail(payload.error);
@@ -184,6 +197,47 @@ export class KafkaStreams {
       await this.shutdown();
       throw error;
     }
+  }
+
+  /**
+   * The instance's identity: the explicit instanceId, or the process id kept in the state
+   * directory (locked for the life of the instance), or — with neither — a random one.
+   */
+  private async resolveIdentity(): Promise<void> {
+    const { stateDir, instanceId, applicationId } = this.config;
+    if (stateDir) this.identity = await acquireProcessIdentity(stateDir, applicationId);
+    this.instanceId = instanceId ?? this.identity?.processId ?? Math.random().toString(36).slice(2, 10);
+    if (!instanceId && !stateDir && this.config.processingGuarantee === 'exactly_once_v2')
+      this.log.warn(
+        { instanceId: this.instanceId },
+        'no stateDir or instanceId: this instance has a new identity on every start, so a restart does not fence a crashed incarnation (its open transaction holds back readers until the transaction timeout)',
+      );
+    this.log.info({ instanceId: this.instanceId, stateDir: this.identity?.dir }, 'instance identity');
+  }
+
+  /** The producer; with exactly_once_v2 a transactional one, its InitProducerId done. */
+  private async connectProducer(): Promise<Producer> {
+    const exactlyOnce = this.config.processingGuarantee === 'exactly_once_v2';
+    // One request in flight keeps changelog and output order even when a send is retried.
+    const producer = this.settings.kafka.producer({
+      idempotent: exactlyOnce,
+      maxInFlightRequests: 1,
+      ...(exactlyOnce
+        ? {
+            transactionalId: `${this.config.applicationId}-${this.instanceId}`,
+            transactionTimeout: this.config.transactionTimeoutMs,
+          }
+        : {}),
+    });
+    await producer.connect();
+    if (exactlyOnce) {
+      // kafkajs runs the transactional InitProducerId only in its first transaction() (connect()
+      // initialises a plain idempotent id). Run it now: it fences the crashed incarnation with this
+      // transactional id and makes the broker abort that incarnation's open transaction, before any
+      // restore reads the changelogs. (Aborting the empty transaction sends nothing.)
+      await (await producer.transaction()).abort();
+    }
+    return producer;
   }
 
   /** Graceful stop: finish the current batch, commit, leave the group — within shutdownTimeoutMs. */
@@ -223,6 +277,12 @@ export class KafkaStreams {
     isStale(): boolean;
   }): Promise<void> {
     if (this.fatal || this.closing) return;
+    if (this.awaitingAssignment) {
+      // Unresolved, the batch is fetched again — after the next assignment, from the committed
+      // offsets. The pause keeps kafkajs from re-fetching it in a tight loop until the rejoin.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      return;
+    }
     const { batch } = payload;
     const sub = this.topicOwner.get(batch.topic);
     if (!sub) return;
@@ -387,13 +447,21 @@ export class KafkaStreams {
             mergeNextOffsets(next, chunk, await transaction.sendBatch({ topicMessages: chunk, acks: -1 }));
           }
           if (offsets.length)
-            await transaction.sendOffsets({ consumerGroupId: this.config.applicationId, topics: offsets });
+            await transaction.sendOffsets({
+              consumerGroupId: this.config.applicationId,
+              topics: offsets,
+              consumerGroupMetadata: this.groupMetadata ?? undefined,
+            });
           await transaction.commit();
         } catch (error) {
-          await transaction
-            .abort()
-            .catch((abortError: unknown) => this.log.warn({ err: abortError }, 'abort failed'));
-          throw error;
+          const aborted = await transaction.abort().then(
+            () => true,
+            (abortError: unknown) => {
+              this.log.warn({ err: abortError }, 'abort failed');
+              return false;
+            },
+          );
+          throw aborted ? error : new ProducerUnusableError(error);
         }
       } else {
         for (const chunk of chunkTopicMessages(messages))
@@ -404,16 +472,11 @@ export class KafkaStreams {
         if (offsets.length) await this.consumer.commitOffsets(flattenOffsets(offsets));
       }
     } catch (error) {
-      // Typically a rebalance in progress. Tasks whose changelog was not written (all of them under
-      // exactly_once_v2, whose transaction was aborted) hold state Kafka does not have: rebuild them
-      // from their changelogs and resume their input at the last commit marker.
-      const stale = dirty.filter((t) => t.dirty);
-      this.log.warn(
-        { err: error, tasks: stale.map((t) => t.task.taskId) },
-        'commit failed; rebuilding uncommitted tasks',
-      );
       timer();
-      await this.rebuild(stale);
+      await this.onCommitFailed(
+        error,
+        dirty.filter((t) => t.dirty),
+      );
       return;
     }
 
@@ -440,6 +503,48 @@ export class KafkaStreams {
     }
     this.reportMetrics();
     timer();
+  }
+
+  /**
+   * Tasks whose changelog was not written (all of them under exactly_once_v2, whose transaction was
+   * aborted) hold state Kafka does not have. As Kafka Streams:
+   * - offsets refused for a stale generation/member (TaskMigrated): the tasks may belong to another
+   *   instance by now — close all of them unflushed and wait for the rejoin's assignment, which
+   *   restores what is ours from the changelogs and resumes from the committed offsets;
+   * - a producer that can no longer commit (fenced, or its transaction aborted by the broker's
+   *   timeout): replace it (InitProducerId again), then rebuild the uncommitted tasks;
+   * - otherwise rebuild the uncommitted tasks from their changelogs, resuming their input at the
+   *   last commit marker.
+   */
+  private async onCommitFailed(error: unknown, stale: ManagedTask[]): Promise<void> {
+    const kind = error instanceof ProducerUnusableError ? 'producer-fenced' : classifyCommitFailure(error);
+    const tasks = stale.map((t) => t.task.taskId);
+    // (Under at_least_once the changelog is already sent when the offset commit fails: nothing is stale.)
+    if (kind === 'task-migrated' && this.config.processingGuarantee === 'exactly_once_v2') {
+      this.log.warn(
+        { err: error, tasks },
+        'commit refused: tasks migrated; closing all tasks until the group is rejoined',
+      );
+      for (const managed of [...this.tasks.values()]) this.discard(managed);
+      this.output?.drain();
+      this.awaitingAssignment = true;
+      return;
+    }
+    if (kind === 'producer-fenced' && this.config.processingGuarantee === 'exactly_once_v2') {
+      this.log.warn(
+        { err: error, tasks },
+        'commit failed: the producer cannot commit any more; replacing it',
+      );
+      const old = this.producer;
+      this.producer = undefined;
+      await old
+        ?.disconnect()
+        .catch((e: unknown) => this.log.warn({ err: e }, 'disconnecting the old producer'));
+      this.producer = await this.connectProducer();
+    } else {
+      this.log.warn({ err: error, tasks }, 'commit failed; rebuilding uncommitted tasks');
+    }
+    await this.rebuild(stale);
   }
 
   private async send(producer: Producer, messages: TopicMessages[]): Promise<RecordMetadata[]> {
@@ -505,8 +610,13 @@ export class KafkaStreams {
    * from the committed offsets), are closed without flushing; buffered output of that work is
    * discarded; tasks for new partitions are created and restored.
    */
-  private async onAssignment(assignment: Record<string, number[]>): Promise<void> {
+  private async onAssignment(
+    assignment: Record<string, number[]>,
+    metadata: ConsumerGroupMetadata | null,
+  ): Promise<void> {
     if (this.fatal) return;
+    this.groupMetadata = metadata;
+    this.awaitingAssignment = false;
     this.transition('REBALANCING');
     const wanted = new Map<string, [Subtopology, number]>();
     for (const [topic, partitions] of Object.entries(assignment)) {
@@ -605,13 +715,10 @@ export class KafkaStreams {
         await lifecycle.load?.();
         const topic = changelogs.get(storeName);
         if (!topic) continue;
-        const end = await this.endOffset(topic, partition);
-        managed.changelogEnds.set(storeName, end);
         requests.push({
           topic,
           partition,
           from: lifecycle.checkpointedOffset?.() ?? 0,
-          to: end,
           apply: (records) => lifecycle.restore(records),
           onCommitMarker: (positions) => {
             for (const [topic, next] of Object.entries(positions)) {
@@ -623,25 +730,27 @@ export class KafkaStreams {
       }
     }
     if (requests.length) {
+      const admin = this.admin!;
       const restored = await restoreChangelogs(
         this.settings.kafka,
-        `${applicationId}-restore-${this.config.instanceId}`,
+        `${applicationId}-restore-${this.instanceId}`,
         requests,
         this.log,
+        { ends: (topic) => partitionEnds(admin, topic) },
       );
-      this.lastRestoredRecords += restored;
+      this.lastRestoredRecords += restored.records;
+      for (const managed of created) {
+        for (const [storeName, topic] of managed.changelogs) {
+          const end = restored.ends.get(`${topic}:${managed.partition}`);
+          if (end !== undefined) managed.changelogEnds.set(storeName, end);
+        }
+      }
     }
     return created;
   }
 
   /** Records replayed from changelogs since start (tests check that a checkpoint limits it). */
   lastRestoredRecords = 0;
-
-  private async endOffset(topic: string, partition: number): Promise<number> {
-    const offsets = await this.admin!.fetchTopicOffsets(topic);
-    const entry = offsets.find((o) => o.partition === partition);
-    return entry ? Number(entry.high) : 0;
-  }
 
   // --- plumbing ---
 
@@ -670,6 +779,7 @@ export class KafkaStreams {
     for (const result of await Promise.allSettled(steps)) {
       if (result.status === 'rejected') this.log.warn({ err: result.reason }, 'error while disconnecting');
     }
+    await this.identity?.release();
   }
 
   private transition(next: KafkaStreamsState): void {
@@ -678,6 +788,16 @@ export class KafkaStreams {
     this.currentState = next;
     this.log.info({ from: previous, to: next }, 'state');
     for (const listener of this.listeners) listener(next, previous);
+  }
+}
+
+/** The transaction could not even be aborted: the producer is in no state to start another. */
+class ProducerUnusableError extends Error {
+  constructor(cause: unknown) {
+    super(`transaction failed and could not be aborted: ${(cause as Error)?.message ?? String(cause)}`, {
+      cause,
+    });
+    this.name = 'ProducerUnusableError';
   }
 }
 

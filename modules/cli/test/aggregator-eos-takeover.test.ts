@@ -1,0 +1,64 @@
+import type { Metric } from '@meterstream/common';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { EosScenario, datasetMetrics, samplePresent } from './helpers/eos-scenario.js';
+
+/**
+ * (Companion of aggregator-eos-crash.test.ts: two instances.) Two instances of the default
+ * `meterstream aggregate` command on one machine, each with its own --data-dir (one state directory
+ * per instance, as the command's help says), share the partitions. One is SIGKILLed; the committed
+ * output (read_committed) must still equal the reference computed from the dataset input.
+ */
+let metrics: Metric[];
+let scenario: EosScenario | undefined;
+
+beforeAll(async () => {
+  // 2,000 minutes of the UCI sample for 3 households: 24,000 metrics, 24,000 windows.
+  metrics = await datasetMetrics(2_000, 3);
+});
+
+afterEach(async () => {
+  await scenario?.close();
+  scenario = undefined;
+});
+
+describe.skipIf(!samplePresent)('aggregator exactly-once with two instances (default command)', () => {
+  it('killed right after a rebalance gave half of its partitions to a second instance, then restarted', async () => {
+    scenario = await EosScenario.start(metrics);
+    const a = scenario.aggregator('a');
+    await scenario.waitForLog(a, '"msg":"assignment"', 'the first instance’s assignment');
+    await scenario.produceNext(3_000);
+    await scenario.waitForCommitted(a, 1_500, 'some input committed');
+
+    const b = scenario.aggregator('b');
+    // The rebalance: a second assignment for A, a first for B.
+    await scenario.waitForLog(a, '"msg":"assignment"', 'the rebalance', 60_000, 2);
+    await scenario.waitForLog(b, '"msg":"assignment"', 'the second instance’s assignment');
+    const afterRebalance = await scenario.committed();
+    const replay = scenario.produceNext(4_000);
+    await scenario.waitForCommitted(a, afterRebalance + 1, 'a commit after the rebalance');
+    await scenario.kill(a);
+    await replay;
+    expect(await scenario.committed(), 'killed mid-stream').toBeLessThan(afterRebalance + 4_000);
+
+    await scenario.produceRest();
+    const restarted = scenario.aggregator('a');
+    await scenario.finishAndCheck([restarted, b]);
+  }, 150_000);
+
+  it('one of two instances killed mid-transaction: the other takes over its partitions and finishes', async () => {
+    scenario = await EosScenario.start(metrics);
+    const a = scenario.aggregator('a');
+    const b = scenario.aggregator('b');
+    await scenario.waitForLog(a, '"msg":"assignment"', 'the assignment of A');
+    await scenario.waitForLog(b, '"msg":"assignment"', 'the assignment of B');
+    await scenario.produceNext(3_000);
+    await scenario.waitForCommitted(a, 1_500, 'some input committed');
+    await scenario.killMidTransaction(a);
+
+    await scenario.produceRest();
+    // B alone: it gets A's partitions once A's session times out, restores them and finishes.
+    await scenario.finishAndCheck([b]);
+    const assignments = b.output().match(/"msg":"assignment"/g)?.length ?? 0;
+    expect(assignments, 'B was assigned again after A died').toBeGreaterThan(1);
+  }, 150_000);
+});
