@@ -289,6 +289,50 @@ describe('cassandra writer (in process)', () => {
     await writer.stop();
   });
 
+  it('commits past a fetch that held only an aborted transaction and its marker', async () => {
+    const topic = 'metrics-aggregates-txn-late-60';
+    await createTopic(topic, 1);
+    const groupId = 'txn-late-writers';
+    const writer = await startCassandraWriter({
+      config: testConfig('txnlate'),
+      logger: createLogger('test', 'silent'),
+      window: WINDOW,
+      topic,
+      groupId,
+    });
+    cleanups.push(() => writer.stop());
+    const producer = kafka.producer({
+      transactionalId: 'writer-test-txn-late',
+      idempotent: true,
+      maxInFlightRequests: 1,
+    });
+    await producer.connect();
+    const admin = kafka.admin();
+    await admin.connect();
+    const endOffset = async () => BigInt((await admin.fetchTopicOffsets(topic))[0]!.high);
+    const rows = makeAggregates(2);
+    let txn = await producer.transaction();
+    await txn.send({ topic, messages: rows.slice(0, 10).map(toMessage) });
+    await txn.commit();
+    const afterCommit = await endOffset();
+    await waitFor('the committed transaction consumed', async () =>
+      (await committedTotal(groupId, topic)) === afterCommit ? true : undefined,
+    );
+    // Seen by the running writer in a fetch of its own: nothing but aborted records and a marker,
+    // which kafkajs never hands to eachBatch.
+    txn = await producer.transaction();
+    await txn.send({ topic, messages: rows.slice(10).map(toMessage) });
+    await txn.abort();
+    await producer.disconnect();
+    const end = await endOffset();
+    expect(end).toBeGreaterThan(afterCommit);
+    await waitFor('offsets committed to the end of the log', async () =>
+      (await committedTotal(groupId, topic)) === end ? true : undefined,
+    );
+    await admin.disconnect();
+    await writer.stop();
+  });
+
   it('several instances of one group share the partitions', async () => {
     const topic = 'metrics-aggregates-shared-60';
     await createTopic(topic);

@@ -197,6 +197,11 @@ export class EosScenario {
     }
   }
 
+  /** How many metrics of the input have been handed to produceNext/produceRest so far. */
+  get produced(): number {
+    return this.cursor;
+  }
+
   /** The next `count` metrics of the input not produced yet (see produceInput), paced like a replay. */
   produceNext(count: number, pacing: { chunk?: number; pauseMs?: number } = { chunk: 300, pauseMs: 100 }) {
     const from = this.cursor;

@@ -171,6 +171,11 @@ export class KafkaStreams {
         // fetch in flight, so this bounds how long close() takes once the input is idle.
         maxWaitTimeInMs: 500,
       });
+      if (typeof (this.consumer as { groupMetadata?: unknown }).groupMetadata !== 'function')
+        throw new Error(
+          'kafkajs lacks consumer.groupMetadata(): the streams runtime needs kafkajs 2.2.4 with ' +
+            "meterstream's KIP-447 patch (patches/kafkajs+2.2.4.patch, applied by npm's postinstall)",
+        );
       this.consumer.on(this.consumer.events.REBALANCING, () => {
         if (this.currentState === 'RUNNING') this.transition('REBALANCING');
       });
