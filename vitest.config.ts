@@ -23,5 +23,14 @@ export default defineConfig({
     // Integration tests start servers on free ports; files run in parallel across the 2 cores.
     pool: 'forks',
     maxWorkers: 2,
+    // A passing run prints results only: what a test writes to the console is shown when it fails.
+    // (Servers log through pino straight to a file descriptor, which vitest cannot hold back: tests
+    // give them a silent logger instead.)
+    silent: 'passed-only',
+    env: {
+      // The AWS SDK warns once per process on Node < 22 that its 2027 releases will need Node 22;
+      // this is the SDK's own opt-out for exactly that warning, other warnings still show.
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    },
   },
 });

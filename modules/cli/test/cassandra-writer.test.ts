@@ -136,7 +136,7 @@ function testConfig(keyspace: string): MeterstreamConfig {
       'cassandra-contact-points': contactPoint,
       'cassandra-keyspace': keyspace,
       'schema-registry-url': 'none',
-      'log-level': 'warn',
+      'log-level': 'silent',
     },
     {},
   );
@@ -145,7 +145,11 @@ function testConfig(keyspace: string): MeterstreamConfig {
 beforeAll(async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'cassandra-writer-test-'));
   cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }));
-  const broker = await startBroker({ port: 0, dataDir: join(dataDir, 'kafka') });
+  const broker = await startBroker({
+    port: 0,
+    dataDir: join(dataDir, 'kafka'),
+    logger: createLogger('broker', 'silent'),
+  });
   cleanups.push(() => broker.close());
   const cql = await startCqlServer({ port: 0, dataDir: join(dataDir, 'cql') });
   cleanups.push(() => cql.close());
@@ -182,7 +186,7 @@ describe('cassandra writer (in process)', () => {
 
     const writer = await startCassandraWriter({
       config,
-      logger: createLogger('test', 'warn'),
+      logger: createLogger('test', 'silent'),
       window: WINDOW,
       chunkSize: 100,
       metricsPort: 0,
@@ -269,7 +273,7 @@ describe('cassandra writer (in process)', () => {
     const groupId = 'txn-writers';
     const writer = await startCassandraWriter({
       config: testConfig('txn'),
-      logger: createLogger('test', 'warn'),
+      logger: createLogger('test', 'silent'),
       window: WINDOW,
       topic,
       groupId,
@@ -337,7 +341,7 @@ describe('cassandra writer (in process)', () => {
     const topic = 'metrics-aggregates-shared-60';
     await createTopic(topic);
     const cfg = testConfig('shared');
-    const logger = createLogger('test', 'warn');
+    const logger = createLogger('test', 'silent');
     const groupId = 'shared-writers';
     const a = await startCassandraWriter({
       config: cfg,

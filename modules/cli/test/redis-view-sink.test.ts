@@ -26,7 +26,7 @@ let redisServer: RunningRedis;
 beforeAll(async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'redis-view-test-'));
   cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }));
-  const broker = await startBroker({ port: 0, dataDir });
+  const broker = await startBroker({ port: 0, dataDir, logger: createLogger('broker', 'silent') });
   cleanups.push(() => broker.close());
   bootstrap = `127.0.0.1:${broker.port}`;
   kafka = new Kafka({ brokers: [bootstrap], clientId: 'redis-view-test', logLevel: logLevel.NOTHING });
@@ -110,13 +110,13 @@ it('keeps the latest aggregate per series and window and the latest activity per
       'kafka-brokers': bootstrap,
       'redis-url': redisServer.url,
       'schema-registry-url': 'none',
-      'log-level': 'warn',
+      'log-level': 'silent',
     },
     {},
   );
   const sink = await startRedisViewSink({
     config,
-    logger: createLogger('test', 'warn'),
+    logger: createLogger('test', 'silent'),
     windows: [60, 600],
     prefix: 'view',
   });

@@ -8,6 +8,7 @@ import {
   DeserializationError,
   METRIC_AVRO_SCHEMA,
   type Metric,
+  createLogger,
   createSchemaRegistry,
   metricReadingSyncRegistryReader,
   metricRegistrySerde,
@@ -21,7 +22,7 @@ let registry: SchemaRegistryServer;
 let dir: string;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'ms-registry-'));
-  registry = await startSchemaRegistry({ port: 0, dataDir: dir });
+  registry = await startSchemaRegistry({ port: 0, dataDir: dir, logger: createLogger('registry', 'silent') });
 });
 afterAll(async () => {
   await registry?.close();

@@ -62,7 +62,7 @@ export function testConfig(endpoints: {
   const config = loadConfig({}, {});
   return {
     ...config,
-    logLevel: 'warn',
+    logLevel: 'silent',
     kafka: { ...config.kafka, brokers: endpoints.brokers ?? config.kafka.brokers },
     schemaRegistryUrl: endpoints.registryUrl === undefined ? config.schemaRegistryUrl : endpoints.registryUrl,
     s3: endpoints.s3 ?? config.s3,
