@@ -45,7 +45,7 @@ function aggregator(
 ) {
   return startAggregator({
     config: loadConfig({ 'kafka-brokers': broker.bootstrap, 'schema-registry-url': 'none' }, {}),
-    logger: createLogger(`agg-${instanceId}`, 'warn'),
+    logger: createLogger(`agg-${instanceId}`, 'silent'),
     sourceTopic: source,
     windowsSec: [60],
     graceSec: 300,

@@ -32,7 +32,11 @@ beforeAll(async () => {
     dataDir: join(dir, 'kafka'),
     logger: createLogger('broker', 'warn'),
   });
-  registry = await startSchemaRegistry({ port: 0, dataDir: join(dir, 'registry') });
+  registry = await startSchemaRegistry({
+    port: 0,
+    dataDir: join(dir, 'registry'),
+    logger: createLogger('registry', 'silent'),
+  });
 });
 afterAll(async () => {
   await registry?.close();
