@@ -39,9 +39,7 @@ describe.skipIf(!samplePresent)(
     it('killed twice in a row: mid-transaction, then as soon as the restarted instance committed', async () => {
       const scenario = await startScenario();
       const first = scenario.aggregator();
-      await scenario.waitForLog(first, '"msg":"assignment"', 'the first assignment');
-      await scenario.produceNext(3_000);
-      await scenario.waitForCommitted(first, 1_500, 'some input committed');
+      await scenario.waitUntilCommitting(first);
       await scenario.killMidTransaction(first);
       const atFirstKill = await scenario.committed();
 

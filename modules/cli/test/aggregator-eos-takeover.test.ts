@@ -13,9 +13,7 @@ describe.skipIf(!samplePresent)('aggregator exactly-once with two instances (def
   it('killed right after a rebalance gave half of its partitions to a second instance, then restarted', async () => {
     const scenario = await startScenario();
     const a = scenario.aggregator('a');
-    await scenario.waitForLog(a, '"msg":"assignment"', 'the first instance’s assignment');
-    await scenario.produceNext(3_000);
-    await scenario.waitForCommitted(a, 1_500, 'some input committed');
+    await scenario.waitUntilCommitting(a);
 
     const b = scenario.aggregator('b');
     // The rebalance: a second assignment for A, a first for B.
@@ -37,10 +35,7 @@ describe.skipIf(!samplePresent)('aggregator exactly-once with two instances (def
     const scenario = await startScenario();
     const a = scenario.aggregator('a');
     const b = scenario.aggregator('b');
-    await scenario.waitForLog(a, '"msg":"assignment"', 'the assignment of A');
-    await scenario.waitForLog(b, '"msg":"assignment"', 'the assignment of B');
-    await scenario.produceNext(3_000);
-    await scenario.waitForCommitted(a, 1_500, 'some input committed');
+    await scenario.waitUntilCommitting(a, b);
     await scenario.killMidTransaction(a);
 
     await scenario.produceRest();

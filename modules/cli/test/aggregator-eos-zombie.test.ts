@@ -15,10 +15,7 @@ describe.skipIf(!samplePresent)('aggregator exactly-once with a zombie instance 
     const scenario = await startScenario();
     const a = scenario.aggregator('a');
     const b = scenario.aggregator('b');
-    await scenario.waitForLog(a, '"msg":"assignment"', 'the assignment of A');
-    await scenario.waitForLog(b, '"msg":"assignment"', 'the assignment of B');
-    await scenario.produceNext(3_000);
-    await scenario.waitForCommitted(a, 1_500, 'some input committed');
+    await scenario.waitUntilCommitting(a, b);
     const replay = scenario.produceNext(6_000);
     const assignmentsOfB = b.output().match(/"msg":"assignment"/g)?.length ?? 0;
     a.kill('SIGSTOP');

@@ -283,6 +283,18 @@ export class EosScenario {
   }
 
   /**
+   * Waits for each instance's assignment, then produces the next 3,000 metrics paced like a replay
+   * and waits until half of them are committed: the instances are running their transactions.
+   */
+  async waitUntilCommitting(...running: CliProcess[]): Promise<void> {
+    for (const [i, proc] of running.entries())
+      await this.waitForLog(proc, '"msg":"assignment"', `the assignment of instance ${i + 1}`);
+    const from = this.cursor;
+    await this.produceNext(3_000);
+    await this.waitForCommitted(running[0]!, from + 1_500, 'some input committed');
+  }
+
+  /**
    * Kills `proc` while one of its transactions is open — the transaction must still be open after
    * the kill (it may end between the poll that saw it and the signal: then the instance is
    * restarted and the next transaction is tried, on more paced input). Returns the instance killed.
