@@ -1,6 +1,5 @@
-import type { Metric } from '@meterstream/common';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { EosScenario, datasetMetrics, samplePresent } from './helpers/eos-scenario.js';
+import { describe, expect, it } from 'vitest';
+import { samplePresent, useEosScenario } from './helpers/eos-scenario.js';
 
 /**
  * `meterstream aggregate` with its default command (exactly-once, no --instance-id) while a dataset
@@ -10,24 +9,13 @@ import { EosScenario, datasetMetrics, samplePresent } from './helpers/eos-scenar
  * before the crash (paced like a replay where it must keep the aggregator committing), the rest
  * after it, so each crash hits the middle of the stream.
  */
-let metrics: Metric[];
-let scenario: EosScenario | undefined;
-
-beforeAll(async () => {
-  // 2,000 minutes of the UCI sample for 3 households: 24,000 metrics, 24,000 windows.
-  metrics = await datasetMetrics(2_000, 3);
-});
-
-afterEach(async () => {
-  await scenario?.close();
-  scenario = undefined;
-});
+const startScenario = useEosScenario();
 
 describe.skipIf(!samplePresent)(
   'aggregator exactly-once across SIGKILL (default command, one instance)',
   () => {
     it('killed before its first commit', async () => {
-      scenario = await EosScenario.start(metrics);
+      const scenario = await startScenario();
       await scenario.produceNext(scenario.half, { chunk: 5_000 });
       const first = scenario.aggregator();
       // The first assignment is logged before any batch is processed; the first commit follows a batch.
@@ -37,16 +25,14 @@ describe.skipIf(!samplePresent)(
 
       await scenario.produceRest();
       const second = scenario.aggregator();
-      expect(await scenario.finishAndCheck([second])).toBe(metrics.length);
+      expect(await scenario.finishAndCheck([second])).toBe(scenario.metrics.length);
     }, 150_000);
 
     it('killed mid-transaction (output and changelog records written, not committed)', async () => {
-      scenario = await EosScenario.start(metrics);
+      const scenario = await startScenario();
       const first = scenario.aggregator();
-      await scenario.waitForLog(first, '"msg":"assignment"', 'the first assignment');
       // A paced replay keeps the aggregator committing; not its first transaction is left open.
-      await scenario.produceNext(3_000);
-      await scenario.waitForCommitted(first, 1_500, 'some input committed');
+      await scenario.waitUntilCommitting(first);
       await scenario.killMidTransaction(first);
 
       await scenario.produceRest();

@@ -1,6 +1,5 @@
-import type { Metric } from '@meterstream/common';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { EosScenario, datasetMetrics, samplePresent } from './helpers/eos-scenario.js';
+import { describe, expect, it } from 'vitest';
+import { samplePresent, useEosScenario } from './helpers/eos-scenario.js';
 
 /**
  * (Companion of aggregator-eos-crash.test.ts: kills around the restart itself.)
@@ -12,24 +11,13 @@ import { EosScenario, datasetMetrics, samplePresent } from './helpers/eos-scenar
  * before the crash (paced like a replay where it must keep the aggregator committing), the rest
  * after it, so each crash hits the middle of the stream.
  */
-let metrics: Metric[];
-let scenario: EosScenario | undefined;
-
-beforeAll(async () => {
-  // 2,000 minutes of the UCI sample for 3 households: 24,000 metrics, 24,000 windows.
-  metrics = await datasetMetrics(2_000, 3);
-});
-
-afterEach(async () => {
-  await scenario?.close();
-  scenario = undefined;
-});
+const startScenario = useEosScenario();
 
 describe.skipIf(!samplePresent)(
   'aggregator exactly-once across SIGKILL and restart (default command, one instance)',
   () => {
     it('killed while restoring its state from the changelogs', async () => {
-      scenario = await EosScenario.start(metrics);
+      const scenario = await startScenario();
       await scenario.produceNext(scenario.half, { chunk: 5_000 });
       const first = scenario.aggregator();
       await scenario.waitForCommitted(first, scenario.half / 2, 'a quarter of the input committed');
@@ -49,11 +37,9 @@ describe.skipIf(!samplePresent)(
     }, 150_000);
 
     it('killed twice in a row: mid-transaction, then as soon as the restarted instance committed', async () => {
-      scenario = await EosScenario.start(metrics);
+      const scenario = await startScenario();
       const first = scenario.aggregator();
-      await scenario.waitForLog(first, '"msg":"assignment"', 'the first assignment');
-      await scenario.produceNext(3_000);
-      await scenario.waitForCommitted(first, 1_500, 'some input committed');
+      await scenario.waitUntilCommitting(first);
       await scenario.killMidTransaction(first);
       const atFirstKill = await scenario.committed();
 

@@ -1,6 +1,5 @@
-import type { Metric } from '@meterstream/common';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { EosScenario, datasetMetrics, samplePresent } from './helpers/eos-scenario.js';
+import { describe, expect, it } from 'vitest';
+import { samplePresent, useEosScenario } from './helpers/eos-scenario.js';
 
 /**
  * (Companion of aggregator-eos-crash.test.ts: two instances.) Two instances of the default
@@ -8,26 +7,13 @@ import { EosScenario, datasetMetrics, samplePresent } from './helpers/eos-scenar
  * per instance, as the command's help says), share the partitions. One is SIGKILLed; the committed
  * output (read_committed) must still equal the reference computed from the dataset input.
  */
-let metrics: Metric[];
-let scenario: EosScenario | undefined;
-
-beforeAll(async () => {
-  // 2,000 minutes of the UCI sample for 3 households: 24,000 metrics, 24,000 windows.
-  metrics = await datasetMetrics(2_000, 3);
-});
-
-afterEach(async () => {
-  await scenario?.close();
-  scenario = undefined;
-});
+const startScenario = useEosScenario();
 
 describe.skipIf(!samplePresent)('aggregator exactly-once with two instances (default command)', () => {
   it('killed right after a rebalance gave half of its partitions to a second instance, then restarted', async () => {
-    scenario = await EosScenario.start(metrics);
+    const scenario = await startScenario();
     const a = scenario.aggregator('a');
-    await scenario.waitForLog(a, '"msg":"assignment"', 'the first instance’s assignment');
-    await scenario.produceNext(3_000);
-    await scenario.waitForCommitted(a, 1_500, 'some input committed');
+    await scenario.waitUntilCommitting(a);
 
     const b = scenario.aggregator('b');
     // The rebalance: a second assignment for A, a first for B.
@@ -46,13 +32,10 @@ describe.skipIf(!samplePresent)('aggregator exactly-once with two instances (def
   }, 150_000);
 
   it('one of two instances killed mid-transaction: the other takes over its partitions and finishes', async () => {
-    scenario = await EosScenario.start(metrics);
+    const scenario = await startScenario();
     const a = scenario.aggregator('a');
     const b = scenario.aggregator('b');
-    await scenario.waitForLog(a, '"msg":"assignment"', 'the assignment of A');
-    await scenario.waitForLog(b, '"msg":"assignment"', 'the assignment of B');
-    await scenario.produceNext(3_000);
-    await scenario.waitForCommitted(a, 1_500, 'some input committed');
+    await scenario.waitUntilCommitting(a, b);
     await scenario.killMidTransaction(a);
 
     await scenario.produceRest();

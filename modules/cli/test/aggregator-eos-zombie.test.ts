@@ -1,6 +1,5 @@
-import type { Metric } from '@meterstream/common';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { EosScenario, datasetMetrics, samplePresent } from './helpers/eos-scenario.js';
+import { describe, expect, it } from 'vitest';
+import { samplePresent, useEosScenario } from './helpers/eos-scenario.js';
 
 /**
  * (Companion of aggregator-eos-takeover.test.ts.) KIP-447 zombie fencing: two instances of the
@@ -9,28 +8,14 @@ import { EosScenario, datasetMetrics, samplePresent } from './helpers/eos-scenar
  * back mid-transaction. Its offsets carry a stale generation/member and are refused; the committed
  * output (read_committed) must still equal the reference computed from the dataset input.
  */
-let metrics: Metric[];
-let scenario: EosScenario | undefined;
-
-beforeAll(async () => {
-  // 2,000 minutes of the UCI sample for 3 households: 24,000 metrics, 24,000 windows.
-  metrics = await datasetMetrics(2_000, 3);
-});
-
-afterEach(async () => {
-  await scenario?.close();
-  scenario = undefined;
-});
+const startScenario = useEosScenario();
 
 describe.skipIf(!samplePresent)('aggregator exactly-once with a zombie instance (default command)', () => {
   it('a zombie (stopped past its session timeout while B took over) has its commit refused and rejoins', async () => {
-    scenario = await EosScenario.start(metrics);
+    const scenario = await startScenario();
     const a = scenario.aggregator('a');
     const b = scenario.aggregator('b');
-    await scenario.waitForLog(a, '"msg":"assignment"', 'the assignment of A');
-    await scenario.waitForLog(b, '"msg":"assignment"', 'the assignment of B');
-    await scenario.produceNext(3_000);
-    await scenario.waitForCommitted(a, 1_500, 'some input committed');
+    await scenario.waitUntilCommitting(a, b);
     const replay = scenario.produceNext(6_000);
     const assignmentsOfB = b.output().match(/"msg":"assignment"/g)?.length ?? 0;
     a.kill('SIGSTOP');

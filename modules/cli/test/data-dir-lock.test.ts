@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CliProcess, runCli, waitForProcess } from './helpers/cli-process.js';
+import { type CliProcess, runCli, runUp, waitForProcess } from './helpers/cli-process.js';
 
 /** Every file under `dir`, as paths relative to it. */
 function filesUnder(dir: string): string[] {
@@ -17,21 +17,7 @@ describe('one data directory, one process', () => {
   let up: CliProcess;
 
   beforeAll(async () => {
-    up = runCli(
-      [
-        'up',
-        '--kafka-port',
-        '0',
-        '--schema-registry-port',
-        '0',
-        '--cassandra-port',
-        '0',
-        '--s3-port',
-        '0',
-        '--no-redis',
-      ],
-      { METERSTREAM_DATA_DIR: dataDir },
-    );
+    up = runUp(dataDir);
     await waitForProcess(up, 'the stack to be up', () => up.output().includes('local stack is up'), 60_000);
   });
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type CliProcess, runCli, waitForProcess } from './helpers/cli-process.js';
+import { type CliProcess, runCli, runUp, waitForProcess } from './helpers/cli-process.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'cli-s3-'));
 const running: CliProcess[] = [];
@@ -26,21 +26,7 @@ function client(endpoint: string, accessKeyId: string, secretAccessKey: string):
 
 describe('the embedded S3 server from the CLI', () => {
   it('`meterstream up` prints the S3 endpoint with the key pair it accepts, and exports it', async () => {
-    const up = runCli(
-      [
-        'up',
-        '--kafka-port',
-        '0',
-        '--schema-registry-port',
-        '0',
-        '--cassandra-port',
-        '0',
-        '--s3-port',
-        '0',
-        '--no-redis',
-      ],
-      { METERSTREAM_DATA_DIR: join(dir, 'up') },
-    );
+    const up = runUp(join(dir, 'up'));
     running.push(up);
     await waitForProcess(
       up,

@@ -107,63 +107,14 @@ describe('multipart uploads', () => {
           MultipartUpload: { Parts },
         }),
       );
-    expect(
-      await s3Failure(
-        complete([
-          { ETag: small, PartNumber: 1 },
-          { ETag: last, PartNumber: 3 },
-        ]),
-      ),
-    ).toEqual({
-      code: 'EntityTooSmall',
-      status: 400,
-    });
-    expect(
-      await s3Failure(
-        complete([
-          { ETag: big, PartNumber: 2 },
-          { ETag: big, PartNumber: 4 },
-        ]),
-      ),
-    ).toEqual({
-      code: 'InvalidPart',
-      status: 400,
-    });
-    expect(
-      await s3Failure(
-        complete([
-          { ETag: small, PartNumber: 2 },
-          { ETag: last, PartNumber: 3 },
-        ]),
-      ),
-    ).toEqual({
-      code: 'InvalidPart',
-      status: 400,
-    });
-    expect(
-      await s3Failure(
-        complete([
-          { ETag: last, PartNumber: 3 },
-          { ETag: big, PartNumber: 2 },
-        ]),
-      ),
-    ).toEqual({
-      code: 'InvalidPartOrder',
-      status: 400,
-    });
-    expect(
-      await s3Failure(
-        f.s3.send(
-          new UploadPartCommand({
-            Bucket: BUCKET,
-            Key: 'mp/rules',
-            UploadId: id,
-            PartNumber: 10_001,
-            Body: 'x',
-          }),
-        ),
-      ),
-    ).toMatchObject({ status: 400 });
+    const refusedWith = async (code: string, ...Parts: { ETag: string; PartNumber: number }[]) =>
+      expect(await s3Failure(complete(Parts)), code).toEqual({ code, status: 400 });
+    // Completions refused: a part under 5 MiB not last, a part never uploaded, an ETag not the part's, disorder.
+    await refusedWith('EntityTooSmall', { ETag: small, PartNumber: 1 }, { ETag: last, PartNumber: 3 });
+    await refusedWith('InvalidPart', { ETag: big, PartNumber: 2 }, { ETag: big, PartNumber: 4 });
+    await refusedWith('InvalidPart', { ETag: small, PartNumber: 2 }, { ETag: last, PartNumber: 3 });
+    await refusedWith('InvalidPartOrder', { ETag: last, PartNumber: 3 }, { ETag: big, PartNumber: 2 });
+    expect(await s3Failure(part('mp/rules', id, 10_001, Buffer.from('x')))).toMatchObject({ status: 400 });
     // A part may be the only one below 5 MiB when it is last: 2 + 3 completes.
     const ok = await complete([
       { ETag: big, PartNumber: 2 },
@@ -189,19 +140,10 @@ describe('multipart uploads', () => {
         f.s3.send(new AbortMultipartUploadCommand({ Bucket: BUCKET, Key: 'mp/aborted', UploadId: id })),
       ),
     ).toEqual({ code: 'NoSuchUpload', status: 404 });
-    expect(
-      await s3Failure(
-        f.s3.send(
-          new UploadPartCommand({
-            Bucket: BUCKET,
-            Key: 'mp/aborted',
-            UploadId: id,
-            PartNumber: 2,
-            Body: 'x',
-          }),
-        ),
-      ),
-    ).toEqual({ code: 'NoSuchUpload', status: 404 });
+    expect(await s3Failure(part('mp/aborted', id, 2, Buffer.from('x')))).toEqual({
+      code: 'NoSuchUpload',
+      status: 404,
+    });
     expect(
       await s3Failure(f.s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'mp/aborted' }))),
     ).toMatchObject({ status: 404 });

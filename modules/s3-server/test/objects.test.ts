@@ -1,8 +1,10 @@
 import {
   CopyObjectCommand,
   GetObjectCommand,
+  type GetObjectCommandInput,
   HeadBucketCommand,
   HeadObjectCommand,
+  type HeadObjectCommandInput,
   ListBucketsCommand,
   CreateBucketCommand,
   DeleteBucketCommand,
@@ -63,41 +65,19 @@ describe('GET ranges, conditional GET and PUT', () => {
   });
 
   it('honours If-Match / If-None-Match / If-Modified-Since on GET', async () => {
-    expect(
-      await s3Failure(f.s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'r.txt', IfMatch: '"nope"' }))),
-    ).toEqual({
-      code: 'PreconditionFailed',
-      status: 412,
-    });
-    const matched = await f.s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'r.txt', IfMatch: etag }));
+    type Conditions = Omit<GetObjectCommandInput & HeadObjectCommandInput, 'Bucket' | 'Key'>;
+    const get = (conditions: Conditions) =>
+      f.s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'r.txt', ...conditions }));
+    const head = (conditions: Conditions) =>
+      f.s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'r.txt', ...conditions }));
+    expect(await s3Failure(get({ IfMatch: '"nope"' }))).toEqual({ code: 'PreconditionFailed', status: 412 });
+    const matched = await get({ IfMatch: etag });
     expect(await matched.Body!.transformToString()).toBe(BODY);
-    expect(
-      await s3Failure(f.s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'r.txt', IfNoneMatch: etag }))),
-    ).toMatchObject({
-      status: 304,
-    });
-    expect(
-      await s3Failure(
-        f.s3.send(
-          new HeadObjectCommand({
-            Bucket: BUCKET,
-            Key: 'r.txt',
-            IfModifiedSince: new Date(Date.now() + 60_000),
-          }),
-        ),
-      ),
-    ).toMatchObject({ status: 304 });
-    expect(
-      await s3Failure(
-        f.s3.send(
-          new HeadObjectCommand({
-            Bucket: BUCKET,
-            Key: 'r.txt',
-            IfUnmodifiedSince: new Date(Date.now() - 3_600_000),
-          }),
-        ),
-      ),
-    ).toMatchObject({ status: 412 });
+    expect(await s3Failure(get({ IfNoneMatch: etag }))).toMatchObject({ status: 304 });
+    const inAMinute = new Date(Date.now() + 60_000);
+    expect(await s3Failure(head({ IfModifiedSince: inAMinute }))).toMatchObject({ status: 304 });
+    const anHourAgo = new Date(Date.now() - 3_600_000);
+    expect(await s3Failure(head({ IfUnmodifiedSince: anHourAgo }))).toMatchObject({ status: 412 });
   });
 
   it('If-None-Match: * makes PUT an idempotent create: 412 when the key exists, one winner among racers', async () => {

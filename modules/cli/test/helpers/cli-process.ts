@@ -37,6 +37,15 @@ export function runCli(args: string[], env: Record<string, string> = {}): CliPro
   };
 }
 
+/** `meterstream up` on free ports, without Redis, keeping its data under `dataDir`. */
+export function runUp(dataDir: string): CliProcess {
+  const freePorts = ['kafka', 'schema-registry', 'cassandra', 's3'].flatMap((name) => [
+    `--${name}-port`,
+    '0',
+  ]);
+  return runCli(['up', ...freePorts, '--no-redis'], { METERSTREAM_DATA_DIR: dataDir });
+}
+
 export async function waitFor(
   what: string,
   check: () => Promise<boolean> | boolean,

@@ -16,6 +16,7 @@ import {
 } from '@meterstream/common';
 import { openDataset } from '@meterstream/replay';
 import { type Admin, Kafka, logLevel } from 'kafkajs';
+import { afterEach, beforeAll } from 'vitest';
 import {
   TICK_GATEWAY,
   committedInput,
@@ -66,6 +67,28 @@ export async function datasetMetrics(rows: number, gateways: number): Promise<Me
     }
   }
   return metrics;
+}
+
+/**
+ * The set-up and tear-down every exactly-once crash test file shares, registered in the calling
+ * file: the input loaded once (2,000 minutes of the UCI sample for 3 households: 24,000 metrics,
+ * 24,000 windows) and the scenario a test started closed after it. Returns what starts that
+ * scenario: a broker and registry of its own over the input.
+ */
+export function useEosScenario(): () => Promise<EosScenario> {
+  let metrics: Metric[] = [];
+  let scenario: EosScenario | undefined;
+  beforeAll(async () => {
+    metrics = await datasetMetrics(2_000, 3);
+  });
+  afterEach(async () => {
+    await scenario?.close();
+    scenario = undefined;
+  });
+  return async () => {
+    scenario = await EosScenario.start(metrics);
+    return scenario;
+  };
 }
 
 /** A broker and Schema Registry of its own, the input produced (Avro via the registry) and the reference. */
@@ -257,6 +280,18 @@ export class EosScenario {
 
   async waitForCommitted(proc: CliProcess, atLeast: number, what: string, timeoutMs = 90_000) {
     await waitForProcess(proc, what, async () => (await this.pollCommitted()) >= atLeast, timeoutMs, 50);
+  }
+
+  /**
+   * Waits for each instance's assignment, then produces the next 3,000 metrics paced like a replay
+   * and waits until half of them are committed: the instances are running their transactions.
+   */
+  async waitUntilCommitting(...running: CliProcess[]): Promise<void> {
+    for (const [i, proc] of running.entries())
+      await this.waitForLog(proc, '"msg":"assignment"', `the assignment of instance ${i + 1}`);
+    const from = this.cursor;
+    await this.produceNext(3_000);
+    await this.waitForCommitted(running[0]!, from + 1_500, 'some input committed');
   }
 
   /**

@@ -1,5 +1,6 @@
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { flushProgressKey } from '../layout.js';
+import { readJsonObject, writeJsonObject } from './json-object.js';
 
 /**
  * What the sink has made durable of one partition: every record below `nextOffset` is in the lake
@@ -26,11 +27,6 @@ export class FlushProgressError extends Error {
   }
 }
 
-function isNotFound(error: unknown): boolean {
-  const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
-  return e.name === 'NoSuchKey' || e.name === 'NotFound' || e.$metadata?.httpStatusCode === 404;
-}
-
 export async function readFlushProgress(
   s3: S3Client,
   bucket: string,
@@ -38,26 +34,15 @@ export async function readFlushProgress(
   partition: number,
 ): Promise<FlushProgress | null> {
   const key = flushProgressKey(topic, partition);
-  let text: string;
-  try {
-    const response = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-    text = await response.Body!.transformToString('utf8');
-  } catch (error) {
-    if (isNotFound(error)) return null;
-    throw new FlushProgressError(key, `cannot read: ${(error as Error).message}`, { cause: error });
-  }
-  let progress: FlushProgress;
-  try {
-    progress = JSON.parse(text) as FlushProgress;
-  } catch (cause) {
-    throw new FlushProgressError(key, `not JSON: ${(cause as Error).message}`, { cause });
-  }
+  const read = await readJsonObject(s3, bucket, key, FlushProgressError);
+  if (!read) return null;
+  const progress = read.value as FlushProgress;
   if (
     progress.partition !== partition ||
     !Number.isSafeInteger(progress.nextOffset) ||
     (progress.maxEventTime !== null && !Number.isFinite(progress.maxEventTime))
   ) {
-    throw new FlushProgressError(key, `inconsistent content ${text}`);
+    throw new FlushProgressError(key, `inconsistent content ${read.text}`);
   }
   return progress;
 }
@@ -67,12 +52,5 @@ export async function writeFlushProgress(
   bucket: string,
   progress: FlushProgress,
 ): Promise<void> {
-  await s3.send(
-    new PutObjectCommand({
-      Bucket: bucket,
-      Key: flushProgressKey(progress.topic, progress.partition),
-      Body: JSON.stringify(progress),
-      ContentType: 'application/json',
-    }),
-  );
+  await writeJsonObject(s3, bucket, flushProgressKey(progress.topic, progress.partition), progress);
 }

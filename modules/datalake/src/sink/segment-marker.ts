@@ -1,6 +1,7 @@
-import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { listKeys } from '../lake-reader.js';
 import { segmentMarkerKey } from '../layout.js';
+import { readJsonObject, writeJsonObject } from './json-object.js';
 
 /**
  * A segment marker is the sink's write-ahead intent: before the first object of a segment is
@@ -33,11 +34,6 @@ export class SegmentMarkerError extends Error {
   }
 }
 
-function isNotFound(error: unknown): boolean {
-  const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
-  return e.name === 'NoSuchKey' || e.name === 'NotFound' || e.$metadata?.httpStatusCode === 404;
-}
-
 export async function readSegmentMarker(
   s3: S3Client,
   bucket: string,
@@ -46,40 +42,26 @@ export async function readSegmentMarker(
   firstOffset: number,
 ): Promise<SegmentMarker | null> {
   const key = segmentMarkerKey(topic, partition, firstOffset);
-  let text: string;
-  try {
-    const response = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-    text = await response.Body!.transformToString('utf8');
-  } catch (error) {
-    if (isNotFound(error)) return null;
-    throw new SegmentMarkerError(key, `cannot read: ${(error as Error).message}`, { cause: error });
-  }
-  let marker: SegmentMarker;
-  try {
-    marker = JSON.parse(text) as SegmentMarker;
-  } catch (cause) {
-    throw new SegmentMarkerError(key, `not JSON: ${(cause as Error).message}`, { cause });
-  }
+  const read = await readJsonObject(s3, bucket, key, SegmentMarkerError);
+  if (!read) return null;
+  const marker = read.value as SegmentMarker;
   if (
     marker.partition !== partition ||
     marker.firstOffset !== firstOffset ||
     !Number.isSafeInteger(marker.lastOffset) ||
     marker.lastOffset < firstOffset
   ) {
-    throw new SegmentMarkerError(key, `inconsistent content ${text}`);
+    throw new SegmentMarkerError(key, `inconsistent content ${read.text}`);
   }
   return marker;
 }
 
 export async function writeSegmentMarker(s3: S3Client, bucket: string, marker: SegmentMarker): Promise<void> {
-  const key = segmentMarkerKey(marker.topic, marker.partition, marker.firstOffset);
-  await s3.send(
-    new PutObjectCommand({
-      Bucket: bucket,
-      Key: key,
-      Body: JSON.stringify(marker),
-      ContentType: 'application/json',
-    }),
+  await writeJsonObject(
+    s3,
+    bucket,
+    segmentMarkerKey(marker.topic, marker.partition, marker.firstOffset),
+    marker,
   );
 }
 

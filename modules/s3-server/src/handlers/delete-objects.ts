@@ -1,9 +1,8 @@
 import { S3Error } from '../errors.js';
 import type { S3Request } from '../http/context.js';
 import { checkObjectKey } from '../http/names.js';
-import { receiveSmallBody } from '../http/receive-body.js';
+import { receiveXml } from '../http/receive-body.js';
 import { sendEmpty, sendXml } from '../http/respond.js';
-import { parseXml } from '../xml.js';
 
 const MAX_DELETE_KEYS = 1000;
 
@@ -16,16 +15,7 @@ export async function deleteObject(r: S3Request): Promise<void> {
 /** POST /bucket?delete — DeleteObjects: up to 1,000 keys, each reported deleted or failed. */
 export async function deleteObjects(r: S3Request): Promise<void> {
   r.core.store.index(r.bucket!);
-  const body = await receiveSmallBody(r.req, r.auth, 2 * 1024 * 1024);
-  let doc: Record<string, unknown>;
-  try {
-    doc = parseXml(body.toString('utf8'));
-  } catch (error) {
-    throw new S3Error(
-      'MalformedXML',
-      `The XML you provided was not well-formed: ${(error as Error).message}`,
-    );
-  }
+  const doc = await receiveXml(r.req, r.auth);
   const request = doc.Delete as { Quiet?: string; Object?: { Key?: unknown }[] } | undefined;
   const objects = request?.Object ?? [];
   if (!request || objects.length === 0 || objects.length > MAX_DELETE_KEYS) {

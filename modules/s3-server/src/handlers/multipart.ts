@@ -1,9 +1,8 @@
 import { S3Error } from '../errors.js';
 import { type S3Request, headerValue } from '../http/context.js';
-import { receiveBody, receiveSmallBody } from '../http/receive-body.js';
+import { receiveBody, receiveSmallBody, receiveXml } from '../http/receive-body.js';
 import { sendEmpty, sendXml } from '../http/respond.js';
 import { MAX_PART_NUMBER } from '../storage/multipart-store.js';
-import { parseXml } from '../xml.js';
 import { checksumHeaders, storedHeaders, writeCondition } from './object-headers.js';
 
 /** POST /bucket/key?uploads — CreateMultipartUpload. */
@@ -57,16 +56,7 @@ export async function uploadPart(r: S3Request): Promise<void> {
 /** POST /bucket/key?uploadId=X — CompleteMultipartUpload (AWS size and order rules, `-N` ETag). */
 export async function completeMultipartUpload(r: S3Request): Promise<void> {
   const upload = r.core.uploads.get(r.query.get('uploadId')!, r.bucket!, r.key!);
-  const body = await receiveSmallBody(r.req, r.auth, 2 * 1024 * 1024);
-  let doc: Record<string, unknown>;
-  try {
-    doc = parseXml(body.toString('utf8'));
-  } catch (error) {
-    throw new S3Error(
-      'MalformedXML',
-      `The XML you provided was not well-formed: ${(error as Error).message}`,
-    );
-  }
+  const doc = await receiveXml(r.req, r.auth);
   const parts = (
     doc.CompleteMultipartUpload as { Part?: { PartNumber?: unknown; ETag?: unknown }[] } | undefined
   )?.Part;

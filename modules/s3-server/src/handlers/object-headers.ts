@@ -1,18 +1,9 @@
 import type { IncomingMessage } from 'node:http';
 import { S3Error } from '../errors.js';
-import type { ObjectMeta } from '../storage/key-index.js';
+import { type ObjectMeta, STORED_HEADERS } from '../storage/key-index.js';
 import type { WriteCondition } from '../storage/object-store.js';
 import { headerValue } from '../http/context.js';
 
-/** Representation headers S3 stores with an object and returns on GET/HEAD. */
-const STORED_HEADERS = [
-  'content-type',
-  'content-encoding',
-  'content-disposition',
-  'content-language',
-  'cache-control',
-  'expires',
-];
 const MAX_USER_METADATA_BYTES = 2048;
 
 /** The headers and `x-amz-meta-*` of a PUT or CreateMultipartUpload, as stored with the object. */

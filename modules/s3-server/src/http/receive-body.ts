@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { decodeAwsChunked } from '../auth/aws-chunked.js';
 import type { Authenticated } from '../auth/sigv4.js';
 import { S3Error } from '../errors.js';
+import { parseXml } from '../xml.js';
 import { CHECKSUM_NAMES, type ChecksumName, checksummer } from './checksums.js';
 
 export interface ReceivedBody {
@@ -119,6 +120,25 @@ export async function receiveSmallBody(
     chunks.push(Buffer.from(chunk));
   });
   return Buffer.concat(chunks);
+}
+
+/** The largest XML document a request body may be (DeleteObjects' 1,000 keys fit many times). */
+const MAX_XML_BYTES = 2 * 1024 * 1024;
+
+/** Receives a request's XML document (see receiveSmallBody) and parses it; malformed XML is MalformedXML. */
+export async function receiveXml(
+  req: IncomingMessage,
+  auth: Authenticated,
+): Promise<Record<string, unknown>> {
+  const body = await receiveSmallBody(req, auth, MAX_XML_BYTES);
+  try {
+    return parseXml(body.toString('utf8'));
+  } catch (error) {
+    throw new S3Error(
+      'MalformedXML',
+      `The XML you provided was not well-formed: ${(error as Error).message}`,
+    );
+  }
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {

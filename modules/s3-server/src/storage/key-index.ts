@@ -1,5 +1,15 @@
 import { compareKeys } from './key-order.js';
 
+/** The representation headers S3 stores with an object and returns on GET/HEAD (ObjectMeta.headers). */
+export const STORED_HEADERS: readonly string[] = [
+  'content-type',
+  'content-encoding',
+  'content-disposition',
+  'content-language',
+  'cache-control',
+  'expires',
+];
+
 /**
  * Everything known about a stored object; kept in memory for every key, so listings, HEAD and the
  * preconditions of GET/PUT read no files.
@@ -11,7 +21,7 @@ export interface ObjectMeta {
   etag: string;
   /** ISO 8601 with milliseconds. */
   lastModified: string;
-  /** Stored representation headers: content-type, content-encoding, cache-control, … */
+  /** Stored representation headers (STORED_HEADERS): content-type, content-encoding, cache-control, … */
   headers: Record<string, string>;
   /** `x-amz-meta-*` headers, names lowercased. */
   userMetadata: Record<string, string>;

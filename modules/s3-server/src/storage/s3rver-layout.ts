@@ -3,18 +3,11 @@ import { createReadStream } from 'node:fs';
 import { copyFile, link, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { nonce } from './fs-durable.js';
+import { STORED_HEADERS } from './key-index.js';
 import type { ObjectStore } from './object-store.js';
 import { TempFile } from './temp-file.js';
 
 const OBJECT_SUFFIX = '._S3rver_object';
-const HEADERS_KEPT = [
-  'content-type',
-  'content-encoding',
-  'content-disposition',
-  'content-language',
-  'cache-control',
-  'expires',
-];
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
 /**
@@ -94,7 +87,7 @@ async function importObject(
   const headers: Record<string, string> = {};
   const userMetadata: Record<string, string> = {};
   for (const [name, value] of Object.entries(metadata)) {
-    if (HEADERS_KEPT.includes(name)) headers[name] = value;
+    if (STORED_HEADERS.includes(name)) headers[name] = value;
     else if (name.startsWith('x-amz-meta-')) userMetadata[name] = value;
   }
   await store.commit(bucket, adopted, {
