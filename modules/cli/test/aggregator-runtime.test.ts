@@ -75,6 +75,58 @@ describe('aggregator on the Kafka runtime', () => {
     expect(await committedInput(kafka, 'close', 'close-in')).toBe(metrics.length);
   }, 60_000);
 
+  it('at_least_once writes commit markers only after the output is acknowledged', async () => {
+    // The output topic refuses every batch (max.message.bytes), the changelogs accept theirs: a
+    // commit marker on a changelog would declare input done whose windows never reached the output,
+    // and a restore would skip that input — the windows lost for good.
+    await createTopics(kafka, PARTITIONS, 'order-in');
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({
+      topics: [
+        {
+          topic: 'order-out-60',
+          numPartitions: PARTITIONS,
+          configEntries: [{ name: 'max.message.bytes', value: '64' }],
+        },
+      ],
+    });
+    const metrics = workload(10, 100, 6_000);
+    const app = await aggregator('order-in', 'order-out-', 'order', 'a', 'at_least_once', 600_000);
+    await produceMetrics(kafka, 'order-in', metrics);
+    await produceTicks(kafka, 'order-in', PARTITIONS, T0 + 10 * 86_400_000);
+    await waitFor(
+      'all processed',
+      () => app.streams.taskMetrics().processed >= metrics.length + PARTITIONS,
+      30_000,
+    );
+    await app.close(); // its commit: the output is refused
+    const changelogs = (await admin.listTopics()).filter(
+      (t) => t.startsWith('order-') && t.endsWith('-changelog'),
+    );
+    await admin.disconnect();
+    expect(changelogs.length).toBeGreaterThan(0);
+    expect(await committedInput(kafka, 'order', 'order-in')).toBe(0);
+    let markers = 0;
+    let records = 0;
+    const consumer = kafka.consumer({ groupId: `order-check-${Date.now()}` });
+    await consumer.connect();
+    await consumer.subscribe({ topics: changelogs, fromBeginning: true });
+    const readAll = new Promise<void>((resolve) => {
+      void consumer.run({
+        eachMessage: async ({ message }) => {
+          records++;
+          if (message.key?.toString() === '__meterstream.commit') markers++;
+        },
+      });
+      setTimeout(resolve, 3_000);
+    });
+    await readAll;
+    await consumer.disconnect();
+    expect(records, 'the changelogs received the state').toBeGreaterThan(0);
+    expect(markers, 'no commit marker for a commit whose output was refused').toBe(0);
+  }, 60_000);
+
   it('two instances split 4 partitions; when one stops the other restores its tasks and the output stays exact', async () => {
     await createTopics(kafka, PARTITIONS, 'scale-in', 'scale-out-60');
     const metrics = workload(40, 1000, 6_000); // 40k metrics

@@ -6,6 +6,7 @@ import type {
   ProduceResponseTopicProduceResponse,
 } from '../protocol/messages.generated.js';
 import { ATTR_TRANSACTIONAL, validateBatches } from '../log/record-batch.js';
+import { DEFAULT_MAX_MESSAGE_BYTES } from '../log/topic-config.js';
 import { errorCodeOf, errorMessageOf } from './errors.js';
 import type { ApiHandler } from './handler.js';
 
@@ -59,6 +60,15 @@ export const produce: ApiHandler<ProduceRequest, ProduceResponse> = {
             throw new KafkaError(ErrorCode.CORRUPT_MESSAGE, `${where}: no record data`);
           }
           const infos = validateBatches(pd.records, where);
+          // Kafka's max.message.bytes bounds each record batch (the largest one a consumer must fetch).
+          const maxBatchBytes = Number(topic!.configs['max.message.bytes'] ?? DEFAULT_MAX_MESSAGE_BYTES);
+          for (const info of infos) {
+            if (info.size > maxBatchBytes)
+              throw new KafkaError(
+                ErrorCode.MESSAGE_TOO_LARGE,
+                `${where}: record batch of ${info.size} bytes is larger than max.message.bytes=${maxBatchBytes}`,
+              );
+          }
           const check = ctx.broker.transactionalProduceCheck;
           if (check) {
             for (const info of infos) {

@@ -12,6 +12,9 @@ export interface TopicConfigDef {
 
 const isLong = (v: string) => /^-?\d+$/.test(v);
 
+/** Kafka's default max.message.bytes: the largest record batch a produce may append. */
+export const DEFAULT_MAX_MESSAGE_BYTES = 1_048_588;
+
 export const TOPIC_CONFIGS: Record<string, TopicConfigDef> = {
   // -1 = keep forever (the default here: replayed history from 2006 must survive)
   'retention.ms': { defaultValue: () => '-1', validate: isLong, type: 'LONG' },
@@ -28,7 +31,11 @@ export const TOPIC_CONFIGS: Record<string, TopicConfigDef> = {
   },
   'min.compaction.lag.ms': { defaultValue: () => '0', validate: isLong, type: 'LONG' },
   'delete.retention.ms': { defaultValue: () => '0', validate: isLong, type: 'LONG' },
-  'max.message.bytes': { defaultValue: () => '1048588', validate: isLong, type: 'INT' },
+  'max.message.bytes': {
+    defaultValue: () => String(DEFAULT_MAX_MESSAGE_BYTES),
+    validate: isLong,
+    type: 'INT',
+  },
   'message.timestamp.type': {
     defaultValue: () => 'CreateTime',
     validate: (v) => v === 'CreateTime' || v === 'LogAppendTime',

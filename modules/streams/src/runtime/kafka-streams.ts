@@ -432,6 +432,12 @@ export class KafkaStreams {
     }
     const offsets = this.committableOffsets(dirty);
     const now = Date.now();
+    // Under at_least_once nothing makes the sends atomic, so the records go first and the commit
+    // markers only once they are acknowledged: a marker declares its input positions done, and a
+    // restore skips that input. Sent together, a crash could leave a marker whose output had not
+    // reached Kafka — a window the suppression buffer emitted (and dropped) would then be lost.
+    const exactlyOnce = this.config.processingGuarantee === 'exactly_once_v2';
+    const records = exactlyOnce ? [] : output.drain();
     for (const managed of dirty) {
       if (managed.changelogs.size === 0) continue;
       const positions: Record<string, number> = {};
@@ -445,7 +451,7 @@ export class KafkaStreams {
     const messages = output.drain();
     const next = new Map<string, number>();
     try {
-      if (this.config.processingGuarantee === 'exactly_once_v2') {
+      if (exactlyOnce) {
         const transaction = await producer.transaction();
         try {
           for (const chunk of chunkTopicMessages(messages)) {
@@ -469,6 +475,8 @@ export class KafkaStreams {
           throw aborted ? error : new ProducerUnusableError(error);
         }
       } else {
+        for (const chunk of chunkTopicMessages(records))
+          mergeNextOffsets(next, chunk, await this.send(producer, chunk));
         for (const chunk of chunkTopicMessages(messages))
           mergeNextOffsets(next, chunk, await this.send(producer, chunk));
         // Sent: the changelogs now hold this state and its input positions (commit markers), so the
