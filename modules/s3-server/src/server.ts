@@ -60,8 +60,8 @@ export interface S3Server {
 }
 
 /**
- * Opens the data directory: the one place that touches it before the server listens (a
- * data-directory lock belongs here). Imports an s3rver layout found there.
+ * Opens the data directory (already locked by the caller): the one place that touches it before the
+ * server listens. Imports an s3rver layout found there.
  */
 async function openDataDir(
   dataDir: string,
