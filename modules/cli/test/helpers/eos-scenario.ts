@@ -240,14 +240,22 @@ export class EosScenario {
   }
 
   /** Partitions of the output and changelog topics with a transaction open (LSO below the high watermark). */
-  async openTransactions(): Promise<string[]> {
+  /**
+   * Partitions whose last stable offset lags the high watermark. With `ofPartitions` (the tasks of
+   * one instance), only its changelog partitions count: with two instances running, an open
+   * transaction on the output or on the other instance's changelogs says nothing of this one.
+   */
+  async openTransactions(ofPartitions?: ReadonlySet<number>): Promise<string[]> {
     const admin = this.admin!;
-    const topics = (await admin.listTopics()).filter((t) => t === OUTPUT || t.endsWith('-changelog'));
+    const topics = (await admin.listTopics()).filter(
+      (t) => (t === OUTPUT && !ofPartitions) || t.endsWith('-changelog'),
+    );
     const open: string[] = [];
     for (const topic of topics) {
       const high = await admin.fetchTopicOffsets(topic, { isolationLevel: 0 });
       const stable = await admin.fetchTopicOffsets(topic, { isolationLevel: 1 });
       for (const h of high) {
+        if (ofPartitions && !ofPartitions.has(h.partition)) continue;
         const s = stable.find((x) => x.partition === h.partition);
         if (s && Number(s.high) < Number(h.high)) open.push(`${topic}[${h.partition}]`);
       }
@@ -259,14 +267,14 @@ export class EosScenario {
    * Polls until a transaction of the aggregator is caught open, while `input` (a paced produce)
    * keeps it committing; fails if the input ends and is processed first.
    */
-  async catchOpenTransaction(input: Promise<void>): Promise<string[]> {
+  async catchOpenTransaction(input: Promise<void>, ofPartitions?: ReadonlySet<number>): Promise<string[]> {
     let produced = false;
     void input.then(() => {
       produced = true;
     });
     for (;;) {
       // A changelog topic being created, a metadata refresh: try again.
-      const open = await this.openTransactions().catch(() => []);
+      const open = await this.openTransactions(ofPartitions).catch(() => []);
       if (open.length) return open;
       if (produced && (await this.pollCommitted()) >= this.cursor)
         throw new Error('no transaction was caught open while the input was processed');
@@ -303,9 +311,10 @@ export class EosScenario {
     let current = proc;
     let input = this.produceNext(3_000);
     for (let attempt = 1; ; attempt++) {
-      await this.catchOpenTransaction(input);
+      const partitions = assignedPartitions(current);
+      await this.catchOpenTransaction(input, partitions);
       await this.kill(current);
-      const open = await this.openTransactions();
+      const open = await this.openTransactions(partitions);
       await input;
       if (open.length) return;
       if (attempt >= attempts) throw new Error(`no kill landed mid-transaction in ${attempts} attempts`);
@@ -399,6 +408,18 @@ export function compareWithReference(
   }
   const missing = [...expected.keys()].filter((key) => !seen.has(key)).length;
   return { duplicated, missing, different, unexpected, examples };
+}
+
+/** Input partitions of the tasks in `proc`'s last "assignment" log line (task ids `<sub>_<partition>`). */
+function assignedPartitions(proc: CliProcess): Set<number> {
+  const lines = proc
+    .output()
+    .split('\n')
+    .filter((line) => line.includes('"msg":"assignment"'));
+  const last = lines.at(-1);
+  if (!last) throw new Error('the instance has not logged an assignment yet');
+  const { tasks } = JSON.parse(last.slice(last.indexOf('{'))) as { tasks: string[] };
+  return new Set(tasks.map((task) => Number(task.split('_')[1])));
 }
 
 function countOf(haystack: string, needle: string): number {
