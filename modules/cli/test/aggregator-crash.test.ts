@@ -31,7 +31,7 @@ let kafka: Kafka;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'ms-crash-'));
-  broker = await startBroker({ port: 0, dataDir: dir, logger: createLogger('broker', 'warn') });
+  broker = await startBroker({ port: 0, dataDir: dir, logger: createLogger('broker', 'silent') });
   kafka = new Kafka({ brokers: [broker.bootstrap], logLevel: logLevel.NOTHING });
 });
 

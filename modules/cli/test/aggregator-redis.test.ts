@@ -33,7 +33,7 @@ beforeAll(async () => {
   broker = await startBroker({
     port: 0,
     dataDir: join(dir, 'kafka'),
-    logger: createLogger('broker', 'warn'),
+    logger: createLogger('broker', 'silent'),
   });
   redis = await startRedisServer({ port: await freePort() });
   kafka = new Kafka({ brokers: [broker.bootstrap], logLevel: logLevel.NOTHING });

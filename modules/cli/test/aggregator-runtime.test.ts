@@ -26,7 +26,7 @@ let kafka: Kafka;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'ms-runtime-'));
-  broker = await startBroker({ port: 0, dataDir: dir, logger: createLogger('broker', 'warn') });
+  broker = await startBroker({ port: 0, dataDir: dir, logger: createLogger('broker', 'silent') });
   kafka = new Kafka({ brokers: [broker.bootstrap], logLevel: logLevel.NOTHING });
 });
 

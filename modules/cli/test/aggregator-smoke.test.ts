@@ -30,7 +30,7 @@ beforeAll(async () => {
   broker = await startBroker({
     port: 0,
     dataDir: join(dir, 'kafka'),
-    logger: createLogger('broker', 'warn'),
+    logger: createLogger('broker', 'silent'),
   });
   registry = await startSchemaRegistry({
     port: 0,

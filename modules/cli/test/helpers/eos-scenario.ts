@@ -118,7 +118,7 @@ export class EosScenario {
     const broker = await startBroker({
       port: 0,
       dataDir: join(dir, 'kafka'),
-      logger: createLogger('broker', 'warn'),
+      logger: createLogger('broker', 'silent'),
     });
     const registry = await startSchemaRegistry({
       port: 0,
