@@ -1,0 +1,97 @@
+import type { Topology } from '@meterstream/streams';
+import type { SchemaRegistry } from '../format/format.js';
+import type { Column } from '../schema/logical-schema.js';
+
+/**
+ * The engine's outside world and what it reports: the contract for its hosts — the conformance
+ * runner (TopologyTestDriver), the ksqlDB-compatible server (Kafka runtime), tests.
+ *
+ * The engine plans; it does not run queries. Each persistent query comes out as a Topology with
+ * everything a host needs to run it (application id, topics, serdes inside the topology).
+ */
+
+/** Topics as the engine sees them: a Kafka admin client in a server, a map in tests. */
+export interface TopicCatalog {
+  /** Partition count, or undefined when the topic does not exist. */
+  partitions(topic: string): Promise<number | undefined>;
+  create(topic: string, partitions: number, replicas: number, config: Readonly<Record<string, string>>): Promise<void>;
+  delete(topic: string): Promise<void>;
+  list(): Promise<readonly string[]>;
+}
+
+/** Where `INSERT INTO … VALUES` writes (a producer in a server, the test topics in the runner). */
+export interface RecordWriter {
+  write(topic: string, key: Buffer | null, value: Buffer | null, timestamp: number): Promise<void>;
+}
+
+export interface KsqlEngineOptions {
+  /** ksql.service.id; default `default_`. */
+  readonly serviceId?: string;
+  readonly topics: TopicCatalog;
+  readonly schemaRegistry: SchemaRegistry;
+  readonly writer: RecordWriter;
+  /** Initial properties (ksqlDB's server config: `ksql.streams.*`, `auto.offset.reset`, …). */
+  readonly properties?: Readonly<Record<string, string>>;
+  /** Wall clock for ROWTIME of INSERT VALUES without one (tests fix it). */
+  readonly clock?: () => number;
+}
+
+export type SourceType = 'STREAM' | 'TABLE';
+
+export interface SourceDescription {
+  readonly name: string;
+  readonly type: SourceType;
+  readonly topic: string;
+  readonly keyFormat: string;
+  readonly valueFormat: string;
+  readonly windowType?: 'TUMBLING' | 'HOPPING' | 'SESSION';
+  readonly columns: readonly Column[];
+  readonly timestampColumn?: string;
+  readonly partitions?: number;
+  readonly replicas?: number;
+  readonly isSource: boolean;
+  /** Queries writing into / reading from this source. */
+  readonly writeQueries: readonly string[];
+  readonly readQueries: readonly string[];
+  readonly statement: string;
+}
+
+export interface PersistentQuery {
+  /** `CSAS_<NAME>_<n>`, `CTAS_<NAME>_<n>`, `INSERTQUERY_<n>`. */
+  readonly id: string;
+  readonly statementText: string;
+  readonly sinkName: string;
+  readonly sinkTopic: string;
+  readonly sourceNames: readonly string[];
+  /** `_confluent-ksql-<service.id>query_<id>` — the streams application id (and internal topic prefix). */
+  readonly applicationId: string;
+  readonly topology: Topology;
+  /** Per-query streams properties in force when it was created (SET values, processing.guarantee, …). */
+  readonly properties: Readonly<Record<string, string>>;
+}
+
+/** The result of executing one statement (what the REST API's responses are built from). */
+export type StatementResult =
+  | { readonly kind: 'SourceCreated'; readonly statementText: string; readonly source: SourceDescription; readonly message: string }
+  | { readonly kind: 'SourceDropped'; readonly statementText: string; readonly name: string; readonly message: string }
+  | { readonly kind: 'QueryCreated'; readonly statementText: string; readonly query: PersistentQuery; readonly message: string }
+  | { readonly kind: 'QueryTerminated'; readonly statementText: string; readonly queryIds: readonly string[] }
+  | { readonly kind: 'RowsInserted'; readonly statementText: string }
+  | { readonly kind: 'PropertySet' | 'PropertyUnset'; readonly statementText: string; readonly name: string; readonly value?: string }
+  | { readonly kind: 'VariableDefined' | 'VariableUndefined'; readonly statementText: string; readonly name: string }
+  | { readonly kind: 'Streams' | 'Tables'; readonly statementText: string; readonly sources: readonly SourceDescription[] }
+  | { readonly kind: 'Queries'; readonly statementText: string; readonly queries: readonly PersistentQuery[] }
+  | { readonly kind: 'Topics'; readonly statementText: string; readonly topics: readonly { readonly name: string; readonly partitions: number }[] }
+  | { readonly kind: 'Properties'; readonly statementText: string; readonly properties: Readonly<Record<string, string>> }
+  | { readonly kind: 'Functions'; readonly statementText: string; readonly functions: readonly { readonly name: string; readonly type: string; readonly category: string }[] }
+  | { readonly kind: 'SourceDescription'; readonly statementText: string; readonly source: SourceDescription; readonly extended: boolean }
+  | { readonly kind: 'FunctionDescription'; readonly statementText: string; readonly name: string; readonly description: string; readonly variants: readonly string[] }
+  | { readonly kind: 'QueryDescription'; readonly statementText: string; readonly queryId?: string; readonly topology: string; readonly executionPlan: string }
+  | { readonly kind: 'TypeCreated' | 'TypeDropped'; readonly statementText: string; readonly name: string }
+  /** A query statement (push/pull): the host runs it; the engine plans it into this. */
+  | { readonly kind: 'TransientQuery'; readonly statementText: string; readonly query: unknown };
+
+export interface QueryListener {
+  queryCreated?(query: PersistentQuery): void;
+  queryTerminated?(queryId: string): void;
+}

@@ -1,0 +1,34 @@
+import type { KStream, KTable, Windowed } from '@meterstream/streams';
+import type { GenericKey, GenericRow, LogicalSchema } from '../schema/logical-schema.js';
+
+/**
+ * What one planning step hands the next (ksqlDB's SchemaKStream / SchemaKTable).
+ *
+ * Row layout inside a query — the convention every step follows (ksqlDB's
+ * `withPseudoAndKeyColsInValue`): right after the source, each GenericRow is
+ *     [...value columns, ...key columns (copied), ROWTIME, ROWPARTITION, ROWOFFSET]
+ * and, for a windowed source, WINDOWSTART and WINDOWEND after those. `schema.value` lists exactly
+ * those columns in that order (pseudo-columns with their names and types: ROWTIME BIGINT,
+ * ROWPARTITION INTEGER, ROWOFFSET BIGINT, WINDOWSTART/WINDOWEND BIGINT), so expressions compile
+ * against `schema.value` alone. A projection (SELECT) then produces rows of exactly the output's
+ * value columns, and `schema` describes the sink.
+ */
+export type WindowKind = 'TUMBLING' | 'HOPPING' | 'SESSION';
+
+export interface WindowInfo {
+  readonly type: WindowKind;
+  /** Window size in ms (TUMBLING / HOPPING); absent for SESSION. */
+  readonly sizeMs?: number;
+}
+
+interface PlannedBase {
+  readonly schema: LogicalSchema;
+  /** Set when keys are windowed (Windowed<GenericKey>). */
+  readonly window?: WindowInfo;
+  /** Whether `schema.value` already carries the key and pseudo-columns (true after the source step). */
+  readonly withPseudoColumns: boolean;
+}
+
+export type PlannedStream =
+  | (PlannedBase & { readonly kind: 'STREAM'; readonly stream: KStream<GenericKey | Windowed<GenericKey>, GenericRow> })
+  | (PlannedBase & { readonly kind: 'TABLE'; readonly table: KTable<GenericKey | Windowed<GenericKey>, GenericRow> });
