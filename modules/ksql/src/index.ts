@@ -13,3 +13,4 @@ export type * from './function/function-types.js';
 export type * from './format/format.js';
 export type * from './engine/engine-api.js';
 export type * from './plan/planned-stream.js';
+export type * from './plan/plan-context.js';

@@ -53,3 +53,10 @@ export interface FunctionRegistry {
   describe(name: string): FunctionDescription | undefined;
   list(): readonly FunctionDescription[];
 }
+
+/** One aggregate's entry in the registry: its description and how to bind it to argument types. */
+export interface AggregateFactory {
+  readonly description: FunctionDescription;
+  /** Throws a KsqlError when no variant accepts these argument types / literals. */
+  create(argTypes: readonly SqlType[], literals: readonly unknown[], position?: SourcePosition): KsqlAggregateFunction;
+}

@@ -27,6 +27,11 @@ interface PlannedBase {
   readonly window?: WindowInfo;
   /** Whether `schema.value` already carries the key and pseudo-columns (true after the source step). */
   readonly withPseudoColumns: boolean;
+  /**
+   * After a join: which alias owns which columns. Column `c` of source alias `A` is named `A_C` in
+   * `schema.value`; `A.c` resolves to it, and a bare `c` when exactly one source has it.
+   */
+  readonly sources?: readonly { readonly alias: string; readonly columns: readonly string[] }[];
 }
 
 export type PlannedStream =
