@@ -1,0 +1,151 @@
+import { KsqlError } from '../errors.js';
+import type { ColumnScope, CompiledExpression } from '../expr/compiled.js';
+import type { FunctionRegistry } from '../function/function-types.js';
+import type { ColumnRef, Expression, SelectItem } from '../parser/ast.js';
+import { type Column, LogicalSchema } from '../schema/logical-schema.js';
+import type { SqlType } from '../types/sql-type.js';
+import { compileIn } from './compile.js';
+import { expressionKey, formatExpression } from './expression-text.js';
+import { RESERVED_COLUMN_NAMES } from './source-schema.js';
+
+/** How the projection recognizes the current key columns (in key order). */
+export interface KeyBinding {
+  /** What a SELECT item must be to carry this key column. */
+  readonly expression: Expression;
+  /** For messages: `key column` (the source's key) or `partitioning expression`. */
+  readonly what: 'key column' | 'partitioning expression';
+  /** As messages print it (`ID`, `INPUT.ID`, `ABS(INPUT.ID)`). */
+  readonly text: string;
+}
+
+export interface ProjectionInput {
+  readonly select: readonly SelectItem[];
+  readonly scope: ColumnScope;
+  /** Row columns `*` expands to, in order (key columns, then value columns; per source for joins). */
+  readonly star: (qualifier: string | undefined, pos?: SelectItem['pos']) => readonly ColumnRef[];
+  readonly rowColumns: readonly Column[];
+  readonly keyColumns: readonly Column[];
+  readonly keys: readonly KeyBinding[];
+  readonly functions: FunctionRegistry;
+  /** Set for CREATE … AS SELECT / INSERT INTO: the sink's name, and ksqlDB's projection rules apply. */
+  readonly sinkName?: string;
+}
+
+export interface Projection {
+  /** Output schema: key columns under their SELECT aliases, value columns in SELECT order. */
+  readonly schema: LogicalSchema;
+  /** One compiled expression per output value column. */
+  readonly values: readonly CompiledExpression[];
+}
+
+interface Item {
+  readonly expression: Expression;
+  readonly alias?: string;
+  readonly pos?: SelectItem['pos'];
+}
+
+/**
+ * Analyzes SELECT (ksqlDB's projection rules): `*` expanded, names given to unaliased items (the
+ * column's name, a dereferenced field's name, else KSQL_COL_<n>), items that are the key picked
+ * out as the output's key columns, reserved and duplicate names refused, and for persistent
+ * queries every key column required exactly once.
+ */
+export function analyzeProjection(input: ProjectionInput): Projection {
+  const items: Item[] = [];
+  for (const s of input.select) {
+    if (s.kind === 'AllColumns') {
+      for (const ref of input.star(s.qualifier, s.pos)) items.push({ expression: ref, pos: s.pos });
+    } else if (s.kind === 'StructAll') {
+      const base = compileIn('SELECT', s.base, input.scope, input.functions);
+      if (base.type.base !== 'STRUCT') throw new KsqlError(`Cannot expand non-STRUCT expression ${formatExpression(s.base)}`, s.pos);
+      for (const f of base.type.fields) {
+        items.push({ expression: { kind: 'Dereference', base: s.base, field: f.name, pos: s.pos }, alias: f.name, pos: s.pos });
+      }
+    } else {
+      items.push({ expression: s.expression, alias: s.alias, pos: s.pos });
+    }
+  }
+
+  const colKey = (ref: ColumnRef): string => {
+    const r = input.scope.resolve(ref);
+    return r ? `#${r.index}` : ref.name;
+  };
+  const keyKeys = input.keys.map((k) => expressionKey(k.expression, colKey));
+  const used = new Set(input.rowColumns.map((c) => c.name));
+  let generated = 0;
+  const nextGenerated = (): string => {
+    let name: string;
+    do name = `KSQL_COL_${generated++}`;
+    while (used.has(name));
+    return name;
+  };
+
+  const keyAliases: string[][] = input.keys.map(() => []);
+  const keyTypes: (SqlType | undefined)[] = input.keys.map(() => undefined);
+  const valueColumns: Column[] = [];
+  const values: CompiledExpression[] = [];
+  for (const item of items) {
+    const e = item.expression;
+    const compiled = compileIn('SELECT', e, input.scope, input.functions);
+    let name = item.alias;
+    if (name === undefined) {
+      if (e.kind === 'ColumnRef') name = input.scope.resolve(e)!.name;
+      else if (e.kind === 'Dereference') name = e.field;
+      else name = nextGenerated();
+      if (input.sinkName !== undefined && RESERVED_COLUMN_NAMES.has(name)) {
+        throw new KsqlError(`Reserved column name in select: \`${name}\`. Please remove or alias the column.`, item.pos);
+      }
+    } else if (RESERVED_COLUMN_NAMES.has(name)) {
+      throw new KsqlError(`\`${name}\` is a reserved column name. You cannot use it as an alias for a column.`, item.pos);
+    }
+    const keyIndex = keyKeys.indexOf(expressionKey(e, colKey));
+    if (keyIndex >= 0) {
+      keyAliases[keyIndex].push(name);
+      keyTypes[keyIndex] = compiled.type;
+      continue;
+    }
+    valueColumns.push({ name, type: compiled.type, namespace: 'VALUE' });
+    values.push(compiled);
+  }
+
+  const keyColumns: Column[] = [];
+  if (input.sinkName !== undefined) {
+    const missing = input.keys.filter((_, i) => keyAliases[i].length === 0);
+    if (missing.length > 0) throw missingKeyError(input.sinkName, missing);
+    input.keys.forEach((k, i) => {
+      if (keyAliases[i].length > 1) {
+        const original = input.keyColumns[i]?.name ?? k.text;
+        throw new KsqlError(
+          `The projection contains a key column (\`${original}\`) more than once, aliased as: ${joinAnd(keyAliases[i])}.`,
+        );
+      }
+    });
+    if (valueColumns.length === 0) throw new KsqlError('The projection contains no value columns.');
+  }
+  input.keys.forEach((_, i) => {
+    const original = input.keyColumns[i];
+    keyColumns.push({ name: keyAliases[i][0] ?? original.name, type: keyTypes[i] ?? original.type, namespace: 'KEY' });
+  });
+
+  const seen = new Set<string>();
+  for (const c of [...keyColumns, ...valueColumns]) {
+    if (seen.has(c.name)) throw new KsqlError(`Duplicate value columns found in schema: \`${c.name}\``);
+    seen.add(c.name);
+  }
+  return { schema: new LogicalSchema(keyColumns, valueColumns), values };
+}
+
+function missingKeyError(sink: string, missing: readonly KeyBinding[]): KsqlError {
+  const what = missing[0].what;
+  const plural = missing.length > 1 ? (what === 'key column' ? 'key columns' : 'partitioning expressions') : what;
+  const texts = missing.map((k) => k.text);
+  return new KsqlError(
+    `The query used to build \`${sink}\` must include the ${plural} ${joinAnd(texts)} in its projection (eg, SELECT ${texts.join(', ')}...).`,
+  );
+}
+
+/** `A`, `A and B`, `A, B and C` — as ksqlDB lists names in messages. */
+export function joinAnd(names: readonly string[]): string {
+  if (names.length <= 1) return names.join('');
+  return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+}

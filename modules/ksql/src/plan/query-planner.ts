@@ -1,0 +1,138 @@
+import type { DataSource } from '../engine/data-source.js';
+import { KsqlError, type SourcePosition } from '../errors.js';
+import type { FunctionRegistry } from '../function/function-types.js';
+import type { ColumnRef, Expression, Query } from '../parser/ast.js';
+import { planAggregation } from './aggregate-step.js';
+import { createColumnScope } from './column-scope.js';
+import { formatExpression } from './expression-text.js';
+import { planFilter } from './filter-step.js';
+import { planJoin } from './join-step.js';
+import { planPartitionBy } from './partition-by-step.js';
+import type { PlanContext } from './plan-context.js';
+import type { PlannedStream } from './planned-stream.js';
+import { planProject } from './project-step.js';
+import { analyzeProjection, type KeyBinding } from './projection.js';
+import { type SourceSerdes, planSource } from './source-step.js';
+import { RESERVED_COLUMN_NAMES } from './source-schema.js';
+
+export interface QueryPlanOptions {
+  /** Finds a source by name; undefined when there is none. */
+  readonly source: (name: string) => DataSource | undefined;
+  /** The sink's name for CREATE … AS SELECT / INSERT INTO (persistent-query projection rules). */
+  readonly sinkName?: string;
+  /** Told of every source topic's serdes (so the host can prefetch schemas). */
+  readonly onSourceSerdes?: (topic: string, serdes: SourceSerdes) => void;
+}
+
+export interface PlannedQuery {
+  /** The output: schema = the query's result (key + projected value columns). */
+  readonly output: PlannedStream;
+  /** The sources read, FROM first. */
+  readonly sources: readonly DataSource[];
+}
+
+/**
+ * Plans a SELECT onto the context's StreamsBuilder, in ksqlDB's step order: sources (and joins),
+ * WHERE, then either the aggregation (GROUP BY / aggregate calls / WINDOW / HAVING, by
+ * planAggregation) or PARTITION BY and the projection. The sink is left to the caller.
+ */
+export async function planQuery(query: Query, ctx: PlanContext, options: QueryPlanOptions): Promise<PlannedQuery> {
+  const from = requireSource(query.from.name, query.from.pos, options);
+  const sources: DataSource[] = [from];
+  const fromAlias = query.from.alias ?? from.name;
+  let planned = await planSource(from, ctx, options.onSourceSerdes);
+  for (const join of query.joins) {
+    const right = requireSource(join.right.name, join.right.pos, options);
+    sources.push(right);
+    const rightPlanned = await planSource(right, ctx, options.onSourceSerdes);
+    planned = await planJoin(
+      { alias: fromAlias, planned },
+      { alias: join.right.alias ?? right.name, planned: rightPlanned },
+      join,
+      ctx,
+    );
+  }
+  const aliases = [fromAlias];
+  if (query.where) planned = planFilter(planned, query.where, aliases, ctx.functions);
+
+  if (isAggregate(query, ctx.functions)) {
+    if (query.partitionBy) throw new KsqlError('PARTITION BY and GROUP BY in the same query is not supported.', query.partitionBy[0]?.pos);
+    return { output: await planAggregation(planned, query, ctx), sources };
+  }
+
+  let keys: KeyBinding[];
+  const sourceColumns = [...from.schema.key, ...from.schema.value].map((c) => c.name);
+  if (query.partitionBy) {
+    const exprs = query.partitionBy;
+    planned = planPartitionBy(planned, exprs, aliases, ctx.functions);
+    const byNull = exprs.length === 1 && exprs[0].kind === 'NullLiteral';
+    const qualify = planned.sources ? undefined : () => fromAlias;
+    keys = byNull
+      ? []
+      : exprs.map((e) => ({ expression: e, what: 'partitioning expression', text: formatExpression(e, qualify) }));
+  } else {
+    keys = planned.schema.key.map((k) => {
+      const ref: ColumnRef = { kind: 'ColumnRef', name: k.name };
+      return { expression: ref, what: 'key column', text: k.name };
+    });
+  }
+
+  const scope = createColumnScope(planned.schema.value, { aliases, sources: planned.sources });
+  const joined = planned.sources;
+  const projection = analyzeProjection({
+    select: query.select,
+    scope,
+    star: (qualifier, pos) => {
+      if (joined) {
+        const chosen = qualifier === undefined ? joined : joined.filter((s) => s.alias === qualifier);
+        if (chosen.length === 0) throw new KsqlError(`'${qualifier}' is not a valid stream/table name or alias.`, pos);
+        return chosen.flatMap((s) =>
+          s.columns
+            .filter((c) => !RESERVED_COLUMN_NAMES.has(c))
+            .map((c): ColumnRef => ({ kind: 'ColumnRef', name: c, qualifier: s.alias, pos })),
+        );
+      }
+      if (qualifier !== undefined && qualifier !== fromAlias) {
+        throw new KsqlError(`'${qualifier}' is not a valid stream/table name or alias.`, pos);
+      }
+      return sourceColumns.map((name): ColumnRef => ({ kind: 'ColumnRef', name, pos }));
+    },
+    rowColumns: planned.schema.value,
+    keyColumns: planned.schema.key,
+    keys,
+    functions: ctx.functions,
+    sinkName: options.sinkName,
+  });
+  return { output: planProject(planned, projection), sources };
+}
+
+function requireSource(name: string, pos: SourcePosition | undefined, options: QueryPlanOptions): DataSource {
+  const source = options.source(name);
+  if (!source) throw new KsqlError(`${name} does not exist.`, pos);
+  return source;
+}
+
+/** Whether the query aggregates: GROUP BY, WINDOW, HAVING, or an aggregate call in SELECT. */
+export function isAggregate(query: Query, functions: FunctionRegistry): boolean {
+  if (query.groupBy || query.window || query.having) return true;
+  return query.select.some((s) => s.kind === 'SingleColumn' && hasAggregateCall(s.expression, functions));
+}
+
+function hasAggregateCall(e: Expression, functions: FunctionRegistry): boolean {
+  let found = false;
+  const visit = (x: unknown): void => {
+    if (found || !x || typeof x !== 'object') return;
+    if (Array.isArray(x)) {
+      for (const y of x) visit(y);
+      return;
+    }
+    const node = x as { kind?: string; name?: string };
+    if (node.kind === 'FunctionCall' && node.name && functions.isAggregate(node.name)) {
+      found = true;
+      return;
+    }
+    for (const [k, v] of Object.entries(x)) if (k !== 'pos') visit(v);
+  };
+  visit(e);
+  return found;
+}
