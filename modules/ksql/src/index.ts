@@ -14,3 +14,10 @@ export type * from './format/format.js';
 export type * from './engine/engine-api.js';
 export type * from './plan/planned-stream.js';
 export type * from './plan/plan-context.js';
+
+// Engine and planner
+export { KsqlEngine, type ExecuteOptions } from './engine/ksql-engine.js';
+export { streamsConfigFor } from './engine/streams-config.js';
+export type { DataSource, TimestampColumn } from './engine/data-source.js';
+export type { TransientQueryPlan } from './engine/transient-query.js';
+export { formatSchema } from './engine/schema-text.js';

@@ -3,7 +3,7 @@ import type { DataSource } from '../engine/data-source.js';
 import { KsqlError } from '../errors.js';
 import type { GenericKey, GenericRow } from '../schema/logical-schema.js';
 import { BAD_RECORD } from './bad-record.js';
-import { compileTimestampFormat } from './timestamp-format.js';
+import { compileJavaTimePattern } from '../values/java-time-format.js';
 
 /**
  * The event-time extractor of a source with a TIMESTAMP column (ksqlDB's
@@ -35,8 +35,21 @@ export function timestampExtractorFor(source: DataSource): TimestampExtractor<un
         `A String timestamp field has been specified without also specifying the ${'TIMESTAMP_FORMAT'.toLowerCase()}`,
       );
     }
-    const parse = compileTimestampFormat(ts.format);
-    toMillis = (v) => (typeof v === 'string' ? (parse(v) ?? -1) : -1);
+    let formatter: ReturnType<typeof compileJavaTimePattern>;
+    try {
+      formatter = compileJavaTimePattern(ts.format);
+    } catch (err) {
+      throw new KsqlError(`Invalid TIMESTAMP_FORMAT '${ts.format}': ${(err as Error).message}`);
+    }
+    // ksqlDB parses in UTC unless the pattern has a zone; an unparsable string gives an invalid time.
+    toMillis = (v) => {
+      if (typeof v !== 'string') return -1;
+      try {
+        return formatter.parse(v);
+      } catch {
+        return -1;
+      }
+    };
   } else {
     throw new KsqlError(
       `Timestamp column, \`${ts.column}\`, should be LONG(INT64), TIMESTAMP, or a String with a timestamp.string.format specified.`,
