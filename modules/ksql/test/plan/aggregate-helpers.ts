@@ -161,6 +161,8 @@ export function query(parts: {
 
 const json = Serdes.json<unknown>();
 
+type TableOf<P> = P extends { kind: 'TABLE'; table: infer T } ? T : never;
+
 /** A source named INPUT on topic `input`: key columns, value columns (JSON object values). */
 export interface TestSource {
   readonly key: readonly { name: string; type: SqlType }[];
@@ -201,7 +203,7 @@ export async function plan(
         valueSerde: json as Serde<Record<string, unknown>>,
       })
       .mapValues((v, k) => toRow(v, k) as GenericRow);
-    input = { kind: 'TABLE', table, schema, withPseudoColumns: true };
+    input = { kind: 'TABLE', table: table as unknown as TableOf<PlannedStream>, schema, withPseudoColumns: true };
   } else {
     const stream = builder
       .stream<unknown[], Record<string, unknown>>('input', {
