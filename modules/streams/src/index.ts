@@ -34,6 +34,8 @@ export {
 } from './dsl/kgrouped-stream.js';
 export { type Branched, BranchedKStream, KStream, type KeyValueTimestamp } from './dsl/kstream.js';
 export { KTable } from './dsl/ktable.js';
+export { KGroupedTable } from './dsl/kgrouped-table.js';
+export { changeSerde } from './dsl/change-serde.js';
 export {
   type Consumed,
   type Grouped,

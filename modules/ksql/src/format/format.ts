@@ -44,7 +44,11 @@ export interface KsqlSerde<T> extends Serde<T> {
 
 export interface Formats {
   keySerde(format: FormatInfo, columns: readonly Column[], ctx: SerdeContext): Promise<KsqlSerde<GenericKey>>;
-  valueSerde(format: FormatInfo, columns: readonly Column[], ctx: SerdeContext): Promise<KsqlSerde<GenericRow>>;
+  valueSerde(
+    format: FormatInfo,
+    columns: readonly Column[],
+    ctx: SerdeContext,
+  ): Promise<KsqlSerde<GenericRow>>;
   /**
    * Columns from the registry when a CREATE statement lists none (or only key columns):
    * undefined when the format has no schema in the registry for that topic.

@@ -15,7 +15,12 @@ export interface JoinSide {
  * are every input column renamed `<ALIAS>_<COLUMN>` (ksqlDB's join schema), and `sources` on the
  * result records which alias owns which columns so `alias.col` and unambiguous `col` resolve.
  */
-export async function planJoin(left: JoinSide, right: JoinSide, join: JoinClause, _ctx: PlanContext): Promise<PlannedStream> {
+export async function planJoin(
+  left: JoinSide,
+  right: JoinSide,
+  join: JoinClause,
+  _ctx: PlanContext,
+): Promise<PlannedStream> {
   void left;
   void right;
   throw new UnsupportedFeatureError('JOIN', join.pos);

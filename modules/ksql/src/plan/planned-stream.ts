@@ -35,5 +35,11 @@ interface PlannedBase {
 }
 
 export type PlannedStream =
-  | (PlannedBase & { readonly kind: 'STREAM'; readonly stream: KStream<GenericKey | Windowed<GenericKey>, GenericRow> })
-  | (PlannedBase & { readonly kind: 'TABLE'; readonly table: KTable<GenericKey | Windowed<GenericKey>, GenericRow> });
+  | (PlannedBase & {
+      readonly kind: 'STREAM';
+      readonly stream: KStream<GenericKey | Windowed<GenericKey>, GenericRow>;
+    })
+  | (PlannedBase & {
+      readonly kind: 'TABLE';
+      readonly table: KTable<GenericKey | Windowed<GenericKey>, GenericRow>;
+    });

@@ -1,9 +1,10 @@
 import { type Serde, Serdes } from '../serde/serde.js';
 import { Stores, inMemoryStoreBackend } from '../state/stores.js';
 import type { Change } from './change.js';
-import type { Predicate, ValueJoiner, ValueMapper } from './functions.js';
+import type { KeyValueMapper, KeyValuePair, Predicate, ValueJoiner, ValueMapper } from './functions.js';
+import { KGroupedTable } from './kgrouped-table.js';
 import { KStream } from './kstream.js';
-import type { Materialized, Named, Suppressed } from './options.js';
+import type { Grouped, Materialized, Named, Suppressed } from './options.js';
 import {
   KTableFilterProcessor,
   KTableKTableJoinProcessor,
@@ -11,6 +12,7 @@ import {
   KTableMaterializeProcessor,
   KTableToStreamProcessor,
 } from './processors/ktable-processors.js';
+import { KTableRepartitionMapProcessor } from './processors/ktable-group-processors.js';
 import { PassThroughProcessor } from './processors/stateless.js';
 import { SuppressProcessor } from './processors/suppress-processor.js';
 import { keyValueStoreBuilder } from './stores.js';
@@ -99,6 +101,25 @@ export class KTable<K, V> {
     );
   }
 
+  /**
+   * Re-keys the table for an aggregation (Kafka Streams' KTable.groupBy): `selector` maps each row
+   * to its group's key and the value to aggregate (null = the row belongs to no group). The
+   * aggregation then repartitions through `<app>-<grouped.name>-repartition`.
+   */
+  groupBy<K2, V2>(
+    selector: KeyValueMapper<K, V, KeyValuePair<K2, V2> | null>,
+    grouped: Grouped<K2, V2> = {},
+  ): KGroupedTable<K2, V2> {
+    const name = this.builder.newName('KTABLE-SELECT');
+    const ks = grouped.keySerde;
+    // Same group key for the old and the new value: one Change(new, old) instead of two records.
+    const sameKey = ks
+      ? (a: K2, b: K2) => ks.serialize(a).equals(ks.serialize(b))
+      : (a: K2, b: K2) => a === b || JSON.stringify(a) === JSON.stringify(b);
+    this.builder.addProcessor(name, () => new KTableRepartitionMapProcessor(selector, sameKey), [this.node]);
+    return new KGroupedTable<K2, V2>(this.builder, name, ks, grouped.valueSerde, grouped.name);
+  }
+
   /** The table's updates as a stream; a delete becomes a record with a null value. */
   toStream(named?: Named): KStream<K, V> {
     const name = named?.name ?? this.builder.newName('KTABLE-TOSTREAM');
@@ -122,7 +143,10 @@ export class KTable<K, V> {
     const options = this.builder.options;
     const backend = options.storeBackend ?? inMemoryStoreBackend;
     const serdes = {
-      key: (options.defaultKeySerde as Serde<unknown> | undefined) ?? Serdes.json<unknown>(),
+      key:
+        suppressed.keySerde ??
+        (options.defaultKeySerde as Serde<unknown> | undefined) ??
+        Serdes.json<unknown>(),
       value: this.valueSerde ?? (options.defaultValueSerde as Serde<V> | undefined) ?? Serdes.json<V>(),
     };
     this.builder.addStateStore(Stores.bufferStoreBuilder(backend.keyValue(storeName)).withLoggingEnabled());

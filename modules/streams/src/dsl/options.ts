@@ -94,10 +94,15 @@ export interface Named {
 export interface Suppressed {
   readonly kind: 'untilWindowCloses';
   readonly name?: string;
+  /**
+   * Serde of the inner (unwindowed) key for the buffer's durable store; default: the builder's
+   * default key serde, else JSON.
+   */
+  readonly keySerde?: Serde<unknown>;
 }
 
 export const Suppressed = {
-  untilWindowCloses(options: { name?: string } = {}): Suppressed {
-    return { kind: 'untilWindowCloses', name: options.name };
+  untilWindowCloses(options: { name?: string; keySerde?: Serde<unknown> } = {}): Suppressed {
+    return { kind: 'untilWindowCloses', name: options.name, keySerde: options.keySerde };
   },
 };
