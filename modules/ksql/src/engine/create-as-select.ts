@@ -44,7 +44,9 @@ export async function executeCreateAsSelect(
     };
   }
   if (existing && !stmt.orReplace) {
-    throw new KsqlError(`Cannot add ${kind} '${name}': A ${existing.type.toLowerCase()} with the same name already exists`);
+    throw new KsqlError(
+      `Cannot add ${kind} '${name}': A ${existing.type.toLowerCase()} with the same name already exists`,
+    );
   }
   const writers = existing ? [...ctx.queries.values()].filter((q) => q.sinkName === name) : [];
   if (writers.length > 1) {
@@ -59,7 +61,8 @@ export async function executeCreateAsSelect(
   const prefix = props['ksql.output.topic.name.prefix'] ?? '';
   const topic = w.string('KAFKA_TOPIC') ?? `${prefix}${name}`;
   const number = ctx.queryCounter;
-  const queryId = replacing?.id ?? `${sourceType === 'STREAM' ? 'CSAS' : 'CTAS'}_${name.toUpperCase()}_${number}`;
+  const queryId =
+    replacing?.id ?? `${sourceType === 'STREAM' ? 'CSAS' : 'CTAS'}_${name.toUpperCase()}_${number}`;
   const sinkInfo: PlannedSink = {};
 
   const built = await buildPersistentQuery(ctx, stmt.query, queryId, name, props, async (output, from) => {
@@ -115,10 +118,18 @@ export async function executeCreateAsSelect(
     );
   }
   ctx.metastore.put({ ...sink, partitions: existingPartitions ?? sink.partitions }, stmt.orReplace);
-  ctx.metastore.addReferences(name, built.planned.sources.map((s) => s.name));
+  ctx.metastore.addReferences(
+    name,
+    built.planned.sources.map((s) => s.name),
+  );
   if (!replacing) ctx.queryCounter++;
   const query = registerQuery(ctx, built, stmt.text, name, topic, props, true);
-  return { kind: 'QueryCreated', statementText: stmt.text, query, message: `Created query with ID ${query.id}` };
+  return {
+    kind: 'QueryCreated',
+    statementText: stmt.text,
+    query,
+    message: `Created query with ID ${query.id}`,
+  };
 }
 
 /**
@@ -160,7 +171,12 @@ export async function executeInsertInto(
   if (!register) return built;
   ctx.queryCounter++;
   const query = registerQuery(ctx, built, stmt.text, target.name, target.topic, props, false);
-  return { kind: 'QueryCreated', statementText: stmt.text, query, message: `Created query with ID ${query.id}` };
+  return {
+    kind: 'QueryCreated',
+    statementText: stmt.text,
+    query,
+    message: `Created query with ID ${query.id}`,
+  };
 }
 
 function checkResultType(output: PlannedStream, wanted: 'STREAM' | 'TABLE'): void {

@@ -36,17 +36,22 @@ export async function executeCreateSource(
       message: `Cannot add ${kind} ${name}: A ${existing.type.toLowerCase()} with the same name already exists.`,
     };
   }
-  if (existing && stmt.orReplace && (existing.isSource || stmt.isSource)) {
-    throw new KsqlError(`Cannot add ${kind} '${name}': CREATE OR REPLACE is not supported on source ${kind}s.`);
+  if (stmt.orReplace && (stmt.isSource || existing?.isSource)) {
+    throw new KsqlError(
+      `Cannot add ${kind} '${name}': CREATE OR REPLACE is not supported on source ${kind}s.`,
+    );
   }
   if (existing && !stmt.orReplace) {
-    throw new KsqlError(`Cannot add ${kind} '${name}': A ${existing.type.toLowerCase()} with the same name already exists`);
+    throw new KsqlError(
+      `Cannot add ${kind} '${name}': A ${existing.type.toLowerCase()} with the same name already exists`,
+    );
   }
 
   const w = new WithClause(stmt.properties);
   w.check(CREATE_SOURCE_PROPERTIES);
   const topic = w.string('KAFKA_TOPIC');
-  if (topic === undefined) throw new KsqlError('Missing required property "KAFKA_TOPIC" which has no default value.');
+  if (topic === undefined)
+    throw new KsqlError('Missing required property "KAFKA_TOPIC" which has no default value.');
   const defaultValue = props['ksql.persistence.default.format.value'];
   const defaultKey = props['ksql.persistence.default.format.key'] ?? 'KAFKA';
   const formats = formatsOf(w, {
@@ -64,12 +69,18 @@ export async function executeCreateSource(
   let { key, value } = declaredColumns(stmt.elements ?? [], sourceType);
   if (value.length === 0 && INFERRING_FORMATS.has(valueFormat.name)) {
     const inferred = await ctx.formats.inferColumns(valueFormat, topic, 'value');
-    if (!inferred) throw new KsqlError(`Schema for message values on topic '${topic}' does not exist in the Schema Registry.`);
+    if (!inferred)
+      throw new KsqlError(
+        `Schema for message values on topic '${topic}' does not exist in the Schema Registry.`,
+      );
     value = inferred.map((c) => ({ ...c, namespace: 'VALUE' as const }));
   }
   if (key.length === 0 && INFERRING_FORMATS.has(keyFormat.name)) {
     const inferred = await ctx.formats.inferColumns(keyFormat, topic, 'key');
-    if (!inferred) throw new KsqlError(`Schema for message keys on topic '${topic}' does not exist in the Schema Registry.`);
+    if (!inferred)
+      throw new KsqlError(
+        `Schema for message keys on topic '${topic}' does not exist in the Schema Registry.`,
+      );
     key = inferred.map((c) => ({ ...c, namespace: 'KEY' as const }));
   }
   if (sourceType === 'TABLE' && key.length === 0) {
@@ -79,9 +90,10 @@ export async function executeCreateSource(
     throw new KsqlError('The statement does not define any columns.');
   }
   const schema = new LogicalSchema(key, value);
-  const effectiveKeyFormat: FormatInfo = key.length === 0 && !w.has('KEY_FORMAT') && !w.has('FORMAT')
-    ? { name: 'NONE', properties: {} }
-    : keyFormat;
+  const effectiveKeyFormat: FormatInfo =
+    key.length === 0 && !w.has('KEY_FORMAT') && !w.has('FORMAT')
+      ? { name: 'NONE', properties: {} }
+      : keyFormat;
   ctx.formats.validate(effectiveKeyFormat, key, 'key');
   ctx.formats.validate(valueFormat, value, 'value');
 
@@ -93,7 +105,13 @@ export async function executeCreateSource(
   if (window && key.length === 0) throw new KsqlError('Windowed sources require a key column.');
   const timestamp = timestampOf(w, schema);
 
-  const partitions = await ensureTopic(ctx, topic, w.int('PARTITIONS'), w.int('REPLICAS'), w.string('RETENTION_MS'));
+  const partitions = await ensureTopic(
+    ctx,
+    topic,
+    w.int('PARTITIONS'),
+    w.int('REPLICAS'),
+    w.string('RETENTION_MS'),
+  );
   const source: DataSource = {
     name,
     type: sourceType,
@@ -120,24 +138,37 @@ export async function executeCreateSource(
 }
 
 /** Key and value columns of the column list, with ksqlDB's rules for KEY / PRIMARY KEY and names. */
-function declaredColumns(elements: readonly TableElement[], type: 'STREAM' | 'TABLE'): { key: Column[]; value: Column[] } {
+function declaredColumns(
+  elements: readonly TableElement[],
+  type: 'STREAM' | 'TABLE',
+): { key: Column[]; value: Column[] } {
   const key: Column[] = [];
   const value: Column[] = [];
   const seen = new Set<string>();
   for (const e of elements) {
     if (RESERVED_COLUMN_NAMES.has(e.name)) {
-      throw new KsqlError(`'${e.name}' is a reserved column name. You cannot use it as a name for a column.`, e.pos);
+      throw new KsqlError(
+        `'${e.name}' is a reserved column name. You cannot use it as a name for a column.`,
+        e.pos,
+      );
     }
     if (seen.has(e.name)) throw new KsqlError(`Duplicate column names: \`${e.name}\``, e.pos);
     seen.add(e.name);
     const c = e.constraint;
     if (c === 'PRIMARY KEY' && type === 'STREAM') {
-      throw new KsqlError(`Column \`${e.name}\` is a 'PRIMARY KEY' column: please use 'KEY' for streams.`, e.pos);
+      throw new KsqlError(
+        `Column \`${e.name}\` is a 'PRIMARY KEY' column: please use 'KEY' for streams.`,
+        e.pos,
+      );
     }
     if (c === 'KEY' && type === 'TABLE') {
-      throw new KsqlError(`Column \`${e.name}\` is a 'KEY' column: please use 'PRIMARY KEY' for tables.`, e.pos);
+      throw new KsqlError(
+        `Column \`${e.name}\` is a 'KEY' column: please use 'PRIMARY KEY' for tables.`,
+        e.pos,
+      );
     }
-    if (c === 'HEADERS' || (typeof c === 'object' && c !== null)) throw new UnsupportedFeatureError('HEADERS columns', e.pos);
+    if (c === 'HEADERS' || (typeof c === 'object' && c !== null))
+      throw new UnsupportedFeatureError('HEADERS columns', e.pos);
     if (c === 'KEY' || c === 'PRIMARY KEY') key.push({ name: e.name, type: e.type, namespace: 'KEY' });
     else value.push({ name: e.name, type: e.type, namespace: 'VALUE' });
   }
@@ -153,7 +184,9 @@ function windowOf(w: WithClause): WindowInfo | undefined {
   }
   const type = typeText.toUpperCase() as WindowKind;
   if (type !== 'TUMBLING' && type !== 'HOPPING' && type !== 'SESSION') {
-    throw new KsqlError(`Invalid value ${typeText} for property WINDOW_TYPE: String must be one of: SESSION, HOPPING, TUMBLING, null`);
+    throw new KsqlError(
+      `Invalid value ${typeText} for property WINDOW_TYPE: String must be one of: SESSION, HOPPING, TUMBLING, null`,
+    );
   }
   if (type === 'SESSION') {
     if (sizeText !== undefined) throw new KsqlError("'WINDOW_SIZE' should not be set for SESSION windows.");
@@ -169,11 +202,16 @@ export function timestampOf(w: WithClause, schema: LogicalSchema): TimestampColu
   if (raw === undefined) return undefined;
   const column = /^`.*`$/.test(raw) ? raw.slice(1, -1) : raw.toUpperCase();
   const col = schema.findColumn(column);
-  if (!col) throw new KsqlError(`The TIMESTAMP column set in the WITH clause does not exist in the schema: '${column}'`);
+  if (!col)
+    throw new KsqlError(
+      `The TIMESTAMP column set in the WITH clause does not exist in the schema: '${column}'`,
+    );
   const format = w.string('TIMESTAMP_FORMAT');
   const base = col.type.base;
   if (base === 'STRING' && format === undefined) {
-    throw new KsqlError(`A String timestamp field has been specified without also specifying the timestamp.string.format`);
+    throw new KsqlError(
+      `A String timestamp field has been specified without also specifying the timestamp.string.format`,
+    );
   }
   if (base !== 'BIGINT' && base !== 'TIMESTAMP' && base !== 'STRING') {
     throw new KsqlError(

@@ -10,12 +10,20 @@ import { typeWord } from './source-description.js';
  * refused while INSERT queries read or write the source, or while sources built from it exist;
  * the source's own CREATE … AS query is terminated with it.
  */
-export async function executeDropSource(ctx: EngineContext, stmt: StatementOf<'DropSource'>): Promise<StatementResult> {
+export async function executeDropSource(
+  ctx: EngineContext,
+  stmt: StatementOf<'DropSource'>,
+): Promise<StatementResult> {
   const { name } = stmt;
   const source = ctx.metastore.get(name);
   if (!source) {
     if (stmt.ifExists) {
-      return { kind: 'SourceDropped', statementText: stmt.text, name, message: `Source ${name} does not exist.` };
+      return {
+        kind: 'SourceDropped',
+        statementText: stmt.text,
+        name,
+        message: `Source ${name} does not exist.`,
+      };
     }
     throw new KsqlError(`${typeWord(stmt.sourceType)} ${name} does not exist.`);
   }
@@ -24,11 +32,18 @@ export async function executeDropSource(ctx: EngineContext, stmt: StatementOf<'D
       `Incompatible data source type is ${source.type.toLowerCase()}, but statement was DROP ${stmt.sourceType}`,
     );
   }
-  if (source.isSource && stmt.deleteTopic) throw new KsqlError(`Cannot delete topic for read-only source: ${name}`);
+  if (source.isSource && stmt.deleteTopic)
+    throw new KsqlError(`Cannot delete topic for read-only source: ${name}`);
 
   const inserts = [...ctx.queries.values()].filter((q) => !q.createAs);
-  const readers = inserts.filter((q) => q.sourceNames.includes(name)).map((q) => q.id).sort();
-  const writers = inserts.filter((q) => q.sinkName === name).map((q) => q.id).sort();
+  const readers = inserts
+    .filter((q) => q.sourceNames.includes(name))
+    .map((q) => q.id)
+    .sort();
+  const writers = inserts
+    .filter((q) => q.sinkName === name)
+    .map((q) => q.id)
+    .sort();
   if (readers.length > 0 || writers.length > 0) {
     throw new KsqlError(
       `Cannot drop ${name}.\nThe following queries read from this source: [${readers.join(', ')}].\nThe following queries write into this source: [${writers.join(', ')}].\nYou need to terminate them before dropping ${name}.`,
@@ -53,7 +68,9 @@ export function executeTerminate(ctx: EngineContext, stmt: StatementOf<'Terminat
     return { kind: 'QueryTerminated', statementText: stmt.text, queryIds: ids };
   }
   const id = stmt.queryId ?? '';
-  const match = ctx.queries.has(id) ? id : [...ctx.queries.keys()].find((k) => k.toUpperCase() === id.toUpperCase());
+  const match = ctx.queries.has(id)
+    ? id
+    : [...ctx.queries.keys()].find((k) => k.toUpperCase() === id.toUpperCase());
   if (!match) throw new KsqlError(`Unknown queryId: ${id}`);
   terminateQuery(ctx, match);
   return { kind: 'QueryTerminated', statementText: stmt.text, queryIds: [match] };

@@ -23,6 +23,9 @@ export function parseDurationProperty(property: string, text: string): number {
   }
   const unit = m[2].toUpperCase();
   const ms = UNITS[unit];
-  if (ms === undefined) throw new KsqlError(`Configuration ${property} is invalid: Invalid duration: '${text}'. Unknown time unit: '${unit}'`);
+  if (ms === undefined)
+    throw new KsqlError(
+      `Configuration ${property} is invalid: Invalid duration: '${text}'. Unknown time unit: '${unit}'`,
+    );
   return Number(m[1]) * ms;
 }

@@ -78,7 +78,11 @@ export interface PersistentQuery {
    * deserializes them (Schema Registry formats); resolves at once for other formats. Hosts call
    * it before feeding records of `topic`.
    */
-  readonly prefetch?: (topic: string, part: 'key' | 'value', payloads: Iterable<Buffer | null>) => Promise<void>;
+  readonly prefetch?: (
+    topic: string,
+    part: 'key' | 'value',
+    payloads: Iterable<Buffer | null>,
+  ) => Promise<void>;
 }
 
 /** The result of executing one statement (what the REST API's responses are built from). */

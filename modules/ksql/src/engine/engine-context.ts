@@ -34,7 +34,11 @@ export function effectiveProperties(
   ctx: EngineContext,
   overrides: Readonly<Record<string, string>> | undefined,
 ): Record<string, string> {
-  return { ...(ctx.options.properties ?? {}), ...Object.fromEntries(ctx.sessionProperties), ...(overrides ?? {}) };
+  return {
+    ...(ctx.options.properties ?? {}),
+    ...Object.fromEntries(ctx.sessionProperties),
+    ...(overrides ?? {}),
+  };
 }
 
 /** `_confluent-ksql-<service id>query_<id>`, ksqlDB's application id (and internal topic prefix). */

@@ -16,7 +16,10 @@ const NO_COLUMNS: ColumnScope = { resolve: () => undefined };
  * and value formats and written through the host's RecordWriter. ROWTIME sets the record's
  * timestamp (default: the engine clock); ROWPARTITION is accepted and left to the producer.
  */
-export async function executeInsertValues(ctx: EngineContext, stmt: StatementOf<'InsertValues'>): Promise<StatementResult> {
+export async function executeInsertValues(
+  ctx: EngineContext,
+  stmt: StatementOf<'InsertValues'>,
+): Promise<StatementResult> {
   const target = ctx.metastore.get(stmt.target);
   if (!target) throw new KsqlError(`${stmt.target} does not exist.`, stmt.pos);
   if (target.isSource) {
@@ -51,7 +54,10 @@ export async function executeInsertValues(ctx: EngineContext, stmt: StatementOf<
     value[vi] = evaluateAs(ctx, expr, schema.value[vi].type, name);
   });
 
-  const keySerde = await ctx.formats.keySerde(target.keyFormat, schema.key, { topic: target.topic, registerSchema: true });
+  const keySerde = await ctx.formats.keySerde(target.keyFormat, schema.key, {
+    topic: target.topic,
+    registerSchema: true,
+  });
   const valueSerde = await ctx.formats.valueSerde(target.valueFormat, schema.value, {
     topic: target.topic,
     wrapSingleValue: target.wrapSingleValue,
@@ -86,7 +92,8 @@ function evaluateAs(ctx: EngineContext, expr: Expression, type: SqlType, column:
 /** Literal coercions ksqlDB applies to INSERT VALUES; undefined when the types do not fit. */
 function coerce(v: unknown, from: SqlType, to: SqlType): unknown {
   if (sqlTypeEquals(from, to)) return v;
-  const numeric = from.base === 'INTEGER' || from.base === 'BIGINT' || from.base === 'DECIMAL' || from.base === 'DOUBLE';
+  const numeric =
+    from.base === 'INTEGER' || from.base === 'BIGINT' || from.base === 'DECIMAL' || from.base === 'DOUBLE';
   switch (to.base) {
     case 'BIGINT':
       return from.base === 'INTEGER' ? v : undefined;
@@ -115,7 +122,10 @@ function coerce(v: unknown, from: SqlType, to: SqlType): unknown {
       if (from.base === 'STRING') {
         const m = /^(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?$/.exec(v as string);
         if (!m) return undefined;
-        return ((Number(m[1]) * 60 + Number(m[2])) * 60 + Number(m[3] ?? 0)) * 1000 + Number((m[4] ?? '0').padEnd(3, '0'));
+        return (
+          ((Number(m[1]) * 60 + Number(m[2])) * 60 + Number(m[3] ?? 0)) * 1000 +
+          Number((m[4] ?? '0').padEnd(3, '0'))
+        );
       }
       return undefined;
     case 'ARRAY':

@@ -8,8 +8,7 @@ import type { DataSource } from './data-source.js';
 import type { KsqlEngineOptions, PersistentQuery, QueryListener, StatementResult } from './engine-api.js';
 import { type EngineContext, effectiveProperties, type RegisteredQuery } from './engine-context.js';
 import { MetaStore } from './metastore.js';
-import { parseSlice } from './parse.js';
-import { splitStatements } from './split-statements.js';
+import { parseScript } from './parse.js';
 import { executeStatement } from './statement-executor.js';
 
 export interface ExecuteOptions {
@@ -26,7 +25,10 @@ export interface ExecuteOptions {
 export class KsqlEngine {
   private readonly ctx: EngineContext;
 
-  constructor(options: KsqlEngineOptions, collaborators: { functions?: FunctionRegistry; formats?: Formats } = {}) {
+  constructor(
+    options: KsqlEngineOptions,
+    collaborators: { functions?: FunctionRegistry; formats?: Formats } = {},
+  ) {
     this.ctx = {
       options,
       serviceId: options.serviceId ?? 'default_',
@@ -51,23 +53,19 @@ export class KsqlEngine {
     const results: StatementResult[] = [];
     const variables = new Map(this.ctx.variables);
     for (const [k, v] of Object.entries(options.variables ?? {})) variables.set(k, v);
-    for (const slice of splitStatements(sql)) {
-      let statements: Statement[];
+    // The whole request is parsed first, as ksqlDB does: a syntax error anywhere runs nothing.
+    let statements: Statement[];
+    try {
+      statements = parseScript(sql, variables, this.ctx.metastore.typeRegistry());
+    } catch (err) {
+      throw withStatement(err, sql.trim());
+    }
+    for (const stmt of statements) {
+      const props = effectiveProperties(this.ctx, options.properties);
       try {
-        statements = parseSlice(slice.text, variables);
+        results.push(await executeStatement(this.ctx, stmt, props));
       } catch (err) {
-        throw withStatement(err, slice.text);
-      }
-      for (const stmt of statements) {
-        const props = effectiveProperties(this.ctx, options.properties);
-        try {
-          const result = await executeStatement(this.ctx, stmt, props);
-          if (stmt.kind === 'DefineVariable') variables.set(stmt.name, stmt.value);
-          if (stmt.kind === 'UndefineVariable') variables.delete(stmt.name);
-          results.push(result);
-        } catch (err) {
-          throw withStatement(err, stmt.text);
-        }
+        throw withStatement(err, stmt.text);
       }
     }
     return results;

@@ -27,7 +27,8 @@ export async function executeList(
     case 'TOPICS': {
       const names = (await ctx.options.topics.list()).filter((t) => stmt.all || !isHidden(t));
       const topics = [];
-      for (const name of [...names].sort()) topics.push({ name, partitions: (await ctx.options.topics.partitions(name)) ?? 0 });
+      for (const name of [...names].sort())
+        topics.push({ name, partitions: (await ctx.options.topics.partitions(name)) ?? 0 });
       return { kind: 'Topics', statementText: text, topics };
     }
     case 'PROPERTIES':
@@ -52,7 +53,10 @@ function isHidden(topic: string): boolean {
   return topic.startsWith('_confluent') || topic.startsWith('__') || topic === '_schemas';
 }
 
-export function executeDescribeSource(ctx: EngineContext, stmt: StatementOf<'DescribeSource'>): StatementResult {
+export function executeDescribeSource(
+  ctx: EngineContext,
+  stmt: StatementOf<'DescribeSource'>,
+): StatementResult {
   const source = ctx.metastore.get(stmt.name);
   if (!source) throw new KsqlError(`Could not find STREAM/TABLE '${stmt.name}' in the Metastore`);
   return {
@@ -63,7 +67,10 @@ export function executeDescribeSource(ctx: EngineContext, stmt: StatementOf<'Des
   };
 }
 
-export function executeDescribeFunction(ctx: EngineContext, stmt: StatementOf<'DescribeFunction'>): StatementResult {
+export function executeDescribeFunction(
+  ctx: EngineContext,
+  stmt: StatementOf<'DescribeFunction'>,
+): StatementResult {
   const f = ctx.functions.describe(stmt.name.toUpperCase());
   if (!f) throw new KsqlError(`Can't find any functions with the name '${stmt.name}'`);
   return {

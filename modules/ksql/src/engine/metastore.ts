@@ -38,9 +38,7 @@ export class MetaStore {
   addReferences(target: string, from: readonly string[]): void {
     for (const f of from) {
       if (f === target) continue;
-      let set = this.referencedBy.get(f);
-      if (!set) this.referencedBy.set(f, (set = new Set()));
-      set.add(target);
+      setOf(this.referencedBy, f).add(target);
     }
   }
 
@@ -91,13 +89,17 @@ export class MetaStore {
     return this.types.delete(name);
   }
 
-  allTypes(): [string, SqlType][] {
-    return [...this.types];
+  /** The custom types, as the parser resolves type names with them. */
+  typeRegistry(): ReadonlyMap<string, SqlType> {
+    return this.types;
   }
 }
 
 function setOf(map: Map<string, Set<string>>, key: string): Set<string> {
   let set = map.get(key);
-  if (!set) map.set(key, (set = new Set()));
+  if (!set) {
+    set = new Set();
+    map.set(key, set);
+  }
   return set;
 }

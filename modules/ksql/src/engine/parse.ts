@@ -1,10 +1,16 @@
 import { parseStatements } from '../parser/index.js';
 import type { Statement } from '../parser/ast.js';
+import type { SqlType } from '../types/sql-type.js';
 
 /**
- * Parses one statement slice of a request with the variables in force at that point (the
- * parser substitutes `${name}`). Kept apart so the engine depends on the parser in one place.
+ * Parses a request's script with the variables and custom types in force (the parser substitutes
+ * `${name}`, follows the script's own DEFINE / UNDEFINE and CREATE TYPE). Kept apart so the engine
+ * depends on the parser in one place.
  */
-export function parseSlice(text: string, variables: ReadonlyMap<string, string>): Statement[] {
-  return parseStatements(text, { variables });
+export function parseScript(
+  sql: string,
+  variables: ReadonlyMap<string, string>,
+  types: ReadonlyMap<string, SqlType>,
+): Statement[] {
+  return parseStatements(sql, variables, types);
 }

@@ -1,5 +1,6 @@
 import { KsqlError, UnsupportedFeatureError } from '../errors.js';
 import type { Statement, StatementOf } from '../parser/ast.js';
+import { executeAlterSource } from './alter-source.js';
 import { executeCreateAsSelect, executeInsertInto } from './create-as-select.js';
 import { executeCreateSource } from './create-source.js';
 import { executeDropSource, executeTerminate } from './drop-source.js';
@@ -54,23 +55,30 @@ export async function executeStatement(
     case 'CreateType': {
       const existing = ctx.metastore.resolveType(stmt.name);
       if (existing && !stmt.ifNotExists) {
-        throw new KsqlError(`Cannot register custom type '${stmt.name}' since it is already registered with type: ${JSON.stringify(existing)}`);
+        throw new KsqlError(
+          `Cannot register custom type '${stmt.name}' since it is already registered with type: ${JSON.stringify(existing)}`,
+        );
       }
       ctx.metastore.registerType(stmt.name, stmt.type);
       return { kind: 'TypeCreated', statementText: text, name: stmt.name };
     }
     case 'DropType':
-      if (!ctx.metastore.deleteType(stmt.name) && !stmt.ifExists) throw new KsqlError(`Type ${stmt.name} does not exist.`);
+      if (!ctx.metastore.deleteType(stmt.name) && !stmt.ifExists)
+        throw new KsqlError(`Type ${stmt.name} does not exist.`);
       return { kind: 'TypeDropped', statementText: text, name: stmt.name };
     case 'QueryStatement':
-      return { kind: 'TransientQuery', statementText: text, query: await planTransientQuery(ctx, stmt.query, props) };
+      return {
+        kind: 'TransientQuery',
+        statementText: text,
+        query: await planTransientQuery(ctx, stmt.query, props),
+      };
     case 'DescribeStreams':
       throw new UnsupportedFeatureError('DESCRIBE STREAMS', stmt.pos);
     case 'PauseQuery':
     case 'ResumeQuery':
       throw new UnsupportedFeatureError(stmt.kind === 'PauseQuery' ? 'PAUSE' : 'RESUME', stmt.pos);
     case 'AlterSource':
-      throw new UnsupportedFeatureError('ALTER STREAM / TABLE', stmt.pos);
+      return executeAlterSource(ctx, stmt);
     case 'PrintTopic':
       throw new UnsupportedFeatureError('PRINT', stmt.pos);
   }
@@ -89,8 +97,13 @@ async function executeExplain(
   props: Readonly<Record<string, string>>,
 ): Promise<StatementResult> {
   if (stmt.queryId !== undefined) {
-    const q = ctx.queries.get(stmt.queryId) ?? [...ctx.queries.values()].find((x) => x.id.toUpperCase() === stmt.queryId!.toUpperCase());
-    if (!q) throw new KsqlError(`Query with id:${stmt.queryId} does not exist, use SHOW QUERIES to view the full set of queries.`);
+    const q =
+      ctx.queries.get(stmt.queryId) ??
+      [...ctx.queries.values()].find((x) => x.id.toUpperCase() === stmt.queryId!.toUpperCase());
+    if (!q)
+      throw new KsqlError(
+        `Query with id:${stmt.queryId} does not exist, use SHOW QUERIES to view the full set of queries.`,
+      );
     return {
       kind: 'QueryDescription',
       statementText: stmt.text,
@@ -101,11 +114,18 @@ async function executeExplain(
   }
   const inner = stmt.statement;
   let built: BuiltQuery | undefined;
-  if (inner?.kind === 'CreateAsSelect') built = (await executeCreateAsSelect(ctx, inner, props, false)) as BuiltQuery;
-  else if (inner?.kind === 'InsertInto') built = (await executeInsertInto(ctx, inner, props, false)) as BuiltQuery;
+  if (inner?.kind === 'CreateAsSelect')
+    built = (await executeCreateAsSelect(ctx, inner, props, false)) as BuiltQuery;
+  else if (inner?.kind === 'InsertInto')
+    built = (await executeInsertInto(ctx, inner, props, false)) as BuiltQuery;
   else if (inner?.kind === 'QueryStatement') {
     const plan = await planTransientQuery(ctx, inner.query, props);
-    return { kind: 'QueryDescription', statementText: stmt.text, topology: plan.topology.describe().toString(), executionPlan: inner.text };
+    return {
+      kind: 'QueryDescription',
+      statementText: stmt.text,
+      topology: plan.topology.describe().toString(),
+      executionPlan: inner.text,
+    };
   }
   if (!built || !inner) throw new KsqlError('The provided statement does not run a ksql query');
   return {

@@ -17,7 +17,10 @@ const DEFAULTS: Readonly<Record<string, string>> = {
   'processing.guarantee': 'at_least_once',
 };
 
-export function queryStreamsProperties(props: Readonly<Record<string, string>>, applicationId: string): Record<string, string> {
+export function queryStreamsProperties(
+  props: Readonly<Record<string, string>>,
+  applicationId: string,
+): Record<string, string> {
   const out: Record<string, string> = { ...DEFAULTS };
   for (const name of STREAMS_PROPERTIES) {
     const v = props[`ksql.streams.${name}`] ?? props[name];

@@ -2,7 +2,15 @@ import { KsqlError } from '../errors.js';
 import type { FormatInfo, FormatName } from '../format/format.js';
 import type { Properties, PropertyValue } from '../parser/ast.js';
 
-const FORMAT_NAMES: ReadonlySet<string> = new Set(['KAFKA', 'JSON', 'DELIMITED', 'AVRO', 'JSON_SR', 'PROTOBUF', 'NONE']);
+const FORMAT_NAMES: ReadonlySet<string> = new Set([
+  'KAFKA',
+  'JSON',
+  'DELIMITED',
+  'AVRO',
+  'JSON_SR',
+  'PROTOBUF',
+  'NONE',
+]);
 
 /** WITH properties a CREATE STREAM / TABLE accepts (ksqlDB's CreateSourceProperties). */
 export const CREATE_SOURCE_PROPERTIES: ReadonlySet<string> = new Set([
@@ -55,7 +63,8 @@ export class WithClause {
 
   check(allowed: ReadonlySet<string>): void {
     const bad = [...this.props.keys()].filter((k) => !allowed.has(k));
-    if (bad.length > 0) throw new KsqlError(`Invalid config variable(s) in the WITH clause: ${bad.join(',')}`);
+    if (bad.length > 0)
+      throw new KsqlError(`Invalid config variable(s) in the WITH clause: ${bad.join(',')}`);
   }
 
   has(name: string): boolean {
@@ -77,7 +86,10 @@ export class WithClause {
     if (v === undefined || v === null) return undefined;
     const n = typeof v === 'number' ? v : Number(String(v).trim());
     if (!Number.isInteger(n)) {
-      throw new KsqlError(`Invalid value ${String(v)} for property ${name}: Not an integer.`, this.props.get(name)?.pos);
+      throw new KsqlError(
+        `Invalid value ${String(v)} for property ${name}: Not an integer.`,
+        this.props.get(name)?.pos,
+      );
     }
     return n;
   }
@@ -118,10 +130,14 @@ export function formatsOf(
 ): { key?: FormatInfo; value?: FormatInfo } {
   const both = w.format('FORMAT');
   if (both && w.has('KEY_FORMAT')) {
-    throw new KsqlError("Cannot supply both 'KEY_FORMAT' and 'FORMAT' properties, as 'FORMAT' sets both key and value formats. Either use just 'FORMAT', or use 'KEY_FORMAT' and 'VALUE_FORMAT'.");
+    throw new KsqlError(
+      "Cannot supply both 'KEY_FORMAT' and 'FORMAT' properties, as 'FORMAT' sets both key and value formats. Either use just 'FORMAT', or use 'KEY_FORMAT' and 'VALUE_FORMAT'.",
+    );
   }
   if (both && w.has('VALUE_FORMAT')) {
-    throw new KsqlError("Cannot supply both 'VALUE_FORMAT' and 'FORMAT' properties, as 'FORMAT' sets both key and value formats. Either use just 'FORMAT', or use 'KEY_FORMAT' and 'VALUE_FORMAT'.");
+    throw new KsqlError(
+      "Cannot supply both 'VALUE_FORMAT' and 'FORMAT' properties, as 'FORMAT' sets both key and value formats. Either use just 'FORMAT', or use 'KEY_FORMAT' and 'VALUE_FORMAT'.",
+    );
   }
   const keyName = both ?? w.format('KEY_FORMAT');
   const valueName = both ?? w.format('VALUE_FORMAT');
@@ -132,7 +148,10 @@ export function formatsOf(
     : defaults.key && { name: defaults.key.name, properties: sameFormatProps(defaults.key, keyProps) };
   const value = valueName
     ? { name: valueName, properties: valueProps }
-    : defaults.value && { name: defaults.value.name, properties: sameFormatProps(defaults.value, valueProps) };
+    : defaults.value && {
+        name: defaults.value.name,
+        properties: sameFormatProps(defaults.value, valueProps),
+      };
   return { key, value };
 }
 
@@ -155,7 +174,9 @@ function formatProperties(w: WithClause, part: 'KEY' | 'VALUE'): Record<string, 
   }
   const id = w.string(`${part}_SCHEMA_ID`);
   if (id !== undefined) out.schemaId = id;
-  const name = w.string(`${part}_SCHEMA_FULL_NAME`) ?? (part === 'VALUE' ? w.string('VALUE_AVRO_SCHEMA_FULL_NAME') : undefined);
+  const name =
+    w.string(`${part}_SCHEMA_FULL_NAME`) ??
+    (part === 'VALUE' ? w.string('VALUE_AVRO_SCHEMA_FULL_NAME') : undefined);
   if (name !== undefined) out.fullSchemaName = name;
   return out;
 }

@@ -33,7 +33,8 @@ export function createColumnScope(
       if (sources) {
         if (ref.qualifier !== undefined) {
           const source = sources.find((s) => s.alias === ref.qualifier);
-          if (!source) throw new KsqlError(`'${ref.qualifier}' is not a valid stream/table name or alias.`, ref.pos);
+          if (!source)
+            throw new KsqlError(`'${ref.qualifier}' is not a valid stream/table name or alias.`, ref.pos);
           if (!source.columns.includes(ref.name)) return undefined;
           return byName.get(`${source.alias}_${ref.name}`);
         }

@@ -32,27 +32,27 @@ export function processStreamValues<K, V, V2>(
 ): KStream<K, V2> {
   const b = stream.builder;
   const node = name ?? b.newName(prefix);
-  b.addProcessor<K, V, K, V2>(
-    node,
-    (): Processor<K, V, K, V2> => {
-      let ctx!: ProcessorContext<K, V2>;
-      return {
-        init: (c) => {
-          ctx = c;
-        },
-        process: (record) => {
-          const out = mapper(record.value, record.key, record, ctx);
-          if (out !== undefined) ctx.forward(record.withValue(out));
-        },
-      };
-    },
-    [stream.nodeName],
-  );
+  b.addProcessor<K, V, K, V2>(node, (): Processor<K, V, K, V2> => {
+    let ctx!: ProcessorContext<K, V2>;
+    return {
+      init: (c) => {
+        ctx = c;
+      },
+      process: (record) => {
+        const out = mapper(record.value, record.key, record, ctx);
+        if (out !== undefined) ctx.forward(record.withValue(out));
+      },
+    };
+  }, [stream.nodeName]);
   return new KStream<K, V2>(b, node, stream.repartitionRequired, stream.keySerde, undefined);
 }
 
 /** KStream.filter with a processor name of our choosing (ksqlDB names it `WhereFilter`). */
-export function filterStream<K, V>(stream: KStream<K, V>, name: string, keep: (value: V, key: K) => boolean): KStream<K, V> {
+export function filterStream<K, V>(
+  stream: KStream<K, V>,
+  name: string,
+  keep: (value: V, key: K) => boolean,
+): KStream<K, V> {
   return processStreamValues<K, V, V>(stream, 'KSTREAM-FILTER', (v, k) => (keep(v, k) ? v : undefined), name);
 }
 
@@ -64,19 +64,15 @@ export function selectStreamKey<K, V, K2>(
   keySerde?: Serde<K2>,
 ): KStream<K2, V> {
   const b = stream.builder;
-  b.addProcessor<K, V, K2, V>(
-    name,
-    (): Processor<K, V, K2, V> => {
-      let ctx!: ProcessorContext<K2, V>;
-      return {
-        init: (c) => {
-          ctx = c;
-        },
-        process: (record) => ctx.forward(record.withKey(keyOf(record.value, record.key))),
-      };
-    },
-    [stream.nodeName],
-  );
+  b.addProcessor<K, V, K2, V>(name, (): Processor<K, V, K2, V> => {
+    let ctx!: ProcessorContext<K2, V>;
+    return {
+      init: (c) => {
+        ctx = c;
+      },
+      process: (record) => ctx.forward(record.withKey(keyOf(record.value, record.key))),
+    };
+  }, [stream.nodeName]);
   return new KStream<K2, V>(b, name, true, keySerde, stream.valueSerde);
 }
 
@@ -90,24 +86,20 @@ export function processTableValues<K, V, V2>(
 ): KTable<K, V2> {
   const b = table.builder;
   const node = name ?? b.newName(prefix);
-  b.addProcessor<K, Change<V>, K, Change<V2>>(
-    node,
-    (): Processor<K, Change<V>, K, Change<V2>> => {
-      let ctx!: ProcessorContext<K, Change<V2>>;
-      return {
-        init: (c) => {
-          ctx = c;
-        },
-        process: (record) => {
-          const { newValue, oldValue } = record.value;
-          const n = newValue === null ? null : mapper(newValue, record.key, record, ctx);
-          const o = oldValue === null ? null : mapper(oldValue, record.key, record, ctx);
-          ctx.forward(record.withValue({ newValue: n, oldValue: o }));
-        },
-      };
-    },
-    [table.nodeName],
-  );
+  b.addProcessor<K, Change<V>, K, Change<V2>>(node, (): Processor<K, Change<V>, K, Change<V2>> => {
+    let ctx!: ProcessorContext<K, Change<V2>>;
+    return {
+      init: (c) => {
+        ctx = c;
+      },
+      process: (record) => {
+        const { newValue, oldValue } = record.value;
+        const n = newValue === null ? null : mapper(newValue, record.key, record, ctx);
+        const o = oldValue === null ? null : mapper(oldValue, record.key, record, ctx);
+        ctx.forward(record.withValue({ newValue: n, oldValue: o }));
+      },
+    };
+  }, [table.nodeName]);
   return new KTable<K, V2>(b, node, undefined, table.keySerde, valueSerde, table.windowGraceMs);
 }
 
@@ -116,25 +108,25 @@ export function processTableValues<K, V, V2>(
  * update is forwarded, as Kafka's KTableFilter does when old values are not requested — so a CTAS
  * sink sees a tombstone for a row that stops (or never started) matching.
  */
-export function filterTable<K, V>(table: KTable<K, V>, name: string, keep: (value: V, key: K) => boolean): KTable<K, V> {
+export function filterTable<K, V>(
+  table: KTable<K, V>,
+  name: string,
+  keep: (value: V, key: K) => boolean,
+): KTable<K, V> {
   const b = table.builder;
-  b.addProcessor<K, Change<V>, K, Change<V>>(
-    name,
-    (): Processor<K, Change<V>, K, Change<V>> => {
-      let ctx!: ProcessorContext<K, Change<V>>;
-      return {
-        init: (c) => {
-          ctx = c;
-        },
-        process: (record) => {
-          const { newValue, oldValue } = record.value;
-          const n = newValue !== null && keep(newValue, record.key) ? newValue : null;
-          const o = oldValue !== null && keep(oldValue, record.key) ? oldValue : null;
-          ctx.forward(record.withValue({ newValue: n, oldValue: o }));
-        },
-      };
-    },
-    [table.nodeName],
-  );
+  b.addProcessor<K, Change<V>, K, Change<V>>(name, (): Processor<K, Change<V>, K, Change<V>> => {
+    let ctx!: ProcessorContext<K, Change<V>>;
+    return {
+      init: (c) => {
+        ctx = c;
+      },
+      process: (record) => {
+        const { newValue, oldValue } = record.value;
+        const n = newValue !== null && keep(newValue, record.key) ? newValue : null;
+        const o = oldValue !== null && keep(oldValue, record.key) ? oldValue : null;
+        ctx.forward(record.withValue({ newValue: n, oldValue: o }));
+      },
+    };
+  }, [table.nodeName]);
   return new KTable<K, V>(b, name, undefined, table.keySerde, table.valueSerde, table.windowGraceMs);
 }

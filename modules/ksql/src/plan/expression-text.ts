@@ -89,7 +89,8 @@ export function sameExpression(a: Expression, b: Expression, columnKey: (ref: Co
 export function expressionKey(e: Expression, columnKey: (ref: ColumnRef) => string): string {
   return JSON.stringify(e, (k, v: unknown) => {
     if (k === 'pos') return undefined;
-    if (v && typeof v === 'object' && (v as { kind?: unknown }).kind === 'ColumnRef') return `col:${columnKey(v as ColumnRef)}`;
+    if (v && typeof v === 'object' && (v as { kind?: unknown }).kind === 'ColumnRef')
+      return `col:${columnKey(v as ColumnRef)}`;
     return v;
   });
 }

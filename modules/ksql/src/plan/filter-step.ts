@@ -32,7 +32,14 @@ export function planFilter(
     }
   };
   if (input.kind === 'STREAM') {
-    return { ...input, stream: filterStream(input.stream as KStream<AnyKey, GenericRow | null>, 'WhereFilter', keep) as KStream<AnyKey, GenericRow> };
+    return {
+      ...input,
+      stream: filterStream(
+        input.stream as KStream<AnyKey, GenericRow | null>,
+        'WhereFilter',
+        keep,
+      ) as KStream<AnyKey, GenericRow>,
+    };
   }
   return { ...input, table: filterTable(input.table as KTable<AnyKey, GenericRow>, 'WhereFilter', keep) };
 }

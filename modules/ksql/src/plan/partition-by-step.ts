@@ -29,7 +29,10 @@ export function planPartitionBy(
   functions: FunctionRegistry,
 ): PlannedStream {
   if (input.kind !== 'STREAM') {
-    throw new KsqlError('PARTITION BY is not supported on tables. Please remove PARTITION BY clause.', expressions[0]?.pos);
+    throw new KsqlError(
+      'PARTITION BY is not supported on tables. Please remove PARTITION BY clause.',
+      expressions[0]?.pos,
+    );
   }
   if (input.window) {
     throw new KsqlError(
@@ -40,7 +43,9 @@ export function planPartitionBy(
   if (expressions.length === 0) throw new KsqlError('PARTITION BY requires at least one expression');
   const byNull = expressions.length === 1 && expressions[0].kind === 'NullLiteral';
   const scope = createColumnScope(input.schema.value, { aliases, sources: input.sources });
-  const compiled: CompiledExpression[] = byNull ? [] : expressions.map((e) => compileIn('PARTITION BY', e, scope, functions));
+  const compiled: CompiledExpression[] = byNull
+    ? []
+    : expressions.map((e) => compileIn('PARTITION BY', e, scope, functions));
   const used = new Set(input.schema.value.map((c) => c.name));
   let generated = 0;
   const keyColumns: Column[] = compiled.map((c, i) => {

@@ -35,7 +35,13 @@ export function planProject(input: PlannedStream, projection: Projection): Plann
       (row) => (row === null ? null : project(row)),
       'Project',
     );
-    return { kind: 'STREAM', schema, window: input.window, withPseudoColumns: false, stream: stream as KStream<AnyKey, GenericRow> };
+    return {
+      kind: 'STREAM',
+      schema,
+      window: input.window,
+      withPseudoColumns: false,
+      stream: stream as KStream<AnyKey, GenericRow>,
+    };
   }
   const table = processTableValues<AnyKey, GenericRow, GenericRow>(
     input.table as KTable<AnyKey, GenericRow>,

@@ -10,12 +10,12 @@ import { RESERVED_COLUMN_NAMES } from './source-schema.js';
 
 /** How the projection recognizes the current key columns (in key order). */
 export interface KeyBinding {
-  /** What a SELECT item must be to carry this key column. */
-  readonly expression: Expression;
-  /** For messages: `key column` (the source's key) or `partitioning expression`. */
-  readonly what: 'key column' | 'partitioning expression';
-  /** As messages print it (`ID`, `INPUT.ID`, `ABS(INPUT.ID)`). */
-  readonly text: string;
+  /** What a SELECT item may be to carry this key column (after a join: any column equal to the key). */
+  readonly expressions: readonly Expression[];
+  /** For messages: the source's key, a PARTITION BY expression, or a join's key. */
+  readonly what: 'key column' | 'partitioning expression' | 'join expression';
+  /** As messages print the alternatives (`ID`, `ABS(INPUT.ID)`, `L.A`). */
+  readonly texts: readonly string[];
 }
 
 export interface ProjectionInput {
@@ -57,9 +57,14 @@ export function analyzeProjection(input: ProjectionInput): Projection {
       for (const ref of input.star(s.qualifier, s.pos)) items.push({ expression: ref, pos: s.pos });
     } else if (s.kind === 'StructAll') {
       const base = compileIn('SELECT', s.base, input.scope, input.functions);
-      if (base.type.base !== 'STRUCT') throw new KsqlError(`Cannot expand non-STRUCT expression ${formatExpression(s.base)}`, s.pos);
+      if (base.type.base !== 'STRUCT')
+        throw new KsqlError(`Cannot expand non-STRUCT expression ${formatExpression(s.base)}`, s.pos);
       for (const f of base.type.fields) {
-        items.push({ expression: { kind: 'Dereference', base: s.base, field: f.name, pos: s.pos }, alias: f.name, pos: s.pos });
+        items.push({
+          expression: { kind: 'Dereference', base: s.base, field: f.name, pos: s.pos },
+          alias: f.name,
+          pos: s.pos,
+        });
       }
     } else {
       items.push({ expression: s.expression, alias: s.alias, pos: s.pos });
@@ -70,7 +75,7 @@ export function analyzeProjection(input: ProjectionInput): Projection {
     const r = input.scope.resolve(ref);
     return r ? `#${r.index}` : ref.name;
   };
-  const keyKeys = input.keys.map((k) => expressionKey(k.expression, colKey));
+  const keyKeys = input.keys.map((k) => new Set(k.expressions.map((e) => expressionKey(e, colKey))));
   const used = new Set(input.rowColumns.map((c) => c.name));
   let generated = 0;
   const nextGenerated = (): string => {
@@ -93,12 +98,19 @@ export function analyzeProjection(input: ProjectionInput): Projection {
       else if (e.kind === 'Dereference') name = e.field;
       else name = nextGenerated();
       if (input.sinkName !== undefined && RESERVED_COLUMN_NAMES.has(name)) {
-        throw new KsqlError(`Reserved column name in select: \`${name}\`. Please remove or alias the column.`, item.pos);
+        throw new KsqlError(
+          `Reserved column name in select: \`${name}\`. Please remove or alias the column.`,
+          item.pos,
+        );
       }
     } else if (RESERVED_COLUMN_NAMES.has(name)) {
-      throw new KsqlError(`\`${name}\` is a reserved column name. You cannot use it as an alias for a column.`, item.pos);
+      throw new KsqlError(
+        `\`${name}\` is a reserved column name. You cannot use it as an alias for a column.`,
+        item.pos,
+      );
     }
-    const keyIndex = keyKeys.indexOf(expressionKey(e, colKey));
+    const itemKey = expressionKey(e, colKey);
+    const keyIndex = keyKeys.findIndex((set) => set.has(itemKey));
     if (keyIndex >= 0) {
       keyAliases[keyIndex].push(name);
       keyTypes[keyIndex] = compiled.type;
@@ -114,7 +126,7 @@ export function analyzeProjection(input: ProjectionInput): Projection {
     if (missing.length > 0) throw missingKeyError(input.sinkName, missing);
     input.keys.forEach((k, i) => {
       if (keyAliases[i].length > 1) {
-        const original = input.keyColumns[i]?.name ?? k.text;
+        const original = input.keyColumns[i]?.name ?? k.texts[0];
         throw new KsqlError(
           `The projection contains a key column (\`${original}\`) more than once, aliased as: ${joinAnd(keyAliases[i])}.`,
         );
@@ -124,7 +136,11 @@ export function analyzeProjection(input: ProjectionInput): Projection {
   }
   input.keys.forEach((_, i) => {
     const original = input.keyColumns[i];
-    keyColumns.push({ name: keyAliases[i][0] ?? original.name, type: keyTypes[i] ?? original.type, namespace: 'KEY' });
+    keyColumns.push({
+      name: keyAliases[i][0] ?? original.name,
+      type: keyTypes[i] ?? original.type,
+      namespace: 'KEY',
+    });
   });
 
   const seen = new Set<string>();
@@ -137,8 +153,22 @@ export function analyzeProjection(input: ProjectionInput): Projection {
 
 function missingKeyError(sink: string, missing: readonly KeyBinding[]): KsqlError {
   const what = missing[0].what;
-  const plural = missing.length > 1 ? (what === 'key column' ? 'key columns' : 'partitioning expressions') : what;
-  const texts = missing.map((k) => k.text);
+  if (what === 'join expression') {
+    const texts = missing[0].texts;
+    const plural = texts.length > 1 ? 'join expressions' : 'join expression';
+    const list =
+      texts.length > 1 ? `${texts.slice(0, -1).join(', ')} or ${texts[texts.length - 1]}` : texts[0];
+    const synthetic =
+      texts[0] === 'ROWKEY'
+        ? ' ROWKEY was added as a synthetic key column because the join criteria did not match any source column. This expression must be included in the projection and may be aliased. '
+        : '';
+    return new KsqlError(
+      `The query used to build \`${sink}\` must include the ${plural} ${list} in its projection (eg, SELECT ${texts[0]}...).${synthetic}`.trimEnd(),
+    );
+  }
+  const plural =
+    missing.length > 1 ? (what === 'key column' ? 'key columns' : 'partitioning expressions') : what;
+  const texts = missing.map((k) => k.texts[0]);
   return new KsqlError(
     `The query used to build \`${sink}\` must include the ${plural} ${joinAnd(texts)} in its projection (eg, SELECT ${texts.join(', ')}...).`,
   );

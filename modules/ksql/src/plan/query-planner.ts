@@ -36,7 +36,11 @@ export interface PlannedQuery {
  * WHERE, then either the aggregation (GROUP BY / aggregate calls / WINDOW / HAVING, by
  * planAggregation) or PARTITION BY and the projection. The sink is left to the caller.
  */
-export async function planQuery(query: Query, ctx: PlanContext, options: QueryPlanOptions): Promise<PlannedQuery> {
+export async function planQuery(
+  query: Query,
+  ctx: PlanContext,
+  options: QueryPlanOptions,
+): Promise<PlannedQuery> {
   const from = requireSource(query.from.name, query.from.pos, options);
   const sources: DataSource[] = [from];
   const fromAlias = query.from.alias ?? from.name;
@@ -56,7 +60,11 @@ export async function planQuery(query: Query, ctx: PlanContext, options: QueryPl
   if (query.where) planned = planFilter(planned, query.where, aliases, ctx.functions);
 
   if (isAggregate(query, ctx.functions)) {
-    if (query.partitionBy) throw new KsqlError('PARTITION BY and GROUP BY in the same query is not supported.', query.partitionBy[0]?.pos);
+    if (query.partitionBy)
+      throw new KsqlError(
+        'PARTITION BY and GROUP BY in the same query is not supported.',
+        query.partitionBy[0]?.pos,
+      );
     return { output: await planAggregation(planned, query, ctx), sources };
   }
 
@@ -69,11 +77,17 @@ export async function planQuery(query: Query, ctx: PlanContext, options: QueryPl
     const qualify = planned.sources ? undefined : () => fromAlias;
     keys = byNull
       ? []
-      : exprs.map((e) => ({ expression: e, what: 'partitioning expression', text: formatExpression(e, qualify) }));
+      : exprs.map((e) => ({
+          expressions: [e],
+          what: 'partitioning expression',
+          texts: [formatExpression(e, qualify)],
+        }));
+  } else if (joinKeyOf(planned)) {
+    keys = joinKeyBindings(planned);
   } else {
     keys = planned.schema.key.map((k) => {
       const ref: ColumnRef = { kind: 'ColumnRef', name: k.name };
-      return { expression: ref, what: 'key column', text: k.name };
+      return { expressions: [ref], what: 'key column', texts: [k.name] };
     });
   }
 
@@ -85,7 +99,8 @@ export async function planQuery(query: Query, ctx: PlanContext, options: QueryPl
     star: (qualifier, pos) => {
       if (joined) {
         const chosen = qualifier === undefined ? joined : joined.filter((s) => s.alias === qualifier);
-        if (chosen.length === 0) throw new KsqlError(`'${qualifier}' is not a valid stream/table name or alias.`, pos);
+        if (chosen.length === 0)
+          throw new KsqlError(`'${qualifier}' is not a valid stream/table name or alias.`, pos);
         return chosen.flatMap((s) =>
           s.columns
             .filter((c) => !RESERVED_COLUMN_NAMES.has(c))
@@ -104,6 +119,35 @@ export async function planQuery(query: Query, ctx: PlanContext, options: QueryPl
     sinkName: options.sinkName,
   });
   return { output: planProject(planned, projection), sources };
+}
+
+/** What the join step records about a join result's key (see planned-stream.ts, added by the join step). */
+interface JoinKeyView {
+  readonly viable: readonly { readonly alias: string; readonly column: string }[];
+}
+
+function joinKeyOf(planned: PlannedStream): JoinKeyView | undefined {
+  return (planned as { joinKey?: JoinKeyView }).joinKey;
+}
+
+/**
+ * After a join the key may be selected as any source column equal to it (`L.A` or `R.A`); with
+ * none (FULL OUTER on an expression) only as the synthetic key column itself (ROWKEY).
+ */
+function joinKeyBindings(planned: PlannedStream): KeyBinding[] {
+  const viable = joinKeyOf(planned)!.viable;
+  return planned.schema.key.map((k) => {
+    const own: ColumnRef = { kind: 'ColumnRef', name: k.name };
+    if (viable.length === 0) return { expressions: [own], what: 'join expression', texts: [k.name] };
+    return {
+      expressions: [
+        own,
+        ...viable.map((v): ColumnRef => ({ kind: 'ColumnRef', name: v.column, qualifier: v.alias })),
+      ],
+      what: 'join expression',
+      texts: viable.map((v) => `${v.alias}.${v.column}`),
+    };
+  });
 }
 
 function requireSource(name: string, pos: SourcePosition | undefined, options: QueryPlanOptions): DataSource {

@@ -26,13 +26,18 @@ type AnyKey = GenericKey | Windowed<GenericKey>;
  */
 export async function planSink(input: PlannedStream, sink: SinkSpec, ctx: PlanContext): Promise<void> {
   const { schema } = input;
-  const keySerde = await ctx.formats.keySerde(sink.keyFormat, schema.key, { topic: sink.topic, registerSchema: true });
+  const keySerde = await ctx.formats.keySerde(sink.keyFormat, schema.key, {
+    topic: sink.topic,
+    registerSchema: true,
+  });
   const valueSerde = await ctx.formats.valueSerde(sink.valueFormat, schema.value, {
     topic: sink.topic,
     wrapSingleValue: sink.wrapSingleValue,
     registerSchema: true,
   });
-  const outKeySerde = (input.window ? windowedKeySerde(keySerde, input.window) : keySerde) as Serde<AnyKey | null>;
+  const outKeySerde = (
+    input.window ? windowedKeySerde(keySerde, input.window) : keySerde
+  ) as Serde<AnyKey | null>;
   const stream: KStream<AnyKey, GenericRow | null> =
     input.kind === 'STREAM'
       ? (input.stream as KStream<AnyKey, GenericRow | null>)
@@ -40,32 +45,40 @@ export async function planSink(input: PlannedStream, sink: SinkSpec, ctx: PlanCo
 
   const tsIndex = sink.timestamp ? schema.value.findIndex((c) => c.name === sink.timestamp!.column) : -1;
   if (sink.timestamp && tsIndex < 0) {
-    throw new KsqlError(`The TIMESTAMP column set in the WITH clause does not exist in the schema: '${sink.timestamp.column}'`);
+    throw new KsqlError(
+      `The TIMESTAMP column set in the WITH clause does not exist in the schema: '${sink.timestamp.column}'`,
+    );
   }
   const noKey = !input.window && schema.key.length === 0;
   const rekeyed = stream.builder.newName('KSTREAM-MAP');
-  stream.builder.addProcessor<AnyKey | null, GenericRow | null, AnyKey | null, GenericRow | null>(
+  stream.builder.addProcessor<
+    AnyKey | null,
+    GenericRow | null,
+    AnyKey | null,
+    GenericRow | null
+  >(rekeyed, () => {
+    let forward!: (r: import('@meterstream/streams').Record<AnyKey | null, GenericRow | null>) => void;
+    return {
+      init: (c) => {
+        forward = (r) => c.forward(r);
+      },
+      process: (record) => {
+        let r = record;
+        if (noKey || isNullKey(record.key)) r = r.withKey(null);
+        if (tsIndex >= 0 && record.value !== null) {
+          const ts = record.value[tsIndex];
+          if (typeof ts === 'number' && ts >= 0) r = r.withTimestamp(ts);
+        }
+        forward(r);
+      },
+    };
+  }, [stream.nodeName]);
+  const out = stream.derive<AnyKey | null, GenericRow | null>(
     rekeyed,
-    () => {
-      let forward!: (r: import('@meterstream/streams').Record<AnyKey | null, GenericRow | null>) => void;
-      return {
-        init: (c) => {
-          forward = (r) => c.forward(r);
-        },
-        process: (record) => {
-          let r = record;
-          if (noKey || isNullKey(record.key)) r = r.withKey(null);
-          if (tsIndex >= 0 && record.value !== null) {
-            const ts = record.value[tsIndex];
-            if (typeof ts === 'number' && ts >= 0) r = r.withTimestamp(ts);
-          }
-          forward(r);
-        },
-      };
-    },
-    [stream.nodeName],
+    false,
+    outKeySerde,
+    valueSerde as Serde<GenericRow | null>,
   );
-  const out = stream.derive<AnyKey | null, GenericRow | null>(rekeyed, false, outKeySerde, valueSerde as Serde<GenericRow | null>);
   out.to(sink.topic, { keySerde: outKeySerde, valueSerde: valueSerde as Serde<GenericRow | null> });
 }
 

@@ -2,7 +2,7 @@ import {
   type Change,
   type FlushListenable,
   type KeyValueStore,
-  KStream,
+  type KStream,
   KTable,
   NO_HEADERS,
   type Processor,
@@ -66,16 +66,20 @@ export async function planSource(
   const skip = () => {};
   const consumedKey = tolerantSerde(sourceKeySerde, skip) as Serde<SourceKey | BadRecord>;
   const consumedValue = tolerantSerde(valueSerde, skip);
-  const extractor = timestampExtractorFor(source) as TimestampExtractor<unknown, GenericRow | BadRecord> | undefined;
+  const extractor = timestampExtractorFor(source) as
+    | TimestampExtractor<unknown, GenericRow | BadRecord>
+    | undefined;
   const stream = ctx.builder.stream<SourceKey | BadRecord, GenericRow | BadRecord>(source.topic, {
     keySerde: consumedKey,
     valueSerde: consumedValue,
-    timestampExtractor: extractor as TimestampExtractor<SourceKey | BadRecord, GenericRow | BadRecord> | undefined,
+    timestampExtractor: extractor as
+      | TimestampExtractor<SourceKey | BadRecord, GenericRow | BadRecord>
+      | undefined,
   });
   const schema = withPseudoAndKeyColumns(source.schema, window);
   const keyCount = keyCols.length;
   const keyValues = window
-    ? (key: SourceKey): unknown[] => ((key as Windowed<GenericKey> | null)?.key ?? nulls(keyCount))
+    ? (key: SourceKey): unknown[] => (key as Windowed<GenericKey> | null)?.key ?? nulls(keyCount)
     : (key: SourceKey): unknown[] => (key as GenericKey | null) ?? nulls(keyCount);
   const bounds = window
     ? (key: SourceKey): unknown[] => {
@@ -164,7 +168,9 @@ function nulls(n: number): unknown[] {
  * deletes; rows are stored with ROWPARTITION and ROWOFFSET appended. Updates go downstream as
  * Change(new, old) — through the store's cache when it has one (one update per key per commit).
  */
-class SourceTableProcessor implements Processor<SourceKey | BadRecord, GenericRow | BadRecord, SourceKey, Change<GenericRow>> {
+class SourceTableProcessor
+  implements Processor<SourceKey | BadRecord, GenericRow | BadRecord, SourceKey, Change<GenericRow>>
+{
   private ctx!: ProcessorContext<SourceKey, Change<GenericRow>>;
   private store: KeyValueStore<GenericKey, ValueAndTimestamp<GenericRow>> | undefined;
   private cached = false;
@@ -175,7 +181,9 @@ class SourceTableProcessor implements Processor<SourceKey | BadRecord, GenericRo
     this.ctx = context;
     if (!this.storeName) return;
     this.store = context.getStateStore(this.storeName);
-    const listenable = this.store as unknown as Partial<FlushListenable<GenericKey, ValueAndTimestamp<GenericRow>>>;
+    const listenable = this.store as unknown as Partial<
+      FlushListenable<GenericKey, ValueAndTimestamp<GenericRow>>
+    >;
     this.cached =
       typeof listenable.setFlushListener === 'function' &&
       listenable.setFlushListener((c) => {
@@ -183,7 +191,9 @@ class SourceTableProcessor implements Processor<SourceKey | BadRecord, GenericRo
         const o = c.oldValue ?? null;
         if (n === null && o === null) return;
         const ts = n ? n.timestamp : c.context.timestamp;
-        this.ctx.forward(new Record(c.key, { newValue: n?.value ?? null, oldValue: o?.value ?? null }, ts, NO_HEADERS));
+        this.ctx.forward(
+          new Record(c.key, { newValue: n?.value ?? null, oldValue: o?.value ?? null }, ts, NO_HEADERS),
+        );
       }, true);
   }
 

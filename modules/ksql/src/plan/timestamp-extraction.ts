@@ -12,18 +12,27 @@ import { compileJavaTimePattern } from '../values/java-time-format.js';
  * runtime treats as invalid and skips (ksqlDB logs the record and drops it). Without a TIMESTAMP
  * column the record's own timestamp is used (undefined: the runtime's default).
  */
-export function timestampExtractorFor(source: DataSource): TimestampExtractor<unknown, GenericRow | typeof BAD_RECORD> | undefined {
+export function timestampExtractorFor(
+  source: DataSource,
+): TimestampExtractor<unknown, GenericRow | typeof BAD_RECORD> | undefined {
   const ts = source.timestamp;
   if (!ts) return undefined;
   const valueIndex = source.schema.value.findIndex((c) => c.name === ts.column);
   const keyIndex = source.schema.key.findIndex((c) => c.name === ts.column);
   const column = valueIndex >= 0 ? source.schema.value[valueIndex] : source.schema.key[keyIndex];
-  if (!column) throw new KsqlError(`The TIMESTAMP column set in the WITH clause does not exist in the schema: '${ts.column}'`);
+  if (!column)
+    throw new KsqlError(
+      `The TIMESTAMP column set in the WITH clause does not exist in the schema: '${ts.column}'`,
+    );
   const read =
     valueIndex >= 0
-      ? (key: unknown, value: GenericRow | null) => (value === null ? null : value[valueIndex])
+      ? (_key: unknown, value: GenericRow | null) => (value === null ? null : value[valueIndex])
       : (key: unknown) => {
-          const k = (key && typeof key === 'object' && 'window' in key ? (key as unknown as { key: GenericKey }).key : key) as GenericKey | null;
+          const k = (
+            key && typeof key === 'object' && 'window' in key
+              ? (key as unknown as { key: GenericKey }).key
+              : key
+          ) as GenericKey | null;
           return k ? k[keyIndex] : null;
         };
   let toMillis: (v: unknown) => number;

@@ -1,22 +1,36 @@
 import { TopologyTestDriver } from '@meterstream/streams';
 import { InMemorySchemaRegistry } from '../../src/format/index.js';
-import type { PersistentQuery, RecordWriter, StatementResult, TopicCatalog } from '../../src/engine/engine-api.js';
+import type {
+  PersistentQuery,
+  RecordWriter,
+  StatementResult,
+  TopicCatalog,
+} from '../../src/engine/engine-api.js';
 import { KsqlEngine } from '../../src/engine/ksql-engine.js';
 import { streamsConfigFor } from '../../src/engine/streams-config.js';
 
 /** Topics in a map, as a test's Kafka. */
 export class MemoryTopics implements TopicCatalog {
-  readonly topics = new Map<string, { partitions: number; replicas: number; config: Record<string, string> }>();
+  readonly topics = new Map<
+    string,
+    { partitions: number; replicas: number; config: Record<string, string> }
+  >();
 
   constructor(initial: Record<string, number> = {}) {
-    for (const [name, partitions] of Object.entries(initial)) this.topics.set(name, { partitions, replicas: 1, config: {} });
+    for (const [name, partitions] of Object.entries(initial))
+      this.topics.set(name, { partitions, replicas: 1, config: {} });
   }
 
   async partitions(topic: string): Promise<number | undefined> {
     return this.topics.get(topic)?.partitions;
   }
 
-  async create(topic: string, partitions: number, replicas: number, config: Readonly<Record<string, string>>): Promise<void> {
+  async create(
+    topic: string,
+    partitions: number,
+    replicas: number,
+    config: Readonly<Record<string, string>>,
+  ): Promise<void> {
     this.topics.set(topic, { partitions, replicas, config: { ...config } });
   }
 
@@ -49,7 +63,9 @@ export class MemoryWriter implements RecordWriter {
   }
 }
 
-export function testEngine(options: { topics?: Record<string, number>; properties?: Record<string, string>; serviceId?: string } = {}) {
+export function testEngine(
+  options: { topics?: Record<string, number>; properties?: Record<string, string>; serviceId?: string } = {},
+) {
   const topics = new MemoryTopics(options.topics ?? {});
   const writer = new MemoryWriter();
   const schemaRegistry = new InMemorySchemaRegistry();
@@ -78,7 +94,8 @@ export function driverFor(query: PersistentQuery): TopologyTestDriver {
 
 /** Pipes records (already serialized, e.g. by INSERT VALUES) into the driver. */
 export function pipe(driver: TopologyTestDriver, records: readonly WrittenRecord[]): void {
-  for (const r of records) driver.createInputTopic<Buffer, Buffer>(r.topic).pipeInput(r.key, r.value, r.timestamp);
+  for (const r of records)
+    driver.createInputTopic<Buffer, Buffer>(r.topic).pipeInput(r.key, r.value, r.timestamp);
 }
 
 /** The records of an output topic as raw bytes. */

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createdQuery, driverFor, intKey, json, output, parseJson, pipe, testEngine } from './helpers.js';
 
-const INPUT = "CREATE STREAM INPUT (ID INT KEY, NAME STRING, V BIGINT) WITH (KAFKA_TOPIC='input', VALUE_FORMAT='JSON');";
+const INPUT =
+  "CREATE STREAM INPUT (ID INT KEY, NAME STRING, V BIGINT) WITH (KAFKA_TOPIC='input', VALUE_FORMAT='JSON');";
 
 describe('CREATE STREAM AS SELECT', () => {
   it('filters and projects rows, keeping the key, into a topic named after the sink', async () => {
@@ -13,11 +14,12 @@ describe('CREATE STREAM AS SELECT', () => {
     expect(query.applicationId).toBe('_confluent-ksql-default_query_CSAS_OUT_0');
     expect(query.sinkTopic).toBe('OUT');
     expect(topics.topics.get('OUT')?.partitions).toBe(4);
-    expect(engine.source('OUT')?.schema.columns().map((c) => `${c.name} ${c.type.base} ${c.namespace}`)).toEqual([
-      'ID INTEGER KEY',
-      'UPPER STRING VALUE',
-      'DOUBLED BIGINT VALUE',
-    ]);
+    expect(
+      engine
+        .source('OUT')
+        ?.schema.columns()
+        .map((c) => `${c.name} ${c.type.base} ${c.namespace}`),
+    ).toEqual(['ID INTEGER KEY', 'UPPER STRING VALUE', 'DOUBLED BIGINT VALUE']);
 
     await engine.execute(`
       INSERT INTO INPUT (ID, NAME, V) VALUES (1, 'a', 5);
@@ -57,7 +59,9 @@ describe('CREATE STREAM AS SELECT', () => {
       INSERT INTO A SELECT * FROM B;`);
     expect(engine.queries().map((q) => q.id)).toEqual(['CSAS_A_0', 'CSAS_B_1', 'INSERTQUERY_2']);
     const withService = testEngine({ topics: { input: 1 }, serviceId: 'some.ksql.service.id' });
-    const q = createdQuery(await withService.engine.execute(`${INPUT} CREATE STREAM A AS SELECT * FROM INPUT;`));
+    const q = createdQuery(
+      await withService.engine.execute(`${INPUT} CREATE STREAM A AS SELECT * FROM INPUT;`),
+    );
     expect(q.applicationId).toBe('_confluent-ksql-some.ksql.service.idquery_CSAS_A_0');
   });
 
@@ -67,9 +71,9 @@ describe('CREATE STREAM AS SELECT', () => {
     await expect(engine.execute('CREATE STREAM OUTPUT AS SELECT NAME FROM INPUT;')).rejects.toThrow(
       'The query used to build `OUTPUT` must include the key column ID in its projection (eg, SELECT ID...).',
     );
-    await expect(engine.execute('CREATE STREAM OUTPUT AS SELECT ID, ID AS ID2, NAME FROM INPUT;')).rejects.toThrow(
-      'The projection contains a key column (`ID`) more than once, aliased as: ID and ID2.',
-    );
+    await expect(
+      engine.execute('CREATE STREAM OUTPUT AS SELECT ID, ID AS ID2, NAME FROM INPUT;'),
+    ).rejects.toThrow('The projection contains a key column (`ID`) more than once, aliased as: ID and ID2.');
     await expect(engine.execute('CREATE STREAM OUTPUT AS SELECT ID, ROWTIME FROM INPUT;')).rejects.toThrow(
       'Reserved column name in select: `ROWTIME`. Please remove or alias the column.',
     );
@@ -81,10 +85,12 @@ describe('CREATE STREAM AS SELECT', () => {
   it('names generated columns KSQL_COL_<n> and exposes pseudo-columns to expressions', async () => {
     const { engine, writer } = testEngine({ topics: { input: 1 } });
     const q = createdQuery(
-      await engine.execute(`${INPUT} CREATE STREAM OUT AS SELECT ID, V + 1, ROWTIME AS TS, ROWPARTITION AS P FROM INPUT;`),
+      await engine.execute(
+        `${INPUT} CREATE STREAM OUT AS SELECT ID, V + 1, ROWTIME AS TS, ROWPARTITION AS P FROM INPUT;`,
+      ),
     );
     expect(engine.source('OUT')?.schema.value.map((c) => c.name)).toEqual(['KSQL_COL_0', 'TS', 'P']);
-    await engine.execute('INSERT INTO INPUT (ROWTIME, ID, NAME, V) VALUES (12345, 7, \'n\', 1);');
+    await engine.execute("INSERT INTO INPUT (ROWTIME, ID, NAME, V) VALUES (12345, 7, 'n', 1);");
     const driver = driverFor(q);
     pipe(driver, writer.take());
     const [r] = output(driver, 'OUT');
@@ -97,7 +103,9 @@ describe('CREATE STREAM AS SELECT', () => {
 describe('PARTITION BY', () => {
   it('re-keys by a value column; the old key becomes a value column', async () => {
     const { engine, writer } = testEngine({ topics: { input: 1 } });
-    const q = createdQuery(await engine.execute(`${INPUT} CREATE STREAM OUT AS SELECT * FROM INPUT PARTITION BY NAME;`));
+    const q = createdQuery(
+      await engine.execute(`${INPUT} CREATE STREAM OUT AS SELECT * FROM INPUT PARTITION BY NAME;`),
+    );
     expect(engine.source('OUT')?.schema.key.map((c) => c.name)).toEqual(['NAME']);
     expect(engine.source('OUT')?.schema.value.map((c) => c.name)).toEqual(['ID', 'V']);
     expect(q.topology.internalTopics(q.applicationId)).toEqual([]);
@@ -113,7 +121,9 @@ describe('PARTITION BY', () => {
   it('requires a partitioning expression in the projection, and PARTITION BY NULL drops the key', async () => {
     const { engine, writer } = testEngine({ topics: { input: 1 } });
     await engine.execute(INPUT);
-    await expect(engine.execute('CREATE STREAM OUT AS SELECT * FROM INPUT PARTITION BY ABS(V);')).rejects.toThrow(
+    await expect(
+      engine.execute('CREATE STREAM OUT AS SELECT * FROM INPUT PARTITION BY ABS(V);'),
+    ).rejects.toThrow(
       'The query used to build `OUT` must include the partitioning expression ABS(INPUT.V) in its projection (eg, SELECT ABS(INPUT.V)...).',
     );
     const q = createdQuery(await engine.execute('CREATE STREAM N AS SELECT * FROM INPUT PARTITION BY NULL;'));
@@ -150,13 +160,17 @@ describe('INSERT INTO', () => {
     if (insert?.kind !== 'QueryCreated') return;
     const driver = driverFor(insert.query);
     pipe(driver, writer.take());
-    expect(output(driver, 'OUT').map((r) => [r.key, parseJson(r.value)])).toEqual([[intKey(5), { NAME: 'five' }]]);
+    expect(output(driver, 'OUT').map((r) => [r.key, parseJson(r.value)])).toEqual([
+      [intKey(5), { NAME: 'five' }],
+    ]);
     driver.close();
   });
 
   it('refuses tables as INSERT INTO targets', async () => {
     const { engine } = testEngine({ topics: { t: 1, input: 1 } });
-    await engine.execute(`${INPUT} CREATE TABLE T (ID INT PRIMARY KEY, NAME STRING) WITH (KAFKA_TOPIC='t', VALUE_FORMAT='JSON');`);
+    await engine.execute(
+      `${INPUT} CREATE TABLE T (ID INT PRIMARY KEY, NAME STRING) WITH (KAFKA_TOPIC='t', VALUE_FORMAT='JSON');`,
+    );
     await expect(engine.execute('INSERT INTO T SELECT ID, NAME FROM INPUT;')).rejects.toThrow(
       'INSERT INTO can only be used to insert into a stream. T is a table.',
     );
@@ -175,7 +189,9 @@ describe('CREATE TABLE AS SELECT', () => {
     expect(q.topology.internalTopics(q.applicationId).map((t) => t.name)).toEqual([
       '_confluent-ksql-default_query_CTAS_T2_0-KsqlTopic-Reduce-changelog',
     ]);
-    await engine.execute("INSERT INTO T (ID, NAME) VALUES (1, 'one'); INSERT INTO T (ID, NAME) VALUES (1, 'uno');");
+    await engine.execute(
+      "INSERT INTO T (ID, NAME) VALUES (1, 'one'); INSERT INTO T (ID, NAME) VALUES (1, 'uno');",
+    );
     const driver = driverFor(q);
     pipe(driver, writer.take());
     driver.createInputTopic<Buffer, Buffer>('t').pipeInput(intKey(1), null, 5);
@@ -189,7 +205,9 @@ describe('CREATE TABLE AS SELECT', () => {
 
   it('refuses CREATE STREAM AS SELECT from a table', async () => {
     const { engine } = testEngine({ topics: { t: 1 } });
-    await engine.execute("CREATE TABLE T (ID INT PRIMARY KEY, NAME STRING) WITH (KAFKA_TOPIC='t', VALUE_FORMAT='JSON');");
+    await engine.execute(
+      "CREATE TABLE T (ID INT PRIMARY KEY, NAME STRING) WITH (KAFKA_TOPIC='t', VALUE_FORMAT='JSON');",
+    );
     await expect(engine.execute('CREATE STREAM S AS SELECT * FROM T;')).rejects.toThrow(
       'Invalid result type. Your SELECT query produces a TABLE. Please use CREATE TABLE AS SELECT statement instead.',
     );
@@ -209,7 +227,9 @@ describe('event time', () => {
     input.pipeInput(intKey(1), json({ TS: '2020-01-01 00:00:01' }), 7);
     input.pipeInput(intKey(2), json({ TS: 'not a time' }), 8);
     const out = output(driver, 'OUT');
-    expect(out.map((r) => [r.timestamp, parseJson(r.value)])).toEqual([[1_577_836_801_000, { RT: 1_577_836_801_000 }]]);
+    expect(out.map((r) => [r.timestamp, parseJson(r.value)])).toEqual([
+      [1_577_836_801_000, { RT: 1_577_836_801_000 }],
+    ]);
     driver.close();
   });
 });

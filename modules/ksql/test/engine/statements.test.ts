@@ -1,11 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { createdQuery, testEngine } from './helpers.js';
 
-const INPUT = "CREATE STREAM INPUT (ID INT KEY, NAME STRING) WITH (KAFKA_TOPIC='input', VALUE_FORMAT='JSON');";
+const INPUT =
+  "CREATE STREAM INPUT (ID INT KEY, NAME STRING) WITH (KAFKA_TOPIC='input', VALUE_FORMAT='JSON');";
 
 describe('SET / UNSET', () => {
   it('records the streams properties in force on each query', async () => {
-    const { engine } = testEngine({ topics: { input: 1 }, properties: { 'ksql.streams.commit.interval.ms': '100' } });
+    const { engine } = testEngine({
+      topics: { input: 1 },
+      properties: { 'ksql.streams.commit.interval.ms': '100' },
+    });
     await engine.execute(INPUT);
     const [set] = await engine.execute("SET 'auto.offset.reset'='earliest';");
     expect(set).toMatchObject({ kind: 'PropertySet', name: 'auto.offset.reset', value: 'earliest' });
@@ -13,7 +17,9 @@ describe('SET / UNSET', () => {
     expect(a.properties).toMatchObject({ 'auto.offset.reset': 'earliest', 'commit.interval.ms': '100' });
     await engine.execute("UNSET 'auto.offset.reset';");
     const b = createdQuery(
-      await engine.execute('CREATE STREAM B AS SELECT * FROM INPUT;', { properties: { 'cache.max.bytes.buffering': '0' } }),
+      await engine.execute('CREATE STREAM B AS SELECT * FROM INPUT;', {
+        properties: { 'cache.max.bytes.buffering': '0' },
+      }),
     );
     expect(b.properties['auto.offset.reset']).toBe('latest');
     expect(b.properties['cache.max.bytes.buffering']).toBe('0');
@@ -25,11 +31,15 @@ describe('SET / UNSET', () => {
 describe('DEFINE / UNDEFINE', () => {
   it('substitutes variables in later statements of the same request and of the session', async () => {
     const { engine } = testEngine({ topics: { input: 1 } });
-    await engine.execute(`DEFINE topic = 'input'; CREATE STREAM S (V INT) WITH (KAFKA_TOPIC='\${topic}', VALUE_FORMAT='JSON');`);
+    await engine.execute(
+      `DEFINE topic = 'input'; CREATE STREAM S (V INT) WITH (KAFKA_TOPIC='\${topic}', VALUE_FORMAT='JSON');`,
+    );
     expect(engine.source('S')?.topic).toBe('input');
-    await engine.execute("CREATE STREAM S2 (V INT) WITH (KAFKA_TOPIC='${topic}', VALUE_FORMAT='JSON');");
+    await engine.execute(`CREATE STREAM S2 (V INT) WITH (KAFKA_TOPIC='\${topic}', VALUE_FORMAT='JSON');`);
     expect(engine.source('S2')?.topic).toBe('input');
-    await engine.execute('CREATE STREAM S3 (V INT) WITH (KAFKA_TOPIC=\'${t}\', VALUE_FORMAT=\'JSON\');', { variables: { t: 'input' } });
+    await engine.execute(`CREATE STREAM S3 (V INT) WITH (KAFKA_TOPIC='\${t}', VALUE_FORMAT='JSON');`, {
+      variables: { t: 'input' },
+    });
     expect(engine.source('S3')?.topic).toBe('input');
   });
 });
@@ -58,7 +68,9 @@ describe('TERMINATE, DROP with queries, EXPLAIN, SHOW QUERIES', () => {
     const { engine } = testEngine({ topics: { input: 1 } });
     const terminated: string[] = [];
     engine.addListener({ queryTerminated: (id) => terminated.push(id) });
-    await engine.execute(`${INPUT} CREATE STREAM A AS SELECT * FROM INPUT; CREATE STREAM B AS SELECT * FROM INPUT;`);
+    await engine.execute(
+      `${INPUT} CREATE STREAM A AS SELECT * FROM INPUT; CREATE STREAM B AS SELECT * FROM INPUT;`,
+    );
     const [show] = await engine.execute('SHOW QUERIES;');
     expect(show.kind === 'Queries' && show.queries.map((q) => q.id)).toEqual(['CSAS_A_0', 'CSAS_B_1']);
     await engine.execute('TERMINATE ALL;');
