@@ -45,7 +45,10 @@ function matchType(p: ParamType, t: MaybeType, generics: Map<string, SqlType>): 
         generics.set(p.name, t);
         return 0;
       }
-      return sqlTypeEquals(bound, t) ? 0 : NO_MATCH;
+      if (sqlTypeEquals(bound, t)) return 0;
+      // a narrower number converts to the type the generic is bound to (ARRAY_CONTAINS(bigints, 1))
+      if (isNumeric(t) && isNumeric(bound) && t.base !== bound.base && canWidenNumber(t.base, bound.base)) return rankGap(t.base, bound.base);
+      return NO_MATCH;
     }
     case 'array':
       return t.base === 'ARRAY' ? matchType(p.element, t.element, generics) : NO_MATCH;

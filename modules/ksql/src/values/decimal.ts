@@ -53,7 +53,7 @@ export class Decimal {
 // ---------------------------------------------------------------------------------------------
 
 /** java.math.RoundingMode values the engine uses. */
-export type RoundingMode = 'UNNECESSARY' | 'HALF_UP' | 'HALF_EVEN' | 'DOWN' | 'UP' | 'FLOOR' | 'CEILING';
+export type RoundingMode = 'UNNECESSARY' | 'HALF_UP' | 'HALF_DOWN' | 'HALF_EVEN' | 'DOWN' | 'UP' | 'FLOOR' | 'CEILING';
 
 /** BigDecimal's failure when a value cannot be represented (ArithmeticException). */
 export class DecimalArithmeticError extends RangeError {
@@ -101,12 +101,14 @@ function divideRounded(n: bigint, d: bigint, mode: RoundingMode): bigint {
     case 'CEILING':
       return negative ? q : away;
     case 'HALF_UP':
+    case 'HALF_DOWN':
     case 'HALF_EVEN': {
       const twice = abs(r) * 2n;
       const ad = abs(d);
       if (twice > ad) return away;
       if (twice < ad) return q;
       if (mode === 'HALF_UP') return away;
+      if (mode === 'HALF_DOWN') return q;
       return q % 2n === 0n ? q : away;
     }
   }
