@@ -1,5 +1,4 @@
 import type { AggregateFactory } from '../function-types.js';
-<<<<<<< HEAD
 import { AVG } from './avg.js';
 import { COLLECT_LIST } from './collect-list.js';
 import { COLLECT_SET } from './collect-set.js';
@@ -34,11 +33,3 @@ export const aggregateFunctions: ReadonlyMap<string, AggregateFactory> = new Map
     HISTOGRAM,
   ].map((f) => [f.description.name, f] as const),
 );
-=======
-
-/**
- * PLACEHOLDER written by the expression helper so the registry builds on its own: the aggregate
- * helper's `function/aggregate/index.ts` (the real aggregates) replaces this file at merge.
- */
-export const aggregateFunctions: ReadonlyMap<string, AggregateFactory> = new Map();
->>>>>>> ksql-expr
