@@ -3,9 +3,10 @@ import type { FormatInfo } from '../format/format.js';
 import type { StatementOf } from '../parser/ast.js';
 import type { PlannedStream } from '../plan/planned-stream.js';
 import type { SinkSpec } from '../plan/sink-step.js';
-import { timestampOf } from './create-source.js';
+import { timestampOf, wrapSingleValueOf } from './create-source.js';
 import type { DataSource } from './data-source.js';
 import type { StatementResult } from './engine-api.js';
+import { keyFeatures, valueFeatures } from './serde-features.js';
 import type { EngineContext } from './engine-context.js';
 import { type BuiltQuery, buildPersistentQuery } from './query-builder.js';
 import { registerQuery } from './register-query.js';
@@ -72,10 +73,7 @@ export async function executeCreateAsSelect(
     const valueFormat = formats.value!;
     ctx.formats.validate(keyFormat, output.schema.key, 'key');
     ctx.formats.validate(valueFormat, output.schema.value, 'value');
-    const wrapSingleValue = w.boolean('WRAP_SINGLE_VALUE');
-    if (wrapSingleValue !== undefined && output.schema.value.length !== 1) {
-      throw new KsqlError("'WRAP_SINGLE_VALUE' is only valid for single-field value schemas");
-    }
+    const wrapSingleValue = wrapSingleValueOf(w, props, output.schema.value.length);
     const timestamp = timestampOf(w, output.schema);
     const fromPartitions = from.partitions ?? (await ctx.options.topics.partitions(from.topic));
     const partitions = w.int('PARTITIONS') ?? intProp(props, 'ksql.sink.partitions') ?? fromPartitions ?? 1;
@@ -97,6 +95,8 @@ export async function executeCreateAsSelect(
       isSource: false,
       casTarget: true,
       statement: stmt.text,
+      keyFeatures: keyFeatures(keyFormat, output.schema.key.length),
+      valueFeatures: valueFeatures(valueFormat, wrapSingleValue),
     };
     const spec: SinkSpec = { topic, keyFormat, valueFormat, wrapSingleValue, timestamp };
     return spec;

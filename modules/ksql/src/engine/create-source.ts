@@ -7,6 +7,7 @@ import { type Column, LogicalSchema } from '../schema/logical-schema.js';
 import type { DataSource, TimestampColumn } from './data-source.js';
 import { parseDurationProperty } from './durations.js';
 import type { StatementResult } from './engine-api.js';
+import { keyFeatures, valueFeatures } from './serde-features.js';
 import type { EngineContext } from './engine-context.js';
 import { describeSource, typeWord } from './source-description.js';
 import { ensureTopic } from './topics.js';
@@ -97,10 +98,7 @@ export async function executeCreateSource(
   ctx.formats.validate(effectiveKeyFormat, key, 'key');
   ctx.formats.validate(valueFormat, value, 'value');
 
-  const wrapSingleValue = w.boolean('WRAP_SINGLE_VALUE');
-  if (wrapSingleValue !== undefined && value.length !== 1) {
-    throw new KsqlError("'WRAP_SINGLE_VALUE' is only valid for single-field value schemas");
-  }
+  const wrapSingleValue = wrapSingleValueOf(w, props, value.length);
   const window = windowOf(w);
   if (window && key.length === 0) throw new KsqlError('Windowed sources require a key column.');
   const timestamp = timestampOf(w, schema);
@@ -127,6 +125,8 @@ export async function executeCreateSource(
     isSource: stmt.isSource,
     casTarget: false,
     statement: stmt.text,
+    keyFeatures: keyFeatures(effectiveKeyFormat, key.length),
+    valueFeatures: valueFeatures(valueFormat, wrapSingleValue),
   };
   ctx.metastore.put(source, stmt.orReplace);
   return {
@@ -219,4 +219,23 @@ export function timestampOf(w: WithClause, schema: LogicalSchema): TimestampColu
     );
   }
   return { column, format };
+}
+
+/**
+ * WRAP_SINGLE_VALUE, or ksql.persistence.wrap.single.values for single-column values when the
+ * statement does not say; explicit only for single-field value schemas.
+ */
+export function wrapSingleValueOf(
+  w: WithClause,
+  props: Readonly<Record<string, string>>,
+  valueColumns: number,
+): boolean | undefined {
+  const explicit = w.boolean('WRAP_SINGLE_VALUE');
+  if (explicit !== undefined) {
+    if (valueColumns !== 1) throw new KsqlError("'WRAP_SINGLE_VALUE' is only valid for single-field value schemas");
+    return explicit;
+  }
+  const configured = props['ksql.persistence.wrap.single.values'];
+  if (configured === undefined || valueColumns !== 1) return undefined;
+  return configured.toLowerCase() === 'true';
 }

@@ -33,4 +33,7 @@ export interface DataSource {
   readonly casTarget: boolean;
   /** The statement that created it, as written (after variable substitution). */
   readonly statement: string;
+  /** ksqlDB's serde features of the key and value (`UNWRAP_SINGLES`, `WRAP_SINGLES`), as DESCRIBE and QTT show them. */
+  readonly keyFeatures: readonly string[];
+  readonly valueFeatures: readonly string[];
 }
