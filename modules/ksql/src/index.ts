@@ -14,3 +14,13 @@ export type * from './format/format.js';
 export type * from './engine/engine-api.js';
 export type * from './plan/planned-stream.js';
 export type * from './plan/plan-context.js';
+
+// Formats
+export { createFormats, subjectOf, validateWrapSingleValue } from './format/formats.js';
+export { InMemorySchemaRegistry, HttpSchemaRegistry } from './format/schema-registry.js';
+export { windowedKeySerde } from './format/windowed.js';
+export { jsonToValue, valueToJson, JsonCoercionError } from './format/json-values.js';
+export { avroKeySchemaName, avroSchemaOf, DEFAULT_AVRO_SCHEMA_FULL_NAME } from './format/avro-schema.js';
+export { jsonSchemaOf } from './format/json-schema.js';
+export { SerdeError } from './format/format-properties.js';
+export { javaDoubleToString } from './format/java-text.js';
