@@ -28,6 +28,15 @@ export { resolveTimeZone, type TimeZone } from './values/time-zone.js';
 export * from './values/temporal.js';
 export { javaDoubleToString } from './values/java-number.js';
 
+// Formats
+export { createFormats, subjectOf, validateWrapSingleValue } from './format/formats.js';
+export { InMemorySchemaRegistry, HttpSchemaRegistry } from './format/schema-registry.js';
+export { windowedKeySerde } from './format/windowed.js';
+export { jsonToValue, valueToJson, JsonCoercionError } from './format/json-values.js';
+export { avroKeySchemaName, avroSchemaOf, DEFAULT_AVRO_SCHEMA_FULL_NAME } from './format/avro-schema.js';
+export { jsonSchemaOf } from './format/json-schema.js';
+export { SerdeError } from './format/format-properties.js';
+
 // Engine and planner
 export { KsqlEngine, type ExecuteOptions } from './engine/ksql-engine.js';
 export { streamsConfigFor } from './engine/streams-config.js';

@@ -1,5 +1,5 @@
 import { KsqlError } from '../errors.js';
-import { createFormats } from '../format/index.js';
+import { createFormats } from '../format/formats.js';
 import type { Formats } from '../format/format.js';
 import { createFunctionRegistry } from '../function/registry.js';
 import type { FunctionRegistry } from '../function/function-types.js';

@@ -57,6 +57,8 @@ export interface Formats {
     format: FormatInfo,
     topic: string,
     part: 'key' | 'value',
+    /** WRAP_SINGLE_VALUE=false: the value schema is one anonymous column (`ROWVAL`). */
+    options?: { readonly wrapSingleValue?: boolean },
   ): Promise<readonly Omit<Column, 'namespace'>[] | undefined>;
   /** Throws a KsqlError when the format cannot carry these columns (e.g. KAFKA with two columns). */
   validate(format: FormatInfo, columns: readonly Column[], part: 'key' | 'value'): void;

@@ -5,7 +5,7 @@ import type { FormatInfo } from '../format/format.js';
 import type { GenericKey, GenericRow } from '../schema/logical-schema.js';
 import type { PlanContext } from './plan-context.js';
 import type { PlannedStream } from './planned-stream.js';
-import { windowedKeySerde } from './windowed-key-serde.js';
+import { windowedKeySerde } from '../format/windowed.js';
 
 /** Where and how a query's output is written. */
 export interface SinkSpec {
@@ -36,7 +36,7 @@ export async function planSink(input: PlannedStream, sink: SinkSpec, ctx: PlanCo
     registerSchema: true,
   });
   const outKeySerde = (
-    input.window ? windowedKeySerde(keySerde, input.window) : keySerde
+    input.window ? windowedKeySerde(keySerde, input.window.type === 'SESSION' ? 'SESSION' : 'TIME', input.window.sizeMs) : keySerde
   ) as Serde<AnyKey | null>;
   const stream: KStream<AnyKey, GenericRow | null> =
     input.kind === 'STREAM'

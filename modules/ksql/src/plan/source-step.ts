@@ -25,7 +25,7 @@ import type { PlanContext } from './plan-context.js';
 import type { PlannedStream } from './planned-stream.js';
 import { PSEUDO_COLUMN_DEFS, withPseudoAndKeyColumns } from './source-schema.js';
 import { timestampExtractorFor } from './timestamp-extraction.js';
-import { windowedKeySerde } from './windowed-key-serde.js';
+import { windowedKeySerde } from '../format/windowed.js';
 
 type SourceKey = GenericKey | Windowed<GenericKey> | null;
 
@@ -61,7 +61,7 @@ export async function planSource(
   onSerdes?.(source.topic, { key: keySerde, value: valueSerde });
   const window = source.window;
   const sourceKeySerde: KsqlSerde<GenericKey | Windowed<GenericKey>> = window
-    ? windowedKeySerde(keySerde, window)
+    ? windowedKeySerde(keySerde, window.type === 'SESSION' ? 'SESSION' : 'TIME', window.sizeMs)
     : keySerde;
   const skip = () => {};
   const consumedKey = tolerantSerde(sourceKeySerde, skip) as Serde<SourceKey | BadRecord>;

@@ -1,5 +1,5 @@
 import { TopologyTestDriver } from '@meterstream/streams';
-import { InMemorySchemaRegistry } from '../../src/format/index.js';
+import { InMemorySchemaRegistry } from '../../src/format/schema-registry.js';
 import type {
   PersistentQuery,
   RecordWriter,
