@@ -32,10 +32,10 @@ describe('DEFINE / UNDEFINE', () => {
   it('substitutes variables in later statements of the same request and of the session', async () => {
     const { engine } = testEngine({ topics: { input: 1 } });
     await engine.execute(
-      `DEFINE topic = 'input'; CREATE STREAM S (V INT) WITH (KAFKA_TOPIC='\${topic}', VALUE_FORMAT='JSON');`,
+      `DEFINE tname = 'input'; CREATE STREAM S (V INT) WITH (KAFKA_TOPIC='\${tname}', VALUE_FORMAT='JSON');`,
     );
     expect(engine.source('S')?.topic).toBe('input');
-    await engine.execute(`CREATE STREAM S2 (V INT) WITH (KAFKA_TOPIC='\${topic}', VALUE_FORMAT='JSON');`);
+    await engine.execute(`CREATE STREAM S2 (V INT) WITH (KAFKA_TOPIC='\${tname}', VALUE_FORMAT='JSON');`);
     expect(engine.source('S2')?.topic).toBe('input');
     await engine.execute(`CREATE STREAM S3 (V INT) WITH (KAFKA_TOPIC='\${t}', VALUE_FORMAT='JSON');`, {
       variables: { t: 'input' },
