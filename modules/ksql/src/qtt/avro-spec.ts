@@ -42,7 +42,10 @@ export class AvroSpecCodec {
   }
 
   private collect(s: Schema, ns: string | undefined): void {
-    if (Array.isArray(s)) return s.forEach((b) => this.collect(b, ns));
+    if (Array.isArray(s)) {
+      for (const b of s) this.collect(b, ns);
+      return;
+    }
     if (!s || typeof s !== 'object') return;
     const n = s as Named;
     if ((n.type === 'record' || n.type === 'error' || n.type === 'enum' || n.type === 'fixed') && n.name) {
@@ -82,7 +85,8 @@ export class AvroSpecCodec {
   private branchName(s: Schema, ns: string | undefined): string {
     if (typeof s === 'string') return PRIMITIVES.has(s) ? s : this.fullNameOfRef(s, ns);
     const n = s as Named;
-    if (n.type === 'record' || n.type === 'error' || n.type === 'enum' || n.type === 'fixed') return this.fullName(n, ns);
+    if (n.type === 'record' || n.type === 'error' || n.type === 'enum' || n.type === 'fixed')
+      return this.fullName(n, ns);
     return n.type;
   }
 
@@ -183,14 +187,16 @@ export class AvroSpecCodec {
         return (v as unknown[]).map((e) => this.fromAvro(e, n.items, inner));
       case 'map': {
         const out: SpecObject = {};
-        for (const [k, x] of Object.entries(v as Record<string, unknown>)) out[k] = this.fromAvro(x, n.values, inner);
+        for (const [k, x] of Object.entries(v as Record<string, unknown>))
+          out[k] = this.fromAvro(x, n.values, inner);
         return out;
       }
       case 'record':
       case 'error': {
         const out: SpecObject = {};
         const rec = v as Record<string, unknown>;
-        for (const f of n.fields as { name: string; type: Schema }[]) out[f.name] = this.fromAvro(rec[f.name], f.type, inner);
+        for (const f of n.fields as { name: string; type: Schema }[])
+          out[f.name] = this.fromAvro(rec[f.name], f.type, inner);
         return out;
       }
       default:

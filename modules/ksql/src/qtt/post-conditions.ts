@@ -51,7 +51,8 @@ export function checkPostConditions(
   }
   for (const expected of post.topics) {
     const actual = topics.find((t) => t.name === expected.name);
-    if (!actual) return `post: expected topic ${expected.name} but the topics are: ${topics.map((t) => t.name).join(', ')}`;
+    if (!actual)
+      return `post: expected topic ${expected.name} but the topics are: ${topics.map((t) => t.name).join(', ')}`;
     const diff = topicDifference(expected, actual);
     if (diff) return `post: topic ${expected.name}: ${diff}`;
   }
@@ -88,14 +89,20 @@ function sourceDifference(e: QttPostSource, a: SourceDescription): string | unde
   if (e.valueFeatures && !sameSet(e.valueFeatures, a.valueFeatures ?? [])) {
     return `value features expected [${e.valueFeatures}] but were [${a.valueFeatures ?? []}]`;
   }
-  if (e.isSource !== undefined && e.isSource !== a.isSource) return `isSource expected ${e.isSource} but was ${a.isSource}`;
+  if (e.isSource !== undefined && e.isSource !== a.isSource)
+    return `isSource expected ${e.isSource} but was ${a.isSource}`;
   return undefined;
 }
 
 function columnsEqual(a: readonly Column[], b: readonly Column[]): boolean {
   return (
     a.length === b.length &&
-    a.every((c, i) => c.name === b[i].name && sqlTypeEquals(c.type, b[i].type) && (c.headerKey ?? undefined) === (b[i].headerKey ?? undefined))
+    a.every(
+      (c, i) =>
+        c.name === b[i].name &&
+        sqlTypeEquals(c.type, b[i].type) &&
+        (c.headerKey ?? undefined) === (b[i].headerKey ?? undefined),
+    )
   );
 }
 
@@ -110,7 +117,8 @@ function topicDifference(e: QttPostTopic, a: KnownTopic): string | undefined {
     return `partitions expected ${e.partitions} but was ${a.partitions}`;
   }
   if (a.keyFormat === undefined) return undefined; // internal topic: existence only
-  if (e.keyFormat.format.toUpperCase() !== a.keyFormat.toUpperCase()) return `key format expected ${e.keyFormat.format} but was ${a.keyFormat}`;
+  if (e.keyFormat.format.toUpperCase() !== a.keyFormat.toUpperCase())
+    return `key format expected ${e.keyFormat.format} but was ${a.keyFormat}`;
   if (e.valueFormat.format.toUpperCase() !== (a.valueFormat ?? '').toUpperCase()) {
     return `value format expected ${e.valueFormat.format} but was ${a.valueFormat}`;
   }
@@ -120,8 +128,10 @@ function topicDifference(e: QttPostTopic, a: KnownTopic): string | undefined {
   if (!sameSet(e.valueFormat.features ?? [], a.valueFeatures ?? [])) {
     return `value features expected [${e.valueFormat.features ?? []}] but were [${a.valueFeatures ?? []}]`;
   }
-  if (e.keySchemaId !== a.keySchemaId) return `key schema id expected ${e.keySchemaId} but was ${a.keySchemaId}`;
-  if (e.valueSchemaId !== a.valueSchemaId) return `value schema id expected ${e.valueSchemaId} but was ${a.valueSchemaId}`;
+  if (e.keySchemaId !== a.keySchemaId)
+    return `key schema id expected ${e.keySchemaId} but was ${a.keySchemaId}`;
+  if (e.valueSchemaId !== a.valueSchemaId)
+    return `value schema id expected ${e.valueSchemaId} but was ${a.valueSchemaId}`;
   for (const [part, exp, act] of [
     ['key', e.keySchema, a.keySchema],
     ['value', e.valueSchema, a.valueSchema],
@@ -152,12 +162,16 @@ export function jsonEquals(a: JsonValue, b: JsonValue): boolean {
     return a instanceof JsonNumber && b instanceof JsonNumber && a.toNumber() === b.toNumber();
   }
   if (Array.isArray(a) || Array.isArray(b)) {
-    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => jsonEquals(x, b[i]));
+    return (
+      Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => jsonEquals(x, b[i]))
+    );
   }
   if (isJsonObject(a) || isJsonObject(b)) {
     if (!isJsonObject(a) || !isJsonObject(b)) return false;
     const ka = Object.keys(a);
-    return ka.length === Object.keys(b).length && ka.every((k) => Object.hasOwn(b, k) && jsonEquals(a[k], b[k]));
+    return (
+      ka.length === Object.keys(b).length && ka.every((k) => Object.hasOwn(b, k) && jsonEquals(a[k], b[k]))
+    );
   }
   return a === b;
 }

@@ -17,14 +17,17 @@ export function reasonOf(r: QttTestResult): string {
   return first
     .replace(/\(at .*\)$/, '')
     .replace(/^Topic '?[^' .]+'?(, message \d+)?[.:]?\s*/, 'Topic T: ')
-    .replace(/Expected <.*> but was <.*/, 'Expected <record> but was <other record>')
+    .replace(/Expected <.* but was <.*/, 'Expected <record> but was <other record>')
     .replace(/'[^']*'|"[^"]*"|`[^`]*`/g, "'…'")
     .replace(/\b\d+(\.\d+)?\b/g, 'N')
     .trim();
 }
 
 export function groupReasons(results: Iterable<QttTestResult>): ReasonGroup[] {
-  const groups = new Map<string, { status: QttTestResult['status']; reason: string; count: number; example: string }>();
+  const groups = new Map<
+    string,
+    { status: QttTestResult['status']; reason: string; count: number; example: string }
+  >();
   for (const r of results) {
     if (r.status === 'passed') continue;
     const reason = reasonOf(r);
@@ -47,7 +50,12 @@ export function formatReport(summary: QttRunSummary, verbose = false): string {
     for (const r of f.results) {
       if (r.status === 'passed' && !verbose) continue;
       const label = r.status.toUpperCase().padEnd(11);
-      const detail = r.status === 'unsupported' ? `: ${r.feature}` : r.message ? `\n      ${r.message.replaceAll('\n', '\n      ')}` : '';
+      const detail =
+        r.status === 'unsupported'
+          ? `: ${r.feature}`
+          : r.message
+            ? `\n      ${r.message.replaceAll('\n', '\n      ')}`
+            : '';
       lines.push(`  ${label} ${r.name}${detail}`);
     }
   }

@@ -24,14 +24,23 @@ export interface QttRunSummary {
   readonly totals: Readonly<Record<QttStatus, number>>;
 }
 
-export const emptyCounts = (): Record<QttStatus, number> => ({ passed: 0, failed: 0, unsupported: 0, crashed: 0 });
+export const emptyCounts = (): Record<QttStatus, number> => ({
+  passed: 0,
+  failed: 0,
+  unsupported: 0,
+  crashed: 0,
+});
 
 /**
  * Runs every test of the given files/directories, one after another (each on its own engine).
  * Tests the loader rejects are reported as crashed with the reason ("invalid test: …"); a file that
  * is not valid JSON is reported as one crashed entry.
  */
-export async function runQttFiles(paths: readonly string[], backend: QttBackend, options: QttRunOptions = {}): Promise<QttRunSummary> {
+export async function runQttFiles(
+  paths: readonly string[],
+  backend: QttBackend,
+  options: QttRunOptions = {},
+): Promise<QttRunSummary> {
   const files: QttFileSummary[] = [];
   const totals = emptyCounts();
   for (const file of listQttFiles(paths)) {
@@ -47,13 +56,25 @@ export async function runQttFiles(paths: readonly string[], backend: QttBackend,
     try {
       loaded = loadQttFile(file);
     } catch (err) {
-      record({ file, name: file, status: 'crashed', message: `cannot load: ${(err as Error).message}`, durationMs: 0 });
+      record({
+        file,
+        name: file,
+        status: 'crashed',
+        message: `cannot load: ${(err as Error).message}`,
+        durationMs: 0,
+      });
       files.push({ file, results, counts, disabled: 0, error: (err as Error).message });
       continue;
     }
     for (const bad of loaded.invalid) {
       if (options.filter && !options.filter.test(bad.name)) continue;
-      record({ file, name: bad.name, status: 'crashed', message: `invalid test: ${bad.message}`, durationMs: 0 });
+      record({
+        file,
+        name: bad.name,
+        status: 'crashed',
+        message: `invalid test: ${bad.message}`,
+        durationMs: 0,
+      });
     }
     for (const test of loaded.tests) {
       if (options.filter && !options.filter.test(test.name)) continue;

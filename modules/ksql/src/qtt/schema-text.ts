@@ -35,7 +35,13 @@ export function formatColumns(cols: readonly Column[]): string {
   return cols
     .map((c) => {
       const suffix =
-        c.namespace === 'KEY' ? ' KEY' : c.headerKey === null ? ' HEADERS' : c.headerKey !== undefined ? ` HEADER('${c.headerKey}')` : '';
+        c.namespace === 'KEY'
+          ? ' KEY'
+          : c.headerKey === null
+            ? ' HEADERS'
+            : c.headerKey !== undefined
+              ? ` HEADER('${c.headerKey}')`
+              : '';
       return `\`${c.name}\` ${formatSqlType(c.type)}${suffix}`;
     })
     .join(', ');

@@ -63,10 +63,17 @@ export async function serializeSpec(
     b.writeBigInt64BE(BigInt(n));
     return b;
   };
-  return window.type === 'SESSION' ? Buffer.concat([body, ts(window.end), ts(window.start)]) : Buffer.concat([body, ts(window.start)]);
+  return window.type === 'SESSION'
+    ? Buffer.concat([body, ts(window.end), ts(window.start)])
+    : Buffer.concat([body, ts(window.start)]);
 }
 
-async function serializeUnwindowed(ctx: SpecContext, info: TopicFormats, isKey: boolean, spec: JsonValue): Promise<Buffer | null> {
+async function serializeUnwindowed(
+  ctx: SpecContext,
+  info: TopicFormats,
+  isKey: boolean,
+  spec: JsonValue,
+): Promise<Buffer | null> {
   const format = (isKey ? info.keyFormat : info.valueFormat).toUpperCase();
   if (format === 'NONE') return null;
   if (spec === null) return null;
@@ -84,7 +91,10 @@ async function serializeUnwindowed(ctx: SpecContext, info: TopicFormats, isKey: 
       return Buffer.concat([header(latest.id), new AvroSpecCodec(latest.schema.schema).encode(spec)]);
     }
     case 'DELIMITED':
-      return Buffer.from(spec instanceof JsonNumber ? spec.text : typeof spec === 'string' ? spec : stringifyJson(spec), 'utf8');
+      return Buffer.from(
+        spec instanceof JsonNumber ? spec.text : typeof spec === 'string' ? spec : stringifyJson(spec),
+        'utf8',
+      );
     case 'KAFKA':
       return kafkaSerialize(isKey ? info.keyColumns : info.valueColumns, spec);
     default:
@@ -104,7 +114,10 @@ export async function deserializeSpec(
       const body = bytes.subarray(0, bytes.length - 16);
       const end = Number(bytes.readBigInt64BE(bytes.length - 16));
       const start = Number(bytes.readBigInt64BE(bytes.length - 8));
-      return { key: await deserializeUnwindowed(ctx, info, isKey, body), window: { start, end, type: 'SESSION' } };
+      return {
+        key: await deserializeUnwindowed(ctx, info, isKey, body),
+        window: { start, end, type: 'SESSION' },
+      };
     }
     const body = bytes.subarray(0, bytes.length - 8);
     const start = Number(bytes.readBigInt64BE(bytes.length - 8));
@@ -114,7 +127,12 @@ export async function deserializeSpec(
   return { key: await deserializeUnwindowed(ctx, info, isKey, bytes) };
 }
 
-async function deserializeUnwindowed(ctx: SpecContext, info: TopicFormats, isKey: boolean, bytes: Buffer): Promise<SpecValue> {
+async function deserializeUnwindowed(
+  ctx: SpecContext,
+  info: TopicFormats,
+  isKey: boolean,
+  bytes: Buffer,
+): Promise<SpecValue> {
   const format = (isKey ? info.keyFormat : info.valueFormat).toUpperCase();
   switch (format) {
     case 'NONE':
@@ -124,7 +142,8 @@ async function deserializeUnwindowed(ctx: SpecContext, info: TopicFormats, isKey
     case 'JSON_SR':
       return jsonToSpec(parseJson(bytes.subarray(5).toString('utf8')), false);
     case 'AVRO': {
-      if (bytes.length < 5 || bytes[0] !== 0) throw new Error('not a schema-registry AVRO payload (no magic byte)');
+      if (bytes.length < 5 || bytes[0] !== 0)
+        throw new Error('not a schema-registry AVRO payload (no magic byte)');
       const schema = await ctx.registry.byId(bytes.readInt32BE(1));
       return new AvroSpecCodec(schema.schema).decode(bytes.subarray(5));
     }

@@ -9,7 +9,16 @@
  *   Buffer        bytes
  *   SpecValue[] / SpecObject / string / boolean / null
  */
-export type SpecValue = null | boolean | string | bigint | number | ExactDecimal | Buffer | SpecValue[] | SpecObject;
+export type SpecValue =
+  | null
+  | boolean
+  | string
+  | bigint
+  | number
+  | ExactDecimal
+  | Buffer
+  | SpecValue[]
+  | SpecObject;
 export interface SpecObject {
   [field: string]: SpecValue;
 }

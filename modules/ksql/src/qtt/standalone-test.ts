@@ -60,7 +60,8 @@ export async function runStandaloneTest(
     print('\t >>> Test passed!');
     return { exitCode: 0, result };
   }
-  const why = result.status === 'unsupported' ? `unsupported: ${result.feature}` : (result.message ?? result.status);
+  const why =
+    result.status === 'unsupported' ? `unsupported: ${result.feature}` : (result.message ?? result.status);
   print(`\t>>>>> Test failed: ${why}`);
   return { exitCode: 1, result };
 }

@@ -14,14 +14,22 @@ export interface StoredRecord {
  * record written to them — test inputs, INSERT VALUES rows and each query's output — in order.
  */
 export class StubKafka implements TopicCatalog, RecordWriter {
-  private readonly topicDefs = new Map<string, { partitions: number; replicas: number; config: Record<string, string> }>();
+  private readonly topicDefs = new Map<
+    string,
+    { partitions: number; replicas: number; config: Record<string, string> }
+  >();
   private readonly logs = new Map<string, StoredRecord[]>();
 
   async partitions(topic: string): Promise<number | undefined> {
     return this.topicDefs.get(topic)?.partitions;
   }
 
-  async create(topic: string, partitions: number, replicas: number, config: Readonly<Record<string, string>>): Promise<void> {
+  async create(
+    topic: string,
+    partitions: number,
+    replicas: number,
+    config: Readonly<Record<string, string>>,
+  ): Promise<void> {
     this.ensure(topic, partitions, replicas, config);
   }
 
@@ -38,7 +46,8 @@ export class StubKafka implements TopicCatalog, RecordWriter {
   }
 
   ensure(topic: string, partitions = 1, replicas = 1, config: Readonly<Record<string, string>> = {}): void {
-    if (!this.topicDefs.has(topic)) this.topicDefs.set(topic, { partitions, replicas, config: { ...config } });
+    if (!this.topicDefs.has(topic))
+      this.topicDefs.set(topic, { partitions, replicas, config: { ...config } });
   }
 
   topicNames(): string[] {

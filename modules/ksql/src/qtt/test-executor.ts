@@ -5,7 +5,13 @@ import { canRegisterWithId, type QttBackend, type QttEngine } from './qtt-backen
 import { stringifyJson } from './json-text.js';
 import { checkPostConditions, type KnownTopic } from './post-conditions.js';
 import { specMatches } from './record-comparator.js';
-import { deserializeSpec, serializeSpec, type SpecContext, type TopicFormats, UnsupportedTestFormat } from './spec-serdes.js';
+import {
+  deserializeSpec,
+  serializeSpec,
+  type SpecContext,
+  type TopicFormats,
+  UnsupportedTestFormat,
+} from './spec-serdes.js';
 import { renderSpec, type SpecValue } from './spec-values.js';
 import { type StoredRecord, StubKafka } from './stub-kafka.js';
 import type { QttRecord, QttTestCase, QttWindow } from './test-model.js';
@@ -157,7 +163,13 @@ export async function runTestCase(test: QttTestCase, backend: QttBackend): Promi
         if (err instanceof UnsupportedTestFormat) throw err;
         throw new TestFailure(`Failed to serialize value of input ${i}: ${(err as Error).message}`);
       }
-      const stored: StoredRecord = { topic: r.topic, key, value, timestamp: r.timestamp ?? 0, headers: headersOf(r) };
+      const stored: StoredRecord = {
+        topic: r.topic,
+        key,
+        value,
+        timestamp: r.timestamp ?? 0,
+        headers: headersOf(r),
+      };
       serializedInputs.push(stored);
       kafka.append(stored);
     }
@@ -181,7 +193,11 @@ export async function runTestCase(test: QttTestCase, backend: QttBackend): Promi
     if (verdict) return done('failed', { message: verdict });
     if (ee) return done('failed', { message: `Expected test to throw ${describeExpected(ee)}` });
     if (test.post) {
-      const diff = checkPostConditions(test.post, eng.sources(), await knownTopics(test, kafka, eng, drivers, registry));
+      const diff = checkPostConditions(
+        test.post,
+        eng.sources(),
+        await knownTopics(test, kafka, eng, drivers, registry),
+      );
       if (diff) return done('failed', { message: diff });
     }
     return done('passed');
@@ -217,7 +233,11 @@ function describeExpected(ee: NonNullable<QttTestCase['expectedException']>): st
  * from processing a record, the KSQL exception types (KsqlStatementException, KsqlException,
  * ParseFailedException, …) from a statement or a record — and `message` by containment, as ksqlDB.
  */
-function expectedMismatch(err: unknown, ee: NonNullable<QttTestCase['expectedException']>, phase: string): string | undefined {
+function expectedMismatch(
+  err: unknown,
+  ee: NonNullable<QttTestCase['expectedException']>,
+  phase: string,
+): string | undefined {
   const message = err instanceof Error ? err.message : String(err);
   if (ee.type?.endsWith('.StreamsException') && phase !== 'processing') {
     return `Expected ${describeExpected(ee)} while processing records, but a statement failed: ${message}`;
@@ -227,7 +247,8 @@ function expectedMismatch(err: unknown, ee: NonNullable<QttTestCase['expectedExc
   }
   if (ee.causeMessage !== undefined) {
     const cause = err instanceof Error && err.cause instanceof Error ? err.cause.message : '';
-    if (!cause.includes(ee.causeMessage)) return `Expected cause message containing "${ee.causeMessage}" but was: ${cause}`;
+    if (!cause.includes(ee.causeMessage))
+      return `Expected cause message containing "${ee.causeMessage}" but was: ${cause}`;
   }
   return undefined;
 }
@@ -249,7 +270,11 @@ function headersOf(r: QttRecord): Headers {
 }
 
 /** Creates topics and registers the test's schemas; returns an unsupported feature, if any. */
-async function initializeTopics(test: QttTestCase, kafka: StubKafka, registry: SchemaRegistry): Promise<string | undefined> {
+async function initializeTopics(
+  test: QttTestCase,
+  kafka: StubKafka,
+  registry: SchemaRegistry,
+): Promise<string | undefined> {
   for (const t of test.topics) {
     if (t.hasSchemaReferences) return 'schema references in test topics';
     kafka.ensure(t.name, t.partitions, t.replicas);
@@ -281,7 +306,9 @@ const CREATE_WITH_COLUMNS =
   /^\s*CREATE\s+(?:OR\s+REPLACE\s+)?(?:SOURCE\s+)?(?:STREAM|TABLE)\s+(?:IF\s+NOT\s+EXISTS\s+)?(?:`[^`]+`|"[^"]+"|[\w.]+)\s*\(/i;
 
 /** The topic a CREATE STREAM/TABLE (not AS SELECT) with columns names, with its PARTITIONS/REPLICAS. */
-export function createdTopic(statement: string): { topic: string; partitions?: number; replicas?: number } | undefined {
+export function createdTopic(
+  statement: string,
+): { topic: string; partitions?: number; replicas?: number } | undefined {
   if (!CREATE_WITH_COLUMNS.test(statement) || /\bAS\s+SELECT\b/i.test(statement)) return undefined;
   const topic = /KAFKA_TOPIC\s*=\s*'((?:[^']|'')*)'/i.exec(statement)?.[1]?.replaceAll("''", "'");
   if (!topic) return undefined;
@@ -328,7 +355,13 @@ function pipe(c: DriverContainer, rec: StoredRecord, kafka: StubKafka, readAllTo
   const topics = readAllTopics ? new Set([c.query.sinkTopic, ...kafka.topicNames()]) : [c.query.sinkTopic];
   for (const topic of topics) {
     for (const out of c.driver.createOutputTopic<Buffer, Buffer>(topic).readRecordsToList()) {
-      kafka.append({ topic, key: out.key, value: out.value, timestamp: out.timestamp, headers: out.headers ?? NO_HEADERS });
+      kafka.append({
+        topic,
+        key: out.key,
+        value: out.value,
+        timestamp: out.timestamp,
+        headers: out.headers ?? NO_HEADERS,
+      });
     }
   }
 }
@@ -373,7 +406,13 @@ async function verifyOutputs(
         if (err instanceof UnsupportedTestFormat) throw err;
         return `Topic '${topic}': failed to deserialize value: ${(err as Error).message} (bytes ${rec.value?.toString('hex')})`;
       }
-      actual.push({ key: k.key, window: k.window, value: v.key, timestamp: rec.timestamp, headers: rec.headers });
+      actual.push({
+        key: k.key,
+        window: k.window,
+        value: v.key,
+        timestamp: rec.timestamp,
+        headers: rec.headers,
+      });
     }
     if (actual.length !== expected.length) {
       return `Topic ${topic}. Expected <${expected.length}> records but it was <${actual.length}>\nActual records:\n${actual
@@ -416,7 +455,9 @@ function headersMatch(actual: Headers, expected: readonly { key: string; value: 
 }
 
 function renderHeaders(h: readonly { key: string; value: Buffer | null }[]): string {
-  return h.map((x) => `{KEY=${x.key},VALUE=${x.value === null ? 'null' : x.value.toString('base64')}}`).join(', ');
+  return h
+    .map((x) => `{KEY=${x.key},VALUE=${x.value === null ? 'null' : x.value.toString('base64')}}`)
+    .join(', ');
 }
 
 function renderWindow(w: QttWindow): string {

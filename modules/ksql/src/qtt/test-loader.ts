@@ -1,6 +1,13 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
-import { isJsonObject, JsonNumber, type JsonObject, type JsonValue, parseJson, stringifyJson } from './json-text.js';
+import {
+  isJsonObject,
+  JsonNumber,
+  type JsonObject,
+  type JsonValue,
+  parseJson,
+  stringifyJson,
+} from './json-text.js';
 import type {
   QttExpectedException,
   QttFile,
@@ -83,7 +90,8 @@ function buildTests(node: JsonObject, file: string, prefix: string): QttTestCase
   if (statements.length === 0) throw new QttFormatError("invalid field 'statements': was empty");
   const inputs = list(node.inputs, 'inputs').map((r) => record(r, 'inputs'));
   const outputs = list(node.outputs, 'outputs').map((r) => record(r, 'outputs'));
-  const expectedException = node.expectedException === undefined ? undefined : expected(node.expectedException);
+  const expectedException =
+    node.expectedException === undefined ? undefined : expected(node.expectedException);
   if (!expectedException && inputs.length === 0 && outputs.length === 0) {
     throw new QttFormatError("invalid field 'outputs': no inputs, outputs or expectedException provided");
   }
@@ -119,7 +127,10 @@ function buildTests(node: JsonObject, file: string, prefix: string): QttTestCase
         simpleName,
         // ksqlDB substitutes an error text when no format is set, so such statements fail to parse.
         statements: statements.map((s) =>
-          s.replaceAll('{FORMAT}', format ?? "To use {FORMAT} in your statements please set the 'format' test case element"),
+          s.replaceAll(
+            '{FORMAT}',
+            format ?? "To use {FORMAT} in your statements please set the 'format' test case element",
+          ),
         ),
         properties: props,
         topics,
@@ -191,7 +202,10 @@ function record(v: JsonValue, field: string): QttRecord {
     headers = list(r.headers, 'headers').map((h) => {
       const o = obj(h, 'headers[]');
       const value = optStr(o.VALUE, 'headers[].VALUE');
-      return { key: str(o.KEY, 'headers[].KEY'), value: value === undefined ? null : Buffer.from(value, 'base64') };
+      return {
+        key: str(o.KEY, 'headers[].KEY'),
+        value: value === undefined ? null : Buffer.from(value, 'base64'),
+      };
     });
   }
   return {
@@ -219,7 +233,10 @@ function topic(v: JsonValue): QttTopic {
     valueSchema: schema(t.valueSchema ?? t.schema),
     keySchemaId: optInt(t.keySchemaId, 'keySchemaId'),
     valueSchemaId: optInt(t.valueSchemaId, 'valueSchemaId'),
-    hasSchemaReferences: list(t.keySchemaReferences, 'keySchemaReferences').length + list(t.valueSchemaReferences, 'valueSchemaReferences').length > 0,
+    hasSchemaReferences:
+      list(t.keySchemaReferences, 'keySchemaReferences').length +
+        list(t.valueSchemaReferences, 'valueSchemaReferences').length >
+      0,
   };
 }
 
@@ -265,7 +282,8 @@ function postSource(v: JsonValue): QttPostSource {
   const name = str(s.name, 'name');
   if (name === '') throw new QttFormatError("invalid field 'name': missing or empty");
   const type = str(s.type, 'type').toUpperCase();
-  if (type !== 'STREAM' && type !== 'TABLE') throw new QttFormatError("invalid field 'type': must be either STREAM or TABLE");
+  if (type !== 'STREAM' && type !== 'TABLE')
+    throw new QttFormatError("invalid field 'type': must be either STREAM or TABLE");
   let keyFormat: QttPostSource['keyFormat'];
   if (s.keyFormat !== undefined && s.keyFormat !== null) {
     const k = obj(s.keyFormat, 'keyFormat');
@@ -293,10 +311,12 @@ function topicFormat(v: JsonValue | undefined, field: string): QttPostTopicForma
   if (typeof v === 'string') return { format: v };
   const f = obj(v, field);
   const props: Record<string, string> = {};
-  if (isJsonObject(f.properties)) for (const [k, x] of Object.entries(f.properties)) props[k] = propertyText(x);
+  if (isJsonObject(f.properties))
+    for (const [k, x] of Object.entries(f.properties)) props[k] = propertyText(x);
   return {
     format: str(f.format, `${field}.format`),
-    features: f.features === undefined ? undefined : list(f.features, `${field}.features`).map((x) => str(x, field)),
+    features:
+      f.features === undefined ? undefined : list(f.features, `${field}.features`).map((x) => str(x, field)),
     properties: f.properties === undefined ? undefined : props,
   };
 }

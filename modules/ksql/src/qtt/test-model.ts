@@ -74,7 +74,11 @@ export interface QttPostSource {
   /** `K STRING KEY, V INT` — compared as a logical schema. */
   readonly schema?: string;
   /** When given, the window type and size must match too (absent = not windowed). */
-  readonly keyFormat?: { readonly format?: string; readonly windowType?: string; readonly windowSize?: number };
+  readonly keyFormat?: {
+    readonly format?: string;
+    readonly windowType?: string;
+    readonly windowSize?: number;
+  };
   readonly valueFormat?: string;
   readonly keyFeatures?: readonly string[];
   readonly valueFeatures?: readonly string[];

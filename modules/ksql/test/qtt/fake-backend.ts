@@ -17,7 +17,7 @@ import { parseSchemaText } from '../../src/qtt/schema-text.js';
  * for the runner's tests —
  *   CREATE STREAM <name> (<columns>) WITH (KAFKA_TOPIC='t', FORMAT|KEY_FORMAT|VALUE_FORMAT='…')
  *   CREATE STREAM <name> AS SELECT * FROM <source> [WHERE <column> > <n>]   (JSON values)
- *   CREATE STREAM <name> AS SELECT <column> FROM <source>  → "Column '<c>' cannot be resolved." when unknown
+ *   CREATE STREAM <name> AS SELECT <column> FROM <source>  → "SELECT column '<c>' cannot be resolved."
  *   INSERT INTO <source> VALUES ('<key>', <int>)           (string key, one INT value; KAFKA/JSON)
  *   CRASH;                                                  → a TypeError (an engine bug)
  * anything else throws UnsupportedFeatureError naming the statement's first words.
@@ -28,7 +28,8 @@ export class FakeRegistry implements SchemaRegistry {
   private readonly subjects = new Map<string, number[]>();
 
   async register(subject: string, schema: RegisteredSchema): Promise<number> {
-    let id = this.schemas.findIndex((s) => s.schema === schema.schema && s.schemaType === schema.schemaType) + 1;
+    let id =
+      this.schemas.findIndex((s) => s.schema === schema.schema && s.schemaType === schema.schemaType) + 1;
     if (id === 0) {
       this.schemas.push(schema);
       id = this.schemas.length;
@@ -67,7 +68,11 @@ class FakeFormats implements Formats {
     ctx: Parameters<Formats['valueSerde']>[2],
   ): Promise<KsqlSerde<GenericRow>> {
     if (format.name === 'AVRO' && ctx.registerSchema) {
-      const fields = columns.map((c) => ({ name: c.name, type: ['null', c.type.base === 'INTEGER' ? 'int' : 'string'], default: null }));
+      const fields = columns.map((c) => ({
+        name: c.name,
+        type: ['null', c.type.base === 'INTEGER' ? 'int' : 'string'],
+        default: null,
+      }));
       await this.registry.register(`${ctx.topic}-value`, {
         schemaType: 'AVRO',
         schema: JSON.stringify({ type: 'record', name: 'KsqlDataSourceSchema', fields }),
@@ -98,9 +103,10 @@ class FakeEngine implements QttEngine {
   }
 
   async executeScript(sql: string, onResult: (r: StatementResult) => void): Promise<void> {
-    for (const text of sql
+    const withoutComments = sql.replace(/--[^\n]*/g, '');
+    for (const text of withoutComments
       .split(';')
-      .map((s) => s.trim())
+      .map((s) => s.replace(/\s+/g, ' ').trim())
       .filter(Boolean)) {
       onResult(await this.execute(`${text};`));
     }
@@ -113,7 +119,8 @@ class FakeEngine implements QttEngine {
         [...m[3].matchAll(/(\w+)\s*=\s*'([^']*)'/g)].map((p) => [p[1].toUpperCase(), p[2]]),
       );
       const topic = props.KAFKA_TOPIC;
-      if ((await this.topics.partitions(topic)) === undefined) throw new KsqlError(`Kafka topic does not exist: ${topic}`);
+      if ((await this.topics.partitions(topic)) === undefined)
+        throw new KsqlError(`Kafka topic does not exist: ${topic}`);
       const source: SourceDescription = {
         name: m[1].toUpperCase(),
         type: 'STREAM',
@@ -133,7 +140,7 @@ class FakeEngine implements QttEngine {
     if (m) {
       const from = this.sourceMap.get(m[3].toUpperCase());
       if (!from) throw new KsqlError(`${m[3].toUpperCase()} does not exist.`);
-      if (m[2] !== '*') throw new KsqlError(`Column '${m[2].toUpperCase()}' cannot be resolved.`);
+      if (m[2] !== '*') throw new KsqlError(`SELECT column '${m[2].toUpperCase()}' cannot be resolved.`);
       const name = m[1].toUpperCase();
       await this.topics.create(name, 1, 1, {});
       const sink: SourceDescription = { ...from, name, topic: name, statement: text };
@@ -153,7 +160,10 @@ class FakeEngine implements QttEngine {
                 ctx = c;
               },
               process: (r: Record<unknown, unknown>) => {
-                const row = r.value === null ? null : (JSON.parse((r.value as Buffer).toString()) as { [c: string]: number });
+                const row =
+                  r.value === null
+                    ? null
+                    : (JSON.parse((r.value as Buffer).toString()) as { [c: string]: number });
                 if (row && row[column] > bound) ctx.forward(r);
               },
             };
