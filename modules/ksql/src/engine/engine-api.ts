@@ -73,6 +73,12 @@ export interface PersistentQuery {
   readonly topology: Topology;
   /** Per-query streams properties in force when it was created (SET values, processing.guarantee, …). */
   readonly properties: Readonly<Record<string, string>>;
+  /**
+   * Fetches the writer schemas a batch of a source topic's payloads needs before the topology
+   * deserializes them (Schema Registry formats); resolves at once for other formats. Hosts call
+   * it before feeding records of `topic`.
+   */
+  readonly prefetch?: (topic: string, part: 'key' | 'value', payloads: Iterable<Buffer | null>) => Promise<void>;
 }
 
 /** The result of executing one statement (what the REST API's responses are built from). */

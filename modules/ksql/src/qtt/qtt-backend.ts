@@ -4,7 +4,7 @@ import type { Formats, RegisteredSchema, SchemaRegistry } from '../format/format
 /**
  * What the conformance runner needs from the engine and the formats, kept to an interface so the
  * runner is tested with a fake and wired to the real KsqlEngine in one place
- * (`ksql-backend.ts`). One backend creates a fresh registry, formats and engine per test case.
+ * (`ksql-backend.ts`). One backend creates a fresh registry and engine per test case.
  */
 export interface QttEngineSetup {
   readonly serviceId: string;
@@ -22,6 +22,8 @@ export interface QttEngine {
   executeScript(sql: string, onResult: (result: StatementResult) => void): Promise<void>;
   /** Every source in the metastore now. */
   sources(): readonly SourceDescription[];
+  /** The engine's formats (the runner registers derived schemas through them). */
+  readonly formats: Formats;
   close?(): void;
 }
 
@@ -31,8 +33,8 @@ export interface SchemaRegistryWithIds extends SchemaRegistry {
 }
 
 export interface QttBackend {
-  createSchemaRegistry(): SchemaRegistry;
-  createFormats(registry: SchemaRegistry): Formats;
+  /** Default: an in-memory registry that also takes fixed ids (qtt-schema-registry.ts). */
+  createSchemaRegistry?(): SchemaRegistry;
   createEngine(setup: QttEngineSetup): QttEngine | Promise<QttEngine>;
 }
 

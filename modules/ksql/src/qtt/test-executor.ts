@@ -2,6 +2,7 @@ import { type Headers, NO_HEADERS, TopologyTestDriver } from '@meterstream/strea
 import type { PersistentQuery, SourceDescription } from '../engine/engine-api.js';
 import type { FormatInfo, FormatName, Formats, SchemaRegistry } from '../format/format.js';
 import { canRegisterWithId, type QttBackend, type QttEngine } from './qtt-backend.js';
+import { QttSchemaRegistry } from './qtt-schema-registry.js';
 import { stringifyJson } from './json-text.js';
 import { checkPostConditions, type KnownTopic } from './post-conditions.js';
 import { specMatches } from './record-comparator.js';
@@ -90,8 +91,7 @@ export async function runTestCase(test: QttTestCase, backend: QttBackend): Promi
     durationMs: Math.round(performance.now() - started),
   });
   const kafka = new StubKafka();
-  const registry = backend.createSchemaRegistry();
-  const formats = backend.createFormats(registry);
+  const registry = backend.createSchemaRegistry?.() ?? new QttSchemaRegistry();
   let engine: QttEngine | undefined;
   const drivers: DriverContainer[] = [];
   const ee = test.expectedException;
@@ -148,7 +148,7 @@ export async function runTestCase(test: QttTestCase, backend: QttBackend): Promi
     for (const [i, r] of test.inputs.entries()) {
       const info = infos.get(r.topic);
       if (!info) throw new TestFailure(`No information found for topic '${r.topic}' (input ${i})`);
-      await ensureSchemas(info, registry, formats);
+      await ensureSchemas(info, registry, eng.formats);
       let key: Buffer | null;
       let value: Buffer | null;
       try {
@@ -182,10 +182,10 @@ export async function runTestCase(test: QttTestCase, backend: QttBackend): Promi
       const fromKafka = [...new Set(c.sourceTopics.filter((t) => !inputTopics.has(t)))];
       if (fromInput.length) {
         for (const rec of serializedInputs) {
-          if (c.sourceTopics.includes(rec.topic)) pipe(c, rec, kafka, true);
+          if (c.sourceTopics.includes(rec.topic)) await pipe(c, rec, kafka, true);
         }
       }
-      for (const topic of fromKafka) for (const rec of kafka.read(topic)) pipe(c, rec, kafka, false);
+      for (const topic of fromKafka) for (const rec of kafka.read(topic)) await pipe(c, rec, kafka, false);
     }
 
     // 4. outputs
@@ -349,8 +349,15 @@ function newDriver(query: PersistentQuery): TopologyTestDriver {
   });
 }
 
-/** Pipes one record into a driver and moves what it wrote into the stub Kafka. */
-function pipe(c: DriverContainer, rec: StoredRecord, kafka: StubKafka, readAllTopics: boolean): void {
+/**
+ * Pipes one record into a driver and moves what it wrote into the stub Kafka. Writer schemas the
+ * record's payloads need (Schema Registry formats) are fetched first, as a host does per batch.
+ */
+async function pipe(c: DriverContainer, rec: StoredRecord, kafka: StubKafka, readAllTopics: boolean): Promise<void> {
+  if (c.query.prefetch) {
+    await c.query.prefetch(rec.topic, 'key', [rec.key]);
+    await c.query.prefetch(rec.topic, 'value', [rec.value]);
+  }
   c.driver.pipeSerialized(rec.topic, rec.key, rec.value, rec.timestamp, rec.headers);
   const topics = readAllTopics ? new Set([c.query.sinkTopic, ...kafka.topicNames()]) : [c.query.sinkTopic];
   for (const topic of topics) {

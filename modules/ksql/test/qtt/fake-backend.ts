@@ -7,7 +7,7 @@ import type {
   TopicCatalog,
 } from '../../src/engine/engine-api.js';
 import { KsqlError, UnsupportedFeatureError } from '../../src/errors.js';
-import type { Formats, KsqlSerde, RegisteredSchema, SchemaRegistry } from '../../src/format/format.js';
+import type { Formats, KsqlSerde, SchemaRegistry } from '../../src/format/format.js';
 import type { GenericKey, GenericRow } from '../../src/schema/logical-schema.js';
 import type { QttBackend, QttEngine, QttEngineSetup } from '../../src/qtt/qtt-backend.js';
 import { parseSchemaText } from '../../src/qtt/schema-text.js';
@@ -23,37 +23,6 @@ import { parseSchemaText } from '../../src/qtt/schema-text.js';
  * anything else throws UnsupportedFeatureError naming the statement's first words.
  * Queries copy the source's bytes (the runner's own serdes encode and decode them).
  */
-export class FakeRegistry implements SchemaRegistry {
-  private readonly schemas: RegisteredSchema[] = [];
-  private readonly subjects = new Map<string, number[]>();
-
-  async register(subject: string, schema: RegisteredSchema): Promise<number> {
-    let id =
-      this.schemas.findIndex((s) => s.schema === schema.schema && s.schemaType === schema.schemaType) + 1;
-    if (id === 0) {
-      this.schemas.push(schema);
-      id = this.schemas.length;
-    }
-    const ids = this.subjects.get(subject) ?? [];
-    if (!ids.includes(id)) ids.push(id);
-    this.subjects.set(subject, ids);
-    return id;
-  }
-
-  async latest(subject: string) {
-    const ids = this.subjects.get(subject);
-    if (!ids?.length) return undefined;
-    const id = ids[ids.length - 1];
-    return { id, schema: this.schemas[id - 1] };
-  }
-
-  async byId(id: number): Promise<RegisteredSchema> {
-    const s = this.schemas[id - 1];
-    if (!s) throw new Error(`no schema ${id}`);
-    return s;
-  }
-}
-
 /** Only what the runner calls: sinks' serdes with registerSchema register an AVRO record schema. */
 class FakeFormats implements Formats {
   constructor(private readonly registry: SchemaRegistry) {}
@@ -91,12 +60,16 @@ class FakeFormats implements Formats {
 class FakeEngine implements QttEngine {
   private readonly sourceMap = new Map<string, SourceDescription>();
   private queryCount = 0;
+  readonly formats: Formats;
 
   constructor(
     private readonly topics: TopicCatalog,
     private readonly writer: RecordWriter,
     private readonly serviceId: string,
-  ) {}
+    registry: SchemaRegistry,
+  ) {
+    this.formats = new FakeFormats(registry);
+  }
 
   sources(): readonly SourceDescription[] {
     return [...this.sourceMap.values()];
@@ -206,7 +179,5 @@ class FakeEngine implements QttEngine {
 }
 
 export const fakeBackend: QttBackend = {
-  createSchemaRegistry: () => new FakeRegistry(),
-  createFormats: (registry) => new FakeFormats(registry),
-  createEngine: (setup: QttEngineSetup) => new FakeEngine(setup.topics, setup.writer, setup.serviceId),
+  createEngine: (setup: QttEngineSetup) => new FakeEngine(setup.topics, setup.writer, setup.serviceId, setup.schemaRegistry),
 };

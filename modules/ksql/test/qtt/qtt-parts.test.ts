@@ -12,7 +12,7 @@ import {
 import { ExactDecimal } from '../../src/qtt/spec-values.js';
 import { createdTopic } from '../../src/qtt/test-executor.js';
 import { parseQttFile } from '../../src/qtt/test-loader.js';
-import { FakeRegistry } from './fake-backend.js';
+import { QttSchemaRegistry } from '../../src/qtt/qtt-schema-registry.js';
 
 const j = (text: string) => parseJson(text);
 
@@ -118,7 +118,7 @@ describe('test loader', () => {
 });
 
 describe('test serdes', () => {
-  const ctx = { registry: new FakeRegistry(), exactNumbers: true };
+  const ctx = { registry: new QttSchemaRegistry(), exactNumbers: true };
   const col = (
     name: string,
     type: TopicFormats['keyColumns'][number]['type'],
@@ -176,7 +176,7 @@ describe('test serdes', () => {
   });
 
   it('AVRO: case-insensitive fields, optional unions, decimals and bytes through the registered schema', async () => {
-    const registry = new FakeRegistry();
+    const registry = new QttSchemaRegistry();
     await registry.register('t-value', {
       schemaType: 'AVRO',
       schema: JSON.stringify({
@@ -229,5 +229,19 @@ describe('schema text', () => {
       type: SqlTypes.INTEGER,
       namespace: 'KEY',
     });
+  });
+});
+
+describe('test schema registry', () => {
+  it('shares ids for equal schemas, keeps versions per subject and takes fixed ids', async () => {
+    const r = new QttSchemaRegistry();
+    const a = { schemaType: 'AVRO' as const, schema: '"int"' };
+    const b = { schemaType: 'AVRO' as const, schema: '"long"' };
+    await r.registerWithId('t-value', b, 1);
+    expect(await r.register('x-value', a)).toBe(2);
+    expect(await r.register('y-value', a)).toBe(2);
+    expect(await r.latest('t-value')).toEqual({ id: 1, schema: b });
+    await expect(r.registerWithId('z-value', a, 1)).rejects.toThrow('schema id 1 is already taken');
+    await expect(r.byId(9)).rejects.toThrow('Schema 9 not found');
   });
 });
