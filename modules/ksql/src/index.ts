@@ -29,3 +29,4 @@ export { formatReport, groupReasons, reportJson, type ReasonGroup } from './qtt/
 export { runStandaloneTest, type StandaloneFiles } from './qtt/standalone-test.js';
 export { listQttFiles, loadQttFile, parseQttFile } from './qtt/test-loader.js';
 export type { QttTestCase, QttFile } from './qtt/test-model.js';
+export { createKsqlBackend } from './qtt/ksql-backend.js';

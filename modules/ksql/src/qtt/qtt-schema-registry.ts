@@ -12,7 +12,9 @@ export class QttSchemaRegistry implements SchemaRegistryWithIds {
   private nextId = 1;
 
   async register(subject: string, schema: RegisteredSchema): Promise<number> {
-    let id = [...this.byIds].find(([, s]) => s.schema === schema.schema && s.schemaType === schema.schemaType)?.[0];
+    let id = [...this.byIds].find(
+      ([, s]) => s.schema === schema.schema && s.schemaType === schema.schemaType,
+    )?.[0];
     if (id === undefined) {
       while (this.byIds.has(this.nextId)) this.nextId++;
       id = this.nextId++;
@@ -31,7 +33,9 @@ export class QttSchemaRegistry implements SchemaRegistryWithIds {
     this.addVersion(subject, id);
   }
 
-  async latest(subject: string): Promise<{ readonly id: number; readonly schema: RegisteredSchema } | undefined> {
+  async latest(
+    subject: string,
+  ): Promise<{ readonly id: number; readonly schema: RegisteredSchema } | undefined> {
     const ids = this.subjects.get(subject);
     if (!ids?.length) return undefined;
     const id = ids[ids.length - 1];

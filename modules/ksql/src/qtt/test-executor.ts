@@ -353,7 +353,12 @@ function newDriver(query: PersistentQuery): TopologyTestDriver {
  * Pipes one record into a driver and moves what it wrote into the stub Kafka. Writer schemas the
  * record's payloads need (Schema Registry formats) are fetched first, as a host does per batch.
  */
-async function pipe(c: DriverContainer, rec: StoredRecord, kafka: StubKafka, readAllTopics: boolean): Promise<void> {
+async function pipe(
+  c: DriverContainer,
+  rec: StoredRecord,
+  kafka: StubKafka,
+  readAllTopics: boolean,
+): Promise<void> {
   if (c.query.prefetch) {
     await c.query.prefetch(rec.topic, 'key', [rec.key]);
     await c.query.prefetch(rec.topic, 'value', [rec.value]);
