@@ -43,3 +43,19 @@ export { streamsConfigFor } from './engine/streams-config.js';
 export type { DataSource, TimestampColumn } from './engine/data-source.js';
 export type { TransientQueryPlan } from './engine/transient-query.js';
 export { formatSchema } from './engine/schema-text.js';
+
+// Conformance runner (ksqlDB query-validation tests)
+export type { QttBackend, QttEngine, QttEngineSetup, SchemaRegistryWithIds } from './qtt/qtt-backend.js';
+export {
+  type QttRunOptions,
+  type QttRunSummary,
+  type QttFileSummary,
+  runQttFiles,
+  exitCodeOf,
+} from './qtt/qtt-runner.js';
+export { type QttStatus, type QttTestResult, runTestCase } from './qtt/test-executor.js';
+export { formatReport, groupReasons, reportJson, type ReasonGroup } from './qtt/qtt-report.js';
+export { runStandaloneTest, type StandaloneFiles } from './qtt/standalone-test.js';
+export { listQttFiles, loadQttFile, parseQttFile } from './qtt/test-loader.js';
+export type { QttTestCase, QttFile } from './qtt/test-model.js';
+export { createKsqlBackend } from './qtt/ksql-backend.js';

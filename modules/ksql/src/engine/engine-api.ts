@@ -50,6 +50,11 @@ export interface SourceDescription {
   readonly keyFormat: string;
   readonly valueFormat: string;
   readonly windowType?: 'TUMBLING' | 'HOPPING' | 'SESSION';
+  /** Window size in ms for TUMBLING/HOPPING keys (a time-windowed key holds only its start). */
+  readonly windowSize?: number;
+  /** Serde features in force (`UNWRAP_SINGLES`, `WRAP_SINGLES`), as ksqlDB's DESCRIBE and QTT report them. */
+  readonly keyFeatures?: readonly string[];
+  readonly valueFeatures?: readonly string[];
   readonly columns: readonly Column[];
   readonly timestampColumn?: string;
   readonly partitions?: number;
