@@ -3,7 +3,7 @@ import type { FormatInfo } from '../format/format.js';
 import type { StatementOf } from '../parser/ast.js';
 import type { PlannedStream } from '../plan/planned-stream.js';
 import type { SinkSpec } from '../plan/sink-step.js';
-import { timestampOf, wrapSingleValueOf } from './create-source.js';
+import { checkKeyTypes, timestampOf, wrapSingleValueOf } from './create-source.js';
 import type { DataSource } from './data-source.js';
 import type { StatementResult } from './engine-api.js';
 import { keyFeatures, valueFeatures } from './serde-features.js';
@@ -71,6 +71,7 @@ export async function executeCreateAsSelect(
     const formats = formatsOf(w, { key: from.keyFormat, value: from.valueFormat });
     const keyFormat = sinkKeyFormat(formats.key!, output, w.has('KEY_FORMAT') || w.has('FORMAT'), props);
     const valueFormat = formats.value!;
+    checkKeyTypes(output.schema.key);
     ctx.formats.validate(keyFormat, output.schema.key, 'key');
     ctx.formats.validate(valueFormat, output.schema.value, 'value');
     const wrapSingleValue = wrapSingleValueOf(w, props, output.schema.value.length);
@@ -143,7 +144,11 @@ export async function executeInsertInto(
   register = true,
 ): Promise<StatementResult | BuiltQuery> {
   const target = ctx.metastore.get(stmt.target);
-  if (!target) throw new KsqlError(`${stmt.target} does not exist.`, stmt.pos);
+  if (!target) {
+    // ksqlDB points at the name after `INSERT INTO `.
+    const pos = stmt.pos && { line: stmt.pos.line, column: stmt.pos.column + 'INSERT INTO '.length };
+    throw new KsqlError(`Source \`${stmt.target}\` does not exist.`, pos);
+  }
   if (target.type !== 'STREAM') {
     throw new KsqlError(`INSERT INTO can only be used to insert into a stream. ${target.name} is a table.`);
   }
@@ -197,7 +202,11 @@ function sinkKeyFormat(
   explicit: boolean,
   props: Readonly<Record<string, string>>,
 ): FormatInfo {
-  if (output.schema.key.length === 0 && !output.window) return { name: 'NONE', properties: {} };
+  if (output.schema.key.length === 0 && !output.window) {
+    if (explicit && inherited.name !== 'NONE')
+      throw new KsqlError('Key format specified for stream without key columns.');
+    return { name: 'NONE', properties: {} };
+  }
   if (!explicit && inherited.name === 'NONE') {
     return { name: formatName(props['ksql.persistence.default.format.key'] ?? 'KAFKA'), properties: {} };
   }

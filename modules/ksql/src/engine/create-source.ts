@@ -4,6 +4,7 @@ import type { StatementOf, TableElement } from '../parser/ast.js';
 import type { WindowInfo, WindowKind } from '../plan/planned-stream.js';
 import { RESERVED_COLUMN_NAMES } from '../plan/source-schema.js';
 import { type Column, LogicalSchema } from '../schema/logical-schema.js';
+import { formatSqlType, type SqlType } from '../types/sql-type.js';
 import type { DataSource, TimestampColumn } from './data-source.js';
 import { parseDurationProperty } from './durations.js';
 import type { StatementResult } from './engine-api.js';
@@ -90,6 +91,7 @@ export async function executeCreateSource(
   if (key.length === 0 && value.length === 0 && valueFormat.name !== 'NONE') {
     throw new KsqlError('The statement does not define any columns.');
   }
+  checkKeyTypes(key);
   const schema = new LogicalSchema(key, value);
   const effectiveKeyFormat: FormatInfo =
     key.length === 0 && !w.has('KEY_FORMAT') && !w.has('FORMAT')
@@ -232,10 +234,29 @@ export function wrapSingleValueOf(
 ): boolean | undefined {
   const explicit = w.boolean('WRAP_SINGLE_VALUE');
   if (explicit !== undefined) {
-    if (valueColumns !== 1) throw new KsqlError("'WRAP_SINGLE_VALUE' is only valid for single-field value schemas");
+    if (valueColumns !== 1)
+      throw new KsqlError("'WRAP_SINGLE_VALUE' is only valid for single-field value schemas");
     return explicit;
   }
   const configured = props['ksql.persistence.wrap.single.values'];
   if (configured === undefined || valueColumns !== 1) return undefined;
   return configured.toLowerCase() === 'true';
+}
+
+/** ksqlDB refuses MAP-typed key columns (and types containing maps): their serialized form is not stable. */
+export function checkKeyTypes(key: readonly Column[]): void {
+  for (const c of key) {
+    if (containsMap(c.type)) {
+      throw new KsqlError(
+        `Map keys, including types that contain maps, are not supported as they may lead to unexpected behavior due to inconsistent serialization. Key column name: \`${c.name}\`. Column type: ${formatSqlType(c.type)}. See https://github.com/confluentinc/ksql/issues/6621 for more.`,
+      );
+    }
+  }
+}
+
+function containsMap(t: SqlType): boolean {
+  if (t.base === 'MAP') return true;
+  if (t.base === 'ARRAY') return containsMap(t.element);
+  if (t.base === 'STRUCT') return t.fields.some((f) => containsMap(f.type));
+  return false;
 }

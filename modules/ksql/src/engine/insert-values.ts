@@ -21,7 +21,10 @@ export async function executeInsertValues(
   stmt: StatementOf<'InsertValues'>,
 ): Promise<StatementResult> {
   const target = ctx.metastore.get(stmt.target);
-  if (!target) throw new KsqlError(`${stmt.target} does not exist.`, stmt.pos);
+  if (!target)
+    throw new KsqlError(
+      `Cannot insert values into an unknown stream/table: \`${stmt.target}\`${caseHint(ctx, stmt.target)}`,
+    );
   if (target.isSource) {
     throw new KsqlError(`Cannot insert values into read-only ${target.type.toLowerCase()}: ${target.name}`);
   }
@@ -147,4 +150,13 @@ function rescale(d: Decimal, scale: number): Decimal {
   const twice = (r < 0n ? -r : r) * 2n;
   const bump = twice >= div ? (d.unscaled < 0n ? -1n : 1n) : 0n;
   return new Decimal(q + bump, scale);
+}
+
+/** ksqlDB's hint when a source exists under the other case (a quoting mistake). */
+function caseHint(ctx: EngineContext, name: string): string {
+  const other = ctx.metastore.all().find((s) => s.name.toUpperCase() === name.toUpperCase());
+  if (!other) return '';
+  return other.name === name.toUpperCase()
+    ? ` Did you mean ${other.name}? Hint: try removing double quotes from the source name.`
+    : ` Did you mean "${other.name}"? Hint: wrap the source name in double quotes to make it case-sensitive.`;
 }

@@ -1,4 +1,4 @@
-import { KsqlError } from '../errors.js';
+import { KsqlError, UnsupportedFeatureError } from '../errors.js';
 import type { FormatInfo, FormatName } from '../format/format.js';
 import type { Properties, PropertyValue } from '../parser/ast.js';
 
@@ -114,6 +114,7 @@ export class WithClause {
 
 export function formatName(text: string): FormatName {
   const upper = text.toUpperCase();
+  if (upper === 'PROTOBUF_NOSR') throw new UnsupportedFeatureError('PROTOBUF_NOSR format');
   if (!FORMAT_NAMES.has(upper)) throw new KsqlError(`Unknown format: ${upper}`);
   return upper as FormatName;
 }

@@ -42,6 +42,9 @@ export function planPartitionBy(
   }
   if (expressions.length === 0) throw new KsqlError('PARTITION BY requires at least one expression');
   const byNull = expressions.length === 1 && expressions[0].kind === 'NullLiteral';
+  if (!byNull && expressions.some((e) => e.kind === 'NullLiteral')) {
+    throw new KsqlError('Cannot PARTITION BY multiple columns including NULL', expressions[0].pos);
+  }
   const scope = createColumnScope(input.schema.value, { aliases, sources: input.sources });
   const compiled: CompiledExpression[] = byNull
     ? []
@@ -59,10 +62,22 @@ export function planPartitionBy(
     return { name, type: c.type, namespace: 'KEY' };
   });
   const n = compiled.length;
+  // A null row (a null value) is keyed as ksqlDB does: expressions see the key columns, while
+  // value and pseudo-columns are NULL.
+  const width = input.schema.value.length;
+  const keyCopies = input.schema.key.map((k) => input.schema.value.map((c) => c.name).lastIndexOf(k.name));
+  const nullRow = (key: unknown): GenericRow => {
+    const row = new Array<unknown>(width).fill(null);
+    const k = Array.isArray(key) ? key : [];
+    keyCopies.forEach((at, i) => {
+      if (at >= 0) row[at] = k[i] ?? null;
+    });
+    return row;
+  };
   const keyOf = byNull
     ? () => null
-    : (row: GenericRow | null): GenericKey | null => {
-        if (row === null) return null;
+    : (value: GenericRow | null, oldKey: unknown): GenericKey | null => {
+        const row = value ?? nullRow(oldKey);
         const key = new Array<unknown>(n);
         for (let i = 0; i < n; i++) {
           try {
@@ -77,7 +92,7 @@ export function planPartitionBy(
   const stream = selectStreamKey(
     input.stream as KStream<GenericKey | Windowed<GenericKey>, GenericRow | null>,
     'PartitionBy-SelectKey',
-    (row) => keyOf(row),
+    (row, key) => keyOf(row, key),
   );
   return {
     ...input,

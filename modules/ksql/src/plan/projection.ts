@@ -21,14 +21,20 @@ export interface KeyBinding {
 export interface ProjectionInput {
   readonly select: readonly SelectItem[];
   readonly scope: ColumnScope;
-  /** Row columns `*` expands to, in order (key columns, then value columns; per source for joins). */
-  readonly star: (qualifier: string | undefined, pos?: SelectItem['pos']) => readonly ColumnRef[];
+  /** What `*` (or `<alias>.*`) expands to, in order (key columns, then value columns; per source for joins). */
+  readonly star: (qualifier: string | undefined, pos?: SelectItem['pos']) => readonly StarItem[];
   readonly rowColumns: readonly Column[];
   readonly keyColumns: readonly Column[];
   readonly keys: readonly KeyBinding[];
   readonly functions: FunctionRegistry;
   /** Set for CREATE … AS SELECT / INSERT INTO: the sink's name, and ksqlDB's projection rules apply. */
   readonly sinkName?: string;
+}
+
+/** One column `*` stands for: an expression, named by `alias` when it is not a plain column. */
+export interface StarItem {
+  readonly expression: Expression;
+  readonly alias?: string;
 }
 
 export interface Projection {
@@ -42,6 +48,8 @@ interface Item {
   readonly expression: Expression;
   readonly alias?: string;
   readonly pos?: SelectItem['pos'];
+  /** Stands for a column of `*`: named by the schema, so reserved names (a ROWTIME key) are fine. */
+  readonly fromStar?: boolean;
 }
 
 /**
@@ -54,7 +62,8 @@ export function analyzeProjection(input: ProjectionInput): Projection {
   const items: Item[] = [];
   for (const s of input.select) {
     if (s.kind === 'AllColumns') {
-      for (const ref of input.star(s.qualifier, s.pos)) items.push({ expression: ref, pos: s.pos });
+      for (const star of input.star(s.qualifier, s.pos))
+        items.push({ expression: star.expression, alias: star.alias, pos: s.pos, fromStar: true });
     } else if (s.kind === 'StructAll') {
       const base = compileIn('SELECT', s.base, input.scope, input.functions);
       if (base.type.base !== 'STRUCT')
@@ -97,13 +106,13 @@ export function analyzeProjection(input: ProjectionInput): Projection {
       if (e.kind === 'ColumnRef') name = input.scope.resolve(e)!.name;
       else if (e.kind === 'Dereference') name = e.field;
       else name = nextGenerated();
-      if (input.sinkName !== undefined && RESERVED_COLUMN_NAMES.has(name)) {
+      if (input.sinkName !== undefined && !item.fromStar && RESERVED_COLUMN_NAMES.has(name)) {
         throw new KsqlError(
           `Reserved column name in select: \`${name}\`. Please remove or alias the column.`,
           item.pos,
         );
       }
-    } else if (RESERVED_COLUMN_NAMES.has(name)) {
+    } else if (!item.fromStar && RESERVED_COLUMN_NAMES.has(name)) {
       throw new KsqlError(
         `\`${name}\` is a reserved column name. You cannot use it as an alias for a column.`,
         item.pos,
@@ -123,7 +132,9 @@ export function analyzeProjection(input: ProjectionInput): Projection {
   const keyColumns: Column[] = [];
   if (input.sinkName !== undefined) {
     const missing = input.keys.filter((_, i) => keyAliases[i].length === 0);
-    if (missing.length > 0) throw missingKeyError(input.sinkName, missing);
+    // ksqlDB names every key column (or partitioning expression) when any is missing.
+    if (missing.length > 0)
+      throw missingKeyError(input.sinkName, missing[0].what === 'join expression' ? missing : input.keys);
     input.keys.forEach((k, i) => {
       if (keyAliases[i].length > 1) {
         const original = input.keyColumns[i]?.name ?? k.texts[0];

@@ -11,7 +11,7 @@ import { planPartitionBy } from './partition-by-step.js';
 import type { PlanContext } from './plan-context.js';
 import type { PlannedStream } from './planned-stream.js';
 import { planProject } from './project-step.js';
-import { analyzeProjection, type KeyBinding } from './projection.js';
+import { analyzeProjection, type KeyBinding, type StarItem } from './projection.js';
 import { type SourceSerdes, planSource } from './source-step.js';
 import { RESERVED_COLUMN_NAMES } from './source-schema.js';
 
@@ -69,7 +69,11 @@ export async function planQuery(
   }
 
   let keys: KeyBinding[];
-  const sourceColumns = [...from.schema.key, ...from.schema.value].map((c) => c.name);
+  // `*` is the key then the value columns of the schema SELECT sees: the source's, or after
+  // PARTITION BY the new key, then the source's value and old key columns not now in the key.
+  let starColumns: StarItem[] = [...from.schema.key, ...from.schema.value].map((c) => ({
+    expression: { kind: 'ColumnRef', name: c.name },
+  }));
   if (query.partitionBy) {
     const exprs = query.partitionBy;
     planned = planPartitionBy(planned, exprs, aliases, ctx.functions);
@@ -82,6 +86,14 @@ export async function planQuery(
           what: 'partitioning expression',
           texts: [formatExpression(e, qualify)],
         }));
+    const keyed = new Set(exprs.flatMap((e) => (e.kind === 'ColumnRef' ? [e.name] : [])));
+    const partitioned = planned.schema.key;
+    starColumns = [
+      ...(byNull ? [] : exprs.map((e, i): StarItem => ({ expression: e, alias: partitioned[i].name }))),
+      ...[...from.schema.value, ...from.schema.key]
+        .filter((c) => !keyed.has(c.name))
+        .map((c): StarItem => ({ expression: { kind: 'ColumnRef', name: c.name } })),
+    ];
   } else if (joinKeyOf(planned)) {
     keys = joinKeyBindings(planned);
   } else {
@@ -104,13 +116,13 @@ export async function planQuery(
         return chosen.flatMap((s) =>
           s.columns
             .filter((c) => !RESERVED_COLUMN_NAMES.has(c))
-            .map((c): ColumnRef => ({ kind: 'ColumnRef', name: c, qualifier: s.alias, pos })),
+            .map((c): StarItem => ({ expression: { kind: 'ColumnRef', name: c, qualifier: s.alias, pos } })),
         );
       }
       if (qualifier !== undefined && qualifier !== fromAlias) {
         throw new KsqlError(`'${qualifier}' is not a valid stream/table name or alias.`, pos);
       }
-      return sourceColumns.map((name): ColumnRef => ({ kind: 'ColumnRef', name, pos }));
+      return starColumns;
     },
     rowColumns: planned.schema.value,
     keyColumns: planned.schema.key,

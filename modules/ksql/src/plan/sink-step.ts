@@ -36,20 +36,19 @@ export async function planSink(input: PlannedStream, sink: SinkSpec, ctx: PlanCo
     registerSchema: true,
   });
   const outKeySerde = (
-    input.window ? windowedKeySerde(keySerde, input.window.type === 'SESSION' ? 'SESSION' : 'TIME', input.window.sizeMs) : keySerde
+    input.window
+      ? windowedKeySerde(keySerde, input.window.type === 'SESSION' ? 'SESSION' : 'TIME', input.window.sizeMs)
+      : keySerde
   ) as Serde<AnyKey | null>;
   const stream: KStream<AnyKey, GenericRow | null> =
     input.kind === 'STREAM'
       ? (input.stream as KStream<AnyKey, GenericRow | null>)
       : (input.table.toStream() as KStream<AnyKey, GenericRow | null>);
 
-  const tsIndex = sink.timestamp ? schema.value.findIndex((c) => c.name === sink.timestamp!.column) : -1;
-  if (sink.timestamp && tsIndex < 0) {
-    throw new KsqlError(
-      `The TIMESTAMP column set in the WITH clause does not exist in the schema: '${sink.timestamp.column}'`,
-    );
-  }
+  const ts = sink.timestamp ? sinkTimestamp(input, sink.timestamp.column) : undefined;
+  // A single-column key that is NULL is a null record key; multi-column keys are written as they are.
   const noKey = !input.window && schema.key.length === 0;
+  const singleKey = !input.window && schema.key.length === 1;
   const rekeyed = stream.builder.newName('KSTREAM-MAP');
   stream.builder.addProcessor<
     AnyKey | null,
@@ -64,10 +63,20 @@ export async function planSink(input: PlannedStream, sink: SinkSpec, ctx: PlanCo
       },
       process: (record) => {
         let r = record;
-        if (noKey || isNullKey(record.key)) r = r.withKey(null);
-        if (tsIndex >= 0 && record.value !== null) {
-          const ts = record.value[tsIndex];
-          if (typeof ts === 'number' && ts >= 0) r = r.withTimestamp(ts);
+        if (
+          noKey ||
+          record.key === undefined ||
+          (singleKey && (record.key as GenericKey | null)?.[0] == null)
+        ) {
+          r = r.withKey(null);
+        }
+        if (ts) {
+          const t = ts(record.key, record.value);
+          // ksqlDB drops (and logs) a record whose sink timestamp is negative.
+          if (typeof t === 'number') {
+            if (t < 0) return;
+            r = r.withTimestamp(t);
+          }
         }
         forward(r);
       },
@@ -82,8 +91,20 @@ export async function planSink(input: PlannedStream, sink: SinkSpec, ctx: PlanCo
   out.to(sink.topic, { keySerde: outKeySerde, valueSerde: valueSerde as Serde<GenericRow | null> });
 }
 
-function isNullKey(key: unknown): boolean {
-  if (key === null || key === undefined) return true;
-  if (Array.isArray(key)) return key.every((v) => v === null);
-  return false;
+/** Reads the sink's TIMESTAMP column from the output row or, for a key column, the key. */
+function sinkTimestamp(
+  input: PlannedStream,
+  column: string,
+): (key: unknown, row: GenericRow | null) => unknown {
+  const vi = input.schema.value.findIndex((c) => c.name === column);
+  if (vi >= 0) return (_key, row) => (row === null ? null : row[vi]);
+  const ki = input.schema.key.findIndex((c) => c.name === column);
+  if (ki < 0)
+    throw new KsqlError(
+      `The TIMESTAMP column set in the WITH clause does not exist in the schema: '${column}'`,
+    );
+  return (key) => {
+    const k = (input.window ? (key as Windowed<GenericKey> | null)?.key : key) as GenericKey | null;
+    return k ? k[ki] : null;
+  };
 }

@@ -66,9 +66,10 @@ export async function planSource(
   const skip = () => {};
   const consumedKey = tolerantSerde(sourceKeySerde, skip) as Serde<SourceKey | BadRecord>;
   const consumedValue = tolerantSerde(valueSerde, skip);
-  const extractor = timestampExtractorFor(source) as
-    | TimestampExtractor<unknown, GenericRow | BadRecord>
-    | undefined;
+  const extractor = timestampExtractorFor(
+    source,
+    ctx.properties['ksql.timestamp.throw.on.invalid'] === 'true',
+  ) as TimestampExtractor<unknown, GenericRow | BadRecord> | undefined;
   const stream = ctx.builder.stream<SourceKey | BadRecord, GenericRow | BadRecord>(source.topic, {
     keySerde: consumedKey,
     valueSerde: consumedValue,

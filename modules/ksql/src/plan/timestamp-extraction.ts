@@ -14,6 +14,7 @@ import { compileJavaTimePattern } from '../values/java-time-format.js';
  */
 export function timestampExtractorFor(
   source: DataSource,
+  throwOnInvalid = false,
 ): TimestampExtractor<unknown, GenericRow | typeof BAD_RECORD> | undefined {
   const ts = source.timestamp;
   if (!ts) return undefined;
@@ -68,6 +69,13 @@ export function timestampExtractorFor(
     const value = record.value;
     if (value === BAD_RECORD || record.key === BAD_RECORD) return record.timestamp;
     const ms = toMillis(read(record.key, value as GenericRow | null));
-    return Number.isFinite(ms) && ms >= 0 ? ms : -1;
+    if (Number.isFinite(ms) && ms >= 0) return ms;
+    // ksql.timestamp.throw.on.invalid: fail the query instead of skipping the record.
+    if (throwOnInvalid) {
+      throw new Error(
+        `Fatal user code error in TimestampExtractor callback for record ${record.topic}-${record.partition}@${record.offset}`,
+      );
+    }
+    return -1;
   };
 }
