@@ -74,7 +74,7 @@ export async function executeCreateAsSelect(
     checkKeyTypes(output.schema.key);
     ctx.formats.validate(keyFormat, output.schema.key, 'key');
     ctx.formats.validate(valueFormat, output.schema.value, 'value');
-    const wrapSingleValue = wrapSingleValueOf(w, props, output.schema.value.length);
+    const wrapSingleValue = wrapSingleValueOf(valueFormat, w, props, output.schema.value.length);
     const timestamp = timestampOf(w, output.schema);
     const fromPartitions = from.partitions ?? (await ctx.options.topics.partitions(from.topic));
     const partitions = w.int('PARTITIONS') ?? intProp(props, 'ksql.sink.partitions') ?? fromPartitions ?? 1;

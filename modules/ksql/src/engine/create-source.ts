@@ -1,5 +1,6 @@
 import { KsqlError, UnsupportedFeatureError } from '../errors.js';
 import type { FormatInfo } from '../format/format.js';
+import { validateWrapSingleValue } from '../format/formats.js';
 import type { StatementOf, TableElement } from '../parser/ast.js';
 import type { WindowInfo, WindowKind } from '../plan/planned-stream.js';
 import { RESERVED_COLUMN_NAMES } from '../plan/source-schema.js';
@@ -100,7 +101,7 @@ export async function executeCreateSource(
   ctx.formats.validate(effectiveKeyFormat, key, 'key');
   ctx.formats.validate(valueFormat, value, 'value');
 
-  const wrapSingleValue = wrapSingleValueOf(w, props, value.length);
+  const wrapSingleValue = wrapSingleValueOf(valueFormat, w, props, value.length);
   const window = windowOf(w);
   if (window && key.length === 0) throw new KsqlError('Windowed sources require a key column.');
   const timestamp = timestampOf(w, schema);
@@ -228,6 +229,7 @@ export function timestampOf(w: WithClause, schema: LogicalSchema): TimestampColu
  * statement does not say; explicit only for single-field value schemas.
  */
 export function wrapSingleValueOf(
+  format: FormatInfo,
   w: WithClause,
   props: Readonly<Record<string, string>>,
   valueColumns: number,

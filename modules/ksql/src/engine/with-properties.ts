@@ -1,5 +1,6 @@
 import { KsqlError, UnsupportedFeatureError } from '../errors.js';
 import type { FormatInfo, FormatName } from '../format/format.js';
+import { parseDelimiter } from '../format/delimited-format.js';
 import type { Properties, PropertyValue } from '../parser/ast.js';
 
 const FORMAT_NAMES: ReadonlySet<string> = new Set([
@@ -144,6 +145,15 @@ export function formatsOf(
   const valueName = both ?? w.format('VALUE_FORMAT');
   const keyProps = formatProperties(w, 'KEY');
   const valueProps = formatProperties(w, 'VALUE');
+  for (const [part, f] of [
+    ['KEY', keyName],
+    ['VALUE', valueName],
+  ] as const) {
+    const props = part === 'KEY' ? keyProps : valueProps;
+    if (props.delimiter !== undefined && f !== undefined && f !== 'DELIMITED') {
+      throw new KsqlError(`${f} does not support the following configs: [delimiter]`);
+    }
+  }
   const key = keyName
     ? { name: keyName, properties: keyProps }
     : defaults.key && { name: defaults.key.name, properties: sameFormatProps(defaults.key, keyProps) };
@@ -166,12 +176,13 @@ function formatProperties(w: WithClause, part: 'KEY' | 'VALUE'): Record<string, 
   const out: Record<string, string> = {};
   const delimiter = w.string(`${part}_DELIMITER`);
   if (delimiter !== undefined) {
-    if (delimiter === '') {
-      throw new KsqlError(
-        `Configuration ${part}_DELIMITER is invalid: Delimiter cannot be empty, if you meant to have a tab or space for delimiter, please use the word 'TAB' or 'SPACE'`,
-      );
+    try {
+      parseDelimiter(delimiter);
+    } catch (err) {
+      throw new KsqlError(`Configuration ${part}_DELIMITER is invalid: ${(err as Error).message}`);
     }
-    out.delimiter = delimiter === 'TAB' ? '\t' : delimiter === 'SPACE' ? ' ' : delimiter;
+    // Kept as written (`TAB`, `SPACE`, `|`): the DELIMITED format reads the names itself.
+    out.delimiter = delimiter;
   }
   const id = w.string(`${part}_SCHEMA_ID`);
   if (id !== undefined) out.schemaId = id;

@@ -55,6 +55,7 @@ export function planPartitionBy(
     const e = expressions[i];
     let name: string;
     if (e.kind === 'ColumnRef') name = scope.resolve(e)!.name;
+    else if (e.kind === 'Dereference') name = e.field;
     else {
       do name = `KSQL_COL_${generated++}`;
       while (used.has(name));
