@@ -226,7 +226,8 @@ export class KsqlGrammar extends EmbeddedActionsParser {
       if (this.variableUses.length === 0) {
         for (const use of this.qualifierUses) {
           if (!this.sourceNames.has(use.name)) {
-            throw new KsqlError(`'${use.name}' is not a valid stream/table name or alias.`, use.pos);
+            // ksqlDB reports this without a position (messages are compared with its own).
+            throw new KsqlError(`'${use.name}' is not a valid stream/table name or alias.`);
           }
         }
       }
@@ -609,8 +610,8 @@ export class KsqlGrammar extends EmbeddedActionsParser {
     const constraint = this.OPTION(() => this.SUBRULE(this.columnConstraint));
     return this.ACTION(() => {
       const pos = tokenPos(name.token);
-      if (constraint === 'HEADERS') checkHeaderColumnType(type, undefined, pos);
-      else if (typeof constraint === 'object') checkHeaderColumnType(type, constraint.header, pos);
+      if (constraint === 'HEADERS') checkHeaderColumnType(type, undefined);
+      else if (typeof constraint === 'object') checkHeaderColumnType(type, constraint.header);
       const element: { name: string; type: SqlType; pos: SourcePosition; constraint?: ColumnConstraint } = {
         name: name.name,
         type,

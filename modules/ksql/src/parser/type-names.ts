@@ -52,19 +52,20 @@ const HEADERS_TYPE = SqlTypes.array(
   ]),
 );
 
-/** `HEADERS` columns hold all headers, `HEADER('k')` columns one header's bytes (ksqlDB checks both). */
-export function checkHeaderColumnType(type: SqlType, header: string | undefined, pos: SourcePosition): void {
+/**
+ * `HEADERS` columns hold all headers, `HEADER('k')` columns one header's bytes (ksqlDB checks both,
+ * and words the errors without a position).
+ */
+export function checkHeaderColumnType(type: SqlType, header: string | undefined): void {
   if (header !== undefined) {
     if (type.base !== 'BYTES') {
       throw new KsqlError(
         `Invalid type for HEADER('${header}') column: expected BYTES, got ${formatSqlType(type)}`,
-        pos,
       );
     }
   } else if (formatSqlType(type) !== formatSqlType(HEADERS_TYPE)) {
     throw new KsqlError(
       `Invalid type for HEADERS column: expected ${formatSqlType(HEADERS_TYPE)}, got ${formatSqlType(type)}`,
-      pos,
     );
   }
 }
