@@ -401,6 +401,7 @@ export class KsqlGrammar extends EmbeddedActionsParser {
     const fromBeginning = this.OPTION(() => {
       this.CONSUME(K.FROM);
       this.CONSUME(K.BEGINNING);
+      return true;
     });
     const interval = this.OPTION1(() => {
       const t = this.OR1([{ ALT: () => this.CONSUME(K.INTERVAL) }, { ALT: () => this.CONSUME(K.SAMPLE) }]);
@@ -542,6 +543,7 @@ export class KsqlGrammar extends EmbeddedActionsParser {
     const orReplace = this.OPTION(() => {
       this.CONSUME(K.OR);
       this.CONSUME(K.REPLACE);
+      return true;
     });
     const isSource = this.OPTION1(() => this.CONSUME(K.SOURCE));
     const sourceType = this.OR([{ ALT: () => this.CONSUME(K.STREAM) }, { ALT: () => this.CONSUME(K.TABLE) }]);
@@ -764,6 +766,7 @@ export class KsqlGrammar extends EmbeddedActionsParser {
           const deleteTopic = this.OPTION1(() => {
             this.CONSUME(K.DELETE);
             this.CONSUME(K.TOPIC);
+            return true;
           });
           return this.ACTION(
             () =>
@@ -1896,7 +1899,7 @@ export class KsqlGrammar extends EmbeddedActionsParser {
               this.AT_LEAST_ONE_SEP({ SEP: Comma, DEF: () => this.SUBRULE(this.typeParameter) });
               this.CONSUME1(RParen, { ERR_MSG: listCloseMarker });
             });
-            return this.ACTION(() => resolveTypeName(name.name, this.types, tokenPos(name.token)));
+            return this.ACTION(() => resolveTypeName(name.name, this.types));
           },
         },
       ],

@@ -26,12 +26,13 @@ const PRIMITIVES: Record<string, SqlType> = {
  * A type written as a name: a primitive (any case, as ksqlDB compares them) or a registered
  * custom type (exact name); anything else is ksqlDB's `Cannot resolve unknown type`.
  */
-export function resolveTypeName(name: string, registry: TypeRegistry, pos: SourcePosition): SqlType {
+export function resolveTypeName(name: string, registry: TypeRegistry): SqlType {
   const primitive = PRIMITIVES[name.toUpperCase()];
   if (primitive) return primitive;
   const custom = registry.get(name);
   if (custom) return custom;
-  throw new KsqlError(`Cannot resolve unknown type: ${name}`, pos);
+  // ksqlDB reports this without a position (messages are compared with its own).
+  throw new KsqlError(`Cannot resolve unknown type: ${name}`);
 }
 
 /** ksqlDB validates DECIMAL parameters when the type is built. */
