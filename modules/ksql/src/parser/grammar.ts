@@ -1855,20 +1855,28 @@ export class KsqlGrammar extends EmbeddedActionsParser {
           },
         },
         {
-          GATE: () => tokenMatcher(this.LA(2), Lt),
+          GATE: () => isOneOf(this.LA(2), [Lt, Neq]),
           ALT: () => {
             this.CONSUME(K.STRUCT);
-            this.CONSUME2(Lt);
             const fields: SqlStructField[] = [];
-            this.MANY_SEP({
-              SEP: Comma,
-              DEF: () => {
-                const name = this.SUBRULE(this.identifier);
-                const fieldType = this.SUBRULE3(this.type);
-                this.ACTION(() => fields.push({ name: name.name, type: fieldType }));
+            this.OR1([
+              // `STRUCT<>`: the lexer reads `<>` as the not-equal operator.
+              { ALT: () => this.CONSUME(Neq) },
+              {
+                ALT: () => {
+                  this.CONSUME2(Lt);
+                  this.MANY_SEP({
+                    SEP: Comma,
+                    DEF: () => {
+                      const name = this.SUBRULE(this.identifier);
+                      const fieldType = this.SUBRULE3(this.type);
+                      this.ACTION(() => fields.push({ name: name.name, type: fieldType }));
+                    },
+                  });
+                  this.CONSUME2(Gt);
+                },
               },
-            });
-            this.CONSUME2(Gt);
+            ]);
             return this.ACTION(() => SqlTypes.struct(fields));
           },
         },
