@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: KSQL variable references are written ${name}
 import { describe, expect, it } from 'vitest';
 import { parseStatements } from '../../src/parser/index.js';
 import { KsqlSyntaxError } from '../../src/parser/syntax-errors.js';
