@@ -226,7 +226,8 @@ export class KsqlGrammar extends EmbeddedActionsParser {
       if (this.variableUses.length === 0) {
         for (const use of this.qualifierUses) {
           if (!this.sourceNames.has(use.name)) {
-            throw new KsqlError(`'${use.name}' is not a valid stream/table name or alias.`, use.pos);
+            // ksqlDB reports this without a position (messages are compared with its own).
+            throw new KsqlError(`'${use.name}' is not a valid stream/table name or alias.`);
           }
         }
       }
@@ -400,6 +401,7 @@ export class KsqlGrammar extends EmbeddedActionsParser {
     const fromBeginning = this.OPTION(() => {
       this.CONSUME(K.FROM);
       this.CONSUME(K.BEGINNING);
+      return true;
     });
     const interval = this.OPTION1(() => {
       const t = this.OR1([{ ALT: () => this.CONSUME(K.INTERVAL) }, { ALT: () => this.CONSUME(K.SAMPLE) }]);
@@ -541,6 +543,7 @@ export class KsqlGrammar extends EmbeddedActionsParser {
     const orReplace = this.OPTION(() => {
       this.CONSUME(K.OR);
       this.CONSUME(K.REPLACE);
+      return true;
     });
     const isSource = this.OPTION1(() => this.CONSUME(K.SOURCE));
     const sourceType = this.OR([{ ALT: () => this.CONSUME(K.STREAM) }, { ALT: () => this.CONSUME(K.TABLE) }]);
@@ -609,8 +612,8 @@ export class KsqlGrammar extends EmbeddedActionsParser {
     const constraint = this.OPTION(() => this.SUBRULE(this.columnConstraint));
     return this.ACTION(() => {
       const pos = tokenPos(name.token);
-      if (constraint === 'HEADERS') checkHeaderColumnType(type, undefined, pos);
-      else if (typeof constraint === 'object') checkHeaderColumnType(type, constraint.header, pos);
+      if (constraint === 'HEADERS') checkHeaderColumnType(type, undefined);
+      else if (typeof constraint === 'object') checkHeaderColumnType(type, constraint.header);
       const element: { name: string; type: SqlType; pos: SourcePosition; constraint?: ColumnConstraint } = {
         name: name.name,
         type,
@@ -763,6 +766,7 @@ export class KsqlGrammar extends EmbeddedActionsParser {
           const deleteTopic = this.OPTION1(() => {
             this.CONSUME(K.DELETE);
             this.CONSUME(K.TOPIC);
+            return true;
           });
           return this.ACTION(
             () =>
@@ -1851,20 +1855,28 @@ export class KsqlGrammar extends EmbeddedActionsParser {
           },
         },
         {
-          GATE: () => tokenMatcher(this.LA(2), Lt),
+          GATE: () => isOneOf(this.LA(2), [Lt, Neq]),
           ALT: () => {
             this.CONSUME(K.STRUCT);
-            this.CONSUME2(Lt);
             const fields: SqlStructField[] = [];
-            this.MANY_SEP({
-              SEP: Comma,
-              DEF: () => {
-                const name = this.SUBRULE(this.identifier);
-                const fieldType = this.SUBRULE3(this.type);
-                this.ACTION(() => fields.push({ name: name.name, type: fieldType }));
+            this.OR1([
+              // `STRUCT<>`: the lexer reads `<>` as the not-equal operator.
+              { ALT: () => this.CONSUME(Neq) },
+              {
+                ALT: () => {
+                  this.CONSUME2(Lt);
+                  this.MANY_SEP({
+                    SEP: Comma,
+                    DEF: () => {
+                      const name = this.SUBRULE(this.identifier);
+                      const fieldType = this.SUBRULE3(this.type);
+                      this.ACTION(() => fields.push({ name: name.name, type: fieldType }));
+                    },
+                  });
+                  this.CONSUME2(Gt);
+                },
               },
-            });
-            this.CONSUME2(Gt);
+            ]);
             return this.ACTION(() => SqlTypes.struct(fields));
           },
         },
@@ -1895,7 +1907,7 @@ export class KsqlGrammar extends EmbeddedActionsParser {
               this.AT_LEAST_ONE_SEP({ SEP: Comma, DEF: () => this.SUBRULE(this.typeParameter) });
               this.CONSUME1(RParen, { ERR_MSG: listCloseMarker });
             });
-            return this.ACTION(() => resolveTypeName(name.name, this.types, tokenPos(name.token)));
+            return this.ACTION(() => resolveTypeName(name.name, this.types));
           },
         },
       ],

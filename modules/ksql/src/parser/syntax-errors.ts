@@ -242,14 +242,14 @@ export function syntaxErrorAt(
   let detail: string;
   if (statementStart) {
     detail = `Unknown statement ${quoted}\nDid you mean '${mostSimilarCommand(text)}'?`;
+  } else if (style === 'noViable') {
+    detail = `Syntax error at or near ${quoted} at line ${pos.line}:${pos.column}`;
+    if (names.length > 0) detail += `\nExpecting ${braces(names)}`;
   } else if (tokenInfo(found.tokenType).reservedKeyword && expected.some(isIdentifierType)) {
     const word = text.toUpperCase();
     detail =
       `"${word}" is a reserved keyword and it can't be used as an identifier. ` +
       `You can use it as an identifier by escaping it as \`${word}\``;
-  } else if (style === 'noViable') {
-    detail = `Syntax error at or near ${quoted} at line ${pos.line}:${pos.column}`;
-    if (names.length > 0) detail += `\nExpecting ${braces(names)}`;
   } else if (expected.length === 1 && CLOSERS.includes(expected[0])) {
     detail = `missing ${names[0]} at ${quoted}`;
   } else if (antlrCount <= 3) {

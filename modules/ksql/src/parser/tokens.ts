@@ -165,7 +165,13 @@ export const Variable = register(
 );
 /** Anything else: the parser reports it as the offending input, as ksqlDB does. */
 export const Unrecognized = register(
-  createToken({ name: 'UNRECOGNIZED', pattern: /[\s\S]/, line_breaks: true }),
+  // A custom matcher: chevrotain's first-character analysis does not see that `[\s\S]` matches anything.
+  createToken({
+    name: 'UNRECOGNIZED',
+    pattern: (text: string, offset: number) =>
+      offset < text.length ? ([text[offset]] as unknown as RegExpExecArray) : null,
+    line_breaks: true,
+  }),
   'UNRECOGNIZED',
 );
 register(EOF, '<EOF>');

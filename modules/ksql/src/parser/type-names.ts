@@ -26,12 +26,13 @@ const PRIMITIVES: Record<string, SqlType> = {
  * A type written as a name: a primitive (any case, as ksqlDB compares them) or a registered
  * custom type (exact name); anything else is ksqlDB's `Cannot resolve unknown type`.
  */
-export function resolveTypeName(name: string, registry: TypeRegistry, pos: SourcePosition): SqlType {
+export function resolveTypeName(name: string, registry: TypeRegistry): SqlType {
   const primitive = PRIMITIVES[name.toUpperCase()];
   if (primitive) return primitive;
   const custom = registry.get(name);
   if (custom) return custom;
-  throw new KsqlError(`Cannot resolve unknown type: ${name}`, pos);
+  // ksqlDB reports this without a position (messages are compared with its own).
+  throw new KsqlError(`Cannot resolve unknown type: ${name}`);
 }
 
 /** ksqlDB validates DECIMAL parameters when the type is built. */
@@ -52,19 +53,20 @@ const HEADERS_TYPE = SqlTypes.array(
   ]),
 );
 
-/** `HEADERS` columns hold all headers, `HEADER('k')` columns one header's bytes (ksqlDB checks both). */
-export function checkHeaderColumnType(type: SqlType, header: string | undefined, pos: SourcePosition): void {
+/**
+ * `HEADERS` columns hold all headers, `HEADER('k')` columns one header's bytes (ksqlDB checks both,
+ * and words the errors without a position).
+ */
+export function checkHeaderColumnType(type: SqlType, header: string | undefined): void {
   if (header !== undefined) {
     if (type.base !== 'BYTES') {
       throw new KsqlError(
         `Invalid type for HEADER('${header}') column: expected BYTES, got ${formatSqlType(type)}`,
-        pos,
       );
     }
   } else if (formatSqlType(type) !== formatSqlType(HEADERS_TYPE)) {
     throw new KsqlError(
       `Invalid type for HEADERS column: expected ${formatSqlType(HEADERS_TYPE)}, got ${formatSqlType(type)}`,
-      pos,
     );
   }
 }
