@@ -37,7 +37,8 @@ export interface RegistrySerdeOptions {
 /** Decodes one writer id's payloads into rows. */
 type RowReader = (data: Buffer) => GenericRow;
 
-const AVSC_OPTIONS: Partial<avro.ForSchemaOptions> = { wrapUnions: false };
+/** A fresh options object per schema: avsc keeps its registry of named types in it. */
+const avscOptions = (): Partial<avro.ForSchemaOptions> => ({ wrapUnions: false });
 
 /**
  * The schema id the serializer writes with: the *_SCHEMA_ID given; else the derived schema,
@@ -98,7 +99,7 @@ export async function avroSerde(o: RegistrySerdeOptions): Promise<KsqlSerde<Gene
     o.registerSchema,
     o.schemaId,
   );
-  const type = avro.Type.forSchema(writerSchema as avro.Schema, AVSC_OPTIONS);
+  const type = avro.Type.forSchema(writerSchema as avro.Schema, avscOptions());
   const toAvro = rowToAvro(o.columns, o.wrapped, writerSchema);
 
   const readers = new Map<number, RowReader>();
@@ -216,7 +217,7 @@ export function compileRowReader(
   columns: readonly Pick<Column, 'name' | 'type'>[],
   wrapped: boolean,
 ): RowReader {
-  const type = avro.Type.forSchema(writer as avro.Schema, AVSC_OPTIONS);
+  const type = avro.Type.forSchema(writer as avro.Schema, avscOptions());
   const names = collectNames(writer);
   const decode = (data: Buffer): unknown => {
     const { value, offset } = type.decode(data, 5);
