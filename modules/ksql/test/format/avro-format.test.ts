@@ -22,7 +22,13 @@ describe('Avro schema derived from columns', () => {
       valueColumns(
         ['ID', T.BIGINT],
         ['PRICE', T.decimal(4, 2)],
-        ['ADDRESS', T.struct([{ name: 'STREET', type: T.STRING }, { name: 'AT', type: T.TIMESTAMP }])],
+        [
+          'ADDRESS',
+          T.struct([
+            { name: 'STREET', type: T.STRING },
+            { name: 'AT', type: T.TIMESTAMP },
+          ]),
+        ],
         ['TAGS', T.map(T.STRING, T.INTEGER)],
       ),
       true,
@@ -130,7 +136,10 @@ describe('AVRO serde', () => {
   it('writes Confluent framing: magic 0, the registered id, then Avro binary', async () => {
     const { registry, formats } = setup();
     registry.registerSync('other-value', { schemaType: 'AVRO', schema: '"string"' }); // takes id 1
-    const serde = await formats.valueSerde(AVRO, valueColumns(['I', T.INTEGER]), { topic: 't', registerSchema: true });
+    const serde = await formats.valueSerde(AVRO, valueColumns(['I', T.INTEGER]), {
+      topic: 't',
+      registerSchema: true,
+    });
     const latest = await registry.latest('t-value');
     expect(latest?.id).toBe(2);
     expect(JSON.parse(latest!.schema.schema).name).toBe('KsqlDataSourceSchema');
@@ -182,7 +191,10 @@ describe('AVRO serde', () => {
 
   it('unwraps single keys, and single values with WRAP_SINGLE_VALUE=false', async () => {
     const { registry, formats } = setup();
-    const key = await formats.keySerde(AVRO, keyColumns(['K', T.STRING]), { topic: 'k', registerSchema: true });
+    const key = await formats.keySerde(AVRO, keyColumns(['K', T.STRING]), {
+      topic: 'k',
+      registerSchema: true,
+    });
     expect((await registry.latest('k-key'))?.schema.schema).toBe('"string"');
     expect(hex(key.serialize(['a']))).toBe('00000000010261');
     expect(key.deserialize(key.serialize(['a']))).toEqual(['a']);
@@ -204,7 +216,11 @@ describe('AVRO serde', () => {
       { topic: 'o', registerSchema: true },
     );
     const schema = JSON.parse((await registry.latest('o-key'))!.schema.schema);
-    expect([schema.name, schema.namespace, schema['connect.name']]).toEqual(['OutputKey', NS, `${NS}.OutputKey`]);
+    expect([schema.name, schema.namespace, schema['connect.name']]).toEqual([
+      'OutputKey',
+      NS,
+      `${NS}.OutputKey`,
+    ]);
   });
 
   it('reads with the writer schema of each payload: fields matched case-insensitively, widened, extra fields skipped', async () => {
@@ -225,12 +241,28 @@ describe('AVRO serde', () => {
     const writerId = registry.registerSync('r-value', { schemaType: 'AVRO', schema: JSON.stringify(writer) });
     const serde = await formats.valueSerde(
       AVRO,
-      valueColumns(['ID', T.BIGINT], ['NAME', T.STRING], ['RATIO', T.DOUBLE], ['TAGS', T.map(T.STRING, T.BIGINT)], ['COUNT', T.STRING], ['MISSING', T.INTEGER]),
+      valueColumns(
+        ['ID', T.BIGINT],
+        ['NAME', T.STRING],
+        ['RATIO', T.DOUBLE],
+        ['TAGS', T.map(T.STRING, T.BIGINT)],
+        ['COUNT', T.STRING],
+        ['MISSING', T.INTEGER],
+      ),
       { topic: 'r' },
     );
-    const body = avro.Type.forSchema(writer as avro.Schema).toBuffer({ id: 7, name: 'n', ignored: true, ratio: 0.5, tags: { a: 1 }, count: 12 });
+    const body = avro.Type.forSchema(writer as avro.Schema).toBuffer({
+      id: 7,
+      name: 'n',
+      ignored: true,
+      ratio: 0.5,
+      tags: { a: 1 },
+      count: 12,
+    });
     const payload = Buffer.concat([Buffer.from([0, 0, 0, 0, writerId]), body]);
-    expect(() => serde.deserialize(payload)).toThrow(`Schema ${writerId} not fetched from the Schema Registry`);
+    expect(() => serde.deserialize(payload)).toThrow(
+      `Schema ${writerId} not fetched from the Schema Registry`,
+    );
     await serde.prefetch?.([payload, null]);
     expect(serde.deserialize(payload)).toEqual([7, 'n', 0.5, new Map([['a', 1]]), '12', null]);
   });
@@ -240,9 +272,14 @@ describe('AVRO serde', () => {
     const writer = { type: 'record', name: 'W', fields: [{ name: 'A', type: 'string' }] };
     const id = registry.registerSync('x-value', { schemaType: 'AVRO', schema: JSON.stringify(writer) });
     const serde = await formats.valueSerde(AVRO, valueColumns(['A', T.INTEGER]), { topic: 'x' });
-    const payload = Buffer.concat([Buffer.from([0, 0, 0, 0, id]), avro.Type.forSchema(writer as avro.Schema).toBuffer({ A: 'x' })]);
+    const payload = Buffer.concat([
+      Buffer.from([0, 0, 0, 0, id]),
+      avro.Type.forSchema(writer as avro.Schema).toBuffer({ A: 'x' }),
+    ]);
     await serde.prefetch?.([payload]);
-    expect(() => serde.deserialize(payload)).toThrow('Cannot deserialize type string as type int32 for path: ->A');
+    expect(() => serde.deserialize(payload)).toThrow(
+      'Cannot deserialize type string as type int32 for path: ->A',
+    );
     expect(() => serde.deserialize(Buffer.from([1, 2, 3]))).toThrow(/Unknown magic byte/);
   });
 });
@@ -264,7 +301,11 @@ describe('AVRO column inference', () => {
   it('infers logical types, nested records, maps and skips unsupported fields', async () => {
     const { registry, formats } = setup();
     const schema = avroSchemaOf(
-      valueColumns(['d', T.decimal(5, 1)], ['s', T.struct([{ name: 'inner', type: T.DATE }])], ['m', T.map(T.STRING, T.TIME)]),
+      valueColumns(
+        ['d', T.decimal(5, 1)],
+        ['s', T.struct([{ name: 'inner', type: T.DATE }])],
+        ['m', T.map(T.STRING, T.TIME)],
+      ),
       true,
       'X',
     ) as { fields: unknown[] };
@@ -286,10 +327,13 @@ describe('AVRO column inference', () => {
       { name: 'ROWVAL', type: T.array(T.STRING) },
     ]);
     await expect(formats.inferColumns(AVRO, 'k', 'value')).rejects.toThrow(/anonymous type/);
-    const id = registry.registerSync('other', { schemaType: 'AVRO', schema: '{"type":"record","name":"r","fields":[{"name":"low","type":"int"}]}' });
-    expect(await formats.inferColumns({ name: 'AVRO', properties: { VALUE_SCHEMA_ID: String(id) } }, 'k', 'value')).toEqual([
-      { name: 'low', type: T.INTEGER },
-    ]);
+    const id = registry.registerSync('other', {
+      schemaType: 'AVRO',
+      schema: '{"type":"record","name":"r","fields":[{"name":"low","type":"int"}]}',
+    });
+    expect(
+      await formats.inferColumns({ name: 'AVRO', properties: { VALUE_SCHEMA_ID: String(id) } }, 'k', 'value'),
+    ).toEqual([{ name: 'low', type: T.INTEGER }]);
   });
 
   it('returns undefined without a schema, and rejects a schema of another format', async () => {

@@ -29,7 +29,9 @@ describe('DELIMITED format', () => {
   it('writes one line of values; doubles in Java notation, decimals plain, bytes base64', async () => {
     const serde = await formats.valueSerde(delimited(), columns, ctx);
     expect(text(serde.serialize(row))).toBe('true,1,10,1.5,12.34,x,YWJj,3,1000,1600000000000');
-    expect(text(serde.serialize([false, 1, 1, 2, null, null, null, null, null, null]))).toBe('false,1,1,2.0,,,,,,');
+    expect(text(serde.serialize([false, 1, 1, 2, null, null, null, null, null, null]))).toBe(
+      'false,1,1,2.0,,,,,,',
+    );
   });
 
   it('round-trips every supported type, nulls as empty fields', async () => {
@@ -56,7 +58,9 @@ describe('DELIMITED format', () => {
     expect(parseFirstRecord('a,', ',')).toEqual(['a', '']);
     expect(parseFirstRecord('\n\na,b\nc,d', ',')).toEqual(['a', 'b']);
     expect(parseFirstRecord('', ',')).toBeUndefined();
-    expect(() => parseFirstRecord('"a"x,b', ',')).toThrow('invalid char between encapsulated token and delimiter');
+    expect(() => parseFirstRecord('"a"x,b', ',')).toThrow(
+      'invalid char between encapsulated token and delimiter',
+    );
     expect(() => parseFirstRecord('"abc', ',')).toThrow('EOF reached before encapsulated token finished');
   });
 
@@ -67,7 +71,11 @@ describe('DELIMITED format', () => {
     expect(tab.deserialize(Buffer.from('x\t2'))).toEqual(['x', 2]);
     const space = await formats.valueSerde(delimited({ delimiter: 'SPACE' }), two, ctx);
     expect(text(space.serialize(['a b', 1]))).toBe('"a b" 1');
-    const key = await formats.keySerde(delimited({ KEY_DELIMITER: '|' }), keyColumns(['K1', T.BIGINT], ['K2', T.BIGINT]), ctx);
+    const key = await formats.keySerde(
+      delimited({ KEY_DELIMITER: '|' }),
+      keyColumns(['K1', T.BIGINT], ['K2', T.BIGINT]),
+      ctx,
+    );
     expect(key.deserialize(Buffer.from('120|21'))).toEqual([120, 21]);
     expect(() => formats.validate(delimited({ VALUE_DELIMITER: '<>' }), two, 'value')).toThrow(
       "Invalid delimiter value: '<>'. Delimiter must be a single character or TAB,SPACE",
@@ -75,14 +83,18 @@ describe('DELIMITED format', () => {
   });
 
   it('reports column count mismatches and bad numbers', async () => {
-    const serde = await formats.valueSerde(delimited(), valueColumns(['A', T.INTEGER], ['B', T.INTEGER]), ctx);
+    const serde = await formats.valueSerde(
+      delimited(),
+      valueColumns(['A', T.INTEGER], ['B', T.INTEGER]),
+      ctx,
+    );
     expect(() => serde.deserialize(Buffer.from('1'))).toThrow(
       'Error deserializing delimited: Column count mismatch on deserialization. topic: d, expected: 2, got: 1',
     );
     expect(() => serde.deserialize(Buffer.from('1,x'))).toThrow(/For input string: "x"/);
   });
 
-  it('rejects complex types with ksqlDB\'s message', () => {
+  it("rejects complex types with ksqlDB's message", () => {
     expect(() => formats.validate(delimited(), keyColumns(['K', T.array(T.DOUBLE)]), 'key')).toThrow(
       "Key format does not support schema.\nformat: DELIMITED\nschema: Persistence{columns=[`K` ARRAY<DOUBLE> KEY], features=[]}\nreason: The 'DELIMITED' format does not support type 'ARRAY', column: `K`",
     );

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { javaDoubleToString, parseJavaDouble, parseJavaInt, parseJavaLong } from '../../src/format/java-text.js';
+import {
+  javaDoubleToString,
+  parseJavaDouble,
+  parseJavaInt,
+  parseJavaLong,
+} from '../../src/format/java-text.js';
 
 describe('javaDoubleToString (Double.toString as Jackson and commons-csv print it)', () => {
   it.each([

@@ -16,7 +16,9 @@ describe('jsonToValue', () => {
     );
     // Non-string map keys (test data) are coerced from the object's keys.
     expect(jsonToValue(T.map(T.INTEGER, T.STRING), { '1': 'x' }, 'V')).toEqual(new Map([[1, 'x']]));
-    expect(jsonToValue(T.struct([{ name: 'A', type: T.array(T.DOUBLE) }]), { a: [1, '2.5'] }, 'V')).toEqual({ A: [1, 2.5] });
+    expect(jsonToValue(T.struct([{ name: 'A', type: T.array(T.DOUBLE) }]), { a: [1, '2.5'] }, 'V')).toEqual({
+      A: [1, 2.5],
+    });
     expect(jsonToValue(T.INTEGER, null, 'V')).toBeNull();
     expect(jsonToValue(T.INTEGER, undefined, 'V')).toBeNull();
   });
@@ -43,7 +45,12 @@ describe('valueToJson', () => {
   });
 
   it('is the inverse of jsonToValue for plain JSON', () => {
-    const type = T.array(T.struct([{ name: 'T', type: T.TIMESTAMP }, { name: 'S', type: T.STRING }]));
+    const type = T.array(
+      T.struct([
+        { name: 'T', type: T.TIMESTAMP },
+        { name: 'S', type: T.STRING },
+      ]),
+    );
     const json = [{ T: 5, S: 'x' }, null];
     expect(valueToJson(type, jsonToValue(type, json, 'V'))).toEqual(json);
   });

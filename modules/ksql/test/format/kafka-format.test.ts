@@ -42,10 +42,12 @@ describe('KAFKA format', () => {
 
   it('refuses payloads of the wrong size', async () => {
     const serde = await formats.keySerde(KAFKA, keyColumns(['K', T.INTEGER]), ctx);
-    expect(() => serde.deserialize(Buffer.from([1, 2]))).toThrow(/Error deserializing KAFKA message from topic: t/);
+    expect(() => serde.deserialize(Buffer.from([1, 2]))).toThrow(
+      /Error deserializing KAFKA message from topic: t/,
+    );
   });
 
-  it('rejects more than one column with ksqlDB\'s message', () => {
+  it("rejects more than one column with ksqlDB's message", () => {
     expect(() => formats.validate(KAFKA, valueColumns(['V0', T.INTEGER], ['V1', T.STRING]), 'value')).toThrow(
       "reason: The 'KAFKA' format only supports a single field. Got: [`V0` INTEGER, `V1` STRING]",
     );
@@ -68,9 +70,9 @@ describe('KAFKA format', () => {
   });
 
   it('refuses WRAP_SINGLE_VALUE=true', async () => {
-    await expect(formats.valueSerde(KAFKA, valueColumns(['V', T.INTEGER]), { topic: 't', wrapSingleValue: true })).rejects.toThrow(
-      "Format 'KAFKA' does not support 'WRAP_SINGLE_VALUE' set to 'true'.",
-    );
+    await expect(
+      formats.valueSerde(KAFKA, valueColumns(['V', T.INTEGER]), { topic: 't', wrapSingleValue: true }),
+    ).rejects.toThrow("Format 'KAFKA' does not support 'WRAP_SINGLE_VALUE' set to 'true'.");
   });
 });
 
@@ -80,7 +82,7 @@ describe('NONE format', () => {
     const serde = await formats.keySerde(NONE, [], ctx);
     expect(serde.deserialize(Buffer.from([1, 2]))).toEqual([]);
   });
-  it('rejects key columns with ksqlDB\'s message', async () => {
+  it("rejects key columns with ksqlDB's message", async () => {
     await expect(formats.keySerde(NONE, keyColumns(['K', T.STRING]), ctx)).rejects.toThrow(
       "The 'NONE' format can only be used when no columns are defined. Got: [`K` STRING KEY]",
     );
@@ -90,7 +92,11 @@ describe('NONE format', () => {
 describe('PROTOBUF', () => {
   it('is not supported', async () => {
     const PB = { name: 'PROTOBUF' as const, properties: {} };
-    await expect(formats.valueSerde(PB, valueColumns(['V', T.INTEGER]), ctx)).rejects.toThrow(UnsupportedFeatureError);
-    await expect(formats.valueSerde(PB, valueColumns(['V', T.INTEGER]), ctx)).rejects.toThrow('PROTOBUF format');
+    await expect(formats.valueSerde(PB, valueColumns(['V', T.INTEGER]), ctx)).rejects.toThrow(
+      UnsupportedFeatureError,
+    );
+    await expect(formats.valueSerde(PB, valueColumns(['V', T.INTEGER]), ctx)).rejects.toThrow(
+      'PROTOBUF format',
+    );
   });
 });
