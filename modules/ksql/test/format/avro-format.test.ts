@@ -208,6 +208,48 @@ describe('AVRO serde', () => {
     expect(value.deserialize(value.serialize([300]))).toEqual([300]);
   });
 
+  it('serializes records larger than its scratch buffer', async () => {
+    const { formats } = setup();
+    const serde = await formats.valueSerde(AVRO, valueColumns(['S', T.STRING], ['N', T.INTEGER]), {
+      topic: 'big',
+      registerSchema: true,
+    });
+    const row = ['x'.repeat(5000), 3];
+    const bytes = serde.serialize(row);
+    expect(bytes.length).toBe(5 + 1 + 2 + 5000 + 1 + 1);
+    expect(serde.deserialize(bytes)).toEqual(row);
+    expect(serde.deserialize(serde.serialize(['small', 1]))).toEqual(['small', 1]);
+  });
+
+  it('writes with the schema named by VALUE_SCHEMA_ID, matching its fields to the columns', async () => {
+    const { registry, formats } = setup();
+    const physical = {
+      type: 'record',
+      name: 'Physical',
+      fields: [
+        { name: 'extra', type: ['null', 'string'], default: null },
+        { name: 'id', type: ['null', 'long'], default: null },
+      ],
+    };
+    const id = registry.registerSync('p-value', { schemaType: 'AVRO', schema: JSON.stringify(physical) });
+    const serde = await formats.valueSerde(
+      { name: 'AVRO', properties: { VALUE_SCHEMA_ID: String(id) } },
+      valueColumns(['ID', T.BIGINT]),
+      { topic: 'p', registerSchema: true },
+    );
+    const bytes = serde.serialize([42]);
+    expect(bytes.readInt32BE(1)).toBe(id);
+    expect(
+      avro.Type.forSchema(physical as avro.Schema, { wrapUnions: false }).fromBuffer(bytes.subarray(5)),
+    ).toEqual({
+      extra: null,
+      id: 42,
+    });
+    expect(serde.deserialize(bytes)).toEqual([42]);
+    // Nothing was registered besides the schema given.
+    expect(registry.listSubjects().get('p-value')).toEqual([id]);
+  });
+
   it('uses *_SCHEMA_FULL_NAME for the record name', async () => {
     const { registry, formats } = setup();
     await formats.keySerde(
