@@ -37,7 +37,8 @@ export interface RegistrySerdeOptions {
 /** Decodes one writer id's payloads into rows. */
 type RowReader = (data: Buffer) => GenericRow;
 
-const AVSC_OPTIONS: Partial<avro.ForSchemaOptions> = { wrapUnions: false };
+/** A fresh options object per schema: avsc keeps its registry of named types in it. */
+const avscOptions = (): Partial<avro.ForSchemaOptions> => ({ wrapUnions: false });
 
 /**
  * The schema id the serializer writes with: the *_SCHEMA_ID given; else the derived schema,
@@ -98,7 +99,7 @@ export async function avroSerde(o: RegistrySerdeOptions): Promise<KsqlSerde<Gene
     o.registerSchema,
     o.schemaId,
   );
-  const type = avro.Type.forSchema(writerSchema as avro.Schema, AVSC_OPTIONS);
+  const type = avro.Type.forSchema(writerSchema as avro.Schema, avscOptions());
   const toAvro = rowToAvro(o.columns, o.wrapped, writerSchema);
 
   const readers = new Map<number, RowReader>();
@@ -114,6 +115,11 @@ export async function avroSerde(o: RegistrySerdeOptions): Promise<KsqlSerde<Gene
     readers.set(id, readerFor({ schemaType: 'AVRO', schema: JSON.stringify(writerSchema) }));
 
   const target = o.part;
+  let scratch = Buffer.allocUnsafe(1024);
+  if (id !== undefined) {
+    scratch[0] = MAGIC_BYTE;
+    scratch.writeInt32BE(id, 1);
+  }
   return {
     serialize(row) {
       if (id === undefined) {
@@ -124,18 +130,24 @@ export async function avroSerde(o: RegistrySerdeOptions): Promise<KsqlSerde<Gene
       const value = toAvro(row);
       // An unwrapped null is a null payload (Connect's converters write null as null).
       if (value === null) return null as unknown as Buffer;
-      let body: Buffer;
+      // Encode after the framing in a scratch buffer (grown when a record does not fit), then copy
+      // out exactly the bytes: one allocation per record instead of avsc's buffer plus a concat.
+      let end: number;
       try {
-        body = type.toBuffer(value);
+        end = type.encode(value, scratch, 5);
+        while (end < 0) {
+          scratch = Buffer.allocUnsafe(Math.max(scratch.length * 2, scratch.length - end));
+          scratch[0] = MAGIC_BYTE;
+          scratch.writeInt32BE(id, 1);
+          end = type.encode(value, scratch, 5);
+        }
       } catch (cause) {
         throw new SerdeError(`Error serializing message to topic: ${o.topic}. ${(cause as Error).message}`, {
           cause,
         });
       }
-      const out = Buffer.allocUnsafe(5 + body.length);
-      out[0] = MAGIC_BYTE;
-      out.writeInt32BE(id, 1);
-      body.copy(out, 5);
+      const out = Buffer.allocUnsafe(end);
+      scratch.copy(out, 0, 0, end);
       return out;
     },
     deserialize(data) {
@@ -216,7 +228,7 @@ export function compileRowReader(
   columns: readonly Pick<Column, 'name' | 'type'>[],
   wrapped: boolean,
 ): RowReader {
-  const type = avro.Type.forSchema(writer as avro.Schema, AVSC_OPTIONS);
+  const type = avro.Type.forSchema(writer as avro.Schema, avscOptions());
   const names = collectNames(writer);
   const decode = (data: Buffer): unknown => {
     const { value, offset } = type.decode(data, 5);

@@ -67,10 +67,10 @@ export function avroSchemaOf(
   fullName: string,
 ): AvroJson {
   for (const c of columns) validateAvroType(c.type);
-  const ns = namespaceOf(fullName);
-  if (wrapped) return recordSchema(columns, fullName, ns);
+  // The root is written with its namespace; nested types omit it when it is the same.
+  if (wrapped) return recordSchema(columns, fullName, undefined);
   if (columns.length !== 1) throw new KsqlError('Unwrapping only valid for single columns');
-  return typeSchema(columns[0].type, [fullName], ns, true);
+  return typeSchema(columns[0].type, [fullName], undefined, true);
 }
 
 function namespaceOf(fullName: string): string | undefined {
