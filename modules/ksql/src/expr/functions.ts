@@ -200,6 +200,7 @@ export function compileFunctionCall(e: ExpressionOf<'FunctionCall'>, ctx: Compil
   const n = evals.length;
   const strict = variant.nulls !== 'pass';
   const name = fn.name;
+  const onError = ctx.onError;
   return {
     expr: e,
     type: returnType,
@@ -215,7 +216,9 @@ export function compileFunctionCall(e: ExpressionOf<'FunctionCall'>, ctx: Compil
         const out = impl(values);
         return out === undefined ? null : out;
       } catch (err) {
-        throw evaluationFailure(name, e, err);
+        // ksqlDB's nested error handling: a failing function is logged and evaluates to NULL
+        onError(evaluationFailure(name, e, err));
+        return null;
       }
     },
   };

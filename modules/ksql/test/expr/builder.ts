@@ -1,5 +1,5 @@
 import type { SourcePosition } from '../../src/errors.js';
-import type { ColumnScope, CompiledExpression, ResolvedColumn } from '../../src/expr/compiled.js';
+import type { ColumnScope, CompiledExpression, EvaluationError, ResolvedColumn } from '../../src/expr/compiled.js';
 import { compileExpression } from '../../src/expr/compile.js';
 import { createFunctionRegistry } from '../../src/function/registry.js';
 import type { ArithmeticOperator, ComparisonOperator, Expression, WindowUnit } from '../../src/parser/ast.js';
@@ -76,4 +76,14 @@ export function compile(expr: Expression, columns: readonly (readonly [string, S
 /** Compiles and evaluates on one row. */
 export function evaluate(expr: Expression, columns: readonly (readonly [string, SqlType])[] = [], row: unknown[] = []): unknown {
   return compile(expr, columns).evaluate(row);
+}
+
+/** Compiles with an error sink: returns the compiled expression and the failures it reported as NULL. */
+export function compileCollecting(
+  expr: Expression,
+  columns: readonly (readonly [string, SqlType])[] = [],
+): { compiled: CompiledExpression; errors: EvaluationError[] } {
+  const errors: EvaluationError[] = [];
+  const compiled = compileExpression(expr, scopeOf(columns), registry, { onError: (e) => errors.push(e) });
+  return { compiled, errors };
 }

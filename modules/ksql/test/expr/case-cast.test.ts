@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { EvaluationError } from '../../src/expr/compiled.js';
 import { formatSqlType, SqlTypes } from '../../src/types/sql-type.js';
 import { Decimal } from '../../src/values/decimal.js';
-import { compile, E, evaluate } from './builder.js';
+import { compile, compileCollecting, E, evaluate } from './builder.js';
 
 const cols = [
   ['I', SqlTypes.INTEGER],
@@ -76,11 +76,23 @@ describe('CAST', () => {
     expect(cast('nope', 'S', SqlTypes.BOOLEAN)).toBe(false);
   });
 
-  it('fails the row for a string that is not a number (ksqlDB: the value becomes NULL)', () => {
-    expect(() => cast('abc', 'S', SqlTypes.INTEGER)).toThrow(EvaluationError);
-    expect(() => cast('2147483648', 'S', SqlTypes.INTEGER)).toThrow(EvaluationError);
-    expect(() => cast('NaN', 'S', SqlTypes.DOUBLE)).toThrow(EvaluationError);
-    expect(() => cast('123.4', 'S', SqlTypes.decimal(4, 2))).toThrow('Numeric field overflow');
+  it('is NULL for a value that does not convert, reporting the failure (ksqlDB’s nested error handling)', () => {
+    expect(cast('abc', 'S', SqlTypes.INTEGER)).toBeNull();
+    expect(cast('2147483648', 'S', SqlTypes.INTEGER)).toBeNull();
+    expect(cast('NaN', 'S', SqlTypes.DOUBLE)).toBeNull();
+    const { compiled, errors } = compileCollecting(E.cast(E.col('S'), SqlTypes.decimal(4, 2)), cols);
+    expect(compiled.evaluate([null, '123.4', null, null])).toBeNull();
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toBeInstanceOf(EvaluationError);
+    expect(errors[0].message).toContain('Numeric field overflow');
+    // NULL, not an error, when it converts
+    expect((compiled.evaluate([null, '12.3', null, null]) as Decimal).toString()).toBe('12.30');
+    expect(errors).toHaveLength(1);
+  });
+
+  it('keeps the NULL of a failed nested CAST local: COALESCE can replace it', () => {
+    const e = E.call('COALESCE', E.cast(E.col('S'), SqlTypes.INTEGER), E.int(-1));
+    expect(evaluate(e, cols, [null, 'x', null, null])).toBe(-1);
   });
 
   it('truncates numbers towards zero, saturating doubles and wrapping BIGINT into INTEGER', () => {
@@ -96,7 +108,7 @@ describe('CAST', () => {
     expect((evaluate(E.cast(E.dec('1.5'), SqlTypes.decimal(5, 3))) as Decimal).toString()).toBe('1.500');
     expect((cast(0.1, 'D', SqlTypes.decimal(3, 2)) as Decimal).toString()).toBe('0.10');
     expect((evaluate(E.cast(E.int(12), SqlTypes.decimal(4, 1))) as Decimal).toString()).toBe('12.0');
-    expect(() => evaluate(E.cast(E.int(1234), SqlTypes.decimal(4, 1)))).toThrow(EvaluationError);
+    expect(evaluate(E.cast(E.int(1234), SqlTypes.decimal(4, 1)))).toBeNull();
   });
 
   it('prints values as Java does', () => {
