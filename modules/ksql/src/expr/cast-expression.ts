@@ -8,8 +8,8 @@ import { constant } from './literals.js';
 
 /**
  * CAST(x AS type). A cast ksqlDB does not support is a statement error; a value that does not
- * convert (CAST('abc' AS INT), an overflowing DECIMAL) fails the row with an EvaluationError —
- * ksqlDB then logs it and the expression's result is NULL.
+ * convert (CAST('abc' AS INT), an overflowing DECIMAL) is NULL, the failure going to `onError`
+ * (ksqlDB's nested error handling logs it to the processing log).
  */
 export function compileCast(e: ExpressionOf<'Cast'>, ctx: CompileContext): Compiled {
   const inner = ctx.compile(e.expression);
@@ -19,21 +19,25 @@ export function compileCast(e: ExpressionOf<'Cast'>, ctx: CompileContext): Compi
   if (!conv) throw new KsqlError(`Cast of ${formatSqlType(inner.type)} to ${formatSqlType(to)} is not supported`, e.pos);
   const ev = inner.evaluate;
   if (conv === identity) return { expr: e, type: to, evaluate: ev, constant: inner.constant };
+  const onError = ctx.onError;
   const evaluate = (row: readonly unknown[]): unknown => {
     const v = ev(row);
     if (v === null) return null;
     try {
       return conv(v);
     } catch (err) {
-      throw new EvaluationError(`Failed to cast ${String(v)} to ${formatSqlType(to)}: ${(err as Error).message}`, e.pos, { cause: err });
+      // ksqlDB's nested error handling: a failing CAST is logged and evaluates to NULL
+      onError(new EvaluationError(`Failed to cast ${String(v)} to ${formatSqlType(to)}: ${(err as Error).message}`, e.pos, { cause: err }));
+      return null;
     }
   };
-  if (inner.constant) {
+  if (inner.constant && inner.constant.value !== null) {
+    const value = inner.constant.value;
     try {
-      const value = evaluate([]);
-      return { expr: e, type: to, evaluate: () => value, constant: { value } };
+      const converted = conv(value);
+      return { expr: e, type: to, evaluate: () => converted, constant: { value: converted } };
     } catch {
-      // a literal that does not convert fails each row, as it would in ksqlDB
+      // a literal that does not convert is NULL (and reported) on each row, as in ksqlDB
     }
   }
   return { expr: e, type: to, evaluate };

@@ -7,7 +7,7 @@ import { compileSearchedCase, compileSimpleCase } from './case.js';
 import { compileCast } from './cast-expression.js';
 import { compileColumnRef } from './columns.js';
 import { compileBetween, compileComparison, compileIsDistinctFrom } from './comparison.js';
-import type { ColumnScope, CompiledExpression } from './compiled.js';
+import type { ColumnScope, CompiledExpression, EvaluationError } from './compiled.js';
 import { compileArrayConstructor, compileMapConstructor, compileStructConstructor } from './constructors.js';
 import type { CompileContext, Compiled, LambdaVariable, ScalarFunctionSource } from './context.js';
 import { compileFunctionCall } from './functions.js';
@@ -25,6 +25,12 @@ import { compileInList, compileLike } from './predicates.js';
 export interface CompileOptions {
   /** The clause compiled (`SELECT`, `WHERE`, …): unknown columns read `WHERE column 'X' cannot be resolved.` */
   readonly clause?: string;
+  /**
+   * Called with each failure that evaluates to NULL instead of failing the row — as ksqlDB's
+   * nested error handling does for function calls and CASTs (it logs them to the processing log).
+   * Other failures (integer division by zero, a DECIMAL that needs rounding) throw EvaluationError.
+   */
+  readonly onError?: (error: EvaluationError) => void;
 }
 
 type NodeCompiler<K extends ExpressionKind> = (e: ExpressionOf<K>, ctx: CompileContext) => Compiled;
@@ -76,6 +82,7 @@ export function createCompileContext(
   functions: FunctionRegistry | ScalarFunctionSource | undefined,
   clause?: string,
   lambdaVars: ReadonlyMap<string, LambdaVariable> = new Map(),
+  onError: (error: EvaluationError) => void = () => {},
 ): CompileContext {
   const source = isScalarSource(functions) ? functions : undefined;
   const ctx: CompileContext = {
@@ -83,6 +90,7 @@ export function createCompileContext(
     functions: source,
     lambdaVars,
     clause,
+    onError,
     compile(e: Expression): Compiled {
       const compiler = COMPILERS[e.kind] as NodeCompiler<typeof e.kind>;
       return compiler(e as never, ctx);
@@ -90,7 +98,7 @@ export function createCompileContext(
     withLambdaVars(vars: ReadonlyMap<string, LambdaVariable>): CompileContext {
       const merged = new Map(lambdaVars);
       for (const [k, v] of vars) merged.set(k, v);
-      return createCompileContext(scope, source, clause, merged);
+      return createCompileContext(scope, source, clause, merged, onError);
     },
   };
   return ctx;
@@ -107,7 +115,7 @@ export function compileExpression(
   functions: FunctionRegistry,
   options: CompileOptions = {},
 ): CompiledExpression {
-  const compiled = createCompileContext(scope, functions, options.clause).compile(expr);
+  const compiled = createCompileContext(scope, functions, options.clause, undefined, options.onError).compile(expr);
   if (compiled.type === null) {
     throw new KsqlError(
       "Can't infer a type of null. Please explicitly cast it to a required type, e.g. CAST(null AS VARCHAR).",

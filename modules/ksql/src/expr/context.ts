@@ -35,6 +35,11 @@ export interface CompileContext {
   readonly lambdaVars: ReadonlyMap<string, LambdaVariable>;
   /** The clause being compiled, for messages (`SELECT column 'X' cannot be resolved.`). */
   readonly clause?: string;
+  /**
+   * Receives the failures that ksqlDB's nested error handling turns into NULL (a function that
+   * throws, a CAST that does not convert): the caller logs them (the processing log).
+   */
+  readonly onError: (error: import('./compiled.js').EvaluationError) => void;
   compile(e: Expression): Compiled;
   /** The same context with more lambda parameters in scope. */
   withLambdaVars(vars: ReadonlyMap<string, LambdaVariable>): CompileContext;

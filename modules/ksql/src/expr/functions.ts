@@ -6,7 +6,7 @@ import { type Converter, identity, implicitConverter } from './cast.js';
 import { EvaluationError } from './compiled.js';
 import type { CompileContext, Compiled, Evaluator, LambdaVariable } from './context.js';
 import { formatExpression } from './format-expression.js';
-import { canWidenNumber, isNumeric, type MaybeType, toDecimalType } from './type-rules.js';
+import { canWidenNumber, commonType, isNumeric, type MaybeType, toDecimalType } from './type-rules.js';
 
 /**
  * Function calls: resolves the variant of a scalar function for the argument types (exact
@@ -46,9 +46,12 @@ function matchType(p: ParamType, t: MaybeType, generics: Map<string, SqlType>): 
         return 0;
       }
       if (sqlTypeEquals(bound, t)) return 0;
-      // a narrower number converts to the type the generic is bound to (ARRAY_CONTAINS(bigints, 1))
-      if (isNumeric(t) && isNumeric(bound) && t.base !== bound.base && canWidenNumber(t.base, bound.base)) return rankGap(t.base, bound.base);
-      return NO_MATCH;
+      // The generic widens to the common type of its arguments (ARRAY_CONTAINS(bigints, 1),
+      // COALESCE(decimal(2,1), decimal(3,2))); each argument converts to it after resolution.
+      const common = commonType(bound, t);
+      if (!common) return NO_MATCH;
+      generics.set(p.name, common);
+      return 1;
     }
     case 'array':
       return t.base === 'ARRAY' ? matchType(p.element, t.element, generics) : NO_MATCH;
@@ -200,6 +203,7 @@ export function compileFunctionCall(e: ExpressionOf<'FunctionCall'>, ctx: Compil
   const n = evals.length;
   const strict = variant.nulls !== 'pass';
   const name = fn.name;
+  const onError = ctx.onError;
   return {
     expr: e,
     type: returnType,
@@ -215,7 +219,9 @@ export function compileFunctionCall(e: ExpressionOf<'FunctionCall'>, ctx: Compil
         const out = impl(values);
         return out === undefined ? null : out;
       } catch (err) {
-        throw evaluationFailure(name, e, err);
+        // ksqlDB's nested error handling: a failing function is logged and evaluates to NULL
+        onError(evaluationFailure(name, e, err));
+        return null;
       }
     },
   };
