@@ -161,6 +161,7 @@ export function query(parts: {
 
 const json = Serdes.json<unknown>();
 
+type StreamOf<P> = P extends { kind: 'STREAM'; stream: infer S } ? S : never;
 type TableOf<P> = P extends { kind: 'TABLE'; table: infer T } ? T : never;
 
 /** A source named INPUT on topic `input`: key columns, value columns (JSON object values). */
@@ -203,7 +204,12 @@ export async function plan(
         valueSerde: json as Serde<Record<string, unknown>>,
       })
       .mapValues((v, k) => toRow(v, k) as GenericRow);
-    input = { kind: 'TABLE', table: table as unknown as TableOf<PlannedStream>, schema, withPseudoColumns: true };
+    input = {
+      kind: 'TABLE',
+      table: table as unknown as TableOf<PlannedStream>,
+      schema,
+      withPseudoColumns: true,
+    };
   } else {
     const stream = builder
       .stream<unknown[], Record<string, unknown>>('input', {
@@ -211,7 +217,12 @@ export async function plan(
         valueSerde: json as Serde<Record<string, unknown>>,
       })
       .mapValues((v, k) => toRow(v, k) as GenericRow);
-    input = { kind: 'STREAM', stream, schema, withPseudoColumns: true };
+    input = {
+      kind: 'STREAM',
+      stream: stream as unknown as StreamOf<PlannedStream>,
+      schema,
+      withPseudoColumns: true,
+    };
   }
   const ctx: PlanContext = {
     builder,
