@@ -238,7 +238,7 @@ export async function plan(
   };
   const out = await planAggregation(input, q, ctx);
   if (out.kind !== 'TABLE') throw new Error('aggregation must plan a table');
-  out.table.toStream().to('output', { keySerde: json, valueSerde: json });
+  out.table.toStream().to('output', { keySerde: json as Serde<never>, valueSerde: json as Serde<never> });
   const topology = builder.build();
   const driver = new TopologyTestDriver(topology, { applicationId: 'app' });
   const inTopic = driver.createInputTopic('input', json, json);
