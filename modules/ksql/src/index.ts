@@ -26,3 +26,10 @@ export { compileJavaTimePattern, type JavaTimeFormatter } from './values/java-ti
 export { resolveTimeZone, type TimeZone } from './values/time-zone.js';
 export * from './values/temporal.js';
 export { javaDoubleToString } from './values/java-number.js';
+
+// Aggregation (agg helper)
+export { aggregateFunctions } from './function/aggregate/index.js';
+export { planAggregation } from './plan/aggregate-step.js';
+export { aggregateDataSerde } from './plan/aggregate-serde.js';
+export { selectAliases } from './plan/aggregate-aliases.js';
+export { DEFAULT_GRACE_MS, planWindow, type PlannedWindow } from './plan/aggregate-windows.js';
