@@ -37,6 +37,13 @@ export { avroKeySchemaName, avroSchemaOf, DEFAULT_AVRO_SCHEMA_FULL_NAME } from '
 export { jsonSchemaOf } from './format/json-schema.js';
 export { SerdeError } from './format/format-properties.js';
 
+// Aggregation (agg helper)
+export { aggregateFunctions } from './function/aggregate/index.js';
+export { planAggregation } from './plan/aggregate-step.js';
+export { aggregateDataSerde } from './plan/aggregate-serde.js';
+export { selectAliases } from './plan/aggregate-aliases.js';
+export { DEFAULT_GRACE_MS, planWindow, type PlannedWindow } from './plan/aggregate-windows.js';
+
 // Engine and planner
 export { KsqlEngine, type ExecuteOptions } from './engine/ksql-engine.js';
 export { streamsConfigFor } from './engine/streams-config.js';

@@ -28,7 +28,8 @@ import type { PlannedStream } from './planned-stream.js';
  *    SELECT and HAVING are rewritten onto it (a GROUP BY expression → its key column, an aggregate
  *    call → its result), so whatever still references an input column is not part of GROUP BY.
  */
-export type Compile = (expression: Expression, scope: ColumnScope) => CompiledExpression;
+/** The expression compiler; `clause` names the clause in messages (`SELECT column 'X' cannot be resolved.`). */
+export type Compile = (expression: Expression, scope: ColumnScope, clause: string) => CompiledExpression;
 
 export interface GroupKey {
   /** Compiled on the input row. */
@@ -92,7 +93,7 @@ export function analyzeAggregation(
     }
     groupIndex.set(key, i);
   });
-  const groupCompiled = groupExprs.map((g) => compile(g, scope));
+  const groupCompiled = groupExprs.map((g) => compile(g, scope, 'GROUP BY'));
 
   // --- aggregate calls -----------------------------------------------------------------------
   const isAggregate = (e: Expression): e is ExpressionOf<'FunctionCall'> =>
@@ -211,7 +212,7 @@ export function analyzeAggregation(
       notGrouped.push(formatExpression(item.expression, (r) => r.name));
       return;
     }
-    values.push({ name: aliases[i]!, compiled: compile(rewritten, postScope) });
+    values.push({ name: aliases[i]!, compiled: compile(rewritten, postScope, 'SELECT') });
   });
   if (notGrouped.length > 0) {
     throw new KsqlError(
@@ -230,7 +231,7 @@ export function analyzeAggregation(
         query.having.pos,
       );
     }
-    having = compile(rewritten, postScope);
+    having = compile(rewritten, postScope, 'HAVING');
     if (having.type.base !== 'BOOLEAN') {
       throw new KsqlError(
         `Type error in HAVING expression: Should evaluate to boolean but is ${formatExpression(query.having)} (${formatSqlType(having.type)}) instead.`,
@@ -313,7 +314,7 @@ function bindAggregate(
   // function's parameters (TOPK's k, LATEST_BY_OFFSET's n / ignoreNulls).
   let cut = call.args.length;
   while (cut > 1 && literalValue(call.args[cut - 1]!) !== undefined) cut--;
-  const args = call.star ? [] : call.args.slice(0, cut).map((a) => compile(a, scope));
+  const args = call.star ? [] : call.args.slice(0, cut).map((a) => compile(a, scope, 'SELECT'));
   const literals = call.star ? [] : call.args.slice(cut).map((a) => literalValue(a)!.value);
   const fn = ctx.functions.resolveAggregate(
     call.name,

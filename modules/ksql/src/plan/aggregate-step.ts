@@ -11,7 +11,8 @@ import { KsqlError, UnsupportedFeatureError } from '../errors.js';
 import { type CompiledExpression, EvaluationError } from '../expr/compiled.js';
 import type { Query } from '../parser/ast.js';
 import type { GenericKey, GenericRow } from '../schema/logical-schema.js';
-import { type AggregateAnalysis, analyzeAggregation } from './aggregate-analysis.js';
+import { compileExpression } from '../expr/compile.js';
+import { type AggregateAnalysis, analyzeAggregation, type Compile } from './aggregate-analysis.js';
 import { aggregateDataSerde } from './aggregate-serde.js';
 import { type PlannedWindow, planWindow } from './aggregate-windows.js';
 import type { PlanContext } from './plan-context.js';
@@ -42,9 +43,7 @@ export async function planAggregation(
   query: Query,
   ctx: PlanContext,
 ): Promise<PlannedStream> {
-  const compile = ctx.compileExpression;
-  if (!compile)
-    throw new UnsupportedFeatureError('GROUP BY (no expression compiler is configured)', query.pos);
+  const compile: Compile = (e, scope, clause) => compileExpression(e, scope, ctx.functions, { clause });
   if (input.window) throw new UnsupportedFeatureError('GROUP BY on a windowed source', query.pos);
   const window = query.window ? planWindow(query.window) : undefined;
   if (query.emit === 'FINAL' && !window) {

@@ -1,8 +1,6 @@
 import type { StreamsBuilder } from '@meterstream/streams';
-import type { ColumnScope, CompiledExpression } from '../expr/compiled.js';
 import type { Formats, FormatInfo } from '../format/format.js';
 import type { FunctionRegistry } from '../function/function-types.js';
-import type { Expression } from '../parser/ast.js';
 
 /** What every planning step of one persistent query shares. */
 export interface PlanContext {
@@ -20,11 +18,6 @@ export interface PlanContext {
    */
   readonly internalKeyFormat: FormatInfo;
   readonly internalValueFormat: FormatInfo;
-  /**
-   * Type-checks and compiles an expression against a row layout (the expression compiler's entry
-   * point, wired in by the engine). Steps that evaluate expressions (aggregation) need it.
-   */
-  readonly compileExpression?: (expression: Expression, scope: ColumnScope) => CompiledExpression;
   /** The sink's name for a persistent query (`OUTPUT` of CREATE TABLE OUTPUT AS …), for messages. */
   readonly sinkName?: string;
 }
