@@ -1,5 +1,4 @@
 import { StreamsBuilder, type Topology } from '@meterstream/streams';
-import { compileExpression } from '../expr/compile.js';
 import type { FormatInfo } from '../format/format.js';
 import type { Query } from '../parser/ast.js';
 import type { PlanContext } from '../plan/plan-context.js';
@@ -46,7 +45,6 @@ export async function buildPersistentQuery(
     properties: props,
     internalKeyFormat: stripSchemaProps(internal.key),
     internalValueFormat: stripSchemaProps(internal.value),
-    compileExpression: (expression, scope) => compileExpression(expression, scope, ctx.functions),
     sinkName,
   };
   const sourceSerdes = new Map<string, SourceSerdes>();

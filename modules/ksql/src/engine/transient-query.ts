@@ -1,6 +1,5 @@
 import { type KStream, StreamsBuilder, type Topology } from '@meterstream/streams';
 import { UnsupportedFeatureError } from '../errors.js';
-import { compileExpression } from '../expr/compile.js';
 import type { Query } from '../parser/ast.js';
 import type { PlanContext } from '../plan/plan-context.js';
 import { planQuery } from '../plan/query-planner.js';
@@ -44,7 +43,6 @@ export async function planTransientQuery(
     properties: props,
     internalKeyFormat: from?.keyFormat ?? { name: 'KAFKA', properties: {} },
     internalValueFormat: from?.valueFormat ?? { name: 'JSON', properties: {} },
-    compileExpression: (expression, scope) => compileExpression(expression, scope, ctx.functions),
   };
   const { output } = await planQuery(query, planCtx, { source: (n) => ctx.metastore.get(n) });
   const stream = output.kind === 'STREAM' ? output.stream : output.table.toStream();
