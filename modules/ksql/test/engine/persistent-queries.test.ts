@@ -101,20 +101,43 @@ describe('CREATE STREAM AS SELECT', () => {
 });
 
 describe('PARTITION BY', () => {
-  it('re-keys by a value column; the old key becomes a value column', async () => {
+  it('SELECT * names an expression key KSQL_COL_<n> and keys a null row from the record key', async () => {
+    const { engine } = testEngine({ topics: { input: 1 } });
+    const q = createdQuery(
+      await engine.execute(`
+        CREATE STREAM J (ID INT KEY, NAME STRING, V BIGINT) WITH (KAFKA_TOPIC='input', FORMAT='JSON');
+        CREATE STREAM OUT AS SELECT * FROM J PARTITION BY ID + 1, NAME;`),
+    );
+    expect(engine.source('OUT')?.schema.key.map((c) => c.name)).toEqual(['KSQL_COL_0', 'NAME']);
+    expect(engine.source('OUT')?.schema.value.map((c) => c.name)).toEqual(['V', 'ID']);
+    const driver = driverFor(q);
+    const input = driver.createInputTopic<Buffer, Buffer>('input');
+    input.pipeInput(json(4), json({ NAME: 'n', V: 1 }), 1);
+    input.pipeInput(json(4), null, 2);
+    expect(output(driver, 'OUT').map((r) => [parseJson(r.key), parseJson(r.value)])).toEqual([
+      [
+        { KSQL_COL_0: 5, NAME: 'n' },
+        { V: 1, ID: 4 },
+      ],
+      [{ KSQL_COL_0: 5, NAME: null }, null],
+    ]);
+    driver.close();
+  });
+
+  it('re-keys by a value column; the old key becomes the last value column', async () => {
     const { engine, writer } = testEngine({ topics: { input: 1 } });
     const q = createdQuery(
       await engine.execute(`${INPUT} CREATE STREAM OUT AS SELECT * FROM INPUT PARTITION BY NAME;`),
     );
     expect(engine.source('OUT')?.schema.key.map((c) => c.name)).toEqual(['NAME']);
-    expect(engine.source('OUT')?.schema.value.map((c) => c.name)).toEqual(['ID', 'V']);
+    expect(engine.source('OUT')?.schema.value.map((c) => c.name)).toEqual(['V', 'ID']);
     expect(q.topology.internalTopics(q.applicationId)).toEqual([]);
     await engine.execute("INSERT INTO INPUT (ID, NAME, V) VALUES (3, 'k', 9);");
     const driver = driverFor(q);
     pipe(driver, writer.take());
     const [r] = output(driver, 'OUT');
     expect(r.key?.toString()).toBe('k');
-    expect(parseJson(r.value)).toEqual({ ID: 3, V: 9 });
+    expect(parseJson(r.value)).toEqual({ V: 9, ID: 3 });
     driver.close();
   });
 
@@ -122,7 +145,7 @@ describe('PARTITION BY', () => {
     const { engine, writer } = testEngine({ topics: { input: 1 } });
     await engine.execute(INPUT);
     await expect(
-      engine.execute('CREATE STREAM OUT AS SELECT * FROM INPUT PARTITION BY ABS(V);'),
+      engine.execute('CREATE STREAM OUT AS SELECT ID, NAME FROM INPUT PARTITION BY ABS(V);'),
     ).rejects.toThrow(
       'The query used to build `OUT` must include the partitioning expression ABS(INPUT.V) in its projection (eg, SELECT ABS(INPUT.V)...).',
     );
@@ -134,7 +157,7 @@ describe('PARTITION BY', () => {
     pipe(driver, writer.take());
     const [r] = output(driver, 'N');
     expect(r.key).toBeNull();
-    expect(parseJson(r.value)).toEqual({ ID: 3, NAME: 'k', V: 9 });
+    expect(parseJson(r.value)).toEqual({ NAME: 'k', V: 9, ID: 3 });
     driver.close();
   });
 });
