@@ -154,25 +154,33 @@ export async function executeInsertInto(
   }
   if (target.isSource) throw new KsqlError(`Cannot insert into read-only stream: ${target.name}`);
   const queryId = `INSERTQUERY_${ctx.queryCounter}`;
-  const built = await buildPersistentQuery(ctx, stmt.query, queryId, target.name, props, async (output) => {
-    if (output.kind !== 'STREAM') {
-      throw new KsqlError(
-        `Incompatible data sink and query result. Data sink (${target.name}) type is KSTREAM but select query result is KTABLE.`,
-      );
-    }
-    if (!compatibleSchemas(output.schema, target.schema)) {
-      throw new KsqlError(
-        `Incompatible schema between results and sink.\nResult schema is ${formatSchema(output.schema)}\nSink schema is ${formatSchema(target.schema)}`,
-      );
-    }
-    return {
-      topic: target.topic,
-      keyFormat: target.keyFormat,
-      valueFormat: target.valueFormat,
-      wrapSingleValue: target.wrapSingleValue,
-      timestamp: target.timestamp,
-    };
-  });
+  const built = await buildPersistentQuery(
+    ctx,
+    stmt.query,
+    queryId,
+    target.name,
+    props,
+    async (output) => {
+      if (output.kind !== 'STREAM') {
+        throw new KsqlError(
+          `Incompatible data sink and query result. Data sink (${target.name}) type is KSTREAM but select query result is KTABLE.`,
+        );
+      }
+      if (!compatibleSchemas(output.schema, target.schema)) {
+        throw new KsqlError(
+          `Incompatible schema between results and sink.\nResult schema is ${formatSchema(output.schema)}\nSink schema is ${formatSchema(target.schema)}`,
+        );
+      }
+      return {
+        topic: target.topic,
+        keyFormat: target.keyFormat,
+        valueFormat: target.valueFormat,
+        wrapSingleValue: target.wrapSingleValue,
+        timestamp: target.timestamp,
+      };
+    },
+    target.schema.value,
+  );
   if (!register) return built;
   ctx.queryCounter++;
   const query = registerQuery(ctx, built, stmt.text, target.name, target.topic, props, false);

@@ -157,6 +157,6 @@ function caseHint(ctx: EngineContext, name: string): string {
   const other = ctx.metastore.all().find((s) => s.name.toUpperCase() === name.toUpperCase());
   if (!other) return '';
   return other.name === name.toUpperCase()
-    ? ` Did you mean ${other.name}? Hint: try removing double quotes from the source name.`
-    : ` Did you mean "${other.name}"? Hint: wrap the source name in double quotes to make it case-sensitive.`;
+    ? `\nDid you mean ${other.name}? Hint: try removing double quotes from the source name.`
+    : `\nDid you mean "${other.name}"? Hint: wrap the source name in double quotes to make it case-sensitive.`;
 }

@@ -1,6 +1,7 @@
 import { StreamsBuilder, type Topology } from '@meterstream/streams';
 import type { FormatInfo } from '../format/format.js';
 import type { Query } from '../parser/ast.js';
+import type { Column } from '../schema/logical-schema.js';
 import type { PlanContext } from '../plan/plan-context.js';
 import type { PlannedStream } from '../plan/planned-stream.js';
 import { type PlannedQuery, planQuery } from '../plan/query-planner.js';
@@ -29,6 +30,7 @@ export async function buildPersistentQuery(
   sinkName: string,
   props: Readonly<Record<string, string>>,
   sinkOf: (output: PlannedStream, from: DataSource) => Promise<SinkSpec>,
+  coerceTo?: readonly Column[],
 ): Promise<BuiltQuery> {
   const applicationId = applicationIdOf(ctx.serviceId, queryId);
   const from = ctx.metastore.get(query.from.name);
@@ -51,6 +53,7 @@ export async function buildPersistentQuery(
   const planned = await planQuery(query, planCtx, {
     source: (n) => ctx.metastore.get(n),
     sinkName,
+    coerceTo,
     onSourceSerdes: (topic, serdes) => sourceSerdes.set(topic, serdes),
   });
   const sink = await sinkOf(planned.output, planned.sources[0]);

@@ -2,7 +2,7 @@ import type { KStream, Windowed } from '@meterstream/streams';
 import { KsqlError } from '../errors.js';
 import { type CompiledExpression, EvaluationError } from '../expr/compiled.js';
 import type { FunctionRegistry } from '../function/function-types.js';
-import type { Expression } from '../parser/ast.js';
+import type { ColumnRef, Expression } from '../parser/ast.js';
 import { type Column, type GenericKey, type GenericRow, LogicalSchema } from '../schema/logical-schema.js';
 import { compileIn } from './compile.js';
 import { createColumnScope } from './column-scope.js';
@@ -63,11 +63,19 @@ export function planPartitionBy(
     return { name, type: c.type, namespace: 'KEY' };
   });
   const n = compiled.length;
-  // A null row (a null value) is keyed as ksqlDB does: expressions see the key columns, while
-  // value and pseudo-columns are NULL.
+  // As ksqlDB's PartitionByParamsFactory: an expression that reads only key columns (or no
+  // columns) is evaluated on the key — so a null value still gets a key — any other on the row,
+  // giving NULL for a null value.
   const width = input.schema.value.length;
-  const keyCopies = input.schema.key.map((k) => input.schema.value.map((c) => c.name).lastIndexOf(k.name));
-  const nullRow = (key: unknown): GenericRow => {
+  const names = input.schema.value.map((c) => c.name);
+  const keyCopies = input.schema.key.map((k) => names.lastIndexOf(k.name));
+  const keyOnly = expressions.map((e) =>
+    columnRefs(e).every((ref) => {
+      const at = scope.resolve(ref)?.index;
+      return at !== undefined && keyCopies.includes(at);
+    }),
+  );
+  const keyRow = (key: unknown): GenericRow => {
     const row = new Array<unknown>(width).fill(null);
     const k = Array.isArray(key) ? key : [];
     keyCopies.forEach((at, i) => {
@@ -78,9 +86,14 @@ export function planPartitionBy(
   const keyOf = byNull
     ? () => null
     : (value: GenericRow | null, oldKey: unknown): GenericKey | null => {
-        const row = value ?? nullRow(oldKey);
+        let fromKey: GenericRow | undefined;
         const key = new Array<unknown>(n);
         for (let i = 0; i < n; i++) {
+          const row = keyOnly[i] ? (value ?? (fromKey ??= keyRow(oldKey))) : value;
+          if (row === null) {
+            key[i] = null;
+            continue;
+          }
           try {
             key[i] = compiled[i].evaluate(row);
           } catch (err) {
@@ -100,4 +113,23 @@ export function planPartitionBy(
     schema: new LogicalSchema(keyColumns, input.schema.value),
     stream: stream as unknown as KStream<GenericKey | Windowed<GenericKey>, GenericRow>,
   };
+}
+
+/** The column references of an expression (lambda parameters included: they never read key columns). */
+function columnRefs(e: Expression): ColumnRef[] {
+  const out: ColumnRef[] = [];
+  const visit = (x: unknown): void => {
+    if (!x || typeof x !== 'object') return;
+    if (Array.isArray(x)) {
+      for (const y of x) visit(y);
+      return;
+    }
+    if ((x as { kind?: string }).kind === 'ColumnRef') {
+      out.push(x as ColumnRef);
+      return;
+    }
+    for (const [k, v] of Object.entries(x)) if (k !== 'pos') visit(v);
+  };
+  visit(e);
+  return out;
 }

@@ -3,7 +3,7 @@ import type { ColumnScope, CompiledExpression } from '../expr/compiled.js';
 import type { FunctionRegistry } from '../function/function-types.js';
 import type { ColumnRef, Expression, SelectItem } from '../parser/ast.js';
 import { type Column, LogicalSchema } from '../schema/logical-schema.js';
-import type { SqlType } from '../types/sql-type.js';
+import { type SqlType, sqlTypeEquals } from '../types/sql-type.js';
 import { compileIn } from './compile.js';
 import { expressionKey, formatExpression } from './expression-text.js';
 import { RESERVED_COLUMN_NAMES } from './source-schema.js';
@@ -29,6 +29,11 @@ export interface ProjectionInput {
   readonly functions: FunctionRegistry;
   /** Set for CREATE … AS SELECT / INSERT INTO: the sink's name, and ksqlDB's projection rules apply. */
   readonly sinkName?: string;
+  /**
+   * INSERT INTO: the target's value columns. A result column of the same name whose numeric type
+   * widens to the target's is cast to it (ksqlDB's implicit casts on insert).
+   */
+  readonly coerceTo?: readonly Column[];
 }
 
 /** One column `*` stands for: an expression, named by `alias` when it is not a plain column. */
@@ -125,6 +130,18 @@ export function analyzeProjection(input: ProjectionInput): Projection {
       keyTypes[keyIndex] = compiled.type;
       continue;
     }
+    const target = input.coerceTo?.[valueColumns.length];
+    if (
+      target &&
+      target.name === name &&
+      !sqlTypeEquals(target.type, compiled.type) &&
+      widens(compiled.type, target.type)
+    ) {
+      const cast: Expression = { kind: 'Cast', expression: e, type: target.type, pos: e.pos };
+      valueColumns.push({ name, type: target.type, namespace: 'VALUE' });
+      values.push(compileIn('SELECT', cast, input.scope, input.functions));
+      continue;
+    }
     valueColumns.push({ name, type: compiled.type, namespace: 'VALUE' });
     values.push(compiled);
   }
@@ -189,4 +206,13 @@ function missingKeyError(sink: string, missing: readonly KeyBinding[]): KsqlErro
 export function joinAnd(names: readonly string[]): string {
   if (names.length <= 1) return names.join('');
   return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+}
+
+const NUMERIC_RANK: Readonly<Record<string, number>> = { INTEGER: 0, BIGINT: 1, DECIMAL: 2, DOUBLE: 3 };
+
+/** Numeric widening ksqlDB applies implicitly: INT → BIGINT → DECIMAL → DOUBLE (and DECIMAL → DECIMAL). */
+function widens(from: SqlType, to: SqlType): boolean {
+  const a = NUMERIC_RANK[from.base];
+  const b = NUMERIC_RANK[to.base];
+  return a !== undefined && b !== undefined && (a < b || (from.base === 'DECIMAL' && to.base === 'DECIMAL'));
 }

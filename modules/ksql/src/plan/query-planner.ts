@@ -1,7 +1,8 @@
 import type { DataSource } from '../engine/data-source.js';
-import { KsqlError, type SourcePosition } from '../errors.js';
+import { KsqlError, type SourcePosition, UnsupportedFeatureError } from '../errors.js';
 import type { FunctionRegistry } from '../function/function-types.js';
 import type { ColumnRef, Expression, Query } from '../parser/ast.js';
+import type { Column } from '../schema/logical-schema.js';
 import { planAggregation } from './aggregate-step.js';
 import { createColumnScope } from './column-scope.js';
 import { formatExpression } from './expression-text.js';
@@ -20,6 +21,8 @@ export interface QueryPlanOptions {
   readonly source: (name: string) => DataSource | undefined;
   /** The sink's name for CREATE … AS SELECT / INSERT INTO (persistent-query projection rules). */
   readonly sinkName?: string;
+  /** INSERT INTO: the target's value columns, for implicit numeric casts. */
+  readonly coerceTo?: readonly Column[];
   /** Told of every source topic's serdes (so the host can prefetch schemas). */
   readonly onSourceSerdes?: (topic: string, serdes: SourceSerdes) => void;
 }
@@ -60,6 +63,12 @@ export async function planQuery(
   if (query.where) planned = planFilter(planned, query.where, aliases, ctx.functions);
 
   if (isAggregate(query, ctx.functions)) {
+    const kafkaValued = sources.filter((s) => s.valueFormat.name === 'KAFKA').map((s) => s.name);
+    if (query.groupBy && kafkaValued.length > 0) {
+      throw new KsqlError(
+        `Source(s) ${kafkaValued.join(', ')} are using the 'KAFKA' value format. This format does not yet support GROUP BY.`,
+      );
+    }
     if (query.partitionBy)
       throw new KsqlError(
         'PARTITION BY and GROUP BY in the same query is not supported.',
@@ -129,6 +138,7 @@ export async function planQuery(
     keys,
     functions: ctx.functions,
     sinkName: options.sinkName,
+    coerceTo: options.coerceTo,
   });
   return { output: planProject(planned, projection), sources };
 }
