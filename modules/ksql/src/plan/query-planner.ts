@@ -44,7 +44,15 @@ export async function planQuery(
   ctx: PlanContext,
   options: QueryPlanOptions,
 ): Promise<PlannedQuery> {
+  if (ctx.properties['ksql.new.query.planner.enabled'] === 'true') {
+    throw new UnsupportedFeatureError('ksql.new.query.planner.enabled', query.pos);
+  }
+  if (query.window && !query.groupBy)
+    throw new KsqlError('WINDOW clause requires a GROUP BY clause.', query.window.pos);
   const from = requireSource(query.from.name, query.from.pos, options);
+  if (options.sinkName !== undefined && from.type === 'TABLE' && from.window) {
+    throw new KsqlError('KSQL does not support persistent queries on windowed tables.', query.from.pos);
+  }
   const sources: DataSource[] = [from];
   const fromAlias = query.from.alias ?? from.name;
   let planned = await planSource(from, ctx, options.onSourceSerdes);
