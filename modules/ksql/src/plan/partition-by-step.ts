@@ -89,7 +89,11 @@ export function planPartitionBy(
         let fromKey: GenericRow | undefined;
         const key = new Array<unknown>(n);
         for (let i = 0; i < n; i++) {
-          const row = keyOnly[i] ? (value ?? (fromKey ??= keyRow(oldKey))) : value;
+          let row = value;
+          if (keyOnly[i] && row === null) {
+            fromKey ??= keyRow(oldKey);
+            row = fromKey;
+          }
           if (row === null) {
             key[i] = null;
             continue;
