@@ -71,7 +71,9 @@ export async function executeCreateSource(
 
   let { key, value } = declaredColumns(stmt.elements ?? [], sourceType);
   if (value.length === 0 && INFERRING_FORMATS.has(valueFormat.name)) {
-    const inferred = await ctx.formats.inferColumns(valueFormat, topic, 'value');
+    const inferred = await ctx.formats.inferColumns(valueFormat, topic, 'value', {
+      wrapSingleValue: w.boolean('WRAP_SINGLE_VALUE'),
+    });
     if (!inferred)
       throw new KsqlError(
         `Schema for message values on topic '${topic}' does not exist in the Schema Registry.`,
@@ -236,8 +238,7 @@ export function wrapSingleValueOf(
 ): boolean | undefined {
   const explicit = w.boolean('WRAP_SINGLE_VALUE');
   if (explicit !== undefined) {
-    if (valueColumns !== 1)
-      throw new KsqlError("'WRAP_SINGLE_VALUE' is only valid for single-field value schemas");
+    validateWrapSingleValue(format, valueColumns, explicit);
     return explicit;
   }
   const configured = props['ksql.persistence.wrap.single.values'];

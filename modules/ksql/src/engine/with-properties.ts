@@ -145,15 +145,8 @@ export function formatsOf(
   const valueName = both ?? w.format('VALUE_FORMAT');
   const keyProps = formatProperties(w, 'KEY');
   const valueProps = formatProperties(w, 'VALUE');
-  for (const [part, f] of [
-    ['KEY', keyName],
-    ['VALUE', valueName],
-  ] as const) {
-    const props = part === 'KEY' ? keyProps : valueProps;
-    if (props.delimiter !== undefined && f !== undefined && f !== 'DELIMITED') {
-      throw new KsqlError(`${f} does not support the following configs: [delimiter]`);
-    }
-  }
+  checkFormatConfigs(keyName, keyProps);
+  checkFormatConfigs(valueName, valueProps);
   const key = keyName
     ? { name: keyName, properties: keyProps }
     : defaults.key && { name: defaults.key.name, properties: sameFormatProps(defaults.key, keyProps) };
@@ -191,4 +184,20 @@ function formatProperties(w: WithClause, part: 'KEY' | 'VALUE'): Record<string, 
     (part === 'VALUE' ? w.string('VALUE_AVRO_SCHEMA_FULL_NAME') : undefined);
   if (name !== undefined) out.fullSchemaName = name;
   return out;
+}
+
+/** Which formats take which format properties (ksqlDB's per-format supported configs). */
+const FORMAT_CONFIGS: Readonly<Record<string, readonly string[]>> = {
+  delimiter: ['DELIMITED'],
+  schemaId: ['AVRO', 'JSON_SR', 'PROTOBUF'],
+  fullSchemaName: ['AVRO', 'PROTOBUF'],
+};
+
+function checkFormatConfigs(format: FormatName | undefined, props: Readonly<Record<string, string>>): void {
+  if (format === undefined) return;
+  const unsupported = Object.keys(props).filter((k) => !FORMAT_CONFIGS[k]?.includes(format));
+  if (unsupported.length > 0) throw new KsqlError(`${format} does not support the following configs: [${unsupported.join(', ')}]`);
+  if (props.fullSchemaName !== undefined && props.fullSchemaName.trim() === '') {
+    throw new KsqlError('fullSchemaName cannot be empty. Format configuration: {fullSchemaName=}');
+  }
 }
