@@ -295,7 +295,9 @@ describe('windowed and Avro sinks', () => {
     const driver = driverFor(q);
     for (const r of records) await q.prefetch?.(r.topic, 'value', [r.value]);
     pipe(driver, records);
-    expect(output(driver, 'B').map((r) => [r.key, parseJson(r.value)])).toEqual([[intKey(2), { NAME: 'big', TWICE: 5 }]]);
+    expect(output(driver, 'B').map((r) => [r.key, parseJson(r.value)])).toEqual([
+      [intKey(2), { NAME: 'big', TWICE: 5 }],
+    ]);
     driver.close();
   });
 });
