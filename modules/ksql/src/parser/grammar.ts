@@ -173,7 +173,6 @@ export class KsqlGrammar extends EmbeddedActionsParser {
   private variableUses: VariableUse[] = [];
   private sourceNames = new Set<string>();
   private qualifierUses: { name: string; pos: SourcePosition }[] = [];
-  private inPersistentQuery = false;
 
   constructor() {
     super(allTokens, { maxLookahead: 3, recoveryEnabled: false, errorMessageProvider });
@@ -558,7 +557,7 @@ export class KsqlGrammar extends EmbeddedActionsParser {
         if (elements !== undefined || isSource !== undefined)
           this.failExpecting(asToken, [K.WITH, Semicolon]);
       });
-      return this.withinPersistentQuery(() => this.SUBRULE(this.query));
+      return this.SUBRULE(this.query);
     });
     return this.ACTION(() => {
       const type = sourceType.image.toUpperCase() as 'STREAM' | 'TABLE';
@@ -715,7 +714,7 @@ export class KsqlGrammar extends EmbeddedActionsParser {
       {
         ALT: () => {
           const properties = this.OPTION1(() => this.SUBRULE(this.withProperties));
-          const query = this.withinPersistentQuery(() => this.SUBRULE(this.query));
+          const query = this.SUBRULE(this.query);
           return this.ACTION(
             () =>
               ({
@@ -2011,16 +2010,6 @@ export class KsqlGrammar extends EmbeddedActionsParser {
         depth--;
         if (depth === 0) return i === 2 || !isOneOf(this.LA(i + 1), CONTINUES_EXPRESSION);
       } else if (depth === 1 && tokenMatcher(t, Comma)) return true;
-    }
-  }
-
-  private withinPersistentQuery<T>(build: () => T): T {
-    const outer = this.inPersistentQuery;
-    this.inPersistentQuery = true;
-    try {
-      return build();
-    } finally {
-      this.inPersistentQuery = outer;
     }
   }
 
