@@ -103,6 +103,8 @@ export type Expression = Node &
     /**
      * `name(args…)`; `COUNT(*)` has `star: true` and no args. Function names are upper-cased.
      * A window-unit argument (`TIMESTAMPADD(MINUTES, 5, ts)`) arrives as `IntervalUnit`.
+     * Trailing lambda arguments (`TRANSFORM(a, x => x + 1)`) are in `lambdas` (`Lambda` nodes, in
+     * order, absent when there are none), not repeated in `args`.
      */
     | {
         readonly kind: 'FunctionCall';

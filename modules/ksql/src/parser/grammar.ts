@@ -173,10 +173,9 @@ export class KsqlGrammar extends EmbeddedActionsParser {
   private variableUses: VariableUse[] = [];
   private sourceNames = new Set<string>();
   private qualifierUses: { name: string; pos: SourcePosition }[] = [];
-  private inPersistentQuery = false;
 
   constructor() {
-    super(allTokens, { maxLookahead: 4, recoveryEnabled: false, errorMessageProvider });
+    super(allTokens, { maxLookahead: 3, recoveryEnabled: false, errorMessageProvider });
     this.performSelfAnalysis();
   }
 
@@ -558,7 +557,7 @@ export class KsqlGrammar extends EmbeddedActionsParser {
         if (elements !== undefined || isSource !== undefined)
           this.failExpecting(asToken, [K.WITH, Semicolon]);
       });
-      return this.withinPersistentQuery(() => this.SUBRULE(this.query));
+      return this.SUBRULE(this.query);
     });
     return this.ACTION(() => {
       const type = sourceType.image.toUpperCase() as 'STREAM' | 'TABLE';
@@ -715,7 +714,7 @@ export class KsqlGrammar extends EmbeddedActionsParser {
       {
         ALT: () => {
           const properties = this.OPTION1(() => this.SUBRULE(this.withProperties));
-          const query = this.withinPersistentQuery(() => this.SUBRULE(this.query));
+          const query = this.SUBRULE(this.query);
           return this.ACTION(
             () =>
               ({
@@ -872,33 +871,21 @@ export class KsqlGrammar extends EmbeddedActionsParser {
     ]);
   });
 
-  /** ASSERT TOPIC / ASSERT SCHEMA (each its own alternative, so `ASSERT VALUES` fails at VALUES as in ksqlDB). */
+  /** ASSERT [NOT EXISTS] TOPIC|SCHEMA …: parsed up to what it asserts, then reported as unsupported. */
   private assertStatement = this.RULE('assertStatement', (): StatementBody => {
-    return this.OR([
+    const t = this.CONSUME(K.ASSERT);
+    this.OR([
+      { ALT: () => this.CONSUME(K.TOPIC) },
+      { ALT: () => this.CONSUME(K.SCHEMA) },
       {
         ALT: () => {
-          const t = this.CONSUME(K.ASSERT);
-          this.CONSUME(K.TOPIC);
-          return this.unsupported('ASSERT TOPIC', t);
-        },
-      },
-      {
-        ALT: () => {
-          const t = this.CONSUME1(K.ASSERT);
-          this.CONSUME(K.SCHEMA);
-          return this.unsupported('ASSERT SCHEMA', t);
-        },
-      },
-      {
-        ALT: () => {
-          const t = this.CONSUME2(K.ASSERT);
           this.CONSUME(K.NOT);
           this.CONSUME(K.EXISTS);
           this.OR1([{ ALT: () => this.CONSUME1(K.TOPIC) }, { ALT: () => this.CONSUME1(K.SCHEMA) }]);
-          return this.unsupported('ASSERT NOT EXISTS', t);
         },
       },
     ]);
+    return this.unsupported('ASSERT', t);
   });
 
   // -------------------------------------------------------------------------------------------
@@ -1904,7 +1891,12 @@ export class KsqlGrammar extends EmbeddedActionsParser {
             // Type parameters (`VARCHAR(10)`) are accepted and ignored, as in ksqlDB.
             this.OPTION(() => {
               this.CONSUME1(LParen);
-              this.AT_LEAST_ONE_SEP({ SEP: Comma, DEF: () => this.SUBRULE(this.typeParameter) });
+              // The first parameter outside a repetition, so a wrong one fails in typeParameter (a token set).
+              this.SUBRULE(this.typeParameter);
+              this.MANY1(() => {
+                this.CONSUME2(Comma);
+                this.SUBRULE1(this.typeParameter);
+              });
               this.CONSUME1(RParen, { ERR_MSG: listCloseMarker });
             });
             return this.ACTION(() => resolveTypeName(name.name, this.types));
@@ -2018,16 +2010,6 @@ export class KsqlGrammar extends EmbeddedActionsParser {
         depth--;
         if (depth === 0) return i === 2 || !isOneOf(this.LA(i + 1), CONTINUES_EXPRESSION);
       } else if (depth === 1 && tokenMatcher(t, Comma)) return true;
-    }
-  }
-
-  private withinPersistentQuery<T>(build: () => T): T {
-    const outer = this.inPersistentQuery;
-    this.inPersistentQuery = true;
-    try {
-      return build();
-    } finally {
-      this.inPersistentQuery = outer;
     }
   }
 

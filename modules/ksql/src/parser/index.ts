@@ -1,10 +1,10 @@
-import type { IToken } from 'chevrotain';
+import { createTokenInstance, type ILexingError, type IToken } from 'chevrotain';
 import { KsqlError, type SourcePosition } from '../errors.js';
 import type { SqlType } from '../types/sql-type.js';
 import type { Expression, Statement } from './ast.js';
 import { KsqlGrammar, type ParsedStatement, STATEMENT_STARTS } from './grammar.js';
 import { clearErrorDetails, toKsqlError } from './syntax-errors.js';
-import { ksqlLexer } from './tokens.js';
+import { ksqlLexer, Unrecognized } from './tokens.js';
 import type { TypeRegistry } from './type-names.js';
 import { needsSubstitution, substitute, type VariableScope, variableKey } from './variables.js';
 
@@ -90,14 +90,8 @@ function parseScript(
 
 function prepare(p: KsqlGrammar, text: string, types: TypeRegistry, origin: SourcePosition): IToken[] {
   const lexed = ksqlLexer.tokenize(text);
-  // The lexer has a catch-all token, so it reports no errors; a defensive check all the same.
-  if (lexed.errors.length > 0) {
-    const e = lexed.errors[0];
-    throw new KsqlError(
-      `Syntax Error\n${e.message}`,
-      shift({ line: e.line ?? 1, column: e.column ?? 1 }, origin),
-    );
-  }
+  // Characters no token matches become UNRECOGNIZED tokens, reported by the parser in context.
+  if (lexed.errors.length > 0) lexed.tokens = withUnrecognized(lexed.tokens, lexed.errors, text);
   if (origin.line !== 1 || origin.column !== 1) {
     // A substituted statement is parsed on its own: report positions where it stands in the script.
     for (const t of lexed.tokens) {
@@ -132,4 +126,23 @@ function tokensOf(tokens: readonly IToken[], p: ParsedStatement): IToken[] {
   const to = tokens.indexOf(p.lastToken);
   if (from < 0 || to < from) return [];
   return tokens.slice(from, to + 1);
+}
+
+function withUnrecognized(tokens: IToken[], errors: readonly ILexingError[], text: string): IToken[] {
+  const extra = errors.map((e) => {
+    const line = e.line ?? 1;
+    const column = e.column ?? 1;
+    const image = text.slice(e.offset, e.offset + e.length);
+    return createTokenInstance(
+      Unrecognized,
+      image,
+      e.offset,
+      e.offset + e.length - 1,
+      line,
+      line,
+      column,
+      column + e.length - 1,
+    );
+  });
+  return [...tokens, ...extra].sort((a, b) => a.startOffset - b.startOffset);
 }

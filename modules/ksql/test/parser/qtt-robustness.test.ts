@@ -21,14 +21,19 @@ describe.runIf(existsSync(QTT_DIR))('QTT statements (robustness)', () => {
       } catch (e) {
         expect(e, `${test.file}: ${test.name}`).toBeInstanceOf(KsqlError);
         if (!test.expectsError) unexpectedFailures++;
-        const key = `${test.expectsError ? '(expected) ' : ''}${(e as Error).message.replace(/line \d+:\d+: /, '').split('\n').slice(0, 2).join(' / ')}`;
+        const key = `${test.expectsError ? '(expected) ' : ''}${(e as Error).message
+          .replace(/line \d+:\d+: /, '')
+          .split('\n')
+          .slice(0, 2)
+          .join(' / ')}`;
         failures.set(key, (failures.get(key) ?? 0) + 1);
       }
     }
     console.log(
       `QTT: ${parsed} of ${statements} statements parsed; ${unexpectedFailures} failures in tests that expect none`,
     );
-    for (const [message, count] of [...failures].sort((a, b) => b[1] - a[1]).slice(0, 15)) console.log(`  ${count} × ${message}`);
+    for (const [message, count] of [...failures].sort((a, b) => b[1] - a[1]).slice(0, 15))
+      console.log(`  ${count} × ${message}`);
     expect(statements).toBeGreaterThan(0);
   });
 });

@@ -78,9 +78,8 @@ describe('variable substitution', () => {
     expect(create.kind === 'CreateSource' && create.properties.get('X')?.value).toBe('${t}');
     const select = statements[3];
     // Undefined references inside strings stay as written.
-    expect(
-      select.kind === 'QueryStatement' && show((select.query.select[0] as { expression: never }).expression),
-    ).toBe("'${t}'");
+    const item = select.kind === 'QueryStatement' ? select.query.select[0] : undefined;
+    expect(item?.kind === 'SingleColumn' && show(item.expression)).toBe("'${t}'");
   });
 
   it('undefined references and invalid values outside strings are errors at their position', () => {
