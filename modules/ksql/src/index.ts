@@ -24,3 +24,4 @@ export { avroKeySchemaName, avroSchemaOf, DEFAULT_AVRO_SCHEMA_FULL_NAME } from '
 export { jsonSchemaOf } from './format/json-schema.js';
 export { SerdeError } from './format/format-properties.js';
 export { javaDoubleToString } from './format/java-text.js';
+export { decodeAvroJson, encodeAvroJson } from './format/avro-json.js';
