@@ -9,6 +9,7 @@ import {
   fullNameOf,
   resolveAvro,
 } from './avro-schema.js';
+import { avscOptions } from './avro-long.js';
 import { AvroReadError, compileAvroReader, compileAvroWriter, type Convert } from './avro-values.js';
 import type { KsqlSerde, RegisteredSchema, SchemaRegistry } from './format.js';
 import { SerdeError } from './format-properties.js';
@@ -36,9 +37,6 @@ export interface RegistrySerdeOptions {
 
 /** Decodes one writer id's payloads into rows. */
 type RowReader = (data: Buffer) => GenericRow;
-
-/** A fresh options object per schema: avsc keeps its registry of named types in it. */
-const avscOptions = (): Partial<avro.ForSchemaOptions> => ({ wrapUnions: false });
 
 /**
  * The schema id the serializer writes with: the *_SCHEMA_ID given; else the derived schema,

@@ -1,5 +1,6 @@
 import avro from 'avsc';
 import { Decimal } from '../values/decimal.js';
+import { avscOptions } from './avro-long.js';
 import { type AvroNames, collectNames, fullNameOf, isMapEntry, resolveAvro } from './avro-schema.js';
 import { bytesToUnscaled, decimalToBytes, rescaleExact } from './decimal-codec.js';
 import { decodeBase64Strict } from './java-text.js';
@@ -16,7 +17,7 @@ import { decodeBase64Strict } from './java-text.js';
 export function encodeAvroJson(schemaText: string, json: unknown): Buffer {
   const schema = JSON.parse(schemaText) as unknown;
   const names = collectNames(schema);
-  const type = avro.Type.forSchema(schema as avro.Schema, { wrapUnions: false });
+  const type = avro.Type.forSchema(schema as avro.Schema, avscOptions());
   return type.toBuffer(toAvro(schema, names, undefined, json, '$'));
 }
 
@@ -24,7 +25,7 @@ export function encodeAvroJson(schemaText: string, json: unknown): Buffer {
 export function decodeAvroJson(schemaText: string, bytes: Buffer): unknown {
   const schema = JSON.parse(schemaText) as unknown;
   const names = collectNames(schema);
-  const type = avro.Type.forSchema(schema as avro.Schema, { wrapUnions: false });
+  const type = avro.Type.forSchema(schema as avro.Schema, avscOptions());
   return fromAvro(schema, names, undefined, type.fromBuffer(bytes));
 }
 

@@ -208,6 +208,20 @@ describe('AVRO serde', () => {
     expect(value.deserialize(value.serialize([300]))).toEqual([300]);
   });
 
+  it('reads and writes longs beyond 2^53 as (approximate) numbers, as every BIGINT', async () => {
+    const { formats } = setup();
+    const serde = await formats.valueSerde(AVRO, valueColumns(['L', T.BIGINT]), {
+      topic: 'l',
+      registerSchema: true,
+    });
+    expect(hex(serde.serialize([1]).subarray(5))).toBe('0202');
+    expect(serde.deserialize(serde.serialize([2 ** 60]))).toEqual([2 ** 60]);
+    // Long.MAX_VALUE as a number is 2^63, one past the range: written as Long.MAX_VALUE.
+    const max = serde.serialize([9223372036854775807]);
+    expect(hex(max.subarray(5))).toBe('02' + 'feffffffffffffffff01');
+    expect(serde.deserialize(max)).toEqual([9223372036854775807]);
+  });
+
   it('serializes records larger than its scratch buffer', async () => {
     const { formats } = setup();
     const serde = await formats.valueSerde(AVRO, valueColumns(['S', T.STRING], ['N', T.INTEGER]), {
