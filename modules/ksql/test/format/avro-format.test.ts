@@ -125,6 +125,25 @@ describe('Avro schema derived from columns', () => {
     expect(avroKeySchemaName('MY_TABLE')).toBe(`${NS}.MyTableKey`);
   });
 
+  it('rejects column and field names Avro cannot hold, and a blank full name', () => {
+    const { formats } = setup();
+    expect(() => formats.validate(AVRO, valueColumns(['1Bad', T.DOUBLE]), 'value')).toThrow(
+      'Schema is not compatible with Avro: Illegal initial character: 1Bad',
+    );
+    expect(() =>
+      formats.validate(AVRO, valueColumns(['S', T.struct([{ name: 'a-b', type: T.INTEGER }])]), 'value'),
+    ).toThrow('Schema is not compatible with Avro: Illegal character in: a-b');
+    // Dots become underscores, as ksqlDB writes qualified names.
+    expect(() => formats.validate(AVRO, valueColumns(['T.ID', T.INTEGER]), 'value')).not.toThrow();
+    expect(() =>
+      formats.validate(
+        { name: 'AVRO', properties: { VALUE_AVRO_SCHEMA_FULL_NAME: ' ' } },
+        valueColumns(['A', T.INTEGER]),
+        'value',
+      ),
+    ).toThrow('fullSchemaName cannot be empty. Format configuration: {fullSchemaName=}');
+  });
+
   it('rejects maps with non-STRING keys', () => {
     expect(() => avroSchemaOf(valueColumns(['M', T.map(T.INTEGER, T.INTEGER)]), true, 'X')).toThrow(
       'Avro only supports MAPs with STRING keys',
