@@ -107,7 +107,15 @@ export async function avroSerde(o: RegistrySerdeOptions): Promise<KsqlSerde<Gene
         throw new SerdeError(`the writer schema is ${schema.schemaType}, not AVRO`);
       };
     }
-    return compileRowReader(JSON.parse(schema.schema), o.columns, o.wrapped);
+    try {
+      return compileRowReader(JSON.parse(schema.schema), o.columns, o.wrapped);
+    } catch (error) {
+      // A writer schema we cannot use fails its records (dead-letter material), not the batch.
+      const message = `the writer schema cannot be read: ${(error as Error).message}`;
+      return () => {
+        throw new SerdeError(message);
+      };
+    }
   };
   if (id !== undefined)
     readers.set(id, readerFor({ schemaType: 'AVRO', schema: JSON.stringify(writerSchema) }));

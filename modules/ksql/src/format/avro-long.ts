@@ -26,7 +26,11 @@ const lossyLong = avro.types.LongType.__with({
   compare: (a: number, b: number) => (a === b ? 0 : a < b ? -1 : 1),
 });
 
-/** avsc options for one schema: unions unwrapped, lossy longs, and a fresh registry of named types. */
+/**
+ * avsc options for one schema: unions unwrapped (a value or null) unless ambiguous (a writer's own
+ * schema may have those; the serde reports them per record), lossy longs, and a fresh registry of
+ * named types.
+ */
 export function avscOptions(): Partial<avro.ForSchemaOptions> {
-  return { wrapUnions: false, registry: { long: lossyLong } } as Partial<avro.ForSchemaOptions>;
+  return { wrapUnions: 'auto', registry: { long: lossyLong } } as Partial<avro.ForSchemaOptions>;
 }

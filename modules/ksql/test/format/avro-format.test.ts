@@ -359,6 +359,20 @@ describe('AVRO serde', () => {
   });
 });
 
+describe('AVRO writer schemas the columns cannot use', () => {
+  it('fail their records, not the batch', async () => {
+    const { registry, formats } = setup();
+    const writer = { type: 'record', name: 'U', fields: [{ name: 'A', type: ['null', 'string', 'int'] }] };
+    const id = registry.registerSync('u-value', { schemaType: 'AVRO', schema: JSON.stringify(writer) });
+    const serde = await formats.valueSerde(AVRO, valueColumns(['A', T.STRING]), { topic: 'u' });
+    const payload = Buffer.concat([Buffer.from([0, 0, 0, 0, id]), Buffer.from([2, 2, 0x61])]);
+    await serde.prefetch?.([payload]);
+    expect(() => serde.deserialize(payload)).toThrow(
+      'Cannot deserialize type union as type string for path: ->A',
+    );
+  });
+});
+
 describe('AVRO column inference', () => {
   it('infers the metric schema as ksqlDB would: names upper-cased, required fields nullable columns', async () => {
     const { registry, formats } = setup();
