@@ -36,6 +36,7 @@ export { jsonToValue, valueToJson, JsonCoercionError } from './format/json-value
 export { avroKeySchemaName, avroSchemaOf, DEFAULT_AVRO_SCHEMA_FULL_NAME } from './format/avro-schema.js';
 export { jsonSchemaOf } from './format/json-schema.js';
 export { SerdeError } from './format/format-properties.js';
+export { decodeAvroJson, encodeAvroJson } from './format/avro-json.js';
 
 // Aggregation (agg helper)
 export { aggregateFunctions } from './function/aggregate/index.js';

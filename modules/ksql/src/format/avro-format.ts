@@ -9,6 +9,7 @@ import {
   fullNameOf,
   resolveAvro,
 } from './avro-schema.js';
+import { avscOptions } from './avro-long.js';
 import { AvroReadError, compileAvroReader, compileAvroWriter, type Convert } from './avro-values.js';
 import type { KsqlSerde, RegisteredSchema, SchemaRegistry } from './format.js';
 import { SerdeError } from './format-properties.js';
@@ -36,9 +37,6 @@ export interface RegistrySerdeOptions {
 
 /** Decodes one writer id's payloads into rows. */
 type RowReader = (data: Buffer) => GenericRow;
-
-/** A fresh options object per schema: avsc keeps its registry of named types in it. */
-const avscOptions = (): Partial<avro.ForSchemaOptions> => ({ wrapUnions: false });
 
 /**
  * The schema id the serializer writes with: the *_SCHEMA_ID given; else the derived schema,
@@ -109,7 +107,15 @@ export async function avroSerde(o: RegistrySerdeOptions): Promise<KsqlSerde<Gene
         throw new SerdeError(`the writer schema is ${schema.schemaType}, not AVRO`);
       };
     }
-    return compileRowReader(JSON.parse(schema.schema), o.columns, o.wrapped);
+    try {
+      return compileRowReader(JSON.parse(schema.schema), o.columns, o.wrapped);
+    } catch (error) {
+      // A writer schema we cannot use fails its records (dead-letter material), not the batch.
+      const message = `the writer schema cannot be read: ${(error as Error).message}`;
+      return () => {
+        throw new SerdeError(message);
+      };
+    }
   };
   if (id !== undefined)
     readers.set(id, readerFor({ schemaType: 'AVRO', schema: JSON.stringify(writerSchema) }));

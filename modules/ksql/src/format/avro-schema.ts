@@ -40,7 +40,33 @@ export function avroFieldName(name: string): string {
   return name.replaceAll('.', '_');
 }
 
-/** Throws ksqlDB's error when a type cannot be written as Avro (maps must have STRING keys). */
+/**
+ * Avro's name rule (Schema.validateName): a letter or `_`, then letters, digits or `_`. ksqlDB
+ * reports a column that breaks it as the schema not being compatible with Avro.
+ */
+export function validateAvroName(name: string): void {
+  const avroName = avroFieldName(name);
+  if (!/^[\p{L}_]/u.test(avroName)) {
+    throw new KsqlError(`Schema is not compatible with Avro: Illegal initial character: ${avroName}`);
+  }
+  if (!/^[\p{L}_][\p{L}\p{N}_]*$/u.test(avroName)) {
+    throw new KsqlError(`Schema is not compatible with Avro: Illegal character in: ${avroName}`);
+  }
+}
+
+/** Checks a *_SCHEMA_FULL_NAME as ksqlDB does: it may not be blank. */
+export function validateAvroFullName(fullName: string | undefined): void {
+  if (fullName !== undefined && fullName.trim() === '') {
+    throw new KsqlError(
+      `fullSchemaName cannot be empty. Format configuration: {fullSchemaName=${fullName.trim()}}`,
+    );
+  }
+}
+
+/**
+ * Throws ksqlDB's error when a type cannot be written as Avro: maps must have STRING keys, struct
+ * field names must be Avro names.
+ */
 export function validateAvroType(type: SqlType): void {
   switch (type.base) {
     case 'MAP':
@@ -51,7 +77,10 @@ export function validateAvroType(type: SqlType): void {
       validateAvroType(type.element);
       return;
     case 'STRUCT':
-      for (const f of type.fields) validateAvroType(f.type);
+      for (const f of type.fields) {
+        validateAvroName(f.name);
+        validateAvroType(f.type);
+      }
       return;
     default:
       return;
@@ -66,7 +95,10 @@ export function avroSchemaOf(
   wrapped: boolean,
   fullName: string,
 ): AvroJson {
-  for (const c of columns) validateAvroType(c.type);
+  for (const c of columns) {
+    if (wrapped) validateAvroName(c.name);
+    validateAvroType(c.type);
+  }
   // The root is written with its namespace; nested types omit it when it is the same.
   if (wrapped) return recordSchema(columns, fullName, undefined);
   if (columns.length !== 1) throw new KsqlError('Unwrapping only valid for single columns');

@@ -1,6 +1,6 @@
 import { KsqlError, UnsupportedFeatureError } from '../errors.js';
 import type { Column, GenericRow } from '../schema/logical-schema.js';
-import { inferAvroColumns, validateAvroType } from './avro-schema.js';
+import { inferAvroColumns, validateAvroFullName, validateAvroName, validateAvroType } from './avro-schema.js';
 import { avroSerde, writerSchemaId } from './avro-format.js';
 import { delimitedSerde, parseDelimiter, validateDelimited } from './delimited-format.js';
 import type {
@@ -71,7 +71,12 @@ function formatProblem(format: FormatInfo, columns: readonly Column[], part: Par
         for (const c of columns) validateJsonType(c.type);
         break;
       case 'AVRO':
-        for (const c of columns) validateAvroType(c.type);
+        validateAvroFullName(formatProperty(format, part, 'fullSchemaName'));
+        for (const c of columns) {
+          // A single key is unwrapped: its name is not written in the schema.
+          if (!(part === 'key' && columns.length === 1)) validateAvroName(c.name);
+          validateAvroType(c.type);
+        }
         break;
       case 'PROTOBUF':
         break;

@@ -125,6 +125,25 @@ describe('Avro schema derived from columns', () => {
     expect(avroKeySchemaName('MY_TABLE')).toBe(`${NS}.MyTableKey`);
   });
 
+  it('rejects column and field names Avro cannot hold, and a blank full name', () => {
+    const { formats } = setup();
+    expect(() => formats.validate(AVRO, valueColumns(['1Bad', T.DOUBLE]), 'value')).toThrow(
+      'Schema is not compatible with Avro: Illegal initial character: 1Bad',
+    );
+    expect(() =>
+      formats.validate(AVRO, valueColumns(['S', T.struct([{ name: 'a-b', type: T.INTEGER }])]), 'value'),
+    ).toThrow('Schema is not compatible with Avro: Illegal character in: a-b');
+    // Dots become underscores, as ksqlDB writes qualified names.
+    expect(() => formats.validate(AVRO, valueColumns(['T.ID', T.INTEGER]), 'value')).not.toThrow();
+    expect(() =>
+      formats.validate(
+        { name: 'AVRO', properties: { VALUE_AVRO_SCHEMA_FULL_NAME: ' ' } },
+        valueColumns(['A', T.INTEGER]),
+        'value',
+      ),
+    ).toThrow('fullSchemaName cannot be empty. Format configuration: {fullSchemaName=}');
+  });
+
   it('rejects maps with non-STRING keys', () => {
     expect(() => avroSchemaOf(valueColumns(['M', T.map(T.INTEGER, T.INTEGER)]), true, 'X')).toThrow(
       'Avro only supports MAPs with STRING keys',
@@ -206,6 +225,20 @@ describe('AVRO serde', () => {
     expect((await registry.latest('k-value'))?.schema.schema).toBe('"long"');
     expect(value.serialize([null])).toBeNull();
     expect(value.deserialize(value.serialize([300]))).toEqual([300]);
+  });
+
+  it('reads and writes longs beyond 2^53 as (approximate) numbers, as every BIGINT', async () => {
+    const { formats } = setup();
+    const serde = await formats.valueSerde(AVRO, valueColumns(['L', T.BIGINT]), {
+      topic: 'l',
+      registerSchema: true,
+    });
+    expect(hex(serde.serialize([1]).subarray(5))).toBe('0202');
+    expect(serde.deserialize(serde.serialize([2 ** 60]))).toEqual([2 ** 60]);
+    // Long.MAX_VALUE as a number is 2^63, one past the range: written as Long.MAX_VALUE.
+    const max = serde.serialize([2 ** 63]);
+    expect(hex(max.subarray(5))).toBe('02' + 'feffffffffffffffff01');
+    expect(serde.deserialize(max)).toEqual([2 ** 63]);
   });
 
   it('serializes records larger than its scratch buffer', async () => {
@@ -323,6 +356,20 @@ describe('AVRO serde', () => {
       'Cannot deserialize type string as type int32 for path: ->A',
     );
     expect(() => serde.deserialize(Buffer.from([1, 2, 3]))).toThrow(/Unknown magic byte/);
+  });
+});
+
+describe('AVRO writer schemas the columns cannot use', () => {
+  it('fail their records, not the batch', async () => {
+    const { registry, formats } = setup();
+    const writer = { type: 'record', name: 'U', fields: [{ name: 'A', type: ['null', 'string', 'int'] }] };
+    const id = registry.registerSync('u-value', { schemaType: 'AVRO', schema: JSON.stringify(writer) });
+    const serde = await formats.valueSerde(AVRO, valueColumns(['A', T.STRING]), { topic: 'u' });
+    const payload = Buffer.concat([Buffer.from([0, 0, 0, 0, id]), Buffer.from([2, 2, 0x61])]);
+    await serde.prefetch?.([payload]);
+    expect(() => serde.deserialize(payload)).toThrow(
+      'Cannot deserialize type union as type string for path: ->A',
+    );
   });
 });
 
