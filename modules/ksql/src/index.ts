@@ -14,6 +14,7 @@ export type * from './format/format.js';
 export type * from './engine/engine-api.js';
 export type * from './plan/planned-stream.js';
 export type * from './plan/plan-context.js';
+export * from './parser/index.js';
 
 // Expressions and scalar functions (expr helper)
 export { compileExpression, type CompileOptions } from './expr/compile.js';
