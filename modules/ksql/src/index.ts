@@ -22,7 +22,16 @@ export { formatExpression } from './expr/format-expression.js';
 export { castConverter } from './expr/cast.js';
 export { valuesEqual, compareValues } from './expr/value-compare.js';
 export * from './expr/type-rules.js';
-export { createFunctionRegistry, describeScalar, type KsqlFunctionRegistry, P, type ScalarFunction, type ScalarVariant, type BoundCall, type ParamType } from './function/registry.js';
+export {
+  createFunctionRegistry,
+  describeScalar,
+  type KsqlFunctionRegistry,
+  P,
+  type ScalarFunction,
+  type ScalarVariant,
+  type BoundCall,
+  type ParamType,
+} from './function/registry.js';
 export { compileJavaTimePattern, type JavaTimeFormatter } from './values/java-time-format.js';
 export { resolveTimeZone, type TimeZone } from './values/time-zone.js';
 export * from './values/temporal.js';

@@ -17,7 +17,8 @@ export function compileDereference(e: ExpressionOf<'Dereference'>, ctx: CompileC
     );
   }
   const field = base.type.fields.find((f) => f.name === e.field);
-  if (!field) throw new KsqlError(`Could not find field '${e.field}' in '${formatExpression(e.base)}'.`, e.pos);
+  if (!field)
+    throw new KsqlError(`Could not find field '${e.field}' in '${formatExpression(e.base)}'.`, e.pos);
   const name = field.name;
   const ev = base.evaluate;
   return {
@@ -41,8 +42,14 @@ export function compileSubscript(e: ExpressionOf<'Subscript'>, ctx: CompileConte
   const be = base.evaluate;
   const ie = index.evaluate;
   if (bt?.base === 'ARRAY') {
-    if (index.type !== null && (!isNumeric(index.type) || index.type.base === 'DOUBLE' || index.type.base === 'DECIMAL')) {
-      throw new KsqlError(`Array index must be an INTEGER, but ${formatExpression(e.index)} is ${formatSqlType(index.type)}.`, e.index.pos);
+    if (
+      index.type !== null &&
+      (!isNumeric(index.type) || index.type.base === 'DOUBLE' || index.type.base === 'DECIMAL')
+    ) {
+      throw new KsqlError(
+        `Array index must be an INTEGER, but ${formatExpression(e.index)} is ${formatSqlType(index.type)}.`,
+        e.index.pos,
+      );
     }
     return {
       expr: e,
@@ -63,10 +70,18 @@ export function compileSubscript(e: ExpressionOf<'Subscript'>, ctx: CompileConte
       try {
         conv = implicitConverter(index.type, bt.key);
       } catch {
-        throw new KsqlError(`Map key must be ${formatSqlType(bt.key)}, but ${formatExpression(e.index)} is ${formatSqlType(index.type)}.`, e.index.pos);
+        throw new KsqlError(
+          `Map key must be ${formatSqlType(bt.key)}, but ${formatExpression(e.index)} is ${formatSqlType(index.type)}.`,
+          e.index.pos,
+        );
       }
     }
-    const primitiveKey = bt.key.base !== 'DECIMAL' && bt.key.base !== 'BYTES' && bt.key.base !== 'ARRAY' && bt.key.base !== 'MAP' && bt.key.base !== 'STRUCT';
+    const primitiveKey =
+      bt.key.base !== 'DECIMAL' &&
+      bt.key.base !== 'BYTES' &&
+      bt.key.base !== 'ARRAY' &&
+      bt.key.base !== 'MAP' &&
+      bt.key.base !== 'STRUCT';
     return {
       expr: e,
       type: bt.value,
@@ -90,4 +105,3 @@ export function compileSubscript(e: ExpressionOf<'Subscript'>, ctx: CompileConte
     e.pos,
   );
 }
-

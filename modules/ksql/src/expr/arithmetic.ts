@@ -35,7 +35,7 @@ function integerOp(op: ArithmeticOp, e: Compiled['expr']): Binary<number> {
     case '/':
       return (a, b) => (b === 0 ? divByZero(e) : (a / b) | 0);
     case '%':
-      return (a, b) => (b === 0 ? divByZero(e) : a % b | 0);
+      return (a, b) => (b === 0 ? divByZero(e) : (a % b) | 0);
   }
 }
 
@@ -84,7 +84,8 @@ function decimalOp(op: ArithmeticOp, type: SqlDecimalType, e: Compiled['expr']):
       try {
         return f(a, b);
       } catch (err) {
-        if (err instanceof DecimalArithmeticError) throw new EvaluationError(err.message, e.pos, { cause: err });
+        if (err instanceof DecimalArithmeticError)
+          throw new EvaluationError(err.message, e.pos, { cause: err });
         throw err;
       }
     };
@@ -130,7 +131,11 @@ export function compileArithmetic(e: ExpressionOf<'Arithmetic'>, ctx: CompileCon
     throw arithmeticError(e, `Arithmetic on types ${name(l.type)} and ${name(r.type)} are not supported.`);
   }
   if (e.op === '+' && l.type.base === 'STRING' && r.type.base === 'STRING') {
-    return { expr: e, type: SqlTypes.STRING, evaluate: binary(l.evaluate, r.evaluate, ((a: string, b: string) => a + b) as Binary<never>) };
+    return {
+      expr: e,
+      type: SqlTypes.STRING,
+      evaluate: binary(l.evaluate, r.evaluate, ((a: string, b: string) => a + b) as Binary<never>),
+    };
   }
   const type = arithmeticResultType(e.op, l.type, r.type);
   if (!type) throw arithmeticError(e, `Unsupported arithmetic types. ${l.type.base} ${r.type.base}`);
@@ -138,10 +143,22 @@ export function compileArithmetic(e: ExpressionOf<'Arithmetic'>, ctx: CompileCon
     case 'DECIMAL': {
       const lt = toDecimalType(l.type);
       const rt = toDecimalType(r.type);
-      return { expr: e, type, evaluate: binary(converted(l, lt), converted(r, rt), decimalOp(e.op, type as SqlDecimalType, e) as Binary<never>) };
+      return {
+        expr: e,
+        type,
+        evaluate: binary(
+          converted(l, lt),
+          converted(r, rt),
+          decimalOp(e.op, type as SqlDecimalType, e) as Binary<never>,
+        ),
+      };
     }
     case 'DOUBLE':
-      return { expr: e, type, evaluate: binary(converted(l, type), converted(r, type), doubleOp(e.op) as Binary<never>) };
+      return {
+        expr: e,
+        type,
+        evaluate: binary(converted(l, type), converted(r, type), doubleOp(e.op) as Binary<never>),
+      };
     case 'BIGINT':
       return { expr: e, type, evaluate: binary(l.evaluate, r.evaluate, bigintOp(e.op, e) as Binary<never>) };
     default:
@@ -155,7 +172,10 @@ export function compileNegate(e: ExpressionOf<'Negate'>, ctx: CompileContext): C
   if (t === null) return { expr: e, type: null, evaluate: () => null };
   const ev = c.evaluate;
   if (t.base !== 'INTEGER' && t.base !== 'BIGINT' && t.base !== 'DOUBLE' && t.base !== 'DECIMAL') {
-    throw new KsqlError(`Error processing expression: ${formatExpression(e)}. Unary ${e.sign === '-' ? 'negation' : 'plus'} on unsupported type: ${t.base}`, e.pos);
+    throw new KsqlError(
+      `Error processing expression: ${formatExpression(e)}. Unary ${e.sign === '-' ? 'negation' : 'plus'} on unsupported type: ${t.base}`,
+      e.pos,
+    );
   }
   if (e.sign === '+') return { expr: e, type: t, evaluate: ev };
   let neg: (v: never) => unknown;

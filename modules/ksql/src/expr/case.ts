@@ -13,15 +13,15 @@ import { commonType, type MaybeType } from './type-rules.js';
  */
 function resultOf(
   e: Expression,
-  branches: readonly { readonly when: Expression; readonly then: Compiled }[],
+  branches: readonly { readonly when: Expression; readonly result: Compiled }[],
   elseBranch: Compiled | undefined,
 ): { type: SqlType; thens: Evaluator[]; otherwise: Evaluator } {
   let type: MaybeType = null;
   for (const b of branches) {
-    const next = commonType(type, b.then.type);
+    const next = commonType(type, b.result.type);
     if (next === undefined) {
       throw new KsqlError(
-        `Invalid Case expression. Type for all 'THEN' clauses should be the same.\nTHEN expression 'WHEN ${formatExpression(b.when)} THEN ${formatExpression(b.then.expr)}' has type: ${formatSqlType(b.then.type as SqlType)}.\nPrevious THEN expression(s) type: ${formatSqlType(type as SqlType)}.`,
+        `Invalid Case expression. Type for all 'THEN' clauses should be the same.\nTHEN expression 'WHEN ${formatExpression(b.when)} THEN ${formatExpression(b.result.expr)}' has type: ${formatSqlType(b.result.type as SqlType)}.\nPrevious THEN expression(s) type: ${formatSqlType(type as SqlType)}.`,
         e.pos,
       );
     }
@@ -44,10 +44,20 @@ function resultOf(
     const ev = c.evaluate;
     return f === identity ? ev : (row) => f(ev(row));
   };
-  return { type: to, thens: branches.map((b) => conv(b.then)), otherwise: elseBranch ? conv(elseBranch) : () => null };
+  return {
+    type: to,
+    thens: branches.map((b) => conv(b.result)),
+    otherwise: elseBranch ? conv(elseBranch) : () => null,
+  };
 }
 
-function build(e: Expression, conditions: Evaluator[], type: SqlType, thens: Evaluator[], otherwise: Evaluator): Compiled {
+function build(
+  e: Expression,
+  conditions: Evaluator[],
+  type: SqlType,
+  thens: Evaluator[],
+  otherwise: Evaluator,
+): Compiled {
   const n = conditions.length;
   return {
     expr: e,
@@ -64,10 +74,13 @@ export function compileSearchedCase(e: ExpressionOf<'SearchedCase'>, ctx: Compil
   const branches = e.whens.map((w) => {
     const when = ctx.compile(w.when);
     if (when.type !== null && when.type.base !== 'BOOLEAN') {
-      throw new KsqlError(`WHEN operand type should be boolean.\nType for '${formatExpression(w.when)}' is ${formatSqlType(when.type)}`, w.when.pos);
+      throw new KsqlError(
+        `WHEN operand type should be boolean.\nType for '${formatExpression(w.when)}' is ${formatSqlType(when.type)}`,
+        w.when.pos,
+      );
     }
     conditions.push(when.evaluate);
-    return { when: w.when, then: ctx.compile(w.then) };
+    return { when: w.when, result: ctx.compile(w.then) };
   });
   const elseBranch = e.else ? ctx.compile(e.else) : undefined;
   const { type, thens, otherwise } = resultOf(e, branches, elseBranch);
@@ -85,7 +98,7 @@ export function compileSimpleCase(e: ExpressionOf<'SimpleCase'>, ctx: CompileCon
       checkComparison(w.when, operand, '=', when);
       conditions.push(comparisonEvaluator('=', operand, when));
     }
-    return { when: w.when, then: ctx.compile(w.then) };
+    return { when: w.when, result: ctx.compile(w.then) };
   });
   const elseBranch = e.else ? ctx.compile(e.else) : undefined;
   const { type, thens, otherwise } = resultOf(e, branches, elseBranch);

@@ -16,7 +16,11 @@ export function compileCast(e: ExpressionOf<'Cast'>, ctx: CompileContext): Compi
   const to = e.type;
   if (inner.type === null) return constant(e, to, null);
   const conv = castConverter(inner.type, to);
-  if (!conv) throw new KsqlError(`Cast of ${formatSqlType(inner.type)} to ${formatSqlType(to)} is not supported`, e.pos);
+  if (!conv)
+    throw new KsqlError(
+      `Cast of ${formatSqlType(inner.type)} to ${formatSqlType(to)} is not supported`,
+      e.pos,
+    );
   const ev = inner.evaluate;
   if (conv === identity) return { expr: e, type: to, evaluate: ev, constant: inner.constant };
   const onError = ctx.onError;
@@ -27,7 +31,13 @@ export function compileCast(e: ExpressionOf<'Cast'>, ctx: CompileContext): Compi
       return conv(v);
     } catch (err) {
       // ksqlDB's nested error handling: a failing CAST is logged and evaluates to NULL
-      onError(new EvaluationError(`Failed to cast ${String(v)} to ${formatSqlType(to)}: ${(err as Error).message}`, e.pos, { cause: err }));
+      onError(
+        new EvaluationError(
+          `Failed to cast ${String(v)} to ${formatSqlType(to)}: ${(err as Error).message}`,
+          e.pos,
+          { cause: err },
+        ),
+      );
       return null;
     }
   };

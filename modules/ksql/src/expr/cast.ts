@@ -7,7 +7,14 @@ import {
   DecimalArithmeticError,
 } from '../values/decimal.js';
 import { parseJavaDouble, parseJavaInt, parseJavaLong } from '../values/java-number.js';
-import { MS_PER_DAY, parseDate, parseTime, parseTimestamp, timestampToDate, timestampToTime } from '../values/temporal.js';
+import {
+  MS_PER_DAY,
+  parseDate,
+  parseTime,
+  parseTimestamp,
+  timestampToDate,
+  timestampToTime,
+} from '../values/temporal.js';
 import { valueToJavaString } from './to-java-string.js';
 
 /**
@@ -32,10 +39,14 @@ function doubleToInt(d: number): number {
   return Math.trunc(d);
 }
 
+// Long.MAX_VALUE / MIN_VALUE as the nearest doubles (a BIGINT is a JS number)
+const LONG_MAX = 2 ** 63;
+const LONG_MIN = -(2 ** 63);
+
 function doubleToLong(d: number): number {
   if (Number.isNaN(d)) return 0;
-  if (d >= 9223372036854775807) return 9223372036854775807;
-  if (d <= -9223372036854775808) return -9223372036854775808;
+  if (d >= LONG_MAX) return LONG_MAX;
+  if (d <= LONG_MIN) return LONG_MIN;
   return Math.trunc(d);
 }
 

@@ -49,7 +49,12 @@ export function isValidComparison(left: SqlType, op: ComparisonKind, right: SqlT
   if (isNumeric(left)) return isNumeric(right);
   switch (left.base) {
     case 'STRING':
-      return right.base === 'STRING' || right.base === 'DATE' || right.base === 'TIME' || right.base === 'TIMESTAMP';
+      return (
+        right.base === 'STRING' ||
+        right.base === 'DATE' ||
+        right.base === 'TIME' ||
+        right.base === 'TIMESTAMP'
+      );
     case 'BOOLEAN':
     case 'ARRAY':
     case 'MAP':
@@ -83,7 +88,10 @@ function stringToTemporal(type: SqlType, e: Expression): Converter {
  * The type both sides are compared as, and the converters taking each side to it. Strings
  * compared with temporal values are parsed; DATE compared with TIMESTAMP becomes a timestamp.
  */
-export function comparisonOperands(left: Compiled, right: Compiled): { type: SqlType; l: Converter; r: Converter } {
+export function comparisonOperands(
+  left: Compiled,
+  right: Compiled,
+): { type: SqlType; l: Converter; r: Converter } {
   const lt = left.type as SqlType;
   const rt = right.type as SqlType;
   if (isNumeric(lt) && isNumeric(rt)) {
@@ -96,7 +104,11 @@ export function comparisonOperands(left: Compiled, right: Compiled): { type: Sql
     if (lt.base === 'STRING') return { type: rt, l: stringToTemporal(rt, left.expr), r: identity };
     if (rt.base === 'STRING') return { type: lt, l: identity, r: stringToTemporal(lt, right.expr) };
     const dateToTs: Converter = (v) => (v === null ? null : (v as number) * MS_PER_DAY);
-    return { type: SqlTypes.TIMESTAMP, l: lt.base === 'DATE' ? dateToTs : identity, r: rt.base === 'DATE' ? dateToTs : identity };
+    return {
+      type: SqlTypes.TIMESTAMP,
+      l: lt.base === 'DATE' ? dateToTs : identity,
+      r: rt.base === 'DATE' ? dateToTs : identity,
+    };
   }
   if (lt.base === 'ARRAY' || lt.base === 'MAP' || lt.base === 'STRUCT') {
     // Equality of complex values is deep and by value (numbers of different widths are equal
@@ -129,14 +141,25 @@ function withConverter(ev: Evaluator, conv: Converter): Evaluator {
 /** A predicate on two non-null, converted values. */
 function predicate(op: ComparisonOperator, type: SqlType): (a: unknown, b: unknown) => boolean {
   const orderable = !(type.base === 'ARRAY' || type.base === 'MAP' || type.base === 'STRUCT');
-  const simple = type.base === 'INTEGER' || type.base === 'BIGINT' || type.base === 'DOUBLE' || type.base === 'STRING' || type.base === 'DATE' || type.base === 'TIME' || type.base === 'TIMESTAMP';
+  const simple =
+    type.base === 'INTEGER' ||
+    type.base === 'BIGINT' ||
+    type.base === 'DOUBLE' ||
+    type.base === 'STRING' ||
+    type.base === 'DATE' ||
+    type.base === 'TIME' ||
+    type.base === 'TIMESTAMP';
   switch (op) {
     case '=':
       return simple ? (a, b) => a === b : valuesEqual;
     case '<>':
       return simple ? (a, b) => a !== b : (a, b) => !valuesEqual(a, b);
     case '<':
-      return simple ? (a, b) => (a as number) < (b as number) : orderable ? (a, b) => compareValues(a, b) < 0 : () => false;
+      return simple
+        ? (a, b) => (a as number) < (b as number)
+        : orderable
+          ? (a, b) => compareValues(a, b) < 0
+          : () => false;
     case '<=':
       return simple ? (a, b) => (a as number) <= (b as number) : (a, b) => compareValues(a, b) <= 0;
     case '>':

@@ -63,10 +63,16 @@ const COMPILERS: { readonly [K in ExpressionKind]: NodeCompiler<K> } = {
   Cast: compileCast,
   FunctionCall: compileFunctionCall,
   IntervalUnit: (e) => {
-    throw new KsqlError(`Unexpected time unit ${e.unit}: a time unit is only valid as a function argument`, e.pos);
+    throw new KsqlError(
+      `Unexpected time unit ${e.unit}: a time unit is only valid as a function argument`,
+      e.pos,
+    );
   },
   Lambda: (e) => {
-    throw new KsqlError('A lambda expression is only valid as an argument of a lambda function (TRANSFORM, FILTER, REDUCE)', e.pos);
+    throw new KsqlError(
+      'A lambda expression is only valid as an argument of a lambda function (TRANSFORM, FILTER, REDUCE)',
+      e.pos,
+    );
   },
   ArrayConstructor: compileArrayConstructor,
   MapConstructor: compileMapConstructor,
@@ -115,7 +121,9 @@ export function compileExpression(
   functions: FunctionRegistry,
   options: CompileOptions = {},
 ): CompiledExpression {
-  const compiled = createCompileContext(scope, functions, options.clause, undefined, options.onError).compile(expr);
+  const compiled = createCompileContext(scope, functions, options.clause, undefined, options.onError).compile(
+    expr,
+  );
   if (compiled.type === null) {
     throw new KsqlError(
       "Can't infer a type of null. Please explicitly cast it to a required type, e.g. CAST(null AS VARCHAR).",

@@ -7,7 +7,11 @@ import { formatExpression } from './format-expression.js';
 import { commonType, type MaybeType } from './type-rules.js';
 
 /** Compiles items to their common type (numbers widen); undefined type when all are NULL. */
-function unify(items: readonly Compiled[], what: string, e: Expression): { type: MaybeType; evals: Evaluator[] } {
+function unify(
+  items: readonly Compiled[],
+  what: string,
+  e: Expression,
+): { type: MaybeType; evals: Evaluator[] } {
   let type: MaybeType = null;
   for (const item of items) {
     const next = commonType(type, item.type);
@@ -32,9 +36,16 @@ function unify(items: readonly Compiled[], what: string, e: Expression): { type:
 /** `ARRAY[a, b, …]`: the elements' common type. */
 export function compileArrayConstructor(e: ExpressionOf<'ArrayConstructor'>, ctx: CompileContext): Compiled {
   if (e.items.length === 0) {
-    throw new KsqlError('Array constructor cannot be empty. Please supply at least one element (see https://github.com/confluentinc/ksql/issues/4239).', e.pos);
+    throw new KsqlError(
+      'Array constructor cannot be empty. Please supply at least one element (see https://github.com/confluentinc/ksql/issues/4239).',
+      e.pos,
+    );
   }
-  const { type, evals } = unify(e.items.map((i) => ctx.compile(i)), 'element', e);
+  const { type, evals } = unify(
+    e.items.map((i) => ctx.compile(i)),
+    'element',
+    e,
+  );
   if (type === null) {
     throw new KsqlError(
       'Cannot construct an array with all NULL elements (see https://github.com/confluentinc/ksql/issues/4239). As a workaround, you may cast a NULL value to the desired type.',
@@ -56,10 +67,21 @@ export function compileArrayConstructor(e: ExpressionOf<'ArrayConstructor'>, ctx
 /** `MAP(k := v, …)`: keys' and values' common types; a later duplicate key wins. */
 export function compileMapConstructor(e: ExpressionOf<'MapConstructor'>, ctx: CompileContext): Compiled {
   if (e.entries.length === 0) {
-    throw new KsqlError('Map constructor cannot be empty. Please supply at least one key value pair (see https://github.com/confluentinc/ksql/issues/4239).', e.pos);
+    throw new KsqlError(
+      'Map constructor cannot be empty. Please supply at least one key value pair (see https://github.com/confluentinc/ksql/issues/4239).',
+      e.pos,
+    );
   }
-  const keys = unify(e.entries.map((en) => ctx.compile(en.key)), 'key', e);
-  const values = unify(e.entries.map((en) => ctx.compile(en.value)), 'value', e);
+  const keys = unify(
+    e.entries.map((en) => ctx.compile(en.key)),
+    'key',
+    e,
+  );
+  const values = unify(
+    e.entries.map((en) => ctx.compile(en.value)),
+    'value',
+    e,
+  );
   if (keys.type === null) {
     throw new KsqlError(
       'Cannot construct a map with all NULL keys (see https://github.com/confluentinc/ksql/issues/4239). As a workaround, you may cast a NULL key to the desired type.',
@@ -87,7 +109,10 @@ export function compileMapConstructor(e: ExpressionOf<'MapConstructor'>, ctx: Co
 }
 
 /** `STRUCT(name := v, …)`: fields in the order written. */
-export function compileStructConstructor(e: ExpressionOf<'StructConstructor'>, ctx: CompileContext): Compiled {
+export function compileStructConstructor(
+  e: ExpressionOf<'StructConstructor'>,
+  ctx: CompileContext,
+): Compiled {
   const seen = new Set<string>();
   const names: string[] = [];
   const evals: Evaluator[] = [];

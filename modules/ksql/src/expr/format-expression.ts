@@ -67,7 +67,9 @@ export function formatExpression(e: Expression): string {
     case 'IntervalUnit':
       return e.unit;
     case 'Lambda':
-      return e.params.length === 1 ? `${e.params[0]} => ${formatExpression(e.body)}` : `(${e.params.join(', ')}) => ${formatExpression(e.body)}`;
+      return e.params.length === 1
+        ? `${e.params[0]} => ${formatExpression(e.body)}`
+        : `(${e.params.join(', ')}) => ${formatExpression(e.body)}`;
     case 'ArrayConstructor':
       return `ARRAY[${e.items.map(formatExpression).join(', ')}]`;
     case 'MapConstructor':

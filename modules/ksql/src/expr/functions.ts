@@ -1,5 +1,10 @@
 import { KsqlError } from '../errors.js';
-import type { BoundCall, ParamType, ScalarFunction, ScalarVariant } from '../function/scalar/scalar-function.js';
+import type {
+  BoundCall,
+  ParamType,
+  ScalarFunction,
+  ScalarVariant,
+} from '../function/scalar/scalar-function.js';
 import type { Expression, ExpressionOf } from '../parser/ast.js';
 import { formatSqlType, type SqlType, SqlTypes, sqlTypeEquals } from '../types/sql-type.js';
 import { type Converter, identity, implicitConverter } from './cast.js';
@@ -22,7 +27,8 @@ type Arg =
 const NO_MATCH = -1;
 
 function matchParam(p: ParamType, arg: Arg, generics: Map<string, SqlType>): number {
-  if (p.kind === 'lambda') return arg.kind === 'lambda' && arg.expr.params.length === p.params.length ? 0 : NO_MATCH;
+  if (p.kind === 'lambda')
+    return arg.kind === 'lambda' && arg.expr.params.length === p.params.length ? 0 : NO_MATCH;
   if (p.kind === 'intervalUnit') return arg.kind === 'unit' ? 0 : NO_MATCH;
   if (arg.kind !== 'value') return NO_MATCH;
   return matchType(p, arg.compiled.type, generics);
@@ -33,11 +39,13 @@ function matchType(p: ParamType, t: MaybeType, generics: Map<string, SqlType>): 
   switch (p.kind) {
     case 'exact':
       if (sqlTypeEquals(p.type, t) || (p.type.base === t.base && p.type.base !== 'DECIMAL')) return 0;
-      if (isNumeric(t) && isNumeric(p.type) && canWidenNumber(t.base, p.type.base)) return rankGap(t.base, p.type.base);
+      if (isNumeric(t) && isNumeric(p.type) && canWidenNumber(t.base, p.type.base))
+        return rankGap(t.base, p.type.base);
       return NO_MATCH;
     case 'base':
       if (p.base === t.base) return 0;
-      if (p.base === 'DECIMAL' && (t.base === 'INTEGER' || t.base === 'BIGINT')) return rankGap(t.base, 'DECIMAL');
+      if (p.base === 'DECIMAL' && (t.base === 'INTEGER' || t.base === 'BIGINT'))
+        return rankGap(t.base, 'DECIMAL');
       return NO_MATCH;
     case 'generic': {
       const bound = generics.get(p.name);
@@ -72,7 +80,11 @@ function rankGap(from: string, to: string): number {
 }
 
 /** A parameter type with its generics substituted; undefined when a generic is not bound. */
-export function resolveParamType(p: ParamType, generics: ReadonlyMap<string, SqlType>, arg?: MaybeType): SqlType | undefined {
+export function resolveParamType(
+  p: ParamType,
+  generics: ReadonlyMap<string, SqlType>,
+  arg?: MaybeType,
+): SqlType | undefined {
   switch (p.kind) {
     case 'exact':
       return p.type;
@@ -109,7 +121,11 @@ function argTypeText(a: Arg): string {
   return a.compiled.type ? formatSqlType(a.compiled.type) : 'null';
 }
 
-function selectVariant(fn: ScalarFunction, args: readonly Arg[], e: Expression): { variant: ScalarVariant; generics: Map<string, SqlType> } {
+function selectVariant(
+  fn: ScalarFunction,
+  args: readonly Arg[],
+  e: Expression,
+): { variant: ScalarVariant; generics: Map<string, SqlType> } {
   let best: { variant: ScalarVariant; generics: Map<string, SqlType>; cost: number } | undefined;
   for (const variant of fn.variants) {
     if (!arityFits(variant, args.length)) continue;
@@ -123,14 +139,21 @@ function selectVariant(fn: ScalarFunction, args: readonly Arg[], e: Expression):
   }
   if (!best) {
     const name = fn.name;
-    throw new KsqlError(`Function '${name}' does not accept parameters (${args.map(argTypeText).join(', ')}).`, e.pos);
+    throw new KsqlError(
+      `Function '${name}' does not accept parameters (${args.map(argTypeText).join(', ')}).`,
+      e.pos,
+    );
   }
   return best;
 }
 
 function evaluationFailure(fnName: string, e: Expression, err: unknown): EvaluationError {
   if (err instanceof EvaluationError) return err;
-  return new EvaluationError(`Error computing function ${fnName}: ${(err as Error)?.message ?? String(err)}`, e.pos, { cause: err });
+  return new EvaluationError(
+    `Error computing function ${fnName}: ${(err as Error)?.message ?? String(err)}`,
+    e.pos,
+    { cause: err },
+  );
 }
 
 export function compileFunctionCall(e: ExpressionOf<'FunctionCall'>, ctx: CompileContext): Compiled {
@@ -182,7 +205,10 @@ export function compileFunctionCall(e: ExpressionOf<'FunctionCall'>, ctx: Compil
       try {
         conv = implicitConverter(c.type, target);
       } catch {
-        throw new KsqlError(`Function '${fn.name}' does not accept parameters (${args.map(argTypeText).join(', ')}).`, e.pos);
+        throw new KsqlError(
+          `Function '${fn.name}' does not accept parameters (${args.map(argTypeText).join(', ')}).`,
+          e.pos,
+        );
       }
     }
     const ev = c.evaluate;
@@ -261,7 +287,8 @@ function compileLambda(
   const slots: { value: unknown }[] = [];
   lambda.params.forEach((name, i) => {
     const type = resolveParamType(p.params[i], generics);
-    if (!type) throw new KsqlError(`Cannot resolve the type of lambda parameter ${name} of ${fnName}`, lambda.pos);
+    if (!type)
+      throw new KsqlError(`Cannot resolve the type of lambda parameter ${name} of ${fnName}`, lambda.pos);
     const slot = { value: null as unknown };
     slots.push(slot);
     vars.set(name, { type, slot });
@@ -271,7 +298,8 @@ function compileLambda(
   if (p.returns.kind === 'generic') {
     const bound = generics.get(p.returns.name);
     if (!bound) {
-      if (body.type === null) throw new KsqlError(`Can't infer the type of the lambda ${formatExpression(lambda)}`, lambda.pos);
+      if (body.type === null)
+        throw new KsqlError(`Can't infer the type of the lambda ${formatExpression(lambda)}`, lambda.pos);
       generics.set(p.returns.name, body.type);
     } else if (body.type !== null && !sqlTypeEquals(bound, body.type)) {
       try {

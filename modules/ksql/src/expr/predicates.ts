@@ -14,9 +14,10 @@ import { isNumeric } from './type-rules.js';
  * coerces it (`INT_COL IN (1, '2')`); a string that does not parse is a statement error.
  */
 function coerceStringLiteral(item: Compiled, to: SqlType): Compiled {
-  const text = (item.constant?.value as string).trim();
+  const raw = String(item.constant?.value ?? '');
+  const text = raw.trim();
   const fail = (): never => {
-    throw new KsqlError(`invalid input syntax for type ${to.base}: "${item.constant?.value as string}".`, item.expr.pos);
+    throw new KsqlError(`invalid input syntax for type ${to.base}: "${raw}".`, item.expr.pos);
   };
   if (to.base === 'BOOLEAN') {
     const b = parseSqlBooleanExact(text);
@@ -58,7 +59,8 @@ export function compileInList(e: ExpressionOf<'InList'>, ctx: CompileContext): C
   for (const itemExpr of e.list) {
     let item = ctx.compile(itemExpr);
     if (item.type === null) continue; // NULL never matches
-    if (item.constant && item.type.base === 'STRING' && vt.base !== 'STRING') item = coerceStringLiteral(item, vt);
+    if (item.constant && item.type.base === 'STRING' && vt.base !== 'STRING')
+      item = coerceStringLiteral(item, vt);
     if (!isValidComparison(vt, '=', item.type as SqlType)) {
       const hint = vt.base === 'BOOLEAN' ? '\nHint: You might need to add explicit type casts.' : '';
       throw new KsqlError(
@@ -77,14 +79,14 @@ export function compileInList(e: ExpressionOf<'InList'>, ctx: CompileContext): C
 }
 
 /** A LIKE pattern as an anchored regular expression: `%` any run, `_` one character, `escape` makes the next literal. */
-export function likeToRegExp(pattern: string, escape?: string): RegExp {
+export function likeToRegExp(pattern: string, escapeChar?: string): RegExp {
   let re = '';
   let escaped = false;
   for (const c of pattern) {
     if (escaped) {
       re += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
       escaped = false;
-    } else if (escape !== undefined && c === escape) escaped = true;
+    } else if (escapeChar !== undefined && c === escapeChar) escaped = true;
     else if (c === '%') re += '[^]*';
     else if (c === '_') re += '[^]';
     else re += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
@@ -94,7 +96,10 @@ export function likeToRegExp(pattern: string, escape?: string): RegExp {
 
 function requireString(c: Compiled, e: Expression, what: string): void {
   if (c.type !== null && c.type.base !== 'STRING') {
-    throw new KsqlError(`LIKE ${what} must be a STRING, but ${formatExpression(c.expr)} is ${formatSqlType(c.type)}`, e.pos);
+    throw new KsqlError(
+      `LIKE ${what} must be a STRING, but ${formatExpression(c.expr)} is ${formatSqlType(c.type)}`,
+      e.pos,
+    );
   }
 }
 

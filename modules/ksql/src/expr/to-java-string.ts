@@ -26,7 +26,8 @@ export function valueToJavaString(value: unknown, type: SqlType): string {
       return `[${(value as unknown[]).map((v) => nested(v, type.element)).join(', ')}]`;
     case 'MAP': {
       const parts: string[] = [];
-      for (const [k, v] of value as Map<unknown, unknown>) parts.push(`${nested(k, type.key)}=${nested(v, type.value)}`);
+      for (const [k, v] of value as Map<unknown, unknown>)
+        parts.push(`${nested(k, type.key)}=${nested(v, type.value)}`);
       return `{${parts.join(', ')}}`;
     }
     case 'STRUCT': {

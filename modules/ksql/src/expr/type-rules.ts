@@ -1,4 +1,10 @@
-import { type SqlBaseType, type SqlDecimalType, type SqlType, SqlTypes, sqlTypeEquals } from '../types/sql-type.js';
+import {
+  type SqlBaseType,
+  type SqlDecimalType,
+  type SqlType,
+  SqlTypes,
+  sqlTypeEquals,
+} from '../types/sql-type.js';
 
 /**
  * Type rules shared by the expression compiler and the functions: which types are numbers, how

@@ -40,7 +40,11 @@ export function valuesEqual(a: unknown, b: unknown): boolean {
   const bk = Object.keys(b);
   if (ak.length !== bk.length) return false;
   for (const k of ak) {
-    if (!Object.hasOwn(b, k) || !valuesEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
+    if (
+      !Object.hasOwn(b, k) ||
+      !valuesEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])
+    )
+      return false;
   }
   return true;
 }

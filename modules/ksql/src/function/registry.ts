@@ -2,11 +2,22 @@ import { KsqlError, type SourcePosition } from '../errors.js';
 import type { ScalarFunctionSource } from '../expr/context.js';
 import { formatSqlType, type SqlType } from '../types/sql-type.js';
 import { aggregateFunctions } from './aggregate/index.js';
-import type { AggregateFactory, FunctionDescription, FunctionRegistry, KsqlAggregateFunction } from './function-types.js';
+import type {
+  AggregateFactory,
+  FunctionDescription,
+  FunctionRegistry,
+  KsqlAggregateFunction,
+} from './function-types.js';
 import { scalarFunctions } from './scalar/index.js';
 import type { ParamType, ScalarFunction, ScalarVariant } from './scalar/scalar-function.js';
 
-export type { BoundCall, ParamType, ScalarFunction, ScalarImpl, ScalarVariant } from './scalar/scalar-function.js';
+export type {
+  BoundCall,
+  ParamType,
+  ScalarFunction,
+  ScalarImpl,
+  ScalarVariant,
+} from './scalar/scalar-function.js';
 export { P, ScalarFunctionError } from './scalar/scalar-function.js';
 
 /**
@@ -60,7 +71,10 @@ export function describeScalar(fn: ScalarFunction): FunctionDescription {
     kind: 'SCALAR',
     description: fn.description,
     category: fn.category,
-    variants: fn.variants.map((v) => ({ signature: variantSignature(fn.name, v), description: v.description })),
+    variants: fn.variants.map((v) => ({
+      signature: variantSignature(fn.name, v),
+      description: v.description,
+    })),
   };
 }
 
@@ -96,7 +110,10 @@ export function createFunctionRegistry(
       return aggregateByName.get(key)?.description;
     },
     list(): readonly FunctionDescription[] {
-      const all = [...[...scalarByName.values()].map(describeScalar), ...[...aggregateByName.values()].map((a) => a.description)];
+      const all = [
+        ...[...scalarByName.values()].map(describeScalar),
+        ...[...aggregateByName.values()].map((a) => a.description),
+      ];
       return all.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     },
   };

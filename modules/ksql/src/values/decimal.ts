@@ -53,7 +53,15 @@ export class Decimal {
 // ---------------------------------------------------------------------------------------------
 
 /** java.math.RoundingMode values the engine uses. */
-export type RoundingMode = 'UNNECESSARY' | 'HALF_UP' | 'HALF_DOWN' | 'HALF_EVEN' | 'DOWN' | 'UP' | 'FLOOR' | 'CEILING';
+export type RoundingMode =
+  | 'UNNECESSARY'
+  | 'HALF_UP'
+  | 'HALF_DOWN'
+  | 'HALF_EVEN'
+  | 'DOWN'
+  | 'UP'
+  | 'FLOOR'
+  | 'CEILING';
 
 /** BigDecimal's failure when a value cannot be represented (ArithmeticException). */
 export class DecimalArithmeticError extends RangeError {
@@ -147,8 +155,14 @@ export function decimalMultiply(a: Decimal, b: Decimal): Decimal {
  * `MathContext(precision, UNNECESSARY)` then `setScale(scale)`: a quotient that does not fit the
  * result type exactly fails ("Rounding necessary") — the default mode here does the same.
  */
-export function decimalDivide(a: Decimal, b: Decimal, scale: number, mode: RoundingMode = 'UNNECESSARY'): Decimal {
-  if (b.unscaled === 0n) throw new DecimalArithmeticError(a.unscaled === 0n ? 'Division undefined' : 'Division by zero');
+export function decimalDivide(
+  a: Decimal,
+  b: Decimal,
+  scale: number,
+  mode: RoundingMode = 'UNNECESSARY',
+): Decimal {
+  if (b.unscaled === 0n)
+    throw new DecimalArithmeticError(a.unscaled === 0n ? 'Division undefined' : 'Division by zero');
   // a/b = (ua × 10^-sa) / (ub × 10^-sb); scaled by 10^scale: ua × 10^(scale - sa + sb) / ub
   const shift = scale - a.scale + b.scale;
   let n = a.unscaled;
@@ -200,7 +214,8 @@ export function decimalFromDouble(value: number, precision: number, scale: numbe
 /** The integer digits a DECIMAL(precision, scale) can hold are exceeded (ksqlDB's ensureMax). */
 export function decimalFits(value: Decimal, precision: number, scale: number): boolean {
   const intDigits = precision - scale;
-  const scaled = value.scale > 0 ? abs(value.unscaled) / pow10(value.scale) : abs(value.unscaled) * pow10(-value.scale);
+  const scaled =
+    value.scale > 0 ? abs(value.unscaled) / pow10(value.scale) : abs(value.unscaled) * pow10(-value.scale);
   return scaled < pow10(Math.max(intDigits, 0)) || (intDigits <= 0 && scaled === 0n);
 }
 

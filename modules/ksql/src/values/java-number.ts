@@ -22,7 +22,8 @@ export function parseJavaInt(text: string): number {
 export function parseJavaLong(text: string): number {
   if (!INT_TEXT.test(text)) throw new RangeError(`For input string: "${text}"`);
   const v = BigInt(text);
-  if (v > 9223372036854775807n || v < -9223372036854775808n) throw new RangeError(`For input string: "${text}"`);
+  if (v > 9223372036854775807n || v < -9223372036854775808n)
+    throw new RangeError(`For input string: "${text}"`);
   return Number(v);
 }
 

@@ -7,14 +7,30 @@ import { formatOffsetId, localToInstant, resolveTimeZone, type TimeZone, UTC } f
  * names (z, VV). A pattern is compiled once into a formatter and a parser closure.
  */
 
-type NumField = 'year' | 'month' | 'day' | 'dayOfYear' | 'hour' | 'hour1_24' | 'hour0_11' | 'hour1_12' | 'minute' | 'second' | 'nano' | 'dow';
+type NumField =
+  | 'year'
+  | 'month'
+  | 'day'
+  | 'dayOfYear'
+  | 'hour'
+  | 'hour1_24'
+  | 'hour0_11'
+  | 'hour1_12'
+  | 'minute'
+  | 'second'
+  | 'nano'
+  | 'dow';
 
 type Element =
   | { readonly k: 'lit'; readonly text: string }
   | { readonly k: 'num'; readonly field: NumField; readonly min: number; readonly max: number }
   | { readonly k: 'year2' }
   | { readonly k: 'frac'; readonly width: number }
-  | { readonly k: 'text'; readonly field: 'month' | 'dow' | 'ampm' | 'era'; readonly style: 'short' | 'full' | 'narrow' }
+  | {
+      readonly k: 'text';
+      readonly field: 'month' | 'dow' | 'ampm' | 'era';
+      readonly style: 'short' | 'full' | 'narrow';
+    }
   | { readonly k: 'offset'; readonly pattern: string; readonly zero: string }
   | { readonly k: 'gmt'; readonly full: boolean }
   | { readonly k: 'zoneName'; readonly full: boolean }
@@ -32,11 +48,33 @@ export interface JavaTimeFormatter {
   parse(text: string, zone?: TimeZone): number;
 }
 
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
 const DAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 
 const DATE_FIELDS = new Set<string>(['year', 'month', 'day', 'dayOfYear', 'dow', 'era']);
-const TIME_FIELDS = new Set<string>(['hour', 'hour1_24', 'hour0_11', 'hour1_12', 'minute', 'second', 'nano', 'ampm']);
+const TIME_FIELDS = new Set<string>([
+  'hour',
+  'hour1_24',
+  'hour0_11',
+  'hour1_12',
+  'minute',
+  'second',
+  'nano',
+  'ampm',
+]);
 
 function patternError(pattern: string, message: string): RangeError {
   return new RangeError(`${message} in pattern '${pattern}'`);
@@ -44,10 +82,14 @@ function patternError(pattern: string, message: string): RangeError {
 
 function letterElement(pattern: string, c: string, n: number): Element {
   const num = (field: NumField, fixedMax = 2): Element =>
-    n === 1 ? { k: 'num', field, min: 1, max: 19 } : n === 2 ? { k: 'num', field, min: 2, max: 2 } : (() => {
-      if (n <= fixedMax) return { k: 'num', field, min: n, max: n } as Element;
-      throw patternError(pattern, `Too many pattern letters: ${c}`);
-    })();
+    n === 1
+      ? { k: 'num', field, min: 1, max: 19 }
+      : n === 2
+        ? { k: 'num', field, min: 2, max: 2 }
+        : (() => {
+            if (n <= fixedMax) return { k: 'num', field, min: n, max: n } as Element;
+            throw patternError(pattern, `Too many pattern letters: ${c}`);
+          })();
   switch (c) {
     case 'y':
     case 'u':
@@ -56,12 +98,17 @@ function letterElement(pattern: string, c: string, n: number): Element {
     case 'M':
     case 'L':
       if (n <= 2) return num('month');
-      if (n <= 5) return { k: 'text', field: 'month', style: n === 3 ? 'short' : n === 4 ? 'full' : 'narrow' };
+      if (n <= 5)
+        return { k: 'text', field: 'month', style: n === 3 ? 'short' : n === 4 ? 'full' : 'narrow' };
       throw patternError(pattern, `Too many pattern letters: ${c}`);
     case 'd':
       return num('day');
     case 'D':
-      return n === 1 ? { k: 'num', field: 'dayOfYear', min: 1, max: 3 } : n === 2 ? { k: 'num', field: 'dayOfYear', min: 2, max: 3 } : num('dayOfYear', 3);
+      return n === 1
+        ? { k: 'num', field: 'dayOfYear', min: 1, max: 3 }
+        : n === 2
+          ? { k: 'num', field: 'dayOfYear', min: 2, max: 3 }
+          : num('dayOfYear', 3);
     case 'H':
       return num('hour');
     case 'k':
@@ -131,7 +178,8 @@ function compileElements(pattern: string): Element[] {
       let j = i + 1;
       let text = '';
       for (;;) {
-        if (j >= pattern.length) throw new RangeError(`Pattern ends with an incomplete string literal: ${pattern}`);
+        if (j >= pattern.length)
+          throw new RangeError(`Pattern ends with an incomplete string literal: ${pattern}`);
         if (pattern[j] === "'") {
           if (pattern[j + 1] === "'") {
             text += "'";
@@ -148,7 +196,8 @@ function compileElements(pattern: string): Element[] {
       stack.push([]);
       i++;
     } else if (c === ']') {
-      if (stack.length === 1) throw new RangeError(`Pattern invalid as it contains ] without previous [: ${pattern}`);
+      if (stack.length === 1)
+        throw new RangeError(`Pattern invalid as it contains ] without previous [: ${pattern}`);
       const els = stack.pop() as Element[];
       push({ k: 'opt', els });
       i++;
@@ -269,7 +318,8 @@ function gmtText(offsetMs: number, full: boolean): string {
 class UnsupportedFieldError extends RangeError {}
 
 function needs(kind: TemporalKind, e: Element): void {
-  const field = e.k === 'num' || e.k === 'text' ? e.field : e.k === 'frac' ? 'nano' : e.k === 'year2' ? 'year' : 'zone';
+  const field =
+    e.k === 'num' || e.k === 'text' ? e.field : e.k === 'frac' ? 'nano' : e.k === 'year2' ? 'year' : 'zone';
   const ok =
     kind === 'timestamp'
       ? true
@@ -319,7 +369,15 @@ function formatElements(els: readonly Element[], f: Fields, zone: TimeZone, kind
           const name = DAYS[f.dow - 1];
           out += e.style === 'full' ? name : e.style === 'short' ? name.slice(0, 3) : name[0];
         } else if (e.field === 'ampm') out += f.hour < 12 ? 'AM' : 'PM';
-        else out += f.year > 0 ? (e.style === 'full' ? 'Anno Domini' : 'AD') : e.style === 'full' ? 'Before Christ' : 'BC';
+        else
+          out +=
+            f.year > 0
+              ? e.style === 'full'
+                ? 'Anno Domini'
+                : 'AD'
+              : e.style === 'full'
+                ? 'Before Christ'
+                : 'BC';
         break;
       case 'offset':
         out += formatOffset(f.offsetMs, e.pattern, e.zero);
@@ -430,7 +488,8 @@ function parseElements(els: readonly Element[], text: string, start: number, p: 
     switch (e.k) {
       case 'lit':
         if (text.startsWith(e.text, pos)) pos += e.text.length;
-        else if (e.text === ' ' || text.substr(pos, e.text.length).toLowerCase() !== e.text.toLowerCase()) throw new ParseFailure(pos);
+        else if (e.text === ' ' || text.substr(pos, e.text.length).toLowerCase() !== e.text.toLowerCase())
+          throw new ParseFailure(pos);
         else pos += e.text.length;
         break;
       case 'opt': {
@@ -475,7 +534,8 @@ function parseElements(els: readonly Element[], text: string, start: number, p: 
       }
       case 'text': {
         if (e.field === 'month') {
-          const opts = e.style === 'full' ? MONTHS : MONTHS.map((m) => m.slice(0, e.style === 'short' ? 3 : 1));
+          const opts =
+            e.style === 'full' ? MONTHS : MONTHS.map((m) => m.slice(0, e.style === 'short' ? 3 : 1));
           const [idx, len] = matchText(text, pos, opts);
           p.month = idx + 1;
           pos += len;
@@ -489,7 +549,11 @@ function parseElements(els: readonly Element[], text: string, start: number, p: 
           p.ampm = idx;
           pos += len;
         } else {
-          const [, len] = matchText(text, pos, e.style === 'full' ? ['Before Christ', 'Anno Domini'] : ['BC', 'AD']);
+          const [, len] = matchText(
+            text,
+            pos,
+            e.style === 'full' ? ['Before Christ', 'Anno Domini'] : ['BC', 'AD'],
+          );
           pos += len;
         }
         break;
@@ -536,7 +600,8 @@ function resolveParsed(p: Parsed, text: string, zone: TimeZone): number {
   const minute = p.minute ?? 0;
   const second = p.second ?? 0;
   const millis = Math.floor((p.nano ?? 0) / 1_000_000);
-  const invalid = (what: string): RangeError => new RangeError(`Text '${text}' could not be parsed: Invalid value for ${what}`);
+  const invalid = (what: string): RangeError =>
+    new RangeError(`Text '${text}' could not be parsed: Invalid value for ${what}`);
   if (hour > 23) throw invalid(`HourOfDay (valid values 0 - 23): ${hour}`);
   if (minute > 59) throw invalid(`MinuteOfHour (valid values 0 - 59): ${minute}`);
   if (second > 59) throw invalid(`SecondOfMinute (valid values 0 - 59): ${second}`);
@@ -578,10 +643,12 @@ export function compileJavaTimePattern(pattern: string): JavaTimeFormatter {
       try {
         end = parseElements(els, text, 0, p);
       } catch (err) {
-        if (err instanceof ParseFailure) throw new RangeError(`Text '${text}' could not be parsed at index ${err.index}`);
+        if (err instanceof ParseFailure)
+          throw new RangeError(`Text '${text}' could not be parsed at index ${err.index}`);
         throw err;
       }
-      if (end !== text.length) throw new RangeError(`Text '${text}' could not be parsed, unparsed text found at index ${end}`);
+      if (end !== text.length)
+        throw new RangeError(`Text '${text}' could not be parsed, unparsed text found at index ${end}`);
       return resolveParsed(p, text, zone);
     },
   };

@@ -94,7 +94,8 @@ export function parseTimestamp(text: string): number {
   const mi = m[5] ? Number(m[5]) : 0;
   const s = m[6] ? Number(m[6]) : 0;
   const ms = m[7] ? Number(m[7].padEnd(3, '0').slice(0, 3)) : 0;
-  if (!validDate(y, mo, d) || h > 23 || mi > 59 || s > 59) throw new RangeError(`Failed to parse timestamp '${text}'`);
+  if (!validDate(y, mo, d) || h > 23 || mi > 59 || s > 59)
+    throw new RangeError(`Failed to parse timestamp '${text}'`);
   let offsetMin = 0;
   const z = m[8];
   if (z && z !== 'Z') {

@@ -22,7 +22,12 @@ function fixed(id: string, offsetMs: number): TimeZone {
   return { id, offsetAt: () => offsetMs, shortName: () => id, longName: () => id };
 }
 
-export const UTC: TimeZone = { id: 'UTC', offsetAt: () => 0, shortName: () => 'UTC', longName: () => 'Coordinated Universal Time' };
+export const UTC: TimeZone = {
+  id: 'UTC',
+  offsetAt: () => 0,
+  shortName: () => 'UTC',
+  longName: () => 'Coordinated Universal Time',
+};
 
 /** `+02:00` style text for an offset (Z for zero when `zeroAsZ`). */
 export function formatOffsetId(offsetMs: number): string {
@@ -94,7 +99,8 @@ export function resolveTimeZone(id: string): TimeZone {
   let z = fixedCache.get(key) ?? zoneCache.get(key);
   if (z) return z;
   if (key === 'GMT' || key === 'UT') z = fixed(key, 0);
-  else z = parseOffsetZone(key) ?? (key.includes('/') || /^[A-Z]{3,4}$/.test(key) ? intlZone(key) : undefined);
+  else
+    z = parseOffsetZone(key) ?? (key.includes('/') || /^[A-Z]{3,4}$/.test(key) ? intlZone(key) : undefined);
   if (!z) throw new RangeError(`Unknown time-zone ID: ${id}`);
   zoneCache.set(key, z);
   return z;

@@ -19,7 +19,8 @@ type Col = (typeof cols)[number][0];
 const row = (v: Partial<Record<Col, unknown>>) => cols.map(([n]) => v[n] ?? null);
 
 describe('array subscripts', () => {
-  const at = (i: number, arr: unknown = ['a', 'b', 'c']) => evaluate(E.sub(E.col('ARR'), E.int(i)), cols, row({ ARR: arr }));
+  const at = (i: number, arr: unknown = ['a', 'b', 'c']) =>
+    evaluate(E.sub(E.col('ARR'), E.int(i)), cols, row({ ARR: arr }));
 
   it('are 1-based and count from the end when negative', () => {
     expect(at(1)).toBe('a');
@@ -61,7 +62,9 @@ describe('map subscripts', () => {
   });
 
   it('refuse to subscript a struct, pointing at the dereference operator', () => {
-    expect(() => compile(E.sub(E.col('P'), E.str('NAME')), cols)).toThrow("Use the dereference operator for STRUCTS: P->'NAME'");
+    expect(() => compile(E.sub(E.col('P'), E.str('NAME')), cols)).toThrow(
+      "Use the dereference operator for STRUCTS: P->'NAME'",
+    );
   });
 });
 
@@ -83,7 +86,11 @@ describe('constructors', () => {
   it('build arrays of the common element type', () => {
     const c = compile(E.array(E.int(1), E.nul(), E.dec('2.5')));
     expect(formatSqlType(c.type)).toBe('ARRAY<DECIMAL(11, 1)>');
-    expect((c.evaluate([]) as (Decimal | null)[]).map((d) => d?.toString() ?? null)).toEqual(['1.0', null, '2.5']);
+    expect((c.evaluate([]) as (Decimal | null)[]).map((d) => d?.toString() ?? null)).toEqual([
+      '1.0',
+      null,
+      '2.5',
+    ]);
   });
 
   it('build maps, a later duplicate key winning', () => {
@@ -106,8 +113,12 @@ describe('constructors', () => {
     expect(() => compile(E.array(E.nul()))).toThrow('Cannot construct an array with all NULL elements');
     expect(() => compile(E.map())).toThrow('Map constructor cannot be empty.');
     expect(() => compile(E.map([E.nul(), E.int(1)]))).toThrow('Cannot construct a map with all NULL keys');
-    expect(() => compile(E.map([E.str('a'), E.nul()]))).toThrow('Cannot construct a map with all NULL values');
-    expect(() => compile(E.struct(['A', E.int(1)], ['A', E.int(2)]))).toThrow('Duplicate field names found in STRUCT');
+    expect(() => compile(E.map([E.str('a'), E.nul()]))).toThrow(
+      'Cannot construct a map with all NULL values',
+    );
+    expect(() => compile(E.struct(['A', E.int(1)], ['A', E.int(2)]))).toThrow(
+      'Duplicate field names found in STRUCT',
+    );
     expect(() => compile(E.array(E.int(1), E.str('x')))).toThrow('invalid input syntax');
   });
 });

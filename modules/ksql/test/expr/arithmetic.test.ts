@@ -15,7 +15,8 @@ const cols = [
   ['T', SqlTypes.BOOLEAN],
 ] as const;
 
-const row = (v: Partial<Record<'I' | 'L' | 'D' | 'A' | 'B' | 'S' | 'T', unknown>>) => cols.map(([n]) => v[n] ?? null);
+const row = (v: Partial<Record<'I' | 'L' | 'D' | 'A' | 'B' | 'S' | 'T', unknown>>) =>
+  cols.map(([n]) => v[n] ?? null);
 
 describe('arithmetic types (INTEGER → BIGINT → DECIMAL → DOUBLE)', () => {
   const typeOf = (left: string, op: '+' | '-' | '*' | '/' | '%', right: string) =>
@@ -40,8 +41,12 @@ describe('arithmetic types (INTEGER → BIGINT → DECIMAL → DOUBLE)', () => {
 });
 
 describe('arithmetic values', () => {
-  const calc = (op: '+' | '-' | '*' | '/' | '%', left: string, right: string, values: Parameters<typeof row>[0]) =>
-    evaluate(E.arith(op, E.col(left), E.col(right)), cols, row(values));
+  const calc = (
+    op: '+' | '-' | '*' | '/' | '%',
+    left: string,
+    right: string,
+    values: Parameters<typeof row>[0],
+  ) => evaluate(E.arith(op, E.col(left), E.col(right)), cols, row(values));
 
   it('wraps INTEGER overflow at 32 bits like Java', () => {
     expect(calc('+', 'I', 'I', { I: 2147483647 })).toBe(-2);
@@ -59,13 +64,19 @@ describe('arithmetic values', () => {
   it('fails the row on integer division by zero (ksqlDB: ArithmeticException, the column becomes NULL)', () => {
     const c = compile(E.arith('/', E.col('I'), E.int(0), at(1, 8)), cols);
     expect(() => c.evaluate(row({ I: 5 }))).toThrow(EvaluationError);
-    expect(() => compile(E.arith('%', E.col('L'), E.bigint(0)), cols).evaluate(row({ L: 5 }))).toThrow('/ by zero');
+    expect(() => compile(E.arith('%', E.col('L'), E.bigint(0)), cols).evaluate(row({ L: 5 }))).toThrow(
+      '/ by zero',
+    );
   });
 
   it('divides doubles by zero into Infinity and NaN as Java', () => {
     expect(calc('/', 'D', 'D', { D: 0 })).toBeNaN();
-    expect(evaluate(E.arith('/', E.col('D'), E.dbl(0)), cols, row({ D: 1.5 }))).toBe(Number.POSITIVE_INFINITY);
-    expect(evaluate(E.arith('/', E.col('D'), E.int(0)), cols, row({ D: -1.5 }))).toBe(Number.NEGATIVE_INFINITY);
+    expect(evaluate(E.arith('/', E.col('D'), E.dbl(0)), cols, row({ D: 1.5 }))).toBe(
+      Number.POSITIVE_INFINITY,
+    );
+    expect(evaluate(E.arith('/', E.col('D'), E.int(0)), cols, row({ D: -1.5 }))).toBe(
+      Number.NEGATIVE_INFINITY,
+    );
   });
 
   it('propagates NULL', () => {
@@ -80,13 +91,19 @@ describe('arithmetic values', () => {
     expect(q.toString()).toBe('1.0000000');
     const m = calc('%', 'A', 'B', { A: Decimal.parse('10.10'), B: Decimal.parse('-2.000') }) as Decimal;
     expect(m.toString()).toBe('0.100');
-    const withInt = evaluate(E.arith('+', E.col('A'), E.col('I')), cols, row({ A: Decimal.parse('10.01'), I: 5 })) as Decimal;
+    const withInt = evaluate(
+      E.arith('+', E.col('A'), E.col('I')),
+      cols,
+      row({ A: Decimal.parse('10.01'), I: 5 }),
+    ) as Decimal;
     expect(withInt.toString()).toBe('15.01');
   });
 
   it('fails a DECIMAL division by zero or one that needs rounding', () => {
     const c = compile(E.arith('/', E.col('A'), E.col('B')), cols);
-    expect(() => c.evaluate(row({ A: Decimal.parse('1.00'), B: Decimal.parse('0.000') }))).toThrow(EvaluationError);
+    expect(() => c.evaluate(row({ A: Decimal.parse('1.00'), B: Decimal.parse('0.000') }))).toThrow(
+      EvaluationError,
+    );
     const third = compile(E.arith('/', E.dec('1.0'), E.dec('3.0')));
     expect(() => third.evaluate([])).toThrow('Rounding necessary');
   });
@@ -102,19 +119,27 @@ describe('arithmetic values', () => {
   it('refuses other operand types with ksqlDB’s message and the expression’s position', () => {
     const bad = () => compile(E.arith('+', E.col('I'), E.str('a'), at(1, 20)), cols);
     expect(bad).toThrow(KsqlError);
-    expect(bad).toThrow("line 1:20: Error processing expression: (I + 'a'). Unsupported arithmetic types. INTEGER STRING");
+    expect(bad).toThrow(
+      "line 1:20: Error processing expression: (I + 'a'). Unsupported arithmetic types. INTEGER STRING",
+    );
     expect(() => compile(E.arith('+', E.bool(true), E.dec('1.5')))).toThrow(
       'Error processing expression: (true + 1.5). Unsupported arithmetic types. BOOLEAN DECIMAL',
     );
-    expect(() => compile(E.arith('-', E.col('S'), E.col('S')), cols)).toThrow('Unsupported arithmetic types. STRING STRING');
+    expect(() => compile(E.arith('-', E.col('S'), E.col('S')), cols)).toThrow(
+      'Unsupported arithmetic types. STRING STRING',
+    );
   });
 
   it('refuses arithmetic with an untyped NULL', () => {
-    expect(() => compile(E.arith('+', E.int(1), E.nul()))).toThrow('Arithmetic on types INTEGER and null are not supported.');
+    expect(() => compile(E.arith('+', E.int(1), E.nul()))).toThrow(
+      'Arithmetic on types INTEGER and null are not supported.',
+    );
   });
 
   it('negates each number type', () => {
-    expect((evaluate(E.neg(E.col('A')), cols, row({ A: Decimal.parse('10.12') })) as Decimal).toString()).toBe('-10.12');
+    expect(
+      (evaluate(E.neg(E.col('A')), cols, row({ A: Decimal.parse('10.12') })) as Decimal).toString(),
+    ).toBe('-10.12');
     expect(evaluate(E.neg(E.col('D')), cols, row({ D: 2.5 }))).toBe(-2.5);
     expect(evaluate(E.neg(E.col('D')), cols, row({}))).toBeNull();
     expect(() => compile(E.neg(E.col('S')), cols)).toThrow(KsqlError);
@@ -128,6 +153,8 @@ describe('|| concatenation', () => {
   });
 
   it('refuses non-strings', () => {
-    expect(() => compile(E.concat(E.str('a'), E.col('I')), cols)).toThrow("Function 'concat' does not accept parameters (STRING, INTEGER).");
+    expect(() => compile(E.concat(E.str('a'), E.col('I')), cols)).toThrow(
+      "Function 'concat' does not accept parameters (STRING, INTEGER).",
+    );
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EvaluationError } from '../../src/expr/compiled.js';
 import { formatSqlType, SqlTypes } from '../../src/types/sql-type.js';
-import { Decimal } from '../../src/values/decimal.js';
+import type { Decimal } from '../../src/values/decimal.js';
 import { compile, compileCollecting, E, evaluate } from './builder.js';
 
 const cols = [
@@ -37,15 +37,21 @@ describe('CASE', () => {
     const c = compile(e, cols);
     expect(formatSqlType(c.type)).toBe('DECIMAL(11, 1)');
     expect((c.evaluate([null, null, null, true]) as Decimal).toString()).toBe('1.0');
-    expect(formatSqlType(compile(E.caseWhen([[E.col('B'), E.int(1)]], E.col('D')), cols).type)).toBe('DOUBLE');
+    expect(formatSqlType(compile(E.caseWhen([[E.col('B'), E.int(1)]], E.col('D')), cols).type)).toBe(
+      'DOUBLE',
+    );
   });
 
   it('refuses branches of different types and all-NULL branches', () => {
     expect(() => compile(E.caseWhen([[E.col('B'), E.int(1)]], E.str('x')), cols)).toThrow(
       "Invalid Case expression. Type for the default clause should be the same as for 'THEN' clauses.",
     );
-    expect(() => compile(E.caseWhen([[E.col('B'), E.nul()]]), cols)).toThrow('Invalid Case expression. All case branches have NULL type');
-    expect(() => compile(E.caseWhen([[E.col('I'), E.int(1)]]), cols)).toThrow('WHEN operand type should be boolean.');
+    expect(() => compile(E.caseWhen([[E.col('B'), E.nul()]]), cols)).toThrow(
+      'Invalid Case expression. All case branches have NULL type',
+    );
+    expect(() => compile(E.caseWhen([[E.col('I'), E.int(1)]]), cols)).toThrow(
+      'WHEN operand type should be boolean.',
+    );
   });
 
   it('simple CASE compares the operand with each WHEN', () => {
@@ -119,27 +125,39 @@ describe('CAST', () => {
     expect(evaluate(E.cast(E.bool(true), SqlTypes.STRING))).toBe('true');
     expect(evaluate(E.cast(E.array(E.int(1), E.int(2)), SqlTypes.STRING))).toBe('[1, 2]');
     expect(evaluate(E.cast(E.map([E.str('a'), E.dbl(1)]), SqlTypes.STRING))).toBe('{a=1.0}');
-    expect(evaluate(E.cast(E.struct(['A', E.int(1)], ['B', E.cast(E.nul(), SqlTypes.STRING)]), SqlTypes.STRING))).toBe('Struct{A=1}');
+    expect(
+      evaluate(E.cast(E.struct(['A', E.int(1)], ['B', E.cast(E.nul(), SqlTypes.STRING)]), SqlTypes.STRING)),
+    ).toBe('Struct{A=1}');
   });
 
   it('converts between strings, dates, times and timestamps', () => {
     expect(evaluate(E.cast(E.str('2021-01-02'), SqlTypes.DATE))).toBe(18629);
     expect(evaluate(E.cast(E.str('2021-01'), SqlTypes.DATE))).toBe(18628);
     expect(evaluate(E.cast(E.str('10:20:30.5'), SqlTypes.TIME))).toBe(37_230_500);
-    expect(evaluate(E.cast(E.str('2021-01-02T03:04:05.006'), SqlTypes.TIMESTAMP))).toBe(Date.UTC(2021, 0, 2, 3, 4, 5, 6));
-    expect(evaluate(E.cast(E.str('2021-01-02T03:04+01:00'), SqlTypes.TIMESTAMP))).toBe(Date.UTC(2021, 0, 2, 2, 4));
+    expect(evaluate(E.cast(E.str('2021-01-02T03:04:05.006'), SqlTypes.TIMESTAMP))).toBe(
+      Date.UTC(2021, 0, 2, 3, 4, 5, 6),
+    );
+    expect(evaluate(E.cast(E.str('2021-01-02T03:04+01:00'), SqlTypes.TIMESTAMP))).toBe(
+      Date.UTC(2021, 0, 2, 2, 4),
+    );
     const ts = E.cast(E.str('2021-01-02T03:04:05.006'), SqlTypes.TIMESTAMP);
     expect(evaluate(E.cast(ts, SqlTypes.DATE))).toBe(18629);
     expect(evaluate(E.cast(ts, SqlTypes.TIME))).toBe(((3 * 60 + 4) * 60 + 5) * 1000 + 6);
     expect(evaluate(E.cast(ts, SqlTypes.STRING))).toBe('2021-01-02T03:04:05.006');
-    expect(evaluate(E.cast(E.cast(E.str('2021-01-02'), SqlTypes.DATE), SqlTypes.TIMESTAMP))).toBe(Date.UTC(2021, 0, 2));
+    expect(evaluate(E.cast(E.cast(E.str('2021-01-02'), SqlTypes.DATE), SqlTypes.TIMESTAMP))).toBe(
+      Date.UTC(2021, 0, 2),
+    );
     expect(evaluate(E.cast(E.cast(E.str('2021-01-02'), SqlTypes.DATE), SqlTypes.STRING))).toBe('2021-01-02');
     expect(evaluate(E.cast(E.cast(E.str('10:20'), SqlTypes.TIME), SqlTypes.STRING))).toBe('10:20');
   });
 
   it('casts the elements of arrays and maps, and struct fields by name', () => {
-    expect(evaluate(E.cast(E.array(E.str('1'), E.str('2')), SqlTypes.array(SqlTypes.INTEGER)))).toEqual([1, 2]);
-    const m = evaluate(E.cast(E.map([E.str('a'), E.int(1)]), SqlTypes.map(SqlTypes.STRING, SqlTypes.DOUBLE))) as Map<string, number>;
+    expect(evaluate(E.cast(E.array(E.str('1'), E.str('2')), SqlTypes.array(SqlTypes.INTEGER)))).toEqual([
+      1, 2,
+    ]);
+    const m = evaluate(
+      E.cast(E.map([E.str('a'), E.int(1)]), SqlTypes.map(SqlTypes.STRING, SqlTypes.DOUBLE)),
+    ) as Map<string, number>;
     expect([...m]).toEqual([['a', 1]]);
     const s = E.cast(
       E.struct(['A', E.int(1)], ['B', E.str('x')]),
@@ -155,7 +173,11 @@ describe('CAST', () => {
     const n = compile(E.cast(E.nul(), SqlTypes.array(SqlTypes.STRING)));
     expect(formatSqlType(n.type)).toBe('ARRAY<STRING>');
     expect(n.evaluate([])).toBeNull();
-    expect(() => compile(E.cast(E.col('S'), SqlTypes.array(SqlTypes.INTEGER)), cols)).toThrow('Cast of STRING to ARRAY<INTEGER> is not supported');
-    expect(() => compile(E.cast(E.col('B'), SqlTypes.INTEGER), cols)).toThrow('Cast of BOOLEAN to INTEGER is not supported');
+    expect(() => compile(E.cast(E.col('S'), SqlTypes.array(SqlTypes.INTEGER)), cols)).toThrow(
+      'Cast of STRING to ARRAY<INTEGER> is not supported',
+    );
+    expect(() => compile(E.cast(E.col('B'), SqlTypes.INTEGER), cols)).toThrow(
+      'Cast of BOOLEAN to INTEGER is not supported',
+    );
   });
 });

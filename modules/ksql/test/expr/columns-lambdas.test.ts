@@ -33,13 +33,15 @@ describe('column references', () => {
   });
 
   it('name the clause when the caller gives one, and the qualifier', () => {
-    expect(() => compileExpression(E.col('BOB', undefined, 'I'), scopeOf(cols), registry, { clause: 'SELECT' })).toThrow(
-      "SELECT column 'I.BOB' cannot be resolved.",
-    );
+    expect(() =>
+      compileExpression(E.col('BOB', undefined, 'I'), scopeOf(cols), registry, { clause: 'SELECT' }),
+    ).toThrow("SELECT column 'I.BOB' cannot be resolved.");
   });
 
   it('refuse a bare NULL, which has no type', () => {
-    expect(() => compile(E.nul())).toThrow("Can't infer a type of null. Please explicitly cast it to a required type, e.g. CAST(null AS VARCHAR).");
+    expect(() => compile(E.nul())).toThrow(
+      "Can't infer a type of null. Please explicitly cast it to a required type, e.g. CAST(null AS VARCHAR).",
+    );
   });
 });
 

@@ -25,9 +25,15 @@ describe('comparisons', () => {
   it('compares numbers of different types by value', () => {
     expect(evaluate(E.cmp('=', E.col('I'), E.col('L')), cols, row({ I: 5, L: 5 }))).toBe(true);
     expect(evaluate(E.cmp('<', E.col('I'), E.col('D')), cols, row({ I: 5, D: 5.5 }))).toBe(true);
-    expect(evaluate(E.cmp('>=', E.col('A'), E.col('I')), cols, row({ A: Decimal.parse('10.00'), I: 10 }))).toBe(true);
-    expect(evaluate(E.cmp('<', E.col('A'), E.dec('10.012')), cols, row({ A: Decimal.parse('10.01') }))).toBe(true);
-    expect(evaluate(E.cmp('<>', E.col('A'), E.dbl(10.5)), cols, row({ A: Decimal.parse('10.50') }))).toBe(false);
+    expect(
+      evaluate(E.cmp('>=', E.col('A'), E.col('I')), cols, row({ A: Decimal.parse('10.00'), I: 10 })),
+    ).toBe(true);
+    expect(evaluate(E.cmp('<', E.col('A'), E.dec('10.012')), cols, row({ A: Decimal.parse('10.01') }))).toBe(
+      true,
+    );
+    expect(evaluate(E.cmp('<>', E.col('A'), E.dbl(10.5)), cols, row({ A: Decimal.parse('10.50') }))).toBe(
+      false,
+    );
   });
 
   it('is FALSE, not NULL, when an operand is NULL (ksqlDB)', () => {
@@ -44,17 +50,31 @@ describe('comparisons', () => {
   it('compares dates, timestamps and times with each other and with strings', () => {
     // 2021-01-02 is day 18629
     expect(evaluate(E.cmp('=', E.col('DT'), E.str('2021-01-02')), cols, row({ DT: 18629 }))).toBe(true);
-    expect(evaluate(E.cmp('<', E.col('DT'), E.col('TS')), cols, row({ DT: 18629, TS: 18629 * 86_400_000 + 1 }))).toBe(true);
-    expect(evaluate(E.cmp('>', E.col('TS'), E.str('2021-01-02T00:00:00')), cols, row({ TS: 18629 * 86_400_000 + 1 }))).toBe(true);
+    expect(
+      evaluate(E.cmp('<', E.col('DT'), E.col('TS')), cols, row({ DT: 18629, TS: 18629 * 86_400_000 + 1 })),
+    ).toBe(true);
+    expect(
+      evaluate(
+        E.cmp('>', E.col('TS'), E.str('2021-01-02T00:00:00')),
+        cols,
+        row({ TS: 18629 * 86_400_000 + 1 }),
+      ),
+    ).toBe(true);
     expect(evaluate(E.cmp('=', E.col('TM'), E.str('10:00')), cols, row({ TM: 36_000_000 }))).toBe(true);
   });
 
   it('compares booleans, arrays, maps and structs for equality', () => {
     expect(evaluate(E.cmp('=', E.col('T'), E.bool(true)), cols, row({ T: true }))).toBe(true);
-    expect(evaluate(E.cmp('=', E.col('ARR'), E.array(E.int(1), E.int(2))), cols, row({ ARR: [1, 2] }))).toBe(true);
+    expect(evaluate(E.cmp('=', E.col('ARR'), E.array(E.int(1), E.int(2))), cols, row({ ARR: [1, 2] }))).toBe(
+      true,
+    );
     expect(evaluate(E.cmp('<>', E.col('ARR'), E.array(E.int(1))), cols, row({ ARR: [1, 2] }))).toBe(true);
-    expect(evaluate(E.cmp('=', E.col('M'), E.map([E.str('a'), E.int(1)])), cols, row({ M: new Map([['a', 1]]) }))).toBe(true);
-    expect(evaluate(E.cmp('=', E.col('ST'), E.struct(['ID', E.int(7)])), cols, row({ ST: { ID: 7 } }))).toBe(true);
+    expect(
+      evaluate(E.cmp('=', E.col('M'), E.map([E.str('a'), E.int(1)])), cols, row({ M: new Map([['a', 1]]) })),
+    ).toBe(true);
+    expect(evaluate(E.cmp('=', E.col('ST'), E.struct(['ID', E.int(7)])), cols, row({ ST: { ID: 7 } }))).toBe(
+      true,
+    );
   });
 
   it('refuses incompatible types with ksqlDB’s message', () => {
@@ -71,7 +91,9 @@ describe('comparisons', () => {
   });
 
   it('refuses a comparison with an untyped NULL', () => {
-    expect(() => compile(E.cmp('<>', E.nul(), E.nul()))).toThrow('Comparison with NULL not supported: NULL <> NULL');
+    expect(() => compile(E.cmp('<>', E.nul(), E.nul()))).toThrow(
+      'Comparison with NULL not supported: NULL <> NULL',
+    );
     expect(() => compile(E.cmp('=', E.col('I'), E.nul()), cols)).toThrow(KsqlError);
   });
 });

@@ -3,8 +3,10 @@ import { compileJavaTimePattern } from '../../src/values/java-time-format.js';
 import { resolveTimeZone } from '../../src/values/time-zone.js';
 
 const ts = Date.UTC(2021, 2, 4, 5, 6, 7, 89); // Thursday 2021-03-04T05:06:07.089Z
-const fmt = (pattern: string, ms = ts, zone = 'UTC') => compileJavaTimePattern(pattern).format(ms, resolveTimeZone(zone));
-const parse = (pattern: string, text: string, zone = 'UTC') => compileJavaTimePattern(pattern).parse(text, resolveTimeZone(zone));
+const fmt = (pattern: string, ms = ts, zone = 'UTC') =>
+  compileJavaTimePattern(pattern).format(ms, resolveTimeZone(zone));
+const parse = (pattern: string, text: string, zone = 'UTC') =>
+  compileJavaTimePattern(pattern).parse(text, resolveTimeZone(zone));
 
 describe('formatting', () => {
   it('prints numeric fields padded to the letter count', () => {
@@ -45,7 +47,9 @@ describe('formatting', () => {
 
   it('prints optional sections when their fields exist', () => {
     expect(fmt('yyyy-MM-dd[ HH:mm]')).toBe('2021-03-04 05:06');
-    expect(compileJavaTimePattern('yyyy-MM-dd[ HH:mm]').format(18690 * 86_400_000, undefined, 'date')).toBe('2021-03-04');
+    expect(compileJavaTimePattern('yyyy-MM-dd[ HH:mm]').format(18690 * 86_400_000, undefined, 'date')).toBe(
+      '2021-03-04',
+    );
     expect(() => compileJavaTimePattern('HH:mm').format(0, undefined, 'date')).toThrow('Unsupported field');
   });
 
@@ -76,7 +80,9 @@ describe('parsing', () => {
     expect(parse('yyyy-MM-dd[ HH:mm[:ss]]', '2021-03-04')).toBe(Date.UTC(2021, 2, 4));
     expect(parse('yyyy-MM-dd[ HH:mm[:ss]]', '2021-03-04 10:20')).toBe(Date.UTC(2021, 2, 4, 10, 20));
     expect(parse('yyyy-MM-dd[ HH:mm[:ss]]', '2021-03-04 10:20:30')).toBe(Date.UTC(2021, 2, 4, 10, 20, 30));
-    expect(parse("yyyy-MM-dd'T'HH:mm:ss[.SSS]", '2021-03-04T10:20:30.5'.replace('.5', '.500'))).toBe(Date.UTC(2021, 2, 4, 10, 20, 30, 500));
+    expect(parse("yyyy-MM-dd'T'HH:mm:ss[.SSS]", '2021-03-04T10:20:30.5'.replace('.5', '.500'))).toBe(
+      Date.UTC(2021, 2, 4, 10, 20, 30, 500),
+    );
   });
 
   it('splits adjacent numeric fields by their widths', () => {
@@ -112,7 +118,9 @@ describe('parsing', () => {
   });
 
   it('refuses text that does not match or has text left over', () => {
-    expect(() => parse('yyyy-MM-dd', '2021/03/04')).toThrow("Text '2021/03/04' could not be parsed at index 4");
+    expect(() => parse('yyyy-MM-dd', '2021/03/04')).toThrow(
+      "Text '2021/03/04' could not be parsed at index 4",
+    );
     expect(() => parse('yyyy-MM-dd', '2021-03-04x')).toThrow('unparsed text found at index 10');
     expect(() => parse('yyyy-MM-dd', '2021-3-04')).toThrow('could not be parsed');
   });

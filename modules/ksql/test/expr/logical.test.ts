@@ -10,8 +10,10 @@ const cols = [
 
 describe('three-valued logic', () => {
   const truth: (boolean | null)[] = [true, false, null];
-  const and = (a: boolean | null, b: boolean | null) => evaluate(E.and(E.col('X'), E.col('Y')), cols, [a, b, null]);
-  const or = (a: boolean | null, b: boolean | null) => evaluate(E.or(E.col('X'), E.col('Y')), cols, [a, b, null]);
+  const and = (a: boolean | null, b: boolean | null) =>
+    evaluate(E.and(E.col('X'), E.col('Y')), cols, [a, b, null]);
+  const or = (a: boolean | null, b: boolean | null) =>
+    evaluate(E.or(E.col('X'), E.col('Y')), cols, [a, b, null]);
 
   it('AND is FALSE if either side is FALSE, else NULL if either is NULL', () => {
     const table = truth.flatMap((a) => truth.map((b) => and(a, b)));
@@ -36,7 +38,9 @@ describe('three-valued logic', () => {
   });
 
   it('refuses non-boolean operands', () => {
-    expect(() => compile(E.and(E.col('X'), E.col('N')), cols)).toThrow('Logical operator expects BOOLEAN operands');
+    expect(() => compile(E.and(E.col('X'), E.col('N')), cols)).toThrow(
+      'Logical operator expects BOOLEAN operands',
+    );
   });
 });
 

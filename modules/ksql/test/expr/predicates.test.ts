@@ -33,7 +33,9 @@ describe('IN', () => {
     expect(evaluate(e, cols, row({ I: 2 }))).toBe(true);
     expect(evaluate(e, cols, row({ I: 4 }))).toBe(true);
     expect(evaluate(e, cols, row({ I: 5 }))).toBe(false);
-    expect(evaluate(E.inList(E.col('A'), [E.str('1.5')]), cols, row({ A: Decimal.parse('1.50') }))).toBe(true);
+    expect(evaluate(E.inList(E.col('A'), [E.str('1.5')]), cols, row({ A: Decimal.parse('1.50') }))).toBe(
+      true,
+    );
   });
 
   it('coerces boolean string literals, and refuses strings that do not parse', () => {
@@ -48,7 +50,9 @@ describe('IN', () => {
   });
 
   it('refuses items of incompatible types', () => {
-    expect(() => compile(E.inList(E.col('I'), [E.int(1), E.col('S')]), cols)).toThrow('operator does not exist: INTEGER = STRING (S)');
+    expect(() => compile(E.inList(E.col('I'), [E.int(1), E.col('S')]), cols)).toThrow(
+      'operator does not exist: INTEGER = STRING (S)',
+    );
     expect(() => compile(E.inList(E.col('T'), [E.int(10)]), cols)).toThrow(
       'operator does not exist: BOOLEAN = INTEGER (10)\nHint: You might need to add explicit type casts.',
     );
@@ -63,7 +67,8 @@ describe('IN', () => {
 
 describe('LIKE', () => {
   it('matches % as any run and _ as one character, anchored at both ends', () => {
-    const like = (value: string, pattern: string) => evaluate(E.like(E.col('S'), E.str(pattern)), cols, row({ S: value }));
+    const like = (value: string, pattern: string) =>
+      evaluate(E.like(E.col('S'), E.str(pattern)), cols, row({ S: value }));
     expect(like('barfoobaz', '%foo%')).toBe(true);
     expect(like('foo', 'f_o')).toBe(true);
     expect(like('fooo', 'f_o')).toBe(false);
@@ -74,7 +79,8 @@ describe('LIKE', () => {
   });
 
   it('treats the character after the escape literally', () => {
-    const like = (value: string, pattern: string, esc: string) => evaluate(E.like(E.col('S'), E.str(pattern), esc), cols, row({ S: value }));
+    const like = (value: string, pattern: string, esc: string) =>
+      evaluate(E.like(E.col('S'), E.str(pattern), esc), cols, row({ S: value }));
     expect(like('%', '!%', '!')).toBe(true);
     expect(like('x', '!%', '!')).toBe(false);
     expect(like('50%off', '50!%%', '!')).toBe(true);

@@ -16,7 +16,12 @@ export const CATEGORY = {
   OTHER: 'OTHER',
 } as const;
 
-export function scalar(name: string, category: string, description: string, variants: readonly ScalarVariant[]): ScalarFunction {
+export function scalar(
+  name: string,
+  category: string,
+  description: string,
+  variants: readonly ScalarVariant[],
+): ScalarFunction {
   return { name, category, description, variants };
 }
 
@@ -43,12 +48,24 @@ export function fixed(
   if (options.variadic) {
     impl = (a) => {
       const rest = a.slice(n - 1);
-      return n === 1 ? f(rest, undefined, undefined, undefined) : n === 2 ? f(a[0], rest, undefined, undefined) : f(a[0], a[1], rest, undefined);
+      return n === 1
+        ? f(rest, undefined, undefined, undefined)
+        : n === 2
+          ? f(a[0], rest, undefined, undefined)
+          : f(a[0], a[1], rest, undefined);
     };
   } else {
     impl = (a) => f(a[0], a[1], a[2], a[3]);
   }
-  return { params, returns, nulls: options.nulls, variadic: options.variadic, description: options.description, paramNames: options.paramNames, implement: () => impl };
+  return {
+    params,
+    returns,
+    nulls: options.nulls,
+    variadic: options.variadic,
+    description: options.description,
+    paramNames: options.paramNames,
+    implement: () => impl,
+  };
 }
 
 /** A variant whose implementation is built per call site (constant patterns, bound types). */
@@ -58,5 +75,13 @@ export function bound(
   implement: (call: BoundCall) => ScalarImpl,
   options: VariantOptions = {},
 ): ScalarVariant {
-  return { params, returns, implement, nulls: options.nulls, variadic: options.variadic, description: options.description, paramNames: options.paramNames };
+  return {
+    params,
+    returns,
+    implement,
+    nulls: options.nulls,
+    variadic: options.variadic,
+    description: options.description,
+    paramNames: options.paramNames,
+  };
 }

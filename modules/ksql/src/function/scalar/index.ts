@@ -1,8 +1,27 @@
-import { ARRAY_CONTAINS, ARRAY_DISTINCT, ARRAY_LENGTH, ARRAY_MAX, ARRAY_MIN, ARRAY_SORT } from './collection/array.js';
+import {
+  ARRAY_CONTAINS,
+  ARRAY_DISTINCT,
+  ARRAY_LENGTH,
+  ARRAY_MAX,
+  ARRAY_MIN,
+  ARRAY_SORT,
+} from './collection/array.js';
 import { AS_MAP, MAP_KEYS, MAP_VALUES } from './collection/map.js';
 import { DATEADD, DATESUB, TIMEADD, TIMESTAMPADD, TIMESTAMPSUB, TIMESUB } from './datetime/add-sub.js';
-import { DATETOSTRING, FORMAT_DATE, FORMAT_TIME, PARSE_DATE, PARSE_TIME, STRINGTODATE } from './datetime/date-time-text.js';
-import { FORMAT_TIMESTAMP, PARSE_TIMESTAMP, STRINGTOTIMESTAMP, TIMESTAMPTOSTRING } from './datetime/timestamp-text.js';
+import {
+  DATETOSTRING,
+  FORMAT_DATE,
+  FORMAT_TIME,
+  PARSE_DATE,
+  PARSE_TIME,
+  STRINGTODATE,
+} from './datetime/date-time-text.js';
+import {
+  FORMAT_TIMESTAMP,
+  PARSE_TIMESTAMP,
+  STRINGTOTIMESTAMP,
+  TIMESTAMPTOSTRING,
+} from './datetime/timestamp-text.js';
 import { FROM_DAYS, FROM_UNIXTIME, UNIX_DATE, UNIX_TIMESTAMP } from './datetime/unix.js';
 import { EXTRACTJSONFIELD, IS_JSON_STRING, JSON_ARRAY_LENGTH, JSON_KEYS } from './json/json.js';
 import { FILTER, REDUCE, TRANSFORM } from './lambda/lambdas.js';

@@ -38,7 +38,11 @@ export const P = {
   UNIT: { kind: 'intervalUnit' } as ParamType,
   array: (element: ParamType): ParamType => ({ kind: 'array', element }),
   map: (key: ParamType, value: ParamType): ParamType => ({ kind: 'map', key, value }),
-  lambda: (params: readonly ParamType[], returns: ParamType): ParamType => ({ kind: 'lambda', params, returns }),
+  lambda: (params: readonly ParamType[], returns: ParamType): ParamType => ({
+    kind: 'lambda',
+    params,
+    returns,
+  }),
 } as const;
 
 /** What an implementation is bound to at a call site. */

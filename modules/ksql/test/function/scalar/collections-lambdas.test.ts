@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatSqlType, SqlTypes } from '../../../src/types/sql-type.js';
-import { Decimal } from '../../../src/values/decimal.js';
+import type { Decimal } from '../../../src/values/decimal.js';
 import { compile, E, evaluate } from '../../expr/builder.js';
 
 const cols = [
@@ -34,20 +34,34 @@ describe('array functions', () => {
   });
 
   it('ARRAY_SORT puts NULLs last, ARRAY_DISTINCT keeps first occurrences', () => {
-    expect(evaluate(E.call('ARRAY_SORT', E.col('ARR')), cols, row({ ARR: [3, null, 1, 2] }))).toEqual([1, 2, 3, null]);
-    expect(evaluate(E.call('ARRAY_SORT', E.col('ARR'), E.str('desc')), cols, row({ ARR: [3, null, 1] }))).toEqual([3, 1, null]);
-    expect(evaluate(E.call('ARRAY_DISTINCT', E.col('ARR')), cols, row({ ARR: [2, 1, 2, null, null] }))).toEqual([2, 1, null]);
+    expect(evaluate(E.call('ARRAY_SORT', E.col('ARR')), cols, row({ ARR: [3, null, 1, 2] }))).toEqual([
+      1,
+      2,
+      3,
+      null,
+    ]);
+    expect(
+      evaluate(E.call('ARRAY_SORT', E.col('ARR'), E.str('desc')), cols, row({ ARR: [3, null, 1] })),
+    ).toEqual([3, 1, null]);
+    expect(
+      evaluate(E.call('ARRAY_DISTINCT', E.col('ARR')), cols, row({ ARR: [2, 1, 2, null, null] })),
+    ).toEqual([2, 1, null]);
   });
 });
 
 describe('map functions', () => {
   it('AS_MAP pairs keys with values', () => {
-    const r = evaluate(E.call('AS_MAP', E.array(E.str('a'), E.str('b')), E.array(E.int(1), E.int(2)))) as Map<string, number>;
+    const r = evaluate(E.call('AS_MAP', E.array(E.str('a'), E.str('b')), E.array(E.int(1), E.int(2)))) as Map<
+      string,
+      number
+    >;
     expect([...r]).toEqual([
       ['a', 1],
       ['b', 2],
     ]);
-    expect(formatSqlType(compile(E.call('AS_MAP', E.array(E.str('a')), E.array(E.dbl(1)))).type)).toBe('MAP<STRING, DOUBLE>');
+    expect(formatSqlType(compile(E.call('AS_MAP', E.array(E.str('a')), E.array(E.dbl(1)))).type)).toBe(
+      'MAP<STRING, DOUBLE>',
+    );
   });
 
   it('MAP_KEYS and MAP_VALUES keep insertion order', () => {
@@ -89,18 +103,34 @@ describe('FILTER', () => {
 
   it('keeps map entries', () => {
     const e = E.call('FILTER', E.col('M'), E.lambda(['K', 'V'], E.cmp('<>', E.col('K'), E.str('drop'))));
-    const out = evaluate(e, cols, row({ M: m([['keep', 1], ['drop', 2]]) })) as Map<string, number>;
+    const out = evaluate(
+      e,
+      cols,
+      row({
+        M: m([
+          ['keep', 1],
+          ['drop', 2],
+        ]),
+      }),
+    ) as Map<string, number>;
     expect([...out]).toEqual([['keep', 1]]);
   });
 
   it('refuses a lambda that is not a predicate', () => {
-    expect(() => compile(E.call('FILTER', E.col('ARR'), E.lambda(['X'], E.col('X'))), cols)).toThrow('BOOLEAN is required');
+    expect(() => compile(E.call('FILTER', E.col('ARR'), E.lambda(['X'], E.col('X'))), cols)).toThrow(
+      'BOOLEAN is required',
+    );
   });
 });
 
 describe('REDUCE', () => {
   it('folds an array from an initial state', () => {
-    const e = E.call('REDUCE', E.col('ARR'), E.int(0), E.lambda(['S', 'X'], E.arith('+', E.col('S'), E.col('X'))));
+    const e = E.call(
+      'REDUCE',
+      E.col('ARR'),
+      E.int(0),
+      E.lambda(['S', 'X'], E.arith('+', E.col('S'), E.col('X'))),
+    );
     expect(evaluate(e, cols, row({ ARR: [1, 2, 3] }))).toBe(6);
     expect(evaluate(e, cols, row({}))).toBe(0);
   });
@@ -113,11 +143,27 @@ describe('REDUCE', () => {
       E.lambda(['S', 'K', 'V'], E.arith('+', E.col('S'), E.col('V'))),
     );
     expect(formatSqlType(compile(e, cols).type)).toBe('BIGINT');
-    expect(evaluate(e, cols, row({ M: m([['a', 1], ['b', 2]]) }))).toBe(13);
+    expect(
+      evaluate(
+        e,
+        cols,
+        row({
+          M: m([
+            ['a', 1],
+            ['b', 2],
+          ]),
+        }),
+      ),
+    ).toBe(13);
   });
 
   it('is NULL for a NULL initial state', () => {
-    const e = E.call('REDUCE', E.col('ARR'), E.cast(E.nul(), SqlTypes.INTEGER), E.lambda(['S', 'X'], E.col('S')));
+    const e = E.call(
+      'REDUCE',
+      E.col('ARR'),
+      E.cast(E.nul(), SqlTypes.INTEGER),
+      E.lambda(['S', 'X'], E.col('S')),
+    );
     expect(evaluate(e, cols, row({ ARR: [1] }))).toBeNull();
   });
 });

@@ -13,15 +13,21 @@ const TIME = E.cast(S('05:06:07.089'), SqlTypes.TIME);
 
 describe('timestamps and text', () => {
   it('TIMESTAMPTOSTRING formats BIGINT milliseconds, in UTC or a given zone', () => {
-    expect(call('TIMESTAMPTOSTRING', E.bigint(ms), S("yyyy-MM-dd'T'HH:mm:ss.SSS"))).toBe('2021-03-04T05:06:07.089');
-    expect(call('TIMESTAMPTOSTRING', E.bigint(ms), S('yyyy-MM-dd HH:mm XXX'), S('Asia/Tokyo'))).toBe('2021-03-04 14:06 +09:00');
+    expect(call('TIMESTAMPTOSTRING', E.bigint(ms), S("yyyy-MM-dd'T'HH:mm:ss.SSS"))).toBe(
+      '2021-03-04T05:06:07.089',
+    );
+    expect(call('TIMESTAMPTOSTRING', E.bigint(ms), S('yyyy-MM-dd HH:mm XXX'), S('Asia/Tokyo'))).toBe(
+      '2021-03-04 14:06 +09:00',
+    );
     expect(call('TIMESTAMPTOSTRING', E.int(0), S('yyyy'))).toBe('1970');
   });
 
   it('STRINGTOTIMESTAMP parses into BIGINT milliseconds', () => {
     expect(formatSqlType(compile(E.call('STRINGTOTIMESTAMP', S('x'), S('y'))).type)).toBe('BIGINT');
     expect(call('STRINGTOTIMESTAMP', S('2021-03-04 05:06:07.089'), S('yyyy-MM-dd HH:mm:ss.SSS'))).toBe(ms);
-    expect(call('STRINGTOTIMESTAMP', S('2021-03-04 14:06:07.089'), S('yyyy-MM-dd HH:mm:ss.SSS'), S('Asia/Tokyo'))).toBe(ms);
+    expect(
+      call('STRINGTOTIMESTAMP', S('2021-03-04 14:06:07.089'), S('yyyy-MM-dd HH:mm:ss.SSS'), S('Asia/Tokyo')),
+    ).toBe(ms);
   });
 
   it('FORMAT_TIMESTAMP and PARSE_TIMESTAMP work on TIMESTAMP values', () => {
@@ -29,20 +35,28 @@ describe('timestamps and text', () => {
     expect(call('FORMAT_TIMESTAMP', TS, S('HH:mm z'), S('America/Los_Angeles'))).toBe('21:06 PST');
     expect(formatSqlType(compile(E.call('PARSE_TIMESTAMP', S('x'), S('y'))).type)).toBe('TIMESTAMP');
     expect(call('PARSE_TIMESTAMP', S('2021-03-04T05:06:07.089Z'), S("yyyy-MM-dd'T'HH:mm:ss.SSSX"))).toBe(ms);
-    expect(call('PARSE_TIMESTAMP', S('2021-03-04 06:06'), S('yyyy-MM-dd HH:mm'), S('+01:00'))).toBe(Date.UTC(2021, 2, 4, 5, 6));
+    expect(call('PARSE_TIMESTAMP', S('2021-03-04 06:06'), S('yyyy-MM-dd HH:mm'), S('+01:00'))).toBe(
+      Date.UTC(2021, 2, 4, 5, 6),
+    );
   });
 
   it('are NULL for text that does not match the pattern, reporting the failure', () => {
-    const { compiled, errors } = compileCollecting(E.call('PARSE_TIMESTAMP', S('yesterday'), S('yyyy-MM-dd')));
+    const { compiled, errors } = compileCollecting(
+      E.call('PARSE_TIMESTAMP', S('yesterday'), S('yyyy-MM-dd')),
+    );
     expect(compiled.evaluate([])).toBeNull();
     expect(errors).toHaveLength(1);
     expect(errors[0]).toBeInstanceOf(EvaluationError);
-    expect(errors[0].message).toContain("Error computing function PARSE_TIMESTAMP: Text 'yesterday' could not be parsed");
+    expect(errors[0].message).toContain(
+      "Error computing function PARSE_TIMESTAMP: Text 'yesterday' could not be parsed",
+    );
   });
 
   it('compile a literal pattern or zone when compiling the query, so a bad one is a statement error', () => {
     expect(() => compile(E.call('FORMAT_TIMESTAMP', TS, S('yyyy-bb')))).toThrow('Unknown pattern letter: b');
-    expect(() => compile(E.call('FORMAT_TIMESTAMP', TS, S('yyyy'), S('Nowhere/Land')))).toThrow('Unknown time-zone ID');
+    expect(() => compile(E.call('FORMAT_TIMESTAMP', TS, S('yyyy'), S('Nowhere/Land')))).toThrow(
+      'Unknown time-zone ID',
+    );
   });
 
   it('take the pattern from a column too', () => {
@@ -64,7 +78,9 @@ describe('dates, times and text', () => {
 
   it('refuse time fields for dates', () => {
     expect(call('FORMAT_DATE', DATE, S('yyyy HH'))).toBeNull();
-    const { compiled, errors } = compileCollecting(E.call('PARSE_DATE', S('2021-03-04 10'), S('yyyy-MM-dd HH')));
+    const { compiled, errors } = compileCollecting(
+      E.call('PARSE_DATE', S('2021-03-04 10'), S('yyyy-MM-dd HH')),
+    );
     expect(compiled.evaluate([])).toBeNull();
     expect(errors[0].message).toContain('Date format contains time field.');
     expect(call('PARSE_DATE', S('2021-03-04 00'), S('yyyy-MM-dd HH'))).toBe(day);
@@ -121,7 +137,9 @@ describe('adding and subtracting durations', () => {
   });
 
   it('TIMEADD / TIMESUB wrap around midnight', () => {
-    expect(call('TIMEADD', E.unit('HOURS'), E.int(20), TIME)).toBe(((5 + 20 - 24) * 3600 + 6 * 60 + 7) * 1000 + 89);
+    expect(call('TIMEADD', E.unit('HOURS'), E.int(20), TIME)).toBe(
+      ((5 + 20 - 24) * 3600 + 6 * 60 + 7) * 1000 + 89,
+    );
     expect(call('TIMESUB', E.unit('HOURS'), E.int(6), TIME)).toBe(((23 * 60 + 6) * 60 + 7) * 1000 + 89);
   });
 
@@ -129,6 +147,8 @@ describe('adding and subtracting durations', () => {
     expect(() => compile(E.call('TIMESTAMPADD', E.unit('DAYS'), E.int(1), TIME))).toThrow(
       "Function 'TIMESTAMPADD' does not accept parameters (INTERVALUNIT, INTEGER, TIME).",
     );
-    expect(() => compile(E.call('DATEADD', E.unit('DAYS'), E.int(1), TS))).toThrow('does not accept parameters');
+    expect(() => compile(E.call('DATEADD', E.unit('DAYS'), E.int(1), TS))).toThrow(
+      'does not accept parameters',
+    );
   });
 });

@@ -3,7 +3,10 @@ import { parseJsonPath } from '../../../src/function/scalar/json/json.js';
 import { E, evaluate } from '../../expr/builder.js';
 
 const call = (name: string, ...args: Parameters<typeof E.call>[1][]) => evaluate(E.call(name, ...args));
-const doc = JSON.stringify({ log: { cloud: 'gcp', tags: ['a', 'b'], n: 3, obj: { k: true }, nothing: null }, 'odd key': 1 });
+const doc = JSON.stringify({
+  log: { cloud: 'gcp', tags: ['a', 'b'], n: 3, obj: { k: true }, nothing: null },
+  'odd key': 1,
+});
 
 describe('EXTRACTJSONFIELD', () => {
   it('extracts strings as text and other values as JSON', () => {

@@ -4,7 +4,8 @@ import type { Decimal } from '../../../src/values/decimal.js';
 import { compile, E, evaluate } from '../../expr/builder.js';
 
 const call = (name: string, ...args: Parameters<typeof E.call>[1][]) => evaluate(E.call(name, ...args));
-const typeOf = (name: string, ...args: Parameters<typeof E.call>[1][]) => formatSqlType(compile(E.call(name, ...args)).type);
+const typeOf = (name: string, ...args: Parameters<typeof E.call>[1][]) =>
+  formatSqlType(compile(E.call(name, ...args)).type);
 const dec = (v: unknown) => (v as Decimal).toString();
 
 describe('ABS and SIGN', () => {
@@ -93,6 +94,8 @@ describe('GREATEST and LEAST', () => {
   });
 
   it('refuse mixed incomparable types', () => {
-    expect(() => compile(E.call('LEAST', E.str('a'), E.int(1)))).toThrow("Function 'LEAST' does not accept parameters (STRING, INTEGER).");
+    expect(() => compile(E.call('LEAST', E.str('a'), E.int(1)))).toThrow(
+      "Function 'LEAST' does not accept parameters (STRING, INTEGER).",
+    );
   });
 });

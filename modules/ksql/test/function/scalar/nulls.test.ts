@@ -13,7 +13,9 @@ describe('COALESCE', () => {
     const e = E.call('COALESCE', E.col('I'), E.int(10), E.int(20));
     expect(evaluate(e, cols, [null, null, null])).toBe(10);
     expect(evaluate(e, cols, [1, null, null])).toBe(1);
-    expect(evaluate(E.call('COALESCE', E.col('ARR'), E.array(E.int(10), E.int(20))), cols, [null, null, null])).toEqual([10, 20]);
+    expect(
+      evaluate(E.call('COALESCE', E.col('ARR'), E.array(E.int(10), E.int(20))), cols, [null, null, null]),
+    ).toEqual([10, 20]);
   });
 
   it('is NULL when every argument is, and refuses no arguments', () => {
@@ -22,7 +24,9 @@ describe('COALESCE', () => {
   });
 
   it('refuses arguments of different types', () => {
-    expect(() => compile(E.call('COALESCE', E.col('S'), E.int(1)), cols)).toThrow('does not accept parameters (STRING, INTEGER)');
+    expect(() => compile(E.call('COALESCE', E.col('S'), E.int(1)), cols)).toThrow(
+      'does not accept parameters (STRING, INTEGER)',
+    );
   });
 });
 
@@ -36,8 +40,12 @@ describe('IFNULL and NULLIF', () => {
   it('NULLIF is NULL when both are equal, comparing arrays by value', () => {
     expect(evaluate(E.call('NULLIF', E.col('I'), E.int(10)), cols, [10, null, null])).toBeNull();
     expect(evaluate(E.call('NULLIF', E.col('I'), E.int(10)), cols, [3, null, null])).toBe(3);
-    expect(evaluate(E.call('NULLIF', E.col('ARR'), E.array(E.int(1), E.int(2))), cols, [null, null, [1, 2]])).toBeNull();
-    expect(evaluate(E.call('NULLIF', E.col('ARR'), E.array(E.int(1), E.int(2))), cols, [null, null, []])).toEqual([]);
+    expect(
+      evaluate(E.call('NULLIF', E.col('ARR'), E.array(E.int(1), E.int(2))), cols, [null, null, [1, 2]]),
+    ).toBeNull();
+    expect(
+      evaluate(E.call('NULLIF', E.col('ARR'), E.array(E.int(1), E.int(2))), cols, [null, null, []]),
+    ).toEqual([]);
     expect(evaluate(E.call('NULLIF', E.col('I'), E.int(10)), cols, [null, null, null])).toBeNull();
   });
 });

@@ -12,7 +12,9 @@ describe('the function registry', () => {
   });
 
   it('reports unknown functions as ksqlDB does', () => {
-    expect(() => compile(E.call('WONT_FIND_ME', E.int(1)))).toThrow("Can't find any functions with the name 'WONT_FIND_ME'");
+    expect(() => compile(E.call('WONT_FIND_ME', E.int(1)))).toThrow(
+      "Can't find any functions with the name 'WONT_FIND_ME'",
+    );
     expect(() => registry.resolveAggregate('NOPE', [], [])).toThrow(KsqlError);
   });
 
@@ -20,20 +22,31 @@ describe('the function registry', () => {
     const d = registry.describe('substring');
     expect(d?.kind).toBe('SCALAR');
     expect(d?.category).toBe('STRING');
-    expect(d?.variants.map((v) => v.signature)).toContain('SUBSTRING(str STRING, pos INTEGER, len INTEGER) => STRING');
+    expect(d?.variants.map((v) => v.signature)).toContain(
+      'SUBSTRING(str STRING, pos INTEGER, len INTEGER) => STRING',
+    );
     expect(registry.describe('concat')?.variants[0].signature).toBe('CONCAT(STRING...) => STRING');
-    expect(registry.describe('transform')?.variants[0].signature).toBe('TRANSFORM(ARRAY<T>, LAMBDA<(T) => U>) => ANY');
+    expect(registry.describe('transform')?.variants[0].signature).toBe(
+      'TRANSFORM(ARRAY<T>, LAMBDA<(T) => U>) => ANY',
+    );
   });
 
   it('lists every function sorted by name', () => {
     const names = registry.list().map((f) => f.name);
     expect(names).toEqual([...names].sort());
-    for (const n of ['ABS', 'CONCAT', 'EXTRACTJSONFIELD', 'PARSE_TIMESTAMP', 'REDUCE', 'TIMESTAMPTOSTRING']) expect(names).toContain(n);
+    for (const n of ['ABS', 'CONCAT', 'EXTRACTJSONFIELD', 'PARSE_TIMESTAMP', 'REDUCE', 'TIMESTAMPTOSTRING'])
+      expect(names).toContain(n);
   });
 
   it('serves the aggregates it is given', () => {
     const fake: AggregateFactory = {
-      description: { name: 'MY_SUM', kind: 'AGGREGATE', description: 'sums', category: 'AGGREGATE', variants: [] },
+      description: {
+        name: 'MY_SUM',
+        kind: 'AGGREGATE',
+        description: 'sums',
+        category: 'AGGREGATE',
+        variants: [],
+      },
       create: (argTypes) => ({
         name: 'MY_SUM',
         returnType: argTypes[0],
@@ -57,7 +70,9 @@ describe('the function registry', () => {
       name: 'TWICE',
       category: 'OTHER',
       description: 'doubles',
-      variants: [{ params: [P.BIGINT], returns: SqlTypes.BIGINT, implement: () => (a) => (a[0] as number) * 2 }],
+      variants: [
+        { params: [P.BIGINT], returns: SqlTypes.BIGINT, implement: () => (a) => (a[0] as number) * 2 },
+      ],
     });
     expect(r.getScalar('twice')).toBeDefined();
   });
@@ -71,7 +86,9 @@ describe('variant resolution', () => {
   });
 
   it('lists the argument types when no variant accepts them', () => {
-    expect(() => compile(E.call('SUBSTRING', E.int(1), E.int(1)))).toThrow("Function 'SUBSTRING' does not accept parameters (INTEGER, INTEGER).");
+    expect(() => compile(E.call('SUBSTRING', E.int(1), E.int(1)))).toThrow(
+      "Function 'SUBSTRING' does not accept parameters (INTEGER, INTEGER).",
+    );
   });
 
   it('accepts an untyped NULL for any parameter, the result then NULL', () => {

@@ -13,18 +13,35 @@ const UNIT_MS: Record<WindowUnit, number> = {
   DAYS: MS_PER_DAY,
 };
 
-const addTimestamp = (sign: number) => (unit: WindowUnit, n: number, ts: number) => ts + sign * n * UNIT_MS[unit];
+const addTimestamp = (sign: number) => (unit: WindowUnit, n: number, ts: number) =>
+  ts + sign * n * UNIT_MS[unit];
 // DATE arithmetic in ms, truncated back to whole days (TimeUnit.MILLISECONDS.toDays)
-const addDate = (sign: number) => (unit: WindowUnit, n: number, days: number) => Math.trunc((days * MS_PER_DAY + sign * n * UNIT_MS[unit]) / MS_PER_DAY);
+const addDate = (sign: number) => (unit: WindowUnit, n: number, days: number) =>
+  Math.trunc((days * MS_PER_DAY + sign * n * UNIT_MS[unit]) / MS_PER_DAY);
 // TIME wraps around midnight
-const addTime = (sign: number) => (unit: WindowUnit, n: number, t: number) => (((t + sign * n * UNIT_MS[unit]) % MS_PER_DAY) + MS_PER_DAY) % MS_PER_DAY;
+const addTime = (sign: number) => (unit: WindowUnit, n: number, t: number) =>
+  (((t + sign * n * UNIT_MS[unit]) % MS_PER_DAY) + MS_PER_DAY) % MS_PER_DAY;
 
-export const TIMESTAMPADD = scalar('TIMESTAMPADD', CATEGORY.DATE_TIME, 'Adds a duration to a TIMESTAMP value.', [
-  fixed([P.UNIT, P.BIGINT, P.TIMESTAMP], SqlTypes.TIMESTAMP, addTimestamp(1), { paramNames: ['unit', 'interval', 'timestamp'] }),
-]);
-export const TIMESTAMPSUB = scalar('TIMESTAMPSUB', CATEGORY.DATE_TIME, 'Subtracts a duration from a TIMESTAMP value.', [
-  fixed([P.UNIT, P.BIGINT, P.TIMESTAMP], SqlTypes.TIMESTAMP, addTimestamp(-1), { paramNames: ['unit', 'interval', 'timestamp'] }),
-]);
+export const TIMESTAMPADD = scalar(
+  'TIMESTAMPADD',
+  CATEGORY.DATE_TIME,
+  'Adds a duration to a TIMESTAMP value.',
+  [
+    fixed([P.UNIT, P.BIGINT, P.TIMESTAMP], SqlTypes.TIMESTAMP, addTimestamp(1), {
+      paramNames: ['unit', 'interval', 'timestamp'],
+    }),
+  ],
+);
+export const TIMESTAMPSUB = scalar(
+  'TIMESTAMPSUB',
+  CATEGORY.DATE_TIME,
+  'Subtracts a duration from a TIMESTAMP value.',
+  [
+    fixed([P.UNIT, P.BIGINT, P.TIMESTAMP], SqlTypes.TIMESTAMP, addTimestamp(-1), {
+      paramNames: ['unit', 'interval', 'timestamp'],
+    }),
+  ],
+);
 export const DATEADD = scalar('DATEADD', CATEGORY.DATE_TIME, 'Adds a duration to a DATE value.', [
   fixed([P.UNIT, P.INT, P.DATE], SqlTypes.DATE, addDate(1), { paramNames: ['unit', 'interval', 'date'] }),
 ]);

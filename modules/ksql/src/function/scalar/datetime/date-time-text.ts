@@ -35,26 +35,44 @@ function parseTime(call: BoundCall): ScalarImpl {
   };
 }
 
-export const FORMAT_DATE = scalar('FORMAT_DATE', CATEGORY.DATE_TIME, 'Converts a DATE value into a string representing the date in the given format.', [
-  bound([P.DATE, P.STRING], SqlTypes.STRING, formatDate),
-]);
+export const FORMAT_DATE = scalar(
+  'FORMAT_DATE',
+  CATEGORY.DATE_TIME,
+  'Converts a DATE value into a string representing the date in the given format.',
+  [bound([P.DATE, P.STRING], SqlTypes.STRING, formatDate)],
+);
 
-export const PARSE_DATE = scalar('PARSE_DATE', CATEGORY.DATE_TIME, 'Converts a string representation of a date in the given format into a DATE value.', [
-  bound([P.STRING, P.STRING], SqlTypes.DATE, parseDate),
-]);
+export const PARSE_DATE = scalar(
+  'PARSE_DATE',
+  CATEGORY.DATE_TIME,
+  'Converts a string representation of a date in the given format into a DATE value.',
+  [bound([P.STRING, P.STRING], SqlTypes.DATE, parseDate)],
+);
 
-export const DATETOSTRING = scalar('DATETOSTRING', CATEGORY.DATE_TIME, 'Converts an INT date value (days since the epoch) into a string representing the date in the given format.', [
-  bound([P.INT, P.STRING], SqlTypes.STRING, formatDate),
-]);
+export const DATETOSTRING = scalar(
+  'DATETOSTRING',
+  CATEGORY.DATE_TIME,
+  'Converts an INT date value (days since the epoch) into a string representing the date in the given format.',
+  [bound([P.INT, P.STRING], SqlTypes.STRING, formatDate)],
+);
 
-export const STRINGTODATE = scalar('STRINGTODATE', CATEGORY.DATE_TIME, 'Converts a string representation of a date in the given format into an INT (days since the epoch).', [
-  bound([P.STRING, P.STRING], SqlTypes.INTEGER, parseDate),
-]);
+export const STRINGTODATE = scalar(
+  'STRINGTODATE',
+  CATEGORY.DATE_TIME,
+  'Converts a string representation of a date in the given format into an INT (days since the epoch).',
+  [bound([P.STRING, P.STRING], SqlTypes.INTEGER, parseDate)],
+);
 
-export const FORMAT_TIME = scalar('FORMAT_TIME', CATEGORY.DATE_TIME, 'Converts a TIME value into a string representing the time in the given format.', [
-  bound([P.TIME, P.STRING], SqlTypes.STRING, formatTime),
-]);
+export const FORMAT_TIME = scalar(
+  'FORMAT_TIME',
+  CATEGORY.DATE_TIME,
+  'Converts a TIME value into a string representing the time in the given format.',
+  [bound([P.TIME, P.STRING], SqlTypes.STRING, formatTime)],
+);
 
-export const PARSE_TIME = scalar('PARSE_TIME', CATEGORY.DATE_TIME, 'Converts a string representation of a time in the given format into a TIME value.', [
-  bound([P.STRING, P.STRING], SqlTypes.TIME, parseTime),
-]);
+export const PARSE_TIME = scalar(
+  'PARSE_TIME',
+  CATEGORY.DATE_TIME,
+  'Converts a string representation of a time in the given format into a TIME value.',
+  [bound([P.STRING, P.STRING], SqlTypes.TIME, parseTime)],
+);

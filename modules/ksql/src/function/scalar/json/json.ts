@@ -59,30 +59,57 @@ function tokensOf(path: string): (string | number)[] {
 }
 
 /** A string node is its text; anything else its JSON text; JSON null is SQL NULL. */
-export const EXTRACTJSONFIELD = scalar('EXTRACTJSONFIELD', CATEGORY.JSON, 'Given a STRING that contains JSON data, extract the value at the specified JSONPath or NULL if the specified path does not exist.', [
-  fixed([P.STRING, P.STRING], SqlTypes.STRING, (json: string, path: string) => {
-    const parsed = parseJson(json);
-    if (!parsed.ok) return null;
-    const v = walk(parsed.value, tokensOf(path));
-    if (v === undefined || v === null) return null;
-    return typeof v === 'string' ? v : JSON.stringify(v);
-  }),
-]);
+export const EXTRACTJSONFIELD = scalar(
+  'EXTRACTJSONFIELD',
+  CATEGORY.JSON,
+  'Given a STRING that contains JSON data, extract the value at the specified JSONPath or NULL if the specified path does not exist.',
+  [
+    fixed([P.STRING, P.STRING], SqlTypes.STRING, (json: string, path: string) => {
+      const parsed = parseJson(json);
+      if (!parsed.ok) return null;
+      const v = walk(parsed.value, tokensOf(path));
+      if (v === undefined || v === null) return null;
+      return typeof v === 'string' ? v : JSON.stringify(v);
+    }),
+  ],
+);
 
-export const IS_JSON_STRING = scalar('IS_JSON_STRING', CATEGORY.JSON, 'Given a string, returns true if it can be parsed as a valid JSON value, false otherwise.', [
-  fixed([P.STRING], SqlTypes.BOOLEAN, (s: string | null) => s !== null && parseJson(s).ok, { nulls: 'pass' }),
-]);
+export const IS_JSON_STRING = scalar(
+  'IS_JSON_STRING',
+  CATEGORY.JSON,
+  'Given a string, returns true if it can be parsed as a valid JSON value, false otherwise.',
+  [
+    fixed([P.STRING], SqlTypes.BOOLEAN, (s: string | null) => s !== null && parseJson(s).ok, {
+      nulls: 'pass',
+    }),
+  ],
+);
 
-export const JSON_ARRAY_LENGTH = scalar('JSON_ARRAY_LENGTH', CATEGORY.JSON, 'Given a string with a JSON array, returns the array length, or NULL if it is not an array.', [
-  fixed([P.STRING], SqlTypes.INTEGER, (s: string) => {
-    const parsed = parseJson(s);
-    return parsed.ok && Array.isArray(parsed.value) ? parsed.value.length : null;
-  }),
-]);
+export const JSON_ARRAY_LENGTH = scalar(
+  'JSON_ARRAY_LENGTH',
+  CATEGORY.JSON,
+  'Given a string with a JSON array, returns the array length, or NULL if it is not an array.',
+  [
+    fixed([P.STRING], SqlTypes.INTEGER, (s: string) => {
+      const parsed = parseJson(s);
+      return parsed.ok && Array.isArray(parsed.value) ? parsed.value.length : null;
+    }),
+  ],
+);
 
-export const JSON_KEYS = scalar('JSON_KEYS', CATEGORY.JSON, 'Given a string with a JSON object, returns its keys, or NULL if it is not an object.', [
-  fixed([P.STRING], SqlTypes.array(SqlTypes.STRING), (s: string) => {
-    const parsed = parseJson(s);
-    return parsed.ok && parsed.value !== null && typeof parsed.value === 'object' && !Array.isArray(parsed.value) ? Object.keys(parsed.value) : null;
-  }),
-]);
+export const JSON_KEYS = scalar(
+  'JSON_KEYS',
+  CATEGORY.JSON,
+  'Given a string with a JSON object, returns its keys, or NULL if it is not an object.',
+  [
+    fixed([P.STRING], SqlTypes.array(SqlTypes.STRING), (s: string) => {
+      const parsed = parseJson(s);
+      return parsed.ok &&
+        parsed.value !== null &&
+        typeof parsed.value === 'object' &&
+        !Array.isArray(parsed.value)
+        ? Object.keys(parsed.value)
+        : null;
+    }),
+  ],
+);

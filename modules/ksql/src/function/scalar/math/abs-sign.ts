@@ -18,9 +18,14 @@ function signOf(x: number): number {
 }
 
 /** SIGN: -1, 0 or 1 as an INTEGER (NaN gives 0, as Math.signum's (int) cast). */
-export const SIGN = scalar('SIGN', CATEGORY.MATH, 'Returns the sign of its argument: -1 if negative, 0 if zero, 1 if positive.', [
-  fixed([P.INT], SqlTypes.INTEGER, signOf),
-  fixed([P.BIGINT], SqlTypes.INTEGER, signOf),
-  fixed([P.DOUBLE], SqlTypes.INTEGER, signOf),
-  fixed([P.DECIMAL], SqlTypes.INTEGER, (x: Decimal) => (x.unscaled > 0n ? 1 : x.unscaled < 0n ? -1 : 0)),
-]);
+export const SIGN = scalar(
+  'SIGN',
+  CATEGORY.MATH,
+  'Returns the sign of its argument: -1 if negative, 0 if zero, 1 if positive.',
+  [
+    fixed([P.INT], SqlTypes.INTEGER, signOf),
+    fixed([P.BIGINT], SqlTypes.INTEGER, signOf),
+    fixed([P.DOUBLE], SqlTypes.INTEGER, signOf),
+    fixed([P.DECIMAL], SqlTypes.INTEGER, (x: Decimal) => (x.unscaled > 0n ? 1 : x.unscaled < 0n ? -1 : 0)),
+  ],
+);

@@ -47,5 +47,15 @@ function variants(sign: 1 | -1): ScalarVariant[] {
   return out;
 }
 
-export const GREATEST = scalar('GREATEST', CATEGORY.MATH, 'Returns the highest non-null value among a variable number of comparable columns.', variants(1));
-export const LEAST = scalar('LEAST', CATEGORY.MATH, 'Returns the lowest non-null value among a variable number of comparable columns.', variants(-1));
+export const GREATEST = scalar(
+  'GREATEST',
+  CATEGORY.MATH,
+  'Returns the highest non-null value among a variable number of comparable columns.',
+  variants(1),
+);
+export const LEAST = scalar(
+  'LEAST',
+  CATEGORY.MATH,
+  'Returns the lowest non-null value among a variable number of comparable columns.',
+  variants(-1),
+);

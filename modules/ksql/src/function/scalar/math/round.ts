@@ -41,6 +41,10 @@ export const ROUND = scalar(
       },
       (x: Decimal) => roundDecimal(x, 0),
     ),
-    fixed([P.DECIMAL, P.INT], (call: BoundCall) => call.argTypes[0] as SqlDecimalType, (x: Decimal, places: number) => setScale(roundDecimal(x, places), x.scale)),
+    fixed(
+      [P.DECIMAL, P.INT],
+      (call: BoundCall) => call.argTypes[0] as SqlDecimalType,
+      (x: Decimal, places: number) => setScale(roundDecimal(x, places), x.scale),
+    ),
   ],
 );

@@ -8,7 +8,9 @@ type Encoding = 'hex' | 'utf8' | 'ascii' | 'base64';
 export function parseEncoding(name: string): Encoding {
   const n = name.toLowerCase();
   if (n === 'hex' || n === 'utf8' || n === 'ascii' || n === 'base64') return n;
-  throw new RangeError(`Unknown encoding: '${name}'. Supported formats are 'hex', 'utf8', 'ascii', and 'base64'.`);
+  throw new RangeError(
+    `Unknown encoding: '${name}'. Supported formats are 'hex', 'utf8', 'ascii', and 'base64'.`,
+  );
 }
 
 export function decodeString(s: string, enc: Encoding): Buffer {
@@ -47,20 +49,37 @@ function encodingArg(constant: { value: unknown } | undefined): (v: unknown) => 
   return (v) => parseEncoding(v as string);
 }
 
-export const TO_BYTES = scalar('TO_BYTES', CATEGORY.CONVERSIONS, 'Converts a STRING value in the specified encoding to BYTES.', [
-  bound([P.STRING, P.STRING], SqlTypes.BYTES, (call) => {
-    const enc = encodingArg(call.constants[1]);
-    return (a) => decodeString(a[0] as string, enc(a[1]));
-  }),
-]);
+export const TO_BYTES = scalar(
+  'TO_BYTES',
+  CATEGORY.CONVERSIONS,
+  'Converts a STRING value in the specified encoding to BYTES.',
+  [
+    bound([P.STRING, P.STRING], SqlTypes.BYTES, (call) => {
+      const enc = encodingArg(call.constants[1]);
+      return (a) => decodeString(a[0] as string, enc(a[1]));
+    }),
+  ],
+);
 
-export const FROM_BYTES = scalar('FROM_BYTES', CATEGORY.CONVERSIONS, 'Converts a BYTES value to STRING in the specified encoding.', [
-  bound([P.BYTES, P.STRING], SqlTypes.STRING, (call) => {
-    const enc = encodingArg(call.constants[1]);
-    return (a) => encodeBytes(a[0] as Buffer, enc(a[1]));
-  }),
-]);
+export const FROM_BYTES = scalar(
+  'FROM_BYTES',
+  CATEGORY.CONVERSIONS,
+  'Converts a BYTES value to STRING in the specified encoding.',
+  [
+    bound([P.BYTES, P.STRING], SqlTypes.STRING, (call) => {
+      const enc = encodingArg(call.constants[1]);
+      return (a) => encodeBytes(a[0] as Buffer, enc(a[1]));
+    }),
+  ],
+);
 
-export const ENCODE = scalar('ENCODE', CATEGORY.STRING, 'Takes an input string s, which is encoded as input_encoding, and encodes it as output_encoding.', [
-  fixed([P.STRING, P.STRING, P.STRING], SqlTypes.STRING, (s: string, from: string, to: string) => encodeBytes(decodeString(s, parseEncoding(from)), parseEncoding(to))),
-]);
+export const ENCODE = scalar(
+  'ENCODE',
+  CATEGORY.STRING,
+  'Takes an input string s, which is encoded as input_encoding, and encodes it as output_encoding.',
+  [
+    fixed([P.STRING, P.STRING, P.STRING], SqlTypes.STRING, (s: string, from: string, to: string) =>
+      encodeBytes(decodeString(s, parseEncoding(from)), parseEncoding(to)),
+    ),
+  ],
+);

@@ -15,5 +15,9 @@ export const INITCAP = scalar(
   'INITCAP',
   CATEGORY.STRING,
   'Capitalizes the first letter of each word in a string and the rest lowercased. Words are delimited by whitespace.',
-  [fixed([P.STRING], SqlTypes.STRING, (s: string) => s.toLowerCase().replace(/\S+\s*/g, (w) => w[0].toUpperCase() + w.slice(1)))],
+  [
+    fixed([P.STRING], SqlTypes.STRING, (s: string) =>
+      s.toLowerCase().replace(/\S+\s*/g, (w) => w[0].toUpperCase() + w.slice(1)),
+    ),
+  ],
 );

@@ -34,15 +34,28 @@ export function instr(s: string | null, sub: string | null, position = 1, occurr
   return find(s, sub, Math.max(position, 1), occurrence, false);
 }
 
-export const INSTR = scalar('INSTR', CATEGORY.STRING, 'Returns the position of substring in string, or 0 if it is not found.', [
-  fixed([P.STRING, P.STRING], SqlTypes.INTEGER, (s: string | null, sub: string | null) => instr(s, sub), { nulls: 'pass' }),
-  fixed([P.STRING, P.STRING, P.INT], SqlTypes.INTEGER, (s: string | null, sub: string | null, p: number | null) => instr(s, sub, p ?? 1), {
-    nulls: 'pass',
-  }),
-  fixed(
-    [P.STRING, P.STRING, P.INT, P.INT],
-    SqlTypes.INTEGER,
-    (s: string | null, sub: string | null, p: number | null, o: number | null) => instr(s, sub, p ?? 1, o ?? 1),
-    { nulls: 'pass' },
-  ),
-]);
+export const INSTR = scalar(
+  'INSTR',
+  CATEGORY.STRING,
+  'Returns the position of substring in string, or 0 if it is not found.',
+  [
+    fixed([P.STRING, P.STRING], SqlTypes.INTEGER, (s: string | null, sub: string | null) => instr(s, sub), {
+      nulls: 'pass',
+    }),
+    fixed(
+      [P.STRING, P.STRING, P.INT],
+      SqlTypes.INTEGER,
+      (s: string | null, sub: string | null, p: number | null) => instr(s, sub, p ?? 1),
+      {
+        nulls: 'pass',
+      },
+    ),
+    fixed(
+      [P.STRING, P.STRING, P.INT, P.INT],
+      SqlTypes.INTEGER,
+      (s: string | null, sub: string | null, p: number | null, o: number | null) =>
+        instr(s, sub, p ?? 1, o ?? 1),
+      { nulls: 'pass' },
+    ),
+  ],
+);

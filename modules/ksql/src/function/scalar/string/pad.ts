@@ -26,15 +26,36 @@ function padBytes(input: Buffer, len: number | null, pad: Buffer | null, left: b
 
 function variants(left: boolean) {
   return [
-    fixed([P.STRING, P.INT, P.STRING], SqlTypes.STRING, (s: string | null, n: number | null, p: string | null) => (s === null ? null : padString(s, n, p, left)), {
-      nulls: 'pass',
-      paramNames: ['input', 'length', 'padding'],
-    }),
-    fixed([P.BYTES, P.INT, P.BYTES], SqlTypes.BYTES, (s: Buffer | null, n: number | null, p: Buffer | null) => (s === null ? null : padBytes(s, n, p, left)), {
-      nulls: 'pass',
-    }),
+    fixed(
+      [P.STRING, P.INT, P.STRING],
+      SqlTypes.STRING,
+      (s: string | null, n: number | null, p: string | null) =>
+        s === null ? null : padString(s, n, p, left),
+      {
+        nulls: 'pass',
+        paramNames: ['input', 'length', 'padding'],
+      },
+    ),
+    fixed(
+      [P.BYTES, P.INT, P.BYTES],
+      SqlTypes.BYTES,
+      (s: Buffer | null, n: number | null, p: Buffer | null) => (s === null ? null : padBytes(s, n, p, left)),
+      {
+        nulls: 'pass',
+      },
+    ),
   ];
 }
 
-export const LPAD = scalar('LPAD', CATEGORY.STRING, 'Pads the input string or bytes, beginning from the left, with the specified padding until the target length is reached.', variants(true));
-export const RPAD = scalar('RPAD', CATEGORY.STRING, 'Pads the input string or bytes, starting from the end, with the specified padding until the target length is reached.', variants(false));
+export const LPAD = scalar(
+  'LPAD',
+  CATEGORY.STRING,
+  'Pads the input string or bytes, beginning from the left, with the specified padding until the target length is reached.',
+  variants(true),
+);
+export const RPAD = scalar(
+  'RPAD',
+  CATEGORY.STRING,
+  'Pads the input string or bytes, starting from the end, with the specified padding until the target length is reached.',
+  variants(false),
+);

@@ -18,7 +18,14 @@ function splitBytes(b: Buffer, d: Buffer): Buffer[] {
   return out;
 }
 
-export const SPLIT = scalar('SPLIT', CATEGORY.STRING, 'Splits a string or bytes into an array of substrings based on a delimiter.', [
-  fixed([P.STRING, P.STRING], SqlTypes.array(SqlTypes.STRING), (s: string, d: string) => (d === '' ? Array.from(s) : s.split(d))),
-  fixed([P.BYTES, P.BYTES], SqlTypes.array(SqlTypes.BYTES), splitBytes),
-]);
+export const SPLIT = scalar(
+  'SPLIT',
+  CATEGORY.STRING,
+  'Splits a string or bytes into an array of substrings based on a delimiter.',
+  [
+    fixed([P.STRING, P.STRING], SqlTypes.array(SqlTypes.STRING), (s: string, d: string) =>
+      d === '' ? Array.from(s) : s.split(d),
+    ),
+    fixed([P.BYTES, P.BYTES], SqlTypes.array(SqlTypes.BYTES), splitBytes),
+  ],
+);

@@ -9,7 +9,9 @@ function uuidFromBytes(b: Buffer): string | null {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
-export const UUID = scalar('UUID', CATEGORY.STRING, 'Create a Universally Unique Identifier (UUID) generated according to RFC 4122.', [
-  fixed([], SqlTypes.STRING, () => randomUUID()),
-  fixed([P.BYTES], SqlTypes.STRING, uuidFromBytes),
-]);
+export const UUID = scalar(
+  'UUID',
+  CATEGORY.STRING,
+  'Create a Universally Unique Identifier (UUID) generated according to RFC 4122.',
+  [fixed([], SqlTypes.STRING, () => randomUUID()), fixed([P.BYTES], SqlTypes.STRING, uuidFromBytes)],
+);
