@@ -86,6 +86,21 @@ describe('planAggregation: windows', () => {
     ]);
   });
 
+  it('EMIT FINAL over sessions: only closed sessions, no tombstones of merged ones; missing grace is 0', async () => {
+    const q = query({
+      select: [item(col('ID')), item(star('COUNT'), 'N')],
+      groupBy: [col('ID')],
+      window: { kind: 'SESSION', gap: ms(5) },
+      emit: 'FINAL',
+    });
+    const t = await plan(src, q);
+    for (const ts of [0, 4, 8, 12, 14, 30, 29, 17]) t.pipe([1], { V: 0 }, ts);
+    // 17 arrived after stream time 30 with grace 0: its session [17, 17] is already closed.
+    expect(t.readKV()).toEqual([{ key: { key: [1], window: { start: 0, end: 14 } }, value: [5] }]);
+    t.pipe([1], { V: 0 }, 42);
+    expect(t.readKV()).toEqual([{ key: { key: [1], window: { start: 29, end: 30 } }, value: [2] }]);
+  });
+
   it('a window on a table source is refused', async () => {
     const q = counting({ kind: 'TUMBLING', size: ms(10) });
     await expect(plan({ ...src, kind: 'TABLE' }, q)).rejects.toThrow(
@@ -100,6 +115,9 @@ describe('planWindow', () => {
     expect(planWindow({ kind: 'TUMBLING', size: { value: 1, unit: 'HOURS' } }).graceMs).toBe(23 * 3_600_000);
     expect(planWindow({ kind: 'SESSION', gap: { value: 2, unit: 'DAYS' } }).graceMs).toBe(0);
     expect(planWindow({ kind: 'TUMBLING', size: ms(10), grace: ms(3) }).graceMs).toBe(3);
+    // EMIT FINAL: no grace written means none.
+    expect(planWindow({ kind: 'TUMBLING', size: ms(10) }, true).graceMs).toBe(0);
+    expect(planWindow({ kind: 'TUMBLING', size: ms(10), grace: ms(3) }, true).graceMs).toBe(3);
   });
 
   it('builds the streams windows of each kind', () => {
