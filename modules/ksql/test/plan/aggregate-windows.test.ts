@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { WindowDuration, WindowExpression } from '../../src/parser/ast.js';
 import { DEFAULT_GRACE_MS, planWindow } from '../../src/plan/aggregate-windows.js';
 import { SqlTypes } from '../../src/types/sql-type.js';
-import { call, col, columns, item, plan, query, star } from './aggregate-helpers.js';
+import { call, cmp, col, columns, int, item, plan, query, star } from './aggregate-helpers.js';
 
 const ms = (value: number): WindowDuration => ({ value, unit: 'MILLISECONDS' });
 const src = { key: [{ name: 'ID', type: SqlTypes.INTEGER }], value: [{ name: 'V', type: SqlTypes.INTEGER }] };
@@ -99,6 +99,35 @@ describe('planAggregation: windows', () => {
     expect(t.readKV()).toEqual([{ key: { key: [1], window: { start: 0, end: 14 } }, value: [5] }]);
     t.pipe([1], { V: 0 }, 42);
     expect(t.readKV()).toEqual([{ key: { key: [1], window: { start: 29, end: 30 } }, value: [2] }]);
+  });
+
+  it('window bounds only in SELECT, and only under an alias', async () => {
+    const window: WindowExpression = { kind: 'TUMBLING', size: ms(10) };
+    const bounds =
+      'Window bounds column WINDOWSTART can only be used in the SELECT clause of windowed aggregations';
+    const select = [item(col('ID')), item(star('COUNT'), 'N')];
+    await expect(
+      plan(src, query({ select, groupBy: [col('ID'), col('WINDOWSTART')], window })),
+    ).rejects.toThrow(bounds);
+    await expect(
+      plan(
+        src,
+        query({
+          select: [item(col('ID')), item(call('MIN', col('WINDOWSTART')))],
+          groupBy: [col('ID')],
+          window,
+        }),
+      ),
+    ).rejects.toThrow(bounds);
+    await expect(
+      plan(
+        src,
+        query({ select, groupBy: [col('ID')], window, having: cmp('>', col('WINDOWSTART'), int(1)) }),
+      ),
+    ).rejects.toThrow(bounds);
+    await expect(
+      plan(src, query({ select: [...select, item(col('WINDOWEND'))], groupBy: [col('ID')], window })),
+    ).rejects.toThrow('Reserved column name in select: `WINDOWEND`. Please remove or alias the column.');
   });
 
   it('a window on a table source is refused', async () => {
