@@ -93,6 +93,8 @@ export function analyzeAggregation(
     }
     groupIndex.set(key, i);
   });
+  // Window bounds exist only after the windowed aggregation: not to group by, aggregate or filter on.
+  for (const e of [...groupExprs, ...(query.having ? [query.having] : [])]) rejectWindowBounds(e);
   const groupCompiled = groupExprs.map((g) => compile(g, scope, 'GROUP BY'));
 
   // --- aggregate calls -----------------------------------------------------------------------
@@ -103,6 +105,7 @@ export function analyzeAggregation(
   const aggTypes: SqlType[] = [];
   const collect = (e: Expression): void => {
     if (isAggregate(e)) {
+      for (const a of e.args) rejectWindowBounds(a);
       for (const a of e.args) {
         const nested = findAggregate(a, isAggregate);
         if (nested) {
@@ -244,6 +247,14 @@ export function analyzeAggregation(
   if (values.length === 0) throw new KsqlError('The projection contains no value columns.', query.pos);
   const keyColumns = keyNames.map((name, i) => ({ name, type: groupCompiled[i]!.type }));
   const valueColumns = values.map((v) => ({ name: v.name, type: v.compiled.type }));
+  for (const c of [...keyColumns, ...valueColumns]) {
+    if (RESERVED.has(c.name)) {
+      throw new KsqlError(
+        `Reserved column name in select: \`${c.name}\`. Please remove or alias the column.`,
+        query.pos,
+      );
+    }
+  }
   const seen = new Set(keyColumns.map((c) => c.name));
   for (const c of valueColumns) {
     if (seen.has(c.name)) {
@@ -324,6 +335,18 @@ function bindAggregate(
     ctx.properties,
   );
   return { fn, args };
+}
+
+const RESERVED: ReadonlySet<string> = new Set([...PSEUDO_COLUMNS, ...WINDOW_BOUNDS_COLUMNS]);
+
+function rejectWindowBounds(e: Expression): void {
+  if (e.kind === 'ColumnRef' && (WINDOW_BOUNDS_COLUMNS as readonly string[]).includes(e.name)) {
+    throw new KsqlError(
+      `Window bounds column ${e.name} can only be used in the SELECT clause of windowed aggregations`,
+      e.pos,
+    );
+  }
+  for (const c of children(e)) rejectWindowBounds(c);
 }
 
 function findAggregate(e: Expression, isAggregate: (e: Expression) => boolean): Expression | undefined {

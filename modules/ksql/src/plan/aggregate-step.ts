@@ -45,7 +45,7 @@ export async function planAggregation(
 ): Promise<PlannedStream> {
   const compile: Compile = (e, scope, clause) => compileExpression(e, scope, ctx.functions, { clause });
   if (input.window) throw new UnsupportedFeatureError('GROUP BY on a windowed source', query.pos);
-  const window = query.window ? planWindow(query.window) : undefined;
+  const window = query.window ? planWindow(query.window, query.emit === 'FINAL') : undefined;
   if (query.emit === 'FINAL' && !window) {
     throw new KsqlError('EMIT FINAL is only supported for windowed aggregations.', query.pos);
   }

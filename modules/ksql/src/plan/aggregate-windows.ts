@@ -14,10 +14,14 @@ export interface PlannedWindow {
   readonly retentionMs?: number;
 }
 
-/** The streams windows of a WINDOW clause, with ksqlDB's default grace. */
-export function planWindow(w: WindowExpression): PlannedWindow {
+/**
+ * The streams windows of a WINDOW clause, with ksqlDB's default grace — except under EMIT FINAL,
+ * where ksqlDB makes a missing grace zero (RewrittenAnalysis), so final results come at window end.
+ */
+export function planWindow(w: WindowExpression, emitFinal = false): PlannedWindow {
   const size = w.kind === 'SESSION' ? durationMs(w.gap) : durationMs(w.size);
-  const graceMs = w.grace ? durationMs(w.grace) : Math.max(DEFAULT_GRACE_MS - size, 0);
+  const defaultGrace = emitFinal ? 0 : Math.max(DEFAULT_GRACE_MS - size, 0);
+  const graceMs = w.grace ? durationMs(w.grace) : defaultGrace;
   const retentionMs = w.retention ? durationMs(w.retention) : undefined;
   try {
     let windows: TimeWindows | SessionWindows;

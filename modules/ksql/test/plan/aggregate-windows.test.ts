@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { WindowDuration, WindowExpression } from '../../src/parser/ast.js';
 import { DEFAULT_GRACE_MS, planWindow } from '../../src/plan/aggregate-windows.js';
 import { SqlTypes } from '../../src/types/sql-type.js';
-import { call, col, columns, item, plan, query, star } from './aggregate-helpers.js';
+import { call, cmp, col, columns, int, item, plan, query, star } from './aggregate-helpers.js';
 
 const ms = (value: number): WindowDuration => ({ value, unit: 'MILLISECONDS' });
 const src = { key: [{ name: 'ID', type: SqlTypes.INTEGER }], value: [{ name: 'V', type: SqlTypes.INTEGER }] };
@@ -86,6 +86,50 @@ describe('planAggregation: windows', () => {
     ]);
   });
 
+  it('EMIT FINAL over sessions: only closed sessions, no tombstones of merged ones; missing grace is 0', async () => {
+    const q = query({
+      select: [item(col('ID')), item(star('COUNT'), 'N')],
+      groupBy: [col('ID')],
+      window: { kind: 'SESSION', gap: ms(5) },
+      emit: 'FINAL',
+    });
+    const t = await plan(src, q);
+    for (const ts of [0, 4, 8, 12, 14, 30, 29, 17]) t.pipe([1], { V: 0 }, ts);
+    // 17 arrived after stream time 30 with grace 0: its session [17, 17] is already closed.
+    expect(t.readKV()).toEqual([{ key: { key: [1], window: { start: 0, end: 14 } }, value: [5] }]);
+    t.pipe([1], { V: 0 }, 42);
+    expect(t.readKV()).toEqual([{ key: { key: [1], window: { start: 29, end: 30 } }, value: [2] }]);
+  });
+
+  it('window bounds only in SELECT, and only under an alias', async () => {
+    const window: WindowExpression = { kind: 'TUMBLING', size: ms(10) };
+    const bounds =
+      'Window bounds column WINDOWSTART can only be used in the SELECT clause of windowed aggregations';
+    const select = [item(col('ID')), item(star('COUNT'), 'N')];
+    await expect(
+      plan(src, query({ select, groupBy: [col('ID'), col('WINDOWSTART')], window })),
+    ).rejects.toThrow(bounds);
+    await expect(
+      plan(
+        src,
+        query({
+          select: [item(col('ID')), item(call('MIN', col('WINDOWSTART')))],
+          groupBy: [col('ID')],
+          window,
+        }),
+      ),
+    ).rejects.toThrow(bounds);
+    await expect(
+      plan(
+        src,
+        query({ select, groupBy: [col('ID')], window, having: cmp('>', col('WINDOWSTART'), int(1)) }),
+      ),
+    ).rejects.toThrow(bounds);
+    await expect(
+      plan(src, query({ select: [...select, item(col('WINDOWEND'))], groupBy: [col('ID')], window })),
+    ).rejects.toThrow('Reserved column name in select: `WINDOWEND`. Please remove or alias the column.');
+  });
+
   it('a window on a table source is refused', async () => {
     const q = counting({ kind: 'TUMBLING', size: ms(10) });
     await expect(plan({ ...src, kind: 'TABLE' }, q)).rejects.toThrow(
@@ -100,6 +144,9 @@ describe('planWindow', () => {
     expect(planWindow({ kind: 'TUMBLING', size: { value: 1, unit: 'HOURS' } }).graceMs).toBe(23 * 3_600_000);
     expect(planWindow({ kind: 'SESSION', gap: { value: 2, unit: 'DAYS' } }).graceMs).toBe(0);
     expect(planWindow({ kind: 'TUMBLING', size: ms(10), grace: ms(3) }).graceMs).toBe(3);
+    // EMIT FINAL: no grace written means none.
+    expect(planWindow({ kind: 'TUMBLING', size: ms(10) }, true).graceMs).toBe(0);
+    expect(planWindow({ kind: 'TUMBLING', size: ms(10), grace: ms(3) }, true).graceMs).toBe(3);
   });
 
   it('builds the streams windows of each kind', () => {

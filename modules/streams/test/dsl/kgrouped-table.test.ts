@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   changeSerde,
   Serdes,
+  SessionWindows,
   StreamsBuilder,
   Suppressed,
   TimeWindows,
@@ -102,5 +103,29 @@ describe('KTable.groupBy / KGroupedTable (Kafka Streams docs: "Aggregating" a KG
     const d = new TopologyTestDriver(b.build(), { captureChangelogs: true, applicationId: 'app' });
     d.createInputTopic('in', str, str).pipeInput('k', 'v', 1);
     expect(used).toBeGreaterThan(0);
+  });
+});
+
+describe('suppress over session windows (Kafka Streams: final results of SessionWindows)', () => {
+  it('waits gap + grace after a session’s end and emits no tombstones of merged sessions', () => {
+    const b = new StreamsBuilder();
+    b.stream<string, string>('in', { keySerde: str, valueSerde: str })
+      .groupByKey()
+      .windowedBy(SessionWindows.ofInactivityGapAndGrace(5, 1))
+      .count({ storeName: 'c' })
+      .suppress(Suppressed.untilWindowCloses({ name: 's' }))
+      .toStream()
+      .map((w, n): [string, number] => [`${w.key}@${w.window.start}-${w.window.end}`, n])
+      .to('final', { keySerde: str, valueSerde: num });
+    const d = new TopologyTestDriver(b.build());
+    const input = d.createInputTopic('in', str, str);
+    const out = d.createOutputTopic('final', str, num);
+    for (const ts of [0, 4, 8]) input.pipeInput('k', 'v', ts);
+    // 13 is within the gap of 8: one session [0, 13] of 4 records, closed once stream time ≥ 13 + 5 + 1.
+    input.pipeInput('k', 'v', 13);
+    expect(out.readKeyValuesToList()).toEqual([]);
+    input.pipeInput('x', 'v', 20);
+    expect(out.readKeyValuesToList()).toEqual([{ key: 'k@0-13', value: 4 }]);
+    expect(d.metrics().suppressionEmits).toBe(1);
   });
 });
