@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { CommandModule } from 'yargs';
 import { fakeBackend } from '../../ksql/test/qtt/fake-backend.js';
 import { buildCli } from '../src/cli.js';
 import { makeKsqlTestCommand } from '../src/commands/ksql-test.js';
@@ -23,7 +24,7 @@ async function meterstream(...args: string[]): Promise<{ out: string; exitCode: 
   const before = process.exitCode;
   process.exitCode = undefined;
   try {
-    await buildCli(args, [makeKsqlTestCommand(async () => fakeBackend)]).parseAsync();
+    await buildCli(args, [makeKsqlTestCommand(async () => fakeBackend) as CommandModule]).parseAsync();
     return { out, exitCode: process.exitCode };
   } finally {
     write.mockRestore();
