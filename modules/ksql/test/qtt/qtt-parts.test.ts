@@ -10,6 +10,7 @@ import {
   type TopicFormats,
 } from '../../src/qtt/spec-serdes.js';
 import { ExactDecimal } from '../../src/qtt/spec-values.js';
+import { reasonOf } from '../../src/qtt/qtt-report.js';
 import { createdTopic } from '../../src/qtt/test-executor.js';
 import { parseQttFile } from '../../src/qtt/test-loader.js';
 import { QttSchemaRegistry } from '../../src/qtt/qtt-schema-registry.js';
@@ -243,5 +244,22 @@ describe('test schema registry', () => {
     expect(await r.latest('t-value')).toEqual({ id: 1, schema: b });
     await expect(r.registerWithId('z-value', a, 1)).rejects.toThrow('schema id 1 is already taken');
     await expect(r.byId(9)).rejects.toThrow('Schema 9 not found');
+  });
+});
+
+describe('report reasons', () => {
+  it('groups crashes by error and place, failures by kind with specifics masked', () => {
+    const base = { file: 'f.json', name: 'n', durationMs: 0 };
+    expect(
+      reasonOf({
+        ...base,
+        status: 'crashed',
+        message: "TypeError: Cannot read properties of undefined (reading 'x') (at planJoin (/a/b/plan/join-step.js:12:7))",
+      }),
+    ).toBe("TypeError: Cannot read properties of undefined (reading '…') @ planJoin join-step.js");
+    expect(reasonOf({ ...base, status: 'failed', message: 'Topic OUT. Expected <3> records but it was <1>\nActual records:' })).toBe(
+      'Topic T: Expected <N> records but it was <N>',
+    );
+    expect(reasonOf({ ...base, status: 'unsupported', feature: 'WINDOW SESSION' })).toBe('WINDOW SESSION');
   });
 });
