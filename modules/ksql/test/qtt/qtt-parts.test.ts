@@ -254,12 +254,17 @@ describe('report reasons', () => {
       reasonOf({
         ...base,
         status: 'crashed',
-        message: "TypeError: Cannot read properties of undefined (reading 'x') (at planJoin (/a/b/plan/join-step.js:12:7))",
+        message:
+          "TypeError: Cannot read properties of undefined (reading 'x') (at planJoin (/a/b/plan/join-step.js:12:7))",
       }),
     ).toBe("TypeError: Cannot read properties of undefined (reading '…') @ planJoin join-step.js");
-    expect(reasonOf({ ...base, status: 'failed', message: 'Topic OUT. Expected <3> records but it was <1>\nActual records:' })).toBe(
-      'Topic T: Expected <N> records but it was <N>',
-    );
+    expect(
+      reasonOf({
+        ...base,
+        status: 'failed',
+        message: 'Topic OUT. Expected <3> records but it was <1>\nActual records:',
+      }),
+    ).toBe('Topic T: Expected <N> records but it was <N>');
     expect(reasonOf({ ...base, status: 'unsupported', feature: 'WINDOW SESSION' })).toBe('WINDOW SESSION');
   });
 });
