@@ -90,6 +90,19 @@ export class AvroSpecCodec {
     return n.type;
   }
 
+  /** A Connect map entry: a record named MapEntry (or marked so) with `key` and `value` fields. */
+  private isMapEntry(items: Schema, ns: string | undefined): boolean {
+    const { s } = this.resolve(items, ns);
+    if (!s || typeof s !== 'object' || Array.isArray(s)) return false;
+    const n = s as Named;
+    if (n.type !== 'record') return false;
+    const fields = (n.fields as { name: string }[]).map((f) => f.name);
+    const marked =
+      n['connect.internal.type'] === 'MapEntry' ||
+      this.fullName(n, ns) === 'io.confluent.connect.avro.MapEntry';
+    return marked && fields.length === 2 && fields.includes('key') && fields.includes('value');
+  }
+
   private fullNameOfRef(name: string, ns: string | undefined): string {
     if (this.named.has(name)) return name;
     return ns && this.named.has(`${ns}.${name}`) ? `${ns}.${name}` : name;
@@ -132,6 +145,10 @@ export class AvroSpecCodec {
         }
         return Buffer.from(text, 'base64');
       case 'array':
+        if (isJsonObject(spec) && this.isMapEntry(n.items, inner)) {
+          // Connect writes maps with optional keys as arrays of key/value records
+          return Object.entries(spec).map(([k, v]) => this.toAvro({ key: k, value: v }, n.items, inner));
+        }
         if (!Array.isArray(spec)) throw new Error('AVRO: expected an array');
         return spec.map((e) => this.toAvro(e, n.items, inner));
       case 'map': {
@@ -184,6 +201,14 @@ export class AvroSpecCodec {
         }
         return v as Buffer;
       case 'array':
+        if (this.isMapEntry(n.items, inner)) {
+          const out: SpecObject = {};
+          for (const e of v as unknown[]) {
+            const entry = this.fromAvro(e, n.items, inner) as SpecObject;
+            out[String(entry.key)] = entry.value;
+          }
+          return out;
+        }
         return (v as unknown[]).map((e) => this.fromAvro(e, n.items, inner));
       case 'map': {
         const out: SpecObject = {};

@@ -268,3 +268,37 @@ describe('report reasons', () => {
     expect(reasonOf({ ...base, status: 'unsupported', feature: 'WINDOW SESSION' })).toBe('WINDOW SESSION');
   });
 });
+
+describe('AVRO maps as Connect writes them', () => {
+  it('turns a JSON object into MapEntry records and back', async () => {
+    const registry = new QttSchemaRegistry();
+    const entry = {
+      type: 'record',
+      name: 'MapEntry',
+      namespace: 'io.confluent.connect.avro',
+      fields: [
+        { name: 'key', type: ['null', 'string'], default: null },
+        { name: 'value', type: ['null', 'int'], default: null },
+      ],
+    };
+    await registry.register('m-value', {
+      schemaType: 'AVRO',
+      schema: JSON.stringify({
+        type: 'record',
+        name: 'R',
+        fields: [{ name: 'M', type: ['null', { type: 'array', items: entry }], default: null }],
+      }),
+    });
+    const info: TopicFormats = {
+      topic: 'm',
+      keyFormat: 'KAFKA',
+      valueFormat: 'AVRO',
+      keyColumns: [],
+      valueColumns: [],
+    };
+    const c = { registry, exactNumbers: true };
+    const bytes = await serializeSpec(c, info, false, j('{"m": {"a": 1, "b": null}}'));
+    const back = (await deserializeSpec(c, info, false, bytes)).key;
+    expect(back).toEqual({ M: { a: 1n, b: null } });
+  });
+});
