@@ -18,6 +18,20 @@ interface Named {
   [k: string]: unknown;
 }
 
+/** AVRO longs as BigInt: JS numbers cannot hold a BIGINT beyond 2^53 exactly. */
+const BIGINT_LONG = avro.types.LongType.__with({
+  fromBuffer: (buf: Buffer) => buf.readBigInt64LE(0),
+  toBuffer: (n: bigint) => {
+    const buf = Buffer.alloc(8);
+    buf.writeBigInt64LE(n);
+    return buf;
+  },
+  fromJSON: (n: number | string) => BigInt(n),
+  toJSON: (n: bigint) => Number(n),
+  isValid: (n: unknown) => typeof n === 'bigint',
+  compare: (a: bigint, b: bigint) => (a === b ? 0 : a < b ? -1 : 1),
+});
+
 const PRIMITIVES = new Set(['null', 'boolean', 'int', 'long', 'float', 'double', 'bytes', 'string']);
 
 export class AvroSpecCodec {
@@ -26,7 +40,10 @@ export class AvroSpecCodec {
 
   constructor(readonly schemaText: string) {
     const schema = JSON.parse(schemaText) as Schema;
-    this.type = avro.Type.forSchema(schema as avro.Schema, { wrapUnions: 'always' });
+    this.type = avro.Type.forSchema(schema as avro.Schema, {
+      wrapUnions: 'always',
+      registry: { long: BIGINT_LONG },
+    });
     this.collect(schema, undefined);
     this.root = schema;
   }
@@ -129,7 +146,7 @@ export class AvroSpecCodec {
       case 'int':
         return Number.parseInt(text, 10);
       case 'long':
-        return Number(BigInt(text));
+        return BigInt(text.includes('.') || /e/i.test(text) ? Math.trunc(Number(text)) : text);
       case 'float':
       case 'double':
         return Number(text);
@@ -186,7 +203,7 @@ export class AvroSpecCodec {
     switch (kind) {
       case 'int':
       case 'long':
-        return BigInt(v as number);
+        return BigInt(v as number | bigint);
       case 'float':
       case 'double':
         return v as number;

@@ -302,3 +302,27 @@ describe('AVRO maps as Connect writes them', () => {
     expect(back).toEqual({ M: { a: 1n, b: null } });
   });
 });
+
+describe('AVRO longs', () => {
+  it('keep BIGINT values beyond 2^53 exact', async () => {
+    const registry = new QttSchemaRegistry();
+    await registry.register('l-value', {
+      schemaType: 'AVRO',
+      schema: JSON.stringify({
+        type: 'record',
+        name: 'R',
+        fields: [{ name: 'B', type: ['null', 'long'], default: null }],
+      }),
+    });
+    const info: TopicFormats = {
+      topic: 'l',
+      keyFormat: 'KAFKA',
+      valueFormat: 'AVRO',
+      keyColumns: [],
+      valueColumns: [],
+    };
+    const c = { registry, exactNumbers: true };
+    const bytes = await serializeSpec(c, info, false, j('{"B": 9223372036854775807}'));
+    expect((await deserializeSpec(c, info, false, bytes)).key).toEqual({ B: 9223372036854775807n });
+  });
+});
