@@ -148,6 +148,9 @@ describe('test serdes', () => {
     expect(javaDoubleToString(0.0001)).toBe('1.0E-4');
     expect(javaDoubleToString(123.456)).toBe('123.456');
     expect(javaDoubleToString(-0.001)).toBe('-0.001');
+    expect(javaDoubleToString(Number.MIN_VALUE)).toBe('4.9E-324');
+    expect(javaDoubleToString(1e23)).toBe('1.0E23');
+    expect(javaDoubleToString(2)).toBe('2.0');
   });
 
   it('windowed keys: time windows carry the start, session windows end then start', async () => {
@@ -225,6 +228,7 @@ describe('schema text', () => {
     expect(formatColumns(cols)).toBe(
       "`k` STRING KEY, `V` DECIMAL(4, 2), `S` STRUCT<`a` INTEGER, `B` ARRAY<MAP<STRING, BIGINT>>>, `H` BYTES HEADER('x')",
     );
+    expect(parseSchemaText('1R INT')[0].name).toBe('1R');
     expect(parseSchemaText('ID INT PRIMARY KEY')[0]).toEqual({
       name: 'ID',
       type: SqlTypes.INTEGER,
