@@ -32,6 +32,10 @@ const BIGINT_LONG = avro.types.LongType.__with({
   compare: (a: bigint, b: bigint) => (a === b ? 0 : a < b ? -1 : 1),
 });
 
+function isObjectLike(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
 const PRIMITIVES = new Set(['null', 'boolean', 'int', 'long', 'float', 'double', 'bytes', 'string']);
 
 export class AvroSpecCodec {
@@ -40,10 +44,12 @@ export class AvroSpecCodec {
 
   constructor(readonly schemaText: string) {
     const schema = JSON.parse(schemaText) as Schema;
-    this.type = avro.Type.forSchema(schema as avro.Schema, {
-      wrapUnions: 'always',
-      registry: { long: BIGINT_LONG },
-    });
+    // avsc does not look a top-level `{"type": "long"}` up in the registry: use the BigInt type itself
+    const bareLong =
+      schema === 'long' || (isObjectLike(schema) && schema.type === 'long' && !schema.logicalType);
+    this.type = bareLong
+      ? BIGINT_LONG
+      : avro.Type.forSchema(schema as avro.Schema, { wrapUnions: 'always', registry: { long: BIGINT_LONG } });
     this.collect(schema, undefined);
     this.root = schema;
   }

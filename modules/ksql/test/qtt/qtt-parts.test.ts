@@ -330,3 +330,20 @@ describe('AVRO longs', () => {
     expect((await deserializeSpec(c, info, false, bytes)).key).toEqual({ B: 9223372036854775807n });
   });
 });
+
+describe('AVRO bare long keys', () => {
+  it('encode and decode a top-level long schema exactly', async () => {
+    const registry = new QttSchemaRegistry();
+    await registry.register('k-key', { schemaType: 'AVRO', schema: '{"type": "long"}' });
+    const info: TopicFormats = {
+      topic: 'k',
+      keyFormat: 'AVRO',
+      valueFormat: 'JSON',
+      keyColumns: [],
+      valueColumns: [],
+    };
+    const c = { registry, exactNumbers: true };
+    const bytes = await serializeSpec(c, info, true, j('998877665544332211'));
+    expect((await deserializeSpec(c, info, true, bytes)).key).toBe(998877665544332211n);
+  });
+});
