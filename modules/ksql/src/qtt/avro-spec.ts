@@ -18,6 +18,24 @@ interface Named {
   [k: string]: unknown;
 }
 
+/** AVRO longs as BigInt: JS numbers cannot hold a BIGINT beyond 2^53 exactly. */
+const BIGINT_LONG = avro.types.LongType.__with({
+  fromBuffer: (buf: Buffer) => buf.readBigInt64LE(0),
+  toBuffer: (n: bigint) => {
+    const buf = Buffer.alloc(8);
+    buf.writeBigInt64LE(n);
+    return buf;
+  },
+  fromJSON: (n: number | string) => BigInt(n),
+  toJSON: (n: bigint) => Number(n),
+  isValid: (n: unknown) => typeof n === 'bigint',
+  compare: (a: bigint, b: bigint) => (a === b ? 0 : a < b ? -1 : 1),
+});
+
+function isObjectLike(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
 const PRIMITIVES = new Set(['null', 'boolean', 'int', 'long', 'float', 'double', 'bytes', 'string']);
 
 export class AvroSpecCodec {
@@ -26,7 +44,12 @@ export class AvroSpecCodec {
 
   constructor(readonly schemaText: string) {
     const schema = JSON.parse(schemaText) as Schema;
-    this.type = avro.Type.forSchema(schema as avro.Schema, { wrapUnions: 'always' });
+    // avsc does not look a top-level `{"type": "long"}` up in the registry: use the BigInt type itself
+    const bareLong =
+      schema === 'long' || (isObjectLike(schema) && schema.type === 'long' && !schema.logicalType);
+    this.type = bareLong
+      ? BIGINT_LONG
+      : avro.Type.forSchema(schema as avro.Schema, { wrapUnions: 'always', registry: { long: BIGINT_LONG } });
     this.collect(schema, undefined);
     this.root = schema;
   }
@@ -90,6 +113,19 @@ export class AvroSpecCodec {
     return n.type;
   }
 
+  /** A Connect map entry: a record named MapEntry (or marked so) with `key` and `value` fields. */
+  private isMapEntry(items: Schema, ns: string | undefined): boolean {
+    const { s } = this.resolve(items, ns);
+    if (!s || typeof s !== 'object' || Array.isArray(s)) return false;
+    const n = s as Named;
+    if (n.type !== 'record') return false;
+    const fields = (n.fields as { name: string }[]).map((f) => f.name);
+    const marked =
+      n['connect.internal.type'] === 'MapEntry' ||
+      this.fullName(n, ns) === 'io.confluent.connect.avro.MapEntry';
+    return marked && fields.length === 2 && fields.includes('key') && fields.includes('value');
+  }
+
   private fullNameOfRef(name: string, ns: string | undefined): string {
     if (this.named.has(name)) return name;
     return ns && this.named.has(`${ns}.${name}`) ? `${ns}.${name}` : name;
@@ -116,7 +152,7 @@ export class AvroSpecCodec {
       case 'int':
         return Number.parseInt(text, 10);
       case 'long':
-        return Number(BigInt(text));
+        return BigInt(text.includes('.') || /e/i.test(text) ? Math.trunc(Number(text)) : text);
       case 'float':
       case 'double':
         return Number(text);
@@ -132,6 +168,10 @@ export class AvroSpecCodec {
         }
         return Buffer.from(text, 'base64');
       case 'array':
+        if (isJsonObject(spec) && this.isMapEntry(n.items, inner)) {
+          // Connect writes maps with optional keys as arrays of key/value records
+          return Object.entries(spec).map(([k, v]) => this.toAvro({ key: k, value: v }, n.items, inner));
+        }
         if (!Array.isArray(spec)) throw new Error('AVRO: expected an array');
         return spec.map((e) => this.toAvro(e, n.items, inner));
       case 'map': {
@@ -169,7 +209,7 @@ export class AvroSpecCodec {
     switch (kind) {
       case 'int':
       case 'long':
-        return BigInt(v as number);
+        return BigInt(v as number | bigint);
       case 'float':
       case 'double':
         return v as number;
@@ -184,6 +224,14 @@ export class AvroSpecCodec {
         }
         return v as Buffer;
       case 'array':
+        if (this.isMapEntry(n.items, inner)) {
+          const out: SpecObject = {};
+          for (const e of v as unknown[]) {
+            const entry = this.fromAvro(e, n.items, inner) as SpecObject;
+            out[String(entry.key)] = entry.value;
+          }
+          return out;
+        }
         return (v as unknown[]).map((e) => this.fromAvro(e, n.items, inner));
       case 'map': {
         const out: SpecObject = {};

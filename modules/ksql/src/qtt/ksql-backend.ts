@@ -1,3 +1,4 @@
+import type { StreamsConfig } from '@meterstream/streams';
 import type {
   KsqlEngineOptions,
   PersistentQuery,
@@ -45,15 +46,19 @@ type KsqlEngineClass = new (options: KsqlEngineOptions) => KsqlEngineLike;
 export async function createKsqlBackend(): Promise<QttBackend> {
   // A computed specifier: the engine module is another part of step 10, merged separately.
   const specifier = '../engine/ksql-engine.js';
+  const configSpecifier = '../engine/streams-config.js';
   let KsqlEngine: KsqlEngineClass;
+  let streamsConfigFor: (query: PersistentQuery) => Partial<StreamsConfig>;
   try {
     ({ KsqlEngine } = (await import(specifier)) as { KsqlEngine: KsqlEngineClass });
+    ({ streamsConfigFor } = (await import(configSpecifier)) as { streamsConfigFor: typeof streamsConfigFor });
   } catch (err) {
     throw new Error(`the KSQL engine is not part of this build (${(err as Error).message})`, { cause: err });
   }
   return {
     createEngine: (setup: QttEngineSetup) =>
       new EngineAdapter(
+        streamsConfigFor,
         new KsqlEngine({
           serviceId: setup.serviceId,
           topics: setup.topics,
@@ -66,7 +71,10 @@ export async function createKsqlBackend(): Promise<QttBackend> {
 }
 
 class EngineAdapter implements QttEngine {
-  constructor(private readonly engine: KsqlEngineLike) {}
+  constructor(
+    readonly streamsConfig: (query: PersistentQuery) => Partial<StreamsConfig>,
+    private readonly engine: KsqlEngineLike,
+  ) {}
 
   get formats(): Formats {
     return this.engine.formats;

@@ -1,4 +1,11 @@
-import type { RecordWriter, SourceDescription, StatementResult, TopicCatalog } from '../engine/engine-api.js';
+import type { StreamsConfig } from '@meterstream/streams';
+import type {
+  PersistentQuery,
+  RecordWriter,
+  SourceDescription,
+  StatementResult,
+  TopicCatalog,
+} from '../engine/engine-api.js';
 import type { Formats, RegisteredSchema, SchemaRegistry } from '../format/format.js';
 
 /**
@@ -22,6 +29,11 @@ export interface QttEngine {
   executeScript(sql: string, onResult: (result: StatementResult) => void): Promise<void>;
   /** Every source in the metastore now. */
   sources(): readonly SourceDescription[];
+  /**
+   * The StreamsConfig the engine wants a query run with (invalid-timestamp policy, cache size…);
+   * the runner adds the test driver's settings.
+   */
+  streamsConfig?(query: PersistentQuery): Partial<StreamsConfig>;
   /** The engine's formats (the runner registers derived schemas through them). */
   readonly formats: Formats;
   close?(): void;

@@ -14,13 +14,18 @@ export interface ReasonGroup {
 export function reasonOf(r: QttTestResult): string {
   if (r.status === 'unsupported') return r.feature ?? 'unsupported';
   const first = (r.message ?? '').split('\n')[0];
-  return first
-    .replace(/\(at .*\)$/, '')
-    .replace(/^Topic '?[^' .]+'?(, message \d+)?[.:]?\s*/, 'Topic T: ')
-    .replace(/Expected <.* but was <.*/, 'Expected <record> but was <other record>')
-    .replace(/'[^']*'|"[^"]*"|`[^`]*`/g, "'…'")
-    .replace(/\b\d+(\.\d+)?\b/g, 'N')
-    .trim();
+  // keep where a crash happened (function and file, not the line) so one bug groups as one reason
+  const frame = /\(at (?:(\S+) \()?.*?([^/\\]+?):\d+:\d+\)?\)$/.exec(first);
+  const where = frame ? ` @ ${frame[1] ? `${frame[1]} ` : ''}${frame[2]}` : '';
+  return (
+    first
+      .replace(/\(at .*\)$/, '')
+      .replace(/^Topic '?[^' .]+'?(, message \d+)?[.:]?\s*/, 'Topic T: ')
+      .replace(/Expected <.* but was <.*/, 'Expected <record> but was <other record>')
+      .replace(/'[^']*'|"[^"]*"|`[^`]*`/g, "'…'")
+      .replace(/\b\d+(\.\d+)?\b/g, 'N')
+      .trim() + where
+  );
 }
 
 export function groupReasons(results: Iterable<QttTestResult>): ReasonGroup[] {

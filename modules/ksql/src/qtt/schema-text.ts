@@ -72,7 +72,8 @@ class Parser {
 
   private peekWord(): string {
     this.ws();
-    const m = /^[A-Za-z_][A-Za-z0-9_]*/.exec(this.s.slice(this.i));
+    // ksqlDB identifiers may start with a digit (`1R`) and contain '@' and '$'
+    const m = /^[A-Za-z0-9_@$]+/.exec(this.s.slice(this.i));
     return m ? m[0] : '';
   }
 

@@ -241,9 +241,12 @@ export function javaDoubleToString(d: number): string {
   if (!Number.isFinite(d)) return d > 0 ? 'Infinity' : '-Infinity';
   if (d === 0) return Object.is(d, -0) ? '-0.0' : '0.0';
   const abs = Math.abs(d);
-  const [mantissa, expText] = abs.toExponential().split('e');
+  let [mantissa, expText] = abs.toExponential().split('e');
+  // Java writes at least two significant digits and then picks the closest two-digit decimal
+  // (Double.MIN_VALUE is 4.9E-324, not 5.0E-324)
+  if (!mantissa.includes('.')) [mantissa, expText] = abs.toExponential(1).split('e');
   const exp = Number(expText);
-  const digits = mantissa.replace('.', '');
+  const digits = mantissa.replace('.', '').replace(/(\d)0$/, '$1');
   const sign = d < 0 ? '-' : '';
   if (abs >= 1e-3 && abs < 1e7) {
     if (exp >= 0) {

@@ -175,7 +175,7 @@ export async function runTestCase(test: QttTestCase, backend: QttBackend): Promi
     }
     const inputTopics = new Set(test.inputs.map((r) => r.topic));
     for (const { query, sourceTopics } of queries.values()) {
-      drivers.push({ query, driver: newDriver(query), sourceTopics });
+      drivers.push({ query, driver: newDriver(query, eng), sourceTopics });
     }
     for (const c of drivers) {
       const fromInput = c.sourceTopics.filter((t) => inputTopics.has(t));
@@ -285,7 +285,8 @@ async function initializeTopics(
       if (schema === undefined) continue;
       const fmt = (format ?? 'AVRO').toUpperCase();
       const schemaType = fmt === 'PROTOBUF' ? 'PROTOBUF' : fmt === 'AVRO' ? 'AVRO' : 'JSON';
-      const text = typeof schema === 'string' ? schema : stringifyJson(schema);
+      // PROTOBUF schemas are given as text; AVRO and JSON ones as JSON (`"int"` is the schema "int")
+      const text = schemaType === 'PROTOBUF' && typeof schema === 'string' ? schema : stringifyJson(schema);
       const subject = `${t.name}-${isKey ? 'key' : 'value'}`;
       if (id !== undefined) {
         if (!canRegisterWithId(registry)) return 'schema ids in test topics';
@@ -339,13 +340,15 @@ async function ensureSchemas(info: TopicFormats, registry: SchemaRegistry, forma
   }
 }
 
-function newDriver(query: PersistentQuery): TopologyTestDriver {
+/** A driver as ksqlDB's runner makes one: the query's streams config, wall clock at the epoch, no cache unless set. */
+function newDriver(query: PersistentQuery, engine: QttEngine): TopologyTestDriver {
   const p = query.properties;
   const cache = p['cache.max.bytes.buffering'] ?? p['ksql.streams.cache.max.bytes.buffering'] ?? '0';
   return new TopologyTestDriver(query.topology, {
+    cacheMaxBytes: Number(cache),
+    ...engine.streamsConfig?.(query),
     applicationId: query.applicationId,
     initialWallClockTimeMs: 0,
-    cacheMaxBytes: Number(cache),
   });
 }
 

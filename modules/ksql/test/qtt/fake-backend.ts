@@ -179,5 +179,6 @@ class FakeEngine implements QttEngine {
 }
 
 export const fakeBackend: QttBackend = {
-  createEngine: (setup: QttEngineSetup) => new FakeEngine(setup.topics, setup.writer, setup.serviceId, setup.schemaRegistry),
+  createEngine: (setup: QttEngineSetup) =>
+    new FakeEngine(setup.topics, setup.writer, setup.serviceId, setup.schemaRegistry),
 };

@@ -10,6 +10,7 @@ import {
   type TopicFormats,
 } from '../../src/qtt/spec-serdes.js';
 import { ExactDecimal } from '../../src/qtt/spec-values.js';
+import { reasonOf } from '../../src/qtt/qtt-report.js';
 import { createdTopic } from '../../src/qtt/test-executor.js';
 import { parseQttFile } from '../../src/qtt/test-loader.js';
 import { QttSchemaRegistry } from '../../src/qtt/qtt-schema-registry.js';
@@ -147,6 +148,9 @@ describe('test serdes', () => {
     expect(javaDoubleToString(0.0001)).toBe('1.0E-4');
     expect(javaDoubleToString(123.456)).toBe('123.456');
     expect(javaDoubleToString(-0.001)).toBe('-0.001');
+    expect(javaDoubleToString(Number.MIN_VALUE)).toBe('4.9E-324');
+    expect(javaDoubleToString(1e23)).toBe('1.0E23');
+    expect(javaDoubleToString(2)).toBe('2.0');
   });
 
   it('windowed keys: time windows carry the start, session windows end then start', async () => {
@@ -224,6 +228,7 @@ describe('schema text', () => {
     expect(formatColumns(cols)).toBe(
       "`k` STRING KEY, `V` DECIMAL(4, 2), `S` STRUCT<`a` INTEGER, `B` ARRAY<MAP<STRING, BIGINT>>>, `H` BYTES HEADER('x')",
     );
+    expect(parseSchemaText('1R INT')[0].name).toBe('1R');
     expect(parseSchemaText('ID INT PRIMARY KEY')[0]).toEqual({
       name: 'ID',
       type: SqlTypes.INTEGER,
@@ -243,5 +248,102 @@ describe('test schema registry', () => {
     expect(await r.latest('t-value')).toEqual({ id: 1, schema: b });
     await expect(r.registerWithId('z-value', a, 1)).rejects.toThrow('schema id 1 is already taken');
     await expect(r.byId(9)).rejects.toThrow('Schema 9 not found');
+  });
+});
+
+describe('report reasons', () => {
+  it('groups crashes by error and place, failures by kind with specifics masked', () => {
+    const base = { file: 'f.json', name: 'n', durationMs: 0 };
+    expect(
+      reasonOf({
+        ...base,
+        status: 'crashed',
+        message:
+          "TypeError: Cannot read properties of undefined (reading 'x') (at planJoin (/a/b/plan/join-step.js:12:7))",
+      }),
+    ).toBe("TypeError: Cannot read properties of undefined (reading '…') @ planJoin join-step.js");
+    expect(
+      reasonOf({
+        ...base,
+        status: 'failed',
+        message: 'Topic OUT. Expected <3> records but it was <1>\nActual records:',
+      }),
+    ).toBe('Topic T: Expected <N> records but it was <N>');
+    expect(reasonOf({ ...base, status: 'unsupported', feature: 'WINDOW SESSION' })).toBe('WINDOW SESSION');
+  });
+});
+
+describe('AVRO maps as Connect writes them', () => {
+  it('turns a JSON object into MapEntry records and back', async () => {
+    const registry = new QttSchemaRegistry();
+    const entry = {
+      type: 'record',
+      name: 'MapEntry',
+      namespace: 'io.confluent.connect.avro',
+      fields: [
+        { name: 'key', type: ['null', 'string'], default: null },
+        { name: 'value', type: ['null', 'int'], default: null },
+      ],
+    };
+    await registry.register('m-value', {
+      schemaType: 'AVRO',
+      schema: JSON.stringify({
+        type: 'record',
+        name: 'R',
+        fields: [{ name: 'M', type: ['null', { type: 'array', items: entry }], default: null }],
+      }),
+    });
+    const info: TopicFormats = {
+      topic: 'm',
+      keyFormat: 'KAFKA',
+      valueFormat: 'AVRO',
+      keyColumns: [],
+      valueColumns: [],
+    };
+    const c = { registry, exactNumbers: true };
+    const bytes = await serializeSpec(c, info, false, j('{"m": {"a": 1, "b": null}}'));
+    const back = (await deserializeSpec(c, info, false, bytes)).key;
+    expect(back).toEqual({ M: { a: 1n, b: null } });
+  });
+});
+
+describe('AVRO longs', () => {
+  it('keep BIGINT values beyond 2^53 exact', async () => {
+    const registry = new QttSchemaRegistry();
+    await registry.register('l-value', {
+      schemaType: 'AVRO',
+      schema: JSON.stringify({
+        type: 'record',
+        name: 'R',
+        fields: [{ name: 'B', type: ['null', 'long'], default: null }],
+      }),
+    });
+    const info: TopicFormats = {
+      topic: 'l',
+      keyFormat: 'KAFKA',
+      valueFormat: 'AVRO',
+      keyColumns: [],
+      valueColumns: [],
+    };
+    const c = { registry, exactNumbers: true };
+    const bytes = await serializeSpec(c, info, false, j('{"B": 9223372036854775807}'));
+    expect((await deserializeSpec(c, info, false, bytes)).key).toEqual({ B: 9223372036854775807n });
+  });
+});
+
+describe('AVRO bare long keys', () => {
+  it('encode and decode a top-level long schema exactly', async () => {
+    const registry = new QttSchemaRegistry();
+    await registry.register('k-key', { schemaType: 'AVRO', schema: '{"type": "long"}' });
+    const info: TopicFormats = {
+      topic: 'k',
+      keyFormat: 'AVRO',
+      valueFormat: 'JSON',
+      keyColumns: [],
+      valueColumns: [],
+    };
+    const c = { registry, exactNumbers: true };
+    const bytes = await serializeSpec(c, info, true, j('998877665544332211'));
+    expect((await deserializeSpec(c, info, true, bytes)).key).toBe(998877665544332211n);
   });
 });
