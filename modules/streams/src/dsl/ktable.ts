@@ -10,6 +10,7 @@ import {
   KTableMapValuesProcessor,
   KTableMaterializeProcessor,
   KTableToStreamProcessor,
+  type TableJoinMode,
 } from './processors/ktable-processors.js';
 import { PassThroughProcessor } from './processors/stateless.js';
 import { SuppressProcessor } from './processors/suppress-processor.js';
@@ -148,7 +149,7 @@ export class KTable<K, V> {
     joiner: ValueJoiner<V, VO, VR>,
     materialized?: Materialized<K, VR>,
   ): KTable<K, VR> {
-    return this.joinTable(other, joiner as ValueJoiner<V, VO | null, VR>, 'inner', materialized);
+    return this.joinTable(other, joiner as ValueJoiner<V | null, VO | null, VR>, 'inner', materialized);
   }
 
   /** Left join: every key of this table yields a result; the joiner gets null when the other side has none. */
@@ -157,22 +158,44 @@ export class KTable<K, V> {
     joiner: ValueJoiner<V, VO | null, VR>,
     materialized?: Materialized<K, VR>,
   ): KTable<K, VR> {
-    return this.joinTable(other, joiner, 'left', materialized);
+    return this.joinTable(other, joiner as ValueJoiner<V | null, VO | null, VR>, 'left', materialized);
+  }
+
+  /**
+   * Right join (ksqlDB's RIGHT JOIN; Kafka Streams writes it as other.leftJoin(this)): every key
+   * of the other table yields a result; the joiner gets null for this side when it has none.
+   */
+  rightJoin<VO, VR>(
+    other: KTable<K, VO>,
+    joiner: ValueJoiner<V | null, VO, VR>,
+    materialized?: Materialized<K, VR>,
+  ): KTable<K, VR> {
+    return this.joinTable(other, joiner as ValueJoiner<V | null, VO | null, VR>, 'right', materialized);
+  }
+
+  /** Outer join: a key of either table yields a result; the joiner gets null for a missing side. */
+  outerJoin<VO, VR>(
+    other: KTable<K, VO>,
+    joiner: ValueJoiner<V | null, VO | null, VR>,
+    materialized?: Materialized<K, VR>,
+  ): KTable<K, VR> {
+    return this.joinTable(other, joiner, 'outer', materialized);
   }
 
   private joinTable<VO, VR>(
     other: KTable<K, VO>,
-    joiner: ValueJoiner<V, VO | null, VR>,
-    mode: 'inner' | 'left',
+    joiner: ValueJoiner<V | null, VO | null, VR>,
+    mode: TableJoinMode,
     materialized: Materialized<K, VR> | undefined,
+    named?: Named,
   ): KTable<K, VR> {
     const b = this.builder;
     const thisStore = this.materialize();
     const otherStore = other.materialize();
-    const prefix = mode === 'inner' ? 'KTABLE-JOIN' : 'KTABLE-LEFTJOIN';
-    const thisJoin = b.newName(`${prefix}THIS`);
-    const otherJoin = b.newName(`${prefix}OTHER`);
-    const merge = b.newName('KTABLE-MERGE');
+    const prefix = { inner: 'KTABLE-JOIN', left: 'KTABLE-LEFTJOIN', right: 'KTABLE-RIGHTJOIN', outer: 'KTABLE-OUTERJOIN' }[mode];
+    const thisJoin = named?.name ? `${named.name}-join-this` : b.newName(`${prefix}THIS`);
+    const otherJoin = named?.name ? `${named.name}-join-other` : b.newName(`${prefix}OTHER`);
+    const merge = named?.name ? `${named.name}-merge` : b.newName('KTABLE-MERGE');
     b.addProcessor(
       thisJoin,
       () => new KTableKTableJoinProcessor<K, V, VO, VR>(otherStore, joiner, true, mode),
