@@ -382,7 +382,8 @@ export class KStream<K, V> {
     const otherSerde = (streamJoined.otherValueSerde ?? other.valueSerde ?? b.options.defaultValueSerde ?? Serdes.json()) as Serde<VO>;
     b.addStateStore(joinWindowStoreBuilder(b, thisStore, retention, keySerde, thisSerde, streamJoined.loggingEnabled));
     b.addStateStore(joinWindowStoreBuilder(b, otherStore, retention, keySerde, otherSerde, streamJoined.loggingEnabled));
-    const outerStore = mode === 'inner' ? undefined : `${base}-outer-join-store`;
+    const outerStore =
+      mode === 'inner' || !windows.spuriousResultFixEnabled ? undefined : `${base}-outer-join-store`;
     if (outerStore) b.addStateStore(outerJoinStoreBuilder(b, outerStore, streamJoined.loggingEnabled));
     const stores = outerStore ? [thisStore, otherStore, outerStore] : [thisStore, otherStore];
     const thisJoin = named ? `${named}-this-join` : b.newName(mode === 'outer' ? 'KSTREAM-OUTERTHIS' : 'KSTREAM-JOINTHIS');

@@ -154,3 +154,19 @@ describe('KTable–KTable outer and right joins', () => {
     ]);
   });
 });
+
+describe('JoinWindows.of (deprecated factory ksqlDB uses without GRACE PERIOD)', () => {
+  it('emits left-join results for unmatched records at once, as Kafka Streams before 3.1 did', () => {
+    const { l, r, out } = streamJoin('leftJoin', JoinWindows.of(10));
+    l.pipeInput('a', 'l1', 0);
+    expect(out()).toEqual([['a', 'l1+null', 0]]);
+    r.pipeInput('a', 'r1', 5);
+    expect(out()).toEqual([['a', 'l1+r1', 5]]);
+  });
+
+  it('has a grace of 24 h minus twice the difference', () => {
+    expect(JoinWindows.of(1000).graceMs).toBe(24 * 3600 * 1000 - 2000);
+    expect(JoinWindows.of(1000).after(5).spuriousResultFixEnabled).toBe(false);
+    expect(JoinWindows.ofTimeDifferenceAndGrace(1000, 7).spuriousResultFixEnabled).toBe(true);
+  });
+});
