@@ -33,6 +33,7 @@ export {
   TimeWindowedKStream,
 } from './dsl/kgrouped-stream.js';
 export { type Branched, BranchedKStream, KStream, type KeyValueTimestamp } from './dsl/kstream.js';
+export type { ForeignKeyJoined } from './dsl/foreign-key-join.js';
 export { KTable } from './dsl/ktable.js';
 export {
   type Consumed,

@@ -293,8 +293,19 @@ export class KStream<K, V> {
     streamJoined: StreamJoined<K, V, VO> = {},
   ): KStream<K, VR> {
     if (!(other instanceof KStream))
-      return this.joinTable(other, joiner as ValueJoiner<V, VO, VR>, true, (windowsOrJoined ?? {}) as Joined<K, V>);
-    return this.joinStream(other, joiner as (l: V | null, r: VO | null) => VR, windowsOrJoined as JoinWindows, streamJoined, 'left');
+      return this.joinTable(
+        other,
+        joiner as ValueJoiner<V, VO, VR>,
+        true,
+        (windowsOrJoined ?? {}) as Joined<K, V>,
+      );
+    return this.joinStream(
+      other,
+      joiner as (l: V | null, r: VO | null) => VR,
+      windowsOrJoined as JoinWindows,
+      streamJoined,
+      'left',
+    );
   }
 
   /**
@@ -377,17 +388,34 @@ export class KStream<K, V> {
     const thisStore = `${base}-this-join-store`;
     const otherStore = `${base}-other-join-store`;
     const retention = windows.beforeMs + windows.afterMs + windows.graceMs + 1;
-    const keySerde = (streamJoined.keySerde ?? left.keySerde ?? b.options.defaultKeySerde ?? Serdes.json()) as Serde<K>;
-    const thisSerde = (streamJoined.valueSerde ?? this.valueSerde ?? b.options.defaultValueSerde ?? Serdes.json()) as Serde<V>;
-    const otherSerde = (streamJoined.otherValueSerde ?? other.valueSerde ?? b.options.defaultValueSerde ?? Serdes.json()) as Serde<VO>;
-    b.addStateStore(joinWindowStoreBuilder(b, thisStore, retention, keySerde, thisSerde, streamJoined.loggingEnabled));
-    b.addStateStore(joinWindowStoreBuilder(b, otherStore, retention, keySerde, otherSerde, streamJoined.loggingEnabled));
+    const keySerde = (streamJoined.keySerde ??
+      left.keySerde ??
+      b.options.defaultKeySerde ??
+      Serdes.json()) as Serde<K>;
+    const thisSerde = (streamJoined.valueSerde ??
+      this.valueSerde ??
+      b.options.defaultValueSerde ??
+      Serdes.json()) as Serde<V>;
+    const otherSerde = (streamJoined.otherValueSerde ??
+      other.valueSerde ??
+      b.options.defaultValueSerde ??
+      Serdes.json()) as Serde<VO>;
+    b.addStateStore(
+      joinWindowStoreBuilder(b, thisStore, retention, keySerde, thisSerde, streamJoined.loggingEnabled),
+    );
+    b.addStateStore(
+      joinWindowStoreBuilder(b, otherStore, retention, keySerde, otherSerde, streamJoined.loggingEnabled),
+    );
     const outerStore =
       mode === 'inner' || !windows.spuriousResultFixEnabled ? undefined : `${base}-outer-join-store`;
     if (outerStore) b.addStateStore(outerJoinStoreBuilder(b, outerStore, streamJoined.loggingEnabled));
     const stores = outerStore ? [thisStore, otherStore, outerStore] : [thisStore, otherStore];
-    const thisJoin = named ? `${named}-this-join` : b.newName(mode === 'outer' ? 'KSTREAM-OUTERTHIS' : 'KSTREAM-JOINTHIS');
-    const otherJoin = named ? `${named}-other-join` : b.newName(mode === 'inner' ? 'KSTREAM-JOINOTHER' : 'KSTREAM-OUTEROTHER');
+    const thisJoin = named
+      ? `${named}-this-join`
+      : b.newName(mode === 'outer' ? 'KSTREAM-OUTERTHIS' : 'KSTREAM-JOINTHIS');
+    const otherJoin = named
+      ? `${named}-other-join`
+      : b.newName(mode === 'inner' ? 'KSTREAM-JOINOTHER' : 'KSTREAM-OUTEROTHER');
     const merge = named ? `${named}-merge` : b.newName('KSTREAM-MERGE');
     const trackers = new JoinTimeTrackers();
     const common = {

@@ -149,7 +149,11 @@ const bufferListSerde: Serde<Buffer[]> = {
  * The outer-join store of a left/outer KStream–KStream join: unmatched records by
  * (timestamp, side, key), as serialized values. Never cached (read back at once), logged by default.
  */
-export function outerJoinStoreBuilder(builder: StreamsBuilder, name: string, loggingEnabled: boolean | undefined) {
+export function outerJoinStoreBuilder(
+  builder: StreamsBuilder,
+  name: string,
+  loggingEnabled: boolean | undefined,
+) {
   const supplier = backendOf(builder, {}).keyValue(name);
   const b = Stores.keyValueStoreBuilder(supplier, Serdes.bytes(), bufferListSerde);
   return applySwitches(b, { cachingEnabled: false, loggingEnabled });

@@ -178,7 +178,8 @@ export class StreamStreamJoinProcessor<K, V, VO, VR> implements Processor<K, V, 
   private emitClosedOuterRecords(record: Record<K, V>): void {
     const { cfg, time } = this;
     const store = this.outerStore!;
-    if (time.minTime + Math.min(cfg.windowAfterMs, cfg.windowBeforeMs) + cfg.graceMs >= time.streamTime) return;
+    if (time.minTime + Math.min(cfg.windowAfterMs, cfg.windowBeforeMs) + cfg.graceMs >= time.streamTime)
+      return;
     // Rebuilt below as the smallest timestamp left in the store (iteration is in timestamp order).
     time.minTime = Number.MAX_SAFE_INTEGER;
     const due: Buffer[] = [];
@@ -216,6 +217,8 @@ export class StreamStreamJoinProcessor<K, V, VO, VR> implements Processor<K, V, 
 
   private deserialize(bytes: Buffer, left: boolean): unknown {
     const mineIsThat = left === this.cfg.leftSide;
-    return mineIsThat ? this.cfg.thisValueSerde.deserialize(bytes) : this.cfg.otherValueSerde.deserialize(bytes);
+    return mineIsThat
+      ? this.cfg.thisValueSerde.deserialize(bytes)
+      : this.cfg.otherValueSerde.deserialize(bytes);
   }
 }
