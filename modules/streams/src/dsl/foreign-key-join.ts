@@ -15,7 +15,7 @@ import {
 import { PassThroughProcessor } from './processors/stateless.js';
 
 /** Options of a foreign-key join (Kafka Streams' TableJoined, plus the result's Materialized). */
-export interface ForeignKeyJoined<K, KO, VR> {
+export interface ForeignKeyJoined<K, KO, VR, V = unknown, VO = unknown> {
   /**
    * Base name of the join's nodes, store and topics: `<name>-subscription-registration-topic`,
    * `<name>-subscription-response-topic`, `<name>-subscription-store`. Default: generated
@@ -26,6 +26,9 @@ export interface ForeignKeyJoined<K, KO, VR> {
   readonly keySerde?: Serde<K>;
   /** Serde of the foreign key (default: the right table's key serde). */
   readonly otherKeySerde?: Serde<KO>;
+  /** Serdes of both tables' values (hashing, responses); default: the tables' own. */
+  readonly valueSerde?: Serde<V>;
+  readonly otherValueSerde?: Serde<VO>;
   readonly materialized?: Materialized<K, VR>;
 }
 
@@ -40,7 +43,7 @@ export function foreignKeyJoin<K, V, KO, VO, VR>(
   fk: (value: V) => KO | null,
   joiner: (l: V, r: VO | null) => VR,
   leftJoin: boolean,
-  options: ForeignKeyJoined<K, KO, VR>,
+  options: ForeignKeyJoined<K, KO, VR, V, VO>,
 ): KTable<K, VR> {
   const b = left.builder;
   const defaults = b.options;
@@ -52,8 +55,8 @@ export function foreignKeyJoin<K, V, KO, VO, VR>(
     right.keySerde ??
     defaults.defaultKeySerde ??
     Serdes.json()) as Serde<KO>;
-  const leftValueSerde = (left.valueSerde ?? defaults.defaultValueSerde ?? Serdes.json()) as Serde<V>;
-  const rightValueSerde = (right.valueSerde ?? defaults.defaultValueSerde ?? Serdes.json()) as Serde<VO>;
+  const leftValueSerde = (options.valueSerde ?? left.valueSerde ?? defaults.defaultValueSerde ?? Serdes.json()) as Serde<V>;
+  const rightValueSerde = (options.otherValueSerde ?? right.valueSerde ?? defaults.defaultValueSerde ?? Serdes.json()) as Serde<VO>;
   const leftStore = left.materialize({ keySerde: pkSerde, valueSerde: leftValueSerde });
   const rightStore = right.materialize({ keySerde: fkSerde, valueSerde: rightValueSerde });
 

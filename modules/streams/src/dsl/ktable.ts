@@ -159,13 +159,13 @@ export class KTable<K, V> {
     other: KTable<KO, VO>,
     foreignKey: (value: V) => KO | null,
     joiner: ValueJoiner<V, VO, VR>,
-    options?: ForeignKeyJoined<K, KO, VR>,
+    options?: ForeignKeyJoined<K, KO, VR, V, VO>,
   ): KTable<K, VR>;
   join<KO, VO, VR>(
     other: KTable<K, VO> | KTable<KO, VO>,
     joinerOrForeignKey: ValueJoiner<V, VO, VR> | ((value: V) => KO | null),
     third?: Materialized<K, VR> | ValueJoiner<V, VO, VR>,
-    options: ForeignKeyJoined<K, KO, VR> = {},
+    options: ForeignKeyJoined<K, KO, VR, V, VO> = {},
   ): KTable<K, VR> {
     if (typeof third === 'function') {
       const fk = joinerOrForeignKey as (value: V) => KO | null;
@@ -193,13 +193,13 @@ export class KTable<K, V> {
     other: KTable<KO, VO>,
     foreignKey: (value: V) => KO | null,
     joiner: ValueJoiner<V, VO | null, VR>,
-    options?: ForeignKeyJoined<K, KO, VR>,
+    options?: ForeignKeyJoined<K, KO, VR, V, VO>,
   ): KTable<K, VR>;
   leftJoin<KO, VO, VR>(
     other: KTable<K, VO> | KTable<KO, VO>,
     joinerOrForeignKey: ValueJoiner<V, VO | null, VR> | ((value: V) => KO | null),
     third?: Materialized<K, VR> | ValueJoiner<V, VO | null, VR>,
-    options: ForeignKeyJoined<K, KO, VR> = {},
+    options: ForeignKeyJoined<K, KO, VR, V, VO> = {},
   ): KTable<K, VR> {
     if (typeof third === 'function') {
       const fk = joinerOrForeignKey as (value: V) => KO | null;
