@@ -35,20 +35,17 @@ export function sideColumns(alias: string, planned: PlannedStream): SideColumns 
       columns: value.map((c: Column, index) => ({ owner: alias, column: c.name, index, type: c.type })),
     };
   }
-  const index = new Map(value.map((c, i) => [c.name, i]));
+  // A joined row starts with the sources' columns, in `sources` order (the join step lays it out so).
   const columns: SideColumn[] = [];
   for (const s of planned.sources) {
     for (const column of s.columns) {
-      const i = index.get(`${s.alias}_${column}`);
-      if (i === undefined)
-        throw new Error(`join input has no column ${s.alias}_${column} for source ${s.alias}`);
+      const i = columns.length;
+      if (value[i]?.name !== `${s.alias}_${column}`) {
+        throw new Error(`join input column ${s.alias}_${column} is not at position ${i} of its row`);
+      }
       columns.push({ owner: s.alias, column, index: i, type: value[i].type });
     }
   }
-  // The joined row's layout relies on owned columns being the row's first slots, in this order.
-  columns.forEach((c, i) => {
-    if (c.index !== i) throw new Error(`join input column ${c.owner}_${c.column} is not at position ${i}`);
-  });
   return { aliases: planned.sources.map((s) => s.alias), columns };
 }
 

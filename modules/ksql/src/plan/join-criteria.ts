@@ -159,14 +159,14 @@ export function analyseCriteria(
   if (a.alias === b.alias || a.side === b.side) {
     if (a.alias !== rightAlias && b.alias !== rightAlias && a.alias !== b.alias) {
       throw new KsqlError(
-        `A join criteria is expected to reference the source (${rightAlias}) in the FROM clause, ` +
-          `instead the right source references ${b.alias} and the left source references ${a.alias}`,
+        `A join criteria is expected to reference the source (\`${rightAlias}\`) in the FROM clause, ` +
+          `instead the right source references \`${b.alias}\` and the left source references \`${a.alias}\``,
         on.pos,
       );
     }
     throw new KsqlError(
       'Each side of the join must reference exactly one source and not the same source. ' +
-        `Left side references ${a.alias} and right references ${b.alias}`,
+        `Left side references \`${a.alias}\` and right references \`${b.alias}\``,
       on.pos,
     );
   }
