@@ -55,8 +55,14 @@ export function foreignKeyJoin<K, V, KO, VO, VR>(
     right.keySerde ??
     defaults.defaultKeySerde ??
     Serdes.json()) as Serde<KO>;
-  const leftValueSerde = (options.valueSerde ?? left.valueSerde ?? defaults.defaultValueSerde ?? Serdes.json()) as Serde<V>;
-  const rightValueSerde = (options.otherValueSerde ?? right.valueSerde ?? defaults.defaultValueSerde ?? Serdes.json()) as Serde<VO>;
+  const leftValueSerde = (options.valueSerde ??
+    left.valueSerde ??
+    defaults.defaultValueSerde ??
+    Serdes.json()) as Serde<V>;
+  const rightValueSerde = (options.otherValueSerde ??
+    right.valueSerde ??
+    defaults.defaultValueSerde ??
+    Serdes.json()) as Serde<VO>;
   const leftStore = left.materialize({ keySerde: pkSerde, valueSerde: leftValueSerde });
   const rightStore = right.materialize({ keySerde: fkSerde, valueSerde: rightValueSerde });
 
