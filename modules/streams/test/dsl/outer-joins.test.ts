@@ -56,16 +56,20 @@ describe('KStream–KStream left and outer joins (Kafka Streams 3.x: no spurious
     expect(out()).toEqual([['a', 'l1+null', 0]]);
   });
 
-  it('a record arriving within grace still joins, and one behind window + grace is dropped as late', () => {
+  it('an out-of-order record within the retention still joins; the other side’s expired records do not', () => {
     const { d, l, r, out } = streamJoin('join', JoinWindows.ofTimeDifferenceAndGrace(10, 5));
     r.pipeInput('a', 'r1', 0);
     l.pipeInput('x', 'lx', 14); // stream time 14
-    l.pipeInput('a', 'l1', 3); // out of order but within window + grace: joins r1
+    l.pipeInput('a', 'l1', 3); // out of order, within before + after + grace: joins r1
     expect(out()).toEqual([['a', 'l1+r1', 3]]);
-    l.pipeInput('x', 'lx2', 40);
-    l.pipeInput('a', 'late', 20); // 20 + 10 + 5 < 40
+    r.pipeInput('y', 'ry', 40); // the right store now retains only timestamps > 40 − 25
+    l.pipeInput('a', 'l2', 5); // r1 at 0 is within l2's window but expired from the right store
     expect(out()).toEqual([]);
+    l.pipeInput('x', 'lx2', 60);
+    l.pipeInput('a', 'old', 30); // older than the left store's retention (60 − 25): joins, but is not stored
     expect(d.metrics().lateRecordDrops).toBe(1);
+    r.pipeInput('a', 'r2', 31); // finds no left record "old"
+    expect(out()).toEqual([]);
   });
 
   it('an out-of-order left record already behind its window is emitted null-joined at once', () => {
@@ -101,6 +105,22 @@ describe('KStream–KStream left and outer joins (Kafka Streams 3.x: no spurious
     expect(records).toContainEqual(['a', 'l1+r1', 10]);
     expect(records).not.toContainEqual(['a', 'null+r1', 0]);
     expect(records).toContainEqual(['x', 'lx+null', 9]);
+  });
+});
+
+describe('KStream–KStream outer join with out-of-order records (Kafka 3.x semantics)', () => {
+  it('records behind their window are emitted alone at once, and do not meet the other side’s expired records', () => {
+    const { l, r, out } = streamJoin('outerJoin', JoinWindows.ofTimeDifferenceAndGrace(100, 100));
+    l.pipeInput('k1', 'A', 0);
+    r.pipeInput('k1', 'a', 100); // joins A
+    r.pipeInput('k2', 'b', 1000); // stream time 1000: right store retains > 700
+    expect(out()).toEqual([['k1', 'A+a', 100]]);
+    r.pipeInput('k3', 'c', 500); // 500 + before(100) < 1000: nothing can match it any more
+    l.pipeInput('k3', 'C', 500); // c is within C's window, but expired from the right store
+    expect(out()).toEqual([
+      ['k3', 'null+c', 500],
+      ['k3', 'C+null', 500],
+    ]);
   });
 });
 

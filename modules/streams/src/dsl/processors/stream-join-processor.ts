@@ -15,6 +15,8 @@ import type { WindowStore } from '../../state/window.js';
 export class JoinTimeTracker {
   streamTime = -1;
   minTime = Number.MAX_SAFE_INTEGER;
+  /** Largest timestamp put into each side's window store (left, right): its retention runs from there. */
+  readonly sideTime = [-1, -1];
 }
 
 /** One tracker per task, shared by the join's two processors (Kafka's TimeTrackerSupplier). */
@@ -87,7 +89,9 @@ export interface StreamJoinSideConfig<K, V, VO, VR> {
  *   unless a matching record arrived meanwhile (which removes it from the store);
  * - a record already behind the window when it arrives (ts + after < stream time) is emitted
  *   null-joined at once, as Kafka does, since no later record can match it anymore;
- * - records older than the window plus grace behind stream time are dropped as late.
+ * - a side's window store keeps records for before + after + grace behind the largest timestamp
+ *   put into it (Kafka's retention); older records are not found there any more. A record that
+ *   old itself is still joined with what the other store has, but not stored (a late drop).
  *
  * Kafka throttles the outer-store scan to once per second of wall-clock time; here every record
  * at the current stream time scans (the scan stops at the first open window), which makes the
@@ -101,8 +105,11 @@ export class StreamStreamJoinProcessor<K, V, VO, VR> implements Processor<K, V, 
   private time!: JoinTimeTracker;
   private readonly joinBeforeMs: number;
   private readonly joinAfterMs: number;
+  /** Kafka's window store retention of a join side: before + after + grace. */
+  private readonly retentionMs: number;
 
   constructor(private readonly cfg: StreamJoinSideConfig<K, V, VO, VR>) {
+    this.retentionMs = cfg.windowBeforeMs + cfg.windowAfterMs + cfg.graceMs;
     this.joinBeforeMs = cfg.leftSide ? cfg.windowBeforeMs : cfg.windowAfterMs;
     this.joinAfterMs = cfg.leftSide ? cfg.windowAfterMs : cfg.windowBeforeMs;
   }
@@ -128,33 +135,38 @@ export class StreamStreamJoinProcessor<K, V, VO, VR> implements Processor<K, V, 
     const time = this.time;
     if (ts > time.streamTime) time.streamTime = ts;
     const cfg = this.cfg;
-    if (ts + Math.max(cfg.windowBeforeMs, cfg.windowAfterMs) + cfg.graceMs < time.streamTime) {
-      this.ctx.metrics.lateRecordDrops++;
-      return;
-    }
-    const existing = this.mine.fetchWindow(key, ts);
-    this.mine.put(key, existing ? [...existing, value] : [value], ts);
+    const mine = cfg.leftSide ? 0 : 1;
+    if (ts > time.sideTime[mine]) time.sideTime[mine] = ts;
+    if (ts > time.sideTime[mine] - this.retentionMs) {
+      const existing = this.mine.fetchWindow(key, ts);
+      this.mine.put(key, existing ? [...existing, value] : [value], ts);
+    } else this.ctx.metrics.lateRecordDrops++;
 
     if (this.outerStore && ts === time.streamTime) this.emitClosedOuterRecords(record);
 
     const timeTo = ts + this.joinAfterMs;
-    const it = this.other.fetch(key, Math.max(0, ts - this.joinBeforeMs), timeTo);
+    // The other store's retention hides what it holds from before its own time − retention.
+    const otherRetained = time.sideTime[1 - mine] - this.retentionMs + 1;
+    const timeFrom = Math.max(0, ts - this.joinBeforeMs, otherRetained);
     let matched = false;
     let keyBytes: Buffer | undefined;
-    try {
-      for (const { key: otherTs, value: others } of it) {
-        matched = true;
-        if (this.outerStore) {
-          // The other side's records at otherTs are matched now: they must never be emitted null-joined.
-          keyBytes ??= cfg.keySerde.serialize(key);
-          this.outerStore.delete(outerKey(keyBytes, otherTs, !cfg.leftSide));
+    if (timeFrom <= timeTo) {
+      const it = this.other.fetch(key, timeFrom, timeTo);
+      try {
+        for (const { key: otherTs, value: others } of it) {
+          matched = true;
+          if (this.outerStore) {
+            // The other side's records at otherTs are matched now: they must never be emitted null-joined.
+            keyBytes ??= cfg.keySerde.serialize(key);
+            this.outerStore.delete(outerKey(keyBytes, otherTs, !cfg.leftSide));
+          }
+          const outTs = Math.max(ts, otherTs);
+          for (const o of others)
+            this.ctx.forward(new Record(key, this.result(value, o), outTs, record.headers));
         }
-        const outTs = Math.max(ts, otherTs);
-        for (const o of others)
-          this.ctx.forward(new Record(key, this.result(value, o), outTs, record.headers));
+      } finally {
+        it.close();
       }
-    } finally {
-      it.close();
     }
     if (matched || !cfg.outer) return;
     if (!this.outerStore || timeTo < time.streamTime) {
