@@ -14,3 +14,6 @@ export type * from './format/format.js';
 export type * from './engine/engine-api.js';
 export type * from './plan/planned-stream.js';
 export type * from './plan/plan-context.js';
+
+// Joins (plan/join-*.ts)
+export { type JoinPlanOptions, type JoinSide, joinPrefix, planJoin } from './plan/join-step.js';
