@@ -9,11 +9,7 @@ import type { PlannedStream } from './planned-stream.js';
  * the aggregated rows. Input: the (filtered) source stream with pseudo-columns; output: a TABLE
  * whose schema is the query's output schema (key = the GROUP BY columns, value = the projection).
  */
-export async function planAggregation(
-  input: PlannedStream,
-  query: Query,
-  _ctx: PlanContext,
-): Promise<PlannedStream> {
+export async function planAggregation(input: PlannedStream, query: Query, _ctx: PlanContext): Promise<PlannedStream> {
   void input;
   throw new UnsupportedFeatureError('GROUP BY', query.groupBy?.[0]?.pos);
 }

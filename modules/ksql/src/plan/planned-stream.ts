@@ -48,11 +48,5 @@ export interface JoinKeyInfo {
 }
 
 export type PlannedStream =
-  | (PlannedBase & {
-      readonly kind: 'STREAM';
-      readonly stream: KStream<GenericKey | Windowed<GenericKey>, GenericRow>;
-    })
-  | (PlannedBase & {
-      readonly kind: 'TABLE';
-      readonly table: KTable<GenericKey | Windowed<GenericKey>, GenericRow>;
-    });
+  | (PlannedBase & { readonly kind: 'STREAM'; readonly stream: KStream<GenericKey | Windowed<GenericKey>, GenericRow> })
+  | (PlannedBase & { readonly kind: 'TABLE'; readonly table: KTable<GenericKey | Windowed<GenericKey>, GenericRow> });
