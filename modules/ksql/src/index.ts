@@ -37,6 +37,8 @@ export { resolveTimeZone, type TimeZone } from './values/time-zone.js';
 export * from './values/temporal.js';
 export { javaDoubleToString } from './values/java-number.js';
 
+// Joins (plan/join-*.ts)
+export { type JoinPlanOptions, type JoinSide, joinPrefix, planJoin } from './plan/join-step.js';
 // Formats
 export { createFormats, subjectOf, validateWrapSingleValue } from './format/formats.js';
 export { InMemorySchemaRegistry, HttpSchemaRegistry } from './format/schema-registry.js';

@@ -7,7 +7,7 @@ import { planAggregation } from './aggregate-step.js';
 import { createColumnScope } from './column-scope.js';
 import { formatExpression } from './expression-text.js';
 import { planFilter } from './filter-step.js';
-import { planJoin } from './join-step.js';
+import { joinPrefix, planJoin } from './join-step.js';
 import { planPartitionBy } from './partition-by-step.js';
 import type { PlanContext } from './plan-context.js';
 import type { PlannedStream } from './planned-stream.js';
@@ -56,16 +56,23 @@ export async function planQuery(
   const sources: DataSource[] = [from];
   const fromAlias = query.from.alias ?? from.name;
   let planned = await planSource(from, ctx, options.onSourceSerdes);
-  for (const join of query.joins) {
+  // A left-deep chain: each join's left side is the result so far (ksqlDB names a chain's inner
+  // joins' internal topics with `L_` prefixes, and reports the last right source's partitions).
+  let leftPartitions = from.partitions;
+  let leftName = from.name;
+  for (const [i, join] of query.joins.entries()) {
     const right = requireSource(join.right.name, join.right.pos, options);
     sources.push(right);
     const rightPlanned = await planSource(right, ctx, options.onSourceSerdes);
     planned = await planJoin(
-      { alias: fromAlias, planned },
-      { alias: join.right.alias ?? right.name, planned: rightPlanned },
+      { alias: fromAlias, planned, sourceName: leftName, partitions: leftPartitions },
+      { alias: join.right.alias ?? right.name, planned: rightPlanned, sourceName: right.name, partitions: right.partitions },
       join,
       ctx,
+      { select: query.select, prefix: joinPrefix(i, query.joins.length) },
     );
+    leftPartitions = right.partitions;
+    leftName = right.name;
   }
   const aliases = [fromAlias];
   if (query.where) planned = planFilter(planned, query.where, aliases, ctx.functions);

@@ -3,6 +3,7 @@ import { Stores, inMemoryStoreBackend } from '../state/stores.js';
 import type { Change } from './change.js';
 import type { KeyValueMapper, KeyValuePair, Predicate, ValueJoiner, ValueMapper } from './functions.js';
 import { KGroupedTable } from './kgrouped-table.js';
+import { type ForeignKeyJoined, foreignKeyJoin } from './foreign-key-join.js';
 import { KStream } from './kstream.js';
 import type { Grouped, Materialized, Named, Suppressed } from './options.js';
 import {
@@ -11,6 +12,7 @@ import {
   KTableMapValuesProcessor,
   KTableMaterializeProcessor,
   KTableToStreamProcessor,
+  type TableJoinMode,
 } from './processors/ktable-processors.js';
 import { KTableRepartitionMapProcessor } from './processors/ktable-group-processors.js';
 import { PassThroughProcessor } from './processors/stateless.js';
@@ -171,8 +173,37 @@ export class KTable<K, V> {
     other: KTable<K, VO>,
     joiner: ValueJoiner<V, VO, VR>,
     materialized?: Materialized<K, VR>,
+  ): KTable<K, VR>;
+  /**
+   * Foreign-key inner join (Kafka Streams' KTable#join(other, foreignKeyExtractor, joiner)): each
+   * row of this table joins the row of `other` whose key is `foreignKey(value)`; the result is
+   * keyed by this table's key and updates when either side changes.
+   */
+  join<KO, VO, VR>(
+    other: KTable<KO, VO>,
+    foreignKey: (value: V) => KO | null,
+    joiner: ValueJoiner<V, VO, VR>,
+    options?: ForeignKeyJoined<K, KO, VR, V, VO>,
+  ): KTable<K, VR>;
+  join<KO, VO, VR>(
+    other: KTable<K, VO> | KTable<KO, VO>,
+    joinerOrForeignKey: ValueJoiner<V, VO, VR> | ((value: V) => KO | null),
+    third?: Materialized<K, VR> | ValueJoiner<V, VO, VR>,
+    options: ForeignKeyJoined<K, KO, VR, V, VO> = {},
   ): KTable<K, VR> {
-    return this.joinTable(other, joiner as ValueJoiner<V, VO | null, VR>, 'inner', materialized);
+    if (typeof third === 'function') {
+      const fk = joinerOrForeignKey as (value: V) => KO | null;
+      return foreignKeyJoin(
+        this,
+        other as KTable<KO, VO>,
+        fk,
+        third as (l: V, r: VO | null) => VR,
+        false,
+        options,
+      );
+    }
+    const joiner = joinerOrForeignKey as ValueJoiner<V | null, VO | null, VR>;
+    return this.joinTable(other as KTable<K, VO>, joiner, 'inner', third);
   }
 
   /** Left join: every key of this table yields a result; the joiner gets null when the other side has none. */
@@ -180,23 +211,68 @@ export class KTable<K, V> {
     other: KTable<K, VO>,
     joiner: ValueJoiner<V, VO | null, VR>,
     materialized?: Materialized<K, VR>,
+  ): KTable<K, VR>;
+  /** Foreign-key left join: like the foreign-key join, and a row without a matching `other` row joins null. */
+  leftJoin<KO, VO, VR>(
+    other: KTable<KO, VO>,
+    foreignKey: (value: V) => KO | null,
+    joiner: ValueJoiner<V, VO | null, VR>,
+    options?: ForeignKeyJoined<K, KO, VR, V, VO>,
+  ): KTable<K, VR>;
+  leftJoin<KO, VO, VR>(
+    other: KTable<K, VO> | KTable<KO, VO>,
+    joinerOrForeignKey: ValueJoiner<V, VO | null, VR> | ((value: V) => KO | null),
+    third?: Materialized<K, VR> | ValueJoiner<V, VO | null, VR>,
+    options: ForeignKeyJoined<K, KO, VR, V, VO> = {},
   ): KTable<K, VR> {
-    return this.joinTable(other, joiner, 'left', materialized);
+    if (typeof third === 'function') {
+      const fk = joinerOrForeignKey as (value: V) => KO | null;
+      return foreignKeyJoin(this, other as KTable<KO, VO>, fk, third, true, options);
+    }
+    const joiner = joinerOrForeignKey as ValueJoiner<V | null, VO | null, VR>;
+    return this.joinTable(other as KTable<K, VO>, joiner, 'left', third);
+  }
+
+  /**
+   * Right join (ksqlDB's RIGHT JOIN; Kafka Streams writes it as other.leftJoin(this)): every key
+   * of the other table yields a result; the joiner gets null for this side when it has none.
+   */
+  rightJoin<VO, VR>(
+    other: KTable<K, VO>,
+    joiner: ValueJoiner<V | null, VO, VR>,
+    materialized?: Materialized<K, VR>,
+  ): KTable<K, VR> {
+    return this.joinTable(other, joiner as ValueJoiner<V | null, VO | null, VR>, 'right', materialized);
+  }
+
+  /** Outer join: a key of either table yields a result; the joiner gets null for a missing side. */
+  outerJoin<VO, VR>(
+    other: KTable<K, VO>,
+    joiner: ValueJoiner<V | null, VO | null, VR>,
+    materialized?: Materialized<K, VR>,
+  ): KTable<K, VR> {
+    return this.joinTable(other, joiner, 'outer', materialized);
   }
 
   private joinTable<VO, VR>(
     other: KTable<K, VO>,
-    joiner: ValueJoiner<V, VO | null, VR>,
-    mode: 'inner' | 'left',
+    joiner: ValueJoiner<V | null, VO | null, VR>,
+    mode: TableJoinMode,
     materialized: Materialized<K, VR> | undefined,
+    named?: Named,
   ): KTable<K, VR> {
     const b = this.builder;
     const thisStore = this.materialize();
     const otherStore = other.materialize();
-    const prefix = mode === 'inner' ? 'KTABLE-JOIN' : 'KTABLE-LEFTJOIN';
-    const thisJoin = b.newName(`${prefix}THIS`);
-    const otherJoin = b.newName(`${prefix}OTHER`);
-    const merge = b.newName('KTABLE-MERGE');
+    const prefix = {
+      inner: 'KTABLE-JOIN',
+      left: 'KTABLE-LEFTJOIN',
+      right: 'KTABLE-RIGHTJOIN',
+      outer: 'KTABLE-OUTERJOIN',
+    }[mode];
+    const thisJoin = named?.name ? `${named.name}-join-this` : b.newName(`${prefix}THIS`);
+    const otherJoin = named?.name ? `${named.name}-join-other` : b.newName(`${prefix}OTHER`);
+    const merge = named?.name ? `${named.name}-merge` : b.newName('KTABLE-MERGE');
     b.addProcessor(
       thisJoin,
       () => new KTableKTableJoinProcessor<K, V, VO, VR>(otherStore, joiner, true, mode),

@@ -69,8 +69,13 @@ export interface StreamJoined<K, V, VO> {
   readonly keySerde?: Serde<K>;
   readonly valueSerde?: Serde<V>;
   readonly otherValueSerde?: Serde<VO>;
-  /** Base name of the two join stores. */
+  /** Base name of the join stores (`<storeName>-this-join-store`, …); default: `name`, else generated. */
   readonly storeName?: string;
+  /**
+   * Names the join's processors (`<name>-this-join`, `<name>-other-join`, `<name>-merge`) and the
+   * repartition topics of sides that need one (`<name>-left-repartition`, `<name>-right-repartition`).
+   */
+  readonly name?: string;
   readonly loggingEnabled?: boolean;
 }
 
