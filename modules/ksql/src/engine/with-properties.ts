@@ -196,7 +196,8 @@ const FORMAT_CONFIGS: Readonly<Record<string, readonly string[]>> = {
 function checkFormatConfigs(format: FormatName | undefined, props: Readonly<Record<string, string>>): void {
   if (format === undefined) return;
   const unsupported = Object.keys(props).filter((k) => !FORMAT_CONFIGS[k]?.includes(format));
-  if (unsupported.length > 0) throw new KsqlError(`${format} does not support the following configs: [${unsupported.join(', ')}]`);
+  if (unsupported.length > 0)
+    throw new KsqlError(`${format} does not support the following configs: [${unsupported.join(', ')}]`);
   if (props.fullSchemaName !== undefined && props.fullSchemaName.trim() === '') {
     throw new KsqlError('fullSchemaName cannot be empty. Format configuration: {fullSchemaName=}');
   }

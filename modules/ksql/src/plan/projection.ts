@@ -34,6 +34,8 @@ export interface ProjectionInput {
    * widens to the target's is cast to it (ksqlDB's implicit casts on insert).
    */
   readonly coerceTo?: readonly Column[];
+  /** The input is a join result (column naming follows ksqlDB's join rules). */
+  readonly joined?: boolean;
 }
 
 /** One column `*` stands for: an expression, named by `alias` when it is not a plain column. */
@@ -106,9 +108,15 @@ export function analyzeProjection(input: ProjectionInput): Projection {
   for (const item of items) {
     const e = item.expression;
     const compiled = compileIn('SELECT', e, input.scope, input.functions);
+    const itemKey = expressionKey(e, colKey);
+    const keyIndex = keyKeys.findIndex((set) => set.has(itemKey));
     let name = item.alias;
     if (name === undefined) {
-      if (e.kind === 'ColumnRef') name = input.scope.resolve(e)!.name;
+      // After a join an unaliased column is named by its own name (`T.NAME` → NAME), and one that
+      // is the key by the key column's name (`L.A` → L_A); `*` gives every column as `<ALIAS>_<COL>`.
+      if (e.kind === 'ColumnRef' && input.joined)
+        name = keyIndex >= 0 ? input.keyColumns[keyIndex].name : e.name;
+      else if (e.kind === 'ColumnRef') name = input.scope.resolve(e)!.name;
       else if (e.kind === 'Dereference') name = e.field;
       else name = nextGenerated();
       if (input.sinkName !== undefined && !item.fromStar && RESERVED_COLUMN_NAMES.has(name)) {
@@ -123,8 +131,6 @@ export function analyzeProjection(input: ProjectionInput): Projection {
         item.pos,
       );
     }
-    const itemKey = expressionKey(e, colKey);
-    const keyIndex = keyKeys.findIndex((set) => set.has(itemKey));
     if (keyIndex >= 0) {
       keyAliases[keyIndex].push(name);
       keyTypes[keyIndex] = compiled.type;
@@ -156,7 +162,7 @@ export function analyzeProjection(input: ProjectionInput): Projection {
       if (keyAliases[i].length > 1) {
         const original = input.keyColumns[i]?.name ?? k.texts[0];
         throw new KsqlError(
-          `The projection contains a key column (\`${original}\`) more than once, aliased as: ${joinAnd(keyAliases[i])}.`,
+          `The projection contains a key column (\`${original}\`) more than once, aliased as: ${joinAnd([...keyAliases[i]].sort())}.`,
         );
       }
     });

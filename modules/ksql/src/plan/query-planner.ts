@@ -55,7 +55,13 @@ export async function planQuery(
   }
   const sources: DataSource[] = [from];
   const fromAlias = query.from.alias ?? from.name;
-  let planned = await planSource(from, ctx, options.onSourceSerdes);
+  const joins = query.joins.length;
+  let planned = await planSource(
+    from,
+    ctx,
+    options.onSourceSerdes,
+    joins === 0 ? 'KsqlTopic' : `${joinPrefix(0, joins)}KafkaTopic_Left`,
+  );
   // A left-deep chain: each join's left side is the result so far (ksqlDB names a chain's inner
   // joins' internal topics with `L_` prefixes, and reports the last right source's partitions).
   let leftPartitions = from.partitions;
@@ -63,10 +69,20 @@ export async function planQuery(
   for (const [i, join] of query.joins.entries()) {
     const right = requireSource(join.right.name, join.right.pos, options);
     sources.push(right);
-    const rightPlanned = await planSource(right, ctx, options.onSourceSerdes);
+    const rightPlanned = await planSource(
+      right,
+      ctx,
+      options.onSourceSerdes,
+      `${joinPrefix(i, joins)}KafkaTopic_Right`,
+    );
     planned = await planJoin(
       { alias: fromAlias, planned, sourceName: leftName, partitions: leftPartitions },
-      { alias: join.right.alias ?? right.name, planned: rightPlanned, sourceName: right.name, partitions: right.partitions },
+      {
+        alias: join.right.alias ?? right.name,
+        planned: rightPlanned,
+        sourceName: right.name,
+        partitions: right.partitions,
+      },
       join,
       ctx,
       { select: query.select, prefix: joinPrefix(i, query.joins.length) },
@@ -118,7 +134,7 @@ export async function planQuery(
         .filter((c) => !keyed.has(c.name))
         .map((c): StarItem => ({ expression: { kind: 'ColumnRef', name: c.name } })),
     ];
-  } else if (joinKeyOf(planned)) {
+  } else if (planned.sources) {
     keys = joinKeyBindings(planned);
   } else {
     keys = planned.schema.key.map((k) => {
@@ -137,11 +153,23 @@ export async function planQuery(
         const chosen = qualifier === undefined ? joined : joined.filter((s) => s.alias === qualifier);
         if (chosen.length === 0)
           throw new KsqlError(`'${qualifier}' is not a valid stream/table name or alias.`, pos);
-        return chosen.flatMap((s) =>
+        const items = chosen.flatMap((s) =>
           s.columns
             .filter((c) => !RESERVED_COLUMN_NAMES.has(c))
-            .map((c): StarItem => ({ expression: { kind: 'ColumnRef', name: c, qualifier: s.alias, pos } })),
+            .map(
+              (c): StarItem => ({
+                expression: { kind: 'ColumnRef', name: c, qualifier: s.alias, pos },
+                alias: `${s.alias}_${c}`,
+              }),
+            ),
         );
+        // A synthetic join key (FULL OUTER joins: ROWKEY) is no source's column: `*` starts with it.
+        const owned = new Set(joined.flatMap((s) => s.columns.map((c) => `${s.alias}_${c}`)));
+        const synthetic = qualifier === undefined ? planned.schema.key.filter((k) => !owned.has(k.name)) : [];
+        return [
+          ...synthetic.map((k): StarItem => ({ expression: { kind: 'ColumnRef', name: k.name, pos } })),
+          ...items,
+        ];
       }
       if (qualifier !== undefined && qualifier !== fromAlias) {
         throw new KsqlError(`'${qualifier}' is not a valid stream/table name or alias.`, pos);
@@ -154,6 +182,7 @@ export async function planQuery(
     functions: ctx.functions,
     sinkName: options.sinkName,
     coerceTo: options.coerceTo,
+    joined: planned.sources !== undefined,
   });
   return { output: planProject(planned, projection), sources };
 }
@@ -172,18 +201,13 @@ function joinKeyOf(planned: PlannedStream): JoinKeyView | undefined {
  * none (FULL OUTER on an expression) only as the synthetic key column itself (ROWKEY).
  */
 function joinKeyBindings(planned: PlannedStream): KeyBinding[] {
-  const viable = joinKeyOf(planned)!.viable;
+  const viable = joinKeyOf(planned)?.viable ?? [];
   return planned.schema.key.map((k) => {
+    // The join step names the key after the viable column the SELECT picks (or ROWKEY): that item
+    // carries the key; other columns equal to it (`R.A` beside `L.A`) are ordinary values.
     const own: ColumnRef = { kind: 'ColumnRef', name: k.name };
-    if (viable.length === 0) return { expressions: [own], what: 'join expression', texts: [k.name] };
-    return {
-      expressions: [
-        own,
-        ...viable.map((v): ColumnRef => ({ kind: 'ColumnRef', name: v.column, qualifier: v.alias })),
-      ],
-      what: 'join expression',
-      texts: viable.map((v) => `${v.alias}.${v.column}`),
-    };
+    const texts = viable.length === 0 ? [k.name] : viable.map((v) => `${v.alias}.${v.column}`);
+    return { expressions: [own], what: 'join expression', texts };
   });
 }
 

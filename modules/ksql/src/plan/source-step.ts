@@ -29,8 +29,8 @@ import { windowedKeySerde } from '../format/windowed.js';
 
 type SourceKey = GenericKey | Windowed<GenericKey> | null;
 
-/** ksqlDB's store for a source table's rows (changelog `<app>-KsqlTopic-Reduce-changelog`). */
-export const SOURCE_TABLE_STORE = 'KsqlTopic-Reduce';
+// A source table's rows are stored in `<context>-Reduce` (changelog `<app>-KsqlTopic-Reduce-changelog`
+// for a single source; joins: `KafkaTopic_Left-Reduce`, `KafkaTopic_Right-Reduce`).
 
 /** Serdes a query reads one source with (the engine also uses them for prefetching schemas). */
 export interface SourceSerdes {
@@ -50,6 +50,8 @@ export async function planSource(
   source: DataSource,
   ctx: PlanContext,
   onSerdes?: (topic: string, serdes: SourceSerdes) => void,
+  /** ksqlDB's query context of the source step: `KsqlTopic`, or in joins `[L_…]KafkaTopic_Left|Right`. */
+  context = 'KsqlTopic',
 ): Promise<PlannedStream> {
   const keyCols = source.schema.key;
   const valueCols = source.schema.value;
@@ -117,14 +119,14 @@ export async function planSource(
   const storeSerde = window
     ? undefined
     : await ctx.formats.valueSerde(ctx.internalValueFormat, materializedCols, {
-        topic: `${ctx.applicationId}-${SOURCE_TABLE_STORE}-changelog`,
+        topic: `${ctx.applicationId}-${context}-Reduce-changelog`,
         registerSchema: true,
       });
   const b = ctx.builder;
   const tableNode = b.newName('KTABLE-SOURCE');
   let storeName: string | undefined;
   if (storeSerde) {
-    storeName = SOURCE_TABLE_STORE;
+    storeName = `${context}-Reduce`;
     const backend = b.options.storeBackend ?? inMemoryStoreBackend;
     b.addStateStore(
       Stores.keyValueStoreBuilder(backend.keyValue(storeName), keySerde, valueAndTimestampSerde(storeSerde))
