@@ -104,9 +104,9 @@ export function processTableValues<K, V, V2>(
 }
 
 /**
- * KTable.filter named as ksqlDB names it: a row failing the predicate becomes a delete. Every
- * update is forwarded, as Kafka's KTableFilter does when old values are not requested — so a CTAS
- * sink sees a tombstone for a row that stops (or never started) matching.
+ * KTable.filter named as ksqlDB names it: a row failing the predicate becomes a delete; an update
+ * where neither the new nor the old row passes is not forwarded (a row that never matched makes
+ * no tombstone, as in ksqlDB's table filters).
  */
 export function filterTable<K, V>(
   table: KTable<K, V>,
@@ -124,6 +124,7 @@ export function filterTable<K, V>(
         const { newValue, oldValue } = record.value;
         const n = newValue !== null && keep(newValue, record.key) ? newValue : null;
         const o = oldValue !== null && keep(oldValue, record.key) ? oldValue : null;
+        if (n === null && o === null) return;
         ctx.forward(record.withValue({ newValue: n, oldValue: o }));
       },
     };

@@ -34,8 +34,8 @@ export interface ProjectionInput {
    * widens to the target's is cast to it (ksqlDB's implicit casts on insert).
    */
   readonly coerceTo?: readonly Column[];
-  /** The input is a join result (column naming follows ksqlDB's join rules). */
-  readonly joined?: boolean;
+  /** After a join: the name ksqlDB gives an unaliased column reference. */
+  readonly joinColumnName?: (ref: ColumnRef) => string;
 }
 
 /** One column `*` stands for: an expression, named by `alias` when it is not a plain column. */
@@ -112,10 +112,9 @@ export function analyzeProjection(input: ProjectionInput): Projection {
     const keyIndex = keyKeys.findIndex((set) => set.has(itemKey));
     let name = item.alias;
     if (name === undefined) {
-      // After a join an unaliased column is named by its own name (`T.NAME` → NAME), and one that
-      // is the key by the key column's name (`L.A` → L_A); `*` gives every column as `<ALIAS>_<COL>`.
-      if (e.kind === 'ColumnRef' && input.joined)
-        name = keyIndex >= 0 ? input.keyColumns[keyIndex].name : e.name;
+      // After a join an unaliased column is named by its own name (`T.NAME` → NAME) unless another
+      // source has a column of that name (`L.A` → L_A); `*` gives every column as `<ALIAS>_<COL>`.
+      if (e.kind === 'ColumnRef' && input.joinColumnName) name = input.joinColumnName(e);
       else if (e.kind === 'ColumnRef') name = input.scope.resolve(e)!.name;
       else if (e.kind === 'Dereference') name = e.field;
       else name = nextGenerated();

@@ -91,6 +91,8 @@ export async function planQuery(
     leftName = right.name;
   }
   const aliases = [fromAlias];
+  const byAlias = new Map<string, DataSource>([[fromAlias, from]]);
+  query.joins.forEach((j, i) => byAlias.set(j.right.alias ?? sources[i + 1].name, sources[i + 1]));
   if (query.where) planned = planFilter(planned, query.where, aliases, ctx.functions);
 
   if (isAggregate(query, ctx.functions)) {
@@ -154,7 +156,7 @@ export async function planQuery(
         if (chosen.length === 0)
           throw new KsqlError(`'${qualifier}' is not a valid stream/table name or alias.`, pos);
         const items = chosen.flatMap((s) =>
-          s.columns
+          starOrder(s.columns, byAlias.get(s.alias))
             .filter((c) => !RESERVED_COLUMN_NAMES.has(c))
             .map(
               (c): StarItem => ({
@@ -182,7 +184,7 @@ export async function planQuery(
     functions: ctx.functions,
     sinkName: options.sinkName,
     coerceTo: options.coerceTo,
-    joined: planned.sources !== undefined,
+    joinColumnName: joined ? (ref) => joinColumnName(joined, ref) : undefined,
   });
   return { output: planProject(planned, projection), sources };
 }
@@ -209,6 +211,25 @@ function joinKeyBindings(planned: PlannedStream): KeyBinding[] {
     const texts = viable.length === 0 ? [k.name] : viable.map((v) => `${v.alias}.${v.column}`);
     return { expressions: [own], what: 'join expression', texts };
   });
+}
+
+/** `*` lists a source's key columns, then its value columns (the row holds the value columns first). */
+function starOrder(columns: readonly string[], source: DataSource | undefined): string[] {
+  if (!source) return [...columns];
+  const ordered = [...source.schema.key, ...source.schema.value]
+    .map((c) => c.name)
+    .filter((c) => columns.includes(c));
+  return [...ordered, ...columns.filter((c) => !ordered.includes(c))];
+}
+
+/** An unaliased column after a join: its name, or `<ALIAS>_<NAME>` when several sources have that name. */
+function joinColumnName(
+  sources: readonly { alias: string; columns: readonly string[] }[],
+  ref: ColumnRef,
+): string {
+  const owners = sources.filter((s) => s.columns.includes(ref.name));
+  if (owners.length <= 1 && !(owners.length === 0 && ref.qualifier)) return ref.name;
+  return `${ref.qualifier ?? owners[0].alias}_${ref.name}`;
 }
 
 function requireSource(name: string, pos: SourcePosition | undefined, options: QueryPlanOptions): DataSource {
