@@ -9,6 +9,7 @@ import { type SinkSpec, planSink } from '../plan/sink-step.js';
 import type { SourceSerdes } from '../plan/source-step.js';
 import type { DataSource } from './data-source.js';
 import { applicationIdOf, type EngineContext } from './engine-context.js';
+import { formatName } from './with-properties.js';
 
 export interface BuiltQuery {
   readonly queryId: string;
@@ -45,7 +46,11 @@ export async function buildPersistentQuery(
     functions: ctx.functions,
     formats: ctx.formats,
     properties: props,
-    internalKeyFormat: stripSchemaProps(internal.key),
+    // A keyless source (NONE) still needs a key format once a query keys its rows (joins, GROUP BY).
+    internalKeyFormat:
+      internal.key.name === 'NONE'
+        ? { name: formatName(props['ksql.persistence.default.format.key'] ?? 'KAFKA'), properties: {} }
+        : stripSchemaProps(internal.key),
     internalValueFormat: stripSchemaProps(internal.value),
     sinkName,
   };

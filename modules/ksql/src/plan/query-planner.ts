@@ -68,6 +68,14 @@ export async function planQuery(
   let leftName = from.name;
   for (const [i, join] of query.joins.entries()) {
     const right = requireSource(join.right.name, join.right.pos, options);
+    if (sources.some((s) => s.name === right.name)) {
+      throw new KsqlError(
+        joins === 1
+          ? `Can not join '${from.name}' to '${right.name}': self joins are not yet supported.`
+          : `N-way joins do not support multiple occurrences of the same source. Source: '${right.name}'`,
+        join.right.pos,
+      );
+    }
     sources.push(right);
     const rightPlanned = await planSource(
       right,
