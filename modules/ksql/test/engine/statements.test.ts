@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createdQuery, testEngine } from './helpers.js';
+import { TopologyTestDriver } from '@meterstream/streams';
+import type { TransientQueryPlan } from '../../src/engine/transient-query.js';
+import { createdQuery, intKey, json, testEngine } from './helpers.js';
 
 const INPUT =
   "CREATE STREAM INPUT (ID INT KEY, NAME STRING) WITH (KAFKA_TOPIC='input', VALUE_FORMAT='JSON');";
@@ -92,5 +94,32 @@ describe('TERMINATE, DROP with queries, EXPLAIN, SHOW QUERIES', () => {
     expect(byStatement.kind === 'QueryDescription' && byStatement.topology).toContain('Processor: Project');
     expect(engine.source('B')).toBeUndefined();
     expect(engine.queries().length).toBe(1);
+  });
+});
+
+describe('push queries', () => {
+  it('plans SELECT … EMIT CHANGES into a topology whose rows the host observes', async () => {
+    const { engine } = testEngine({ topics: { input: 1 } });
+    await engine.execute(INPUT);
+    const [r] = await engine.execute(
+      'SELECT ID, UCASE(NAME) AS N FROM INPUT WHERE ID > 1 EMIT CHANGES LIMIT 5;',
+    );
+    expect(r.kind).toBe('TransientQuery');
+    if (r.kind !== 'TransientQuery') return;
+    const plan = r.query as TransientQueryPlan;
+    expect(plan.limit).toBe(5);
+    expect(plan.schema.value.map((c) => c.name)).toEqual(['N']);
+    const rows: unknown[] = [];
+    plan.rows.subscribe((row) => rows.push(row.value));
+    const driver = new TopologyTestDriver(plan.topology, {
+      applicationId: plan.applicationId,
+      initialWallClockTimeMs: 0,
+    });
+    const input = driver.createInputTopic<Buffer, Buffer>('input');
+    input.pipeInput(intKey(1), json({ NAME: 'a' }), 1);
+    input.pipeInput(intKey(2), json({ NAME: 'b' }), 2);
+    driver.close();
+    expect(rows).toEqual([['B']]);
+    await expect(engine.execute('SELECT * FROM INPUT;')).rejects.toThrow('Pull queries is not supported');
   });
 });
