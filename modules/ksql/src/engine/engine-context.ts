@@ -26,6 +26,8 @@ export interface EngineContext {
   readonly variables: Map<string, string>;
   /** The query-id counter (ksqlDB's sequential generator: one per engine, used by every persistent query). */
   queryCounter: number;
+  /** Numbers transient (push) queries: `transient_<SOURCE>_<n>`. */
+  transientCounter: number;
   clock(): number;
 }
 

@@ -40,6 +40,7 @@ export class KsqlEngine {
       sessionProperties: new Map(),
       variables: new Map(),
       queryCounter: 0,
+      transientCounter: 0,
       clock: options.clock ?? Date.now,
     };
   }

@@ -21,8 +21,6 @@ export interface TransientQueryPlan {
 /** An rxjs Observable of the result (the streams library's toObservable; rxjs is not our dependency). */
 export type ResultRows = ReturnType<KStream<unknown, GenericRow | null>['toObservable']>;
 
-let transientCounter = 0;
-
 /** Plans a push query; pull queries (no EMIT CHANGES) are not supported. */
 export async function planTransientQuery(
   ctx: EngineContext,
@@ -30,7 +28,7 @@ export async function planTransientQuery(
   props: Readonly<Record<string, string>>,
 ): Promise<TransientQueryPlan> {
   if (query.emit !== 'CHANGES') throw new UnsupportedFeatureError('Pull queries', query.pos);
-  const id = `transient_${query.from.alias ?? query.from.name}_${++transientCounter}`;
+  const id = `transient_${query.from.alias ?? query.from.name}_${++ctx.transientCounter}`;
   const applicationId = `_confluent-ksql-${ctx.serviceId}${id}`;
   const from = ctx.metastore.get(query.from.name);
   const builder = new StreamsBuilder();
