@@ -11,7 +11,9 @@ import { parseDurationProperty } from './durations.js';
 import type { StatementResult } from './engine-api.js';
 import { keyFeatures, valueFeatures } from './serde-features.js';
 import type { EngineContext } from './engine-context.js';
+import { registerQuery } from './register-query.js';
 import { describeSource, typeWord } from './source-description.js';
+import { buildSourceTableQuery } from './source-table-query.js';
 import { ensureTopic } from './topics.js';
 import { CREATE_SOURCE_PROPERTIES, formatName, formatsOf, WithClause } from './with-properties.js';
 
@@ -133,7 +135,14 @@ export async function executeCreateSource(
     keyFeatures: keyFeatures(effectiveKeyFormat, key.length),
     valueFeatures: valueFeatures(valueFormat, wrapSingleValue),
   };
+  // CREATE SOURCE TABLE runs a materializing query (CST_<NAME>_<n>), as ksqlDB does.
+  const cst =
+    stmt.isSource && sourceType === 'TABLE' ? await buildSourceTableQuery(ctx, source, props) : undefined;
   ctx.metastore.put(source, stmt.orReplace);
+  if (cst) {
+    ctx.queryCounter++;
+    registerQuery(ctx, cst, stmt.text, name, topic, props, true);
+  }
   return {
     kind: 'SourceCreated',
     statementText: stmt.text,

@@ -180,3 +180,27 @@ describe('DROP, SHOW, DESCRIBE', () => {
     );
   });
 });
+
+describe('read-only sources', () => {
+  it('CREATE SOURCE TABLE runs a materializing query that takes a query number', async () => {
+    const { engine } = testEngine({ topics: { t: 1 } });
+    await engine.execute(`
+      CREATE SOURCE TABLE INPUT (K INT PRIMARY KEY, TEXT STRING) WITH (KAFKA_TOPIC='t', VALUE_FORMAT='DELIMITED');
+      CREATE TABLE OUTPUT AS SELECT * FROM INPUT;`);
+    expect(engine.queries().map((q) => q.id)).toEqual(['CST_INPUT_0', 'CTAS_OUTPUT_1']);
+    const cst = engine.query('CST_INPUT_0');
+    expect(cst?.topology.internalTopics(cst.applicationId).map((t) => t.name)).toEqual([
+      '_confluent-ksql-default_query_CST_INPUT_0-KsqlTopic-Reduce-changelog',
+    ]);
+    await expect(engine.execute('DROP TABLE INPUT DELETE TOPIC;')).rejects.toThrow(
+      'Cannot delete topic for read-only source: INPUT',
+    );
+    await expect(
+      engine.execute(
+        "CREATE OR REPLACE SOURCE TABLE INPUT (K INT PRIMARY KEY, TEXT STRING) WITH (KAFKA_TOPIC='t', VALUE_FORMAT='DELIMITED');",
+      ),
+    ).rejects.toThrow("Cannot add table 'INPUT': CREATE OR REPLACE is not supported on source tables.");
+    await engine.execute('DROP TABLE OUTPUT; DROP TABLE INPUT;');
+    expect(engine.queries()).toEqual([]);
+  });
+});
