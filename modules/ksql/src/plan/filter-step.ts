@@ -4,6 +4,7 @@ import type { FunctionRegistry } from '../function/function-types.js';
 import type { Expression } from '../parser/ast.js';
 import type { GenericKey, GenericRow } from '../schema/logical-schema.js';
 import { compilePredicate } from './compile.js';
+import { rewriteMagicTimestamps } from './magic-timestamps.js';
 import { createColumnScope } from './column-scope.js';
 import { filterStream, filterTable } from './dsl-steps.js';
 import type { PlannedStream } from './planned-stream.js';
@@ -21,7 +22,7 @@ export function planFilter(
   functions: FunctionRegistry,
 ): PlannedStream {
   const scope = createColumnScope(input.schema.value, { aliases, sources: input.sources });
-  const predicate = compilePredicate('WHERE', where, scope, functions);
+  const predicate = compilePredicate('WHERE', rewriteMagicTimestamps(where), scope, functions);
   const keep = (row: GenericRow | null): boolean => {
     if (row === null) return false;
     try {

@@ -13,7 +13,9 @@ export interface KeyBinding {
   /** What a SELECT item may be to carry this key column (after a join: any column equal to the key). */
   readonly expressions: readonly Expression[];
   /** For messages: the source's key, a PARTITION BY expression, or a join's key. */
-  readonly what: 'key column' | 'partitioning expression' | 'join expression';
+  readonly what: 'key column' | 'partitioning expression' | 'join expression' | 'foreign-key join key';
+  /** Foreign-key joins: the left table whose primary key the result's key is. */
+  readonly table?: string;
   /** As messages print the alternatives (`ID`, `ABS(INPUT.ID)`, `L.A`). */
   readonly texts: readonly string[];
 }
@@ -101,6 +103,18 @@ export function analyzeProjection(input: ProjectionInput): Projection {
     return name;
   };
 
+  // ksqlDB's StructFieldAliasGenerator: `s->f` is named F, then F_1, F_2… skipping names in use.
+  const fieldCounters = new Map<string, number>();
+  const nextFieldAlias = (field: string): string => {
+    let n = fieldCounters.get(field) ?? 0;
+    let name: string;
+    do {
+      name = n === 0 ? field : `${field}_${n}`;
+      n++;
+    } while (used.has(name));
+    fieldCounters.set(field, n);
+    return name;
+  };
   const keyAliases: string[][] = input.keys.map(() => []);
   const keyTypes: (SqlType | undefined)[] = input.keys.map(() => undefined);
   const valueColumns: Column[] = [];
@@ -116,7 +130,7 @@ export function analyzeProjection(input: ProjectionInput): Projection {
       // source has a column of that name (`L.A` → L_A); `*` gives every column as `<ALIAS>_<COL>`.
       if (e.kind === 'ColumnRef' && input.joinColumnName) name = input.joinColumnName(e);
       else if (e.kind === 'ColumnRef') name = input.scope.resolve(e)!.name;
-      else if (e.kind === 'Dereference') name = e.field;
+      else if (e.kind === 'Dereference') name = nextFieldAlias(e.field);
       else name = nextGenerated();
       if (input.sinkName !== undefined && !item.fromStar && RESERVED_COLUMN_NAMES.has(name)) {
         throw new KsqlError(
@@ -156,7 +170,12 @@ export function analyzeProjection(input: ProjectionInput): Projection {
     const missing = input.keys.filter((_, i) => keyAliases[i].length === 0);
     // ksqlDB names every key column (or partitioning expression) when any is missing.
     if (missing.length > 0)
-      throw missingKeyError(input.sinkName, missing[0].what === 'join expression' ? missing : input.keys);
+      throw missingKeyError(
+        input.sinkName,
+        missing[0].what === 'join expression' || missing[0].what === 'foreign-key join key'
+          ? missing
+          : input.keys,
+      );
     input.keys.forEach((k, i) => {
       if (keyAliases[i].length > 1) {
         const original = input.keyColumns[i]?.name ?? k.texts[0];
@@ -186,6 +205,13 @@ export function analyzeProjection(input: ProjectionInput): Projection {
 
 function missingKeyError(sink: string, missing: readonly KeyBinding[]): KsqlError {
   const what = missing[0].what;
+  if (what === 'foreign-key join key') {
+    const cols = missing.map((k) => `\`${k.texts[0]}\``).join(', ');
+    const many = missing.length > 1;
+    return new KsqlError(
+      `Primary key column${many ? 's' : ''} missing in projection. For foreign-key table-table joins, the projection must include all primary key columns from the left input table (\`${missing[0].table}\`). Missing column${many ? 's' : ''}: ${cols}.`,
+    );
+  }
   if (what === 'join expression') {
     const texts = missing[0].texts;
     const plural = texts.length > 1 ? 'join expressions' : 'join expression';

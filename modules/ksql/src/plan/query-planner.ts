@@ -145,7 +145,7 @@ export async function planQuery(
         .map((c): StarItem => ({ expression: { kind: 'ColumnRef', name: c.name } })),
     ];
   } else if (planned.sources) {
-    keys = joinKeyBindings(planned);
+    keys = joinKeyBindings(planned, (alias) => byAlias.get(alias)?.name ?? alias);
   } else {
     keys = planned.schema.key.map((k) => {
       const ref: ColumnRef = { kind: 'ColumnRef', name: k.name };
@@ -210,8 +210,26 @@ function joinKeyOf(planned: PlannedStream): JoinKeyView | undefined {
  * After a join the key may be selected as any source column equal to it (`L.A` or `R.A`); with
  * none (FULL OUTER on an expression) only as the synthetic key column itself (ROWKEY).
  */
-function joinKeyBindings(planned: PlannedStream): KeyBinding[] {
+function joinKeyBindings(planned: PlannedStream, tableOf: (alias: string) => string): KeyBinding[] {
   const viable = joinKeyOf(planned)?.viable ?? [];
+  // A foreign-key join's key is the left table's primary key: one viable column per key column.
+  const fk =
+    planned.kind === 'TABLE' &&
+    viable.length === planned.schema.key.length &&
+    viable.length > 0 &&
+    viable.every((v) => v.alias === viable[0].alias) &&
+    (planned.sources?.length ?? 0) > 1;
+  if (fk) {
+    return planned.schema.key.map((k, i) => ({
+      expressions: [
+        { kind: 'ColumnRef', name: k.name },
+        { kind: 'ColumnRef', name: viable[i].column, qualifier: viable[i].alias },
+      ],
+      what: 'foreign-key join key',
+      texts: [viable[i].column],
+      table: tableOf(viable[i].alias),
+    }));
+  }
   return planned.schema.key.map((k) => {
     // The join step names the key after the viable column the SELECT picks (or ROWKEY): that item
     // carries the key; other columns equal to it (`R.A` beside `L.A`) are ordinary values.
