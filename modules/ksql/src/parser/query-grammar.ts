@@ -3,7 +3,7 @@
  * [PARTITION BY …] [HAVING …] [EMIT CHANGES|FINAL] [LIMIT n]. See grammar.ts for why chevrotain and
  * how rules are written (values are inspected inside `this.ACTION(…)`).
  */
-import { type IToken, tokenMatcher } from 'chevrotain';
+import { tokenMatcher } from 'chevrotain';
 import { KsqlError, type SourcePosition } from '../errors.js';
 import type {
   AliasedSource,
@@ -13,50 +13,12 @@ import type {
   JoinWithin,
   Query,
   SelectItem,
-  Statement,
   WindowDuration,
   WindowExpression,
 } from './ast.js';
 import { integerArgument, tokenPos, windowUnit } from './literals.js';
 import { Arrow, Comma, Dot, Identifier, K, LParen, RParen, Star } from './tokens.js';
-import { ExpressionGrammar, isOneOf, type VariableUse } from './expression-grammar.js';
-import type { TypeRegistry } from './type-names.js';
-
-export type { VariableUse };
-
-/** One statement of a script as parsed, before variables are substituted. */
-export interface ParsedStatement {
-  readonly statement: Statement;
-  readonly firstToken: IToken;
-  readonly lastToken: IToken;
-  /** `${…}` references outside string literals (none: the statement needs no substitution of those). */
-  readonly variables: readonly VariableUse[];
-  /** The custom types in scope for this statement (CREATE TYPE earlier in the script included). */
-  readonly types: TypeRegistry;
-}
-
-type StatementBody = Statement extends infer S ? (S extends Statement ? Omit<S, 'text'> : never) : never;
-
-export const STATEMENT_STARTS = [
-  K.SELECT,
-  K.LIST,
-  K.SHOW,
-  K.DESCRIBE,
-  K.PRINT,
-  K.TERMINATE,
-  K.PAUSE,
-  K.RESUME,
-  K.SET,
-  K.ALTER,
-  K.UNSET,
-  K.DEFINE,
-  K.UNDEFINE,
-  K.CREATE,
-  K.INSERT,
-  K.DROP,
-  K.EXPLAIN,
-  K.ASSERT,
-];
+import { ExpressionGrammar, isOneOf } from './expression-grammar.js';
 
 /** Queries on top of the expression rules; KsqlGrammar adds the statements. */
 export class QueryGrammar extends ExpressionGrammar {
