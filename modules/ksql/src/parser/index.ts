@@ -62,7 +62,7 @@ export function parseStatements(
 export function parseExpression(text: string): Expression {
   const p = parser();
   prepare(p, text, NO_TYPES, { line: 1, column: 1 });
-  const expression = p.singleExpression();
+  const expression = guardDepth(() => p.singleExpression());
   throwFirstError(p, text, { line: 1, column: 1 });
   return expression;
 }
@@ -83,7 +83,7 @@ function parseScript(
 ): { tokens: IToken[]; parsed: ParsedStatement[] } {
   const p = parser();
   const tokens = prepare(p, text, types, origin);
-  const parsed = p.script();
+  const parsed = guardDepth(() => p.script());
   throwFirstError(p, text, origin);
   return { tokens, parsed };
 }
@@ -145,4 +145,19 @@ function withUnrecognized(tokens: IToken[], errors: readonly ILexingError[], tex
     );
   });
   return [...tokens, ...extra].sort((a, b) => a.startOffset - b.startOffset);
+}
+
+/** Deeply nested input exhausts the stack of the recursive-descent parser; ksqlDB words it so. */
+function guardDepth<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (e) {
+    if (e instanceof RangeError) {
+      throw new KsqlError(
+        'Error processing statement: Statement is too large to parse. ' +
+          'This may be caused by having too many nested expressions in the statement.',
+      );
+    }
+    throw e;
+  }
 }
