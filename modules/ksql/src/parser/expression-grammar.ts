@@ -50,7 +50,7 @@ import {
   Variable,
   WINDOW_UNIT_TOKENS,
 } from './tokens.js';
-import { decimalType, resolveTypeName, type TypeRegistry } from './type-names.js';
+import { decimalType, resolveTypeName, type CustomTypeRegistry } from './type-names.js';
 
 /** An identifier as resolved: unquoted upper-cased, quoted kept exactly. */
 export interface Ident {
@@ -107,7 +107,7 @@ export function isOneOf(token: IToken, types: readonly TokenType[]): boolean {
 /** The rules for expressions, types and names; KsqlGrammar adds the statements. */
 export class ExpressionGrammar extends EmbeddedActionsParser {
   /** Custom types in scope; CREATE TYPE / DROP TYPE statements replace it (never mutated). */
-  protected types: TypeRegistry = new Map();
+  protected types: CustomTypeRegistry = new Map();
   /** Per statement: variable references and qualifiers to check. */
   protected variableUses: VariableUse[] = [];
   protected qualifierUses: { name: string; pos: SourcePosition }[] = [];

@@ -39,7 +39,7 @@ import {
 } from './tokens.js';
 import { isOneOf, type VariableUse } from './expression-grammar.js';
 import { QueryGrammar } from './query-grammar.js';
-import { checkHeaderColumnType, type TypeRegistry } from './type-names.js';
+import { checkHeaderColumnType, type CustomTypeRegistry } from './type-names.js';
 
 export type { VariableUse };
 
@@ -51,7 +51,7 @@ export interface ParsedStatement {
   /** `${…}` references outside string literals (none: the statement needs no substitution of those). */
   readonly variables: readonly VariableUse[];
   /** The custom types in scope for this statement (CREATE TYPE earlier in the script included). */
-  readonly types: TypeRegistry;
+  readonly types: CustomTypeRegistry;
 }
 
 type StatementBody = Statement extends infer S ? (S extends Statement ? Omit<S, 'text'> : never) : never;
@@ -87,7 +87,7 @@ export class KsqlGrammar extends QueryGrammar {
   }
 
   /** Prepares a parse of `source` (already lexed into `tokens`) with `types` in scope. */
-  begin(source: string, tokens: IToken[], types: TypeRegistry): void {
+  begin(source: string, tokens: IToken[], types: CustomTypeRegistry): void {
     this.source = source;
     this.types = types;
     this.input = tokens;
