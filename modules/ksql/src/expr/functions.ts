@@ -138,7 +138,7 @@ function selectVariant(
     if (cost >= 0 && (!best || cost < best.cost)) best = { variant, generics, cost };
   }
   if (!best) {
-    const name = fn.name;
+    const name = fn.displayName ?? fn.name;
     throw new KsqlError(
       `Function '${name}' does not accept parameters (${args.map(argTypeText).join(', ')}).`,
       e.pos,
@@ -161,7 +161,9 @@ export function compileFunctionCall(e: ExpressionOf<'FunctionCall'>, ctx: Compil
   if (!fn) {
     throw new KsqlError(`Can't find any functions with the name '${e.name}'`, e.pos);
   }
-  if (e.star) throw new KsqlError(`Function '${fn.name}' does not accept parameters (*).`, e.pos);
+  // COUNT(*) style on a scalar function: ksqlDB reports it as no parameters
+  if (e.star)
+    throw new KsqlError(`Function '${fn.displayName ?? fn.name}' does not accept parameters ().`, e.pos);
   const exprs = [...e.args, ...(e.lambdas ?? [])];
   const args: Arg[] = exprs.map((a) =>
     a.kind === 'Lambda'
@@ -206,7 +208,7 @@ export function compileFunctionCall(e: ExpressionOf<'FunctionCall'>, ctx: Compil
         conv = implicitConverter(c.type, target);
       } catch {
         throw new KsqlError(
-          `Function '${fn.name}' does not accept parameters (${args.map(argTypeText).join(', ')}).`,
+          `Function '${fn.displayName ?? fn.name}' does not accept parameters (${args.map(argTypeText).join(', ')}).`,
           e.pos,
         );
       }

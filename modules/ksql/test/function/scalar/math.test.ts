@@ -95,7 +95,7 @@ describe('GREATEST and LEAST', () => {
 
   it('refuse mixed incomparable types', () => {
     expect(() => compile(E.call('LEAST', E.str('a'), E.int(1)))).toThrow(
-      "Function 'LEAST' does not accept parameters (STRING, INTEGER).",
+      "Function 'least' does not accept parameters (STRING, INTEGER).",
     );
   });
 });

@@ -73,13 +73,15 @@ export const FROM_BYTES = scalar(
   ],
 );
 
+/** ENCODE writes hex in lower case (commons-codec), unlike FROM_BYTES (upper case). */
 export const ENCODE = scalar(
   'ENCODE',
   CATEGORY.STRING,
   'Takes an input string s, which is encoded as input_encoding, and encodes it as output_encoding.',
   [
-    fixed([P.STRING, P.STRING, P.STRING], SqlTypes.STRING, (s: string, from: string, to: string) =>
-      encodeBytes(decodeString(s, parseEncoding(from)), parseEncoding(to)),
-    ),
+    fixed([P.STRING, P.STRING, P.STRING], SqlTypes.STRING, (s: string, from: string, to: string) => {
+      const out = encodeBytes(decodeString(s, parseEncoding(from)), parseEncoding(to));
+      return to.toLowerCase() === 'hex' ? out.toLowerCase() : out;
+    }),
   ],
 );
