@@ -31,7 +31,17 @@ function matchParam(p: ParamType, arg: Arg, generics: Map<string, SqlType>): num
     return arg.kind === 'lambda' && arg.expr.params.length === p.params.length ? 0 : NO_MATCH;
   if (p.kind === 'intervalUnit') return arg.kind === 'unit' ? 0 : NO_MATCH;
   if (arg.kind !== 'value') return NO_MATCH;
-  return matchType(p, arg.compiled.type, generics);
+  // A string literal may be written for a DATE, TIME or TIMESTAMP parameter (GREATEST(d, '2021-01-01')).
+  const c = arg.compiled;
+  if (
+    p.kind === 'exact' &&
+    (p.type.base === 'DATE' || p.type.base === 'TIME' || p.type.base === 'TIMESTAMP') &&
+    c.type?.base === 'STRING' &&
+    typeof c.constant?.value === 'string'
+  ) {
+    return 1;
+  }
+  return matchType(p, c.type, generics);
 }
 
 function matchType(p: ParamType, t: MaybeType, generics: Map<string, SqlType>): number {
@@ -214,9 +224,24 @@ export function compileFunctionCall(e: ExpressionOf<'FunctionCall'>, ctx: Compil
       }
     }
     const ev = c.evaluate;
-    evals.push(conv === identity ? ev : (row) => conv(ev(row)));
     argTypes.push(c.type === null ? null : (target ?? c.type));
-    constants.push(c.constant ? { value: conv(c.constant.value) } : undefined);
+    if (c.constant) {
+      // a literal converts once, here (a date string for a DATE parameter is parsed now)
+      let value: unknown;
+      try {
+        value = conv(c.constant.value);
+      } catch (err) {
+        throw new KsqlError(
+          `Invalid argument ${formatExpression(c.expr)} to ${fn.displayName ?? fn.name}: ${(err as Error).message}`,
+          c.expr.pos,
+        );
+      }
+      evals.push(() => value);
+      constants.push({ value });
+    } else {
+      evals.push(conv === identity ? ev : (row) => conv(ev(row)));
+      constants.push(undefined);
+    }
     skipNullCheck.push(false);
   }
   const call: BoundCall = { argTypes, generics, constants, position: e.pos };
