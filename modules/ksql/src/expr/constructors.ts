@@ -1,36 +1,14 @@
 import { KsqlError } from '../errors.js';
-import type { Expression, ExpressionOf } from '../parser/ast.js';
-import { formatSqlType, type SqlType, SqlTypes } from '../types/sql-type.js';
-import { identity, implicitConverter } from './cast.js';
+import type { ExpressionOf } from '../parser/ast.js';
+import { SqlTypes } from '../types/sql-type.js';
 import type { CompileContext, Compiled, Evaluator } from './context.js';
-import { formatExpression } from './format-expression.js';
-import { commonType, type MaybeType } from './type-rules.js';
+import { coerceList } from './list-coercion.js';
+import type { MaybeType } from './type-rules.js';
 
-/** Compiles items to their common type (numbers widen); undefined type when all are NULL. */
-function unify(
-  items: readonly Compiled[],
-  what: string,
-  e: Expression,
-): { type: MaybeType; evals: Evaluator[] } {
-  let type: MaybeType = null;
-  for (const item of items) {
-    const next = commonType(type, item.type);
-    if (next === undefined) {
-      throw new KsqlError(
-        `invalid input syntax for type ${formatSqlType(type as SqlType)}: ${what} ${formatExpression(item.expr)} is ${formatSqlType(item.type as SqlType)}`,
-        e.pos,
-      );
-    }
-    type = next;
-  }
-  const to = type;
-  const evals = items.map((item) => {
-    if (to === null) return item.evaluate;
-    const conv = implicitConverter(item.type, to);
-    const ev = item.evaluate;
-    return conv === identity ? ev : (row: readonly unknown[]) => conv(ev(row));
-  });
-  return { type, evals };
+/** Items compiled to their common type (ksqlDB's list coercion); a NULL type when all are NULL. */
+function unify(items: readonly Compiled[], ctx: CompileContext): { type: MaybeType; evals: Evaluator[] } {
+  const { type, compiled } = coerceList(items, ctx);
+  return { type, evals: compiled.map((c) => c.evaluate) };
 }
 
 /** `ARRAY[a, b, …]`: the elements' common type. */
@@ -43,8 +21,7 @@ export function compileArrayConstructor(e: ExpressionOf<'ArrayConstructor'>, ctx
   }
   const { type, evals } = unify(
     e.items.map((i) => ctx.compile(i)),
-    'element',
-    e,
+    ctx,
   );
   if (type === null) {
     throw new KsqlError(
@@ -74,13 +51,11 @@ export function compileMapConstructor(e: ExpressionOf<'MapConstructor'>, ctx: Co
   }
   const keys = unify(
     e.entries.map((en) => ctx.compile(en.key)),
-    'key',
-    e,
+    ctx,
   );
   const values = unify(
     e.entries.map((en) => ctx.compile(en.value)),
-    'value',
-    e,
+    ctx,
   );
   if (keys.type === null) {
     throw new KsqlError(

@@ -31,7 +31,17 @@ function matchParam(p: ParamType, arg: Arg, generics: Map<string, SqlType>): num
     return arg.kind === 'lambda' && arg.expr.params.length === p.params.length ? 0 : NO_MATCH;
   if (p.kind === 'intervalUnit') return arg.kind === 'unit' ? 0 : NO_MATCH;
   if (arg.kind !== 'value') return NO_MATCH;
-  return matchType(p, arg.compiled.type, generics);
+  // A string literal may be written for a DATE, TIME or TIMESTAMP parameter (GREATEST(d, '2021-01-01')).
+  const c = arg.compiled;
+  if (
+    p.kind === 'exact' &&
+    (p.type.base === 'DATE' || p.type.base === 'TIME' || p.type.base === 'TIMESTAMP') &&
+    c.type?.base === 'STRING' &&
+    typeof c.constant?.value === 'string'
+  ) {
+    return 1;
+  }
+  return matchType(p, c.type, generics);
 }
 
 function matchType(p: ParamType, t: MaybeType, generics: Map<string, SqlType>): number {
@@ -138,7 +148,7 @@ function selectVariant(
     if (cost >= 0 && (!best || cost < best.cost)) best = { variant, generics, cost };
   }
   if (!best) {
-    const name = fn.name;
+    const name = fn.displayName ?? fn.name;
     throw new KsqlError(
       `Function '${name}' does not accept parameters (${args.map(argTypeText).join(', ')}).`,
       e.pos,
@@ -161,7 +171,9 @@ export function compileFunctionCall(e: ExpressionOf<'FunctionCall'>, ctx: Compil
   if (!fn) {
     throw new KsqlError(`Can't find any functions with the name '${e.name}'`, e.pos);
   }
-  if (e.star) throw new KsqlError(`Function '${fn.name}' does not accept parameters (*).`, e.pos);
+  // COUNT(*) style on a scalar function: ksqlDB reports it as no parameters
+  if (e.star)
+    throw new KsqlError(`Function '${fn.displayName ?? fn.name}' does not accept parameters ().`, e.pos);
   const exprs = [...e.args, ...(e.lambdas ?? [])];
   const args: Arg[] = exprs.map((a) =>
     a.kind === 'Lambda'
@@ -206,15 +218,30 @@ export function compileFunctionCall(e: ExpressionOf<'FunctionCall'>, ctx: Compil
         conv = implicitConverter(c.type, target);
       } catch {
         throw new KsqlError(
-          `Function '${fn.name}' does not accept parameters (${args.map(argTypeText).join(', ')}).`,
+          `Function '${fn.displayName ?? fn.name}' does not accept parameters (${args.map(argTypeText).join(', ')}).`,
           e.pos,
         );
       }
     }
     const ev = c.evaluate;
-    evals.push(conv === identity ? ev : (row) => conv(ev(row)));
     argTypes.push(c.type === null ? null : (target ?? c.type));
-    constants.push(c.constant ? { value: conv(c.constant.value) } : undefined);
+    if (c.constant) {
+      // a literal converts once, here (a date string for a DATE parameter is parsed now)
+      let value: unknown;
+      try {
+        value = conv(c.constant.value);
+      } catch (err) {
+        throw new KsqlError(
+          `Invalid argument ${formatExpression(c.expr)} to ${fn.displayName ?? fn.name}: ${(err as Error).message}`,
+          c.expr.pos,
+        );
+      }
+      evals.push(() => value);
+      constants.push({ value });
+    } else {
+      evals.push(conv === identity ? ev : (row) => conv(ev(row)));
+      constants.push(undefined);
+    }
     skipNullCheck.push(false);
   }
   const call: BoundCall = { argTypes, generics, constants, position: e.pos };

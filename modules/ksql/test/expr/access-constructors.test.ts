@@ -119,6 +119,43 @@ describe('constructors', () => {
     expect(() => compile(E.struct(['A', E.int(1)], ['A', E.int(2)]))).toThrow(
       'Duplicate field names found in STRUCT',
     );
-    expect(() => compile(E.array(E.int(1), E.str('x')))).toThrow('invalid input syntax');
+    expect(() => compile(E.array(E.int(1), E.str('x')))).toThrow(
+      'invalid input syntax for type INTEGER: "x".',
+    );
+    expect(() => compile(E.array(E.int(1), E.bool(true)))).toThrow(
+      'operator does not exist: INTEGER = BOOLEAN (true)',
+    );
+  });
+
+  it('read string literals as the numbers they spell, widening as needed', () => {
+    const c = compile(E.array(E.int(1), E.str('2'), E.str('2147483648')));
+    expect(formatSqlType(c.type)).toBe('ARRAY<BIGINT>');
+    expect(c.evaluate([])).toEqual([1, 2, 2147483648]);
+    const d = compile(E.array(E.int(1), E.str('2e1')));
+    expect(formatSqlType(d.type)).toBe('ARRAY<DECIMAL(10, 0)>');
+    expect((d.evaluate([]) as Decimal[]).map(String)).toEqual(['1', '20']);
+  });
+
+  it('turn other literals into strings in a list of strings', () => {
+    const c = compile(E.array(E.str('a'), E.int(10), E.dec('10.30'), E.bool(true)));
+    expect(c.evaluate([])).toEqual(['a', '10', '10.30', 'true']);
+  });
+
+  it('give struct constructors naming different fields a type with all of them (later fields first, as ksqlDB)', () => {
+    const c = compile(E.array(E.struct(['X', E.int(1)]), E.struct(['Y', E.str('y')], ['X', E.bigint(2)])));
+    expect(formatSqlType(c.type)).toBe('ARRAY<STRUCT<`Y` STRING, `X` BIGINT>>');
+    expect(c.evaluate([])).toEqual([
+      { X: 1, Y: null },
+      { X: 2, Y: 'y' },
+    ]);
+  });
+
+  it('coerce map keys and values separately', () => {
+    const c = compile(E.map([E.str('a'), E.int(1)], [E.int(10), E.str('2')]));
+    expect(formatSqlType(c.type)).toBe('MAP<STRING, INTEGER>');
+    expect([...(c.evaluate([]) as Map<string, number>)]).toEqual([
+      ['a', 1],
+      ['10', 2],
+    ]);
   });
 });

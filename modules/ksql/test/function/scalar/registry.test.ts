@@ -87,7 +87,7 @@ describe('variant resolution', () => {
 
   it('lists the argument types when no variant accepts them', () => {
     expect(() => compile(E.call('SUBSTRING', E.int(1), E.int(1)))).toThrow(
-      "Function 'SUBSTRING' does not accept parameters (INTEGER, INTEGER).",
+      "Function 'substring' does not accept parameters (INTEGER, INTEGER).",
     );
   });
 
