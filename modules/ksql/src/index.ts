@@ -16,7 +16,12 @@ export type * from './plan/planned-stream.js';
 export type * from './plan/plan-context.js';
 
 // Formats
-export { createFormats, subjectOf, validateWrapSingleValue } from './format/formats.js';
+export {
+  createFormats,
+  subjectOf,
+  validateFormatProperties,
+  validateWrapSingleValue,
+} from './format/formats.js';
 export { InMemorySchemaRegistry, HttpSchemaRegistry } from './format/schema-registry.js';
 export { windowedKeySerde } from './format/windowed.js';
 export { jsonToValue, valueToJson, JsonCoercionError } from './format/json-values.js';

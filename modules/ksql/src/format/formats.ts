@@ -48,6 +48,30 @@ export function validateWrapSingleValue(
     throw new KsqlError("'WRAP_SINGLE_VALUE' is only valid for single-field value schemas");
 }
 
+/** The format properties each format takes (ksqlDB's Format.getSupportedProperties). */
+const SUPPORTED_PROPERTIES: Readonly<
+  Record<FormatName, readonly ('delimiter' | 'schemaId' | 'fullSchemaName')[]>
+> = {
+  KAFKA: [],
+  NONE: [],
+  JSON: [],
+  DELIMITED: ['delimiter'],
+  AVRO: ['fullSchemaName', 'schemaId'],
+  JSON_SR: ['schemaId'],
+  PROTOBUF: ['fullSchemaName', 'schemaId'],
+};
+
+/** ksqlDB's FormatProperties.validateProperties: a property the format does not take is an error. */
+export function validateFormatProperties(format: FormatInfo, part: Part): void {
+  const supported = SUPPORTED_PROPERTIES[format.name];
+  const unsupported = (['delimiter', 'fullSchemaName', 'schemaId'] as const).filter(
+    (p) => !supported.includes(p) && formatProperty(format, part, p) !== undefined,
+  );
+  if (unsupported.length > 0) {
+    throw new KsqlError(`${format.name} does not support the following configs: [${unsupported.join(', ')}]`);
+  }
+}
+
 /** The reason a format cannot carry these columns (ksqlDB's message), or undefined. */
 function formatProblem(format: FormatInfo, columns: readonly Column[], part: Part): Error | undefined {
   try {
@@ -56,7 +80,6 @@ function formatProblem(format: FormatInfo, columns: readonly Column[], part: Par
         validateKafka(columns, part);
         break;
       case 'DELIMITED':
-        parseDelimiter(formatProperty(format, part, 'delimiter'));
         validateDelimited(columns);
         break;
       case 'NONE':
@@ -89,6 +112,17 @@ function formatProblem(format: FormatInfo, columns: readonly Column[], part: Par
 
 function validate(format: FormatInfo, columns: readonly Column[], part: Part): void {
   if (format.name === 'PROTOBUF') throw new UnsupportedFeatureError('PROTOBUF format');
+  validateFormatProperties(format, part);
+  if (format.name === 'DELIMITED') {
+    try {
+      parseDelimiter(formatProperty(format, part, 'delimiter'));
+    } catch (e) {
+      // As ksqlDB's WITH-property validation reports it (the engine adds "Failed to prepare statement").
+      throw new KsqlError(
+        `Configuration ${part.toUpperCase()}_DELIMITER is invalid: ${(e as Error).message}`,
+      );
+    }
+  }
   const problem = formatProblem(format, columns, part);
   if (!problem) return;
   // ksqlDB's GenericSerdeFactory wraps the format's reason with the schema it was given.
