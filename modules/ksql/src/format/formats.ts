@@ -230,3 +230,24 @@ export function createFormats(registry: SchemaRegistry): Formats {
     },
   };
 }
+
+const FORMAT_NAMES: ReadonlySet<string> = new Set([
+  'KAFKA',
+  'JSON',
+  'DELIMITED',
+  'AVRO',
+  'JSON_SR',
+  'PROTOBUF',
+  'NONE',
+]);
+
+/**
+ * A format named in WITH (`'avro'`, `'Json_SR'`): case-insensitive, as ksqlDB's FormatFactory;
+ * an unknown name is ksqlDB's "Unknown format" error, PROTOBUF_NOSR an unsupported feature.
+ */
+export function parseFormatName(text: string): FormatName {
+  const name = text.trim().toUpperCase();
+  if (FORMAT_NAMES.has(name)) return name as FormatName;
+  if (name === 'PROTOBUF_NOSR') throw new UnsupportedFeatureError('PROTOBUF_NOSR format');
+  throw new KsqlError(`Unknown format: ${name}`);
+}
