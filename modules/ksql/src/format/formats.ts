@@ -176,9 +176,7 @@ async function serde(
         registerSchema,
         schemaIdOf(format, part),
       );
-      // A subject holding another schema: ksqlDB's converter would register ours as a new version.
-      const schemaRegistryId = id ?? (await registry.register(subject, { schemaType: 'JSON', schema }));
-      return jsonSerde({ columns, wrapped, topic: ctx.topic, part, schemaRegistryId });
+      return jsonSerde({ columns, wrapped, topic: ctx.topic, part, schemaRegistry: { subject, id } });
     }
     case 'AVRO':
       return avroSerde({

@@ -40,4 +40,46 @@ describe('format names and subjects', () => {
       'Key format does not support schema.\nformat: JSON\nschema: Persistence{columns=[`K` MAP<INTEGER, STRING> KEY], features=[UNWRAP_SINGLES]}\nreason: JSON only supports MAP types with STRING keys',
     );
   });
+
+  it("leaves a source topic's subject alone when it holds another schema: reading works, writing names the problem", async () => {
+    const registry = new InMemorySchemaRegistry();
+    const producer = '{"type":"record","name":"P","fields":[{"name":"v","type":"int"}]}';
+    const producerId = registry.registerSync('src-value', { schemaType: 'AVRO', schema: producer });
+    registry.registerSync('srcj-value', {
+      schemaType: 'JSON',
+      schema: '{"type":"object","properties":{"v":{"type":"integer"}}}',
+    });
+    const formats = createFormats(registry);
+    const avroSerde = await formats.valueSerde(
+      { name: 'AVRO', properties: {} },
+      valueColumns(['V', T.INTEGER]),
+      { topic: 'src' },
+    );
+    const jsonSrSerde = await formats.valueSerde(
+      { name: 'JSON_SR', properties: {} },
+      valueColumns(['V', T.INTEGER]),
+      { topic: 'srcj' },
+    );
+    expect(registry.listSubjects().get('src-value')).toEqual([producerId]);
+    expect(registry.listSubjects().get('srcj-value')).toHaveLength(1);
+    expect(() => avroSerde.serialize([1])).toThrow(
+      'Subject src-value holds a schema other than the one derived from the columns',
+    );
+    expect(() => jsonSrSerde.serialize([1])).toThrow(
+      'Subject srcj-value holds a schema other than the one derived from the columns',
+    );
+    const payload = Buffer.from([0, 0, 0, 0, producerId, 0x54]);
+    await avroSerde.prefetch?.([payload]);
+    expect(avroSerde.deserialize(payload)).toEqual([42]);
+  });
+
+  it('registers the derived schema for a source whose subject is empty', async () => {
+    const registry = new InMemorySchemaRegistry();
+    await createFormats(registry).valueSerde(
+      { name: 'AVRO', properties: {} },
+      valueColumns(['V', T.INTEGER]),
+      { topic: 'fresh' },
+    );
+    expect(registry.listSubjects().get('fresh-value')).toEqual([1]);
+  });
 });
