@@ -1,14 +1,7 @@
 import avro from 'avsc';
 import type { Column, GenericRow } from '../schema/logical-schema.js';
-import {
-  type AvroJson,
-  avroFieldName,
-  avroSchemaOf,
-  collectNames,
-  DEFAULT_AVRO_SCHEMA_FULL_NAME,
-  fullNameOf,
-  resolveAvro,
-} from './avro-schema.js';
+import { collectNames, fullNameOf, namespaceOf, resolveAvro } from './avro-names.js';
+import { type AvroJson, avroFieldName, avroSchemaOf, DEFAULT_AVRO_SCHEMA_FULL_NAME } from './avro-schema.js';
 import { avscOptions } from './avro-long.js';
 import {
   AvroReadError,
@@ -280,9 +273,7 @@ export function compileRowReader(
       throw new AvroReadError(`Cannot deserialize type ${what} as type struct for path: `);
     };
   }
-  const ns = fullNameOf(root, undefined).includes('.')
-    ? fullNameOf(root, undefined).replace(/\.[^.]*$/, '')
-    : undefined;
+  const ns = namespaceOf(fullNameOf(root, undefined));
   const index = new Map(columns.map((c, i) => [c.name, i]));
   const reads: { from: string; to: number; read: Convert }[] = [];
   for (const wf of (root.fields ?? []) as { name: string; type: unknown }[]) {

@@ -2,12 +2,13 @@ import type { SqlType } from '../types/sql-type.js';
 import { Decimal } from '../values/decimal.js';
 import {
   type AvroNames,
-  avroFieldName,
   fullNameOf,
   isMapEntry,
+  namespaceOf,
   optionalBranch,
   resolveAvro,
-} from './avro-schema.js';
+} from './avro-names.js';
+import { avroFieldName } from './avro-schema.js';
 import { bytesToUnscaled, decimalToBytes, rescaleExact } from './decimal-codec.js';
 import { javaDoubleToString } from './java-text.js';
 
@@ -144,15 +145,10 @@ function writerInfo(schema: unknown, names: AvroNames, ns: string | undefined): 
       return { connect: 'map', schema: obj, ns };
     case 'record':
     case 'error':
-      return { connect: 'struct', schema: obj, ns: namespaceOfFull(fullNameOf(obj, ns)) };
+      return { connect: 'struct', schema: obj, ns: namespaceOf(fullNameOf(obj, ns)) };
     default:
       return undefined;
   }
-}
-
-function namespaceOfFull(full: string): string | undefined {
-  const i = full.lastIndexOf('.');
-  return i < 0 ? undefined : full.slice(0, i);
 }
 
 const ACCEPTS: Readonly<Record<ConnectType, readonly ConnectType[]>> = {
@@ -244,7 +240,7 @@ function nonNullReader(info: WriterInfo, names: AvroNames, type: SqlType, path: 
         };
       }
       const entry = resolveAvro(schema.items, names, info.ns) as Record<string, unknown>;
-      const entryNs = namespaceOfFull(fullNameOf(entry, info.ns));
+      const entryNs = namespaceOf(fullNameOf(entry, info.ns));
       const [k, val] = entry.fields as { type: unknown }[];
       const key = compileAvroReader(k.type, names, entryNs, type.key, `${path}->MAP_KEY`);
       const value = compileAvroReader(val.type, names, entryNs, type.value, `${path}->MAP_VAL`);
@@ -340,7 +336,7 @@ function physicalWriter(
       }
       if (s.type === 'array' && isMapEntry(s.items, names, ns)) {
         const entry = resolveAvro(s.items, names, ns) as Record<string, unknown>;
-        const entryNs = namespaceOfFull(fullNameOf(entry, ns));
+        const entryNs = namespaceOf(fullNameOf(entry, ns));
         const [, val] = entry.fields as { type: unknown }[];
         const value = compileAvroWriterTo(val.type, names, entryNs, type.value);
         return (v) => {
@@ -376,7 +372,7 @@ export function structFieldWriters(
   ns: string | undefined,
   fields: readonly { readonly name: string; readonly type: SqlType }[],
 ): { name: string; from: string | undefined; write: Convert; hasDefault: boolean; default: unknown }[] {
-  const innerNs = namespaceOfFull(fullNameOf(record, ns));
+  const innerNs = namespaceOf(fullNameOf(record, ns));
   const byName = new Map(fields.map((f) => [avroFieldName(f.name), f]));
   return ((record.fields ?? []) as { name: string; type: unknown; default?: unknown }[]).map((wf) => {
     const field = byName.get(wf.name) ?? byName.get(wf.name.toUpperCase());

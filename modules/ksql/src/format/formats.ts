@@ -1,6 +1,7 @@
 import { KsqlError, UnsupportedFeatureError } from '../errors.js';
 import type { Column, GenericRow } from '../schema/logical-schema.js';
-import { inferAvroColumns, validateAvroFullName, validateAvroName, validateAvroType } from './avro-schema.js';
+import { inferAvroColumns } from './avro-infer.js';
+import { validateAvroFullName, validateAvroName, validateAvroType } from './avro-schema.js';
 import { avroSerde, writerSchemaId } from './avro-format.js';
 import { delimitedSerde, parseDelimiter, validateDelimited } from './delimited-format.js';
 import type {
