@@ -2,12 +2,13 @@ import type { SqlType } from '../types/sql-type.js';
 import { Decimal } from '../values/decimal.js';
 import {
   type AvroNames,
-  avroFieldName,
   fullNameOf,
   isMapEntry,
+  namespaceOf,
   optionalBranch,
   resolveAvro,
-} from './avro-schema.js';
+} from './avro-names.js';
+import { avroFieldName } from './avro-schema.js';
 import { bytesToUnscaled, decimalToBytes, rescaleExact } from './decimal-codec.js';
 import { javaDoubleToString } from './java-text.js';
 
@@ -144,15 +145,10 @@ function writerInfo(schema: unknown, names: AvroNames, ns: string | undefined): 
       return { connect: 'map', schema: obj, ns };
     case 'record':
     case 'error':
-      return { connect: 'struct', schema: obj, ns: namespaceOfFull(fullNameOf(obj, ns)) };
+      return { connect: 'struct', schema: obj, ns: namespaceOf(fullNameOf(obj, ns)) };
     default:
       return undefined;
   }
-}
-
-function namespaceOfFull(full: string): string | undefined {
-  const i = full.lastIndexOf('.');
-  return i < 0 ? undefined : full.slice(0, i);
 }
 
 const ACCEPTS: Readonly<Record<ConnectType, readonly ConnectType[]>> = {
@@ -244,7 +240,7 @@ function nonNullReader(info: WriterInfo, names: AvroNames, type: SqlType, path: 
         };
       }
       const entry = resolveAvro(schema.items, names, info.ns) as Record<string, unknown>;
-      const entryNs = namespaceOfFull(fullNameOf(entry, info.ns));
+      const entryNs = namespaceOf(fullNameOf(entry, info.ns));
       const [k, val] = entry.fields as { type: unknown }[];
       const key = compileAvroReader(k.type, names, entryNs, type.key, `${path}->MAP_KEY`);
       const value = compileAvroReader(val.type, names, entryNs, type.value, `${path}->MAP_VAL`);
@@ -284,4 +280,108 @@ function nonNullReader(info: WriterInfo, names: AvroNames, type: SqlType, path: 
     case 'TIMESTAMP':
       return (v) => v;
   }
+}
+
+/**
+ * Runtime value → avsc value for a given (registered, *_SCHEMA_ID) writer schema rather than the
+ * derived one, as ksqlDB's AvroSRSchemaDataTranslator: record fields matched to struct fields
+ * exactly or upper-cased; a null (or absent) value takes the field's default when it has one;
+ * maps written as the schema has them (Avro map or entry array); decimals at the schema's scale.
+ */
+export function compileAvroWriterTo(
+  schema: unknown,
+  names: AvroNames,
+  ns: string | undefined,
+  type: SqlType,
+): Convert {
+  let s = resolveAvro(schema, names, ns);
+  if (Array.isArray(s)) {
+    const branch = optionalBranch(s);
+    if (branch === undefined) return (v) => v;
+    s = resolveAvro(branch, names, ns);
+  }
+  const obj: Record<string, unknown> = typeof s === 'string' ? { type: s } : (s as Record<string, unknown>);
+  if (typeof obj.type === 'object' && obj.type !== null)
+    return compileAvroWriterTo(obj.type, names, ns, type);
+  const write = physicalWriter(obj, names, ns, type);
+  return (v) => (v === null || v === undefined ? null : write(v));
+}
+
+function physicalWriter(
+  s: Record<string, unknown>,
+  names: AvroNames,
+  ns: string | undefined,
+  type: SqlType,
+): Convert {
+  switch (type.base) {
+    case 'DECIMAL': {
+      const scale = Number(s.scale ?? type.scale);
+      return (v) => {
+        const d = v as Decimal;
+        return decimalToBytes((rescaleExact(d, scale) ?? d).unscaled);
+      };
+    }
+    case 'ARRAY': {
+      const element = compileAvroWriterTo(s.items, names, ns, type.element);
+      return (v) => (v as unknown[]).map(element);
+    }
+    case 'MAP': {
+      if (s.type === 'map') {
+        const value = compileAvroWriterTo(s.values, names, ns, type.value);
+        return (v) => {
+          const out: Record<string, unknown> = {};
+          for (const [k, mv] of v as Map<unknown, unknown>) out[String(k)] = value(mv);
+          return out;
+        };
+      }
+      if (s.type === 'array' && isMapEntry(s.items, names, ns)) {
+        const entry = resolveAvro(s.items, names, ns) as Record<string, unknown>;
+        const entryNs = namespaceOf(fullNameOf(entry, ns));
+        const [, val] = entry.fields as { type: unknown }[];
+        const value = compileAvroWriterTo(val.type, names, entryNs, type.value);
+        return (v) => {
+          const out: { key: unknown; value: unknown }[] = [];
+          for (const [k, mv] of v as Map<unknown, unknown>) out.push({ key: k, value: value(mv) });
+          return out;
+        };
+      }
+      return compileAvroWriter(type);
+    }
+    case 'STRUCT': {
+      if (s.type !== 'record') return compileAvroWriter(type);
+      const fields = structFieldWriters(s, names, ns, type.fields);
+      return (v) => {
+        const input = v as Record<string, unknown>;
+        const out: Record<string, unknown> = {};
+        for (const f of fields) {
+          const value = f.from === undefined ? null : f.write(input[f.from] ?? null);
+          out[f.name] = value === null && f.hasDefault ? f.default : value;
+        }
+        return out;
+      };
+    }
+    default:
+      return (v) => v;
+  }
+}
+
+/** How each field of a writer record is filled from a struct's (or a row's) fields. */
+export function structFieldWriters(
+  record: Record<string, unknown>,
+  names: AvroNames,
+  ns: string | undefined,
+  fields: readonly { readonly name: string; readonly type: SqlType }[],
+): { name: string; from: string | undefined; write: Convert; hasDefault: boolean; default: unknown }[] {
+  const innerNs = namespaceOf(fullNameOf(record, ns));
+  const byName = new Map(fields.map((f) => [avroFieldName(f.name), f]));
+  return ((record.fields ?? []) as { name: string; type: unknown; default?: unknown }[]).map((wf) => {
+    const field = byName.get(wf.name) ?? byName.get(wf.name.toUpperCase());
+    return {
+      name: wf.name,
+      from: field?.name,
+      write: field ? compileAvroWriterTo(wf.type, names, innerNs, field.type) : () => null,
+      hasDefault: Object.hasOwn(wf, 'default') && wf.default !== null,
+      default: wf.default,
+    };
+  });
 }

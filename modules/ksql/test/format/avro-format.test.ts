@@ -283,6 +283,48 @@ describe('AVRO serde', () => {
     expect(registry.listSubjects().get('p-value')).toEqual([id]);
   });
 
+  it("converts nested values to the VALUE_SCHEMA_ID schema's shapes, filling defaults for nulls", async () => {
+    const { registry, formats } = setup();
+    const physical = {
+      type: 'record',
+      name: 'Order',
+      namespace: 'shop',
+      fields: [
+        { name: 'ref', type: 'string' },
+        {
+          name: 'detail',
+          type: {
+            type: 'record',
+            name: 'Detail',
+            fields: [
+              { name: 'qty', type: 'int', default: 1 },
+              { name: 'tags', type: { type: 'map', values: 'string' } },
+            ],
+          },
+        },
+      ],
+    };
+    const id = registry.registerSync('o-value', { schemaType: 'AVRO', schema: JSON.stringify(physical) });
+    const serde = await formats.valueSerde(
+      { name: 'AVRO', properties: { VALUE_SCHEMA_ID: String(id) } },
+      valueColumns(
+        ['REF', T.STRING],
+        [
+          'DETAIL',
+          T.struct([
+            { name: 'QTY', type: T.INTEGER },
+            { name: 'TAGS', type: T.map(T.STRING, T.STRING) },
+          ]),
+        ],
+      ),
+      { topic: 'o', registerSchema: true },
+    );
+    const bytes = serde.serialize(['r1', { QTY: null, TAGS: new Map([['a', 'b']]) }]);
+    const decoded = avro.Type.forSchema(physical as avro.Schema).fromBuffer(bytes.subarray(5));
+    expect(JSON.parse(JSON.stringify(decoded))).toEqual({ ref: 'r1', detail: { qty: 1, tags: { a: 'b' } } });
+    expect(serde.deserialize(bytes)).toEqual(['r1', { QTY: 1, TAGS: new Map([['a', 'b']]) }]);
+  });
+
   it('uses *_SCHEMA_FULL_NAME for the record name', async () => {
     const { registry, formats } = setup();
     await formats.keySerde(
