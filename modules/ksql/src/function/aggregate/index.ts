@@ -10,6 +10,7 @@ import { LATEST_BY_OFFSET } from './latest-by-offset.js';
 import { MAX, MIN } from './min-max.js';
 import { STDDEV_SAMP, STDDEV_SAMPLE } from './stddev.js';
 import { SUM } from './sum.js';
+import { SUM_LIST } from './sum-list.js';
 import { TOPK } from './topk.js';
 import { TOPKDISTINCT } from './topk-distinct.js';
 
@@ -18,6 +19,7 @@ export const aggregateFunctions: ReadonlyMap<string, AggregateFactory> = new Map
   [
     COUNT,
     SUM,
+    SUM_LIST,
     AVG,
     MIN,
     MAX,

@@ -202,10 +202,19 @@ describe('the registry map', () => {
   });
 
   it('functions ksqlDB can run on tables have undo, the others do not', () => {
-    const tableCapable = ['COUNT', 'SUM', 'AVG', 'COLLECT_LIST', 'HISTOGRAM', 'STDDEV_SAMP', 'STDDEV_SAMPLE'];
+    const tableCapable = [
+      'COUNT',
+      'SUM',
+      'SUM_LIST',
+      'AVG',
+      'COLLECT_LIST',
+      'HISTOGRAM',
+      'STDDEV_SAMP',
+      'STDDEV_SAMPLE',
+    ];
     for (const [name, f] of aggregateFunctions) {
       const literals = name.startsWith('TOPK') ? [1] : [];
-      const type = name === 'HISTOGRAM' ? STRING : INTEGER;
+      const type = name === 'HISTOGRAM' ? STRING : name === 'SUM_LIST' ? SqlTypes.array(INTEGER) : INTEGER;
       const bound = f.create([type], literals);
       expect(bound.undo !== undefined, name).toBe(tableCapable.includes(name));
     }
