@@ -95,7 +95,10 @@ export function analyzeAggregation(
 
   // --- GROUP BY ------------------------------------------------------------------------------
   const groupExprs = query.groupBy ?? [];
-  if (groupExprs.length === 0) noGroupBy(items, query, isAggregate);
+  if (groupExprs.length === 0) {
+    if (query.window) throw new KsqlError('WINDOW clause requires a GROUP BY clause.', query.window.pos);
+    noGroupBy(items, query, isAggregate);
+  }
   for (const g of groupExprs) {
     const agg = findAggregate(g, isAggregate);
     if (agg) {

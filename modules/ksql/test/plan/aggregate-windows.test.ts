@@ -145,6 +145,11 @@ describe('planAggregation: windows', () => {
     ).rejects.toThrow('Reserved column name in select: `WINDOWEND`. Please remove or alias the column.');
   });
 
+  it('a WINDOW needs a GROUP BY', async () => {
+    const q = query({ select: [item(col('ID'))], groupBy: [], window: { kind: 'TUMBLING', size: ms(10) } });
+    await expect(plan(src, q)).rejects.toThrow('WINDOW clause requires a GROUP BY clause.');
+  });
+
   it('a window on a table source is refused', async () => {
     const q = counting({ kind: 'TUMBLING', size: ms(10) });
     await expect(plan({ ...src, kind: 'TABLE' }, q)).rejects.toThrow(
