@@ -1,5 +1,6 @@
 import { JoinWindows, type KStream, KTable, type Serde, type Windowed } from '@meterstream/streams';
 import { KsqlError } from '../errors.js';
+import type { FunctionRegistry } from '../function/function-types.js';
 import { durationMs, type JoinClause, type JoinType, type SelectItem } from '../parser/ast.js';
 import type { Column, GenericKey, GenericRow } from '../schema/logical-schema.js';
 import { formatSqlType, type SqlType, sqlTypeEquals } from '../types/sql-type.js';
@@ -142,8 +143,8 @@ export async function planJoin(
     }
   }
 
-  const leftType = operandType(criteria.left);
-  const rightType = operandType(criteria.right);
+  const leftType = operandType(criteria.left, ctx.functions);
+  const rightType = operandType(criteria.right, ctx.functions);
   checkTypes(criteria, leftType, rightType);
   if (
     left.partitions !== undefined &&
@@ -203,12 +204,20 @@ export async function planJoin(
           keySerde,
           leftSerde,
           `${prefix}Join${rk === 'STREAM' ? '-left' : ''}`,
+          ctx.functions,
         );
     let joined: KStream<GenericKey | Windowed<GenericKey>, GenericRow>;
     if (right.planned.kind === 'STREAM') {
       const other = rightKeyed
         ? right.planned.stream
-        : rekeyStream(right.planned, criteria.right, keySerde, rightSerde, `${prefix}Join-right`);
+        : rekeyStream(
+            right.planned,
+            criteria.right,
+            keySerde,
+            rightSerde,
+            `${prefix}Join-right`,
+            ctx.functions,
+          );
       joined = streamStreamJoin(stream, other, join, joiner, {
         keySerde,
         leftSerde,
@@ -337,9 +346,9 @@ function isKeyedBy(planned: PlannedStream, operand: JoinOperand, side: SideColum
   return operand.column !== undefined && operand.column.column === planned.schema.key[0].name;
 }
 
-export function operandType(operand: JoinOperand): SqlType {
+export function operandType(operand: JoinOperand, functions: FunctionRegistry): SqlType {
   if (operand.column) return operand.column.type;
-  return compileOperand(operand).type;
+  return compileOperand(operand, functions).type;
 }
 
 function checkTypes(criteria: JoinCriteria, leftType: SqlType, rightType: SqlType): void {
