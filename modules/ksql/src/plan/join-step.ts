@@ -69,6 +69,12 @@ export async function planJoin(
   ctx: PlanContext,
   options: JoinPlanOptions = {},
 ): Promise<PlannedStream> {
+  if (!left.planned.sources && left.sourceName !== undefined && left.sourceName === right.sourceName) {
+    throw new KsqlError(
+      `Can not join '${left.sourceName}' to '${right.sourceName}': self joins are not yet supported.`,
+      join.pos,
+    );
+  }
   const L = sideColumns(left.alias, left.planned);
   const R = sideColumns(right.alias, right.planned);
   const criteria = analyseCriteria(join, L, R, right.alias);
