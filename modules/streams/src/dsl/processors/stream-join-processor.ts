@@ -14,7 +14,8 @@ import type { WindowStore } from '../../state/window.js';
  */
 export class JoinTimeTracker {
   streamTime = -1;
-  minTime = Number.MAX_SAFE_INTEGER;
+  /** 0 until the first scan: records restored into the outer-join store must be found. */
+  minTime = 0;
   /** Largest timestamp put into each side's window store (left, right): its retention runs from there. */
   readonly sideTime = [-1, -1];
 }
