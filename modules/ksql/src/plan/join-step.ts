@@ -120,8 +120,8 @@ export async function planJoin(
     );
   }
 
-  const rightKeyed = isKeyedBy(right.planned, criteria.right, R);
-  const leftKeyed = isKeyedBy(left.planned, criteria.left, L);
+  const rightKeyed = isKeyedBy(right.planned, criteria.right);
+  const leftKeyed = isKeyedBy(left.planned, criteria.left);
   if (lk === 'STREAM' && rk === 'TABLE') {
     if (join.type === 'FULL' || join.type === 'RIGHT') {
       const what = join.type === 'FULL' ? 'full-outer' : 'right-outer';
@@ -345,10 +345,10 @@ function streamStreamJoin(
 }
 
 /** Whether the side's key already equals the operand (then no repartition is needed). */
-function isKeyedBy(planned: PlannedStream, operand: JoinOperand, side: SideColumns): boolean {
+function isKeyedBy(planned: PlannedStream, operand: JoinOperand): boolean {
   if (planned.schema.key.length !== 1) return false;
+  // An earlier join's key equals each expression of its equivalence set (ksqlDB's joinEquivalenceSet).
   if (planned.sources) return planned.joinKey?.equivalents.includes(operand.canonical) ?? false;
-  void side;
   return operand.column !== undefined && operand.column.column === planned.schema.key[0].name;
 }
 
