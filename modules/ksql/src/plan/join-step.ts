@@ -4,7 +4,7 @@ import type { FunctionRegistry } from '../function/function-types.js';
 import { durationMs, type JoinClause, type JoinType, type SelectItem } from '../parser/ast.js';
 import type { Column, GenericKey, GenericRow } from '../schema/logical-schema.js';
 import { formatSqlType, type SqlType, sqlTypeEquals } from '../types/sql-type.js';
-import { type SideColumns, sideColumns } from './join-columns.js';
+import { sideColumns } from './join-columns.js';
 import { analyseCriteria, type JoinCriteria, type JoinOperand } from './join-criteria.js';
 import { planForeignKeyJoin } from './join-foreign-key.js';
 import { joinKeyInfo, keyColumnName } from './join-key-name.js';
