@@ -69,8 +69,8 @@ class Topics implements TopicCatalog, RecordWriter {
     this.log(topic).push({ key, value, timestamp });
   }
   log(topic: string): Stored[] {
-    let l = this.logs.get(topic);
-    if (!l) this.logs.set(topic, (l = []));
+    const l = this.logs.get(topic) ?? [];
+    this.logs.set(topic, l);
     return l;
   }
 }
