@@ -35,7 +35,8 @@ type Element =
   | { readonly k: 'gmt'; readonly full: boolean }
   | { readonly k: 'zoneName'; readonly full: boolean }
   | { readonly k: 'zoneId' }
-  | { readonly k: 'opt'; readonly els: readonly Element[] };
+  /** `snapshot`: where parsing saves the fields before trying the section (restored when it fails). */
+  | { readonly k: 'opt'; readonly els: readonly Element[]; readonly snapshot: Parsed };
 
 /** Which fields a value carries: a DATE has no time of day, a TIME no date, neither has a zone. */
 export type TemporalKind = 'timestamp' | 'date' | 'time';
@@ -199,7 +200,7 @@ function compileElements(pattern: string): Element[] {
       if (stack.length === 1)
         throw new RangeError(`Pattern invalid as it contains ] without previous [: ${pattern}`);
       const els = stack.pop() as Element[];
-      push({ k: 'opt', els });
+      push({ k: 'opt', els, snapshot: new Parsed() });
       i++;
     } else if (c === '{' || c === '}' || c === '#') {
       throw new RangeError(`Pattern includes reserved character: '${c}'`);
@@ -210,7 +211,7 @@ function compileElements(pattern: string): Element[] {
   }
   while (stack.length > 1) {
     const els = stack.pop() as Element[];
-    push({ k: 'opt', els });
+    push({ k: 'opt', els, snapshot: new Parsed() });
   }
   return stack[0];
 }
@@ -400,28 +401,51 @@ function formatElements(els: readonly Element[], f: Fields, zone: TimeZone, kind
 // Parsing
 // ---------------------------------------------------------------------------------------------
 
-interface Parsed {
-  year?: number;
-  year2?: number;
-  month?: number;
-  day?: number;
-  dayOfYear?: number;
-  dow?: number;
-  hour?: number;
-  hour12?: number;
-  ampm?: number; // 0 AM, 1 PM
-  minute?: number;
-  second?: number;
-  nano?: number;
-  offsetMs?: number;
-  zone?: TimeZone;
-}
+/*
+ * The parser runs once per record when a TIMESTAMP_FORMAT extracts event time, so it never throws
+ * to signal a mismatch (an exception captures a stack: an optional section like `[.SSS]` that is
+ * absent from most inputs made parsing ~20× slower). Element parsers return the new position, or
+ * FAIL(index) — a negative number — where the text did not match; only the public parse() throws.
+ */
 
-class ParseFailure extends Error {
-  constructor(readonly index: number) {
-    super('parse failure');
+/** The fields parsed so far: a class so every instance has one shape (no per-field dictionary). */
+class Parsed {
+  year: number | undefined = undefined;
+  year2: number | undefined = undefined;
+  month: number | undefined = undefined;
+  day: number | undefined = undefined;
+  dayOfYear: number | undefined = undefined;
+  dow: number | undefined = undefined;
+  hour: number | undefined = undefined;
+  hour12: number | undefined = undefined;
+  ampm: number | undefined = undefined; // 0 AM, 1 PM
+  minute: number | undefined = undefined;
+  second: number | undefined = undefined;
+  nano: number | undefined = undefined;
+  offsetMs: number | undefined = undefined;
+  zone: TimeZone | undefined = undefined;
+
+  copyFrom(o: Parsed): void {
+    this.year = o.year;
+    this.year2 = o.year2;
+    this.month = o.month;
+    this.day = o.day;
+    this.dayOfYear = o.dayOfYear;
+    this.dow = o.dow;
+    this.hour = o.hour;
+    this.hour12 = o.hour12;
+    this.ampm = o.ampm;
+    this.minute = o.minute;
+    this.second = o.second;
+    this.nano = o.nano;
+    this.offsetMs = o.offsetMs;
+    this.zone = o.zone;
   }
 }
+
+/** A failure at `index`, as a negative position (-1 for index 0). */
+const FAIL = (index: number): number => -1 - index;
+const failedAt = (result: number): number => -1 - result;
 
 /** The digits a fixed-width numeric element right after `els[i]` reserves (adjacent value parsing). */
 function reservedWidth(els: readonly Element[], i: number): number {
@@ -436,7 +460,19 @@ function reservedWidth(els: readonly Element[], i: number): number {
   return w;
 }
 
-function matchText(text: string, pos: number, options: readonly string[]): [number, number] {
+const SHORT_MONTHS = MONTHS.map((m) => m.slice(0, 3));
+const NARROW_MONTHS = MONTHS.map((m) => m.slice(0, 1));
+const SHORT_DAYS = DAYS.map((d) => d.slice(0, 3));
+const NARROW_DAYS = DAYS.map((d) => d.slice(0, 1));
+const AM_PM = ['AM', 'PM'];
+const ERAS_FULL = ['Before Christ', 'Anno Domini'];
+const ERAS_SHORT = ['BC', 'AD'];
+
+/** The length matchText matched (a module variable, so a match allocates no pair). */
+let matchedLength = 0;
+
+/** The index of the longest option at `pos` (case-insensitive), or -1; sets matchedLength. */
+function matchText(text: string, pos: number, options: readonly string[]): number {
   let best = -1;
   let len = 0;
   for (let i = 0; i < options.length; i++) {
@@ -446,8 +482,8 @@ function matchText(text: string, pos: number, options: readonly string[]): [numb
       len = o.length;
     }
   }
-  if (best < 0) throw new ParseFailure(pos);
-  return [best, len];
+  matchedLength = len;
+  return best;
 }
 
 const ZONE_ABBREVIATIONS: Readonly<Record<string, string>> = {
@@ -469,16 +505,105 @@ const ZONE_ABBREVIATIONS: Readonly<Record<string, string>> = {
   JST: 'Asia/Tokyo',
 };
 
-function parseOffset(text: string, pos: number, e: Extract<Element, { k: 'offset' }>): [number, number] {
-  if (e.zero === 'Z' && text[pos] === 'Z') return [0, 1];
-  const m = /^([+-])(\d{2})(:?)(\d{2})?(?::?(\d{2}))?/.exec(text.slice(pos));
-  if (!m) {
-    if (text.startsWith(e.zero, pos)) return [0, e.zero.length];
-    throw new ParseFailure(pos);
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+const twoDigits = (text: string, at: number): number =>
+  (text.charCodeAt(at) - 48) * 10 + (text.charCodeAt(at + 1) - 48);
+const hasTwoDigits = (text: string, at: number): boolean =>
+  isDigit(text.charCodeAt(at)) && isDigit(text.charCodeAt(at + 1));
+
+/**
+ * An offset `±HH[:][MM][[:]SS]` (any of the X/x/Z shapes) or the element's zero text; sets
+ * p.offsetMs. Scans characters rather than matching a regex on a slice.
+ */
+function parseOffset(text: string, pos: number, e: Extract<Element, { k: 'offset' }>, p: Parsed): number {
+  if (e.zero === 'Z' && text.charCodeAt(pos) === 90 /* Z */) {
+    p.offsetMs = 0;
+    return pos + 1;
   }
-  const sign = m[1] === '-' ? -1 : 1;
-  const ms = sign * ((Number(m[2]) * 60 + Number(m[4] ?? 0)) * 60 + Number(m[5] ?? 0)) * 1000;
-  return [ms, m[0].length];
+  const s = text.charCodeAt(pos);
+  if ((s !== 43 /* + */ && s !== 45) /* - */ || !hasTwoDigits(text, pos + 1)) {
+    if (text.startsWith(e.zero, pos)) {
+      p.offsetMs = 0;
+      return pos + e.zero.length;
+    }
+    return FAIL(pos);
+  }
+  const hours = twoDigits(text, pos + 1);
+  let end = pos + 3;
+  if (text.charCodeAt(end) === 58 /* : */) end++;
+  let minutes = 0;
+  let seconds = 0;
+  if (hasTwoDigits(text, end)) {
+    minutes = twoDigits(text, end);
+    end += 2;
+  }
+  const secondsAt = text.charCodeAt(end) === 58 ? end + 1 : end;
+  if (hasTwoDigits(text, secondsAt)) {
+    seconds = twoDigits(text, secondsAt);
+    end = secondsAt + 2;
+  }
+  p.offsetMs = (s === 45 ? -1 : 1) * ((hours * 60 + minutes) * 60 + seconds) * 1000;
+  return end;
+}
+
+/** A numeric element (num, year2, frac) at `pos`; sets its field in `p`. */
+function parseNumber(els: readonly Element[], i: number, text: string, start: number, p: Parsed): number {
+  const e = els[i] as Extract<Element, { k: 'num' | 'year2' | 'frac' }>;
+  let pos = start;
+  let sign = 1;
+  if (e.k === 'num' && e.field === 'year') {
+    const c = text.charCodeAt(pos);
+    if (c === 45 || c === 43) {
+      sign = c === 45 ? -1 : 1;
+      pos++;
+    }
+  }
+  const min = e.k === 'num' ? e.min : e.k === 'year2' ? 2 : e.width;
+  const max = e.k === 'num' ? e.max : min;
+  let run = 0; // the digits available at pos
+  while (isDigit(text.charCodeAt(pos + run))) run++;
+  let end = pos + Math.min(run, max);
+  const reserve = min !== max ? reservedWidth(els, i) : 0;
+  if (reserve > 0) end = Math.min(Math.max(pos + min, pos + run - reserve), pos + max);
+  const width = end - pos;
+  if (width < min || width > run) return FAIL(pos);
+  let v: number;
+  if (width <= 15) {
+    v = 0;
+    for (let j = pos; j < end; j++) v = v * 10 + (text.charCodeAt(j) - 48);
+  } else v = Number(text.slice(pos, end)); // beyond 2^53: let Number round exactly as before
+  if (e.k === 'year2') p.year2 = v * sign;
+  else if (e.k === 'frac') {
+    // the first nine digits, as nanoseconds
+    if (width > 9) {
+      v = 0;
+      for (let j = pos; j < pos + 9; j++) v = v * 10 + (text.charCodeAt(j) - 48);
+    } else for (let j = width; j < 9; j++) v *= 10;
+    p.nano = v;
+  } else {
+    v *= sign;
+    if (e.field === 'hour1_12' || e.field === 'hour0_11') p.hour12 = v % 12;
+    else if (e.field === 'hour1_24') p.hour = v === 24 ? 0 : v;
+    else p[e.field] = v;
+  }
+  return end;
+}
+
+/** A text element (month or day name, AM/PM, era) at `pos`. */
+function parseName(e: Extract<Element, { k: 'text' }>, text: string, pos: number, p: Parsed): number {
+  let options: readonly string[];
+  if (e.field === 'month')
+    options = e.style === 'full' ? MONTHS : e.style === 'short' ? SHORT_MONTHS : NARROW_MONTHS;
+  else if (e.field === 'dow')
+    options = e.style === 'full' ? DAYS : e.style === 'short' ? SHORT_DAYS : NARROW_DAYS;
+  else if (e.field === 'ampm') options = AM_PM;
+  else options = e.style === 'full' ? ERAS_FULL : ERAS_SHORT;
+  const idx = matchText(text, pos, options);
+  if (idx < 0) return FAIL(pos);
+  if (e.field === 'month') p.month = idx + 1;
+  else if (e.field === 'dow') p.dow = idx + 1;
+  else if (e.field === 'ampm') p.ampm = idx;
+  return pos + matchedLength;
 }
 
 function parseElements(els: readonly Element[], text: string, start: number, p: Parsed): number {
@@ -489,83 +614,33 @@ function parseElements(els: readonly Element[], text: string, start: number, p: 
       case 'lit':
         if (text.startsWith(e.text, pos)) pos += e.text.length;
         else if (e.text === ' ' || text.substr(pos, e.text.length).toLowerCase() !== e.text.toLowerCase())
-          throw new ParseFailure(pos);
+          return FAIL(pos);
         else pos += e.text.length;
         break;
       case 'opt': {
-        const snapshot = { ...p };
-        try {
-          pos = parseElements(e.els, text, pos, p);
-        } catch (err) {
-          if (!(err instanceof ParseFailure)) throw err;
-          for (const k of Object.keys(p) as (keyof Parsed)[]) delete p[k];
-          Object.assign(p, snapshot);
-        }
+        // one snapshot per section suffices: parsing is synchronous and a section cannot recur
+        e.snapshot.copyFrom(p);
+        const end = parseElements(e.els, text, pos, p);
+        if (end < 0) p.copyFrom(e.snapshot);
+        else pos = end;
         break;
       }
       case 'num':
       case 'year2':
-      case 'frac': {
-        let sign = 1;
-        if (e.k === 'num' && e.field === 'year' && (text[pos] === '-' || text[pos] === '+')) {
-          sign = text[pos] === '-' ? -1 : 1;
-          pos++;
-        }
-        const min = e.k === 'num' ? e.min : e.k === 'year2' ? 2 : e.width;
-        const max = e.k === 'num' ? e.max : min;
-        let end = pos;
-        while (end < text.length && end - pos < max && text[end] >= '0' && text[end] <= '9') end++;
-        const reserve = min !== max ? reservedWidth(els, i) : 0;
-        if (reserve > 0) {
-          let avail = pos;
-          while (avail < text.length && text[avail] >= '0' && text[avail] <= '9') avail++;
-          end = Math.min(Math.max(pos + min, avail - reserve), pos + max);
-        }
-        const digits = text.slice(pos, end);
-        if (digits.length < min || !/^\d+$/.test(digits)) throw new ParseFailure(pos);
-        const v = Number(digits) * sign;
-        pos = end;
-        if (e.k === 'year2') p.year2 = v;
-        else if (e.k === 'frac') p.nano = Number(digits.padEnd(9, '0').slice(0, 9));
-        else if (e.field === 'hour1_12' || e.field === 'hour0_11') p.hour12 = v % 12;
-        else if (e.field === 'hour1_24') p.hour = v === 24 ? 0 : v;
-        else p[e.field] = v;
+      case 'frac':
+        pos = parseNumber(els, i, text, pos, p);
+        if (pos < 0) return pos;
         break;
-      }
-      case 'text': {
-        if (e.field === 'month') {
-          const opts =
-            e.style === 'full' ? MONTHS : MONTHS.map((m) => m.slice(0, e.style === 'short' ? 3 : 1));
-          const [idx, len] = matchText(text, pos, opts);
-          p.month = idx + 1;
-          pos += len;
-        } else if (e.field === 'dow') {
-          const opts = e.style === 'full' ? DAYS : DAYS.map((d) => d.slice(0, e.style === 'short' ? 3 : 1));
-          const [idx, len] = matchText(text, pos, opts);
-          p.dow = idx + 1;
-          pos += len;
-        } else if (e.field === 'ampm') {
-          const [idx, len] = matchText(text, pos, ['AM', 'PM']);
-          p.ampm = idx;
-          pos += len;
-        } else {
-          const [, len] = matchText(
-            text,
-            pos,
-            e.style === 'full' ? ['Before Christ', 'Anno Domini'] : ['BC', 'AD'],
-          );
-          pos += len;
-        }
+      case 'text':
+        pos = parseName(e, text, pos, p);
+        if (pos < 0) return pos;
         break;
-      }
-      case 'offset': {
-        const [ms, len] = parseOffset(text, pos, e);
-        p.offsetMs = ms;
-        pos += len;
+      case 'offset':
+        pos = parseOffset(text, pos, e, p);
+        if (pos < 0) return pos;
         break;
-      }
       case 'gmt': {
-        if (!text.startsWith('GMT', pos)) throw new ParseFailure(pos);
+        if (!text.startsWith('GMT', pos)) return FAIL(pos);
         pos += 3;
         const m = /^([+-])(\d{1,2})(?::(\d{2}))?/.exec(text.slice(pos));
         if (m) {
@@ -577,12 +652,12 @@ function parseElements(els: readonly Element[], text: string, start: number, p: 
       case 'zoneName':
       case 'zoneId': {
         const m = /^[A-Za-z][A-Za-z0-9_/+-]*/.exec(text.slice(pos));
-        if (!m) throw new ParseFailure(pos);
+        if (!m) return FAIL(pos);
         const name = m[0];
         try {
           p.zone = resolveTimeZone(ZONE_ABBREVIATIONS[name] ?? name);
         } catch {
-          throw new ParseFailure(pos);
+          return FAIL(pos);
         }
         pos += name.length;
         break;
@@ -590,6 +665,18 @@ function parseElements(els: readonly Element[], text: string, start: number, p: 
     }
   }
   return pos;
+}
+
+function invalidValue(text: string, what: string): RangeError {
+  return new RangeError(`Text '${text}' could not be parsed: Invalid value for ${what}`);
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** Days in `month` (1–12) of the proleptic Gregorian `year`. */
+function daysInMonth(year: number, month: number): number {
+  if (month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)) return 29;
+  return DAYS_IN_MONTH[month - 1];
 }
 
 function resolveParsed(p: Parsed, text: string, zone: TimeZone): number {
@@ -600,30 +687,36 @@ function resolveParsed(p: Parsed, text: string, zone: TimeZone): number {
   const minute = p.minute ?? 0;
   const second = p.second ?? 0;
   const millis = Math.floor((p.nano ?? 0) / 1_000_000);
-  const invalid = (what: string): RangeError =>
-    new RangeError(`Text '${text}' could not be parsed: Invalid value for ${what}`);
-  if (hour > 23) throw invalid(`HourOfDay (valid values 0 - 23): ${hour}`);
-  if (minute > 59) throw invalid(`MinuteOfHour (valid values 0 - 59): ${minute}`);
-  if (second > 59) throw invalid(`SecondOfMinute (valid values 0 - 59): ${second}`);
-  const date = new Date(0);
+  if (hour > 23) throw invalidValue(text, `HourOfDay (valid values 0 - 23): ${hour}`);
+  if (minute > 59) throw invalidValue(text, `MinuteOfHour (valid values 0 - 59): ${minute}`);
+  if (second > 59) throw invalidValue(text, `SecondOfMinute (valid values 0 - 59): ${second}`);
+  let local: number;
   if (p.dayOfYear !== undefined && p.month === undefined) {
+    const date = new Date(0);
     date.setUTCFullYear(year, 0, p.dayOfYear);
+    date.setUTCHours(hour, minute, second, millis);
+    local = date.getTime();
   } else {
     const month = p.month ?? 1;
     const day = p.day ?? 1;
-    if (month < 1 || month > 12) throw invalid(`MonthOfYear (valid values 1 - 12): ${month}`);
-    if (day < 1 || day > 31) throw invalid(`DayOfMonth (valid values 1 - 28/31): ${day}`);
+    if (month < 1 || month > 12) throw invalidValue(text, `MonthOfYear (valid values 1 - 12): ${month}`);
+    if (day < 1 || day > 31) throw invalidValue(text, `DayOfMonth (valid values 1 - 28/31): ${day}`);
     // Java's SMART resolver moves day 29–31 of a shorter month to its last day.
-    const probe = new Date(0);
-    probe.setUTCFullYear(year, month, 0);
-    date.setUTCFullYear(year, month - 1, Math.min(day, probe.getUTCDate()));
+    const dayOfMonth = Math.min(day, daysInMonth(year, month));
+    if (year < 0 || year > 99) local = Date.UTC(year, month - 1, dayOfMonth, hour, minute, second, millis);
+    else {
+      // Date.UTC reads years 0–99 as 1900–1999
+      const date = new Date(0);
+      date.setUTCFullYear(year, month - 1, dayOfMonth);
+      date.setUTCHours(hour, minute, second, millis);
+      local = date.getTime();
+    }
   }
-  date.setUTCHours(hour, minute, second, millis);
-  const local = date.getTime();
   if (p.offsetMs !== undefined) return local - p.offsetMs;
   return localToInstant(local, p.zone ?? zone);
 }
 
+const EMPTY = new Parsed();
 const cache = new Map<string, JavaTimeFormatter>();
 
 /** Compiles (and caches) a DateTimeFormatter pattern; throws a RangeError for an invalid pattern. */
@@ -631,6 +724,7 @@ export function compileJavaTimePattern(pattern: string): JavaTimeFormatter {
   const hit = cache.get(pattern);
   if (hit) return hit;
   const els = compileElements(pattern);
+  const scratch = new Parsed();
   const formatter: JavaTimeFormatter = {
     pattern,
     format(epochMs: number, zone: TimeZone = UTC, kind: TemporalKind = 'timestamp'): string {
@@ -638,15 +732,11 @@ export function compileJavaTimePattern(pattern: string): JavaTimeFormatter {
       return formatElements(els, fieldsOf(epochMs, z), z, kind);
     },
     parse(text: string, zone: TimeZone = UTC): number {
-      const p: Parsed = {};
-      let end: number;
-      try {
-        end = parseElements(els, text, 0, p);
-      } catch (err) {
-        if (err instanceof ParseFailure)
-          throw new RangeError(`Text '${text}' could not be parsed at index ${err.index}`);
-        throw err;
-      }
+      // one scratch per formatter: parsing is synchronous and does not re-enter the same formatter
+      const p = scratch;
+      p.copyFrom(EMPTY);
+      const end = parseElements(els, text, 0, p);
+      if (end < 0) throw new RangeError(`Text '${text}' could not be parsed at index ${failedAt(end)}`);
       if (end !== text.length)
         throw new RangeError(`Text '${text}' could not be parsed, unparsed text found at index ${end}`);
       return resolveParsed(p, text, zone);
