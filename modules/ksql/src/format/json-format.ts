@@ -145,9 +145,14 @@ function rowReader(
     const read = compileJsonReader(columns[0].type);
     return (json) => [at('$', read, json)];
   }
-  const fields = columns.map((c) => ({ name: c.name, path: `$.${c.name}`, read: compileJsonReader(c.type) }));
+  const names = columns.map((c) => c.name);
+  const paths = columns.map((c) => `$.${c.name}`);
+  const readers = columns.map((c) => compileJsonReader(c.type));
+  // which columns the current object lacks by exact name (reused: a reader does not re-enter)
+  const absent = new Uint8Array(names.length);
+  const byUpperCase = upperCaseMatcher(names);
   const required = `STRUCT<${columns.map((c) => `\`${c.name}\` ${describe(c.type)}`).join(', ')}>`;
-  const n = fields.length;
+  const n = names.length;
   return (json) => {
     if (typeof json !== 'object' || json === null || Array.isArray(json) || json instanceof JsonNumberText) {
       const source =
@@ -165,17 +170,54 @@ function rowReader(
     }
     const obj = json as Record<string, unknown>;
     const row = new Array<unknown>(n);
-    let upper: Map<string, unknown> | undefined;
+    let missing = 0;
     for (let i = 0; i < n; i++) {
-      const f = fields[i];
-      let v = obj[f.name];
-      if (v === undefined && !Object.hasOwn(obj, f.name)) {
-        upper ??= upperCaseKeys(obj);
-        v = upper.get(f.name);
+      const v = obj[names[i]];
+      if (v === undefined && !Object.hasOwn(obj, names[i])) {
+        absent[i] = 1;
+        missing++;
+      } else {
+        absent[i] = 0;
+        row[i] = v;
       }
-      row[i] = at(f.path, f.read, v);
     }
+    if (missing > 0) byUpperCase(obj, row, absent);
+    for (let i = 0; i < n; i++) row[i] = at(paths[i], readers[i], row[i]);
     return row;
+  };
+}
+
+/**
+ * Fills the columns a JSON object lacks under their exact names from its names upper-cased
+ * (ksqlDB: the last of equal upper-cased names wins). Payloads carry the same few names on every
+ * record (`metricType` for the column METRICTYPE), so each JSON name's column is cached: no
+ * per-record upper-casing nor map building.
+ */
+function upperCaseMatcher(
+  names: readonly string[],
+): (obj: Record<string, unknown>, row: unknown[], absent: Uint8Array) => void {
+  const byName = new Map<string, number>();
+  for (let i = 0; i < names.length; i++) byName.set(names[i], i);
+  if (byName.size !== names.length) {
+    // duplicate column names (not expected from a valid schema): match each by name, uncached
+    return (obj, row, absent) => {
+      const upper = upperCaseKeys(obj);
+      for (let i = 0; i < names.length; i++) if (absent[i]) row[i] = upper.get(names[i]);
+    };
+  }
+  const columnOf = new Map<string, number>(); // JSON name → column index, -1 for none
+  return (obj, row, absent) => {
+    for (const k in obj) {
+      if (!Object.hasOwn(obj, k)) continue;
+      let i = columnOf.get(k);
+      if (i === undefined) {
+        i = byName.get(k.toUpperCase()) ?? -1;
+        // bounded: objects with ever-new names must not grow it without end
+        if (columnOf.size >= 10_000) columnOf.clear();
+        columnOf.set(k, i);
+      }
+      if (i >= 0 && absent[i]) row[i] = obj[k];
+    }
   };
 }
 

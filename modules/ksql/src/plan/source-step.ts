@@ -81,15 +81,12 @@ export async function planSource(
   });
   const schema = withPseudoAndKeyColumns(source.schema, window);
   const keyCount = keyCols.length;
+  // the key columns of a null key (only read: rows copy from it)
+  const noKey: readonly unknown[] = nulls(keyCount);
   const keyValues = window
-    ? (key: SourceKey): unknown[] => (key as Windowed<GenericKey> | null)?.key ?? nulls(keyCount)
-    : (key: SourceKey): unknown[] => (key as GenericKey | null) ?? nulls(keyCount);
-  const bounds = window
-    ? (key: SourceKey): unknown[] => {
-        const w = (key as Windowed<GenericKey> | null)?.window;
-        return w ? [w.start, w.end] : [null, null];
-      }
-    : undefined;
+    ? (key: SourceKey): readonly unknown[] => (key as Windowed<GenericKey> | null)?.key ?? noKey
+    : (key: SourceKey): readonly unknown[] => (key as GenericKey | null) ?? noKey;
+  const bounds = window !== undefined; // rows end with WINDOWSTART and WINDOWEND
 
   if (source.type === 'STREAM') {
     const out = processStreamValues<SourceKey | BadRecord, GenericRow | BadRecord, GenericRow | null>(
@@ -98,9 +95,23 @@ export async function planSource(
       (value, key, record, pctx) => {
         if (value === BAD_RECORD || key === BAD_RECORD) return undefined;
         if (value === null) return null;
+        // one exact-size array per record: value columns, key columns, pseudo columns (no spreads)
         const meta = pctx.recordMetadata();
-        const row = [...value, ...keyValues(key), record.timestamp, meta?.partition ?? 0, meta?.offset ?? 0];
-        if (bounds) row.push(...bounds(key));
+        const keys = keyValues(key);
+        const nv = value.length;
+        const nk = keys.length;
+        const row = new Array<unknown>(nv + nk + (bounds ? 5 : 3));
+        for (let i = 0; i < nv; i++) row[i] = value[i];
+        for (let i = 0; i < nk; i++) row[nv + i] = keys[i];
+        let at = nv + nk;
+        row[at++] = record.timestamp;
+        row[at++] = meta?.partition ?? 0;
+        row[at++] = meta?.offset ?? 0;
+        if (bounds) {
+          const w = (key as Windowed<GenericKey> | null)?.window;
+          row[at++] = w ? w.start : null;
+          row[at] = w ? w.end : null;
+        }
         return row;
       },
     );
@@ -147,9 +158,20 @@ export async function planSource(
     'KTABLE-TRANSFORMVALUES',
     (value, key, record) => {
       const n = value.length - 2;
-      const row = value.slice(0, n);
-      row.push(...keyValues(key), record.timestamp, value[n], value[n + 1]);
-      if (bounds) row.push(...bounds(key));
+      const keys = keyValues(key);
+      const nk = keys.length;
+      const row = new Array<unknown>(n + nk + (bounds ? 5 : 3));
+      for (let i = 0; i < n; i++) row[i] = value[i];
+      for (let i = 0; i < nk; i++) row[n + i] = keys[i];
+      let at = n + nk;
+      row[at++] = record.timestamp;
+      row[at++] = value[n];
+      row[at++] = value[n + 1];
+      if (bounds) {
+        const w = (key as Windowed<GenericKey> | null)?.window;
+        row[at++] = w ? w.start : null;
+        row[at] = w ? w.end : null;
+      }
       return row;
     },
   );
@@ -210,7 +232,11 @@ class SourceTableProcessor
     let row: GenericRow | null = null;
     if (value !== null) {
       const meta = this.ctx.recordMetadata();
-      row = [...value, meta?.partition ?? 0, meta?.offset ?? 0];
+      const n = value.length;
+      row = new Array<unknown>(n + 2);
+      for (let i = 0; i < n; i++) row[i] = value[i];
+      row[n] = meta?.partition ?? 0;
+      row[n + 1] = meta?.offset ?? 0;
     }
     if (!this.store) {
       this.ctx.forward(record.withKey(key).withValue({ newValue: row, oldValue: null }));

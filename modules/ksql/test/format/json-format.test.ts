@@ -160,6 +160,22 @@ describe('JSON format: reading', () => {
     expect(serde.deserialize(Buffer.from('{"ID":1,"ID":2}'))).toEqual([2, null, null]);
   });
 
+  it('matches each record by its own names: exact wins, then the last equal upper-cased name', async () => {
+    // one serde over many records: names cached from earlier records must not decide later ones
+    const serde = await formats.valueSerde(
+      JSON_FORMAT,
+      valueColumns(['ID', T.BIGINT], ['VALUE', T.DOUBLE]),
+      ctx,
+    );
+    const read = (text: string) => serde.deserialize(Buffer.from(text));
+    expect(read('{"id":1,"value":1.5}')).toEqual([1, 1.5]);
+    expect(read('{"ID":2,"id":9,"Value":2.5}')).toEqual([2, 2.5]);
+    expect(read('{"id":3,"Id":4,"iD":5}')).toEqual([5, null]);
+    expect(read('{"value":6}')).toEqual([null, 6]);
+    expect(read('{"VALUE":7,"value":8}')).toEqual([null, 7]);
+    expect(read('{"identifier":1}')).toEqual([null, null]);
+  });
+
   it('matches nested struct fields case-insensitively too', async () => {
     const serde = await formats.valueSerde(
       JSON_FORMAT,
