@@ -716,6 +716,97 @@ function resolveParsed(p: Parsed, text: string, zone: TimeZone): number {
   return localToInstant(local, p.zone ?? zone);
 }
 
+/**
+ * The fixed-width start of a pattern (`yyyy-MM-dd'T'HH:mm:ss` in ISO-like patterns), parsed by
+ * offsets: literal characters compared exactly, digits read in place. It returns the position after
+ * the prefix, or -1 whenever the text does not have exactly that shape (another case of a literal,
+ * a signed or longer year, …): parse() then runs the general parser from the start, so the fast
+ * path only ever decides inputs the general parser would read identically.
+ */
+interface FixedPrefix {
+  readonly parse: (text: string, p: Parsed) => number;
+  /** The elements after the prefix, parsed by the general parser. */
+  readonly tail: readonly Element[];
+}
+
+// the kinds of prefix steps
+const CHAR = 0;
+const DIGITS = 1;
+/** A variable-width year whose digits must end exactly at its minimum width (no digit follows). */
+const YEAR = 2;
+
+function fixedPrefix(els: readonly Element[]): FixedPrefix | undefined {
+  const kinds: number[] = [];
+  const offsets: number[] = [];
+  const widths: number[] = []; // digits, or the character code of a literal
+  const setters: ((p: Parsed, v: number) => void)[] = [];
+  let at = 0;
+  let k = 0;
+  let numbers = 0;
+  const digits = (kind: number, width: number, set: (p: Parsed, v: number) => void): void => {
+    kinds.push(kind);
+    offsets.push(at);
+    widths.push(width);
+    setters.push(set);
+    at += width;
+    numbers++;
+  };
+  for (; k < els.length; k++) {
+    const e = els[k];
+    if (e.k === 'lit') {
+      for (let c = 0; c < e.text.length; c++) {
+        kinds.push(CHAR);
+        offsets.push(at++);
+        widths.push(e.text.charCodeAt(c));
+        setters.push(() => {});
+      }
+    } else if (e.k === 'year2') digits(DIGITS, 2, (p, v) => (p.year2 = v));
+    else if (e.k === 'frac' && e.width <= 9) {
+      const scale = 10 ** (9 - e.width);
+      digits(DIGITS, e.width, (p, v) => (p.nano = v * scale));
+    } else if (e.k === 'num' && e.field === 'year') {
+      if (e.min > 15 || reservedWidth(els, k) > 0) break;
+      digits(YEAR, e.min, (p, v) => (p.year = v));
+    } else if (
+      e.k === 'num' &&
+      e.min === e.max &&
+      e.min <= 15 &&
+      e.field !== 'hour1_12' &&
+      e.field !== 'hour0_11' &&
+      e.field !== 'hour1_24'
+    ) {
+      const field = e.field;
+      digits(DIGITS, e.min, (p, v) => (p[field] = v));
+    } else break;
+  }
+  if (numbers === 0) return undefined;
+  const length = at;
+  const n = kinds.length;
+  return {
+    tail: els.slice(k),
+    parse(text, p) {
+      if (text.length < length) return -1;
+      for (let i = 0; i < n; i++) {
+        const from = offsets[i];
+        if (kinds[i] === CHAR) {
+          if (text.charCodeAt(from) !== widths[i]) return -1;
+          continue;
+        }
+        const to = from + widths[i];
+        let v = 0;
+        for (let j = from; j < to; j++) {
+          const c = text.charCodeAt(j) - 48;
+          if (c < 0 || c > 9) return -1;
+          v = v * 10 + c;
+        }
+        if (kinds[i] === YEAR && isDigit(text.charCodeAt(to))) return -1;
+        setters[i](p, v);
+      }
+      return length;
+    },
+  };
+}
+
 const EMPTY = new Parsed();
 const cache = new Map<string, JavaTimeFormatter>();
 
@@ -725,6 +816,7 @@ export function compileJavaTimePattern(pattern: string): JavaTimeFormatter {
   if (hit) return hit;
   const els = compileElements(pattern);
   const scratch = new Parsed();
+  const prefix = fixedPrefix(els);
   const formatter: JavaTimeFormatter = {
     pattern,
     format(epochMs: number, zone: TimeZone = UTC, kind: TemporalKind = 'timestamp'): string {
@@ -735,7 +827,12 @@ export function compileJavaTimePattern(pattern: string): JavaTimeFormatter {
       // one scratch per formatter: parsing is synchronous and does not re-enter the same formatter
       const p = scratch;
       p.copyFrom(EMPTY);
-      const end = parseElements(els, text, 0, p);
+      let end = prefix === undefined ? -1 : prefix.parse(text, p);
+      if (end >= 0) end = parseElements(prefix!.tail, text, end, p);
+      else {
+        p.copyFrom(EMPTY); // the prefix may have set fields before it gave up
+        end = parseElements(els, text, 0, p);
+      }
       if (end < 0) throw new RangeError(`Text '${text}' could not be parsed at index ${failedAt(end)}`);
       if (end !== text.length)
         throw new RangeError(`Text '${text}' could not be parsed, unparsed text found at index ${end}`);

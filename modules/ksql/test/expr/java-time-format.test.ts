@@ -124,6 +124,23 @@ describe('parsing', () => {
     expect(() => parse('yyyy-MM-dd', '2021-03-04x')).toThrow('unparsed text found at index 10');
     expect(() => parse('yyyy-MM-dd', '2021-3-04')).toThrow('could not be parsed');
   });
+
+  it('reads ISO-like texts alike whether or not they have the fixed-width shape', () => {
+    const p = "yyyy-MM-dd'T'HH:mm:ss[.SSS]X";
+    const at = Date.UTC(2021, 2, 4, 5, 6, 7);
+    expect(parse(p, '2021-03-04T05:06:07Z')).toBe(at);
+    expect(parse(p, '2021-03-04T05:06:07.089-02:30')).toBe(at + 89 + 9_000_000);
+    // literals match case-insensitively, years take more digits or a sign
+    expect(parse(p, '2021-03-04t05:06:07Z')).toBe(at);
+    expect(parse(p, '12021-03-04T05:06:07Z')).toBe(Date.UTC(12021, 2, 4, 5, 6, 7));
+    expect(parse(p, '-0001-03-04T05:06:07Z')).toBe(Date.UTC(-1, 2, 4, 5, 6, 7));
+    // a fraction that is not three digits is not the optional section: the offset fails there
+    expect(() => parse(p, '2021-03-04T05:06:07.5Z')).toThrow(
+      "Text '2021-03-04T05:06:07.5Z' could not be parsed at index 19",
+    );
+    expect(() => parse(p, '2021-03-04T05:06:61Z')).toThrow('Invalid value for SecondOfMinute');
+    expect(() => parse(p, '2021-03-04T05:06:07')).toThrow('could not be parsed at index 19');
+  });
 });
 
 describe('time zones', () => {
