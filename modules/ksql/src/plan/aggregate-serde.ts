@@ -19,9 +19,24 @@ import { Decimal } from '../values/decimal.js';
 export function aggregateDataSerde<T>(): Serde<T> {
   return {
     serialize(value) {
-      const w = new Writer();
-      w.value(value);
-      return w.finish();
+      const w = encode(value);
+      const out = Buffer.allocUnsafe(w.length);
+      w.copyTo(out, 0);
+      sized = NOTHING; // the scratch now holds `value`, but serialize's callers never size first
+      return out;
+    },
+    // Stores frame keys and values (window keys, value-and-timestamp): sizing encodes into the
+    // shared scratch, and the write that follows right after (serializeFramed) copies it, so no
+    // intermediate Buffer per write.
+    serializedSize(value) {
+      const w = encode(value);
+      sized = value;
+      return w.length;
+    },
+    serializeInto(value, target, offset) {
+      const w = sized === value ? scratch : encode(value);
+      sized = NOTHING;
+      w.copyTo(target, offset);
     },
     deserialize(data) {
       const r = new Reader(data);
@@ -30,12 +45,34 @@ export function aggregateDataSerde<T>(): Serde<T> {
   };
 }
 
+const NOTHING = Symbol('nothing sized');
+/** The value whose encoding the scratch writer holds after serializedSize (NOTHING otherwise). */
+let sized: unknown = NOTHING;
+
+/** Encodes into one shared writer: serialization is synchronous and does not re-enter itself. */
+function encode(value: unknown): Writer {
+  const w = scratch;
+  w.reset();
+  w.value(value);
+  return w;
+}
+
 class Writer {
   private buf = Buffer.allocUnsafe(256);
   private pos = 0;
 
-  finish(): Buffer {
-    return Buffer.from(this.buf.subarray(0, this.pos));
+  get length(): number {
+    return this.pos;
+  }
+
+  reset(): void {
+    this.pos = 0;
+    // the scratch lives on: do not keep a buffer grown for one huge value
+    if (this.buf.length > 1 << 20) this.buf = Buffer.allocUnsafe(256);
+  }
+
+  copyTo(target: Buffer, offset: number): void {
+    this.buf.copy(target, offset, 0, this.pos);
   }
 
   private room(n: number): void {
@@ -139,6 +176,8 @@ class Writer {
     throw new TypeError(`cannot serialize aggregation value of type ${typeof v}`);
   }
 }
+
+const scratch = new Writer();
 
 class Reader {
   private pos = 0;

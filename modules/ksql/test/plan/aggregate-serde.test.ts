@@ -45,6 +45,26 @@ describe('aggregateDataSerde', () => {
     expect(serde.serialize(['a', 1])).not.toEqual(serde.serialize(['a', 2]));
   });
 
+  it('writes into a framed buffer exactly the bytes serialize returns', () => {
+    const big = 'x'.repeat(5000); // beyond the writer's first buffer
+    for (const v of [['a', 1, null], { sum: 2.5, count: 3 }, big, []]) {
+      const size = serde.serializedSize!(v);
+      const out = Buffer.alloc(size + 3, 0xee);
+      serde.serializeInto!(v, out, 2);
+      expect(out.subarray(2, 2 + size)).toEqual(serde.serialize(v));
+      expect([out[0], out[1], out[size + 2]]).toEqual([0xee, 0xee, 0xee]);
+    }
+    // without sizing first (or after sizing another value), serializeInto encodes the value itself
+    serde.serializedSize!(['other']);
+    const out = Buffer.alloc(serde.serialize(['a']).length);
+    serde.serializeInto!(['a'], out, 0);
+    expect(out).toEqual(serde.serialize(['a']));
+    // serialize's buffers do not share the writer's memory
+    const first = serde.serialize(['first']);
+    serde.serialize(['second']);
+    expect(serde.deserialize(first)).toEqual(['first']);
+  });
+
   it('reports corrupt input', () => {
     expect(() => serde.deserialize(Buffer.from([42]))).toThrow(/corrupt aggregation data: unknown tag 42/);
   });
