@@ -10,6 +10,9 @@ export function javaDoubleToString(d: number): string {
   if (d === Number.NEGATIVE_INFINITY) return '-Infinity';
   if (d === 0) return Object.is(d, -0) ? '-0.0' : '0.0';
   const abs = Math.abs(d);
+  // In Java's plain range JavaScript prints the same shortest digits plainly too (it switches to
+  // exponents only below 1e-6 or from 1e21): only an integral value needs Java's ".0".
+  if (abs >= 1e-3 && abs < 1e7) return Number.isInteger(d) ? `${d}.0` : String(d);
   // The shortest digits that round-trip (what JDK 19+ prints, and JavaScript too).
   const [mantissa, expText] = abs.toExponential().split('e');
   const digits = mantissa.replace('.', '');
