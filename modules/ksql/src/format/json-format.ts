@@ -3,6 +3,7 @@ import type { Column, GenericRow } from '../schema/logical-schema.js';
 import type { SqlType } from '../types/sql-type.js';
 import type { KsqlSerde } from './format.js';
 import { NULL_ROW, SerdeError } from './format-properties.js';
+import { compileFlatRowScanner } from './json-flat-row.js';
 import { parseJsonExact } from './json-parse.js';
 import {
   compileJsonReader,
@@ -72,6 +73,7 @@ export function jsonSerde(o: JsonSerdeOptions): KsqlSerde<GenericRow> {
     : JSON.parse;
   const toText = rowWriter(o.columns, o.wrapped);
   const fromJson = rowReader(o.columns, o.wrapped);
+  const flatRow = o.wrapped && parse === JSON.parse ? flatRowReader(o.columns) : undefined;
   let header: Buffer | undefined;
   if (o.schemaRegistry?.id !== undefined) {
     header = Buffer.alloc(5);
@@ -105,7 +107,12 @@ export function jsonSerde(o: JsonSerdeOptions): KsqlSerde<GenericRow> {
           }
           start = 5;
         }
-        const json = parse(data.toString('utf8', start));
+        const text = data.toString('utf8', start);
+        if (flatRow !== undefined) {
+          const row = flatRow(text);
+          if (row !== undefined) return row;
+        }
+        const json = parse(text);
         if (json === null) return NULL_ROW;
         return fromJson(json);
       } catch (cause) {
@@ -218,6 +225,29 @@ function upperCaseMatcher(
       }
       if (i >= 0 && absent[i]) row[i] = obj[k];
     }
+  };
+}
+
+/**
+ * The rows of flat objects of scalars read without JSON.parse (json-flat-row.ts), coerced by the
+ * same readers; undefined (use JSON.parse) for a payload of another shape. Only for columns of
+ * scalar types: a nested column's payloads would never take the fast path.
+ */
+function flatRowReader(
+  columns: readonly Pick<Column, 'name' | 'type'>[],
+): ((text: string) => GenericRow | undefined) | undefined {
+  if (columns.some((c) => c.type.base === 'ARRAY' || c.type.base === 'MAP' || c.type.base === 'STRUCT'))
+    return undefined;
+  const scan = compileFlatRowScanner(columns.map((c) => c.name));
+  if (scan === undefined) return undefined;
+  const paths = columns.map((c) => `$.${c.name}`);
+  const readers = columns.map((c) => compileJsonReader(c.type));
+  const n = columns.length;
+  return (text) => {
+    const row = new Array<unknown>(n);
+    if (!scan(text, row)) return undefined;
+    for (let i = 0; i < n; i++) row[i] = at(paths[i], readers[i], row[i]);
+    return row;
   };
 }
 
