@@ -581,10 +581,7 @@ function parseNumber(els: readonly Element[], i: number, text: string, start: nu
     } else for (let j = width; j < 9; j++) v *= 10;
     p.nano = v;
   } else {
-    v *= sign;
-    if (e.field === 'hour1_12' || e.field === 'hour0_11') p.hour12 = v % 12;
-    else if (e.field === 'hour1_24') p.hour = v === 24 ? 0 : v;
-    else p[e.field] = v;
+    FIELD_SETTERS[e.field](p, v * sign);
   }
   return end;
 }
@@ -679,6 +676,19 @@ function daysInMonth(year: number, month: number): number {
   return DAYS_IN_MONTH[month - 1];
 }
 
+/**
+ * Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant's days_from_civil): the same
+ * day numbers as Date.UTC, in integer arithmetic, without a call into the Date builtins.
+ */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146_097 + dayOfEra - 719_468;
+}
+
 function resolveParsed(p: Parsed, text: string, zone: TimeZone): number {
   const year = p.year ?? (p.year2 !== undefined ? 2000 + p.year2 : 1970);
   let hour = p.hour ?? 0;
@@ -703,7 +713,13 @@ function resolveParsed(p: Parsed, text: string, zone: TimeZone): number {
     if (day < 1 || day > 31) throw invalidValue(text, `DayOfMonth (valid values 1 - 28/31): ${day}`);
     // Java's SMART resolver moves day 29–31 of a shorter month to its last day.
     const dayOfMonth = Math.min(day, daysInMonth(year, month));
-    if (year < 0 || year > 99) local = Date.UTC(year, month - 1, dayOfMonth, hour, minute, second, millis);
+    if (year >= 100 && year <= 9999)
+      local =
+        daysFromCivil(year, month, dayOfMonth) * 86_400_000 +
+        ((hour * 60 + minute) * 60 + second) * 1000 +
+        millis;
+    else if (year < 0 || year > 99)
+      local = Date.UTC(year, month - 1, dayOfMonth, hour, minute, second, millis);
     else {
       // Date.UTC reads years 0–99 as 1900–1999
       const date = new Date(0);
@@ -717,11 +733,12 @@ function resolveParsed(p: Parsed, text: string, zone: TimeZone): number {
 }
 
 /**
- * The fixed-width start of a pattern (`yyyy-MM-dd'T'HH:mm:ss` in ISO-like patterns), parsed by
- * offsets: literal characters compared exactly, digits read in place. It returns the position after
- * the prefix, or -1 whenever the text does not have exactly that shape (another case of a literal,
- * a signed or longer year, …): parse() then runs the general parser from the start, so the fast
- * path only ever decides inputs the general parser would read identically.
+ * The start of a pattern made of fixed-width parts (`yyyy-MM-dd'T'HH:mm:ss[.SSS]X` in ISO-like
+ * patterns), parsed by straight-line steps: literal characters compared exactly, digits read in
+ * place, an optional section of such parts taken when all of it matches, a zone offset. It returns
+ * the position after the prefix, or -1 whenever the text does not have exactly that shape (another
+ * case of a literal, a signed or longer year, …): parse() then runs the general parser from the
+ * start, so the fast path only ever decides inputs the general parser reads identically.
  */
 interface FixedPrefix {
   readonly parse: (text: string, p: Parsed) => number;
@@ -734,39 +751,86 @@ const CHAR = 0;
 const DIGITS = 1;
 /** A variable-width year whose digits must end exactly at its minimum width (no digit follows). */
 const YEAR = 2;
+/** An optional section of CHAR and DIGITS steps: taken when all of them match, else skipped. */
+const OPTIONAL = 3;
+const OFFSET = 4;
 
-function fixedPrefix(els: readonly Element[]): FixedPrefix | undefined {
-  const kinds: number[] = [];
-  const offsets: number[] = [];
-  const widths: number[] = []; // digits, or the character code of a literal
-  const setters: ((p: Parsed, v: number) => void)[] = [];
-  let at = 0;
-  let k = 0;
+interface PrefixStep {
+  readonly kind: number;
+  /** Digits to read, or the character code of a literal. */
+  readonly width: number;
+  readonly set: (p: Parsed, v: number) => void;
+  readonly section: readonly PrefixStep[];
+  readonly offset: Extract<Element, { k: 'offset' }> | undefined;
+}
+
+/** A setter per field (a store to a property named by a variable is a slow, generic one). */
+const FIELD_SETTERS: Readonly<Record<NumField, (p: Parsed, v: number) => void>> = {
+  year: (p, v) => {
+    p.year = v;
+  },
+  month: (p, v) => {
+    p.month = v;
+  },
+  day: (p, v) => {
+    p.day = v;
+  },
+  dayOfYear: (p, v) => {
+    p.dayOfYear = v;
+  },
+  hour: (p, v) => {
+    p.hour = v;
+  },
+  hour1_24: (p, v) => {
+    p.hour = v === 24 ? 0 : v;
+  },
+  hour0_11: (p, v) => {
+    p.hour12 = v % 12;
+  },
+  hour1_12: (p, v) => {
+    p.hour12 = v % 12;
+  },
+  minute: (p, v) => {
+    p.minute = v;
+  },
+  second: (p, v) => {
+    p.second = v;
+  },
+  nano: (p, v) => {
+    p.nano = v;
+  },
+  dow: (p, v) => {
+    p.dow = v;
+  },
+};
+
+const setNothing = (_p: Parsed, _v: number): void => {};
+
+/** The steps for `els` from the first while they are fixed-width parts; `end`: the index it stopped at. */
+function prefixSteps(
+  els: readonly Element[],
+  inSection: boolean,
+): { steps: PrefixStep[]; end: number; numbers: number } {
+  const steps: PrefixStep[] = [];
   let numbers = 0;
-  const digits = (kind: number, width: number, set: (p: Parsed, v: number) => void): void => {
-    kinds.push(kind);
-    offsets.push(at);
-    widths.push(width);
-    setters.push(set);
-    at += width;
-    numbers++;
+  const step = (kind: number, width: number, set: (p: Parsed, v: number) => void = setNothing): void => {
+    steps.push({ kind, width, set, section: [], offset: undefined });
+    if (kind !== CHAR) numbers++;
   };
+  let k = 0;
   for (; k < els.length; k++) {
     const e = els[k];
     if (e.k === 'lit') {
-      for (let c = 0; c < e.text.length; c++) {
-        kinds.push(CHAR);
-        offsets.push(at++);
-        widths.push(e.text.charCodeAt(c));
-        setters.push(() => {});
-      }
-    } else if (e.k === 'year2') digits(DIGITS, 2, (p, v) => (p.year2 = v));
+      // In a section a mismatch skips the section, so it must not hide a case-insensitive match.
+      if (inSection && e.text.toLowerCase() !== e.text.toUpperCase()) break;
+      for (let c = 0; c < e.text.length; c++) step(CHAR, e.text.charCodeAt(c));
+    } else if (e.k === 'year2') step(DIGITS, 2, (p, v) => (p.year2 = v));
     else if (e.k === 'frac' && e.width <= 9) {
       const scale = 10 ** (9 - e.width);
-      digits(DIGITS, e.width, (p, v) => (p.nano = v * scale));
+      step(DIGITS, e.width, (p, v) => (p.nano = v * scale));
     } else if (e.k === 'num' && e.field === 'year') {
-      if (e.min > 15 || reservedWidth(els, k) > 0) break;
-      digits(YEAR, e.min, (p, v) => (p.year = v));
+      if (inSection || e.min > 15 || reservedWidth(els, k) > 0) break;
+      step(YEAR, e.min, (p, v) => (p.year = v));
     } else if (
       e.k === 'num' &&
       e.min === e.max &&
@@ -775,34 +839,84 @@ function fixedPrefix(els: readonly Element[]): FixedPrefix | undefined {
       e.field !== 'hour0_11' &&
       e.field !== 'hour1_24'
     ) {
-      const field = e.field;
-      digits(DIGITS, e.min, (p, v) => (p[field] = v));
+      step(DIGITS, e.min, FIELD_SETTERS[e.field]);
+    } else if (e.k === 'opt' && !inSection) {
+      const inner = prefixSteps(e.els, true);
+      if (inner.end !== e.els.length || inner.steps.length === 0) break;
+      steps.push({ kind: OPTIONAL, width: 0, set: setNothing, section: inner.steps, offset: undefined });
+    } else if (e.k === 'offset' && !inSection) {
+      steps.push({ kind: OFFSET, width: 0, set: setNothing, section: [], offset: e });
     } else break;
   }
+  return { steps, end: k, numbers };
+}
+
+/** The value of the `width` digits at `from`, or -1 when one of them is not a digit. */
+function digitsAt(text: string, from: number, width: number): number {
+  let v = 0;
+  for (let j = from; j < from + width; j++) {
+    const c = text.charCodeAt(j) - 48;
+    if (!(c >= 0 && c <= 9)) return -1;
+    v = v * 10 + c;
+  }
+  return v;
+}
+
+/** Whether all steps of a section match at `pos` (nothing set); its end, or -1. */
+function sectionEnd(steps: readonly PrefixStep[], text: string, pos: number): number {
+  for (let i = 0; i < steps.length; i++) {
+    const s = steps[i];
+    if (s.kind === CHAR) {
+      if (text.charCodeAt(pos) !== s.width) return -1;
+      pos++;
+    } else {
+      if (digitsAt(text, pos, s.width) < 0) return -1;
+      pos += s.width;
+    }
+  }
+  return pos;
+}
+
+function fixedPrefix(els: readonly Element[]): FixedPrefix | undefined {
+  const { steps, end, numbers } = prefixSteps(els, false);
   if (numbers === 0) return undefined;
-  const length = at;
-  const n = kinds.length;
+  const n = steps.length;
   return {
-    tail: els.slice(k),
+    tail: els.slice(end),
     parse(text, p) {
-      if (text.length < length) return -1;
+      let pos = 0;
       for (let i = 0; i < n; i++) {
-        const from = offsets[i];
-        if (kinds[i] === CHAR) {
-          if (text.charCodeAt(from) !== widths[i]) return -1;
-          continue;
+        const s = steps[i];
+        switch (s.kind) {
+          case CHAR:
+            if (text.charCodeAt(pos) !== s.width) return -1;
+            pos++;
+            break;
+          case DIGITS:
+          case YEAR: {
+            const v = digitsAt(text, pos, s.width);
+            if (v < 0) return -1;
+            pos += s.width;
+            if (s.kind === YEAR && isDigit(text.charCodeAt(pos))) return -1;
+            s.set(p, v);
+            break;
+          }
+          case OPTIONAL: {
+            if (sectionEnd(s.section, text, pos) < 0) break; // absent: as the general parser skips it
+            for (const inner of s.section) {
+              if (inner.kind === DIGITS) inner.set(p, digitsAt(text, pos, inner.width));
+              pos += inner.kind === CHAR ? 1 : inner.width;
+            }
+            break;
+          }
+          default: {
+            const at = parseOffset(text, pos, s.offset as Extract<Element, { k: 'offset' }>, p);
+            if (at < 0) return -1;
+            pos = at;
+          }
         }
-        const to = from + widths[i];
-        let v = 0;
-        for (let j = from; j < to; j++) {
-          const c = text.charCodeAt(j) - 48;
-          if (c < 0 || c > 9) return -1;
-          v = v * 10 + c;
-        }
-        if (kinds[i] === YEAR && isDigit(text.charCodeAt(to))) return -1;
-        setters[i](p, v);
       }
-      return length;
+      return pos;
     },
   };
 }
@@ -828,8 +942,9 @@ export function compileJavaTimePattern(pattern: string): JavaTimeFormatter {
       const p = scratch;
       p.copyFrom(EMPTY);
       let end = prefix === undefined ? -1 : prefix.parse(text, p);
-      if (end >= 0) end = parseElements(prefix!.tail, text, end, p);
-      else {
+      if (end >= 0) {
+        if (prefix!.tail.length > 0) end = parseElements(prefix!.tail, text, end, p);
+      } else {
         p.copyFrom(EMPTY); // the prefix may have set fields before it gave up
         end = parseElements(els, text, 0, p);
       }
