@@ -107,7 +107,8 @@ export function jsonSerde(o: JsonSerdeOptions): KsqlSerde<GenericRow> {
           }
           start = 5;
         }
-        const text = data.toString('utf8', start);
+        // UTF-8 (the no-argument form skips the encoding lookup)
+        const text = start === 0 ? data.toString() : data.toString('utf8', start);
         if (flatRow !== undefined) {
           const row = flatRow(text);
           if (row !== undefined) return row;

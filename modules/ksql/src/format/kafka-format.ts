@@ -78,7 +78,7 @@ export function kafkaSerde(
         serializeInto: (row, target, offset) => {
           target.write(row[0] as string, offset, 'utf8');
         },
-        deserialize: (data) => [data.toString('utf8')],
+        deserialize: (data) => [data.toString()], // UTF-8 (the no-argument form skips encoding lookup)
       });
     default:
       // BYTES: a copy, so the row does not alias a buffer the consumer may reuse.
