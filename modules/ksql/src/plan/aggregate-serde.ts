@@ -94,6 +94,22 @@ class Writer {
   }
 
   private str(s: string): void {
+    const n = s.length;
+    // ASCII (names, most keys) is copied a character a byte; anything else goes through UTF-8.
+    this.room(4 + n);
+    const buf = this.buf;
+    const at = this.pos + 4;
+    let i = 0;
+    for (; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80) break;
+      buf[at + i] = c;
+    }
+    if (i === n) {
+      buf.writeUInt32BE(n, this.pos);
+      this.pos = at + n;
+      return;
+    }
     const len = Buffer.byteLength(s, 'utf8');
     this.u32(len);
     this.room(len);
@@ -164,13 +180,21 @@ class Writer {
       return;
     }
     if (typeof v === 'object') {
-      const entries = Object.entries(v as Record<string, unknown>);
+      // Object.entries' order (own enumerable string keys), without its arrays: the count is
+      // written when known.
+      const obj = v as Record<string, unknown>;
       this.tag(8);
-      this.u32(entries.length);
-      for (const [k, x] of entries) {
+      this.room(4);
+      const countAt = this.pos;
+      this.pos += 4;
+      let count = 0;
+      for (const k in obj) {
+        if (!Object.hasOwn(obj, k)) continue;
         this.str(k);
-        this.value(x);
+        this.value(obj[k]);
+        count++;
       }
+      this.buf.writeUInt32BE(count, countAt);
       return;
     }
     throw new TypeError(`cannot serialize aggregation value of type ${typeof v}`);
