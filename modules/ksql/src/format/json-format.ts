@@ -243,14 +243,30 @@ function flatRowReader(
   if (scan === undefined) return undefined;
   const paths = columns.map((c) => `$.${c.name}`);
   const readers = columns.map((c) => compileJsonReader(c.type));
+  // The JSON type each column's reader returns unchanged (its usual case, checked inline).
+  const same = columns.map((c) => IDENTITY_JSON_TYPE[c.type.base] ?? '');
   const n = columns.length;
   return (text) => {
     const row = new Array<unknown>(n);
     if (!scan(text, row)) return undefined;
-    for (let i = 0; i < n; i++) row[i] = at(paths[i], readers[i], row[i]);
+    for (let i = 0; i < n; i++) {
+      const v = row[i];
+      if (typeof v === same[i]) continue;
+      row[i] = v === undefined || v === null ? null : at(paths[i], readers[i], v);
+    }
     return row;
   };
 }
+
+/**
+ * Column types whose JSON reader (json-values.ts) returns a value of this JSON type as it is:
+ * the flat reader keeps those without calling the reader.
+ */
+const IDENTITY_JSON_TYPE: Partial<Record<SqlType['base'], string>> = {
+  STRING: 'string',
+  DOUBLE: 'number',
+  BOOLEAN: 'boolean',
+};
 
 function at(path: string, read: JsonReader, v: unknown): unknown {
   try {
