@@ -1,6 +1,8 @@
 import { KsqlError } from '../errors.js';
 import type { FormatInfo } from '../format/format.js';
 import type { StatementOf } from '../parser/ast.js';
+import type { Column } from '../schema/logical-schema.js';
+import { formatSqlType, sqlTypeEquals } from '../types/sql-type.js';
 import type { PlannedStream } from '../plan/planned-stream.js';
 import type { SinkSpec } from '../plan/sink-step.js';
 import { checkKeyTypes, timestampOf, wrapSingleValueOf } from './create-source.js';
@@ -72,6 +74,8 @@ export async function executeCreateAsSelect(
     const keyFormat = sinkKeyFormat(formats.key!, output, w.has('KEY_FORMAT') || w.has('FORMAT'), props);
     const valueFormat = formats.value!;
     checkKeyTypes(output.schema.key);
+    await checkRegisteredSchema(ctx, keyFormat, topic, 'key', output.schema.key);
+    await checkRegisteredSchema(ctx, valueFormat, topic, 'value', output.schema.value);
     ctx.formats.validate(keyFormat, output.schema.key, 'key');
     ctx.formats.validate(valueFormat, output.schema.value, 'value');
     const wrapSingleValue = wrapSingleValueOf(valueFormat, w, props, output.schema.value.length);
@@ -226,4 +230,31 @@ function intProp(props: Readonly<Record<string, string>>, name: string): number 
   if (v === undefined) return undefined;
   const n = Number(v);
   return Number.isInteger(n) && n > 0 ? n : undefined;
+}
+
+/**
+ * With KEY_SCHEMA_ID / VALUE_SCHEMA_ID the sink writes with a schema already in the registry: the
+ * result's columns must be its leading columns, same names and types, in order (ksqlDB's
+ * SchemaRegisterInjector); the registry schema may have more.
+ */
+async function checkRegisteredSchema(
+  ctx: EngineContext,
+  format: FormatInfo,
+  topic: string,
+  part: 'key' | 'value',
+  columns: readonly Column[],
+): Promise<void> {
+  if (format.properties.schemaId === undefined) return;
+  const registered = await ctx.formats.inferColumns(format, topic, part);
+  if (!registered) return;
+  const changed = columns.filter((c, i) => {
+    const r = registered[i];
+    return !r || r.name !== c.name || !sqlTypeEquals(r.type, c.type);
+  });
+  if (changed.length === 0) return;
+  const list = (cols: readonly Pick<Column, 'name' | 'type'>[]) =>
+    `[${cols.map((c) => `\`${c.name}\` ${formatSqlType(c.type)}`).join(', ')}]`;
+  throw new KsqlError(
+    `The following ${part} columns are changed, missing or reordered: ${list(changed)}. Schema from schema registry is ${list(registered)}`,
+  );
 }

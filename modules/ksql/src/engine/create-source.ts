@@ -71,6 +71,16 @@ export async function executeCreateSource(
   const keyFormat = formats.key!;
   const valueFormat = formats.value;
 
+  for (const [part, format] of [
+    ['KEY', keyFormat],
+    ['VALUE', valueFormat],
+  ] as const) {
+    if (w.has(`${part}_SCHEMA_ID`) && !INFERRING_FORMATS.has(format.name)) {
+      throw new KsqlError(
+        `${part}_FORMAT should support schema inference when ${part}_SCHEMA_ID is provided. Current format is ${format.name}.`,
+      );
+    }
+  }
   let { key, value } = declaredColumns(stmt.elements ?? [], sourceType);
   if (value.length === 0 && INFERRING_FORMATS.has(valueFormat.name)) {
     const inferred = await ctx.formats.inferColumns(valueFormat, topic, 'value', {
@@ -94,7 +104,7 @@ export async function executeCreateSource(
     throw new KsqlError('Tables require a PRIMARY KEY. Please define the PRIMARY KEY.');
   }
   if (key.length === 0 && value.length === 0 && valueFormat.name !== 'NONE') {
-    throw new KsqlError('The statement does not define any columns.');
+    throw new KsqlError('No columns supplied.');
   }
   checkKeyTypes(key);
   const schema = new LogicalSchema(key, value);

@@ -2,6 +2,7 @@ import { KsqlError } from '../errors.js';
 import type { ColumnScope, ResolvedColumn } from '../expr/compiled.js';
 import type { ColumnRef } from '../parser/ast.js';
 import type { Column } from '../schema/logical-schema.js';
+import { RESERVED_COLUMN_NAMES } from './source-schema.js';
 
 /** Which alias owns which columns after a join (see PlannedStream.sources). */
 export interface SourceColumns {
@@ -38,6 +39,8 @@ export function createColumnScope(
           if (!source.columns.includes(ref.name)) return undefined;
           return byName.get(`${source.alias}_${ref.name}`);
         }
+        // An unqualified pseudo-column is the join result's own (ROWTIME of the joined record).
+        if (RESERVED_COLUMN_NAMES.has(ref.name) && byName.has(ref.name)) return byName.get(ref.name);
         const owners = sources.filter((s) => s.columns.includes(ref.name));
         if (owners.length > 1) {
           throw new KsqlError(

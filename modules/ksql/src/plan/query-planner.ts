@@ -253,6 +253,7 @@ function joinColumnName(
   sources: readonly { alias: string; columns: readonly string[] }[],
   ref: ColumnRef,
 ): string {
+  if (ref.qualifier === undefined && RESERVED_COLUMN_NAMES.has(ref.name)) return ref.name;
   const owners = sources.filter((s) => s.columns.includes(ref.name));
   if (owners.length <= 1 && !(owners.length === 0 && ref.qualifier)) return ref.name;
   return `${ref.qualifier ?? owners[0].alias}_${ref.name}`;
