@@ -36,7 +36,12 @@ export function compileIn(
     return compileExpression(expression, clauseScope, functions, { clause });
   } catch (err) {
     if (clause === 'WHERE' && err instanceof KsqlError && !/cannot be resolved/.test(err.message)) {
-      throw new KsqlError(`Error in WHERE expression: ${stripPosition(err.message)}`, err.position);
+      const reason = stripPosition(err.message);
+      // ksqlDB reports IN-list coercion failures from its predicate analysis, others from WHERE's type check.
+      const prefix = /^(operator does not exist|invalid input syntax)/.test(reason)
+        ? 'Invalid Predicate'
+        : 'Error in WHERE expression';
+      throw new KsqlError(`${prefix}: ${reason}`, err.position);
     }
     throw err;
   }
