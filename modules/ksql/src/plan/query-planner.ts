@@ -47,8 +47,10 @@ export async function planQuery(
   if (ctx.properties['ksql.new.query.planner.enabled'] === 'true') {
     throw new UnsupportedFeatureError('ksql.new.query.planner.enabled', query.pos);
   }
-  if (query.window && !query.groupBy)
+  // With aggregate calls the aggregation's analysis reports what is wrong; without, ksqlDB says this.
+  if (query.window && !query.groupBy && !hasAggregateCalls(query, ctx.functions)) {
     throw new KsqlError('WINDOW clause requires a GROUP BY clause.', query.window.pos);
+  }
   const from = requireSource(query.from.name, query.from.pos, options);
   if (options.sinkName !== undefined && from.type === 'TABLE' && from.window) {
     throw new KsqlError('KSQL does not support persistent queries on windowed tables.', query.from.pos);
@@ -268,6 +270,10 @@ function requireSource(name: string, pos: SourcePosition | undefined, options: Q
 /** Whether the query aggregates: GROUP BY, WINDOW, HAVING, or an aggregate call in SELECT. */
 export function isAggregate(query: Query, functions: FunctionRegistry): boolean {
   if (query.groupBy || query.window || query.having) return true;
+  return hasAggregateCalls(query, functions);
+}
+
+function hasAggregateCalls(query: Query, functions: FunctionRegistry): boolean {
   return query.select.some((s) => s.kind === 'SingleColumn' && hasAggregateCall(s.expression, functions));
 }
 
