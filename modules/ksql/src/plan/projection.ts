@@ -139,8 +139,12 @@ export function analyzeProjection(input: ProjectionInput): Projection {
         );
       }
     } else if (!item.fromStar && RESERVED_COLUMN_NAMES.has(name)) {
+      // `l.ROWTIME AS ROWTIME` is no real alias: ksqlDB reports the column itself.
+      const trivial = e.kind === 'ColumnRef' && e.name === name;
       throw new KsqlError(
-        `\`${name}\` is a reserved column name. You cannot use it as an alias for a column.`,
+        trivial
+          ? `Reserved column name in select: \`${name}\`. Please remove or alias the column.`
+          : `\`${name}\` is a reserved column name. You cannot use it as an alias for a column.`,
         item.pos,
       );
     }
