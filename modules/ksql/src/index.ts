@@ -42,7 +42,12 @@ export { javaDoubleToString } from './values/java-number.js';
 // Joins (plan/join-*.ts)
 export { type JoinPlanOptions, type JoinSide, joinPrefix, planJoin } from './plan/join-step.js';
 // Formats
-export { createFormats, subjectOf, validateWrapSingleValue } from './format/formats.js';
+export {
+  createFormats,
+  subjectOf,
+  validateFormatProperties,
+  validateWrapSingleValue,
+} from './format/formats.js';
 export { InMemorySchemaRegistry, HttpSchemaRegistry } from './format/schema-registry.js';
 export { windowedKeySerde } from './format/windowed.js';
 export { jsonToValue, valueToJson, JsonCoercionError } from './format/json-values.js';
