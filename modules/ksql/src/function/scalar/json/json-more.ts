@@ -12,6 +12,9 @@ function parse(text: string): unknown {
   }
 }
 
+/** JSON_RECORDS gives a string value's text, any other value's JSON (ksqlDB: TextNode.textValue vs toString). */
+const textOf = (x: unknown): string => (typeof x === 'string' ? x : JSON.stringify(x));
+
 const isObject = (v: unknown): v is Record<string, unknown> =>
   v !== null && typeof v === 'object' && !Array.isArray(v);
 
@@ -22,7 +25,7 @@ export const JSON_RECORDS = scalar(
   [
     fixed([P.STRING], SqlTypes.map(SqlTypes.STRING, SqlTypes.STRING), (s: string) => {
       const v = parse(s);
-      return isObject(v) ? new Map(Object.entries(v).map(([k, x]) => [k, JSON.stringify(x)])) : null;
+      return isObject(v) ? new Map(Object.entries(v).map(([k, x]) => [k, textOf(x)])) : null;
     }),
   ],
 );
