@@ -169,6 +169,10 @@ function evaluationFailure(fnName: string, e: Expression, err: unknown): Evaluat
 export function compileFunctionCall(e: ExpressionOf<'FunctionCall'>, ctx: CompileContext): Compiled {
   const fn = ctx.functions?.getScalar(e.name.toUpperCase());
   if (!fn) {
+    if (ctx.functions?.isAggregate?.(e.name)) {
+      // The planner replaces aggregate calls before compiling; one left here is misplaced.
+      throw new KsqlError(`Aggregate function ${e.name} is not allowed here: ${formatExpression(e)}`, e.pos);
+    }
     throw new KsqlError(`Can't find any functions with the name '${e.name}'`, e.pos);
   }
   // COUNT(*) style on a scalar function: ksqlDB reports it as no parameters

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatSqlType, SqlTypes } from '../../src/types/sql-type.js';
 import { Decimal } from '../../src/values/decimal.js';
-import { compile, E, evaluate } from './builder.js';
+import { compile, compileCollecting, E, evaluate } from './builder.js';
 
 const person = SqlTypes.struct([
   { name: 'NAME', type: SqlTypes.STRING },
@@ -157,5 +157,18 @@ describe('constructors', () => {
       ['a', 1],
       ['10', 2],
     ]);
+  });
+});
+
+describe('failures inside constructors', () => {
+  it('make that element NULL, reported, as ksqlDB’s nested error handling', () => {
+    const { compiled, errors } = compileCollecting(
+      E.array(E.col('I'), E.arith('/', E.int(1), E.col('I'))),
+      cols,
+    );
+    expect(compiled.evaluate(row({ I: 0 }))).toEqual([0, null]);
+    expect(errors).toHaveLength(1);
+    expect(errors[0].message).toBe('/ by zero');
+    expect(compiled.evaluate(row({ I: 1 }))).toEqual([1, 1]);
   });
 });
