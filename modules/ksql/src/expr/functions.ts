@@ -7,7 +7,7 @@ import type {
 } from '../function/scalar/scalar-function.js';
 import type { Expression, ExpressionOf } from '../parser/ast.js';
 import { formatSqlType, type SqlType, SqlTypes, sqlTypeEquals } from '../types/sql-type.js';
-import { type Converter, identity, implicitConverter } from './cast.js';
+import { type Converter, castConverter, identity, implicitConverter } from './cast.js';
 import { EvaluationError } from './compiled.js';
 import type { CompileContext, Compiled, Evaluator, LambdaVariable } from './context.js';
 import { formatExpression } from './format-expression.js';
@@ -219,7 +219,14 @@ export function compileFunctionCall(e: ExpressionOf<'FunctionCall'>, ctx: Compil
     let conv: Converter = identity;
     if (target && c.type !== null) {
       try {
-        conv = implicitConverter(c.type, target);
+        // a date/time string literal for a temporal parameter is parsed (matchParam allowed it)
+        const literalTemporal =
+          c.constant !== undefined &&
+          c.type.base === 'STRING' &&
+          (target.base === 'DATE' || target.base === 'TIME' || target.base === 'TIMESTAMP');
+        conv = literalTemporal
+          ? (castConverter(c.type, target) as Converter)
+          : implicitConverter(c.type, target);
       } catch {
         throw new KsqlError(
           `Function '${fn.displayName ?? fn.name}' does not accept parameters (${args.map(argTypeText).join(', ')}).`,

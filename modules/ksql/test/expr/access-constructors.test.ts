@@ -56,6 +56,12 @@ describe('map subscripts', () => {
     expect(evaluate(E.sub(E.col('M'), E.str('expected')), cols, row({}))).toBeNull();
   });
 
+  it('refuse a key of another type (no implicit parsing or narrowing)', () => {
+    expect(() => compile(E.sub(E.col('M'), E.int(1)), cols)).toThrow(
+      'Map key must be STRING, but 1 is INTEGER.',
+    );
+  });
+
   it('find DECIMAL keys by value', () => {
     const m = new Map([[Decimal.parse('1.5'), 'x']]);
     expect(evaluate(E.sub(E.col('DM'), E.dec('1.50')), cols, row({ DM: m }))).toBe('x');
