@@ -10,6 +10,9 @@ export interface SourcePosition {
  * text the problem is, when known, and is also part of the message (`line 1:15: …`).
  */
 export class KsqlError extends Error {
+  /** The statement that failed, set by the engine when the error leaves `execute`. */
+  statementText?: string;
+
   constructor(
     message: string,
     readonly position?: SourcePosition,

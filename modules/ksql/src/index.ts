@@ -14,6 +14,54 @@ export type * from './format/format.js';
 export type * from './engine/engine-api.js';
 export type * from './plan/planned-stream.js';
 export type * from './plan/plan-context.js';
+export * from './parser/index.js';
+
+// Expressions and scalar functions (expr helper)
+export { compileExpression, type CompileOptions } from './expr/compile.js';
+export { formatExpression } from './expr/format-expression.js';
+export { castConverter } from './expr/cast.js';
+export { valuesEqual, compareValues } from './expr/value-compare.js';
+export * from './expr/type-rules.js';
+export {
+  createFunctionRegistry,
+  describeScalar,
+  type KsqlFunctionRegistry,
+  P,
+  type ScalarFunction,
+  type ScalarVariant,
+  type BoundCall,
+  type ParamType,
+} from './function/registry.js';
+export { compileJavaTimePattern, type JavaTimeFormatter } from './values/java-time-format.js';
+export { resolveTimeZone, type TimeZone } from './values/time-zone.js';
+export * from './values/temporal.js';
+export { javaDoubleToString } from './values/java-number.js';
+
+// Joins (plan/join-*.ts)
+export { type JoinPlanOptions, type JoinSide, joinPrefix, planJoin } from './plan/join-step.js';
+// Formats
+export { createFormats, subjectOf, validateWrapSingleValue } from './format/formats.js';
+export { InMemorySchemaRegistry, HttpSchemaRegistry } from './format/schema-registry.js';
+export { windowedKeySerde } from './format/windowed.js';
+export { jsonToValue, valueToJson, JsonCoercionError } from './format/json-values.js';
+export { avroKeySchemaName, avroSchemaOf, DEFAULT_AVRO_SCHEMA_FULL_NAME } from './format/avro-schema.js';
+export { jsonSchemaOf } from './format/json-schema.js';
+export { SerdeError } from './format/format-properties.js';
+export { decodeAvroJson, encodeAvroJson } from './format/avro-json.js';
+
+// Aggregation (agg helper)
+export { aggregateFunctions } from './function/aggregate/index.js';
+export { planAggregation } from './plan/aggregate-step.js';
+export { aggregateDataSerde } from './plan/aggregate-serde.js';
+export { selectAliases } from './plan/aggregate-aliases.js';
+export { DEFAULT_GRACE_MS, planWindow, type PlannedWindow } from './plan/aggregate-windows.js';
+
+// Engine and planner
+export { KsqlEngine, type ExecuteOptions } from './engine/ksql-engine.js';
+export { streamsConfigFor } from './engine/streams-config.js';
+export type { DataSource, TimestampColumn } from './engine/data-source.js';
+export type { TransientQueryPlan } from './engine/transient-query.js';
+export { formatSchema } from './engine/schema-text.js';
 
 // Conformance runner (ksqlDB query-validation tests)
 export type { QttBackend, QttEngine, QttEngineSetup, SchemaRegistryWithIds } from './qtt/qtt-backend.js';

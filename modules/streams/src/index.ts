@@ -20,6 +20,7 @@ export { type InternalTopic, Topology, TopologyError } from './topology/topology
 export { DEFAULT_CACHE_MAX_BYTES, type StreamsConfig } from './task/config.js';
 export type { OutputRecord, RecordCollector } from './task/record-collector.js';
 export { SerializationError } from './task/sink-processor.js';
+export { PartitionGroup, type PartitionGroupOptions } from './task/partition-group.js';
 export { ProcessingError, type RawRecord, StreamTask, type StreamTaskOptions } from './task/stream-task.js';
 export { TaskMetrics } from './task/task-metrics.js';
 
@@ -33,7 +34,10 @@ export {
   TimeWindowedKStream,
 } from './dsl/kgrouped-stream.js';
 export { type Branched, BranchedKStream, KStream, type KeyValueTimestamp } from './dsl/kstream.js';
+export type { ForeignKeyJoined } from './dsl/foreign-key-join.js';
 export { KTable } from './dsl/ktable.js';
+export { KGroupedTable } from './dsl/kgrouped-table.js';
+export { changeSerde } from './dsl/change-serde.js';
 export {
   type Consumed,
   type Grouped,

@@ -14,7 +14,12 @@ import type { Column } from '../schema/logical-schema.js';
 export interface TopicCatalog {
   /** Partition count, or undefined when the topic does not exist. */
   partitions(topic: string): Promise<number | undefined>;
-  create(topic: string, partitions: number, replicas: number, config: Readonly<Record<string, string>>): Promise<void>;
+  create(
+    topic: string,
+    partitions: number,
+    replicas: number,
+    config: Readonly<Record<string, string>>,
+  ): Promise<void>;
   delete(topic: string): Promise<void>;
   list(): Promise<readonly string[]>;
 }
@@ -78,26 +83,91 @@ export interface PersistentQuery {
    * deserializes them (Schema Registry formats); resolves at once for other formats. Hosts call
    * it before feeding records of `topic`.
    */
-  readonly prefetch?: (topic: string, part: 'key' | 'value', payloads: Iterable<Buffer | null>) => Promise<void>;
+  readonly prefetch?: (
+    topic: string,
+    part: 'key' | 'value',
+    payloads: Iterable<Buffer | null>,
+  ) => Promise<void>;
 }
 
 /** The result of executing one statement (what the REST API's responses are built from). */
 export type StatementResult =
-  | { readonly kind: 'SourceCreated'; readonly statementText: string; readonly source: SourceDescription; readonly message: string }
-  | { readonly kind: 'SourceDropped'; readonly statementText: string; readonly name: string; readonly message: string }
-  | { readonly kind: 'QueryCreated'; readonly statementText: string; readonly query: PersistentQuery; readonly message: string }
+  | {
+      readonly kind: 'SourceCreated';
+      readonly statementText: string;
+      readonly source: SourceDescription;
+      readonly message: string;
+    }
+  | {
+      readonly kind: 'SourceDropped';
+      readonly statementText: string;
+      readonly name: string;
+      readonly message: string;
+    }
+  | {
+      readonly kind: 'QueryCreated';
+      readonly statementText: string;
+      readonly query: PersistentQuery;
+      readonly message: string;
+    }
   | { readonly kind: 'QueryTerminated'; readonly statementText: string; readonly queryIds: readonly string[] }
   | { readonly kind: 'RowsInserted'; readonly statementText: string }
-  | { readonly kind: 'PropertySet' | 'PropertyUnset'; readonly statementText: string; readonly name: string; readonly value?: string }
-  | { readonly kind: 'VariableDefined' | 'VariableUndefined'; readonly statementText: string; readonly name: string }
-  | { readonly kind: 'Streams' | 'Tables'; readonly statementText: string; readonly sources: readonly SourceDescription[] }
+  | {
+      readonly kind: 'PropertySet' | 'PropertyUnset';
+      readonly statementText: string;
+      readonly name: string;
+      readonly value?: string;
+    }
+  | {
+      readonly kind: 'VariableDefined' | 'VariableUndefined';
+      readonly statementText: string;
+      readonly name: string;
+    }
+  | {
+      readonly kind: 'Streams' | 'Tables';
+      readonly statementText: string;
+      readonly sources: readonly SourceDescription[];
+    }
   | { readonly kind: 'Queries'; readonly statementText: string; readonly queries: readonly PersistentQuery[] }
-  | { readonly kind: 'Topics'; readonly statementText: string; readonly topics: readonly { readonly name: string; readonly partitions: number }[] }
-  | { readonly kind: 'Properties'; readonly statementText: string; readonly properties: Readonly<Record<string, string>> }
-  | { readonly kind: 'Functions'; readonly statementText: string; readonly functions: readonly { readonly name: string; readonly type: string; readonly category: string }[] }
-  | { readonly kind: 'SourceDescription'; readonly statementText: string; readonly source: SourceDescription; readonly extended: boolean }
-  | { readonly kind: 'FunctionDescription'; readonly statementText: string; readonly name: string; readonly description: string; readonly variants: readonly string[] }
-  | { readonly kind: 'QueryDescription'; readonly statementText: string; readonly queryId?: string; readonly topology: string; readonly executionPlan: string }
+  | {
+      readonly kind: 'Topics';
+      readonly statementText: string;
+      readonly topics: readonly { readonly name: string; readonly partitions: number }[];
+    }
+  | {
+      readonly kind: 'Properties';
+      readonly statementText: string;
+      readonly properties: Readonly<Record<string, string>>;
+    }
+  | {
+      readonly kind: 'Functions';
+      readonly statementText: string;
+      readonly functions: readonly {
+        readonly name: string;
+        readonly type: string;
+        readonly category: string;
+      }[];
+    }
+  | {
+      readonly kind: 'SourceDescription';
+      readonly statementText: string;
+      readonly source: SourceDescription;
+      readonly extended: boolean;
+    }
+  | {
+      readonly kind: 'FunctionDescription';
+      readonly statementText: string;
+      readonly name: string;
+      readonly description: string;
+      readonly variants: readonly string[];
+    }
+  | {
+      readonly kind: 'QueryDescription';
+      readonly statementText: string;
+      readonly queryId?: string;
+      readonly topology: string;
+      readonly executionPlan: string;
+    }
   | { readonly kind: 'TypeCreated' | 'TypeDropped'; readonly statementText: string; readonly name: string }
   /** A query statement (push/pull): the host runs it; the engine plans it into this. */
   | { readonly kind: 'TransientQuery'; readonly statementText: string; readonly query: unknown };

@@ -44,7 +44,11 @@ export interface KsqlSerde<T> extends Serde<T> {
 
 export interface Formats {
   keySerde(format: FormatInfo, columns: readonly Column[], ctx: SerdeContext): Promise<KsqlSerde<GenericKey>>;
-  valueSerde(format: FormatInfo, columns: readonly Column[], ctx: SerdeContext): Promise<KsqlSerde<GenericRow>>;
+  valueSerde(
+    format: FormatInfo,
+    columns: readonly Column[],
+    ctx: SerdeContext,
+  ): Promise<KsqlSerde<GenericRow>>;
   /**
    * Columns from the registry when a CREATE statement lists none (or only key columns):
    * undefined when the format has no schema in the registry for that topic.
@@ -53,6 +57,8 @@ export interface Formats {
     format: FormatInfo,
     topic: string,
     part: 'key' | 'value',
+    /** WRAP_SINGLE_VALUE=false: the value schema is one anonymous column (`ROWVAL`). */
+    options?: { readonly wrapSingleValue?: boolean },
   ): Promise<readonly Omit<Column, 'namespace'>[] | undefined>;
   /** Throws a KsqlError when the format cannot carry these columns (e.g. KAFKA with two columns). */
   validate(format: FormatInfo, columns: readonly Column[], part: 'key' | 'value'): void;

@@ -13,6 +13,8 @@ import type { SqlType } from '../types/sql-type.js';
  *
  * Accumulators are plain data — numbers, strings, booleans, null, arrays, plain objects, Map,
  * bigint, Buffer, Decimal — so the planner can serialize them into state stores and changelogs.
+ * They are immutable: aggregate / undo / merge return a new accumulator rather than changing the
+ * one passed in (a windowed table keeps the previous object as the update's old value).
  */
 export interface KsqlAggregateFunction<A = unknown> {
   readonly name: string;
@@ -43,12 +45,15 @@ export interface FunctionRegistry {
    * Binds an aggregate call. `argTypes` are the types of the column arguments; `literals` the
    * trailing constant arguments some aggregates take (TOPK's k, HISTOGRAM has none).
    * Throws a KsqlError naming the function and the types when no variant accepts them.
+   * `properties`: the query's effective properties (COLLECT_LIST / COLLECT_SET read their
+   * `ksql.functions.collect_*.limit` there), passed on to the factory.
    */
   resolveAggregate(
     name: string,
     argTypes: readonly SqlType[],
     literals: readonly unknown[],
     position?: SourcePosition,
+    properties?: Readonly<Record<string, string>>,
   ): KsqlAggregateFunction;
   describe(name: string): FunctionDescription | undefined;
   list(): readonly FunctionDescription[];
@@ -57,6 +62,14 @@ export interface FunctionRegistry {
 /** One aggregate's entry in the registry: its description and how to bind it to argument types. */
 export interface AggregateFactory {
   readonly description: FunctionDescription;
-  /** Throws a KsqlError when no variant accepts these argument types / literals. */
-  create(argTypes: readonly SqlType[], literals: readonly unknown[], position?: SourcePosition): KsqlAggregateFunction;
+  /**
+   * Throws a KsqlError when no variant accepts these argument types / literals. `properties`: the
+   * query's effective properties, for functions configured there (collect limits).
+   */
+  create(
+    argTypes: readonly SqlType[],
+    literals: readonly unknown[],
+    position?: SourcePosition,
+    properties?: Readonly<Record<string, string>>,
+  ): KsqlAggregateFunction;
 }

@@ -18,4 +18,6 @@ export interface PlanContext {
    */
   readonly internalKeyFormat: FormatInfo;
   readonly internalValueFormat: FormatInfo;
+  /** The sink's name for a persistent query (`OUTPUT` of CREATE TABLE OUTPUT AS …), for messages. */
+  readonly sinkName?: string;
 }

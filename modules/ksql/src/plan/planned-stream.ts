@@ -32,8 +32,27 @@ interface PlannedBase {
    * `schema.value`; `A.c` resolves to it, and a bare `c` when exactly one source has it.
    */
   readonly sources?: readonly { readonly alias: string; readonly columns: readonly string[] }[];
+  /**
+   * After a join (added by the join step): what the result's key is equivalent to, so a later
+   * join of a join chain knows whether it must repartition (ksqlDB's join equivalence set) and
+   * which source columns may name its key (viable key columns).
+   */
+  readonly joinKey?: JoinKeyInfo;
+}
+
+export interface JoinKeyInfo {
+  /** Canonical forms of the ON expressions the key equals (`ALIAS.COL` for column references). */
+  readonly equivalents: readonly string[];
+  /** Source columns equal to the key, in ksqlDB's order; empty for FULL OUTER joins. */
+  readonly viable: readonly { readonly alias: string; readonly column: string }[];
 }
 
 export type PlannedStream =
-  | (PlannedBase & { readonly kind: 'STREAM'; readonly stream: KStream<GenericKey | Windowed<GenericKey>, GenericRow> })
-  | (PlannedBase & { readonly kind: 'TABLE'; readonly table: KTable<GenericKey | Windowed<GenericKey>, GenericRow> });
+  | (PlannedBase & {
+      readonly kind: 'STREAM';
+      readonly stream: KStream<GenericKey | Windowed<GenericKey>, GenericRow>;
+    })
+  | (PlannedBase & {
+      readonly kind: 'TABLE';
+      readonly table: KTable<GenericKey | Windowed<GenericKey>, GenericRow>;
+    });

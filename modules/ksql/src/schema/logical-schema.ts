@@ -33,7 +33,10 @@ export class LogicalSchema {
     readonly value: readonly Column[],
   ) {}
 
-  static of(key: readonly Omit<Column, 'namespace'>[], value: readonly Omit<Column, 'namespace'>[]): LogicalSchema {
+  static of(
+    key: readonly Omit<Column, 'namespace'>[],
+    value: readonly Omit<Column, 'namespace'>[],
+  ): LogicalSchema {
     return new LogicalSchema(
       key.map((c) => ({ ...c, namespace: 'KEY' as const })),
       value.map((c) => ({ ...c, namespace: 'VALUE' as const })),

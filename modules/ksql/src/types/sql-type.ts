@@ -34,7 +34,16 @@ export type SqlBaseType =
   | 'STRUCT';
 
 export interface SqlPrimitiveType {
-  readonly base: 'BOOLEAN' | 'INTEGER' | 'BIGINT' | 'DOUBLE' | 'STRING' | 'BYTES' | 'DATE' | 'TIME' | 'TIMESTAMP';
+  readonly base:
+    | 'BOOLEAN'
+    | 'INTEGER'
+    | 'BIGINT'
+    | 'DOUBLE'
+    | 'STRING'
+    | 'BYTES'
+    | 'DATE'
+    | 'TIME'
+    | 'TIMESTAMP';
 }
 export interface SqlDecimalType {
   readonly base: 'DECIMAL';

@@ -276,6 +276,15 @@ export class SessionWindowedKStream<K, V> extends GroupedBase<K, V> {
       [input.nodeName],
       [storeName],
     );
-    return new KTable<Windowed<K>, VA>(this.builder, name, storeName, undefined, m.valueSerde, w.graceMs);
+    // A session can still grow until its end + gap passes, so suppress waits gap + grace after the
+    // session end (Kafka Streams' KTableImpl: gracePeriodMs + inactivityGap for session windows).
+    return new KTable<Windowed<K>, VA>(
+      this.builder,
+      name,
+      storeName,
+      undefined,
+      m.valueSerde,
+      w.inactivityGapMs + w.graceMs,
+    );
   }
 }

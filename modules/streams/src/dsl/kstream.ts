@@ -1,6 +1,6 @@
 import { type Observable, Subject } from 'rxjs';
 import type { Processor, ProcessorSupplier } from '../processor/processor.js';
-import type { Serde } from '../serde/serde.js';
+import { type Serde, Serdes } from '../serde/serde.js';
 import type { TopicNameExtractor } from '../topology/nodes.js';
 import type {
   ForeachAction,
@@ -14,7 +14,7 @@ import { KGroupedStream } from './kgrouped-stream.js';
 import type { KTable } from './ktable.js';
 import type { Grouped, Joined, Named, Produced, Repartitioned, StreamJoined } from './options.js';
 import { KStreamKTableJoinProcessor } from './processors/join-processors.js';
-import { StreamStreamJoinProcessor } from './processors/stream-join-processor.js';
+import { JoinTimeTrackers, StreamStreamJoinProcessor } from './processors/stream-join-processor.js';
 import {
   BranchProcessor,
   FilterProcessor,
@@ -26,7 +26,7 @@ import {
   PeekProcessor,
   SelectKeyProcessor,
 } from './processors/stateless.js';
-import { joinWindowStoreBuilder } from './stores.js';
+import { joinWindowStoreBuilder, outerJoinStoreBuilder } from './stores.js';
 import type { StreamsBuilder } from './streams-builder.js';
 import type { JoinWindows } from './windows.js';
 
@@ -273,9 +273,52 @@ export class KStream<K, V> {
   leftJoin<VT, VR>(
     table: KTable<K, VT>,
     joiner: ValueJoiner<V, VT | null, VR>,
-    joined: Joined<K, V> = {},
+    joined?: Joined<K, V>,
+  ): KStream<K, VR>;
+  /**
+   * Windowed left join with another stream: like `join`, and a record of this stream that no
+   * record of the other joins within its window yields joiner(value, null) — once the window has
+   * closed (window end + grace behind stream time), not eagerly (Kafka Streams 3.x semantics).
+   */
+  leftJoin<VO, VR>(
+    other: KStream<K, VO>,
+    joiner: ValueJoiner<V, VO | null, VR>,
+    windows: JoinWindows,
+    streamJoined?: StreamJoined<K, V, VO>,
+  ): KStream<K, VR>;
+  leftJoin<VO, VR>(
+    other: KStream<K, VO> | KTable<K, VO>,
+    joiner: ValueJoiner<V, VO | null, VR>,
+    windowsOrJoined?: JoinWindows | Joined<K, V>,
+    streamJoined: StreamJoined<K, V, VO> = {},
   ): KStream<K, VR> {
-    return this.joinTable(table, joiner as ValueJoiner<V, VT, VR>, true, joined);
+    if (!(other instanceof KStream))
+      return this.joinTable(
+        other,
+        joiner as ValueJoiner<V, VO, VR>,
+        true,
+        (windowsOrJoined ?? {}) as Joined<K, V>,
+      );
+    return this.joinStream(
+      other,
+      joiner as (l: V | null, r: VO | null) => VR,
+      windowsOrJoined as JoinWindows,
+      streamJoined,
+      'left',
+    );
+  }
+
+  /**
+   * Windowed outer join with another stream: unmatched records of either side yield a result with
+   * null for the missing side, once their window has closed.
+   */
+  outerJoin<VO, VR>(
+    other: KStream<K, VO>,
+    joiner: ValueJoiner<V | null, VO | null, VR>,
+    windows: JoinWindows,
+    streamJoined: StreamJoined<K, V, VO> = {},
+  ): KStream<K, VR> {
+    return this.joinStream(other, joiner, windows, streamJoined, 'outer');
   }
 
   private joinTable<VT, VR>(
@@ -321,64 +364,98 @@ export class KStream<K, V> {
   ): KStream<K, VR> {
     if (!(other instanceof KStream))
       return this.joinTable(other, joiner, false, (windowsOrJoined ?? {}) as Joined<K, V>);
-    const windows = windowsOrJoined as JoinWindows;
-    const base = streamJoined.storeName ?? this.builder.newName('KSTREAM-JOINTHIS');
-    const left = this.repartitionRequired ? this.repartitionAs(`${base}-left`, {}) : this;
-    const right = other.repartitionRequired ? other.repartitionAs(`${base}-right`, {}) : other;
+    return this.joinStream(
+      other,
+      joiner as (l: V | null, r: VO | null) => VR,
+      windowsOrJoined as JoinWindows,
+      streamJoined,
+      'inner',
+    );
+  }
+
+  private joinStream<VO, VR>(
+    other: KStream<K, VO>,
+    joiner: (left: V | null, right: VO | null) => VR,
+    windows: JoinWindows,
+    streamJoined: StreamJoined<K, V, VO>,
+    mode: 'inner' | 'left' | 'outer',
+  ): KStream<K, VR> {
+    const b = this.builder;
+    const named = streamJoined.name;
+    const base = streamJoined.storeName ?? named ?? b.newName('KSTREAM-JOINTHIS');
+    const left = this.repartitionRequired ? this.repartitionAs(`${named ?? base}-left`, {}) : this;
+    const right = other.repartitionRequired ? other.repartitionAs(`${named ?? base}-right`, {}) : other;
     const thisStore = `${base}-this-join-store`;
     const otherStore = `${base}-other-join-store`;
     const retention = windows.beforeMs + windows.afterMs + windows.graceMs + 1;
-    const b = this.builder;
+    const keySerde = (streamJoined.keySerde ??
+      left.keySerde ??
+      b.options.defaultKeySerde ??
+      Serdes.json()) as Serde<K>;
+    const thisSerde = (streamJoined.valueSerde ??
+      this.valueSerde ??
+      b.options.defaultValueSerde ??
+      Serdes.json()) as Serde<V>;
+    const otherSerde = (streamJoined.otherValueSerde ??
+      other.valueSerde ??
+      b.options.defaultValueSerde ??
+      Serdes.json()) as Serde<VO>;
     b.addStateStore(
-      joinWindowStoreBuilder(
-        b,
-        thisStore,
-        retention,
-        streamJoined.keySerde ?? this.keySerde,
-        streamJoined.valueSerde ?? this.valueSerde,
-        streamJoined.loggingEnabled,
-      ),
+      joinWindowStoreBuilder(b, thisStore, retention, keySerde, thisSerde, streamJoined.loggingEnabled),
     );
     b.addStateStore(
-      joinWindowStoreBuilder(
-        b,
-        otherStore,
-        retention,
-        streamJoined.keySerde ?? this.keySerde,
-        streamJoined.otherValueSerde ?? other.valueSerde,
-        streamJoined.loggingEnabled,
-      ),
+      joinWindowStoreBuilder(b, otherStore, retention, keySerde, otherSerde, streamJoined.loggingEnabled),
     );
-    const thisJoin = b.newName('KSTREAM-JOINTHIS');
-    const otherJoin = b.newName('KSTREAM-JOINOTHER');
-    const merge = b.newName('KSTREAM-MERGE');
+    const outerStore =
+      mode === 'inner' || !windows.spuriousResultFixEnabled ? undefined : `${base}-outer-join-store`;
+    if (outerStore) b.addStateStore(outerJoinStoreBuilder(b, outerStore, streamJoined.loggingEnabled));
+    const stores = outerStore ? [thisStore, otherStore, outerStore] : [thisStore, otherStore];
+    const thisJoin = named
+      ? `${named}-this-join`
+      : b.newName(mode === 'outer' ? 'KSTREAM-OUTERTHIS' : 'KSTREAM-JOINTHIS');
+    const otherJoin = named
+      ? `${named}-other-join`
+      : b.newName(mode === 'inner' ? 'KSTREAM-JOINOTHER' : 'KSTREAM-OUTEROTHER');
+    const merge = named ? `${named}-merge` : b.newName('KSTREAM-MERGE');
+    const trackers = new JoinTimeTrackers();
+    const common = {
+      windowBeforeMs: windows.beforeMs,
+      windowAfterMs: windows.afterMs,
+      graceMs: windows.graceMs,
+      outerStoreName: outerStore,
+      trackers,
+      keySerde,
+      joiner: joiner as (l: unknown, r: unknown) => VR,
+    };
     b.addProcessor(
       thisJoin,
       () =>
-        new StreamStreamJoinProcessor<K, V, VO, VR>(
-          thisStore,
-          otherStore,
-          windows.beforeMs,
-          windows.afterMs,
-          windows.graceMs,
-          (a, o) => joiner(a, o),
-        ),
+        new StreamStreamJoinProcessor<K, V, VO, VR>({
+          ...common,
+          thisStoreName: thisStore,
+          otherStoreName: otherStore,
+          leftSide: true,
+          outer: mode !== 'inner',
+          thisValueSerde: thisSerde,
+          otherValueSerde: otherSerde,
+        }),
       [left.nodeName],
-      [thisStore, otherStore],
+      stores,
     );
     b.addProcessor(
       otherJoin,
       () =>
-        new StreamStreamJoinProcessor<K, VO, V, VR>(
-          otherStore,
-          thisStore,
-          windows.afterMs,
-          windows.beforeMs,
-          windows.graceMs,
-          (o, a) => joiner(a, o),
-        ),
+        new StreamStreamJoinProcessor<K, VO, V, VR>({
+          ...common,
+          thisStoreName: otherStore,
+          otherStoreName: thisStore,
+          leftSide: false,
+          outer: mode === 'outer',
+          thisValueSerde: otherSerde,
+          otherValueSerde: thisSerde,
+        }),
       [right.nodeName],
-      [thisStore, otherStore],
+      stores,
     );
     b.addProcessor(merge, () => new PassThroughProcessor<K, VR>(), [thisJoin, otherJoin]);
     b.recordOp((t) =>

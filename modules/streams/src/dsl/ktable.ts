@@ -1,16 +1,20 @@
 import { type Serde, Serdes } from '../serde/serde.js';
 import { Stores, inMemoryStoreBackend } from '../state/stores.js';
 import type { Change } from './change.js';
-import type { Predicate, ValueJoiner, ValueMapper } from './functions.js';
+import type { KeyValueMapper, KeyValuePair, Predicate, ValueJoiner, ValueMapper } from './functions.js';
+import { KGroupedTable } from './kgrouped-table.js';
+import { type ForeignKeyJoined, foreignKeyJoin } from './foreign-key-join.js';
 import { KStream } from './kstream.js';
-import type { Materialized, Named, Suppressed } from './options.js';
+import type { Grouped, Materialized, Named, Suppressed } from './options.js';
 import {
   KTableFilterProcessor,
   KTableKTableJoinProcessor,
   KTableMapValuesProcessor,
   KTableMaterializeProcessor,
   KTableToStreamProcessor,
+  type TableJoinMode,
 } from './processors/ktable-processors.js';
+import { KTableRepartitionMapProcessor } from './processors/ktable-group-processors.js';
 import { PassThroughProcessor } from './processors/stateless.js';
 import { SuppressProcessor } from './processors/suppress-processor.js';
 import { keyValueStoreBuilder } from './stores.js';
@@ -99,6 +103,25 @@ export class KTable<K, V> {
     );
   }
 
+  /**
+   * Re-keys the table for an aggregation (Kafka Streams' KTable.groupBy): `selector` maps each row
+   * to its group's key and the value to aggregate (null = the row belongs to no group). The
+   * aggregation then repartitions through `<app>-<grouped.name>-repartition`.
+   */
+  groupBy<K2, V2>(
+    selector: KeyValueMapper<K, V, KeyValuePair<K2, V2> | null>,
+    grouped: Grouped<K2, V2> = {},
+  ): KGroupedTable<K2, V2> {
+    const name = this.builder.newName('KTABLE-SELECT');
+    const ks = grouped.keySerde;
+    // Same group key for the old and the new value: one Change(new, old) instead of two records.
+    const sameKey = ks
+      ? (a: K2, b: K2) => ks.serialize(a).equals(ks.serialize(b))
+      : (a: K2, b: K2) => a === b || JSON.stringify(a) === JSON.stringify(b);
+    this.builder.addProcessor(name, () => new KTableRepartitionMapProcessor(selector, sameKey), [this.node]);
+    return new KGroupedTable<K2, V2>(this.builder, name, ks, grouped.valueSerde, grouped.name);
+  }
+
   /** The table's updates as a stream; a delete becomes a record with a null value. */
   toStream(named?: Named): KStream<K, V> {
     const name = named?.name ?? this.builder.newName('KTABLE-TOSTREAM');
@@ -122,7 +145,10 @@ export class KTable<K, V> {
     const options = this.builder.options;
     const backend = options.storeBackend ?? inMemoryStoreBackend;
     const serdes = {
-      key: (options.defaultKeySerde as Serde<unknown> | undefined) ?? Serdes.json<unknown>(),
+      key:
+        suppressed.keySerde ??
+        (options.defaultKeySerde as Serde<unknown> | undefined) ??
+        Serdes.json<unknown>(),
       value: this.valueSerde ?? (options.defaultValueSerde as Serde<V> | undefined) ?? Serdes.json<V>(),
     };
     this.builder.addStateStore(Stores.bufferStoreBuilder(backend.keyValue(storeName)).withLoggingEnabled());
@@ -147,8 +173,37 @@ export class KTable<K, V> {
     other: KTable<K, VO>,
     joiner: ValueJoiner<V, VO, VR>,
     materialized?: Materialized<K, VR>,
+  ): KTable<K, VR>;
+  /**
+   * Foreign-key inner join (Kafka Streams' KTable#join(other, foreignKeyExtractor, joiner)): each
+   * row of this table joins the row of `other` whose key is `foreignKey(value)`; the result is
+   * keyed by this table's key and updates when either side changes.
+   */
+  join<KO, VO, VR>(
+    other: KTable<KO, VO>,
+    foreignKey: (value: V) => KO | null,
+    joiner: ValueJoiner<V, VO, VR>,
+    options?: ForeignKeyJoined<K, KO, VR, V, VO>,
+  ): KTable<K, VR>;
+  join<KO, VO, VR>(
+    other: KTable<K, VO> | KTable<KO, VO>,
+    joinerOrForeignKey: ValueJoiner<V, VO, VR> | ((value: V) => KO | null),
+    third?: Materialized<K, VR> | ValueJoiner<V, VO, VR>,
+    options: ForeignKeyJoined<K, KO, VR, V, VO> = {},
   ): KTable<K, VR> {
-    return this.joinTable(other, joiner as ValueJoiner<V, VO | null, VR>, 'inner', materialized);
+    if (typeof third === 'function') {
+      const fk = joinerOrForeignKey as (value: V) => KO | null;
+      return foreignKeyJoin(
+        this,
+        other as KTable<KO, VO>,
+        fk,
+        third as (l: V, r: VO | null) => VR,
+        false,
+        options,
+      );
+    }
+    const joiner = joinerOrForeignKey as ValueJoiner<V | null, VO | null, VR>;
+    return this.joinTable(other as KTable<K, VO>, joiner, 'inner', third);
   }
 
   /** Left join: every key of this table yields a result; the joiner gets null when the other side has none. */
@@ -156,23 +211,68 @@ export class KTable<K, V> {
     other: KTable<K, VO>,
     joiner: ValueJoiner<V, VO | null, VR>,
     materialized?: Materialized<K, VR>,
+  ): KTable<K, VR>;
+  /** Foreign-key left join: like the foreign-key join, and a row without a matching `other` row joins null. */
+  leftJoin<KO, VO, VR>(
+    other: KTable<KO, VO>,
+    foreignKey: (value: V) => KO | null,
+    joiner: ValueJoiner<V, VO | null, VR>,
+    options?: ForeignKeyJoined<K, KO, VR, V, VO>,
+  ): KTable<K, VR>;
+  leftJoin<KO, VO, VR>(
+    other: KTable<K, VO> | KTable<KO, VO>,
+    joinerOrForeignKey: ValueJoiner<V, VO | null, VR> | ((value: V) => KO | null),
+    third?: Materialized<K, VR> | ValueJoiner<V, VO | null, VR>,
+    options: ForeignKeyJoined<K, KO, VR, V, VO> = {},
   ): KTable<K, VR> {
-    return this.joinTable(other, joiner, 'left', materialized);
+    if (typeof third === 'function') {
+      const fk = joinerOrForeignKey as (value: V) => KO | null;
+      return foreignKeyJoin(this, other as KTable<KO, VO>, fk, third, true, options);
+    }
+    const joiner = joinerOrForeignKey as ValueJoiner<V | null, VO | null, VR>;
+    return this.joinTable(other as KTable<K, VO>, joiner, 'left', third);
+  }
+
+  /**
+   * Right join (ksqlDB's RIGHT JOIN; Kafka Streams writes it as other.leftJoin(this)): every key
+   * of the other table yields a result; the joiner gets null for this side when it has none.
+   */
+  rightJoin<VO, VR>(
+    other: KTable<K, VO>,
+    joiner: ValueJoiner<V | null, VO, VR>,
+    materialized?: Materialized<K, VR>,
+  ): KTable<K, VR> {
+    return this.joinTable(other, joiner as ValueJoiner<V | null, VO | null, VR>, 'right', materialized);
+  }
+
+  /** Outer join: a key of either table yields a result; the joiner gets null for a missing side. */
+  outerJoin<VO, VR>(
+    other: KTable<K, VO>,
+    joiner: ValueJoiner<V | null, VO | null, VR>,
+    materialized?: Materialized<K, VR>,
+  ): KTable<K, VR> {
+    return this.joinTable(other, joiner, 'outer', materialized);
   }
 
   private joinTable<VO, VR>(
     other: KTable<K, VO>,
-    joiner: ValueJoiner<V, VO | null, VR>,
-    mode: 'inner' | 'left',
+    joiner: ValueJoiner<V | null, VO | null, VR>,
+    mode: TableJoinMode,
     materialized: Materialized<K, VR> | undefined,
+    named?: Named,
   ): KTable<K, VR> {
     const b = this.builder;
     const thisStore = this.materialize();
     const otherStore = other.materialize();
-    const prefix = mode === 'inner' ? 'KTABLE-JOIN' : 'KTABLE-LEFTJOIN';
-    const thisJoin = b.newName(`${prefix}THIS`);
-    const otherJoin = b.newName(`${prefix}OTHER`);
-    const merge = b.newName('KTABLE-MERGE');
+    const prefix = {
+      inner: 'KTABLE-JOIN',
+      left: 'KTABLE-LEFTJOIN',
+      right: 'KTABLE-RIGHTJOIN',
+      outer: 'KTABLE-OUTERJOIN',
+    }[mode];
+    const thisJoin = named?.name ? `${named.name}-join-this` : b.newName(`${prefix}THIS`);
+    const otherJoin = named?.name ? `${named.name}-join-other` : b.newName(`${prefix}OTHER`);
+    const merge = named?.name ? `${named.name}-merge` : b.newName('KTABLE-MERGE');
     b.addProcessor(
       thisJoin,
       () => new KTableKTableJoinProcessor<K, V, VO, VR>(otherStore, joiner, true, mode),

@@ -69,8 +69,13 @@ export interface StreamJoined<K, V, VO> {
   readonly keySerde?: Serde<K>;
   readonly valueSerde?: Serde<V>;
   readonly otherValueSerde?: Serde<VO>;
-  /** Base name of the two join stores. */
+  /** Base name of the join stores (`<storeName>-this-join-store`, …); default: `name`, else generated. */
   readonly storeName?: string;
+  /**
+   * Names the join's processors (`<name>-this-join`, `<name>-other-join`, `<name>-merge`) and the
+   * repartition topics of sides that need one (`<name>-left-repartition`, `<name>-right-repartition`).
+   */
+  readonly name?: string;
   readonly loggingEnabled?: boolean;
 }
 
@@ -94,10 +99,15 @@ export interface Named {
 export interface Suppressed {
   readonly kind: 'untilWindowCloses';
   readonly name?: string;
+  /**
+   * Serde of the inner (unwindowed) key for the buffer's durable store; default: the builder's
+   * default key serde, else JSON.
+   */
+  readonly keySerde?: Serde<unknown>;
 }
 
 export const Suppressed = {
-  untilWindowCloses(options: { name?: string } = {}): Suppressed {
-    return { kind: 'untilWindowCloses', name: options.name };
+  untilWindowCloses(options: { name?: string; keySerde?: Serde<unknown> } = {}): Suppressed {
+    return { kind: 'untilWindowCloses', name: options.name, keySerde: options.keySerde };
   },
 };

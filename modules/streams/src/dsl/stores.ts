@@ -116,3 +116,45 @@ export function joinWindowStoreBuilder<K, V>(
   const b = Stores.windowStoreBuilder(supplier, keySerdeOf(builder, keySerde), listSerde);
   return applySwitches(b, { cachingEnabled: false, loggingEnabled });
 }
+
+/** Serde of a list of byte strings: [count][length, bytes]… (values waiting in an outer-join store). */
+const bufferListSerde: Serde<Buffer[]> = {
+  serialize(values) {
+    let size = 4;
+    for (const v of values) size += 4 + v.length;
+    const out = Buffer.allocUnsafe(size);
+    out.writeUInt32BE(values.length, 0);
+    let at = 4;
+    for (const v of values) {
+      out.writeUInt32BE(v.length, at);
+      v.copy(out, at + 4);
+      at += 4 + v.length;
+    }
+    return out;
+  },
+  deserialize(data) {
+    const n = data.readUInt32BE(0);
+    const out: Buffer[] = [];
+    let at = 4;
+    for (let i = 0; i < n; i++) {
+      const len = data.readUInt32BE(at);
+      out.push(Buffer.from(data.subarray(at + 4, at + 4 + len)));
+      at += 4 + len;
+    }
+    return out;
+  },
+};
+
+/**
+ * The outer-join store of a left/outer KStream–KStream join: unmatched records by
+ * (timestamp, side, key), as serialized values. Never cached (read back at once), logged by default.
+ */
+export function outerJoinStoreBuilder(
+  builder: StreamsBuilder,
+  name: string,
+  loggingEnabled: boolean | undefined,
+) {
+  const supplier = backendOf(builder, {}).keyValue(name);
+  const b = Stores.keyValueStoreBuilder(supplier, Serdes.bytes(), bufferListSerde);
+  return applySwitches(b, { cachingEnabled: false, loggingEnabled });
+}

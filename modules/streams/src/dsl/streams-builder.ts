@@ -141,11 +141,11 @@ export class StreamsBuilder {
     );
   }
 
-  /** @internal Declares `<base>-repartition`; returns the topic name used by sink and source. */
-  addRepartitionTopic(base: string, partitions?: number): string {
-    const topic = `${base}-repartition`;
+  /** @internal Declares `<base><suffix>` (default `-repartition`); returns the topic name used by sink and source. */
+  addRepartitionTopic(base: string, partitions?: number, suffix = '-repartition'): string {
+    const topic = `${base}${suffix}`;
     this.ops.push((t) => {
-      t.addRepartitionTopic(base, partitions);
+      t.addRepartitionTopic(base, partitions, suffix);
     });
     return topic;
   }

@@ -102,15 +102,24 @@ export class SessionWindows {
   }
 }
 
+/** Kafka's default grace of windows made by the deprecated factories (`JoinWindows.of`). */
+const DEPRECATED_DEFAULT_GRACE_MS = 24 * 60 * 60 * 1000;
+
 /**
  * Join windows for KStream–KStream joins (Kafka Streams' JoinWindows): records join when
  * left.ts − before ≤ right.ts ≤ left.ts + after.
+ *
+ * Windows made by `ofTimeDifference…` have the spurious-result fix: left/outer results for
+ * unmatched records are emitted once the window (+ grace) has closed. `of()` is Kafka's deprecated
+ * factory, kept because ksqlDB uses it for joins written without GRACE PERIOD: grace
+ * max(24 h − 2·difference, 0) and unmatched records joined with null *at once* (pre-3.1 behaviour).
  */
 export class JoinWindows {
   private constructor(
     readonly beforeMs: number,
     readonly afterMs: number,
     readonly graceMs: number,
+    readonly spuriousResultFixEnabled: boolean,
   ) {}
 
   static ofTimeDifferenceWithNoGrace(timeDifferenceMs: number): JoinWindows {
@@ -120,16 +129,23 @@ export class JoinWindows {
   static ofTimeDifferenceAndGrace(timeDifferenceMs: number, graceMs: number): JoinWindows {
     checkDuration('time difference', timeDifferenceMs);
     checkDuration('grace', graceMs);
-    return new JoinWindows(timeDifferenceMs, timeDifferenceMs, graceMs);
+    return new JoinWindows(timeDifferenceMs, timeDifferenceMs, graceMs, true);
+  }
+
+  /** Kafka's deprecated `JoinWindows.of`: 24 h default grace, no spurious-result fix (eager left/outer results). */
+  static of(timeDifferenceMs: number): JoinWindows {
+    checkDuration('time difference', timeDifferenceMs);
+    const grace = Math.max(DEPRECATED_DEFAULT_GRACE_MS - 2 * timeDifferenceMs, 0);
+    return new JoinWindows(timeDifferenceMs, timeDifferenceMs, grace, false);
   }
 
   before(ms: number): JoinWindows {
     checkDuration('before', ms);
-    return new JoinWindows(ms, this.afterMs, this.graceMs);
+    return new JoinWindows(ms, this.afterMs, this.graceMs, this.spuriousResultFixEnabled);
   }
 
   after(ms: number): JoinWindows {
     checkDuration('after', ms);
-    return new JoinWindows(this.beforeMs, ms, this.graceMs);
+    return new JoinWindows(this.beforeMs, ms, this.graceMs, this.spuriousResultFixEnabled);
   }
 }

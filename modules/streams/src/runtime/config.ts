@@ -34,6 +34,13 @@ export interface KafkaStreamsConfig extends StreamsConfig {
    */
   readonly stateDir?: string;
   /**
+   * Kafka Streams' max.task.idle.ms, for tasks with several input partitions (joins, merges): how
+   * long such a task waits for an input whose position is not known yet (no fetch answered for it)
+   * before processing the others' records without it. Inputs known to be caught up are never
+   * waited for. Default 500 ms (about one fetch round, the consumer's fetch max wait).
+   */
+  readonly maxTaskIdleMs?: number;
+  /**
    * Explicit identity of this instance, instead of the process id kept in `stateDir`. With
    * exactly_once_v2 it names the transactional producer (`<applicationId>-<instanceId>`): restarting
    * with the same id fences the crashed incarnation and aborts its open transaction at once.
@@ -87,6 +94,7 @@ export interface ResolvedRuntimeConfig {
   /** The explicit id, if any; otherwise the process id from stateDir (or a random one) is used. */
   readonly instanceId: string | undefined;
   readonly stateDir: string | undefined;
+  readonly maxTaskIdleMs: number;
   readonly deserializationHandling: DeserializationHandling;
   readonly deadLetterTopic: string;
   readonly productionHandling: ProductionHandling;
@@ -105,6 +113,7 @@ export function resolveRuntimeConfig(config: KafkaStreamsConfig): ResolvedRuntim
     commitIntervalMs: config.commitIntervalMs ?? (guarantee === 'exactly_once_v2' ? 100 : 30_000),
     instanceId: config.instanceId,
     stateDir: config.stateDir,
+    maxTaskIdleMs: config.maxTaskIdleMs ?? 500,
     deserializationHandling: config.deserializationHandling ?? 'logAndFail',
     deadLetterTopic: config.deadLetterTopic ?? `${config.applicationId}-dlq`,
     productionHandling: config.productionHandling ?? 'fail',

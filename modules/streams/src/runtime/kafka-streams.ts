@@ -12,6 +12,7 @@ import type { Header } from '../processor/record.js';
 import { DeserializationError } from '../serde/serde.js';
 import { RecordCache } from '../state/cache/record-cache.js';
 import { DEFAULT_CACHE_MAX_BYTES } from '../task/config.js';
+import { PartitionGroup } from '../task/partition-group.js';
 import { ProcessingError, type RawRecord, StreamTask } from '../task/stream-task.js';
 import type { Subtopology } from '../topology/subtopologies.js';
 import type { Topology } from '../topology/topology.js';
@@ -46,6 +47,11 @@ interface ManagedTask {
   readonly changelogEnds: Map<string, number>;
   /** Processed records whose effects are not committed yet. */
   dirty: boolean;
+  /**
+   * Tasks with several input partitions take records from this buffer in timestamp order across
+   * them (Kafka Streams' PartitionGroup); single-input tasks process each batch directly.
+   */
+  readonly group: PartitionGroup<KafkaMessage> | undefined;
 }
 
 /**
@@ -295,6 +301,10 @@ export class KafkaStreams {
       this.tasks.get(taskId(sub, batch.partition)) ?? (await this.createTasks([[sub, batch.partition]]))[0]!;
     const positionKey = `${batch.topic}:${batch.partition}`;
     await this.settings.beforeBatch?.(batch.messages.map((m) => m.value));
+    if (managed.group) {
+      await this.bufferBatch(managed, managed.group, payload, positionKey);
+      return;
+    }
     let processed = 0;
     const resumeAt = this.positions.get(positionKey) ?? -1;
     // Next input position of this partition, stored once after the loop (also when it stops early).
@@ -367,6 +377,97 @@ export class KafkaStreams {
     }
   }
 
+  /** A buffer for a task reading several input partitions; none for a single input. */
+  private partitionGroupFor(task: StreamTask): PartitionGroup<KafkaMessage> | undefined {
+    const topics = task.inputTopics();
+    if (topics.length < 2) return undefined;
+    const group = new PartitionGroup<KafkaMessage>({
+      timestampOf: (m) => Number(m.timestamp),
+      offsetOf: (m) => Number(m.offset),
+      maxTaskIdleMs: this.config.maxTaskIdleMs,
+    });
+    for (const topic of topics) group.addPartition(topic, task.partition);
+    return group;
+  }
+
+  /**
+   * A batch of a multi-input task: buffered, then the task processes whatever the buffer releases
+   * (smallest timestamp first across its inputs; see PartitionGroup). The batch is resolved as a
+   * whole — kafkajs fetches on — while committed positions follow what was processed.
+   */
+  private async bufferBatch(
+    managed: ManagedTask,
+    group: PartitionGroup<KafkaMessage>,
+    payload: {
+      batch: { topic: string; partition: number; messages: KafkaMessage[]; highWatermark: string };
+      resolveOffset(offset: string): void;
+      isRunning(): boolean;
+      isStale(): boolean;
+    },
+    positionKey: string,
+  ): Promise<void> {
+    const { batch } = payload;
+    if (!payload.isRunning() || payload.isStale()) return;
+    const resumeAt = this.positions.get(positionKey) ?? -1;
+    const messages =
+      resumeAt < 0 ? batch.messages : batch.messages.filter((m) => Number(m.offset) >= resumeAt);
+    group.add(batch.topic, batch.partition, messages, Number(batch.highWatermark));
+    const last = batch.messages.at(-1);
+    if (last) {
+      payload.resolveOffset(last.offset);
+      this.metrics.consumerLag.set(
+        { application: this.config.applicationId, topic: batch.topic, partition: String(batch.partition) },
+        Math.max(0, Number(batch.highWatermark) - Number(last.offset) - 1),
+      );
+    }
+    this.drainGroup(managed, group);
+    if (this.fatal) return;
+    if (managed.task.isCommitRequested() || Date.now() - this.lastCommit >= this.config.commitIntervalMs) {
+      await this.commit();
+    }
+  }
+
+  /** Processes the records a task's buffer releases now; positions advance per processed record. */
+  private drainGroup(managed: ManagedTask, group: PartitionGroup<KafkaMessage>): void {
+    const refuseNulls =
+      this.settings.deadLetterNulls === true && this.config.deserializationHandling === 'logAndContinue';
+    const now = Date.now();
+    let processed = 0;
+    for (let next = group.next(now); next !== undefined && !this.fatal; next = group.next(now)) {
+      const { topic, partition, record: message, key } = next;
+      group.pop(topic, partition);
+      const offset = Number(message.offset);
+      const timestamp = Number(message.timestamp);
+      const headers = toHeaders(message.headers);
+      try {
+        if (refuseNulls && (message.key === null || message.value === null)) {
+          const part = message.key === null ? 'key' : 'value';
+          throw new DeserializationError(topic, partition, offset, part, {
+            cause: new Error(`null ${part}`),
+          });
+        }
+        managed.task.processBytes(topic, partition, offset, timestamp, message.key, message.value, headers);
+      } catch (error) {
+        if (
+          error instanceof DeserializationError &&
+          this.config.deserializationHandling === 'logAndContinue'
+        ) {
+          this.deadLetter(
+            { topic, partition, offset, timestamp, key: message.key, value: message.value, headers },
+            error,
+          );
+        } else {
+          this.fail(error);
+          break;
+        }
+      }
+      managed.dirty = true;
+      processed++;
+      this.positions.set(key, offset + 1);
+    }
+    if (processed > 0) this.metrics.processed.inc({ application: this.config.applicationId }, processed);
+  }
+
   /** Sends the original bytes, with headers saying what went wrong and where, to the dead-letter topic. */
   private deadLetter(raw: RawRecord, error: DeserializationError): void {
     const cause = error.cause instanceof Error ? error.cause.message : String(error.cause ?? '');
@@ -410,6 +511,9 @@ export class KafkaStreams {
         this.fail(error);
         return;
       }
+      // A multi-input task waiting for an input of unknown position may process once it idled long enough.
+      if (managed.group && managed.group.size() > 0) this.drainGroup(managed, managed.group);
+      if (this.fatal) return;
     }
     if (now - this.lastCommit >= this.config.commitIntervalMs) await this.commit();
   }
@@ -720,6 +824,7 @@ export class KafkaStreams {
         changelogs,
         changelogEnds: new Map(),
         dirty: false,
+        group: this.partitionGroupFor(task),
       };
       this.tasks.set(task.taskId, managed);
       created.push(managed);

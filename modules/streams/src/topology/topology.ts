@@ -127,9 +127,12 @@ export class Topology {
     return this;
   }
 
-  /** Declares `<name>-repartition` as an internal topic (DSL repartition, key-changing ops). */
-  addRepartitionTopic(baseName: string, partitions?: number): string {
-    const name = `${baseName}-repartition`;
+  /**
+   * Declares `<name>-repartition` as an internal topic (DSL repartition, key-changing ops); another
+   * suffix names other internal topics of that kind (the foreign-key join's `-topic`s).
+   */
+  addRepartitionTopic(baseName: string, partitions?: number, suffix = '-repartition'): string {
+    const name = `${baseName}${suffix}`;
     this.repartitionTopicDefs.set(name, { partitions });
     return name;
   }

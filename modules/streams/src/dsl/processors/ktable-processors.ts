@@ -112,23 +112,33 @@ export class KTableToStreamProcessor<K, V> implements Processor<K, Change<V>, K,
   }
 }
 
+/** Which sides of a KTable–KTable join may be missing from a result. */
+export type TableJoinMode = 'inner' | 'left' | 'right' | 'outer';
+
 /**
- * One side of a KTable–KTable join (Kafka Streams' KTableKTableJoin / LeftJoin): an update of this
- * side is joined with the other side's current value; the result's timestamp is the larger of the
- * two. `thisIsLeft` fixes the joiner's argument order; `mode` says which side may be missing.
+ * One side of a KTable–KTable join (Kafka Streams' KTableKTableJoin / LeftJoin / OuterJoin, and
+ * ksqlDB's right join): an update of this side is joined with the other side's current value; the
+ * result's timestamp is the larger of the two. `thisIsLeft` fixes the joiner's argument order;
+ * `mode` says which side may be missing (inner: neither; left: the right; right: the left; outer:
+ * either, but not both).
  */
 export class KTableKTableJoinProcessor<K, VL, VR, VO>
   implements Processor<K, Change<unknown>, K, Change<VO>>
 {
   private other!: TableStore<K, unknown>;
   private ctx!: ProcessorContext<K, Change<VO>>;
+  private readonly leftRequired: boolean;
+  private readonly rightRequired: boolean;
 
   constructor(
     private readonly otherStoreName: string,
-    private readonly joiner: ValueJoiner<VL, VR | null, VO>,
+    private readonly joiner: ValueJoiner<VL | null, VR | null, VO>,
     private readonly thisIsLeft: boolean,
-    private readonly mode: 'inner' | 'left',
-  ) {}
+    mode: TableJoinMode,
+  ) {
+    this.leftRequired = mode === 'inner' || mode === 'left';
+    this.rightRequired = mode === 'inner' || mode === 'right';
+  }
 
   init(context: ProcessorContext<K, Change<VO>>): void {
     this.ctx = context;
@@ -136,15 +146,12 @@ export class KTableKTableJoinProcessor<K, VL, VR, VO>
   }
 
   private join(mine: unknown, other: ValueAndTimestamp<unknown> | undefined): VO | null {
-    if (this.thisIsLeft) {
-      if (mine === null) return null;
-      if (!other && this.mode === 'inner') return null;
-      return this.joiner(mine as VL, (other ? other.value : null) as VR | null);
-    }
-    // This is the right side: the left value must exist in both modes.
-    if (!other) return null;
-    if (mine === null && this.mode === 'inner') return null;
-    return this.joiner(other.value as VL, mine as VR | null);
+    const otherValue = other ? other.value : null;
+    const l = (this.thisIsLeft ? mine : otherValue) as VL | null;
+    const r = (this.thisIsLeft ? otherValue : mine) as VR | null;
+    if (l === null && r === null) return null;
+    if ((l === null && this.leftRequired) || (r === null && this.rightRequired)) return null;
+    return this.joiner(l, r);
   }
 
   process(record: Record<K, Change<unknown>>): void {

@@ -32,7 +32,7 @@ export interface SuppressSerdes<K, VA> {
 /**
  * suppress(untilWindowCloses) (Kafka Streams' KTableSuppressProcessor with final-results
  * semantics): holds the latest update of each window and emits it once, when
- * window end + grace ≤ stream time, where stream time is the largest timestamp this processor has
+ * window end + grace ≤ stream time (unless that update is a tombstone), where stream time is the largest timestamp this processor has
  * seen. Windows are emitted in window-end order, then by the arrival order of their start, then of their key.
  *
  * The buffer lives in memory (buckets per window end; few distinct ends exist at any time); its
@@ -146,10 +146,13 @@ export class SuppressProcessor<K, VA> implements Processor<Windowed<K>, Change<V
       this.buckets.delete(end);
       for (const byKey of bucket.values()) {
         for (const e of byKey.values()) {
-          this.ctx.metrics.suppressionEmits++;
           e.emitted = true;
           // A tombstone for the durable store (a persisted entry has its store key).
           if (e.persisted) this.store!.put(e.storeKey!, null);
+          // Final results drop tombstones (Kafka's safeToDropTombstones): a window whose last
+          // update deleted it — a session merged into a later one — has no final result.
+          if (e.record.value.newValue === null) continue;
+          this.ctx.metrics.suppressionEmits++;
           this.ctx.forward(e.record.withValue(change<VA>(e.record.value.newValue, null)));
         }
       }

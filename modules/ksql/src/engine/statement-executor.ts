@@ -1,0 +1,137 @@
+import { KsqlError, UnsupportedFeatureError } from '../errors.js';
+import type { Statement, StatementOf } from '../parser/ast.js';
+import { executeAlterSource } from './alter-source.js';
+import { executeCreateAsSelect, executeInsertInto } from './create-as-select.js';
+import { executeCreateSource } from './create-source.js';
+import { executeDropSource, executeTerminate } from './drop-source.js';
+import type { StatementResult } from './engine-api.js';
+import type { EngineContext } from './engine-context.js';
+import { executeInsertValues } from './insert-values.js';
+import { executeDescribeFunction, executeDescribeSource, executeList } from './listing.js';
+import type { BuiltQuery } from './query-builder.js';
+import { planTransientQuery } from './transient-query.js';
+
+/** Runs one parsed statement against the engine's state. */
+export async function executeStatement(
+  ctx: EngineContext,
+  stmt: Statement,
+  props: Readonly<Record<string, string>>,
+): Promise<StatementResult> {
+  const text = stmt.text;
+  switch (stmt.kind) {
+    case 'CreateSource':
+      return executeCreateSource(ctx, stmt, props);
+    case 'CreateAsSelect':
+      rejectLimit(stmt);
+      return (await executeCreateAsSelect(ctx, stmt, props)) as StatementResult;
+    case 'InsertInto':
+      return (await executeInsertInto(ctx, stmt, props)) as StatementResult;
+    case 'InsertValues':
+      return executeInsertValues(ctx, stmt);
+    case 'DropSource':
+      return executeDropSource(ctx, stmt);
+    case 'TerminateQuery':
+      return executeTerminate(ctx, stmt);
+    case 'List':
+      return executeList(ctx, stmt, props);
+    case 'DescribeSource':
+      return executeDescribeSource(ctx, stmt);
+    case 'DescribeFunction':
+      return executeDescribeFunction(ctx, stmt);
+    case 'Explain':
+      return executeExplain(ctx, stmt, props);
+    case 'SetProperty':
+      ctx.sessionProperties.set(stmt.name, stmt.value);
+      return { kind: 'PropertySet', statementText: text, name: stmt.name, value: stmt.value };
+    case 'UnsetProperty':
+      ctx.sessionProperties.delete(stmt.name);
+      return { kind: 'PropertyUnset', statementText: text, name: stmt.name };
+    case 'DefineVariable':
+      ctx.variables.set(stmt.name, stmt.value);
+      return { kind: 'VariableDefined', statementText: text, name: stmt.name };
+    case 'UndefineVariable':
+      ctx.variables.delete(stmt.name);
+      return { kind: 'VariableUndefined', statementText: text, name: stmt.name };
+    case 'CreateType': {
+      const existing = ctx.metastore.resolveType(stmt.name);
+      if (existing && !stmt.ifNotExists) {
+        throw new KsqlError(
+          `Cannot register custom type '${stmt.name}' since it is already registered with type: ${JSON.stringify(existing)}`,
+        );
+      }
+      ctx.metastore.registerType(stmt.name, stmt.type);
+      return { kind: 'TypeCreated', statementText: text, name: stmt.name };
+    }
+    case 'DropType':
+      if (!ctx.metastore.deleteType(stmt.name) && !stmt.ifExists)
+        throw new KsqlError(`Type ${stmt.name} does not exist.`);
+      return { kind: 'TypeDropped', statementText: text, name: stmt.name };
+    case 'QueryStatement':
+      return {
+        kind: 'TransientQuery',
+        statementText: text,
+        query: await planTransientQuery(ctx, stmt.query, props),
+      };
+    case 'DescribeStreams':
+      throw new UnsupportedFeatureError('DESCRIBE STREAMS', stmt.pos);
+    case 'PauseQuery':
+    case 'ResumeQuery':
+      throw new UnsupportedFeatureError(stmt.kind === 'PauseQuery' ? 'PAUSE' : 'RESUME', stmt.pos);
+    case 'AlterSource':
+      return executeAlterSource(ctx, stmt);
+    case 'PrintTopic':
+      throw new UnsupportedFeatureError('PRINT', stmt.pos);
+  }
+}
+
+function rejectLimit(stmt: StatementOf<'CreateAsSelect'>): void {
+  if (stmt.query.limit !== undefined) {
+    throw new KsqlError(`CREATE ${stmt.sourceType} AS SELECT statements don't support LIMIT clause.`);
+  }
+}
+
+/** EXPLAIN <query id> | <statement>: the query's topology as Kafka Streams describes it. */
+async function executeExplain(
+  ctx: EngineContext,
+  stmt: StatementOf<'Explain'>,
+  props: Readonly<Record<string, string>>,
+): Promise<StatementResult> {
+  if (stmt.queryId !== undefined) {
+    const q =
+      ctx.queries.get(stmt.queryId) ??
+      [...ctx.queries.values()].find((x) => x.id.toUpperCase() === stmt.queryId!.toUpperCase());
+    if (!q)
+      throw new KsqlError(
+        `Query with id:${stmt.queryId} does not exist, use SHOW QUERIES to view the full set of queries.`,
+      );
+    return {
+      kind: 'QueryDescription',
+      statementText: stmt.text,
+      queryId: q.id,
+      topology: q.topology.describe().toString(),
+      executionPlan: q.statementText,
+    };
+  }
+  const inner = stmt.statement;
+  let built: BuiltQuery | undefined;
+  if (inner?.kind === 'CreateAsSelect')
+    built = (await executeCreateAsSelect(ctx, inner, props, false)) as BuiltQuery;
+  else if (inner?.kind === 'InsertInto')
+    built = (await executeInsertInto(ctx, inner, props, false)) as BuiltQuery;
+  else if (inner?.kind === 'QueryStatement') {
+    const plan = await planTransientQuery(ctx, inner.query, props);
+    return {
+      kind: 'QueryDescription',
+      statementText: stmt.text,
+      topology: plan.topology.describe().toString(),
+      executionPlan: inner.text,
+    };
+  }
+  if (!built || !inner) throw new KsqlError('The provided statement does not run a ksql query');
+  return {
+    kind: 'QueryDescription',
+    statementText: stmt.text,
+    topology: built.topology.describe().toString(),
+    executionPlan: inner.text,
+  };
+}

@@ -1,0 +1,56 @@
+import { type KStream, StreamsBuilder, type Topology } from '@meterstream/streams';
+import { UnsupportedFeatureError } from '../errors.js';
+import type { Query } from '../parser/ast.js';
+import type { PlanContext } from '../plan/plan-context.js';
+import { planQuery } from '../plan/query-planner.js';
+import type { GenericRow, LogicalSchema } from '../schema/logical-schema.js';
+import type { EngineContext } from './engine-context.js';
+
+/** A planned push query (`SELECT … EMIT CHANGES`): the host runs `topology` and reads `rows`. */
+export interface TransientQueryPlan {
+  readonly id: string;
+  readonly applicationId: string;
+  readonly schema: LogicalSchema;
+  /** LIMIT: the host stops after this many rows. */
+  readonly limit?: number;
+  readonly topology: Topology;
+  /** The result rows (key, projected value, timestamp) as the topology emits them. */
+  readonly rows: ResultRows;
+}
+
+/** An rxjs Observable of the result (the streams library's toObservable; rxjs is not our dependency). */
+export type ResultRows = ReturnType<KStream<unknown, GenericRow | null>['toObservable']>;
+
+/** Plans a push query; pull queries (no EMIT CHANGES) are not supported. */
+export async function planTransientQuery(
+  ctx: EngineContext,
+  query: Query,
+  props: Readonly<Record<string, string>>,
+): Promise<TransientQueryPlan> {
+  if (query.emit !== 'CHANGES') throw new UnsupportedFeatureError('Pull queries', query.pos);
+  const id = `transient_${query.from.alias ?? query.from.name}_${++ctx.transientCounter}`;
+  const applicationId = `_confluent-ksql-${ctx.serviceId}${id}`;
+  const from = ctx.metastore.get(query.from.name);
+  const builder = new StreamsBuilder();
+  const planCtx: PlanContext = {
+    builder,
+    queryId: id,
+    applicationId,
+    functions: ctx.functions,
+    formats: ctx.formats,
+    properties: props,
+    internalKeyFormat: from?.keyFormat ?? { name: 'KAFKA', properties: {} },
+    internalValueFormat: from?.valueFormat ?? { name: 'JSON', properties: {} },
+  };
+  const { output } = await planQuery(query, planCtx, { source: (n) => ctx.metastore.get(n) });
+  const stream = output.kind === 'STREAM' ? output.stream : output.table.toStream();
+  const rows = (stream as KStream<unknown, GenericRow | null>).toObservable();
+  return {
+    id,
+    applicationId,
+    schema: output.schema,
+    limit: query.limit,
+    topology: builder.build(),
+    rows,
+  };
+}

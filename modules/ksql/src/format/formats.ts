@@ -1,0 +1,198 @@
+import { KsqlError, UnsupportedFeatureError } from '../errors.js';
+import type { Column, GenericRow } from '../schema/logical-schema.js';
+import { inferAvroColumns, validateAvroFullName, validateAvroName, validateAvroType } from './avro-schema.js';
+import { avroSerde, writerSchemaId } from './avro-format.js';
+import { delimitedSerde, parseDelimiter, validateDelimited } from './delimited-format.js';
+import type {
+  FormatInfo,
+  FormatName,
+  Formats,
+  KsqlSerde,
+  RegisteredSchema,
+  SchemaRegistry,
+  SerdeContext,
+} from './format.js';
+import { describeColumns, formatProperty, type Part } from './format-properties.js';
+import { jsonSerde, validateJsonType } from './json-format.js';
+import { inferJsonSchemaColumns, jsonSchemaOf } from './json-schema.js';
+import { kafkaSerde, validateKafka, voidSerde } from './kafka-format.js';
+
+/**
+ * The formats of ksqlDB (KAFKA, JSON, DELIMITED, AVRO, JSON_SR, NONE) behind the planner's
+ * contract. Schema Registry formats fetch or register their schemas when a serde is created; the
+ * serdes themselves are synchronous.
+ */
+
+/** Formats that can both wrap and unwrap a single column (ksqlDB unwraps single keys of these). */
+const WRAPPING_FORMATS: ReadonlySet<FormatName> = new Set(['JSON', 'JSON_SR', 'AVRO', 'PROTOBUF']);
+
+/** The subject ksqlDB's TopicNameStrategy registers a topic's key or value schema under. */
+export function subjectOf(topic: string, part: Part): string {
+  return `${topic}-${part}`;
+}
+
+/** ksqlDB's checks of WRAP_SINGLE_VALUE against the value format and column count. */
+export function validateWrapSingleValue(
+  format: FormatInfo,
+  valueColumns: number,
+  wrapSingleValue: boolean | undefined,
+): void {
+  if (wrapSingleValue === undefined) return;
+  const supported = wrapSingleValue ? WRAPPING_FORMATS.has(format.name) : format.name !== 'NONE';
+  if (!supported) {
+    throw new KsqlError(
+      `Format '${format.name}' does not support 'WRAP_SINGLE_VALUE' set to '${wrapSingleValue}'.`,
+    );
+  }
+  if (valueColumns !== 1)
+    throw new KsqlError("'WRAP_SINGLE_VALUE' is only valid for single-field value schemas");
+}
+
+/** The reason a format cannot carry these columns (ksqlDB's message), or undefined. */
+function formatProblem(format: FormatInfo, columns: readonly Column[], part: Part): Error | undefined {
+  try {
+    switch (format.name) {
+      case 'KAFKA':
+        validateKafka(columns, part);
+        break;
+      case 'DELIMITED':
+        parseDelimiter(formatProperty(format, part, 'delimiter'));
+        validateDelimited(columns);
+        break;
+      case 'NONE':
+        if (columns.length > 0) {
+          throw new KsqlError(
+            `The 'NONE' format can only be used when no columns are defined. Got: ${describeColumns(columns, part)}`,
+          );
+        }
+        break;
+      case 'JSON':
+      case 'JSON_SR':
+        for (const c of columns) validateJsonType(c.type);
+        break;
+      case 'AVRO':
+        validateAvroFullName(formatProperty(format, part, 'fullSchemaName'));
+        for (const c of columns) {
+          // A single key is unwrapped: its name is not written in the schema.
+          if (!(part === 'key' && columns.length === 1)) validateAvroName(c.name);
+          validateAvroType(c.type);
+        }
+        break;
+      case 'PROTOBUF':
+        break;
+    }
+    return undefined;
+  } catch (e) {
+    return e as Error;
+  }
+}
+
+function validate(format: FormatInfo, columns: readonly Column[], part: Part): void {
+  if (format.name === 'PROTOBUF') throw new UnsupportedFeatureError('PROTOBUF format');
+  const problem = formatProblem(format, columns, part);
+  if (!problem) return;
+  // ksqlDB's GenericSerdeFactory wraps the format's reason with the schema it was given.
+  const features =
+    part === 'key' && columns.length === 1 && WRAPPING_FORMATS.has(format.name) ? 'UNWRAP_SINGLES' : '';
+  throw new KsqlError(
+    `${part === 'key' ? 'Key' : 'Value'} format does not support schema.\n` +
+      `format: ${format.name}\n` +
+      `schema: Persistence{columns=${describeColumns(columns, part)}, features=[${features}]}\n` +
+      `reason: ${problem.message}`,
+  );
+}
+
+function schemaIdOf(format: FormatInfo, part: Part): number | undefined {
+  const text = formatProperty(format, part, 'schemaId');
+  if (text === undefined) return undefined;
+  const id = Number(text);
+  if (!Number.isInteger(id)) throw new KsqlError(`Invalid ${part.toUpperCase()}_SCHEMA_ID: '${text}'`);
+  return id;
+}
+
+async function serde(
+  registry: SchemaRegistry,
+  format: FormatInfo,
+  columns: readonly Column[],
+  ctx: SerdeContext,
+  part: Part,
+): Promise<KsqlSerde<GenericRow>> {
+  validate(format, columns, part);
+  if (part === 'value') validateWrapSingleValue(format, columns.length, ctx.wrapSingleValue);
+  if (columns.length === 0) return voidSerde();
+  // Single keys are unwrapped in every format that can unwrap; values only with WRAP_SINGLE_VALUE=false.
+  const wrapped = columns.length !== 1 || (part === 'value' && ctx.wrapSingleValue !== false);
+  const subject = subjectOf(ctx.topic, part);
+  const registerSchema = ctx.registerSchema ?? false;
+  switch (format.name) {
+    case 'NONE':
+      return voidSerde();
+    case 'KAFKA':
+      return kafkaSerde(columns, part, ctx.topic);
+    case 'DELIMITED':
+      return delimitedSerde(columns, formatProperty(format, part, 'delimiter'), ctx.topic);
+    case 'JSON':
+      return jsonSerde({ columns, wrapped, topic: ctx.topic, part });
+    case 'JSON_SR': {
+      const schema = JSON.stringify(jsonSchemaOf(columns, wrapped));
+      const id = await writerSchemaId(
+        registry,
+        subject,
+        { schemaType: 'JSON', schema },
+        registerSchema,
+        schemaIdOf(format, part),
+      );
+      // A subject holding another schema: ksqlDB's converter would register ours as a new version.
+      const schemaRegistryId = id ?? (await registry.register(subject, { schemaType: 'JSON', schema }));
+      return jsonSerde({ columns, wrapped, topic: ctx.topic, part, schemaRegistryId });
+    }
+    case 'AVRO':
+      return avroSerde({
+        registry,
+        subject,
+        topic: ctx.topic,
+        part,
+        columns,
+        wrapped,
+        fullName: formatProperty(format, part, 'fullSchemaName'),
+        schemaId: schemaIdOf(format, part),
+        registerSchema,
+      });
+    case 'PROTOBUF':
+      throw new UnsupportedFeatureError('PROTOBUF format');
+  }
+}
+
+export function createFormats(registry: SchemaRegistry): Formats {
+  return {
+    keySerde: (format, columns, ctx) => serde(registry, format, columns, ctx, 'key'),
+    valueSerde: (format, columns, ctx) => serde(registry, format, columns, ctx, 'value'),
+    validate,
+    async inferColumns(format, topic, part, options) {
+      if (format.name === 'PROTOBUF') throw new UnsupportedFeatureError('PROTOBUF format');
+      if (format.name !== 'AVRO' && format.name !== 'JSON_SR') return undefined;
+      const expected = format.name === 'AVRO' ? 'AVRO' : 'JSON';
+      const schemaId = schemaIdOf(format, part);
+      let schema: RegisteredSchema | undefined;
+      if (schemaId !== undefined) {
+        schema = await registry.byId(schemaId);
+      } else {
+        schema = (await registry.latest(subjectOf(topic, part)))?.schema;
+        if (!schema) return undefined;
+      }
+      if (schema.schemaType !== expected) {
+        const prop = part === 'key' ? 'KEY_FORMAT' : 'VALUE_FORMAT';
+        throw new KsqlError(
+          `${part === 'key' ? 'Key' : 'Value'} schema is not in the expected format. You may want to set ${prop} to '${schema.schemaType}'.\n` +
+            `topic: ${topic}\nexpected format: ${expected}\nactual format from Schema Registry: ${schema.schemaType}`,
+        );
+      }
+      const single = part === 'key' ? 'ROWKEY' : options?.wrapSingleValue === false ? 'ROWVAL' : undefined;
+      // A schema picked by id keeps its field names; one found by subject gets them upper-cased.
+      const upper = schemaId === undefined;
+      return format.name === 'AVRO'
+        ? inferAvroColumns(schema.schema, single, upper)
+        : inferJsonSchemaColumns(schema.schema, single, upper);
+    },
+  };
+}

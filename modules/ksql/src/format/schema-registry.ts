@@ -1,0 +1,154 @@
+import type { RegisteredSchema, SchemaRegistry } from './format.js';
+
+/**
+ * Schema Registry clients: one in memory (tests, the QTT runner, an embedded engine without a
+ * registry) and one over Confluent's REST API.
+ */
+
+/** The text a registry compares schemas by: JSON re-serialized without insignificant whitespace. */
+function normalized(schema: RegisteredSchema): string {
+  try {
+    return `${schema.schemaType}:${JSON.stringify(JSON.parse(schema.schema))}`;
+  } catch {
+    return `${schema.schemaType}:${schema.schema}`;
+  }
+}
+
+/** A registry in memory: ids from 1, one id per distinct schema, versions per subject from 1. */
+export class InMemorySchemaRegistry implements SchemaRegistry {
+  private readonly byIdMap = new Map<number, RegisteredSchema>();
+  private readonly idByText = new Map<string, number>();
+  private readonly subjects = new Map<string, number[]>();
+
+  async register(subject: string, schema: RegisteredSchema): Promise<number> {
+    return this.registerSync(subject, schema);
+  }
+
+  /** Synchronous registration, for test set-up. */
+  registerSync(subject: string, schema: RegisteredSchema): number {
+    const key = normalized(schema);
+    let id = this.idByText.get(key);
+    if (id === undefined) {
+      id = this.byIdMap.size + 1;
+      this.idByText.set(key, id);
+      this.byIdMap.set(id, { schemaType: schema.schemaType, schema: schema.schema });
+    }
+    const versions = this.subjects.get(subject) ?? [];
+    // Registering the schema a subject already has under some version returns that id, adds nothing.
+    if (!versions.includes(id)) versions.push(id);
+    this.subjects.set(subject, versions);
+    return id;
+  }
+
+  async latest(
+    subject: string,
+  ): Promise<{ readonly id: number; readonly schema: RegisteredSchema } | undefined> {
+    const versions = this.subjects.get(subject);
+    if (!versions || versions.length === 0) return undefined;
+    const id = versions[versions.length - 1];
+    return { id, schema: this.byIdMap.get(id)! };
+  }
+
+  async byId(id: number): Promise<RegisteredSchema> {
+    const schema = this.byIdMap.get(id);
+    if (!schema) throw new Error(`Schema ${id} not found; error code: 40403`);
+    return schema;
+  }
+
+  /** Subjects and their versions' ids (for tests and SHOW-like listings). */
+  listSubjects(): ReadonlyMap<string, readonly number[]> {
+    return this.subjects;
+  }
+
+  /** Forgets a subject's versions (DROP … DELETE TOPIC deletes the subjects too). */
+  deleteSubject(subject: string): void {
+    this.subjects.delete(subject);
+  }
+}
+
+/**
+ * Confluent Schema Registry over HTTP (global fetch). Not @kafkajs/confluent-schema-registry: its
+ * getSchema(id) returns a parsed schema object rather than the registered text the engine needs
+ * for inference, and it has no call for a subject's latest schema text. Schemas by id never
+ * change, so they are cached.
+ */
+export class HttpSchemaRegistry implements SchemaRegistry {
+  private readonly cache = new Map<number, RegisteredSchema>();
+  private readonly base: string;
+
+  constructor(
+    url: string,
+    private readonly headers: Readonly<Record<string, string>> = {},
+  ) {
+    this.base = url.replace(/\/+$/, '');
+  }
+
+  private async call(
+    path: string,
+    init?: { method: string; body: string },
+  ): Promise<{ status: number; body: unknown }> {
+    const res = await fetch(`${this.base}${path}`, {
+      method: init?.method ?? 'GET',
+      headers: {
+        'Content-Type': 'application/vnd.schemaregistry.v1+json',
+        Accept: 'application/vnd.schemaregistry.v1+json, application/json',
+        ...this.headers,
+      },
+      body: init?.body,
+    });
+    const text = await res.text();
+    let body: unknown = text;
+    try {
+      body = text === '' ? undefined : JSON.parse(text);
+    } catch {
+      // a proxy's HTML error page: keep the text for the message
+    }
+    return { status: res.status, body };
+  }
+
+  private static fail(what: string, status: number, body: unknown): never {
+    const message = (body as { message?: string } | undefined)?.message ?? String(body);
+    const error = new Error(`Schema Registry ${what} failed (HTTP ${status}): ${message}`) as Error & {
+      status: number;
+    };
+    error.status = status;
+    throw error;
+  }
+
+  async register(subject: string, schema: RegisteredSchema): Promise<number> {
+    const payload: Record<string, string> = { schema: schema.schema };
+    // The registry's default type is AVRO; older registries reject the field.
+    if (schema.schemaType !== 'AVRO') payload.schemaType = schema.schemaType;
+    const { status, body } = await this.call(`/subjects/${encodeURIComponent(subject)}/versions`, {
+      method: 'POST',
+      body: JSON.stringify(payload),
+    });
+    if (status !== 200) HttpSchemaRegistry.fail(`registering under ${subject}`, status, body);
+    const id = (body as { id: number }).id;
+    this.cache.set(id, { schemaType: schema.schemaType, schema: schema.schema });
+    return id;
+  }
+
+  async latest(
+    subject: string,
+  ): Promise<{ readonly id: number; readonly schema: RegisteredSchema } | undefined> {
+    const { status, body } = await this.call(`/subjects/${encodeURIComponent(subject)}/versions/latest`);
+    if (status === 404) return undefined;
+    if (status !== 200) HttpSchemaRegistry.fail(`reading the latest schema of ${subject}`, status, body);
+    const b = body as { id: number; schema: string; schemaType?: RegisteredSchema['schemaType'] };
+    const schema: RegisteredSchema = { schemaType: b.schemaType ?? 'AVRO', schema: b.schema };
+    this.cache.set(b.id, schema);
+    return { id: b.id, schema };
+  }
+
+  async byId(id: number): Promise<RegisteredSchema> {
+    const cached = this.cache.get(id);
+    if (cached) return cached;
+    const { status, body } = await this.call(`/schemas/ids/${id}`);
+    if (status !== 200) HttpSchemaRegistry.fail(`reading schema ${id}`, status, body);
+    const b = body as { schema: string; schemaType?: RegisteredSchema['schemaType'] };
+    const schema: RegisteredSchema = { schemaType: b.schemaType ?? 'AVRO', schema: b.schema };
+    this.cache.set(id, schema);
+    return schema;
+  }
+}

@@ -1,0 +1,120 @@
+import { KsqlError, type SourcePosition } from '../errors.js';
+import type { ScalarFunctionSource } from '../expr/context.js';
+import { formatSqlType, type SqlType } from '../types/sql-type.js';
+import { aggregateFunctions } from './aggregate/index.js';
+import type {
+  AggregateFactory,
+  FunctionDescription,
+  FunctionRegistry,
+  KsqlAggregateFunction,
+} from './function-types.js';
+import { scalarFunctions } from './scalar/index.js';
+import type { ParamType, ScalarFunction, ScalarVariant } from './scalar/scalar-function.js';
+
+export type {
+  BoundCall,
+  ParamType,
+  ScalarFunction,
+  ScalarImpl,
+  ScalarVariant,
+} from './scalar/scalar-function.js';
+export { P, ScalarFunctionError } from './scalar/scalar-function.js';
+
+/**
+ * The function registry: built-in scalar functions (resolved by the expression compiler through
+ * `getScalar`) and aggregates (bound by the planner through `resolveAggregate`), plus their
+ * descriptions for SHOW FUNCTIONS and DESCRIBE FUNCTION. Names are case-insensitive.
+ */
+export interface KsqlFunctionRegistry extends FunctionRegistry, ScalarFunctionSource {
+  /** Adds (or replaces) a scalar function — for tests and embedders' own UDFs. */
+  registerScalar(fn: ScalarFunction): void;
+}
+
+function paramText(p: ParamType): string {
+  switch (p.kind) {
+    case 'exact':
+      return formatSqlType(p.type);
+    case 'base':
+      return p.base;
+    case 'generic':
+      return p.name;
+    case 'array':
+      return `ARRAY<${paramText(p.element)}>`;
+    case 'map':
+      return `MAP<${paramText(p.key)}, ${paramText(p.value)}>`;
+    case 'lambda':
+      return `LAMBDA<(${p.params.map(paramText).join(', ')}) => ${paramText(p.returns)}>`;
+    case 'intervalUnit':
+      return 'INTERVALUNIT';
+  }
+}
+
+function returnText(v: ScalarVariant): string {
+  const r = v.returns;
+  if (typeof r === 'function') return 'ANY';
+  return 'kind' in r ? paramText(r) : formatSqlType(r);
+}
+
+/** `SUBSTRING(str STRING, pos INTEGER) => STRING`; a variadic parameter reads `T...`. */
+export function variantSignature(name: string, v: ScalarVariant): string {
+  const params = v.params.map((p, i) => {
+    const t = paramText(p) + (v.variadic && i === v.params.length - 1 ? '...' : '');
+    const n = v.paramNames?.[i];
+    return n ? `${n} ${t}` : t;
+  });
+  return `${name}(${params.join(', ')}) => ${returnText(v)}`;
+}
+
+export function describeScalar(fn: ScalarFunction): FunctionDescription {
+  return {
+    name: fn.name,
+    kind: 'SCALAR',
+    description: fn.description,
+    category: fn.category,
+    variants: fn.variants.map((v) => ({
+      signature: variantSignature(fn.name, v),
+      description: v.description,
+    })),
+  };
+}
+
+export function createFunctionRegistry(
+  aggregates: ReadonlyMap<string, AggregateFactory> = aggregateFunctions,
+  scalars: readonly ScalarFunction[] = scalarFunctions,
+): KsqlFunctionRegistry {
+  const scalarByName = new Map<string, ScalarFunction>();
+  for (const fn of scalars) scalarByName.set(fn.name.toUpperCase(), fn);
+  const aggregateByName = new Map<string, AggregateFactory>();
+  for (const [name, f] of aggregates) aggregateByName.set(name.toUpperCase(), f);
+
+  return {
+    getScalar: (name: string) => scalarByName.get(name.toUpperCase()),
+    registerScalar(fn: ScalarFunction): void {
+      scalarByName.set(fn.name.toUpperCase(), fn);
+    },
+    isAggregate: (name: string) => aggregateByName.has(name.toUpperCase()),
+    resolveAggregate(
+      name: string,
+      argTypes: readonly SqlType[],
+      literals: readonly unknown[],
+      position?: SourcePosition,
+    ): KsqlAggregateFunction {
+      const factory = aggregateByName.get(name.toUpperCase());
+      if (!factory) throw new KsqlError(`Can't find any functions with the name '${name}'`, position);
+      return factory.create(argTypes, literals, position);
+    },
+    describe(name: string): FunctionDescription | undefined {
+      const key = name.toUpperCase();
+      const s = scalarByName.get(key);
+      if (s) return describeScalar(s);
+      return aggregateByName.get(key)?.description;
+    },
+    list(): readonly FunctionDescription[] {
+      const all = [
+        ...[...scalarByName.values()].map(describeScalar),
+        ...[...aggregateByName.values()].map((a) => a.description),
+      ];
+      return all.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    },
+  };
+}

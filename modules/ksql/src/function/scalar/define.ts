@@ -1,0 +1,87 @@
+import type { SqlType } from '../../types/sql-type.js';
+import type { BoundCall, ParamType, ScalarFunction, ScalarImpl, ScalarVariant } from './scalar-function.js';
+
+/** Helpers for defining functions tersely: one variant per Java overload in ksqlDB's UDF classes. */
+
+export const CATEGORY = {
+  STRING: 'STRING',
+  MATH: 'MATHEMATICAL',
+  DATE_TIME: 'DATE / TIME',
+  JSON: 'JSON',
+  ARRAY: 'ARRAY',
+  MAP: 'MAP',
+  LAMBDA: 'LAMBDA',
+  CONDITIONAL: 'CONDITIONAL',
+  CONVERSIONS: 'CONVERSIONS',
+  OTHER: 'OTHER',
+} as const;
+
+export function scalar(
+  name: string,
+  category: string,
+  description: string,
+  variants: readonly ScalarVariant[],
+): ScalarFunction {
+  return { name, category, description, variants };
+}
+
+export interface VariantOptions {
+  readonly nulls?: 'nullOnNull' | 'pass';
+  readonly variadic?: boolean;
+  readonly description?: string;
+  readonly paramNames?: readonly string[];
+}
+
+/**
+ * A variant whose implementation is a plain function of its arguments (fixed arity up to four;
+ * a variadic variant receives the repeated arguments as one array in the last position).
+ */
+export function fixed(
+  params: readonly ParamType[],
+  returns: SqlType | ParamType | ((call: BoundCall) => SqlType),
+  body: (a: never, b: never, c: never, d: never) => unknown,
+  options: VariantOptions = {},
+): ScalarVariant {
+  const f = body as (a: unknown, b: unknown, c: unknown, d: unknown) => unknown;
+  const n = params.length;
+  let impl: ScalarImpl;
+  if (options.variadic) {
+    impl = (a) => {
+      const rest = a.slice(n - 1);
+      return n === 1
+        ? f(rest, undefined, undefined, undefined)
+        : n === 2
+          ? f(a[0], rest, undefined, undefined)
+          : f(a[0], a[1], rest, undefined);
+    };
+  } else {
+    impl = (a) => f(a[0], a[1], a[2], a[3]);
+  }
+  return {
+    params,
+    returns,
+    nulls: options.nulls,
+    variadic: options.variadic,
+    description: options.description,
+    paramNames: options.paramNames,
+    implement: () => impl,
+  };
+}
+
+/** A variant whose implementation is built per call site (constant patterns, bound types). */
+export function bound(
+  params: readonly ParamType[],
+  returns: SqlType | ParamType | ((call: BoundCall) => SqlType),
+  implement: (call: BoundCall) => ScalarImpl,
+  options: VariantOptions = {},
+): ScalarVariant {
+  return {
+    params,
+    returns,
+    implement,
+    nulls: options.nulls,
+    variadic: options.variadic,
+    description: options.description,
+    paramNames: options.paramNames,
+  };
+}

@@ -1,0 +1,378 @@
+import { KsqlError, UnsupportedFeatureError } from '../errors.js';
+import type { ColumnScope, CompiledExpression } from '../expr/compiled.js';
+import type { KsqlAggregateFunction } from '../function/function-types.js';
+import type { ColumnRef, Expression, ExpressionOf, Query, SelectItem } from '../parser/ast.js';
+import {
+  type Column,
+  LogicalSchema,
+  PSEUDO_COLUMNS,
+  WINDOW_BOUNDS_COLUMNS,
+} from '../schema/logical-schema.js';
+import { formatSqlType, type SqlType, SqlTypes } from '../types/sql-type.js';
+import { selectAliases } from './aggregate-aliases.js';
+import { children, formatExpression, literalValue, mapChildren } from './aggregate-expressions.js';
+import { inputScope, namedScope } from './aggregate-scope.js';
+import type { PlanContext } from './plan-context.js';
+import type { PlannedStream } from './planned-stream.js';
+
+/**
+ * The analysis of an aggregate query (ksqlDB's AggregateAnalyzer + the GroupBy / Aggregate /
+ * Project steps' schemas), done once at plan time:
+ *
+ *  - the GROUP BY expressions, compiled on the input row, and the key columns they become (named
+ *    after the SELECT item that repeats them, as ksqlDB does);
+ *  - the aggregate calls of SELECT and HAVING (duplicates share one accumulator), bound to their
+ *    functions, with their column arguments compiled on the input row;
+ *  - the post-aggregation row every later expression reads:
+ *        [key values…, aggregate results…, WINDOWSTART, WINDOWEND (windowed only)]
+ *    SELECT and HAVING are rewritten onto it (a GROUP BY expression → its key column, an aggregate
+ *    call → its result), so whatever still references an input column is not part of GROUP BY.
+ */
+/** The expression compiler; `clause` names the clause in messages (`SELECT column 'X' cannot be resolved.`). */
+export type Compile = (expression: Expression, scope: ColumnScope, clause: string) => CompiledExpression;
+
+export interface GroupKey {
+  /** Compiled on the input row. */
+  readonly compiled: CompiledExpression;
+  /** The output key column's name. */
+  readonly name: string;
+}
+
+export interface AggregateCall {
+  readonly fn: KsqlAggregateFunction;
+  /** The column arguments, compiled on the input row (empty for COUNT(*)). */
+  readonly args: readonly CompiledExpression[];
+}
+
+export interface AggregateAnalysis {
+  readonly groupBy: readonly GroupKey[];
+  /** GROUP BY lists exactly the input's key columns, in key order: no re-keying needed. */
+  readonly groupsByInputKey: boolean;
+  readonly aggregates: readonly AggregateCall[];
+  /** Compiled on the post-aggregation row. */
+  readonly having?: CompiledExpression;
+  /** The output's value columns, compiled on the post-aggregation row. */
+  readonly values: readonly { readonly name: string; readonly compiled: CompiledExpression }[];
+  readonly schema: LogicalSchema;
+}
+
+const GROUP_PREFIX = 'KSQL_GROUP_';
+const AGG_PREFIX = 'KSQL_AGG_VARIABLE_';
+
+export function analyzeAggregation(
+  input: PlannedStream,
+  query: Query,
+  ctx: PlanContext,
+  compile: Compile,
+  windowed: boolean,
+): AggregateAnalysis {
+  const registry = ctx.functions;
+  const scope = inputScope(input, query.from);
+  // Canonical text: column references by the column they resolve to, so `T.DATA` matches `DATA`.
+  const canon = (e: Expression): string =>
+    formatExpression(e, (ref) => {
+      try {
+        return scope.resolve(ref)?.name ?? formatRef(ref);
+      } catch {
+        return formatRef(ref);
+      }
+    });
+
+  const items = expandSelect(query.select, input);
+  const userColumns = [...input.schema.key.map((c) => c.name), ...userValueColumns(input)];
+  const aliases = selectAliases(items, userColumns);
+
+  // --- GROUP BY ------------------------------------------------------------------------------
+  const groupExprs = query.groupBy ?? [];
+  if (groupExprs.length === 0) throw new KsqlError('An aggregate query needs a GROUP BY clause', query.pos);
+  const groupIndex = new Map<string, number>();
+  groupExprs.forEach((g, i) => {
+    const key = canon(g);
+    if (groupIndex.has(key)) {
+      throw new KsqlError(`Duplicate GROUP BY expression: ${formatExpression(g)}`, g.pos);
+    }
+    groupIndex.set(key, i);
+  });
+  // Window bounds exist only after the windowed aggregation: not to group by, aggregate or filter on.
+  for (const e of [...groupExprs, ...(query.having ? [query.having] : [])]) rejectWindowBounds(e);
+  const groupCompiled = groupExprs.map((g) => compile(g, scope, 'GROUP BY'));
+
+  // --- aggregate calls -----------------------------------------------------------------------
+  const isAggregate = (e: Expression): e is ExpressionOf<'FunctionCall'> =>
+    e.kind === 'FunctionCall' && registry.isAggregate(e.name);
+  const aggIndex = new Map<string, number>();
+  const aggregates: AggregateCall[] = [];
+  const aggTypes: SqlType[] = [];
+  const collect = (e: Expression): void => {
+    if (isAggregate(e)) {
+      for (const a of e.args) rejectWindowBounds(a);
+      for (const a of e.args) {
+        const nested = findAggregate(a, isAggregate);
+        if (nested) {
+          throw new KsqlError(`Aggregate functions can not be nested: ${formatExpression(e)}`, e.pos);
+        }
+      }
+      const key = canon(e);
+      if (aggIndex.has(key)) return;
+      aggIndex.set(key, aggregates.length);
+      const call = bindAggregate(e, scope, ctx, compile);
+      aggregates.push(call);
+      aggTypes.push(call.fn.returnType);
+      return;
+    }
+    for (const c of children(e)) collect(c);
+  };
+  for (const item of items) collect(item.expression);
+  if (query.having) collect(query.having);
+  if (aggregates.length === 0 && !query.having) {
+    // GROUP BY without aggregates is still an aggregation (ksqlDB allows it).
+  }
+  if (input.kind === 'TABLE') {
+    const streamOnly = aggregates.filter((a) => a.fn.undo === undefined).map((a) => a.fn.name);
+    if (streamOnly.length > 0) {
+      const names = [...new Set(streamOnly)];
+      throw new KsqlError(
+        names.length === 1
+          ? `The aggregation function ${names[0]} cannot be applied to a table source, only to a stream source.`
+          : `The aggregation functions ${listText(names)} cannot be applied to a table source, only to a stream source.`,
+        query.pos,
+      );
+    }
+  }
+
+  // --- the post-aggregation row --------------------------------------------------------------
+  const postColumns: { name: string; type: SqlType }[] = [
+    ...groupCompiled.map((g, i) => ({ name: `${GROUP_PREFIX}${i}`, type: g.type })),
+    ...aggTypes.map((type, j) => ({ name: `${AGG_PREFIX}${j}`, type })),
+    ...(windowed ? WINDOW_BOUNDS_COLUMNS.map((name) => ({ name, type: SqlTypes.BIGINT })) : []),
+  ];
+  const postScope = namedScope(postColumns);
+  /** Rewrites onto the post row; column references left over are collected in `uncovered`. */
+  const rewrite = (e: Expression, params: ReadonlySet<string>, uncovered: ColumnRef[]): Expression => {
+    if (isAggregate(e)) return ref(`${AGG_PREFIX}${aggIndex.get(canon(e))!}`, e);
+    if (e.kind === 'ColumnRef' && params.has(e.name) && e.qualifier === undefined) return e;
+    const g = groupIndex.get(canon(e));
+    if (g !== undefined && !isLiteral(e)) return ref(`${GROUP_PREFIX}${g}`, e);
+    if (e.kind === 'ColumnRef') {
+      if (
+        windowed &&
+        e.qualifier === undefined &&
+        (WINDOW_BOUNDS_COLUMNS as readonly string[]).includes(e.name)
+      ) {
+        return e;
+      }
+      uncovered.push(e);
+      return e;
+    }
+    if (e.kind === 'Lambda') {
+      const inner = new Set([...params, ...e.params]);
+      return { ...e, body: rewrite(e.body, inner, uncovered) };
+    }
+    return mapChildren(e, (c) => rewrite(c, params, uncovered));
+  };
+
+  // --- keys: the SELECT items that repeat a GROUP BY expression --------------------------------
+  const keyItems = new Map<number, number[]>();
+  items.forEach((item, i) => {
+    const g = groupIndex.get(canon(item.expression));
+    if (g === undefined) return;
+    keyItems.set(g, [...(keyItems.get(g) ?? []), i]);
+  });
+  const missing: string[] = [];
+  const keyAliasGen = selectAliases(
+    groupExprs.map((expression) => ({ kind: 'SingleColumn', expression })),
+    userColumns,
+  );
+  const keyNames = groupExprs.map((g, i) => {
+    const matches = keyItems.get(i) ?? [];
+    if (matches.length > 1) {
+      throw new KsqlError(
+        `The projection contains a key column more than once: ${matches.map((m) => `\`${aliases[m]}\``).join(' and ')}.`,
+        items[matches[1]!]!.pos,
+      );
+    }
+    if (matches.length === 1) return aliases[matches[0]!]!;
+    missing.push(formatExpression(g, (r) => r.name));
+    return keyAliasGen[i]!;
+  });
+  if (missing.length > 0 && ctx.sinkName !== undefined) {
+    const which = missing.length === 1 ? 'expression' : 'expressions';
+    throw new KsqlError(
+      `The query used to build \`${ctx.sinkName}\` must include the grouping ${which} ${listText(missing)} in its projection (eg, SELECT ${missing.join(', ')}...).`,
+      query.pos,
+    );
+  }
+  const keyItemIndexes = new Set([...keyItems.values()].flat());
+
+  // --- values ---------------------------------------------------------------------------------
+  const notGrouped: string[] = [];
+  const values: { name: string; compiled: CompiledExpression }[] = [];
+  items.forEach((item, i) => {
+    if (keyItemIndexes.has(i)) return;
+    const uncovered: ColumnRef[] = [];
+    const rewritten = rewrite(item.expression, new Set(), uncovered);
+    if (uncovered.length > 0) {
+      notGrouped.push(formatExpression(item.expression, (r) => r.name));
+      return;
+    }
+    values.push({ name: aliases[i]!, compiled: compile(rewritten, postScope, 'SELECT') });
+  });
+  if (notGrouped.length > 0) {
+    throw new KsqlError(
+      `Non-aggregate SELECT expression(s) not part of GROUP BY: ${notGrouped.join(', ')}\n` +
+        'Either add the column(s) to the GROUP BY or remove them from the SELECT.',
+      query.pos,
+    );
+  }
+  let having: CompiledExpression | undefined;
+  if (query.having) {
+    const uncovered: ColumnRef[] = [];
+    const rewritten = rewrite(query.having, new Set(), uncovered);
+    if (uncovered.length > 0) {
+      throw new KsqlError(
+        `Non-aggregate HAVING expression not part of GROUP BY: ${[...new Set(uncovered.map((r) => r.name))].join(', ')}`,
+        query.having.pos,
+      );
+    }
+    having = compile(rewritten, postScope, 'HAVING');
+    if (having.type.base !== 'BOOLEAN') {
+      throw new KsqlError(
+        `Type error in HAVING expression: Should evaluate to boolean but is ${formatExpression(query.having)} (${formatSqlType(having.type)}) instead.`,
+        query.having.pos,
+      );
+    }
+  }
+
+  // --- the output schema ------------------------------------------------------------------------
+  if (values.length === 0) throw new KsqlError('The projection contains no value columns.', query.pos);
+  const keyColumns = keyNames.map((name, i) => ({ name, type: groupCompiled[i]!.type }));
+  const valueColumns = values.map((v) => ({ name: v.name, type: v.compiled.type }));
+  for (const c of [...keyColumns, ...valueColumns]) {
+    if (RESERVED.has(c.name)) {
+      throw new KsqlError(
+        `Reserved column name in select: \`${c.name}\`. Please remove or alias the column.`,
+        query.pos,
+      );
+    }
+  }
+  const seen = new Set(keyColumns.map((c) => c.name));
+  for (const c of valueColumns) {
+    if (seen.has(c.name)) {
+      throw new KsqlError(
+        `Duplicate value columns found in schema: \`${c.name}\` ${formatSqlType(c.type)}`,
+        query.pos,
+      );
+    }
+    seen.add(c.name);
+  }
+
+  return {
+    groupBy: groupCompiled.map((compiled, i) => ({ compiled, name: keyNames[i]! })),
+    groupsByInputKey: groupsByKey(groupExprs, input, scope),
+    aggregates,
+    having,
+    values,
+    schema: LogicalSchema.of(keyColumns, valueColumns),
+  };
+}
+
+/** SELECT items with `*` expanded to the source's key and value columns. */
+function expandSelect(
+  select: readonly SelectItem[],
+  input: PlannedStream,
+): (SelectItem & { kind: 'SingleColumn' })[] {
+  const out: (SelectItem & { kind: 'SingleColumn' })[] = [];
+  for (const item of select) {
+    if (item.kind === 'SingleColumn') {
+      out.push(item);
+      continue;
+    }
+    if (item.kind === 'StructAll')
+      throw new UnsupportedFeatureError('struct->* in an aggregate query', item.pos);
+    if (item.qualifier !== undefined && input.sources) {
+      throw new UnsupportedFeatureError('source.* in an aggregate query over a join', item.pos);
+    }
+    const names = [...input.schema.key.map((c) => c.name), ...userValueColumns(input)];
+    for (const name of names)
+      out.push({ kind: 'SingleColumn', expression: { kind: 'ColumnRef', name, pos: item.pos } });
+  }
+  return out;
+}
+
+/** The input's value columns as the user declared them (no key copies, no pseudo-columns). */
+function userValueColumns(input: PlannedStream): string[] {
+  const hidden = new Set<string>([
+    ...input.schema.key.map((c: Column) => c.name),
+    ...PSEUDO_COLUMNS,
+    ...(input.window ? WINDOW_BOUNDS_COLUMNS : []),
+  ]);
+  return input.schema.value.filter((c) => !hidden.has(c.name)).map((c) => c.name);
+}
+
+function groupsByKey(groupExprs: readonly Expression[], input: PlannedStream, scope: ColumnScope): boolean {
+  const key = input.schema.key;
+  if (input.window || groupExprs.length !== key.length) return false;
+  return groupExprs.every((g, i) => g.kind === 'ColumnRef' && scope.resolve(g)?.name === key[i]!.name);
+}
+
+function bindAggregate(
+  call: ExpressionOf<'FunctionCall'>,
+  scope: ColumnScope,
+  ctx: PlanContext,
+  compile: Compile,
+): AggregateCall {
+  // The first argument is always a column argument; trailing literals after it are the
+  // function's parameters (TOPK's k, LATEST_BY_OFFSET's n / ignoreNulls).
+  let cut = call.args.length;
+  while (cut > 1 && literalValue(call.args[cut - 1]!) !== undefined) cut--;
+  const args = call.star ? [] : call.args.slice(0, cut).map((a) => compile(a, scope, 'SELECT'));
+  const literals = call.star ? [] : call.args.slice(cut).map((a) => literalValue(a)!.value);
+  const fn = ctx.functions.resolveAggregate(
+    call.name,
+    args.map((a) => a.type),
+    literals,
+    call.pos,
+    ctx.properties,
+  );
+  return { fn, args };
+}
+
+const RESERVED: ReadonlySet<string> = new Set([...PSEUDO_COLUMNS, ...WINDOW_BOUNDS_COLUMNS]);
+
+function rejectWindowBounds(e: Expression): void {
+  if (e.kind === 'ColumnRef' && (WINDOW_BOUNDS_COLUMNS as readonly string[]).includes(e.name)) {
+    throw new KsqlError(
+      `Window bounds column ${e.name} can only be used in the SELECT clause of windowed aggregations`,
+      e.pos,
+    );
+  }
+  for (const c of children(e)) rejectWindowBounds(c);
+}
+
+function findAggregate(e: Expression, isAggregate: (e: Expression) => boolean): Expression | undefined {
+  if (isAggregate(e)) return e;
+  for (const c of children(e)) {
+    const found = findAggregate(c, isAggregate);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+function isLiteral(e: Expression): boolean {
+  return literalValue(e) !== undefined;
+}
+
+function ref(name: string, at: Expression): ColumnRef {
+  return { kind: 'ColumnRef', name, pos: at.pos };
+}
+
+function formatRef(r: ColumnRef): string {
+  return r.qualifier ? `${r.qualifier}.${r.name}` : r.name;
+}
+
+/** `A`, `A and B`, `A, B and C`. */
+function listText(names: readonly string[]): string {
+  return names.length <= 1
+    ? (names[0] ?? '')
+    : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+}

@@ -1,0 +1,61 @@
+import type { KStream, Serde, Windowed } from '@meterstream/streams';
+import { KsqlError, UnsupportedFeatureError } from '../errors.js';
+import type { ColumnScope, CompiledExpression } from '../expr/compiled.js';
+import type { GenericKey, GenericRow } from '../schema/logical-schema.js';
+import type { JoinOperand } from './join-criteria.js';
+import type { PlannedStream } from './planned-stream.js';
+
+/** The side's columns an operand references, as the expression compiler's scope (resolved by identity). */
+export function operandScope(operand: JoinOperand): ColumnScope {
+  return {
+    resolve(ref) {
+      const c = operand.refs.get(ref);
+      return c ? { index: c.index, type: c.type, name: `${c.owner}_${c.column}` } : undefined;
+    },
+  };
+}
+
+/**
+ * Compiles a join operand against its side's row. A column reference reads its slot; any other
+ * expression needs the expression compiler (branch ksql-expr), which is not merged yet.
+ */
+export function compileOperand(operand: JoinOperand): CompiledExpression {
+  const column = operand.column;
+  if (column) {
+    const index = column.index;
+    return { type: column.type, evaluate: (row) => row[index] };
+  }
+  void operandScope(operand);
+  throw new UnsupportedFeatureError(
+    `JOIN ON expression ${operand.text} (only column references yet)`,
+    operand.expression.pos,
+  );
+}
+
+/**
+ * Re-keys a stream by its join operand and repartitions it (ksqlDB's PreJoinRepartitionNode, whose
+ * PartitionBy feeds `<applicationId>-<name>-repartition`). Rows whose join key is NULL are dropped
+ * before the topic, as ksqlDB's repartition filter does: they can never join.
+ */
+export function rekeyStream(
+  planned: PlannedStream,
+  operand: JoinOperand,
+  keySerde: Serde<GenericKey> | undefined,
+  valueSerde: Serde<GenericRow>,
+  name: string,
+): KStream<GenericKey | Windowed<GenericKey>, GenericRow> {
+  if (planned.kind !== 'STREAM') throw new Error('only streams are re-keyed for a join');
+  if (planned.window) {
+    throw new KsqlError(
+      'Implicit repartitioning of windowed sources is not supported. See https://github.com/confluentinc/ksql/issues/4385.',
+      operand.expression.pos,
+    );
+  }
+  const key = compileOperand(operand).evaluate;
+  const rekeyed: KStream<GenericKey, GenericRow> = planned.stream.selectKey<GenericKey>(
+    (_k, row: GenericRow) => (row === null ? [null] : [key(row) ?? null]),
+  );
+  const out = rekeyed.filter((k) => k[0] !== null).repartition({ name, keySerde, valueSerde });
+  // KStream is invariant in its key type; a plain key is one of the planned stream's key shapes.
+  return out as unknown as KStream<GenericKey | Windowed<GenericKey>, GenericRow>;
+}

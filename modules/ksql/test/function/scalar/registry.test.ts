@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { KsqlError } from '../../../src/errors.js';
+import type { AggregateFactory } from '../../../src/function/function-types.js';
+import { createFunctionRegistry, P } from '../../../src/function/registry.js';
+import { SqlTypes } from '../../../src/types/sql-type.js';
+import { compile, E, evaluate, registry } from '../../expr/builder.js';
+
+describe('the function registry', () => {
+  it('resolves scalar functions case-insensitively', () => {
+    expect(registry.getScalar('substring')?.name).toBe('SUBSTRING');
+    expect(evaluate(E.call('ucase', E.str('a')))).toBe('A');
+  });
+
+  it('reports unknown functions as ksqlDB does', () => {
+    expect(() => compile(E.call('WONT_FIND_ME', E.int(1)))).toThrow(
+      "Can't find any functions with the name 'WONT_FIND_ME'",
+    );
+    expect(() => registry.resolveAggregate('NOPE', [], [])).toThrow(KsqlError);
+  });
+
+  it('describes functions with one signature per variant', () => {
+    const d = registry.describe('substring');
+    expect(d?.kind).toBe('SCALAR');
+    expect(d?.category).toBe('STRING');
+    expect(d?.variants.map((v) => v.signature)).toContain(
+      'SUBSTRING(str STRING, pos INTEGER, len INTEGER) => STRING',
+    );
+    expect(registry.describe('concat')?.variants[0].signature).toBe('CONCAT(STRING...) => STRING');
+    expect(registry.describe('transform')?.variants[0].signature).toBe(
+      'TRANSFORM(ARRAY<T>, LAMBDA<(T) => U>) => ANY',
+    );
+  });
+
+  it('lists every function sorted by name', () => {
+    const names = registry.list().map((f) => f.name);
+    expect(names).toEqual([...names].sort());
+    for (const n of ['ABS', 'CONCAT', 'EXTRACTJSONFIELD', 'PARSE_TIMESTAMP', 'REDUCE', 'TIMESTAMPTOSTRING'])
+      expect(names).toContain(n);
+  });
+
+  it('serves the aggregates it is given', () => {
+    const fake: AggregateFactory = {
+      description: {
+        name: 'MY_SUM',
+        kind: 'AGGREGATE',
+        description: 'sums',
+        category: 'AGGREGATE',
+        variants: [],
+      },
+      create: (argTypes) => ({
+        name: 'MY_SUM',
+        returnType: argTypes[0],
+        initialize: () => 0,
+        aggregate: (args, acc: number) => acc + (args[0] as number),
+        merge: (a: number, b: number) => a + b,
+        result: (acc) => acc,
+      }),
+    } as AggregateFactory;
+    const r = createFunctionRegistry(new Map([['my_sum', fake]]));
+    expect(r.isAggregate('MY_SUM')).toBe(true);
+    expect(r.isAggregate('ABS')).toBe(false);
+    const f = r.resolveAggregate('my_sum', [SqlTypes.INTEGER], []);
+    expect(f.result(f.aggregate([2], f.initialize()))).toBe(2);
+    expect(r.describe('MY_SUM')?.kind).toBe('AGGREGATE');
+  });
+
+  it('accepts user-defined scalar functions', () => {
+    const r = createFunctionRegistry();
+    r.registerScalar({
+      name: 'TWICE',
+      category: 'OTHER',
+      description: 'doubles',
+      variants: [
+        { params: [P.BIGINT], returns: SqlTypes.BIGINT, implement: () => (a) => (a[0] as number) * 2 },
+      ],
+    });
+    expect(r.getScalar('twice')).toBeDefined();
+  });
+});
+
+describe('variant resolution', () => {
+  it('prefers the exact variant, else the narrowest widening', () => {
+    expect(evaluate(E.call('ABS', E.int(-2)))).toBe(2);
+    // LN has only a DOUBLE variant: an INTEGER widens
+    expect(evaluate(E.call('LN', E.int(1)))).toBe(0);
+  });
+
+  it('lists the argument types when no variant accepts them', () => {
+    expect(() => compile(E.call('SUBSTRING', E.int(1), E.int(1)))).toThrow(
+      "Function 'SUBSTRING' does not accept parameters (INTEGER, INTEGER).",
+    );
+  });
+
+  it('accepts an untyped NULL for any parameter, the result then NULL', () => {
+    expect(evaluate(E.call('UCASE', E.nul()))).toBeNull();
+  });
+});

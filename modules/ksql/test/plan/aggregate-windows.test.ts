@@ -1,0 +1,175 @@
+import { SessionWindows, TimeWindows } from '@meterstream/streams';
+import { describe, expect, it } from 'vitest';
+import type { WindowDuration, WindowExpression } from '../../src/parser/ast.js';
+import { DEFAULT_GRACE_MS, planWindow } from '../../src/plan/aggregate-windows.js';
+import { SqlTypes } from '../../src/types/sql-type.js';
+import { call, cmp, col, columns, int, item, plan, query, star } from './aggregate-helpers.js';
+
+const ms = (value: number): WindowDuration => ({ value, unit: 'MILLISECONDS' });
+const src = { key: [{ name: 'ID', type: SqlTypes.INTEGER }], value: [{ name: 'V', type: SqlTypes.INTEGER }] };
+const counting = (window: WindowExpression, emit: 'CHANGES' | 'FINAL' = 'CHANGES') =>
+  query({
+    select: [
+      item(col('ID')),
+      item(col('WINDOWSTART'), 'WS'),
+      item(col('WINDOWEND'), 'WE'),
+      item(star('COUNT'), 'N'),
+    ],
+    groupBy: [col('ID')],
+    window,
+    emit,
+  });
+
+describe('planAggregation: windows', () => {
+  it('TUMBLING with GRACE PERIOD: windowed keys, window bounds in SELECT, late records dropped', async () => {
+    const t = await plan(src, counting({ kind: 'TUMBLING', size: ms(10), grace: ms(5) }));
+    expect(t.out.window).toEqual({ type: 'TUMBLING', sizeMs: 10 });
+    expect(columns(t.out.schema.value)).toEqual(['WS BIGINT', 'WE BIGINT', 'N BIGINT']);
+    t.pipe([1], { V: 0 }, 1);
+    t.pipe([1], { V: 0 }, 12);
+    t.pipe([1], { V: 0 }, 4); // stream time 12: window [0, 10) is open until 15
+    t.pipe([1], { V: 0 }, 20);
+    t.pipe([1], { V: 0 }, 5); // stream time 20 ≥ 10 + 5: late, dropped
+    expect(t.readKV()).toEqual([
+      { key: { key: [1], window: { start: 0, end: 10 } }, value: [0, 10, 1] },
+      { key: { key: [1], window: { start: 10, end: 20 } }, value: [10, 20, 1] },
+      { key: { key: [1], window: { start: 0, end: 10 } }, value: [0, 10, 2] },
+      { key: { key: [1], window: { start: 20, end: 30 } }, value: [20, 30, 1] },
+    ]);
+    expect(t.driver.metrics().lateRecordDrops).toBe(1);
+  });
+
+  it('HOPPING: a record counts in every window containing it', async () => {
+    const t = await plan(src, counting({ kind: 'HOPPING', size: ms(10), advance: ms(5), grace: ms(0) }));
+    t.pipe([1], { V: 0 }, 7);
+    expect(t.readKV()).toEqual([
+      { key: { key: [1], window: { start: 0, end: 10 } }, value: [0, 10, 1] },
+      { key: { key: [1], window: { start: 5, end: 15 } }, value: [5, 15, 1] },
+    ]);
+  });
+
+  it('SESSION: sessions merge with their aggregates merged; the merged-away session is tombstoned', async () => {
+    const q = query({
+      select: [
+        item(col('ID')),
+        item(col('WINDOWSTART'), 'WS'),
+        item(col('WINDOWEND'), 'WE'),
+        item(call('SUM', col('V')), 'S'),
+      ],
+      groupBy: [col('ID')],
+      window: { kind: 'SESSION', gap: ms(5), grace: ms(0) },
+    });
+    const t = await plan(src, q);
+    expect(t.out.window).toEqual({ type: 'SESSION' });
+    t.pipe([1], { V: 2 }, 0);
+    t.pipe([1], { V: 3 }, 3);
+    t.pipe([1], { V: 4 }, 20);
+    expect(t.readKV()).toEqual([
+      { key: { key: [1], window: { start: 0, end: 0 } }, value: [0, 0, 2] },
+      { key: { key: [1], window: { start: 0, end: 0 } }, value: null },
+      { key: { key: [1], window: { start: 0, end: 3 } }, value: [0, 3, 5] },
+      { key: { key: [1], window: { start: 20, end: 20 } }, value: [20, 20, 4] },
+    ]);
+  });
+
+  it('EMIT FINAL: one result per window, when the window closes', async () => {
+    const t = await plan(src, counting({ kind: 'TUMBLING', size: ms(10), grace: ms(2) }, 'FINAL'));
+    t.pipe([1], { V: 0 }, 1);
+    t.pipe([1], { V: 0 }, 2);
+    t.pipe([2], { V: 0 }, 5);
+    t.pipe([1], { V: 0 }, 11); // stream time 11 < 10 + 2: nothing closed yet
+    expect(t.readKV()).toEqual([]);
+    t.pipe([1], { V: 0 }, 12);
+    expect(t.readKV()).toEqual([
+      { key: { key: [1], window: { start: 0, end: 10 } }, value: [0, 10, 2] },
+      { key: { key: [2], window: { start: 0, end: 10 } }, value: [0, 10, 1] },
+    ]);
+  });
+
+  it('EMIT FINAL over sessions: only closed sessions, no tombstones of merged ones; missing grace is 0', async () => {
+    const q = query({
+      select: [item(col('ID')), item(star('COUNT'), 'N')],
+      groupBy: [col('ID')],
+      window: { kind: 'SESSION', gap: ms(5) },
+      emit: 'FINAL',
+    });
+    const t = await plan(src, q);
+    for (const ts of [0, 4, 8, 12, 14, 30, 29, 17]) t.pipe([1], { V: 0 }, ts);
+    // 17 arrived after stream time 30 with grace 0: its session [17, 17] is already closed.
+    expect(t.readKV()).toEqual([{ key: { key: [1], window: { start: 0, end: 14 } }, value: [5] }]);
+    t.pipe([1], { V: 0 }, 42);
+    expect(t.readKV()).toEqual([{ key: { key: [1], window: { start: 29, end: 30 } }, value: [2] }]);
+  });
+
+  it('window bounds only in SELECT, and only under an alias', async () => {
+    const window: WindowExpression = { kind: 'TUMBLING', size: ms(10) };
+    const bounds =
+      'Window bounds column WINDOWSTART can only be used in the SELECT clause of windowed aggregations';
+    const select = [item(col('ID')), item(star('COUNT'), 'N')];
+    await expect(
+      plan(src, query({ select, groupBy: [col('ID'), col('WINDOWSTART')], window })),
+    ).rejects.toThrow(bounds);
+    await expect(
+      plan(
+        src,
+        query({
+          select: [item(col('ID')), item(call('MIN', col('WINDOWSTART')))],
+          groupBy: [col('ID')],
+          window,
+        }),
+      ),
+    ).rejects.toThrow(bounds);
+    await expect(
+      plan(
+        src,
+        query({ select, groupBy: [col('ID')], window, having: cmp('>', col('WINDOWSTART'), int(1)) }),
+      ),
+    ).rejects.toThrow(bounds);
+    await expect(
+      plan(src, query({ select: [...select, item(col('WINDOWEND'))], groupBy: [col('ID')], window })),
+    ).rejects.toThrow('Reserved column name in select: `WINDOWEND`. Please remove or alias the column.');
+  });
+
+  it('a window on a table source is refused', async () => {
+    const q = counting({ kind: 'TUMBLING', size: ms(10) });
+    await expect(plan({ ...src, kind: 'TABLE' }, q)).rejects.toThrow(
+      /WINDOW clause requires a STREAM source/,
+    );
+  });
+});
+
+describe('planWindow', () => {
+  it('defaults the grace to 24 hours less the window size, never below zero', () => {
+    expect(DEFAULT_GRACE_MS).toBe(86_400_000);
+    expect(planWindow({ kind: 'TUMBLING', size: { value: 1, unit: 'HOURS' } }).graceMs).toBe(23 * 3_600_000);
+    expect(planWindow({ kind: 'SESSION', gap: { value: 2, unit: 'DAYS' } }).graceMs).toBe(0);
+    expect(planWindow({ kind: 'TUMBLING', size: ms(10), grace: ms(3) }).graceMs).toBe(3);
+    // EMIT FINAL: no grace written means none.
+    expect(planWindow({ kind: 'TUMBLING', size: ms(10) }, true).graceMs).toBe(0);
+    expect(planWindow({ kind: 'TUMBLING', size: ms(10), grace: ms(3) }, true).graceMs).toBe(3);
+  });
+
+  it('builds the streams windows of each kind', () => {
+    const hopping = planWindow({
+      kind: 'HOPPING',
+      size: { value: 1, unit: 'MINUTES' },
+      advance: { value: 10, unit: 'SECONDS' },
+    });
+    expect(hopping.windows).toBeInstanceOf(TimeWindows);
+    expect((hopping.windows as TimeWindows).advanceMs).toBe(10_000);
+    expect(hopping.info).toEqual({ type: 'HOPPING', sizeMs: 60_000 });
+    expect(planWindow({ kind: 'SESSION', gap: ms(30) }).windows).toBeInstanceOf(SessionWindows);
+  });
+
+  it('RETENTION must hold the window and its grace; a bad window reads as a KSQL error', () => {
+    expect(planWindow({ kind: 'TUMBLING', size: ms(10), grace: ms(5), retention: ms(100) }).retentionMs).toBe(
+      100,
+    );
+    expect(() => planWindow({ kind: 'TUMBLING', size: ms(10), grace: ms(5), retention: ms(12) })).toThrow(
+      /retention period of the window store must be no smaller than its window size plus the grace period/,
+    );
+    expect(() => planWindow({ kind: 'HOPPING', size: ms(10), advance: ms(20) })).toThrow(
+      /advance 20 ms exceeds window size/,
+    );
+  });
+});
