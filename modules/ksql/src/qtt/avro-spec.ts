@@ -36,6 +36,20 @@ function isObjectLike(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+function longsByName(s: unknown): unknown {
+  if (Array.isArray(s)) return s.map(longsByName);
+  if (!isObjectLike(s)) return s;
+  if (s.type === 'long') return 'long';
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(s)) {
+    if (k === 'fields' && Array.isArray(v)) {
+      out[k] = v.map((f: Record<string, unknown>) => ({ ...f, type: longsByName(f.type) }));
+    } else if (k === 'items' || k === 'values' || k === 'type') out[k] = longsByName(v);
+    else out[k] = v;
+  }
+  return out;
+}
+
 const PRIMITIVES = new Set(['null', 'boolean', 'int', 'long', 'float', 'double', 'bytes', 'string']);
 
 export class AvroSpecCodec {
@@ -44,12 +58,16 @@ export class AvroSpecCodec {
 
   constructor(readonly schemaText: string) {
     const schema = JSON.parse(schemaText) as Schema;
-    // avsc does not look a top-level `{"type": "long"}` up in the registry: use the BigInt type itself
-    const bareLong =
-      schema === 'long' || (isObjectLike(schema) && schema.type === 'long' && !schema.logicalType);
-    this.type = bareLong
-      ? BIGINT_LONG
-      : avro.Type.forSchema(schema as avro.Schema, { wrapUnions: 'always', registry: { long: BIGINT_LONG } });
+    // avsc takes a registry entry for `"long"` only where the schema names it as a string: longs
+    // written as objects (`{"type": "long", "logicalType": …}`) become the plain name for it
+    const forAvsc = longsByName(schema);
+    this.type =
+      forAvsc === 'long'
+        ? BIGINT_LONG
+        : avro.Type.forSchema(forAvsc as avro.Schema, {
+            wrapUnions: 'always',
+            registry: { long: BIGINT_LONG },
+          });
     this.collect(schema, undefined);
     this.root = schema;
   }

@@ -206,6 +206,12 @@ export async function runTestCase(test: QttTestCase, backend: QttBackend): Promi
     if (feature !== undefined) return done('unsupported', { feature });
     if (err instanceof TestFailure) return done('failed', { message: err.message });
     if (ee) {
+      if (phase === 'statement' && !failedAtLastStatement(err, test.statements)) {
+        const which = (err as { statementText?: string }).statementText;
+        return done('failed', {
+          message: `Only the last statement in a negative test should fail. Yet this one failed: ${which} (${(err as Error).message})`,
+        });
+      }
       const mismatch = expectedMismatch(err, ee, phase);
       return mismatch ? done('failed', { message: mismatch }) : done('passed');
     }
@@ -220,6 +226,19 @@ export async function runTestCase(test: QttTestCase, backend: QttBackend): Promi
     }
     engine?.close?.();
   }
+}
+
+/**
+ * ksqlDB fails a negative test whose error comes from any statement but the last. The engine names
+ * the failed statement (`KsqlError.statementText`); when it does not, the check is not made.
+ */
+function failedAtLastStatement(err: unknown, statements: readonly string[]): boolean {
+  const failed = (err as { statementText?: unknown }).statementText;
+  if (typeof failed !== 'string' || statements.length === 0) return true;
+  const norm = (t: string) => t.replace(/\s+/g, ' ').replace(/;\s*$/, '').trim().toUpperCase();
+  const last = norm(statements[statements.length - 1]);
+  const f = norm(failed);
+  return last.includes(f) || f.includes(last);
 }
 
 function describeExpected(ee: NonNullable<QttTestCase['expectedException']>): string {

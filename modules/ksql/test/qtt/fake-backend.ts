@@ -81,7 +81,14 @@ class FakeEngine implements QttEngine {
       .split(';')
       .map((s) => s.replace(/\s+/g, ' ').trim())
       .filter(Boolean)) {
-      onResult(await this.execute(`${text};`));
+      try {
+        onResult(await this.execute(`${text};`));
+      } catch (err) {
+        // as the real engine: the error names the statement that failed
+        if (err instanceof KsqlError)
+          (err as KsqlError & { statementText?: string }).statementText = `${text};`;
+        throw err;
+      }
     }
   }
 

@@ -347,3 +347,29 @@ describe('AVRO bare long keys', () => {
     expect((await deserializeSpec(c, info, true, bytes)).key).toBe(998877665544332211n);
   });
 });
+
+describe('AVRO longs with a logical type', () => {
+  it('timestamp-millis fields inside unions stay exact longs', async () => {
+    const registry = new QttSchemaRegistry();
+    await registry.register('ts-value', {
+      schemaType: 'AVRO',
+      schema: JSON.stringify({
+        type: 'record',
+        name: 'R',
+        fields: [
+          { name: 'T', type: ['null', { type: 'long', logicalType: 'timestamp-millis' }], default: null },
+        ],
+      }),
+    });
+    const info: TopicFormats = {
+      topic: 'ts',
+      keyFormat: 'KAFKA',
+      valueFormat: 'AVRO',
+      keyColumns: [],
+      valueColumns: [],
+    };
+    const c = { registry, exactNumbers: true };
+    const bytes = await serializeSpec(c, info, false, j('{"T": 1600000000123}'));
+    expect((await deserializeSpec(c, info, false, bytes)).key).toEqual({ T: 1600000000123n });
+  });
+});

@@ -107,6 +107,22 @@ describe('QTT runner on our fixtures (fake engine)', () => {
     });
   });
 
+  it('a negative test must fail at its last statement, as ksqlDB requires', async () => {
+    const r = await one({
+      name: 'early failure',
+      statements: [
+        CREATE_READINGS,
+        'CREATE STREAM B AS SELECT VOLTS FROM READINGS;',
+        'CREATE STREAM C AS SELECT * FROM READINGS;',
+      ],
+      expectedException: { message: "column 'VOLTS' cannot be resolved" },
+    });
+    expect(r.status).toBe('failed');
+    expect(r.message).toBe(
+      "Only the last statement in a negative test should fail. Yet this one failed: CREATE STREAM B AS SELECT VOLTS FROM READINGS; (SELECT column 'VOLTS' cannot be resolved.)",
+    );
+  });
+
   it('a StreamsException is expected while processing, so a statement error does not match it', async () => {
     const r = await one({
       name: 'streams exception',
