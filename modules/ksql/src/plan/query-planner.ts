@@ -102,7 +102,8 @@ export async function planQuery(
   }
   const aliases = [fromAlias];
   const byAlias = new Map<string, DataSource>([[fromAlias, from]]);
-  query.joins.forEach((j, i) => byAlias.set(j.right.alias ?? sources[i + 1].name, sources[i + 1]));
+  for (const [i, j] of query.joins.entries())
+    byAlias.set(j.right.alias ?? sources[i + 1].name, sources[i + 1]);
   if (query.where) planned = planFilter(planned, query.where, aliases, ctx.functions);
 
   if (isAggregate(query, ctx.functions)) {
