@@ -141,12 +141,34 @@ export async function planQuery(
         }));
     const keyed = new Set(exprs.flatMap((e) => (e.kind === 'ColumnRef' ? [e.name] : [])));
     const partitioned = planned.schema.key;
-    starColumns = [
-      ...(byNull ? [] : exprs.map((e, i): StarItem => ({ expression: e, alias: partitioned[i].name }))),
-      ...[...from.schema.value, ...from.schema.key]
-        .filter((c) => !keyed.has(c.name))
-        .map((c): StarItem => ({ expression: { kind: 'ColumnRef', name: c.name } })),
-    ];
+    const keyItems = byNull
+      ? []
+      : exprs.map((e, i): StarItem => ({ expression: e, alias: partitioned[i].name }));
+    if (planned.sources) {
+      // After a join, `*` is every joined column but the new key, each source's in ksqlDB's row
+      // order: value columns, pseudo-columns, then its key columns.
+      const keyNames = new Set(partitioned.map((k) => k.name));
+      starColumns = [
+        ...keyItems,
+        ...planned.sources.flatMap((src) =>
+          joinedRowOrder(src.columns, byAlias.get(src.alias))
+            .filter((c) => !keyNames.has(`${src.alias}_${c}`))
+            .map(
+              (c): StarItem => ({
+                expression: { kind: 'ColumnRef', name: c, qualifier: src.alias },
+                alias: `${src.alias}_${c}`,
+              }),
+            ),
+        ),
+      ];
+    } else {
+      starColumns = [
+        ...keyItems,
+        ...[...from.schema.value, ...from.schema.key]
+          .filter((c) => !keyed.has(c.name))
+          .map((c): StarItem => ({ expression: { kind: 'ColumnRef', name: c.name } })),
+      ];
+    }
   } else if (planned.sources) {
     keys = joinKeyBindings(
       planned,
@@ -166,6 +188,7 @@ export async function planQuery(
     select: query.select,
     scope,
     star: (qualifier, pos) => {
+      if (joined && query.partitionBy && qualifier === undefined) return starColumns;
       if (joined) {
         const chosen = qualifier === undefined ? joined : joined.filter((s) => s.alias === qualifier);
         if (chosen.length === 0)
@@ -259,6 +282,15 @@ function joinKeyBindings(
       texts: viable.map((v) => `${v.alias}.${v.column}`),
     };
   });
+}
+
+/** A joined source's columns as ksqlDB's rows hold them: value columns, pseudo-columns, key columns. */
+function joinedRowOrder(columns: readonly string[], source: DataSource | undefined): string[] {
+  const keys = new Set(source?.schema.key.map((c) => c.name) ?? []);
+  const pseudo = columns.filter((c) => RESERVED_COLUMN_NAMES.has(c));
+  const key = columns.filter((c) => keys.has(c) && !RESERVED_COLUMN_NAMES.has(c));
+  const value = columns.filter((c) => !keys.has(c) && !RESERVED_COLUMN_NAMES.has(c));
+  return [...value, ...pseudo, ...key];
 }
 
 /** `*` lists a source's key columns, then its value columns (the row holds the value columns first). */
