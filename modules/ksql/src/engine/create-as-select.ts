@@ -68,44 +68,53 @@ export async function executeCreateAsSelect(
     replacing?.id ?? `${sourceType === 'STREAM' ? 'CSAS' : 'CTAS'}_${name.toUpperCase()}_${number}`;
   const sinkInfo: PlannedSink = {};
 
-  const built = await buildPersistentQuery(ctx, stmt.query, queryId, name, props, async (output, from) => {
-    checkResultType(output, sourceType);
-    const formats = formatsOf(w, { key: from.keyFormat, value: from.valueFormat });
-    const keyFormat = sinkKeyFormat(formats.key!, output, w.has('KEY_FORMAT') || w.has('FORMAT'), props);
-    const valueFormat = formats.value!;
-    checkKeyTypes(output.schema.key);
-    await checkRegisteredSchema(ctx, keyFormat, topic, 'key', output.schema.key);
-    await checkRegisteredSchema(ctx, valueFormat, topic, 'value', output.schema.value);
-    ctx.formats.validate(keyFormat, output.schema.key, 'key');
-    ctx.formats.validate(valueFormat, output.schema.value, 'value');
-    const wrapSingleValue = wrapSingleValueOf(valueFormat, w, props, output.schema.value.length);
-    const timestamp = timestampOf(w, output.schema);
-    const fromPartitions = from.partitions ?? (await ctx.options.topics.partitions(from.topic));
-    const partitions = w.int('PARTITIONS') ?? intProp(props, 'ksql.sink.partitions') ?? fromPartitions ?? 1;
-    const replicas = w.int('REPLICAS') ?? intProp(props, 'ksql.sink.replicas') ?? from.replicas;
-    sinkInfo.partitions = partitions;
-    sinkInfo.replicas = replicas;
-    sinkInfo.source = {
-      name,
-      type: sourceType,
-      schema: output.schema,
-      topic,
-      keyFormat,
-      valueFormat,
-      wrapSingleValue,
-      timestamp,
-      window: output.window,
-      partitions,
-      replicas,
-      isSource: false,
-      casTarget: true,
-      statement: stmt.text,
-      keyFeatures: keyFeatures(keyFormat, output.schema.key.length),
-      valueFeatures: valueFeatures(valueFormat, wrapSingleValue),
-    };
-    const spec: SinkSpec = { topic, keyFormat, valueFormat, wrapSingleValue, timestamp };
-    return spec;
-  });
+  const built = await buildPersistentQuery(
+    ctx,
+    stmt.query,
+    queryId,
+    name,
+    props,
+    async (output, from) => {
+      checkResultType(output, sourceType);
+      const formats = formatsOf(w, { key: from.keyFormat, value: from.valueFormat });
+      const keyFormat = sinkKeyFormat(formats.key!, output, w.has('KEY_FORMAT') || w.has('FORMAT'), props);
+      const valueFormat = formats.value!;
+      checkKeyTypes(output.schema.key);
+      await checkRegisteredSchema(ctx, keyFormat, topic, 'key', output.schema.key);
+      await checkRegisteredSchema(ctx, valueFormat, topic, 'value', output.schema.value);
+      ctx.formats.validate(keyFormat, output.schema.key, 'key');
+      ctx.formats.validate(valueFormat, output.schema.value, 'value');
+      const wrapSingleValue = wrapSingleValueOf(valueFormat, w, props, output.schema.value.length);
+      const timestamp = timestampOf(w, output.schema);
+      const fromPartitions = from.partitions ?? (await ctx.options.topics.partitions(from.topic));
+      const partitions = w.int('PARTITIONS') ?? intProp(props, 'ksql.sink.partitions') ?? fromPartitions ?? 1;
+      const replicas = w.int('REPLICAS') ?? intProp(props, 'ksql.sink.replicas') ?? from.replicas;
+      sinkInfo.partitions = partitions;
+      sinkInfo.replicas = replicas;
+      sinkInfo.source = {
+        name,
+        type: sourceType,
+        schema: output.schema,
+        topic,
+        keyFormat,
+        valueFormat,
+        wrapSingleValue,
+        timestamp,
+        window: output.window,
+        partitions,
+        replicas,
+        isSource: false,
+        casTarget: true,
+        statement: stmt.text,
+        keyFeatures: keyFeatures(keyFormat, output.schema.key.length),
+        valueFeatures: valueFeatures(valueFormat, wrapSingleValue),
+      };
+      const spec: SinkSpec = { topic, keyFormat, valueFormat, wrapSingleValue, timestamp };
+      return spec;
+    },
+    undefined,
+    timestampName(w),
+  );
   if (!register) return built;
 
   const sink = sinkInfo.source!;
@@ -257,4 +266,11 @@ async function checkRegisteredSchema(
   throw new KsqlError(
     `The following ${part} columns are changed, missing or reordered: ${list(changed)}. Schema from schema registry is ${list(registered)}`,
   );
+}
+
+/** The WITH TIMESTAMP column name, resolved as an identifier (unquoted → upper case). */
+function timestampName(w: WithClause): string | undefined {
+  const raw = w.string('TIMESTAMP');
+  if (raw === undefined) return undefined;
+  return /^`.*`$/.test(raw) ? raw.slice(1, -1) : raw.toUpperCase();
 }

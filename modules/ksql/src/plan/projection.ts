@@ -38,6 +38,8 @@ export interface ProjectionInput {
    * widens to the target's is cast to it (ksqlDB's implicit casts on insert).
    */
   readonly coerceTo?: readonly Column[];
+  /** The sink's TIMESTAMP column (CREATE … AS WITH (TIMESTAMP=…)): it must be a result column. */
+  readonly timestampColumn?: string;
   /** After a join: the name ksqlDB gives an unaliased column reference. */
   readonly joinColumnName?: (ref: ColumnRef) => string;
 }
@@ -172,6 +174,15 @@ export function analyzeProjection(input: ProjectionInput): Projection {
   }
 
   const keyColumns: Column[] = [];
+  const ts = input.timestampColumn;
+  if (
+    ts !== undefined &&
+    !valueColumns.some((c) => c.name === ts) &&
+    !keyAliases.some((a) => a.includes(ts))
+  ) {
+    // ksqlDB checks the sink's TIMESTAMP before the key rules.
+    throw new KsqlError(`The TIMESTAMP column set in the WITH clause does not exist in the schema: '${ts}'`);
+  }
   if (input.sinkName !== undefined) {
     const missing = input.keys.filter((_, i) => keyAliases[i].length === 0);
     // ksqlDB names every key column (or partitioning expression) when any is missing.

@@ -21,6 +21,8 @@ export interface QueryPlanOptions {
   readonly source: (name: string) => DataSource | undefined;
   /** The sink's name for CREATE … AS SELECT / INSERT INTO (persistent-query projection rules). */
   readonly sinkName?: string;
+  /** CREATE … AS: the sink's TIMESTAMP column as resolved from WITH. */
+  readonly timestampColumn?: string;
   /** INSERT INTO: the target's value columns, for implicit numeric casts. */
   readonly coerceTo?: readonly Column[];
   /** Told of every source topic's serdes (so the host can prefetch schemas). */
@@ -221,6 +223,7 @@ export async function planQuery(
     keys,
     functions: ctx.functions,
     sinkName: options.sinkName,
+    timestampColumn: options.timestampColumn,
     coerceTo: options.coerceTo,
     joinColumnName: joined ? (ref) => joinColumnName(joined, ref) : undefined,
   });
