@@ -69,7 +69,8 @@ export async function planQuery(
   // A left-deep chain: each join's left side is the result so far (ksqlDB names a chain's inner
   // joins' internal topics with `L_` prefixes, and reports the last right source's partitions).
   let leftPartitions = from.partitions;
-  let leftName = from.name;
+  // ksqlDB names a chain's left side after its leftmost source in messages.
+  const leftName = from.name;
   for (const [i, join] of query.joins.entries()) {
     const right = requireSource(join.right.name, join.right.pos, options);
     if (sources.some((s) => s.name === right.name)) {
@@ -100,7 +101,6 @@ export async function planQuery(
       { select: query.select, prefix: joinPrefix(i, query.joins.length) },
     );
     leftPartitions = right.partitions;
-    leftName = right.name;
   }
   const aliases = [fromAlias];
   const byAlias = new Map<string, DataSource>([[fromAlias, from]]);
