@@ -169,15 +169,25 @@ async function serde(
     case 'JSON':
       return jsonSerde({ columns, wrapped, topic: ctx.topic, part });
     case 'JSON_SR': {
+      const schemaId = schemaIdOf(format, part);
       const schema = JSON.stringify(jsonSchemaOf(columns, wrapped));
       const id = await writerSchemaId(
         registry,
         subject,
         { schemaType: 'JSON', schema },
         registerSchema,
-        schemaIdOf(format, part),
+        schemaId,
       );
-      return jsonSerde({ columns, wrapped, topic: ctx.topic, part, schemaRegistry: { subject, id } });
+      const fieldNames =
+        schemaId === undefined ? undefined : await physicalJsonNames(registry, schemaId, columns);
+      return jsonSerde({
+        columns,
+        wrapped,
+        topic: ctx.topic,
+        part,
+        schemaRegistry: { subject, id },
+        fieldNames,
+      });
     }
     case 'AVRO':
       return avroSerde({
@@ -194,6 +204,26 @@ async function serde(
     case 'PROTOBUF':
       throw new UnsupportedFeatureError('PROTOBUF format');
   }
+}
+
+/**
+ * The property names of a *_SCHEMA_ID JSON schema for the columns (matched exactly or upper-cased),
+ * which JSON_SR writes instead of the column names, as ksqlDB's ConnectSRSchemaDataTranslator.
+ */
+async function physicalJsonNames(
+  registry: SchemaRegistry,
+  schemaId: number,
+  columns: readonly Column[],
+): Promise<string[] | undefined> {
+  const physical = await registry.byId(schemaId);
+  if (physical.schemaType !== 'JSON') return undefined;
+  const properties = Object.keys(
+    ((JSON.parse(physical.schema) as { properties?: object }).properties ?? {}) as object,
+  );
+  return columns.map(
+    (c) =>
+      properties.find((p) => p === c.name) ?? properties.find((p) => p.toUpperCase() === c.name) ?? c.name,
+  );
 }
 
 export function createFormats(registry: SchemaRegistry): Formats {
