@@ -19,7 +19,9 @@ export type * from './plan/plan-context.js';
 export {
   createFormats,
   subjectOf,
+  supportsSchemaInference,
   validateFormatProperties,
+  validateSchemaIdFormat,
   validateWrapSingleValue,
 } from './format/formats.js';
 export { InMemorySchemaRegistry, HttpSchemaRegistry } from './format/schema-registry.js';

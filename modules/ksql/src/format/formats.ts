@@ -280,3 +280,18 @@ export function parseFormatName(text: string): FormatName {
   if (name === 'PROTOBUF_NOSR') throw new UnsupportedFeatureError('PROTOBUF_NOSR format');
   throw new KsqlError(`Unknown format: ${name}`);
 }
+
+/** Formats whose columns can come from the Schema Registry (ksqlDB's SCHEMA_INFERENCE feature). */
+export function supportsSchemaInference(name: FormatName): boolean {
+  return name === 'AVRO' || name === 'JSON_SR' || name === 'PROTOBUF';
+}
+
+/** ksqlDB's check of *_SCHEMA_ID against a format that cannot infer columns. */
+export function validateSchemaIdFormat(format: FormatInfo, part: Part): void {
+  if (formatProperty(format, part, 'schemaId') !== undefined && !supportsSchemaInference(format.name)) {
+    const prefix = part === 'key' ? 'KEY' : 'VALUE';
+    throw new KsqlError(
+      `${prefix}_FORMAT should support schema inference when ${prefix}_SCHEMA_ID is provided. Current format is ${format.name}.`,
+    );
+  }
+}
