@@ -151,7 +151,12 @@ function rowReader(
     const read = compileJsonReader(columns[0].type);
     return (json) => [at('$', read, json)];
   }
-  const fields = columns.map((c) => ({ name: c.name, path: `$.${c.name}`, read: compileJsonReader(c.type) }));
+  const fields = columns.map((c) => ({
+    name: c.name,
+    path: `$.${c.name}`,
+    inherited: c.name in Object.prototype,
+    read: compileJsonReader(c.type),
+  }));
   const required = `STRUCT<${columns.map((c) => `\`${c.name}\` ${describe(c.type)}`).join(', ')}>`;
   const n = fields.length;
   return (json) => {
@@ -174,7 +179,8 @@ function rowReader(
     let upper: Map<string, unknown> | undefined;
     for (let i = 0; i < n; i++) {
       const f = fields[i];
-      let v = obj[f.name];
+      // A name Object.prototype also has (a quoted `constructor`) must be the JSON's own.
+      let v = f.inherited && !Object.hasOwn(obj, f.name) ? undefined : obj[f.name];
       if (v === undefined && !Object.hasOwn(obj, f.name)) {
         upper ??= upperCaseKeys(obj);
         v = upper.get(f.name);
