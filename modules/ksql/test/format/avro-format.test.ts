@@ -481,6 +481,30 @@ describe('AVRO column inference', () => {
     ]);
   });
 
+  it("reads the metrics topic's records with the inferred columns (ksql/queries.ksql's metrics_raw)", async () => {
+    const { registry, formats } = setup();
+    const metric = readFileSync(new URL('../../../common/schemas/metric.avsc', import.meta.url), 'utf8');
+    const id = registry.registerSync('metrics-value', { schemaType: 'AVRO', schema: metric });
+    const columns = (await formats.inferColumns(AVRO, 'metrics', 'value'))!.map((c) => ({
+      ...c,
+      namespace: 'VALUE' as const,
+    }));
+    const serde = await formats.valueSerde(AVRO, columns, { topic: 'metrics' });
+    const record = {
+      gateway: 'gw1',
+      metricType: 'POWER',
+      metricAttribute: 'ACTIVE',
+      timestamp: '2006-12-16T17:24:00Z',
+      value: 4.216,
+    };
+    const body = avro.Type.forSchema(JSON.parse(metric) as avro.Schema).toBuffer(record);
+    const payload = Buffer.concat([Buffer.from([0]), Buffer.from([0, 0, 0, id]), body]);
+    await serde.prefetch?.([payload]);
+    expect(serde.deserialize(payload)).toEqual(['gw1', 'POWER', 'ACTIVE', '2006-12-16T17:24:00Z', 4.216]);
+    // The source did not register anything of its own under the subject.
+    expect(registry.listSubjects().get('metrics-value')).toEqual([id]);
+  });
+
   it('infers logical types, nested records, maps and skips unsupported fields', async () => {
     const { registry, formats } = setup();
     const schema = avroSchemaOf(
