@@ -270,7 +270,7 @@ export function compileFunctionCall(e: ExpressionOf<'FunctionCall'>, ctx: Compil
     skipNullCheck.push(false);
   }
   const call: BoundCall = { argTypes, generics, constants, position: e.pos };
-  const returnType = resolveReturn(variant, call, e, fn.name);
+  const returnType = resolveReturn(variant, call, e);
   let impl: (args: unknown[]) => unknown;
   try {
     impl = variant.implement(call);
@@ -305,7 +305,7 @@ export function compileFunctionCall(e: ExpressionOf<'FunctionCall'>, ctx: Compil
   };
 }
 
-function resolveReturn(variant: ScalarVariant, call: BoundCall, e: Expression, name: string): SqlType {
+function resolveReturn(variant: ScalarVariant, call: BoundCall, e: Expression): SqlType {
   const r = variant.returns;
   let t: SqlType | undefined;
   if (typeof r === 'function') t = r(call);
@@ -317,7 +317,6 @@ function resolveReturn(variant: ScalarVariant, call: BoundCall, e: Expression, n
       e.pos,
     );
   }
-  void name;
   return t;
 }
 

@@ -4,7 +4,7 @@ import { formatSqlType, type SqlStructField, type SqlType, SqlTypes } from '../t
 import { Decimal, decimalToType } from '../values/decimal.js';
 import { javaDoubleToString } from '../values/java-number.js';
 import { identity, implicitConverter, parseSqlBooleanExact } from './cast.js';
-import type { CompileContext, Compiled, Evaluator } from './context.js';
+import type { CompileContext, Compiled } from './context.js';
 import { formatExpression } from './format-expression.js';
 import { constant, decimalLiteralType } from './literals.js';
 import { commonType, isNumeric, type MaybeType, widenNumbers } from './type-rules.js';
@@ -206,5 +206,3 @@ export function coerceList(
   const to = type;
   return { type, compiled: items.map((item) => compileAs(item.expr, to, ctx, item)) };
 }
-
-export type { Evaluator };
