@@ -17,7 +17,7 @@ export type * from './plan/plan-context.js';
 export * from './parser/index.js';
 
 // Expressions and scalar functions (expr helper)
-export { compileExpression, type CompileOptions } from './expr/compile.js';
+export { compileExpression, compileExpressionAs, type CompileOptions } from './expr/compile.js';
 export { formatExpression } from './expr/format-expression.js';
 export { castConverter } from './expr/cast.js';
 export { valuesEqual, compareValues } from './expr/value-compare.js';
