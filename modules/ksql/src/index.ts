@@ -19,9 +19,6 @@ export * from './parser/index.js';
 // Expressions and scalar functions (expr helper)
 export { compileExpression, compileExpressionAs, type CompileOptions } from './expr/compile.js';
 export { formatExpression } from './expr/format-expression.js';
-export { castConverter } from './expr/cast.js';
-export { valuesEqual, compareValues } from './expr/value-compare.js';
-export * from './expr/type-rules.js';
 export {
   createFunctionRegistry,
   describeScalar,
@@ -34,5 +31,3 @@ export {
 } from './function/registry.js';
 export { compileJavaTimePattern, type JavaTimeFormatter } from './values/java-time-format.js';
 export { resolveTimeZone, type TimeZone } from './values/time-zone.js';
-export * from './values/temporal.js';
-export { javaDoubleToString } from './values/java-number.js';
