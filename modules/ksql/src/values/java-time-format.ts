@@ -470,7 +470,7 @@ const ZONE_ABBREVIATIONS: Readonly<Record<string, string>> = {
 };
 
 function parseOffset(text: string, pos: number, e: Extract<Element, { k: 'offset' }>): [number, number] {
-  if (e.zero === 'Z' && text[pos] === 'Z') return [0, 1];
+  if (e.zero === 'Z' && (text[pos] === 'Z' || text[pos] === 'z')) return [0, 1];
   const m = /^([+-])(\d{2})(:?)(\d{2})?(?::?(\d{2}))?/.exec(text.slice(pos));
   if (!m) {
     if (text.startsWith(e.zero, pos)) return [0, e.zero.length];

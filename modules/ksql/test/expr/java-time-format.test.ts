@@ -69,6 +69,8 @@ describe('parsing', () => {
     const p = "yyyy-MM-dd'T'HH:mm:ss.SSSX";
     expect(parse(p, fmt(p))).toBe(ts);
     expect(parse(p, '2021-03-04T05:06:07.089+01:00')).toBe(ts - 3_600_000);
+    // parsing is case-insensitive, as ksqlDB's parsers are (a lower-case 'z' for UTC)
+    expect(parse(p, '2021-03-04t05:06:07.089z')).toBe(ts);
   });
 
   it('defaults missing fields to the epoch date and midnight', () => {
