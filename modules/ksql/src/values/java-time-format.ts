@@ -467,6 +467,15 @@ const ZONE_ABBREVIATIONS: Readonly<Record<string, string>> = {
   BST: 'Europe/London',
   IST: 'Asia/Kolkata',
   JST: 'Asia/Tokyo',
+  AEST: 'Australia/Sydney',
+  AEDT: 'Australia/Sydney',
+  EET: 'Europe/Athens',
+  EEST: 'Europe/Athens',
+  WET: 'Europe/Lisbon',
+  WEST: 'Europe/Lisbon',
+  HST: 'Pacific/Honolulu',
+  AKST: 'America/Anchorage',
+  AKDT: 'America/Anchorage',
 };
 
 function parseOffset(text: string, pos: number, e: Extract<Element, { k: 'offset' }>): [number, number] {

@@ -43,6 +43,11 @@ describe('formatting', () => {
     expect(fmt('z', ts, 'America/Los_Angeles')).toBe('PST');
     expect(fmt('z', Date.UTC(2021, 6, 1), 'America/Los_Angeles')).toBe('PDT');
     expect(fmt('VV', ts, 'Europe/Paris')).toBe('Europe/Paris');
+    // Java's abbreviations outside the US too
+    expect(fmt('z', Date.UTC(2018, 4, 11), 'Europe/London')).toBe('BST');
+    expect(fmt('z', ts, 'Europe/London')).toBe('GMT');
+    expect(fmt('z', ts, 'Asia/Tokyo')).toBe('JST');
+    expect(fmt('z', Date.UTC(2018, 4, 11), 'Europe/Berlin')).toBe('CEST');
   });
 
   it('prints optional sections when their fields exist', () => {
