@@ -58,6 +58,14 @@ describe('formatting', () => {
     expect(() => compileJavaTimePattern('HH:mm').format(0, undefined, 'date')).toThrow('Unsupported field');
   });
 
+  it('prints week fields by the US rules (weeks from Sunday, week 1 holds 1 January), quarters and time of day', () => {
+    expect(fmt('Y-w W e')).toBe('2021-10 1 5');
+    expect(fmt('Y-w', Date.UTC(2020, 11, 31))).toBe('2021-1');
+    expect(fmt('Y-w', Date.UTC(2020, 11, 26))).toBe('2020-52');
+    expect(fmt('Q QQQ QQQQ')).toBe('1 Q1 1st quarter');
+    expect(fmt('A')).toBe(String(((5 * 60 + 6) * 60 + 7) * 1000 + 89));
+  });
+
   it('prints fractions of any width', () => {
     expect(fmt('ss.S')).toBe('07.0');
     expect(fmt('ss.SSSSSS')).toBe('07.089000');
