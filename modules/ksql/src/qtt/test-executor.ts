@@ -10,7 +10,6 @@ import { type StoredRecord, StubKafka } from './stub-kafka.js';
 import type { QttRecord, QttTestCase } from './test-model.js';
 import { ensureSchemas, initializeTopics } from './topic-setup.js';
 
-
 export type QttStatus = 'passed' | 'failed' | 'unsupported' | 'crashed';
 
 export interface QttTestResult {
