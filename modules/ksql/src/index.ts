@@ -14,6 +14,8 @@ export type * from './format/format.js';
 export type * from './engine/engine-api.js';
 export type * from './plan/planned-stream.js';
 export type * from './plan/plan-context.js';
+
+// Parser
 export * from './parser/index.js';
 
 // Expressions and scalar functions (expr helper)
@@ -40,7 +42,12 @@ export { javaDoubleToString } from './values/java-number.js';
 // Joins (plan/join-*.ts)
 export { type JoinPlanOptions, type JoinSide, joinPrefix, planJoin } from './plan/join-step.js';
 // Formats
-export { createFormats, subjectOf, validateWrapSingleValue } from './format/formats.js';
+export {
+  createFormats,
+  subjectOf,
+  validateFormatProperties,
+  validateWrapSingleValue,
+} from './format/formats.js';
 export { InMemorySchemaRegistry, HttpSchemaRegistry } from './format/schema-registry.js';
 export { windowedKeySerde } from './format/windowed.js';
 export { jsonToValue, valueToJson, JsonCoercionError } from './format/json-values.js';

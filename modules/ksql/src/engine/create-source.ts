@@ -239,7 +239,7 @@ export function timestampOf(w: WithClause, schema: LogicalSchema): TimestampColu
   }
   if (base !== 'BIGINT' && base !== 'TIMESTAMP' && base !== 'STRING') {
     throw new KsqlError(
-      `Timestamp column, \`${column}\`, should be LONG(INT64), TIMESTAMP, or a String with a timestamp.string.format specified.`,
+      `Timestamp column, \`${column}\`, should be LONG(INT64), TIMESTAMP, or a String with a timestamp_format specified.`,
     );
   }
   return { column, format };

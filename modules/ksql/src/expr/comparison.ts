@@ -72,6 +72,26 @@ export function isValidComparison(left: SqlType, op: ComparisonKind, right: SqlT
   }
 }
 
+/**
+ * ROWTIME, WINDOWSTART and WINDOWEND are BIGINT milliseconds, yet ksqlDB lets them be compared
+ * with timestamp strings (`WHERE ROWTIME > '2021-01-01T10:00'`, its "magic" pseudo-timestamp
+ * rewrite): the string is read as a timestamp, partial or with a zone offset, UTC otherwise.
+ */
+const TIMESTAMP_PSEUDO_COLUMNS = new Set(['ROWTIME', 'WINDOWSTART', 'WINDOWEND']);
+
+function isTimestampPseudoColumn(c: Compiled): boolean {
+  return (
+    c.expr.kind === 'ColumnRef' && TIMESTAMP_PSEUDO_COLUMNS.has(c.expr.name) && c.type?.base === 'BIGINT'
+  );
+}
+
+function isMagicTimestampPair(a: Compiled, b: Compiled): boolean {
+  return (
+    (isTimestampPseudoColumn(a) && b.type?.base === 'STRING') ||
+    (isTimestampPseudoColumn(b) && a.type?.base === 'STRING')
+  );
+}
+
 function stringToTemporal(type: SqlType, e: Expression): Converter {
   const parse = type.base === 'DATE' ? parseDate : type.base === 'TIME' ? parseTime : parseTimestamp;
   return (v) => {
@@ -94,6 +114,14 @@ export function comparisonOperands(
 ): { type: SqlType; l: Converter; r: Converter } {
   const lt = left.type as SqlType;
   const rt = right.type as SqlType;
+  if (isMagicTimestampPair(left, right)) {
+    const toTs = stringToTemporal(SqlTypes.TIMESTAMP, lt.base === 'STRING' ? left.expr : right.expr);
+    return {
+      type: SqlTypes.BIGINT,
+      l: lt.base === 'STRING' ? toTs : identity,
+      r: rt.base === 'STRING' ? toTs : identity,
+    };
+  }
   if (isNumeric(lt) && isNumeric(rt)) {
     const type = widenNumbers(lt, rt);
     return { type, l: implicitConverter(lt, type), r: implicitConverter(rt, type) };
@@ -126,7 +154,7 @@ export function checkComparison(e: Expression, left: Compiled, op: ComparisonKin
       e.pos,
     );
   }
-  if (!isValidComparison(left.type, op, right.type)) {
+  if (!isValidComparison(left.type, op, right.type) && !isMagicTimestampPair(left, right)) {
     throw new KsqlError(
       `Cannot compare ${formatExpression(left.expr)} (${formatSqlType(left.type)}) to ${formatExpression(right.expr)} (${formatSqlType(right.type)}) with ${OP_NAMES[op]}.`,
       e.pos,

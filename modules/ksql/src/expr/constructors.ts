@@ -1,36 +1,34 @@
 import { KsqlError } from '../errors.js';
-import type { Expression, ExpressionOf } from '../parser/ast.js';
-import { formatSqlType, type SqlType, SqlTypes } from '../types/sql-type.js';
-import { identity, implicitConverter } from './cast.js';
+import type { ExpressionOf } from '../parser/ast.js';
+import { SqlTypes } from '../types/sql-type.js';
+import { EvaluationError } from './compiled.js';
 import type { CompileContext, Compiled, Evaluator } from './context.js';
-import { formatExpression } from './format-expression.js';
-import { commonType, type MaybeType } from './type-rules.js';
+import { coerceList } from './list-coercion.js';
+import type { MaybeType } from './type-rules.js';
 
-/** Compiles items to their common type (numbers widen); undefined type when all are NULL. */
-function unify(
-  items: readonly Compiled[],
-  what: string,
-  e: Expression,
-): { type: MaybeType; evals: Evaluator[] } {
-  let type: MaybeType = null;
-  for (const item of items) {
-    const next = commonType(type, item.type);
-    if (next === undefined) {
-      throw new KsqlError(
-        `invalid input syntax for type ${formatSqlType(type as SqlType)}: ${what} ${formatExpression(item.expr)} is ${formatSqlType(item.type as SqlType)}`,
-        e.pos,
-      );
+/** Items compiled to their common type (ksqlDB's list coercion); a NULL type when all are NULL. */
+function unify(items: readonly Compiled[], ctx: CompileContext): { type: MaybeType; evals: Evaluator[] } {
+  const { type, compiled } = coerceList(items, ctx);
+  return { type, evals: compiled.map((c) => nullOnError(c, ctx)) };
+}
+
+/**
+ * ksqlDB's nested error handling: an element, key, value or field that fails to evaluate is
+ * NULL (reported), not a failure of the whole constructor. Literals cannot fail: no wrapper.
+ */
+function nullOnError(c: Compiled, ctx: CompileContext): Evaluator {
+  const ev = c.evaluate;
+  if (c.constant) return ev;
+  const onError = ctx.onError;
+  return (row) => {
+    try {
+      return ev(row);
+    } catch (err) {
+      if (!(err instanceof EvaluationError)) throw err;
+      onError(err);
+      return null;
     }
-    type = next;
-  }
-  const to = type;
-  const evals = items.map((item) => {
-    if (to === null) return item.evaluate;
-    const conv = implicitConverter(item.type, to);
-    const ev = item.evaluate;
-    return conv === identity ? ev : (row: readonly unknown[]) => conv(ev(row));
-  });
-  return { type, evals };
+  };
 }
 
 /** `ARRAY[a, b, …]`: the elements' common type. */
@@ -43,8 +41,7 @@ export function compileArrayConstructor(e: ExpressionOf<'ArrayConstructor'>, ctx
   }
   const { type, evals } = unify(
     e.items.map((i) => ctx.compile(i)),
-    'element',
-    e,
+    ctx,
   );
   if (type === null) {
     throw new KsqlError(
@@ -74,13 +71,11 @@ export function compileMapConstructor(e: ExpressionOf<'MapConstructor'>, ctx: Co
   }
   const keys = unify(
     e.entries.map((en) => ctx.compile(en.key)),
-    'key',
-    e,
+    ctx,
   );
   const values = unify(
     e.entries.map((en) => ctx.compile(en.value)),
-    'value',
-    e,
+    ctx,
   );
   if (keys.type === null) {
     throw new KsqlError(
@@ -127,7 +122,7 @@ export function compileStructConstructor(
       );
     }
     names.push(f.name);
-    evals.push(c.evaluate);
+    evals.push(nullOnError(c, ctx));
     return { name: f.name, type: c.type };
   });
   const n = names.length;

@@ -19,6 +19,8 @@ export interface Compiled {
 /** Where the scalar functions come from (the registry, function/registry.ts). */
 export interface ScalarFunctionSource {
   getScalar(name: string): ScalarFunction | undefined;
+  /** Whether `name` is an aggregate (for a clearer message when one reaches the compiler). */
+  isAggregate?(name: string): boolean;
 }
 
 /** A lambda parameter in scope: its type and the slot its current value is written to. */

@@ -7,7 +7,7 @@ import type {
 } from '../function/scalar/scalar-function.js';
 import type { Expression, ExpressionOf } from '../parser/ast.js';
 import { formatSqlType, type SqlType, SqlTypes, sqlTypeEquals } from '../types/sql-type.js';
-import { type Converter, identity, implicitConverter } from './cast.js';
+import { type Converter, castConverter, identity, implicitConverter } from './cast.js';
 import { EvaluationError } from './compiled.js';
 import type { CompileContext, Compiled, Evaluator, LambdaVariable } from './context.js';
 import { formatExpression } from './format-expression.js';
@@ -31,7 +31,17 @@ function matchParam(p: ParamType, arg: Arg, generics: Map<string, SqlType>): num
     return arg.kind === 'lambda' && arg.expr.params.length === p.params.length ? 0 : NO_MATCH;
   if (p.kind === 'intervalUnit') return arg.kind === 'unit' ? 0 : NO_MATCH;
   if (arg.kind !== 'value') return NO_MATCH;
-  return matchType(p, arg.compiled.type, generics);
+  // A string literal may be written for a DATE, TIME or TIMESTAMP parameter (GREATEST(d, '2021-01-01')).
+  const c = arg.compiled;
+  if (
+    p.kind === 'exact' &&
+    (p.type.base === 'DATE' || p.type.base === 'TIME' || p.type.base === 'TIMESTAMP') &&
+    c.type?.base === 'STRING' &&
+    typeof c.constant?.value === 'string'
+  ) {
+    return 1;
+  }
+  return matchType(p, c.type, generics);
 }
 
 function matchType(p: ParamType, t: MaybeType, generics: Map<string, SqlType>): number {
@@ -138,7 +148,7 @@ function selectVariant(
     if (cost >= 0 && (!best || cost < best.cost)) best = { variant, generics, cost };
   }
   if (!best) {
-    const name = fn.name;
+    const name = fn.displayName ?? fn.name;
     throw new KsqlError(
       `Function '${name}' does not accept parameters (${args.map(argTypeText).join(', ')}).`,
       e.pos,
@@ -159,9 +169,15 @@ function evaluationFailure(fnName: string, e: Expression, err: unknown): Evaluat
 export function compileFunctionCall(e: ExpressionOf<'FunctionCall'>, ctx: CompileContext): Compiled {
   const fn = ctx.functions?.getScalar(e.name.toUpperCase());
   if (!fn) {
+    if (ctx.functions?.isAggregate?.(e.name)) {
+      // The planner replaces aggregate calls before compiling; one left here is misplaced.
+      throw new KsqlError(`Aggregate function ${e.name} is not allowed here: ${formatExpression(e)}`, e.pos);
+    }
     throw new KsqlError(`Can't find any functions with the name '${e.name}'`, e.pos);
   }
-  if (e.star) throw new KsqlError(`Function '${fn.name}' does not accept parameters (*).`, e.pos);
+  // COUNT(*) style on a scalar function: ksqlDB reports it as no parameters
+  if (e.star)
+    throw new KsqlError(`Function '${fn.displayName ?? fn.name}' does not accept parameters ().`, e.pos);
   const exprs = [...e.args, ...(e.lambdas ?? [])];
   const args: Arg[] = exprs.map((a) =>
     a.kind === 'Lambda'
@@ -203,18 +219,40 @@ export function compileFunctionCall(e: ExpressionOf<'FunctionCall'>, ctx: Compil
     let conv: Converter = identity;
     if (target && c.type !== null) {
       try {
-        conv = implicitConverter(c.type, target);
+        // a date/time string literal for a temporal parameter is parsed (matchParam allowed it)
+        const literalTemporal =
+          c.constant !== undefined &&
+          c.type.base === 'STRING' &&
+          (target.base === 'DATE' || target.base === 'TIME' || target.base === 'TIMESTAMP');
+        conv = literalTemporal
+          ? (castConverter(c.type, target) as Converter)
+          : implicitConverter(c.type, target);
       } catch {
         throw new KsqlError(
-          `Function '${fn.name}' does not accept parameters (${args.map(argTypeText).join(', ')}).`,
+          `Function '${fn.displayName ?? fn.name}' does not accept parameters (${args.map(argTypeText).join(', ')}).`,
           e.pos,
         );
       }
     }
     const ev = c.evaluate;
-    evals.push(conv === identity ? ev : (row) => conv(ev(row)));
     argTypes.push(c.type === null ? null : (target ?? c.type));
-    constants.push(c.constant ? { value: conv(c.constant.value) } : undefined);
+    if (c.constant) {
+      // a literal converts once, here (a date string for a DATE parameter is parsed now)
+      let value: unknown;
+      try {
+        value = conv(c.constant.value);
+      } catch (err) {
+        throw new KsqlError(
+          `Invalid argument ${formatExpression(c.expr)} to ${fn.displayName ?? fn.name}: ${(err as Error).message}`,
+          c.expr.pos,
+        );
+      }
+      evals.push(() => value);
+      constants.push({ value });
+    } else {
+      evals.push(conv === identity ? ev : (row) => conv(ev(row)));
+      constants.push(undefined);
+    }
     skipNullCheck.push(false);
   }
   const call: BoundCall = { argTypes, generics, constants, position: e.pos };

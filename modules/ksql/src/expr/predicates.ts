@@ -1,75 +1,33 @@
 import { KsqlError } from '../errors.js';
 import type { Expression, ExpressionOf } from '../parser/ast.js';
 import { formatSqlType, type SqlType, SqlTypes } from '../types/sql-type.js';
-import { Decimal } from '../values/decimal.js';
-import { castConverter, parseSqlBooleanExact } from './cast.js';
 import type { CompileContext, Compiled, Evaluator } from './context.js';
 import { formatExpression } from './format-expression.js';
 import { constant } from './literals.js';
 import { comparisonEvaluator, isValidComparison } from './comparison.js';
-import { isNumeric } from './type-rules.js';
+import { coerceList } from './list-coercion.js';
 
 /**
- * A string literal in an IN list takes the tested value's type, as ksqlDB's InListEvaluator
- * coerces it (`INT_COL IN (1, '2')`); a string that does not parse is a statement error.
+ * `v [NOT] IN (a, b, …)`: TRUE when v equals an item; FALSE when v is NULL or nothing matches.
+ * The value and the items are coerced to one type as ksqlDB does (`INT_COL IN (1, '2')`,
+ * `STR_COL IN (true, 10.30)`, constructors item by item); a string literal that does not parse
+ * as the type is a statement error.
  */
-function coerceStringLiteral(item: Compiled, to: SqlType): Compiled {
-  const raw = String(item.constant?.value ?? '');
-  const text = raw.trim();
-  const fail = (): never => {
-    throw new KsqlError(`invalid input syntax for type ${to.base}: "${raw}".`, item.expr.pos);
-  };
-  if (to.base === 'BOOLEAN') {
-    const b = parseSqlBooleanExact(text);
-    return b === undefined ? fail() : constant(item.expr, SqlTypes.BOOLEAN, b);
-  }
-  if (isNumeric(to)) {
-    let d: Decimal;
-    try {
-      d = Decimal.parse(text);
-    } catch {
-      return fail();
-    }
-    if (to.base === 'INTEGER' || to.base === 'BIGINT') {
-      // 2.0 matches an integer; 5.10 cannot equal one, so it is kept as a DECIMAL
-      return d.scale === 0 || d.unscaled % 10n ** BigInt(d.scale) === 0n
-        ? constant(item.expr, SqlTypes.BIGINT, d.toNumber())
-        : constant(item.expr, SqlTypes.decimal(Math.max(d.precision(), d.scale + 1), d.scale), d);
-    }
-    if (to.base === 'DOUBLE') return constant(item.expr, SqlTypes.DOUBLE, d.toNumber());
-    return constant(item.expr, SqlTypes.decimal(Math.max(d.precision(), d.scale + 1), d.scale), d);
-  }
-  const conv = castConverter(SqlTypes.STRING, to);
-  if (conv && (to.base === 'DATE' || to.base === 'TIME' || to.base === 'TIMESTAMP')) {
-    try {
-      return constant(item.expr, to, conv(text));
-    } catch {
-      return fail();
-    }
-  }
-  return item;
-}
-
-/** `v [NOT] IN (a, b, …)`: TRUE when v equals an item; FALSE when v is NULL or nothing matches. */
 export function compileInList(e: ExpressionOf<'InList'>, ctx: CompileContext): Compiled {
   const value = ctx.compile(e.value);
   if (value.type === null) return constant(e, SqlTypes.BOOLEAN, e.not);
-  const vt = value.type;
-  const tests: Evaluator[] = [];
-  for (const itemExpr of e.list) {
-    let item = ctx.compile(itemExpr);
-    if (item.type === null) continue; // NULL never matches
-    if (item.constant && item.type.base === 'STRING' && vt.base !== 'STRING')
-      item = coerceStringLiteral(item, vt);
-    if (!isValidComparison(vt, '=', item.type as SqlType)) {
-      const hint = vt.base === 'BOOLEAN' ? '\nHint: You might need to add explicit type casts.' : '';
+  const items = e.list.map((i) => ctx.compile(i)).filter((c) => c.type !== null); // NULL never matches
+  const { type, compiled } = coerceList([value, ...items], ctx);
+  const [v, ...rest] = compiled;
+  const tests: Evaluator[] = rest.map((item) => {
+    if (!isValidComparison(type as SqlType, '=', item.type as SqlType)) {
       throw new KsqlError(
-        `operator does not exist: ${formatSqlType(vt)} = ${formatSqlType(item.type as SqlType)} (${formatExpression(itemExpr)})${hint}`,
-        itemExpr.pos,
+        `operator does not exist: ${formatSqlType(type as SqlType)} = ${formatSqlType(item.type as SqlType)} (${formatExpression(item.expr)})`,
+        item.expr.pos,
       );
     }
-    tests.push(comparisonEvaluator('=', value, item));
-  }
+    return comparisonEvaluator('=', v, item);
+  });
   const n = tests.length;
   const matches: Evaluator = (row) => {
     for (let i = 0; i < n; i++) if (tests[i](row) === true) return true;

@@ -1,16 +1,16 @@
 import avro from 'avsc';
 import type { Column, GenericRow } from '../schema/logical-schema.js';
-import {
-  type AvroJson,
-  avroFieldName,
-  avroSchemaOf,
-  collectNames,
-  DEFAULT_AVRO_SCHEMA_FULL_NAME,
-  fullNameOf,
-  resolveAvro,
-} from './avro-schema.js';
+import { collectNames, fullNameOf, namespaceOf, resolveAvro } from './avro-names.js';
+import { type AvroJson, avroFieldName, avroSchemaOf, DEFAULT_AVRO_SCHEMA_FULL_NAME } from './avro-schema.js';
 import { avscOptions } from './avro-long.js';
-import { AvroReadError, compileAvroReader, compileAvroWriter, type Convert } from './avro-values.js';
+import {
+  AvroReadError,
+  compileAvroReader,
+  compileAvroWriter,
+  compileAvroWriterTo,
+  type Convert,
+  structFieldWriters,
+} from './avro-values.js';
 import type { KsqlSerde, RegisteredSchema, SchemaRegistry } from './format.js';
 import { SerdeError } from './format-properties.js';
 
@@ -98,7 +98,7 @@ export async function avroSerde(o: RegistrySerdeOptions): Promise<KsqlSerde<Gene
     o.schemaId,
   );
   const type = avro.Type.forSchema(writerSchema as avro.Schema, avscOptions());
-  const toAvro = rowToAvro(o.columns, o.wrapped, writerSchema);
+  const toAvro = rowToAvro(o.columns, o.wrapped, writerSchema, o.schemaId !== undefined);
 
   const readers = new Map<number, RowReader>();
   const readerFor = (schema: RegisteredSchema): RowReader => {
@@ -200,27 +200,47 @@ export async function avroSerde(o: RegistrySerdeOptions): Promise<KsqlSerde<Gene
   };
 }
 
-/** Row → the avsc value of the writer schema: a record keyed by field names, or the single value. */
+/**
+ * Row → the avsc value of the writer schema: a record keyed by field names, or the single value.
+ * The derived schema's fields are the columns in order; a *_SCHEMA_ID schema's fields are matched
+ * to columns by name (exactly or upper-cased), nested values converted to its shapes, and fields
+ * without a value take their defaults.
+ */
 function rowToAvro(
   columns: readonly Pick<Column, 'name' | 'type'>[],
   wrapped: boolean,
   writerSchema: AvroJson,
+  physical: boolean,
 ): (row: GenericRow) => unknown {
+  if (physical) {
+    const names = collectNames(writerSchema);
+    const root = resolveAvro(writerSchema, names, undefined);
+    if (!wrapped) {
+      const write = compileAvroWriterTo(root, names, undefined, columns[0].type);
+      return (row) => write(row[0]);
+    }
+    const index = new Map(columns.map((c, i) => [c.name, i]));
+    const plan = structFieldWriters(root as Record<string, unknown>, names, undefined, columns).map((f) => ({
+      ...f,
+      index: f.from === undefined ? undefined : index.get(f.from),
+    }));
+    return (row) => {
+      const out: Record<string, unknown> = {};
+      for (const p of plan) {
+        const value = p.index === undefined ? null : p.write(row[p.index] ?? null);
+        out[p.name] = value === null && p.hasDefault ? p.default : value;
+      }
+      return out;
+    };
+  }
   if (!wrapped) {
     const write = compileAvroWriter(columns[0].type);
     return (row) => write(row[0]);
   }
-  // The record's field names: the derived ones, or the *_SCHEMA_ID schema's, matched to columns
-  // exactly or upper-cased; its fields without a column are written null.
-  const recordFields = ((writerSchema as { fields?: { name: string }[] }).fields ?? []).map((f) => f.name);
-  const byName = new Map(columns.map((c, i) => [avroFieldName(c.name), i]));
-  const plan = recordFields.map((name) => {
-    const index = byName.get(name) ?? byName.get(name.toUpperCase());
-    return { name, index, write: index === undefined ? undefined : compileAvroWriter(columns[index].type) };
-  });
+  const writers = columns.map((c) => ({ name: avroFieldName(c.name), write: compileAvroWriter(c.type) }));
   return (row) => {
     const out: Record<string, unknown> = {};
-    for (const p of plan) out[p.name] = p.write ? p.write(row[p.index!]) : null;
+    for (let i = 0; i < writers.length; i++) out[writers[i].name] = writers[i].write(row[i] ?? null);
     return out;
   };
 }
@@ -253,9 +273,7 @@ export function compileRowReader(
       throw new AvroReadError(`Cannot deserialize type ${what} as type struct for path: `);
     };
   }
-  const ns = fullNameOf(root, undefined).includes('.')
-    ? fullNameOf(root, undefined).replace(/\.[^.]*$/, '')
-    : undefined;
+  const ns = namespaceOf(fullNameOf(root, undefined));
   const index = new Map(columns.map((c, i) => [c.name, i]));
   const reads: { from: string; to: number; read: Convert }[] = [];
   for (const wf of (root.fields ?? []) as { name: string; type: unknown }[]) {

@@ -1,7 +1,7 @@
 import avro from 'avsc';
 import { Decimal } from '../values/decimal.js';
 import { avscOptions } from './avro-long.js';
-import { type AvroNames, collectNames, fullNameOf, isMapEntry, resolveAvro } from './avro-schema.js';
+import { type AvroNames, collectNames, fullNameOf, isMapEntry, resolveAvro } from './avro-names.js';
 import { bytesToUnscaled, decimalToBytes, rescaleExact } from './decimal-codec.js';
 import { decodeBase64Strict } from './java-text.js';
 

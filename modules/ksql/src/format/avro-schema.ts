@@ -1,10 +1,11 @@
 import { KsqlError } from '../errors.js';
 import type { Column } from '../schema/logical-schema.js';
-import { type SqlType, SqlTypes } from '../types/sql-type.js';
+import type { SqlType } from '../types/sql-type.js';
+import { namespaceOf } from './avro-names.js';
 
 /**
  * The Avro schema ksqlDB derives from columns (AvroSchemas + Confluent's AvroData with connect
- * metadata on), and the columns ksqlDB infers from a registered Avro schema.
+ * metadata on); inference from a registered schema is in avro-infer.ts.
  *
  * Derivation, as ksqlDB's registered schemas read:
  *   - every column and nested type is optional: `["null", T]` with `"default": null` on fields;
@@ -103,11 +104,6 @@ export function avroSchemaOf(
   if (wrapped) return recordSchema(columns, fullName, undefined);
   if (columns.length !== 1) throw new KsqlError('Unwrapping only valid for single columns');
   return typeSchema(columns[0].type, [fullName], undefined, true);
-}
-
-function namespaceOf(fullName: string): string | undefined {
-  const i = fullName.lastIndexOf('.');
-  return i < 0 ? undefined : fullName.slice(0, i);
 }
 
 function simpleName(fullName: string): string {
@@ -231,185 +227,4 @@ function logical(
   out['connect.name'] = `${CONNECT}${connectName}`;
   out.logicalType = logicalType;
   return out;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Inference: Avro schema → columns (Confluent's AvroData.toConnectSchema, then ksqlDB's
-// ConnectKsqlSchemaTranslator: everything optional, field names upper-cased unless the schema was
-// picked by id, fields of unsupported types left out).
-
-/** Named types met so far, for references by name. */
-export type AvroNames = Map<string, Record<string, unknown>>;
-
-/** Registers the named types of a schema (records, enums, fixed) under their full names. */
-export function collectNames(schema: unknown, names: AvroNames = new Map(), ns?: string): AvroNames {
-  if (Array.isArray(schema)) {
-    for (const s of schema) collectNames(s, names, ns);
-    return names;
-  }
-  if (typeof schema !== 'object' || schema === null) return names;
-  const obj = schema as Record<string, unknown>;
-  const type = obj.type;
-  if (type === 'record' || type === 'error' || type === 'enum' || type === 'fixed') {
-    const full = fullNameOf(obj, ns);
-    names.set(full, obj);
-    const innerNs = namespaceOf(full);
-    if (type !== 'enum' && type !== 'fixed') {
-      for (const f of (obj.fields ?? []) as Record<string, unknown>[]) collectNames(f.type, names, innerNs);
-    }
-    return names;
-  }
-  if (type === 'array') collectNames(obj.items, names, ns);
-  else if (type === 'map') collectNames(obj.values, names, ns);
-  else if (typeof type === 'object') collectNames(type, names, ns);
-  return names;
-}
-
-export function fullNameOf(obj: Record<string, unknown>, ns: string | undefined): string {
-  const name = String(obj.name);
-  if (name.includes('.')) return name;
-  const space = (obj.namespace as string | undefined) ?? ns;
-  return space ? `${space}.${name}` : name;
-}
-
-const PRIMITIVES = new Set(['null', 'boolean', 'int', 'long', 'float', 'double', 'bytes', 'string']);
-
-/** Resolves a type reference by name (`"Foo"` / `"ns.Foo"`) to its definition. */
-export function resolveAvro(schema: unknown, names: AvroNames, ns: string | undefined): unknown {
-  if (typeof schema === 'string' && !PRIMITIVES.has(schema)) {
-    const found = names.get(schema) ?? (ns ? names.get(`${ns}.${schema}`) : undefined);
-    if (!found) throw new Error(`Undefined Avro type name: ${schema}`);
-    return found;
-  }
-  return schema;
-}
-
-/** The non-null branch of `["null", T]` / `[T, "null"]`; undefined for other unions. */
-export function optionalBranch(union: unknown[]): unknown {
-  const nonNull = union.filter(
-    (b) => b !== 'null' && !(typeof b === 'object' && (b as { type?: unknown }).type === 'null'),
-  );
-  return nonNull.length === 1 ? nonNull[0] : undefined;
-}
-
-class UnsupportedAvroType extends Error {}
-
-/** Whether an array's items are Connect's map entries (how non-string-keyed maps are written). */
-export function isMapEntry(items: unknown, names: AvroNames, ns: string | undefined): boolean {
-  const r = resolveAvro(items, names, ns);
-  if (typeof r !== 'object' || r === null || Array.isArray(r)) return false;
-  const rec = r as Record<string, unknown>;
-  if (rec.type !== 'record') return false;
-  const full = fullNameOf(rec, ns);
-  const fields = (rec.fields ?? []) as { name: string }[];
-  return (
-    (rec['connect.internal.type'] === 'MapEntry' || full === 'io.confluent.connect.avro.MapEntry') &&
-    fields.length === 2 &&
-    fields[0].name === 'key' &&
-    fields[1].name === 'value'
-  );
-}
-
-/** The SQL type ksqlDB infers from an Avro type; throws UnsupportedAvroType for what it leaves out. */
-function inferType(schema: unknown, names: AvroNames, ns: string | undefined, upper: boolean): SqlType {
-  const s = resolveAvro(schema, names, ns);
-  if (Array.isArray(s)) {
-    const branch = optionalBranch(s);
-    if (branch === undefined) throw new UnsupportedAvroType('Unsupported type: union');
-    return inferType(branch, names, ns, upper);
-  }
-  const obj: Record<string, unknown> = typeof s === 'string' ? { type: s } : (s as Record<string, unknown>);
-  const type = obj.type;
-  if (typeof type === 'object' && type !== null) return inferType(type, names, ns, upper);
-  const logicalType = obj.logicalType;
-  switch (type) {
-    case 'boolean':
-      return SqlTypes.BOOLEAN;
-    case 'int':
-      if (logicalType === 'date') return SqlTypes.DATE;
-      if (logicalType === 'time-millis') return SqlTypes.TIME;
-      return SqlTypes.INTEGER;
-    case 'long':
-      return logicalType === 'timestamp-millis' ? SqlTypes.TIMESTAMP : SqlTypes.BIGINT;
-    case 'float':
-    case 'double':
-      return SqlTypes.DOUBLE;
-    case 'string':
-    case 'enum':
-      return SqlTypes.STRING;
-    case 'bytes':
-    case 'fixed':
-      if (logicalType === 'decimal') {
-        return SqlTypes.decimal(Number(obj.precision ?? 64), Number(obj.scale ?? 0));
-      }
-      return SqlTypes.BYTES;
-    case 'array': {
-      if (isMapEntry(obj.items, names, ns)) {
-        const entry = resolveAvro(obj.items, names, ns) as Record<string, unknown>;
-        const [k, v] = entry.fields as { type: unknown }[];
-        const entryNs = namespaceOf(fullNameOf(entry, ns));
-        const keyType = inferType(k.type, names, entryNs, upper);
-        if (!['INTEGER', 'BIGINT', 'BOOLEAN', 'STRING'].includes(keyType.base)) {
-          throw new UnsupportedAvroType(`Unsupported type for map key: ${keyType.base}`);
-        }
-        return SqlTypes.map(SqlTypes.STRING, inferType(v.type, names, entryNs, upper));
-      }
-      return SqlTypes.array(inferType(obj.items, names, ns, upper));
-    }
-    case 'map':
-      return SqlTypes.map(SqlTypes.STRING, inferType(obj.values, names, ns, upper));
-    case 'record':
-    case 'error': {
-      const innerNs = namespaceOf(fullNameOf(obj, ns));
-      const fields: { name: string; type: SqlType }[] = [];
-      for (const f of (obj.fields ?? []) as { name: string; type: unknown }[]) {
-        try {
-          fields.push({
-            name: upper ? f.name.toUpperCase() : f.name,
-            type: inferType(f.type, names, innerNs, upper),
-          });
-        } catch (e) {
-          // ksqlDB leaves out (and logs) fields of types it cannot represent.
-          if (!(e instanceof UnsupportedAvroType)) throw e;
-        }
-      }
-      return SqlTypes.struct(fields);
-    }
-    default:
-      throw new UnsupportedAvroType(`Unsupported type: ${String(type)}`);
-  }
-}
-
-/**
- * The columns ksqlDB infers from a registered Avro schema. `single` names the one column of an
- * unwrapped schema (`ROWKEY` for keys, `ROWVAL` for WRAP_SINGLE_VALUE=false); otherwise the schema
- * must be a record, whose fields become the columns.
- */
-export function inferAvroColumns(
-  schemaText: string,
-  single: 'ROWKEY' | 'ROWVAL' | undefined,
-  upperCaseNames: boolean,
-): { name: string; type: SqlType }[] {
-  const schema = JSON.parse(schemaText) as unknown;
-  const names = collectNames(schema);
-  try {
-    if (single) return [{ name: single, type: inferType(schema, names, undefined, upperCaseNames) }];
-    const resolved = resolveAvro(schema, names, undefined);
-    const type = inferType(resolved, names, undefined, upperCaseNames);
-    if (type.base !== 'STRUCT') {
-      throw new KsqlError(
-        "Schema returned from schema registry is anonymous type. To use this schema with ksqlDB, set 'WRAP_SINGLE_VALUE=false' in the WITH clause properties.",
-      );
-    }
-    if (type.fields.length === 0) {
-      throw new KsqlError(
-        `Schema does not include any columns with types that ksqlDB supports.\nschema: ${schemaText}`,
-      );
-    }
-    return type.fields.map((f) => ({ name: f.name, type: f.type }));
-  } catch (e) {
-    if (e instanceof UnsupportedAvroType)
-      throw new KsqlError(`Unsupported type at root of schema: ${e.message}`);
-    throw e;
-  }
 }

@@ -2,12 +2,15 @@ import type { SqlType } from '../types/sql-type.js';
 import { Decimal } from '../values/decimal.js';
 import {
   type AvroNames,
-  avroFieldName,
   fullNameOf,
   isMapEntry,
+  namespaceOf,
   optionalBranch,
   resolveAvro,
-} from './avro-schema.js';
+  unionMemberFieldName,
+  avscBranchName,
+} from './avro-names.js';
+import { avroFieldName } from './avro-schema.js';
 import { bytesToUnscaled, decimalToBytes, rescaleExact } from './decimal-codec.js';
 import { javaDoubleToString } from './java-text.js';
 
@@ -144,15 +147,10 @@ function writerInfo(schema: unknown, names: AvroNames, ns: string | undefined): 
       return { connect: 'map', schema: obj, ns };
     case 'record':
     case 'error':
-      return { connect: 'struct', schema: obj, ns: namespaceOfFull(fullNameOf(obj, ns)) };
+      return { connect: 'struct', schema: obj, ns: namespaceOf(fullNameOf(obj, ns)) };
     default:
       return undefined;
   }
-}
-
-function namespaceOfFull(full: string): string | undefined {
-  const i = full.lastIndexOf('.');
-  return i < 0 ? undefined : full.slice(0, i);
 }
 
 const ACCEPTS: Readonly<Record<ConnectType, readonly ConnectType[]>> = {
@@ -188,8 +186,12 @@ export function compileAvroReader(
   type: SqlType,
   path = '',
 ): Convert {
-  const info = writerInfo(writer, names, ns);
   const target = targetConnectType(type);
+  const resolved = resolveAvro(writer, names, ns);
+  if (Array.isArray(resolved) && optionalBranch(resolved) === undefined) {
+    return unionReader(resolved, names, ns, type, path);
+  }
+  const info = writerInfo(writer, names, ns);
   if (!info || !ACCEPTS[target].includes(info.connect)) {
     const message = `Cannot deserialize type ${info?.connect ?? 'union'} as type ${target} for path: ${path}`;
     return () => {
@@ -244,7 +246,7 @@ function nonNullReader(info: WriterInfo, names: AvroNames, type: SqlType, path: 
         };
       }
       const entry = resolveAvro(schema.items, names, info.ns) as Record<string, unknown>;
-      const entryNs = namespaceOfFull(fullNameOf(entry, info.ns));
+      const entryNs = namespaceOf(fullNameOf(entry, info.ns));
       const [k, val] = entry.fields as { type: unknown }[];
       const key = compileAvroReader(k.type, names, entryNs, type.key, `${path}->MAP_KEY`);
       const value = compileAvroReader(val.type, names, entryNs, type.value, `${path}->MAP_VAL`);
@@ -284,4 +286,201 @@ function nonNullReader(info: WriterInfo, names: AvroNames, type: SqlType, path: 
     case 'TIMESTAMP':
       return (v) => v;
   }
+}
+
+/**
+ * Runtime value → avsc value for a given (registered, *_SCHEMA_ID) writer schema rather than the
+ * derived one, as ksqlDB's AvroSRSchemaDataTranslator: record fields matched to struct fields
+ * exactly or upper-cased; a null (or absent) value takes the field's default when it has one;
+ * maps written as the schema has them (Avro map or entry array); decimals at the schema's scale.
+ */
+export function compileAvroWriterTo(
+  schema: unknown,
+  names: AvroNames,
+  ns: string | undefined,
+  type: SqlType,
+): Convert {
+  let s = resolveAvro(schema, names, ns);
+  if (Array.isArray(s)) {
+    const branch = optionalBranch(s);
+    if (branch === undefined) return (v) => v;
+    s = resolveAvro(branch, names, ns);
+  }
+  const obj: Record<string, unknown> = typeof s === 'string' ? { type: s } : (s as Record<string, unknown>);
+  if (typeof obj.type === 'object' && obj.type !== null)
+    return compileAvroWriterTo(obj.type, names, ns, type);
+  const write = physicalWriter(obj, names, ns, type);
+  return (v) => (v === null || v === undefined ? null : write(v));
+}
+
+function physicalWriter(
+  s: Record<string, unknown>,
+  names: AvroNames,
+  ns: string | undefined,
+  type: SqlType,
+): Convert {
+  switch (type.base) {
+    case 'DECIMAL': {
+      const scale = Number(s.scale ?? type.scale);
+      return (v) => {
+        const d = v as Decimal;
+        return decimalToBytes((rescaleExact(d, scale) ?? d).unscaled);
+      };
+    }
+    case 'ARRAY': {
+      const element = compileAvroWriterTo(s.items, names, ns, type.element);
+      return (v) => (v as unknown[]).map(element);
+    }
+    case 'MAP': {
+      if (s.type === 'map') {
+        const value = compileAvroWriterTo(s.values, names, ns, type.value);
+        return (v) => {
+          const out: Record<string, unknown> = {};
+          for (const [k, mv] of v as Map<unknown, unknown>) out[String(k)] = value(mv);
+          return out;
+        };
+      }
+      if (s.type === 'array' && isMapEntry(s.items, names, ns)) {
+        const entry = resolveAvro(s.items, names, ns) as Record<string, unknown>;
+        const entryNs = namespaceOf(fullNameOf(entry, ns));
+        const [, val] = entry.fields as { type: unknown }[];
+        const value = compileAvroWriterTo(val.type, names, entryNs, type.value);
+        return (v) => {
+          const out: { key: unknown; value: unknown }[] = [];
+          for (const [k, mv] of v as Map<unknown, unknown>) out.push({ key: k, value: value(mv) });
+          return out;
+        };
+      }
+      return compileAvroWriter(type);
+    }
+    case 'STRUCT': {
+      if (s.type !== 'record') return compileAvroWriter(type);
+      const fields = structFieldWriters(s, names, ns, type.fields);
+      return (v) => {
+        const input = v as Record<string, unknown>;
+        const out: Record<string, unknown> = {};
+        for (const f of fields) {
+          const value = f.from === undefined ? null : f.write(input[f.from] ?? null);
+          out[f.name] = value === null && f.hasDefault ? f.default : value;
+        }
+        return out;
+      };
+    }
+    default:
+      return (v) => v;
+  }
+}
+
+/** How each field of a writer record is filled from a struct's (or a row's) fields. */
+export function structFieldWriters(
+  record: Record<string, unknown>,
+  names: AvroNames,
+  ns: string | undefined,
+  fields: readonly { readonly name: string; readonly type: SqlType }[],
+): { name: string; from: string | undefined; write: Convert; hasDefault: boolean; default: unknown }[] {
+  const innerNs = namespaceOf(fullNameOf(record, ns));
+  const byName = new Map(fields.map((f) => [avroFieldName(f.name), f]));
+  return ((record.fields ?? []) as { name: string; type: unknown; default?: unknown }[]).map((wf) => {
+    const field = byName.get(wf.name) ?? byName.get(wf.name.toUpperCase());
+    return {
+      name: wf.name,
+      from: field?.name,
+      write: field ? compileAvroWriterTo(wf.type, names, innerNs, field.type) : () => null,
+      hasDefault: Object.hasOwn(wf, 'default') && wf.default !== null,
+      default: wf.default,
+    };
+  });
+}
+
+/** The JavaScript shape avsc decodes a member to, for telling an unwrapped union's branch. */
+function decodedKind(member: unknown, names: AvroNames, ns: string | undefined): string {
+  const s = resolveAvro(member, names, ns);
+  const obj: Record<string, unknown> = typeof s === 'string' ? { type: s } : (s as Record<string, unknown>);
+  if (typeof obj.type === 'object' && obj.type !== null) return decodedKind(obj.type, names, ns);
+  switch (obj.type) {
+    case 'int':
+    case 'long':
+    case 'float':
+    case 'double':
+      return 'number';
+    case 'string':
+    case 'enum':
+      return 'string';
+    case 'bytes':
+    case 'fixed':
+      return 'buffer';
+    case 'array':
+      return 'array';
+    default:
+      return typeof obj.type === 'string' && obj.type !== 'null'
+        ? obj.type === 'boolean'
+          ? 'boolean'
+          : 'object'
+        : 'null';
+  }
+}
+
+function kindOf(v: unknown): string {
+  if (typeof v === 'number') return 'number';
+  if (typeof v === 'string') return 'string';
+  if (typeof v === 'boolean') return 'boolean';
+  if (Buffer.isBuffer(v)) return 'buffer';
+  if (Array.isArray(v)) return 'array';
+  return 'object';
+}
+
+/**
+ * A union other than `[null, T]`, read as ksqlDB reads Connect's unions: a STRUCT with a field per
+ * member (named as unionMemberFieldName), only the written member's field set. avsc hands such a
+ * value over unwrapped when its members decode to distinct shapes, else as `{ <member>: value }`.
+ */
+function unionReader(
+  members: unknown[],
+  names: AvroNames,
+  ns: string | undefined,
+  type: SqlType,
+  path: string,
+): Convert {
+  if (type.base !== 'STRUCT') {
+    const message = `Cannot deserialize type struct as type ${targetConnectType(type)} for path: ${path}`;
+    return () => {
+      throw new AvroReadError(message);
+    };
+  }
+  const targets = new Map(type.fields.map((f) => [f.name, f]));
+  const branches = members
+    .filter((m) => m !== 'null')
+    .map((m) => {
+      const fieldName = unionMemberFieldName(m, names, ns);
+      const field = targets.get(fieldName) ?? targets.get(fieldName.toUpperCase());
+      return {
+        avscName: avscBranchName(m, names, ns),
+        kind: decodedKind(m, names, ns),
+        to: field?.name,
+        read: field ? compileAvroReader(m, names, ns, field.type, `${path}->${field.name}`) : () => null,
+      };
+    });
+  const byAvscName = new Map(branches.map((b) => [b.avscName, b]));
+  const kinds = branches.map((b) => b.kind);
+  const ambiguous = new Set(kinds).size !== kinds.length;
+  const fieldNames = type.fields.map((f) => f.name);
+  return (v) => {
+    if (v === null || v === undefined) return null;
+    let branch: (typeof branches)[number] | undefined;
+    let inner: unknown = v;
+    const kind = kindOf(v);
+    if (ambiguous && kind === 'object') {
+      // avsc wraps a union whose members share a shape (two records, a string and an enum).
+      const keys = Object.keys(v as object);
+      branch = keys.length === 1 ? byAvscName.get(keys[0]) : undefined;
+      if (branch) inner = (v as Record<string, unknown>)[keys[0]];
+    }
+    // Otherwise the shape tells the member. Numbers are the exception avsc leaves unwrapped (its
+    // long here is a custom type): int and long members both come as numbers, read as the first.
+    branch ??= branches.find((b) => b.kind === kind);
+    const out: Record<string, unknown> = {};
+    for (const n of fieldNames) out[n] = null;
+    if (branch?.to !== undefined) out[branch.to] = branch.read(inner);
+    return out;
+  };
 }

@@ -1,6 +1,7 @@
 import { KsqlError, UnsupportedFeatureError } from '../errors.js';
 import type { Column, GenericRow } from '../schema/logical-schema.js';
-import { inferAvroColumns, validateAvroFullName, validateAvroName, validateAvroType } from './avro-schema.js';
+import { inferAvroColumns } from './avro-infer.js';
+import { validateAvroFullName, validateAvroName, validateAvroType } from './avro-schema.js';
 import { avroSerde, writerSchemaId } from './avro-format.js';
 import { delimitedSerde, parseDelimiter, validateDelimited } from './delimited-format.js';
 import type {
@@ -48,6 +49,30 @@ export function validateWrapSingleValue(
     throw new KsqlError("'WRAP_SINGLE_VALUE' is only valid for single-field value schemas");
 }
 
+/** The format properties each format takes (ksqlDB's Format.getSupportedProperties). */
+const SUPPORTED_PROPERTIES: Readonly<
+  Record<FormatName, readonly ('delimiter' | 'schemaId' | 'fullSchemaName')[]>
+> = {
+  KAFKA: [],
+  NONE: [],
+  JSON: [],
+  DELIMITED: ['delimiter'],
+  AVRO: ['fullSchemaName', 'schemaId'],
+  JSON_SR: ['schemaId'],
+  PROTOBUF: ['fullSchemaName', 'schemaId'],
+};
+
+/** ksqlDB's FormatProperties.validateProperties: a property the format does not take is an error. */
+export function validateFormatProperties(format: FormatInfo, part: Part): void {
+  const supported = SUPPORTED_PROPERTIES[format.name];
+  const unsupported = (['delimiter', 'fullSchemaName', 'schemaId'] as const).filter(
+    (p) => !supported.includes(p) && formatProperty(format, part, p) !== undefined,
+  );
+  if (unsupported.length > 0) {
+    throw new KsqlError(`${format.name} does not support the following configs: [${unsupported.join(', ')}]`);
+  }
+}
+
 /** The reason a format cannot carry these columns (ksqlDB's message), or undefined. */
 function formatProblem(format: FormatInfo, columns: readonly Column[], part: Part): Error | undefined {
   try {
@@ -56,7 +81,6 @@ function formatProblem(format: FormatInfo, columns: readonly Column[], part: Par
         validateKafka(columns, part);
         break;
       case 'DELIMITED':
-        parseDelimiter(formatProperty(format, part, 'delimiter'));
         validateDelimited(columns);
         break;
       case 'NONE':
@@ -89,6 +113,17 @@ function formatProblem(format: FormatInfo, columns: readonly Column[], part: Par
 
 function validate(format: FormatInfo, columns: readonly Column[], part: Part): void {
   if (format.name === 'PROTOBUF') throw new UnsupportedFeatureError('PROTOBUF format');
+  validateFormatProperties(format, part);
+  if (format.name === 'DELIMITED') {
+    try {
+      parseDelimiter(formatProperty(format, part, 'delimiter'));
+    } catch (e) {
+      // As ksqlDB's WITH-property validation reports it (the engine adds "Failed to prepare statement").
+      throw new KsqlError(
+        `Configuration ${part.toUpperCase()}_DELIMITER is invalid: ${(e as Error).message}`,
+      );
+    }
+  }
   const problem = formatProblem(format, columns, part);
   if (!problem) return;
   // ksqlDB's GenericSerdeFactory wraps the format's reason with the schema it was given.
@@ -142,9 +177,7 @@ async function serde(
         registerSchema,
         schemaIdOf(format, part),
       );
-      // A subject holding another schema: ksqlDB's converter would register ours as a new version.
-      const schemaRegistryId = id ?? (await registry.register(subject, { schemaType: 'JSON', schema }));
-      return jsonSerde({ columns, wrapped, topic: ctx.topic, part, schemaRegistryId });
+      return jsonSerde({ columns, wrapped, topic: ctx.topic, part, schemaRegistry: { subject, id } });
     }
     case 'AVRO':
       return avroSerde({
@@ -195,4 +228,25 @@ export function createFormats(registry: SchemaRegistry): Formats {
         : inferJsonSchemaColumns(schema.schema, single, upper);
     },
   };
+}
+
+const FORMAT_NAMES: ReadonlySet<string> = new Set([
+  'KAFKA',
+  'JSON',
+  'DELIMITED',
+  'AVRO',
+  'JSON_SR',
+  'PROTOBUF',
+  'NONE',
+]);
+
+/**
+ * A format named in WITH (`'avro'`, `'Json_SR'`): case-insensitive, as ksqlDB's FormatFactory;
+ * an unknown name is ksqlDB's "Unknown format" error, PROTOBUF_NOSR an unsupported feature.
+ */
+export function parseFormatName(text: string): FormatName {
+  const name = text.trim().toUpperCase();
+  if (FORMAT_NAMES.has(name)) return name as FormatName;
+  if (name === 'PROTOBUF_NOSR') throw new UnsupportedFeatureError('PROTOBUF_NOSR format');
+  throw new KsqlError(`Unknown format: ${name}`);
 }

@@ -56,13 +56,16 @@ export interface JsonSerdeOptions {
   readonly wrapped: boolean;
   readonly topic: string;
   readonly part: 'key' | 'value';
-  /** JSON_SR: the schema id written in the 5-byte Confluent framing; undefined for plain JSON. */
-  readonly schemaRegistryId?: number;
+  /**
+   * JSON_SR: the subject and the schema id written in the 5-byte Confluent framing (undefined when
+   * the subject holds another schema: serializing then fails, naming it). Absent for plain JSON.
+   */
+  readonly schemaRegistry?: { readonly subject: string; readonly id: number | undefined };
 }
 
 export function jsonSerde(o: JsonSerdeOptions): KsqlSerde<GenericRow> {
   for (const c of o.columns) validateJsonType(c.type);
-  const sr = o.schemaRegistryId !== undefined;
+  const sr = o.schemaRegistry !== undefined;
   // Exact decimals need the number texts JSON.parse drops; other schemas take the fast parser.
   const parse: (text: string) => unknown = o.columns.some((c) => hasDecimal(c.type))
     ? parseJsonExact
@@ -70,16 +73,21 @@ export function jsonSerde(o: JsonSerdeOptions): KsqlSerde<GenericRow> {
   const toText = rowWriter(o.columns, o.wrapped);
   const fromJson = rowReader(o.columns, o.wrapped);
   let header: Buffer | undefined;
-  if (sr) {
+  if (o.schemaRegistry?.id !== undefined) {
     header = Buffer.alloc(5);
-    header.writeInt32BE(o.schemaRegistryId!, 1);
+    header.writeInt32BE(o.schemaRegistry.id, 1);
   }
   const target = o.part;
   return {
     serialize(row) {
       const text = toText(row);
       if (text === undefined) return null as unknown as Buffer;
-      if (!header) return Buffer.from(text, 'utf8');
+      if (!sr) return Buffer.from(text, 'utf8');
+      if (!header) {
+        throw new SerdeError(
+          `Error serializing message to topic: ${o.topic}. Subject ${o.schemaRegistry?.subject} holds a schema other than the one derived from the columns; set ${target.toUpperCase()}_SCHEMA_ID`,
+        );
+      }
       const len = Buffer.byteLength(text, 'utf8');
       const out = Buffer.allocUnsafe(5 + len);
       header.copy(out, 0);

@@ -5,11 +5,11 @@ import type { Expression, Statement } from './ast.js';
 import { KsqlGrammar, type ParsedStatement, STATEMENT_STARTS } from './grammar.js';
 import { clearErrorDetails, toKsqlError } from './syntax-errors.js';
 import { ksqlLexer, Unrecognized } from './tokens.js';
-import type { TypeRegistry } from './type-names.js';
+import type { CustomTypeRegistry } from './type-names.js';
 import { needsSubstitution, substitute, type VariableScope, variableKey } from './variables.js';
 
 export { KsqlSyntaxError } from './syntax-errors.js';
-export type { TypeRegistry } from './type-names.js';
+export type { CustomTypeRegistry } from './type-names.js';
 
 // One parser for the process (chevrotain's guidance: building it analyses the grammar, reuse it).
 let grammar: KsqlGrammar | undefined;
@@ -18,7 +18,7 @@ function parser(): KsqlGrammar {
   return grammar;
 }
 
-const NO_TYPES: TypeRegistry = new Map();
+const NO_TYPES: CustomTypeRegistry = new Map();
 
 /**
  * Parses a script of `;`-separated statements (the last `;` may be missing) into syntax trees.
@@ -32,7 +32,7 @@ const NO_TYPES: TypeRegistry = new Map();
 export function parseStatements(
   sql: string,
   variables?: ReadonlyMap<string, string>,
-  types: TypeRegistry = NO_TYPES,
+  types: CustomTypeRegistry = NO_TYPES,
 ): Statement[] {
   const { tokens, parsed } = parseScript(sql, types, { line: 1, column: 1 });
   const scope: VariableScope = new Map();
@@ -62,13 +62,13 @@ export function parseStatements(
 export function parseExpression(text: string): Expression {
   const p = parser();
   prepare(p, text, NO_TYPES, { line: 1, column: 1 });
-  const expression = p.singleExpression();
+  const expression = guardDepth(() => p.singleExpression());
   throwFirstError(p, text, { line: 1, column: 1 });
   return expression;
 }
 
 /** Parses a type (`ARRAY<STRUCT<A INT>>`, `DECIMAL(4, 2)`, a registered custom type's name). */
-export function parseType(text: string, types: TypeRegistry = NO_TYPES): SqlType {
+export function parseType(text: string, types: CustomTypeRegistry = NO_TYPES): SqlType {
   const p = parser();
   prepare(p, text, types, { line: 1, column: 1 });
   const type = p.singleType();
@@ -78,17 +78,17 @@ export function parseType(text: string, types: TypeRegistry = NO_TYPES): SqlType
 
 function parseScript(
   text: string,
-  types: TypeRegistry,
+  types: CustomTypeRegistry,
   origin: SourcePosition,
 ): { tokens: IToken[]; parsed: ParsedStatement[] } {
   const p = parser();
   const tokens = prepare(p, text, types, origin);
-  const parsed = p.script();
+  const parsed = guardDepth(() => p.script());
   throwFirstError(p, text, origin);
   return { tokens, parsed };
 }
 
-function prepare(p: KsqlGrammar, text: string, types: TypeRegistry, origin: SourcePosition): IToken[] {
+function prepare(p: KsqlGrammar, text: string, types: CustomTypeRegistry, origin: SourcePosition): IToken[] {
   const lexed = ksqlLexer.tokenize(text);
   // Characters no token matches become UNRECOGNIZED tokens, reported by the parser in context.
   if (lexed.errors.length > 0) lexed.tokens = withUnrecognized(lexed.tokens, lexed.errors, text);
@@ -145,4 +145,19 @@ function withUnrecognized(tokens: IToken[], errors: readonly ILexingError[], tex
     );
   });
   return [...tokens, ...extra].sort((a, b) => a.startOffset - b.startOffset);
+}
+
+/** Deeply nested input exhausts the stack of the recursive-descent parser; ksqlDB words it so. */
+function guardDepth<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (e) {
+    if (e instanceof RangeError) {
+      throw new KsqlError(
+        'Error processing statement: Statement is too large to parse. ' +
+          'This may be caused by having too many nested expressions in the statement.',
+      );
+    }
+    throw e;
+  }
 }

@@ -279,7 +279,7 @@ export function toKsqlError(
   const detail = details.get(error.message);
   if (!detail) return syntaxErrorAt(error.token, [], 'noViable', endOfInput);
   const unknownStatement =
-    (error.name === 'NotAllInputParsedException' ||
+    ((error.name === 'NotAllInputParsedException' && detail.ruleName === 'script') ||
       (detail.ruleName === 'statement' && detail.style !== 'set')) &&
     detail.offending === error.token &&
     !statementStarts.some((t) => tokenMatcher(detail.offending, t));

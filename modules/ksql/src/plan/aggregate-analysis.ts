@@ -1,6 +1,6 @@
 import { KsqlError, UnsupportedFeatureError } from '../errors.js';
 import type { ColumnScope, CompiledExpression } from '../expr/compiled.js';
-import type { KsqlAggregateFunction } from '../function/function-types.js';
+import type { FunctionRegistry, KsqlAggregateFunction } from '../function/function-types.js';
 import type { ColumnRef, Expression, ExpressionOf, Query, SelectItem } from '../parser/ast.js';
 import {
   type Column,
@@ -56,9 +56,6 @@ export interface AggregateAnalysis {
   readonly schema: LogicalSchema;
 }
 
-const GROUP_PREFIX = 'KSQL_GROUP_';
-const AGG_PREFIX = 'KSQL_AGG_VARIABLE_';
-
 export function analyzeAggregation(
   input: PlannedStream,
   query: Query,
@@ -79,12 +76,43 @@ export function analyzeAggregation(
     });
 
   const items = expandSelect(query.select, input);
+  const ownNames = new Set([query.from.name, query.from.alias ?? query.from.name]);
   const userColumns = [...input.schema.key.map((c) => c.name), ...userValueColumns(input)];
   const aliases = selectAliases(items, userColumns);
+  for (const alias of aliases) {
+    if (RESERVED.has(alias)) {
+      throw new KsqlError(
+        `Reserved column name in select: \`${alias}\`. Please remove or alias the column.`,
+        query.pos,
+      );
+    }
+  }
+
+  const isAggregate = (e: Expression): e is ExpressionOf<'FunctionCall'> =>
+    e.kind === 'FunctionCall' && registry.isAggregate(e.name);
+  checkSourceFormat(query, ctx);
+  const allExpressions = [
+    ...items.map((i) => i.expression),
+    ...(query.groupBy ?? []),
+    ...(query.having ? [query.having] : []),
+  ];
+  for (const e of allExpressions) requireKnownFunctions(e, registry);
 
   // --- GROUP BY ------------------------------------------------------------------------------
   const groupExprs = query.groupBy ?? [];
-  if (groupExprs.length === 0) throw new KsqlError('An aggregate query needs a GROUP BY clause', query.pos);
+  if (groupExprs.length === 0) {
+    if (query.window) throw new KsqlError('WINDOW clause requires a GROUP BY clause.', query.window.pos);
+    noGroupBy(items, query, isAggregate);
+  }
+  for (const g of groupExprs) {
+    const agg = findAggregate(g, isAggregate);
+    if (agg) {
+      throw new KsqlError(
+        `GROUP BY does not support aggregate functions: ${(agg as ExpressionOf<'FunctionCall'>).name} is an aggregate function.`,
+        agg.pos,
+      );
+    }
+  }
   const groupIndex = new Map<string, number>();
   groupExprs.forEach((g, i) => {
     const key = canon(g);
@@ -98,11 +126,10 @@ export function analyzeAggregation(
   const groupCompiled = groupExprs.map((g) => compile(g, scope, 'GROUP BY'));
 
   // --- aggregate calls -----------------------------------------------------------------------
-  const isAggregate = (e: Expression): e is ExpressionOf<'FunctionCall'> =>
-    e.kind === 'FunctionCall' && registry.isAggregate(e.name);
   const aggIndex = new Map<string, number>();
   const aggregates: AggregateCall[] = [];
   const aggTypes: SqlType[] = [];
+  const aggTexts: string[] = [];
   const collect = (e: Expression): void => {
     if (isAggregate(e)) {
       for (const a of e.args) rejectWindowBounds(a);
@@ -115,6 +142,7 @@ export function analyzeAggregation(
       const key = canon(e);
       if (aggIndex.has(key)) return;
       aggIndex.set(key, aggregates.length);
+      aggTexts.push(formatExpression(e, (r) => r.name));
       const call = bindAggregate(e, scope, ctx, compile);
       aggregates.push(call);
       aggTypes.push(call.fn.returnType);
@@ -124,9 +152,13 @@ export function analyzeAggregation(
   };
   for (const item of items) collect(item.expression);
   if (query.having) collect(query.having);
-  if (aggregates.length === 0 && !query.having) {
-    // GROUP BY without aggregates is still an aggregation (ksqlDB allows it).
+  if (aggregates.length === 0) {
+    throw new KsqlError(
+      'GROUP BY requires aggregate functions in either the SELECT or HAVING clause.',
+      query.pos,
+    );
   }
+  checkIntermediateTypes(aggregates, ctx);
   if (input.kind === 'TABLE') {
     const streamOnly = aggregates.filter((a) => a.fn.undo === undefined).map((a) => a.fn.name);
     if (streamOnly.length > 0) {
@@ -141,25 +173,36 @@ export function analyzeAggregation(
   }
 
   // --- the post-aggregation row --------------------------------------------------------------
+  // The post-row columns are named by what they hold (`SUM(V)`, the GROUP BY expression's text),
+  // so the expression compiler's messages read as ksqlDB's; the rewritten references use those names.
+  const taken = new Set<string>(windowed ? WINDOW_BOUNDS_COLUMNS : []);
+  const unique = (text: string): string => {
+    let name = text;
+    for (let n = 1; taken.has(name); n++) name = `${text}#${n}`;
+    taken.add(name);
+    return name;
+  };
+  const groupNames = groupExprs.map((g) => unique(formatExpression(g, (r) => r.name)));
+  const aggNames = aggTexts.map(unique);
   const postColumns: { name: string; type: SqlType }[] = [
-    ...groupCompiled.map((g, i) => ({ name: `${GROUP_PREFIX}${i}`, type: g.type })),
-    ...aggTypes.map((type, j) => ({ name: `${AGG_PREFIX}${j}`, type })),
+    ...groupCompiled.map((g, i) => ({ name: groupNames[i]!, type: g.type })),
+    ...aggTypes.map((type, j) => ({ name: aggNames[j]!, type })),
     ...(windowed ? WINDOW_BOUNDS_COLUMNS.map((name) => ({ name, type: SqlTypes.BIGINT })) : []),
   ];
   const postScope = namedScope(postColumns);
   /** Rewrites onto the post row; column references left over are collected in `uncovered`. */
   const rewrite = (e: Expression, params: ReadonlySet<string>, uncovered: ColumnRef[]): Expression => {
-    if (isAggregate(e)) return ref(`${AGG_PREFIX}${aggIndex.get(canon(e))!}`, e);
+    if (isAggregate(e)) return ref(aggNames[aggIndex.get(canon(e))!]!, e);
     if (e.kind === 'ColumnRef' && params.has(e.name) && e.qualifier === undefined) return e;
     const g = groupIndex.get(canon(e));
-    if (g !== undefined && !isLiteral(e)) return ref(`${GROUP_PREFIX}${g}`, e);
+    if (g !== undefined && !isLiteral(e)) return ref(groupNames[g]!, e);
     if (e.kind === 'ColumnRef') {
       if (
         windowed &&
-        e.qualifier === undefined &&
-        (WINDOW_BOUNDS_COLUMNS as readonly string[]).includes(e.name)
+        (WINDOW_BOUNDS_COLUMNS as readonly string[]).includes(e.name) &&
+        (e.qualifier === undefined || ownNames.has(e.qualifier))
       ) {
-        return e;
+        return e.qualifier === undefined ? e : ref(e.name, e);
       }
       uncovered.push(e);
       return e;
@@ -195,13 +238,6 @@ export function analyzeAggregation(
     missing.push(formatExpression(g, (r) => r.name));
     return keyAliasGen[i]!;
   });
-  if (missing.length > 0 && ctx.sinkName !== undefined) {
-    const which = missing.length === 1 ? 'expression' : 'expressions';
-    throw new KsqlError(
-      `The query used to build \`${ctx.sinkName}\` must include the grouping ${which} ${listText(missing)} in its projection (eg, SELECT ${missing.join(', ')}...).`,
-      query.pos,
-    );
-  }
   const keyItemIndexes = new Set([...keyItems.values()].flat());
 
   // --- values ---------------------------------------------------------------------------------
@@ -212,6 +248,8 @@ export function analyzeAggregation(
     const uncovered: ColumnRef[] = [];
     const rewritten = rewrite(item.expression, new Set(), uncovered);
     if (uncovered.length > 0) {
+      // Type errors and unknown functions come first, as in ksqlDB (the input row has every column).
+      if (!findAggregate(item.expression, isAggregate)) compile(item.expression, scope, 'SELECT');
       notGrouped.push(formatExpression(item.expression, (r) => r.name));
       return;
     }
@@ -221,6 +259,13 @@ export function analyzeAggregation(
     throw new KsqlError(
       `Non-aggregate SELECT expression(s) not part of GROUP BY: ${notGrouped.join(', ')}\n` +
         'Either add the column(s) to the GROUP BY or remove them from the SELECT.',
+      query.pos,
+    );
+  }
+  if (missing.length > 0 && ctx.sinkName !== undefined) {
+    const which = missing.length === 1 ? 'expression' : 'expressions';
+    throw new KsqlError(
+      `The query used to build \`${ctx.sinkName}\` must include the grouping ${which} ${listText(missing)} in its projection (eg, SELECT ${missing.join(', ')}...).`,
       query.pos,
     );
   }
@@ -234,7 +279,13 @@ export function analyzeAggregation(
         query.having.pos,
       );
     }
-    having = compile(rewritten, postScope, 'HAVING');
+    try {
+      having = compile(rewritten, postScope, 'HAVING');
+    } catch (err) {
+      if (!(err instanceof KsqlError) || err.message.includes('HAVING')) throw err;
+      const bare = err.position ? err.message.replace(/^line \d+:\d+: /, '') : err.message;
+      throw new KsqlError(`Error in HAVING expression: ${bare}`, err.position);
+    }
     if (having.type.base !== 'BOOLEAN') {
       throw new KsqlError(
         `Type error in HAVING expression: Should evaluate to boolean but is ${formatExpression(query.having)} (${formatSqlType(having.type)}) instead.`,
@@ -327,14 +378,100 @@ function bindAggregate(
   while (cut > 1 && literalValue(call.args[cut - 1]!) !== undefined) cut--;
   const args = call.star ? [] : call.args.slice(0, cut).map((a) => compile(a, scope, 'SELECT'));
   const literals = call.star ? [] : call.args.slice(cut).map((a) => literalValue(a)!.value);
-  const fn = ctx.functions.resolveAggregate(
-    call.name,
-    args.map((a) => a.type),
-    literals,
-    call.pos,
-    ctx.properties,
-  );
+  let fn: KsqlAggregateFunction;
+  try {
+    fn = ctx.functions.resolveAggregate(
+      call.name,
+      args.map((a) => a.type),
+      literals,
+      call.pos,
+      ctx.properties,
+    );
+  } catch (err) {
+    // A parameter that had to be a literal (n, k, ignoreNulls) was an expression: say so.
+    const expression = call.args.slice(1, cut).find((a) => literalValue(a) === undefined);
+    if (err instanceof KsqlError && expression) {
+      throw new KsqlError(
+        `Parameter ${call.args.indexOf(expression) + 1} passed to function ${call.name} must be a literal constant, but was expression: '${formatExpression(expression, (r) => r.name)}'`,
+        expression.pos,
+      );
+    }
+    throw err;
+  }
   return { fn, args };
+}
+
+/** ksqlDB resolves every function before analysing the aggregation: an unknown name is reported first. */
+function requireKnownFunctions(e: Expression, registry: FunctionRegistry): void {
+  if (e.kind === 'FunctionCall' && registry.describe(e.name) === undefined) {
+    throw new KsqlError(`Can't find any functions with the name '${e.name}'`, e.pos);
+  }
+  for (const c of children(e)) requireKnownFunctions(c, registry);
+}
+
+/** ksqlDB refuses GROUP BY over KAFKA-format values (it cannot carry the internal rows). */
+function checkSourceFormat(query: Query, ctx: PlanContext): void {
+  if (ctx.internalValueFormat.name !== 'KAFKA') return;
+  const names = [query.from.name, ...query.joins.map((j) => j.right.name)];
+  throw new KsqlError(
+    `Source(s) ${names.join(', ')} are using the 'KAFKA' value format. This format does not yet support GROUP BY.`,
+    query.pos,
+  );
+}
+
+/** Aggregates whose intermediate value (ksqlDB's aggregate type) is a primitive. */
+const PRIMITIVE_INTERMEDIATE: ReadonlySet<string> = new Set(['COUNT', 'SUM', 'MIN', 'MAX']);
+
+/**
+ * ksqlDB keeps intermediate values in the query's value format; DELIMITED cannot hold the
+ * structs, arrays and maps most aggregates keep. The engine's own serde could, but the query
+ * would not run on ksqlDB, so it is refused the same way.
+ */
+function checkIntermediateTypes(aggregates: readonly AggregateCall[], ctx: PlanContext): void {
+  if (ctx.internalValueFormat.name !== 'DELIMITED') return;
+  if (aggregates.every((a) => PRIMITIVE_INTERMEDIATE.has(a.fn.name))) return;
+  throw new KsqlError(
+    'One of the functions used in the statement has an intermediate type that the value format can not handle. ' +
+      'Please remove the function or change the format.',
+  );
+}
+
+/** Aggregate calls without GROUP BY: ksqlDB's messages for a SELECT with and without plain columns. */
+function noGroupBy(
+  items: readonly (SelectItem & { kind: 'SingleColumn' })[],
+  query: Query,
+  isAggregate: (e: Expression) => e is ExpressionOf<'FunctionCall'>,
+): never {
+  const plain: string[] = [];
+  const calls: string[] = [];
+  const hasColumnOutsideAggregate = (e: Expression): boolean => {
+    if (isAggregate(e)) return false;
+    if (e.kind === 'ColumnRef') return true;
+    return children(e).some(hasColumnOutsideAggregate);
+  };
+  const collectCalls = (e: Expression): void => {
+    if (isAggregate(e)) {
+      calls.push(e.star || e.args.length === 0 ? `${e.name}(ROWTIME)` : formatExpression(e, (r) => r.name));
+      return;
+    }
+    for (const c of children(e)) collectCalls(c);
+  };
+  for (const item of items) {
+    if (hasColumnOutsideAggregate(item.expression))
+      plain.push(formatExpression(item.expression, (r) => r.name));
+    collectCalls(item.expression);
+  }
+  if (plain.length > 0) {
+    throw new KsqlError(
+      `Non-aggregate SELECT expression(s) not part of GROUP BY: ${plain.join(', ')}\n` +
+        'Either add the column(s) to the GROUP BY or remove them from the SELECT.',
+      query.pos,
+    );
+  }
+  throw new KsqlError(
+    `CREATE TABLE AS SELECT statement does not support aggregate function [${calls.join(', ')}] without a GROUP BY clause.`,
+    query.pos,
+  );
 }
 
 const RESERVED: ReadonlySet<string> = new Set([...PSEUDO_COLUMNS, ...WINDOW_BOUNDS_COLUMNS]);

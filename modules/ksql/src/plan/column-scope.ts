@@ -44,7 +44,7 @@ export function createColumnScope(
         const owners = sources.filter((s) => s.columns.includes(ref.name));
         if (owners.length > 1) {
           throw new KsqlError(
-            `Column '${ref.name}' is ambiguous. Could be any of: ${owners.map((o) => `${o.alias}.${ref.name}`).join(', ')}`,
+            `Column '${ref.name}' is ambiguous. Could be ${owners.map((o) => `${o.alias}.${ref.name}`).join(' or ')}.`,
             ref.pos,
           );
         }

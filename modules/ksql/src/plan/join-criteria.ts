@@ -1,5 +1,6 @@
 import { KsqlError } from '../errors.js';
 import type { ColumnRef, Expression, JoinClause } from '../parser/ast.js';
+import { formatSqlType } from '../types/sql-type.js';
 import { type SideColumn, type SideColumns, resolveAcross } from './join-columns.js';
 
 /** One side's ON operand, with every column it references resolved on that side. */
@@ -90,16 +91,12 @@ export function formatJoinExpression(
     case 'Negate':
       return `${expr.sign}${f(expr.operand)}`;
     case 'Cast':
-      return `CAST(${f(expr.expression)} AS ${formatType(expr.type)})`;
+      return `CAST(${f(expr.expression)} AS ${formatSqlType(expr.type)})`;
     case 'FunctionCall':
       return `${expr.name}(${expr.star ? '*' : expr.args.map(f).join(', ')})`;
     default:
       return expr.kind;
   }
-}
-
-function formatType(t: { base: string }): string {
-  return t.base;
 }
 
 function canonical(expr: Expression, owners: ReadonlyMap<ColumnRef, SideColumn>): string {

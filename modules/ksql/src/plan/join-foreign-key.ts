@@ -51,7 +51,7 @@ export async function planForeignKeyJoin(input: ForeignKeyJoinInput): Promise<Pl
   }
   if (left.planned.kind !== 'TABLE' || right.planned.kind !== 'TABLE')
     throw new Error('foreign-key joins join tables');
-  const fk = compileOperand(criteria.left);
+  const fk = compileOperand(criteria.left, ctx.functions);
   const rightKey = right.planned.schema.key;
   const rightKeyType = rightKey[0].type;
   if (!sqlTypeEquals(fk.type, rightKeyType)) {

@@ -1,6 +1,8 @@
 import type { KStream, Serde, Windowed } from '@meterstream/streams';
-import { KsqlError, UnsupportedFeatureError } from '../errors.js';
+import { KsqlError } from '../errors.js';
+import { compileExpression } from '../expr/compile.js';
 import type { ColumnScope, CompiledExpression } from '../expr/compiled.js';
+import type { FunctionRegistry } from '../function/function-types.js';
 import type { GenericKey, GenericRow } from '../schema/logical-schema.js';
 import type { JoinOperand } from './join-criteria.js';
 import type { PlannedStream } from './planned-stream.js';
@@ -16,20 +18,16 @@ export function operandScope(operand: JoinOperand): ColumnScope {
 }
 
 /**
- * Compiles a join operand against its side's row. A column reference reads its slot; any other
- * expression needs the expression compiler (branch ksql-expr), which is not merged yet.
+ * Compiles a join operand against its side's row, once at plan time: a column reference reads its
+ * slot; any other expression (`ABS(R.A)`, `S.B->C`) goes through the expression compiler.
  */
-export function compileOperand(operand: JoinOperand): CompiledExpression {
+export function compileOperand(operand: JoinOperand, functions: FunctionRegistry): CompiledExpression {
   const column = operand.column;
   if (column) {
     const index = column.index;
     return { type: column.type, evaluate: (row) => row[index] };
   }
-  void operandScope(operand);
-  throw new UnsupportedFeatureError(
-    `JOIN ON expression ${operand.text} (only column references yet)`,
-    operand.expression.pos,
-  );
+  return compileExpression(operand.expression, operandScope(operand), functions, { clause: 'JOIN ON' });
 }
 
 /**
@@ -43,6 +41,7 @@ export function rekeyStream(
   keySerde: Serde<GenericKey> | undefined,
   valueSerde: Serde<GenericRow>,
   name: string,
+  functions: FunctionRegistry,
 ): KStream<GenericKey | Windowed<GenericKey>, GenericRow> {
   if (planned.kind !== 'STREAM') throw new Error('only streams are re-keyed for a join');
   if (planned.window) {
@@ -51,7 +50,7 @@ export function rekeyStream(
       operand.expression.pos,
     );
   }
-  const key = compileOperand(operand).evaluate;
+  const key = compileOperand(operand, functions).evaluate;
   const rekeyed: KStream<GenericKey, GenericRow> = planned.stream.selectKey<GenericKey>(
     (_k, row: GenericRow) => (row === null ? [null] : [key(row) ?? null]),
   );

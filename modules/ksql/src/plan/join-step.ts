@@ -1,9 +1,10 @@
 import { JoinWindows, type KStream, KTable, type Serde, type Windowed } from '@meterstream/streams';
 import { KsqlError } from '../errors.js';
+import type { FunctionRegistry } from '../function/function-types.js';
 import { durationMs, type JoinClause, type JoinType, type SelectItem } from '../parser/ast.js';
 import type { Column, GenericKey, GenericRow } from '../schema/logical-schema.js';
 import { formatSqlType, type SqlType, sqlTypeEquals } from '../types/sql-type.js';
-import { type SideColumns, sideColumns } from './join-columns.js';
+import { sideColumns } from './join-columns.js';
 import { analyseCriteria, type JoinCriteria, type JoinOperand } from './join-criteria.js';
 import { planForeignKeyJoin } from './join-foreign-key.js';
 import { joinKeyInfo, keyColumnName } from './join-key-name.js';
@@ -68,6 +69,12 @@ export async function planJoin(
   ctx: PlanContext,
   options: JoinPlanOptions = {},
 ): Promise<PlannedStream> {
+  if (!left.planned.sources && left.sourceName !== undefined && left.sourceName === right.sourceName) {
+    throw new KsqlError(
+      `Can not join '${left.sourceName}' to '${right.sourceName}': self joins are not yet supported.`,
+      join.pos,
+    );
+  }
   const L = sideColumns(left.alias, left.planned);
   const R = sideColumns(right.alias, right.planned);
   const criteria = analyseCriteria(join, L, R, right.alias);
@@ -113,8 +120,8 @@ export async function planJoin(
     );
   }
 
-  const rightKeyed = isKeyedBy(right.planned, criteria.right, R);
-  const leftKeyed = isKeyedBy(left.planned, criteria.left, L);
+  const rightKeyed = isKeyedBy(right.planned, criteria.right);
+  const leftKeyed = isKeyedBy(left.planned, criteria.left);
   if (lk === 'STREAM' && rk === 'TABLE') {
     if (join.type === 'FULL' || join.type === 'RIGHT') {
       const what = join.type === 'FULL' ? 'full-outer' : 'right-outer';
@@ -142,8 +149,8 @@ export async function planJoin(
     }
   }
 
-  const leftType = operandType(criteria.left);
-  const rightType = operandType(criteria.right);
+  const leftType = operandType(criteria.left, ctx.functions);
+  const rightType = operandType(criteria.right, ctx.functions);
   checkTypes(criteria, leftType, rightType);
   if (
     left.partitions !== undefined &&
@@ -203,12 +210,20 @@ export async function planJoin(
           keySerde,
           leftSerde,
           `${prefix}Join${rk === 'STREAM' ? '-left' : ''}`,
+          ctx.functions,
         );
     let joined: KStream<GenericKey | Windowed<GenericKey>, GenericRow>;
     if (right.planned.kind === 'STREAM') {
       const other = rightKeyed
         ? right.planned.stream
-        : rekeyStream(right.planned, criteria.right, keySerde, rightSerde, `${prefix}Join-right`);
+        : rekeyStream(
+            right.planned,
+            criteria.right,
+            keySerde,
+            rightSerde,
+            `${prefix}Join-right`,
+            ctx.functions,
+          );
       joined = streamStreamJoin(stream, other, join, joiner, {
         keySerde,
         leftSerde,
@@ -330,16 +345,16 @@ function streamStreamJoin(
 }
 
 /** Whether the side's key already equals the operand (then no repartition is needed). */
-function isKeyedBy(planned: PlannedStream, operand: JoinOperand, side: SideColumns): boolean {
+function isKeyedBy(planned: PlannedStream, operand: JoinOperand): boolean {
   if (planned.schema.key.length !== 1) return false;
+  // An earlier join's key equals each expression of its equivalence set (ksqlDB's joinEquivalenceSet).
   if (planned.sources) return planned.joinKey?.equivalents.includes(operand.canonical) ?? false;
-  void side;
   return operand.column !== undefined && operand.column.column === planned.schema.key[0].name;
 }
 
-export function operandType(operand: JoinOperand): SqlType {
+export function operandType(operand: JoinOperand, functions: FunctionRegistry): SqlType {
   if (operand.column) return operand.column.type;
-  return compileOperand(operand).type;
+  return compileOperand(operand, functions).type;
 }
 
 function checkTypes(criteria: JoinCriteria, leftType: SqlType, rightType: SqlType): void {

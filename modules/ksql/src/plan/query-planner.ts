@@ -102,7 +102,8 @@ export async function planQuery(
   }
   const aliases = [fromAlias];
   const byAlias = new Map<string, DataSource>([[fromAlias, from]]);
-  query.joins.forEach((j, i) => byAlias.set(j.right.alias ?? sources[i + 1].name, sources[i + 1]));
+  for (const [i, j] of query.joins.entries())
+    byAlias.set(j.right.alias ?? sources[i + 1].name, sources[i + 1]);
   if (query.where) planned = planFilter(planned, query.where, aliases, ctx.functions);
 
   if (isAggregate(query, ctx.functions)) {
@@ -147,7 +148,11 @@ export async function planQuery(
         .map((c): StarItem => ({ expression: { kind: 'ColumnRef', name: c.name } })),
     ];
   } else if (planned.sources) {
-    keys = joinKeyBindings(planned, (alias) => byAlias.get(alias)?.name ?? alias);
+    keys = joinKeyBindings(
+      planned,
+      (alias) => byAlias.get(alias)?.name ?? alias,
+      query.joins[query.joins.length - 1]?.type === 'FULL',
+    );
   } else {
     keys = planned.schema.key.map((k) => {
       const ref: ColumnRef = { kind: 'ColumnRef', name: k.name };
@@ -212,7 +217,11 @@ function joinKeyOf(planned: PlannedStream): JoinKeyView | undefined {
  * After a join the key may be selected as any source column equal to it (`L.A` or `R.A`); with
  * none (FULL OUTER on an expression) only as the synthetic key column itself (ROWKEY).
  */
-function joinKeyBindings(planned: PlannedStream, tableOf: (alias: string) => string): KeyBinding[] {
+function joinKeyBindings(
+  planned: PlannedStream,
+  tableOf: (alias: string) => string,
+  lastJoinFull: boolean,
+): KeyBinding[] {
   const viable = joinKeyOf(planned)?.viable ?? [];
   // A foreign-key join's key is the left table's primary key: one viable column per key column.
   const fk =
@@ -236,8 +245,19 @@ function joinKeyBindings(planned: PlannedStream, tableOf: (alias: string) => str
     // The join step names the key after the viable column the SELECT picks (or ROWKEY): that item
     // carries the key; other columns equal to it (`R.A` beside `L.A`) are ordinary values.
     const own: ColumnRef = { kind: 'ColumnRef', name: k.name };
-    const texts = viable.length === 0 ? [k.name] : viable.map((v) => `${v.alias}.${v.column}`);
-    return { expressions: [own], what: 'join expression', texts };
+    if (viable.length === 0) {
+      return {
+        expressions: [own],
+        what: 'join expression',
+        texts: [k.name],
+        synthetic: lastJoinFull ? 'full' : 'expression',
+      };
+    }
+    return {
+      expressions: [own],
+      what: 'join expression',
+      texts: viable.map((v) => `${v.alias}.${v.column}`),
+    };
   });
 }
 

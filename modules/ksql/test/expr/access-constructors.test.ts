@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatSqlType, SqlTypes } from '../../src/types/sql-type.js';
 import { Decimal } from '../../src/values/decimal.js';
-import { compile, E, evaluate } from './builder.js';
+import { compile, compileCollecting, E, evaluate } from './builder.js';
 
 const person = SqlTypes.struct([
   { name: 'NAME', type: SqlTypes.STRING },
@@ -54,6 +54,12 @@ describe('map subscripts', () => {
     expect(evaluate(E.sub(E.col('M'), E.str('expected')), cols, row({ M: m }))).toBe(10);
     expect(evaluate(E.sub(E.col('M'), E.str('missing')), cols, row({ M: m }))).toBeNull();
     expect(evaluate(E.sub(E.col('M'), E.str('expected')), cols, row({}))).toBeNull();
+  });
+
+  it('refuse a key of another type (no implicit parsing or narrowing)', () => {
+    expect(() => compile(E.sub(E.col('M'), E.int(1)), cols)).toThrow(
+      'Map key must be STRING, but 1 is INTEGER.',
+    );
   });
 
   it('find DECIMAL keys by value', () => {
@@ -119,6 +125,56 @@ describe('constructors', () => {
     expect(() => compile(E.struct(['A', E.int(1)], ['A', E.int(2)]))).toThrow(
       'Duplicate field names found in STRUCT',
     );
-    expect(() => compile(E.array(E.int(1), E.str('x')))).toThrow('invalid input syntax');
+    expect(() => compile(E.array(E.int(1), E.str('x')))).toThrow(
+      'invalid input syntax for type INTEGER: "x".',
+    );
+    expect(() => compile(E.array(E.int(1), E.bool(true)))).toThrow(
+      'operator does not exist: INTEGER = BOOLEAN (true)',
+    );
+  });
+
+  it('read string literals as the numbers they spell, widening as needed', () => {
+    const c = compile(E.array(E.int(1), E.str('2'), E.str('2147483648')));
+    expect(formatSqlType(c.type)).toBe('ARRAY<BIGINT>');
+    expect(c.evaluate([])).toEqual([1, 2, 2147483648]);
+    const d = compile(E.array(E.int(1), E.str('2e1')));
+    expect(formatSqlType(d.type)).toBe('ARRAY<DECIMAL(10, 0)>');
+    expect((d.evaluate([]) as Decimal[]).map(String)).toEqual(['1', '20']);
+  });
+
+  it('turn other literals into strings in a list of strings', () => {
+    const c = compile(E.array(E.str('a'), E.int(10), E.dec('10.30'), E.bool(true)));
+    expect(c.evaluate([])).toEqual(['a', '10', '10.30', 'true']);
+  });
+
+  it('give struct constructors naming different fields a type with all of them (later fields first, as ksqlDB)', () => {
+    const c = compile(E.array(E.struct(['X', E.int(1)]), E.struct(['Y', E.str('y')], ['X', E.bigint(2)])));
+    expect(formatSqlType(c.type)).toBe('ARRAY<STRUCT<`Y` STRING, `X` BIGINT>>');
+    expect(c.evaluate([])).toEqual([
+      { X: 1, Y: null },
+      { X: 2, Y: 'y' },
+    ]);
+  });
+
+  it('coerce map keys and values separately', () => {
+    const c = compile(E.map([E.str('a'), E.int(1)], [E.int(10), E.str('2')]));
+    expect(formatSqlType(c.type)).toBe('MAP<STRING, INTEGER>');
+    expect([...(c.evaluate([]) as Map<string, number>)]).toEqual([
+      ['a', 1],
+      ['10', 2],
+    ]);
+  });
+});
+
+describe('failures inside constructors', () => {
+  it('make that element NULL, reported, as ksqlDB’s nested error handling', () => {
+    const { compiled, errors } = compileCollecting(
+      E.array(E.col('I'), E.arith('/', E.int(1), E.col('I'))),
+      cols,
+    );
+    expect(compiled.evaluate(row({ I: 0 }))).toEqual([0, null]);
+    expect(errors).toHaveLength(1);
+    expect(errors[0].message).toBe('/ by zero');
+    expect(compiled.evaluate(row({ I: 1 }))).toEqual([1, 1]);
   });
 });

@@ -98,6 +98,41 @@ describe('comparisons', () => {
   });
 });
 
+describe('ROWTIME, WINDOWSTART and WINDOWEND against timestamp strings', () => {
+  const pseudo = [
+    ['ROWTIME', SqlTypes.BIGINT],
+    ['WINDOWSTART', SqlTypes.BIGINT],
+    ['OTHER', SqlTypes.BIGINT],
+  ] as const;
+
+  it('read the string as a timestamp, partial or with an offset', () => {
+    const t = Date.UTC(2018, 0, 1, 0, 0, 0, 1);
+    expect(evaluate(E.cmp('>=', E.col('ROWTIME'), E.str('2018-01-01T00:00:00.001')), pseudo, [t, 0, 0])).toBe(
+      true,
+    );
+    expect(evaluate(E.cmp('>', E.col('ROWTIME'), E.str('2018-01-01T00:00:00.001')), pseudo, [t, 0, 0])).toBe(
+      false,
+    );
+    expect(evaluate(E.cmp('>=', E.col('ROWTIME'), E.str('2018')), pseudo, [t, 0, 0])).toBe(true);
+    expect(
+      evaluate(E.cmp('<', E.col('ROWTIME'), E.str('2019-01-01T00:00:00+0445')), pseudo, [
+        Date.UTC(2018, 11, 31, 19, 14),
+        0,
+        0,
+      ]),
+    ).toBe(true);
+    expect(
+      evaluate(E.between(E.col('WINDOWSTART'), E.str('2018-01-01'), E.str('2018-01-02')), pseudo, [0, t, 0]),
+    ).toBe(true);
+  });
+
+  it('only for those columns', () => {
+    expect(() => compile(E.cmp('>', E.col('OTHER'), E.str('2018')), pseudo)).toThrow(
+      'Cannot compare OTHER (BIGINT)',
+    );
+  });
+});
+
 describe('IS [NOT] DISTINCT FROM', () => {
   it('treats NULLs as values', () => {
     const distinct = E.distinct(E.col('I'), E.col('L'));

@@ -13,7 +13,13 @@ const cols: [string, SqlType][] = [
   ['TS', SqlTypes.TIMESTAMP],
   ['TAGS', SqlTypes.array(SqlTypes.STRING)],
   ['ATTRS', SqlTypes.map(SqlTypes.STRING, SqlTypes.INTEGER)],
-  ['ADDR', SqlTypes.struct([{ name: 'CITY', type: SqlTypes.STRING }, { name: 'ZIP', type: SqlTypes.INTEGER }])],
+  [
+    'ADDR',
+    SqlTypes.struct([
+      { name: 'CITY', type: SqlTypes.STRING },
+      { name: 'ZIP', type: SqlTypes.INTEGER },
+    ]),
+  ],
   ['lower', SqlTypes.DOUBLE],
 ];
 const row = [
@@ -56,7 +62,7 @@ describe('expressions from KSQL text', () => {
     expect(run("ATTRS['w'] * ATTRS['h']")).toBe(12);
     expect(run('ARRAY_LENGTH(TAGS)')).toBe(3);
     expect(run("MAP('a' := 1, 'b' := 2)['b']")).toBe(2);
-    expect(run("STRUCT(N := NAME, I := ID)->I")).toBe(7);
+    expect(run('STRUCT(N := NAME, I := ID)->I')).toBe(7);
   });
 
   it('CASE and CAST', () => {
@@ -67,7 +73,7 @@ describe('expressions from KSQL text', () => {
   });
 
   it('functions, lambdas and interval units', () => {
-    expect(run("TRANSFORM(TAGS, t => UCASE(t))")).toEqual(['RED', 'BLUE', 'GREEN']);
+    expect(run('TRANSFORM(TAGS, t => UCASE(t))')).toEqual(['RED', 'BLUE', 'GREEN']);
     expect(run('FILTER(TAGS, t => LEN(t) > 4)')).toEqual(['green']);
     expect(run('REDUCE(ATTRS, 0, (s, k, v) => s + v)')).toBe(7);
     expect(run("FORMAT_TIMESTAMP(TIMESTAMPADD(HOURS, 2, TS), 'yyyy-MM-dd HH:mm')")).toBe('2021-06-01 14:30');
@@ -76,8 +82,14 @@ describe('expressions from KSQL text', () => {
   });
 
   it('errors point at the offending text', () => {
-    expect(() => compileText('ID + UNKNOWN_COL')).toThrow("line 1:6: Column 'UNKNOWN_COL' cannot be resolved.");
-    expect(() => compileText("ID > 5 AND NAME = 1")).toThrow('Cannot compare NAME (STRING) to 1 (INTEGER) with EQUAL.');
-    expect(() => compileText("ID + 'a'")).toThrow("Error processing expression: (ID + 'a'). Unsupported arithmetic types. INTEGER STRING");
+    expect(() => compileText('ID + UNKNOWN_COL')).toThrow(
+      "line 1:6: Column 'UNKNOWN_COL' cannot be resolved.",
+    );
+    expect(() => compileText('ID > 5 AND NAME = 1')).toThrow(
+      'Cannot compare NAME (STRING) to 1 (INTEGER) with EQUAL.',
+    );
+    expect(() => compileText("ID + 'a'")).toThrow(
+      "Error processing expression: (ID + 'a'). Unsupported arithmetic types. INTEGER STRING",
+    );
   });
 });

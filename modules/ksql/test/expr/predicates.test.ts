@@ -58,6 +58,22 @@ describe('IN', () => {
     );
   });
 
+  it('turns literals into strings for a STRING value', () => {
+    const e = E.inList(E.col('S'), [E.bool(true), E.int(10), E.dec('10.30')]);
+    expect(evaluate(e, cols, row({ S: 'true' }))).toBe(true);
+    expect(evaluate(e, cols, row({ S: '10' }))).toBe(true);
+    expect(evaluate(e, cols, row({ S: '10.30' }))).toBe(true);
+    expect(evaluate(e, cols, row({ S: '10.3' }))).toBe(false);
+  });
+
+  it('coerces string literals inside constructors to the value’s element type', () => {
+    const e = E.inList(E.col('ARR'), [E.array(E.str('3'), E.nul())]);
+    expect(evaluate(e, cols, row({ ARR: [3, null] }))).toBe(true);
+    expect(() => compile(E.inList(E.col('ARR'), [E.array(E.str('not 10'))]), cols)).toThrow(
+      'invalid input syntax for type BIGINT: "not 10".',
+    );
+  });
+
   it('compares arrays element by element, across number widths', () => {
     const e = E.inList(E.col('ARR'), [E.array(E.int(1), E.int(2)), E.array(E.int(3))]);
     expect(evaluate(e, cols, row({ ARR: [1, 2] }))).toBe(true);

@@ -78,7 +78,7 @@ describe('DELIMITED format', () => {
     );
     expect(key.deserialize(Buffer.from('120|21'))).toEqual([120, 21]);
     expect(() => formats.validate(delimited({ VALUE_DELIMITER: '<>' }), two, 'value')).toThrow(
-      "Invalid delimiter value: '<>'. Delimiter must be a single character or TAB,SPACE",
+      "Configuration VALUE_DELIMITER is invalid: Invalid delimiter value: '<>'. Delimiter must be a single character or TAB,SPACE",
     );
   });
 

@@ -115,6 +115,31 @@ describe('JSON format: writing', () => {
     ).rejects.toThrow("'WRAP_SINGLE_VALUE' is only valid for single-field value schemas");
   });
 
+  it('rejects format properties JSON does not take', () => {
+    expect(() =>
+      formats.validate(
+        { name: 'JSON', properties: { VALUE_DELIMITER: '|' } },
+        valueColumns(['A', T.INTEGER]),
+        'value',
+      ),
+    ).toThrow('JSON does not support the following configs: [delimiter]');
+    expect(() =>
+      formats.validate(
+        { name: 'JSON', properties: { VALUE_AVRO_SCHEMA_FULL_NAME: 'a.B' } },
+        valueColumns(['A', T.INTEGER]),
+        'value',
+      ),
+    ).toThrow('JSON does not support the following configs: [fullSchemaName]');
+    // A key delimiter is not the value's business.
+    expect(() =>
+      formats.validate(
+        { name: 'JSON', properties: { KEY_DELIMITER: '|' } },
+        valueColumns(['A', T.INTEGER]),
+        'value',
+      ),
+    ).not.toThrow();
+  });
+
   it('rejects maps with non-STRING keys', () => {
     expect(() =>
       formats.validate(JSON_FORMAT, valueColumns(['M', T.map(T.INTEGER, T.STRING)]), 'value'),

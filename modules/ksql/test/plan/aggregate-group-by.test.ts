@@ -255,7 +255,14 @@ describe('planAggregation: what ksqlDB rejects', () => {
       ),
     ).rejects.toThrow('Duplicate GROUP BY expression: INPUT.DATA');
     await expect(
-      plan(events, query({ select: [item(col('DATA'))], groupBy: [col('DATA')] })),
+      plan(
+        events,
+        query({
+          select: [item(col('DATA'))],
+          groupBy: [col('DATA')],
+          having: cmp('>', star('COUNT'), int(1)),
+        }),
+      ),
     ).rejects.toThrow('The projection contains no value columns.');
     await expect(
       plan(
@@ -263,6 +270,78 @@ describe('planAggregation: what ksqlDB rejects', () => {
         query({ select: [item(col('DATA'), 'COUNT'), item(star('COUNT'), 'COUNT')], groupBy: [col('DATA')] }),
       ),
     ).rejects.toThrow('Duplicate value columns found in schema: `COUNT` BIGINT');
+  });
+
+  it('GROUP BY without aggregates, aggregates without GROUP BY, aggregates in GROUP BY', async () => {
+    await expect(
+      plan(events, query({ select: [item(col('DATA')), item(col('V'))], groupBy: [col('DATA')] })),
+    ).rejects.toThrow('GROUP BY requires aggregate functions in either the SELECT or HAVING clause.');
+    await expect(
+      plan(events, query({ select: [item(col('DATA')), item(star('COUNT'))], groupBy: [] })),
+    ).rejects.toThrow('Non-aggregate SELECT expression(s) not part of GROUP BY: DATA');
+    await expect(plan(events, query({ select: [item(star('COUNT'))], groupBy: [] }))).rejects.toThrow(
+      'CREATE TABLE AS SELECT statement does not support aggregate function [COUNT(ROWTIME)] without a GROUP BY clause.',
+    );
+    await expect(
+      plan(events, query({ select: [item(star('COUNT'))], groupBy: [add(call('SUM', col('V')), int(1))] })),
+    ).rejects.toThrow('GROUP BY does not support aggregate functions: SUM is an aggregate function.');
+  });
+
+  it('a non-aggregate SELECT expression is reported before a grouping expression missing from the projection', async () => {
+    const q = query({ select: [item(col('DATA')), item(star('COUNT'))], groupBy: [col('V')] });
+    await expect(plan(events, q, { sinkName: 'OUTPUT' })).rejects.toThrow(
+      'Non-aggregate SELECT expression(s) not part of GROUP BY: DATA',
+    );
+    const unknown = query({
+      select: [item(col('ID')), item(call('WONT_FIND_ME', col('DATA')))],
+      groupBy: [col('ID')],
+    });
+    await expect(plan(events, unknown)).rejects.toThrow(
+      "Can't find any functions with the name 'WONT_FIND_ME'",
+    );
+  });
+
+  it('a parameter that must be a literal but is an expression', async () => {
+    const q = query({
+      select: [item(col('ID')), item(call('EARLIEST_BY_OFFSET', col('V'), col('V')))],
+      groupBy: [col('ID')],
+    });
+    await expect(plan(events, q)).rejects.toThrow(
+      "Parameter 2 passed to function EARLIEST_BY_OFFSET must be a literal constant, but was expression: 'V'",
+    );
+  });
+
+  it('KAFKA values cannot be grouped; DELIMITED values cannot hold structured intermediates', async () => {
+    const q = query({ select: [item(col('ID')), item(call('AVG', col('V')))], groupBy: [col('ID')] });
+    await expect(plan(events, q, { valueFormat: 'KAFKA' })).rejects.toThrow(
+      "Source(s) INPUT are using the 'KAFKA' value format. This format does not yet support GROUP BY.",
+    );
+    await expect(plan(events, q, { valueFormat: 'DELIMITED' })).rejects.toThrow(
+      'One of the functions used in the statement has an intermediate type that the value format can not handle.',
+    );
+    const counting = query({ select: [item(col('ID')), item(star('COUNT'))], groupBy: [col('ID')] });
+    await expect(plan(events, counting, { valueFormat: 'DELIMITED' })).resolves.toBeDefined();
+  });
+
+  it('a HAVING type error names the aggregate call, prefixed as ksqlDB does', async () => {
+    const q = query({
+      select: [item(col('ID')), item(star('COUNT'))],
+      groupBy: [col('ID')],
+      having: cmp('>', call('SUM', col('V')), { kind: 'StringLiteral', value: '100' }),
+    });
+    await expect(plan(events, q)).rejects.toThrow(
+      "Error in HAVING expression: Cannot compare SUM(V) (INTEGER) to '100' (STRING) with GREATER_THAN.",
+    );
+  });
+
+  it('a reserved name in the projection is reported first', async () => {
+    const q = query({
+      select: [item(col('ID')), item(col('WINDOWSTART')), item(star('COUNT'))],
+      groupBy: [col('WINDOWSTART')],
+    });
+    await expect(plan(events, q)).rejects.toThrow(
+      'Reserved column name in select: `WINDOWSTART`. Please remove or alias the column.',
+    );
   });
 
   it('EMIT FINAL without a window', async () => {

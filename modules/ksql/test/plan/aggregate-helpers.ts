@@ -1,5 +1,6 @@
 import { type Serde, Serdes, StreamsBuilder, TopologyTestDriver } from '@meterstream/streams';
 import { createFunctionRegistry } from '../../src/function/registry.js';
+import type { FormatName } from '../../src/format/format.js';
 import type { Expression, Query, SelectItem, WindowExpression } from '../../src/parser/ast.js';
 import type { PlanContext } from '../../src/plan/plan-context.js';
 import type { PlannedStream } from '../../src/plan/planned-stream.js';
@@ -89,7 +90,7 @@ export function sourceSchema(src: TestSource): LogicalSchema {
 export async function plan(
   src: TestSource,
   q: Query,
-  options: { sinkName?: string; properties?: Record<string, string> } = {},
+  options: { sinkName?: string; properties?: Record<string, string>; valueFormat?: FormatName } = {},
 ) {
   const builder = new StreamsBuilder();
   const schema = sourceSchema(src);
@@ -133,7 +134,7 @@ export async function plan(
     formats: undefined as never,
     properties: options.properties ?? {},
     internalKeyFormat: { name: 'JSON', properties: {} },
-    internalValueFormat: { name: 'JSON', properties: {} },
+    internalValueFormat: { name: options.valueFormat ?? 'JSON', properties: {} },
     sinkName: options.sinkName,
   };
   const out = await planAggregation(input, q, ctx);

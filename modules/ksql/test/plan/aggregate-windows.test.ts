@@ -101,6 +101,21 @@ describe('planAggregation: windows', () => {
     expect(t.readKV()).toEqual([{ key: { key: [1], window: { start: 29, end: 30 } }, value: [2] }]);
   });
 
+  it('window bounds may be qualified by the source and used in expressions', async () => {
+    const q = query({
+      select: [
+        item(col('ID')),
+        item({ kind: 'Arithmetic', op: '/', left: col('WINDOWSTART', 'INPUT'), right: int(2) }, 'HALF'),
+        item(star('COUNT'), 'N'),
+      ],
+      groupBy: [col('ID')],
+      window: { kind: 'TUMBLING', size: ms(10) },
+    });
+    const t = await plan(src, q);
+    t.pipe([1], { V: 0 }, 25);
+    expect(t.readKV()).toEqual([{ key: { key: [1], window: { start: 20, end: 30 } }, value: [10, 1] }]);
+  });
+
   it('window bounds only in SELECT, and only under an alias', async () => {
     const window: WindowExpression = { kind: 'TUMBLING', size: ms(10) };
     const bounds =
@@ -128,6 +143,11 @@ describe('planAggregation: windows', () => {
     await expect(
       plan(src, query({ select: [...select, item(col('WINDOWEND'))], groupBy: [col('ID')], window })),
     ).rejects.toThrow('Reserved column name in select: `WINDOWEND`. Please remove or alias the column.');
+  });
+
+  it('a WINDOW needs a GROUP BY', async () => {
+    const q = query({ select: [item(col('ID'))], groupBy: [], window: { kind: 'TUMBLING', size: ms(10) } });
+    await expect(plan(src, q)).rejects.toThrow('WINDOW clause requires a GROUP BY clause.');
   });
 
   it('a window on a table source is refused', async () => {

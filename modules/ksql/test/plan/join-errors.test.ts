@@ -140,6 +140,18 @@ describe('planJoin: combinations and criteria ksqlDB rejects', () => {
     );
   });
 
+  it('self joins', async () => {
+    const ctx = testContext();
+    const a = streamSource(ctx.builder, 'input', 'A', [['ID', INT]], [['F', INT]]);
+    const b = {
+      ...streamSource(ctx.builder, 'input2', 'B', [['ID', INT]], [['F', INT]]),
+      sourceName: 'INPUT',
+    };
+    await expect(
+      planJoin(a, b, joinClause('INNER', 'B', eq(col('A', 'ID'), col('B', 'ID')), within(10)), ctx),
+    ).rejects.toThrow("Can not join 'INPUT' to 'INPUT': self joins are not yet supported.");
+  });
+
   it('foreign-key joins: FULL and RIGHT', async () => {
     const fkOn = eq(col('L', 'F'), col('R', 'ID'));
     expect(await error('table', 'table', 'FULL', fkOn)).toBe(

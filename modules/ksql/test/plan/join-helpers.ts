@@ -9,7 +9,7 @@ import {
   type Windowed,
 } from '@meterstream/streams';
 import type { Formats, KsqlSerde } from '../../src/format/format.js';
-import type { FunctionRegistry } from '../../src/function/function-types.js';
+import { createFunctionRegistry } from '../../src/function/registry.js';
 import type { Expression, JoinClause, JoinType, JoinWithin } from '../../src/parser/ast.js';
 import type { JoinSide } from '../../src/plan/join-step.js';
 import type { PlanContext } from '../../src/plan/plan-context.js';
@@ -41,15 +41,6 @@ export function testFormats(): Formats & { readonly topics: string[] } {
   };
 }
 
-const noFunctions: FunctionRegistry = {
-  isAggregate: () => false,
-  resolveAggregate: () => {
-    throw new Error('no aggregates in join tests');
-  },
-  describe: () => undefined,
-  list: () => [],
-};
-
 export function testContext(
   builder = new StreamsBuilder(),
 ): PlanContext & { formats: ReturnType<typeof testFormats> } {
@@ -57,7 +48,7 @@ export function testContext(
     builder,
     queryId: 'CSAS_OUT_0',
     applicationId: 'app',
-    functions: noFunctions,
+    functions: createFunctionRegistry(),
     formats: testFormats(),
     properties: {},
     internalKeyFormat: { name: 'JSON', properties: {} },

@@ -103,3 +103,30 @@ describe('planJoin: stream–stream (WITHIN)', () => {
     ]);
   });
 });
+
+describe('planJoin: ON expressions that are not plain columns', () => {
+  it('re-keys by the compiled expression; with no viable key column the key is a synthetic ROWKEY', async () => {
+    const abs = (q: string) => ({ kind: 'FunctionCall' as const, name: 'ABS', args: [col(q, 'A')] });
+    const ctx = testContext();
+    const l = streamSource(ctx.builder, 'l', 'L', [['ID', INT]], [['A', INT]]);
+    const r = streamSource(ctx.builder, 'r', 'R', [['ID', INT]], [['A', INT]]);
+    const result = await planJoin(l, r, joinClause('INNER', 'R', eq(abs('L'), abs('R')), within(10)), ctx);
+    expect(result.schema.key).toEqual([{ name: 'ROWKEY', type: INT, namespace: 'KEY' }]);
+    const { input, read } = run(ctx, result);
+    input('l').pipeInput([1], [-5], 0);
+    input('r').pipeInput([2], [5], 1);
+    input('r').pipeInput([3], [6], 2);
+    expect(read().map(([k, row]) => [k, pick(result, row, ['L_ID', 'R_ID', 'ROWKEY'])])).toEqual([
+      [[5], [1, 2, 5]],
+    ]);
+  });
+
+  it('a column operand against an expression keeps the column as the key name', async () => {
+    const ctx = testContext();
+    const l = streamSource(ctx.builder, 'l', 'L', [['ID', INT]], [['A', INT]]);
+    const r = streamSource(ctx.builder, 'r', 'R', [['ID', INT]], [['A', INT]]);
+    const on = eq(col('L', 'ID'), { kind: 'FunctionCall', name: 'ABS', args: [col('R', 'A')] });
+    const result = await planJoin(l, r, joinClause('INNER', 'R', on, within(10)), ctx);
+    expect(result.schema.key.map((c) => c.name)).toEqual(['L_ID']);
+  });
+});

@@ -512,7 +512,8 @@ export class KafkaStreams {
         return;
       }
       // A multi-input task waiting for an input of unknown position may process once it idled long enough.
-      if (managed.group && managed.group.size() > 0) this.drainGroup(managed, managed.group);
+      if (managed.group && managed.group.size() > 0 && !this.closing && !this.awaitingAssignment)
+        this.drainGroup(managed, managed.group);
       if (this.fatal) return;
     }
     if (now - this.lastCommit >= this.config.commitIntervalMs) await this.commit();

@@ -128,4 +128,28 @@ describe('suppress over session windows (Kafka Streams: final results of Session
     expect(out.readKeyValuesToList()).toEqual([{ key: 'k@0-13', value: 4 }]);
     expect(d.metrics().suppressionEmits).toBe(1);
   });
+
+  it('a late record is one whose session ended more than gap + grace before stream time', () => {
+    const b = new StreamsBuilder();
+    b.stream<string, string>('in', { keySerde: str, valueSerde: str })
+      .groupByKey()
+      .windowedBy(SessionWindows.ofInactivityGapAndGrace(30_000, 60_000))
+      .count({ storeName: 'c' })
+      .toStream()
+      .map((w, n): [string, number | null] => [`${w.key}@${w.window.start}`, n])
+      .to('counts', { keySerde: str, valueSerde: num });
+    const d = new TopologyTestDriver(b.build());
+    const input = d.createInputTopic('in', str, str);
+    const out = d.createOutputTopic('counts', str, num);
+    input.pipeInput('k', 'v', 0);
+    input.pipeInput('k', 'v', 100_010);
+    input.pipeInput('k', 'v', 10_009); // 10 009 < 100 010 − 60 000 − 30 000: late
+    input.pipeInput('k', 'v', 20_000); // ends before stream time − grace, but within gap + grace: taken
+    expect(out.readKeyValuesToList()).toEqual([
+      { key: 'k@0', value: 1 },
+      { key: 'k@100010', value: 1 },
+      { key: 'k@20000', value: 1 },
+    ]);
+    expect(d.metrics().lateRecordDrops).toBe(1);
+  });
 });

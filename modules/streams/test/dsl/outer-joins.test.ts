@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { JoinWindows, type KStream, Serdes, StreamsBuilder, TopologyTestDriver } from '@meterstream/streams';
+import {
+  JoinWindows,
+  type KStream,
+  Serdes,
+  StreamsBuilder,
+  StreamTask,
+  TopologyTestDriver,
+} from '@meterstream/streams';
 
 const str = Serdes.string();
 const serdes = { keySerde: str, valueSerde: str };
@@ -188,5 +195,56 @@ describe('JoinWindows.of (deprecated factory ksqlDB uses without GRACE PERIOD)',
     expect(JoinWindows.of(1000).graceMs).toBe(24 * 3600 * 1000 - 2000);
     expect(JoinWindows.of(1000).after(5).spuriousResultFixEnabled).toBe(false);
     expect(JoinWindows.ofTimeDifferenceAndGrace(1000, 7).spuriousResultFixEnabled).toBe(true);
+  });
+});
+
+describe('left join after a restart: the outer-join store is restored from its changelog', () => {
+  it('a record waiting when the task stopped is emitted once its window closes in the new task', () => {
+    const b = new StreamsBuilder();
+    const left = b.stream<string, string>('left', serdes);
+    const right = b.stream<string, string>('right', serdes);
+    const joined = { keySerde: str, valueSerde: str, otherValueSerde: str, name: 'j' };
+    left
+      .leftJoin(right, (l, r) => `${l}+${r}`, JoinWindows.ofTimeDifferenceWithNoGrace(10), joined)
+      .to('out', serdes);
+    const topology = b.build();
+    const changelog = new Map<string, { key: Buffer; value: Buffer | null }[]>();
+    const out: string[] = [];
+    const task = () => {
+      const t = new StreamTask({
+        applicationId: 'app',
+        topology,
+        subtopology: topology.subtopologies()[0],
+        partition: 0,
+        collector: { send: (r) => out.push(`${r.key}:${r.value}@${r.timestamp}`) },
+        logChange: (store, key, value) => {
+          const records = changelog.get(store) ?? [];
+          records.push({ key, value });
+          changelog.set(store, records);
+        },
+      });
+      t.initialize();
+      return t;
+    };
+    const raw = (topic: string, offset: number, ts: number, key: string, value: string) => ({
+      topic,
+      partition: 0,
+      offset,
+      timestamp: ts,
+      key: Buffer.from(key),
+      value: Buffer.from(value),
+    });
+    const first = task();
+    first.process(raw('left', 0, 0, 'a', 'l1'));
+    first.flush();
+    first.close();
+    expect(out).toEqual([]);
+    expect(changelog.get('j-outer-join-store')?.length).toBe(1);
+
+    const second = task();
+    for (const [store, lifecycle] of second.storeLifecycles()) lifecycle.restore(changelog.get(store) ?? []);
+    second.process(raw('right', 0, 30, 'x', 'rx')); // stream time 30 > 0 + 10: l1's window has closed
+    second.flush();
+    expect(out).toEqual(['a:l1+null@0']);
   });
 });

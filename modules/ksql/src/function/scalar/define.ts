@@ -16,13 +16,52 @@ export const CATEGORY = {
   OTHER: 'OTHER',
 } as const;
 
+/**
+ * ksqlDB's UDF classes declare their names in mixed case, and its messages quote them
+ * (`Function 'least' does not accept parameters …`): most are lower-case, these are not.
+ */
+const DECLARED_UPPER = new Set([
+  'ARRAY_CONTAINS',
+  'ARRAY_JOIN',
+  'ARRAY_LENGTH',
+  'AS_MAP',
+  'AS_VALUE',
+  'COALESCE',
+  'ENTRIES',
+  'GENERATE_SERIES',
+  'IFNULL',
+  'IS_JSON_STRING',
+  'JSON_ARRAY_CONTAINS',
+  'JSON_ARRAY_LENGTH',
+  'JSON_CONCAT',
+  'JSON_ITEMS',
+  'JSON_KEYS',
+  'JSON_RECORDS',
+  'NULLIF',
+  'TO_JSON_STRING',
+  'UUID',
+]);
+const DECLARED_MIXED: Readonly<Record<string, string>> = {
+  ABS: 'Abs',
+  CEIL: 'Ceil',
+  CHR: 'Chr',
+  FLOOR: 'Floor',
+  LPAD: 'LPad',
+  RPAD: 'RPad',
+  ROUND: 'Round',
+};
+
+export function declaredName(name: string): string {
+  return DECLARED_MIXED[name] ?? (DECLARED_UPPER.has(name) ? name : name.toLowerCase());
+}
+
 export function scalar(
   name: string,
   category: string,
   description: string,
   variants: readonly ScalarVariant[],
 ): ScalarFunction {
-  return { name, category, description, variants };
+  return { name, displayName: declaredName(name), category, description, variants };
 }
 
 export interface VariantOptions {

@@ -1,4 +1,56 @@
 import {
+  ARRAY_CONCAT,
+  ARRAY_EXCEPT,
+  ARRAY_INTERSECT,
+  ARRAY_JOIN,
+  ARRAY_REMOVE,
+  ARRAY_UNION,
+  GENERATE_SERIES,
+  SLICE,
+} from './collection/array-more.js';
+import { ENTRIES, MAP_UNION, SPLIT_TO_MAP } from './collection/map-more.js';
+import { AS_VALUE, TO_JSON_STRING } from './conversion/as-value-json.js';
+import { BIGINT_FROM_BYTES, DOUBLE_FROM_BYTES, INT_FROM_BYTES } from './conversion/from-bytes.js';
+import { CONVERT_TZ } from './datetime/convert-tz.js';
+import { JSON_ARRAY_CONTAINS, JSON_CONCAT, JSON_ITEMS, JSON_RECORDS } from './json/json-more.js';
+import { GEO_DISTANCE } from './math/geo-distance.js';
+import {
+  ACOS,
+  ASIN,
+  ATAN,
+  ATAN2,
+  CBRT,
+  COS,
+  COSH,
+  COT,
+  DEGREES,
+  PI,
+  RADIANS,
+  SIN,
+  SINH,
+  TAN,
+  TANH,
+} from './math/trig.js';
+import { TRUNC } from './math/trunc.js';
+import { MASK, MASK_KEEP_LEFT, MASK_KEEP_RIGHT, MASK_LEFT, MASK_RIGHT, MD5 } from './string/mask.js';
+import {
+  REGEXP_EXTRACT,
+  REGEXP_EXTRACT_ALL,
+  REGEXP_REPLACE,
+  REGEXP_SPLIT_TO_ARRAY,
+} from './string/regexp.js';
+import {
+  URL_DECODE_PARAM,
+  URL_ENCODE_PARAM,
+  URL_EXTRACT_FRAGMENT,
+  URL_EXTRACT_HOST,
+  URL_EXTRACT_PARAMETER,
+  URL_EXTRACT_PATH,
+  URL_EXTRACT_PORT,
+  URL_EXTRACT_PROTOCOL,
+  URL_EXTRACT_QUERY,
+} from './url/url.js';
+import {
   ARRAY_CONTAINS,
   ARRAY_DISTINCT,
   ARRAY_LENGTH,
@@ -129,4 +181,66 @@ export const scalarFunctions: readonly ScalarFunction[] = [
   TRANSFORM,
   FILTER,
   REDUCE,
+  // more strings
+  REGEXP_EXTRACT,
+  REGEXP_EXTRACT_ALL,
+  REGEXP_REPLACE,
+  REGEXP_SPLIT_TO_ARRAY,
+  MASK,
+  MASK_LEFT,
+  MASK_RIGHT,
+  MASK_KEEP_LEFT,
+  MASK_KEEP_RIGHT,
+  MD5,
+  // more math
+  SIN,
+  COS,
+  TAN,
+  COT,
+  ASIN,
+  ACOS,
+  ATAN,
+  ATAN2,
+  SINH,
+  COSH,
+  TANH,
+  CBRT,
+  DEGREES,
+  RADIANS,
+  PI,
+  TRUNC,
+  GEO_DISTANCE,
+  // more collections
+  ARRAY_CONCAT,
+  ARRAY_UNION,
+  ARRAY_INTERSECT,
+  ARRAY_EXCEPT,
+  ARRAY_REMOVE,
+  ARRAY_JOIN,
+  SLICE,
+  GENERATE_SERIES,
+  MAP_UNION,
+  ENTRIES,
+  SPLIT_TO_MAP,
+  // conversions and JSON
+  AS_VALUE,
+  TO_JSON_STRING,
+  INT_FROM_BYTES,
+  BIGINT_FROM_BYTES,
+  DOUBLE_FROM_BYTES,
+  JSON_RECORDS,
+  JSON_ITEMS,
+  JSON_ARRAY_CONTAINS,
+  JSON_CONCAT,
+  CONVERT_TZ,
+  // URLs
+  URL_EXTRACT_HOST,
+  URL_EXTRACT_PATH,
+  URL_EXTRACT_PORT,
+  URL_EXTRACT_PROTOCOL,
+  URL_EXTRACT_QUERY,
+  URL_EXTRACT_FRAGMENT,
+  URL_EXTRACT_PARAMETER,
+  URL_ENCODE_PARAM,
+  URL_DECODE_PARAM,
 ];

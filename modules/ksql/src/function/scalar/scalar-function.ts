@@ -77,7 +77,10 @@ export interface ScalarVariant {
 }
 
 export interface ScalarFunction {
+  /** The name calls use (any case); listed upper-case. */
   readonly name: string;
+  /** The name as ksqlDB's UDF declares it, which its error messages quote (`least`, `Round`). */
+  readonly displayName?: string;
   readonly description: string;
   readonly category: string;
   readonly variants: readonly ScalarVariant[];

@@ -202,12 +202,66 @@ describe('the registry map', () => {
   });
 
   it('functions ksqlDB can run on tables have undo, the others do not', () => {
-    const tableCapable = ['COUNT', 'SUM', 'AVG', 'COLLECT_LIST', 'HISTOGRAM', 'STDDEV_SAMP', 'STDDEV_SAMPLE'];
+    const tableCapable = [
+      'COUNT',
+      'SUM',
+      'SUM_LIST',
+      'AVG',
+      'COLLECT_LIST',
+      'HISTOGRAM',
+      'STDDEV_SAMP',
+      'STDDEV_SAMPLE',
+      'CORRELATION',
+      'ATTR',
+    ];
     for (const [name, f] of aggregateFunctions) {
       const literals = name.startsWith('TOPK') ? [1] : [];
-      const type = name === 'HISTOGRAM' ? STRING : INTEGER;
-      const bound = f.create([type], literals);
+      const type = name === 'HISTOGRAM' ? STRING : name === 'SUM_LIST' ? SqlTypes.array(INTEGER) : INTEGER;
+      const bound = f.create(name === 'CORRELATION' ? [type, type] : [type], literals);
       expect(bound.undo !== undefined, name).toBe(tableCapable.includes(name));
     }
+  });
+});
+
+describe('CORRELATION', () => {
+  it('is the Pearson coefficient over rows where both values are present', () => {
+    const f = bind('CORRELATION', [DOUBLE, DOUBLE]);
+    let acc = f.initialize();
+    for (const [x, y] of [
+      [1, 2],
+      [2, 4],
+      [3, 6.5],
+      [null, 1],
+    ])
+      acc = f.aggregate([x, y], acc);
+    const xs = [1, 2, 3];
+    const ys = [2, 4, 6.5];
+    const mx = 2;
+    const my = 12.5 / 3;
+    const cov = xs.reduce((s, x, i) => s + (x - mx) * (ys[i]! - my), 0);
+    const sx = Math.sqrt(xs.reduce((s, x) => s + (x - mx) ** 2, 0));
+    const sy = Math.sqrt(ys.reduce((s, y) => s + (y - my) ** 2, 0));
+    expect(f.result(acc)).toBeCloseTo(cov / (sx * sy), 12);
+    expect(f.result(f.undo!([3, 6.5], acc))).toBeCloseTo(1, 12);
+  });
+
+  it('needs two columns of the same numeric type', () => {
+    expect(() => bind('CORRELATION', [INTEGER, DOUBLE])).toThrow(
+      /does not accept parameters \(INTEGER, DOUBLE\)/,
+    );
+    expect(bind('CORRELATION', [BIGINT, BIGINT]).returnType).toEqual(DOUBLE);
+  });
+});
+
+describe('ATTR', () => {
+  it('is the single value all rows share, NULL once two differ, and recovers on undo', () => {
+    const f = bind('ATTR', [STRING]);
+    expect(f.returnType).toEqual(STRING);
+    const same = fold(f, ['a', 'a']);
+    expect(f.result(same)).toBe('a');
+    const mixed = f.aggregate(['b'], same);
+    expect(f.result(mixed)).toBeNull();
+    expect(f.result(unfold(f, ['b'], mixed))).toBe('a');
+    expect(f.result(f.merge(fold(f, ['x']), fold(f, ['x'])))).toBe('x');
   });
 });

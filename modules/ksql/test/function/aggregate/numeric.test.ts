@@ -140,3 +140,22 @@ describe('MIN / MAX', () => {
     );
   });
 });
+
+describe('SUM_LIST', () => {
+  it('sums the non-null elements of every list, in the element type', () => {
+    const f = bind('SUM_LIST', [SqlTypes.array(DOUBLE)]);
+    expect(f.returnType).toEqual(DOUBLE);
+    expect(run(f, [[1.5, null, 2], null, [0.5]])).toBe(4);
+    expect(bind('SUM_LIST', [SqlTypes.array(BIGINT)]).returnType).toEqual(BIGINT);
+  });
+
+  it('undo subtracts a list, merge adds sessions; non-numeric lists are refused', () => {
+    const f = bind('SUM_LIST', [SqlTypes.array(INTEGER)]);
+    const acc = fold(f, [[1, 2], [10]]);
+    expect(f.result(unfold(f, [[10]], acc))).toBe(3);
+    expect(f.merge(acc, 7)).toBe(20);
+    expect(() => bind('SUM_LIST', [SqlTypes.array(STRING)])).toThrow(
+      /does not accept parameters \(ARRAY<STRING>\)/,
+    );
+  });
+});

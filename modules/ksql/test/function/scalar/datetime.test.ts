@@ -145,7 +145,7 @@ describe('adding and subtracting durations', () => {
 
   it('refuse a value of the wrong type in the last position', () => {
     expect(() => compile(E.call('TIMESTAMPADD', E.unit('DAYS'), E.int(1), TIME))).toThrow(
-      "Function 'TIMESTAMPADD' does not accept parameters (INTERVALUNIT, INTEGER, TIME).",
+      "Function 'timestampadd' does not accept parameters (INTERVALUNIT, INTEGER, TIME).",
     );
     expect(() => compile(E.call('DATEADD', E.unit('DAYS'), E.int(1), TS))).toThrow(
       'does not accept parameters',

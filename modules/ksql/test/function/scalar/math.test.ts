@@ -93,9 +93,18 @@ describe('GREATEST and LEAST', () => {
     expect(dec(call('LEAST', E.dec('1.5'), E.dec('10.25')))).toBe('1.50');
   });
 
+  it('read string literals as dates, times and timestamps among such values', () => {
+    const d = E.cast(E.str('2021-03-04'), SqlTypes.DATE);
+    expect(call('GREATEST', d, E.str('2021-05-01'), E.cast(E.nul(), SqlTypes.DATE))).toBe(18748);
+    expect(call('LEAST', E.cast(E.str('10:00'), SqlTypes.TIME), E.str('09:30'))).toBe(34_200_000);
+    expect(() => compile(E.call('GREATEST', d, E.str('not a date')))).toThrow(
+      "Invalid argument 'not a date' to greatest",
+    );
+  });
+
   it('refuse mixed incomparable types', () => {
     expect(() => compile(E.call('LEAST', E.str('a'), E.int(1)))).toThrow(
-      "Function 'LEAST' does not accept parameters (STRING, INTEGER).",
+      "Function 'least' does not accept parameters (STRING, INTEGER).",
     );
   });
 });

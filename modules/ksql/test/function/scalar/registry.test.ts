@@ -3,7 +3,8 @@ import { KsqlError } from '../../../src/errors.js';
 import type { AggregateFactory } from '../../../src/function/function-types.js';
 import { createFunctionRegistry, P } from '../../../src/function/registry.js';
 import { SqlTypes } from '../../../src/types/sql-type.js';
-import { compile, E, evaluate, registry } from '../../expr/builder.js';
+import { compileExpression } from '../../../src/expr/compile.js';
+import { compile, E, evaluate, registry, scopeOf } from '../../expr/builder.js';
 
 describe('the function registry', () => {
   it('resolves scalar functions case-insensitively', () => {
@@ -87,11 +88,25 @@ describe('variant resolution', () => {
 
   it('lists the argument types when no variant accepts them', () => {
     expect(() => compile(E.call('SUBSTRING', E.int(1), E.int(1)))).toThrow(
-      "Function 'SUBSTRING' does not accept parameters (INTEGER, INTEGER).",
+      "Function 'substring' does not accept parameters (INTEGER, INTEGER).",
     );
   });
 
   it('accepts an untyped NULL for any parameter, the result then NULL', () => {
     expect(evaluate(E.call('UCASE', E.nul()))).toBeNull();
+  });
+});
+
+describe('aggregates reaching the expression compiler', () => {
+  it('are named as misplaced aggregates, not unknown functions', () => {
+    const fake = {
+      description: { name: 'SUMX', kind: 'AGGREGATE', description: '', category: 'AGGREGATE', variants: [] },
+      create: () => {
+        throw new Error('unused');
+      },
+    } as unknown as AggregateFactory;
+    const r = createFunctionRegistry(new Map([['SUMX', fake]]));
+    const c = () => compileExpression(E.call('SUMX', E.int(1)), scopeOf([]), r);
+    expect(c).toThrow('Aggregate function SUMX is not allowed here: SUMX(1)');
   });
 });

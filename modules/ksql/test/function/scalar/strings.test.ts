@@ -86,6 +86,8 @@ describe('SPLIT', () => {
     expect(call('SPLIT', S('a.b'), S('.'))).toEqual(['a', 'b']);
     expect(call('SPLIT', S('abc'), S('x'))).toEqual(['abc']);
     expect(call('SPLIT', S('abc'), S(''))).toEqual(['a', 'b', 'c']);
+    expect(call('SPLIT', S(''), S(''))).toEqual(['']);
+    expect(call('SPLIT', S(''), S(','))).toEqual(['']);
   });
 });
 
@@ -169,6 +171,9 @@ describe('TO_BYTES, FROM_BYTES, ENCODE', () => {
     expect(call('FROM_BYTES', E.call('TO_BYTES', S('aGk='), S('base64')), S('utf8'))).toBe('hi');
     expect(call('ENCODE', S('Hello'), S('ascii'), S('base64'))).toBe('SGVsbG8=');
     expect(call('ENCODE', S('48656c6c6f'), S('hex'), S('utf8'))).toBe('Hello');
+    // ENCODE writes hex in lower case, FROM_BYTES in upper case (as ksqlDB's two libraries do)
+    expect(call('ENCODE', S('Hi'), S('utf8'), S('hex'))).toBe('4869');
+    expect(call('FROM_BYTES', E.call('TO_BYTES', S('Hi!'), S('utf8')), S('hex'))).toBe('486921');
   });
 
   it('refuse an unknown literal encoding when compiling', () => {

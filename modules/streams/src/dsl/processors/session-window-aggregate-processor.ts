@@ -11,8 +11,8 @@ import type { SessionWindows } from '../windows.js';
  * [t, t]; every existing session of the key that ends ≥ t − gap and starts ≤ t + gap is merged into
  * it (aggregates combined with the merger). Merged-away sessions are removed and a tombstone
  * (Change(null, old)) is emitted for each; the merged session is emitted as Change(new, null).
- * Output timestamps are the session end. A merged session ending before stream time − grace is
- * late: the record is dropped and counted.
+ * Output timestamps are the session end. A merged session ending before stream time − gap − grace
+ * is late: the record is dropped and counted.
  */
 export class SessionWindowAggregateProcessor<K, V, VA> implements Processor<K, V, Windowed<K>, Change<VA>> {
   private store!: SessionStore<K, VA>;
@@ -49,7 +49,9 @@ export class SessionWindowAggregateProcessor<K, V, VA> implements Processor<K, V
       return;
     }
     if (ts > this.observedStreamTime) this.observedStreamTime = ts;
-    const closeTime = this.observedStreamTime - this.windows.graceMs;
+    // A session ending at t can still take records up to t + gap, so it closes only when stream time
+    // passes end + gap + grace (Kafka Streams' KStreamSessionWindowAggregate).
+    const closeTime = this.observedStreamTime - this.windows.graceMs - this.windows.inactivityGapMs;
     const gap = this.windows.inactivityGapMs;
     let agg = this.initializer();
     let start = ts;

@@ -14,28 +14,27 @@ import type { WindowStore } from '../../state/window.js';
  */
 export class JoinTimeTracker {
   streamTime = -1;
-  minTime = Number.MAX_SAFE_INTEGER;
+  /** 0 until the first scan: records restored into the outer-join store must be found. */
+  minTime = 0;
   /** Largest timestamp put into each side's window store (left, right): its retention runs from there. */
   readonly sideTime = [-1, -1];
 }
 
-/** One tracker per task, shared by the join's two processors (Kafka's TimeTrackerSupplier). */
+/**
+ * One tracker per task, shared by the join's two processors (Kafka's TimeTrackerSupplier). It is
+ * keyed by the task's instance of the left window store, which both processors of one task share
+ * and no other task (nor another runtime instance in the same process) does.
+ */
 export class JoinTimeTrackers {
-  private readonly byTask = new Map<string, { tracker: JoinTimeTracker; users: number }>();
+  private readonly byStore = new WeakMap<object, JoinTimeTracker>();
 
-  acquire(taskId: string): JoinTimeTracker {
-    let e = this.byTask.get(taskId);
-    if (!e) {
-      e = { tracker: new JoinTimeTracker(), users: 0 };
-      this.byTask.set(taskId, e);
+  acquire(leftStore: object): JoinTimeTracker {
+    let tracker = this.byStore.get(leftStore);
+    if (!tracker) {
+      tracker = new JoinTimeTracker();
+      this.byStore.set(leftStore, tracker);
     }
-    e.users++;
-    return e.tracker;
-  }
-
-  release(taskId: string): void {
-    const e = this.byTask.get(taskId);
-    if (e && --e.users === 0) this.byTask.delete(taskId);
+    return tracker;
   }
 }
 
@@ -119,11 +118,7 @@ export class StreamStreamJoinProcessor<K, V, VO, VR> implements Processor<K, V, 
     this.mine = context.getStateStore(this.cfg.thisStoreName);
     this.other = context.getStateStore(this.cfg.otherStoreName);
     if (this.cfg.outerStoreName) this.outerStore = context.getStateStore(this.cfg.outerStoreName);
-    this.time = this.cfg.trackers.acquire(context.taskId);
-  }
-
-  close(): void {
-    this.cfg.trackers.release(this.ctx.taskId);
+    this.time = this.cfg.trackers.acquire(this.cfg.leftSide ? this.mine : this.other);
   }
 
   process(record: Record<K, V>): void {

@@ -73,13 +73,32 @@ export const FROM_BYTES = scalar(
   ],
 );
 
+/**
+ * ENCODE reads hex also as `0x…` (an odd digit count gets a leading 0) and as `X'…'` / `x'…'`
+ * (even digits only), as ksqlDB's hex decoder does.
+ */
+function hexLiteralDigits(s: string): string {
+  if (/^0x/i.test(s)) {
+    const digits = s.slice(2);
+    return digits.length % 2 === 1 ? `0${digits}` : digits;
+  }
+  const quoted = /^[xX]'(.*)'$/.exec(s);
+  if (quoted) return quoted[1];
+  if (/^[xX]'/.test(s)) throw new RangeError(`Invalid hex literal: ${s}`);
+  return s;
+}
+
+/** ENCODE writes hex in lower case (commons-codec), unlike FROM_BYTES (upper case). */
 export const ENCODE = scalar(
   'ENCODE',
   CATEGORY.STRING,
   'Takes an input string s, which is encoded as input_encoding, and encodes it as output_encoding.',
   [
-    fixed([P.STRING, P.STRING, P.STRING], SqlTypes.STRING, (s: string, from: string, to: string) =>
-      encodeBytes(decodeString(s, parseEncoding(from)), parseEncoding(to)),
-    ),
+    fixed([P.STRING, P.STRING, P.STRING], SqlTypes.STRING, (s: string, from: string, to: string) => {
+      const fromEnc = parseEncoding(from);
+      const input = fromEnc === 'hex' ? hexLiteralDigits(s) : s;
+      const out = encodeBytes(decodeString(input, fromEnc), parseEncoding(to));
+      return to.toLowerCase() === 'hex' ? out.toLowerCase() : out;
+    }),
   ],
 );

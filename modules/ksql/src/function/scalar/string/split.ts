@@ -7,6 +7,7 @@ import { P } from '../scalar-function.js';
  * empty delimiter splits into characters.
  */
 function splitBytes(b: Buffer, d: Buffer): Buffer[] {
+  if (b.length === 0) return [Buffer.alloc(0)];
   if (d.length === 0) return [...b].map((x) => Buffer.from([x]));
   const out: Buffer[] = [];
   let start = 0;
@@ -24,7 +25,8 @@ export const SPLIT = scalar(
   'Splits a string or bytes into an array of substrings based on a delimiter.',
   [
     fixed([P.STRING, P.STRING], SqlTypes.array(SqlTypes.STRING), (s: string, d: string) =>
-      d === '' ? Array.from(s) : s.split(d),
+      // an empty string splits into one empty piece, as in Java (JS gives [] for ''.split(''))
+      s === '' ? [''] : d === '' ? Array.from(s) : s.split(d),
     ),
     fixed([P.BYTES, P.BYTES], SqlTypes.array(SqlTypes.BYTES), splitBytes),
   ],
