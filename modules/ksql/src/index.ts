@@ -44,13 +44,17 @@ export { type JoinPlanOptions, type JoinSide, joinPrefix, planJoin } from './pla
 // Formats
 export {
   createFormats,
+  parseFormatName,
   subjectOf,
+  supportsSchemaInference,
   validateFormatProperties,
+  validateSchemaIdFormat,
   validateWrapSingleValue,
 } from './format/formats.js';
 export { InMemorySchemaRegistry, HttpSchemaRegistry } from './format/schema-registry.js';
 export { windowedKeySerde } from './format/windowed.js';
-export { jsonToValue, valueToJson, JsonCoercionError } from './format/json-values.js';
+export { JsonCoercionError, JsonNumberText, jsonToValue, valueToJson } from './format/json-values.js';
+export { parseJsonExact } from './format/json-parse.js';
 export { avroKeySchemaName, avroSchemaOf, DEFAULT_AVRO_SCHEMA_FULL_NAME } from './format/avro-schema.js';
 export { jsonSchemaOf } from './format/json-schema.js';
 export { SerdeError } from './format/format-properties.js';
