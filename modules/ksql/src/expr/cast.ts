@@ -1,11 +1,5 @@
 import { type SqlType, sqlTypeEquals } from '../types/sql-type.js';
-import {
-  Decimal,
-  decimalFromDouble,
-  decimalFromInteger,
-  decimalToType,
-  DecimalArithmeticError,
-} from '../values/decimal.js';
+import { Decimal, decimalFromDouble, decimalFromInteger, decimalToType } from '../values/decimal.js';
 import { parseJavaDouble, parseJavaInt, parseJavaLong } from '../values/java-number.js';
 import {
   MS_PER_DAY,
@@ -247,5 +241,3 @@ export function isImplicit(from: SqlType, to: SqlType): boolean {
       return false;
   }
 }
-
-export { DecimalArithmeticError };

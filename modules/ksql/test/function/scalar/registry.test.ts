@@ -92,6 +92,14 @@ describe('variant resolution', () => {
     );
   });
 
+  it('refuses arguments that several variants accept only by conversion, as ambiguous', () => {
+    expect(() => compile(E.call('GREATEST', E.int(1), E.bigint(2)))).toThrow(
+      "Function 'greatest' cannot be resolved due to ambiguous method parameters (INTEGER, BIGINT).",
+    );
+    expect(() => compile(E.call('LEN', E.nul()))).toThrow('ambiguous method parameters (null)');
+    expect(evaluate(E.call('GREATEST', E.bigint(1), E.bigint(2)))).toBe(2);
+  });
+
   it('accepts an untyped NULL for any parameter, the result then NULL', () => {
     expect(evaluate(E.call('UCASE', E.nul()))).toBeNull();
   });
