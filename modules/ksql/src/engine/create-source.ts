@@ -3,9 +3,9 @@ import type { FormatInfo } from '../format/format.js';
 import { validateWrapSingleValue } from '../format/formats.js';
 import type { StatementOf, TableElement } from '../parser/ast.js';
 import type { WindowInfo, WindowKind } from '../plan/planned-stream.js';
+import { checkKeyTypes } from '../plan/key-types.js';
 import { RESERVED_COLUMN_NAMES } from '../plan/source-schema.js';
 import { type Column, LogicalSchema } from '../schema/logical-schema.js';
-import { formatSqlType, type SqlType } from '../types/sql-type.js';
 import type { DataSource, TimestampColumn } from './data-source.js';
 import { parseDurationProperty } from './durations.js';
 import type { StatementResult } from './engine-api.js';
@@ -263,22 +263,4 @@ export function wrapSingleValueOf(
   const configured = props['ksql.persistence.wrap.single.values'];
   if (configured === undefined || valueColumns !== 1) return undefined;
   return configured.toLowerCase() === 'true';
-}
-
-/** ksqlDB refuses MAP-typed key columns (and types containing maps): their serialized form is not stable. */
-export function checkKeyTypes(key: readonly Column[]): void {
-  for (const c of key) {
-    if (containsMap(c.type)) {
-      throw new KsqlError(
-        `Map keys, including types that contain maps, are not supported as they may lead to unexpected behavior due to inconsistent serialization. Key column name: \`${c.name}\`. Column type: ${formatSqlType(c.type)}. See https://github.com/confluentinc/ksql/issues/6621 for more.`,
-      );
-    }
-  }
-}
-
-function containsMap(t: SqlType): boolean {
-  if (t.base === 'MAP') return true;
-  if (t.base === 'ARRAY') return containsMap(t.element);
-  if (t.base === 'STRUCT') return t.fields.some((f) => containsMap(f.type));
-  return false;
 }

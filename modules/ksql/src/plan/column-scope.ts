@@ -35,7 +35,10 @@ export function createColumnScope(
         if (ref.qualifier !== undefined) {
           const source = sources.find((s) => s.alias === ref.qualifier);
           if (!source)
-            throw new KsqlError(`'${ref.qualifier}' is not a valid stream/table name or alias.`, ref.pos);
+            throw new KsqlError(
+              `Failed to prepare statement: '${ref.qualifier}' is not a valid stream/table name or alias.`,
+              ref.pos,
+            );
           if (!source.columns.includes(ref.name)) return undefined;
           return byName.get(`${source.alias}_${ref.name}`);
         }
@@ -52,7 +55,10 @@ export function createColumnScope(
         return byName.get(ref.name);
       }
       if (ref.qualifier !== undefined && !aliases.has(ref.qualifier)) {
-        throw new KsqlError(`'${ref.qualifier}' is not a valid stream/table name or alias.`, ref.pos);
+        throw new KsqlError(
+          `Failed to prepare statement: '${ref.qualifier}' is not a valid stream/table name or alias.`,
+          ref.pos,
+        );
       }
       return byName.get(ref.name);
     },

@@ -35,6 +35,14 @@ export function compileIn(
   try {
     return compileExpression(expression, clauseScope, functions, { clause });
   } catch (err) {
+    // ksqlDB's projection analysis words an unsupported cast 'Invalid Select: …'.
+    if (
+      clause === 'SELECT' &&
+      err instanceof KsqlError &&
+      /^(line \d+:\d+: )?Cast of .* is not supported/.test(err.message)
+    ) {
+      throw new KsqlError(`Invalid Select: ${stripPosition(err.message)}`, err.position);
+    }
     if (clause === 'WHERE' && err instanceof KsqlError && !/cannot be resolved/.test(err.message)) {
       const reason = stripPosition(err.message);
       // ksqlDB reports IN-list coercion failures from its predicate analysis, others from WHERE's type check.

@@ -8,6 +8,7 @@ import { createColumnScope } from './column-scope.js';
 import { formatExpression } from './expression-text.js';
 import { planFilter } from './filter-step.js';
 import { joinPrefix, planJoin } from './join-step.js';
+import { checkKeyTypes } from './key-types.js';
 import { planPartitionBy } from './partition-by-step.js';
 import type { PlanContext } from './plan-context.js';
 import type { PlannedStream } from './planned-stream.js';
@@ -102,6 +103,8 @@ export async function planQuery(
     );
     leftPartitions = right.partitions;
   }
+  // A join keyed by a MAP (or a type holding one) is refused under the join's key name (L_L0).
+  if (query.joins.length > 0) checkKeyTypes(planned.schema.key);
   const aliases = [fromAlias];
   const byAlias = new Map<string, DataSource>([[fromAlias, from]]);
   for (const [i, j] of query.joins.entries())
@@ -194,7 +197,10 @@ export async function planQuery(
       if (joined) {
         const chosen = qualifier === undefined ? joined : joined.filter((s) => s.alias === qualifier);
         if (chosen.length === 0)
-          throw new KsqlError(`'${qualifier}' is not a valid stream/table name or alias.`, pos);
+          throw new KsqlError(
+            `Failed to prepare statement: '${qualifier}' is not a valid stream/table name or alias.`,
+            pos,
+          );
         const items = chosen.flatMap((s) =>
           starOrder(s.columns, byAlias.get(s.alias))
             .filter((c) => !RESERVED_COLUMN_NAMES.has(c))
@@ -214,7 +220,10 @@ export async function planQuery(
         ];
       }
       if (qualifier !== undefined && qualifier !== fromAlias) {
-        throw new KsqlError(`'${qualifier}' is not a valid stream/table name or alias.`, pos);
+        throw new KsqlError(
+          `Failed to prepare statement: '${qualifier}' is not a valid stream/table name or alias.`,
+          pos,
+        );
       }
       return starColumns;
     },
