@@ -92,3 +92,18 @@ describe('joins through the engine', () => {
     ).rejects.toThrow("Can not join 'L' to 'L': self joins are not yet supported.");
   });
 });
+
+describe('references and keys refused as ksqlDB does', () => {
+  it('refuses unknown qualifiers and MAP join keys', async () => {
+    const { engine } = testEngine({ topics: { l: 1, r: 1 } });
+    await engine.execute(`
+      CREATE STREAM L (ID INT KEY, M MAP<STRING, INT>, V INT) WITH (KAFKA_TOPIC='l', FORMAT='JSON');
+      CREATE STREAM R (ID INT KEY, M MAP<STRING, INT>, W INT) WITH (KAFKA_TOPIC='r', FORMAT='JSON');`);
+    await expect(engine.execute('CREATE STREAM O1 AS SELECT X.V, ID FROM L;')).rejects.toThrow(
+      "'X' is not a valid stream/table name or alias.",
+    );
+    await expect(
+      engine.execute('CREATE STREAM O2 AS SELECT L.M, V, W FROM L JOIN R WITHIN 1 SECOND ON L.M = R.M;'),
+    ).rejects.toThrow('Map keys, including types that contain maps, are not supported');
+  });
+});
