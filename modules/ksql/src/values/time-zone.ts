@@ -68,7 +68,11 @@ function intlZone(id: string): TimeZone | undefined {
   } catch {
     return undefined;
   }
-  const shortFmt = new Intl.DateTimeFormat('en-US', { timeZone: id, timeZoneName: 'short' });
+  // Java names zones by their usual abbreviation (BST, CEST, JST, IST, AEST); each Intl locale
+  // knows only its own region's, so ask several and keep the first that is not "GMT±n".
+  const shortFmts = SHORT_NAME_LOCALES.map(
+    (l) => new Intl.DateTimeFormat(l, { timeZone: id, timeZoneName: 'short' }),
+  );
   const longFmt = new Intl.DateTimeFormat('en-US', { timeZone: id, timeZoneName: 'long' });
   const resolved = dtf.resolvedOptions().timeZone;
   const name = (f: Intl.DateTimeFormat, ms: number): string =>
@@ -87,10 +91,20 @@ function intlZone(id: string): TimeZone | undefined {
       d.setUTCHours(get('hour'), get('minute'), get('second'), 0);
       return d.getTime() - whole;
     },
-    shortName: (ms) => name(shortFmt, ms),
+    shortName: (ms) => {
+      let first: string | undefined;
+      for (const f of shortFmts) {
+        const n = name(f, ms);
+        if (!/^(GMT|UTC)[+-−]/.test(n)) return n;
+        first ??= n;
+      }
+      return first ?? resolved;
+    },
     longName: (ms) => name(longFmt, ms),
   };
 }
+
+const SHORT_NAME_LOCALES = ['en-US', 'en-GB', 'en-IN', 'en-AU', 'ja-JP'];
 
 /** Resolves a Java ZoneId string; throws a RangeError naming it when unknown (ZoneRulesException). */
 export function resolveTimeZone(id: string): TimeZone {

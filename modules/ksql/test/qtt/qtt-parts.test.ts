@@ -11,7 +11,7 @@ import {
 } from '../../src/qtt/spec-serdes.js';
 import { ExactDecimal } from '../../src/qtt/spec-values.js';
 import { reasonOf } from '../../src/qtt/qtt-report.js';
-import { createdTopic } from '../../src/qtt/test-executor.js';
+import { createdTopic } from '../../src/qtt/topic-setup.js';
 import { parseQttFile } from '../../src/qtt/test-loader.js';
 import { QttSchemaRegistry } from '../../src/qtt/qtt-schema-registry.js';
 
