@@ -14,6 +14,8 @@ export type * from './format/format.js';
 export type * from './engine/engine-api.js';
 export type * from './plan/planned-stream.js';
 export type * from './plan/plan-context.js';
+
+// Parser
 export * from './parser/index.js';
 
 // Expressions and scalar functions (expr helper)

@@ -1,15 +1,15 @@
-import type { IToken } from 'chevrotain';
+import { createTokenInstance, type ILexingError, type IToken } from 'chevrotain';
 import { KsqlError, type SourcePosition } from '../errors.js';
 import type { SqlType } from '../types/sql-type.js';
 import type { Expression, Statement } from './ast.js';
 import { KsqlGrammar, type ParsedStatement, STATEMENT_STARTS } from './grammar.js';
 import { clearErrorDetails, toKsqlError } from './syntax-errors.js';
-import { ksqlLexer } from './tokens.js';
-import type { TypeRegistry } from './type-names.js';
+import { ksqlLexer, Unrecognized } from './tokens.js';
+import type { CustomTypeRegistry } from './type-names.js';
 import { needsSubstitution, substitute, type VariableScope, variableKey } from './variables.js';
 
 export { KsqlSyntaxError } from './syntax-errors.js';
-export type { TypeRegistry } from './type-names.js';
+export type { CustomTypeRegistry } from './type-names.js';
 
 // One parser for the process (chevrotain's guidance: building it analyses the grammar, reuse it).
 let grammar: KsqlGrammar | undefined;
@@ -18,7 +18,7 @@ function parser(): KsqlGrammar {
   return grammar;
 }
 
-const NO_TYPES: TypeRegistry = new Map();
+const NO_TYPES: CustomTypeRegistry = new Map();
 
 /**
  * Parses a script of `;`-separated statements (the last `;` may be missing) into syntax trees.
@@ -32,7 +32,7 @@ const NO_TYPES: TypeRegistry = new Map();
 export function parseStatements(
   sql: string,
   variables?: ReadonlyMap<string, string>,
-  types: TypeRegistry = NO_TYPES,
+  types: CustomTypeRegistry = NO_TYPES,
 ): Statement[] {
   const { tokens, parsed } = parseScript(sql, types, { line: 1, column: 1 });
   const scope: VariableScope = new Map();
@@ -62,13 +62,13 @@ export function parseStatements(
 export function parseExpression(text: string): Expression {
   const p = parser();
   prepare(p, text, NO_TYPES, { line: 1, column: 1 });
-  const expression = p.singleExpression();
+  const expression = guardDepth(() => p.singleExpression());
   throwFirstError(p, text, { line: 1, column: 1 });
   return expression;
 }
 
 /** Parses a type (`ARRAY<STRUCT<A INT>>`, `DECIMAL(4, 2)`, a registered custom type's name). */
-export function parseType(text: string, types: TypeRegistry = NO_TYPES): SqlType {
+export function parseType(text: string, types: CustomTypeRegistry = NO_TYPES): SqlType {
   const p = parser();
   prepare(p, text, types, { line: 1, column: 1 });
   const type = p.singleType();
@@ -78,26 +78,20 @@ export function parseType(text: string, types: TypeRegistry = NO_TYPES): SqlType
 
 function parseScript(
   text: string,
-  types: TypeRegistry,
+  types: CustomTypeRegistry,
   origin: SourcePosition,
 ): { tokens: IToken[]; parsed: ParsedStatement[] } {
   const p = parser();
   const tokens = prepare(p, text, types, origin);
-  const parsed = p.script();
+  const parsed = guardDepth(() => p.script());
   throwFirstError(p, text, origin);
   return { tokens, parsed };
 }
 
-function prepare(p: KsqlGrammar, text: string, types: TypeRegistry, origin: SourcePosition): IToken[] {
+function prepare(p: KsqlGrammar, text: string, types: CustomTypeRegistry, origin: SourcePosition): IToken[] {
   const lexed = ksqlLexer.tokenize(text);
-  // The lexer has a catch-all token, so it reports no errors; a defensive check all the same.
-  if (lexed.errors.length > 0) {
-    const e = lexed.errors[0];
-    throw new KsqlError(
-      `Syntax Error\n${e.message}`,
-      shift({ line: e.line ?? 1, column: e.column ?? 1 }, origin),
-    );
-  }
+  // Characters no token matches become UNRECOGNIZED tokens, reported by the parser in context.
+  if (lexed.errors.length > 0) lexed.tokens = withUnrecognized(lexed.tokens, lexed.errors, text);
   if (origin.line !== 1 || origin.column !== 1) {
     // A substituted statement is parsed on its own: report positions where it stands in the script.
     for (const t of lexed.tokens) {
@@ -132,4 +126,38 @@ function tokensOf(tokens: readonly IToken[], p: ParsedStatement): IToken[] {
   const to = tokens.indexOf(p.lastToken);
   if (from < 0 || to < from) return [];
   return tokens.slice(from, to + 1);
+}
+
+function withUnrecognized(tokens: IToken[], errors: readonly ILexingError[], text: string): IToken[] {
+  const extra = errors.map((e) => {
+    const line = e.line ?? 1;
+    const column = e.column ?? 1;
+    const image = text.slice(e.offset, e.offset + e.length);
+    return createTokenInstance(
+      Unrecognized,
+      image,
+      e.offset,
+      e.offset + e.length - 1,
+      line,
+      line,
+      column,
+      column + e.length - 1,
+    );
+  });
+  return [...tokens, ...extra].sort((a, b) => a.startOffset - b.startOffset);
+}
+
+/** Deeply nested input exhausts the stack of the recursive-descent parser; ksqlDB words it so. */
+function guardDepth<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (e) {
+    if (e instanceof RangeError) {
+      throw new KsqlError(
+        'Error processing statement: Statement is too large to parse. ' +
+          'This may be caused by having too many nested expressions in the statement.',
+      );
+    }
+    throw e;
+  }
 }

@@ -82,6 +82,13 @@ const IDENTIFIER_FAMILY: readonly TokenType[] = [
 ];
 const CLOSERS: readonly TokenType[] = [RParen, RBracket, Gt];
 
+/**
+ * Rules that are a plain choice of single tokens: ANTLR matches those as a token set and reports
+ * `mismatched input … expecting {…}` (ksqlDB: `Expecting {…}`); a failed choice anywhere else is
+ * ANTLR's `no viable alternative` (ksqlDB: `Syntax error at or near 'X' at line L:C`).
+ */
+const TOKEN_SET_RULES = new Set(['typeParameter', 'windowUnit', 'variableName']);
+
 /** What a failed prediction saw: the expected first tokens and the token where input diverged. */
 interface ErrorDetail {
   readonly style: 'set' | 'noViable';
@@ -143,9 +150,8 @@ function predictionDetail(
   ruleName: string,
 ): ErrorDetail {
   const at = commonPrefix(paths, actual);
-  const singleTokens = at === 0 && paths.every((p) => p.length === 1);
   return {
-    style: singleTokens ? 'set' : 'noViable',
+    style: at === 0 && TOKEN_SET_RULES.has(ruleName) ? 'set' : 'noViable',
     offending: divergence(paths, actual),
     expected: expectedAt(paths, actual, at),
     ruleName,
@@ -234,6 +240,7 @@ export function syntaxErrorAt(
   style: ErrorDetail['style'] = 'set',
   endOfInput: SourcePosition = { line: 1, column: 1 },
   statementStart = false,
+  ruleName = '',
 ): KsqlSyntaxError {
   const pos = positionOf(found, endOfInput);
   const text = display(found);
@@ -242,14 +249,14 @@ export function syntaxErrorAt(
   let detail: string;
   if (statementStart) {
     detail = `Unknown statement ${quoted}\nDid you mean '${mostSimilarCommand(text)}'?`;
-  } else if (style === 'noViable') {
-    detail = `Syntax error at or near ${quoted} at line ${pos.line}:${pos.column}`;
-    if (names.length > 0) detail += `\nExpecting ${braces(names)}`;
-  } else if (tokenInfo(found.tokenType).reservedKeyword && expected.some(isIdentifierType)) {
+  } else if (tokenInfo(found.tokenType).reservedKeyword && ruleName === 'identifier') {
     const word = text.toUpperCase();
     detail =
       `"${word}" is a reserved keyword and it can't be used as an identifier. ` +
       `You can use it as an identifier by escaping it as \`${word}\``;
+  } else if (style === 'noViable') {
+    detail = `Syntax error at or near ${quoted} at line ${pos.line}:${pos.column}`;
+    if (names.length > 0) detail += `\nExpecting ${braces(names)}`;
   } else if (expected.length === 1 && CLOSERS.includes(expected[0])) {
     detail = `missing ${names[0]} at ${quoted}`;
   } else if (antlrCount <= 3) {
@@ -272,12 +279,12 @@ export function toKsqlError(
   const detail = details.get(error.message);
   if (!detail) return syntaxErrorAt(error.token, [], 'noViable', endOfInput);
   const unknownStatement =
-    (error.name === 'NotAllInputParsedException' ||
+    ((error.name === 'NotAllInputParsedException' && detail.ruleName === 'script') ||
       (detail.ruleName === 'statement' && detail.style !== 'set')) &&
     detail.offending === error.token &&
     !statementStarts.some((t) => tokenMatcher(detail.offending, t));
   if (unknownStatement && !tokenMatcher(detail.offending, EOF)) {
     return syntaxErrorAt(detail.offending, statementStarts, 'set', endOfInput, true);
   }
-  return syntaxErrorAt(detail.offending, detail.expected, detail.style, endOfInput);
+  return syntaxErrorAt(detail.offending, detail.expected, detail.style, endOfInput, false, detail.ruleName);
 }

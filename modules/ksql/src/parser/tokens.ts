@@ -163,15 +163,13 @@ export const Variable = register(
   createToken({ name: 'VARIABLE', pattern: /\$\{[A-Za-z_][A-Za-z0-9_@]*\}/ }),
   'VARIABLE',
 );
-/** Anything else: the parser reports it as the offending input, as ksqlDB does. */
+/**
+ * Anything else. Not a lexer rule (a catch-all pattern would switch off chevrotain's first-character
+ * optimisation): the lexer's errors become tokens of this type, which the parser then reports as the
+ * offending input, as ksqlDB does.
+ */
 export const Unrecognized = register(
-  // A custom matcher: chevrotain's first-character analysis does not see that `[\s\S]` matches anything.
-  createToken({
-    name: 'UNRECOGNIZED',
-    pattern: (text: string, offset: number) =>
-      offset < text.length ? ([text[offset]] as unknown as RegExpExecArray) : null,
-    line_breaks: true,
-  }),
+  createToken({ name: 'UNRECOGNIZED', pattern: Lexer.NA }),
   'UNRECOGNIZED',
 );
 register(EOF, '<EOF>');
@@ -221,7 +219,7 @@ export const allTokens: TokenType[] = [
 ];
 
 /** One lexer for the process (chevrotain: build once, reuse). */
-export const ksqlLexer = new Lexer(allTokens, { positionTracking: 'full', ensureOptimizations: false });
+export const ksqlLexer = new Lexer(allTokens, { positionTracking: 'full', ensureOptimizations: true });
 
 /** Window units as written → the AST's (plural) unit. */
 export const WINDOW_UNIT_TOKENS: readonly TokenType[] = [

@@ -6,7 +6,7 @@ import { formatSqlType, type SqlType, SqlTypes } from '../types/sql-type.js';
  * upper-cased unless quoted). The engine passes its registry to the parser; the parser also applies
  * the CREATE TYPE / DROP TYPE statements of the script it parses to later statements of that script.
  */
-export type TypeRegistry = ReadonlyMap<string, SqlType>;
+export type CustomTypeRegistry = ReadonlyMap<string, SqlType>;
 
 const PRIMITIVES: Record<string, SqlType> = {
   BOOLEAN: SqlTypes.BOOLEAN,
@@ -26,7 +26,7 @@ const PRIMITIVES: Record<string, SqlType> = {
  * A type written as a name: a primitive (any case, as ksqlDB compares them) or a registered
  * custom type (exact name); anything else is ksqlDB's `Cannot resolve unknown type`.
  */
-export function resolveTypeName(name: string, registry: TypeRegistry): SqlType {
+export function resolveTypeName(name: string, registry: CustomTypeRegistry): SqlType {
   const primitive = PRIMITIVES[name.toUpperCase()];
   if (primitive) return primitive;
   const custom = registry.get(name);

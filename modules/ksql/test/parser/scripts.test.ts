@@ -1,6 +1,6 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: KSQL variable references are written ${name}
 import { describe, expect, it } from 'vitest';
-import { parseStatements } from '../../src/parser/index.js';
+import { parseExpression, parseStatements } from '../../src/parser/index.js';
 import { KsqlSyntaxError } from '../../src/parser/syntax-errors.js';
 import { parseError, show } from './parse-helpers.js';
 
@@ -78,9 +78,8 @@ describe('variable substitution', () => {
     expect(create.kind === 'CreateSource' && create.properties.get('X')?.value).toBe('${t}');
     const select = statements[3];
     // Undefined references inside strings stay as written.
-    expect(
-      select.kind === 'QueryStatement' && show((select.query.select[0] as { expression: never }).expression),
-    ).toBe("'${t}'");
+    const item = select.kind === 'QueryStatement' ? select.query.select[0] : undefined;
+    expect(item?.kind === 'SingleColumn' && show(item.expression)).toBe("'${t}'");
   });
 
   it('undefined references and invalid values outside strings are errors at their position', () => {
@@ -145,6 +144,15 @@ describe('syntax errors', () => {
     const stray = parseError('SELECT a # b FROM s') as KsqlSyntaxError;
     expect(stray.found).toBe('#');
     expect(stray.message).toBe("line 1:10: Syntax Error\nExpecting 'FROM'");
+  });
+
+  it('input left over after an expression is not an unknown statement', () => {
+    expect(() => parseExpression('a b')).toThrow("Syntax error at or near 'b' at line 1:3");
+  });
+
+  it('too deeply nested input is an error, not a crash', () => {
+    const deep = `SELECT ${'('.repeat(20000)}1${')'.repeat(20000)} FROM s;`;
+    expect(parseError(deep).message).toContain('Statement is too large to parse');
   });
 
   it('the end of input is a position too', () => {

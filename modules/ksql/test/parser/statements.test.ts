@@ -141,6 +141,27 @@ describe('queries', () => {
     ]);
   });
 
+  it('keyword aliases without AS, parenthesised IN items, lambdas and constructors inside select items', () => {
+    const q = query(
+      "SELECT a key, COUNT(*) c, TRANSFORM(arr, (x) => x->f) t, STRUCT(a := 1)->A s, MAP('k' := 1)['k'] m FROM src WHERE a IN ((1), 2) EMIT CHANGES",
+    );
+    expect(q.select.map((i) => (i.kind === 'SingleColumn' ? i.alias : i.kind))).toEqual([
+      'KEY',
+      'C',
+      'T',
+      'S',
+      'M',
+    ]);
+    const t = q.select[2];
+    expect(
+      t.kind === 'SingleColumn' && t.expression.kind === 'FunctionCall' && t.expression.lambdas?.length,
+    ).toBe(1);
+    expect(show(q.select[3].kind === 'SingleColumn' ? q.select[3].expression : (undefined as never))).toBe(
+      'StructConstructor->A',
+    );
+    expect(q.where?.kind === 'InList' && q.where.list.map(show)).toEqual(['1', '2']);
+  });
+
   it('a pull query has no EMIT; keywords that are names do not end the FROM clause early', () => {
     const pull = query("SELECT * FROM t WHERE k = 'x'");
     expect(pull.emit).toBeUndefined();
