@@ -217,12 +217,14 @@ export function compileNegate(e: ExpressionOf<'Negate'>, ctx: CompileContext): C
     const value = neg(c.constant.value as never);
     return { expr: e, type: t, evaluate: () => value, constant: { value } };
   }
+  const onNull = nullOperandFailure(e, ctx);
   return {
     expr: e,
     type: t,
     evaluate: (row) => {
       const v = ev(row);
-      return v === null ? null : neg(v as never);
+      if (v === null) return onNull ? onNull() : null;
+      return neg(v as never);
     },
   };
 }

@@ -14,10 +14,10 @@ import { formatExpression } from './format-expression.js';
 import { canWidenNumber, commonType, isNumeric, type MaybeType, toDecimalType } from './type-rules.js';
 
 /**
- * Function calls: resolves the variant of a scalar function for the argument types (exact
- * matches first, then number widening, generics bound by the first argument that fixes them),
- * compiles lambda arguments with their parameters in a child scope, and binds the
- * implementation once. Aggregate functions are the planner's; seeing one here is an error.
+ * Function calls: resolves the variant of a scalar function for the argument types (the exact
+ * match, else the one variant reached by number widening; generics take the common type of
+ * their arguments), compiles lambda arguments with their parameters in a child scope, and binds
+ * the implementation once. Aggregate functions are the planner's; seeing one here is an error.
  */
 type Arg =
   | { readonly kind: 'value'; readonly compiled: Compiled }

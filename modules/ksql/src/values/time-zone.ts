@@ -77,19 +77,30 @@ function intlZone(id: string): TimeZone | undefined {
   const resolved = dtf.resolvedOptions().timeZone;
   const name = (f: Intl.DateTimeFormat, ms: number): string =>
     f.formatToParts(ms).find((p) => p.type === 'timeZoneName')?.value ?? resolved;
+  // The wall-clock fields in the zone, read back as if UTC, minus the instant.
+  const computeOffset = (whole: number): number => {
+    const parts = dtf.formatToParts(whole);
+    const get = (t: Intl.DateTimeFormatPartTypes): number => Number(parts.find((p) => p.type === t)?.value);
+    let year = get('year');
+    if (parts.find((p) => p.type === 'era')?.value === 'BC') year = 1 - year;
+    const d = new Date(0);
+    d.setUTCFullYear(year, get('month') - 1, get('day'));
+    d.setUTCHours(get('hour'), get('minute'), get('second'), 0);
+    return d.getTime() - whole;
+  };
+  const offsets = new Map<number, number>();
   return {
     id: resolved === 'Etc/UTC' && id !== 'Etc/UTC' ? id : resolved,
     offsetAt(epochMs: number): number {
-      // The wall-clock fields in the zone, read back as if UTC, minus the instant.
-      const whole = Math.floor(epochMs / 1000) * 1000;
-      const parts = dtf.formatToParts(whole);
-      const get = (t: Intl.DateTimeFormatPartTypes): number => Number(parts.find((p) => p.type === t)?.value);
-      let year = get('year');
-      if (parts.find((p) => p.type === 'era')?.value === 'BC') year = 1 - year;
-      const d = new Date(0);
-      d.setUTCFullYear(year, get('month') - 1, get('day'));
-      d.setUTCHours(get('hour'), get('minute'), get('second'), 0);
-      return d.getTime() - whole;
+      // Zones change offset only on quarter hours: one Intl call per quarter hour seen (a
+      // per-record FORMAT_TIMESTAMP in a zone would otherwise format every time).
+      const bucket = Math.floor(epochMs / QUARTER_HOUR);
+      const cached = offsets.get(bucket);
+      if (cached !== undefined) return cached;
+      const offset = computeOffset(bucket * QUARTER_HOUR);
+      if (offsets.size >= 4096) offsets.clear();
+      offsets.set(bucket, offset);
+      return offset;
     },
     shortName: (ms) => {
       let first: string | undefined;
@@ -105,6 +116,7 @@ function intlZone(id: string): TimeZone | undefined {
 }
 
 const SHORT_NAME_LOCALES = ['en-US', 'en-GB', 'en-IN', 'en-AU', 'ja-JP'];
+const QUARTER_HOUR = 900_000;
 
 /** Resolves a Java ZoneId string; throws a RangeError naming it when unknown (ZoneRulesException). */
 export function resolveTimeZone(id: string): TimeZone {

@@ -1,5 +1,5 @@
 import { SqlTypes } from '../../../types/sql-type.js';
-import { bound, CATEGORY, scalar } from '../define.js';
+import { CATEGORY, bound, prepareOnce, scalar } from '../define.js';
 import { type BoundCall, P, type ScalarImpl } from '../scalar-function.js';
 
 /**
@@ -9,8 +9,8 @@ import { type BoundCall, P, type ScalarImpl } from '../scalar-function.js';
 function regexArg(call: BoundCall, index: number, flags: string): (v: unknown) => RegExp {
   const c = call.constants[index];
   if (c && typeof c.value === 'string') {
-    const re = new RegExp(c.value, flags);
-    return () => re;
+    const source = c.value;
+    return prepareOnce(() => new RegExp(source, flags));
   }
   let last: string | undefined;
   let lastRe: RegExp | undefined;
