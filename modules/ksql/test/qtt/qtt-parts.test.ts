@@ -373,3 +373,20 @@ describe('AVRO longs with a logical type', () => {
     expect((await deserializeSpec(c, info, false, bytes)).key).toEqual({ T: 1600000000123n });
   });
 });
+
+describe('KAFKA BYTES test data', () => {
+  it('is written and read back as UTF-8 text, as ksqlDB does', async () => {
+    const info: TopicFormats = {
+      topic: 'b',
+      keyFormat: 'KAFKA',
+      valueFormat: 'KAFKA',
+      keyColumns: [],
+      valueColumns: [{ name: 'B', type: SqlTypes.BYTES, namespace: 'VALUE' }],
+    };
+    const c = { registry: new QttSchemaRegistry(), exactNumbers: true };
+    const bytes = await serializeSpec(c, info, false, 'dmFy');
+    expect(bytes).toEqual(Buffer.from('dmFy', 'utf8'));
+    const back = (await deserializeSpec(c, info, false, bytes)).key;
+    expect(specMatches(back, j('"dmFy"'))).toBe(true);
+  });
+});
