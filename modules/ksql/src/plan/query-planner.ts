@@ -84,12 +84,20 @@ export async function planQuery(
       `${joinPrefix(i, joins)}KafkaTopic_Right`,
     );
     planned = await planJoin(
-      { alias: fromAlias, planned, sourceName: leftName, partitions: leftPartitions },
+      {
+        alias: fromAlias,
+        planned,
+        sourceName: leftName,
+        partitions: leftPartitions,
+        keyFormat: i === 0 ? from.keyFormat : undefined,
+        sourceKeyFormats: sources.slice(0, -1).map((s) => s.keyFormat),
+      },
       {
         alias: join.right.alias ?? right.name,
         planned: rightPlanned,
         sourceName: right.name,
         partitions: right.partitions,
+        keyFormat: right.keyFormat,
       },
       join,
       ctx,

@@ -1,0 +1,51 @@
+import type { JoinType } from '../parser/ast.js';
+
+/**
+ * ksqlDB's stream–stream join stores take Kafka Streams' generated names
+ * (`KSTREAM-JOINTHIS-0000000012-store`): ksqlDB names the join's processors but not its stores, so
+ * the number is Kafka Streams' node counter at that point of ksqlDB's topology. Our topology has
+ * other nodes, so the planner recomputes the number ksqlDB would reach, from the steps ksqlDB
+ * builds before the join (each burns the indices of the Kafka Streams calls it makes, including
+ * the ones ksqlDB burns on purpose to keep old topologies' names):
+ * - a stream source: SOURCE + PROCESSVALUES (2);
+ * - a re-keying (`LeftSourceKeyed-SelectKey`, also when only the key format changes): 1;
+ * - PrependAlias over a plain source (a select, which burns a PEEK index): 1;
+ * - each repartition Kafka Streams adds for the join (sink, filter, source): 3;
+ * - the join: this-windowed, other-windowed, then JOINTHIS / JOINOTHER, then merge.
+ */
+/** Counter after one side's steps, starting from `start` (0 for the first, plain source). */
+export function sideNodeCount(
+  start: number | undefined,
+  plainSource: boolean,
+  repartitioned: boolean,
+): number | undefined {
+  if (start === undefined) return undefined;
+  return start + (plainSource ? 2 : 0) + (repartitioned ? 1 : 0) + (plainSource ? 1 : 0);
+}
+
+export interface StreamJoinNames {
+  readonly stores: { readonly this: string; readonly other: string; readonly outer: string };
+  /** Counter value after the join (for a later join of the chain). */
+  readonly after: number;
+}
+
+const pad = (n: number) => String(n).padStart(10, '0');
+
+/**
+ * The store names of a stream–stream join whose sides end at `leftAfter`/`rightAfter`
+ * (right after left), with `repartitions` repartition topics added by the join itself.
+ */
+export function streamJoinNames(rightAfter: number, repartitions: number, type: JoinType): StreamJoinNames {
+  const thisIndex = rightAfter + 3 * repartitions + 2;
+  // ksqlDB plans RIGHT as right.leftJoin(left): Kafka Streams then sees a left join.
+  const rightOuter = type === 'FULL';
+  const leftOuter = type !== 'INNER';
+  return {
+    stores: {
+      this: `KSTREAM-${rightOuter ? 'OUTERTHIS' : 'JOINTHIS'}-${pad(thisIndex)}-store`,
+      other: `KSTREAM-${leftOuter ? 'OUTEROTHER' : 'JOINOTHER'}-${pad(thisIndex + 1)}-store`,
+      outer: `KSTREAM-OUTERSHARED-${pad(thisIndex)}-store`,
+    },
+    after: thisIndex + 3,
+  };
+}
