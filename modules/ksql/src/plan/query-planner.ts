@@ -173,7 +173,6 @@ export async function planQuery(
           throw new KsqlError(`'${qualifier}' is not a valid stream/table name or alias.`, pos);
         const items = chosen.flatMap((s) =>
           starOrder(s.columns, byAlias.get(s.alias))
-            .filter((c) => !RESERVED_COLUMN_NAMES.has(c))
             .map(
               (c): StarItem => ({
                 expression: { kind: 'ColumnRef', name: c, qualifier: s.alias, pos },
@@ -248,12 +247,19 @@ function joinKeyBindings(planned: PlannedStream, tableOf: (alias: string) => str
 }
 
 /** `*` lists a source's key columns, then its value columns (the row holds the value columns first). */
+/**
+ * A joined source's columns for `*` (ksqlDB's PlanNode.orderColumns): its key columns, then — for
+ * a windowed source — WINDOWSTART and WINDOWEND, then its value columns; no other pseudo-columns.
+ */
 function starOrder(columns: readonly string[], source: DataSource | undefined): string[] {
-  if (!source) return [...columns];
-  const ordered = [...source.schema.key, ...source.schema.value]
-    .map((c) => c.name)
-    .filter((c) => columns.includes(c));
-  return [...ordered, ...columns.filter((c) => !ordered.includes(c))];
+  const bounds = source?.window ? ['WINDOWSTART', 'WINDOWEND'].filter((c) => columns.includes(c)) : [];
+  const ordered = source
+    ? [...source.schema.key, ...source.schema.value].map((c) => c.name).filter((c) => columns.includes(c))
+    : [];
+  const rest = columns.filter((c) => !ordered.includes(c) && !RESERVED_COLUMN_NAMES.has(c));
+  const keys = source ? source.schema.key.map((c) => c.name).filter((c) => columns.includes(c)) : [];
+  const values = ordered.filter((c) => !keys.includes(c) && !RESERVED_COLUMN_NAMES.has(c));
+  return [...keys, ...bounds, ...values, ...rest];
 }
 
 /** An unaliased column after a join: its name, or `<ALIAS>_<NAME>` when several sources have that name. */
