@@ -9,6 +9,11 @@ export interface KeyedSide {
   readonly window: WindowInfo | undefined;
   /** Whether the side must be re-keyed by its ON operand anyway (its key is not the operand). */
   readonly rekey: boolean;
+  /**
+   * Whether the side is an earlier join: keyed by the operand it is used as is, whatever the
+   * format (ksqlDB adds no PreJoinRepartitionNode when the operand is in its equivalence set).
+   */
+  readonly joined: boolean;
   /** The key formats of the side's sources, FROM order (for the fallback when both are re-keyed). */
   readonly sourceFormats: readonly FormatInfo[];
 }
@@ -36,7 +41,8 @@ const INFERRING: ReadonlySet<string> = new Set(['AVRO', 'JSON_SR', 'PROTOBUF']);
  * side's when it needs none, else the first source's that is not NONE, else
  * `ksql.persistence.default.format.key`. A side keyed by its
  * operand whose key format (or window) differs from the join's is repartitioned into it, and with
- * a schema-inferring format both sides always are.
+ * a schema-inferring format both sides always are — except an earlier join's result, which
+ * ksqlDB takes as it is when already keyed by the operand.
  */
 export function resolveJoinKeyFormats(
   left: KeyedSide,
@@ -56,7 +62,7 @@ export function resolveJoinKeyFormats(
   // The window is part of a key format: the side that sets the join's format sets its window too.
   const window = (!left.rekey ? left.window : undefined) ?? (!right.rekey ? right.window : undefined);
   const force = (s: KeyedSide) =>
-    !s.rekey && (inference || !sameFormat(s.format, format) || !sameWindow(s.window, window));
+    !s.rekey && !s.joined && (inference || !sameFormat(s.format, format) || !sameWindow(s.window, window));
   return { format, forceLeft: force(left), forceRight: force(right), inference };
 }
 

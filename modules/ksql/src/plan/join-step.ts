@@ -89,8 +89,11 @@ export async function planJoin(
   const criteria = analyseCriteria(join, L, R, right.alias);
   const lk = left.planned.kind;
   const rk = right.planned.kind;
-  const describe = () =>
-    `${left.sourceName ?? left.alias} ${JOIN_TYPE_TEXT[join.type]} ${right.sourceName ?? right.alias}`;
+  // ksqlDB's JoinInfo names the source the left ON operand references: for an earlier join's
+  // result that is one of its sources (by alias: the names of a chain's sources are not at hand).
+  const leftOperandOwner = criteria.left.refs.values().next().value?.owner;
+  const leftName = left.planned.sources ? (leftOperandOwner ?? left.alias) : (left.sourceName ?? left.alias);
+  const describe = () => `${leftName} ${JOIN_TYPE_TEXT[join.type]} ${right.sourceName ?? right.alias}`;
   const got = () => {
     const [a, b] = criteria.flipped ? [criteria.right, criteria.left] : [criteria.left, criteria.right];
     return `${a.text} = ${b.text}`;
@@ -186,6 +189,7 @@ export async function planJoin(
       format,
       window: side.planned.window,
       rekey: !keyed,
+      joined: side.planned.sources !== undefined,
       sourceFormats: side.sourceKeyFormats ?? (format ? [format] : []),
     };
   };
