@@ -14,7 +14,7 @@ import { resolveJoinKeyFormats } from './join-key-format.js';
 import { joinKeyInfo, keyColumnName } from './join-key-name.js';
 import { sideNodeCount, streamJoinNames } from './join-node-names.js';
 import { joinSchema } from './join-schema.js';
-import { compileOperand, rekeyStream } from './join-rekey.js';
+import { compileOperand, rekeyStream, rekeyTable } from './join-rekey.js';
 import {
   CompleteJoinedStreamRow,
   CompleteJoinedTableRow,
@@ -397,23 +397,6 @@ function streamStreamJoin(
         },
       );
   }
-}
-
-/**
- * Re-serializes a table's key into the join's key format (ksqlDB's TableSelectKey on the same key:
- * `<name>-SelectKey` through `<name>-SelectKey-repartition`, stored in `<name>-Materialize`).
- */
-function rekeyTable(
-  planned: PlannedStream,
-  name: string,
-  keySerde: Serde<GenericKey | Windowed<GenericKey>>,
-  valueSerde: Serde<GenericRow>,
-): KTable<GenericKey | Windowed<GenericKey>, GenericRow> {
-  if (planned.kind !== 'TABLE') throw new Error('only tables are re-keyed as tables');
-  return planned.table
-    .toStream()
-    .selectKey((k) => k)
-    .toTable({ name: `${name}-SelectKey` }, { storeName: `${name}-Materialize`, keySerde, valueSerde });
 }
 
 function implicitWindowedRepartition(join: JoinClause): KsqlError {
