@@ -246,17 +246,25 @@ export async function planJoin(
   const rightRepartitioned = !rightKeyed || formats.forceRight;
 
   if (left.planned.kind === 'STREAM') {
-    const prepare = (side: JoinSide, operand: JoinOperand, keyed: boolean, force: boolean, name: string) => {
-      if (!keyed)
-        return rekeyStream(side.planned, operand, plainKeySerde, serdeOf(side), name, ctx.functions);
+    // A side not keyed by its operand is re-keyed through a repartition topic; one keyed by it but
+    // in another key format (or a schema-inferring one) is only re-serialized through one.
+    const prepare = (
+      side: JoinSide,
+      serde: Serde<GenericRow>,
+      operand: JoinOperand,
+      keyed: boolean,
+      force: boolean,
+      name: string,
+    ) => {
+      if (!keyed) return rekeyStream(side.planned, operand, plainKeySerde, serde, name, ctx.functions);
       if (side.planned.kind !== 'STREAM') throw new Error('unreachable: stream side expected');
       return force
-        ? side.planned.stream.repartition({ name, keySerde, valueSerde: serdeOf(side) })
+        ? side.planned.stream.repartition({ name, keySerde, valueSerde: serde })
         : side.planned.stream;
     };
-    const serdeOf = (side: JoinSide) => (side === left ? leftSerde : rightSerde);
     const stream = prepare(
       left,
+      leftSerde,
       criteria.left,
       leftKeyed,
       formats.forceLeft,
@@ -265,7 +273,14 @@ export async function planJoin(
     let joined: KStream<GenericKey | Windowed<GenericKey>, GenericRow>;
     let ksqlNodeIndex: number | undefined;
     if (right.planned.kind === 'STREAM') {
-      const other = prepare(right, criteria.right, rightKeyed, formats.forceRight, `${prefix}Join-right`);
+      const other = prepare(
+        right,
+        rightSerde,
+        criteria.right,
+        rightKeyed,
+        formats.forceRight,
+        `${prefix}Join-right`,
+      );
       const leftAfter = sideNodeCount(
         left.planned.sources ? left.planned.ksqlNodeIndex : 0,
         !left.planned.sources,
