@@ -7,6 +7,7 @@ import { planAggregation } from './aggregate-step.js';
 import { createColumnScope } from './column-scope.js';
 import { formatExpression } from './expression-text.js';
 import { planFilter } from './filter-step.js';
+import { checkOperandSources } from './join-criteria.js';
 import { joinPrefix, planJoin } from './join-step.js';
 import { planPartitionBy } from './partition-by-step.js';
 import type { PlanContext } from './plan-context.js';
@@ -55,6 +56,10 @@ export async function planQuery(
   }
   const sources: DataSource[] = [from];
   const fromAlias = query.from.alias ?? from.name;
+  checkOperandSources(
+    query.joins,
+    new Set([fromAlias, ...query.joins.map((j) => j.right.alias ?? j.right.name)]),
+  );
   const joins = query.joins.length;
   let planned = await planSource(
     from,
