@@ -1,3 +1,4 @@
+import type { FormatInfo } from '../format/format.js';
 import type { JoinType } from '../parser/ast.js';
 
 /**
@@ -48,4 +49,33 @@ export function streamJoinNames(rightAfter: number, repartitions: number, type: 
     },
     after: thisIndex + 3,
   };
+}
+
+/** What the start offset needs of a source: its kind and key format. */
+export interface ChainSource {
+  readonly type: 'STREAM' | 'TABLE';
+  readonly keyFormat: FormatInfo;
+}
+
+const INFERRING: ReadonlySet<string> = new Set(['AVRO', 'JSON_SR', 'PROTOBUF']);
+
+/**
+ * Where ksqlDB's counter stands when it starts the innermost join's left source. ksqlDB builds a
+ * stream–table join's table before its stream, so every later stream–table join of a chain that
+ * starts with a stream has its table built first: 6 indices for a table source with its
+ * PrependAlias, 12 when the table is re-keyed into the join's key format (toStream, SelectKey,
+ * repartition, toTable). The join's key format is taken to be the first source's (what it is unless
+ * that source is re-keyed), so this is exact for the usual chains and an estimate otherwise.
+ */
+export function innermostJoinStart(from: ChainSource, rights: readonly ChainSource[]): number {
+  if (from.type !== 'STREAM') return 0;
+  const chain = from.keyFormat;
+  let start = 0;
+  for (const r of rights.slice(1)) {
+    if (r.type !== 'TABLE') continue;
+    const forced =
+      INFERRING.has(chain.name) || INFERRING.has(r.keyFormat.name) || r.keyFormat.name !== chain.name;
+    start += forced ? 12 : 6;
+  }
+  return start;
 }

@@ -49,6 +49,11 @@ export interface JoinPlanOptions {
    * one before, 'L_L_'…): repartition topics `<prefix>Join-left|right-repartition`.
    */
   readonly prefix?: string;
+  /**
+   * ksqlDB's Kafka Streams node counter where this join's left source starts (when that is a plain
+   * source): see join-node-names.ts; default 0.
+   */
+  readonly nodeIndexStart?: number;
 }
 
 /** ksqlDB's JoinType.toString, as its messages print join types. */
@@ -282,7 +287,7 @@ export async function planJoin(
         `${prefix}Join-right`,
       );
       const leftAfter = sideNodeCount(
-        left.planned.sources ? left.planned.ksqlNodeIndex : 0,
+        left.planned.sources ? left.planned.ksqlNodeIndex : (options.nodeIndexStart ?? 0),
         !left.planned.sources,
         leftRepartitioned,
       );

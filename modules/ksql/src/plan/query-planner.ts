@@ -8,6 +8,7 @@ import { createColumnScope } from './column-scope.js';
 import { formatExpression } from './expression-text.js';
 import { planFilter } from './filter-step.js';
 import { checkOperandSources } from './join-criteria.js';
+import { innermostJoinStart } from './join-node-names.js';
 import { joinPrefix, planJoin } from './join-step.js';
 import { planPartitionBy } from './partition-by-step.js';
 import type { PlanContext } from './plan-context.js';
@@ -56,6 +57,8 @@ export async function planQuery(
   }
   const sources: DataSource[] = [from];
   const fromAlias = query.from.alias ?? from.name;
+  // ksqlDB resolves every source of FROM, then checks every ON clause, before planning a join.
+  const rightSources = query.joins.map((j) => requireSource(j.right.name, j.right.pos, options));
   checkOperandSources(
     query.joins,
     new Set([fromAlias, ...query.joins.map((j) => j.right.alias ?? j.right.name)]),
@@ -106,7 +109,11 @@ export async function planQuery(
       },
       join,
       ctx,
-      { select: query.select, prefix: joinPrefix(i, query.joins.length) },
+      {
+        select: query.select,
+        prefix: joinPrefix(i, query.joins.length),
+        nodeIndexStart: i === 0 ? innermostJoinStart(from, rightSources) : undefined,
+      },
     );
     leftPartitions = right.partitions;
     leftName = right.name;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FormatInfo } from '../../src/format/format.js';
 import { resolveJoinKeyFormats } from '../../src/plan/join-key-format.js';
-import { sideNodeCount, streamJoinNames } from '../../src/plan/join-node-names.js';
+import { innermostJoinStart, sideNodeCount, streamJoinNames } from '../../src/plan/join-node-names.js';
 import { type JoinSide, planJoin } from '../../src/plan/join-step.js';
 import { SqlTypes } from '../../src/types/sql-type.js';
 import {
@@ -97,6 +97,18 @@ describe('ksqlDB node numbering for stream–stream join stores', () => {
     expect(streamJoinNames(4, 0, 'LEFT').stores.other).toBe('KSTREAM-OUTEROTHER-0000000007-store');
     expect(streamJoinNames(4, 0, 'RIGHT').stores.this).toBe('KSTREAM-JOINTHIS-0000000006-store');
     expect(streamJoinNames(4, 0, 'FULL').stores.this).toBe('KSTREAM-OUTERTHIS-0000000006-store');
+  });
+
+  it('starts the innermost join after the tables ksqlDB builds first for later stream–table joins', () => {
+    const s = (name: FormatInfo['name']) => ({ type: 'STREAM' as const, keyFormat: fmt(name) });
+    const t = (name: FormatInfo['name']) => ({ type: 'TABLE' as const, keyFormat: fmt(name) });
+    // The first right source is the innermost join's own: it never counts.
+    expect(innermostJoinStart(s('KAFKA'), [t('KAFKA')])).toBe(0);
+    expect(innermostJoinStart(s('KAFKA'), [s('KAFKA'), t('KAFKA')])).toBe(6);
+    expect(innermostJoinStart(s('KAFKA'), [s('KAFKA'), t('DELIMITED')])).toBe(12);
+    expect(innermostJoinStart(s('AVRO'), [s('AVRO'), t('AVRO'), s('AVRO'), t('KAFKA')])).toBe(24);
+    // A chain starting with a table has no stream–table join to build first.
+    expect(innermostJoinStart({ type: 'TABLE', keyFormat: fmt('KAFKA') }, [t('KAFKA'), t('KAFKA')])).toBe(0);
   });
 
   it('an earlier join side adds only its re-keying (no PrependAlias); an unknown start stays unknown', () => {
