@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { checkOperandSources } from '../../src/plan/join-criteria.js';
 import { testEngine } from '../engine/helpers.js';
-import { col, eq, joinClause } from './join-helpers.js';
+import { planJoin } from '../../src/plan/join-step.js';
+import { col, eq, INT, joinClause, streamSource, testContext, within } from './join-helpers.js';
 
 describe('checkOperandSources (all ON clauses, before planning)', () => {
   const aliases = new Set(['A', 'B', 'C']);
@@ -34,5 +35,28 @@ describe('checkOperandSources (all ON clauses, before planning)', () => {
     await expect(
       engine.execute('CREATE STREAM O AS SELECT * FROM S JOIN T ON S.V = T.V JOIN U ON S.V = S.V;'),
     ).rejects.toThrow(/Left side references `S` and right references `S`/);
+  });
+});
+
+describe('ambiguous ON columns across a join chain', () => {
+  it('lists every candidate, sorted, as ksqlDB’s AmbiguousColumnException does (`A, B or C`)', async () => {
+    const ctx = testContext();
+    const c = streamSource(ctx.builder, 'c', 'C', [['ID', INT]], [['V', INT]]);
+    const a = streamSource(ctx.builder, 'a', 'A', [['ID', INT]], [['V', INT]]);
+    const b = streamSource(ctx.builder, 'b', 'B', [['ID', INT]], [['V', INT]]);
+    const ab = await planJoin(
+      a,
+      b,
+      joinClause('INNER', 'B', eq(col('A', 'ID'), col('B', 'ID')), within(10)),
+      ctx,
+    );
+    await expect(
+      planJoin(
+        { alias: 'A', planned: ab, sourceName: 'B' },
+        c,
+        joinClause('INNER', 'C', eq(col(undefined, 'V'), col('C', 'ID')), within(10)),
+        ctx,
+      ),
+    ).rejects.toThrow("Column 'V' is ambiguous. Could be A.V, B.V or C.V.");
   });
 });
