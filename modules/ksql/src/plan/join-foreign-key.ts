@@ -5,6 +5,7 @@ import type { Column, GenericKey, GenericRow } from '../schema/logical-schema.js
 import { formatSqlType, sqlTypeEquals } from '../types/sql-type.js';
 import type { SideColumns } from './join-columns.js';
 import type { JoinCriteria } from './join-criteria.js';
+import { INFERRING } from './join-key-format.js';
 import { compileOperand, rekeyTable } from './join-rekey.js';
 import { CompleteJoinedTableRow, type JoinRowLayout, rowJoiner } from './join-row.js';
 import { joinSchema } from './join-schema.js';
@@ -144,6 +145,10 @@ export async function planForeignKeyJoin(input: ForeignKeyJoinInput): Promise<Pl
 
 function shouldRepartitionRight(right: JoinSide): boolean {
   const format = right.keyFormat?.name;
-  const registry = format === 'AVRO' || format === 'PROTOBUF' || format === 'JSON_SR';
-  return registry && !right.planned.sources && right.planned.schema.key.some((c) => c.type.base === 'STRUCT');
+  return (
+    format !== undefined &&
+    INFERRING.has(format) &&
+    !right.planned.sources &&
+    right.planned.schema.key.some((c) => c.type.base === 'STRUCT')
+  );
 }

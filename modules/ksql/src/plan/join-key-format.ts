@@ -33,16 +33,16 @@ export interface JoinKeyFormats {
  * two sources' keys may carry different schema ids for the same value, so ksqlDB always
  * repartitions both sides of a join with such a key format (ksql issue 6332).
  */
-const INFERRING: ReadonlySet<string> = new Set(['AVRO', 'JSON_SR', 'PROTOBUF']);
+export const INFERRING: ReadonlySet<string> = new Set(['AVRO', 'JSON_SR', 'PROTOBUF']);
 
 /**
  * ksqlDB's key format resolution for a join (KLIP-33, JoinNode.resolveKeyFormats and
  * PreJoinRepartitionNode): the left side's format when it needs no re-keying, else the right
  * side's when it needs none, else the first source's that is not NONE, else
- * `ksql.persistence.default.format.key`. A side keyed by its
- * operand whose key format (or window) differs from the join's is repartitioned into it, and with
- * a schema-inferring format both sides always are — except an earlier join's result, which
- * ksqlDB takes as it is when already keyed by the operand.
+ * `ksql.persistence.default.format.key`. A side keyed by its operand whose key format (or window)
+ * differs from the join's is repartitioned into it, and with a schema-inferring format both sides
+ * always are — except an earlier join's result, which ksqlDB takes as it is when already keyed by
+ * the operand.
  */
 export function resolveJoinKeyFormats(
   left: KeyedSide,

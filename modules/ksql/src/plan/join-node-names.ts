@@ -1,7 +1,8 @@
 import type { FormatInfo } from '../format/format.js';
 import type { JoinType } from '../parser/ast.js';
+import { INFERRING } from './join-key-format.js';
 
-/**
+/*
  * ksqlDB's stream–stream join stores take Kafka Streams' generated names
  * (`KSTREAM-JOINTHIS-0000000012-store`): ksqlDB names the join's processors but not its stores, so
  * the number is Kafka Streams' node counter at that point of ksqlDB's topology. Our topology has
@@ -14,6 +15,7 @@ import type { JoinType } from '../parser/ast.js';
  * - each repartition Kafka Streams adds for the join (sink, filter, source): 3;
  * - the join: this-windowed, other-windowed, then JOINTHIS / JOINOTHER, then merge.
  */
+
 /** Counter after one side's steps, starting from `start` (0 for the first, plain source). */
 export function sideNodeCount(
   start: number | undefined,
@@ -33,8 +35,8 @@ export interface StreamJoinNames {
 const pad = (n: number) => String(n).padStart(10, '0');
 
 /**
- * The store names of a stream–stream join whose sides end at `leftAfter`/`rightAfter`
- * (right after left), with `repartitions` repartition topics added by the join itself.
+ * The store names of a stream–stream join whose sides' steps end at `rightAfter` (the right side
+ * is built after the left), with `repartitions` repartition topics added by the join itself.
  */
 export function streamJoinNames(rightAfter: number, repartitions: number, type: JoinType): StreamJoinNames {
   const thisIndex = rightAfter + 3 * repartitions + 2;
@@ -56,8 +58,6 @@ export interface ChainSource {
   readonly type: 'STREAM' | 'TABLE';
   readonly keyFormat: FormatInfo;
 }
-
-const INFERRING: ReadonlySet<string> = new Set(['AVRO', 'JSON_SR', 'PROTOBUF']);
 
 /**
  * Where ksqlDB's counter stands when it starts the innermost join's left source. ksqlDB builds a
