@@ -184,13 +184,12 @@ export async function planQuery(
         if (chosen.length === 0)
           throw new KsqlError(`'${qualifier}' is not a valid stream/table name or alias.`, pos);
         const items = chosen.flatMap((s) =>
-          starOrder(s.columns, byAlias.get(s.alias))
-            .map(
-              (c): StarItem => ({
-                expression: { kind: 'ColumnRef', name: c, qualifier: s.alias, pos },
-                alias: `${s.alias}_${c}`,
-              }),
-            ),
+          starOrder(s.columns, byAlias.get(s.alias)).map(
+            (c): StarItem => ({
+              expression: { kind: 'ColumnRef', name: c, qualifier: s.alias, pos },
+              alias: `${s.alias}_${c}`,
+            }),
+          ),
         );
         // A synthetic join key (FULL OUTER joins: ROWKEY) is no source's column: `*` starts with it.
         const owned = new Set(joined.flatMap((s) => s.columns.map((c) => `${s.alias}_${c}`)));
