@@ -35,7 +35,8 @@ export async function initializeTopics(
   // test declares keep their own count (1 by default).
   for (const s of test.statements) {
     const created = createdTopic(s);
-    if (created) kafka.ensure(created.topic, created.partitions ?? CREATED_TOPIC_PARTITIONS, created.replicas ?? 1);
+    if (created)
+      kafka.ensure(created.topic, created.partitions ?? CREATED_TOPIC_PARTITIONS, created.replicas ?? 1);
   }
   for (const r of [...test.inputs, ...test.outputs]) kafka.ensure(r.topic);
   return undefined;
