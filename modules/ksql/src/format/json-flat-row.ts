@@ -39,9 +39,7 @@ export function compileFlatRowScanner(names: readonly string[]): FlatRowScanner 
   const n = names.length;
   const byName = new Map<string, number>();
   for (let i = 0; i < n; i++) byName.set(names[i], i);
-  // duplicate column names, or names the general reader would find on Object.prototype of a
-  // payload lacking them (`toString`): the general reader only
-  if (byName.size !== n || names.some((name) => name in Object.prototype)) return undefined;
+  if (byName.size !== n) return undefined; // duplicate column names: the general reader only
   // per position in the object: the name last seen there and the columns it resolved to (-1: none)
   const seenName: (string | undefined)[] = new Array(REMEMBERED).fill(undefined);
   const seenExact = new Int32Array(REMEMBERED);

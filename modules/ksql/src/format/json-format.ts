@@ -62,6 +62,11 @@ export interface JsonSerdeOptions {
    * the subject holds another schema: serializing then fails, naming it). Absent for plain JSON.
    */
   readonly schemaRegistry?: { readonly subject: string; readonly id: number | undefined };
+  /**
+   * The names written for the columns, when a *_SCHEMA_ID schema spells them differently (its
+   * property matching a column exactly or upper-cased); the column names otherwise.
+   */
+  readonly fieldNames?: readonly string[];
 }
 
 export function jsonSerde(o: JsonSerdeOptions): KsqlSerde<GenericRow> {
@@ -71,7 +76,7 @@ export function jsonSerde(o: JsonSerdeOptions): KsqlSerde<GenericRow> {
   const parse: (text: string) => unknown = o.columns.some((c) => hasDecimal(c.type))
     ? parseJsonExact
     : JSON.parse;
-  const toText = rowWriter(o.columns, o.wrapped);
+  const toText = rowWriter(o.columns, o.wrapped, o.fieldNames);
   const fromJson = rowReader(o.columns, o.wrapped);
   const flatRow = o.wrapped && parse === JSON.parse ? flatRowReader(o.columns) : undefined;
   let header: Buffer | undefined;
@@ -129,12 +134,13 @@ export function jsonSerde(o: JsonSerdeOptions): KsqlSerde<GenericRow> {
 function rowWriter(
   columns: readonly Pick<Column, 'name' | 'type'>[],
   wrapped: boolean,
+  fieldNames: readonly string[] = columns.map((c) => c.name),
 ): (row: GenericRow) => string | undefined {
   if (!wrapped) {
     const write = compileJsonWriter(columns[0].type);
     return (row) => (row[0] === null || row[0] === undefined ? undefined : write(row[0]));
   }
-  const prefixes = columns.map((c, i) => `${i === 0 ? '{' : ','}${JSON.stringify(c.name)}:`);
+  const prefixes = fieldNames.map((name, i) => `${i === 0 ? '{' : ','}${JSON.stringify(name)}:`);
   const writers = columns.map((c) => compileJsonWriter(c.type));
   const n = columns.length;
   return (row) => {
@@ -156,6 +162,8 @@ function rowReader(
   const names = columns.map((c) => c.name);
   const paths = columns.map((c) => `$.${c.name}`);
   const readers = columns.map((c) => compileJsonReader(c.type));
+  // A name Object.prototype also has (a quoted `constructor`) must be the JSON's own.
+  const inherited = columns.map((c) => c.name in Object.prototype);
   // which columns the current object lacks by exact name (reused: a reader does not re-enter)
   const absent = new Uint8Array(names.length);
   const byUpperCase = upperCaseMatcher(names);
@@ -180,8 +188,9 @@ function rowReader(
     const row = new Array<unknown>(n);
     let missing = 0;
     for (let i = 0; i < n; i++) {
-      const v = obj[names[i]];
-      if (v === undefined && !Object.hasOwn(obj, names[i])) {
+      const name = names[i];
+      const v = inherited[i] && !Object.hasOwn(obj, name) ? undefined : obj[name];
+      if (v === undefined && !Object.hasOwn(obj, name)) {
         absent[i] = 1;
         missing++;
       } else {

@@ -81,12 +81,16 @@ export async function planSource(
   });
   const schema = withPseudoAndKeyColumns(source.schema, window);
   const keyCount = keyCols.length;
-  // the key columns of a null key (only read: rows copy from it)
-  const noKey: readonly unknown[] = nulls(keyCount);
+  const valueCount = valueCols.length;
   const keyValues = window
-    ? (key: SourceKey): readonly unknown[] => (key as Windowed<GenericKey> | null)?.key ?? noKey
-    : (key: SourceKey): readonly unknown[] => (key as GenericKey | null) ?? noKey;
-  const bounds = window !== undefined; // rows end with WINDOWSTART and WINDOWEND
+    ? (key: SourceKey): unknown[] => (key as Windowed<GenericKey> | null)?.key ?? nulls(keyCount)
+    : (key: SourceKey): unknown[] => (key as GenericKey | null) ?? nulls(keyCount);
+  const bounds = window
+    ? (key: SourceKey): unknown[] => {
+        const w = (key as Windowed<GenericKey> | null)?.window;
+        return w ? [w.start, w.end] : [null, null];
+      }
+    : undefined;
 
   if (source.type === 'STREAM') {
     const out = processStreamValues<SourceKey | BadRecord, GenericRow | BadRecord, GenericRow | null>(
@@ -95,24 +99,16 @@ export async function planSource(
       (value, key, record, pctx) => {
         if (value === BAD_RECORD || key === BAD_RECORD) return undefined;
         if (value === null) return null;
-        // one exact-size array per record: value columns, key columns, pseudo columns (no spreads)
         const meta = pctx.recordMetadata();
-        const keys = keyValues(key);
-        const nv = value.length;
-        const nk = keys.length;
-        const row = new Array<unknown>(nv + nk + (bounds ? 5 : 3));
-        for (let i = 0; i < nv; i++) row[i] = value[i];
-        for (let i = 0; i < nk; i++) row[nv + i] = keys[i];
-        let at = nv + nk;
-        row[at++] = record.timestamp;
-        row[at++] = meta?.partition ?? 0;
-        row[at++] = meta?.offset ?? 0;
-        if (bounds) {
-          const w = (key as Windowed<GenericKey> | null)?.window;
-          row[at++] = w ? w.start : null;
-          row[at] = w ? w.end : null;
-        }
-        return row;
+        return layoutRow(
+          value,
+          valueCount,
+          keyValues(key),
+          record.timestamp,
+          meta?.partition ?? 0,
+          meta?.offset ?? 0,
+          bounds?.(key),
+        );
       },
     );
     return {
@@ -157,22 +153,16 @@ export async function planSource(
     materialized,
     'KTABLE-TRANSFORMVALUES',
     (value, key, record) => {
-      const n = value.length - 2;
-      const keys = keyValues(key);
-      const nk = keys.length;
-      const row = new Array<unknown>(n + nk + (bounds ? 5 : 3));
-      for (let i = 0; i < n; i++) row[i] = value[i];
-      for (let i = 0; i < nk; i++) row[n + i] = keys[i];
-      let at = n + nk;
-      row[at++] = record.timestamp;
-      row[at++] = value[n];
-      row[at++] = value[n + 1];
-      if (bounds) {
-        const w = (key as Windowed<GenericKey> | null)?.window;
-        row[at++] = w ? w.start : null;
-        row[at] = w ? w.end : null;
-      }
-      return row;
+      // Stored rows end with ROWPARTITION and ROWOFFSET (see SourceTableProcessor).
+      return layoutRow(
+        value,
+        valueCount,
+        keyValues(key),
+        record.timestamp,
+        value[valueCount],
+        value[valueCount + 1],
+        bounds?.(key),
+      );
     },
   );
   return {
@@ -182,6 +172,34 @@ export async function planSource(
     withPseudoColumns: true,
     table: table as unknown as KTable<GenericKey | Windowed<GenericKey>, GenericRow>,
   };
+}
+
+/**
+ * One row in the planned-stream.ts layout, allocated once at its final size (the hot path of every
+ * source): value columns, key columns, ROWTIME, ROWPARTITION, ROWOFFSET, then the window bounds.
+ */
+function layoutRow(
+  value: GenericRow,
+  valueCount: number,
+  key: readonly unknown[],
+  rowtime: number,
+  partition: unknown,
+  offset: unknown,
+  windowBounds: readonly unknown[] | undefined,
+): GenericRow {
+  const keyCount = key.length;
+  const row = new Array<unknown>(valueCount + keyCount + 3 + (windowBounds ? 2 : 0));
+  for (let i = 0; i < valueCount; i++) row[i] = value[i] ?? null;
+  let at = valueCount;
+  for (let i = 0; i < keyCount; i++) row[at++] = key[i] ?? null;
+  row[at++] = rowtime;
+  row[at++] = partition;
+  row[at++] = offset;
+  if (windowBounds) {
+    row[at++] = windowBounds[0];
+    row[at] = windowBounds[1];
+  }
+  return row;
 }
 
 function nulls(n: number): unknown[] {
