@@ -1,4 +1,4 @@
-import { KsqlError, UnsupportedFeatureError } from '../errors.js';
+import { KsqlError } from '../errors.js';
 import type { FormatInfo, FormatName } from '../format/format.js';
 import { parseDelimiter } from '../format/delimited-format.js';
 import type { Properties, PropertyValue } from '../parser/ast.js';
@@ -10,6 +10,7 @@ const FORMAT_NAMES: ReadonlySet<string> = new Set([
   'AVRO',
   'JSON_SR',
   'PROTOBUF',
+  'PROTOBUF_NOSR',
   'NONE',
 ]);
 
@@ -119,7 +120,6 @@ export class WithClause {
 
 export function formatName(text: string): FormatName {
   const upper = text.toUpperCase();
-  if (upper === 'PROTOBUF_NOSR') throw new UnsupportedFeatureError('PROTOBUF_NOSR format');
   if (!FORMAT_NAMES.has(upper)) throw new KsqlError(`Unknown format: ${upper}`);
   return upper as FormatName;
 }
@@ -187,6 +187,9 @@ function formatProperties(w: WithClause, part: 'KEY' | 'VALUE'): Record<string, 
     w.string(`${part}_SCHEMA_FULL_NAME`) ??
     (part === 'VALUE' ? w.string('VALUE_AVRO_SCHEMA_FULL_NAME') : undefined);
   if (name !== undefined) out.fullSchemaName = name;
+  // ksqlDB's ProtobufProperties.NULLABLE_REPRESENTATION: 'optional' or 'wrapper'
+  const nullable = w.string(`${part}_PROTOBUF_NULLABLE_REPRESENTATION`);
+  if (nullable !== undefined) out.nullableRepresentation = nullable.trim().toLowerCase();
   return out;
 }
 
@@ -195,6 +198,7 @@ const FORMAT_CONFIGS: Readonly<Record<string, readonly string[]>> = {
   delimiter: ['DELIMITED'],
   schemaId: ['AVRO', 'JSON_SR', 'PROTOBUF'],
   fullSchemaName: ['AVRO', 'PROTOBUF'],
+  nullableRepresentation: ['PROTOBUF', 'PROTOBUF_NOSR'],
 };
 
 function checkFormatConfigs(format: FormatName | undefined, props: Readonly<Record<string, string>>): void {

@@ -7,11 +7,22 @@ import type { Column, GenericKey, GenericRow } from '../schema/logical-schema.js
  * needs the Schema Registry is fetched when the serde is created (async), and writer schemas of
  * ids met later are fetched by `prefetch` before a batch is deserialized.
  */
-export type FormatName = 'KAFKA' | 'JSON' | 'DELIMITED' | 'AVRO' | 'JSON_SR' | 'PROTOBUF' | 'NONE';
+export type FormatName =
+  | 'KAFKA'
+  | 'JSON'
+  | 'DELIMITED'
+  | 'AVRO'
+  | 'JSON_SR'
+  | 'PROTOBUF'
+  | 'PROTOBUF_NOSR'
+  | 'NONE';
 
 export interface FormatInfo {
   readonly name: FormatName;
-  /** Format properties from WITH: VALUE_DELIMITER / KEY_DELIMITER, *_SCHEMA_ID, *_SCHEMA_FULL_NAME… */
+  /**
+   * Format properties from WITH: VALUE_DELIMITER / KEY_DELIMITER, *_SCHEMA_ID, *_SCHEMA_FULL_NAME,
+   * *_PROTOBUF_NULLABLE_REPRESENTATION (as `nullableRepresentation`)…
+   */
   readonly properties: Readonly<Record<string, string>>;
 }
 
