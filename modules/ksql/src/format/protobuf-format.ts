@@ -104,13 +104,13 @@ export async function protobufSerde(o: ProtobufSerdeOptions): Promise<KsqlSerde<
     writerType = picked;
     indexes = messageIndexes(schema, picked);
   }
-  const id = await writerSchemaId(
-    o.registry,
-    o.subject,
-    { schemaType: 'PROTOBUF', schema: text },
-    o.registerSchema,
-    o.schemaId,
-  );
+  const derivedSchema: RegisteredSchema = { schemaType: 'PROTOBUF', schema: text };
+  // Without *_SCHEMA_ID, Confluent's ProtobufConverter auto-registers the schema it writes with,
+  // so a source whose subject holds another schema (a multi-message file, another text) still
+  // writes (into its changelog or internal topics) with the derived schema, registered anew.
+  const id =
+    (await writerSchemaId(o.registry, o.subject, derivedSchema, o.registerSchema, o.schemaId)) ??
+    (await o.registry.register(o.subject, derivedSchema));
   const encode = rowWriterFor(writerType, o.columns, true);
 
   // Readers per writer schema id, then per message-index path (a schema may hold several messages).
