@@ -37,7 +37,8 @@ type RowReader = (data: Buffer, offset: number) => GenericRow;
 /** `*_PROTOBUF_NULLABLE_REPRESENTATION` (as the planner's `nullableRepresentation` property or raw). */
 export function nullableRepresentationOf(format: FormatInfo, part: Part): NullableRepresentation {
   const p = format.properties;
-  const raw = p.nullableRepresentation ?? p[`${part === 'key' ? 'KEY' : 'VALUE'}_PROTOBUF_NULLABLE_REPRESENTATION`];
+  const raw =
+    p.nullableRepresentation ?? p[`${part === 'key' ? 'KEY' : 'VALUE'}_PROTOBUF_NULLABLE_REPRESENTATION`];
   if (raw === undefined) return undefined;
   const v = raw.trim().toLowerCase();
   if (v === 'optional' || v === 'wrapper') return v;
@@ -51,26 +52,41 @@ function rowReaderFor(type: protobuf.Type, columns: Columns, wrapped: boolean): 
   const toRow = wrapped ? compileRowReader(type, columns) : undefined;
   const toValue = wrapped ? undefined : compileUnwrappedReader(type, columns[0].type);
   return (data, offset) => {
-    const message = type.decode(offset === 0 ? data : data.subarray(offset)) as unknown as Record<string, unknown>;
+    const message = type.decode(offset === 0 ? data : data.subarray(offset)) as unknown as Record<
+      string,
+      unknown
+    >;
     return toRow ? toRow(message) : [toValue!(message)];
   };
 }
 
-function rowWriterFor(type: protobuf.Type, columns: Columns, wrapped: boolean): (row: GenericRow) => Uint8Array {
+function rowWriterFor(
+  type: protobuf.Type,
+  columns: Columns,
+  wrapped: boolean,
+): (row: GenericRow) => Uint8Array {
   if (wrapped) {
     const toMessage = compileRowWriter(type, columns);
     return (row) => type.encode(toMessage(row)).finish();
   }
   const toMessage = compileUnwrappedWriter(type, columns[0].type);
   return (row) =>
-    type.encode((row[0] === null || row[0] === undefined ? {} : toMessage(row[0])) as Record<string, unknown>).finish();
+    type
+      .encode((row[0] === null || row[0] === undefined ? {} : toMessage(row[0])) as Record<string, unknown>)
+      .finish();
 }
 
 /** The derived schema's root type, loaded (a wrapper root comes from the well-known types). */
-function derivedType(columns: Columns, wrapped: boolean, fullName: string | undefined, nullable: NullableRepresentation) {
+function derivedType(
+  columns: Columns,
+  wrapped: boolean,
+  fullName: string | undefined,
+  nullable: NullableRepresentation,
+) {
   const derived = protobufSchemaOf(columns, wrapped, { fullName, nullable });
   const text = printProtoFile(derived.file);
-  if (derived.file.messages.length === 0) return { text, type: wellKnownType(derived.root), schema: undefined };
+  if (derived.file.messages.length === 0)
+    return { text, type: wellKnownType(derived.root), schema: undefined };
   const schema = loadProto(text);
   return { text, type: schema.messages[0], schema };
 }
@@ -157,7 +173,10 @@ export async function protobufSerde(o: ProtobufSerdeOptions): Promise<KsqlSerde<
     }
   }
 
-  const header = id === undefined ? undefined : Buffer.concat([Buffer.from([MAGIC_BYTE, 0, 0, 0, 0]), encodeMessageIndexes(indexes)]);
+  const header =
+    id === undefined
+      ? undefined
+      : Buffer.concat([Buffer.from([MAGIC_BYTE, 0, 0, 0, 0]), encodeMessageIndexes(indexes)]);
   if (header && id !== undefined) header.writeInt32BE(id, 1);
   const target = o.part;
   return {
@@ -192,10 +211,12 @@ export async function protobufSerde(o: ProtobufSerdeOptions): Promise<KsqlSerde<
         }
         return read(data, end);
       } catch (cause) {
-        if (cause instanceof SerdeError) throw cause;
-        throw new SerdeError(`Failed to deserialize ${target} from topic: ${o.topic}. ${(cause as Error).message}`, {
-          cause,
-        });
+        throw new SerdeError(
+          `Failed to deserialize ${target} from topic: ${o.topic}. ${(cause as Error).message}`,
+          {
+            cause,
+          },
+        );
       }
     },
     async prefetch(payloads) {
@@ -212,7 +233,10 @@ export async function protobufSerde(o: ProtobufSerdeOptions): Promise<KsqlSerde<
           schema = await o.registry.byId(writerId);
         } catch (error) {
           // Unknown ids stay missing: deserialize reports them per record.
-          if (/40403|not found/i.test((error as Error).message) || (error as { status?: number }).status === 404)
+          if (
+            /40403|not found/i.test((error as Error).message) ||
+            (error as { status?: number }).status === 404
+          )
             continue;
           throw error;
         }

@@ -122,7 +122,8 @@ export function inferProtobufColumns(
     }
     return type.fields.map((f) => ({ name: f.name, type: f.type }));
   } catch (e) {
-    if (e instanceof UnsupportedProtoType) throw new KsqlError(`Unsupported type at root of schema: ${e.message}`);
+    if (e instanceof UnsupportedProtoType)
+      throw new KsqlError(`Unsupported type at root of schema: ${e.message}`);
     throw e;
   }
 }

@@ -47,7 +47,10 @@ function newRoot(): protobuf.Root {
   return root;
 }
 
-/** Rewrites `(confluent.*_meta) = { … }` aggregate options into `(confluent_meta) = "k=v;…"`. */
+/**
+ * Rewrites `(confluent.*_meta) = { … }` aggregate options into `(confluent_meta) = "k=v;…"` (keys
+ * and values URI-encoded, so the string option stays plain).
+ */
 export function rewriteMetaOptions(text: string): string {
   const pattern = /\(\s*confluent\.(?:field|message|file|enum|enum_value)_meta\s*\)\s*=\s*\{/g;
   let out = '';
@@ -64,11 +67,17 @@ export function rewriteMetaOptions(text: string): string {
       else if (ch === '}') depth--;
     }
     const body = text.slice(m.index + m[0].length, i - 1);
+    // params entries are {key, value} pairs in either order: pair the quoted tokens as they come
     const params: string[] = [];
-    for (const entry of body.matchAll(/\{([^{}]*)\}/g)) {
-      const key = /key\s*:\s*"([^"]*)"/.exec(entry[1])?.[1];
-      const value = /value\s*:\s*"([^"]*)"/.exec(entry[1])?.[1];
-      if (key !== undefined && value !== undefined) params.push(`${key}=${value}`);
+    let key: string | undefined;
+    let value: string | undefined;
+    for (const token of body.matchAll(/\b(key|value)\s*:\s*"((?:[^"\\]|\\.)*)"/g)) {
+      if (token[1] === 'key') key = token[2];
+      else value = token[2];
+      if (key !== undefined && value !== undefined) {
+        params.push(`${encodeURIComponent(key)}=${encodeURIComponent(value)}`);
+        key = value = undefined;
+      }
     }
     out += `${text.slice(last, m.index)}${META_OPTION} = "${params.join(';')}"`;
     last = i;
@@ -84,7 +93,7 @@ export function metaParams(field: protobuf.Field): ReadonlyMap<string, string> {
   if (typeof raw !== 'string' || raw === '') return out;
   for (const pair of raw.split(';')) {
     const eq = pair.indexOf('=');
-    if (eq > 0) out.set(pair.slice(0, eq), pair.slice(eq + 1));
+    if (eq > 0) out.set(decodeURIComponent(pair.slice(0, eq)), decodeURIComponent(pair.slice(eq + 1)));
   }
   return out;
 }
@@ -104,7 +113,9 @@ export function loadProto(text: string): LoadedSchema {
   } catch (e) {
     throw new KsqlError(`Invalid PROTOBUF schema: ${(e as Error).message}`);
   }
-  const unknown = [...(parsed.imports ?? []), ...(parsed.weakImports ?? [])].filter((i) => !KNOWN_FILES.has(i));
+  const unknown = [...(parsed.imports ?? []), ...(parsed.weakImports ?? [])].filter(
+    (i) => !KNOWN_FILES.has(i),
+  );
   if (unknown.length > 0) {
     throw new KsqlError(`PROTOBUF schema imports files that are not available: ${unknown.join(', ')}`);
   }
@@ -150,7 +161,9 @@ export function messageIndexes(schema: LoadedSchema, type: protobuf.Type): numbe
   const path: number[] = [];
   let t: protobuf.ReflectionObject = type;
   while (t.parent instanceof protobuf.Type) {
-    const siblings: protobuf.ReflectionObject[] = t.parent.nestedArray.filter((n) => n instanceof protobuf.Type);
+    const siblings: protobuf.ReflectionObject[] = t.parent.nestedArray.filter(
+      (n) => n instanceof protobuf.Type,
+    );
     path.unshift(siblings.indexOf(t));
     t = t.parent;
   }

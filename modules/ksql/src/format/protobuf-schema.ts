@@ -91,6 +91,13 @@ export function validateProtobufType(type: SqlType): void {
       validateProtobufType(type.value);
       return;
     case 'ARRAY':
+      // Confluent's ProtobufData flattens an array of maps into one list of entries, and cannot
+      // nest repeated fields: neither reads back, so they are refused up front.
+      if (type.element.base === 'ARRAY' || type.element.base === 'MAP') {
+        throw new KsqlError(
+          `PROTOBUF format does not support ARRAY<${type.element.base}> (a repeated field cannot hold a repeated field)`,
+        );
+      }
       validateProtobufType(type.element);
       return;
     case 'STRUCT':
@@ -133,9 +140,6 @@ class Builder {
     else if (this.nullable === 'optional') label = 'optional';
     if (type.base === 'ARRAY') {
       type = type.element;
-      if (type.base === 'ARRAY') {
-        throw new KsqlError('PROTOBUF format does not support nested arrays (ARRAY of ARRAY): Array cannot be nested');
-      }
     }
     switch (type.base) {
       case 'DECIMAL':
@@ -240,7 +244,10 @@ function indent(text: string): string {
 function printParams(params: readonly (readonly [string, string])[]): string {
   // Confluent writes precision/scale entries value-first, "for backward compatibility".
   const entries = params.map(([k, v]) => {
-    const pairs = k === 'precision' || k === 'scale' ? [`value: "${v}"`, `key: "${k}"`] : [`key: "${k}"`, `value: "${v}"`];
+    const pairs =
+      k === 'precision' || k === 'scale'
+        ? [`value: "${v}"`, `key: "${k}"`]
+        : [`key: "${k}"`, `value: "${v}"`];
     return `{\n${indent(`${pairs[0]},`)}${indent(pairs[1])}}`;
   });
   let list = '[\n';

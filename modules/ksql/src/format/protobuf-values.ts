@@ -53,13 +53,23 @@ export function isWrapperType(type: protobuf.Type): boolean {
   return WRAPPERS.has(nameOf(type));
 }
 
-/** A repeated field of `XEntry` messages with `key` = 1 and `value` = 2 (Connect's maps). */
-export function isMapEntryField(field: protobuf.Field): boolean {
+/**
+ * A repeated field of `XEntry` messages with `key` = 1 and `value` = 2 (Connect's maps). Confluent
+ * reads an entry whose value is repeated (ksqlDB's own MAP<STRING, ARRAY<…>>) as an array of
+ * structs; `repeatedValues` accepts it as a map where the column says MAP.
+ */
+export function isMapEntryField(field: protobuf.Field, repeatedValues = false): boolean {
   if (!field.repeated || field.map) return false;
   const t = field.resolvedType;
   if (!(t instanceof protobuf.Type) || !t.name.endsWith('Entry')) return false;
   const fs = t.fieldsArray;
-  return fs.length === 2 && fs[0].name === 'key' && fs[1].name === 'value' && !fs[0].repeated && !fs[1].repeated;
+  return (
+    fs.length === 2 &&
+    fs[0].name === 'key' &&
+    fs[1].name === 'value' &&
+    !fs[0].repeated &&
+    (repeatedValues || !fs[1].repeated)
+  );
 }
 
 /** Whether an unset field reads as null (message, oneof, `optional`, proto2) rather than a default. */
@@ -72,7 +82,16 @@ export function hasExplicitPresence(field: protobuf.Field): boolean {
 // Scalars
 // ---------------------------------------------------------------------------------------------
 
-type ScalarKind = 'int32' | 'int64' | 'uint64' | 'float32' | 'float64' | 'boolean' | 'string' | 'bytes' | 'enum';
+type ScalarKind =
+  | 'int32'
+  | 'int64'
+  | 'uint64'
+  | 'float32'
+  | 'float64'
+  | 'boolean'
+  | 'string'
+  | 'bytes'
+  | 'enum';
 
 function scalarKind(protoType: string): ScalarKind | undefined {
   switch (protoType) {
@@ -119,29 +138,6 @@ function isDefault(v: unknown): boolean {
   if (typeof v === 'boolean') return !v;
   if (Buffer.isBuffer(v) || v instanceof Uint8Array) return v.length === 0;
   return false;
-}
-
-/** Connect's name of what a field holds, for mismatch messages. */
-function connectName(field: protobuf.Field | undefined, protoType: string): string {
-  if (field?.repeated && !isMapEntryField(field) && !field.map) return 'ARRAY';
-  if (field?.map || (field && isMapEntryField(field))) return 'MAP';
-  const t = field?.resolvedType;
-  if (t instanceof protobuf.Enum) return 'STRING';
-  if (t instanceof protobuf.Type) {
-    switch (nameOf(t)) {
-      case 'confluent.type.Decimal':
-        return 'BYTES';
-      case 'google.type.Date':
-      case 'google.type.TimeOfDay':
-        return 'INT32';
-      case 'google.protobuf.Timestamp':
-        return 'INT64';
-      default:
-        return isWrapperType(t) ? connectName(t.fields.value, t.fields.value.type) : 'STRUCT';
-    }
-  }
-  const kind = scalarKind(protoType);
-  return kind === 'uint64' ? 'INT64' : (kind ?? protoType).toUpperCase();
 }
 
 function mismatch(from: string, type: SqlType, path: string): Convert {
@@ -196,7 +192,9 @@ function scalarReader(kind: ScalarKind, type: SqlType, path: string): Convert {
           return (v) => String(v);
       }
     case 'BYTES':
-      return kind === 'bytes' ? (v) => Buffer.from(v as Uint8Array) : mismatch(kind.toUpperCase(), type, path);
+      return kind === 'bytes'
+        ? (v) => Buffer.from(v as Uint8Array)
+        : mismatch(kind.toUpperCase(), type, path);
     default:
       return mismatch(kind === 'uint64' ? 'INT64' : kind.toUpperCase(), type, path);
   }
@@ -256,7 +254,7 @@ export function compileFieldReader(field: protobuf.Field, type: SqlType, path: s
       return out;
     };
   }
-  if (isMapEntryField(field)) {
+  if (isMapEntryField(field, type.base === 'MAP')) {
     if (type.base !== 'MAP') return mismatch('MAP', type, path);
     const entry = field.resolvedType as protobuf.Type;
     const [kf, vf] = entry.fieldsArray;
@@ -277,10 +275,15 @@ export function compileFieldReader(field: protobuf.Field, type: SqlType, path: s
 }
 
 /** Reads the key or value of a map entry message, with presence rules. */
-function entryPart(f: protobuf.Field, type: SqlType, path: string): (entry: Record<string, unknown>) => unknown {
+function entryPart(
+  f: protobuf.Field,
+  type: SqlType,
+  path: string,
+): (entry: Record<string, unknown>) => unknown {
   const read = compileFieldReader(f, type, path);
   const name = f.name;
-  if (hasExplicitPresence(f)) return (e) => (Object.hasOwn(e, name) && e[name] != null ? read(e[name]) : null);
+  if (hasExplicitPresence(f))
+    return (e) => (Object.hasOwn(e, name) && e[name] != null ? read(e[name]) : null);
   return (e) => read(e[name]);
 }
 
@@ -325,7 +328,8 @@ function structReader(
     const out: Record<string, unknown> = {};
     for (const n of names) out[n] = null;
     for (const p of plans) {
-      if (p.explicit) out[names[p.to]] = Object.hasOwn(m, p.from) && m[p.from] != null ? p.read(m[p.from]) : null;
+      if (p.explicit)
+        out[names[p.to]] = Object.hasOwn(m, p.from) && m[p.from] != null ? p.read(m[p.from]) : null;
       else out[names[p.to]] = p.read(m[p.from]);
     }
     return out;
@@ -350,7 +354,10 @@ export function compileRowReader(
 }
 
 /** A decoded unwrapped root (a wrapper message, or a STRUCT column's message) → the one value. */
-export function compileUnwrappedReader(t: protobuf.Type, type: SqlType): (message: Record<string, unknown>) => unknown {
+export function compileUnwrappedReader(
+  t: protobuf.Type,
+  type: SqlType,
+): (message: Record<string, unknown>) => unknown {
   return messageValueReader(t, type, '') as (message: Record<string, unknown>) => unknown;
 }
 
@@ -398,7 +405,11 @@ function messageValueWriter(t: protobuf.Type, type: SqlType): Convert {
     case 'google.type.Date':
       return (v) => {
         const date = new Date((v as number) * MS_PER_DAY);
-        return nonDefaults({ year: date.getUTCFullYear(), month: date.getUTCMonth() + 1, day: date.getUTCDate() });
+        return nonDefaults({
+          year: date.getUTCFullYear(),
+          month: date.getUTCMonth() + 1,
+          day: date.getUTCDate(),
+        });
       };
     case 'google.type.TimeOfDay':
       return (v) => {
@@ -426,7 +437,8 @@ function messageValueWriter(t: protobuf.Type, type: SqlType): Convert {
       return isDefault(value) ? {} : { value };
     };
   }
-  if (type.base !== 'STRUCT') throw new ProtobufWriteError(`cannot write ${type.base} as protobuf message ${nameOf(t)}`);
+  if (type.base !== 'STRUCT')
+    throw new ProtobufWriteError(`cannot write ${type.base} as protobuf message ${nameOf(t)}`);
   return structWriter(t, type.fields);
 }
 
@@ -465,7 +477,7 @@ export function compileFieldWriter(field: protobuf.Field, type: SqlType): Conver
       return any ? out : undefined;
     };
   }
-  if (isMapEntryField(field) && type.base === 'MAP') {
+  if (type.base === 'MAP' && isMapEntryField(field, true)) {
     const entry = field.resolvedType as protobuf.Type;
     const [kf, vf] = entry.fieldsArray;
     const key = entryWriter(kf, type.key);
@@ -484,14 +496,17 @@ export function compileFieldWriter(field: protobuf.Field, type: SqlType): Conver
     };
   }
   if (field.repeated) {
-    if (type.base !== 'ARRAY') throw new ProtobufWriteError(`cannot write ${type.base} as repeated ${field.name}`);
+    if (type.base !== 'ARRAY')
+      throw new ProtobufWriteError(`cannot write ${type.base} as repeated ${field.name}`);
     const element = singleWriter(field, type.element);
     return (v) => {
       const list = v as unknown[];
       if (list.length === 0) return undefined;
       return list.map((e) => {
         if (e === null || e === undefined) {
-          throw new ProtobufWriteError(`null elements cannot be written to repeated protobuf field ${field.name}`);
+          throw new ProtobufWriteError(
+            `null elements cannot be written to repeated protobuf field ${field.name}`,
+          );
         }
         return element(e);
       });
@@ -545,7 +560,10 @@ function fill(out: Record<string, unknown>, p: WritePlan, v: unknown): void {
   out[p.name] = value;
 }
 
-function structWriter(t: protobuf.Type, fields: readonly { readonly name: string; readonly type: SqlType }[]): Convert {
+function structWriter(
+  t: protobuf.Type,
+  fields: readonly { readonly name: string; readonly type: SqlType }[],
+): Convert {
   const plans = writePlans(t, fields);
   const names = fields.map((f) => f.name);
   return (v) => {

@@ -72,7 +72,8 @@ function twos(unscaled: bigint): Buffer {
   let hex = (unscaled < 0n ? -unscaled : unscaled).toString(16);
   if (hex.length % 2) hex = `0${hex}`;
   const bytes = Buffer.from(hex, 'hex');
-  if (unscaled >= 0n) return bytes.length === 0 || bytes[0] & 0x80 ? Buffer.concat([Buffer.from([0]), bytes]) : bytes;
+  if (unscaled >= 0n)
+    return bytes.length === 0 || bytes[0] & 0x80 ? Buffer.concat([Buffer.from([0]), bytes]) : bytes;
   let width = bytes.length;
   if (-unscaled > 1n << BigInt(width * 8 - 1)) width += 1;
   return Buffer.from(((1n << BigInt(width * 8)) + unscaled).toString(16).padStart(width * 2, '0'), 'hex');
@@ -151,7 +152,9 @@ export class ProtobufSpecCodec {
     }
     if (isEntry(f)) {
       if (!isJsonObject(spec)) throw new Error(`PROTOBUF: expected an object for map ${f.name}`);
-      const entries = Object.entries(spec).map(([k, v]) => this.message({ key: k, value: v }, f.resolvedType as protobuf.Type));
+      const entries = Object.entries(spec).map(([k, v]) =>
+        this.message({ key: k, value: v }, f.resolvedType as protobuf.Type),
+      );
       return entries.length === 0 ? undefined : entries;
     }
     if (f.repeated) {
@@ -246,7 +249,8 @@ export class ProtobufSpecCodec {
   private fromField(v: unknown, f: protobuf.Field): SpecValue {
     if (f.map) {
       const out: SpecObject = {};
-      for (const [k, x] of Object.entries((v ?? {}) as Record<string, unknown>)) out[k] = this.fromSingle(x, f);
+      for (const [k, x] of Object.entries((v ?? {}) as Record<string, unknown>))
+        out[k] = this.fromSingle(x, f);
       return out;
     }
     if (isEntry(f)) {
@@ -270,7 +274,10 @@ export class ProtobufSpecCodec {
       const m = v as Record<string, unknown>;
       switch (fullNameOf(t)) {
         case 'confluent.type.Decimal':
-          return new ExactDecimal(fromTwos((m.value as Uint8Array) ?? new Uint8Array()), Number(m.scale ?? 0));
+          return new ExactDecimal(
+            fromTwos((m.value as Uint8Array) ?? new Uint8Array()),
+            Number(m.scale ?? 0),
+          );
         case 'google.type.Date':
           return BigInt(Date.UTC(m.year as number, (m.month as number) - 1, m.day as number) / 86_400_000);
         case 'google.type.TimeOfDay':
