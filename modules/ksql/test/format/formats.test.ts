@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UnsupportedFeatureError } from '../../src/errors.js';
+
 import { createFormats, parseFormatName, subjectOf } from '../../src/format/formats.js';
 import { InMemorySchemaRegistry } from '../../src/format/schema-registry.js';
 import { SqlTypes as T } from '../../src/types/sql-type.js';
@@ -10,7 +10,7 @@ describe('format names and subjects', () => {
     expect(parseFormatName('AvRo')).toBe('AVRO');
     expect(parseFormatName('json_sr')).toBe('JSON_SR');
     expect(() => parseFormatName('foo')).toThrow('Unknown format: FOO');
-    expect(() => parseFormatName('protobuf_nosr')).toThrow(UnsupportedFeatureError);
+    expect(parseFormatName('protobuf_nosr')).toBe('PROTOBUF_NOSR');
   });
 
   it('registers under <topic>-key and <topic>-value (TopicNameStrategy)', async () => {
