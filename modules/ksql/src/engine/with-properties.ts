@@ -151,22 +151,38 @@ export function formatsOf(
   const valueProps = formatProperties(w, 'VALUE');
   checkFormatConfigs(keyName, keyProps);
   checkFormatConfigs(valueName, valueProps);
-  const key = keyName
-    ? { name: keyName, properties: keyProps }
-    : defaults.key && { name: defaults.key.name, properties: sameFormatProps(defaults.key, keyProps) };
-  const value = valueName
-    ? { name: valueName, properties: valueProps }
-    : defaults.value && {
-        name: defaults.value.name,
-        properties: sameFormatProps(defaults.value, valueProps),
-      };
-  return { key, value };
+  return {
+    key: withInherited(keyName, keyProps, defaults.key),
+    value: withInherited(valueName, valueProps, defaults.value),
+  };
 }
 
-/** Inherited formats keep their delimiter, but not a schema id or name meant for another topic. */
-function sameFormatProps(inherited: FormatInfo, given: Record<string, string>): Record<string, string> {
-  const { schemaId: _id, fullSchemaName: _name, ...rest } = inherited.properties;
-  return { ...rest, ...given };
+/**
+ * The format properties a sink takes over from its source when both use the same format
+ * (ksqlDB's Format.getInheritableProperties): DELIMITED its delimiter, PROTOBUF its schema's full
+ * name, PROTOBUF_NOSR its nullable representation; never a schema id meant for another topic.
+ */
+const INHERITABLE: Readonly<Partial<Record<FormatName, readonly string[]>>> = {
+  DELIMITED: ['delimiter'],
+  PROTOBUF: ['fullSchemaName'],
+  PROTOBUF_NOSR: ['nullableRepresentation'],
+};
+
+function withInherited(
+  name: FormatName | undefined,
+  given: Record<string, string>,
+  inherited: FormatInfo | undefined,
+): FormatInfo | undefined {
+  const format = name ?? inherited?.name;
+  if (format === undefined) return undefined;
+  const properties: Record<string, string> = {};
+  if (inherited && inherited.name === format) {
+    for (const k of INHERITABLE[format] ?? []) {
+      const v = inherited.properties[k];
+      if (v !== undefined) properties[k] = v;
+    }
+  }
+  return { name: format, properties: { ...properties, ...given } };
 }
 
 function formatProperties(w: WithClause, part: 'KEY' | 'VALUE'): Record<string, string> {
