@@ -60,20 +60,21 @@ function rowReaderFor(type: protobuf.Type, columns: Columns, wrapped: boolean): 
   };
 }
 
+/** Compiles row → protobuf binary; null for an unwrapped null (Connect writes no message for it). */
 function rowWriterFor(
   type: protobuf.Type,
   columns: Columns,
   wrapped: boolean,
-): (row: GenericRow) => Uint8Array {
+): (row: GenericRow) => Uint8Array | null {
   if (wrapped) {
     const toMessage = compileRowWriter(type, columns);
     return (row) => type.encode(toMessage(row)).finish();
   }
   const toMessage = compileUnwrappedWriter(type, columns[0].type);
   return (row) =>
-    type
-      .encode((row[0] === null || row[0] === undefined ? {} : toMessage(row[0])) as Record<string, unknown>)
-      .finish();
+    row[0] === null || row[0] === undefined
+      ? null
+      : type.encode(toMessage(row[0]) as Record<string, unknown>).finish();
 }
 
 /** The derived schema's root type, loaded (a wrapper root comes from the well-known types). */
@@ -188,7 +189,8 @@ export async function protobufSerde(o: ProtobufSerdeOptions): Promise<KsqlSerde<
       }
       let body: Uint8Array;
       try {
-        body = encode(row);
+        // PROTOBUF rows are always wrapped in a message: never null
+        body = encode(row) as Uint8Array;
       } catch (cause) {
         throw new SerdeError(`Error serializing message to topic: ${o.topic}. ${(cause as Error).message}`, {
           cause,
@@ -263,6 +265,7 @@ export function protobufNoSrSerde(o: ProtobufNoSrSerdeOptions): KsqlSerde<Generi
     serialize(row) {
       try {
         const body = encode(row);
+        if (body === null) return null as unknown as Buffer;
         return Buffer.from(body.buffer, body.byteOffset, body.byteLength);
       } catch (cause) {
         throw new SerdeError(`Error serializing message to topic: ${o.topic}. ${(cause as Error).message}`, {

@@ -248,5 +248,8 @@ describe('PROTOBUF_NOSR serde', () => {
     });
     expect(hex(serde.serialize([1]))).toBe('09000000000000f03f');
     expect(serde.deserialize(serde.serialize([1]))).toEqual([1]);
+    // a null is no message at all, and an empty message reads as the default
+    expect(serde.serialize([null])).toBeNull();
+    expect(serde.deserialize(Buffer.alloc(0))).toEqual([0]);
   });
 });
