@@ -30,6 +30,16 @@ export interface RegisteredSchema {
   readonly schemaType: 'AVRO' | 'JSON' | 'PROTOBUF';
   /** The schema text as the registry stores it. */
   readonly schema: string;
+  /** Schemas this one imports (PROTOBUF `import "x.proto"`), by import name. */
+  readonly references?: readonly SchemaReference[];
+}
+
+/** A reference to another registered schema (Confluent's SchemaReference). */
+export interface SchemaReference {
+  /** The name the referencing schema uses (`event.proto`). */
+  readonly name: string;
+  readonly subject: string;
+  readonly version: number;
 }
 
 /** What the engine needs from a Schema Registry (real one over HTTP, or in memory in tests). */
@@ -38,6 +48,11 @@ export interface SchemaRegistry {
   register(subject: string, schema: RegisteredSchema): Promise<number>;
   latest(subject: string): Promise<{ readonly id: number; readonly schema: RegisteredSchema } | undefined>;
   byId(id: number): Promise<RegisteredSchema>;
+  /** A subject's schema at a version (from 1), to resolve references; `latest` stands in without it. */
+  version?(
+    subject: string,
+    version: number,
+  ): Promise<{ readonly id: number; readonly schema: RegisteredSchema } | undefined>;
 }
 
 export interface SerdeContext {

@@ -19,6 +19,7 @@ import { inferJsonSchemaColumns, jsonSchemaOf } from './json-schema.js';
 import { kafkaSerde, validateKafka, voidSerde } from './kafka-format.js';
 import { nullableRepresentationOf, protobufNoSrSerde, protobufSerde } from './protobuf-format.js';
 import { inferProtobufColumns } from './protobuf-infer.js';
+import { fetchImports } from './protobuf-load.js';
 import { validateProtobufType } from './protobuf-schema.js';
 
 /**
@@ -263,8 +264,14 @@ export function createFormats(registry: SchemaRegistry): Formats {
       // A schema picked by id keeps its field names; one found by subject gets them upper-cased.
       const upper = schemaId === undefined;
       // PROTOBUF keys and values are always messages whose fields are the columns.
-      if (format.name === 'PROTOBUF')
-        return inferProtobufColumns(schema.schema, formatProperty(format, part, 'fullSchemaName'), upper);
+      if (format.name === 'PROTOBUF') {
+        return inferProtobufColumns(
+          schema.schema,
+          formatProperty(format, part, 'fullSchemaName'),
+          upper,
+          await fetchImports(registry, schema),
+        );
+      }
       const single = part === 'key' ? 'ROWKEY' : options?.wrapSingleValue === false ? 'ROWVAL' : undefined;
       return format.name === 'AVRO'
         ? inferAvroColumns(schema.schema, single, upper)

@@ -7,6 +7,7 @@ import { type Part, SerdeError } from './format-properties.js';
 import {
   decodeMessageIndexes,
   encodeMessageIndexes,
+  fetchImports,
   type LoadedSchema,
   loadProto,
   messageAt,
@@ -113,7 +114,7 @@ export async function protobufSerde(o: ProtobufSerdeOptions): Promise<KsqlSerde<
     if (physical.schemaType !== 'PROTOBUF') {
       throw new KsqlError(`Schema ${o.schemaId} is ${physical.schemaType}, not PROTOBUF`);
     }
-    const schema = loadProto(physical.schema);
+    const schema = loadProto(physical.schema, await fetchImports(o.registry, physical));
     const picked = pickMessage(schema, o.fullName?.trim() || undefined);
     if (!picked) {
       throw new KsqlError(`Schema ${o.schemaId} has no message named '${o.fullName}'`);
@@ -154,13 +155,13 @@ export async function protobufSerde(o: ProtobufSerdeOptions): Promise<KsqlSerde<
     readers.set(key, read);
     return read;
   };
-  const addSchema = (writerId: number, schema: RegisteredSchema) => {
+  const addSchema = async (writerId: number, schema: RegisteredSchema) => {
     if (schema.schemaType !== 'PROTOBUF') {
       schemas.set(writerId, new Error(`the writer schema is ${schema.schemaType}, not PROTOBUF`));
       return;
     }
     try {
-      schemas.set(writerId, loadProto(schema.schema));
+      schemas.set(writerId, loadProto(schema.schema, await fetchImports(o.registry, schema)));
     } catch (error) {
       // A writer schema we cannot use fails its records (dead-letter material), not the batch.
       schemas.set(writerId, new Error(`the writer schema cannot be read: ${(error as Error).message}`));
@@ -170,7 +171,7 @@ export async function protobufSerde(o: ProtobufSerdeOptions): Promise<KsqlSerde<
     if (o.schemaId === undefined) {
       readers.set(`${id}:0`, rowReaderFor(derived, o.columns, true));
     } else {
-      addSchema(id, await o.registry.byId(id));
+      await addSchema(id, await o.registry.byId(id));
     }
   }
 
@@ -242,7 +243,7 @@ export async function protobufSerde(o: ProtobufSerdeOptions): Promise<KsqlSerde<
             continue;
           throw error;
         }
-        addSchema(writerId, schema);
+        await addSchema(writerId, schema);
       }
     },
   };

@@ -97,15 +97,17 @@ function messageType(t: protobuf.Type, upper: boolean, seen: ReadonlySet<string>
 }
 
 /**
- * The columns of a registered schema's message; undefined when `fullName` names no message in it
- * (ksqlDB then reports the subject's schema as missing).
+ * The columns of a registered schema's message (`imports`: the texts of the files it references);
+ * undefined when `fullName` names no message in it (ksqlDB then reports the subject's schema as
+ * missing).
  */
 export function inferProtobufColumns(
   schemaText: string,
   fullName: string | undefined,
   upperCaseNames: boolean,
+  imports?: ReadonlyMap<string, string>,
 ): { name: string; type: SqlType }[] | undefined {
-  const schema = loadProto(schemaText);
+  const schema = loadProto(schemaText, imports);
   const message = pickMessage(schema, fullName?.trim() || undefined);
   if (!message) return undefined;
   try {

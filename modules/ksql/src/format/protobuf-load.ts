@@ -1,5 +1,6 @@
 import protobuf from 'protobufjs';
 import { KsqlError } from '../errors.js';
+import type { RegisteredSchema, SchemaReference, SchemaRegistry } from './format.js';
 
 /**
  * Parsing registered .proto texts into protobufjs types. Each schema gets its own Root holding the
@@ -23,7 +24,7 @@ package confluent.type;
 message Decimal { bytes value = 1; uint32 precision = 2; int32 scale = 3; }
 `;
 
-/** Files a schema may import without them being registered (references are not supported). */
+/** Files a schema may import without them being registered (the well-known ones). */
 const KNOWN_FILES = new Set([
   'google/protobuf/wrappers.proto',
   'google/protobuf/timestamp.proto',
@@ -104,32 +105,73 @@ export interface LoadedSchema {
   readonly messages: readonly protobuf.Type[];
 }
 
-/** Parses a schema's text; throws a KsqlError naming what cannot be parsed or resolved. */
-export function loadProto(text: string): LoadedSchema {
+/**
+ * Parses a schema's text, with the texts of the files it imports by name (its registered
+ * references); throws a KsqlError naming what cannot be parsed or resolved.
+ */
+export function loadProto(text: string, imports: ReadonlyMap<string, string> = new Map()): LoadedSchema {
   const root = newRoot();
-  let parsed: protobuf.IParserResult;
-  try {
-    parsed = protobuf.parse(rewriteMetaOptions(text), root, { keepCase: true, alternateCommentMode: true });
-  } catch (e) {
-    throw new KsqlError(`Invalid PROTOBUF schema: ${(e as Error).message}`);
-  }
-  const unknown = [...(parsed.imports ?? []), ...(parsed.weakImports ?? [])].filter(
-    (i) => !KNOWN_FILES.has(i),
-  );
-  if (unknown.length > 0) {
-    throw new KsqlError(`PROTOBUF schema imports files that are not available: ${unknown.join(', ')}`);
-  }
-  try {
-    root.resolveAll();
-  } catch (e) {
-    throw new KsqlError(`Invalid PROTOBUF schema: ${(e as Error).message}`);
-  }
+  const parse = (source: string, file: string): protobuf.IParserResult => {
+    try {
+      return protobuf.parse(rewriteMetaOptions(source), root, { keepCase: true, alternateCommentMode: true });
+    } catch (e) {
+      throw new KsqlError(`Invalid PROTOBUF schema${file ? ` ${file}` : ''}: ${(e as Error).message}`);
+    }
+  };
+  const parsed = parse(text, '');
+  // The file's own top-level messages, before imported files add theirs to a shared package.
   const ns = parsed.package ? root.lookup(parsed.package) : root;
   const messages =
     ns instanceof protobuf.Namespace
       ? ns.nestedArray.filter((t): t is protobuf.Type => t instanceof protobuf.Type)
       : [];
+  const done = new Set<string>();
+  const importAll = (result: protobuf.IParserResult) => {
+    for (const file of [...(result.imports ?? []), ...(result.weakImports ?? [])]) {
+      if (KNOWN_FILES.has(file) || done.has(file)) continue;
+      const source = imports.get(file);
+      if (source === undefined) {
+        throw new KsqlError(`PROTOBUF schema imports a file that is not available: ${file}`);
+      }
+      done.add(file);
+      importAll(parse(source, file));
+    }
+  };
+  importAll(parsed);
+  try {
+    root.resolveAll();
+  } catch (e) {
+    throw new KsqlError(`Invalid PROTOBUF schema: ${(e as Error).message}`);
+  }
   return { root, messages };
+}
+
+/**
+ * The texts of the files a registered schema imports, by import name, fetched (with their own
+ * references, transitively) from the registry.
+ */
+export async function fetchImports(
+  registry: SchemaRegistry,
+  schema: RegisteredSchema,
+): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const visit = async (refs: readonly SchemaReference[] | undefined): Promise<void> => {
+    for (const ref of refs ?? []) {
+      if (out.has(ref.name)) continue;
+      const found = registry.version
+        ? await registry.version(ref.subject, ref.version)
+        : await registry.latest(ref.subject);
+      if (!found) {
+        throw new KsqlError(
+          `PROTOBUF schema reference ${ref.name} (subject ${ref.subject}, version ${ref.version}) is not registered`,
+        );
+      }
+      out.set(ref.name, found.schema.schema);
+      await visit(found.schema.references);
+    }
+  };
+  await visit(schema.references);
+  return out;
 }
 
 /** A type's full name without protobufjs' leading dot. */

@@ -96,9 +96,12 @@ export class ProtobufSpecCodec {
   readonly type: protobuf.Type;
   private readonly indexes: number[];
 
-  /** `fullName` picks the message (the format's *_SCHEMA_FULL_NAME); the first one otherwise. */
-  constructor(schemaText: string, fullName?: string) {
-    this.schema = loadProto(schemaText);
+  /**
+   * `fullName` picks the message (the format's *_SCHEMA_FULL_NAME), the first one otherwise;
+   * `imports` holds the texts of the files the schema imports (its references).
+   */
+  constructor(schemaText: string, fullName?: string, imports?: ReadonlyMap<string, string>) {
+    this.schema = loadProto(schemaText, imports);
     const t = pickMessage(this.schema, fullName);
     if (!t) throw new Error(`PROTOBUF schema has no message ${fullName ?? ''}`);
     this.type = t;

@@ -1,5 +1,6 @@
 import type { Column } from '../schema/logical-schema.js';
 import type { SchemaRegistry } from '../format/format.js';
+import { fetchImports } from '../format/protobuf-load.js';
 import { printProtoFile, protobufSchemaOf } from '../format/protobuf-schema.js';
 import { AvroSpecCodec } from './avro-spec.js';
 import { ProtobufSpecCodec } from './protobuf-spec.js';
@@ -100,7 +101,11 @@ async function serializeUnwindowed(
     case 'PROTOBUF': {
       const latest = await ctx.registry.latest(subject(info.topic, isKey));
       if (!latest) throw new Error(`no schema registered for subject ${subject(info.topic, isKey)}`);
-      const codec = protobufCodec(latest.schema.schema, props(info, isKey).fullSchemaName);
+      const codec = protobufCodec(
+        latest.schema.schema,
+        props(info, isKey).fullSchemaName,
+        await fetchImports(ctx.registry, latest.schema),
+      );
       return Buffer.concat([header(latest.id), codec.indexBytes(), codec.encode(spec)]);
     }
     case 'PROTOBUF_NOSR':
@@ -166,7 +171,8 @@ async function deserializeUnwindowed(
       if (bytes.length < 5 || bytes[0] !== 0)
         throw new Error('not a schema-registry PROTOBUF payload (no magic byte)');
       const schema = await ctx.registry.byId(bytes.readInt32BE(1));
-      return protobufCodec(schema.schema, undefined).decodeFramed(bytes, 5);
+      const imports = await fetchImports(ctx.registry, schema);
+      return protobufCodec(schema.schema, undefined, imports).decodeFramed(bytes, 5);
     }
     case 'PROTOBUF_NOSR':
       return noSrCodec(info, isKey).decode(bytes);
@@ -185,11 +191,15 @@ function props(info: TopicFormats, isKey: boolean): Readonly<Record<string, stri
 
 const protobufCodecs = new Map<string, ProtobufSpecCodec>();
 
-function protobufCodec(schemaText: string, fullName: string | undefined): ProtobufSpecCodec {
-  const key = `${fullName ?? ''}\u0000${schemaText}`;
+function protobufCodec(
+  schemaText: string,
+  fullName: string | undefined,
+  imports: ReadonlyMap<string, string> = new Map(),
+): ProtobufSpecCodec {
+  const key = `${fullName ?? ''}\u0000${schemaText}\u0000${JSON.stringify([...imports])}`;
   let codec = protobufCodecs.get(key);
   if (!codec) {
-    codec = new ProtobufSpecCodec(schemaText, fullName?.trim() || undefined);
+    codec = new ProtobufSpecCodec(schemaText, fullName?.trim() || undefined, imports);
     protobufCodecs.set(key, codec);
   }
   return codec;

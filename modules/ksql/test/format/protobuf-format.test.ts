@@ -195,6 +195,25 @@ describe('PROTOBUF serde (Schema Registry)', () => {
     expect(serde.deserialize(payload)).toEqual([4_000_000_000, -3, 1.25, 'GREEN', 'x']);
   });
 
+  it('reads with writer schemas that import registered references', async () => {
+    const { formats, registry } = setup();
+    const cols = valueColumns(['EVENT', T.struct([{ name: 'AT', type: T.BIGINT }])]);
+    const serde = await formats.valueSerde(PROTOBUF, cols, { topic: 't', registerSchema: true });
+    registry.registerSync('event.proto', {
+      schemaType: 'PROTOBUF',
+      schema: 'syntax = "proto3"; package ev; message Event { int64 at = 1; }',
+    });
+    const id = registry.registerSync('t-value', {
+      schemaType: 'PROTOBUF',
+      schema: 'syntax = "proto3"; import "event.proto"; message Logistics { ev.Event event = 1; }',
+      references: [{ name: 'event.proto', subject: 'event.proto', version: 1 }],
+    });
+    // event { at: 5 }
+    const payload = Buffer.from([0, 0, 0, 0, id, 0, 0x0a, 0x02, 0x08, 0x05]);
+    await serde.prefetch?.([payload]);
+    expect(serde.deserialize(payload)).toEqual([{ AT: 5 }]);
+  });
+
   it('reports a payload without the magic byte as a deserialization error of the topic', async () => {
     const { formats } = setup();
     const serde = await formats.valueSerde(PROTOBUF, valueColumns(['A', T.INTEGER]), {

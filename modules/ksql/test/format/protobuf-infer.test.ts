@@ -94,6 +94,22 @@ describe('PROTOBUF columns inferred from a registered schema', () => {
     expect(await formats.inferColumns({ name: 'PROTOBUF', properties: {} }, 't', 'value')).toBeUndefined();
   });
 
+  it('infers through schema references', async () => {
+    const registry = new InMemorySchemaRegistry();
+    registry.registerSync('event.proto', {
+      schemaType: 'PROTOBUF',
+      schema: 'syntax = "proto3"; message Event { int64 timestamp = 1; }',
+    });
+    registry.registerSync('t-value', {
+      schemaType: 'PROTOBUF',
+      schema: 'syntax = "proto3"; import "event.proto"; message Logistics { Event event = 1; }',
+      references: [{ name: 'event.proto', subject: 'event.proto', version: 1 }],
+    });
+    expect(
+      await createFormats(registry).inferColumns({ name: 'PROTOBUF', properties: {} }, 't', 'value'),
+    ).toEqual([{ name: 'EVENT', type: T.struct([{ name: 'TIMESTAMP', type: T.BIGINT }]) }]);
+  });
+
   it('names the format to use when the subject holds another kind of schema', async () => {
     const registry = new InMemorySchemaRegistry();
     registry.registerSync('t-value', {

@@ -45,9 +45,17 @@ describe('PROTOBUF schema loading', () => {
     ]);
   });
 
-  it('refuses imports it cannot resolve (schema references)', () => {
-    expect(() => loadProto('syntax = "proto3"; import "event.proto"; message L { Event e = 1; }')).toThrow(
-      'PROTOBUF schema imports files that are not available: event.proto',
+  it('resolves imports from the given texts (schema references), refusing unknown ones', () => {
+    const text = 'syntax = "proto3"; package app; import "event.proto"; message L { common.Event e = 1; }';
+    expect(() => loadProto(text)).toThrow(
+      'PROTOBUF schema imports a file that is not available: event.proto',
     );
+    const schema = loadProto(
+      text,
+      new Map([['event.proto', 'syntax = "proto3"; package common; message Event { int64 at = 1; }']]),
+    );
+    // the imported file's messages are not the schema's own (message indexes count only those)
+    expect(schema.messages.map((m) => m.name)).toEqual(['L']);
+    expect(schema.messages[0].fields.e.resolvedType?.fullName).toBe('.common.Event');
   });
 });

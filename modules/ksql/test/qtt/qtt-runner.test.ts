@@ -32,10 +32,10 @@ describe('QTT runner on our fixtures (fake engine)', () => {
       'meter-streams - string keys in every key format - JSON',
       'meter-streams - string keys in every key format - DELIMITED',
       'meter-streams - selecting an unknown column is rejected',
-      'meter-streams - protobuf readings with schema references',
+      'meter-streams - avro readings with schema references',
     ]);
     for (const [name, r] of Object.entries(byName)) {
-      if (name.endsWith('protobuf readings with schema references')) {
+      if (name.endsWith('avro readings with schema references')) {
         expect(r).toMatchObject({ status: 'unsupported', feature: 'schema references in test topics' });
       } else expect(r.status, `${name}: ${r.message}`).toBe('passed');
     }
@@ -242,7 +242,7 @@ describe('QTT runner on our fixtures (fake engine)', () => {
         status: 'unsupported',
         reason: 'schema references in test topics',
         count: 1,
-        example: 'meter-streams - protobuf readings with schema references',
+        example: 'meter-streams - avro readings with schema references',
       },
     ]);
   });
