@@ -19,11 +19,8 @@ export type * from './plan/plan-context.js';
 export * from './parser/index.js';
 
 // Expressions and scalar functions (expr helper)
-export { compileExpression, type CompileOptions } from './expr/compile.js';
+export { compileExpression, compileExpressionAs, type CompileOptions } from './expr/compile.js';
 export { formatExpression } from './expr/format-expression.js';
-export { castConverter } from './expr/cast.js';
-export { valuesEqual, compareValues } from './expr/value-compare.js';
-export * from './expr/type-rules.js';
 export {
   createFunctionRegistry,
   describeScalar,
@@ -36,21 +33,23 @@ export {
 } from './function/registry.js';
 export { compileJavaTimePattern, type JavaTimeFormatter } from './values/java-time-format.js';
 export { resolveTimeZone, type TimeZone } from './values/time-zone.js';
-export * from './values/temporal.js';
-export { javaDoubleToString } from './values/java-number.js';
 
 // Joins (plan/join-*.ts)
 export { type JoinPlanOptions, type JoinSide, joinPrefix, planJoin } from './plan/join-step.js';
 // Formats
 export {
   createFormats,
+  parseFormatName,
   subjectOf,
+  supportsSchemaInference,
   validateFormatProperties,
+  validateSchemaIdFormat,
   validateWrapSingleValue,
 } from './format/formats.js';
 export { InMemorySchemaRegistry, HttpSchemaRegistry } from './format/schema-registry.js';
 export { windowedKeySerde } from './format/windowed.js';
-export { jsonToValue, valueToJson, JsonCoercionError } from './format/json-values.js';
+export { JsonCoercionError, JsonNumberText, jsonToValue, valueToJson } from './format/json-values.js';
+export { parseJsonExact } from './format/json-parse.js';
 export { avroKeySchemaName, avroSchemaOf, DEFAULT_AVRO_SCHEMA_FULL_NAME } from './format/avro-schema.js';
 export { jsonSchemaOf } from './format/json-schema.js';
 export { SerdeError } from './format/format-properties.js';

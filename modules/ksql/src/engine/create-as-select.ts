@@ -1,9 +1,12 @@
 import { KsqlError } from '../errors.js';
 import type { FormatInfo } from '../format/format.js';
 import type { StatementOf } from '../parser/ast.js';
+import type { Column } from '../schema/logical-schema.js';
+import { formatSqlType, sqlTypeEquals } from '../types/sql-type.js';
 import type { PlannedStream } from '../plan/planned-stream.js';
 import type { SinkSpec } from '../plan/sink-step.js';
-import { checkKeyTypes, timestampOf, wrapSingleValueOf } from './create-source.js';
+import { checkKeyTypes } from '../plan/key-types.js';
+import { timestampOf, wrapSingleValueOf } from './create-source.js';
 import type { DataSource } from './data-source.js';
 import type { StatementResult } from './engine-api.js';
 import { keyFeatures, valueFeatures } from './serde-features.js';
@@ -66,42 +69,53 @@ export async function executeCreateAsSelect(
     replacing?.id ?? `${sourceType === 'STREAM' ? 'CSAS' : 'CTAS'}_${name.toUpperCase()}_${number}`;
   const sinkInfo: PlannedSink = {};
 
-  const built = await buildPersistentQuery(ctx, stmt.query, queryId, name, props, async (output, from) => {
-    checkResultType(output, sourceType);
-    const formats = formatsOf(w, { key: from.keyFormat, value: from.valueFormat });
-    const keyFormat = sinkKeyFormat(formats.key!, output, w.has('KEY_FORMAT') || w.has('FORMAT'), props);
-    const valueFormat = formats.value!;
-    checkKeyTypes(output.schema.key);
-    ctx.formats.validate(keyFormat, output.schema.key, 'key');
-    ctx.formats.validate(valueFormat, output.schema.value, 'value');
-    const wrapSingleValue = wrapSingleValueOf(valueFormat, w, props, output.schema.value.length);
-    const timestamp = timestampOf(w, output.schema);
-    const fromPartitions = from.partitions ?? (await ctx.options.topics.partitions(from.topic));
-    const partitions = w.int('PARTITIONS') ?? intProp(props, 'ksql.sink.partitions') ?? fromPartitions ?? 1;
-    const replicas = w.int('REPLICAS') ?? intProp(props, 'ksql.sink.replicas') ?? from.replicas;
-    sinkInfo.partitions = partitions;
-    sinkInfo.replicas = replicas;
-    sinkInfo.source = {
-      name,
-      type: sourceType,
-      schema: output.schema,
-      topic,
-      keyFormat,
-      valueFormat,
-      wrapSingleValue,
-      timestamp,
-      window: output.window,
-      partitions,
-      replicas,
-      isSource: false,
-      casTarget: true,
-      statement: stmt.text,
-      keyFeatures: keyFeatures(keyFormat, output.schema.key.length),
-      valueFeatures: valueFeatures(valueFormat, wrapSingleValue),
-    };
-    const spec: SinkSpec = { topic, keyFormat, valueFormat, wrapSingleValue, timestamp };
-    return spec;
-  });
+  const built = await buildPersistentQuery(
+    ctx,
+    stmt.query,
+    queryId,
+    name,
+    props,
+    async (output, from) => {
+      checkResultType(output, sourceType);
+      const formats = formatsOf(w, { key: from.keyFormat, value: from.valueFormat });
+      const keyFormat = sinkKeyFormat(formats.key!, output, w.has('KEY_FORMAT') || w.has('FORMAT'), props);
+      const valueFormat = formats.value!;
+      checkKeyTypes(output.schema.key);
+      await checkRegisteredSchema(ctx, keyFormat, topic, 'key', output.schema.key);
+      await checkRegisteredSchema(ctx, valueFormat, topic, 'value', output.schema.value);
+      ctx.formats.validate(keyFormat, output.schema.key, 'key');
+      ctx.formats.validate(valueFormat, output.schema.value, 'value');
+      const wrapSingleValue = wrapSingleValueOf(valueFormat, w, props, output.schema.value.length);
+      const timestamp = timestampOf(w, output.schema);
+      const fromPartitions = from.partitions ?? (await ctx.options.topics.partitions(from.topic));
+      const partitions = w.int('PARTITIONS') ?? intProp(props, 'ksql.sink.partitions') ?? fromPartitions ?? 1;
+      const replicas = w.int('REPLICAS') ?? intProp(props, 'ksql.sink.replicas') ?? from.replicas;
+      sinkInfo.partitions = partitions;
+      sinkInfo.replicas = replicas;
+      sinkInfo.source = {
+        name,
+        type: sourceType,
+        schema: output.schema,
+        topic,
+        keyFormat,
+        valueFormat,
+        wrapSingleValue,
+        timestamp,
+        window: output.window,
+        partitions,
+        replicas,
+        isSource: false,
+        casTarget: true,
+        statement: stmt.text,
+        keyFeatures: keyFeatures(keyFormat, output.schema.key.length),
+        valueFeatures: valueFeatures(valueFormat, wrapSingleValue),
+      };
+      const spec: SinkSpec = { topic, keyFormat, valueFormat, wrapSingleValue, timestamp };
+      return spec;
+    },
+    undefined,
+    timestampName(w),
+  );
   if (!register) return built;
 
   const sink = sinkInfo.source!;
@@ -226,4 +240,38 @@ function intProp(props: Readonly<Record<string, string>>, name: string): number 
   if (v === undefined) return undefined;
   const n = Number(v);
   return Number.isInteger(n) && n > 0 ? n : undefined;
+}
+
+/**
+ * With KEY_SCHEMA_ID / VALUE_SCHEMA_ID the sink writes with a schema already in the registry: the
+ * result's columns must be its leading columns, same names and types, in order (ksqlDB's
+ * SchemaRegisterInjector); the registry schema may have more.
+ */
+async function checkRegisteredSchema(
+  ctx: EngineContext,
+  format: FormatInfo,
+  topic: string,
+  part: 'key' | 'value',
+  columns: readonly Column[],
+): Promise<void> {
+  if (format.properties.schemaId === undefined) return;
+  const registered = await ctx.formats.inferColumns(format, topic, part);
+  if (!registered) return;
+  const changed = columns.filter((c, i) => {
+    const r = registered[i];
+    return !r || r.name !== c.name || !sqlTypeEquals(r.type, c.type);
+  });
+  if (changed.length === 0) return;
+  const list = (cols: readonly Pick<Column, 'name' | 'type'>[]) =>
+    `[${cols.map((c) => `\`${c.name}\` ${formatSqlType(c.type)}`).join(', ')}]`;
+  throw new KsqlError(
+    `The following ${part} columns are changed, missing or reordered: ${list(changed)}. Schema from schema registry is ${list(registered)}`,
+  );
+}
+
+/** The WITH TIMESTAMP column name, resolved as an identifier (unquoted → upper case). */
+function timestampName(w: WithClause): string | undefined {
+  const raw = w.string('TIMESTAMP');
+  if (raw === undefined) return undefined;
+  return /^`.*`$/.test(raw) ? raw.slice(1, -1) : raw.toUpperCase();
 }

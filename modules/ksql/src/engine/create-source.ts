@@ -3,9 +3,9 @@ import type { FormatInfo } from '../format/format.js';
 import { validateWrapSingleValue } from '../format/formats.js';
 import type { StatementOf, TableElement } from '../parser/ast.js';
 import type { WindowInfo, WindowKind } from '../plan/planned-stream.js';
+import { checkKeyTypes } from '../plan/key-types.js';
 import { RESERVED_COLUMN_NAMES } from '../plan/source-schema.js';
 import { type Column, LogicalSchema } from '../schema/logical-schema.js';
-import { formatSqlType, type SqlType } from '../types/sql-type.js';
 import type { DataSource, TimestampColumn } from './data-source.js';
 import { parseDurationProperty } from './durations.js';
 import type { StatementResult } from './engine-api.js';
@@ -71,6 +71,16 @@ export async function executeCreateSource(
   const keyFormat = formats.key!;
   const valueFormat = formats.value;
 
+  for (const [part, format] of [
+    ['KEY', keyFormat],
+    ['VALUE', valueFormat],
+  ] as const) {
+    if (w.has(`${part}_SCHEMA_ID`) && !INFERRING_FORMATS.has(format.name)) {
+      throw new KsqlError(
+        `${part}_FORMAT should support schema inference when ${part}_SCHEMA_ID is provided. Current format is ${format.name}.`,
+      );
+    }
+  }
   let { key, value } = declaredColumns(stmt.elements ?? [], sourceType);
   if (value.length === 0 && INFERRING_FORMATS.has(valueFormat.name)) {
     const inferred = await ctx.formats.inferColumns(valueFormat, topic, 'value', {
@@ -94,7 +104,7 @@ export async function executeCreateSource(
     throw new KsqlError('Tables require a PRIMARY KEY. Please define the PRIMARY KEY.');
   }
   if (key.length === 0 && value.length === 0 && valueFormat.name !== 'NONE') {
-    throw new KsqlError('The statement does not define any columns.');
+    throw new KsqlError('No columns supplied.');
   }
   checkKeyTypes(key);
   const schema = new LogicalSchema(key, value);
@@ -229,7 +239,7 @@ export function timestampOf(w: WithClause, schema: LogicalSchema): TimestampColu
   }
   if (base !== 'BIGINT' && base !== 'TIMESTAMP' && base !== 'STRING') {
     throw new KsqlError(
-      `Timestamp column, \`${column}\`, should be LONG(INT64), TIMESTAMP, or a String with a timestamp.string.format specified.`,
+      `Timestamp column, \`${column}\`, should be LONG(INT64), TIMESTAMP, or a String with a timestamp_format specified.`,
     );
   }
   return { column, format };
@@ -253,22 +263,4 @@ export function wrapSingleValueOf(
   const configured = props['ksql.persistence.wrap.single.values'];
   if (configured === undefined || valueColumns !== 1) return undefined;
   return configured.toLowerCase() === 'true';
-}
-
-/** ksqlDB refuses MAP-typed key columns (and types containing maps): their serialized form is not stable. */
-export function checkKeyTypes(key: readonly Column[]): void {
-  for (const c of key) {
-    if (containsMap(c.type)) {
-      throw new KsqlError(
-        `Map keys, including types that contain maps, are not supported as they may lead to unexpected behavior due to inconsistent serialization. Key column name: \`${c.name}\`. Column type: ${formatSqlType(c.type)}. See https://github.com/confluentinc/ksql/issues/6621 for more.`,
-      );
-    }
-  }
-}
-
-function containsMap(t: SqlType): boolean {
-  if (t.base === 'MAP') return true;
-  if (t.base === 'ARRAY') return containsMap(t.element);
-  if (t.base === 'STRUCT') return t.fields.some((f) => containsMap(f.type));
-  return false;
 }

@@ -32,6 +32,7 @@ export async function buildPersistentQuery(
   props: Readonly<Record<string, string>>,
   sinkOf: (output: PlannedStream, from: DataSource) => Promise<SinkSpec>,
   coerceTo?: readonly Column[],
+  timestampColumn?: string,
 ): Promise<BuiltQuery> {
   const applicationId = applicationIdOf(ctx.serviceId, queryId);
   const from = ctx.metastore.get(query.from.name);
@@ -59,6 +60,7 @@ export async function buildPersistentQuery(
     source: (n) => ctx.metastore.get(n),
     sinkName,
     coerceTo,
+    timestampColumn,
     onSourceSerdes: (topic, serdes) => sourceSerdes.set(topic, serdes),
   });
   const sink = await sinkOf(planned.output, planned.sources[0]);

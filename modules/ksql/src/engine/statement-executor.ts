@@ -73,7 +73,12 @@ export async function executeStatement(
         query: await planTransientQuery(ctx, stmt.query, props),
       };
     case 'DescribeStreams':
-      throw new UnsupportedFeatureError('DESCRIBE STREAMS', stmt.pos);
+      // DESCRIBE STREAMS [EXTENDED]: every stream's description, as SHOW STREAMS lists them.
+      return executeList(
+        ctx,
+        { kind: 'List', what: 'STREAMS', extended: stmt.extended, text, pos: stmt.pos },
+        props,
+      );
     case 'PauseQuery':
     case 'ResumeQuery':
       throw new UnsupportedFeatureError(stmt.kind === 'PauseQuery' ? 'PAUSE' : 'RESUME', stmt.pos);

@@ -149,8 +149,8 @@ export function formatsOf(
   const valueName = both ?? w.format('VALUE_FORMAT');
   const keyProps = formatProperties(w, 'KEY');
   const valueProps = formatProperties(w, 'VALUE');
-  checkFormatConfigs(keyName, keyProps);
-  checkFormatConfigs(valueName, valueProps);
+  checkFormatConfigs('KEY', keyName, keyProps);
+  checkFormatConfigs('VALUE', valueName, valueProps);
   return {
     key: withInherited(keyName, keyProps, defaults.key),
     value: withInherited(valueName, valueProps, defaults.value),
@@ -192,7 +192,9 @@ function formatProperties(w: WithClause, part: 'KEY' | 'VALUE'): Record<string, 
     try {
       parseDelimiter(delimiter);
     } catch (err) {
-      throw new KsqlError(`Configuration ${part}_DELIMITER is invalid: ${(err as Error).message}`);
+      throw new KsqlError(
+        `Failed to prepare statement: Configuration ${part}_DELIMITER is invalid: ${(err as Error).message}`,
+      );
     }
     // Kept as written (`TAB`, `SPACE`, `|`): the DELIMITED format reads the names itself.
     out.delimiter = delimiter;
@@ -217,8 +219,17 @@ const FORMAT_CONFIGS: Readonly<Record<string, readonly string[]>> = {
   nullableRepresentation: ['PROTOBUF', 'PROTOBUF_NOSR'],
 };
 
-function checkFormatConfigs(format: FormatName | undefined, props: Readonly<Record<string, string>>): void {
+function checkFormatConfigs(
+  part: 'KEY' | 'VALUE',
+  format: FormatName | undefined,
+  props: Readonly<Record<string, string>>,
+): void {
   if (format === undefined) return;
+  if (props.schemaId !== undefined && !FORMAT_CONFIGS.schemaId.includes(format)) {
+    throw new KsqlError(
+      `${part}_FORMAT should support schema inference when ${part}_SCHEMA_ID is provided. Current format is ${format}.`,
+    );
+  }
   const unsupported = Object.keys(props).filter((k) => !FORMAT_CONFIGS[k]?.includes(format));
   if (unsupported.length > 0)
     throw new KsqlError(`${format} does not support the following configs: [${unsupported.join(', ')}]`);

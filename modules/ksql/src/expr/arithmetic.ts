@@ -103,13 +103,34 @@ function decimalOp(op: ArithmeticOp, type: SqlDecimalType, e: Compiled['expr']):
   }
 }
 
-function binary(l: Evaluator, r: Evaluator, f: Binary<never>): Evaluator {
+function binary(l: Evaluator, r: Evaluator, f: Binary<never>, onNull: (() => never) | undefined): Evaluator {
+  if (onNull) {
+    return (row) => {
+      const a = l(row);
+      const b = r(row);
+      if (a === null || b === null) return onNull();
+      return f(a as never, b as never);
+    };
+  }
   return (row) => {
     const a = l(row);
     if (a === null) return null;
     const b = r(row);
     if (b === null) return null;
     return f(a as never, b as never);
+  };
+}
+
+/**
+ * Inside a lambda body ksqlDB's generated Java unboxes the operands, so arithmetic on a NULL
+ * fails and the lambda function's result is NULL (TRANSFORM(ARRAY[1, NULL], x => x + 1) is
+ * NULL, not [2, NULL]). Elsewhere NULL propagates. The error is built once, at compile time.
+ */
+function nullOperandFailure(e: Compiled['expr'], ctx: CompileContext): (() => never) | undefined {
+  if (ctx.lambdaVars.size === 0) return undefined;
+  const error = new EvaluationError(`Arithmetic on NULL in lambda: ${formatExpression(e)}`, e.pos);
+  return () => {
+    throw error;
   };
 }
 
@@ -130,11 +151,12 @@ export function compileArithmetic(e: ExpressionOf<'Arithmetic'>, ctx: CompileCon
     const name = (t: SqlType | null): string => (t === null ? 'null' : t.base);
     throw arithmeticError(e, `Arithmetic on types ${name(l.type)} and ${name(r.type)} are not supported.`);
   }
+  const onNull = nullOperandFailure(e, ctx);
   if (e.op === '+' && l.type.base === 'STRING' && r.type.base === 'STRING') {
     return {
       expr: e,
       type: SqlTypes.STRING,
-      evaluate: binary(l.evaluate, r.evaluate, ((a: string, b: string) => a + b) as Binary<never>),
+      evaluate: binary(l.evaluate, r.evaluate, ((a: string, b: string) => a + b) as Binary<never>, onNull),
     };
   }
   const type = arithmeticResultType(e.op, l.type, r.type);
@@ -150,6 +172,7 @@ export function compileArithmetic(e: ExpressionOf<'Arithmetic'>, ctx: CompileCon
           converted(l, lt),
           converted(r, rt),
           decimalOp(e.op, type as SqlDecimalType, e) as Binary<never>,
+          onNull,
         ),
       };
     }
@@ -157,12 +180,20 @@ export function compileArithmetic(e: ExpressionOf<'Arithmetic'>, ctx: CompileCon
       return {
         expr: e,
         type,
-        evaluate: binary(converted(l, type), converted(r, type), doubleOp(e.op) as Binary<never>),
+        evaluate: binary(converted(l, type), converted(r, type), doubleOp(e.op) as Binary<never>, onNull),
       };
     case 'BIGINT':
-      return { expr: e, type, evaluate: binary(l.evaluate, r.evaluate, bigintOp(e.op, e) as Binary<never>) };
+      return {
+        expr: e,
+        type,
+        evaluate: binary(l.evaluate, r.evaluate, bigintOp(e.op, e) as Binary<never>, onNull),
+      };
     default:
-      return { expr: e, type, evaluate: binary(l.evaluate, r.evaluate, integerOp(e.op, e) as Binary<never>) };
+      return {
+        expr: e,
+        type,
+        evaluate: binary(l.evaluate, r.evaluate, integerOp(e.op, e) as Binary<never>, onNull),
+      };
   }
 }
 
@@ -186,12 +217,14 @@ export function compileNegate(e: ExpressionOf<'Negate'>, ctx: CompileContext): C
     const value = neg(c.constant.value as never);
     return { expr: e, type: t, evaluate: () => value, constant: { value } };
   }
+  const onNull = nullOperandFailure(e, ctx);
   return {
     expr: e,
     type: t,
     evaluate: (row) => {
       const v = ev(row);
-      return v === null ? null : neg(v as never);
+      if (v === null) return onNull ? onNull() : null;
+      return neg(v as never);
     },
   };
 }

@@ -1,11 +1,5 @@
 import { type SqlType, sqlTypeEquals } from '../types/sql-type.js';
-import {
-  Decimal,
-  decimalFromDouble,
-  decimalFromInteger,
-  decimalToType,
-  DecimalArithmeticError,
-} from '../values/decimal.js';
+import { Decimal, decimalFromDouble, decimalFromInteger, decimalToType } from '../values/decimal.js';
 import { parseJavaDouble, parseJavaInt, parseJavaLong } from '../values/java-number.js';
 import {
   MS_PER_DAY,
@@ -214,9 +208,36 @@ export function castConverter(from: SqlType, to: SqlType): Converter | undefined
  */
 export function implicitConverter(from: SqlType | null, to: SqlType): Converter {
   if (from === null || sqlTypeEquals(from, to)) return identity;
-  const c = castConverter(from, to);
+  const c = isImplicit(from, to) ? castConverter(from, to) : undefined;
   if (!c) throw new Error(`no implicit conversion from ${from.base} to ${to.base}`);
   return c;
 }
 
-export { DecimalArithmeticError };
+const NUMBER_RANK: Partial<Record<string, number>> = { INTEGER: 0, BIGINT: 1, DECIMAL: 2, DOUBLE: 3 };
+
+/** Whether `from` converts to `to` without a CAST: widening numbers, element-wise for complex types. */
+export function isImplicit(from: SqlType, to: SqlType): boolean {
+  if (sqlTypeEquals(from, to)) return true;
+  const f = NUMBER_RANK[from.base];
+  const t = NUMBER_RANK[to.base];
+  if (f !== undefined && t !== undefined) return f <= t;
+  if (from.base !== to.base) return false;
+  switch (from.base) {
+    case 'ARRAY':
+      return isImplicit(from.element, (to as typeof from).element);
+    case 'MAP': {
+      const m = to as typeof from;
+      return isImplicit(from.key, m.key) && isImplicit(from.value, m.value);
+    }
+    case 'STRUCT': {
+      // a struct widens to one with more fields (those it lacks are NULL)
+      const st = to as typeof from;
+      return from.fields.every((ff) => {
+        const tf = st.fields.find((x) => x.name === ff.name);
+        return tf !== undefined && isImplicit(ff.type, tf.type);
+      });
+    }
+    default:
+      return false;
+  }
+}

@@ -1,16 +1,20 @@
 import { KsqlError } from '../errors.js';
 import type { FunctionRegistry } from '../function/function-types.js';
 import type { Expression, ExpressionKind, ExpressionOf } from '../parser/ast.js';
+import { formatSqlType, type SqlType, sqlTypeEquals } from '../types/sql-type.js';
 import { compileDereference, compileSubscript } from './access.js';
 import { compileArithmetic, compileConcat, compileNegate } from './arithmetic.js';
 import { compileSearchedCase, compileSimpleCase } from './case.js';
 import { compileCast } from './cast-expression.js';
+import { isImplicit } from './cast.js';
 import { compileColumnRef } from './columns.js';
 import { compileBetween, compileComparison, compileIsDistinctFrom } from './comparison.js';
 import type { ColumnScope, CompiledExpression, EvaluationError } from './compiled.js';
 import { compileArrayConstructor, compileMapConstructor, compileStructConstructor } from './constructors.js';
 import type { CompileContext, Compiled, LambdaVariable, ScalarFunctionSource } from './context.js';
+import { formatExpression } from './format-expression.js';
 import { compileFunctionCall } from './functions.js';
+import { compileAs, resolve } from './list-coercion.js';
 import { compileLiteral } from './literals.js';
 import { compileAnd, compileIsNull, compileNot, compileOr } from './logical.js';
 import { compileInList, compileLike } from './predicates.js';
@@ -131,4 +135,42 @@ export function compileExpression(
     );
   }
   return { type: compiled.type, evaluate: compiled.evaluate };
+}
+
+/**
+ * Compiles `expr` as a value of `target` — an INSERT VALUES value for its column: NULL is
+ * allowed, literals are coerced as ksqlDB coerces them (`'5'` for an INTEGER, `1` for a STRING,
+ * `1.5` for a DECIMAL(4, 2)), other expressions must widen to the type. Anything else is a
+ * KsqlError naming both types.
+ */
+export function compileExpressionAs(
+  expr: Expression,
+  target: SqlType,
+  scope: ColumnScope,
+  functions: FunctionRegistry,
+  options: CompileOptions = {},
+): CompiledExpression {
+  const ctx = createCompileContext(scope, functions, options.clause, undefined, options.onError);
+  const compiled = ctx.compile(expr);
+  if (compiled.type === null) return { type: target, evaluate: () => null };
+  const mismatch = (): KsqlError =>
+    new KsqlError(
+      `Expected type ${formatSqlType(target)} for ${formatExpression(expr)} but got ${formatSqlType(compiled.type as SqlType)}`,
+      expr.pos,
+    );
+  let widened: SqlType;
+  try {
+    widened = resolve(target, compiled, ctx);
+  } catch (err) {
+    if (err instanceof KsqlError && err.message.includes('invalid input syntax')) throw err;
+    throw mismatch();
+  }
+  // the value must fit the target itself, not merely share a wider type with it
+  const fits =
+    sqlTypeEquals(widened, target) ||
+    isImplicit(widened, target) ||
+    (widened.base === 'DECIMAL' && target.base === 'DECIMAL');
+  if (!fits) throw mismatch();
+  const c = compileAs(expr, target, ctx, compiled);
+  return { type: target, evaluate: c.evaluate };
 }

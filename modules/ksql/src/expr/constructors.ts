@@ -1,6 +1,7 @@
 import { KsqlError } from '../errors.js';
 import type { ExpressionOf } from '../parser/ast.js';
 import { SqlTypes } from '../types/sql-type.js';
+import { EvaluationError } from './compiled.js';
 import type { CompileContext, Compiled, Evaluator } from './context.js';
 import { coerceList } from './list-coercion.js';
 import type { MaybeType } from './type-rules.js';
@@ -8,7 +9,26 @@ import type { MaybeType } from './type-rules.js';
 /** Items compiled to their common type (ksqlDB's list coercion); a NULL type when all are NULL. */
 function unify(items: readonly Compiled[], ctx: CompileContext): { type: MaybeType; evals: Evaluator[] } {
   const { type, compiled } = coerceList(items, ctx);
-  return { type, evals: compiled.map((c) => c.evaluate) };
+  return { type, evals: compiled.map((c) => nullOnError(c, ctx)) };
+}
+
+/**
+ * ksqlDB's nested error handling: an element, key, value or field that fails to evaluate is
+ * NULL (reported), not a failure of the whole constructor. Literals cannot fail: no wrapper.
+ */
+function nullOnError(c: Compiled, ctx: CompileContext): Evaluator {
+  const ev = c.evaluate;
+  if (c.constant) return ev;
+  const onError = ctx.onError;
+  return (row) => {
+    try {
+      return ev(row);
+    } catch (err) {
+      if (!(err instanceof EvaluationError)) throw err;
+      onError(err);
+      return null;
+    }
+  };
 }
 
 /** `ARRAY[a, b, …]`: the elements' common type. */
@@ -102,7 +122,7 @@ export function compileStructConstructor(
       );
     }
     names.push(f.name);
-    evals.push(c.evaluate);
+    evals.push(nullOnError(c, ctx));
     return { name: f.name, type: c.type };
   });
   const n = names.length;

@@ -1,4 +1,3 @@
-import type { SourcePosition } from '../errors.js';
 import type { Expression } from '../parser/ast.js';
 import type { ScalarFunction } from '../function/scalar/scalar-function.js';
 import type { ColumnScope } from './compiled.js';
@@ -19,14 +18,15 @@ export interface Compiled {
 /** Where the scalar functions come from (the registry, function/registry.ts). */
 export interface ScalarFunctionSource {
   getScalar(name: string): ScalarFunction | undefined;
+  /** Whether `name` is an aggregate (for a clearer message when one reaches the compiler). */
+  isAggregate?(name: string): boolean;
 }
 
 /** A lambda parameter in scope: its type and the slot its current value is written to. */
 export interface LambdaVariable {
-  readonly type: SqlTypeOrNull;
+  readonly type: MaybeType;
   readonly slot: { value: unknown };
 }
-type SqlTypeOrNull = MaybeType;
 
 export interface CompileContext {
   readonly scope: ColumnScope;
@@ -43,8 +43,4 @@ export interface CompileContext {
   compile(e: Expression): Compiled;
   /** The same context with more lambda parameters in scope. */
   withLambdaVars(vars: ReadonlyMap<string, LambdaVariable>): CompileContext;
-}
-
-export function posOf(e: Expression): SourcePosition | undefined {
-  return e.pos;
 }

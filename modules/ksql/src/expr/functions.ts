@@ -7,17 +7,17 @@ import type {
 } from '../function/scalar/scalar-function.js';
 import type { Expression, ExpressionOf } from '../parser/ast.js';
 import { formatSqlType, type SqlType, SqlTypes, sqlTypeEquals } from '../types/sql-type.js';
-import { type Converter, identity, implicitConverter } from './cast.js';
+import { type Converter, castConverter, identity, implicitConverter } from './cast.js';
 import { EvaluationError } from './compiled.js';
 import type { CompileContext, Compiled, Evaluator, LambdaVariable } from './context.js';
 import { formatExpression } from './format-expression.js';
 import { canWidenNumber, commonType, isNumeric, type MaybeType, toDecimalType } from './type-rules.js';
 
 /**
- * Function calls: resolves the variant of a scalar function for the argument types (exact
- * matches first, then number widening, generics bound by the first argument that fixes them),
- * compiles lambda arguments with their parameters in a child scope, and binds the
- * implementation once. Aggregate functions are the planner's; seeing one here is an error.
+ * Function calls: resolves the variant of a scalar function for the argument types (the exact
+ * match, else the one variant reached by number widening; generics take the common type of
+ * their arguments), compiles lambda arguments with their parameters in a child scope, and binds
+ * the implementation once. Aggregate functions are the planner's; seeing one here is an error.
  */
 type Arg =
   | { readonly kind: 'value'; readonly compiled: Compiled }
@@ -131,12 +131,19 @@ function argTypeText(a: Arg): string {
   return a.compiled.type ? formatSqlType(a.compiled.type) : 'null';
 }
 
+/**
+ * Picks the variant for the arguments as ksqlDB's UDF index does: the exact match (every
+ * argument of its parameter's type; a NULL fits any) wins; otherwise the one variant the
+ * arguments convert to implicitly; several such variants are ambiguous (GREATEST(INTEGER,
+ * BIGINT) could be the BIGINT, DECIMAL or DOUBLE one, GREATEST(NULL, NULL) any).
+ */
 function selectVariant(
   fn: ScalarFunction,
   args: readonly Arg[],
   e: Expression,
 ): { variant: ScalarVariant; generics: Map<string, SqlType> } {
-  let best: { variant: ScalarVariant; generics: Map<string, SqlType>; cost: number } | undefined;
+  const hasNull = args.some((a) => a.kind === 'value' && a.compiled.type === null);
+  const candidates: { variant: ScalarVariant; generics: Map<string, SqlType>; cost: number }[] = [];
   for (const variant of fn.variants) {
     if (!arityFits(variant, args.length)) continue;
     const generics = new Map<string, SqlType>();
@@ -145,16 +152,23 @@ function selectVariant(
       const c = matchParam(paramAt(variant, i), args[i], generics);
       cost = c < 0 ? NO_MATCH : cost + c;
     }
-    if (cost >= 0 && (!best || cost < best.cost)) best = { variant, generics, cost };
+    if (cost >= 0) candidates.push({ variant, generics, cost });
   }
-  if (!best) {
-    const name = fn.displayName ?? fn.name;
+  const name = fn.displayName ?? fn.name;
+  const argText = args.map(argTypeText).join(', ');
+  if (candidates.length === 0) {
+    throw new KsqlError(`Function '${name}' does not accept parameters (${argText}).`, e.pos);
+  }
+  // NULL arguments match any parameter: they cannot tell variants apart, the others must
+  const exact = candidates.filter((c) => c.cost === 0);
+  if (exact.length === 1 || (exact.length > 1 && !hasNull)) return exact[0];
+  if (candidates.length > 1) {
     throw new KsqlError(
-      `Function '${name}' does not accept parameters (${args.map(argTypeText).join(', ')}).`,
+      `Function '${name}' cannot be resolved due to ambiguous method parameters (${argText}).`,
       e.pos,
     );
   }
-  return best;
+  return candidates[0];
 }
 
 function evaluationFailure(fnName: string, e: Expression, err: unknown): EvaluationError {
@@ -169,6 +183,10 @@ function evaluationFailure(fnName: string, e: Expression, err: unknown): Evaluat
 export function compileFunctionCall(e: ExpressionOf<'FunctionCall'>, ctx: CompileContext): Compiled {
   const fn = ctx.functions?.getScalar(e.name.toUpperCase());
   if (!fn) {
+    if (ctx.functions?.isAggregate?.(e.name)) {
+      // The planner replaces aggregate calls before compiling; one left here is misplaced.
+      throw new KsqlError(`Aggregate function ${e.name} is not allowed here: ${formatExpression(e)}`, e.pos);
+    }
     throw new KsqlError(`Can't find any functions with the name '${e.name}'`, e.pos);
   }
   // COUNT(*) style on a scalar function: ksqlDB reports it as no parameters
@@ -215,7 +233,14 @@ export function compileFunctionCall(e: ExpressionOf<'FunctionCall'>, ctx: Compil
     let conv: Converter = identity;
     if (target && c.type !== null) {
       try {
-        conv = implicitConverter(c.type, target);
+        // a date/time string literal for a temporal parameter is parsed (matchParam allowed it)
+        const literalTemporal =
+          c.constant !== undefined &&
+          c.type.base === 'STRING' &&
+          (target.base === 'DATE' || target.base === 'TIME' || target.base === 'TIMESTAMP');
+        conv = literalTemporal
+          ? (castConverter(c.type, target) as Converter)
+          : implicitConverter(c.type, target);
       } catch {
         throw new KsqlError(
           `Function '${fn.displayName ?? fn.name}' does not accept parameters (${args.map(argTypeText).join(', ')}).`,
@@ -245,7 +270,7 @@ export function compileFunctionCall(e: ExpressionOf<'FunctionCall'>, ctx: Compil
     skipNullCheck.push(false);
   }
   const call: BoundCall = { argTypes, generics, constants, position: e.pos };
-  const returnType = resolveReturn(variant, call, e, fn.name);
+  const returnType = resolveReturn(variant, call, e);
   let impl: (args: unknown[]) => unknown;
   try {
     impl = variant.implement(call);
@@ -280,7 +305,7 @@ export function compileFunctionCall(e: ExpressionOf<'FunctionCall'>, ctx: Compil
   };
 }
 
-function resolveReturn(variant: ScalarVariant, call: BoundCall, e: Expression, name: string): SqlType {
+function resolveReturn(variant: ScalarVariant, call: BoundCall, e: Expression): SqlType {
   const r = variant.returns;
   let t: SqlType | undefined;
   if (typeof r === 'function') t = r(call);
@@ -292,7 +317,6 @@ function resolveReturn(variant: ScalarVariant, call: BoundCall, e: Expression, n
       e.pos,
     );
   }
-  void name;
   return t;
 }
 

@@ -3,8 +3,8 @@ import type { Expression } from '../parser/ast.js';
 import { formatSqlType, type SqlStructField, type SqlType, SqlTypes } from '../types/sql-type.js';
 import { Decimal, decimalToType } from '../values/decimal.js';
 import { javaDoubleToString } from '../values/java-number.js';
-import { identity, implicitConverter, parseSqlBooleanExact } from './cast.js';
-import type { CompileContext, Compiled, Evaluator } from './context.js';
+import { castConverter, identity, implicitConverter, parseSqlBooleanExact } from './cast.js';
+import type { CompileContext, Compiled } from './context.js';
 import { formatExpression } from './format-expression.js';
 import { constant, decimalLiteralType } from './literals.js';
 import { commonType, isNumeric, type MaybeType, widenNumbers } from './type-rules.js';
@@ -57,7 +57,7 @@ function stringNumericType(text: string, target: SqlType, e: Expression): SqlTyp
 }
 
 /** Widens `target` by one more item (CoercionUtil.resolveCommonType). */
-function resolve(target: SqlType, item: Compiled, ctx: CompileContext): SqlType {
+export function resolve(target: SqlType, item: Compiled, ctx: CompileContext): SqlType {
   const e = item.expr;
   const t = item.type;
   if (t === null) return target;
@@ -101,6 +101,14 @@ function resolve(target: SqlType, item: Compiled, ctx: CompileContext): SqlType 
         if (parseSqlBooleanExact(e.value) === undefined) throw invalidSyntax(e.value, target, e);
         return target;
       }
+      if (target.base === 'DATE' || target.base === 'TIME' || target.base === 'TIMESTAMP') {
+        try {
+          (castConverter(SqlTypes.STRING, target) as (v: unknown) => unknown)(e.value);
+        } catch {
+          throw invalidSyntax(e.value, target, e);
+        }
+        return target;
+      }
       break;
   }
   // A literal of another type may be written where a STRING is expected (LAX literal coercion).
@@ -130,6 +138,9 @@ function convertLiteral(item: Compiled, target: SqlType): unknown {
   if (target.base === 'STRING') return typeof v === 'string' ? v : literalText(e, v);
   if (typeof v === 'string') {
     if (target.base === 'BOOLEAN') return parseSqlBooleanExact(v) ?? null;
+    if (target.base === 'DATE' || target.base === 'TIME' || target.base === 'TIMESTAMP') {
+      return (castConverter(SqlTypes.STRING, target) as (x: unknown) => unknown)(v);
+    }
     if (isNumeric(target)) {
       const d = Decimal.parse(v.trim());
       if (target.base === 'DECIMAL') return decimalToType(d, target.precision, target.scale);
@@ -206,5 +217,3 @@ export function coerceList(
   const to = type;
   return { type, compiled: items.map((item) => compileAs(item.expr, to, ctx, item)) };
 }
-
-export type { Evaluator };

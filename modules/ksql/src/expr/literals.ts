@@ -1,4 +1,4 @@
-import { KsqlError } from '../errors.js';
+import { KsqlError, type SourcePosition } from '../errors.js';
 import type { Literal } from '../parser/ast.js';
 import { type SqlType, SqlTypes } from '../types/sql-type.js';
 import { Decimal } from '../values/decimal.js';
@@ -16,7 +16,10 @@ export function constant(expr: Compiled['expr'], type: SqlType | null, value: un
   return { expr, type, evaluate: () => value, constant: { value } };
 }
 
-function typedLiteral(e: Extract<Literal, { kind: 'TypedLiteral' }>): [SqlType, unknown] {
+function typedLiteral(
+  e: Extract<Literal, { kind: 'TypedLiteral' }>,
+  pos: SourcePosition | undefined,
+): [SqlType, unknown] {
   try {
     switch (e.typeName.toUpperCase()) {
       case 'DATE':
@@ -29,9 +32,9 @@ function typedLiteral(e: Extract<Literal, { kind: 'TypedLiteral' }>): [SqlType, 
         return [SqlTypes.BYTES, Buffer.from(e.text, 'base64')];
     }
   } catch (err) {
-    throw new KsqlError((err as Error).message, (e as { pos?: never }).pos);
+    throw new KsqlError((err as Error).message, pos);
   }
-  throw new KsqlError(`Unknown literal type: ${e.typeName}`, (e as { pos?: never }).pos);
+  throw new KsqlError(`Unknown literal type: ${e.typeName}`, pos);
 }
 
 export function compileLiteral(e: Literal & Compiled['expr']): Compiled {
@@ -51,7 +54,7 @@ export function compileLiteral(e: Literal & Compiled['expr']): Compiled {
     case 'StringLiteral':
       return constant(e, SqlTypes.STRING, e.value);
     case 'TypedLiteral': {
-      const [type, value] = typedLiteral(e);
+      const [type, value] = typedLiteral(e, e.pos);
       return constant(e, type, value);
     }
   }

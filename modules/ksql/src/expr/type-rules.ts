@@ -122,8 +122,20 @@ export function commonType(a: MaybeType, b: MaybeType): MaybeType | undefined {
       const v = commonType(a.value, bm.value);
       return k && v ? SqlTypes.map(k, v) : undefined;
     }
-    case 'STRUCT':
-      return sqlTypeEquals(a, b) ? a : undefined;
+    case 'STRUCT': {
+      // Structs meet field by field: the fields of both, those in common of their common type.
+      const bs = b as typeof a;
+      const fields: { name: string; type: SqlType }[] = [];
+      for (const f of a.fields) {
+        const other = bs.fields.find((g) => g.name === f.name);
+        const t = other ? commonType(f.type, other.type) : f.type;
+        if (!t) return undefined;
+        fields.push({ name: f.name, type: t });
+      }
+      for (const g of bs.fields)
+        if (!a.fields.some((f) => f.name === g.name)) fields.push({ name: g.name, type: g.type });
+      return SqlTypes.struct(fields);
+    }
     default:
       return sqlTypeEquals(a, b) || a.base === b.base ? a : undefined;
   }

@@ -8,6 +8,7 @@ import {
   namespaceOf,
   optionalBranch,
   resolveAvro,
+  unionMemberFieldName,
 } from './avro-names.js';
 
 /**
@@ -22,8 +23,19 @@ function inferType(schema: unknown, names: AvroNames, ns: string | undefined, up
   const s = resolveAvro(schema, names, ns);
   if (Array.isArray(s)) {
     const branch = optionalBranch(s);
-    if (branch === undefined) throw new UnsupportedAvroType('Unsupported type: union');
-    return inferType(branch, names, ns, upper);
+    if (branch !== undefined) return inferType(branch, names, ns, upper);
+    // Any other union is a STRUCT with a field per member (AvroData's Connect union).
+    const fields: { name: string; type: SqlType }[] = [];
+    for (const member of s) {
+      if (member === 'null') continue;
+      const name = unionMemberFieldName(member, names, ns);
+      try {
+        fields.push({ name: upper ? name.toUpperCase() : name, type: inferType(member, names, ns, upper) });
+      } catch (e) {
+        if (!(e instanceof UnsupportedAvroType)) throw e;
+      }
+    }
+    return SqlTypes.struct(fields);
   }
   const obj: Record<string, unknown> = typeof s === 'string' ? { type: s } : (s as Record<string, unknown>);
   const type = obj.type;

@@ -1,7 +1,14 @@
 import avro from 'avsc';
 import { Decimal } from '../values/decimal.js';
 import { avscOptions } from './avro-long.js';
-import { type AvroNames, collectNames, fullNameOf, isMapEntry, resolveAvro } from './avro-names.js';
+import {
+  type AvroNames,
+  avscBranchName,
+  collectNames,
+  fullNameOf,
+  isMapEntry,
+  resolveAvro,
+} from './avro-names.js';
 import { bytesToUnscaled, decimalToBytes, rescaleExact } from './decimal-codec.js';
 import { decodeBase64Strict } from './java-text.js';
 
@@ -90,7 +97,8 @@ function toAvro(
     if (json === null || json === undefined) return null;
     const branch = resolved.find((b) => b !== 'null' && accepts(b, names, ns, json));
     if (branch === undefined) return fail(path, JSON.stringify(resolved), json);
-    return toAvro(branch, names, ns, json, path);
+    const value = toAvro(branch, names, ns, json, path);
+    return avscWraps(resolved, names, ns) ? { [avscBranchName(branch, names, ns)]: value } : value;
   }
   const s = asObject(resolved);
   if (typeof s.type === 'object' && s.type !== null) return toAvro(s.type, names, ns, json, path);
@@ -154,6 +162,13 @@ function fromAvro(schema: unknown, names: AvroNames, ns: string | undefined, val
   if (value === null || value === undefined) return null;
   const resolved = resolveAvro(schema, names, ns);
   if (Array.isArray(resolved)) {
+    if (avscWraps(resolved, names, ns)) {
+      const [key] = Object.keys(value as object);
+      const branch = resolved.find((b) => b !== 'null' && avscBranchName(b, names, ns) === key);
+      return branch === undefined
+        ? value
+        : fromAvro(branch, names, ns, (value as Record<string, unknown>)[key]);
+    }
     const branch = resolved.find((b) => b !== 'null' && matchesDecoded(b, names, ns, value));
     return branch === undefined ? value : fromAvro(branch, names, ns, value);
   }
@@ -196,6 +211,32 @@ function fromAvro(schema: unknown, names: AvroNames, ns: string | undefined, val
     default:
       return value;
   }
+}
+
+/**
+ * Whether avsc (wrapUnions 'auto') wraps this union's values as `{ <member>: value }`: when two
+ * members share a shape bucket. Its long is a custom (logical) type here, which avsc leaves out.
+ */
+function avscWraps(members: unknown[], names: AvroNames, ns: string | undefined): boolean {
+  const buckets = new Set<string>();
+  for (const m of members) {
+    const s = asObject(resolveAvro(m, names, ns));
+    const t = typeof s.type === 'object' && s.type !== null ? asObject(s.type).type : s.type;
+    if (t === 'long') continue;
+    const bucket =
+      t === 'int' || t === 'float' || t === 'double'
+        ? 'number'
+        : t === 'bytes' || t === 'fixed'
+          ? 'buffer'
+          : t === 'enum'
+            ? 'string'
+            : t === 'map' || t === 'record' || t === 'error'
+              ? 'object'
+              : String(t);
+    if (buckets.has(bucket)) return true;
+    buckets.add(bucket);
+  }
+  return false;
 }
 
 /** Which branch of an unwrapped union a decoded value came from (by its JavaScript shape). */

@@ -79,3 +79,31 @@ export function namespaceOf(fullName: string): string | undefined {
   const i = fullName.lastIndexOf('.');
   return i < 0 ? undefined : fullName.slice(0, i);
 }
+
+/**
+ * The Connect field name of a union member (AvroData.unionMemberFieldName): the simple name of a
+ * record, enum or fixed, otherwise the Avro type name (`int`, `string`, `array`, …). ksqlDB reads a
+ * union other than `[null, T]` as a STRUCT with one such field per member.
+ */
+export function unionMemberFieldName(member: unknown, names: AvroNames, ns: string | undefined): string {
+  const s = resolveAvro(member, names, ns);
+  if (typeof s === 'string') return s;
+  const obj = s as Record<string, unknown>;
+  if (typeof obj.type === 'object' && obj.type !== null) return unionMemberFieldName(obj.type, names, ns);
+  if (obj.type === 'record' || obj.type === 'error' || obj.type === 'enum' || obj.type === 'fixed') {
+    const full = fullNameOf(obj, ns);
+    return full.slice(full.lastIndexOf('.') + 1);
+  }
+  return String(obj.type);
+}
+
+/** The name avsc uses for a member in a wrapped union value (`{ "int": 1 }`, `{ "ns.Rec": {…} }`). */
+export function avscBranchName(member: unknown, names: AvroNames, ns: string | undefined): string {
+  const s = resolveAvro(member, names, ns);
+  if (typeof s === 'string') return s;
+  const obj = s as Record<string, unknown>;
+  if (typeof obj.type === 'object' && obj.type !== null) return avscBranchName(obj.type, names, ns);
+  if (obj.type === 'record' || obj.type === 'error' || obj.type === 'enum' || obj.type === 'fixed')
+    return fullNameOf(obj, ns);
+  return String(obj.type);
+}

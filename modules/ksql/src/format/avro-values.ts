@@ -7,6 +7,8 @@ import {
   namespaceOf,
   optionalBranch,
   resolveAvro,
+  unionMemberFieldName,
+  avscBranchName,
 } from './avro-names.js';
 import { avroFieldName } from './avro-schema.js';
 import { bytesToUnscaled, decimalToBytes, rescaleExact } from './decimal-codec.js';
@@ -184,8 +186,12 @@ export function compileAvroReader(
   type: SqlType,
   path = '',
 ): Convert {
-  const info = writerInfo(writer, names, ns);
   const target = targetConnectType(type);
+  const resolved = resolveAvro(writer, names, ns);
+  if (Array.isArray(resolved) && optionalBranch(resolved) === undefined) {
+    return unionReader(resolved, names, ns, type, path);
+  }
+  const info = writerInfo(writer, names, ns);
   if (!info || !ACCEPTS[target].includes(info.connect)) {
     const message = `Cannot deserialize type ${info?.connect ?? 'union'} as type ${target} for path: ${path}`;
     return () => {
@@ -384,4 +390,97 @@ export function structFieldWriters(
       default: wf.default,
     };
   });
+}
+
+/** The JavaScript shape avsc decodes a member to, for telling an unwrapped union's branch. */
+function decodedKind(member: unknown, names: AvroNames, ns: string | undefined): string {
+  const s = resolveAvro(member, names, ns);
+  const obj: Record<string, unknown> = typeof s === 'string' ? { type: s } : (s as Record<string, unknown>);
+  if (typeof obj.type === 'object' && obj.type !== null) return decodedKind(obj.type, names, ns);
+  switch (obj.type) {
+    case 'int':
+    case 'long':
+    case 'float':
+    case 'double':
+      return 'number';
+    case 'string':
+    case 'enum':
+      return 'string';
+    case 'bytes':
+    case 'fixed':
+      return 'buffer';
+    case 'array':
+      return 'array';
+    default:
+      return typeof obj.type === 'string' && obj.type !== 'null'
+        ? obj.type === 'boolean'
+          ? 'boolean'
+          : 'object'
+        : 'null';
+  }
+}
+
+function kindOf(v: unknown): string {
+  if (typeof v === 'number') return 'number';
+  if (typeof v === 'string') return 'string';
+  if (typeof v === 'boolean') return 'boolean';
+  if (Buffer.isBuffer(v)) return 'buffer';
+  if (Array.isArray(v)) return 'array';
+  return 'object';
+}
+
+/**
+ * A union other than `[null, T]`, read as ksqlDB reads Connect's unions: a STRUCT with a field per
+ * member (named as unionMemberFieldName), only the written member's field set. avsc hands such a
+ * value over unwrapped when its members decode to distinct shapes, else as `{ <member>: value }`.
+ */
+function unionReader(
+  members: unknown[],
+  names: AvroNames,
+  ns: string | undefined,
+  type: SqlType,
+  path: string,
+): Convert {
+  if (type.base !== 'STRUCT') {
+    const message = `Cannot deserialize type struct as type ${targetConnectType(type)} for path: ${path}`;
+    return () => {
+      throw new AvroReadError(message);
+    };
+  }
+  const targets = new Map(type.fields.map((f) => [f.name, f]));
+  const branches = members
+    .filter((m) => m !== 'null')
+    .map((m) => {
+      const fieldName = unionMemberFieldName(m, names, ns);
+      const field = targets.get(fieldName) ?? targets.get(fieldName.toUpperCase());
+      return {
+        avscName: avscBranchName(m, names, ns),
+        kind: decodedKind(m, names, ns),
+        to: field?.name,
+        read: field ? compileAvroReader(m, names, ns, field.type, `${path}->${field.name}`) : () => null,
+      };
+    });
+  const byAvscName = new Map(branches.map((b) => [b.avscName, b]));
+  const kinds = branches.map((b) => b.kind);
+  const ambiguous = new Set(kinds).size !== kinds.length;
+  const fieldNames = type.fields.map((f) => f.name);
+  return (v) => {
+    if (v === null || v === undefined) return null;
+    let branch: (typeof branches)[number] | undefined;
+    let inner: unknown = v;
+    const kind = kindOf(v);
+    if (ambiguous && kind === 'object') {
+      // avsc wraps a union whose members share a shape (two records, a string and an enum).
+      const keys = Object.keys(v as object);
+      branch = keys.length === 1 ? byAvscName.get(keys[0]) : undefined;
+      if (branch) inner = (v as Record<string, unknown>)[keys[0]];
+    }
+    // Otherwise the shape tells the member. Numbers are the exception avsc leaves unwrapped (its
+    // long here is a custom type): int and long members both come as numbers, read as the first.
+    branch ??= branches.find((b) => b.kind === kind);
+    const out: Record<string, unknown> = {};
+    for (const n of fieldNames) out[n] = null;
+    if (branch?.to !== undefined) out[branch.to] = branch.read(inner);
+    return out;
+  };
 }

@@ -193,15 +193,25 @@ async function serde(
     case 'JSON':
       return jsonSerde({ columns, wrapped, topic: ctx.topic, part });
     case 'JSON_SR': {
+      const schemaId = schemaIdOf(format, part);
       const schema = JSON.stringify(jsonSchemaOf(columns, wrapped));
       const id = await writerSchemaId(
         registry,
         subject,
         { schemaType: 'JSON', schema },
         registerSchema,
-        schemaIdOf(format, part),
+        schemaId,
       );
-      return jsonSerde({ columns, wrapped, topic: ctx.topic, part, schemaRegistry: { subject, id } });
+      const fieldNames =
+        schemaId === undefined ? undefined : await physicalJsonNames(registry, schemaId, columns);
+      return jsonSerde({
+        columns,
+        wrapped,
+        topic: ctx.topic,
+        part,
+        schemaRegistry: { subject, id },
+        fieldNames,
+      });
     }
     case 'AVRO':
       return avroSerde({
@@ -236,6 +246,26 @@ async function serde(
         nullable: nullableRepresentationOf(format, part),
       });
   }
+}
+
+/**
+ * The property names of a *_SCHEMA_ID JSON schema for the columns (matched exactly or upper-cased),
+ * which JSON_SR writes instead of the column names, as ksqlDB's ConnectSRSchemaDataTranslator.
+ */
+async function physicalJsonNames(
+  registry: SchemaRegistry,
+  schemaId: number,
+  columns: readonly Column[],
+): Promise<string[] | undefined> {
+  const physical = await registry.byId(schemaId);
+  if (physical.schemaType !== 'JSON') return undefined;
+  const properties = Object.keys(
+    ((JSON.parse(physical.schema) as { properties?: object }).properties ?? {}) as object,
+  );
+  return columns.map(
+    (c) =>
+      properties.find((p) => p === c.name) ?? properties.find((p) => p.toUpperCase() === c.name) ?? c.name,
+  );
 }
 
 export function createFormats(registry: SchemaRegistry): Formats {
@@ -299,4 +329,19 @@ export function parseFormatName(text: string): FormatName {
   const name = text.trim().toUpperCase();
   if (FORMAT_NAMES.has(name)) return name as FormatName;
   throw new KsqlError(`Unknown format: ${name}`);
+}
+
+/** Formats whose columns can come from the Schema Registry (ksqlDB's SCHEMA_INFERENCE feature). */
+export function supportsSchemaInference(name: FormatName): boolean {
+  return name === 'AVRO' || name === 'JSON_SR' || name === 'PROTOBUF';
+}
+
+/** ksqlDB's check of *_SCHEMA_ID against a format that cannot infer columns. */
+export function validateSchemaIdFormat(format: FormatInfo, part: Part): void {
+  if (formatProperty(format, part, 'schemaId') !== undefined && !supportsSchemaInference(format.name)) {
+    const prefix = part === 'key' ? 'KEY' : 'VALUE';
+    throw new KsqlError(
+      `${prefix}_FORMAT should support schema inference when ${prefix}_SCHEMA_ID is provided. Current format is ${format.name}.`,
+    );
+  }
 }

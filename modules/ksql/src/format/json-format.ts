@@ -61,6 +61,11 @@ export interface JsonSerdeOptions {
    * the subject holds another schema: serializing then fails, naming it). Absent for plain JSON.
    */
   readonly schemaRegistry?: { readonly subject: string; readonly id: number | undefined };
+  /**
+   * The names written for the columns, when a *_SCHEMA_ID schema spells them differently (its
+   * property matching a column exactly or upper-cased); the column names otherwise.
+   */
+  readonly fieldNames?: readonly string[];
 }
 
 export function jsonSerde(o: JsonSerdeOptions): KsqlSerde<GenericRow> {
@@ -70,7 +75,7 @@ export function jsonSerde(o: JsonSerdeOptions): KsqlSerde<GenericRow> {
   const parse: (text: string) => unknown = o.columns.some((c) => hasDecimal(c.type))
     ? parseJsonExact
     : JSON.parse;
-  const toText = rowWriter(o.columns, o.wrapped);
+  const toText = rowWriter(o.columns, o.wrapped, o.fieldNames);
   const fromJson = rowReader(o.columns, o.wrapped);
   let header: Buffer | undefined;
   if (o.schemaRegistry?.id !== undefined) {
@@ -121,12 +126,13 @@ export function jsonSerde(o: JsonSerdeOptions): KsqlSerde<GenericRow> {
 function rowWriter(
   columns: readonly Pick<Column, 'name' | 'type'>[],
   wrapped: boolean,
+  fieldNames: readonly string[] = columns.map((c) => c.name),
 ): (row: GenericRow) => string | undefined {
   if (!wrapped) {
     const write = compileJsonWriter(columns[0].type);
     return (row) => (row[0] === null || row[0] === undefined ? undefined : write(row[0]));
   }
-  const prefixes = columns.map((c, i) => `${i === 0 ? '{' : ','}${JSON.stringify(c.name)}:`);
+  const prefixes = fieldNames.map((name, i) => `${i === 0 ? '{' : ','}${JSON.stringify(name)}:`);
   const writers = columns.map((c) => compileJsonWriter(c.type));
   const n = columns.length;
   return (row) => {
@@ -145,7 +151,12 @@ function rowReader(
     const read = compileJsonReader(columns[0].type);
     return (json) => [at('$', read, json)];
   }
-  const fields = columns.map((c) => ({ name: c.name, path: `$.${c.name}`, read: compileJsonReader(c.type) }));
+  const fields = columns.map((c) => ({
+    name: c.name,
+    path: `$.${c.name}`,
+    inherited: c.name in Object.prototype,
+    read: compileJsonReader(c.type),
+  }));
   const required = `STRUCT<${columns.map((c) => `\`${c.name}\` ${describe(c.type)}`).join(', ')}>`;
   const n = fields.length;
   return (json) => {
@@ -168,7 +179,8 @@ function rowReader(
     let upper: Map<string, unknown> | undefined;
     for (let i = 0; i < n; i++) {
       const f = fields[i];
-      let v = obj[f.name];
+      // A name Object.prototype also has (a quoted `constructor`) must be the JSON's own.
+      let v = f.inherited && !Object.hasOwn(obj, f.name) ? undefined : obj[f.name];
       if (v === undefined && !Object.hasOwn(obj, f.name)) {
         upper ??= upperCaseKeys(obj);
         v = upper.get(f.name);

@@ -103,7 +103,11 @@ class Parser {
       this.ws();
       if (this.s[this.i++] !== ':') this.fail();
       this.ws();
-      out[k] = this.value();
+      const v = this.value();
+      // JSON.parse makes "__proto__" an own property; plain assignment would set the prototype.
+      if (k === '__proto__')
+        Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+      else out[k] = v;
       this.ws();
       const c = this.s[this.i++];
       if (c === '}') return out;

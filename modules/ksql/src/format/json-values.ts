@@ -184,6 +184,7 @@ function compileNonNull(type: SqlType): JsonReader {
       const fields = type.fields.map((f) => ({
         name: f.name,
         segment: `.${f.name}`,
+        inherited: f.name in Object.prototype,
         read: compileJsonReader(f.type),
       }));
       const name = requiredTypeName(type);
@@ -194,7 +195,8 @@ function compileNonNull(type: SqlType): JsonReader {
         const out: Record<string, unknown> = {};
         let upper: Map<string, unknown> | undefined;
         for (const f of fields) {
-          let fv = obj[f.name];
+          // A name Object.prototype also has (a quoted `constructor`) must be the JSON's own.
+          let fv = f.inherited && !Object.hasOwn(obj, f.name) ? undefined : obj[f.name];
           if (fv === undefined && !Object.hasOwn(obj, f.name)) {
             upper ??= upperCaseKeys(obj);
             fv = upper.get(f.name);

@@ -37,15 +37,42 @@ export class InMemorySchemaRegistry implements SchemaRegistry {
     const key = normalized(schema);
     let id = this.idByText.get(key);
     if (id === undefined) {
-      id = this.byIdMap.size + 1;
+      id = this.nextId();
       this.idByText.set(key, id);
       this.byIdMap.set(id, stored(schema));
     }
+    this.addVersion(subject, id);
+    return id;
+  }
+
+  /**
+   * Registers a schema under a given id (the QTT files name the ids their statements use in
+   * *_SCHEMA_ID). Fails when the id holds a different schema.
+   */
+  registerWithId(subject: string, schema: RegisteredSchema, id: number): number {
+    const existing = this.byIdMap.get(id);
+    if (existing && normalized(existing) !== normalized(schema)) {
+      throw new Error(`Schema id ${id} is already taken by another schema`);
+    }
+    if (!existing) {
+      this.byIdMap.set(id, { schemaType: schema.schemaType, schema: schema.schema });
+      this.idByText.set(normalized(schema), id);
+    }
+    this.addVersion(subject, id);
+    return id;
+  }
+
+  private nextId(): number {
+    let max = 0;
+    for (const id of this.byIdMap.keys()) if (id > max) max = id;
+    return max + 1;
+  }
+
+  private addVersion(subject: string, id: number): void {
     const versions = this.subjects.get(subject) ?? [];
     // Registering the schema a subject already has under some version returns that id, adds nothing.
     if (!versions.includes(id)) versions.push(id);
     this.subjects.set(subject, versions);
-    return id;
   }
 
   async latest(

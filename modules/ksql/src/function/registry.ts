@@ -25,7 +25,7 @@ export { P, ScalarFunctionError } from './scalar/scalar-function.js';
  * `getScalar`) and aggregates (bound by the planner through `resolveAggregate`), plus their
  * descriptions for SHOW FUNCTIONS and DESCRIBE FUNCTION. Names are case-insensitive.
  */
-export interface KsqlFunctionRegistry extends FunctionRegistry, ScalarFunctionSource {
+export interface KsqlFunctionRegistry extends FunctionRegistry, Omit<ScalarFunctionSource, 'isAggregate'> {
   /** Adds (or replaces) a scalar function — for tests and embedders' own UDFs. */
   registerScalar(fn: ScalarFunction): void;
 }

@@ -56,9 +56,6 @@ export interface AggregateAnalysis {
   readonly schema: LogicalSchema;
 }
 
-const GROUP_PREFIX = 'KSQL_GROUP_';
-const AGG_PREFIX = 'KSQL_AGG_VARIABLE_';
-
 export function analyzeAggregation(
   input: PlannedStream,
   query: Query,
@@ -82,6 +79,14 @@ export function analyzeAggregation(
   const ownNames = new Set([query.from.name, query.from.alias ?? query.from.name]);
   const userColumns = [...input.schema.key.map((c) => c.name), ...userValueColumns(input)];
   const aliases = selectAliases(items, userColumns);
+  for (const alias of aliases) {
+    if (RESERVED.has(alias)) {
+      throw new KsqlError(
+        `Reserved column name in select: \`${alias}\`. Please remove or alias the column.`,
+        query.pos,
+      );
+    }
+  }
 
   const isAggregate = (e: Expression): e is ExpressionOf<'FunctionCall'> =>
     e.kind === 'FunctionCall' && registry.isAggregate(e.name);
@@ -124,6 +129,7 @@ export function analyzeAggregation(
   const aggIndex = new Map<string, number>();
   const aggregates: AggregateCall[] = [];
   const aggTypes: SqlType[] = [];
+  const aggTexts: string[] = [];
   const collect = (e: Expression): void => {
     if (isAggregate(e)) {
       for (const a of e.args) rejectWindowBounds(a);
@@ -136,6 +142,7 @@ export function analyzeAggregation(
       const key = canon(e);
       if (aggIndex.has(key)) return;
       aggIndex.set(key, aggregates.length);
+      aggTexts.push(formatExpression(e, (r) => r.name));
       const call = bindAggregate(e, scope, ctx, compile);
       aggregates.push(call);
       aggTypes.push(call.fn.returnType);
@@ -166,18 +173,29 @@ export function analyzeAggregation(
   }
 
   // --- the post-aggregation row --------------------------------------------------------------
+  // The post-row columns are named by what they hold (`SUM(V)`, the GROUP BY expression's text),
+  // so the expression compiler's messages read as ksqlDB's; the rewritten references use those names.
+  const taken = new Set<string>(windowed ? WINDOW_BOUNDS_COLUMNS : []);
+  const unique = (text: string): string => {
+    let name = text;
+    for (let n = 1; taken.has(name); n++) name = `${text}#${n}`;
+    taken.add(name);
+    return name;
+  };
+  const groupNames = groupExprs.map((g) => unique(formatExpression(g, (r) => r.name)));
+  const aggNames = aggTexts.map(unique);
   const postColumns: { name: string; type: SqlType }[] = [
-    ...groupCompiled.map((g, i) => ({ name: `${GROUP_PREFIX}${i}`, type: g.type })),
-    ...aggTypes.map((type, j) => ({ name: `${AGG_PREFIX}${j}`, type })),
+    ...groupCompiled.map((g, i) => ({ name: groupNames[i]!, type: g.type })),
+    ...aggTypes.map((type, j) => ({ name: aggNames[j]!, type })),
     ...(windowed ? WINDOW_BOUNDS_COLUMNS.map((name) => ({ name, type: SqlTypes.BIGINT })) : []),
   ];
   const postScope = namedScope(postColumns);
   /** Rewrites onto the post row; column references left over are collected in `uncovered`. */
   const rewrite = (e: Expression, params: ReadonlySet<string>, uncovered: ColumnRef[]): Expression => {
-    if (isAggregate(e)) return ref(`${AGG_PREFIX}${aggIndex.get(canon(e))!}`, e);
+    if (isAggregate(e)) return ref(aggNames[aggIndex.get(canon(e))!]!, e);
     if (e.kind === 'ColumnRef' && params.has(e.name) && e.qualifier === undefined) return e;
     const g = groupIndex.get(canon(e));
-    if (g !== undefined && !isLiteral(e)) return ref(`${GROUP_PREFIX}${g}`, e);
+    if (g !== undefined && !isLiteral(e)) return ref(groupNames[g]!, e);
     if (e.kind === 'ColumnRef') {
       if (
         windowed &&
@@ -261,7 +279,13 @@ export function analyzeAggregation(
         query.having.pos,
       );
     }
-    having = compile(rewritten, postScope, 'HAVING');
+    try {
+      having = compile(rewritten, postScope, 'HAVING');
+    } catch (err) {
+      if (!(err instanceof KsqlError) || err.message.includes('HAVING')) throw err;
+      const bare = err.position ? err.message.replace(/^line \d+:\d+: /, '') : err.message;
+      throw new KsqlError(`Error in HAVING expression: ${bare}`, err.position);
+    }
     if (having.type.base !== 'BOOLEAN') {
       throw new KsqlError(
         `Type error in HAVING expression: Should evaluate to boolean but is ${formatExpression(query.having)} (${formatSqlType(having.type)}) instead.`,

@@ -2,6 +2,7 @@ import { KsqlError } from '../errors.js';
 import type { ColumnScope, ResolvedColumn } from '../expr/compiled.js';
 import type { ColumnRef } from '../parser/ast.js';
 import type { Column } from '../schema/logical-schema.js';
+import { RESERVED_COLUMN_NAMES } from './source-schema.js';
 
 /** Which alias owns which columns after a join (see PlannedStream.sources). */
 export interface SourceColumns {
@@ -34,14 +35,19 @@ export function createColumnScope(
         if (ref.qualifier !== undefined) {
           const source = sources.find((s) => s.alias === ref.qualifier);
           if (!source)
-            throw new KsqlError(`'${ref.qualifier}' is not a valid stream/table name or alias.`, ref.pos);
+            throw new KsqlError(
+              `Failed to prepare statement: '${ref.qualifier}' is not a valid stream/table name or alias.`,
+              ref.pos,
+            );
           if (!source.columns.includes(ref.name)) return undefined;
           return byName.get(`${source.alias}_${ref.name}`);
         }
+        // An unqualified pseudo-column is the join result's own (ROWTIME of the joined record).
+        if (RESERVED_COLUMN_NAMES.has(ref.name) && byName.has(ref.name)) return byName.get(ref.name);
         const owners = sources.filter((s) => s.columns.includes(ref.name));
         if (owners.length > 1) {
           throw new KsqlError(
-            `Column '${ref.name}' is ambiguous. Could be any of: ${owners.map((o) => `${o.alias}.${ref.name}`).join(', ')}`,
+            `Column '${ref.name}' is ambiguous. Could be ${owners.map((o) => `${o.alias}.${ref.name}`).join(' or ')}.`,
             ref.pos,
           );
         }
@@ -49,7 +55,10 @@ export function createColumnScope(
         return byName.get(ref.name);
       }
       if (ref.qualifier !== undefined && !aliases.has(ref.qualifier)) {
-        throw new KsqlError(`'${ref.qualifier}' is not a valid stream/table name or alias.`, ref.pos);
+        throw new KsqlError(
+          `Failed to prepare statement: '${ref.qualifier}' is not a valid stream/table name or alias.`,
+          ref.pos,
+        );
       }
       return byName.get(ref.name);
     },

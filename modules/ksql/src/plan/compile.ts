@@ -35,8 +35,21 @@ export function compileIn(
   try {
     return compileExpression(expression, clauseScope, functions, { clause });
   } catch (err) {
+    // ksqlDB's projection analysis words an unsupported cast 'Invalid Select: …'.
+    if (
+      clause === 'SELECT' &&
+      err instanceof KsqlError &&
+      /^(line \d+:\d+: )?Cast of .* is not supported/.test(err.message)
+    ) {
+      throw new KsqlError(`Invalid Select: ${stripPosition(err.message)}`, err.position);
+    }
     if (clause === 'WHERE' && err instanceof KsqlError && !/cannot be resolved/.test(err.message)) {
-      throw new KsqlError(`Error in WHERE expression: ${stripPosition(err.message)}`, err.position);
+      const reason = stripPosition(err.message);
+      // ksqlDB reports IN-list coercion failures from its predicate analysis, others from WHERE's type check.
+      const prefix = /^(operator does not exist|invalid input syntax)/.test(reason)
+        ? 'Invalid Predicate'
+        : 'Error in WHERE expression';
+      throw new KsqlError(`${prefix}: ${reason}`, err.position);
     }
     throw err;
   }

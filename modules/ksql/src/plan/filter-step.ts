@@ -1,5 +1,5 @@
 import type { KStream, KTable, Windowed } from '@meterstream/streams';
-import { EvaluationError } from '../expr/compiled.js';
+import { type ColumnScope, EvaluationError } from '../expr/compiled.js';
 import type { FunctionRegistry } from '../function/function-types.js';
 import type { Expression } from '../parser/ast.js';
 import type { GenericKey, GenericRow } from '../schema/logical-schema.js';
@@ -22,7 +22,9 @@ export function planFilter(
   functions: FunctionRegistry,
 ): PlannedStream {
   const scope = createColumnScope(input.schema.value, { aliases, sources: input.sources });
-  const predicate = compilePredicate('WHERE', rewriteMagicTimestamps(where), scope, functions);
+  // After a join ksqlDB names columns by their joined names (I1_BAR) in WHERE's messages.
+  const condition = input.sources ? joinedNames(where, scope) : where;
+  const predicate = compilePredicate('WHERE', rewriteMagicTimestamps(condition), scope, functions);
   const keep = (row: GenericRow | null): boolean => {
     if (row === null) return false;
     try {
@@ -43,4 +45,30 @@ export function planFilter(
     };
   }
   return { ...input, table: filterTable(input.table as KTable<AnyKey, GenericRow>, 'WhereFilter', keep) };
+}
+
+/**
+ * Rewrites column references to the joined row's names (`I1.BAR` → `I1_BAR`), which resolve to the
+ * same columns; lambda bodies are left alone (their parameters shadow columns).
+ */
+function joinedNames(e: Expression, scope: ColumnScope): Expression {
+  const visit = (x: unknown): unknown => {
+    if (!x || typeof x !== 'object') return x;
+    if (Array.isArray(x)) return x.map(visit);
+    const node = x as Expression;
+    if (node.kind === 'Lambda') return node;
+    if (node.kind === 'ColumnRef') {
+      let resolved: ReturnType<ColumnScope['resolve']>;
+      try {
+        resolved = scope.resolve(node);
+      } catch {
+        return node; // ambiguous or unknown qualifier: compiling reports it
+      }
+      return resolved ? { kind: 'ColumnRef', name: resolved.name, pos: node.pos } : node;
+    }
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(node)) out[k] = k === 'pos' ? v : visit(v);
+    return out;
+  };
+  return visit(e) as Expression;
 }

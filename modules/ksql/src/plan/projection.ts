@@ -14,6 +14,8 @@ export interface KeyBinding {
   readonly expressions: readonly Expression[];
   /** For messages: the source's key, a PARTITION BY expression, or a join's key. */
   readonly what: 'key column' | 'partitioning expression' | 'join expression' | 'foreign-key join key';
+  /** A join's synthetic key (ROWKEY): of a FULL OUTER join, or of a join on expressions. */
+  readonly synthetic?: 'full' | 'expression';
   /** Foreign-key joins: the left table whose primary key the result's key is. */
   readonly table?: string;
   /** As messages print the alternatives (`ID`, `ABS(INPUT.ID)`, `L.A`). */
@@ -36,6 +38,8 @@ export interface ProjectionInput {
    * widens to the target's is cast to it (ksqlDB's implicit casts on insert).
    */
   readonly coerceTo?: readonly Column[];
+  /** The sink's TIMESTAMP column (CREATE … AS WITH (TIMESTAMP=…)): it must be a result column. */
+  readonly timestampColumn?: string;
   /** After a join: the name ksqlDB gives an unaliased column reference. */
   readonly joinColumnName?: (ref: ColumnRef) => string;
 }
@@ -139,8 +143,12 @@ export function analyzeProjection(input: ProjectionInput): Projection {
         );
       }
     } else if (!item.fromStar && RESERVED_COLUMN_NAMES.has(name)) {
+      // `l.ROWTIME AS ROWTIME` is no real alias: ksqlDB reports the column itself.
+      const trivial = e.kind === 'ColumnRef' && e.name === name;
       throw new KsqlError(
-        `\`${name}\` is a reserved column name. You cannot use it as an alias for a column.`,
+        trivial
+          ? `Reserved column name in select: \`${name}\`. Please remove or alias the column.`
+          : `\`${name}\` is a reserved column name. You cannot use it as an alias for a column.`,
         item.pos,
       );
     }
@@ -166,6 +174,15 @@ export function analyzeProjection(input: ProjectionInput): Projection {
   }
 
   const keyColumns: Column[] = [];
+  const ts = input.timestampColumn;
+  if (
+    ts !== undefined &&
+    !valueColumns.some((c) => c.name === ts) &&
+    !keyAliases.some((a) => a.includes(ts))
+  ) {
+    // ksqlDB checks the sink's TIMESTAMP before the key rules.
+    throw new KsqlError(`The TIMESTAMP column set in the WITH clause does not exist in the schema: '${ts}'`);
+  }
   if (input.sinkName !== undefined) {
     const missing = input.keys.filter((_, i) => keyAliases[i].length === 0);
     // ksqlDB names every key column (or partitioning expression) when any is missing.
@@ -217,12 +234,15 @@ function missingKeyError(sink: string, missing: readonly KeyBinding[]): KsqlErro
     const plural = texts.length > 1 ? 'join expressions' : 'join expression';
     const list =
       texts.length > 1 ? `${texts.slice(0, -1).join(', ')} or ${texts[texts.length - 1]}` : texts[0];
-    const synthetic =
-      texts[0] === 'ROWKEY'
-        ? ' ROWKEY was added as a synthetic key column because the join criteria did not match any source column. This expression must be included in the projection and may be aliased. '
-        : '';
+    const base = `The query used to build \`${sink}\` must include the ${plural} ${list} in its projection (eg, SELECT ${texts[0]}...).`;
+    const synthetic = missing[0].synthetic;
+    if (!synthetic) return new KsqlError(base);
+    const why = `${texts[0]} was added as a synthetic key column because the join criteria did not match any source column.`;
+    // ksqlDB words the FULL OUTER case (no source column equals the key) more briefly.
     return new KsqlError(
-      `The query used to build \`${sink}\` must include the ${plural} ${list} in its projection (eg, SELECT ${texts[0]}...).${synthetic}`.trimEnd(),
+      synthetic === 'full'
+        ? `${base}\n${why}`
+        : `Key missing from projection (ie, SELECT). See https://cnfl.io/2LV7ouS.\n${base}\n${why} This expression must be included in the projection and may be aliased.`,
     );
   }
   const plural =

@@ -8,6 +8,7 @@ import { createColumnScope } from './column-scope.js';
 import { formatExpression } from './expression-text.js';
 import { planFilter } from './filter-step.js';
 import { joinPrefix, planJoin } from './join-step.js';
+import { checkKeyTypes } from './key-types.js';
 import { planPartitionBy } from './partition-by-step.js';
 import type { PlanContext } from './plan-context.js';
 import type { PlannedStream } from './planned-stream.js';
@@ -21,6 +22,8 @@ export interface QueryPlanOptions {
   readonly source: (name: string) => DataSource | undefined;
   /** The sink's name for CREATE … AS SELECT / INSERT INTO (persistent-query projection rules). */
   readonly sinkName?: string;
+  /** CREATE … AS: the sink's TIMESTAMP column as resolved from WITH. */
+  readonly timestampColumn?: string;
   /** INSERT INTO: the target's value columns, for implicit numeric casts. */
   readonly coerceTo?: readonly Column[];
   /** Told of every source topic's serdes (so the host can prefetch schemas). */
@@ -47,8 +50,10 @@ export async function planQuery(
   if (ctx.properties['ksql.new.query.planner.enabled'] === 'true') {
     throw new UnsupportedFeatureError('ksql.new.query.planner.enabled', query.pos);
   }
-  if (query.window && !query.groupBy)
+  // With aggregate calls the aggregation's analysis reports what is wrong; without, ksqlDB says this.
+  if (query.window && !query.groupBy && !hasAggregateCalls(query, ctx.functions)) {
     throw new KsqlError('WINDOW clause requires a GROUP BY clause.', query.window.pos);
+  }
   const from = requireSource(query.from.name, query.from.pos, options);
   if (options.sinkName !== undefined && from.type === 'TABLE' && from.window) {
     throw new KsqlError('KSQL does not support persistent queries on windowed tables.', query.from.pos);
@@ -65,7 +70,8 @@ export async function planQuery(
   // A left-deep chain: each join's left side is the result so far (ksqlDB names a chain's inner
   // joins' internal topics with `L_` prefixes, and reports the last right source's partitions).
   let leftPartitions = from.partitions;
-  let leftName = from.name;
+  // ksqlDB names a chain's left side after its leftmost source in messages.
+  const leftName = from.name;
   for (const [i, join] of query.joins.entries()) {
     const right = requireSource(join.right.name, join.right.pos, options);
     if (sources.some((s) => s.name === right.name)) {
@@ -96,11 +102,13 @@ export async function planQuery(
       { select: query.select, prefix: joinPrefix(i, query.joins.length) },
     );
     leftPartitions = right.partitions;
-    leftName = right.name;
   }
+  // A join keyed by a MAP (or a type holding one) is refused under the join's key name (L_L0).
+  if (query.joins.length > 0) checkKeyTypes(planned.schema.key);
   const aliases = [fromAlias];
   const byAlias = new Map<string, DataSource>([[fromAlias, from]]);
-  query.joins.forEach((j, i) => byAlias.set(j.right.alias ?? sources[i + 1].name, sources[i + 1]));
+  for (const [i, j] of query.joins.entries())
+    byAlias.set(j.right.alias ?? sources[i + 1].name, sources[i + 1]);
   if (query.where) planned = planFilter(planned, query.where, aliases, ctx.functions);
 
   if (isAggregate(query, ctx.functions)) {
@@ -138,14 +146,40 @@ export async function planQuery(
         }));
     const keyed = new Set(exprs.flatMap((e) => (e.kind === 'ColumnRef' ? [e.name] : [])));
     const partitioned = planned.schema.key;
-    starColumns = [
-      ...(byNull ? [] : exprs.map((e, i): StarItem => ({ expression: e, alias: partitioned[i].name }))),
-      ...[...from.schema.value, ...from.schema.key]
-        .filter((c) => !keyed.has(c.name))
-        .map((c): StarItem => ({ expression: { kind: 'ColumnRef', name: c.name } })),
-    ];
+    const keyItems = byNull
+      ? []
+      : exprs.map((e, i): StarItem => ({ expression: e, alias: partitioned[i].name }));
+    if (planned.sources) {
+      // After a join, `*` is every joined column but the new key, each source's in ksqlDB's row
+      // order: value columns, pseudo-columns, then its key columns.
+      const keyNames = new Set(partitioned.map((k) => k.name));
+      starColumns = [
+        ...keyItems,
+        ...planned.sources.flatMap((src) =>
+          joinedRowOrder(src.columns, byAlias.get(src.alias))
+            .filter((c) => !keyNames.has(`${src.alias}_${c}`))
+            .map(
+              (c): StarItem => ({
+                expression: { kind: 'ColumnRef', name: c, qualifier: src.alias },
+                alias: `${src.alias}_${c}`,
+              }),
+            ),
+        ),
+      ];
+    } else {
+      starColumns = [
+        ...keyItems,
+        ...[...from.schema.value, ...from.schema.key]
+          .filter((c) => !keyed.has(c.name))
+          .map((c): StarItem => ({ expression: { kind: 'ColumnRef', name: c.name } })),
+      ];
+    }
   } else if (planned.sources) {
-    keys = joinKeyBindings(planned, (alias) => byAlias.get(alias)?.name ?? alias);
+    keys = joinKeyBindings(
+      planned,
+      (alias) => byAlias.get(alias)?.name ?? alias,
+      query.joins[query.joins.length - 1]?.type === 'FULL',
+    );
   } else {
     keys = planned.schema.key.map((k) => {
       const ref: ColumnRef = { kind: 'ColumnRef', name: k.name };
@@ -159,10 +193,14 @@ export async function planQuery(
     select: query.select,
     scope,
     star: (qualifier, pos) => {
+      if (joined && query.partitionBy && qualifier === undefined) return starColumns;
       if (joined) {
         const chosen = qualifier === undefined ? joined : joined.filter((s) => s.alias === qualifier);
         if (chosen.length === 0)
-          throw new KsqlError(`'${qualifier}' is not a valid stream/table name or alias.`, pos);
+          throw new KsqlError(
+            `Failed to prepare statement: '${qualifier}' is not a valid stream/table name or alias.`,
+            pos,
+          );
         const items = chosen.flatMap((s) =>
           starOrder(s.columns, byAlias.get(s.alias))
             .filter((c) => !RESERVED_COLUMN_NAMES.has(c))
@@ -182,7 +220,10 @@ export async function planQuery(
         ];
       }
       if (qualifier !== undefined && qualifier !== fromAlias) {
-        throw new KsqlError(`'${qualifier}' is not a valid stream/table name or alias.`, pos);
+        throw new KsqlError(
+          `Failed to prepare statement: '${qualifier}' is not a valid stream/table name or alias.`,
+          pos,
+        );
       }
       return starColumns;
     },
@@ -191,6 +232,7 @@ export async function planQuery(
     keys,
     functions: ctx.functions,
     sinkName: options.sinkName,
+    timestampColumn: options.timestampColumn,
     coerceTo: options.coerceTo,
     joinColumnName: joined ? (ref) => joinColumnName(joined, ref) : undefined,
   });
@@ -210,7 +252,11 @@ function joinKeyOf(planned: PlannedStream): JoinKeyView | undefined {
  * After a join the key may be selected as any source column equal to it (`L.A` or `R.A`); with
  * none (FULL OUTER on an expression) only as the synthetic key column itself (ROWKEY).
  */
-function joinKeyBindings(planned: PlannedStream, tableOf: (alias: string) => string): KeyBinding[] {
+function joinKeyBindings(
+  planned: PlannedStream,
+  tableOf: (alias: string) => string,
+  lastJoinFull: boolean,
+): KeyBinding[] {
   const viable = joinKeyOf(planned)?.viable ?? [];
   // A foreign-key join's key is the left table's primary key: one viable column per key column.
   const fk =
@@ -234,9 +280,29 @@ function joinKeyBindings(planned: PlannedStream, tableOf: (alias: string) => str
     // The join step names the key after the viable column the SELECT picks (or ROWKEY): that item
     // carries the key; other columns equal to it (`R.A` beside `L.A`) are ordinary values.
     const own: ColumnRef = { kind: 'ColumnRef', name: k.name };
-    const texts = viable.length === 0 ? [k.name] : viable.map((v) => `${v.alias}.${v.column}`);
-    return { expressions: [own], what: 'join expression', texts };
+    if (viable.length === 0) {
+      return {
+        expressions: [own],
+        what: 'join expression',
+        texts: [k.name],
+        synthetic: lastJoinFull ? 'full' : 'expression',
+      };
+    }
+    return {
+      expressions: [own],
+      what: 'join expression',
+      texts: viable.map((v) => `${v.alias}.${v.column}`),
+    };
   });
+}
+
+/** A joined source's columns as ksqlDB's rows hold them: value columns, pseudo-columns, key columns. */
+function joinedRowOrder(columns: readonly string[], source: DataSource | undefined): string[] {
+  const keys = new Set(source?.schema.key.map((c) => c.name) ?? []);
+  const pseudo = columns.filter((c) => RESERVED_COLUMN_NAMES.has(c));
+  const key = columns.filter((c) => keys.has(c) && !RESERVED_COLUMN_NAMES.has(c));
+  const value = columns.filter((c) => !keys.has(c) && !RESERVED_COLUMN_NAMES.has(c));
+  return [...value, ...pseudo, ...key];
 }
 
 /** `*` lists a source's key columns, then its value columns (the row holds the value columns first). */
@@ -253,6 +319,7 @@ function joinColumnName(
   sources: readonly { alias: string; columns: readonly string[] }[],
   ref: ColumnRef,
 ): string {
+  if (ref.qualifier === undefined && RESERVED_COLUMN_NAMES.has(ref.name)) return ref.name;
   const owners = sources.filter((s) => s.columns.includes(ref.name));
   if (owners.length <= 1 && !(owners.length === 0 && ref.qualifier)) return ref.name;
   return `${ref.qualifier ?? owners[0].alias}_${ref.name}`;
@@ -267,6 +334,10 @@ function requireSource(name: string, pos: SourcePosition | undefined, options: Q
 /** Whether the query aggregates: GROUP BY, WINDOW, HAVING, or an aggregate call in SELECT. */
 export function isAggregate(query: Query, functions: FunctionRegistry): boolean {
   if (query.groupBy || query.window || query.having) return true;
+  return hasAggregateCalls(query, functions);
+}
+
+function hasAggregateCalls(query: Query, functions: FunctionRegistry): boolean {
   return query.select.some((s) => s.kind === 'SingleColumn' && hasAggregateCall(s.expression, functions));
 }
 

@@ -2,6 +2,7 @@ import type { KStream, Serde, Windowed } from '@meterstream/streams';
 import type { TimestampColumn } from '../engine/data-source.js';
 import { KsqlError } from '../errors.js';
 import type { FormatInfo } from '../format/format.js';
+import { compileJavaTimePattern } from '../values/java-time-format.js';
 import type { GenericKey, GenericRow } from '../schema/logical-schema.js';
 import type { PlanContext } from './plan-context.js';
 import type { PlannedStream } from './planned-stream.js';
@@ -45,7 +46,7 @@ export async function planSink(input: PlannedStream, sink: SinkSpec, ctx: PlanCo
       ? (input.stream as KStream<AnyKey, GenericRow | null>)
       : (input.table.toStream() as KStream<AnyKey, GenericRow | null>);
 
-  const ts = sink.timestamp ? sinkTimestamp(input, sink.timestamp.column) : undefined;
+  const ts = sink.timestamp ? sinkTimestamp(input, sink.timestamp.column, sink.timestamp.format) : undefined;
   // A single-column key that is NULL is a null record key; multi-column keys are written as they are.
   const noKey = !input.window && schema.key.length === 0;
   const singleKey = !input.window && schema.key.length === 1;
@@ -95,16 +96,33 @@ export async function planSink(input: PlannedStream, sink: SinkSpec, ctx: PlanCo
 function sinkTimestamp(
   input: PlannedStream,
   column: string,
+  format: string | undefined,
 ): (key: unknown, row: GenericRow | null) => unknown {
   const vi = input.schema.value.findIndex((c) => c.name === column);
-  if (vi >= 0) return (_key, row) => (row === null ? null : row[vi]);
   const ki = input.schema.key.findIndex((c) => c.name === column);
-  if (ki < 0)
+  if (vi < 0 && ki < 0) {
     throw new KsqlError(
       `The TIMESTAMP column set in the WITH clause does not exist in the schema: '${column}'`,
     );
-  return (key) => {
-    const k = (input.window ? (key as Windowed<GenericKey> | null)?.key : key) as GenericKey | null;
-    return k ? k[ki] : null;
+  }
+  const read =
+    vi >= 0
+      ? (_key: unknown, row: GenericRow | null) => (row === null ? null : row[vi])
+      : (key: unknown) => {
+          const k = (input.window ? (key as Windowed<GenericKey> | null)?.key : key) as GenericKey | null;
+          return k ? k[ki] : null;
+        };
+  const type = (vi >= 0 ? input.schema.value[vi] : input.schema.key[ki]).type;
+  if (type.base !== 'STRING' || format === undefined) return read;
+  // A STRING column with TIMESTAMP_FORMAT: parsed once per record; unparsable gives -1 (dropped).
+  const formatter = compileJavaTimePattern(format);
+  return (key, row) => {
+    const v = read(key, row);
+    if (typeof v !== 'string') return v;
+    try {
+      return formatter.parse(v);
+    } catch {
+      return -1;
+    }
   };
 }

@@ -81,6 +81,7 @@ export async function planSource(
   });
   const schema = withPseudoAndKeyColumns(source.schema, window);
   const keyCount = keyCols.length;
+  const valueCount = valueCols.length;
   const keyValues = window
     ? (key: SourceKey): unknown[] => (key as Windowed<GenericKey> | null)?.key ?? nulls(keyCount)
     : (key: SourceKey): unknown[] => (key as GenericKey | null) ?? nulls(keyCount);
@@ -99,9 +100,15 @@ export async function planSource(
         if (value === BAD_RECORD || key === BAD_RECORD) return undefined;
         if (value === null) return null;
         const meta = pctx.recordMetadata();
-        const row = [...value, ...keyValues(key), record.timestamp, meta?.partition ?? 0, meta?.offset ?? 0];
-        if (bounds) row.push(...bounds(key));
-        return row;
+        return layoutRow(
+          value,
+          valueCount,
+          keyValues(key),
+          record.timestamp,
+          meta?.partition ?? 0,
+          meta?.offset ?? 0,
+          bounds?.(key),
+        );
       },
     );
     return {
@@ -146,11 +153,16 @@ export async function planSource(
     materialized,
     'KTABLE-TRANSFORMVALUES',
     (value, key, record) => {
-      const n = value.length - 2;
-      const row = value.slice(0, n);
-      row.push(...keyValues(key), record.timestamp, value[n], value[n + 1]);
-      if (bounds) row.push(...bounds(key));
-      return row;
+      // Stored rows end with ROWPARTITION and ROWOFFSET (see SourceTableProcessor).
+      return layoutRow(
+        value,
+        valueCount,
+        keyValues(key),
+        record.timestamp,
+        value[valueCount],
+        value[valueCount + 1],
+        bounds?.(key),
+      );
     },
   );
   return {
@@ -160,6 +172,34 @@ export async function planSource(
     withPseudoColumns: true,
     table: table as unknown as KTable<GenericKey | Windowed<GenericKey>, GenericRow>,
   };
+}
+
+/**
+ * One row in the planned-stream.ts layout, allocated once at its final size (the hot path of every
+ * source): value columns, key columns, ROWTIME, ROWPARTITION, ROWOFFSET, then the window bounds.
+ */
+function layoutRow(
+  value: GenericRow,
+  valueCount: number,
+  key: readonly unknown[],
+  rowtime: number,
+  partition: unknown,
+  offset: unknown,
+  windowBounds: readonly unknown[] | undefined,
+): GenericRow {
+  const keyCount = key.length;
+  const row = new Array<unknown>(valueCount + keyCount + 3 + (windowBounds ? 2 : 0));
+  for (let i = 0; i < valueCount; i++) row[i] = value[i] ?? null;
+  let at = valueCount;
+  for (let i = 0; i < keyCount; i++) row[at++] = key[i] ?? null;
+  row[at++] = rowtime;
+  row[at++] = partition;
+  row[at++] = offset;
+  if (windowBounds) {
+    row[at++] = windowBounds[0];
+    row[at] = windowBounds[1];
+  }
+  return row;
 }
 
 function nulls(n: number): unknown[] {

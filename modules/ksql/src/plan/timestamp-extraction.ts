@@ -62,7 +62,7 @@ export function timestampExtractorFor(
     };
   } else {
     throw new KsqlError(
-      `Timestamp column, \`${ts.column}\`, should be LONG(INT64), TIMESTAMP, or a String with a timestamp.string.format specified.`,
+      `Timestamp column, \`${ts.column}\`, should be LONG(INT64), TIMESTAMP, or a String with a timestamp_format specified.`,
     );
   }
   return (record) => {

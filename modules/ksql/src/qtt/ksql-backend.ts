@@ -1,64 +1,14 @@
-import type { StreamsConfig } from '@meterstream/streams';
-import type {
-  KsqlEngineOptions,
-  PersistentQuery,
-  QueryListener,
-  SourceDescription,
-  SourceType,
-  StatementResult,
-} from '../engine/engine-api.js';
-import type { FormatInfo, Formats } from '../format/format.js';
-import type { LogicalSchema } from '../schema/logical-schema.js';
+import type { PersistentQuery, SourceDescription, StatementResult } from '../engine/engine-api.js';
+import { KsqlEngine } from '../engine/ksql-engine.js';
+import { streamsConfigFor } from '../engine/streams-config.js';
+import type { Formats } from '../format/format.js';
 import type { QttBackend, QttEngine, QttEngineSetup } from './qtt-backend.js';
 
-/** What the runner uses of the KsqlEngine class (src/engine/ksql-engine.ts). */
-interface KsqlEngineLike {
-  execute(sql: string): Promise<StatementResult[]>;
-  addListener(listener: QueryListener): () => void;
-  sources(): DataSourceLike[];
-  readonly formats: Formats;
-}
-
-/** The engine's metastore entries (src/engine/data-source.ts), as far as the runner reads them. */
-interface DataSourceLike {
-  readonly name: string;
-  readonly type: SourceType;
-  readonly schema: LogicalSchema;
-  readonly topic: string;
-  readonly keyFormat: FormatInfo;
-  readonly valueFormat: FormatInfo;
-  readonly window?: { readonly type: 'TUMBLING' | 'HOPPING' | 'SESSION'; readonly sizeMs?: number };
-  readonly timestamp?: { readonly column: string };
-  readonly partitions?: number;
-  readonly replicas?: number;
-  readonly isSource: boolean;
-  readonly statement: string;
-  readonly keyFeatures?: readonly string[];
-  readonly valueFeatures?: readonly string[];
-}
-
-type KsqlEngineClass = new (options: KsqlEngineOptions) => KsqlEngineLike;
-
-/**
- * The runner's backend on the real engine. The engine module is loaded when the runner starts
- * (not when this module loads), so the CLI can say plainly when the build has no engine.
- */
+/** The runner's backend on the real engine: a fresh KsqlEngine per test case. */
 export async function createKsqlBackend(): Promise<QttBackend> {
-  // A computed specifier: the engine module is another part of step 10, merged separately.
-  const specifier = '../engine/ksql-engine.js';
-  const configSpecifier = '../engine/streams-config.js';
-  let KsqlEngine: KsqlEngineClass;
-  let streamsConfigFor: (query: PersistentQuery) => Partial<StreamsConfig>;
-  try {
-    ({ KsqlEngine } = (await import(specifier)) as { KsqlEngine: KsqlEngineClass });
-    ({ streamsConfigFor } = (await import(configSpecifier)) as { streamsConfigFor: typeof streamsConfigFor });
-  } catch (err) {
-    throw new Error(`the KSQL engine is not part of this build (${(err as Error).message})`, { cause: err });
-  }
   return {
     createEngine: (setup: QttEngineSetup) =>
       new EngineAdapter(
-        streamsConfigFor,
         new KsqlEngine({
           serviceId: setup.serviceId,
           topics: setup.topics,
@@ -71,13 +21,14 @@ export async function createKsqlBackend(): Promise<QttBackend> {
 }
 
 class EngineAdapter implements QttEngine {
-  constructor(
-    readonly streamsConfig: (query: PersistentQuery) => Partial<StreamsConfig>,
-    private readonly engine: KsqlEngineLike,
-  ) {}
+  constructor(private readonly engine: KsqlEngine) {}
 
   get formats(): Formats {
     return this.engine.formats;
+  }
+
+  streamsConfig(query: PersistentQuery) {
+    return streamsConfigFor(query);
   }
 
   async executeScript(sql: string, onResult: (result: StatementResult) => void): Promise<void> {

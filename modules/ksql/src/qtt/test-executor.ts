@@ -1,21 +1,14 @@
 import { type Headers, NO_HEADERS, TopologyTestDriver } from '@meterstream/streams';
 import type { PersistentQuery, SourceDescription } from '../engine/engine-api.js';
-import type { FormatInfo, FormatName, Formats, RegisteredSchema, SchemaRegistry } from '../format/format.js';
-import { canRegisterWithId, type QttBackend, type QttEngine } from './qtt-backend.js';
-import { QttSchemaRegistry } from './qtt-schema-registry.js';
-import { stringifyJson } from './json-text.js';
+import type { SchemaRegistry } from '../format/format.js';
+import { verifyOutputs } from './output-verifier.js';
 import { checkPostConditions, type KnownTopic } from './post-conditions.js';
-import { specMatches } from './record-comparator.js';
-import {
-  deserializeSpec,
-  serializeSpec,
-  type SpecContext,
-  type TopicFormats,
-  UnsupportedTestFormat,
-} from './spec-serdes.js';
-import { renderSpec, type SpecValue } from './spec-values.js';
+import type { QttBackend, QttEngine } from './qtt-backend.js';
+import { QttSchemaRegistry } from './qtt-schema-registry.js';
+import { serializeSpec, type SpecContext, type TopicFormats, UnsupportedTestFormat } from './spec-serdes.js';
 import { type StoredRecord, StubKafka } from './stub-kafka.js';
-import type { QttRecord, QttTestCase, QttWindow } from './test-model.js';
+import type { QttRecord, QttTestCase } from './test-model.js';
+import { ensureSchemas, initializeTopics } from './topic-setup.js';
 
 export type QttStatus = 'passed' | 'failed' | 'unsupported' | 'crashed';
 
@@ -290,90 +283,6 @@ function headersOf(r: QttRecord): Headers {
   return r.headers ? r.headers.map((h) => ({ key: h.key, value: h.value })) : NO_HEADERS;
 }
 
-/** Creates topics and registers the test's schemas; returns an unsupported feature, if any. */
-async function initializeTopics(
-  test: QttTestCase,
-  kafka: StubKafka,
-  registry: SchemaRegistry,
-): Promise<string | undefined> {
-  for (const t of test.topics) {
-    kafka.ensure(t.name, t.partitions, t.replicas);
-    for (const [isKey, schema, format, id, refs] of [
-      [true, t.keySchema, t.keyFormat, t.keySchemaId, t.keySchemaReferences ?? []],
-      [false, t.valueSchema, t.valueFormat, t.valueSchemaId, t.valueSchemaReferences ?? []],
-    ] as const) {
-      if (schema === undefined) continue;
-      const fmt = (format ?? 'AVRO').toUpperCase();
-      const schemaType = fmt === 'PROTOBUF' ? 'PROTOBUF' : fmt === 'AVRO' ? 'AVRO' : 'JSON';
-      // Only PROTOBUF resolves references (its imports); the other formats' serdes cannot.
-      if (refs.length > 0 && schemaType !== 'PROTOBUF') return 'schema references in test topics';
-      // Each reference is registered under its name and referenced at version 1, as ksqlDB's
-      // runner does: before a schema with a fixed id, after one that takes the next free id.
-      const registerReferences = async () => {
-        for (const ref of refs) await registry.register(ref.name, { schemaType, schema: ref.schema });
-      };
-      const references = refs.map((r) => ({ name: r.name, subject: r.name, version: 1 }));
-      // PROTOBUF schemas are given as text; AVRO and JSON ones as JSON (`"int"` is the schema "int")
-      const text = schemaType === 'PROTOBUF' && typeof schema === 'string' ? schema : stringifyJson(schema);
-      const registered: RegisteredSchema =
-        references.length > 0 ? { schemaType, schema: text, references } : { schemaType, schema: text };
-      const subject = `${t.name}-${isKey ? 'key' : 'value'}`;
-      if (id !== undefined) {
-        if (!canRegisterWithId(registry)) return 'schema ids in test topics';
-        await registerReferences();
-        await registry.registerWithId(subject, registered, id);
-      } else {
-        await registry.register(subject, registered);
-        await registerReferences();
-      }
-    }
-  }
-  // CREATE STREAM/TABLE statements with columns: ksqlDB creates their topics up front.
-  for (const s of test.statements) {
-    const created = createdTopic(s);
-    if (created) kafka.ensure(created.topic, created.partitions ?? 1, created.replicas ?? 1);
-  }
-  for (const r of [...test.inputs, ...test.outputs]) kafka.ensure(r.topic);
-  return undefined;
-}
-
-const CREATE_WITH_COLUMNS =
-  /^\s*CREATE\s+(?:OR\s+REPLACE\s+)?(?:SOURCE\s+)?(?:STREAM|TABLE)\s+(?:IF\s+NOT\s+EXISTS\s+)?(?:`[^`]+`|"[^"]+"|[\w.]+)\s*\(/i;
-
-/** The topic a CREATE STREAM/TABLE (not AS SELECT) with columns names, with its PARTITIONS/REPLICAS. */
-export function createdTopic(
-  statement: string,
-): { topic: string; partitions?: number; replicas?: number } | undefined {
-  if (!CREATE_WITH_COLUMNS.test(statement) || /\bAS\s+SELECT\b/i.test(statement)) return undefined;
-  const topic = /KAFKA_TOPIC\s*=\s*'((?:[^']|'')*)'/i.exec(statement)?.[1]?.replaceAll("''", "'");
-  if (!topic) return undefined;
-  const num = (p: string) => {
-    const m = new RegExp(`\\b${p}\\s*=\\s*'?(\\d+)'?`, 'i').exec(statement);
-    return m ? Number(m[1]) : undefined;
-  };
-  return { topic, partitions: num('PARTITIONS'), replicas: num('REPLICAS') };
-}
-
-/**
- * Schema-registry formats need a schema under the topic's subject before test data can be
- * written; when the test gave none, the one the formats derive from the source's columns is
- * registered (ksqlDB registers the schema of each CREATE statement before running it).
- */
-async function ensureSchemas(info: TopicFormats, registry: SchemaRegistry, formats: Formats): Promise<void> {
-  const needs = (f: string) => f === 'AVRO' || f === 'JSON_SR' || f === 'PROTOBUF';
-  for (const isKey of [true, false]) {
-    const format = (isKey ? info.keyFormat : info.valueFormat).toUpperCase();
-    const columns = isKey ? info.keyColumns : info.valueColumns;
-    if (!needs(format) || columns.length === 0) continue;
-    const subject = `${info.topic}-${isKey ? 'key' : 'value'}`;
-    if (await registry.latest(subject)) continue;
-    const fi: FormatInfo = { name: format as FormatName, properties: {} };
-    const ctx = { topic: info.topic, registerSchema: true };
-    if (isKey) await formats.keySerde(fi, columns, ctx);
-    else await formats.valueSerde(fi, columns, ctx);
-  }
-}
-
 /** A driver as ksqlDB's runner makes one: the query's streams config, wall clock at the epoch, no cache unless set. */
 function newDriver(query: PersistentQuery, engine: QttEngine): TopologyTestDriver {
   const p = query.properties;
@@ -413,113 +322,6 @@ async function pipe(
       });
     }
   }
-}
-
-interface Decoded {
-  readonly key: SpecValue;
-  readonly window?: QttWindow;
-  readonly value: SpecValue;
-  readonly timestamp: number;
-  readonly headers: Headers;
-}
-
-async function verifyOutputs(
-  test: QttTestCase,
-  kafka: StubKafka,
-  infos: Map<string, TopicFormats>,
-  ctx: SpecContext,
-): Promise<string | undefined> {
-  const byTopic = new Map<string, QttRecord[]>();
-  for (const r of test.outputs) {
-    const list = byTopic.get(r.topic) ?? [];
-    list.push(r);
-    byTopic.set(r.topic, list);
-  }
-  const ranWithInsertStatements = test.inputs.length === 0;
-  for (const [topic, expected] of byTopic) {
-    const info = infos.get(topic);
-    if (!info) return `No information found for topic: ${topic}`;
-    const actual: Decoded[] = [];
-    for (const rec of kafka.read(topic)) {
-      let k: Awaited<ReturnType<typeof deserializeSpec>>;
-      let v: Awaited<ReturnType<typeof deserializeSpec>>;
-      try {
-        k = await deserializeSpec(ctx, info, true, rec.key);
-      } catch (err) {
-        if (err instanceof UnsupportedTestFormat) throw err;
-        return `Topic '${topic}': failed to deserialize key: ${(err as Error).message} (bytes ${rec.key?.toString('hex')})`;
-      }
-      try {
-        v = await deserializeSpec(ctx, { ...info, windowType: undefined }, false, rec.value);
-      } catch (err) {
-        if (err instanceof UnsupportedTestFormat) throw err;
-        return `Topic '${topic}': failed to deserialize value: ${(err as Error).message} (bytes ${rec.value?.toString('hex')})`;
-      }
-      actual.push({
-        key: k.key,
-        window: k.window,
-        value: v.key,
-        timestamp: rec.timestamp,
-        headers: rec.headers,
-      });
-    }
-    if (actual.length !== expected.length) {
-      return `Topic ${topic}. Expected <${expected.length}> records but it was <${actual.length}>\nActual records:\n${actual
-        .map(renderActual)
-        .join('\n')}`;
-    }
-    for (let i = 0; i < expected.length; i++) {
-      const e = expected[i];
-      const a = actual[i];
-      const expectedTs = e.timestamp ?? a.timestamp;
-      const keyOk = e.window
-        ? a.window !== undefined &&
-          a.window.start === e.window.start &&
-          a.window.end === e.window.end &&
-          a.window.type === e.window.type &&
-          specMatches(a.key, e.key)
-        : a.window === undefined && specMatches(a.key, e.key);
-      const headersOk = headersMatch(a.headers, e.headers ?? []);
-      const tsOk = a.timestamp === expectedTs || (ranWithInsertStatements && expectedTs === 0);
-      if (!keyOk || !specMatches(a.value, e.value) || !headersOk || !tsOk) {
-        return `Topic '${topic}', message ${i}: Expected <${renderExpectedKey(e)}, ${stringifyJson(e.value)}> with timestamp=${expectedTs} and headers=[${renderHeaders(
-          e.headers ?? [],
-        )}] but was ${renderActual(a)}`;
-      }
-    }
-  }
-  return undefined;
-}
-
-function headersMatch(actual: Headers, expected: readonly { key: string; value: Buffer | null }[]): boolean {
-  return (
-    actual.length === expected.length &&
-    actual.every((h, i) => {
-      const e = expected[i];
-      if (h.key !== e.key) return false;
-      if (h.value === null || e.value === null) return h.value === e.value;
-      return h.value.equals(e.value);
-    })
-  );
-}
-
-function renderHeaders(h: readonly { key: string; value: Buffer | null }[]): string {
-  return h
-    .map((x) => `{KEY=${x.key},VALUE=${x.value === null ? 'null' : x.value.toString('base64')}}`)
-    .join(', ');
-}
-
-function renderWindow(w: QttWindow): string {
-  return `[${w.type} ${w.start}..${w.end}]`;
-}
-
-function renderExpectedKey(e: QttRecord): string {
-  return e.window ? `${stringifyJson(e.key)}${renderWindow(e.window)}` : stringifyJson(e.key);
-}
-
-function renderActual(a: Decoded): string {
-  const key = a.window ? `${renderSpec(a.key)}${renderWindow(a.window)}` : renderSpec(a.key);
-  return `<${key}, ${renderSpec(a.value)}> with timestamp=${a.timestamp} and headers=[${renderHeaders(a.headers)}]`;
 }
 
 async function knownTopics(

@@ -19,7 +19,15 @@ type NumField =
   | 'minute'
   | 'second'
   | 'nano'
-  | 'dow';
+  | 'dow'
+  // week fields by the US rules of a default-locale JVM: weeks start on Sunday, week 1 holds Jan 1
+  | 'localDow'
+  | 'weekOfYear'
+  | 'weekYear'
+  | 'weekOfMonth'
+  | 'quarter'
+  | 'milliOfDay'
+  | 'nanoOfDay';
 
 type Element =
   | { readonly k: 'lit'; readonly text: string }
@@ -28,7 +36,7 @@ type Element =
   | { readonly k: 'frac'; readonly width: number }
   | {
       readonly k: 'text';
-      readonly field: 'month' | 'dow' | 'ampm' | 'era';
+      readonly field: 'month' | 'dow' | 'ampm' | 'era' | 'quarter';
       readonly style: 'short' | 'full' | 'narrow';
     }
   | { readonly k: 'offset'; readonly pattern: string; readonly zero: string }
@@ -64,7 +72,19 @@ const MONTHS = [
 ];
 const DAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 
-const DATE_FIELDS = new Set<string>(['year', 'month', 'day', 'dayOfYear', 'dow', 'era']);
+const DATE_FIELDS = new Set<string>([
+  'year',
+  'month',
+  'day',
+  'dayOfYear',
+  'dow',
+  'era',
+  'localDow',
+  'weekOfYear',
+  'weekYear',
+  'weekOfMonth',
+  'quarter',
+]);
 const TIME_FIELDS = new Set<string>([
   'hour',
   'hour1_24',
@@ -74,6 +94,8 @@ const TIME_FIELDS = new Set<string>([
   'second',
   'nano',
   'ampm',
+  'milliOfDay',
+  'nanoOfDay',
 ]);
 
 function patternError(pattern: string, message: string): RangeError {
@@ -93,8 +115,21 @@ function letterElement(pattern: string, c: string, n: number): Element {
   switch (c) {
     case 'y':
     case 'u':
-    case 'Y':
       return n === 2 ? { k: 'year2' } : { k: 'num', field: 'year', min: n, max: 19 };
+    case 'Y':
+      return { k: 'num', field: 'weekYear', min: n === 1 ? 1 : n, max: n === 2 ? 2 : 19 };
+    case 'w':
+      return num('weekOfYear');
+    case 'W':
+      return { k: 'num', field: 'weekOfMonth', min: 1, max: 1 };
+    case 'Q':
+    case 'q':
+      if (n <= 2) return { k: 'num', field: 'quarter', min: n, max: n };
+      return { k: 'text', field: 'quarter', style: n === 3 ? 'short' : 'full' };
+    case 'A':
+      return { k: 'num', field: 'milliOfDay', min: n, max: 19 };
+    case 'N':
+      return { k: 'num', field: 'nanoOfDay', min: n, max: 19 };
     case 'M':
     case 'L':
       if (n <= 2) return num('month');
@@ -134,7 +169,7 @@ function letterElement(pattern: string, c: string, n: number): Element {
       return { k: 'text', field: 'dow', style: n <= 3 ? 'short' : n === 4 ? 'full' : 'narrow' };
     case 'e':
     case 'c':
-      if (n <= 2) return { k: 'num', field: 'dow', min: n, max: n === 1 ? 1 : 2 };
+      if (n <= 2) return { k: 'num', field: 'localDow', min: n, max: n };
       return { k: 'text', field: 'dow', style: n === 3 ? 'short' : n === 4 ? 'full' : 'narrow' };
     case 'X':
     case 'x': {
@@ -281,7 +316,44 @@ function numValue(f: Fields, field: NumField): number {
       return f.second;
     case 'nano':
       return f.nano;
+    case 'localDow':
+      return (f.dow % 7) + 1;
+    case 'weekOfYear':
+      return usWeeks(f).week;
+    case 'weekYear':
+      return usWeeks(f).weekYear;
+    case 'weekOfMonth':
+      return usWeeks(f).weekOfMonth;
+    case 'quarter':
+      return Math.floor((f.month - 1) / 3) + 1;
+    case 'milliOfDay':
+      return ((f.hour * 60 + f.minute) * 60 + f.second) * 1000 + Math.floor(f.nano / 1_000_000);
+    case 'nanoOfDay':
+      return (((f.hour * 60 + f.minute) * 60 + f.second) * 1000 + Math.floor(f.nano / 1_000_000)) * 1_000_000;
   }
+}
+
+function epochDay(year: number, month: number, day: number): number {
+  const d = new Date(0);
+  d.setUTCFullYear(year, month - 1, day);
+  return Math.round(d.getTime() / 86_400_000);
+}
+
+/** Sunday-based day of week, 0 = Sunday. */
+function sundayDow(epochDays: number): number {
+  return (((epochDays + 4) % 7) + 7) % 7;
+}
+
+/** Week of year / week-based year / week of month with weeks from Sunday, week 1 holding the 1st. */
+function usWeeks(f: Fields): { week: number; weekYear: number; weekOfMonth: number } {
+  const today = epochDay(f.year, f.month, f.day);
+  const weekStart = today - sundayDow(today);
+  const nextJan1 = epochDay(f.year + 1, 1, 1);
+  const firstOfMonth = epochDay(f.year, f.month, 1);
+  const weekOfMonth = Math.floor((weekStart - (firstOfMonth - sundayDow(firstOfMonth))) / 7) + 1;
+  if (nextJan1 - weekStart < 7) return { week: 1, weekYear: f.year + 1, weekOfMonth };
+  const jan1 = epochDay(f.year, 1, 1);
+  return { week: Math.floor((weekStart - (jan1 - sundayDow(jan1))) / 7) + 1, weekYear: f.year, weekOfMonth };
 }
 
 function formatOffset(offsetMs: number, pattern: string, zero: string): string {
@@ -369,7 +441,10 @@ function formatElements(els: readonly Element[], f: Fields, zone: TimeZone, kind
           const name = DAYS[f.dow - 1];
           out += e.style === 'full' ? name : e.style === 'short' ? name.slice(0, 3) : name[0];
         } else if (e.field === 'ampm') out += f.hour < 12 ? 'AM' : 'PM';
-        else
+        else if (e.field === 'quarter') {
+          const q = Math.floor((f.month - 1) / 3) + 1;
+          out += e.style === 'short' ? `Q${q}` : `${['1st', '2nd', '3rd', '4th'][q - 1]} quarter`;
+        } else
           out +=
             f.year > 0
               ? e.style === 'full'
@@ -415,6 +490,14 @@ interface Parsed {
   nano?: number;
   offsetMs?: number;
   zone?: TimeZone;
+  // read but only used where they determine the date (week-based year stands in for a missing year)
+  localDow?: number;
+  weekOfYear?: number;
+  weekYear?: number;
+  weekOfMonth?: number;
+  quarter?: number;
+  milliOfDay?: number;
+  nanoOfDay?: number;
 }
 
 class ParseFailure extends Error {
@@ -467,10 +550,19 @@ const ZONE_ABBREVIATIONS: Readonly<Record<string, string>> = {
   BST: 'Europe/London',
   IST: 'Asia/Kolkata',
   JST: 'Asia/Tokyo',
+  AEST: 'Australia/Sydney',
+  AEDT: 'Australia/Sydney',
+  EET: 'Europe/Athens',
+  EEST: 'Europe/Athens',
+  WET: 'Europe/Lisbon',
+  WEST: 'Europe/Lisbon',
+  HST: 'Pacific/Honolulu',
+  AKST: 'America/Anchorage',
+  AKDT: 'America/Anchorage',
 };
 
 function parseOffset(text: string, pos: number, e: Extract<Element, { k: 'offset' }>): [number, number] {
-  if (e.zero === 'Z' && text[pos] === 'Z') return [0, 1];
+  if (e.zero === 'Z' && (text[pos] === 'Z' || text[pos] === 'z')) return [0, 1];
   const m = /^([+-])(\d{2})(:?)(\d{2})?(?::?(\d{2}))?/.exec(text.slice(pos));
   if (!m) {
     if (text.startsWith(e.zero, pos)) return [0, e.zero.length];
@@ -548,6 +640,14 @@ function parseElements(els: readonly Element[], text: string, start: number, p: 
           const [idx, len] = matchText(text, pos, ['AM', 'PM']);
           p.ampm = idx;
           pos += len;
+        } else if (e.field === 'quarter') {
+          const opts =
+            e.style === 'short'
+              ? ['Q1', 'Q2', 'Q3', 'Q4']
+              : ['1st quarter', '2nd quarter', '3rd quarter', '4th quarter'];
+          const [idx, len] = matchText(text, pos, opts);
+          p.quarter = idx + 1;
+          pos += len;
         } else {
           const [, len] = matchText(
             text,
@@ -593,7 +693,7 @@ function parseElements(els: readonly Element[], text: string, start: number, p: 
 }
 
 function resolveParsed(p: Parsed, text: string, zone: TimeZone): number {
-  const year = p.year ?? (p.year2 !== undefined ? 2000 + p.year2 : 1970);
+  const year = p.year ?? (p.year2 !== undefined ? 2000 + p.year2 : (p.weekYear ?? 1970));
   let hour = p.hour ?? 0;
   if (p.hour12 !== undefined) hour = p.hour12 + (p.ampm === 1 ? 12 : 0);
   else if (p.hour === undefined && p.ampm !== undefined) hour = 0;

@@ -68,29 +68,55 @@ function intlZone(id: string): TimeZone | undefined {
   } catch {
     return undefined;
   }
-  const shortFmt = new Intl.DateTimeFormat('en-US', { timeZone: id, timeZoneName: 'short' });
+  // Java names zones by their usual abbreviation (BST, CEST, JST, IST, AEST); each Intl locale
+  // knows only its own region's, so ask several and keep the first that is not "GMT±n".
+  const shortFmts = SHORT_NAME_LOCALES.map(
+    (l) => new Intl.DateTimeFormat(l, { timeZone: id, timeZoneName: 'short' }),
+  );
   const longFmt = new Intl.DateTimeFormat('en-US', { timeZone: id, timeZoneName: 'long' });
   const resolved = dtf.resolvedOptions().timeZone;
   const name = (f: Intl.DateTimeFormat, ms: number): string =>
     f.formatToParts(ms).find((p) => p.type === 'timeZoneName')?.value ?? resolved;
+  // The wall-clock fields in the zone, read back as if UTC, minus the instant.
+  const computeOffset = (whole: number): number => {
+    const parts = dtf.formatToParts(whole);
+    const get = (t: Intl.DateTimeFormatPartTypes): number => Number(parts.find((p) => p.type === t)?.value);
+    let year = get('year');
+    if (parts.find((p) => p.type === 'era')?.value === 'BC') year = 1 - year;
+    const d = new Date(0);
+    d.setUTCFullYear(year, get('month') - 1, get('day'));
+    d.setUTCHours(get('hour'), get('minute'), get('second'), 0);
+    return d.getTime() - whole;
+  };
+  const offsets = new Map<number, number>();
   return {
     id: resolved === 'Etc/UTC' && id !== 'Etc/UTC' ? id : resolved,
     offsetAt(epochMs: number): number {
-      // The wall-clock fields in the zone, read back as if UTC, minus the instant.
-      const whole = Math.floor(epochMs / 1000) * 1000;
-      const parts = dtf.formatToParts(whole);
-      const get = (t: Intl.DateTimeFormatPartTypes): number => Number(parts.find((p) => p.type === t)?.value);
-      let year = get('year');
-      if (parts.find((p) => p.type === 'era')?.value === 'BC') year = 1 - year;
-      const d = new Date(0);
-      d.setUTCFullYear(year, get('month') - 1, get('day'));
-      d.setUTCHours(get('hour'), get('minute'), get('second'), 0);
-      return d.getTime() - whole;
+      // Zones change offset only on quarter hours: one Intl call per quarter hour seen (a
+      // per-record FORMAT_TIMESTAMP in a zone would otherwise format every time).
+      const bucket = Math.floor(epochMs / QUARTER_HOUR);
+      const cached = offsets.get(bucket);
+      if (cached !== undefined) return cached;
+      const offset = computeOffset(bucket * QUARTER_HOUR);
+      if (offsets.size >= 4096) offsets.clear();
+      offsets.set(bucket, offset);
+      return offset;
     },
-    shortName: (ms) => name(shortFmt, ms),
+    shortName: (ms) => {
+      let first: string | undefined;
+      for (const f of shortFmts) {
+        const n = name(f, ms);
+        if (!/^(GMT|UTC)[+-−]/.test(n)) return n;
+        first ??= n;
+      }
+      return first ?? resolved;
+    },
     longName: (ms) => name(longFmt, ms),
   };
 }
+
+const SHORT_NAME_LOCALES = ['en-US', 'en-GB', 'en-IN', 'en-AU', 'ja-JP'];
+const QUARTER_HOUR = 900_000;
 
 /** Resolves a Java ZoneId string; throws a RangeError naming it when unknown (ZoneRulesException). */
 export function resolveTimeZone(id: string): TimeZone {

@@ -178,6 +178,8 @@ describe('DROP, SHOW, DESCRIBE', () => {
     await expect(engine.execute('DESCRIBE NOPE;')).rejects.toThrow(
       "Could not find STREAM/TABLE 'NOPE' in the Metastore",
     );
+    const [all] = await engine.execute('DESCRIBE STREAMS;');
+    expect(all.kind === 'Streams' && all.sources.map((s) => s.name)).toEqual(['S1']);
   });
 });
 

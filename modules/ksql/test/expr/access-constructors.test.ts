@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatSqlType, SqlTypes } from '../../src/types/sql-type.js';
 import { Decimal } from '../../src/values/decimal.js';
-import { compile, E, evaluate } from './builder.js';
+import { compile, compileCollecting, E, evaluate } from './builder.js';
 
 const person = SqlTypes.struct([
   { name: 'NAME', type: SqlTypes.STRING },
@@ -54,6 +54,12 @@ describe('map subscripts', () => {
     expect(evaluate(E.sub(E.col('M'), E.str('expected')), cols, row({ M: m }))).toBe(10);
     expect(evaluate(E.sub(E.col('M'), E.str('missing')), cols, row({ M: m }))).toBeNull();
     expect(evaluate(E.sub(E.col('M'), E.str('expected')), cols, row({}))).toBeNull();
+  });
+
+  it('refuse a key of another type (no implicit parsing or narrowing)', () => {
+    expect(() => compile(E.sub(E.col('M'), E.int(1)), cols)).toThrow(
+      'Map key must be STRING, but 1 is INTEGER.',
+    );
   });
 
   it('find DECIMAL keys by value', () => {
@@ -157,5 +163,18 @@ describe('constructors', () => {
       ['a', 1],
       ['10', 2],
     ]);
+  });
+});
+
+describe('failures inside constructors', () => {
+  it('make that element NULL, reported, as ksqlDB’s nested error handling', () => {
+    const { compiled, errors } = compileCollecting(
+      E.array(E.col('I'), E.arith('/', E.int(1), E.col('I'))),
+      cols,
+    );
+    expect(compiled.evaluate(row({ I: 0 }))).toEqual([0, null]);
+    expect(errors).toHaveLength(1);
+    expect(errors[0].message).toBe('/ by zero');
+    expect(compiled.evaluate(row({ I: 1 }))).toEqual([1, 1]);
   });
 });

@@ -43,6 +43,11 @@ describe('formatting', () => {
     expect(fmt('z', ts, 'America/Los_Angeles')).toBe('PST');
     expect(fmt('z', Date.UTC(2021, 6, 1), 'America/Los_Angeles')).toBe('PDT');
     expect(fmt('VV', ts, 'Europe/Paris')).toBe('Europe/Paris');
+    // Java's abbreviations outside the US too
+    expect(fmt('z', Date.UTC(2018, 4, 11), 'Europe/London')).toBe('BST');
+    expect(fmt('z', ts, 'Europe/London')).toBe('GMT');
+    expect(fmt('z', ts, 'Asia/Tokyo')).toBe('JST');
+    expect(fmt('z', Date.UTC(2018, 4, 11), 'Europe/Berlin')).toBe('CEST');
   });
 
   it('prints optional sections when their fields exist', () => {
@@ -51,6 +56,14 @@ describe('formatting', () => {
       '2021-03-04',
     );
     expect(() => compileJavaTimePattern('HH:mm').format(0, undefined, 'date')).toThrow('Unsupported field');
+  });
+
+  it('prints week fields by the US rules (weeks from Sunday, week 1 holds 1 January), quarters and time of day', () => {
+    expect(fmt('Y-w W e')).toBe('2021-10 1 5');
+    expect(fmt('Y-w', Date.UTC(2020, 11, 31))).toBe('2021-1');
+    expect(fmt('Y-w', Date.UTC(2020, 11, 26))).toBe('2020-52');
+    expect(fmt('Q QQQ QQQQ')).toBe('1 Q1 1st quarter');
+    expect(fmt('A')).toBe(String(((5 * 60 + 6) * 60 + 7) * 1000 + 89));
   });
 
   it('prints fractions of any width', () => {
@@ -69,6 +82,8 @@ describe('parsing', () => {
     const p = "yyyy-MM-dd'T'HH:mm:ss.SSSX";
     expect(parse(p, fmt(p))).toBe(ts);
     expect(parse(p, '2021-03-04T05:06:07.089+01:00')).toBe(ts - 3_600_000);
+    // parsing is case-insensitive, as ksqlDB's parsers are (a lower-case 'z' for UTC)
+    expect(parse(p, '2021-03-04t05:06:07.089z')).toBe(ts);
   });
 
   it('defaults missing fields to the epoch date and midnight', () => {

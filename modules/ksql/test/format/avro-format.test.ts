@@ -401,16 +401,68 @@ describe('AVRO serde', () => {
   });
 });
 
-describe('AVRO writer schemas the columns cannot use', () => {
-  it('fail their records, not the batch', async () => {
+describe('AVRO unions other than [null, T]', () => {
+  const writer = {
+    type: 'record',
+    name: 'U',
+    namespace: 'acme',
+    fields: [
+      { name: 'A', type: ['null', 'string', 'int'] },
+      { name: 'B', type: ['string', { type: 'enum', name: 'E', symbols: ['X', 'Y'] }] },
+    ],
+  };
+
+  it('are inferred as a STRUCT with a field per member', async () => {
     const { registry, formats } = setup();
-    const writer = { type: 'record', name: 'U', fields: [{ name: 'A', type: ['null', 'string', 'int'] }] };
+    registry.registerSync('u-value', { schemaType: 'AVRO', schema: JSON.stringify(writer) });
+    expect(await formats.inferColumns(AVRO, 'u', 'value')).toEqual([
+      {
+        name: 'A',
+        type: T.struct([
+          { name: 'STRING', type: T.STRING },
+          { name: 'INT', type: T.INTEGER },
+        ]),
+      },
+      {
+        name: 'B',
+        type: T.struct([
+          { name: 'STRING', type: T.STRING },
+          { name: 'E', type: T.STRING },
+        ]),
+      },
+    ]);
+  });
+
+  it('read into that STRUCT, the written member set (unwrapped and ambiguous unions alike)', async () => {
+    const { registry, formats } = setup();
+    const id = registry.registerSync('u-value', { schemaType: 'AVRO', schema: JSON.stringify(writer) });
+    const columns = (await formats.inferColumns(AVRO, 'u', 'value'))!.map((c) => ({
+      ...c,
+      namespace: 'VALUE' as const,
+    }));
+    const serde = await formats.valueSerde(AVRO, columns, { topic: 'u' });
+    // A: branch 2 (int) 7 → 04 0e; B: branch 1 (enum) symbol 1 → 02 02
+    const payload = Buffer.from([0, 0, 0, 0, id, 0x04, 0x0e, 0x02, 0x02]);
+    await serde.prefetch?.([payload]);
+    expect(serde.deserialize(payload)).toEqual([
+      { STRING: null, INT: 7 },
+      { STRING: null, E: 'Y' },
+    ]);
+    const strings = Buffer.from([0, 0, 0, 0, id, 0x02, 0x02, 0x61, 0x00, 0x02, 0x62]);
+    expect(serde.deserialize(strings)).toEqual([
+      { STRING: 'a', INT: null },
+      { STRING: 'b', E: null },
+    ]);
+  });
+
+  it('cannot be read into a column that is not a STRUCT', async () => {
+    const { registry, formats } = setup();
     const id = registry.registerSync('u-value', { schemaType: 'AVRO', schema: JSON.stringify(writer) });
     const serde = await formats.valueSerde(AVRO, valueColumns(['A', T.STRING]), { topic: 'u' });
-    const payload = Buffer.concat([Buffer.from([0, 0, 0, 0, id]), Buffer.from([2, 2, 0x61])]);
+    const payload = Buffer.from([0, 0, 0, 0, id, 0x04, 0x0e, 0x02, 0x02]);
     await serde.prefetch?.([payload]);
     expect(() => serde.deserialize(payload)).toThrow(
-      'Cannot deserialize type union as type string for path: ->A',
+      'Cannot deserialize type struct as type string for path: ->A',
     );
   });
 });
@@ -429,6 +481,30 @@ describe('AVRO column inference', () => {
     ]);
   });
 
+  it("reads the metrics topic's records with the inferred columns (ksql/queries.ksql's metrics_raw)", async () => {
+    const { registry, formats } = setup();
+    const metric = readFileSync(new URL('../../../common/schemas/metric.avsc', import.meta.url), 'utf8');
+    const id = registry.registerSync('metrics-value', { schemaType: 'AVRO', schema: metric });
+    const columns = (await formats.inferColumns(AVRO, 'metrics', 'value'))!.map((c) => ({
+      ...c,
+      namespace: 'VALUE' as const,
+    }));
+    const serde = await formats.valueSerde(AVRO, columns, { topic: 'metrics' });
+    const record = {
+      gateway: 'gw1',
+      metricType: 'POWER',
+      metricAttribute: 'ACTIVE',
+      timestamp: '2006-12-16T17:24:00Z',
+      value: 4.216,
+    };
+    const body = avro.Type.forSchema(JSON.parse(metric) as avro.Schema).toBuffer(record);
+    const payload = Buffer.concat([Buffer.from([0]), Buffer.from([0, 0, 0, id]), body]);
+    await serde.prefetch?.([payload]);
+    expect(serde.deserialize(payload)).toEqual(['gw1', 'POWER', 'ACTIVE', '2006-12-16T17:24:00Z', 4.216]);
+    // The source did not register anything of its own under the subject.
+    expect(registry.listSubjects().get('metrics-value')).toEqual([id]);
+  });
+
   it('infers logical types, nested records, maps and skips unsupported fields', async () => {
     const { registry, formats } = setup();
     const schema = avroSchemaOf(
@@ -440,7 +516,22 @@ describe('AVRO column inference', () => {
       true,
       'X',
     ) as { fields: unknown[] };
-    schema.fields.push({ name: 'u', type: ['int', 'string'] });
+    // A map whose keys are bytes: ksqlDB leaves such a field out.
+    schema.fields.push({
+      name: 'u',
+      type: {
+        type: 'array',
+        items: {
+          type: 'record',
+          name: 'E',
+          'connect.internal.type': 'MapEntry',
+          fields: [
+            { name: 'key', type: 'bytes' },
+            { name: 'value', type: 'int' },
+          ],
+        },
+      },
+    });
     registry.registerSync('i-value', { schemaType: 'AVRO', schema: JSON.stringify(schema) });
     expect(await formats.inferColumns(AVRO, 'i', 'value')).toEqual([
       { name: 'D', type: T.decimal(5, 1) },

@@ -35,6 +35,21 @@ describe('Avro ↔ JSON through any schema (test data)', () => {
     expect(decodeAvroJson(schema, encodeAvroJson(schema, json))).toEqual(json);
   });
 
+  it('handles unions avsc wraps (members of one shape) and ones it does not', () => {
+    const schema = JSON.stringify({
+      type: 'record',
+      name: 'r',
+      fields: [
+        { name: 'a', type: ['null', 'string', { type: 'enum', name: 'E', symbols: ['X'] }] },
+        { name: 'b', type: ['null', 'int', 'string'] },
+      ],
+    });
+    // a: the first member that takes a string is `string` (branch 1); b: int (branch 1).
+    const bytes = encodeAvroJson(schema, { a: 'hi', b: 3 });
+    expect(bytes.toString('hex')).toBe('02046869' + '0206');
+    expect(decodeAvroJson(schema, bytes)).toEqual({ a: 'hi', b: 3 });
+  });
+
   it('names the path of data the schema cannot take', () => {
     const schema =
       '{"type":"record","name":"r","fields":[{"name":"a","type":{"type":"array","items":"int"}}]}';

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
-
-import { createFormats, parseFormatName, subjectOf } from '../../src/format/formats.js';
+import {
+  createFormats,
+  parseFormatName,
+  subjectOf,
+  supportsSchemaInference,
+  validateSchemaIdFormat,
+} from '../../src/format/formats.js';
 import { InMemorySchemaRegistry } from '../../src/format/schema-registry.js';
 import { SqlTypes as T } from '../../src/types/sql-type.js';
 import { keyColumns, valueColumns } from './helpers.js';
@@ -11,6 +16,19 @@ describe('format names and subjects', () => {
     expect(parseFormatName('json_sr')).toBe('JSON_SR');
     expect(() => parseFormatName('foo')).toThrow('Unknown format: FOO');
     expect(parseFormatName('protobuf_nosr')).toBe('PROTOBUF_NOSR');
+  });
+
+  it('accepts *_SCHEMA_ID only for formats that infer columns', () => {
+    expect(supportsSchemaInference('AVRO')).toBe(true);
+    expect(supportsSchemaInference('JSON')).toBe(false);
+    expect(() =>
+      validateSchemaIdFormat({ name: 'KAFKA', properties: { KEY_SCHEMA_ID: '1' } }, 'key'),
+    ).toThrow(
+      'KEY_FORMAT should support schema inference when KEY_SCHEMA_ID is provided. Current format is KAFKA.',
+    );
+    expect(() =>
+      validateSchemaIdFormat({ name: 'JSON_SR', properties: { VALUE_SCHEMA_ID: '1' } }, 'value'),
+    ).not.toThrow();
   });
 
   it('registers under <topic>-key and <topic>-value (TopicNameStrategy)', async () => {

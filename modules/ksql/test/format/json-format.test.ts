@@ -160,6 +160,16 @@ describe('JSON format: reading', () => {
     expect(serde.deserialize(Buffer.from('{"ID":1,"ID":2}'))).toEqual([2, null, null]);
   });
 
+  it('does not take a column named like an Object.prototype member from the prototype', async () => {
+    const serde = await formats.valueSerde(
+      JSON_FORMAT,
+      valueColumns(['constructor', T.STRING], ['A', T.INTEGER]),
+      ctx,
+    );
+    expect(serde.deserialize(Buffer.from('{"A":1}'))).toEqual([null, 1]);
+    expect(serde.deserialize(Buffer.from('{"constructor":"c"}'))).toEqual(['c', null]);
+  });
+
   it('matches nested struct fields case-insensitively too', async () => {
     const serde = await formats.valueSerde(
       JSON_FORMAT,

@@ -52,6 +52,27 @@ describe('JSON_SR format', () => {
     expect(() => serde.deserialize(Buffer.from('{"a":2}'))).toThrow(/did not start with the magic byte/);
   });
 
+  it('writes the property names of the VALUE_SCHEMA_ID schema, under its id', async () => {
+    const registry = new InMemorySchemaRegistry();
+    const id = registry.registerWithId(
+      'p-value',
+      {
+        schemaType: 'JSON',
+        schema: '{"type":"object","properties":{"name":{"type":"string"},"Qty":{"type":"integer"}}}',
+      },
+      7,
+    );
+    const serde = await createFormats(registry).valueSerde(
+      { name: 'JSON_SR', properties: { VALUE_SCHEMA_ID: String(id) } },
+      valueColumns(['NAME', T.STRING], ['QTY', T.BIGINT], ['OTHER', T.INTEGER]),
+      { topic: 'p', registerSchema: true },
+    );
+    const bytes = serde.serialize(['x', 2, 3]);
+    expect(bytes.readInt32BE(1)).toBe(7);
+    expect(bytes.subarray(5).toString()).toBe('{"name":"x","Qty":2,"OTHER":3}');
+    expect(serde.deserialize(bytes)).toEqual(['x', 2, 3]);
+  });
+
   it('infers columns from a registered JSON Schema, upper-casing names', async () => {
     const registry = new InMemorySchemaRegistry();
     registry.registerSync('j-value', {

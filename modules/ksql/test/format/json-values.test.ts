@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parseJsonExact } from '../../src/format/json-parse.js';
 import { JsonCoercionError, jsonToValue, valueToJson } from '../../src/format/json-values.js';
 import { SqlTypes as T } from '../../src/types/sql-type.js';
 import { Decimal } from '../../src/values/decimal.js';
@@ -21,6 +22,23 @@ describe('jsonToValue', () => {
     });
     expect(jsonToValue(T.INTEGER, null, 'V')).toBeNull();
     expect(jsonToValue(T.INTEGER, undefined, 'V')).toBeNull();
+  });
+
+  it('keeps the exact digits of decimals parsed with parseJsonExact', () => {
+    const json = parseJsonExact(
+      '{"D": 12345678987654321.2345678987654321, "S": "x\\u0041", "A": [true, null]}',
+    );
+    const type = T.struct([
+      { name: 'D', type: T.decimal(34, 16) },
+      { name: 'S', type: T.STRING },
+      { name: 'A', type: T.array(T.BOOLEAN) },
+    ]);
+    expect(jsonToValue(type, json, 'V')).toEqual({
+      D: new Decimal(123456789876543212345678987654321n, 16),
+      S: 'xA',
+      A: [true, null],
+    });
+    expect(() => parseJsonExact('{"a":1,}')).toThrow(SyntaxError);
   });
 
   it('names where the value was and the value itself in errors', () => {

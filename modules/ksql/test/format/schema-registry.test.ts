@@ -19,6 +19,20 @@ describe('InMemorySchemaRegistry', () => {
   });
 });
 
+describe('InMemorySchemaRegistry.registerWithId', () => {
+  it('keeps a given id, and later ids follow the highest', async () => {
+    const r = new InMemorySchemaRegistry();
+    expect(r.registerWithId('t-value', { schemaType: 'AVRO', schema: '"int"' }, 102)).toBe(102);
+    expect((await r.latest('t-value'))?.id).toBe(102);
+    expect((await r.byId(102)).schema).toBe('"int"');
+    expect(await r.register('u-value', { schemaType: 'AVRO', schema: '"int"' })).toBe(102);
+    expect(await r.register('u-value', { schemaType: 'AVRO', schema: '"long"' })).toBe(103);
+    expect(() => r.registerWithId('v-value', { schemaType: 'AVRO', schema: '"string"' }, 102)).toThrow(
+      'already taken',
+    );
+  });
+});
+
 describe('HttpSchemaRegistry (Confluent REST API)', () => {
   let server: Server;
   let url: string;

@@ -82,8 +82,9 @@ describe('ksql/queries.ksql', () => {
 
   it('the inserted thresholds and the final pull query', () => {
     const inserts = statements.filter((s): s is StatementOf<'InsertValues'> => s.kind === 'InsertValues');
-    expect(inserts[0].columns).toEqual(['SERIES', 'MIN_VALUE', 'MAX_VALUE']);
+    expect(inserts[0].columns).toEqual(['ROWTIME', 'SERIES', 'MIN_VALUE', 'MAX_VALUE']);
     expect(inserts[0].values).toMatchObject([
+      { kind: 'IntegerLiteral', value: 0 },
       { kind: 'StringLiteral', value: 'ELECTRICITY.VOLTAGE' },
       { kind: 'DecimalLiteral', text: '225.0' },
       { kind: 'DecimalLiteral', text: '245.0' },

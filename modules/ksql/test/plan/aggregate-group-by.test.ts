@@ -323,6 +323,27 @@ describe('planAggregation: what ksqlDB rejects', () => {
     await expect(plan(events, counting, { valueFormat: 'DELIMITED' })).resolves.toBeDefined();
   });
 
+  it('a HAVING type error names the aggregate call, prefixed as ksqlDB does', async () => {
+    const q = query({
+      select: [item(col('ID')), item(star('COUNT'))],
+      groupBy: [col('ID')],
+      having: cmp('>', call('SUM', col('V')), { kind: 'StringLiteral', value: '100' }),
+    });
+    await expect(plan(events, q)).rejects.toThrow(
+      "Error in HAVING expression: Cannot compare SUM(V) (INTEGER) to '100' (STRING) with GREATER_THAN.",
+    );
+  });
+
+  it('a reserved name in the projection is reported first', async () => {
+    const q = query({
+      select: [item(col('ID')), item(col('WINDOWSTART')), item(star('COUNT'))],
+      groupBy: [col('WINDOWSTART')],
+    });
+    await expect(plan(events, q)).rejects.toThrow(
+      'Reserved column name in select: `WINDOWSTART`. Please remove or alias the column.',
+    );
+  });
+
   it('EMIT FINAL without a window', async () => {
     const q = query({ select: [item(col('ID')), item(star('COUNT'))], groupBy: [col('ID')], emit: 'FINAL' });
     await expect(plan(events, q)).rejects.toThrow(KsqlError);

@@ -11,7 +11,7 @@ import {
 } from '../../src/qtt/spec-serdes.js';
 import { ExactDecimal } from '../../src/qtt/spec-values.js';
 import { reasonOf } from '../../src/qtt/qtt-report.js';
-import { createdTopic } from '../../src/qtt/test-executor.js';
+import { createdTopic } from '../../src/qtt/topic-setup.js';
 import { parseQttFile } from '../../src/qtt/test-loader.js';
 import { QttSchemaRegistry } from '../../src/qtt/qtt-schema-registry.js';
 
@@ -371,5 +371,22 @@ describe('AVRO longs with a logical type', () => {
     const c = { registry, exactNumbers: true };
     const bytes = await serializeSpec(c, info, false, j('{"T": 1600000000123}'));
     expect((await deserializeSpec(c, info, false, bytes)).key).toEqual({ T: 1600000000123n });
+  });
+});
+
+describe('KAFKA BYTES test data', () => {
+  it('is written and read back as UTF-8 text, as ksqlDB does', async () => {
+    const info: TopicFormats = {
+      topic: 'b',
+      keyFormat: 'KAFKA',
+      valueFormat: 'KAFKA',
+      keyColumns: [],
+      valueColumns: [{ name: 'B', type: SqlTypes.BYTES, namespace: 'VALUE' }],
+    };
+    const c = { registry: new QttSchemaRegistry(), exactNumbers: true };
+    const bytes = await serializeSpec(c, info, false, 'dmFy');
+    expect(bytes).toEqual(Buffer.from('dmFy', 'utf8'));
+    const back = (await deserializeSpec(c, info, false, bytes)).key;
+    expect(specMatches(back, j('"dmFy"'))).toBe(true);
   });
 });

@@ -55,6 +55,22 @@ export function declaredName(name: string): string {
   return DECLARED_MIXED[name] ?? (DECLARED_UPPER.has(name) ? name : name.toLowerCase());
 }
 
+/**
+ * A literal argument prepared once (a pattern compiled, a zone resolved). When it is invalid the
+ * call fails on each row instead — ksqlDB creates the query and its rows get NULL — so the
+ * failure is deferred, not raised while compiling the statement.
+ */
+export function prepareOnce<T>(prepare: () => T): () => T {
+  try {
+    const value = prepare();
+    return () => value;
+  } catch (err) {
+    return () => {
+      throw err;
+    };
+  }
+}
+
 export function scalar(
   name: string,
   category: string,

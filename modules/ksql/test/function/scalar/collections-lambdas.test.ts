@@ -95,6 +95,40 @@ describe('TRANSFORM', () => {
   });
 });
 
+describe('NULLs inside lambdas', () => {
+  it('fail arithmetic, so the lambda function is NULL (ksqlDB unboxes them in Java)', () => {
+    const e = E.call('TRANSFORM', E.col('ARR'), E.lambda(['X'], E.arith('+', E.col('X'), E.int(5))));
+    expect(evaluate(e, cols, row({ ARR: [3, 6] }))).toEqual([8, 11]);
+    expect(evaluate(e, cols, row({ ARR: [5, null] }))).toBeNull();
+  });
+
+  it('do not fail functions that accept them', () => {
+    const e = E.call('TRANSFORM', E.col('ARR'), E.lambda(['X'], E.call('IFNULL', E.col('X'), E.int(0))));
+    expect(evaluate(e, cols, row({ ARR: [5, null] }))).toEqual([5, 0]);
+  });
+
+  it('a TRANSFORM giving two entries one key is NULL', () => {
+    const e = E.call(
+      'TRANSFORM',
+      E.col('M'),
+      E.lambda(['K', 'V'], E.str('same')),
+      E.lambda(['K', 'V'], E.col('V')),
+    );
+    expect(
+      evaluate(
+        e,
+        cols,
+        row({
+          M: m([
+            ['a', 1],
+            ['b', 2],
+          ]),
+        }),
+      ),
+    ).toBeNull();
+  });
+});
+
 describe('FILTER', () => {
   it('keeps array elements for which the lambda is TRUE (not NULL)', () => {
     const e = E.call('FILTER', E.col('ARR'), E.lambda(['X'], E.cmp('>', E.col('X'), E.int(1))));

@@ -24,6 +24,14 @@ describe('EXTRACTJSONFIELD', () => {
     expect(call('EXTRACTJSONFIELD', E.str('{not json'), E.str('$.a'))).toBeNull();
   });
 
+  it('keeps numbers as written (Jackson reads floats as BigDecimal)', () => {
+    expect(call('EXTRACTJSONFIELD', E.str('{"a": [1.23450, 2E3]}'), E.str('$.a[0]'))).toBe('1.23450');
+    expect(call('EXTRACTJSONFIELD', E.str('{"a": {"b": 1.0, "c": "x"}}'), E.str('$.a'))).toBe(
+      '{"b":1.0,"c":"x"}',
+    );
+    expect(call('JSON_ITEMS', E.str('[1.50, {"k": 2.0}]'))).toEqual(['1.50', '{"k":2.0}']);
+  });
+
   it('parses paths', () => {
     expect(parseJsonPath(`$.a["b"][0]['c''d']`)).toEqual(['a', 'b', 0, "c'd"]);
     expect(() => parseJsonPath('a.b')).toThrow('Invalid JSON path');

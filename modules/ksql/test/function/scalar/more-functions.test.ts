@@ -93,7 +93,7 @@ describe('more map functions', () => {
       { K: 'a', V: 1 },
       { K: 'b', V: 2 },
     ]);
-    const m = call('SPLIT_TO_MAP', S('a=1;b=2;junk'), S(';'), S('=')) as Map<string, string>;
+    const m = call('SPLIT_TO_MAP', S('a=1;b=2=3;junk'), S(';'), S('=')) as Map<string, string>;
     expect([...m]).toEqual([
       ['a', '1'],
       ['b', '2'],
@@ -108,6 +108,8 @@ describe('regular expressions', () => {
     expect(call('REGEXP_EXTRACT_ALL', S('\\d'), S('a1b2c3'))).toEqual(['1', '2', '3']);
     expect(call('REGEXP_REPLACE', S('a1b22'), S('\\d+'), S('#'))).toBe('a#b#');
     expect(call('REGEXP_SPLIT_TO_ARRAY', S('a1b22c33'), S('\\d+'))).toEqual(['a', 'b', 'c']);
+    // groups are not part of the result, as in Java
+    expect(call('REGEXP_SPLIT_TO_ARRAY', S('aabcda'), S('(ab|cd)'))).toEqual(['a', '', 'a']);
   });
 });
 
@@ -154,9 +156,12 @@ describe('conversions', () => {
 
 describe('more JSON functions', () => {
   it('JSON_RECORDS, JSON_ITEMS, JSON_ARRAY_CONTAINS, JSON_CONCAT', () => {
-    expect([...(call('JSON_RECORDS', S('{"a": 1, "b": {"c": "d"}}')) as Map<string, string>)]).toEqual([
+    expect([
+      ...(call('JSON_RECORDS', S('{"a": 1, "b": {"c": "d"}, "e": "text"}')) as Map<string, string>),
+    ]).toEqual([
       ['a', '1'],
       ['b', '{"c":"d"}'],
+      ['e', 'text'],
     ]);
     expect(call('JSON_ITEMS', S('[1, "x", {"y": null}]'))).toEqual(['1', '"x"', '{"y":null}']);
     expect(call('JSON_ARRAY_CONTAINS', S('[1, 2, 3]'), I(2))).toBe(true);
@@ -179,6 +184,7 @@ describe('URL functions', () => {
     expect(call('URL_EXTRACT_PORT', S('http://example.com/'))).toBeNull();
     expect(call('URL_EXTRACT_PROTOCOL', url)).toBe('https');
     expect(call('URL_EXTRACT_PATH', url)).toBe('/a b/c');
+    expect(call('URL_EXTRACT_PATH', S('http://example.com'))).toBe('');
     expect(call('URL_EXTRACT_QUERY', url)).toBe('q=1&r=two words');
     expect(call('URL_EXTRACT_FRAGMENT', url)).toBe('frag');
     expect(call('URL_EXTRACT_PARAMETER', url, S('r'))).toBe('two words');

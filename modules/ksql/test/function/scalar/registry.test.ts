@@ -3,7 +3,8 @@ import { KsqlError } from '../../../src/errors.js';
 import type { AggregateFactory } from '../../../src/function/function-types.js';
 import { createFunctionRegistry, P } from '../../../src/function/registry.js';
 import { SqlTypes } from '../../../src/types/sql-type.js';
-import { compile, E, evaluate, registry } from '../../expr/builder.js';
+import { compileExpression } from '../../../src/expr/compile.js';
+import { compile, E, evaluate, registry, scopeOf } from '../../expr/builder.js';
 
 describe('the function registry', () => {
   it('resolves scalar functions case-insensitively', () => {
@@ -91,7 +92,29 @@ describe('variant resolution', () => {
     );
   });
 
+  it('refuses arguments that several variants accept only by conversion, as ambiguous', () => {
+    expect(() => compile(E.call('GREATEST', E.int(1), E.bigint(2)))).toThrow(
+      "Function 'greatest' cannot be resolved due to ambiguous method parameters (INTEGER, BIGINT).",
+    );
+    expect(() => compile(E.call('LEN', E.nul()))).toThrow('ambiguous method parameters (null)');
+    expect(evaluate(E.call('GREATEST', E.bigint(1), E.bigint(2)))).toBe(2);
+  });
+
   it('accepts an untyped NULL for any parameter, the result then NULL', () => {
     expect(evaluate(E.call('UCASE', E.nul()))).toBeNull();
+  });
+});
+
+describe('aggregates reaching the expression compiler', () => {
+  it('are named as misplaced aggregates, not unknown functions', () => {
+    const fake = {
+      description: { name: 'SUMX', kind: 'AGGREGATE', description: '', category: 'AGGREGATE', variants: [] },
+      create: () => {
+        throw new Error('unused');
+      },
+    } as unknown as AggregateFactory;
+    const r = createFunctionRegistry(new Map([['SUMX', fake]]));
+    const c = () => compileExpression(E.call('SUMX', E.int(1)), scopeOf([]), r);
+    expect(c).toThrow('Aggregate function SUMX is not allowed here: SUMX(1)');
   });
 });

@@ -60,9 +60,10 @@ export const SPLIT_TO_MAP = scalar(
         const m = new Map<string, string>();
         for (const entry of s.split(entryDelim)) {
           if (entry === '') continue;
-          const at = entry.indexOf(kvDelim);
-          if (at < 0) continue;
-          m.set(entry.slice(0, at), entry.slice(at + kvDelim.length));
+          // 'k:v:w' keeps 'v' (the text between the first and second separator), as ksqlDB does
+          const parts = entry.split(kvDelim);
+          if (parts.length < 2) continue;
+          m.set(parts[0], parts[1]);
         }
         return m;
       },

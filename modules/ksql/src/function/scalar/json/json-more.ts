@@ -2,6 +2,7 @@ import { SqlTypes } from '../../../types/sql-type.js';
 import { valuesEqual } from '../../../expr/value-compare.js';
 import { CATEGORY, fixed, scalar } from '../define.js';
 import { P } from '../scalar-function.js';
+import { isJsonObject, readJson, writeJson } from './json-text.js';
 
 /** More JSON functions over JSON text: NULL for text that is not JSON of the expected shape. */
 function parse(text: string): unknown {
@@ -18,11 +19,13 @@ const isObject = (v: unknown): v is Record<string, unknown> =>
 export const JSON_RECORDS = scalar(
   'JSON_RECORDS',
   CATEGORY.JSON,
-  'Given a string with a JSON object, returns a map of its keys to their values as JSON text.',
+  'Given a string with a JSON object, returns a map of its keys to their values: strings as their text, other values as JSON.',
   [
     fixed([P.STRING], SqlTypes.map(SqlTypes.STRING, SqlTypes.STRING), (s: string) => {
-      const v = parse(s);
-      return isObject(v) ? new Map(Object.entries(v).map(([k, x]) => [k, JSON.stringify(x)])) : null;
+      const v = readJson(s);
+      return isJsonObject(v)
+        ? new Map(Object.entries(v).map(([k, x]) => [k, typeof x === 'string' ? x : writeJson(x)]))
+        : null;
     }),
   ],
 );
@@ -33,8 +36,8 @@ export const JSON_ITEMS = scalar(
   'Given a string with a JSON array, returns its items as JSON text.',
   [
     fixed([P.STRING], SqlTypes.array(SqlTypes.STRING), (s: string) => {
-      const v = parse(s);
-      return Array.isArray(v) ? v.map((x) => JSON.stringify(x)) : null;
+      const v = readJson(s);
+      return Array.isArray(v) ? v.map(writeJson) : null;
     }),
   ],
 );

@@ -1,6 +1,7 @@
 import { SqlTypes } from '../../../types/sql-type.js';
 import { CATEGORY, fixed, scalar } from '../define.js';
 import { P } from '../scalar-function.js';
+import { type JsonValue, readJson, writeJson } from './json-text.js';
 
 /**
  * JSON functions on JSON text. A path is ksqlDB's JsonPath subset: `$`, `.name`, `['name']`,
@@ -12,36 +13,6 @@ function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
   } catch {
     return { ok: false };
   }
-}
-
-/** The end of the first JSON object or array in `text` (strings and nesting respected), or -1. */
-function firstValueEnd(text: string): number {
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (inString) {
-      if (c === '\\') i++;
-      else if (c === '"') inString = false;
-    } else if (c === '"') inString = true;
-    else if (c === '{' || c === '[') depth++;
-    else if (c === '}' || c === ']') {
-      depth--;
-      if (depth === 0) return i + 1;
-    }
-  }
-  return -1;
-}
-
-/**
- * Jackson (EXTRACTJSONFIELD's parser) reads the first JSON value and ignores what follows, so
- * `{"a": 1}}` still yields `a`: the same here when the whole text does not parse.
- */
-function parseFirstJsonValue(text: string): { ok: true; value: unknown } | { ok: false } {
-  const whole = parseJson(text);
-  if (whole.ok) return whole;
-  const end = firstValueEnd(text);
-  return end > 0 ? parseJson(text.slice(0, end)) : whole;
 }
 
 export function parseJsonPath(path: string): (string | number)[] {
@@ -95,11 +66,12 @@ export const EXTRACTJSONFIELD = scalar(
   'Given a STRING that contains JSON data, extract the value at the specified JSONPath or NULL if the specified path does not exist.',
   [
     fixed([P.STRING, P.STRING], SqlTypes.STRING, (json: string, path: string) => {
-      const parsed = parseFirstJsonValue(json);
-      if (!parsed.ok) return null;
-      const v = walk(parsed.value, tokensOf(path));
+      // Jackson reads the first value (text after it is ignored) and keeps numbers as written
+      const parsed = readJson(json);
+      if (parsed === undefined) return null;
+      const v = walk(parsed, tokensOf(path)) as JsonValue | undefined;
       if (v === undefined || v === null) return null;
-      return typeof v === 'string' ? v : JSON.stringify(v);
+      return typeof v === 'string' ? v : writeJson(v);
     }),
   ],
 );

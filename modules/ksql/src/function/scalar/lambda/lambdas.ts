@@ -33,7 +33,12 @@ export const TRANSFORM = scalar(
       (call: BoundCall) => SqlTypes.map(generic('A')(call), generic('B')(call)),
       (m: Map<unknown, unknown>, fk: Fn2, fv: Fn2) => {
         const out = new Map<unknown, unknown>();
-        for (const [k, v] of m) out.set(fk(k, v), fv(k, v));
+        for (const [k, v] of m) {
+          const key = fk(k, v);
+          // two entries mapping to one key fail the call (ksqlDB: the result is NULL)
+          if (out.has(key)) throw new RangeError(`TRANSFORM produced the duplicate map key ${String(key)}`);
+          out.set(key, fv(k, v));
+        }
         return out;
       },
     ),

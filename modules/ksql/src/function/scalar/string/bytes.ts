@@ -1,5 +1,5 @@
 import { SqlTypes } from '../../../types/sql-type.js';
-import { bound, CATEGORY, fixed, scalar } from '../define.js';
+import { CATEGORY, bound, fixed, prepareOnce, scalar } from '../define.js';
 import { P } from '../scalar-function.js';
 
 /** TO_BYTES / FROM_BYTES / ENCODE with ksqlDB's encodings: hex (upper-case out), utf8, ascii, base64. */
@@ -43,8 +43,8 @@ export function encodeBytes(b: Buffer, enc: Encoding): string {
 /** The encoding argument, resolved once when it is a literal. */
 function encodingArg(constant: { value: unknown } | undefined): (v: unknown) => Encoding {
   if (constant && typeof constant.value === 'string') {
-    const e = parseEncoding(constant.value);
-    return () => e;
+    const name = constant.value;
+    return prepareOnce(() => parseEncoding(name));
   }
   return (v) => parseEncoding(v as string);
 }

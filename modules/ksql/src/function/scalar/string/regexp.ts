@@ -1,5 +1,5 @@
 import { SqlTypes } from '../../../types/sql-type.js';
-import { bound, CATEGORY, scalar } from '../define.js';
+import { CATEGORY, bound, prepareOnce, scalar } from '../define.js';
 import { type BoundCall, P, type ScalarImpl } from '../scalar-function.js';
 
 /**
@@ -9,8 +9,8 @@ import { type BoundCall, P, type ScalarImpl } from '../scalar-function.js';
 function regexArg(call: BoundCall, index: number, flags: string): (v: unknown) => RegExp {
   const c = call.constants[index];
   if (c && typeof c.value === 'string') {
-    const re = new RegExp(c.value, flags);
-    return () => re;
+    const source = c.value;
+    return prepareOnce(() => new RegExp(source, flags));
   }
   let last: string | undefined;
   let lastRe: RegExp | undefined;
@@ -75,18 +75,32 @@ export const REGEXP_REPLACE = scalar(
 );
 
 /** Like Java's String.split: trailing empty strings are dropped. */
+/**
+ * Java's String.split(regex): capture groups are not part of the result (JS's split would add
+ * them), a zero-width match at the start adds no leading empty string, trailing empty strings go.
+ */
+function javaSplit(s: string, re: RegExp): string[] {
+  const parts: string[] = [];
+  let start = 0;
+  for (const m of s.matchAll(re)) {
+    const at = m.index ?? 0;
+    if (m[0].length === 0 && at === 0) continue;
+    parts.push(s.slice(start, at));
+    start = at + m[0].length;
+  }
+  parts.push(s.slice(start));
+  while (parts.length > 1 && parts[parts.length - 1] === '') parts.pop();
+  return parts;
+}
+
 export const REGEXP_SPLIT_TO_ARRAY = scalar(
   'REGEXP_SPLIT_TO_ARRAY',
   CATEGORY.STRING,
   'Splits a string into an array of substrings based on a regular expression.',
   [
     bound([P.STRING, P.STRING], SqlTypes.array(SqlTypes.STRING), (call) => {
-      const re = regexArg(call, 1, 'u');
-      return (a) => {
-        const parts = (a[0] as string).split(re(a[1]));
-        while (parts.length > 1 && parts[parts.length - 1] === '') parts.pop();
-        return parts;
-      };
+      const re = regexArg(call, 1, 'gu');
+      return (a) => javaSplit(a[0] as string, re(a[1]));
     }),
   ],
 );

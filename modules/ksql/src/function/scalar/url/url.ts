@@ -19,9 +19,13 @@ export const URL_EXTRACT_HOST = part(
   'Extracts the host-name portion of the specified value.',
   (u) => u.hostname || null,
 );
-export const URL_EXTRACT_PATH = part('URL_EXTRACT_PATH', 'Extracts the path from a URL.', (u) =>
-  decodeURIComponent(u.pathname),
-);
+// java.net.URI keeps an absent path empty where WHATWG URLs say '/'
+export const URL_EXTRACT_PATH = scalar('URL_EXTRACT_PATH', 'URL', 'Extracts the path from a URL.', [
+  fixed([P.STRING], SqlTypes.STRING, (s: string) => {
+    const u = parse(s);
+    return /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^/?#]*(?:[?#]|$)/.test(s) ? '' : decodeURIComponent(u.pathname);
+  }),
+]);
 export const URL_EXTRACT_PORT = part(
   'URL_EXTRACT_PORT',
   'Extracts the port number from a URL.',
