@@ -67,7 +67,9 @@ export function resolveAcross(
     ...candidates(right, ref).map((column) => ({ side: 'right' as const, column })),
   ];
   if (found.length > 1) {
-    const options = found.map((f) => `${f.column.owner}.${f.column.column}`).join(' or ');
+    // ksqlDB's AmbiguousColumnException: sorted, `A or B`, `A, B or C`.
+    const names = found.map((f) => `${f.column.owner}.${f.column.column}`).sort();
+    const options = names.length > 1 ? `${names.slice(0, -1).join(', ')} or ${names.at(-1)}` : names[0];
     throw new KsqlError(`Column '${ref.name}' is ambiguous. Could be ${options}.`, ref.pos);
   }
   return found[0];

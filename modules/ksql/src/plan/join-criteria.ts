@@ -209,3 +209,28 @@ function operand(
     text: formatJoinExpression(expression, qualify),
   };
 }
+
+/**
+ * ksqlDB's analyzer checks every join's ON clause before any join is planned; this is the part of
+ * that check which needs no schema: an equality whose two operands name the same source (every
+ * reference qualified by one known alias) is refused before an earlier join's planning errors.
+ */
+export function checkOperandSources(joins: readonly JoinClause[], aliases: ReadonlySet<string>): void {
+  for (const join of joins) {
+    const on = join.on;
+    if (on.kind !== 'Comparison' || on.op !== '=') continue;
+    const only = (e: Expression): string | undefined => {
+      const qualifiers = new Set(columnRefs(e).map((r) => r.qualifier));
+      const [q] = qualifiers;
+      return qualifiers.size === 1 ? q : undefined;
+    };
+    const a = only(on.left);
+    if (a !== undefined && aliases.has(a) && a === only(on.right)) {
+      throw new KsqlError(
+        'Each side of the join must reference exactly one source and not the same source. ' +
+          `Left side references \`${a}\` and right references \`${a}\``,
+        on.pos,
+      );
+    }
+  }
+}

@@ -5,7 +5,8 @@ import type { Column, GenericKey, GenericRow } from '../schema/logical-schema.js
 import { formatSqlType, sqlTypeEquals } from '../types/sql-type.js';
 import type { SideColumns } from './join-columns.js';
 import type { JoinCriteria } from './join-criteria.js';
-import { compileOperand } from './join-rekey.js';
+import { INFERRING } from './join-key-format.js';
+import { compileOperand, rekeyTable } from './join-rekey.js';
 import { CompleteJoinedTableRow, type JoinRowLayout, rowJoiner } from './join-row.js';
 import { joinSchema } from './join-schema.js';
 import type { JoinPlanOptions, JoinSide } from './join-step.js';
@@ -79,15 +80,17 @@ export async function planForeignKeyJoin(input: ForeignKeyJoinInput): Promise<Pl
   };
   const schema = joinSchema(L, R, keyColumns, windowed);
   const topic = `${ctx.applicationId}-${input.options.prefix ?? ''}FkJoin`;
+  // Each serde gets its own subject: with a Schema Registry format the left and right rows (and
+  // keys) have different schemas, which one shared subject could not hold.
   const pkSerde = windowed
     ? undefined
-    : await ctx.formats.keySerde(ctx.internalKeyFormat, left.planned.schema.key, { topic });
-  const fkSerde = await ctx.formats.keySerde(ctx.internalKeyFormat, rightKey, { topic });
+    : await ctx.formats.keySerde(ctx.internalKeyFormat, left.planned.schema.key, { topic: `${topic}-Left` });
+  const fkSerde = await ctx.formats.keySerde(ctx.internalKeyFormat, rightKey, { topic: `${topic}-Right` });
   const leftSerde = await ctx.formats.valueSerde(ctx.internalValueFormat, left.planned.schema.value, {
-    topic,
+    topic: `${topic}-Left`,
   });
   const rightSerde = await ctx.formats.valueSerde(ctx.internalValueFormat, right.planned.schema.value, {
-    topic,
+    topic: `${topic}-Right`,
   });
   const joiner = rowJoiner(layout);
   const evaluate = fk.evaluate;
@@ -103,7 +106,16 @@ export async function planForeignKeyJoin(input: ForeignKeyJoinInput): Promise<Pl
     otherValueSerde: rightSerde,
   };
   const lt = left.planned.table;
-  const rt = right.planned.table;
+  // ksqlDB's shouldRepartitionFKJoin: a right source whose primary key holds a STRUCT in a Schema
+  // Registry format is re-serialized, so its key bytes match the foreign keys the left side sends.
+  const rt = shouldRepartitionRight(right)
+    ? rekeyTable(
+        right.planned,
+        `${input.options.prefix ?? ''}RightSourceKeyed`,
+        fkSerde as Serde<GenericKey | Windowed<GenericKey>>,
+        rightSerde,
+      )
+    : right.planned.table;
   const tj = (l: GenericRow, r: GenericRow | null) => joiner(l, r);
   const joined =
     join.type === 'LEFT' ? lt.leftJoin(rt, foreignKey, tj, options) : lt.join(rt, foreignKey, tj, options);
@@ -129,4 +141,14 @@ export async function planForeignKeyJoin(input: ForeignKeyJoinInput): Promise<Pl
     ],
     joinKey: { equivalents: viable.map((v) => JSON.stringify(`${v.alias}.${v.column}`)), viable },
   };
+}
+
+function shouldRepartitionRight(right: JoinSide): boolean {
+  const format = right.keyFormat?.name;
+  return (
+    format !== undefined &&
+    INFERRING.has(format) &&
+    !right.planned.sources &&
+    right.planned.schema.key.some((c) => c.type.base === 'STRUCT')
+  );
 }

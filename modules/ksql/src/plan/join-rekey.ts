@@ -1,4 +1,4 @@
-import type { KStream, Serde, Windowed } from '@meterstream/streams';
+import type { KStream, KTable, Serde, Windowed } from '@meterstream/streams';
 import { KsqlError } from '../errors.js';
 import { compileExpression } from '../expr/compile.js';
 import type { ColumnScope, CompiledExpression } from '../expr/compiled.js';
@@ -57,4 +57,21 @@ export function rekeyStream(
   const out = rekeyed.filter((k) => k[0] !== null).repartition({ name, keySerde, valueSerde });
   // KStream is invariant in its key type; a plain key is one of the planned stream's key shapes.
   return out as unknown as KStream<GenericKey | Windowed<GenericKey>, GenericRow>;
+}
+
+/**
+ * Re-serializes a table's key into the join's key format (ksqlDB's TableSelectKey on the same key:
+ * `<name>-SelectKey` through `<name>-SelectKey-repartition`, stored in `<name>-Materialize`).
+ */
+export function rekeyTable(
+  planned: PlannedStream,
+  name: string,
+  keySerde: Serde<GenericKey | Windowed<GenericKey>>,
+  valueSerde: Serde<GenericRow>,
+): KTable<GenericKey | Windowed<GenericKey>, GenericRow> {
+  if (planned.kind !== 'TABLE') throw new Error('only tables are re-keyed as tables');
+  return planned.table
+    .toStream()
+    .selectKey((k) => k)
+    .toTable({ name: `${name}-SelectKey` }, { storeName: `${name}-Materialize`, keySerde, valueSerde });
 }

@@ -1,5 +1,8 @@
 import { JoinWindows, type KStream, KTable, type Serde, type Windowed } from '@meterstream/streams';
+import { checkKeyTypes } from '../engine/create-source.js';
 import { KsqlError } from '../errors.js';
+import type { FormatInfo } from '../format/format.js';
+import { windowedKeySerde } from '../format/windowed.js';
 import type { FunctionRegistry } from '../function/function-types.js';
 import { durationMs, type JoinClause, type JoinType, type SelectItem } from '../parser/ast.js';
 import type { Column, GenericKey, GenericRow } from '../schema/logical-schema.js';
@@ -7,9 +10,11 @@ import { formatSqlType, type SqlType, sqlTypeEquals } from '../types/sql-type.js
 import { sideColumns } from './join-columns.js';
 import { analyseCriteria, type JoinCriteria, type JoinOperand } from './join-criteria.js';
 import { planForeignKeyJoin } from './join-foreign-key.js';
+import { resolveJoinKeyFormats } from './join-key-format.js';
 import { joinKeyInfo, keyColumnName } from './join-key-name.js';
+import { sideNodeCount, streamJoinNames } from './join-node-names.js';
 import { joinSchema } from './join-schema.js';
-import { compileOperand, rekeyStream } from './join-rekey.js';
+import { compileOperand, rekeyStream, rekeyTable } from './join-rekey.js';
 import {
   CompleteJoinedStreamRow,
   CompleteJoinedTableRow,
@@ -30,6 +35,10 @@ export interface JoinSide {
    * JoinNode reports). When both are known and differ, the join fails as in ksqlDB.
    */
   readonly partitions?: number;
+  /** A plain source's key format (a joined side's is on `planned.keyFormat`). */
+  readonly keyFormat?: FormatInfo;
+  /** The key formats of all the side's sources, FROM order; default: `[keyFormat]`. */
+  readonly sourceKeyFormats?: readonly FormatInfo[];
 }
 
 export interface JoinPlanOptions {
@@ -40,6 +49,11 @@ export interface JoinPlanOptions {
    * one before, 'L_L_'…): repartition topics `<prefix>Join-left|right-repartition`.
    */
   readonly prefix?: string;
+  /**
+   * ksqlDB's Kafka Streams node counter where this join's left source starts (when that is a plain
+   * source): see join-node-names.ts; default 0.
+   */
+  readonly nodeIndexStart?: number;
 }
 
 /** ksqlDB's JoinType.toString, as its messages print join types. */
@@ -80,8 +94,11 @@ export async function planJoin(
   const criteria = analyseCriteria(join, L, R, right.alias);
   const lk = left.planned.kind;
   const rk = right.planned.kind;
-  const describe = () =>
-    `${left.sourceName ?? left.alias} ${JOIN_TYPE_TEXT[join.type]} ${right.sourceName ?? right.alias}`;
+  // ksqlDB's JoinInfo names the source the left ON operand references: for an earlier join's
+  // result that is one of its sources (by alias: the names of a chain's sources are not at hand).
+  const leftOperandOwner = criteria.left.refs.values().next().value?.owner;
+  const leftName = left.planned.sources ? (leftOperandOwner ?? left.alias) : (left.sourceName ?? left.alias);
+  const describe = () => `${leftName} ${JOIN_TYPE_TEXT[join.type]} ${right.sourceName ?? right.alias}`;
   const got = () => {
     const [a, b] = criteria.flipped ? [criteria.right, criteria.left] : [criteria.left, criteria.right];
     return `${a.text} = ${b.text}`;
@@ -171,6 +188,29 @@ export async function planJoin(
   const keyName = keyColumnName(info, options.select, L, R);
   const keyColumns: Column[] = [{ name: keyName, type: leftType, namespace: 'KEY' }];
   const windowed = left.planned.window !== undefined;
+  const keyedSide = (side: JoinSide, keyed: boolean) => {
+    const format = side.keyFormat ?? side.planned.keyFormat;
+    return {
+      format,
+      window: side.planned.window,
+      rekey: !keyed,
+      joined: side.planned.sources !== undefined,
+      sourceFormats: side.sourceKeyFormats ?? (format ? [format] : []),
+    };
+  };
+  const formats = resolveJoinKeyFormats(
+    keyedSide(left, leftKeyed),
+    keyedSide(right, rightKeyed),
+    ctx.properties,
+  );
+  // ksqlDB (SchemaKStream.selectKey) repartitions a windowed source only to re-serialize its key
+  // for schema inference; re-keying it or changing its key format is refused.
+  for (const [side, forced] of [
+    [left, formats.forceLeft],
+    [right, formats.forceRight],
+  ] as const) {
+    if (forced && side.planned.window && !formats.inference) throw implicitWindowedRepartition(join);
+  }
   const layout: JoinRowLayout = {
     leftWidth: L.columns.length,
     rightWidth: R.columns.length,
@@ -178,11 +218,17 @@ export async function planJoin(
     windowed,
   };
   const schema = joinSchema(L, R, keyColumns, windowed);
-  const keySerde = windowed
-    ? undefined
-    : await ctx.formats.keySerde(ctx.internalKeyFormat, keyColumns, {
-        topic: `${ctx.applicationId}-${prefix}Join`,
-      });
+  // ksqlDB's GenericKeySerDe refuses map keys when the join's key serde is built.
+  checkKeyTypes(keyColumns);
+  const plainKeySerde = await ctx.formats.keySerde(formats.format, keyColumns, {
+    topic: `${ctx.applicationId}-${prefix}Join`,
+  });
+  const window = left.planned.window;
+  const keySerde = (
+    window
+      ? windowedKeySerde(plainKeySerde, window.type === 'SESSION' ? 'SESSION' : 'TIME', window.sizeMs)
+      : plainKeySerde
+  ) as Serde<GenericKey | Windowed<GenericKey>>;
   const rowSerde = (planned: PlannedStream, side: string) =>
     ctx.formats.valueSerde(ctx.internalValueFormat, planned.schema.value, {
       topic: `${ctx.applicationId}-${prefix}Join-${side}`,
@@ -199,48 +245,71 @@ export async function planJoin(
       { alias: right.alias, columns: R.columns.map((c) => c.column) },
     ],
     joinKey: info,
+    keyFormat: formats.format,
   };
+  const leftRepartitioned = !leftKeyed || formats.forceLeft;
+  const rightRepartitioned = !rightKeyed || formats.forceRight;
 
   if (left.planned.kind === 'STREAM') {
-    const stream = leftKeyed
-      ? left.planned.stream
-      : rekeyStream(
-          left.planned,
-          criteria.left,
-          keySerde,
-          leftSerde,
-          `${prefix}Join${rk === 'STREAM' ? '-left' : ''}`,
-          ctx.functions,
-        );
+    // A side not keyed by its operand is re-keyed through a repartition topic; one keyed by it but
+    // in another key format (or a schema-inferring one) is only re-serialized through one.
+    const prepare = (
+      side: JoinSide,
+      serde: Serde<GenericRow>,
+      operand: JoinOperand,
+      keyed: boolean,
+      force: boolean,
+      name: string,
+    ) => {
+      if (!keyed) return rekeyStream(side.planned, operand, plainKeySerde, serde, name, ctx.functions);
+      if (side.planned.kind !== 'STREAM') throw new Error('unreachable: stream side expected');
+      return force
+        ? side.planned.stream.repartition({ name, keySerde, valueSerde: serde })
+        : side.planned.stream;
+    };
+    const stream = prepare(
+      left,
+      leftSerde,
+      criteria.left,
+      leftKeyed,
+      formats.forceLeft,
+      `${prefix}Join${rk === 'STREAM' ? '-left' : ''}`,
+    );
     let joined: KStream<GenericKey | Windowed<GenericKey>, GenericRow>;
+    let ksqlNodeIndex: number | undefined;
     if (right.planned.kind === 'STREAM') {
-      const other = rightKeyed
-        ? right.planned.stream
-        : rekeyStream(
-            right.planned,
-            criteria.right,
-            keySerde,
-            rightSerde,
-            `${prefix}Join-right`,
-            ctx.functions,
-          );
+      const other = prepare(
+        right,
+        rightSerde,
+        criteria.right,
+        rightKeyed,
+        formats.forceRight,
+        `${prefix}Join-right`,
+      );
+      const leftAfter = sideNodeCount(
+        left.planned.sources ? left.planned.ksqlNodeIndex : (options.nodeIndexStart ?? 0),
+        !left.planned.sources,
+        leftRepartitioned,
+      );
+      const rightAfter = sideNodeCount(leftAfter, true, rightRepartitioned);
+      const names =
+        rightAfter === undefined
+          ? undefined
+          : streamJoinNames(rightAfter, Number(leftRepartitioned) + Number(rightRepartitioned), join.type);
+      ksqlNodeIndex = names?.after;
       joined = streamStreamJoin(stream, other, join, joiner, {
         keySerde,
         leftSerde,
         rightSerde,
         name: `${prefix}Join`,
+        storeNames: names?.stores,
       });
     } else {
-      const table = right.planned.table;
-      table.materialize({
-        keySerde: keySerde as Serde<GenericKey | Windowed<GenericKey>> | undefined,
-        valueSerde: rightSerde,
-      });
-      const named = {
-        name: `${prefix}Join`,
-        keySerde: keySerde as Serde<GenericKey | Windowed<GenericKey>> | undefined,
-        valueSerde: leftSerde,
-      };
+      const table = formats.forceRight
+        ? rekeyTable(right.planned, `${prefix}RightSourceKeyed`, keySerde, rightSerde)
+        : right.planned.table;
+      table.materialize({ keySerde, valueSerde: rightSerde });
+      const named = { name: `${prefix}Join`, keySerde, valueSerde: leftSerde };
       joined =
         join.type === 'LEFT'
           ? stream.leftJoin(table, (s: GenericRow, t: GenericRow | null) => joiner(s, t), named)
@@ -248,15 +317,18 @@ export async function planJoin(
     }
     const name = ctx.builder.newName('KSQL-JOIN-ROW');
     ctx.builder.addProcessor(name, () => new CompleteJoinedStreamRow(layout), [joined.nodeName]);
-    return { ...base, kind: 'STREAM', stream: joined.derive(name, false) };
+    return { ...base, kind: 'STREAM', stream: joined.derive(name, false), ksqlNodeIndex };
   }
 
   if (right.planned.kind !== 'TABLE') throw new Error('unreachable: table-stream join');
-  const lt = left.planned.table;
-  const rt = right.planned.table;
-  const ks = keySerde as Serde<GenericKey | Windowed<GenericKey>> | undefined;
-  lt.materialize({ keySerde: ks, valueSerde: leftSerde });
-  rt.materialize({ keySerde: ks, valueSerde: rightSerde });
+  const lt = formats.forceLeft
+    ? rekeyTable(left.planned, `${prefix}LeftSourceKeyed`, keySerde, leftSerde)
+    : left.planned.table;
+  const rt = formats.forceRight
+    ? rekeyTable(right.planned, `${prefix}RightSourceKeyed`, keySerde, rightSerde)
+    : right.planned.table;
+  lt.materialize({ keySerde, valueSerde: leftSerde });
+  rt.materialize({ keySerde, valueSerde: rightSerde });
   const tj = (l: GenericRow | null, r: GenericRow | null) => joiner(l, r);
   const joinedTable =
     join.type === 'INNER'
@@ -284,10 +356,11 @@ function streamStreamJoin(
   join: JoinClause,
   joiner: (l: GenericRow | null, r: GenericRow | null) => GenericRow,
   serdes: {
-    keySerde: Serde<GenericKey> | undefined;
+    keySerde: Serde<GenericKey | Windowed<GenericKey>>;
     leftSerde: Serde<GenericRow>;
     rightSerde: Serde<GenericRow>;
     name: string;
+    storeNames: { this: string; other: string; outer: string } | undefined;
   },
 ): KStream<GenericKey | Windowed<GenericKey>, GenericRow> {
   const within = join.within!;
@@ -299,12 +372,13 @@ function streamStreamJoin(
     (within.grace ? JoinWindows.ofTimeDifferenceAndGrace(b, durationMs(within.grace)) : JoinWindows.of(b))
       .before(b)
       .after(a);
-  const ks = serdes.keySerde as Serde<GenericKey | Windowed<GenericKey>> | undefined;
+  const ks = serdes.keySerde;
   const joined = {
     keySerde: ks,
     valueSerde: serdes.leftSerde,
     otherValueSerde: serdes.rightSerde,
     name: serdes.name,
+    storeNames: serdes.storeNames,
   };
   switch (join.type) {
     case 'INNER':
@@ -339,9 +413,17 @@ function streamStreamJoin(
           valueSerde: serdes.rightSerde,
           otherValueSerde: serdes.leftSerde,
           name: serdes.name,
+          storeNames: serdes.storeNames,
         },
       );
   }
+}
+
+function implicitWindowedRepartition(join: JoinClause): KsqlError {
+  return new KsqlError(
+    'Implicit repartitioning of windowed sources is not supported. See https://github.com/confluentinc/ksql/issues/4385.',
+    join.pos,
+  );
 }
 
 /** Whether the side's key already equals the operand (then no repartition is needed). */

@@ -1,4 +1,5 @@
 import type { KStream, KTable, Windowed } from '@meterstream/streams';
+import type { FormatInfo } from '../format/format.js';
 import type { GenericKey, GenericRow, LogicalSchema } from '../schema/logical-schema.js';
 
 /**
@@ -38,6 +39,17 @@ interface PlannedBase {
    * which source columns may name its key (viable key columns).
    */
   readonly joinKey?: JoinKeyInfo;
+  /**
+   * After a join: the key format it resolved (ksqlDB's KLIP-33: the left side's unless that side
+   * is re-keyed, …) — the format of its internal topics, and of a CREATE … AS SELECT's key when
+   * no KEY_FORMAT is given.
+   */
+  readonly keyFormat?: FormatInfo;
+  /**
+   * After a join: the Kafka Streams node counter ksqlDB's topology has reached there, so a later
+   * stream–stream join of the chain names its stores as ksqlDB does; undefined when unknown.
+   */
+  readonly ksqlNodeIndex?: number;
 }
 
 export interface JoinKeyInfo {

@@ -7,6 +7,8 @@ import { planAggregation } from './aggregate-step.js';
 import { createColumnScope } from './column-scope.js';
 import { formatExpression } from './expression-text.js';
 import { planFilter } from './filter-step.js';
+import { checkOperandSources } from './join-criteria.js';
+import { innermostJoinStart } from './join-node-names.js';
 import { joinPrefix, planJoin } from './join-step.js';
 import { checkKeyTypes } from './key-types.js';
 import { planPartitionBy } from './partition-by-step.js';
@@ -60,6 +62,12 @@ export async function planQuery(
   }
   const sources: DataSource[] = [from];
   const fromAlias = query.from.alias ?? from.name;
+  // ksqlDB resolves every source of FROM, then checks every ON clause, before planning a join.
+  const rightSources = query.joins.map((j) => requireSource(j.right.name, j.right.pos, options));
+  checkOperandSources(
+    query.joins,
+    new Set([fromAlias, ...query.joins.map((j) => j.right.alias ?? j.right.name)]),
+  );
   const joins = query.joins.length;
   let planned = await planSource(
     from,
@@ -90,16 +98,28 @@ export async function planQuery(
       `${joinPrefix(i, joins)}KafkaTopic_Right`,
     );
     planned = await planJoin(
-      { alias: fromAlias, planned, sourceName: leftName, partitions: leftPartitions },
+      {
+        alias: fromAlias,
+        planned,
+        sourceName: leftName,
+        partitions: leftPartitions,
+        keyFormat: i === 0 ? from.keyFormat : undefined,
+        sourceKeyFormats: sources.slice(0, -1).map((s) => s.keyFormat),
+      },
       {
         alias: join.right.alias ?? right.name,
         planned: rightPlanned,
         sourceName: right.name,
         partitions: right.partitions,
+        keyFormat: right.keyFormat,
       },
       join,
       ctx,
-      { select: query.select, prefix: joinPrefix(i, query.joins.length) },
+      {
+        select: query.select,
+        prefix: joinPrefix(i, query.joins.length),
+        nodeIndexStart: i === 0 ? innermostJoinStart(from, rightSources) : undefined,
+      },
     );
     leftPartitions = right.partitions;
   }
@@ -202,14 +222,12 @@ export async function planQuery(
             pos,
           );
         const items = chosen.flatMap((s) =>
-          starOrder(s.columns, byAlias.get(s.alias))
-            .filter((c) => !RESERVED_COLUMN_NAMES.has(c))
-            .map(
-              (c): StarItem => ({
-                expression: { kind: 'ColumnRef', name: c, qualifier: s.alias, pos },
-                alias: `${s.alias}_${c}`,
-              }),
-            ),
+          starOrder(s.columns, byAlias.get(s.alias)).map(
+            (c): StarItem => ({
+              expression: { kind: 'ColumnRef', name: c, qualifier: s.alias, pos },
+              alias: `${s.alias}_${c}`,
+            }),
+          ),
         );
         // A synthetic join key (FULL OUTER joins: ROWKEY) is no source's column: `*` starts with it.
         const owned = new Set(joined.flatMap((s) => s.columns.map((c) => `${s.alias}_${c}`)));
@@ -306,12 +324,19 @@ function joinedRowOrder(columns: readonly string[], source: DataSource | undefin
 }
 
 /** `*` lists a source's key columns, then its value columns (the row holds the value columns first). */
+/**
+ * A joined source's columns for `*` (ksqlDB's PlanNode.orderColumns): its key columns, then — for
+ * a windowed source — WINDOWSTART and WINDOWEND, then its value columns; no other pseudo-columns.
+ */
 function starOrder(columns: readonly string[], source: DataSource | undefined): string[] {
-  if (!source) return [...columns];
-  const ordered = [...source.schema.key, ...source.schema.value]
-    .map((c) => c.name)
-    .filter((c) => columns.includes(c));
-  return [...ordered, ...columns.filter((c) => !ordered.includes(c))];
+  const bounds = source?.window ? ['WINDOWSTART', 'WINDOWEND'].filter((c) => columns.includes(c)) : [];
+  const ordered = source
+    ? [...source.schema.key, ...source.schema.value].map((c) => c.name).filter((c) => columns.includes(c))
+    : [];
+  const rest = columns.filter((c) => !ordered.includes(c) && !RESERVED_COLUMN_NAMES.has(c));
+  const keys = source ? source.schema.key.map((c) => c.name).filter((c) => columns.includes(c)) : [];
+  const values = ordered.filter((c) => !keys.includes(c) && !RESERVED_COLUMN_NAMES.has(c));
+  return [...keys, ...bounds, ...values, ...rest];
 }
 
 /** An unaliased column after a join: its name, or `<ALIAS>_<NAME>` when several sources have that name. */

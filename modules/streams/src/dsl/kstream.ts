@@ -11,8 +11,16 @@ import type {
   ValueMapper,
 } from './functions.js';
 import { KGroupedStream } from './kgrouped-stream.js';
-import type { KTable } from './ktable.js';
-import type { Grouped, Joined, Named, Produced, Repartitioned, StreamJoined } from './options.js';
+import { KTable } from './ktable.js';
+import type {
+  Grouped,
+  Joined,
+  Materialized,
+  Named,
+  Produced,
+  Repartitioned,
+  StreamJoined,
+} from './options.js';
 import { KStreamKTableJoinProcessor } from './processors/join-processors.js';
 import { JoinTimeTrackers, StreamStreamJoinProcessor } from './processors/stream-join-processor.js';
 import {
@@ -26,7 +34,8 @@ import {
   PeekProcessor,
   SelectKeyProcessor,
 } from './processors/stateless.js';
-import { joinWindowStoreBuilder, outerJoinStoreBuilder } from './stores.js';
+import { joinWindowStoreBuilder, keyValueStoreBuilder, outerJoinStoreBuilder } from './stores.js';
+import { KTableSourceProcessor } from './processors/ktable-processors.js';
 import type { StreamsBuilder } from './streams-builder.js';
 import type { JoinWindows } from './windows.js';
 
@@ -221,6 +230,22 @@ export class KStream<K, V> {
     return new KStream<K, V>(this.builder, source, false, keySerde, valueSerde);
   }
 
+  /**
+   * The stream as a table (Kafka Streams' KStream#toTable): the latest value per key, a null value
+   * deletes. After a key change the records first go through `<app>-<name>-repartition`.
+   */
+  toTable(named: Named = {}, materialized: Materialized<K, V> = {}): KTable<K, V> {
+    const b = this.builder;
+    const name = named.name ?? b.newName('KSTREAM-TOTABLE');
+    const keySerde = materialized.keySerde ?? this.keySerde;
+    const valueSerde = materialized.valueSerde ?? this.valueSerde;
+    const input = this.repartitionRequired ? this.repartitionAs(name, { keySerde, valueSerde }) : this;
+    const storeName = materialized.storeName ?? b.newName('KSTREAM-TOTABLE-STATE-STORE');
+    b.addProcessor(name, () => new KTableSourceProcessor<K, V>(storeName), [input.nodeName]);
+    b.addStateStore(keyValueStoreBuilder(b, storeName, { ...materialized, keySerde, valueSerde }), [name]);
+    return new KTable<K, V>(b, name, storeName, keySerde, valueSerde);
+  }
+
   /** Writes to a fixed topic, or to the topic `chooser` returns per record. */
   to(topic: string | TopicNameExtractor<K, V>, produced: Produced<K, V> = {}): void {
     const name = produced.name ?? this.builder.newName('KSTREAM-SINK');
@@ -385,8 +410,8 @@ export class KStream<K, V> {
     const base = streamJoined.storeName ?? named ?? b.newName('KSTREAM-JOINTHIS');
     const left = this.repartitionRequired ? this.repartitionAs(`${named ?? base}-left`, {}) : this;
     const right = other.repartitionRequired ? other.repartitionAs(`${named ?? base}-right`, {}) : other;
-    const thisStore = `${base}-this-join-store`;
-    const otherStore = `${base}-other-join-store`;
+    const thisStore = streamJoined.storeNames?.this ?? `${base}-this-join-store`;
+    const otherStore = streamJoined.storeNames?.other ?? `${base}-other-join-store`;
     const retention = windows.beforeMs + windows.afterMs + windows.graceMs + 1;
     const keySerde = (streamJoined.keySerde ??
       left.keySerde ??
@@ -407,7 +432,9 @@ export class KStream<K, V> {
       joinWindowStoreBuilder(b, otherStore, retention, keySerde, otherSerde, streamJoined.loggingEnabled),
     );
     const outerStore =
-      mode === 'inner' || !windows.spuriousResultFixEnabled ? undefined : `${base}-outer-join-store`;
+      mode === 'inner' || !windows.spuriousResultFixEnabled
+        ? undefined
+        : (streamJoined.storeNames?.outer ?? `${base}-outer-join-store`);
     if (outerStore) b.addStateStore(outerJoinStoreBuilder(b, outerStore, streamJoined.loggingEnabled));
     const stores = outerStore ? [thisStore, otherStore, outerStore] : [thisStore, otherStore];
     const thisJoin = named

@@ -77,6 +77,13 @@ export interface StreamJoined<K, V, VO> {
    */
   readonly name?: string;
   readonly loggingEnabled?: boolean;
+  /**
+   * Exact names of the join's window stores (Kafka Streams' withThisStoreSupplier /
+   * withOtherStoreSupplier): a host that reproduces another engine's store names (ksqlDB's
+   * `KSTREAM-JOINTHIS-0000000012-store`) sets them; they win over `storeName`. `outer` names the
+   * shared store of unmatched records of left/outer joins with a grace period.
+   */
+  readonly storeNames?: { readonly this: string; readonly other: string; readonly outer?: string };
 }
 
 /** Serdes for a KStream–KTable join's repartition (Kafka Streams' Joined). */
