@@ -1,5 +1,5 @@
 import { JoinWindows, type KStream, KTable, type Serde, type Windowed } from '@meterstream/streams';
-import { checkKeyTypes } from '../engine/create-source.js';
+import { checkKeyTypes } from './key-types.js';
 import { KsqlError } from '../errors.js';
 import type { FormatInfo } from '../format/format.js';
 import { windowedKeySerde } from '../format/windowed.js';

@@ -88,7 +88,7 @@ describe('joins through the engine', () => {
       'The query used to build `BAD` must include the join expressions L.A or R.A in its projection (eg, SELECT L.A...).',
     );
     await expect(
-      engine.execute('CREATE STREAM SELF AS SELECT * FROM L JOIN L ON L.A = L.A;'),
+      engine.execute('CREATE STREAM SELF AS SELECT * FROM L L1 JOIN L L2 WITHIN 1 HOUR ON L1.A = L2.A;'),
     ).rejects.toThrow("Can not join 'L' to 'L': self joins are not yet supported.");
   });
 });
