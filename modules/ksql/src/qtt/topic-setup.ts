@@ -43,10 +43,11 @@ export async function initializeTopics(
       }
     }
   }
-  // CREATE STREAM/TABLE statements with columns: ksqlDB creates their topics up front.
+  // CREATE STREAM/TABLE statements with columns: ksqlDB creates their topics up front, with
+  // Topic.DEFAULT_PARTITIONS (4) unless the statement gives PARTITIONS.
   for (const s of test.statements) {
     const created = createdTopic(s);
-    if (created) kafka.ensure(created.topic, created.partitions ?? 1, created.replicas ?? 1);
+    if (created) kafka.ensure(created.topic, created.partitions ?? 4, created.replicas ?? 1);
   }
   for (const r of [...test.inputs, ...test.outputs]) kafka.ensure(r.topic);
   return undefined;
