@@ -2,14 +2,15 @@ import protobuf from 'protobufjs';
 import { KsqlError } from '../errors.js';
 import { type SqlType, SqlTypes } from '../types/sql-type.js';
 import { fullNameOf, loadProto, metaParams, pickMessage } from './protobuf-load.js';
-import { isMapEntryField, isWrapperType } from './protobuf-values.js';
+import { connectFields, isMapEntryField, isWrapperType } from './protobuf-values.js';
 
 /**
  * The columns ksqlDB infers from a registered PROTOBUF schema (ProtobufData.toConnectSchema, then
  * ConnectKsqlSchemaTranslator): the message named by *_SCHEMA_FULL_NAME (or the first one) gives
  * one column per field; int32-like fields are INT, other integers BIGINT, float/double DOUBLE,
  * enums STRING, well-known messages DECIMAL / DATE / TIME / TIMESTAMP, wrappers their primitive,
- * other messages STRUCTs, repeated fields ARRAYs and map entries MAPs. Field names are upper-cased
+ * other messages STRUCTs, repeated fields ARRAYs, map entries MAPs and each oneof a STRUCT
+ * `<oneof>_<index>` of its members (listed first, as Connect does). Field names are upper-cased
  * unless the schema was picked by id; fields of types ksqlDB cannot represent are left out.
  */
 
@@ -85,9 +86,19 @@ function messageType(t: protobuf.Type, upper: boolean, seen: ReadonlySet<string>
   if (seen.has(name)) throw new UnsupportedProtoType(`Unsupported recursive message: ${name}`);
   const inner = new Set(seen).add(name);
   const fields: { name: string; type: SqlType }[] = [];
-  for (const f of t.fieldsArray) {
+  for (const cf of connectFields(t)) {
     try {
-      fields.push({ name: upper ? f.name.toUpperCase() : f.name, type: fieldType(f, upper, inner) });
+      const type =
+        cf.kind === 'field'
+          ? fieldType(cf.field, upper, inner)
+          : // a oneof: Connect's union STRUCT of its members
+            SqlTypes.struct(
+              cf.members.map((m) => ({
+                name: upper ? m.name.toUpperCase() : m.name,
+                type: fieldType(m, upper, inner),
+              })),
+            );
+      fields.push({ name: upper ? cf.name.toUpperCase() : cf.name, type });
     } catch (e) {
       // ksqlDB leaves out (and logs) fields of types it cannot represent.
       if (!(e instanceof UnsupportedProtoType)) throw e;

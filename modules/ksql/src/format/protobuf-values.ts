@@ -287,51 +287,114 @@ function entryPart(
   return (e) => read(e[name]);
 }
 
-interface ReadPlan {
-  readonly from: string;
-  readonly to: number;
-  readonly explicit: boolean;
-  readonly read: Convert;
+/**
+ * A message's fields as Connect sees them (ProtobufData.toConnectSchema): each real oneof first, as
+ * one optional STRUCT field `<oneof>_<index>` of its members, then the other fields in order.
+ */
+export type ConnectField =
+  | { readonly kind: 'field'; readonly name: string; readonly field: protobuf.Field }
+  | { readonly kind: 'union'; readonly name: string; readonly members: readonly protobuf.Field[] };
+
+export function connectFields(t: protobuf.Type): ConnectField[] {
+  const out: ConnectField[] = [];
+  const inUnion = new Set<protobuf.Field>();
+  t.oneofsArray.forEach((o, i) => {
+    const members = o.fieldsArray;
+    // proto3 `optional` fields are synthetic oneofs of one member: plain fields to Connect
+    if (members.length === 1 && members[0].options?.proto3_optional) return;
+    for (const f of members) inUnion.add(f);
+    out.push({ kind: 'union', name: `${o.name}_${i}`, members });
+  });
+  for (const f of t.fieldsArray) if (!inUnion.has(f)) out.push({ kind: 'field', name: f.name, field: f });
+  return out;
 }
 
-/** Plans reading a message's fields into targets matched by name (exactly, then upper-cased). */
+type Target = { readonly name: string; readonly type: SqlType };
+
+/** Matches a proto (or union) name to a target: exactly, then upper-cased. */
+function targetIndex(targets: readonly Target[]): (name: string) => number | undefined {
+  const index = new Map(targets.map((f, i) => [f.name, i]));
+  return (name) => index.get(name) ?? index.get(name.toUpperCase());
+}
+
+interface ReadPlan {
+  readonly to: number;
+  readonly get: (message: Record<string, unknown>) => unknown;
+}
+
+function fieldGetter(f: protobuf.Field, read: Convert): (m: Record<string, unknown>) => unknown {
+  const name = f.name;
+  if (hasExplicitPresence(f))
+    return (m) => (Object.hasOwn(m, name) && m[name] != null ? read(m[name]) : null);
+  return (m) => read(m[name]);
+}
+
+/** A oneof read as Connect's union STRUCT: null when no member is set. */
+function unionGetter(
+  members: readonly protobuf.Field[],
+  type: SqlType,
+  path: string,
+): (m: Record<string, unknown>) => unknown {
+  if (type.base !== 'STRUCT') {
+    const fail = mismatch('STRUCT', type, path);
+    return (m) => (members.some((f) => Object.hasOwn(m, f.name) && m[f.name] != null) ? fail(m) : null);
+  }
+  const index = targetIndex(type.fields);
+  const names = type.fields.map((f) => f.name);
+  const reads = members.map((f) => {
+    const to = index(f.name);
+    return {
+      from: f.name,
+      to: to === undefined ? undefined : names[to],
+      read:
+        to === undefined ? undefined : compileFieldReader(f, type.fields[to].type, `${path}->${names[to]}`),
+    };
+  });
+  return (m) => {
+    let set = false;
+    const out: Record<string, unknown> = {};
+    for (const n of names) out[n] = null;
+    for (const r of reads) {
+      if (!Object.hasOwn(m, r.from) || m[r.from] == null) continue;
+      set = true;
+      if (r.to !== undefined && r.read) out[r.to] = r.read(m[r.from]);
+    }
+    return set ? out : null;
+  };
+}
+
+/** Plans reading a message's (Connect) fields into targets matched by name. */
 function readPlans(
   t: protobuf.Type,
-  targets: readonly { readonly name: string; readonly type: SqlType }[],
+  targets: readonly Target[],
   path: string,
   pathOf: (target: string) => string,
 ): ReadPlan[] {
-  const index = new Map(targets.map((f, i) => [f.name, i]));
+  const index = targetIndex(targets);
   const plans: ReadPlan[] = [];
-  for (const f of t.fieldsArray) {
-    const to = index.get(f.name) ?? index.get(f.name.toUpperCase());
+  for (const cf of connectFields(t)) {
+    const to = index(cf.name);
     if (to === undefined) continue;
+    const at = path + pathOf(targets[to].name);
     plans.push({
-      from: f.name,
       to,
-      explicit: hasExplicitPresence(f),
-      read: compileFieldReader(f, targets[to].type, path + pathOf(targets[to].name)),
+      get:
+        cf.kind === 'field'
+          ? fieldGetter(cf.field, compileFieldReader(cf.field, targets[to].type, at))
+          : unionGetter(cf.members, targets[to].type, at),
     });
   }
   return plans;
 }
 
-function structReader(
-  t: protobuf.Type,
-  fields: readonly { readonly name: string; readonly type: SqlType }[],
-  path: string,
-): Convert {
+function structReader(t: protobuf.Type, fields: readonly Target[], path: string): Convert {
   const plans = readPlans(t, fields, path, (n) => `->${n}`);
   const names = fields.map((f) => f.name);
   return (v) => {
     const m = v as Record<string, unknown>;
     const out: Record<string, unknown> = {};
     for (const n of names) out[n] = null;
-    for (const p of plans) {
-      if (p.explicit)
-        out[names[p.to]] = Object.hasOwn(m, p.from) && m[p.from] != null ? p.read(m[p.from]) : null;
-      else out[names[p.to]] = p.read(m[p.from]);
-    }
+    for (const p of plans) out[names[p.to]] = p.get(m);
     return out;
   };
 }
@@ -339,16 +402,13 @@ function structReader(
 /** A decoded root message → the row of `columns`. */
 export function compileRowReader(
   t: protobuf.Type,
-  columns: readonly { readonly name: string; readonly type: SqlType }[],
+  columns: readonly Target[],
 ): (message: Record<string, unknown>) => unknown[] {
   const plans = readPlans(t, columns, '', (n) => n);
   const n = columns.length;
   return (m) => {
     const row = new Array<unknown>(n).fill(null);
-    for (const p of plans) {
-      if (p.explicit) row[p.to] = Object.hasOwn(m, p.from) && m[p.from] != null ? p.read(m[p.from]) : null;
-      else row[p.to] = p.read(m[p.from]);
-    }
+    for (const p of plans) row[p.to] = p.get(m);
     return row;
   };
 }
@@ -528,48 +588,72 @@ function entryWriter(f: protobuf.Field, type: SqlType): (entry: Record<string, u
 }
 
 interface WritePlan {
-  readonly name: string;
   readonly from: number;
-  readonly implicit: boolean;
-  readonly write: Convert;
+  /** Sets the field(s) from a non-null value. */
+  readonly put: (out: Record<string, unknown>, value: unknown) => void;
 }
 
-function writePlans(
-  t: protobuf.Type,
-  sources: readonly { readonly name: string; readonly type: SqlType }[],
-): WritePlan[] {
-  const index = new Map(sources.map((f, i) => [f.name, i]));
+function fieldPutter(f: protobuf.Field, type: SqlType): WritePlan['put'] {
+  const write = compileFieldWriter(f, type);
+  const implicit = !hasExplicitPresence(f) && !f.repeated && !f.map;
+  const name = f.name;
+  return (out, v) => {
+    const value = write(v);
+    if (value === undefined || (implicit && isDefault(value))) return;
+    out[name] = value;
+  };
+}
+
+/** Connect's union STRUCT → its first non-null field's oneof member (fromConnectData). */
+function unionPutter(members: readonly protobuf.Field[], type: SqlType): WritePlan['put'] {
+  if (type.base !== 'STRUCT') throw new ProtobufWriteError(`cannot write ${type.base} as a protobuf oneof`);
+  const byName = new Map(members.map((f) => [f.name, f]));
+  const puts = type.fields.flatMap((tf) => {
+    const f = byName.get(tf.name) ?? members.find((m) => m.name.toUpperCase() === tf.name);
+    if (!f) return [];
+    const write = compileFieldWriter(f, tf.type);
+    return [{ from: tf.name, name: f.name, write }];
+  });
+  return (out, v) => {
+    const obj = v as Record<string, unknown>;
+    for (const p of puts) {
+      const x = obj[p.from];
+      if (x === null || x === undefined) continue;
+      const value = p.write(x);
+      // a oneof member is always written when set, even at its default
+      if (value !== undefined) out[p.name] = value;
+      return;
+    }
+  };
+}
+
+function writePlans(t: protobuf.Type, sources: readonly Target[]): WritePlan[] {
+  const index = targetIndex(sources);
   const plans: WritePlan[] = [];
-  for (const f of t.fieldsArray) {
-    const from = index.get(f.name) ?? index.get(f.name.toUpperCase());
+  for (const cf of connectFields(t)) {
+    const from = index(cf.name);
     if (from === undefined) continue;
     plans.push({
-      name: f.name,
       from,
-      implicit: !hasExplicitPresence(f) && !f.repeated && !f.map,
-      write: compileFieldWriter(f, sources[from].type),
+      put:
+        cf.kind === 'field'
+          ? fieldPutter(cf.field, sources[from].type)
+          : unionPutter(cf.members, sources[from].type),
     });
   }
   return plans;
 }
 
-function fill(out: Record<string, unknown>, p: WritePlan, v: unknown): void {
-  if (v === null || v === undefined) return;
-  const value = p.write(v);
-  if (value === undefined || (p.implicit && isDefault(value))) return;
-  out[p.name] = value;
-}
-
-function structWriter(
-  t: protobuf.Type,
-  fields: readonly { readonly name: string; readonly type: SqlType }[],
-): Convert {
+function structWriter(t: protobuf.Type, fields: readonly Target[]): Convert {
   const plans = writePlans(t, fields);
   const names = fields.map((f) => f.name);
   return (v) => {
     const obj = v as Record<string, unknown>;
     const out: Record<string, unknown> = {};
-    for (const p of plans) fill(out, p, obj[names[p.from]]);
+    for (const p of plans) {
+      const x = obj[names[p.from]];
+      if (x !== null && x !== undefined) p.put(out, x);
+    }
     return out;
   };
 }
@@ -577,12 +661,15 @@ function structWriter(
 /** A row → the plain object protobufjs encodes as the root message. */
 export function compileRowWriter(
   t: protobuf.Type,
-  columns: readonly { readonly name: string; readonly type: SqlType }[],
+  columns: readonly Target[],
 ): (row: readonly unknown[]) => Record<string, unknown> {
   const plans = writePlans(t, columns);
   return (row) => {
     const out: Record<string, unknown> = {};
-    for (const p of plans) fill(out, p, row[p.from]);
+    for (const p of plans) {
+      const x = row[p.from];
+      if (x !== null && x !== undefined) p.put(out, x);
+    }
     return out;
   };
 }

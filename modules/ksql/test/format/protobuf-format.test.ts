@@ -167,6 +167,28 @@ describe('PROTOBUF serde (Schema Registry)', () => {
     expect(serde.deserialize(bytes)).toEqual([7, 'z']);
   });
 
+  it('reads and writes a oneof as a STRUCT of its members, one of them set', async () => {
+    const { formats, registry } = setup();
+    const id = registry.registerSync('t-value', {
+      schemaType: 'PROTOBUF',
+      schema:
+        'syntax = "proto3"; message Pay { string id = 1; oneof method { string card = 2; int64 account = 3; } }',
+    });
+    const method = T.struct([
+      { name: 'CARD', type: T.STRING },
+      { name: 'ACCOUNT', type: T.BIGINT },
+    ]);
+    const cols = valueColumns(['METHOD_0', method], ['ID', T.STRING]);
+    const serde = await formats.valueSerde({ name: 'PROTOBUF', properties: { schemaId: String(id) } }, cols, {
+      topic: 't',
+    });
+    const bytes = serde.serialize([{ CARD: null, ACCOUNT: 0 }, 'p1']);
+    // id "p1", then account 0: a set oneof member is written even at its default
+    expect(hex(bytes)).toBe('000000000100' + '0a027031' + '1800');
+    expect(serde.deserialize(bytes)).toEqual([{ CARD: null, ACCOUNT: 0 }, 'p1']);
+    expect(serde.deserialize(serde.serialize([null, 'p2']))).toEqual([null, 'p2']);
+  });
+
   it('reads payloads written with other registered schemas once prefetched', async () => {
     const { formats, registry } = setup();
     const cols = valueColumns(

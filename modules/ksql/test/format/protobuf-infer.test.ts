@@ -66,6 +66,22 @@ describe('PROTOBUF columns inferred from a registered schema', () => {
     ]);
   });
 
+  it('infers a oneof as a STRUCT named after it and its index, listed first; `optional` fields stay plain', () => {
+    const text =
+      'syntax = "proto3"; message Pay { string id = 1; optional int32 tries = 2; oneof method { string card = 3; int64 account = 4; } }';
+    expect(inferProtobufColumns(text, undefined, true)).toEqual([
+      {
+        name: 'METHOD_1',
+        type: T.struct([
+          { name: 'CARD', type: T.STRING },
+          { name: 'ACCOUNT', type: T.BIGINT },
+        ]),
+      },
+      { name: 'ID', type: T.STRING },
+      { name: 'TRIES', type: T.INTEGER },
+    ]);
+  });
+
   it('takes the first message by default, keeps names as written when asked', () => {
     expect(inferProtobufColumns(REGISTERED, undefined, false)).toEqual([{ name: 'note', type: T.STRING }]);
   });
