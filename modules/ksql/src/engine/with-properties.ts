@@ -206,8 +206,18 @@ function formatProperties(w: WithClause, part: 'KEY' | 'VALUE'): Record<string, 
     (part === 'VALUE' ? w.string('VALUE_AVRO_SCHEMA_FULL_NAME') : undefined);
   if (name !== undefined) out.fullSchemaName = name;
   // ksqlDB's ProtobufProperties.NULLABLE_REPRESENTATION: 'optional' or 'wrapper'
-  const nullable = w.string(`${part}_PROTOBUF_NULLABLE_REPRESENTATION`);
-  if (nullable !== undefined) out.nullableRepresentation = nullable.trim().toLowerCase();
+  const nullableProp = `${part}_PROTOBUF_NULLABLE_REPRESENTATION`;
+  const nullable = w.string(nullableProp);
+  if (nullable !== undefined) {
+    const v = nullable.trim().toUpperCase();
+    if (v !== 'OPTIONAL' && v !== 'WRAPPER') {
+      throw new KsqlError(
+        `Invalid value ${nullable} for property ${nullableProp}: String must be one of: OPTIONAL, WRAPPER, null`,
+        w.props.get(nullableProp)?.pos,
+      );
+    }
+    out.nullableRepresentation = v.toLowerCase();
+  }
   return out;
 }
 
@@ -228,6 +238,11 @@ function checkFormatConfigs(
   if (props.schemaId !== undefined && !FORMAT_CONFIGS.schemaId.includes(format)) {
     throw new KsqlError(
       `${part}_FORMAT should support schema inference when ${part}_SCHEMA_ID is provided. Current format is ${format}.`,
+    );
+  }
+  if (props.nullableRepresentation !== undefined && !FORMAT_CONFIGS.nullableRepresentation.includes(format)) {
+    throw new KsqlError(
+      `Property ${part}_PROTOBUF_NULLABLE_REPRESENTATION can only be enabled with protobuf format`,
     );
   }
   const unsupported = Object.keys(props).filter((k) => !FORMAT_CONFIGS[k]?.includes(format));

@@ -19,10 +19,15 @@ describe('PROTOBUF format properties in WITH clauses', () => {
     expect(f.key).toEqual({ name: 'PROTOBUF', properties: {} });
   });
 
-  it('refuses the nullable representation for formats other than PROTOBUF and PROTOBUF_NOSR', () => {
+  it('refuses the nullable representation for other formats, and values other than OPTIONAL or WRAPPER', () => {
     expect(() =>
       formatsOf(withClause({ VALUE_FORMAT: 'JSON', VALUE_PROTOBUF_NULLABLE_REPRESENTATION: 'OPTIONAL' }), {}),
-    ).toThrow('JSON does not support the following configs: [nullableRepresentation]');
+    ).toThrow('Property VALUE_PROTOBUF_NULLABLE_REPRESENTATION can only be enabled with protobuf format');
+    expect(() =>
+      formatsOf(withClause({ FORMAT: 'PROTOBUF', KEY_PROTOBUF_NULLABLE_REPRESENTATION: 'maybe' }), {}),
+    ).toThrow(
+      'Invalid value maybe for property KEY_PROTOBUF_NULLABLE_REPRESENTATION: String must be one of: OPTIONAL, WRAPPER, null',
+    );
   });
 
   it("inherits a source's format properties as ksqlDB does: PROTOBUF its full name only", () => {
