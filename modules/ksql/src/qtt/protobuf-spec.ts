@@ -10,6 +10,7 @@ import {
   metaParams,
   pickMessage,
 } from '../format/protobuf-load.js';
+import { connectFields } from '../format/protobuf-values.js';
 import { isJsonObject, JsonNumber, type JsonValue } from './json-text.js';
 import { ExactDecimal, type SpecObject, type SpecValue } from './spec-values.js';
 
@@ -133,11 +134,23 @@ export class ProtobufSpecCodec {
 
   private message(spec: JsonValue, t: protobuf.Type): Record<string, unknown> {
     if (!isJsonObject(spec)) throw new Error(`PROTOBUF: expected an object for message ${t.name}`);
-    const byUpper = new Map(t.fieldsArray.map((f) => [f.name.toUpperCase(), f]));
+    const byUpper = new Map(connectFields(t).map((cf) => [cf.name.toUpperCase(), cf]));
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(spec)) {
-      const f = byUpper.get(k.toUpperCase());
-      if (!f || v === null) continue;
+      const cf = byUpper.get(k.toUpperCase());
+      if (!cf || v === null) continue;
+      if (cf.kind === 'union') {
+        // Connect's union STRUCT: its first non-null member is the one set
+        if (!isJsonObject(v)) throw new Error(`PROTOBUF: expected an object for oneof ${cf.name}`);
+        const members = new Map(cf.members.map((f) => [f.name.toUpperCase(), f]));
+        const set = Object.entries(v).find(([mk, mv]) => mv !== null && members.has(mk.toUpperCase()));
+        if (set) {
+          const f = members.get(set[0].toUpperCase())!;
+          out[f.name] = this.field(set[1], f);
+        }
+        continue;
+      }
+      const f = cf.field;
       const value = this.field(v, f);
       if (value === undefined) continue;
       if (!explicitPresence(f) && !f.repeated && !f.map && isDefault(value, f.type)) continue;
@@ -239,12 +252,21 @@ export class ProtobufSpecCodec {
 
   private fromMessage(m: Record<string, unknown>, t: protobuf.Type): SpecObject {
     const out: SpecObject = {};
-    for (const f of t.fieldsArray) {
-      if (explicitPresence(f) && !(Object.hasOwn(m, f.name) && m[f.name] != null)) {
-        out[f.name] = null;
+    const isSet = (f: protobuf.Field) => Object.hasOwn(m, f.name) && m[f.name] != null;
+    for (const cf of connectFields(t)) {
+      if (cf.kind === 'union') {
+        // a oneof reads as Connect's union STRUCT, null when no member is set
+        if (!cf.members.some(isSet)) {
+          out[cf.name] = null;
+          continue;
+        }
+        const union: SpecObject = {};
+        for (const f of cf.members) union[f.name] = isSet(f) ? this.fromField(m[f.name], f) : null;
+        out[cf.name] = union;
         continue;
       }
-      out[f.name] = this.fromField(m[f.name], f);
+      const f = cf.field;
+      out[f.name] = explicitPresence(f) && !isSet(f) ? null : this.fromField(m[f.name], f);
     }
     return out;
   }
