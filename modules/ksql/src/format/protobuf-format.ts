@@ -126,7 +126,7 @@ export async function protobufSerde(o: ProtobufSerdeOptions): Promise<KsqlSerde<
   // Without *_SCHEMA_ID, Confluent's ProtobufConverter auto-registers the schema it writes with,
   // so a source whose subject holds another schema (a multi-message file, another text) still
   // writes (into its changelog or internal topics) with the derived schema, registered anew.
-  const id =
+  const id: number =
     (await writerSchemaId(o.registry, o.subject, derivedSchema, o.registerSchema, o.schemaId)) ??
     (await o.registry.register(o.subject, derivedSchema));
   const encode = rowWriterFor(writerType, o.columns, true);
@@ -167,27 +167,15 @@ export async function protobufSerde(o: ProtobufSerdeOptions): Promise<KsqlSerde<
       schemas.set(writerId, new Error(`the writer schema cannot be read: ${(error as Error).message}`));
     }
   };
-  if (id !== undefined) {
-    if (o.schemaId === undefined) {
-      readers.set(`${id}:0`, rowReaderFor(derived, o.columns, true));
-    } else {
-      await addSchema(id, await o.registry.byId(id));
-    }
-  }
+  if (o.schemaId === undefined) readers.set(`${id}:0`, rowReaderFor(derived, o.columns, true));
+  else await addSchema(id, await o.registry.byId(id));
 
-  const header =
-    id === undefined
-      ? undefined
-      : Buffer.concat([Buffer.from([MAGIC_BYTE, 0, 0, 0, 0]), encodeMessageIndexes(indexes)]);
-  if (header && id !== undefined) header.writeInt32BE(id, 1);
+  // magic byte, schema id, message indexes: the same for every record
+  const header = Buffer.concat([Buffer.from([MAGIC_BYTE, 0, 0, 0, 0]), encodeMessageIndexes(indexes)]);
+  header.writeInt32BE(id, 1);
   const target = o.part;
   return {
     serialize(row) {
-      if (!header) {
-        throw new SerdeError(
-          `Error serializing message to topic: ${o.topic}. Subject ${o.subject} holds a schema other than the one derived from the columns; set ${o.part.toUpperCase()}_SCHEMA_ID`,
-        );
-      }
       let body: Uint8Array;
       try {
         // PROTOBUF rows are always wrapped in a message: never null

@@ -98,6 +98,25 @@ describe('PROTOBUF serde (Schema Registry)', () => {
     );
   });
 
+  it("auto-registers the derived schema when a source's subject holds another one, as Confluent's converter does", async () => {
+    const { formats, registry } = setup();
+    const other = registry.registerSync('src-value', {
+      schemaType: 'PROTOBUF',
+      schema: 'syntax = "proto3"; message Old { string x = 1; } message V { int32 A = 1; }',
+    });
+    const serde = await formats.valueSerde(PROTOBUF, valueColumns(['A', T.INTEGER]), { topic: 'src' });
+    const latest = await registry.latest('src-value');
+    expect(latest?.id).not.toBe(other);
+    expect(latest?.schema.schema).toBe(
+      'syntax = "proto3";\n\nmessage ConnectDefault1 {\n  int32 A = 1;\n}\n',
+    );
+    expect(serde.serialize([3]).readInt32BE(1)).toBe(latest?.id);
+    // and reuses a subject's latest schema when it is the derived one
+    const again = await formats.valueSerde(PROTOBUF, valueColumns(['A', T.INTEGER]), { topic: 'src' });
+    expect(again.serialize([3]).readInt32BE(1)).toBe(latest?.id);
+    expect(registry.listSubjects().get('src-value')).toHaveLength(2);
+  });
+
   it('keeps a single key column wrapped in a message (PROTOBUF cannot unwrap)', async () => {
     const { formats } = setup();
     const serde = await formats.keySerde(PROTOBUF, keyColumns(['K', T.INTEGER]), {
