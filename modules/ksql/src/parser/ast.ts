@@ -41,12 +41,27 @@ export type Expression = Node &
     | { readonly kind: 'Dereference'; readonly base: Expression; readonly field: string }
     /** `array[1]` (1-based, negative from the end) or `map['k']` */
     | { readonly kind: 'Subscript'; readonly base: Expression; readonly index: Expression }
-    | { readonly kind: 'Arithmetic'; readonly op: ArithmeticOperator; readonly left: Expression; readonly right: Expression }
+    | {
+        readonly kind: 'Arithmetic';
+        readonly op: ArithmeticOperator;
+        readonly left: Expression;
+        readonly right: Expression;
+      }
     | { readonly kind: 'Negate'; readonly operand: Expression; readonly sign: '-' | '+' }
     /** `a || b` */
     | { readonly kind: 'Concat'; readonly left: Expression; readonly right: Expression }
-    | { readonly kind: 'Comparison'; readonly op: ComparisonOperator; readonly left: Expression; readonly right: Expression }
-    | { readonly kind: 'IsDistinctFrom'; readonly not: boolean; readonly left: Expression; readonly right: Expression }
+    | {
+        readonly kind: 'Comparison';
+        readonly op: ComparisonOperator;
+        readonly left: Expression;
+        readonly right: Expression;
+      }
+    | {
+        readonly kind: 'IsDistinctFrom';
+        readonly not: boolean;
+        readonly left: Expression;
+        readonly right: Expression;
+      }
     | { readonly kind: 'And'; readonly left: Expression; readonly right: Expression }
     | { readonly kind: 'Or'; readonly left: Expression; readonly right: Expression }
     | { readonly kind: 'Not'; readonly operand: Expression }
@@ -58,7 +73,12 @@ export type Expression = Node &
         readonly lower: Expression;
         readonly upper: Expression;
       }
-    | { readonly kind: 'InList'; readonly not: boolean; readonly value: Expression; readonly list: readonly Expression[] }
+    | {
+        readonly kind: 'InList';
+        readonly not: boolean;
+        readonly value: Expression;
+        readonly list: readonly Expression[];
+      }
     | {
         readonly kind: 'Like';
         readonly not: boolean;
@@ -187,7 +207,10 @@ export interface TableElement extends Node {
 
 /** A `WITH (…)` property: names upper-cased (`KAFKA_TOPIC`), literal values as parsed. */
 export type PropertyValue = string | number | boolean | null;
-export type Properties = ReadonlyMap<string, { readonly value: PropertyValue; readonly pos?: SourcePosition }>;
+export type Properties = ReadonlyMap<
+  string,
+  { readonly value: PropertyValue; readonly pos?: SourcePosition }
+>;
 
 interface StatementBase extends Node {
   /** The statement's own text, as written (without the trailing `;`), after variable substitution. */
@@ -241,7 +264,15 @@ export type Statement = StatementBase &
     | { readonly kind: 'PauseQuery' | 'ResumeQuery'; readonly queryId?: string; readonly all: boolean }
     | {
         readonly kind: 'List';
-        readonly what: 'STREAMS' | 'TABLES' | 'QUERIES' | 'TOPICS' | 'PROPERTIES' | 'FUNCTIONS' | 'TYPES' | 'VARIABLES';
+        readonly what:
+          | 'STREAMS'
+          | 'TABLES'
+          | 'QUERIES'
+          | 'TOPICS'
+          | 'PROPERTIES'
+          | 'FUNCTIONS'
+          | 'TYPES'
+          | 'VARIABLES';
         readonly extended: boolean;
         /** `SHOW ALL TOPICS` (internal topics too). */
         readonly all?: boolean;
@@ -254,7 +285,12 @@ export type Statement = StatementBase &
     | { readonly kind: 'UnsetProperty'; readonly name: string }
     | { readonly kind: 'DefineVariable'; readonly name: string; readonly value: string }
     | { readonly kind: 'UndefineVariable'; readonly name: string }
-    | { readonly kind: 'CreateType'; readonly name: string; readonly ifNotExists: boolean; readonly type: SqlType }
+    | {
+        readonly kind: 'CreateType';
+        readonly name: string;
+        readonly ifNotExists: boolean;
+        readonly type: SqlType;
+      }
     | { readonly kind: 'DropType'; readonly name: string; readonly ifExists: boolean }
     | {
         readonly kind: 'AlterSource';
@@ -262,7 +298,13 @@ export type Statement = StatementBase &
         readonly name: string;
         readonly addColumns: readonly TableElement[];
       }
-    | { readonly kind: 'PrintTopic'; readonly topic: string; readonly fromBeginning: boolean; readonly interval?: number; readonly limit?: number }
+    | {
+        readonly kind: 'PrintTopic';
+        readonly topic: string;
+        readonly fromBeginning: boolean;
+        readonly interval?: number;
+        readonly limit?: number;
+      }
     /** A query on its own: a push query with `EMIT CHANGES`, otherwise a pull query. */
     | { readonly kind: 'QueryStatement'; readonly query: Query }
   );

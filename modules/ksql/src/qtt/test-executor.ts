@@ -45,6 +45,11 @@ function unsupportedFeature(err: unknown): string | undefined {
   return undefined;
 }
 
+/** By name, as for unsupported features: the dist and src classes differ. */
+function isKsqlError(err: unknown): boolean {
+  return err instanceof Error && /^Ksql\w*Error$/.test(err.name);
+}
+
 /** `Name: message (at file:line)` — the error and the first stack frame. */
 function crashLine(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
@@ -207,6 +212,12 @@ export async function runTestCase(test: QttTestCase, backend: QttBackend): Promi
       }
       const mismatch = expectedMismatch(err, ee, phase);
       return mismatch ? done('failed', { message: mismatch }) : done('passed');
+    }
+    // A statement the engine refuses with a user-facing error (a KsqlError: parse, semantic or
+    // type error) is a difference from ksqlDB, reported as a failure with its message; anything
+    // else thrown — an internal error, a task failing on a record — is a crash.
+    if (phase === 'statement' && isKsqlError(err)) {
+      return done('failed', { message: `Statement refused: ${(err as Error).message}` });
     }
     return done('crashed', { message: crashLine(err) });
   } finally {

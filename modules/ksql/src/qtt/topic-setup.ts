@@ -43,15 +43,19 @@ export async function initializeTopics(
       }
     }
   }
-  // CREATE STREAM/TABLE statements with columns: ksqlDB creates their topics up front, with
-  // Topic.DEFAULT_PARTITIONS (4) unless the statement gives PARTITIONS.
+  // CREATE STREAM/TABLE statements with columns: ksqlDB's runner creates their topics up front,
+  // with 4 partitions unless PARTITIONS says otherwise (its Topic.DEFAULT_PARTITIONS); topics the
+  // test declares keep their own count (1 by default).
   for (const s of test.statements) {
     const created = createdTopic(s);
-    if (created) kafka.ensure(created.topic, created.partitions ?? 4, created.replicas ?? 1);
+    if (created)
+      kafka.ensure(created.topic, created.partitions ?? CREATED_TOPIC_PARTITIONS, created.replicas ?? 1);
   }
   for (const r of [...test.inputs, ...test.outputs]) kafka.ensure(r.topic);
   return undefined;
 }
+
+const CREATED_TOPIC_PARTITIONS = 4;
 
 const CREATE_WITH_COLUMNS =
   /^\s*CREATE\s+(?:OR\s+REPLACE\s+)?(?:SOURCE\s+)?(?:STREAM|TABLE)\s+(?:IF\s+NOT\s+EXISTS\s+)?(?:`[^`]+`|"[^"]+"|[\w.]+)\s*\(/i;

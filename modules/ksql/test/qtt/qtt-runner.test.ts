@@ -154,6 +154,17 @@ describe('QTT runner on our fixtures (fake engine)', () => {
     expect(unsupported).toMatchObject({ status: 'unsupported', feature: 'CREATE TABLE' });
   });
 
+  it('a valid statement the engine refuses with a KSQL error fails with the message, not a crash', async () => {
+    const r = await one({
+      name: 'refused',
+      statements: [CREATE_READINGS, 'CREATE STREAM B AS SELECT VOLTS FROM READINGS;'],
+      inputs: [{ topic: 'readings', key: 'a', value: { WATTS: 1 } }],
+      outputs: [{ topic: 'B', key: 'a', value: { VOLTS: 1 } }],
+    });
+    expect(r.status).toBe('failed');
+    expect(r.message).toBe("Statement refused: SELECT column 'VOLTS' cannot be resolved.");
+  });
+
   it('a test without queries fails as in ksqlDB', async () => {
     const r = await one({
       name: 'no query',
