@@ -82,16 +82,8 @@ export function hasExplicitPresence(field: protobuf.Field): boolean {
 // Scalars
 // ---------------------------------------------------------------------------------------------
 
-type ScalarKind =
-  | 'int32'
-  | 'int64'
-  | 'uint64'
-  | 'float32'
-  | 'float64'
-  | 'boolean'
-  | 'string'
-  | 'bytes'
-  | 'enum';
+/** Connect's view of a scalar field type (enums are handled apart, as strings). */
+type ScalarKind = 'int32' | 'int64' | 'uint64' | 'float32' | 'float64' | 'boolean' | 'string' | 'bytes';
 
 function scalarKind(protoType: string): ScalarKind | undefined {
   switch (protoType) {
