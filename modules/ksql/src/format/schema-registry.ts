@@ -55,7 +55,7 @@ export class InMemorySchemaRegistry implements SchemaRegistry {
       throw new Error(`Schema id ${id} is already taken by another schema`);
     }
     if (!existing) {
-      this.byIdMap.set(id, { schemaType: schema.schemaType, schema: schema.schema });
+      this.byIdMap.set(id, stored(schema));
       this.idByText.set(normalized(schema), id);
     }
     this.addVersion(subject, id);
