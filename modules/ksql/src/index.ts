@@ -84,3 +84,13 @@ export { runStandaloneTest, type StandaloneFiles } from './qtt/standalone-test.j
 export { listQttFiles, loadQttFile, parseQttFile } from './qtt/test-loader.js';
 export type { QttTestCase, QttFile } from './qtt/test-model.js';
 export { createKsqlBackend } from './qtt/ksql-backend.js';
+// PROTOBUF / PROTOBUF_NOSR: the schema ksqlDB derives from columns, its registry text, inference
+export {
+  type NullableRepresentation,
+  printProtoFile,
+  type ProtoField,
+  type ProtoFile,
+  type ProtoMessage,
+  protobufSchemaOf,
+} from './format/protobuf-schema.js';
+export { inferProtobufColumns } from './format/protobuf-infer.js';

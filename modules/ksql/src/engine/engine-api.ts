@@ -49,6 +49,9 @@ export interface SourceDescription {
   readonly topic: string;
   readonly keyFormat: string;
   readonly valueFormat: string;
+  /** The formats' properties (FormatInfo.properties: schemaId, fullSchemaName, nullableRepresentation…). */
+  readonly keyFormatProperties?: Readonly<Record<string, string>>;
+  readonly valueFormatProperties?: Readonly<Record<string, string>>;
   readonly windowType?: 'TUMBLING' | 'HOPPING' | 'SESSION';
   /** Window size in ms for TUMBLING/HOPPING keys (a time-windowed key holds only its start). */
   readonly windowSize?: number;

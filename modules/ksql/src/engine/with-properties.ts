@@ -1,4 +1,4 @@
-import { KsqlError, UnsupportedFeatureError } from '../errors.js';
+import { KsqlError } from '../errors.js';
 import type { FormatInfo, FormatName } from '../format/format.js';
 import { parseDelimiter } from '../format/delimited-format.js';
 import type { Properties, PropertyValue } from '../parser/ast.js';
@@ -10,6 +10,7 @@ const FORMAT_NAMES: ReadonlySet<string> = new Set([
   'AVRO',
   'JSON_SR',
   'PROTOBUF',
+  'PROTOBUF_NOSR',
   'NONE',
 ]);
 
@@ -119,7 +120,6 @@ export class WithClause {
 
 export function formatName(text: string): FormatName {
   const upper = text.toUpperCase();
-  if (upper === 'PROTOBUF_NOSR') throw new UnsupportedFeatureError('PROTOBUF_NOSR format');
   if (!FORMAT_NAMES.has(upper)) throw new KsqlError(`Unknown format: ${upper}`);
   return upper as FormatName;
 }
@@ -151,22 +151,38 @@ export function formatsOf(
   const valueProps = formatProperties(w, 'VALUE');
   checkFormatConfigs('KEY', keyName, keyProps);
   checkFormatConfigs('VALUE', valueName, valueProps);
-  const key = keyName
-    ? { name: keyName, properties: keyProps }
-    : defaults.key && { name: defaults.key.name, properties: sameFormatProps(defaults.key, keyProps) };
-  const value = valueName
-    ? { name: valueName, properties: valueProps }
-    : defaults.value && {
-        name: defaults.value.name,
-        properties: sameFormatProps(defaults.value, valueProps),
-      };
-  return { key, value };
+  return {
+    key: withInherited(keyName, keyProps, defaults.key),
+    value: withInherited(valueName, valueProps, defaults.value),
+  };
 }
 
-/** Inherited formats keep their delimiter, but not a schema id or name meant for another topic. */
-function sameFormatProps(inherited: FormatInfo, given: Record<string, string>): Record<string, string> {
-  const { schemaId: _id, fullSchemaName: _name, ...rest } = inherited.properties;
-  return { ...rest, ...given };
+/**
+ * The format properties a sink takes over from its source when both use the same format
+ * (ksqlDB's Format.getInheritableProperties): DELIMITED its delimiter, PROTOBUF its schema's full
+ * name, PROTOBUF_NOSR its nullable representation; never a schema id meant for another topic.
+ */
+const INHERITABLE: Readonly<Partial<Record<FormatName, readonly string[]>>> = {
+  DELIMITED: ['delimiter'],
+  PROTOBUF: ['fullSchemaName'],
+  PROTOBUF_NOSR: ['nullableRepresentation'],
+};
+
+function withInherited(
+  name: FormatName | undefined,
+  given: Record<string, string>,
+  inherited: FormatInfo | undefined,
+): FormatInfo | undefined {
+  const format = name ?? inherited?.name;
+  if (format === undefined) return undefined;
+  const properties: Record<string, string> = {};
+  if (inherited && inherited.name === format) {
+    for (const k of INHERITABLE[format] ?? []) {
+      const v = inherited.properties[k];
+      if (v !== undefined) properties[k] = v;
+    }
+  }
+  return { name: format, properties: { ...properties, ...given } };
 }
 
 function formatProperties(w: WithClause, part: 'KEY' | 'VALUE'): Record<string, string> {
@@ -189,6 +205,19 @@ function formatProperties(w: WithClause, part: 'KEY' | 'VALUE'): Record<string, 
     w.string(`${part}_SCHEMA_FULL_NAME`) ??
     (part === 'VALUE' ? w.string('VALUE_AVRO_SCHEMA_FULL_NAME') : undefined);
   if (name !== undefined) out.fullSchemaName = name;
+  // ksqlDB's ProtobufProperties.NULLABLE_REPRESENTATION: 'optional' or 'wrapper'
+  const nullableProp = `${part}_PROTOBUF_NULLABLE_REPRESENTATION`;
+  const nullable = w.string(nullableProp);
+  if (nullable !== undefined) {
+    const v = nullable.trim().toUpperCase();
+    if (v !== 'OPTIONAL' && v !== 'WRAPPER') {
+      throw new KsqlError(
+        `Invalid value ${nullable} for property ${nullableProp}: String must be one of: OPTIONAL, WRAPPER, null`,
+        w.props.get(nullableProp)?.pos,
+      );
+    }
+    out.nullableRepresentation = v.toLowerCase();
+  }
   return out;
 }
 
@@ -197,6 +226,7 @@ const FORMAT_CONFIGS: Readonly<Record<string, readonly string[]>> = {
   delimiter: ['DELIMITED'],
   schemaId: ['AVRO', 'JSON_SR', 'PROTOBUF'],
   fullSchemaName: ['AVRO', 'PROTOBUF'],
+  nullableRepresentation: ['PROTOBUF', 'PROTOBUF_NOSR'],
 };
 
 function checkFormatConfigs(
@@ -208,6 +238,11 @@ function checkFormatConfigs(
   if (props.schemaId !== undefined && !FORMAT_CONFIGS.schemaId.includes(format)) {
     throw new KsqlError(
       `${part}_FORMAT should support schema inference when ${part}_SCHEMA_ID is provided. Current format is ${format}.`,
+    );
+  }
+  if (props.nullableRepresentation !== undefined && !FORMAT_CONFIGS.nullableRepresentation.includes(format)) {
+    throw new KsqlError(
+      `Property ${part}_PROTOBUF_NULLABLE_REPRESENTATION can only be enabled with protobuf format`,
     );
   }
   const unsupported = Object.keys(props).filter((k) => !FORMAT_CONFIGS[k]?.includes(format));

@@ -7,11 +7,22 @@ import type { Column, GenericKey, GenericRow } from '../schema/logical-schema.js
  * needs the Schema Registry is fetched when the serde is created (async), and writer schemas of
  * ids met later are fetched by `prefetch` before a batch is deserialized.
  */
-export type FormatName = 'KAFKA' | 'JSON' | 'DELIMITED' | 'AVRO' | 'JSON_SR' | 'PROTOBUF' | 'NONE';
+export type FormatName =
+  | 'KAFKA'
+  | 'JSON'
+  | 'DELIMITED'
+  | 'AVRO'
+  | 'JSON_SR'
+  | 'PROTOBUF'
+  | 'PROTOBUF_NOSR'
+  | 'NONE';
 
 export interface FormatInfo {
   readonly name: FormatName;
-  /** Format properties from WITH: VALUE_DELIMITER / KEY_DELIMITER, *_SCHEMA_ID, *_SCHEMA_FULL_NAME… */
+  /**
+   * Format properties from WITH: VALUE_DELIMITER / KEY_DELIMITER, *_SCHEMA_ID, *_SCHEMA_FULL_NAME,
+   * *_PROTOBUF_NULLABLE_REPRESENTATION (as `nullableRepresentation`)…
+   */
   readonly properties: Readonly<Record<string, string>>;
 }
 
@@ -19,6 +30,16 @@ export interface RegisteredSchema {
   readonly schemaType: 'AVRO' | 'JSON' | 'PROTOBUF';
   /** The schema text as the registry stores it. */
   readonly schema: string;
+  /** Schemas this one imports (PROTOBUF `import "x.proto"`), by import name. */
+  readonly references?: readonly SchemaReference[];
+}
+
+/** A reference to another registered schema (Confluent's SchemaReference). */
+export interface SchemaReference {
+  /** The name the referencing schema uses (`event.proto`). */
+  readonly name: string;
+  readonly subject: string;
+  readonly version: number;
 }
 
 /** What the engine needs from a Schema Registry (real one over HTTP, or in memory in tests). */
@@ -27,6 +48,11 @@ export interface SchemaRegistry {
   register(subject: string, schema: RegisteredSchema): Promise<number>;
   latest(subject: string): Promise<{ readonly id: number; readonly schema: RegisteredSchema } | undefined>;
   byId(id: number): Promise<RegisteredSchema>;
+  /** A subject's schema at a version (from 1), to resolve references; `latest` stands in without it. */
+  version?(
+    subject: string,
+    version: number,
+  ): Promise<{ readonly id: number; readonly schema: RegisteredSchema } | undefined>;
 }
 
 export interface SerdeContext {

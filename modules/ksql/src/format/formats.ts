@@ -1,4 +1,4 @@
-import { KsqlError, UnsupportedFeatureError } from '../errors.js';
+import { KsqlError } from '../errors.js';
 import type { Column, GenericRow } from '../schema/logical-schema.js';
 import { inferAvroColumns } from './avro-infer.js';
 import { validateAvroFullName, validateAvroName, validateAvroType } from './avro-schema.js';
@@ -17,15 +17,31 @@ import { describeColumns, formatProperty, type Part } from './format-properties.
 import { jsonSerde, validateJsonType } from './json-format.js';
 import { inferJsonSchemaColumns, jsonSchemaOf } from './json-schema.js';
 import { kafkaSerde, validateKafka, voidSerde } from './kafka-format.js';
+import { nullableRepresentationOf, protobufNoSrSerde, protobufSerde } from './protobuf-format.js';
+import { inferProtobufColumns } from './protobuf-infer.js';
+import { fetchImports } from './protobuf-load.js';
+import { validateProtobufType } from './protobuf-schema.js';
 
 /**
- * The formats of ksqlDB (KAFKA, JSON, DELIMITED, AVRO, JSON_SR, NONE) behind the planner's
- * contract. Schema Registry formats fetch or register their schemas when a serde is created; the
+ * The formats of ksqlDB (KAFKA, JSON, DELIMITED, AVRO, JSON_SR, PROTOBUF, PROTOBUF_NOSR, NONE)
+ * behind the planner's contract. Schema Registry formats fetch or register their schemas when a serde is created; the
  * serdes themselves are synchronous.
  */
 
-/** Formats that can both wrap and unwrap a single column (ksqlDB unwraps single keys of these). */
-const WRAPPING_FORMATS: ReadonlySet<FormatName> = new Set(['JSON', 'JSON_SR', 'AVRO', 'PROTOBUF']);
+/** Formats that can wrap a single column in a record (ksqlDB's WRAP_SINGLES feature). */
+const WRAPPING_FORMATS: ReadonlySet<FormatName> = new Set([
+  'JSON',
+  'JSON_SR',
+  'AVRO',
+  'PROTOBUF',
+  'PROTOBUF_NOSR',
+]);
+/** Formats that cannot write a single column bare (PROTOBUF's root is always a message). */
+const NON_UNWRAPPING_FORMATS: ReadonlySet<FormatName> = new Set(['NONE', 'PROTOBUF']);
+/** Formats that can do both: ksqlDB unwraps single keys of these (UNWRAP_SINGLES). */
+function unwrapsSingleKeys(format: FormatName): boolean {
+  return WRAPPING_FORMATS.has(format) && !NON_UNWRAPPING_FORMATS.has(format);
+}
 
 /** The subject ksqlDB's TopicNameStrategy registers a topic's key or value schema under. */
 export function subjectOf(topic: string, part: Part): string {
@@ -39,7 +55,9 @@ export function validateWrapSingleValue(
   wrapSingleValue: boolean | undefined,
 ): void {
   if (wrapSingleValue === undefined) return;
-  const supported = wrapSingleValue ? WRAPPING_FORMATS.has(format.name) : format.name !== 'NONE';
+  const supported = wrapSingleValue
+    ? WRAPPING_FORMATS.has(format.name)
+    : !NON_UNWRAPPING_FORMATS.has(format.name);
   if (!supported) {
     throw new KsqlError(
       `Format '${format.name}' does not support 'WRAP_SINGLE_VALUE' set to '${wrapSingleValue}'.`,
@@ -60,6 +78,7 @@ const SUPPORTED_PROPERTIES: Readonly<
   AVRO: ['fullSchemaName', 'schemaId'],
   JSON_SR: ['schemaId'],
   PROTOBUF: ['fullSchemaName', 'schemaId'],
+  PROTOBUF_NOSR: [],
 };
 
 /** ksqlDB's FormatProperties.validateProperties: a property the format does not take is an error. */
@@ -103,6 +122,9 @@ function formatProblem(format: FormatInfo, columns: readonly Column[], part: Par
         }
         break;
       case 'PROTOBUF':
+      case 'PROTOBUF_NOSR':
+        nullableRepresentationOf(format, part);
+        for (const c of columns) validateProtobufType(c.type);
         break;
     }
     return undefined;
@@ -112,7 +134,6 @@ function formatProblem(format: FormatInfo, columns: readonly Column[], part: Par
 }
 
 function validate(format: FormatInfo, columns: readonly Column[], part: Part): void {
-  if (format.name === 'PROTOBUF') throw new UnsupportedFeatureError('PROTOBUF format');
   validateFormatProperties(format, part);
   if (format.name === 'DELIMITED') {
     try {
@@ -128,7 +149,7 @@ function validate(format: FormatInfo, columns: readonly Column[], part: Part): v
   if (!problem) return;
   // ksqlDB's GenericSerdeFactory wraps the format's reason with the schema it was given.
   const features =
-    part === 'key' && columns.length === 1 && WRAPPING_FORMATS.has(format.name) ? 'UNWRAP_SINGLES' : '';
+    part === 'key' && columns.length === 1 && unwrapsSingleKeys(format.name) ? 'UNWRAP_SINGLES' : '';
   throw new KsqlError(
     `${part === 'key' ? 'Key' : 'Value'} format does not support schema.\n` +
       `format: ${format.name}\n` +
@@ -156,7 +177,10 @@ async function serde(
   if (part === 'value') validateWrapSingleValue(format, columns.length, ctx.wrapSingleValue);
   if (columns.length === 0) return voidSerde();
   // Single keys are unwrapped in every format that can unwrap; values only with WRAP_SINGLE_VALUE=false.
-  const wrapped = columns.length !== 1 || (part === 'value' && ctx.wrapSingleValue !== false);
+  const wrapped =
+    columns.length !== 1 ||
+    NON_UNWRAPPING_FORMATS.has(format.name) ||
+    (part === 'value' && ctx.wrapSingleValue !== false);
   const subject = subjectOf(ctx.topic, part);
   const registerSchema = ctx.registerSchema ?? false;
   switch (format.name) {
@@ -202,7 +226,25 @@ async function serde(
         registerSchema,
       });
     case 'PROTOBUF':
-      throw new UnsupportedFeatureError('PROTOBUF format');
+      return protobufSerde({
+        registry,
+        subject,
+        topic: ctx.topic,
+        part,
+        columns,
+        fullName: formatProperty(format, part, 'fullSchemaName'),
+        schemaId: schemaIdOf(format, part),
+        registerSchema,
+        nullable: nullableRepresentationOf(format, part),
+      });
+    case 'PROTOBUF_NOSR':
+      return protobufNoSrSerde({
+        topic: ctx.topic,
+        part,
+        columns,
+        wrapped,
+        nullable: nullableRepresentationOf(format, part),
+      });
   }
 }
 
@@ -232,9 +274,8 @@ export function createFormats(registry: SchemaRegistry): Formats {
     valueSerde: (format, columns, ctx) => serde(registry, format, columns, ctx, 'value'),
     validate,
     async inferColumns(format, topic, part, options) {
-      if (format.name === 'PROTOBUF') throw new UnsupportedFeatureError('PROTOBUF format');
-      if (format.name !== 'AVRO' && format.name !== 'JSON_SR') return undefined;
-      const expected = format.name === 'AVRO' ? 'AVRO' : 'JSON';
+      if (format.name !== 'AVRO' && format.name !== 'JSON_SR' && format.name !== 'PROTOBUF') return undefined;
+      const expected = format.name === 'JSON_SR' ? 'JSON' : format.name;
       const schemaId = schemaIdOf(format, part);
       let schema: RegisteredSchema | undefined;
       if (schemaId !== undefined) {
@@ -250,9 +291,18 @@ export function createFormats(registry: SchemaRegistry): Formats {
             `topic: ${topic}\nexpected format: ${expected}\nactual format from Schema Registry: ${schema.schemaType}`,
         );
       }
-      const single = part === 'key' ? 'ROWKEY' : options?.wrapSingleValue === false ? 'ROWVAL' : undefined;
       // A schema picked by id keeps its field names; one found by subject gets them upper-cased.
       const upper = schemaId === undefined;
+      // PROTOBUF keys and values are always messages whose fields are the columns.
+      if (format.name === 'PROTOBUF') {
+        return inferProtobufColumns(
+          schema.schema,
+          formatProperty(format, part, 'fullSchemaName'),
+          upper,
+          await fetchImports(registry, schema),
+        );
+      }
+      const single = part === 'key' ? 'ROWKEY' : options?.wrapSingleValue === false ? 'ROWVAL' : undefined;
       return format.name === 'AVRO'
         ? inferAvroColumns(schema.schema, single, upper)
         : inferJsonSchemaColumns(schema.schema, single, upper);
@@ -267,17 +317,17 @@ const FORMAT_NAMES: ReadonlySet<string> = new Set([
   'AVRO',
   'JSON_SR',
   'PROTOBUF',
+  'PROTOBUF_NOSR',
   'NONE',
 ]);
 
 /**
  * A format named in WITH (`'avro'`, `'Json_SR'`): case-insensitive, as ksqlDB's FormatFactory;
- * an unknown name is ksqlDB's "Unknown format" error, PROTOBUF_NOSR an unsupported feature.
+ * an unknown name is ksqlDB's "Unknown format" error.
  */
 export function parseFormatName(text: string): FormatName {
   const name = text.trim().toUpperCase();
   if (FORMAT_NAMES.has(name)) return name as FormatName;
-  if (name === 'PROTOBUF_NOSR') throw new UnsupportedFeatureError('PROTOBUF_NOSR format');
   throw new KsqlError(`Unknown format: ${name}`);
 }
 

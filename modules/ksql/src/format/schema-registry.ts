@@ -7,11 +7,19 @@ import type { RegisteredSchema, SchemaRegistry } from './format.js';
 
 /** The text a registry compares schemas by: JSON re-serialized without insignificant whitespace. */
 function normalized(schema: RegisteredSchema): string {
+  const refs = schema.references?.length ? `:${JSON.stringify(schema.references)}` : '';
   try {
-    return `${schema.schemaType}:${JSON.stringify(JSON.parse(schema.schema))}`;
+    return `${schema.schemaType}:${JSON.stringify(JSON.parse(schema.schema))}${refs}`;
   } catch {
-    return `${schema.schemaType}:${schema.schema}`;
+    return `${schema.schemaType}:${schema.schema}${refs}`;
   }
+}
+
+/** The stored form of a schema: its type, text and (when any) references. */
+function stored(schema: RegisteredSchema): RegisteredSchema {
+  return schema.references?.length
+    ? { schemaType: schema.schemaType, schema: schema.schema, references: schema.references }
+    : { schemaType: schema.schemaType, schema: schema.schema };
 }
 
 /** A registry in memory: ids from 1, one id per distinct schema, versions per subject from 1. */
@@ -31,7 +39,7 @@ export class InMemorySchemaRegistry implements SchemaRegistry {
     if (id === undefined) {
       id = this.nextId();
       this.idByText.set(key, id);
-      this.byIdMap.set(id, { schemaType: schema.schemaType, schema: schema.schema });
+      this.byIdMap.set(id, stored(schema));
     }
     this.addVersion(subject, id);
     return id;
@@ -47,7 +55,7 @@ export class InMemorySchemaRegistry implements SchemaRegistry {
       throw new Error(`Schema id ${id} is already taken by another schema`);
     }
     if (!existing) {
-      this.byIdMap.set(id, { schemaType: schema.schemaType, schema: schema.schema });
+      this.byIdMap.set(id, stored(schema));
       this.idByText.set(normalized(schema), id);
     }
     this.addVersion(subject, id);
@@ -74,6 +82,14 @@ export class InMemorySchemaRegistry implements SchemaRegistry {
     if (!versions || versions.length === 0) return undefined;
     const id = versions[versions.length - 1];
     return { id, schema: this.byIdMap.get(id)! };
+  }
+
+  async version(
+    subject: string,
+    version: number,
+  ): Promise<{ readonly id: number; readonly schema: RegisteredSchema } | undefined> {
+    const id = this.subjects.get(subject)?.[version - 1];
+    return id === undefined ? undefined : { id, schema: this.byIdMap.get(id)! };
   }
 
   async byId(id: number): Promise<RegisteredSchema> {
@@ -143,17 +159,40 @@ export class HttpSchemaRegistry implements SchemaRegistry {
   }
 
   async register(subject: string, schema: RegisteredSchema): Promise<number> {
-    const payload: Record<string, string> = { schema: schema.schema };
+    const payload: Record<string, unknown> = { schema: schema.schema };
     // The registry's default type is AVRO; older registries reject the field.
     if (schema.schemaType !== 'AVRO') payload.schemaType = schema.schemaType;
+    if (schema.references?.length) payload.references = schema.references;
     const { status, body } = await this.call(`/subjects/${encodeURIComponent(subject)}/versions`, {
       method: 'POST',
       body: JSON.stringify(payload),
     });
     if (status !== 200) HttpSchemaRegistry.fail(`registering under ${subject}`, status, body);
     const id = (body as { id: number }).id;
-    this.cache.set(id, { schemaType: schema.schemaType, schema: schema.schema });
+    this.cache.set(id, stored(schema));
     return id;
+  }
+
+  /** A registry answer (`{schema, schemaType?, references?}`) as a RegisteredSchema. */
+  private static schemaOf(b: {
+    schema: string;
+    schemaType?: RegisteredSchema['schemaType'];
+    references?: RegisteredSchema['references'];
+  }): RegisteredSchema {
+    return stored({ schemaType: b.schemaType ?? 'AVRO', schema: b.schema, references: b.references });
+  }
+
+  async version(
+    subject: string,
+    version: number,
+  ): Promise<{ readonly id: number; readonly schema: RegisteredSchema } | undefined> {
+    const { status, body } = await this.call(`/subjects/${encodeURIComponent(subject)}/versions/${version}`);
+    if (status === 404) return undefined;
+    if (status !== 200) HttpSchemaRegistry.fail(`reading version ${version} of ${subject}`, status, body);
+    const b = body as { id: number; schema: string };
+    const schema = HttpSchemaRegistry.schemaOf(b);
+    this.cache.set(b.id, schema);
+    return { id: b.id, schema };
   }
 
   async latest(
@@ -162,8 +201,8 @@ export class HttpSchemaRegistry implements SchemaRegistry {
     const { status, body } = await this.call(`/subjects/${encodeURIComponent(subject)}/versions/latest`);
     if (status === 404) return undefined;
     if (status !== 200) HttpSchemaRegistry.fail(`reading the latest schema of ${subject}`, status, body);
-    const b = body as { id: number; schema: string; schemaType?: RegisteredSchema['schemaType'] };
-    const schema: RegisteredSchema = { schemaType: b.schemaType ?? 'AVRO', schema: b.schema };
+    const b = body as { id: number; schema: string };
+    const schema = HttpSchemaRegistry.schemaOf(b);
     this.cache.set(b.id, schema);
     return { id: b.id, schema };
   }
@@ -173,8 +212,7 @@ export class HttpSchemaRegistry implements SchemaRegistry {
     if (cached) return cached;
     const { status, body } = await this.call(`/schemas/ids/${id}`);
     if (status !== 200) HttpSchemaRegistry.fail(`reading schema ${id}`, status, body);
-    const b = body as { schema: string; schemaType?: RegisteredSchema['schemaType'] };
-    const schema: RegisteredSchema = { schemaType: b.schemaType ?? 'AVRO', schema: b.schema };
+    const schema = HttpSchemaRegistry.schemaOf(body as { schema: string });
     this.cache.set(id, schema);
     return schema;
   }

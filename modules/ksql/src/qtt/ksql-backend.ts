@@ -57,6 +57,8 @@ class EngineAdapter implements QttEngine {
       topic: s.topic,
       keyFormat: s.keyFormat.name,
       valueFormat: s.valueFormat.name,
+      keyFormatProperties: s.keyFormat.properties,
+      valueFormatProperties: s.valueFormat.properties,
       windowType: s.window?.type,
       windowSize: s.window?.sizeMs,
       keyFeatures: s.keyFeatures,

@@ -12,9 +12,7 @@ export class QttSchemaRegistry implements SchemaRegistryWithIds {
   private nextId = 1;
 
   async register(subject: string, schema: RegisteredSchema): Promise<number> {
-    let id = [...this.byIds].find(
-      ([, s]) => s.schema === schema.schema && s.schemaType === schema.schemaType,
-    )?.[0];
+    let id = [...this.byIds].find(([, s]) => sameSchema(s, schema))?.[0];
     if (id === undefined) {
       while (this.byIds.has(this.nextId)) this.nextId++;
       id = this.nextId++;
@@ -26,7 +24,7 @@ export class QttSchemaRegistry implements SchemaRegistryWithIds {
 
   async registerWithId(subject: string, schema: RegisteredSchema, id: number): Promise<void> {
     const existing = this.byIds.get(id);
-    if (existing && (existing.schema !== schema.schema || existing.schemaType !== schema.schemaType)) {
+    if (existing && !sameSchema(existing, schema)) {
       throw new Error(`schema id ${id} is already taken by another schema`);
     }
     this.byIds.set(id, schema);
@@ -42,6 +40,14 @@ export class QttSchemaRegistry implements SchemaRegistryWithIds {
     return { id, schema: this.byIds.get(id)! };
   }
 
+  async version(
+    subject: string,
+    version: number,
+  ): Promise<{ readonly id: number; readonly schema: RegisteredSchema } | undefined> {
+    const id = this.subjects.get(subject)?.[version - 1];
+    return id === undefined ? undefined : { id, schema: this.byIds.get(id)! };
+  }
+
   async byId(id: number): Promise<RegisteredSchema> {
     const s = this.byIds.get(id);
     if (!s) throw new Error(`Schema ${id} not found`);
@@ -53,4 +59,13 @@ export class QttSchemaRegistry implements SchemaRegistryWithIds {
     if (ids[ids.length - 1] !== id) ids.push(id);
     this.subjects.set(subject, ids);
   }
+}
+
+/** The same registered schema: type, text and references. */
+function sameSchema(a: RegisteredSchema, b: RegisteredSchema): boolean {
+  return (
+    a.schema === b.schema &&
+    a.schemaType === b.schemaType &&
+    JSON.stringify(a.references ?? []) === JSON.stringify(b.references ?? [])
+  );
 }

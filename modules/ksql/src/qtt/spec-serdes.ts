@@ -1,6 +1,9 @@
 import type { Column } from '../schema/logical-schema.js';
 import type { SchemaRegistry } from '../format/format.js';
+import { fetchImports } from '../format/protobuf-load.js';
+import { printProtoFile, protobufSchemaOf } from '../format/protobuf-schema.js';
 import { AvroSpecCodec } from './avro-spec.js';
+import { ProtobufSpecCodec } from './protobuf-spec.js';
 import { isJsonObject, JsonNumber, type JsonValue, parseJson, stringifyJson } from './json-text.js';
 import { ExactDecimal, type SpecObject, type SpecValue } from './spec-values.js';
 import type { QttWindow } from './test-model.js';
@@ -12,6 +15,8 @@ import type { QttWindow } from './test-model.js';
  *   JSON       the test JSON written as is; read back with exact numbers
  *   JSON_SR    the same after the 5-byte schema-registry header (numbers read as Long/Double)
  *   AVRO       through the subject's latest schema (avro-spec.ts)
+ *   PROTOBUF   through the subject's latest schema (protobuf-spec.ts), after the header and the
+ *              message indexes; PROTOBUF_NOSR: the message of all the part's columns, unframed
  *   DELIMITED  the test string as is (tests write `"1,foo"`)
  *   KAFKA      the single column's type: INT/BIGINT/DOUBLE big-endian, STRING/BYTES UTF-8,
  *              no column: a UTF-8 string
@@ -29,6 +34,9 @@ export interface TopicFormats {
   readonly topic: string;
   readonly keyFormat: string;
   readonly valueFormat: string;
+  /** Format properties (PROTOBUF's fullSchemaName and nullableRepresentation shape its test data). */
+  readonly keyProperties?: Readonly<Record<string, string>>;
+  readonly valueProperties?: Readonly<Record<string, string>>;
   readonly keyColumns: readonly Column[];
   readonly valueColumns: readonly Column[];
   readonly windowType?: 'TUMBLING' | 'HOPPING' | 'SESSION';
@@ -90,6 +98,18 @@ async function serializeUnwindowed(
       if (!latest) throw new Error(`no schema registered for subject ${subject(info.topic, isKey)}`);
       return Buffer.concat([header(latest.id), new AvroSpecCodec(latest.schema.schema).encode(spec)]);
     }
+    case 'PROTOBUF': {
+      const latest = await ctx.registry.latest(subject(info.topic, isKey));
+      if (!latest) throw new Error(`no schema registered for subject ${subject(info.topic, isKey)}`);
+      const codec = protobufCodec(
+        latest.schema.schema,
+        props(info, isKey).fullSchemaName,
+        await fetchImports(ctx.registry, latest.schema),
+      );
+      return Buffer.concat([header(latest.id), codec.indexBytes(), codec.encode(spec)]);
+    }
+    case 'PROTOBUF_NOSR':
+      return noSrCodec(info, isKey).encode(spec);
     case 'DELIMITED':
       return Buffer.from(
         spec instanceof JsonNumber ? spec.text : typeof spec === 'string' ? spec : stringifyJson(spec),
@@ -147,6 +167,15 @@ async function deserializeUnwindowed(
       const schema = await ctx.registry.byId(bytes.readInt32BE(1));
       return new AvroSpecCodec(schema.schema).decode(bytes.subarray(5));
     }
+    case 'PROTOBUF': {
+      if (bytes.length < 5 || bytes[0] !== 0)
+        throw new Error('not a schema-registry PROTOBUF payload (no magic byte)');
+      const schema = await ctx.registry.byId(bytes.readInt32BE(1));
+      const imports = await fetchImports(ctx.registry, schema);
+      return protobufCodec(schema.schema, undefined, imports).decodeFramed(bytes, 5);
+    }
+    case 'PROTOBUF_NOSR':
+      return noSrCodec(info, isKey).decode(bytes);
     case 'DELIMITED':
       return bytes.toString('utf8');
     case 'KAFKA':
@@ -154,6 +183,35 @@ async function deserializeUnwindowed(
     default:
       throw new UnsupportedTestFormat(format);
   }
+}
+
+function props(info: TopicFormats, isKey: boolean): Readonly<Record<string, string>> {
+  return (isKey ? info.keyProperties : info.valueProperties) ?? {};
+}
+
+const protobufCodecs = new Map<string, ProtobufSpecCodec>();
+
+function protobufCodec(
+  schemaText: string,
+  fullName: string | undefined,
+  imports: ReadonlyMap<string, string> = new Map(),
+): ProtobufSpecCodec {
+  const key = `${fullName ?? ''}\u0000${schemaText}\u0000${JSON.stringify([...imports])}`;
+  let codec = protobufCodecs.get(key);
+  if (!codec) {
+    codec = new ProtobufSpecCodec(schemaText, fullName?.trim() || undefined, imports);
+    protobufCodecs.set(key, codec);
+  }
+  return codec;
+}
+
+/** ksqlDB's NOSR test serde: a message of all the part's columns (a single key too). */
+function noSrCodec(info: TopicFormats, isKey: boolean): ProtobufSpecCodec {
+  const nullable = props(info, isKey).nullableRepresentation?.toLowerCase();
+  const { file } = protobufSchemaOf(isKey ? info.keyColumns : info.valueColumns, true, {
+    nullable: nullable === 'optional' || nullable === 'wrapper' ? nullable : undefined,
+  });
+  return protobufCodec(printProtoFile(file), undefined);
 }
 
 function header(id: number): Buffer {

@@ -281,6 +281,8 @@ function topicFormats(s: SourceDescription): TopicFormats {
     topic: s.topic,
     keyFormat: s.keyFormat,
     valueFormat: s.valueFormat,
+    keyProperties: s.keyFormatProperties,
+    valueProperties: s.valueFormatProperties,
     keyColumns: s.columns.filter((c) => c.namespace === 'KEY'),
     valueColumns: s.columns.filter((c) => c.namespace === 'VALUE' && c.headerKey === undefined),
     windowType: s.windowType,

@@ -18,6 +18,7 @@ import type {
   QttPostTopic,
   QttPostTopicFormat,
   QttRecord,
+  QttSchemaReference,
   QttTestCase,
   QttTopic,
 } from './test-model.js';
@@ -237,6 +238,21 @@ function topic(v: JsonValue): QttTopic {
       list(t.keySchemaReferences, 'keySchemaReferences').length +
         list(t.valueSchemaReferences, 'valueSchemaReferences').length >
       0,
+    keySchemaReferences: list(t.keySchemaReferences, 'keySchemaReferences').map((r) =>
+      schemaReference(r, 'keySchemaReferences'),
+    ),
+    valueSchemaReferences: list(t.valueSchemaReferences, 'valueSchemaReferences').map((r) =>
+      schemaReference(r, 'valueSchemaReferences'),
+    ),
+  };
+}
+
+function schemaReference(v: JsonValue, field: string): QttSchemaReference {
+  const r = obj(v, `${field}[]`);
+  return {
+    name: str(r.name, `${field}[].name`),
+    format: optStr(r.format, `${field}[].format`),
+    schema: str(r.schema, `${field}[].schema`),
   };
 }
 

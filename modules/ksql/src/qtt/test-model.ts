@@ -55,8 +55,20 @@ export interface QttTopic {
   readonly valueSchema?: JsonValue;
   readonly keySchemaId?: number;
   readonly valueSchemaId?: number;
-  /** Schema references (`valueSchemaReferences`): present → the runner reports them unsupported. */
+  /**
+   * Schema references (`keySchemaReferences` / `valueSchemaReferences`): registered under their
+   * names for PROTOBUF schemas; for other formats the runner reports them unsupported.
+   */
   readonly hasSchemaReferences: boolean;
+  readonly keySchemaReferences?: readonly QttSchemaReference[];
+  readonly valueSchemaReferences?: readonly QttSchemaReference[];
+}
+
+/** A schema a test topic's schema imports: registered under its name, referenced at version 1. */
+export interface QttSchemaReference {
+  readonly name: string;
+  readonly format?: string;
+  readonly schema: string;
 }
 
 export interface QttExpectedException {

@@ -1,4 +1,4 @@
-import type { FormatInfo, FormatName, Formats, SchemaRegistry } from '../format/format.js';
+import type { FormatInfo, FormatName, Formats, RegisteredSchema, SchemaRegistry } from '../format/format.js';
 import { stringifyJson } from './json-text.js';
 import { canRegisterWithId } from './qtt-backend.js';
 import type { TopicFormats } from './spec-serdes.js';
@@ -12,22 +12,35 @@ export async function initializeTopics(
   registry: SchemaRegistry,
 ): Promise<string | undefined> {
   for (const t of test.topics) {
-    if (t.hasSchemaReferences) return 'schema references in test topics';
     kafka.ensure(t.name, t.partitions, t.replicas);
-    for (const [isKey, schema, format, id] of [
-      [true, t.keySchema, t.keyFormat, t.keySchemaId],
-      [false, t.valueSchema, t.valueFormat, t.valueSchemaId],
+    for (const [isKey, schema, format, id, refs] of [
+      [true, t.keySchema, t.keyFormat, t.keySchemaId, t.keySchemaReferences ?? []],
+      [false, t.valueSchema, t.valueFormat, t.valueSchemaId, t.valueSchemaReferences ?? []],
     ] as const) {
       if (schema === undefined) continue;
       const fmt = (format ?? 'AVRO').toUpperCase();
       const schemaType = fmt === 'PROTOBUF' ? 'PROTOBUF' : fmt === 'AVRO' ? 'AVRO' : 'JSON';
+      // Only PROTOBUF resolves references (its imports); the other formats' serdes cannot.
+      if (refs.length > 0 && schemaType !== 'PROTOBUF') return 'schema references in test topics';
+      // Each reference is registered under its name and referenced at version 1, as ksqlDB's
+      // runner does: before a schema with a fixed id, after one that takes the next free id.
+      const registerReferences = async () => {
+        for (const ref of refs) await registry.register(ref.name, { schemaType, schema: ref.schema });
+      };
+      const references = refs.map((r) => ({ name: r.name, subject: r.name, version: 1 }));
       // PROTOBUF schemas are given as text; AVRO and JSON ones as JSON (`"int"` is the schema "int")
       const text = schemaType === 'PROTOBUF' && typeof schema === 'string' ? schema : stringifyJson(schema);
+      const registered: RegisteredSchema =
+        references.length > 0 ? { schemaType, schema: text, references } : { schemaType, schema: text };
       const subject = `${t.name}-${isKey ? 'key' : 'value'}`;
       if (id !== undefined) {
         if (!canRegisterWithId(registry)) return 'schema ids in test topics';
-        await registry.registerWithId(subject, { schemaType, schema: text }, id);
-      } else await registry.register(subject, { schemaType, schema: text });
+        await registerReferences();
+        await registry.registerWithId(subject, registered, id);
+      } else {
+        await registry.register(subject, registered);
+        await registerReferences();
+      }
     }
   }
   // CREATE STREAM/TABLE statements with columns: ksqlDB's runner creates their topics up front,

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { UnsupportedFeatureError } from '../../src/errors.js';
 import {
   createFormats,
   parseFormatName,
@@ -16,7 +15,7 @@ describe('format names and subjects', () => {
     expect(parseFormatName('AvRo')).toBe('AVRO');
     expect(parseFormatName('json_sr')).toBe('JSON_SR');
     expect(() => parseFormatName('foo')).toThrow('Unknown format: FOO');
-    expect(() => parseFormatName('protobuf_nosr')).toThrow(UnsupportedFeatureError);
+    expect(parseFormatName('protobuf_nosr')).toBe('PROTOBUF_NOSR');
   });
 
   it('accepts *_SCHEMA_ID only for formats that infer columns', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { KsqlError, UnsupportedFeatureError } from '../../src/errors.js';
+import { KsqlError } from '../../src/errors.js';
 import { createFormats } from '../../src/format/formats.js';
 import { InMemorySchemaRegistry } from '../../src/format/schema-registry.js';
 import { SqlTypes as T } from '../../src/types/sql-type.js';
@@ -85,18 +85,6 @@ describe('NONE format', () => {
   it("rejects key columns with ksqlDB's message", async () => {
     await expect(formats.keySerde(NONE, keyColumns(['K', T.STRING]), ctx)).rejects.toThrow(
       "The 'NONE' format can only be used when no columns are defined. Got: [`K` STRING KEY]",
-    );
-  });
-});
-
-describe('PROTOBUF', () => {
-  it('is not supported', async () => {
-    const PB = { name: 'PROTOBUF' as const, properties: {} };
-    await expect(formats.valueSerde(PB, valueColumns(['V', T.INTEGER]), ctx)).rejects.toThrow(
-      UnsupportedFeatureError,
-    );
-    await expect(formats.valueSerde(PB, valueColumns(['V', T.INTEGER]), ctx)).rejects.toThrow(
-      'PROTOBUF format',
     );
   });
 });

@@ -36,7 +36,7 @@ describe('InMemorySchemaRegistry.registerWithId', () => {
 describe('HttpSchemaRegistry (Confluent REST API)', () => {
   let server: Server;
   let url: string;
-  const schemas: { schema: string; schemaType?: string }[] = [];
+  const schemas: { schema: string; schemaType?: string; references?: unknown[] }[] = [];
   const subjects = new Map<string, number[]>();
   const seen: string[] = [];
 
@@ -68,6 +68,12 @@ describe('HttpSchemaRegistry (Confluent REST API)', () => {
           const id = ids[ids.length - 1];
           return reply(200, { subject: m[1], version: ids.length, id, ...schemas[id - 1] });
         }
+        m = /^\/subjects\/([^/]+)\/versions\/(\d+)$/.exec(req.url ?? '');
+        if (m) {
+          const id = subjects.get(decodeURIComponent(m[1]))?.[Number(m[2]) - 1];
+          if (id === undefined) return reply(404, { error_code: 40402, message: 'Version not found.' });
+          return reply(200, { subject: m[1], version: Number(m[2]), id, ...schemas[id - 1] });
+        }
         m = /^\/schemas\/ids\/(\d+)$/.exec(req.url ?? '');
         if (m) {
           const s = schemas[Number(m[1]) - 1];
@@ -97,5 +103,45 @@ describe('HttpSchemaRegistry (Confluent REST API)', () => {
     await expect(new HttpSchemaRegistry(url).byId(7)).rejects.toThrow(
       'Schema Registry reading schema 7 failed (HTTP 404): Schema not found',
     );
+  });
+
+  it('sends and reads schema references, and reads a subject version', async () => {
+    const r = new HttpSchemaRegistry(url);
+    const references = [{ name: 'event.proto', subject: 'event.proto', version: 1 }];
+    const event = await r.register('event.proto', { schemaType: 'PROTOBUF', schema: 'message Event {}' });
+    const id = await r.register('l-value', {
+      schemaType: 'PROTOBUF',
+      schema: 'import "event.proto"; message L { Event e = 1; }',
+      references,
+    });
+    expect(schemas[id - 1].references).toEqual(references);
+    expect(await new HttpSchemaRegistry(url).byId(id)).toEqual({
+      schemaType: 'PROTOBUF',
+      schema: 'import "event.proto"; message L { Event e = 1; }',
+      references,
+    });
+    expect(await r.version('event.proto', 1)).toEqual({
+      id: event,
+      schema: { schemaType: 'PROTOBUF', schema: 'message Event {}' },
+    });
+    expect(await r.version('event.proto', 2)).toBeUndefined();
+  });
+});
+
+describe('InMemorySchemaRegistry references and versions', () => {
+  it('keeps references with the schema, tells schemas apart by them, and reads versions', async () => {
+    const r = new InMemorySchemaRegistry();
+    const plain = r.registerSync('s', { schemaType: 'PROTOBUF', schema: 'message A {}' });
+    const refs = [{ name: 'b.proto', subject: 'b.proto', version: 1 }];
+    const withRefs = r.registerSync('s', {
+      schemaType: 'PROTOBUF',
+      schema: 'message A {}',
+      references: refs,
+    });
+    expect(withRefs).not.toBe(plain);
+    expect((await r.byId(withRefs)).references).toEqual(refs);
+    expect((await r.version('s', 1))?.id).toBe(plain);
+    expect((await r.version('s', 2))?.id).toBe(withRefs);
+    expect(await r.version('s', 3)).toBeUndefined();
   });
 });

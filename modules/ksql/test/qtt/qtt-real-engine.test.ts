@@ -9,12 +9,12 @@ const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));
 
 /** Our QTT fixtures on the real KsqlEngine: what passes on the stand-in must pass here too. */
 describe('QTT runner on the KSQL engine', () => {
-  it('runs the fixtures: passes, chains, matrix, expected error; PROTOBUF unsupported; a wrong value fails', async () => {
+  it('runs the fixtures: passes, chains, matrix, expected error; references unsupported; a wrong value fails', async () => {
     const backend = await createKsqlBackend();
     const summary = await runQttFiles([join(fixtures, 'passing'), join(fixtures, 'failing')], backend);
     const statusOf = Object.fromEntries(summary.files.flatMap((f) => f.results.map((r) => [r.name, r])));
     for (const r of Object.values(statusOf)) {
-      if (r.name.endsWith('protobuf readings')) expect(r.status).toBe('unsupported');
+      if (r.name.endsWith('avro readings with schema references')) expect(r.status).toBe('unsupported');
       else if (r.name.endsWith('expecting the wrong wattage')) {
         expect(r).toMatchObject({
           status: 'failed',

@@ -32,11 +32,11 @@ describe('QTT runner on our fixtures (fake engine)', () => {
       'meter-streams - string keys in every key format - JSON',
       'meter-streams - string keys in every key format - DELIMITED',
       'meter-streams - selecting an unknown column is rejected',
-      'meter-streams - protobuf readings',
+      'meter-streams - avro readings with schema references',
     ]);
     for (const [name, r] of Object.entries(byName)) {
-      if (name.endsWith('protobuf readings')) {
-        expect(r).toMatchObject({ status: 'unsupported', feature: 'PROTOBUF test data' });
+      if (name.endsWith('avro readings with schema references')) {
+        expect(r).toMatchObject({ status: 'unsupported', feature: 'schema references in test topics' });
       } else expect(r.status, `${name}: ${r.message}`).toBe('passed');
     }
     expect(summary.totals).toEqual({ passed: 6, failed: 0, unsupported: 1, crashed: 0 });
@@ -251,9 +251,9 @@ describe('QTT runner on our fixtures (fake engine)', () => {
       },
       {
         status: 'unsupported',
-        reason: 'PROTOBUF test data',
+        reason: 'schema references in test topics',
         count: 1,
-        example: 'meter-streams - protobuf readings',
+        example: 'meter-streams - avro readings with schema references',
       },
     ]);
   });
