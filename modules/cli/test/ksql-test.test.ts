@@ -40,7 +40,7 @@ describe('meterstream ksql-test', () => {
     expect(out).toBe(
       [
         'meter-streams.json: 6 passed, 0 failed, 1 unsupported, 0 crashed, 1 disabled',
-        '  UNSUPPORTED meter-streams - protobuf readings: PROTOBUF test data',
+        '  UNSUPPORTED meter-streams - avro readings with schema references: schema references in test topics',
         'Total: 6 passed, 0 failed, 1 unsupported, 0 crashed (1 files)',
         '',
       ].join('\n'),

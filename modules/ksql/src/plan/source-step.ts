@@ -129,6 +129,16 @@ export async function planSource(
         topic: `${ctx.applicationId}-${context}-Reduce-changelog`,
         registerSchema: true,
       });
+  // The store's keys are written to its changelog under that topic's own subject, in the source's
+  // key format without a schema id: a registry format must not serialize them as the source topic
+  // (whose subject may hold another schema — ksqlDB's "different schemas" cases crashed on it).
+  const storeKeySerde = storeSerde
+    ? await ctx.formats.keySerde(
+        { name: source.keyFormat.name, properties: withoutSchemaId(source.keyFormat.properties) },
+        keyCols,
+        { topic: `${ctx.applicationId}-${context}-Reduce-changelog`, registerSchema: true },
+      )
+    : keySerde;
   const b = ctx.builder;
   const tableNode = b.newName('KTABLE-SOURCE');
   let storeName: string | undefined;
@@ -136,7 +146,11 @@ export async function planSource(
     storeName = `${context}-Reduce`;
     const backend = b.options.storeBackend ?? inMemoryStoreBackend;
     b.addStateStore(
-      Stores.keyValueStoreBuilder(backend.keyValue(storeName), keySerde, valueAndTimestampSerde(storeSerde))
+      Stores.keyValueStoreBuilder(
+        backend.keyValue(storeName),
+        storeKeySerde,
+        valueAndTimestampSerde(storeSerde),
+      )
         .withCachingEnabled()
         .withLoggingEnabled(),
     );
@@ -267,4 +281,9 @@ class SourceTableProcessor
       this.ctx.forward(record.withKey(key).withValue({ newValue: row, oldValue: old ? old.value : null }));
     }
   }
+}
+
+/** Format properties without a schema id (`schemaId`, `KEY_SCHEMA_ID`): internal topics derive their own. */
+function withoutSchemaId(properties: { readonly [key: string]: string }): { [key: string]: string } {
+  return Object.fromEntries(Object.entries(properties).filter(([k]) => !/schema_?id$/i.test(k)));
 }
