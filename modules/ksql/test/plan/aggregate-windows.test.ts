@@ -1,6 +1,6 @@
 import { SessionWindows, TimeWindows } from '@meterstream/streams';
 import { describe, expect, it } from 'vitest';
-import type { WindowDuration, WindowExpression } from '../../src/parser/ast.js';
+import type { JoinClause, WindowDuration, WindowExpression } from '../../src/parser/ast.js';
 import { DEFAULT_GRACE_MS, planWindow } from '../../src/plan/aggregate-windows.js';
 import { SqlTypes } from '../../src/types/sql-type.js';
 import { call, cmp, col, columns, int, item, plan, query, star } from './aggregate-helpers.js';
@@ -189,9 +189,26 @@ describe('planAggregation: windows', () => {
     ).rejects.toThrow('Reserved column name in select: `WINDOWEND`. Please remove or alias the column.');
   });
 
-  it('a WINDOW needs a GROUP BY', async () => {
-    const q = query({ select: [item(col('ID'))], groupBy: [], window: { kind: 'TUMBLING', size: ms(10) } });
-    await expect(plan(src, q)).rejects.toThrow('WINDOW clause requires a GROUP BY clause.');
+  it('aggregates with a WINDOW but no GROUP BY: the aggregate analysis says what is wrong, as ksqlDB', async () => {
+    const window: WindowExpression = { kind: 'TUMBLING', size: ms(10) };
+    const withColumn = query({ select: [item(col('ID')), item(star('COUNT'), 'N')], groupBy: [], window });
+    await expect(plan(src, withColumn)).rejects.toThrow(
+      'Non-aggregate SELECT expression(s) not part of GROUP BY: ID',
+    );
+    const onlyAggregates = query({ select: [item(star('COUNT'), 'N')], groupBy: [], window });
+    await expect(plan(src, onlyAggregates)).rejects.toThrow(
+      'does not support aggregate function [COUNT(ROWTIME)] without a GROUP BY clause.',
+    );
+  });
+
+  it('window bounds of an aggregation over a join cannot be resolved, as in ksqlDB', async () => {
+    const join: JoinClause = {
+      type: 'INNER',
+      right: { name: 'OTHER' },
+      on: cmp('=', col('ID'), col('ID', 'OTHER')),
+    };
+    const q = { ...counting({ kind: 'TUMBLING', size: ms(10) }), joins: [join] };
+    await expect(plan(src, q)).rejects.toThrow("SELECT column 'WINDOWSTART' cannot be resolved.");
   });
 
   it('a window on a table source is refused', async () => {
