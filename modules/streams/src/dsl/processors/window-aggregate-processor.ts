@@ -106,7 +106,11 @@ export class WindowAggregateProcessor<K, V, VA> implements Processor<K, V, Windo
     else if (this.cachedCount > this.maxBufferedEntries) this.flush();
   }
 
-  /** Window close time at the last emit; -1 (Kafka's NO_TIMESTAMP) before the first. */
+  /**
+   * Window close time at the last emit; -1 (Kafka's NO_TIMESTAMP) before the first. Kafka keeps it
+   * in the task's committed processor metadata; here it lives in the processor only, so after a
+   * restart the first emit may repeat windows (still within retention) emitted before it.
+   */
   private lastEmitCloseTime = -1;
   private nextTimeToEmit = 0;
   /** Largest window start put into the store (the time-ordered store's observed stream time). */
