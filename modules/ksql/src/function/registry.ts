@@ -28,6 +28,8 @@ export { P, ScalarFunctionError } from './scalar/scalar-function.js';
 export interface KsqlFunctionRegistry extends FunctionRegistry, Omit<ScalarFunctionSource, 'isAggregate'> {
   /** Adds (or replaces) a scalar function — for tests and embedders' own UDFs. */
   registerScalar(fn: ScalarFunction): void;
+  /** Adds (or replaces) an aggregate function under `name` — for tests and embedders' own UDAFs. */
+  registerAggregate(name: string, factory: AggregateFactory): void;
 }
 
 function paramText(p: ParamType): string {
@@ -92,16 +94,22 @@ export function createFunctionRegistry(
     registerScalar(fn: ScalarFunction): void {
       scalarByName.set(fn.name.toUpperCase(), fn);
     },
+    registerAggregate(name: string, factory: AggregateFactory): void {
+      aggregateByName.set(name.toUpperCase(), factory);
+    },
     isAggregate: (name: string) => aggregateByName.has(name.toUpperCase()),
     resolveAggregate(
       name: string,
       argTypes: readonly SqlType[],
       literals: readonly unknown[],
       position?: SourcePosition,
+      properties?: Readonly<Record<string, string>>,
     ): KsqlAggregateFunction {
       const factory = aggregateByName.get(name.toUpperCase());
       if (!factory) throw new KsqlError(`Can't find any functions with the name '${name}'`, position);
-      return factory.create(argTypes, literals, position);
+      // The query's properties reach the functions configured there (collect limits), as ksqlDB
+      // configures a Configurable UDAF with the query's config.
+      return factory.create(argTypes, literals, position, properties);
     },
     describe(name: string): FunctionDescription | undefined {
       const key = name.toUpperCase();

@@ -101,7 +101,9 @@ export function analyzeAggregation(
   // --- GROUP BY ------------------------------------------------------------------------------
   const groupExprs = query.groupBy ?? [];
   if (groupExprs.length === 0) {
-    if (query.window) throw new KsqlError('WINDOW clause requires a GROUP BY clause.', query.window.pos);
+    // Aggregates without GROUP BY: ksqlDB reports what the aggregate analysis finds (columns not
+    // grouped, or aggregates without GROUP BY) even when a WINDOW is present — only a query without
+    // aggregates gets "WINDOW clause requires a GROUP BY clause." (LogicalPlanner; query-planner.ts).
     noGroupBy(items, query, isAggregate);
   }
   for (const g of groupExprs) {
@@ -190,6 +192,9 @@ export function analyzeAggregation(
     ...(windowed ? WINDOW_BOUNDS_COLUMNS.map((name) => ({ name, type: SqlTypes.BIGINT })) : []),
   ];
   const postScope = namedScope(postColumns);
+  // ksqlDB resolves the window bounds of a windowed aggregation over a single source only: over a
+  // join, SELECT's WINDOWSTART / WINDOWEND cannot be resolved.
+  const boundsInScope = windowed && query.joins.length === 0;
   /** Rewrites onto the post row; column references left over are collected in `uncovered`. */
   const rewrite = (e: Expression, params: ReadonlySet<string>, uncovered: ColumnRef[]): Expression => {
     if (isAggregate(e)) return ref(aggNames[aggIndex.get(canon(e))!]!, e);
@@ -198,7 +203,7 @@ export function analyzeAggregation(
     if (g !== undefined && !isLiteral(e)) return ref(groupNames[g]!, e);
     if (e.kind === 'ColumnRef') {
       if (
-        windowed &&
+        boundsInScope &&
         (WINDOW_BOUNDS_COLUMNS as readonly string[]).includes(e.name) &&
         (e.qualifier === undefined || ownNames.has(e.qualifier))
       ) {

@@ -79,11 +79,14 @@ export async function planAggregation(
     ) as KTable<GenericKey | Windowed<GenericKey>, unknown[]>;
   } else {
     const grouped = groupStream(input.stream, analysis, fold, keySerde, rowSerde);
-    aggregated = aggregateStream(grouped, window, fold, materialize);
+    const emitFinal = query.emit === 'FINAL' ? emitIntervalMs(ctx.properties) : undefined;
+    aggregated = aggregateStream(grouped, window, fold, materialize, emitFinal);
   }
 
   let table = aggregated;
-  if (query.emit === 'FINAL') {
+  // Tumbling and hopping windows emit final results from the aggregation itself (see
+  // aggregateStream); session windows go through suppress.
+  if (query.emit === 'FINAL' && window?.windows instanceof SessionWindows) {
     table = table.suppress(
       Suppressed.untilWindowCloses({
         name: 'Aggregate-Aggregate-Suppress',
@@ -99,6 +102,21 @@ export async function planAggregation(
     window: window?.info,
     withPseudoColumns: false,
   };
+}
+
+/** Kafka's internal emit throttle for ON_WINDOW_CLOSE, settable as a ksql.streams. property. */
+const EMIT_INTERVAL_PROPERTY = 'ksql.streams.__emit.interval.ms.kstreams.windowed.aggregation__';
+
+/**
+ * Kafka's default throttle is 1000 ms of wall-clock time; a test driver's clock does not move by
+ * itself, so without the property only the first record looks for closed windows (as in ksqlDB's
+ * QTT, whose tests of EMIT FINAL set the property to 0).
+ */
+function emitIntervalMs(properties: Readonly<Record<string, string>>): number {
+  const raw =
+    properties[EMIT_INTERVAL_PROPERTY] ?? properties[EMIT_INTERVAL_PROPERTY.slice('ksql.streams.'.length)];
+  const n = raw === undefined ? Number.NaN : Number(raw);
+  return Number.isFinite(n) && n >= 0 ? n : 1000;
 }
 
 /** Per-record work on the prepared rows and accumulators, set up once. */
@@ -210,6 +228,7 @@ function aggregateStream(
   window: PlannedWindow | undefined,
   fold: FoldFunctions,
   materialize: { storeName: string; keySerde: Serde<GenericKey>; valueSerde: Serde<unknown[]> },
+  emitFinalIntervalMs: number | undefined,
 ): KTable<GenericKey | Windowed<GenericKey>, unknown[]> {
   const add = (_k: GenericKey, row: GenericRow, acc: unknown[]) => fold.add(row, acc);
   if (!window) {
@@ -227,10 +246,14 @@ function aggregateStream(
       unknown[]
     >;
   }
-  return grouped.windowedBy(window.windows).aggregate(fold.initialize, add, m) as KTable<
-    GenericKey | Windowed<GenericKey>,
-    unknown[]
-  >;
+  // EMIT FINAL on tumbling/hopping windows: ksqlDB (StreamAggregateBuilder) sets Kafka's
+  // EmitStrategy.onWindowClose() on the windowed stream rather than a suppress step, so its final
+  // results follow KIP-825's emit (wall-clock throttled, expired windows never emitted) — not
+  // KTableSuppressProcessor's.
+  const windowed = grouped.windowedBy(window.windows);
+  const emitting =
+    emitFinalIntervalMs === undefined ? windowed : windowed.emitOnWindowClose(emitFinalIntervalMs);
+  return emitting.aggregate(fold.initialize, add, m) as KTable<GenericKey | Windowed<GenericKey>, unknown[]>;
 }
 
 /** ToOutputSchema (+ window bounds), HAVING, then the projection of the value columns. */

@@ -3,19 +3,24 @@ import { KsqlEngine } from '../engine/ksql-engine.js';
 import { streamsConfigFor } from '../engine/streams-config.js';
 import type { Formats } from '../format/format.js';
 import type { QttBackend, QttEngine, QttEngineSetup } from './qtt-backend.js';
+import { createQttFunctionRegistry } from './test-functions/index.js';
 
 /** The runner's backend on the real engine: a fresh KsqlEngine per test case. */
 export async function createKsqlBackend(): Promise<QttBackend> {
   return {
     createEngine: (setup: QttEngineSetup) =>
       new EngineAdapter(
-        new KsqlEngine({
-          serviceId: setup.serviceId,
-          topics: setup.topics,
-          schemaRegistry: setup.schemaRegistry,
-          writer: setup.writer,
-          properties: setup.properties,
-        }),
+        new KsqlEngine(
+          {
+            serviceId: setup.serviceId,
+            topics: setup.topics,
+            schemaRegistry: setup.schemaRegistry,
+            writer: setup.writer,
+            properties: setup.properties,
+          },
+          // ksqlDB's runner sees its test-only UDFs (BAD_UDF, …); so does ours, and only here.
+          { functions: createQttFunctionRegistry() },
+        ),
       ),
   };
 }

@@ -1,10 +1,11 @@
 import { SessionWindows, TimeWindows } from '@meterstream/streams';
 import { describe, expect, it } from 'vitest';
-import type { WindowDuration, WindowExpression } from '../../src/parser/ast.js';
+import type { JoinClause, WindowDuration, WindowExpression } from '../../src/parser/ast.js';
 import { DEFAULT_GRACE_MS, planWindow } from '../../src/plan/aggregate-windows.js';
 import { SqlTypes } from '../../src/types/sql-type.js';
 import { call, cmp, col, columns, int, item, plan, query, star } from './aggregate-helpers.js';
 
+const EMIT_INTERVAL = 'ksql.streams.__emit.interval.ms.kstreams.windowed.aggregation__';
 const ms = (value: number): WindowDuration => ({ value, unit: 'MILLISECONDS' });
 const src = { key: [{ name: 'ID', type: SqlTypes.INTEGER }], value: [{ name: 'V', type: SqlTypes.INTEGER }] };
 const counting = (window: WindowExpression, emit: 'CHANGES' | 'FINAL' = 'CHANGES') =>
@@ -73,7 +74,9 @@ describe('planAggregation: windows', () => {
   });
 
   it('EMIT FINAL: one result per window, when the window closes', async () => {
-    const t = await plan(src, counting({ kind: 'TUMBLING', size: ms(10), grace: ms(2) }, 'FINAL'));
+    const t = await plan(src, counting({ kind: 'TUMBLING', size: ms(10), grace: ms(2) }, 'FINAL'), {
+      properties: { [EMIT_INTERVAL]: '0' },
+    });
     t.pipe([1], { V: 0 }, 1);
     t.pipe([1], { V: 0 }, 2);
     t.pipe([2], { V: 0 }, 5);
@@ -84,6 +87,47 @@ describe('planAggregation: windows', () => {
       { key: { key: [1], window: { start: 0, end: 10 } }, value: [0, 10, 2] },
       { key: { key: [2], window: { start: 0, end: 10 } }, value: [0, 10, 1] },
     ]);
+  });
+
+  it('EMIT FINAL (tumbling): a window closed while no emit ran is expired by the store and never emitted', async () => {
+    // Kafka's onWindowClose emit reads closed windows from a store that expires windows starting
+    // before (largest stored start − retention); retention here is size + grace = 12.
+    const t = await plan(src, counting({ kind: 'TUMBLING', size: ms(10), grace: ms(2) }, 'FINAL'), {
+      properties: { [EMIT_INTERVAL]: '0' },
+    });
+    t.pipe([1], { V: 0 }, 3);
+    t.pipe([1], { V: 0 }, 11); // close time 9: nothing closed yet
+    // Stream time 40: windows [0,10) and [10,20) are closed; the largest stored start is 40, so only
+    // windows starting at ≥ 28 are still readable: none of the closed ones.
+    t.pipe([1], { V: 0 }, 40);
+    expect(t.readKV()).toEqual([]);
+    // Stream time 52 closes [40,50), which is still within retention.
+    t.pipe([2], { V: 0 }, 52);
+    expect(t.readKV()).toEqual([{ key: { key: [1], window: { start: 40, end: 50 } }, value: [40, 50, 1] }]);
+  });
+
+  it('EMIT FINAL (hopping): windows closed since the last emit, each once', async () => {
+    const q = counting({ kind: 'HOPPING', size: ms(4), advance: ms(2), grace: ms(0) }, 'FINAL');
+    const t = await plan(src, q, { properties: { [EMIT_INTERVAL]: '0' } });
+    t.pipe([1], { V: 0 }, 1); // windows [0,4)
+    t.pipe([1], { V: 0 }, 3); // windows [0,4) [2,6)
+    t.pipe([1], { V: 0 }, 4); // closes [0,4)
+    expect(t.readKV()).toEqual([{ key: { key: [1], window: { start: 0, end: 4 } }, value: [0, 4, 2] }]);
+    t.pipe([1], { V: 0 }, 5); // close time 5: no window ends in (4, 5]
+    expect(t.readKV()).toEqual([]);
+    t.pipe([1], { V: 0 }, 6); // closes [2,6)
+    expect(t.readKV()).toEqual([{ key: { key: [1], window: { start: 2, end: 6 } }, value: [2, 6, 3] }]);
+  });
+
+  it('EMIT FINAL is throttled by wall-clock time (default 1000 ms between looks for closed windows)', async () => {
+    const t = await plan(src, counting({ kind: 'TUMBLING', size: ms(10), grace: ms(0) }, 'FINAL'));
+    t.pipe([1], { V: 0 }, 1); // first look: nothing closed; next look only after 1 s of wall clock
+    t.pipe([1], { V: 0 }, 10);
+    t.pipe([1], { V: 0 }, 11);
+    expect(t.readKV()).toEqual([]);
+    t.driver.advanceWallClockTime(1000);
+    t.pipe([1], { V: 0 }, 12);
+    expect(t.readKV()).toEqual([{ key: { key: [1], window: { start: 0, end: 10 } }, value: [0, 10, 1] }]);
   });
 
   it('EMIT FINAL over sessions: only closed sessions, no tombstones of merged ones; missing grace is 0', async () => {
@@ -145,9 +189,26 @@ describe('planAggregation: windows', () => {
     ).rejects.toThrow('Reserved column name in select: `WINDOWEND`. Please remove or alias the column.');
   });
 
-  it('a WINDOW needs a GROUP BY', async () => {
-    const q = query({ select: [item(col('ID'))], groupBy: [], window: { kind: 'TUMBLING', size: ms(10) } });
-    await expect(plan(src, q)).rejects.toThrow('WINDOW clause requires a GROUP BY clause.');
+  it('aggregates with a WINDOW but no GROUP BY: the aggregate analysis says what is wrong, as ksqlDB', async () => {
+    const window: WindowExpression = { kind: 'TUMBLING', size: ms(10) };
+    const withColumn = query({ select: [item(col('ID')), item(star('COUNT'), 'N')], groupBy: [], window });
+    await expect(plan(src, withColumn)).rejects.toThrow(
+      'Non-aggregate SELECT expression(s) not part of GROUP BY: ID',
+    );
+    const onlyAggregates = query({ select: [item(star('COUNT'), 'N')], groupBy: [], window });
+    await expect(plan(src, onlyAggregates)).rejects.toThrow(
+      'does not support aggregate function [COUNT(ROWTIME)] without a GROUP BY clause.',
+    );
+  });
+
+  it('window bounds of an aggregation over a join cannot be resolved, as in ksqlDB', async () => {
+    const join: JoinClause = {
+      type: 'INNER',
+      right: { name: 'OTHER' },
+      on: cmp('=', col('ID'), col('ID', 'OTHER')),
+    };
+    const q = { ...counting({ kind: 'TUMBLING', size: ms(10) }), joins: [join] };
+    await expect(plan(src, q)).rejects.toThrow("SELECT column 'WINDOWSTART' cannot be resolved.");
   });
 
   it('a window on a table source is refused', async () => {

@@ -116,8 +116,25 @@ export class TimeWindowedKStream<K, V> extends GroupedBase<K, V> {
     valueSerde: Serde<V> | undefined,
     repartitionName: string | undefined,
     readonly windows: TimeWindows,
+    private readonly emitIntervalMs?: number,
   ) {
     super(stream, keySerde, valueSerde, repartitionName);
+  }
+
+  /**
+   * Kafka Streams' `emitStrategy(EmitStrategy.onWindowClose())`: the aggregation emits each window's
+   * final result once it closes, instead of every update. `intervalMs` throttles the search for
+   * closed windows by wall-clock time (Kafka's internal default: 1000 ms).
+   */
+  emitOnWindowClose(intervalMs = 1000): TimeWindowedKStream<K, V> {
+    return new TimeWindowedKStream(
+      this.stream,
+      this.keySerde,
+      this.valueSerde,
+      this.repartitionName,
+      this.windows,
+      intervalMs,
+    );
   }
 
   count(materialized: Materialized<K, number> = {}): KTable<Windowed<K>, number> {
@@ -150,8 +167,13 @@ export class TimeWindowedKStream<K, V> extends GroupedBase<K, V> {
     const keySerde = this.keySerdeFor(m);
     // The processor de-duplicates between commits itself (see WindowAggregateProcessor), so the
     // store is built without the record cache.
+    // Under onWindowClose Kafka keeps the aggregates in a time-ordered store, whose reads expire a
+    // window only when it starts before (stream time − retention), one millisecond later than the
+    // other window stores (AbstractDualSchemaRocksDBSegmentedBytesStore.getActualFrom): one more
+    // millisecond of retention gives our store the same reads.
+    const storeRetention = this.emitIntervalMs === undefined ? retention : retention + 1;
     this.builder.addStateStore(
-      windowStoreBuilder(this.builder, storeName, retention, w.sizeMs, {
+      windowStoreBuilder(this.builder, storeName, storeRetention, w.sizeMs, {
         ...m,
         keySerde,
         cachingEnabled: false,
@@ -161,7 +183,18 @@ export class TimeWindowedKStream<K, V> extends GroupedBase<K, V> {
     const caching = m.cachingEnabled !== false;
     this.builder.addProcessor(
       name,
-      () => new WindowAggregateProcessor<K, V, VA>(storeName, w, fold, logger, caching),
+      () =>
+        new WindowAggregateProcessor<K, V, VA>(
+          storeName,
+          w,
+          fold,
+          logger,
+          caching,
+          undefined,
+          this.emitIntervalMs === undefined
+            ? undefined
+            : { intervalMs: this.emitIntervalMs, retentionMs: retention },
+        ),
       [input.nodeName],
       [storeName],
     );

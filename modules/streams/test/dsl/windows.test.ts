@@ -218,3 +218,45 @@ describe('session windows (Kafka Streams docs: "Session Windows": merge, tombsto
     expect(d.metrics().lateRecordDrops).toBe(1);
   });
 });
+
+describe('TimeWindowedKStream.emitOnWindowClose (Kafka Streams KIP-825 EmitStrategy.onWindowClose)', () => {
+  function build(windows: TimeWindows, intervalMs: number) {
+    const b = new StreamsBuilder();
+    const t = b
+      .stream<string, string>('in', { keySerde: str, valueSerde: str })
+      .groupByKey()
+      .windowedBy(windows)
+      .emitOnWindowClose(intervalMs)
+      .count();
+    windowedOutput(t, 'out');
+    const d = new TopologyTestDriver(b.build(), { initialWallClockTimeMs: 0 });
+    return { d, input: d.createInputTopic('in', str, str) };
+  }
+
+  it('emits no updates, only final counts of closed windows, ordered by window start then key', () => {
+    const { d, input } = build(TimeWindows.ofSizeAndGrace(10, 5), 0);
+    input.pipeInput('b', 'x', 2);
+    input.pipeInput('a', 'x', 4);
+    input.pipeInput('a', 'x', 9);
+    input.pipeInput('a', 'x', 12);
+    input.pipeInput('a', 'x', 1); // stream time 12 < 10 + 5: still counts
+    expect(read(d, 'out')).toEqual([]);
+    input.pipeInput('c', 'x', 15); // close time 10: [0,10) closed
+    expect(read(d, 'out')).toEqual([
+      ['a@0-10', 3, 9],
+      ['b@0-10', 1, 2],
+    ]);
+    input.pipeInput('a', 'x', 3); // late for [0,10): dropped, nothing re-emitted
+    expect(read(d, 'out')).toEqual([]);
+  });
+
+  it('looks for closed windows at most once per interval of wall-clock time', () => {
+    const { d, input } = build(TimeWindows.ofSizeAndGrace(10, 0), 500);
+    input.pipeInput('a', 'x', 1);
+    input.pipeInput('a', 'x', 10); // [0,10) closed, but the next look is due at wall clock 500
+    expect(read(d, 'out')).toEqual([]);
+    d.advanceWallClockTime(500);
+    input.pipeInput('a', 'x', 11);
+    expect(read(d, 'out')).toEqual([['a@0-10', 1, 1]]);
+  });
+});

@@ -1,10 +1,10 @@
 /**
  * The size cap of COLLECT_LIST / COLLECT_SET: `ksql.functions.collect_list.limit` /
  * `ksql.functions.collect_set.limit` (ksqlDB accepts 1–1000 when set per query; a negative value
- * means no cap). Unset, the cap is 1000 here — ksqlDB has none then, but an unbounded array per
- * key is a memory hazard in an embedded engine and 1000 is the largest value ksqlDB lets a query set.
+ * means no cap). Unset, there is no cap, as in ksqlDB (CollectListUdaf starts from
+ * Integer.MAX_VALUE and only a configured limit lowers it).
  */
-export const DEFAULT_COLLECT_LIMIT = 1000;
+export const DEFAULT_COLLECT_LIMIT = 2_147_483_647;
 
 export function collectLimit(
   property: string,
@@ -14,5 +14,5 @@ export function collectLimit(
   if (raw === undefined || raw.trim() === '') return DEFAULT_COLLECT_LIMIT;
   const n = Number.parseInt(raw, 10);
   if (Number.isNaN(n)) return DEFAULT_COLLECT_LIMIT;
-  return n < 0 ? Number.MAX_SAFE_INTEGER : n;
+  return n < 0 ? DEFAULT_COLLECT_LIMIT : n;
 }

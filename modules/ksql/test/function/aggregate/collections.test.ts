@@ -13,12 +13,14 @@ describe('COLLECT_LIST', () => {
     expect(run(f, ['a', null, 'a'])).toEqual(['a', null, 'a']);
   });
 
-  it('stops at the configured limit, 1000 when unset', () => {
+  it('stops at the configured limit, none when unset or negative (as ksqlDB)', () => {
     expect(
       run(bind('COLLECT_LIST', [INTEGER], [], { 'ksql.functions.collect_list.limit': '1' }), [0, 100]),
     ).toEqual([0]);
     const many = Array.from({ length: 1005 }, (_, i) => i);
-    expect((run(bind('COLLECT_LIST', [INTEGER]), many) as unknown[]).length).toBe(1000);
+    expect((run(bind('COLLECT_LIST', [INTEGER]), many) as unknown[]).length).toBe(1005);
+    const unlimited = bind('COLLECT_LIST', [INTEGER], [], { 'ksql.functions.collect_list.limit': '-1' });
+    expect((run(unlimited, many) as unknown[]).length).toBe(1005);
   });
 
   it('undo removes the last equal value (deep equality for structured values)', () => {

@@ -77,6 +77,30 @@ describe('the function registry', () => {
     });
     expect(r.getScalar('twice')).toBeDefined();
   });
+
+  it('accepts user-defined aggregates and hands them the query properties', () => {
+    const r = createFunctionRegistry(new Map());
+    let seen: Readonly<Record<string, string>> | undefined;
+    r.registerAggregate('cfg', {
+      description: { name: 'CFG', kind: 'AGGREGATE', description: '', category: 'AGGREGATE', variants: [] },
+      create: (_types, _literals, _pos, properties) => {
+        seen = properties;
+        return registry.resolveAggregate('COUNT', [], []);
+      },
+    });
+    expect(r.isAggregate('CFG')).toBe(true);
+    r.resolveAggregate('cfg', [], [], undefined, { 'my.prop': '7' });
+    expect(seen).toEqual({ 'my.prop': '7' });
+  });
+
+  it('configures COLLECT_LIST with the query property ksql.functions.collect_list.limit', () => {
+    const f = registry.resolveAggregate('COLLECT_LIST', [SqlTypes.INTEGER], [], undefined, {
+      'ksql.functions.collect_list.limit': '2',
+    });
+    let acc = f.initialize();
+    for (const v of [1, 2, 3]) acc = f.aggregate([v], acc);
+    expect(f.result(acc)).toEqual([1, 2]);
+  });
 });
 
 describe('variant resolution', () => {

@@ -11,6 +11,18 @@ import { WindowSlots } from './window-slots.js';
 export const DEFAULT_WINDOW_BUFFER_ENTRIES = 100_000;
 
 /**
+ * Kafka Streams' EmitStrategy.onWindowClose() (KIP-825): no updates, each window's final aggregate
+ * once its window has closed. `intervalMs` is Kafka's internal
+ * `__emit.interval.ms.kstreams.windowed.aggregation__` (default 1000): closed windows are looked
+ * for at most once per interval of wall-clock time.
+ */
+export interface EmitOnWindowClose {
+  readonly intervalMs: number;
+  /** The store's retention: windows starting before (largest stored start − retention) are expired. */
+  readonly retentionMs: number;
+}
+
+/**
  * Windowed aggregation over TimeWindows (Kafka Streams' KStreamWindowAggregate). For each window
  * containing the record, in ascending start order: if window end > stream time − grace, fold the
  * record into the window's aggregate and emit the update; otherwise the window has closed and the
@@ -56,6 +68,7 @@ export class WindowAggregateProcessor<K, V, VA> implements Processor<K, V, Windo
     private readonly log: Logger | undefined,
     private readonly cachingEnabled: boolean,
     private readonly maxBufferedEntries = DEFAULT_WINDOW_BUFFER_ENTRIES,
+    private readonly emitFinal?: EmitOnWindowClose,
   ) {
     this.sizeMs = windows.sizeMs;
     this.advanceMs = windows.advanceMs;
@@ -85,10 +98,67 @@ export class WindowAggregateProcessor<K, V, VA> implements Processor<K, V, Windo
         this.dropLate(ts, start, end);
         continue;
       }
-      if (this.cachingEnabled) this.updateBuffered(key, value, ts, start, record.headers);
-      else this.updateStore(key, value, ts, start, end, record.headers);
+      if (this.emitFinal) this.updateStore(key, value, ts, start, end, record.headers, false);
+      else if (this.cachingEnabled) this.updateBuffered(key, value, ts, start, record.headers);
+      else this.updateStore(key, value, ts, start, end, record.headers, true);
     }
-    if (this.cachedCount > this.maxBufferedEntries) this.flush();
+    if (this.emitFinal) this.maybeEmitFinal(closeTime, record.headers, this.emitFinal);
+    else if (this.cachedCount > this.maxBufferedEntries) this.flush();
+  }
+
+  /**
+   * Window close time at the last emit; -1 (Kafka's NO_TIMESTAMP) before the first. Kafka keeps it
+   * in the task's committed processor metadata; here it lives in the processor only, so after a
+   * restart the first emit may repeat windows (still within retention) emitted before it.
+   */
+  private lastEmitCloseTime = -1;
+  private nextTimeToEmit = 0;
+  /** Largest window start put into the store (the time-ordered store's observed stream time). */
+  private maxPutStart = -1;
+
+  /**
+   * KIP-825's emit of closed windows, as Kafka's KStreamWindowAggregate does it: throttled by wall
+   * clock; only when the close time (stream time − grace) has progressed; the windows whose start is
+   * in (last close − size, close − size] — those that closed since the last emit. Kafka keeps these
+   * aggregates in a time-ordered window store whose reads skip windows starting before
+   * (largest stored window start − retention); a window that closed while no emit ran (the first
+   * emit, or throttled ones) may therefore be expired and is never emitted. ksqlDB's EMIT FINAL
+   * uses exactly this strategy, so its results (and QTT expectations) show that behaviour.
+   */
+  private maybeEmitFinal(closeTime: number, headers: Headers, emit: EmitOnWindowClose): void {
+    const now = this.ctx.currentSystemTimeMs();
+    if (now < this.nextTimeToEmit) return;
+    this.nextTimeToEmit = now + emit.intervalMs;
+    const last = this.lastEmitCloseTime;
+    if (last !== -1 && last >= closeTime) return;
+    const size = this.sizeMs;
+    const upper = closeTime - size;
+    if (upper < 0) return;
+    const lower = last === -1 ? 0 : Math.max(0, last - size) + 1;
+    // No window closed since the last emit when the same windows contain both bounds.
+    if (last !== -1 && this.sameWindows(upper, lower - 1)) return;
+    const from = Math.max(lower, this.maxPutStart - emit.retentionMs);
+    if (from <= upper) {
+      const it = this.store.fetchAll(from, upper);
+      try {
+        for (const { key, value } of it) {
+          this.ctx.forward(
+            new Record<Windowed<K>, Change<VA>>(key, change(value.value, null), value.timestamp, headers),
+          );
+        }
+      } finally {
+        it.close();
+      }
+    }
+    this.lastEmitCloseTime = closeTime;
+  }
+
+  /** Whether the same windows contain `a` and `b` (Kafka compares the two windowsFor maps). */
+  private sameWindows(a: number, b: number): boolean {
+    const advance = this.advanceMs;
+    const first = (ts: number) => Math.floor(Math.max(0, ts - this.sizeMs + advance) / advance) * advance;
+    const lastStart = (ts: number) => Math.floor(ts / advance) * advance;
+    return first(a) === first(b) && lastStart(a) === lastStart(b);
   }
 
   /**
@@ -182,11 +252,21 @@ export class WindowAggregateProcessor<K, V, VA> implements Processor<K, V, Windo
     }
   }
 
-  private updateStore(key: K, value: V, ts: number, start: number, end: number, headers: Headers): void {
+  private updateStore(
+    key: K,
+    value: V,
+    ts: number,
+    start: number,
+    end: number,
+    headers: Headers,
+    forward: boolean,
+  ): void {
     const old = this.store.fetchWindow(key, start);
     const agg = this.fold(key, value, old ? old.value : undefined);
     const newTs = old && old.timestamp > ts ? old.timestamp : ts;
     this.store.put(key, { value: agg, timestamp: newTs }, start);
+    if (start > this.maxPutStart) this.maxPutStart = start;
+    if (!forward) return;
     this.ctx.forward(
       new Record({ key, window: { start, end } }, change(agg, old ? old.value : null), newTs, headers),
     );
