@@ -72,7 +72,7 @@ const SOURCE = `CREATE STREAM metrics (metric_key STRING KEY, gateway STRING, me
 // EMIT FINAL checks for closed windows once per second of wall clock (Kafka's emit strategy, as
 // ksqlDB); the driver's clock stands still, so the check runs on every record, as the baseline's
 // suppress does.
-const WINDOWED = `SET '${'ksql.streams.__emit.interval.ms.kstreams.windowed.aggregation__'}' = '0';
+const WINDOWED = `SET 'ksql.streams.__emit.interval.ms.kstreams.windowed.aggregation__' = '0';
 CREATE TABLE aggregates_60 AS
   SELECT metric_key, COUNT(*) AS sample_count, MIN(value) AS min_value, MAX(value) AS max_value,
          SUM(value) AS sum_value, AVG(value) AS average

@@ -220,16 +220,18 @@ describe('session windows (Kafka Streams docs: "Session Windows": merge, tombsto
 });
 
 describe('TimeWindowedKStream.emitOnWindowClose (Kafka Streams KIP-825 EmitStrategy.onWindowClose)', () => {
-  function build(windows: TimeWindows, intervalMs: number) {
+  function build(windows: TimeWindows, intervalMs: number, cachingEnabled = true) {
     const b = new StreamsBuilder();
     const t = b
       .stream<string, string>('in', { keySerde: str, valueSerde: str })
       .groupByKey()
       .windowedBy(windows)
       .emitOnWindowClose(intervalMs)
-      .count();
+      .count({ cachingEnabled });
     windowedOutput(t, 'out');
-    const d = new TopologyTestDriver(b.build(), { initialWallClockTimeMs: 0 });
+    // Commits only when the test says (the driver's default commits, and so empties the cache,
+    // after every record).
+    const d = new TopologyTestDriver(b.build(), { initialWallClockTimeMs: 0, commitEveryRecords: 0 });
     return { d, input: d.createInputTopic('in', str, str) };
   }
 
@@ -248,6 +250,23 @@ describe('TimeWindowedKStream.emitOnWindowClose (Kafka Streams KIP-825 EmitStrat
     ]);
     input.pipeInput('a', 'x', 3); // late for [0,10): dropped, nothing re-emitted
     expect(read(d, 'out')).toEqual([]);
+  });
+
+  it('emits the same final windows with and without the cache, across commits and late records', () => {
+    const outputs = [true, false].map((caching) => {
+      const { d, input } = build(TimeWindows.ofSizeAndGrace(10, 3).advanceBy(5), 0, caching);
+      let seed = 7;
+      for (let i = 0; i < 400; i++) {
+        seed = (seed * 1103515245 + 12345) % 2147483648;
+        // mostly in order, sometimes a few milliseconds late (some beyond the grace period)
+        const ts = i - (seed % 10 === 0 ? seed % 17 : 0);
+        input.pipeInput(`k${seed % 5}`, 'x', Math.max(0, ts));
+        if (i % 37 === 0) d.commit();
+      }
+      return read(d, 'out');
+    });
+    expect(outputs[0]!.length).toBeGreaterThan(100);
+    expect(outputs[0]).toEqual(outputs[1]);
   });
 
   it('looks for closed windows at most once per interval of wall-clock time', () => {

@@ -37,6 +37,8 @@ export interface EmitOnWindowClose {
  * (clean) while their window can still change, so a window spanning commits is not read back and
  * deserialized from the store; closed windows leave the cache at flush, and when the cache is over
  * its bound the oldest windows are evicted. Caching off: every update is stored and forwarded.
+ * Under onWindowClose the cache works the same, but flushes only write the store; the emit of closed
+ * windows flushes first, then reads them from the store.
  */
 export class WindowAggregateProcessor<K, V, VA> implements Processor<K, V, Windowed<K>, Change<VA>> {
   private store!: WindowStore<K, ValueAndTimestamp<VA>>;
@@ -98,12 +100,12 @@ export class WindowAggregateProcessor<K, V, VA> implements Processor<K, V, Windo
         this.dropLate(ts, start, end);
         continue;
       }
-      if (this.emitFinal) this.updateStore(key, value, ts, start, end, record.headers, false);
-      else if (this.cachingEnabled) this.updateBuffered(key, value, ts, start, record.headers);
+      if (this.cachingEnabled) this.updateBuffered(key, value, ts, start, record.headers);
+      else if (this.emitFinal) this.updateStore(key, value, ts, start, end, record.headers, false);
       else this.updateStore(key, value, ts, start, end, record.headers, true);
     }
     if (this.emitFinal) this.maybeEmitFinal(closeTime, record.headers, this.emitFinal);
-    else if (this.cachedCount > this.maxBufferedEntries) this.flush();
+    if (this.cachedCount > this.maxBufferedEntries) this.flush();
   }
 
   /**
@@ -139,6 +141,9 @@ export class WindowAggregateProcessor<K, V, VA> implements Processor<K, V, Windo
     if (last !== -1 && this.sameWindows(upper, lower - 1)) return;
     const from = Math.max(lower, this.maxPutStart - emit.retentionMs);
     if (from <= upper) {
+      // With caching, the aggregates of the windows about to be read may still be in the cache:
+      // write them to the store first (flush forwards nothing under onWindowClose).
+      if (this.cachingEnabled) this.flush();
       const it = this.store.fetchAll(from, upper);
       try {
         for (const { key, value } of it) {
@@ -182,14 +187,17 @@ export class WindowAggregateProcessor<K, V, VA> implements Processor<K, V, Windo
         const value = values[slot]!;
         const timestamp = start + bucket.tsOffset(slot);
         this.store.put(key, { value, timestamp }, start);
-        this.ctx.forward(
-          new Record<Windowed<K>, Change<VA>>(
-            { key, window: { start, end: start + size } },
-            change(value, olds[slot]!),
-            timestamp,
-            bucket.headers(slot),
-          ),
-        );
+        // Under onWindowClose the store is written, never forwarded: windows go out when they close.
+        if (!this.emitFinal) {
+          this.ctx.forward(
+            new Record<Windowed<K>, Change<VA>>(
+              { key, window: { start, end: start + size } },
+              change(value, olds[slot]!),
+              timestamp,
+              bucket.headers(slot),
+            ),
+          );
+        }
         bucket.markFlushed(slot);
       }
       // A closed window takes no more updates: nothing to keep it cached for.
@@ -223,6 +231,9 @@ export class WindowAggregateProcessor<K, V, VA> implements Processor<K, V, Windo
     }
     this.lastStart = start;
     this.lastBucket = bucket;
+    // The time-ordered store of onWindowClose expires by the largest window start put into it; a
+    // cached update counts as put (it reaches the store before any read of the emit).
+    if (start > this.maxPutStart) this.maxPutStart = start;
     const id = slotId(key);
     const slot = bucket.find(id);
     const offset = ts - start;
