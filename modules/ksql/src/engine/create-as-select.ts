@@ -161,7 +161,7 @@ export async function executeInsertInto(
   if (!target) {
     // ksqlDB points at the name after `INSERT INTO `.
     const pos = stmt.pos && { line: stmt.pos.line, column: stmt.pos.column + 'INSERT INTO '.length };
-    throw new KsqlError(`Source \`${stmt.target}\` does not exist.`, pos);
+    throw new KsqlError(`Source \`${stmt.target}\` does not exist.`, pos, { locationStyle: 'node' });
   }
   if (target.type !== 'STREAM') {
     throw new KsqlError(`INSERT INTO can only be used to insert into a stream. ${target.name} is a table.`);
