@@ -115,6 +115,7 @@ export async function executeCreateAsSelect(
     },
     undefined,
     timestampName(w),
+    sourceType === 'TABLE',
   );
   if (!register) return built;
 

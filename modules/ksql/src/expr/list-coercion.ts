@@ -67,9 +67,9 @@ export function resolve(target: SqlType, item: Compiled, ctx: CompileContext): S
   const e = item.expr;
   const t = item.type;
   if (t === null) return target;
-  const constructor =
+  const isConstructor =
     e.kind === 'ArrayConstructor' || e.kind === 'MapConstructor' || e.kind === 'StructConstructor';
-  if (!constructor) return resolveItem(target, e, t, ctx);
+  if (!isConstructor) return resolveItem(target, e, t, ctx);
   try {
     return resolveItem(target, e, t, ctx);
   } catch (err) {

@@ -24,7 +24,8 @@ describe('KsqlError location styles', () => {
 });
 
 describe('engine error messages', () => {
-  const source = "CREATE STREAM S (K STRING KEY, A BIGINT, B BOOLEAN) WITH (kafka_topic='s', value_format='JSON');";
+  const source =
+    "CREATE STREAM S (K STRING KEY, A BIGINT, B BOOLEAN) WITH (kafka_topic='s', value_format='JSON');";
 
   async function failure(sql: string): Promise<string> {
     const { engine } = testEngine({ topics: { s: 1 } });
@@ -56,7 +57,9 @@ describe('engine error messages', () => {
 
   it('a constructor in an IN list that cannot be coerced is named whole', async () => {
     const msg = await failure('CREATE STREAM O AS SELECT * FROM S WHERE ARRAY[A] IN (ARRAY[A], ARRAY[B]);');
-    expect(msg).toContain('Invalid Predicate: operator does not exist: ARRAY<BIGINT> = ARRAY<BOOLEAN> (ARRAY[B])');
+    expect(msg).toContain(
+      'Invalid Predicate: operator does not exist: ARRAY<BIGINT> = ARRAY<BOOLEAN> (ARRAY[B])',
+    );
   });
 
   it('a non-constructor item that cannot be coerced is named itself', async () => {
