@@ -50,6 +50,11 @@ describe('engine error messages', () => {
     expect(msg).toBe('Failed to prepare statement: line 1:31: Number overflows DOUBLE: 2E308');
   });
 
+  it('an unknown qualifier fails preparing the statement, without a position', async () => {
+    const msg = await failure('CREATE STREAM O AS SELECT NOPE.A FROM S;');
+    expect(msg).toBe("Failed to prepare statement: 'NOPE' is not a valid stream/table name or alias.");
+  });
+
   it('INSERT INTO an unknown target uses the analyzer location form', async () => {
     const msg = await failure('INSERT INTO NOWHERE SELECT * FROM S;');
     expect(msg).toBe('Line: 1, Col: 13: Source `NOWHERE` does not exist.');
