@@ -9,10 +9,8 @@ import type { GenericKey, GenericRow } from '../schema/logical-schema.js';
  * and re-applies the query's later steps (its "materialization"); our steps are closures inside
  * the topology, so instead the query's final table is materialized once more, already in the
  * result's shape: key = the result's GenericKey (Windowed for windowed tables), value = the
- * result's value row with the record's timestamp (ROWTIME). It has a changelog
- * (`<app>-PullQuery-Materialize-changelog`) so a restarted query restores it: its input offsets are
- * committed, so it could not be rebuilt by replaying the input. Cost: one store write and one
- * changelog record per result update of a table-producing query.
+ * result's value row with the record's timestamp (ROWTIME). No changelog: the store is rebuilt
+ * from the query's input like the rest of its state.
  */
 export const PULL_QUERY_STORE = 'PullQuery-Materialize';
 
@@ -28,7 +26,7 @@ export function materializeForPull(output: PlannedStream): string | undefined {
       storeName: PULL_QUERY_STORE,
       keySerde: aggregateDataSerde<GenericKey | Windowed<GenericKey>>(),
       valueSerde: aggregateDataSerde<GenericRow>(),
-      loggingEnabled: true,
+      loggingEnabled: false,
     },
     { name: `${PULL_QUERY_STORE}-Node` },
   );
