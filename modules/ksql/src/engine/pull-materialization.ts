@@ -9,8 +9,12 @@ import type { GenericKey, GenericRow } from '../schema/logical-schema.js';
  * and re-applies the query's later steps (its "materialization"); our steps are closures inside
  * the topology, so instead the query's final table is materialized once more, already in the
  * result's shape: key = the result's GenericKey (Windowed for windowed tables), value = the
- * result's value row with the record's timestamp (ROWTIME). No changelog: the store is rebuilt
- * from the query's input like the rest of its state.
+ * result's value row with the record's timestamp (ROWTIME).
+ *
+ * No changelog, so the query's internal topics stay ksqlDB's. The price: a restarted query (its
+ * input offsets committed) starts with this store empty and refills it as keys update. Turning
+ * `loggingEnabled` on fixes that at one changelog record per result update, and adds the topic
+ * `<app>-PullQuery-Materialize-changelog`.
  */
 export const PULL_QUERY_STORE = 'PullQuery-Materialize';
 
