@@ -50,6 +50,17 @@ export class KsqlError extends Error {
     this.detail = message;
     this.name = 'KsqlError';
   }
+
+  /**
+   * The message as ksqlDB's server returns it for a failed statement (KsqlStatementException's
+   * unlogged details): the message, then `\nStatement: <text>` once the engine has set the
+   * statement.
+   */
+  get messageWithStatement(): string {
+    return this.statementText === undefined
+      ? this.message
+      : `${this.message}\nStatement: ${this.statementText}`;
+  }
 }
 
 /** The statement is valid KSQL but uses a feature this engine does not implement (named in the message). */

@@ -72,3 +72,17 @@ describe('engine error messages', () => {
     expect(msg).toContain('Invalid Predicate: operator does not exist: BIGINT = BOOLEAN (B)');
   });
 });
+
+describe('the failed statement in the message', () => {
+  it('appends `Statement: <text>` as the ksqlDB server does once the engine names the statement', async () => {
+    const { engine } = testEngine();
+    const err = (await engine
+      .execute("CREATE STREAM X (A INT (KEY)) WITH (kafka_topic='x', format='JSON');")
+      .catch((e: unknown) => e)) as KsqlError;
+    expect(err).toBeInstanceOf(KsqlError);
+    expect(err.messageWithStatement).toBe(`${err.message}\nStatement: ${err.statementText}`);
+    expect(err.statementText).toContain('CREATE STREAM X (A INT (KEY))');
+    expect(err.message).toMatch(/^line 1:\d+: Syntax Error/);
+    expect(new KsqlError('no statement').messageWithStatement).toBe('no statement');
+  });
+});
