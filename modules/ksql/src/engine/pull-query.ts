@@ -44,9 +44,11 @@ const SYNTAX_HELP =
 /** ksqlDB's PullQueryValidator rules, in its order. */
 function validate(query: Query): void {
   const refuse = (what: string): never => {
-    throw new KsqlError(`Pull queries don't support ${what}.${SYNTAX_HELP}`, query.pos);
+    // ksqlDB's validator names no position.
+    throw new KsqlError(`Pull queries don't support ${what}.${SYNTAX_HELP}`);
   };
   if (query.limit !== undefined && query.limit < 0) refuse('negative integers in the LIMIT clause');
+  if (query.emit !== undefined) refuse('EMIT clauses');
   if (query.joins.length > 0) refuse('JOIN clauses');
   if (query.window) refuse('WINDOW clauses');
   if (query.groupBy) refuse('GROUP BY clauses');
@@ -204,13 +206,12 @@ export function planPullQuery(
 ): PullQueryPlan {
   const source = ctx.metastore.get(query.from.name);
   if (!source) {
-    throw new KsqlError(`${query.from.name} does not exist.`, query.from.pos, { locationStyle: 'node' });
+    // ksqlDB's DataSourceExtractor names no position.
+    throw new KsqlError(`${query.from.name} does not exist.`);
   }
   if (source.type === 'STREAM') {
     throw new UnsupportedFeatureError('Pull queries on streams', query.pos);
   }
-  if (query.emit === 'FINAL')
-    throw new KsqlError(`Pull queries don't support EMIT clauses.${SYNTAX_HELP}`, query.pos);
   validate(query);
   const materializer = materializingQuery(ctx, source);
   const windowed = source.window !== undefined;
