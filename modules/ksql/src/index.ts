@@ -94,3 +94,6 @@ export {
   protobufSchemaOf,
 } from './format/protobuf-schema.js';
 export { inferProtobufColumns } from './format/protobuf-infer.js';
+// Pull queries (engine2): the plan a host executes over the materializing query's store.
+export { executePullQuery, type PullQueryPlan, type PullStore, planPullQuery } from './engine/pull-query.js';
+export { PULL_QUERY_STORE } from './engine/pull-materialization.js';

@@ -1,5 +1,6 @@
 import { KsqlError } from '../errors.js';
 import type { FormatInfo } from '../format/format.js';
+import { avroKeySchemaName } from '../format/avro-schema.js';
 import type { StatementOf } from '../parser/ast.js';
 import type { Column } from '../schema/logical-schema.js';
 import { formatSqlType, sqlTypeEquals } from '../types/sql-type.js';
@@ -78,7 +79,13 @@ export async function executeCreateAsSelect(
     async (output, from) => {
       checkResultType(output, sourceType);
       const formats = formatsOf(w, { key: from.keyFormat, value: from.valueFormat });
-      const keyFormat = sinkKeyFormat(formats.key!, output, w.has('KEY_FORMAT') || w.has('FORMAT'), props);
+      const keyFormat = sinkKeyFormat(
+        formats.key!,
+        output,
+        w.has('KEY_FORMAT') || w.has('FORMAT'),
+        props,
+        name,
+      );
       const valueFormat = formats.value!;
       checkKeyTypes(output.schema.key);
       await checkRegisteredSchema(ctx, keyFormat, topic, 'key', output.schema.key);
@@ -115,6 +122,7 @@ export async function executeCreateAsSelect(
     },
     undefined,
     timestampName(w),
+    sourceType === 'TABLE',
   );
   if (!register) return built;
 
@@ -161,7 +169,7 @@ export async function executeInsertInto(
   if (!target) {
     // ksqlDB points at the name after `INSERT INTO `.
     const pos = stmt.pos && { line: stmt.pos.line, column: stmt.pos.column + 'INSERT INTO '.length };
-    throw new KsqlError(`Source \`${stmt.target}\` does not exist.`, pos);
+    throw new KsqlError(`Source \`${stmt.target}\` does not exist.`, pos, { locationStyle: 'node' });
   }
   if (target.type !== 'STREAM') {
     throw new KsqlError(`INSERT INTO can only be used to insert into a stream. ${target.name} is a table.`);
@@ -223,16 +231,30 @@ function sinkKeyFormat(
   output: PlannedStream,
   explicit: boolean,
   props: Readonly<Record<string, string>>,
+  sinkName: string,
 ): FormatInfo {
   if (output.schema.key.length === 0 && !output.window) {
     if (explicit && inherited.name !== 'NONE')
       throw new KsqlError('Key format specified for stream without key columns.');
     return { name: 'NONE', properties: {} };
   }
-  if (!explicit && inherited.name === 'NONE') {
-    return { name: formatName(props['ksql.persistence.default.format.key'] ?? 'KAFKA'), properties: {} };
-  }
-  return inherited;
+  const format =
+    !explicit && inherited.name === 'NONE'
+      ? { name: formatName(props['ksql.persistence.default.format.key'] ?? 'KAFKA'), properties: {} }
+      : inherited;
+  return withAvroKeySchemaName(format, sinkName);
+}
+
+/**
+ * An AVRO key's record is named after the sink, `<Name>Key` (ksqlDB's getKeyFormatProperties: so
+ * generated classes of different sinks' keys do not clash), unless KEY_SCHEMA_FULL_NAME names it.
+ */
+function withAvroKeySchemaName(format: FormatInfo, sinkName: string): FormatInfo {
+  if (format.name !== 'AVRO' || format.properties.fullSchemaName !== undefined) return format;
+  return {
+    name: format.name,
+    properties: { ...format.properties, fullSchemaName: avroKeySchemaName(sinkName) },
+  };
 }
 
 function intProp(props: Readonly<Record<string, string>>, name: string): number | undefined {

@@ -82,6 +82,11 @@ export interface PersistentQuery {
   /** Per-query streams properties in force when it was created (SET values, processing.guarantee, …). */
   readonly properties: Readonly<Record<string, string>>;
   /**
+   * The state store (in `topology`) holding the result table pull queries read — set for
+   * CREATE TABLE … AS SELECT and CREATE SOURCE TABLE queries.
+   */
+  readonly pullStore?: string;
+  /**
    * Fetches the writer schemas a batch of a source topic's payloads needs before the topology
    * deserializes them (Schema Registry formats); resolves at once for other formats. Hosts call
    * it before feeding records of `topic`.

@@ -9,6 +9,7 @@ import { type SinkSpec, planSink } from '../plan/sink-step.js';
 import type { SourceSerdes } from '../plan/source-step.js';
 import type { DataSource } from './data-source.js';
 import { applicationIdOf, type EngineContext } from './engine-context.js';
+import { materializeForPull } from './pull-materialization.js';
 import { formatName } from './with-properties.js';
 
 export interface BuiltQuery {
@@ -17,6 +18,8 @@ export interface BuiltQuery {
   readonly planned: PlannedQuery;
   readonly topology: Topology;
   readonly sourceSerdes: ReadonlyMap<string, SourceSerdes>;
+  /** The store pull queries read (a table-producing query), see pull-materialization.ts. */
+  readonly pullStore?: string;
 }
 
 /**
@@ -33,6 +36,8 @@ export async function buildPersistentQuery(
   sinkOf: (output: PlannedStream, from: DataSource) => Promise<SinkSpec>,
   coerceTo?: readonly Column[],
   timestampColumn?: string,
+  /** CREATE TABLE … AS: keep the result table in a store for pull queries. */
+  materialize = false,
 ): Promise<BuiltQuery> {
   const applicationId = applicationIdOf(ctx.serviceId, queryId);
   const from = ctx.metastore.get(query.from.name);
@@ -65,7 +70,9 @@ export async function buildPersistentQuery(
   });
   const sink = await sinkOf(planned.output, planned.sources[0]);
   await planSink(planned.output, sink, planCtx);
-  return { queryId, applicationId, planned, topology: builder.build(), sourceSerdes };
+  // After the sink, so the query's own node names and order are ksqlDB's.
+  const pullStore = materialize ? materializeForPull(planned.output) : undefined;
+  return { queryId, applicationId, planned, topology: builder.build(), sourceSerdes, pullStore };
 }
 
 /** Internal topics get the source's formats but not its schema id / name (ksqlDB drops them too). */

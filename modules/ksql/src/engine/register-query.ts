@@ -25,6 +25,7 @@ export function registerQuery(
     topology: built.topology,
     properties: queryStreamsProperties(props, built.applicationId),
     createAs,
+    pullStore: built.pullStore,
     prefetch: async (topic, part, payloads) => {
       const s = serdes.get(topic);
       const serde = part === 'key' ? s?.key : s?.value;

@@ -5,6 +5,7 @@ import { planProject } from '../plan/project-step.js';
 import { planSource, type SourceSerdes } from '../plan/source-step.js';
 import type { DataSource } from './data-source.js';
 import { applicationIdOf, type EngineContext } from './engine-context.js';
+import { materializeForPull } from './pull-materialization.js';
 import type { BuiltQuery } from './query-builder.js';
 
 /**
@@ -37,7 +38,9 @@ export async function buildSourceTableQuery(
     (c, i): CompiledExpression => ({ type: c.type, evaluate: (row) => row[i] ?? null }),
   );
   const output = planProject(planned, { schema: source.schema, values });
+  const pullStore = materializeForPull(output);
   return {
+    pullStore,
     queryId,
     applicationId,
     planned: { output, sources: [source] },

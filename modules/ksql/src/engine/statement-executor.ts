@@ -9,7 +9,7 @@ import type { EngineContext } from './engine-context.js';
 import { executeInsertValues } from './insert-values.js';
 import { executeDescribeFunction, executeDescribeSource, executeList } from './listing.js';
 import type { BuiltQuery } from './query-builder.js';
-import { planTransientQuery } from './transient-query.js';
+import { planPushQuery, planTransientQuery } from './transient-query.js';
 
 /** Runs one parsed statement against the engine's state. */
 export async function executeStatement(
@@ -124,7 +124,9 @@ async function executeExplain(
   else if (inner?.kind === 'InsertInto')
     built = (await executeInsertInto(ctx, inner, props, false)) as BuiltQuery;
   else if (inner?.kind === 'QueryStatement') {
-    const plan = await planTransientQuery(ctx, inner.query, props);
+    if (inner.query.emit === undefined)
+      throw new UnsupportedFeatureError('EXPLAIN of a pull query', inner.pos);
+    const plan = await planPushQuery(ctx, inner.query, props);
     return {
       kind: 'QueryDescription',
       statementText: stmt.text,

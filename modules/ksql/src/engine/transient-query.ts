@@ -5,6 +5,7 @@ import type { PlanContext } from '../plan/plan-context.js';
 import { planQuery } from '../plan/query-planner.js';
 import type { GenericRow, LogicalSchema } from '../schema/logical-schema.js';
 import type { EngineContext } from './engine-context.js';
+import { type PullQueryPlan, planPullQuery } from './pull-query.js';
 
 /** A planned push query (`SELECT … EMIT CHANGES`): the host runs `topology` and reads `rows`. */
 export interface TransientQueryPlan {
@@ -21,13 +22,24 @@ export interface TransientQueryPlan {
 /** An rxjs Observable of the result (the streams library's toObservable; rxjs is not our dependency). */
 export type ResultRows = ReturnType<KStream<unknown, GenericRow | null>['toObservable']>;
 
-/** Plans a push query; pull queries (no EMIT CHANGES) are not supported. */
+/** Plans a push query (EMIT CHANGES); a pull query (no EMIT) is planned by pull-query.ts. */
 export async function planTransientQuery(
   ctx: EngineContext,
   query: Query,
   props: Readonly<Record<string, string>>,
+): Promise<TransientQueryPlan | PullQueryPlan> {
+  if (query.emit === undefined) return planPullQuery(ctx, query, props);
+  if (query.emit !== 'CHANGES')
+    throw new UnsupportedFeatureError('EMIT FINAL in transient queries', query.pos);
+  return planPushQuery(ctx, query, props);
+}
+
+/** Plans a push query (`SELECT … EMIT CHANGES`). */
+export async function planPushQuery(
+  ctx: EngineContext,
+  query: Query,
+  props: Readonly<Record<string, string>>,
 ): Promise<TransientQueryPlan> {
-  if (query.emit !== 'CHANGES') throw new UnsupportedFeatureError('Pull queries', query.pos);
   const id = `transient_${query.from.alias ?? query.from.name}_${++ctx.transientCounter}`;
   const applicationId = `_confluent-ksql-${ctx.serviceId}${id}`;
   const from = ctx.metastore.get(query.from.name);

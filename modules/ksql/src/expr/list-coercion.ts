@@ -33,8 +33,14 @@ function invalidSyntax(value: string, target: SqlType, e: Expression): KsqlError
   return new KsqlError(`invalid input syntax for type ${target.base}: "${value}".`, e.pos);
 }
 
+/**
+ * A list item that cannot be coerced to the common type (ksqlDB's InvalidCoercionException):
+ * a constructor whose item fails is reported as the whole constructor, outermost first.
+ */
+class CoercionError extends KsqlError {}
+
 function noOperator(target: SqlType, source: SqlType, e: Expression): KsqlError {
-  return new KsqlError(
+  return new CoercionError(
     `operator does not exist: ${formatSqlType(target)} = ${formatSqlType(source)} (${formatExpression(e)})\nHint: You might need to add explicit type casts.`,
     e.pos,
   );
@@ -61,6 +67,19 @@ export function resolve(target: SqlType, item: Compiled, ctx: CompileContext): S
   const e = item.expr;
   const t = item.type;
   if (t === null) return target;
+  const isConstructor =
+    e.kind === 'ArrayConstructor' || e.kind === 'MapConstructor' || e.kind === 'StructConstructor';
+  if (!isConstructor) return resolveItem(target, e, t, ctx);
+  try {
+    return resolveItem(target, e, t, ctx);
+  } catch (err) {
+    // ksqlDB names the outermost constructor, with its whole type, not the inner item.
+    if (err instanceof CoercionError) throw noOperator(target, t, e);
+    throw err;
+  }
+}
+
+function resolveItem(target: SqlType, e: Expression, t: SqlType, ctx: CompileContext): SqlType {
   switch (e.kind) {
     case 'ArrayConstructor': {
       if (target.base !== 'ARRAY') throw noOperator(target, t, e);

@@ -26,6 +26,13 @@ export function javaDoubleToString(d: number): string {
     }
     return `${sign}0.${'0'.repeat(-exp - 1)}${digits}`;
   }
+  if (digits.length === 1) {
+    // One shortest digit: Java prints two, the pair closest to the exact binary value when that
+    // pair still reads back as d (Double.MIN_VALUE: JS `5e-324`, Java `4.9E-324`), else `d.0`.
+    const two = abs.toExponential(1);
+    const [m2, e2] = two.split('e');
+    if (Number(two) === abs) return `${sign}${m2}E${Number(e2)}`;
+  }
   const frac = digits.slice(1);
   return `${sign}${digits[0]}.${frac === '' ? '0' : frac}E${exp}`;
 }

@@ -132,8 +132,10 @@ export class KsqlGrammar extends QueryGrammar {
       if (this.variableUses.length === 0) {
         for (const use of this.qualifierUses) {
           if (!this.sourceNames.has(use.name)) {
-            // ksqlDB reports this without a position (messages are compared with its own).
-            throw new KsqlError(`'${use.name}' is not a valid stream/table name or alias.`);
+            // ksqlDB's AST builder reports this without a position; `prepare` wraps it.
+            throw new KsqlError(`'${use.name}' is not a valid stream/table name or alias.`, undefined, {
+              wrapper: 'Failed to prepare statement: ',
+            });
           }
         }
       }

@@ -15,6 +15,20 @@ export function unquote(text: string, quote: string): string {
     .join(quote);
 }
 
+/**
+ * An error ksqlDB's AST builder raises (ParsingException caught by `prepare`): the message is
+ * wrapped in `Failed to prepare statement: `, and its column is one past the token's start —
+ * ksqlDB builds the exception from a NodeLocation whose column is already 1-based and adds one
+ * again; we print the same number so messages match.
+ */
+export function prepareError(message: string, pos: SourcePosition): KsqlError {
+  return new KsqlError(
+    message,
+    { line: pos.line, column: pos.column + 1 },
+    { wrapper: 'Failed to prepare statement: ' },
+  );
+}
+
 const INT_MIN = -2147483648n;
 const INT_MAX = 2147483647n;
 const LONG_MIN = -9223372036854775808n;
@@ -26,7 +40,7 @@ const LONG_MAX = 9223372036854775807n;
  */
 export function integerLiteral(text: string, pos: SourcePosition): Literal {
   const value = BigInt(text);
-  if (value < LONG_MIN || value > LONG_MAX) throw new KsqlError(`Invalid numeric literal: ${text}`, pos);
+  if (value < LONG_MIN || value > LONG_MAX) throw prepareError(`Invalid numeric literal: ${text}`, pos);
   const type = value >= INT_MIN && value <= INT_MAX ? 'INTEGER' : 'BIGINT';
   return { kind: 'IntegerLiteral', value: Number(value), type };
 }
@@ -34,7 +48,7 @@ export function integerLiteral(text: string, pos: SourcePosition): Literal {
 /** Scientific notation is DOUBLE; overflow is an error as in ksqlDB. */
 export function doubleLiteral(text: string, pos: SourcePosition): Literal {
   const value = Number(text);
-  if (!Number.isFinite(value)) throw new KsqlError(`Number overflows DOUBLE: ${text}`, pos);
+  if (!Number.isFinite(value)) throw prepareError(`Number overflows DOUBLE: ${text}`, pos);
   return { kind: 'DoubleLiteral', value };
 }
 

@@ -51,9 +51,15 @@ export function javaDoubleToString(d: number): string {
     return s.includes('.') ? s : `${s}.0`;
   }
   // Shortest round-trip digits, re-laid out as Java's computerized scientific notation.
-  const [mantissa, exp] = d.toExponential().split('e');
-  const m = mantissa.includes('.') ? mantissa : `${mantissa}.0`;
-  return `${m}E${Number(exp)}`;
+  let [mantissa, exp] = d.toExponential().split('e');
+  if (!mantissa.includes('.')) {
+    // One shortest digit: Java prints two, the pair closest to the exact binary value when that
+    // pair still reads back as d (Double.MIN_VALUE: JS `5e-324`, Java `4.9E-324`), else `d.0`.
+    const two = d.toExponential(1);
+    if (Number(two) === d) [mantissa, exp] = two.split('e');
+    else mantissa = `${mantissa}.0`;
+  }
+  return `${mantissa}E${Number(exp)}`;
 }
 
 /** Float text for a number shown as a Java float would be (rarely needed): same digits as double here. */

@@ -120,6 +120,8 @@ describe('push queries', () => {
     input.pipeInput(intKey(2), json({ NAME: 'b' }), 2);
     driver.close();
     expect(rows).toEqual([['B']]);
-    await expect(engine.execute('SELECT * FROM INPUT;')).rejects.toThrow('Pull queries is not supported');
+    await expect(engine.execute('SELECT * FROM INPUT;')).rejects.toThrow(
+      'Pull queries on streams is not supported',
+    );
   });
 });

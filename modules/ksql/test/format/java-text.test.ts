@@ -10,6 +10,10 @@ describe('javaDoubleToString (Double.toString as Jackson and commons-csv print i
   it.each([
     [1, '1.0'],
     [0, '0.0'],
+    [Number.MIN_VALUE, '4.9E-324'],
+    [-Number.MIN_VALUE, '-4.9E-324'],
+    [2 * Number.MIN_VALUE, '9.9E-324'],
+    [1e23, '1.0E23'],
     [-0, '-0.0'],
     [1.5, '1.5'],
     [-12.25, '-12.25'],

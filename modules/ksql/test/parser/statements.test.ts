@@ -172,10 +172,10 @@ describe('queries', () => {
 
   it('qualifiers must name a source or an alias of the statement', () => {
     expect(parseError('SELECT x.a FROM s EMIT CHANGES').message).toBe(
-      "'X' is not a valid stream/table name or alias.",
+      "Failed to prepare statement: 'X' is not a valid stream/table name or alias.",
     );
     expect(parseError('SELECT x.* FROM s y EMIT CHANGES').message).toBe(
-      "'X' is not a valid stream/table name or alias.",
+      "Failed to prepare statement: 'X' is not a valid stream/table name or alias.",
     );
     expect(() => parseStatements('SELECT s.a, y.b FROM s JOIN t y ON s.a = y.a EMIT CHANGES')).not.toThrow();
   });
