@@ -13,13 +13,15 @@ import {
   InMemorySchemaRegistry,
   KsqlEngine,
   type PersistentQuery,
+  type PullQueryPlan,
   type RecordWriter,
   type TopicCatalog,
+  executePullQuery,
   streamsConfigFor,
 } from '@meterstream/ksql';
 import { DatasetReader, type DatasetType, datasetSource } from '@meterstream/replay';
 import { NO_HEADERS, TopologyTestDriver } from '@meterstream/streams';
-import { beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
   GAS_SAMPLE,
   UCI_SAMPLE,
@@ -138,6 +140,9 @@ describeWithDatasets('ksql/queries.ksql on the embedded engine', () => {
   let metrics: Metric[];
   let engine: KsqlEngine;
   let topics: Topics;
+  /** Each query's driver stays open: the pull query reads the table a driver materialized. */
+  const drivers = new Map<string, TopologyTestDriver>();
+  let pullStatement = '';
   const source = (name: string) => {
     const s = engine.source(name);
     if (!s) throw new Error(`no source ${name}`);
@@ -171,15 +176,20 @@ describeWithDatasets('ksql/queries.ksql on the embedded engine', () => {
     }
 
     engine = new KsqlEngine({ topics, schemaRegistry: registry, writer: topics, clock: () => Date.now() });
-    // The script ends with a pull query on LATEST_ACTIVITY (checked in its own test below).
+    // The script ends with a pull query on LATEST_ACTIVITY: run once the tables are filled (below).
     const pull = SCRIPT.lastIndexOf('SELECT * FROM latest_activity');
     expect(pull).toBeGreaterThan(0);
     await engine.execute(SCRIPT.slice(0, pull));
+    pullStatement = SCRIPT.slice(pull);
 
     // Run each persistent query in creation order over its inputs in timestamp order; a query's
     // output becomes the next queries' input.
     for (const query of engine.queries()) await runQuery(query);
   }, 120_000);
+
+  afterAll(() => {
+    for (const driver of drivers.values()) driver.close();
+  });
 
   async function runQuery(query: PersistentQuery): Promise<void> {
     const inputs = query.sourceNames.map((n) => source(n).topic);
@@ -210,7 +220,7 @@ describeWithDatasets('ksql/queries.ksql on the embedded engine', () => {
         topics.log(query.sinkTopic).push({ key: out.key, value: out.value, timestamp: out.timestamp });
       }
     } finally {
-      driver.close();
+      drivers.set(query.sinkName, driver);
     }
   }
 
@@ -309,6 +319,19 @@ describeWithDatasets('ksql/queries.ksql on the embedded engine', () => {
       // LATEST_BY_OFFSET: the last record of the topic for that gateway (published in time order).
       expect(row.LAST_EVENT_TIME).toBe(formatInstant(mine.at(-1)!.timestamp));
     }
+  });
+
+  it("answers the script's pull query from the latest-activity table: gateway 0's row", async () => {
+    const [result] = await engine.execute(pullStatement);
+    expect(result?.kind).toBe('TransientQuery');
+    const plan = (result as { query: PullQueryPlan }).query;
+    const rows = executePullQuery(plan, drivers.get('LATEST_ACTIVITY')!);
+    const mine = metrics.filter((m) => m.gateway === '0');
+    const columns = plan.schema.columns().map((c) => c.name);
+    expect(columns).toEqual(['GATEWAY', 'LAST_EVENT_TIME', 'LAST_EVENT_EPOCH_MS', 'MESSAGES']);
+    expect(rows).toEqual([
+      ['0', formatInstant(mine.at(-1)!.timestamp), Math.max(...mine.map((m) => m.timestamp)), mine.length],
+    ]);
   });
 
   it('covers every attribute of the three meter types in the sample', () => {
