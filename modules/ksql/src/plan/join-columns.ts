@@ -70,7 +70,10 @@ export function resolveAcross(
     // ksqlDB's AmbiguousColumnException: sorted, `A or B`, `A, B or C`.
     const names = found.map((f) => `${f.column.owner}.${f.column.column}`).sort();
     const options = names.length > 1 ? `${names.slice(0, -1).join(', ')} or ${names.at(-1)}` : names[0];
-    throw new KsqlError(`Column '${ref.name}' is ambiguous. Could be ${options}.`, ref.pos);
+    throw new KsqlError(`Column '${ref.name}' is ambiguous. Could be ${options}.`, ref.pos, {
+      locationStyle: 'node',
+      wrapper: 'Exception while preparing statement: ',
+    });
   }
   return found[0];
 }

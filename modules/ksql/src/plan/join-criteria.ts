@@ -187,7 +187,8 @@ function resolveAll(
     const found = resolveAcross(left, right, ref);
     if (!found) {
       const name = ref.qualifier ? `${ref.qualifier}.${ref.name}` : ref.name;
-      throw new KsqlError(`JOIN ON column '${name}' cannot be resolved.`, ref.pos);
+      // ksqlDB reports it from its analyzer, which prints the location as `Line: L, Col: C:`.
+      throw new KsqlError(`JOIN ON column '${name}' cannot be resolved.`, ref.pos, { locationStyle: 'node' });
     }
     owners.set(ref, found.column);
     sideOf.set(ref, found.side);

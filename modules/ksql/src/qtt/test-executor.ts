@@ -261,7 +261,11 @@ function expectedMismatch(
   ee: NonNullable<QttTestCase['expectedException']>,
   phase: string,
 ): string | undefined {
-  const message = err instanceof Error ? err.message : String(err);
+  // ksqlDB's KsqlStatementException message ends with `\nStatement: <text>`; ours carries the
+  // statement separately (KsqlError.messageWithStatement).
+  const withStatement = (err as { messageWithStatement?: unknown }).messageWithStatement;
+  const message =
+    typeof withStatement === 'string' ? withStatement : err instanceof Error ? err.message : String(err);
   if (ee.type?.endsWith('.StreamsException') && phase !== 'processing') {
     return `Expected ${describeExpected(ee)} while processing records, but a statement failed: ${message}`;
   }

@@ -107,7 +107,7 @@ describe('planJoin: combinations and criteria ksqlDB rejects', () => {
       "JOIN ON column 'L.NOPE' cannot be resolved.",
     );
     expect(await error('stream', 'table', 'INNER', eq(col(undefined, 'ID'), col('R', 'ID')))).toBe(
-      "Column 'ID' is ambiguous. Could be L.ID or R.ID.",
+      "Exception while preparing statement: Column 'ID' is ambiguous. Could be L.ID or R.ID.",
     );
     expect(
       await error(
