@@ -51,4 +51,18 @@ lines.push(row(['---', '---', '---', '---']));
 const cell = (text) => String(text).replaceAll('|', '\\|').replaceAll('\n', ' ').slice(0, 220);
 for (const r of s.reasons) lines.push(row([r.status, r.count, cell(r.reason), cell(r.example)]));
 lines.push('');
+lines.push('## Known causes');
+lines.push('');
+lines.push(
+  [
+    '- **BIGINT beyond 2^53** (BIGINT keys in json/delimited/avro, BIGINT literal min/max, MIN of a long): BIGINT values are JavaScript numbers in the engine, exact up to 2^53 only. Exact BIGINT needs a bigint (or text-preserving) representation through expressions, formats and aggregates.',
+    "- **`ksql.new.query.planner.enabled=true`**: the new planner's projection rules (key columns in projection order, keyless sinks, case kept) are not implemented; the engine names the property as unsupported.",
+    '- **`Statement: <formatted SQL>` in expected messages** (KAFKA key format with several key columns): ksqlDB appends its own re-formatting of the statement (SqlFormatter); we carry the statement as written.',
+    "- **`Exception caught in process`** (DECIMAL overflow in SUM): the failure and its cause match, the wrapper text is Kafka's StreamsException wording, not ours.",
+    '- **Error wording** in three negative cases: an aggregate over window bounds in WHERE (ksqlDB reports the unknown column first), HAVING over a join (ksqlDB prints the internal `I1_` column names).',
+    "- **`LN`**: V8's `Math.log` differs from Java's in the last digit for some inputs.",
+    "- **`PARSE_DATE`** with a pattern shorter than the text: Java's parser accepts the leading match in that case; ours does not.",
+  ].join('\n'),
+);
+lines.push('');
 console.log(lines.join('\n'));
