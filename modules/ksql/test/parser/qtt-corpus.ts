@@ -2,7 +2,13 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Where the ksqlDB query-validation tests are extracted on this machine (absent elsewhere). */
-export const QTT_DIR = '/work/ksql-qtt/ksqldb-functional-tests/src/test/resources/query-validation-tests';
+/**
+ * ksqlDB's query-validation tests (Confluent Community License: read from a checkout, never copied
+ * here). KSQL_QTT_DIR points at them; the default is where the team's machines extract them.
+ */
+export const QTT_DIR =
+  process.env.KSQL_QTT_DIR ??
+  '/work/ksql-qtt/ksqldb-functional-tests/src/test/resources/query-validation-tests';
 
 export interface QttCase {
   readonly file: string;
