@@ -1,4 +1,5 @@
 import { TopologyTestDriver } from '@meterstream/streams';
+import { pino } from 'pino';
 import { InMemorySchemaRegistry } from '../../src/format/schema-registry.js';
 import type {
   PersistentQuery,
@@ -89,7 +90,11 @@ export function createdQuery(results: readonly StatementResult[]): PersistentQue
 
 /** Runs a query's topology in the TopologyTestDriver with the config the engine says to use. */
 export function driverFor(query: PersistentQuery): TopologyTestDriver {
-  return new TopologyTestDriver(query.topology, { ...streamsConfigFor(query), initialWallClockTimeMs: 0 });
+  return new TopologyTestDriver(query.topology, {
+    ...streamsConfigFor(query),
+    initialWallClockTimeMs: 0,
+    logger: pino({ level: 'silent' }),
+  });
 }
 
 /** Pipes records (already serialized, e.g. by INSERT VALUES) into the driver. */
