@@ -4,3 +4,7 @@
 // Shared contracts
 export type * from './runtime/query-runtime.js';
 export * from './service/ksql-service.js';
+
+// Kafka adapters of the engine's outside world
+export { KafkaTopicCatalog } from './kafka/kafka-topic-catalog.js';
+export { KafkaRecordWriter } from './kafka/kafka-record-writer.js';
