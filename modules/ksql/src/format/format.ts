@@ -61,6 +61,11 @@ export interface SerdeContext {
   readonly wrapSingleValue?: boolean;
   /** Whether the serializer registers the schema it derives (sinks: yes; sources: no). */
   readonly registerSchema?: boolean;
+  /**
+   * Value columns the query never reads (column-usage.ts). A format may leave them null where
+   * decoding them could never fail the record — so skipping them changes no result.
+   */
+  readonly unusedColumns?: ReadonlySet<string>;
 }
 
 /** A serde that may need schemas fetched before deserializing a batch of payloads. */

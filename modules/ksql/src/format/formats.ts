@@ -191,7 +191,7 @@ async function serde(
     case 'DELIMITED':
       return delimitedSerde(columns, formatProperty(format, part, 'delimiter'), ctx.topic);
     case 'JSON':
-      return jsonSerde({ columns, wrapped, topic: ctx.topic, part });
+      return jsonSerde({ columns, wrapped, topic: ctx.topic, part, unusedColumns: ctx.unusedColumns });
     case 'JSON_SR': {
       const schemaId = schemaIdOf(format, part);
       const schema = JSON.stringify(jsonSchemaOf(columns, wrapped));

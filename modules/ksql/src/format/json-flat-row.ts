@@ -35,11 +35,19 @@ const REMEMBERED = 64;
 /** Powers of ten exactly representable as doubles, for the exact short-decimal conversion. */
 const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
 
-export function compileFlatRowScanner(names: readonly string[]): FlatRowScanner | undefined {
+/**
+ * `skip`: columns whose values are not wanted — scanned (the text must still be a valid flat
+ * object) but never copied out; their slots are left undefined.
+ */
+export function compileFlatRowScanner(
+  names: readonly string[],
+  skip: readonly boolean[] = [],
+): FlatRowScanner | undefined {
   const n = names.length;
   const byName = new Map<string, number>();
   for (let i = 0; i < n; i++) byName.set(names[i], i);
   if (byName.size !== n) return undefined; // duplicate column names: the general reader only
+  const skipped = Uint8Array.from(names, (_, i) => (skip[i] === true ? 1 : 0));
   // per position in the object: the name last seen there and the columns it resolved to (-1: none)
   const seenName: (string | undefined)[] = new Array(REMEMBERED).fill(undefined);
   const seenExact = new Int32Array(REMEMBERED);
@@ -109,7 +117,9 @@ export function compileFlatRowScanner(names: readonly string[]): FlatRowScanner 
             if (d === QUOTE) break;
             if (d === BACKSLASH || d < 32 || Number.isNaN(d)) return false;
           }
-          value = text.slice(pos, end);
+          // a string only skipped columns take is not copied out of the text
+          const wanted = (exact >= 0 && skipped[exact] === 0) || (upper >= 0 && skipped[upper] === 0);
+          value = wanted ? text.slice(pos, end) : undefined;
           pos = end + 1;
         } else if (c === 116 /* t */ && text.startsWith('true', pos)) {
           value = true;
@@ -168,12 +178,12 @@ export function compileFlatRowScanner(names: readonly string[]): FlatRowScanner 
         if (exact >= 0) {
           if (exactSet[exact]) return false;
           exactSet[exact] = 1;
-          raw[exact] = value;
+          raw[exact] = skipped[exact] === 1 ? undefined : value;
         }
         if (upper >= 0) {
           if (upperSet[upper]) return false;
           upperSet[upper] = 1;
-          upperValues[upper] = value;
+          upperValues[upper] = skipped[upper] === 1 ? undefined : value;
         }
         c = text.charCodeAt(pos);
         while (c === SPACE || c === LF || c === CR || c === TAB) c = text.charCodeAt(++pos);

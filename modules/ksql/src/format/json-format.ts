@@ -67,6 +67,8 @@ export interface JsonSerdeOptions {
    * property matching a column exactly or upper-cased); the column names otherwise.
    */
   readonly fieldNames?: readonly string[];
+  /** Columns the query never reads (SerdeContext.unusedColumns). */
+  readonly unusedColumns?: ReadonlySet<string>;
 }
 
 export function jsonSerde(o: JsonSerdeOptions): KsqlSerde<GenericRow> {
@@ -78,7 +80,7 @@ export function jsonSerde(o: JsonSerdeOptions): KsqlSerde<GenericRow> {
     : JSON.parse;
   const toText = rowWriter(o.columns, o.wrapped, o.fieldNames);
   const fromJson = rowReader(o.columns, o.wrapped);
-  const flatRow = o.wrapped && parse === JSON.parse ? flatRowReader(o.columns) : undefined;
+  const flatRow = o.wrapped && parse === JSON.parse ? flatRowReader(o.columns, o.unusedColumns) : undefined;
   let header: Buffer | undefined;
   if (o.schemaRegistry?.id !== undefined) {
     header = Buffer.alloc(5);
@@ -245,10 +247,17 @@ function upperCaseMatcher(
  */
 function flatRowReader(
   columns: readonly Pick<Column, 'name' | 'type'>[],
+  unused: ReadonlySet<string> | undefined,
 ): ((text: string) => GenericRow | undefined) | undefined {
   if (columns.some((c) => c.type.base === 'ARRAY' || c.type.base === 'MAP' || c.type.base === 'STRUCT'))
     return undefined;
-  const scan = compileFlatRowScanner(columns.map((c) => c.name));
+  // Any JSON scalar reads as a STRING, so an unused STRING column can never fail a record: the
+  // scanner skips its text instead of copying it out (it stays null in the row).
+  const skip = columns.map((c) => c.type.base === 'STRING' && unused?.has(c.name) === true);
+  const scan = compileFlatRowScanner(
+    columns.map((c) => c.name),
+    skip,
+  );
   if (scan === undefined) return undefined;
   const paths = columns.map((c) => `$.${c.name}`);
   const readers = columns.map((c) => compileJsonReader(c.type));

@@ -18,6 +18,7 @@ import { planProject } from './project-step.js';
 import { analyzeProjection, type KeyBinding, type StarItem } from './projection.js';
 import { type SourceSerdes, planSource } from './source-step.js';
 import { RESERVED_COLUMN_NAMES } from './source-schema.js';
+import { unusedSourceColumns } from './column-usage.js';
 
 export interface QueryPlanOptions {
   /** Finds a source by name; undefined when there is none. */
@@ -74,6 +75,7 @@ export async function planQuery(
     ctx,
     options.onSourceSerdes,
     joins === 0 ? 'KsqlTopic' : `${joinPrefix(0, joins)}KafkaTopic_Left`,
+    unusedSourceColumns(query, from),
   );
   // A left-deep chain: each join's left side is the result so far (ksqlDB names a chain's inner
   // joins' internal topics with `L_` prefixes, and reports the last right source's partitions).

@@ -52,6 +52,8 @@ export async function planSource(
   onSerdes?: (topic: string, serdes: SourceSerdes) => void,
   /** ksqlDB's query context of the source step: `KsqlTopic`, or in joins `[L_…]KafkaTopic_Left|Right`. */
   context = 'KsqlTopic',
+  /** Value columns the query never reads (column-usage.ts): the format may skip decoding them. */
+  unusedColumns?: ReadonlySet<string>,
 ): Promise<PlannedStream> {
   const keyCols = source.schema.key;
   const valueCols = source.schema.value;
@@ -59,6 +61,7 @@ export async function planSource(
   const valueSerde = await ctx.formats.valueSerde(source.valueFormat, valueCols, {
     topic: source.topic,
     wrapSingleValue: source.wrapSingleValue,
+    unusedColumns,
   });
   onSerdes?.(source.topic, { key: keySerde, value: valueSerde });
   const window = source.window;

@@ -52,13 +52,22 @@ export function timestampExtractorFor(
       throw new KsqlError(`Invalid TIMESTAMP_FORMAT '${ts.format}': ${(err as Error).message}`);
     }
     // ksqlDB parses in UTC unless the pattern has a zone; an unparsable string gives an invalid time.
+    // Meters of a fleet report at the same instants, so consecutive records often carry the same
+    // text: the last one parsed is remembered (the parse is a pure function of the text).
+    let lastText: string | undefined;
+    let lastMillis = -1;
     toMillis = (v) => {
       if (typeof v !== 'string') return -1;
+      if (v === lastText) return lastMillis;
+      let millis: number;
       try {
-        return formatter.parse(v);
+        millis = formatter.parse(v);
       } catch {
-        return -1;
+        millis = -1;
       }
+      lastText = v;
+      lastMillis = millis;
+      return millis;
     };
   } else {
     throw new KsqlError(

@@ -87,4 +87,18 @@ describe('flat JSON row scanner', () => {
     expect(scan(['constructor', 'A'], '{"a":1}')).toEqual([undefined, 1]);
     expect(scan(['constructor', 'A'], '{"constructor":"c"}')).toEqual(['c', undefined]);
   });
+
+  it('scans skipped columns without copying them out, and still gives up on payloads it cannot read', () => {
+    const scanner = compileFlatRowScanner(['A', 'B', 'C'], [false, true, false])!;
+    const raw: unknown[] = [];
+    expect(scanner('{"a":"x","b":"long text not wanted","c":7}', raw)).toBe(true);
+    expect(raw).toEqual(['x', undefined, 7]);
+    expect(scanner('{"a":"x","b":1.5,"c":null}', raw)).toBe(true);
+    expect(raw).toEqual(['x', undefined, null]);
+    // a skipped column's escape or nesting still hands the payload to the general reader
+    expect(scanner('{"a":"x","b":"q\\"","c":1}', raw)).toBe(false);
+    expect(scanner('{"a":"x","b":{"n":1},"c":1}', raw)).toBe(false);
+    // as does a skipped column named twice
+    expect(scanner('{"a":"x","b":"1","B":"2","c":1}', raw)).toBe(false);
+  });
 });
