@@ -1,9 +1,10 @@
 import { KsqlError } from '../errors.js';
-import type {
-  BoundCall,
-  ParamType,
-  ScalarFunction,
-  ScalarVariant,
+import {
+  alternativesText,
+  type BoundCall,
+  type ParamType,
+  type ScalarFunction,
+  type ScalarVariant,
 } from '../function/scalar/scalar-function.js';
 import type { Expression, ExpressionOf } from '../parser/ast.js';
 import { formatSqlType, type SqlType, SqlTypes, sqlTypeEquals } from '../types/sql-type.js';
@@ -157,7 +158,10 @@ function selectVariant(
   const name = fn.displayName ?? fn.name;
   const argText = args.map(argTypeText).join(', ');
   if (candidates.length === 0) {
-    throw new KsqlError(`Function '${name}' does not accept parameters (${argText}).`, e.pos);
+    throw new KsqlError(
+      `Function '${name}' does not accept parameters (${argText}).\nValid alternatives are:\n${alternativesText(fn)}`,
+      e.pos,
+    );
   }
   // NULL arguments match any parameter: they cannot tell variants apart, the others must
   const exact = candidates.filter((c) => c.cost === 0);

@@ -1,5 +1,6 @@
 import type { SourcePosition } from '../errors.js';
 import type { SqlType } from '../types/sql-type.js';
+import type { ScalarFunction } from './scalar/scalar-function.js';
 
 /**
  * The contract between the planner and the function registry. Scalar functions are resolved
@@ -55,6 +56,13 @@ export interface FunctionRegistry {
     position?: SourcePosition,
     properties?: Readonly<Record<string, string>>,
   ): KsqlAggregateFunction;
+  /** Whether `name` is a table function (UDTF: EXPLODE, CUBE_EXPLODE, …). */
+  isTableFunction(name: string): boolean;
+  /**
+   * A table function, bound as a scalar returning the ARRAY of its rows' values (the planner's
+   * FlatMap step makes rows of them); undefined for other names.
+   */
+  getTableFunction(name: string): ScalarFunction | undefined;
   describe(name: string): FunctionDescription | undefined;
   list(): readonly FunctionDescription[];
 }

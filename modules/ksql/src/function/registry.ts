@@ -9,7 +9,8 @@ import type {
   KsqlAggregateFunction,
 } from './function-types.js';
 import { scalarFunctions } from './scalar/index.js';
-import type { ParamType, ScalarFunction, ScalarVariant } from './scalar/scalar-function.js';
+import { tableFunctions } from './table/index.js';
+import { paramText, type ScalarFunction, type ScalarVariant } from './scalar/scalar-function.js';
 
 export type {
   BoundCall,
@@ -30,25 +31,8 @@ export interface KsqlFunctionRegistry extends FunctionRegistry, Omit<ScalarFunct
   registerScalar(fn: ScalarFunction): void;
   /** Adds (or replaces) an aggregate function under `name` — for tests and embedders' own UDAFs. */
   registerAggregate(name: string, factory: AggregateFactory): void;
-}
-
-function paramText(p: ParamType): string {
-  switch (p.kind) {
-    case 'exact':
-      return formatSqlType(p.type);
-    case 'base':
-      return p.base;
-    case 'generic':
-      return p.name;
-    case 'array':
-      return `ARRAY<${paramText(p.element)}>`;
-    case 'map':
-      return `MAP<${paramText(p.key)}, ${paramText(p.value)}>`;
-    case 'lambda':
-      return `LAMBDA<(${p.params.map(paramText).join(', ')}) => ${paramText(p.returns)}>`;
-    case 'intervalUnit':
-      return 'INTERVALUNIT';
-  }
+  /** Adds (or replaces) a table function (a scalar returning the ARRAY of its rows' values). */
+  registerTableFunction(fn: ScalarFunction): void;
 }
 
 function returnText(v: ScalarVariant): string {
@@ -67,10 +51,10 @@ export function variantSignature(name: string, v: ScalarVariant): string {
   return `${name}(${params.join(', ')}) => ${returnText(v)}`;
 }
 
-export function describeScalar(fn: ScalarFunction): FunctionDescription {
+export function describeScalar(fn: ScalarFunction, kind: 'SCALAR' | 'TABLE' = 'SCALAR'): FunctionDescription {
   return {
     name: fn.name,
-    kind: 'SCALAR',
+    kind,
     description: fn.description,
     category: fn.category,
     variants: fn.variants.map((v) => ({
@@ -83,7 +67,10 @@ export function describeScalar(fn: ScalarFunction): FunctionDescription {
 export function createFunctionRegistry(
   aggregates: ReadonlyMap<string, AggregateFactory> = aggregateFunctions,
   scalars: readonly ScalarFunction[] = scalarFunctions,
+  tables: readonly ScalarFunction[] = tableFunctions,
 ): KsqlFunctionRegistry {
+  const tableByName = new Map<string, ScalarFunction>();
+  for (const fn of tables) tableByName.set(fn.name.toUpperCase(), fn);
   const scalarByName = new Map<string, ScalarFunction>();
   for (const fn of scalars) scalarByName.set(fn.name.toUpperCase(), fn);
   const aggregateByName = new Map<string, AggregateFactory>();
@@ -97,7 +84,12 @@ export function createFunctionRegistry(
     registerAggregate(name: string, factory: AggregateFactory): void {
       aggregateByName.set(name.toUpperCase(), factory);
     },
+    registerTableFunction(fn: ScalarFunction): void {
+      tableByName.set(fn.name.toUpperCase(), fn);
+    },
     isAggregate: (name: string) => aggregateByName.has(name.toUpperCase()),
+    isTableFunction: (name: string) => tableByName.has(name.toUpperCase()),
+    getTableFunction: (name: string) => tableByName.get(name.toUpperCase()),
     resolveAggregate(
       name: string,
       argTypes: readonly SqlType[],
@@ -115,12 +107,15 @@ export function createFunctionRegistry(
       const key = name.toUpperCase();
       const s = scalarByName.get(key);
       if (s) return describeScalar(s);
+      const t = tableByName.get(key);
+      if (t) return describeScalar(t, 'TABLE');
       return aggregateByName.get(key)?.description;
     },
     list(): readonly FunctionDescription[] {
       const all = [
-        ...[...scalarByName.values()].map(describeScalar),
+        ...[...scalarByName.values()].map((s) => describeScalar(s)),
         ...[...aggregateByName.values()].map((a) => a.description),
+        ...[...tableByName.values()].map((t) => describeScalar(t, 'TABLE')),
       ];
       return all.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     },

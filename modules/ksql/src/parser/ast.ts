@@ -136,7 +136,17 @@ export type ColumnRef = Extract<Expression, { kind: 'ColumnRef' }>;
 
 export type SelectItem = Node &
   (
-    | { readonly kind: 'SingleColumn'; readonly expression: Expression; readonly alias?: string }
+    | {
+        readonly kind: 'SingleColumn';
+        readonly expression: Expression;
+        readonly alias?: string;
+        /**
+         * Set by the planner, never the parser: the item stands for an expression the planner
+         * moved into an earlier step (a table function call) and, unaliased, is named as an
+         * expression (KSQL_COL_<n>) rather than after the column now holding its value.
+         */
+        readonly generatedName?: boolean;
+      }
     /** `*` or `source.*` */
     | { readonly kind: 'AllColumns'; readonly qualifier?: string }
     /** `struct->*` */

@@ -60,6 +60,7 @@ export interface Projection {
 interface Item {
   readonly expression: Expression;
   readonly alias?: string;
+  readonly generatedName?: boolean;
   readonly pos?: SelectItem['pos'];
   /** Stands for a column of `*`: named by the schema, so reserved names (a ROWTIME key) are fine. */
   readonly fromStar?: boolean;
@@ -89,7 +90,7 @@ export function analyzeProjection(input: ProjectionInput): Projection {
         });
       }
     } else {
-      items.push({ expression: s.expression, alias: s.alias, pos: s.pos });
+      items.push({ expression: s.expression, alias: s.alias, pos: s.pos, generatedName: s.generatedName });
     }
   }
 
@@ -132,7 +133,8 @@ export function analyzeProjection(input: ProjectionInput): Projection {
     if (name === undefined) {
       // After a join an unaliased column is named by its own name (`T.NAME` → NAME) unless another
       // source has a column of that name (`L.A` → L_A); `*` gives every column as `<ALIAS>_<COL>`.
-      if (e.kind === 'ColumnRef' && input.joinColumnName) name = input.joinColumnName(e);
+      if (item.generatedName) name = nextGenerated();
+      else if (e.kind === 'ColumnRef' && input.joinColumnName) name = input.joinColumnName(e);
       else if (e.kind === 'ColumnRef') name = input.scope.resolve(e)!.name;
       else if (e.kind === 'Dereference') name = nextFieldAlias(e.field);
       else name = nextGenerated();

@@ -19,6 +19,7 @@ import { analyzeProjection, type KeyBinding, type StarItem } from './projection.
 import { type SourceSerdes, planSource } from './source-step.js';
 import { RESERVED_COLUMN_NAMES } from './source-schema.js';
 import { unusedSourceColumns } from './column-usage.js';
+import { planTableFunctions, tableFunctionCalls } from './table-function-step.js';
 
 export interface QueryPlanOptions {
   /** Finds a source by name; undefined when there is none. */
@@ -133,6 +134,15 @@ export async function planQuery(
     byAlias.set(j.right.alias ?? sources[i + 1].name, sources[i + 1]);
   if (query.where) planned = planFilter(planned, query.where, aliases, ctx.functions);
 
+  const tableCalls = tableFunctionCalls(query.select, ctx.functions);
+  if (tableCalls.length > 0 && isAggregate(query, ctx.functions)) {
+    throw new KsqlError('Table functions cannot be used with aggregations.');
+  }
+  let select = query.select;
+  if (tableCalls.length > 0) {
+    ({ planned, select } = planTableFunctions(planned, select, tableCalls, aliases, ctx.functions));
+  }
+
   if (isAggregate(query, ctx.functions)) {
     const kafkaValued = sources.filter((s) => s.valueFormat.name === 'KAFKA').map((s) => s.name);
     if (query.groupBy && kafkaValued.length > 0) {
@@ -212,7 +222,7 @@ export async function planQuery(
   const scope = createColumnScope(planned.schema.value, { aliases, sources: planned.sources });
   const joined = planned.sources;
   const projection = analyzeProjection({
-    select: query.select,
+    select,
     scope,
     star: (qualifier, pos) => {
       if (joined && query.partitionBy && qualifier === undefined) return starColumns;

@@ -1,6 +1,6 @@
 import type { SourcePosition } from '../../errors.js';
 import type { SqlBaseType, SqlType } from '../../types/sql-type.js';
-import { SqlTypes } from '../../types/sql-type.js';
+import { formatSqlType, SqlTypes } from '../../types/sql-type.js';
 
 /**
  * How a scalar function (UDF) is defined: its variants, each with parameter types (concrete
@@ -88,3 +88,41 @@ export interface ScalarFunction {
 
 /** A function failing on a row (bad input to PARSE_DATE, …): the compiler wraps it with the function's name. */
 export class ScalarFunctionError extends Error {}
+
+/** A parameter type as signatures print it: `ARRAY<T>`, `DECIMAL`, `LAMBDA<(T) => U>`. */
+export function paramText(p: ParamType): string {
+  switch (p.kind) {
+    case 'exact':
+      return formatSqlType(p.type);
+    case 'base':
+      return p.base;
+    case 'generic':
+      return p.name;
+    case 'array':
+      return `ARRAY<${paramText(p.element)}>`;
+    case 'map':
+      return `MAP<${paramText(p.key)}, ${paramText(p.value)}>`;
+    case 'lambda':
+      return `LAMBDA<(${p.params.map(paramText).join(', ')}) => ${paramText(p.returns)}>`;
+    case 'intervalUnit':
+      return 'INTERVALUNIT';
+  }
+}
+
+/**
+ * The variants of a function as ksqlDB lists them after a failed call (`Valid alternatives are:`):
+ * `explode(ARRAY<DECIMAL> input)`, one per line.
+ */
+export function alternativesText(fn: ScalarFunction): string {
+  const name = fn.displayName ?? fn.name;
+  return fn.variants
+    .map((v) => {
+      const params = v.params.map((p, i) => {
+        const t = paramText(p) + (v.variadic && i === v.params.length - 1 ? '...' : '');
+        const n = v.paramNames?.[i];
+        return n ? `${t} ${n}` : t;
+      });
+      return `${name}(${params.join(', ')})`;
+    })
+    .join('\n');
+}
