@@ -43,6 +43,7 @@ export const ksqlCommand: CommandModule<object, KsqlArgs> = {
       .option('define', {
         type: 'string',
         array: true,
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: it documents ksqlDB's literal ${name} syntax
         describe: 'A variable for ${name} substitution, as name=value (repeatable)',
       })
       .option('history-file', {

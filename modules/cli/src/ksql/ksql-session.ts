@@ -15,6 +15,7 @@ const HELP = [
   'Statements end with a semicolon and may span lines. Client-side commands:',
   "  SET 'property' = 'value';     a property sent with later statements (e.g. auto.offset.reset)",
   "  UNSET 'property';             drops it",
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: it documents ksqlDB's literal ${name} syntax
   "  DEFINE name = 'value';        a variable substituted as ${name} in later statements",
   '  UNDEFINE name;                drops it; SHOW VARIABLES; lists them',
   "  RUN SCRIPT 'path/file.ksql';  runs a file's statements in order",
