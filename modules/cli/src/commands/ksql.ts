@@ -1,33 +1,91 @@
 import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import type { CommandModule } from 'yargs';
-import { runKsqlScript } from '../ksql/run-script.js';
+import { KsqlSession } from '../ksql/ksql-session.js';
+import { runShell } from '../ksql/ksql-shell.js';
 
 interface KsqlArgs {
-  file: string;
-  server: string;
+  server?: string;
+  'server-url': string;
+  file?: string;
+  execute?: string;
+  define?: string[];
+  'history-file': string;
 }
 
 export const ksqlCommand: CommandModule<object, KsqlArgs> = {
-  command: 'ksql',
-  describe: "Submit a .ksql script statement by statement to a ksqlDB server's REST API",
+  command: 'ksql [server]',
+  describe:
+    "ksqlDB's CLI: an interactive prompt on a ksqlDB-compatible server (the embedded one or real ksqlDB), or run --file / --execute",
   builder: (yargs) =>
     yargs
-      .option('file', {
+      .positional('server', {
         type: 'string',
-        demandOption: true,
-        describe: 'The .ksql script, e.g. ksql/queries.ksql',
+        describe: 'Server URL (as `ksql http://host:8088`); overrides --server-url',
       })
-      .option('server', {
+      .option('server-url', {
+        alias: 'server-address',
         type: 'string',
         default: process.env.METERSTREAM_KSQLDB_URL ?? 'http://127.0.0.1:8088',
         describe: 'ksqlDB server URL [env METERSTREAM_KSQLDB_URL]',
+      })
+      .option('file', {
+        alias: 'f',
+        type: 'string',
+        describe: 'Run the statements of a .ksql file, then exit (e.g. ksql/queries.ksql)',
+      })
+      .option('execute', {
+        alias: 'e',
+        type: 'string',
+        describe: 'Run these statements, then exit',
+      })
+      .option('define', {
+        type: 'string',
+        array: true,
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: it documents ksqlDB's literal ${name} syntax
+        describe: 'A variable for ${name} substitution, as name=value (repeatable)',
+      })
+      .option('history-file', {
+        type: 'string',
+        default: join(homedir(), '.meterstream_ksql_history'),
+        describe: 'Where the prompt keeps its history',
       }),
   handler: async (args) => {
-    const summary = await runKsqlScript({
-      script: readFileSync(args.file, 'utf8'),
-      serverUrl: args.server,
-      print: (line) => process.stdout.write(`${line}\n`),
-    });
-    process.stdout.write(`${summary.executed}/${summary.total} statements executed\n`);
+    const serverUrl = args.server ?? args['server-url'];
+    const script =
+      args.file !== undefined
+        ? readFileSync(args.file, 'utf8')
+        : args.execute !== undefined
+          ? args.execute
+          : undefined;
+    const variables = Object.fromEntries(
+      (args.define ?? []).map((d) => {
+        const at = d.indexOf('=');
+        if (at <= 0) throw new Error(`--define ${d}: expected name=value`);
+        return [d.slice(0, at), d.slice(at + 1)];
+      }),
+    );
+    if (script === undefined) {
+      await runShell({
+        serverUrl,
+        input: process.stdin,
+        output: process.stdout,
+        historyFile: args['history-file'],
+        variables,
+      });
+      return;
+    }
+    const session = new KsqlSession(serverUrl, (line) => process.stdout.write(`${line}\n`));
+    Object.assign(session.variables, variables);
+    // Ctrl-C stops a running query; the next one runs (as the CLI with --file does).
+    const running = new AbortController();
+    process.once('SIGINT', () => running.abort());
+    try {
+      await session.runScript(script, running.signal);
+    } catch (error) {
+      process.stderr.write(`error: ${(error as Error).message}\n`);
+      process.exitCode = 1;
+    }
   },
 };

@@ -21,6 +21,20 @@ export interface KsqlResult {
 }
 
 const KSQL_MEDIA_TYPE = 'application/vnd.ksql.v1+json';
+const DELIMITED_MEDIA_TYPE = 'application/vnd.ksqlapi.delimited.v1';
+
+/** What POST /query-stream sends first: the query's id and result columns. */
+export interface QueryStreamHeader {
+  queryId?: string;
+  columnNames: string[];
+  columnTypes: string[];
+}
+
+/** A request's context beyond its text (ksqlDB's streamsProperties and sessionVariables). */
+export interface RequestContext {
+  properties: Record<string, string>;
+  variables?: Record<string, string>;
+}
 
 /**
  * A minimal client of ksqlDB's documented REST API: statements go to POST /ksql, queries to
@@ -29,8 +43,12 @@ const KSQL_MEDIA_TYPE = 'application/vnd.ksql.v1+json';
 export class KsqlClient {
   constructor(private readonly serverUrl: string) {}
 
-  async execute(statement: string, streamsProperties: Record<string, string>): Promise<KsqlResult> {
-    const body = await this.post('/ksql', statement, streamsProperties);
+  async execute(
+    statement: string,
+    streamsProperties: Record<string, string>,
+    sessionVariables?: Record<string, string>,
+  ): Promise<KsqlResult> {
+    const body = await this.post('/ksql', statement, streamsProperties, sessionVariables);
     if (!Array.isArray(body))
       throw new KsqlError(`unexpected /ksql response: ${JSON.stringify(body)}`, statement);
     for (const entity of body as Record<string, unknown>[]) {
@@ -57,13 +75,84 @@ export class KsqlClient {
     return result;
   }
 
-  private async post(path: '/ksql' | '/query', statement: string, streamsProperties: Record<string, string>) {
+  /**
+   * Runs a push or pull query on POST /query-stream (HTTP/1.1, newline-delimited: the header, then
+   * one JSON array per row) and yields the header then each row as it arrives. Aborting `signal`
+   * closes the connection, which ends a push query on the server (ksqlDB closes a query whose
+   * client went away).
+   */
+  async *streamQuery(
+    statement: string,
+    context: RequestContext,
+    signal?: AbortSignal,
+  ): AsyncGenerator<{ header: QueryStreamHeader } | { row: unknown[] }> {
+    let response: Response;
+    try {
+      response = await fetch(new URL('/query-stream', this.serverUrl), {
+        method: 'POST',
+        headers: { accept: DELIMITED_MEDIA_TYPE, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          sql: statement,
+          properties: context.properties,
+          sessionVariables: context.variables ?? {},
+        }),
+        signal,
+      });
+    } catch (cause) {
+      if (signal?.aborted) return;
+      throw new KsqlError(`cannot reach ksqlDB at ${this.serverUrl}: ${(cause as Error).message}`, statement);
+    }
+    if (!response.ok || !response.body) {
+      const text = await response.text();
+      throw errorOf(text, response.status, statement);
+    }
+    const decoder = new TextDecoder();
+    let pending = '';
+    let first = true;
+    const lines = async function* (body: ReadableStream<Uint8Array>) {
+      try {
+        for await (const chunk of body) {
+          pending += decoder.decode(chunk, { stream: true });
+          let nl = pending.indexOf('\n');
+          while (nl >= 0) {
+            const line = pending.slice(0, nl).trim();
+            pending = pending.slice(nl + 1);
+            if (line) yield line;
+            nl = pending.indexOf('\n');
+          }
+        }
+      } catch (cause) {
+        if (signal?.aborted) return;
+        throw cause;
+      }
+      if (pending.trim()) yield pending.trim();
+    };
+    for await (const line of lines(response.body)) {
+      const item = parseLine(line, statement);
+      if (first) {
+        first = false;
+        yield { header: item as QueryStreamHeader };
+      } else if (Array.isArray(item)) yield { row: item };
+      else throw errorOf(line, response.status, statement);
+    }
+  }
+
+  private async post(
+    path: '/ksql' | '/query',
+    statement: string,
+    streamsProperties: Record<string, string>,
+    sessionVariables?: Record<string, string>,
+  ) {
     let response: Response;
     try {
       response = await fetch(new URL(path, this.serverUrl), {
         method: 'POST',
         headers: { accept: KSQL_MEDIA_TYPE, 'content-type': `${KSQL_MEDIA_TYPE}; charset=utf-8` },
-        body: JSON.stringify({ ksql: statement, streamsProperties }),
+        body: JSON.stringify({
+          ksql: statement,
+          streamsProperties,
+          ...(sessionVariables ? { sessionVariables } : {}),
+        }),
       });
     } catch (cause) {
       throw new KsqlError(`cannot reach ksqlDB at ${this.serverUrl}: ${(cause as Error).message}`, statement);
@@ -84,4 +173,23 @@ export class KsqlClient {
     }
     return body;
   }
+}
+
+function parseLine(line: string, statement: string): unknown {
+  try {
+    return JSON.parse(line);
+  } catch {
+    throw new KsqlError(`ksqlDB sent a line that is not JSON: ${line.slice(0, 200)}`, statement);
+  }
+}
+
+/** ksqlDB's error body (`{"@type":…_error, error_code, message}`) as a KsqlError. */
+function errorOf(text: string, status: number, statement: string): KsqlError {
+  let body: { message?: string; error_code?: number } = {};
+  try {
+    body = JSON.parse(text) as typeof body;
+  } catch {
+    return new KsqlError(`ksqlDB answered ${status}: ${text.slice(0, 200)}`, statement);
+  }
+  return new KsqlError(body.message ?? `HTTP ${status}`, statement, body.error_code);
 }
