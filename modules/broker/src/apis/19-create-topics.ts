@@ -7,10 +7,13 @@ import type {
 import { TOPIC_CONFIGS, validateTopicConfig } from '../log/topic-config.js';
 import { validateTopicName } from '../log/topic-manager.js';
 import { errorCodeOf, errorMessageOf } from './errors.js';
+import { validateCreateTopicAssignments } from './replica-assignment.js';
 import type { ApiHandler } from './handler.js';
 
 /**
  * CreateTopics: replication factor must be -1 or 1 (one broker); -1 partitions = broker default.
+ * A manual assignment is validated as Kafka does (INVALID_REPLICA_ASSIGNMENT for a broker other than
+ * this one, a duplicate, uneven replica counts or non-consecutive partitions).
  * Partition limits: a topic that would take this request past max.partitions.per.request, or the
  * broker past max.partitions, is refused with POLICY_VIOLATION (the topics before it are created).
  */
@@ -37,18 +40,23 @@ export const createTopics: ApiHandler<CreateTopicsRequest, CreateTopicsResponse>
         };
         try {
           validateTopicName(rt.name);
-          if (rt.replicationFactor !== -1 && rt.replicationFactor !== 1 && rt.assignments.length === 0) {
-            throw new KafkaError(
-              ErrorCode.INVALID_REPLICATION_FACTOR,
-              `replication factor ${rt.replicationFactor} is larger than the 1 available broker`,
+          let partitions: number;
+          if (rt.assignments.length > 0) {
+            partitions = validateCreateTopicAssignments(
+              rt.assignments,
+              rt.numPartitions,
+              rt.replicationFactor,
+              new Set([ctx.broker.nodeId]),
             );
+          } else {
+            if (rt.replicationFactor !== -1 && rt.replicationFactor !== 1) {
+              throw new KafkaError(
+                ErrorCode.INVALID_REPLICATION_FACTOR,
+                `replication factor ${rt.replicationFactor} is larger than the 1 available broker`,
+              );
+            }
+            partitions = rt.numPartitions === -1 ? ctx.broker.config.defaultPartitions : rt.numPartitions;
           }
-          const partitions =
-            rt.assignments.length > 0
-              ? rt.assignments.length
-              : rt.numPartitions === -1
-                ? ctx.broker.config.defaultPartitions
-                : rt.numPartitions;
           const configs: Record<string, string> = {};
           for (const c of rt.configs) {
             validateTopicConfig(rt.name, c.name, c.value);
