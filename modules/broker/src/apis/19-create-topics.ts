@@ -4,8 +4,9 @@ import type {
   CreateTopicsResponse,
   CreateTopicsResponseCreatableTopicResult,
 } from '../protocol/messages.generated.js';
-import { TOPIC_CONFIGS, validateTopicConfig } from '../log/topic-config.js';
+import { validateTopicConfig, validateTopicConfigSet } from '../log/topic-config.js';
 import { validateTopicName } from '../log/topic-manager.js';
+import { topicConfigEntries } from './config-entries.js';
 import { errorCodeOf, errorMessageOf } from './errors.js';
 import { validateCreateTopicAssignments } from './replica-assignment.js';
 import type { ApiHandler } from './handler.js';
@@ -62,6 +63,7 @@ export const createTopics: ApiHandler<CreateTopicsRequest, CreateTopicsResponse>
             validateTopicConfig(rt.name, c.name, c.value);
             if (c.value !== null) configs[c.name] = c.value;
           }
+          validateTopicConfigSet(rt.name, configs, ctx.broker.config);
           if (topics.get(rt.name))
             throw new KafkaError(ErrorCode.TOPIC_ALREADY_EXISTS, `topic ${rt.name} already exists`);
           if (partitions < 1)
@@ -80,12 +82,12 @@ export const createTopics: ApiHandler<CreateTopicsRequest, CreateTopicsResponse>
           res.topicId = id;
           res.numPartitions = partitions;
           res.replicationFactor = 1;
-          res.configs = Object.keys(TOPIC_CONFIGS).map((name) => ({
-            name,
-            value: configs[name] ?? TOPIC_CONFIGS[name].defaultValue(ctx.broker.config.segmentBytes),
-            readOnly: false,
-            configSource: configs[name] !== undefined ? 1 : 5,
-            isSensitive: false,
+          res.configs = topicConfigEntries(configs, ctx.broker.config, false).map((e) => ({
+            name: e.name,
+            value: e.value,
+            readOnly: e.readOnly,
+            configSource: e.configSource,
+            isSensitive: e.isSensitive,
           }));
         } catch (err) {
           res.errorCode = errorCodeOf(err, ctx, rt.name);
