@@ -2,7 +2,10 @@ import { resolve } from 'node:path';
 import { type Admin, ConfigResourceTypes, ConfigSource, type Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kafkaClient, startTestBroker, type TestBroker } from './helpers/broker.js';
+import { buildBatch } from '../src/log/record-batch.js';
+import type { ProduceResponse } from '../src/protocol/messages.generated.js';
 import { run } from './helpers/processes.js';
+import { decodeResponse, requestFrame, sendRaw } from './helpers/raw-client.js';
 
 /** Every topic config Kafka 3.9 documents (its TopicConfig / LogConfig), written out here. */
 const KAFKA_TOPIC_CONFIGS = [
@@ -318,6 +321,66 @@ describe('topic and broker configs (issue #26 item 3)', () => {
     // nothing of the refused requests was stored, the in-window record was
     expect(await admin.fetchTopicOffsets('ts-window')).toEqual([
       { partition: 0, offset: '1', high: '1', low: '0' },
+    ]);
+  });
+
+  it("Produce v8 names the refused record and the window, with Kafka's messages (raw frame)", async () => {
+    await admin.createTopics({
+      topics: [
+        {
+          topic: 'ts-raw',
+          numPartitions: 1,
+          configEntries: [
+            { name: 'message.timestamp.before.max.ms', value: '60000' },
+            { name: 'message.timestamp.after.max.ms', value: '1000' },
+          ],
+        },
+      ],
+    });
+    const now = Date.now();
+    // records 0 and 2 in the window, record 1 ten minutes old
+    const records = buildBatch({
+      attributes: 0,
+      baseTimestamp: now,
+      producerId: -1n,
+      producerEpoch: -1,
+      baseSequence: -1,
+      records: [0, -600_000, 0].map((delta, i) => ({
+        offsetDelta: i,
+        timestampDelta: delta,
+        key: null,
+        value: Buffer.from(`v${i}`),
+        headers: [],
+      })),
+    });
+    const frame = await sendRaw(
+      b.port,
+      requestFrame(0, 8, 3, {
+        transactionalId: null,
+        acks: 1,
+        timeoutMs: 5000,
+        topicData: [{ name: 'ts-raw', partitionData: [{ index: 0, records }] }],
+      }),
+    );
+    expect(Buffer.isBuffer(frame)).toBe(true);
+    const p = decodeResponse<ProduceResponse>(0, 8, frame as Buffer).responses[0].partitionResponses[0];
+    expect(p.errorCode).toBe(32);
+    expect(p.errorMessage).toBe('One or more records have been rejected due to invalid timestamp');
+    const recordErrors = p.recordErrors ?? [];
+    expect(recordErrors).toHaveLength(1);
+    expect(recordErrors[0].batchIndex).toBe(1);
+    expect(recordErrors[0].batchIndexErrorMessage).toMatch(
+      new RegExp(
+        `^Timestamp ${now - 600_000} of message with offset 1 is out of range\\. The timestamp should be within \\[\\d+, \\d+\\]$`,
+      ),
+    );
+    const [lo, hi] = (recordErrors[0].batchIndexErrorMessage ?? '')
+      .match(/\[(\d+), (\d+)\]/)!
+      .slice(1)
+      .map(Number);
+    expect(hi - lo).toBe(61_000);
+    expect(await admin.fetchTopicOffsets('ts-raw')).toEqual([
+      { partition: 0, offset: '0', high: '0', low: '0' },
     ]);
   });
 
