@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { type Admin, ConfigResourceTypes, ConfigSource, type Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kafkaClient, startTestBroker, type TestBroker } from './helpers/broker.js';
@@ -422,6 +423,31 @@ describe('topic and broker configs (issue #26 item 3)', () => {
     });
     await consumer.disconnect();
     expect(seen).toEqual([meta.logAppendTime, meta.logAppendTime]);
+  });
+
+  it('segment.ms: the cleanup pass closes an active segment open that long, not a younger one', async () => {
+    await admin.createTopics({
+      topics: [
+        { topic: 'seg-ms', numPartitions: 1, configEntries: [{ name: 'segment.ms', value: '1' }] },
+        { topic: 'seg-default', numPartitions: 1 },
+      ],
+    });
+    const producer = kafka.producer();
+    await producer.connect();
+    const send = () =>
+      producer.sendBatch({
+        topicMessages: ['seg-ms', 'seg-default'].map((topic) => ({ topic, messages: [{ value: 'x' }] })),
+      });
+    await send();
+    // let the 1 ms segment age
+    await new Promise((r) => setTimeout(r, 20));
+    await b.broker.topics.runCleanup();
+    await send();
+    await producer.disconnect();
+    const logFiles = (topic: string) =>
+      readdirSync(join(b.dataDir, 'topics', topic, '0')).filter((f) => f.endsWith('.log')).length;
+    expect(logFiles('seg-ms')).toBe(2);
+    expect(logFiles('seg-default')).toBe(1);
   });
 
   it('librdkafka (confluent_kafka admin) creates with the timestamp window and describes topic and broker', async () => {

@@ -5,7 +5,7 @@
  * which this broker deliberately differs from Kafka. DescribeConfigs, CreateTopics and AlterConfigs
  * read it; `effectiveConfig` turns a topic's overrides into the settings the log acts on.
  *
- * Acted on: retention.ms, retention.bytes, cleanup.policy, segment.bytes, max.message.bytes,
+ * Acted on: retention.ms, retention.bytes, cleanup.policy, segment.bytes, segment.ms, max.message.bytes,
  * message.timestamp.type (LogAppendTime stamps each batch), message.timestamp.before/after.max.ms
  * and the older message.timestamp.difference.max.ms (INVALID_TIMESTAMP). Every other key is
  * validated, stored and described, but changes nothing (one broker, no replication, no tiered
@@ -328,12 +328,13 @@ export const TOPIC_CONFIGS: Readonly<Record<string, TopicConfigDef>> = {
     check: long(0),
     enforced: false,
   },
+  // Rolled at the cleanup pass, counted from when the segment was opened (see Segment.openedAt).
   'segment.ms': {
     type: 'LONG',
     kafkaDefault: '604800000',
     broker: logPrefixed('roll.ms', false),
     check: long(1),
-    enforced: false,
+    enforced: true,
   },
   'unclean.leader.election.enable': {
     type: 'BOOLEAN',
@@ -390,6 +391,7 @@ export interface EffectiveTopicConfig {
   compact: boolean;
   deleteOld: boolean;
   segmentBytes: number;
+  segmentMs: number;
   maxMessageBytes: number;
   logAppendTime: boolean;
   /** How far before / after the broker's clock a CreateTime timestamp may be (Infinity = no bound). */
@@ -414,6 +416,7 @@ export function effectiveConfig(overrides: Record<string, string>, cfg: BrokerCo
     compact: policies.includes('compact'),
     deleteOld: policies.includes('delete'),
     segmentBytes: Number(get('segment.bytes')),
+    segmentMs: Number(get('segment.ms')),
     maxMessageBytes: Number(get('max.message.bytes')),
     logAppendTime: get('message.timestamp.type') === 'LogAppendTime',
     timestampBeforeMaxMs: before === Number.POSITIVE_INFINITY ? difference : before,

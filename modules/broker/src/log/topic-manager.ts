@@ -386,7 +386,8 @@ export class TopicManager {
 
   /**
    * One retention + compaction pass over every topic. With rollActive (tests, admin tools) the
-   * active segment of compacted topics is closed first so everything written so far is eligible.
+   * active segment of compacted topics is closed first so everything written so far is eligible;
+   * an active segment open for segment.ms or longer is closed too.
    */
   async runCleanup(
     options: { rollActive?: boolean } = {},
@@ -397,7 +398,11 @@ export class TopicManager {
     for (const topic of this.list()) {
       const cfg = topic.effective;
       for (const p of topic.partitions) {
-        if (cfg.compact && options.rollActive && p.activeSegment.size > 0) p.roll();
+        const active = p.activeSegment;
+        if (active.size === 0) continue;
+        // segment.ms: a non-empty active segment older than that is closed (Kafka checks at append
+        // time; here at each cleanup pass, so up to cleanupIntervalMs later)
+        if ((cfg.compact && options.rollActive) || now - active.openedAt >= cfg.segmentMs) p.roll();
       }
       await this.flusher.idle();
       for (const p of topic.partitions) {
