@@ -54,7 +54,8 @@ export const BROKER_CONFIGS: Readonly<Record<string, BrokerConfigDef>> = {
   'log.message.timestamp.type': { type: 'STRING', kafkaDefault: 'CreateTime', value: () => 'CreateTime' },
   'log.retention.bytes': { type: 'LONG', kafkaDefault: '-1', value: () => '-1' },
   // -1 = keep forever: replayed history from 2006 must not be deleted.
-  'log.retention.ms': { type: 'LONG', kafkaDefault: null, value: () => '-1' },
+  // Kafka leaves log.retention.ms unset and derives 7 days from log.retention.hours=168.
+  'log.retention.ms': { type: 'LONG', kafkaDefault: '604800000', value: (c) => String(c.logRetentionMs) },
   'log.segment.bytes': { type: 'INT', kafkaDefault: '1073741824', value: (c) => String(c.segmentBytes) },
   'max.connections': { type: 'INT', kafkaDefault: '2147483647', value: (c) => String(c.maxConnections) },
   'max.connections.per.ip': {

@@ -467,3 +467,57 @@ describe('topic and broker configs (issue #26 item 3)', () => {
     expect(out.described.broker['default.replication.factor']).toMatchObject({ value: '1', read_only: true });
   });
 });
+
+describe('a broker configured with Kafka retention and segment size (logRetentionMs, segmentBytes)', () => {
+  it('describes retention.ms and segment.bytes as Kafka defaults, with Kafka synonyms, and acts on them', async () => {
+    const b = await startTestBroker({ logRetentionMs: 604_800_000, segmentBytes: 1_073_741_824 });
+    const admin = kafkaClient(b.bootstrap).admin();
+    await admin.connect();
+    try {
+      await admin.createTopics({ topics: [{ topic: 'kafka-like' }] });
+      const r = await admin.describeConfigs({
+        includeSynonyms: true,
+        resources: [
+          {
+            type: ConfigResourceTypes.TOPIC,
+            name: 'kafka-like',
+            configNames: ['retention.ms', 'segment.bytes', 'compression.type'],
+          },
+        ],
+      });
+      const entries = r.resources[0].configEntries as unknown as Entry[];
+      expect(entries.map((e) => [e.configName, e.configValue, e.configSource, e.configSynonyms])).toEqual([
+        [
+          'compression.type',
+          'producer',
+          ConfigSource.DEFAULT_CONFIG,
+          [
+            {
+              configName: 'compression.type',
+              configValue: 'producer',
+              configSource: ConfigSource.DEFAULT_CONFIG,
+            },
+          ],
+        ],
+        ['retention.ms', '604800000', ConfigSource.DEFAULT_CONFIG, []],
+        [
+          'segment.bytes',
+          '1073741824',
+          ConfigSource.DEFAULT_CONFIG,
+          [
+            {
+              configName: 'log.segment.bytes',
+              configValue: '1073741824',
+              configSource: ConfigSource.DEFAULT_CONFIG,
+            },
+          ],
+        ],
+      ]);
+      // the log uses the broker-level retention: a week
+      expect(b.broker.topics.get('kafka-like')?.effective.retentionMs).toBe(604_800_000);
+    } finally {
+      await admin.disconnect();
+      await b.close();
+    }
+  });
+});

@@ -296,12 +296,13 @@ export const TOPIC_CONFIGS: Readonly<Record<string, TopicConfigDef>> = {
     check: long(),
     enforced: true,
   },
-  // -1 = keep forever, this broker's default: replayed history from 2006 must not be deleted.
+  // log.retention.ms (logRetentionMs) defaults to -1 = keep forever here: replayed history from
+  // 2006 must not be deleted.
   'retention.ms': {
     type: 'LONG',
     kafkaDefault: '604800000',
     broker: logPrefixed('retention.ms', false),
-    brokerValue: () => '-1',
+    brokerValue: (cfg) => String(cfg.logRetentionMs),
     check: long(-1),
     enforced: true,
   },
