@@ -112,6 +112,49 @@ describe('ACLs and partition reassignments through kafkajs', () => {
     expect(left.resources.map((r) => r.resourceName).sort()).toEqual(['billing', 'orders']);
   });
 
+  it('filters as Kafka: MATCH finds the wildcard binding, ANY and LITERAL only the exact name', async () => {
+    const base = {
+      resourceType: AclResourceTypes.GROUP,
+      principal: 'User:carol',
+      host: '10.0.0.1',
+      operation: AclOperationTypes.DESCRIBE,
+      permissionType: AclPermissionTypes.ALLOW,
+    };
+    await admin.createAcls({
+      acl: [
+        { ...base, resourceName: '*', resourcePatternType: ResourcePatternTypes.LITERAL },
+        { ...base, resourceName: 'team-', resourcePatternType: ResourcePatternTypes.PREFIXED },
+        { ...base, resourceName: 'team-a', resourcePatternType: ResourcePatternTypes.LITERAL },
+        { ...base, resourceName: 'other', resourcePatternType: ResourcePatternTypes.LITERAL },
+      ],
+    });
+    const names = async (resourcePatternType: number) =>
+      (
+        await admin.describeAcls({
+          ...anyFilter,
+          resourceType: AclResourceTypes.GROUP,
+          resourceName: 'team-a',
+          resourcePatternType,
+          principal: 'User:carol',
+        })
+      ).resources
+        .map((r) => `${r.resourceName}/${r.resourcePatternType}`)
+        .sort();
+    expect(await names(ResourcePatternTypes.MATCH)).toEqual([
+      `*/${ResourcePatternTypes.LITERAL}`,
+      `team-/${ResourcePatternTypes.PREFIXED}`,
+      `team-a/${ResourcePatternTypes.LITERAL}`,
+    ]);
+    expect(await names(ResourcePatternTypes.ANY)).toEqual([`team-a/${ResourcePatternTypes.LITERAL}`]);
+    expect(await names(ResourcePatternTypes.LITERAL)).toEqual([`team-a/${ResourcePatternTypes.LITERAL}`]);
+    expect(await names(ResourcePatternTypes.PREFIXED)).toEqual([]);
+    // the host is part of the entry filter
+    const elsewhere = await admin.describeAcls({ ...anyFilter, principal: 'User:carol', host: '10.0.0.2' });
+    expect(elsewhere.resources).toEqual([]);
+    const removed = await admin.deleteAcls({ filters: [{ ...anyFilter, principal: 'User:carol' }] });
+    expect(removed.filterResponses[0].matchingAcls).toHaveLength(4);
+  });
+
   it('alterPartitionReassignments: a no-op to this broker succeeds, a missing broker or partition is refused', async () => {
     await admin.createTopics({ topics: [{ topic: 'moving', numPartitions: 2 }] });
     await admin.alterPartitionReassignments({
