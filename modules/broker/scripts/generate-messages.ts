@@ -3,16 +3,20 @@
  * plus TypeScript interfaces for every request and response — from the Kafka JSON message
  * definitions (which we read but do not ship).
  *
- *   npx tsx modules/broker/scripts/generate-messages.ts [path/to/protocols/kafka]
+ *   npx tsx modules/broker/scripts/generate-messages.ts [path/to/protocols/kafka ...]
  *
- * Default input: ../shared/protocols/kafka next to the repository root.
+ * Default input: ../shared/protocols/kafka next to the repository root. Several directories may be
+ * given: their definitions are merged (a file name found twice is an error), which is how
+ * definitions missing from the shared copy (the ACL and reassignment APIs) are added.
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-const inputDir = resolve(
-  process.argv[2] ?? resolve(import.meta.dirname, '../../../../shared/protocols/kafka'),
-);
+const inputDirs = (
+  process.argv.length > 2
+    ? process.argv.slice(2)
+    : [resolve(import.meta.dirname, '../../../../shared/protocols/kafka')]
+).map((d) => resolve(d));
 const outFile = resolve(import.meta.dirname, '../src/protocol/messages.generated.ts');
 const MAX = 32767;
 
@@ -176,14 +180,21 @@ function genFields(
   return `[${specs.join(', ')}]`;
 }
 
-const files = readdirSync(inputDir)
-  .filter((f) => f.endsWith('.json'))
-  .sort();
+/** Definition file name → its path; sorted by name so the output does not depend on the order of the directories. */
+const fileByName = new Map<string, string>();
+for (const dir of inputDirs) {
+  for (const f of readdirSync(dir).filter((n) => n.endsWith('.json'))) {
+    const seen = fileByName.get(f);
+    if (seen) throw new Error(`message definition ${f} found twice: ${seen} and ${join(dir, f)}`);
+    fileByName.set(f, join(dir, f));
+  }
+}
+const files = [...fileByName.keys()].sort();
 const gen: Gen = { table: [], types: [], names: new Set() };
 const byKey = new Map<number, { request?: string; response?: string }>();
 const extra: string[] = [];
 for (const file of files) {
-  const msg = JSON.parse(stripComments(readFileSync(join(inputDir, file), 'utf8'))) as JsonMessage;
+  const msg = JSON.parse(stripComments(readFileSync(fileByName.get(file)!, 'utf8'))) as JsonMessage;
   if (msg.type === 'header') continue; // headers are hand-coded in protocol/header.ts
   const structs = new Map<string, JsonField[]>();
   for (const s of msg.commonStructs ?? []) structs.set(s.name, s.fields);

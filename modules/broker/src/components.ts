@@ -3,6 +3,7 @@
  * transaction coordinator, …). Each start() may return an object that handlers reach through
  * `broker.extensions.get(name)`; it registers its own cleanup with `broker.onClose`.
  */
+import { aclsComponent } from './acl/component.js';
 import type { Broker } from './broker.js';
 import { groupsComponent } from './group/component.js';
 import { transactionsComponent } from './txn/component.js';
@@ -12,4 +13,4 @@ export interface BrokerComponent {
   start(broker: Broker): unknown | Promise<unknown>;
 }
 
-export const COMPONENTS: readonly BrokerComponent[] = [groupsComponent, transactionsComponent];
+export const COMPONENTS: readonly BrokerComponent[] = [groupsComponent, transactionsComponent, aclsComponent];

@@ -48,6 +48,11 @@ export interface BrokerOptions {
   maxOpenSegmentFiles?: number;
   /** Segment size before a new segment file is started. Default 64 MiB. */
   segmentBytes?: number;
+  /**
+   * Kafka's log.retention.ms: the retention.ms of topics that do not set their own. Default −1
+   * (keep forever: replayed history from 2006 must not be deleted); Kafka's is 7 days.
+   */
+  logRetentionMs?: number;
   /** How often retention and compaction run. Default 60 s. */
   cleanupIntervalMs?: number;
   /** Recent batches kept in memory per partition to serve fetches without reading files. */
@@ -81,6 +86,7 @@ export interface BrokerConfig {
   maxPartitionsPerRequest: number;
   maxOpenSegmentFiles: number;
   segmentBytes: number;
+  logRetentionMs: number;
   cleanupIntervalMs: number;
   tailCacheBytes: number;
   tailCacheTotalBytes: number;
@@ -117,6 +123,7 @@ export function resolveConfig(o: BrokerOptions): BrokerConfig {
       4,
     ),
     segmentBytes: o.segmentBytes ?? 64 * 1024 * 1024,
+    logRetentionMs: retentionMs(o.logRetentionMs ?? -1),
     cleanupIntervalMs: o.cleanupIntervalMs ?? 60_000,
     tailCacheBytes: o.tailCacheBytes ?? 16 * 1024 * 1024,
     tailCacheTotalBytes: o.tailCacheTotalBytes ?? 256 * 1024 * 1024,
@@ -134,4 +141,12 @@ function positive(name: string, value: number, min = 1): number {
     throw new RangeError(`broker option ${name} must be an integer >= ${min}, not ${value}`);
   }
   return value;
+}
+
+/** log.retention.ms: −1 (forever) or a non-negative number of milliseconds. */
+function retentionMs(v: number): number {
+  if (!Number.isSafeInteger(v) || v < -1) {
+    throw new Error(`logRetentionMs must be -1 (keep forever) or a number of milliseconds, not ${v}`);
+  }
+  return v;
 }

@@ -4,7 +4,8 @@
  *
  *   meterstream-broker --port 9092 --data-dir ./data/kafka [--host 127.0.0.1]
  *     [--metrics-port 9404] [--default-partitions 1] [--fsync fsync|write]
- *     [--schema-registry-port 8081|0|off] [limits, see LIMIT_FLAGS / --help]
+ *     [--schema-registry-port 8081|0|off] [--log-retention-ms -1] [--log-segment-bytes N]
+ *     [limits, see LIMIT_FLAGS / --help]
  *
  * Prints one JSON line {"event":"listening","port":...} on stdout once ready (tests and the stack
  * launcher wait for it), and shuts down cleanly on SIGINT/SIGTERM.
@@ -38,6 +39,9 @@ const { values } = parseArgs({
     'metrics-port': { type: 'string' },
     'default-partitions': { type: 'string', default: '1' },
     fsync: { type: 'string', default: 'fsync' },
+    // Kafka's broker-level defaults of the topics' retention.ms and segment.bytes.
+    'log-retention-ms': { type: 'string', default: '-1' },
+    'log-segment-bytes': { type: 'string' },
     // The Schema Registry REST API runs beside the broker unless turned off; 0 picks a free port.
     'schema-registry-port': { type: 'string', default: '8081' },
     ...Object.fromEntries(
@@ -75,6 +79,7 @@ if (values.help) {
   process.stdout.write(
     'meterstream-broker --port 9092 --data-dir ./data/kafka [--host 127.0.0.1] [--metrics-port N]\n' +
       '  [--default-partitions 1] [--fsync fsync|write] [--schema-registry-port 8081|0|off]\n' +
+      '  [--log-retention-ms -1] [--log-segment-bytes 67108864]\n' +
       `  limits (see the README for defaults): ${[...Object.keys(LIMIT_FLAGS), ...Object.keys(REGISTRY_LIMIT_FLAGS)].map((f) => `--${f} N`).join(' ')}\n`,
   );
   process.exit(0);
@@ -95,6 +100,8 @@ try {
     metricsPort: values['metrics-port'] === undefined ? undefined : Number(values['metrics-port']),
     defaultPartitions: Number(values['default-partitions']),
     fsyncPolicy: fsync,
+    logRetentionMs: Number(values['log-retention-ms']),
+    segmentBytes: intFlag('log-segment-bytes'),
     ...limits,
   });
 } catch (err) {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigResourceTypes, type Admin } from 'kafkajs';
+import { ConfigResourceTypes, ConfigSource, type Admin } from 'kafkajs';
 import { kafkaClient, startTestBroker, type TestBroker } from './helpers/broker.js';
 
 describe('admin API through kafkajs', () => {
@@ -85,8 +85,10 @@ describe('admin API through kafkajs', () => {
     const entries = Object.fromEntries(described.resources[0].configEntries.map((e) => [e.configName, e]));
     expect(entries['cleanup.policy'].configValue).toBe('compact');
     expect(entries['cleanup.policy'].isDefault).toBe(false);
+    // forever retention is this broker's own setting (log.retention.ms=-1), not Kafka's default
     expect(entries['retention.ms'].configValue).toBe('-1');
-    expect(entries['retention.ms'].isDefault).toBe(true);
+    expect(entries['retention.ms'].configSource).toBe(ConfigSource.STATIC_BROKER_CONFIG);
+    expect(entries['compression.type'].isDefault).toBe(true);
 
     await admin.alterConfigs({
       validateOnly: false,

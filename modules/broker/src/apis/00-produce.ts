@@ -7,6 +7,7 @@ import type {
 } from '../protocol/messages.generated.js';
 import { ATTR_TRANSACTIONAL, validateBatches } from '../log/record-batch.js';
 import { DEFAULT_MAX_MESSAGE_BYTES } from '../log/topic-config.js';
+import { applyTimestampPolicy, InvalidTimestampError } from '../log/timestamp-policy.js';
 import { errorCodeOf, errorMessageOf } from './errors.js';
 import type { ApiHandler } from './handler.js';
 
@@ -69,6 +70,7 @@ export const produce: ApiHandler<ProduceRequest, ProduceResponse> = {
                 `${where}: record batch of ${info.size} bytes is larger than max.message.bytes=${maxBatchBytes}`,
               );
           }
+          res.logAppendTimeMs = BigInt(applyTimestampPolicy(topic!.effective, pd.records, infos, Date.now()));
           const check = ctx.broker.transactionalProduceCheck;
           if (check) {
             for (const info of infos) {
@@ -93,6 +95,8 @@ export const produce: ApiHandler<ProduceRequest, ProduceResponse> = {
         } catch (err) {
           res.errorCode = errorCodeOf(err, ctx, where);
           res.errorMessage = errorMessageOf(err);
+          res.logAppendTimeMs = -1n;
+          if (err instanceof InvalidTimestampError) res.recordErrors = err.recordErrors;
           if (res.errorCode === ErrorCode.CORRUPT_MESSAGE || res.errorCode === ErrorCode.INVALID_RECORD) {
             ctx.broker.logger.warn(
               { peer: ctx.peer, where, err: res.errorMessage },

@@ -4,13 +4,17 @@ import type {
   CreateTopicsResponse,
   CreateTopicsResponseCreatableTopicResult,
 } from '../protocol/messages.generated.js';
-import { TOPIC_CONFIGS, validateTopicConfig } from '../log/topic-config.js';
+import { validateTopicConfig, validateTopicConfigSet } from '../log/topic-config.js';
 import { validateTopicName } from '../log/topic-manager.js';
+import { topicConfigEntries } from './config-entries.js';
 import { errorCodeOf, errorMessageOf } from './errors.js';
+import { validateCreateTopicAssignments } from './replica-assignment.js';
 import type { ApiHandler } from './handler.js';
 
 /**
  * CreateTopics: replication factor must be -1 or 1 (one broker); -1 partitions = broker default.
+ * A manual assignment is validated as Kafka does (INVALID_REPLICA_ASSIGNMENT for a broker other than
+ * this one, a duplicate, uneven replica counts or non-consecutive partitions).
  * Partition limits: a topic that would take this request past max.partitions.per.request, or the
  * broker past max.partitions, is refused with POLICY_VIOLATION (the topics before it are created).
  */
@@ -37,23 +41,29 @@ export const createTopics: ApiHandler<CreateTopicsRequest, CreateTopicsResponse>
         };
         try {
           validateTopicName(rt.name);
-          if (rt.replicationFactor !== -1 && rt.replicationFactor !== 1 && rt.assignments.length === 0) {
-            throw new KafkaError(
-              ErrorCode.INVALID_REPLICATION_FACTOR,
-              `replication factor ${rt.replicationFactor} is larger than the 1 available broker`,
+          let partitions: number;
+          if (rt.assignments.length > 0) {
+            partitions = validateCreateTopicAssignments(
+              rt.assignments,
+              rt.numPartitions,
+              rt.replicationFactor,
+              new Set([ctx.broker.nodeId]),
             );
+          } else {
+            if (rt.replicationFactor !== -1 && rt.replicationFactor !== 1) {
+              throw new KafkaError(
+                ErrorCode.INVALID_REPLICATION_FACTOR,
+                `replication factor ${rt.replicationFactor} is larger than the 1 available broker`,
+              );
+            }
+            partitions = rt.numPartitions === -1 ? ctx.broker.config.defaultPartitions : rt.numPartitions;
           }
-          const partitions =
-            rt.assignments.length > 0
-              ? rt.assignments.length
-              : rt.numPartitions === -1
-                ? ctx.broker.config.defaultPartitions
-                : rt.numPartitions;
           const configs: Record<string, string> = {};
           for (const c of rt.configs) {
             validateTopicConfig(rt.name, c.name, c.value);
             if (c.value !== null) configs[c.name] = c.value;
           }
+          validateTopicConfigSet(rt.name, configs, ctx.broker.config);
           if (topics.get(rt.name))
             throw new KafkaError(ErrorCode.TOPIC_ALREADY_EXISTS, `topic ${rt.name} already exists`);
           if (partitions < 1)
@@ -72,12 +82,12 @@ export const createTopics: ApiHandler<CreateTopicsRequest, CreateTopicsResponse>
           res.topicId = id;
           res.numPartitions = partitions;
           res.replicationFactor = 1;
-          res.configs = Object.keys(TOPIC_CONFIGS).map((name) => ({
-            name,
-            value: configs[name] ?? TOPIC_CONFIGS[name].defaultValue(ctx.broker.config.segmentBytes),
-            readOnly: false,
-            configSource: configs[name] !== undefined ? 1 : 5,
-            isSensitive: false,
+          res.configs = topicConfigEntries(configs, ctx.broker.config, false).map((e) => ({
+            name: e.name,
+            value: e.value,
+            readOnly: e.readOnly,
+            configSource: e.configSource,
+            isSensitive: e.isSensitive,
           }));
         } catch (err) {
           res.errorCode = errorCodeOf(err, ctx, rt.name);

@@ -1,21 +1,21 @@
-import { TOPIC_CONFIGS } from '../log/topic-config.js';
 import { ErrorCode, KafkaError } from '../protocol/errors.js';
 import type {
   DescribeConfigsRequest,
   DescribeConfigsResponse,
   DescribeConfigsResponseDescribeConfigsResourceResult,
 } from '../protocol/messages.generated.js';
+import { brokerConfigEntries, topicConfigEntries } from './config-entries.js';
 import { errorCodeOf, errorMessageOf } from './errors.js';
 import type { ApiHandler, RequestContext } from './handler.js';
 
 export const RESOURCE_TOPIC = 2;
 export const RESOURCE_BROKER = 4;
-const SOURCE_TOPIC = 1;
-const SOURCE_STATIC_BROKER = 4;
-const SOURCE_DEFAULT = 5;
-const TYPE_CODES: Record<string, number> = { BOOLEAN: 1, STRING: 2, INT: 3, LONG: 5, LIST: 7 };
 
-/** DescribeConfigs for topics (set values and defaults) and for this broker (its settings). */
+/**
+ * DescribeConfigs for topics (every Kafka topic config: overrides, this broker's settings and
+ * Kafka's defaults) and for this broker (see broker-config-table.ts). Synonyms only when the
+ * request asks for them (v1+); an empty or null key list means every config.
+ */
 export const describeConfigs: ApiHandler<DescribeConfigsRequest, DescribeConfigsResponse> = {
   apiKey: 32,
   name: 'DescribeConfigs',
@@ -26,9 +26,9 @@ export const describeConfigs: ApiHandler<DescribeConfigsRequest, DescribeConfigs
       throttleTimeMs: 0,
       results: req.resources.map((r) => {
         try {
-          let configs = entries(r.resourceType, r.resourceName, ctx);
-          if (r.configurationKeys) configs = configs.filter((c) => r.configurationKeys!.includes(c.name));
-          if (!req.includeSynonyms) for (const c of configs) c.synonyms = [];
+          let configs = entries(r.resourceType, r.resourceName, req.includeSynonyms, ctx);
+          const keys = r.configurationKeys;
+          if (keys && keys.length > 0) configs = configs.filter((c) => keys.includes(c.name));
           return {
             errorCode: ErrorCode.NONE,
             errorMessage: null,
@@ -53,54 +53,28 @@ export const describeConfigs: ApiHandler<DescribeConfigsRequest, DescribeConfigs
 function entries(
   type: number,
   name: string,
+  includeSynonyms: boolean,
   ctx: RequestContext,
 ): DescribeConfigsResponseDescribeConfigsResourceResult[] {
   const cfg = ctx.broker.config;
   if (type === RESOURCE_TOPIC) {
     const topic = ctx.broker.topics.get(name);
     if (!topic) throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `topic ${name} does not exist`);
-    return Object.entries(TOPIC_CONFIGS).map(([key, def]) => {
-      const set = topic.configs[key];
-      const value = set ?? def.defaultValue(cfg.segmentBytes);
-      const source = set !== undefined ? SOURCE_TOPIC : SOURCE_DEFAULT;
-      return {
-        name: key,
-        value,
-        readOnly: false,
-        isDefault: set === undefined,
-        configSource: source,
-        isSensitive: false,
-        synonyms: [{ name: key, value, source }],
-        configType: TYPE_CODES[def.type] ?? 0,
-        documentation: null,
-      };
-    });
+    return topicConfigEntries(topic.configs, cfg, includeSynonyms);
   }
   if (type === RESOURCE_BROKER) {
-    if (name !== '' && name !== String(ctx.broker.nodeId)) {
-      throw new KafkaError(ErrorCode.INVALID_REQUEST, `unknown broker ${name}`);
+    // Kafka: the empty name stands for the cluster-wide dynamic defaults — none here.
+    if (name === '') return [];
+    if (!/^-?\d+$/.test(name)) {
+      throw new KafkaError(ErrorCode.INVALID_REQUEST, `Broker id must be an integer, but it is: ${name}`);
     }
-    const settings: [string, string, number][] = [
-      ['broker.id', String(cfg.nodeId), 3],
-      ['num.partitions', String(cfg.defaultPartitions), 3],
-      ['auto.create.topics.enable', String(cfg.autoCreateTopics), 1],
-      ['log.segment.bytes', String(cfg.segmentBytes), 3],
-      ['log.dirs', cfg.dataDir, 2],
-      ['socket.request.max.bytes', String(cfg.maxFrameBytes), 3],
-      ['log.retention.ms', '-1', 5],
-      ['log.flush.policy', cfg.fsyncPolicy, 2],
-    ];
-    return settings.map(([key, value, configType]) => ({
-      name: key,
-      value,
-      readOnly: true,
-      isDefault: false,
-      configSource: SOURCE_STATIC_BROKER,
-      isSensitive: false,
-      synonyms: [{ name: key, value, source: SOURCE_STATIC_BROKER }],
-      configType,
-      documentation: null,
-    }));
+    if (Number(name) !== ctx.broker.nodeId) {
+      throw new KafkaError(
+        ErrorCode.INVALID_REQUEST,
+        `Unexpected broker id, expected ${ctx.broker.nodeId} or empty string, but received ${name}`,
+      );
+    }
+    return brokerConfigEntries(cfg, includeSynonyms);
   }
-  throw new KafkaError(ErrorCode.INVALID_REQUEST, `unsupported resource type ${type}`);
+  throw new KafkaError(ErrorCode.INVALID_REQUEST, `Unsupported resource type: ${type}`);
 }

@@ -1,11 +1,13 @@
 import { ErrorCode, KafkaError } from '../protocol/errors.js';
 import type { CreatePartitionsRequest, CreatePartitionsResponse } from '../protocol/messages.generated.js';
 import { errorCodeOf, errorMessageOf } from './errors.js';
+import { validateManualAssignment } from './replica-assignment.js';
 import type { ApiHandler } from './handler.js';
 
 /**
  * CreatePartitions: grows a topic to `count` partitions (never shrinks). The partitions added count
- * against max.partitions.per.request and max.partitions like CreateTopics' (POLICY_VIOLATION).
+ * against max.partitions.per.request and max.partitions like CreateTopics' (POLICY_VIOLATION). Manual
+ * assignments are validated as Kafka's controller does (INVALID_REPLICA_ASSIGNMENT).
  */
 export const createPartitions: ApiHandler<CreatePartitionsRequest, CreatePartitionsResponse> = {
   apiKey: 37,
@@ -30,6 +32,17 @@ export const createPartitions: ApiHandler<CreatePartitionsRequest, CreatePartiti
             );
           }
           const adding = rt.count - topic.partitions.length;
+          if (rt.assignments !== null) {
+            if (rt.assignments.length !== adding) {
+              throw new KafkaError(
+                ErrorCode.INVALID_REPLICA_ASSIGNMENT,
+                `Attempted to add ${adding} additional partition(s), but only ${rt.assignments.length} assignment(s) were specified.`,
+              );
+            }
+            // every partition here has one replica, on this broker
+            const brokers = new Set([ctx.broker.nodeId]);
+            for (const a of rt.assignments) validateManualAssignment(a.brokerIds, brokers, 1);
+          }
           if (accepted + adding > perRequest) {
             throw new KafkaError(
               ErrorCode.POLICY_VIOLATION,

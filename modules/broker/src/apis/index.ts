@@ -30,12 +30,20 @@ import { describeConfigs } from './32-describe-configs.js';
 import { alterConfigs } from './33-alter-configs.js';
 import { createPartitions } from './37-create-partitions.js';
 import { offsetForLeaderEpoch } from './23-offset-for-leader-epoch.js';
+import { describeAcls } from './29-describe-acls.js';
+import { createAcls } from './30-create-acls.js';
+import { deleteAcls } from './31-delete-acls.js';
+import { alterPartitionReassignments } from './45-alter-partition-reassignments.js';
+import { listPartitionReassignments } from './46-list-partition-reassignments.js';
 import type { ApiHandler } from './handler.js';
 
 // Groups (B2): 08 OffsetCommit, 09 OffsetFetch, 10 FindCoordinator, 11 JoinGroup, 12 Heartbeat,
 // 13 LeaveGroup, 14 SyncGroup, 15 DescribeGroups, 16 ListGroups, 42 DeleteGroups.
 // Transactions (B2): 22 InitProducerId, 24 AddPartitionsToTxn, 25 AddOffsetsToTxn, 26 EndTxn,
 // 28 TxnOffsetCommit.
+// ACLs (stored, not yet enforced — roadmap step 13): 29 DescribeAcls, 30 CreateAcls, 31 DeleteAcls.
+// Reassignments (one broker: nothing ever moves): 45 AlterPartitionReassignments,
+// 46 ListPartitionReassignments.
 
 export const HANDLERS: readonly ApiHandler[] = [
   produce,
@@ -50,6 +58,11 @@ export const HANDLERS: readonly ApiHandler[] = [
   alterConfigs,
   createPartitions,
   offsetForLeaderEpoch,
+  describeAcls,
+  createAcls,
+  deleteAcls,
+  alterPartitionReassignments,
+  listPartitionReassignments,
   offsetCommit,
   offsetFetch,
   findCoordinator,

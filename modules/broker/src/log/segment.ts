@@ -27,6 +27,12 @@ export class Segment {
   /** Last offset contained (base - 1 while empty). */
   lastOffset: number;
   maxTimestamp = -1;
+  /**
+   * When this process opened or created the segment (wall clock): segment.ms rolls the active
+   * segment this long after it. Record timestamps are not used — replayed history carries
+   * timestamps from years ago and would roll a segment at every pass.
+   */
+  readonly openedAt = Date.now();
   readonly log: PooledFile;
   readonly index: PooledFile;
   /** fsyncs in flight on this segment's file descriptors (deletion waits for them). */

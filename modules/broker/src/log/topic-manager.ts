@@ -28,7 +28,12 @@ import { FileHandlePool } from './file-handles.js';
 import { Flusher } from './flusher.js';
 import { fsyncDir } from './fsync-dir.js';
 import { type CacheBudget, PartitionLog } from './partition-log.js';
-import { effectiveConfig, type EffectiveTopicConfig, validateTopicConfig } from './topic-config.js';
+import {
+  effectiveConfig,
+  type EffectiveTopicConfig,
+  validateTopicConfig,
+  validateTopicConfigSet,
+} from './topic-config.js';
 
 export interface Topic {
   readonly name: string;
@@ -164,6 +169,7 @@ export class TopicManager {
       );
     }
     for (const [k, v] of Object.entries(configs)) validateTopicConfig(name, k, v);
+    validateTopicConfigSet(name, configs, this.broker.config);
     this.checkPartitionLimit(name, partitions);
     const id = randomBytes(16);
     const dir = join(this.root, name);
@@ -233,7 +239,7 @@ export class TopicManager {
       id,
       partitions: [],
       configs,
-      effective: effectiveConfig(configs, this.broker.config.segmentBytes),
+      effective: effectiveConfig(configs, this.broker.config),
     };
     this.topics.set(name, topic);
     return topic;
@@ -329,14 +335,15 @@ export class TopicManager {
     const topic = this.topics.get(name);
     if (!topic) throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `topic ${name} does not exist`);
     for (const [k, v] of Object.entries(changes)) validateTopicConfig(name, k, v);
-    if (validateOnly) return;
     const next: Record<string, string> = replaceAll ? {} : { ...topic.configs };
     for (const [k, v] of Object.entries(changes)) {
       if (v === null) delete next[k];
       else next[k] = v;
     }
+    validateTopicConfigSet(name, next, this.broker.config);
+    if (validateOnly) return;
     topic.configs = next;
-    topic.effective = effectiveConfig(next, this.broker.config.segmentBytes);
+    topic.effective = effectiveConfig(next, this.broker.config);
     for (const p of topic.partitions) {
       p.updateSettings({
         segmentBytes: topic.effective.segmentBytes,
@@ -379,7 +386,8 @@ export class TopicManager {
 
   /**
    * One retention + compaction pass over every topic. With rollActive (tests, admin tools) the
-   * active segment of compacted topics is closed first so everything written so far is eligible.
+   * active segment of compacted topics is closed first so everything written so far is eligible;
+   * an active segment open for segment.ms or longer is closed too.
    */
   async runCleanup(
     options: { rollActive?: boolean } = {},
@@ -390,7 +398,11 @@ export class TopicManager {
     for (const topic of this.list()) {
       const cfg = topic.effective;
       for (const p of topic.partitions) {
-        if (cfg.compact && options.rollActive && p.activeSegment.size > 0) p.roll();
+        const active = p.activeSegment;
+        if (active.size === 0) continue;
+        // segment.ms: a non-empty active segment older than that is closed (Kafka checks at append
+        // time; here at each cleanup pass, so up to cleanupIntervalMs later)
+        if ((cfg.compact && options.rollActive) || now - active.openedAt >= cfg.segmentMs) p.roll();
       }
       await this.flusher.idle();
       for (const p of topic.partitions) {

@@ -1308,6 +1308,149 @@ export const API_SCHEMAS: Record<number, { request: MessageSchema; response: Mes
       ],
     },
   },
+  29: {
+    request: {
+      name: 'DescribeAclsRequest',
+      valid: [0, 3],
+      flex: 2,
+      fields: [
+        { n: 'resourceTypeFilter', t: 'int8', d: 0, v: [0, 32767] },
+        { n: 'resourceNameFilter', t: 'string', d: '', v: [0, 32767], nv: [0, 32767] },
+        { n: 'patternTypeFilter', t: 'int8', d: 3, v: [1, 32767] },
+        { n: 'principalFilter', t: 'string', d: '', v: [0, 32767], nv: [0, 32767] },
+        { n: 'hostFilter', t: 'string', d: '', v: [0, 32767], nv: [0, 32767] },
+        { n: 'operation', t: 'int8', d: 0, v: [0, 32767] },
+        { n: 'permissionType', t: 'int8', d: 0, v: [0, 32767] },
+      ],
+    },
+    response: {
+      name: 'DescribeAclsResponse',
+      valid: [0, 3],
+      flex: 2,
+      fields: [
+        { n: 'throttleTimeMs', t: 'int32', d: 0, v: [0, 32767] },
+        { n: 'errorCode', t: 'int16', d: 0, v: [0, 32767] },
+        { n: 'errorMessage', t: 'string', d: '', v: [0, 32767], nv: [0, 32767] },
+        {
+          n: 'resources',
+          t: '[]struct',
+          f: [
+            { n: 'resourceType', t: 'int8', d: 0, v: [0, 32767] },
+            { n: 'resourceName', t: 'string', d: '', v: [0, 32767] },
+            { n: 'patternType', t: 'int8', d: 3, v: [1, 32767] },
+            {
+              n: 'acls',
+              t: '[]struct',
+              f: [
+                { n: 'principal', t: 'string', d: '', v: [0, 32767] },
+                { n: 'host', t: 'string', d: '', v: [0, 32767] },
+                { n: 'operation', t: 'int8', d: 0, v: [0, 32767] },
+                { n: 'permissionType', t: 'int8', d: 0, v: [0, 32767] },
+              ],
+              v: [0, 32767],
+            },
+          ],
+          v: [0, 32767],
+        },
+      ],
+    },
+  },
+  30: {
+    request: {
+      name: 'CreateAclsRequest',
+      valid: [0, 3],
+      flex: 2,
+      fields: [
+        {
+          n: 'creations',
+          t: '[]struct',
+          f: [
+            { n: 'resourceType', t: 'int8', d: 0, v: [0, 32767] },
+            { n: 'resourceName', t: 'string', d: '', v: [0, 32767] },
+            { n: 'resourcePatternType', t: 'int8', d: 3, v: [1, 32767] },
+            { n: 'principal', t: 'string', d: '', v: [0, 32767] },
+            { n: 'host', t: 'string', d: '', v: [0, 32767] },
+            { n: 'operation', t: 'int8', d: 0, v: [0, 32767] },
+            { n: 'permissionType', t: 'int8', d: 0, v: [0, 32767] },
+          ],
+          v: [0, 32767],
+        },
+      ],
+    },
+    response: {
+      name: 'CreateAclsResponse',
+      valid: [0, 3],
+      flex: 2,
+      fields: [
+        { n: 'throttleTimeMs', t: 'int32', d: 0, v: [0, 32767] },
+        {
+          n: 'results',
+          t: '[]struct',
+          f: [
+            { n: 'errorCode', t: 'int16', d: 0, v: [0, 32767] },
+            { n: 'errorMessage', t: 'string', d: '', v: [0, 32767], nv: [0, 32767] },
+          ],
+          v: [0, 32767],
+        },
+      ],
+    },
+  },
+  31: {
+    request: {
+      name: 'DeleteAclsRequest',
+      valid: [0, 3],
+      flex: 2,
+      fields: [
+        {
+          n: 'filters',
+          t: '[]struct',
+          f: [
+            { n: 'resourceTypeFilter', t: 'int8', d: 0, v: [0, 32767] },
+            { n: 'resourceNameFilter', t: 'string', d: '', v: [0, 32767], nv: [0, 32767] },
+            { n: 'patternTypeFilter', t: 'int8', d: 3, v: [1, 32767] },
+            { n: 'principalFilter', t: 'string', d: '', v: [0, 32767], nv: [0, 32767] },
+            { n: 'hostFilter', t: 'string', d: '', v: [0, 32767], nv: [0, 32767] },
+            { n: 'operation', t: 'int8', d: 0, v: [0, 32767] },
+            { n: 'permissionType', t: 'int8', d: 0, v: [0, 32767] },
+          ],
+          v: [0, 32767],
+        },
+      ],
+    },
+    response: {
+      name: 'DeleteAclsResponse',
+      valid: [0, 3],
+      flex: 2,
+      fields: [
+        { n: 'throttleTimeMs', t: 'int32', d: 0, v: [0, 32767] },
+        {
+          n: 'filterResults',
+          t: '[]struct',
+          f: [
+            { n: 'errorCode', t: 'int16', d: 0, v: [0, 32767] },
+            { n: 'errorMessage', t: 'string', d: '', v: [0, 32767], nv: [0, 32767] },
+            {
+              n: 'matchingAcls',
+              t: '[]struct',
+              f: [
+                { n: 'errorCode', t: 'int16', d: 0, v: [0, 32767] },
+                { n: 'errorMessage', t: 'string', d: '', v: [0, 32767], nv: [0, 32767] },
+                { n: 'resourceType', t: 'int8', d: 0, v: [0, 32767] },
+                { n: 'resourceName', t: 'string', d: '', v: [0, 32767] },
+                { n: 'patternType', t: 'int8', d: 3, v: [1, 32767] },
+                { n: 'principal', t: 'string', d: '', v: [0, 32767] },
+                { n: 'host', t: 'string', d: '', v: [0, 32767] },
+                { n: 'operation', t: 'int8', d: 0, v: [0, 32767] },
+                { n: 'permissionType', t: 'int8', d: 0, v: [0, 32767] },
+              ],
+              v: [0, 32767],
+            },
+          ],
+          v: [0, 32767],
+        },
+      ],
+    },
+  },
   32: {
     request: {
       name: 'DescribeConfigsRequest',
@@ -1509,6 +1652,110 @@ export const API_SCHEMAS: Record<number, { request: MessageSchema; response: Mes
       ],
     },
   },
+  45: {
+    request: {
+      name: 'AlterPartitionReassignmentsRequest',
+      valid: [0, 0],
+      flex: 0,
+      fields: [
+        { n: 'timeoutMs', t: 'int32', d: 60000, v: [0, 32767] },
+        {
+          n: 'topics',
+          t: '[]struct',
+          f: [
+            { n: 'name', t: 'string', d: '', v: [0, 32767] },
+            {
+              n: 'partitions',
+              t: '[]struct',
+              f: [
+                { n: 'partitionIndex', t: 'int32', d: 0, v: [0, 32767] },
+                { n: 'replicas', t: '[]int32', v: [0, 32767], nv: [0, 32767] },
+              ],
+              v: [0, 32767],
+            },
+          ],
+          v: [0, 32767],
+        },
+      ],
+    },
+    response: {
+      name: 'AlterPartitionReassignmentsResponse',
+      valid: [0, 0],
+      flex: 0,
+      fields: [
+        { n: 'throttleTimeMs', t: 'int32', d: 0, v: [0, 32767] },
+        { n: 'errorCode', t: 'int16', d: 0, v: [0, 32767] },
+        { n: 'errorMessage', t: 'string', d: '', v: [0, 32767], nv: [0, 32767] },
+        {
+          n: 'responses',
+          t: '[]struct',
+          f: [
+            { n: 'name', t: 'string', d: '', v: [0, 32767] },
+            {
+              n: 'partitions',
+              t: '[]struct',
+              f: [
+                { n: 'partitionIndex', t: 'int32', d: 0, v: [0, 32767] },
+                { n: 'errorCode', t: 'int16', d: 0, v: [0, 32767] },
+                { n: 'errorMessage', t: 'string', d: '', v: [0, 32767], nv: [0, 32767] },
+              ],
+              v: [0, 32767],
+            },
+          ],
+          v: [0, 32767],
+        },
+      ],
+    },
+  },
+  46: {
+    request: {
+      name: 'ListPartitionReassignmentsRequest',
+      valid: [0, 0],
+      flex: 0,
+      fields: [
+        { n: 'timeoutMs', t: 'int32', d: 60000, v: [0, 32767] },
+        {
+          n: 'topics',
+          t: '[]struct',
+          f: [
+            { n: 'name', t: 'string', d: '', v: [0, 32767] },
+            { n: 'partitionIndexes', t: '[]int32', v: [0, 32767] },
+          ],
+          v: [0, 32767],
+          nv: [0, 32767],
+        },
+      ],
+    },
+    response: {
+      name: 'ListPartitionReassignmentsResponse',
+      valid: [0, 0],
+      flex: 0,
+      fields: [
+        { n: 'throttleTimeMs', t: 'int32', d: 0, v: [0, 32767] },
+        { n: 'errorCode', t: 'int16', d: 0, v: [0, 32767] },
+        { n: 'errorMessage', t: 'string', d: '', v: [0, 32767], nv: [0, 32767] },
+        {
+          n: 'topics',
+          t: '[]struct',
+          f: [
+            { n: 'name', t: 'string', d: '', v: [0, 32767] },
+            {
+              n: 'partitions',
+              t: '[]struct',
+              f: [
+                { n: 'partitionIndex', t: 'int32', d: 0, v: [0, 32767] },
+                { n: 'replicas', t: '[]int32', v: [0, 32767] },
+                { n: 'addingReplicas', t: '[]int32', v: [0, 32767] },
+                { n: 'removingReplicas', t: '[]int32', v: [0, 32767] },
+              ],
+              v: [0, 32767],
+            },
+          ],
+          v: [0, 32767],
+        },
+      ],
+    },
+  },
 };
 
 export const ConsumerProtocolAssignmentSchema: MessageSchema = {
@@ -1633,6 +1880,39 @@ export interface AlterConfigsResponse {
   responses: AlterConfigsResponseAlterConfigsResourceResponse[];
 }
 
+export interface AlterPartitionReassignmentsRequestReassignablePartition {
+  partitionIndex: number;
+  replicas: number[] | null;
+}
+
+export interface AlterPartitionReassignmentsRequestReassignableTopic {
+  name: string;
+  partitions: AlterPartitionReassignmentsRequestReassignablePartition[];
+}
+
+export interface AlterPartitionReassignmentsRequest {
+  timeoutMs: number;
+  topics: AlterPartitionReassignmentsRequestReassignableTopic[];
+}
+
+export interface AlterPartitionReassignmentsResponseReassignablePartitionResponse {
+  partitionIndex: number;
+  errorCode: number;
+  errorMessage: string | null;
+}
+
+export interface AlterPartitionReassignmentsResponseReassignableTopicResponse {
+  name: string;
+  partitions: AlterPartitionReassignmentsResponseReassignablePartitionResponse[];
+}
+
+export interface AlterPartitionReassignmentsResponse {
+  throttleTimeMs: number;
+  errorCode: number;
+  errorMessage: string | null;
+  responses: AlterPartitionReassignmentsResponseReassignableTopicResponse[];
+}
+
 export interface ApiVersionsRequest {
   clientSoftwareName: string;
   clientSoftwareVersion: string;
@@ -1687,6 +1967,30 @@ export interface ConsumerProtocolSubscription {
   ownedPartitions: ConsumerProtocolSubscriptionTopicPartition[];
   generationId: number;
   rackId: string | null;
+}
+
+export interface CreateAclsRequestAclCreation {
+  resourceType: number;
+  resourceName: string;
+  resourcePatternType: number;
+  principal: string;
+  host: string;
+  operation: number;
+  permissionType: number;
+}
+
+export interface CreateAclsRequest {
+  creations: CreateAclsRequestAclCreation[];
+}
+
+export interface CreateAclsResponseAclCreationResult {
+  errorCode: number;
+  errorMessage: string | null;
+}
+
+export interface CreateAclsResponse {
+  throttleTimeMs: number;
+  results: CreateAclsResponseAclCreationResult[];
 }
 
 export interface CreatePartitionsRequestCreatePartitionsAssignment {
@@ -1764,6 +2068,43 @@ export interface CreateTopicsResponse {
   topics: CreateTopicsResponseCreatableTopicResult[];
 }
 
+export interface DeleteAclsRequestDeleteAclsFilter {
+  resourceTypeFilter: number;
+  resourceNameFilter: string | null;
+  patternTypeFilter: number;
+  principalFilter: string | null;
+  hostFilter: string | null;
+  operation: number;
+  permissionType: number;
+}
+
+export interface DeleteAclsRequest {
+  filters: DeleteAclsRequestDeleteAclsFilter[];
+}
+
+export interface DeleteAclsResponseDeleteAclsMatchingAcl {
+  errorCode: number;
+  errorMessage: string | null;
+  resourceType: number;
+  resourceName: string;
+  patternType?: number;
+  principal: string;
+  host: string;
+  operation: number;
+  permissionType: number;
+}
+
+export interface DeleteAclsResponseDeleteAclsFilterResult {
+  errorCode: number;
+  errorMessage: string | null;
+  matchingAcls: DeleteAclsResponseDeleteAclsMatchingAcl[];
+}
+
+export interface DeleteAclsResponse {
+  throttleTimeMs: number;
+  filterResults: DeleteAclsResponseDeleteAclsFilterResult[];
+}
+
 export interface DeleteGroupsRequest {
   groupsNames: string[];
 }
@@ -1830,6 +2171,37 @@ export interface DeleteTopicsResponseDeletableTopicResult {
 export interface DeleteTopicsResponse {
   throttleTimeMs?: number;
   responses: DeleteTopicsResponseDeletableTopicResult[];
+}
+
+export interface DescribeAclsRequest {
+  resourceTypeFilter: number;
+  resourceNameFilter: string | null;
+  patternTypeFilter: number;
+  principalFilter: string | null;
+  hostFilter: string | null;
+  operation: number;
+  permissionType: number;
+}
+
+export interface DescribeAclsResponseAclDescription {
+  principal: string;
+  host: string;
+  operation: number;
+  permissionType: number;
+}
+
+export interface DescribeAclsResponseDescribeAclsResource {
+  resourceType: number;
+  resourceName: string;
+  patternType?: number;
+  acls: DescribeAclsResponseAclDescription[];
+}
+
+export interface DescribeAclsResponse {
+  throttleTimeMs: number;
+  errorCode: number;
+  errorMessage: string | null;
+  resources: DescribeAclsResponseDescribeAclsResource[];
 }
 
 export interface DescribeConfigsRequestDescribeConfigsResource {
@@ -2174,6 +2546,35 @@ export interface ListOffsetsResponseListOffsetsTopicResponse {
 export interface ListOffsetsResponse {
   throttleTimeMs?: number;
   topics: ListOffsetsResponseListOffsetsTopicResponse[];
+}
+
+export interface ListPartitionReassignmentsRequestListPartitionReassignmentsTopics {
+  name: string;
+  partitionIndexes: number[];
+}
+
+export interface ListPartitionReassignmentsRequest {
+  timeoutMs: number;
+  topics: ListPartitionReassignmentsRequestListPartitionReassignmentsTopics[] | null;
+}
+
+export interface ListPartitionReassignmentsResponseOngoingPartitionReassignment {
+  partitionIndex: number;
+  replicas: number[];
+  addingReplicas: number[];
+  removingReplicas: number[];
+}
+
+export interface ListPartitionReassignmentsResponseOngoingTopicReassignment {
+  name: string;
+  partitions: ListPartitionReassignmentsResponseOngoingPartitionReassignment[];
+}
+
+export interface ListPartitionReassignmentsResponse {
+  throttleTimeMs: number;
+  errorCode: number;
+  errorMessage: string | null;
+  topics: ListPartitionReassignmentsResponseOngoingTopicReassignment[];
 }
 
 export interface MetadataRequestTopic {
