@@ -111,6 +111,8 @@ export class KafkaQueryRuntime implements QueryRuntime {
     const current = this.queries.get(query.id);
     if (current?.streams && !['NOT_RUNNING', 'ERROR'].includes(current.streams.state()))
       throw new KsqlError(`Query ${query.id} is already running`);
+    // A restart of a query that failed: its old instance still holds its clients.
+    await current?.streams?.close();
     const errors: QueryError[] = [];
     let settings: ReturnType<typeof streamsSettings>;
     try {
