@@ -173,4 +173,40 @@ describe('KafkaQueryRuntime: persistent queries', () => {
     }
     await until('closed', () => runtime.status(healthy.id) === undefined);
   });
+
+  it('a query failing while it runs goes to ERROR with its error; the other query goes on', async () => {
+    await cluster.createTopic('sensors', 1);
+    const engine = cluster.engine();
+    await engine.execute(
+      "CREATE STREAM SENSORS (ID STRING KEY, ROOM STRING, T DOUBLE) WITH (kafka_topic='sensors', value_format='JSON');",
+    );
+    const copy = createdQuery(await engine.execute('CREATE STREAM SENSORS_COPY AS SELECT * FROM SENSORS;'));
+    const perRoom = createdQuery(
+      await engine.execute('CREATE TABLE PER_ROOM AS SELECT ROOM, COUNT(*) AS N FROM SENSORS GROUP BY ROOM;'),
+    );
+    const repartition = perRoom.topology
+      .internalTopics(perRoom.applicationId)
+      .find((t) => t.kind === 'repartition')?.name;
+    expect(repartition).toBeDefined();
+    const runtime = cluster.runtime();
+    try {
+      await runtime.start(copy);
+      await runtime.start(perRoom);
+      await cluster.send('sensors', [{ key: 's1', value: { ROOM: 'kitchen', T: 20 } }]);
+      await cluster.read(copy.sinkTopic, 1);
+      // Bytes its own internal topic cannot hold: the streams runtime fails the query (logAndFail).
+      await cluster.send(repartition as string, [{ key: 'kitchen', value: Buffer.from('{{not json') }]);
+      await until('PER_ROOM fails', () => runtime.status(perRoom.id)?.state === 'ERROR');
+      const status = runtime.status(perRoom.id);
+      expect(status?.streamsState).toBe('ERROR');
+      expect(status?.errors[0]?.errorMessage).toContain(repartition as string);
+
+      expect(runtime.status(copy.id)?.state).toBe('RUNNING');
+      await cluster.send('sensors', [{ key: 's2', value: { ROOM: 'hall', T: 18 } }]);
+      const out = await cluster.read(copy.sinkTopic, 2);
+      expect(out.map((m) => m.key?.toString())).toEqual(['s1', 's2']);
+    } finally {
+      await runtime.close();
+    }
+  });
 });
