@@ -24,7 +24,9 @@ export interface KafkaQueryRuntimeOptions {
   /** ksql.service.id (default `default_`): names the processing log topic. */
   readonly serviceId?: string;
   /**
-   * Server properties: `ksql.logging.processing.topic.name` (default
+   * Server properties: the streams properties push queries run with unless the request overrides
+   * them (`ksql.streams.*`, `auto.offset.reset`, …; persistent queries carry their own), and
+   * `ksql.logging.processing.topic.name` (default
    * `<serviceId>ksql_processing_log`), `…topic.partitions`, `…topic.replication.factor`,
    * `ksql.logging.processing.rows.include` (default false, as ksqlDB: entries carry no record bytes).
    */
@@ -187,7 +189,8 @@ export class KafkaQueryRuntime implements QueryRuntime {
 
   async push(plan: TransientQueryPlan, properties: Readonly<Record<string, string>>): Promise<PushQuery> {
     this.assertOpen();
-    const settings = streamsSettings(properties);
+    // The server's streams properties, overridden by the request's (as ksqlDB merges them).
+    const settings = streamsSettings({ ...this.options.properties, ...properties });
     const push = new KafkaPushQuery(plan, {
       kafka: this.kafka,
       settings,

@@ -1,7 +1,8 @@
 import type { TransientQueryPlan } from '@meterstream/ksql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KafkaPushQuery } from '../../src/runtime/push-query.js';
-import { Cluster, transientPlan, until } from './harness.js';
+import type { ProcessingLogRecord } from '../../src/runtime/processing-log.js';
+import { Cluster, jsonValue, transientPlan, until } from './harness.js';
 
 const cluster = new Cluster();
 beforeAll(() => cluster.start());
@@ -30,6 +31,7 @@ describe('KafkaQueryRuntime: push queries', () => {
     await engine.execute(
       "CREATE STREAM CLICKS (USERID STRING KEY, PAGE STRING) WITH (kafka_topic='clicks', value_format='JSON');",
     );
+    await cluster.send('clicks', [{ key: 'u0', value: Buffer.from('not json'), partition: 0 }]);
     await cluster.send(
       'clicks',
       Array.from({ length: 6 }, (_, i) => ({ key: `u${i % 2}`, value: { PAGE: `p${i}` }, partition: i % 2 })),
@@ -55,6 +57,16 @@ describe('KafkaQueryRuntime: push queries', () => {
       await push.close();
       expect(await groupsOf(push.applicationId)).toEqual([]);
       expect(runtime.pushQueries().size).toBe(0);
+      // The bad record before them went to the processing log, under the push query's logger.
+      await runtime.flushProcessingLog();
+      const entries = (await cluster.read(runtime.processingLogTopic, 1)).map(
+        (m) => jsonValue(m) as ProcessingLogRecord,
+      );
+      expect(entries.map((e) => [e.logger, e.message.deserializationError.topic])).toEqual([
+        [`processing.${plan.id}.KsqlTopic.Deserializer`, 'clicks'],
+      ]);
+      // Rows are not included unless ksql.logging.processing.rows.include is set, as ksqlDB.
+      expect(entries[0]?.message.deserializationError.recordB64).toBeNull();
     } finally {
       await runtime.close();
     }
