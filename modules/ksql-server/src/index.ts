@@ -8,3 +8,15 @@ export * from './service/ksql-service.js';
 // Kafka adapters of the engine's outside world
 export { KafkaTopicCatalog } from './kafka/kafka-topic-catalog.js';
 export { KafkaRecordWriter } from './kafka/kafka-record-writer.js';
+
+// Query runtime
+export { KafkaQueryRuntime, type KafkaQueryRuntimeOptions } from './runtime/kafka-query-runtime.js';
+export { KafkaPushQuery } from './runtime/push-query.js';
+export { RowBuffer } from './runtime/row-buffer.js';
+export {
+  type ProcessingLogRecord,
+  ProcessingLogWriter,
+  deserializationRecord,
+} from './runtime/processing-log.js';
+export { PropertyError, streamsSettings } from './runtime/streams-settings.js';
+export { cleanUpApplication } from './runtime/application-cleanup.js';

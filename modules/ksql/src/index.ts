@@ -97,3 +97,11 @@ export { inferProtobufColumns } from './format/protobuf-infer.js';
 // Pull queries (engine2): the plan a host executes over the materializing query's store.
 export { executePullQuery, type PullQueryPlan, type PullStore, planPullQuery } from './engine/pull-query.js';
 export { PULL_QUERY_STORE } from './engine/pull-materialization.js';
+
+// Processing log (what hosts listen to for the records queries skip)
+export {
+  type DeserializationFailure,
+  type ProcessingLog,
+  ProcessingLogChannel,
+  type ProcessingLogListener,
+} from './engine/processing-log.js';

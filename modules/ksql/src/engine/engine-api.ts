@@ -1,4 +1,5 @@
 import type { Topology } from '@meterstream/streams';
+import type { ProcessingLog } from './processing-log.js';
 import type { SchemaRegistry } from '../format/format.js';
 import type { Column } from '../schema/logical-schema.js';
 
@@ -86,6 +87,8 @@ export interface PersistentQuery {
    * CREATE TABLE … AS SELECT and CREATE SOURCE TABLE queries.
    */
   readonly pullStore?: string;
+  /** Its processing log: the host attaches a listener to hear of the source records it skips. */
+  readonly processingLog?: ProcessingLog;
   /**
    * Fetches the writer schemas a batch of a source topic's payloads needs before the topology
    * deserializes them (Schema Registry formats); resolves at once for other formats. Hosts call

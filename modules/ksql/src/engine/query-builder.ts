@@ -10,6 +10,7 @@ import type { SourceSerdes } from '../plan/source-step.js';
 import type { DataSource } from './data-source.js';
 import { applicationIdOf, type EngineContext } from './engine-context.js';
 import { materializeForPull } from './pull-materialization.js';
+import { ProcessingLogChannel } from './processing-log.js';
 import { formatName } from './with-properties.js';
 
 export interface BuiltQuery {
@@ -20,6 +21,7 @@ export interface BuiltQuery {
   readonly sourceSerdes: ReadonlyMap<string, SourceSerdes>;
   /** The store pull queries read (a table-producing query), see pull-materialization.ts. */
   readonly pullStore?: string;
+  readonly processingLog: ProcessingLogChannel;
 }
 
 /**
@@ -45,6 +47,7 @@ export async function buildPersistentQuery(
     ? { key: from.keyFormat, value: from.valueFormat }
     : { key: { name: 'KAFKA', properties: {} }, value: { name: 'JSON', properties: {} } };
   const builder = new StreamsBuilder();
+  const processingLog = new ProcessingLogChannel();
   const planCtx: PlanContext = {
     builder,
     queryId,
@@ -59,6 +62,7 @@ export async function buildPersistentQuery(
         : stripSchemaProps(internal.key),
     internalValueFormat: stripSchemaProps(internal.value),
     sinkName,
+    processingLog,
   };
   const sourceSerdes = new Map<string, SourceSerdes>();
   const planned = await planQuery(query, planCtx, {
@@ -72,7 +76,15 @@ export async function buildPersistentQuery(
   await planSink(planned.output, sink, planCtx);
   // After the sink, so the query's own node names and order are ksqlDB's.
   const pullStore = materialize ? materializeForPull(planned.output) : undefined;
-  return { queryId, applicationId, planned, topology: builder.build(), sourceSerdes, pullStore };
+  return {
+    queryId,
+    applicationId,
+    planned,
+    topology: builder.build(),
+    sourceSerdes,
+    pullStore,
+    processingLog,
+  };
 }
 
 /** Internal topics get the source's formats but not its schema id / name (ksqlDB drops them too). */

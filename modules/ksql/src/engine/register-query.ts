@@ -26,6 +26,7 @@ export function registerQuery(
     properties: queryStreamsProperties(props, built.applicationId),
     createAs,
     pullStore: built.pullStore,
+    processingLog: built.processingLog,
     prefetch: async (topic, part, payloads) => {
       const s = serdes.get(topic);
       const serde = part === 'key' ? s?.key : s?.value;

@@ -5,6 +5,7 @@ import { planProject } from '../plan/project-step.js';
 import { planSource, type SourceSerdes } from '../plan/source-step.js';
 import type { DataSource } from './data-source.js';
 import { applicationIdOf, type EngineContext } from './engine-context.js';
+import { ProcessingLogChannel } from './processing-log.js';
 import { materializeForPull } from './pull-materialization.js';
 import type { BuiltQuery } from './query-builder.js';
 
@@ -21,6 +22,7 @@ export async function buildSourceTableQuery(
   const queryId = `CST_${source.name.toUpperCase()}_${ctx.queryCounter}`;
   const applicationId = applicationIdOf(ctx.serviceId, queryId);
   const builder = new StreamsBuilder();
+  const processingLog = new ProcessingLogChannel();
   const planCtx: PlanContext = {
     builder,
     queryId,
@@ -30,6 +32,7 @@ export async function buildSourceTableQuery(
     properties: props,
     internalKeyFormat: source.keyFormat,
     internalValueFormat: source.valueFormat,
+    processingLog,
   };
   const sourceSerdes = new Map<string, SourceSerdes>();
   const planned = await planSource(source, planCtx, (topic, serdes) => sourceSerdes.set(topic, serdes));
@@ -46,5 +49,6 @@ export async function buildSourceTableQuery(
     planned: { output, sources: [source] },
     topology: builder.build(),
     sourceSerdes,
+    processingLog,
   };
 }

@@ -3,8 +3,10 @@ import { UnsupportedFeatureError } from '../errors.js';
 import type { Query } from '../parser/ast.js';
 import type { PlanContext } from '../plan/plan-context.js';
 import { planQuery } from '../plan/query-planner.js';
+import type { SourceSerdes } from '../plan/source-step.js';
 import type { GenericRow, LogicalSchema } from '../schema/logical-schema.js';
 import type { EngineContext } from './engine-context.js';
+import { type ProcessingLog, ProcessingLogChannel } from './processing-log.js';
 import { type PullQueryPlan, planPullQuery } from './pull-query.js';
 
 /** A planned push query (`SELECT … EMIT CHANGES`): the host runs `topology` and reads `rows`. */
@@ -17,6 +19,14 @@ export interface TransientQueryPlan {
   readonly topology: Topology;
   /** The result rows (key, projected value, timestamp) as the topology emits them. */
   readonly rows: ResultRows;
+  /** Its processing log: the host attaches a listener to hear of the source records it skips. */
+  readonly processingLog?: ProcessingLog;
+  /** As PersistentQuery.prefetch: writer schemas a batch of a source topic needs, fetched first. */
+  readonly prefetch?: (
+    topic: string,
+    part: 'key' | 'value',
+    payloads: Iterable<Buffer | null>,
+  ) => Promise<void>;
 }
 
 /** An rxjs Observable of the result (the streams library's toObservable; rxjs is not our dependency). */
@@ -44,6 +54,7 @@ export async function planPushQuery(
   const applicationId = `_confluent-ksql-${ctx.serviceId}${id}`;
   const from = ctx.metastore.get(query.from.name);
   const builder = new StreamsBuilder();
+  const processingLog = new ProcessingLogChannel();
   const planCtx: PlanContext = {
     builder,
     queryId: id,
@@ -53,8 +64,13 @@ export async function planPushQuery(
     properties: props,
     internalKeyFormat: from?.keyFormat ?? { name: 'KAFKA', properties: {} },
     internalValueFormat: from?.valueFormat ?? { name: 'JSON', properties: {} },
+    processingLog,
   };
-  const { output } = await planQuery(query, planCtx, { source: (n) => ctx.metastore.get(n) });
+  const sourceSerdes = new Map<string, SourceSerdes>();
+  const { output } = await planQuery(query, planCtx, {
+    source: (n) => ctx.metastore.get(n),
+    onSourceSerdes: (topic, serdes) => sourceSerdes.set(topic, serdes),
+  });
   const stream = output.kind === 'STREAM' ? output.stream : output.table.toStream();
   const rows = (stream as KStream<unknown, GenericRow | null>).toObservable();
   return {
@@ -64,5 +80,11 @@ export async function planPushQuery(
     limit: query.limit,
     topology: builder.build(),
     rows,
+    processingLog,
+    prefetch: async (topic, part, payloads) => {
+      const s = sourceSerdes.get(topic);
+      const serde = part === 'key' ? s?.key : s?.value;
+      if (serde?.prefetch) await serde.prefetch(payloads);
+    },
   };
 }

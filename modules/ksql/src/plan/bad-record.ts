@@ -10,14 +10,17 @@ export const BAD_RECORD: unique symbol = Symbol('ksql.undeserializable');
 export type BadRecord = typeof BAD_RECORD;
 
 /** Wraps a source serde so a deserialization failure yields BAD_RECORD instead of throwing. */
-export function tolerantSerde<T>(serde: KsqlSerde<T>, onError: (err: unknown) => void): Serde<T | BadRecord> {
+export function tolerantSerde<T>(
+  serde: KsqlSerde<T>,
+  onError: (err: unknown, data: Buffer) => void,
+): Serde<T | BadRecord> {
   return {
     serialize: (value) => serde.serialize(value as T),
     deserialize(data) {
       try {
         return serde.deserialize(data);
       } catch (err) {
-        onError(err);
+        onError(err, data);
         return BAD_RECORD;
       }
     },

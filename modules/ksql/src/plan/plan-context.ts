@@ -1,5 +1,6 @@
 import type { StreamsBuilder } from '@meterstream/streams';
 import type { Formats, FormatInfo } from '../format/format.js';
+import type { ProcessingLogChannel } from '../engine/processing-log.js';
 import type { FunctionRegistry } from '../function/function-types.js';
 
 /** What every planning step of one persistent query shares. */
@@ -20,4 +21,6 @@ export interface PlanContext {
   readonly internalValueFormat: FormatInfo;
   /** The sink's name for a persistent query (`OUTPUT` of CREATE TABLE OUTPUT AS …), for messages. */
   readonly sinkName?: string;
+  /** Where source records that do not deserialize are reported (the query's processing log). */
+  readonly processingLog?: ProcessingLogChannel;
 }

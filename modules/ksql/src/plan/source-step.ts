@@ -68,9 +68,14 @@ export async function planSource(
   const sourceKeySerde: KsqlSerde<GenericKey | Windowed<GenericKey>> = window
     ? windowedKeySerde(keySerde, window.type === 'SESSION' ? 'SESSION' : 'TIME', window.sizeMs)
     : keySerde;
-  const skip = () => {};
-  const consumedKey = tolerantSerde(sourceKeySerde, skip) as Serde<SourceKey | BadRecord>;
-  const consumedValue = tolerantSerde(valueSerde, skip);
+  // Skipped, and told to the host's processing log (if it listens), as ksqlDB's LoggingDeserializer.
+  const logger = `processing.${ctx.queryId}.${context}.Deserializer`;
+  const report =
+    (target: 'key' | 'value') =>
+    (error: unknown, bytes: Buffer): void =>
+      ctx.processingLog?.report({ logger, topic: source.topic, target, error, bytes });
+  const consumedKey = tolerantSerde(sourceKeySerde, report('key')) as Serde<SourceKey | BadRecord>;
+  const consumedValue = tolerantSerde(valueSerde, report('value'));
   const extractor = timestampExtractorFor(
     source,
     ctx.properties['ksql.timestamp.throw.on.invalid'] === 'true',

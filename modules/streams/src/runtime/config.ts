@@ -80,11 +80,24 @@ export interface KafkaStreamsConfig extends StreamsConfig {
   /** Prometheus registry for the runtime's metrics; none → metrics are kept but not registered. */
   readonly metricsRegistry?: Registry;
   /**
-   * Awaited before each consumed batch is processed, with its raw values: the place to warm async
-   * caches that synchronous serdes read from (e.g. Schema Registry writer schemas by id).
+   * Awaited before each consumed batch is processed, with its raw values (and the batch: topic,
+   * partition, each message's key and value): the place to warm async caches that synchronous
+   * serdes read from (e.g. Schema Registry writer schemas by id, of keys as well as values).
    */
-  readonly beforeBatch?: (values: readonly (Buffer | null)[]) => Promise<void>;
+  readonly beforeBatch?: (values: readonly (Buffer | null)[], batch: ConsumedBatch) => Promise<void>;
+  /**
+   * Where a consumer group without committed offsets starts (auto.offset.reset). Default
+   * `earliest`; `latest` for readers that only want what arrives from now on (push queries).
+   */
+  readonly autoOffsetReset?: 'earliest' | 'latest';
   readonly logger?: Logger;
+}
+
+/** A consumed batch as `beforeBatch` sees it (raw bytes, before any deserialization). */
+export interface ConsumedBatch {
+  readonly topic: string;
+  readonly partition: number;
+  readonly messages: readonly { readonly key: Buffer | null; readonly value: Buffer | null }[];
 }
 
 export interface ResolvedRuntimeConfig {

@@ -19,6 +19,10 @@ export async function prepareTopics(
   const internal = topology.internalTopics(applicationId);
   const internalNames = new Set(internal.map((t) => t.name));
   const externalSources = topology.sourceTopics(applicationId).filter((t) => !internalNames.has(t));
+  // Listed first: fetchTopicMetadata of a missing topic fails with a protocol error naming none.
+  const listed = new Set(await admin.listTopics());
+  const missing = externalSources.filter((t) => !listed.has(t));
+  if (missing.length) throw new TopologyStartError(`source topic(s) ${missing.join(', ')} do not exist`);
   const metadata = await admin.fetchTopicMetadata({ topics: externalSources });
   const partitions = new Map(metadata.topics.map((t) => [t.name, t.partitions.length]));
   for (const topic of externalSources) {
@@ -27,9 +31,8 @@ export async function prepareTopics(
   }
   // Internal topics get the largest source partition count unless the topology fixes one.
   const defaultCount = Math.max(1, ...partitions.values());
-  const existing = new Set(await admin.listTopics());
   const toCreate = internal
-    .filter((t) => !existing.has(t.name))
+    .filter((t) => !listed.has(t.name))
     .map((t) => ({
       topic: t.name,
       numPartitions: t.partitions ?? defaultCount,

@@ -11,6 +11,8 @@ import { type Logger, pino } from 'pino';
 import type { Header } from '../processor/record.js';
 import { DeserializationError } from '../serde/serde.js';
 import { RecordCache } from '../state/cache/record-cache.js';
+import { InvalidStateStoreError } from '../state/errors.js';
+import type { KeyValueStore } from '../state/store.js';
 import { DEFAULT_CACHE_MAX_BYTES } from '../task/config.js';
 import { PartitionGroup } from '../task/partition-group.js';
 import { ProcessingError, type RawRecord, StreamTask } from '../task/stream-task.js';
@@ -25,6 +27,7 @@ import { prepareTopics } from './internal-topics.js';
 import { OutputBuffer, chunkTopicMessages, nextOffsets } from './output-buffer.js';
 import { type ProcessIdentity, acquireProcessIdentity } from './process-identity.js';
 import { RuntimeMetrics } from './runtime-metrics.js';
+import { type ReadOnlyKeyValueStore, compositeKeyValueView } from './store-view.js';
 
 /** Kafka Streams' KafkaStreams.State. */
 export type KafkaStreamsState =
@@ -141,6 +144,46 @@ export class KafkaStreams {
     return { processed, lateRecordDrops, tasks: [...this.tasks.keys()] };
   }
 
+  /**
+   * Kafka Streams' `store(name)` for key-value stores: a read-only view of store `name` over every
+   * task this instance runs that holds it (see store-view.ts). Resolves once the record caches of
+   * those tasks are flushed (on the processing chain, so never in the middle of a batch or a
+   * commit): reads through the view then reflect every record processed before the call, also in
+   * stores downstream of a cached one (e.g. a table materialized after an aggregation). Flushing
+   * early only emits cached updates sooner, as a cache eviction would.
+   */
+  async store<K, V>(name: string): Promise<ReadOnlyKeyValueStore<K, V>> {
+    if (!this.topology.subtopologies().some((sub) => sub.stores.includes(name)))
+      throw new InvalidStateStoreError(name, `no such store in application ${this.config.applicationId}`);
+    const state = this.currentState;
+    if (state !== 'RUNNING' && state !== 'REBALANCING')
+      throw new InvalidStateStoreError(
+        name,
+        `application ${this.config.applicationId} is ${state}: its stores cannot be queried`,
+      );
+    const holders = () => [...this.tasks.values()].filter((t) => t.subtopology.stores.includes(name));
+    await this.serialized(async () => {
+      if (this.fatal) return;
+      for (const managed of holders()) if (managed.dirty) managed.task.flush();
+    });
+    return compositeKeyValueView(name, () =>
+      holders().map((t) => t.task.getStore(name) as unknown as KeyValueStore<K, V>),
+    );
+  }
+
+  /**
+   * Stops fetching input (the consumer's pause of every input topic) while staying in the group:
+   * the batch in flight is still processed, commits go on. For readers that cannot keep up.
+   */
+  pause(): void {
+    this.consumer?.pause([...this.topicOwner.keys()].map((topic) => ({ topic })));
+  }
+
+  /** Fetches input again after pause(). */
+  resume(): void {
+    this.consumer?.resume([...this.topicOwner.keys()].map((topic) => ({ topic })));
+  }
+
   /** Creates internal topics, connects, joins the group and starts processing. */
   async start(): Promise<void> {
     if (this.currentState !== 'CREATED')
@@ -194,7 +237,10 @@ export class KafkaStreams {
         if (!payload.restart) this.fail(payload.error);
       });
       await this.consumer.connect();
-      await this.consumer.subscribe({ topics: [...this.topicOwner.keys()], fromBeginning: true });
+      await this.consumer.subscribe({
+        topics: [...this.topicOwner.keys()],
+        fromBeginning: this.settings.autoOffsetReset !== 'latest',
+      });
       await this.consumer.run({
         autoCommit: false,
         eachBatchAutoResolve: false,
@@ -300,7 +346,13 @@ export class KafkaStreams {
     const managed =
       this.tasks.get(taskId(sub, batch.partition)) ?? (await this.createTasks([[sub, batch.partition]]))[0]!;
     const positionKey = `${batch.topic}:${batch.partition}`;
-    await this.settings.beforeBatch?.(batch.messages.map((m) => m.value));
+    if (this.settings.beforeBatch) {
+      const { topic, partition, messages } = batch;
+      await this.settings.beforeBatch(
+        messages.map((m) => m.value),
+        { topic, partition, messages },
+      );
+    }
     if (managed.group) {
       await this.bufferBatch(managed, managed.group, payload, positionKey);
       return;
