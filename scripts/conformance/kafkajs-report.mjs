@@ -48,6 +48,7 @@ const perArea = Object.fromEntries(
   AREAS.map((a) => [a, { files: 0, passed: 0, failed: 0, skipped: 0, byClass: {} }]),
 );
 const failures = [];
+const skipped = [];
 for (const suite of results.testResults) {
   const file = relative(workDir, suite.name);
   const area = AREAS.find((a) => file.startsWith(`src/${a}/`));
@@ -85,7 +86,10 @@ for (const suite of results.testResults) {
         reason: rule ? rule.reason : 'no rule explains it: attributed to the broker until shown otherwise',
         error: firstLine(error),
       });
-    } else counts.skipped++;
+    } else {
+      counts.skipped++;
+      skipped.push({ file, title: t.title });
+    }
   }
 }
 
@@ -170,6 +174,19 @@ for (const c of CLASS_ORDER) {
       lines.push(row([`\`${f.file.replace(/^src\//, '')}\``, cell(f.title), cell(f.error)]));
     lines.push('');
   }
+}
+lines.push(`## Skipped by the suite itself (${skipped.length})`);
+lines.push('');
+lines.push(
+  "Not run by kafkajs's own conditions: `test.skip`/`it.skip`, tests gated on another Kafka version than `KAFKA_VERSION=2.4`, OAUTHBEARER blocks that need `OAUTHBEARER_ENABLED=1` and their own cluster.",
+);
+lines.push('');
+if (skipped.length > 0) {
+  lines.push(row(['spec file', 'test']));
+  lines.push(row(['---', '---']));
+  skipped.sort((a, b) => a.file.localeCompare(b.file) || a.title.localeCompare(b.title));
+  for (const t of skipped) lines.push(row([`\`${t.file.replace(/^src\//, '')}\``, cell(t.title)]));
+  lines.push('');
 }
 const unused = compiled.filter((r) => r.matched === 0);
 if (unused.length > 0) {

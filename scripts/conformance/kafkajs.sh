@@ -91,7 +91,7 @@ trap 'stop_broker; rm -rf "$DATA_DIR"' EXIT
 node scripts/conformance/kafkajs-broker.mjs "$PORT" "$DATA_DIR" "$FSYNC" >"$BROKER_LOG" 2>&1 &
 BROKER_PID=$!
 for _ in $(seq 1 300); do
-  grep -q '"event":"listening"' "$BROKER_LOG" && break
+  grep -qs '"event":"listening"' "$BROKER_LOG" && break
   kill -0 "$BROKER_PID" 2>/dev/null || { echo "broker did not start:" >&2; tail -20 "$BROKER_LOG" >&2; exit 1; }
   sleep 0.2
 done
