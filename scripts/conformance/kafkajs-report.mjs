@@ -122,7 +122,7 @@ lines.push(
 lines.push('');
 lines.push('```sh');
 lines.push(
-  'git --git-dir=PATH_TO/kafkajs.git archive v2.2.4 | tar -x -C /tmp/kafkajs-2.2.4   # or any checkout',
+  'mkdir -p /tmp/kafkajs-2.2.4 && git --git-dir=PATH_TO/kafkajs.git archive v2.2.4 | tar -x -C /tmp/kafkajs-2.2.4',
 );
 lines.push('bash scripts/conformance/kafkajs.sh --doc docs/conformance.md /tmp/kafkajs-2.2.4');
 lines.push('```');
