@@ -111,7 +111,7 @@ const lines = [];
 lines.push("# Kafka conformance: kafkajs's own integration suite against the embedded broker");
 lines.push('');
 lines.push(
-  `Measured ${new Date().toISOString()} on Node ${process.version}: kafkajs ${process.env.KAFKAJS_VERSION ?? 'unknown'}, ` +
+  `Measured ${new Date(results.startTime).toISOString()} (start of the run) on Node ${process.version}: kafkajs ${process.env.KAFKAJS_VERSION ?? 'unknown'}, ` +
     `its ${total.files} spec files under \`src/{producer,consumer,admin,cluster,broker}\`, ` +
     `broker \`--fsync ${process.env.FSYNC ?? 'fsync'}\`, jest with ${process.env.WORKERS ?? '?'} workers; the suite took ${minutes} min.`,
 );
