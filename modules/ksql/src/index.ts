@@ -67,6 +67,7 @@ export { KsqlEngine, type ExecuteOptions } from './engine/ksql-engine.js';
 export { streamsConfigFor } from './engine/streams-config.js';
 export type { DataSource, TimestampColumn } from './engine/data-source.js';
 export type { TransientQueryPlan } from './engine/transient-query.js';
+export type { ColumnSource } from './plan/projection.js';
 export { formatSchema } from './engine/schema-text.js';
 
 // Conformance runner (ksqlDB query-validation tests)

@@ -95,12 +95,12 @@ export class KafkaPushQuery implements PushQuery {
       this.buffer.end();
       return;
     }
-    const keyCount = this.plan.schema.key.length;
+    const layout = this.plan.layout;
     this.subscription = this.plan.rows.subscribe({
       next: (record: ResultRecord) => {
         if (record.value === null || record.value === undefined) return; // a table's delete: no row
         if (limit !== undefined && this.emitted >= limit) return;
-        this.buffer.push(layoutRow(record, keyCount));
+        this.buffer.push(layoutRow(record, layout));
         this.emitted++;
         if (limit !== undefined && this.emitted >= limit) {
           this.buffer.end();
@@ -141,12 +141,15 @@ export class KafkaPushQuery implements PushQuery {
   }
 }
 
-/** A row as the plan's schema lays it out: key columns (from the key, windowed or not), then the value. */
-function layoutRow(record: ResultRecord, keyCount: number): unknown[] {
-  if (keyCount === 0) return [...(record.value ?? [])];
+/** A row as the plan's columns lay it out: each from the key (windowed or not) or the value. */
+function layoutRow(record: ResultRecord, layout: TransientQueryPlan['layout']): unknown[] {
   const key = record.key as unknown[] | { key: unknown[] } | null;
   const keyValues = key === null ? [] : Array.isArray(key) ? key : key.key;
-  const row = new Array<unknown>(keyCount);
-  for (let i = 0; i < keyCount; i++) row[i] = keyValues[i] ?? null;
-  return row.concat(record.value ?? []);
+  const value = record.value ?? [];
+  const row = new Array<unknown>(layout.length);
+  for (let i = 0; i < layout.length; i++) {
+    const c = layout[i] as TransientQueryPlan['layout'][number];
+    row[i] = (c.part === 'KEY' ? keyValues[c.index] : value[c.index]) ?? null;
+  }
+  return row;
 }

@@ -52,7 +52,7 @@ export interface QueryError {
 export interface PushQuery {
   /** The transient query id (`transient_<SOURCE>_<n>`), what /close-query names. */
   readonly id: string;
-  /** Result rows, in order, each laid out as the plan's schema columns. Ends at LIMIT or close(). */
+  /** Result rows, in order, each laid out as the plan's `columns` (the SELECT items). Ends at LIMIT or close(). */
   readonly rows: AsyncIterable<readonly unknown[]>;
   /** Stops the query and frees its resources (consumer group, tasks); idempotent. */
   close(): Promise<void>;

@@ -4,7 +4,8 @@ import type { Query } from '../parser/ast.js';
 import type { PlanContext } from '../plan/plan-context.js';
 import { planQuery } from '../plan/query-planner.js';
 import type { SourceSerdes } from '../plan/source-step.js';
-import type { GenericRow, LogicalSchema } from '../schema/logical-schema.js';
+import type { ColumnSource } from '../plan/projection.js';
+import type { Column, GenericRow, LogicalSchema } from '../schema/logical-schema.js';
 import type { EngineContext } from './engine-context.js';
 import { type ProcessingLog, ProcessingLogChannel } from './processing-log.js';
 import { type PullQueryPlan, planPullQuery } from './pull-query.js';
@@ -14,6 +15,10 @@ export interface TransientQueryPlan {
   readonly id: string;
   readonly applicationId: string;
   readonly schema: LogicalSchema;
+  /** The result's columns, in SELECT order (what a push query returns: exactly the SELECT items). */
+  readonly columns: readonly Column[];
+  /** Where each of `columns` is in a record of `rows`: the key's column `index`, or the value's. */
+  readonly layout: readonly ColumnSource[];
   /** LIMIT: the host stops after this many rows. */
   readonly limit?: number;
   readonly topology: Topology;
@@ -67,16 +72,23 @@ export async function planPushQuery(
     processingLog,
   };
   const sourceSerdes = new Map<string, SourceSerdes>();
-  const { output } = await planQuery(query, planCtx, {
+  const { output, selectOrder } = await planQuery(query, planCtx, {
     source: (n) => ctx.metastore.get(n),
     onSourceSerdes: (topic, serdes) => sourceSerdes.set(topic, serdes),
   });
   const stream = output.kind === 'STREAM' ? output.stream : output.table.toStream();
   const rows = (stream as KStream<unknown, GenericRow | null>).toObservable();
+  const key = output.schema.key;
+  const layout: readonly ColumnSource[] = selectOrder ?? [
+    ...key.map((_, index) => ({ part: 'KEY' as const, index })),
+    ...output.schema.value.map((_, index) => ({ part: 'VALUE' as const, index })),
+  ];
   return {
     id,
     applicationId,
     schema: output.schema,
+    columns: layout.map((c) => (c.part === 'KEY' ? key[c.index] : output.schema.value[c.index]) as Column),
+    layout,
     limit: query.limit,
     topology: builder.build(),
     rows,

@@ -12,7 +12,10 @@ type AnyKey = GenericKey | Windowed<GenericKey>;
  * value columns. A null row stays null (a tombstone for tables, a null value for streams, as
  * ksqlDB forwards them); a column whose expression fails on the row is NULL (ksqlDB logs it).
  */
-export function planProject(input: PlannedStream, projection: Projection): PlannedStream {
+export function planProject(
+  input: PlannedStream,
+  projection: Pick<Projection, 'schema' | 'values'>,
+): PlannedStream {
   const fns = projection.values.map((v) => v.evaluate.bind(v));
   const n = fns.length;
   const project = (row: GenericRow): GenericRow => {

@@ -55,6 +55,17 @@ export interface Projection {
   readonly schema: LogicalSchema;
   /** One compiled expression per output value column. */
   readonly values: readonly CompiledExpression[];
+  /**
+   * The SELECT items in their order, each as the output column holding it — what a transient
+   * query returns (ksqlDB's push and pull results list exactly the items, keys where selected).
+   */
+  readonly selectOrder: readonly ColumnSource[];
+}
+
+/** Where a result column is in an output record: its key (key column index) or its value. */
+export interface ColumnSource {
+  readonly part: 'KEY' | 'VALUE';
+  readonly index: number;
 }
 
 interface Item {
@@ -124,6 +135,7 @@ export function analyzeProjection(input: ProjectionInput): Projection {
   const keyTypes: (SqlType | undefined)[] = input.keys.map(() => undefined);
   const valueColumns: Column[] = [];
   const values: CompiledExpression[] = [];
+  const selectOrder: ColumnSource[] = [];
   for (const item of items) {
     const e = item.expression;
     const compiled = compileIn('SELECT', e, input.scope, input.functions);
@@ -157,8 +169,10 @@ export function analyzeProjection(input: ProjectionInput): Projection {
     if (keyIndex >= 0) {
       keyAliases[keyIndex].push(name);
       keyTypes[keyIndex] = compiled.type;
+      selectOrder.push({ part: 'KEY', index: keyIndex });
       continue;
     }
+    selectOrder.push({ part: 'VALUE', index: valueColumns.length });
     const target = input.coerceTo?.[valueColumns.length];
     if (
       target &&
@@ -219,7 +233,7 @@ export function analyzeProjection(input: ProjectionInput): Projection {
     if (seen.has(c.name)) throw new KsqlError(`Duplicate value columns found in schema: \`${c.name}\``);
     seen.add(c.name);
   }
-  return { schema: new LogicalSchema(keyColumns, valueColumns), values };
+  return { schema: new LogicalSchema(keyColumns, valueColumns), values, selectOrder };
 }
 
 function missingKeyError(sink: string, missing: readonly KeyBinding[]): KsqlError {

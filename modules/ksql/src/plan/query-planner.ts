@@ -15,7 +15,7 @@ import { planPartitionBy } from './partition-by-step.js';
 import type { PlanContext } from './plan-context.js';
 import type { PlannedStream } from './planned-stream.js';
 import { planProject } from './project-step.js';
-import { analyzeProjection, type KeyBinding, type StarItem } from './projection.js';
+import { analyzeProjection, type ColumnSource, type KeyBinding, type StarItem } from './projection.js';
 import { type SourceSerdes, planSource } from './source-step.js';
 import { RESERVED_COLUMN_NAMES } from './source-schema.js';
 import { unusedSourceColumns } from './column-usage.js';
@@ -39,6 +39,11 @@ export interface PlannedQuery {
   readonly output: PlannedStream;
   /** The sources read, FROM first. */
   readonly sources: readonly DataSource[];
+  /**
+   * The SELECT items as output columns, in order (transient queries return exactly these);
+   * undefined for aggregations, whose output is the key columns then the values.
+   */
+  readonly selectOrder?: readonly ColumnSource[];
 }
 
 /**
@@ -266,7 +271,7 @@ export async function planQuery(
     coerceTo: options.coerceTo,
     joinColumnName: joined ? (ref) => joinColumnName(joined, ref) : undefined,
   });
-  return { output: planProject(planned, projection), sources };
+  return { output: planProject(planned, projection), sources, selectOrder: projection.selectOrder };
 }
 
 /** What the join step records about a join result's key (see planned-stream.ts, added by the join step). */
