@@ -2,11 +2,17 @@ import { type Logger, pino } from 'pino';
 import { fdBudget } from './os-limits.js';
 
 /**
- * When acks=-1 produce requests are answered:
- * - `fsync` (default): after the data is written AND fsync'ed. Appends arriving while one fsync
- *   runs are written and fsync'ed together in the next round (group commit).
- * - `write`: after the data is handed to the OS (write(2)) — survives a crash of the broker
- *   process (SIGKILL) but not of the machine; fsync happens only on segment roll and close.
+ * What the broker guarantees per acks level (`--fsync`). Under both policies data becomes readable
+ * (high watermark: Fetch, ListOffsets) when it is written to the OS, and acks=1 is answered then;
+ * acks=0 gets no answer. The policy decides when acks=-1 is answered (and EndTxn, whose markers
+ * wait the same way):
+ * - `fsync` (default): after the data is written AND fsync'ed — it survives a SIGKILL of the broker
+ *   and a power loss. Appends arriving while one fsync runs are fsync'ed together in the next round
+ *   (group commit). acks=0/1 data, and anything not yet fsync'ed, survives a SIGKILL (the page
+ *   cache keeps it) but a power loss may take it back, even after a consumer read it — as with
+ *   Kafka's acks=1; recovery then truncates the log to the last whole batch on disk.
+ * - `write`: acks=-1 too is answered once the data is written — it survives a SIGKILL of the
+ *   broker process, not a machine crash; fsync happens only on segment roll and close.
  */
 export type FsyncPolicy = 'fsync' | 'write';
 

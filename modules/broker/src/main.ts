@@ -75,7 +75,11 @@ if (values.help) {
   process.stdout.write(
     'meterstream-broker --port 9092 --data-dir ./data/kafka [--host 127.0.0.1] [--metrics-port N]\n' +
       '  [--default-partitions 1] [--fsync fsync|write] [--schema-registry-port 8081|0|off]\n' +
-      `  limits (see the README for defaults): ${[...Object.keys(LIMIT_FLAGS), ...Object.keys(REGISTRY_LIMIT_FLAGS)].map((f) => `--${f} N`).join(' ')}\n`,
+      `  limits (see the README for defaults): ${[...Object.keys(LIMIT_FLAGS), ...Object.keys(REGISTRY_LIMIT_FLAGS)].map((f) => `--${f} N`).join(' ')}\n` +
+      '  --fsync: records are readable (Fetch, ListOffsets) once written to the OS, whatever the acks;\n' +
+      '    acks=0 gets no answer, acks=1 is answered after the write (survives a broker SIGKILL, a power\n' +
+      '    loss may take it back), acks=-1 after the write and an fsync under `fsync` (survives a power\n' +
+      '    loss), after the write only under `write`.\n',
   );
   process.exit(0);
 }

@@ -83,8 +83,7 @@ export const produce: ApiHandler<ProduceRequest, ProduceResponse> = {
           res.logStartOffset = BigInt(p.logStartOffset);
           if (acks !== 0) {
             const w = { res, done: false, promise: Promise.resolve() };
-            const durable =
-              acks === -1 ? p.whenReadable(result.lastOffset) : p.whenWritten(result.lastOffset);
+            const durable = acks === -1 ? p.whenDurable(result.lastOffset) : p.whenWritten(result.lastOffset);
             w.promise = durable.then(() => {
               w.done = true;
             });
