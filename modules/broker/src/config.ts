@@ -67,6 +67,15 @@ export interface BrokerOptions {
   groupMinSessionTimeoutMs?: number;
   groupMaxSessionTimeoutMs?: number;
   groupInitialRebalanceDelayMs?: number;
+  /**
+   * Kafka's `transaction.partition.verification.enable` (KIP-890; default true since Kafka 3.6):
+   * TxnOffsetCommit is checked against the transaction coordinator — the transactional id must
+   * map to the producer id and epoch, with the group added (AddOffsetsToTxn) to its ongoing
+   * transaction. false behaves as Kafka up to 3.5: the group coordinator stores the offsets as
+   * pending for that producer id without asking (a request for a transaction that does not exist
+   * then leaves offsets pending for good, Kafka's "hanging transaction").
+   */
+  transactionPartitionVerification?: boolean;
 }
 
 export interface BrokerConfig {
@@ -95,6 +104,7 @@ export interface BrokerConfig {
   groupMinSessionTimeoutMs: number;
   groupMaxSessionTimeoutMs: number;
   groupInitialRebalanceDelayMs: number;
+  transactionPartitionVerification: boolean;
 }
 
 export function resolveConfig(o: BrokerOptions): BrokerConfig {
@@ -130,6 +140,7 @@ export function resolveConfig(o: BrokerOptions): BrokerConfig {
     groupMinSessionTimeoutMs: o.groupMinSessionTimeoutMs ?? 1000,
     groupMaxSessionTimeoutMs: o.groupMaxSessionTimeoutMs ?? 1_800_000,
     groupInitialRebalanceDelayMs: o.groupInitialRebalanceDelayMs ?? 0,
+    transactionPartitionVerification: o.transactionPartitionVerification ?? true,
     logger: (o.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info' })).child({ component: 'broker' }),
   };
 }

@@ -38,6 +38,7 @@ const { values } = parseArgs({
     'metrics-port': { type: 'string' },
     'default-partitions': { type: 'string', default: '1' },
     fsync: { type: 'string', default: 'fsync' },
+    'transaction-partition-verification-enable': { type: 'string', default: 'true' },
     // The Schema Registry REST API runs beside the broker unless turned off; 0 picks a free port.
     'schema-registry-port': { type: 'string', default: '8081' },
     ...Object.fromEntries(
@@ -75,6 +76,7 @@ if (values.help) {
   process.stdout.write(
     'meterstream-broker --port 9092 --data-dir ./data/kafka [--host 127.0.0.1] [--metrics-port N]\n' +
       '  [--default-partitions 1] [--fsync fsync|write] [--schema-registry-port 8081|0|off]\n' +
+      '  [--transaction-partition-verification-enable true|false] (Kafka 3.6+ default true; false = Kafka <= 3.5)\n' +
       `  limits (see the README for defaults): ${[...Object.keys(LIMIT_FLAGS), ...Object.keys(REGISTRY_LIMIT_FLAGS)].map((f) => `--${f} N`).join(' ')}\n` +
       '  --fsync: records are readable (Fetch, ListOffsets) once written to the OS, whatever the acks;\n' +
       '    acks=0 gets no answer, acks=1 is answered after the write (survives a broker SIGKILL, a power\n' +
@@ -90,6 +92,14 @@ if (fsync !== 'fsync' && fsync !== 'write') {
   process.exit(2);
 }
 
+const verification = values['transaction-partition-verification-enable'];
+if (verification !== 'true' && verification !== 'false') {
+  process.stderr.write(
+    `--transaction-partition-verification-enable must be true or false, not ${verification}\n`,
+  );
+  process.exit(2);
+}
+
 let running: Awaited<ReturnType<typeof startBroker>>;
 try {
   running = await startBroker({
@@ -99,6 +109,7 @@ try {
     metricsPort: values['metrics-port'] === undefined ? undefined : Number(values['metrics-port']),
     defaultPartitions: Number(values['default-partitions']),
     fsyncPolicy: fsync,
+    transactionPartitionVerification: verification === 'true',
     ...limits,
   });
 } catch (err) {

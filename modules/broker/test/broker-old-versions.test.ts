@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import { connect } from 'node:net';
 import type { Admin, Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +9,7 @@ import type {
   ProduceResponse,
 } from '../src/protocol/messages.generated.js';
 import { kafkaClient, startTestBroker, type TestBroker } from './helpers/broker.js';
+import { connectKafkajsBroker } from './helpers/kafkajs-broker.js';
 import { decodeResponse, requestFrame, sendRaw } from './helpers/raw-client.js';
 
 /**
@@ -19,13 +19,6 @@ import { decodeResponse, requestFrame, sendRaw } from './helpers/raw-client.js';
  * does not serve is answered with UNSUPPORTED_VERSION in that version's shape on a connection that
  * stays open; a version no schema describes still closes the connection, as Kafka does.
  */
-const require = createRequire(import.meta.url);
-// kafkajs's own Broker class lets a test pin the version of one API, as kafkajs's suite does.
-const KafkajsBroker = require('kafkajs/src/broker/index.js');
-const ConnectionPool = require('kafkajs/src/network/connectionPool.js');
-const socketFactory = require('kafkajs/src/network/socketFactory.js');
-const { createLogger, LEVELS } = require('kafkajs/src/loggers/index.js');
-
 const TOPIC = 'old-versions';
 
 /** Sends frames on one connection and collects one response body per frame (or 'closed'). */
@@ -87,20 +80,7 @@ describe('old and unserved protocol versions', () => {
   });
 
   it('kafkajs with ListOffsets pinned to v0 gets the latest and earliest offsets', async () => {
-    const logger = createLogger({ level: LEVELS.NOTHING, logCreator: () => () => undefined });
-    const kbroker = new KafkajsBroker({
-      connectionPool: new ConnectionPool({
-        socketFactory: socketFactory(),
-        clientId: 'old-versions',
-        connectionTimeout: 3000,
-        requestTimeout: 10_000,
-        logger,
-        host: broker.host,
-        port: broker.port,
-      }),
-      logger,
-    });
-    await kbroker.connect();
+    const kbroker = await connectKafkajsBroker(broker.host, broker.port);
     try {
       kbroker.versions[2].minVersion = 0;
       kbroker.versions[2].maxVersion = 0;
