@@ -174,6 +174,15 @@ describe('old and unserved protocol versions', () => {
     expect((await admin.fetchTopicOffsets(TOPIC))[0].high).toBe('3');
   });
 
+  it('closes the connection on an unserved Produce with acks=0, which expects no answer', async () => {
+    const frame = requestFrame(0, 2, 31, {
+      acks: 0,
+      timeoutMs: 1000,
+      topicData: [{ name: TOPIC, partitionData: [{ index: 0, records: Buffer.alloc(0) }] }],
+    });
+    expect(await sendRaw(broker.port, frame)).toBe('closed');
+  });
+
   it('closes the connection on a version no schema describes, as Kafka does', async () => {
     const frame = requestFrame(2, 1, 21, { replicaId: -1, topics: [] });
     frame.writeInt16BE(99, 6); // ListOffsets v99

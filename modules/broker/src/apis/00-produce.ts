@@ -13,7 +13,9 @@ import type { ApiHandler } from './handler.js';
 /**
  * Produce: validate each partition's batches (header, lengths, CRC), append them as sent with
  * broker-assigned offsets, then answer per `acks`: 0 → no response, 1 → once written to the OS,
- * -1 → once readable by consumers (fsync'ed under the default policy). Magic v2 only (v3+).
+ * -1 → once durable (fsync'ed under the default policy, written under `write`). Written records
+ * are readable by consumers whatever the acks, so everything acknowledged is visible. Magic v2
+ * only (v3+); Produce v0–2 get UNSUPPORTED_VERSION from the connection.
  */
 export const produce: ApiHandler<ProduceRequest, ProduceResponse> = {
   apiKey: 0,

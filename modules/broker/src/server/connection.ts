@@ -33,6 +33,7 @@ import {
 import { API_SCHEMAS } from '../protocol/messages.generated.js';
 import { ProtocolError, Reader, Writer } from '../protocol/primitives.js';
 
+const PRODUCE_KEY = 0;
 /** Requests in flight per connection before we stop reading from the socket. */
 const MAX_IN_FLIGHT = 256;
 /** Pending response bytes before we stop reading from the socket. */
@@ -290,6 +291,11 @@ export class Connection {
     try {
       finishRequestHeader(r, isFlexible(schemas.request, header.apiVersion));
       const request = decodeMessage(schemas.request, header.apiVersion, r);
+      // A Produce with acks=0 expects no answer at all: closing is the only signal it can get.
+      if (header.apiKey === PRODUCE_KEY && (request as { acks?: number }).acks === 0) {
+        this.reject('unsupported-version', detail);
+        return;
+      }
       answer = errorResponseFor(
         schemas.request,
         schemas.response,
