@@ -162,7 +162,7 @@ export class PartitionLog {
     if (bases.length === 0) {
       // never written: nothing to recover, and no file to open until the first write
       this.initEmpty();
-      this.restoreState();
+      this.restoreState(logger);
       return;
     }
     bases.forEach((base, i) => {
@@ -182,25 +182,49 @@ export class PartitionLog {
     this.durableOffset = this.nextOffset;
     this.logStartOffset = this.segments[0].bases[0] ?? this.segments[0].baseOffset;
     this.cacheStart = this.nextOffset;
-    this.restoreState();
+    this.restoreState(logger);
   }
 
   private get statePath(): string {
     return join(this.dir, 'state.json');
   }
 
-  /** Loads the producer/transaction snapshot and replays batch headers written after it. */
-  private restoreState(): void {
+  /**
+   * Loads the producer/transaction snapshot and replays batch headers written after it. The
+   * snapshot is written without fsync (at roll, DeleteRecords, clean close), so after a power loss
+   * it may be torn, or describe records the log lost (acks=0/1 data not yet fsync'ed): then the
+   * state is rebuilt from the batches that remain, so that sequence numbers and open transactions
+   * agree with the truncated log.
+   */
+  private restoreState(logger?: { warn(obj: object, msg: string): void }): void {
     let from = this.segments[0].baseOffset;
-    if (existsSync(this.statePath)) {
-      const s = JSON.parse(readFileSync(this.statePath, 'utf8')) as StateFile;
-      if (s.offset <= this.nextOffset) {
-        this.producers.restore(s);
-        from = s.offset;
-        this.logStartOffset = Math.max(this.logStartOffset, s.logStartOffset);
-      }
+    const s = existsSync(this.statePath) ? this.readStateFile(logger) : undefined;
+    if (s && s.offset <= this.nextOffset) {
+      this.producers.restore(s);
+      from = s.offset;
+      this.logStartOffset = Math.max(this.logStartOffset, s.logStartOffset);
+    } else if (s) {
+      logger?.warn(
+        { partition: this.where, snapshotOffset: s.offset, logEndOffset: this.nextOffset },
+        'producer state snapshot is ahead of the recovered log: rebuilding it from the log',
+      );
+      // a DeleteRecords before the crash still holds, up to what is left
+      this.logStartOffset = Math.max(this.logStartOffset, Math.min(s.logStartOffset, this.nextOffset));
     }
     this.scanHeaders(from, (batch, base) => this.applyToState(batch, base));
+  }
+
+  private readStateFile(logger?: { warn(obj: object, msg: string): void }): StateFile | undefined {
+    const text = readFileSync(this.statePath, 'utf8');
+    try {
+      return JSON.parse(text) as StateFile;
+    } catch (err) {
+      logger?.warn(
+        { partition: this.where, file: this.statePath, bytes: text.length, err: String(err) },
+        'unreadable producer state snapshot (torn by a crash): rebuilding it from the log',
+      );
+      return undefined;
+    }
   }
 
   private applyToState(batch: Buffer, base: number): void {
