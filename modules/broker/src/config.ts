@@ -2,11 +2,17 @@ import { type Logger, pino } from 'pino';
 import { fdBudget } from './os-limits.js';
 
 /**
- * When acks=-1 produce requests are answered:
- * - `fsync` (default): after the data is written AND fsync'ed. Appends arriving while one fsync
- *   runs are written and fsync'ed together in the next round (group commit).
- * - `write`: after the data is handed to the OS (write(2)) — survives a crash of the broker
- *   process (SIGKILL) but not of the machine; fsync happens only on segment roll and close.
+ * What the broker guarantees per acks level (`--fsync`). Under both policies data becomes readable
+ * (high watermark: Fetch, ListOffsets) when it is written to the OS, and acks=1 is answered then;
+ * acks=0 gets no answer. The policy decides when acks=-1 is answered (and EndTxn, whose markers
+ * wait the same way):
+ * - `fsync` (default): after the data is written AND fsync'ed — it survives a SIGKILL of the broker
+ *   and a power loss. Appends arriving while one fsync runs are fsync'ed together in the next round
+ *   (group commit). acks=0/1 data, and anything not yet fsync'ed, survives a SIGKILL (the page
+ *   cache keeps it) but a power loss may take it back, even after a consumer read it — as with
+ *   Kafka's acks=1; recovery then truncates the log to the last whole batch on disk.
+ * - `write`: acks=-1 too is answered once the data is written — it survives a SIGKILL of the
+ *   broker process, not a machine crash; fsync happens only on segment roll and close.
  */
 export type FsyncPolicy = 'fsync' | 'write';
 
@@ -66,6 +72,15 @@ export interface BrokerOptions {
   groupMinSessionTimeoutMs?: number;
   groupMaxSessionTimeoutMs?: number;
   groupInitialRebalanceDelayMs?: number;
+  /**
+   * Kafka's `transaction.partition.verification.enable` (KIP-890; default true since Kafka 3.6):
+   * TxnOffsetCommit is checked against the transaction coordinator — the transactional id must
+   * map to the producer id and epoch, with the group added (AddOffsetsToTxn) to its ongoing
+   * transaction. false behaves as Kafka up to 3.5: the group coordinator stores the offsets as
+   * pending for that producer id without asking (a request for a transaction that does not exist
+   * then leaves offsets pending for good, Kafka's "hanging transaction").
+   */
+  transactionPartitionVerification?: boolean;
 }
 
 export interface BrokerConfig {
@@ -95,6 +110,7 @@ export interface BrokerConfig {
   groupMinSessionTimeoutMs: number;
   groupMaxSessionTimeoutMs: number;
   groupInitialRebalanceDelayMs: number;
+  transactionPartitionVerification: boolean;
 }
 
 export function resolveConfig(o: BrokerOptions): BrokerConfig {
@@ -131,6 +147,7 @@ export function resolveConfig(o: BrokerOptions): BrokerConfig {
     groupMinSessionTimeoutMs: o.groupMinSessionTimeoutMs ?? 1000,
     groupMaxSessionTimeoutMs: o.groupMaxSessionTimeoutMs ?? 1_800_000,
     groupInitialRebalanceDelayMs: o.groupInitialRebalanceDelayMs ?? 0,
+    transactionPartitionVerification: o.transactionPartitionVerification ?? true,
     logger: (o.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info' })).child({ component: 'broker' }),
   };
 }

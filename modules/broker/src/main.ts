@@ -42,6 +42,7 @@ const { values } = parseArgs({
     // Kafka's broker-level defaults of the topics' retention.ms and segment.bytes.
     'log-retention-ms': { type: 'string', default: '-1' },
     'log-segment-bytes': { type: 'string' },
+    'transaction-partition-verification-enable': { type: 'string', default: 'true' },
     // The Schema Registry REST API runs beside the broker unless turned off; 0 picks a free port.
     'schema-registry-port': { type: 'string', default: '8081' },
     ...Object.fromEntries(
@@ -80,7 +81,12 @@ if (values.help) {
     'meterstream-broker --port 9092 --data-dir ./data/kafka [--host 127.0.0.1] [--metrics-port N]\n' +
       '  [--default-partitions 1] [--fsync fsync|write] [--schema-registry-port 8081|0|off]\n' +
       '  [--log-retention-ms -1] [--log-segment-bytes 67108864]\n' +
-      `  limits (see the README for defaults): ${[...Object.keys(LIMIT_FLAGS), ...Object.keys(REGISTRY_LIMIT_FLAGS)].map((f) => `--${f} N`).join(' ')}\n`,
+      '  [--transaction-partition-verification-enable true|false] (Kafka 3.6+ default true; false = Kafka <= 3.5)\n' +
+      `  limits (see the README for defaults): ${[...Object.keys(LIMIT_FLAGS), ...Object.keys(REGISTRY_LIMIT_FLAGS)].map((f) => `--${f} N`).join(' ')}\n` +
+      '  --fsync: records are readable (Fetch, ListOffsets) once written to the OS, whatever the acks;\n' +
+      '    acks=0 gets no answer, acks=1 is answered after the write (survives a broker SIGKILL, a power\n' +
+      '    loss may take it back), acks=-1 after the write and an fsync under `fsync` (survives a power\n' +
+      '    loss), after the write only under `write`.\n',
   );
   process.exit(0);
 }
@@ -88,6 +94,14 @@ if (values.help) {
 const fsync = values.fsync as FsyncPolicy;
 if (fsync !== 'fsync' && fsync !== 'write') {
   process.stderr.write(`--fsync must be fsync or write, not ${values.fsync}\n`);
+  process.exit(2);
+}
+
+const verification = values['transaction-partition-verification-enable'];
+if (verification !== 'true' && verification !== 'false') {
+  process.stderr.write(
+    `--transaction-partition-verification-enable must be true or false, not ${verification}\n`,
+  );
   process.exit(2);
 }
 
@@ -102,6 +116,7 @@ try {
     fsyncPolicy: fsync,
     logRetentionMs: Number(values['log-retention-ms']),
     segmentBytes: intFlag('log-segment-bytes'),
+    transactionPartitionVerification: verification === 'true',
     ...limits,
   });
 } catch (err) {

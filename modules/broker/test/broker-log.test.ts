@@ -1,4 +1,4 @@
-import { appendFileSync, readdirSync, rmSync } from 'node:fs';
+import { appendFileSync, readdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { ATTR_TRANSACTIONAL, buildBatch } from '../src/log/record-batch.js';
@@ -329,6 +329,36 @@ describe('recovery', () => {
       );
       expect(retry).toMatchObject({ errorCode: 0, baseOffset: 3n });
       expect(p.logEndOffset).toBe(4);
+    } finally {
+      await again.close();
+    }
+  });
+
+  it('after a power loss took back unsynced batches and tore the state snapshot, rebuilds the producer state from the log', async () => {
+    const b = await startTestBroker({ keepData: true });
+    const dataDir = b.dataDir;
+    const idem = (seq: number) => batch([`p${seq}`], { producerId: 7n, epoch: 0, seq });
+    for (let seq = 0; seq < 3; seq++) {
+      expect(await produce(b.port, 'lost', idem(seq))).toMatchObject({
+        errorCode: 0,
+        baseOffset: BigInt(seq),
+      });
+    }
+    await b.close(); // writes state.json describing offsets 0..2
+    const dir = join(dataDir, 'topics', 'lost', '0');
+    const log = readdirSync(dir).find((f) => f.endsWith('.log'))!;
+    // the disk kept only the first batch (the others were acknowledged with acks=1, never
+    // fsync'ed), and the snapshot file is empty (torn)
+    truncateSync(join(dir, log), idem(0).length);
+    writeFileSync(join(dir, 'state.json'), '');
+    const again = await startTestBroker({ dataDir });
+    try {
+      const p = again.broker.topics.partition('lost', 0)!;
+      expect(p.logEndOffset).toBe(1);
+      // sequence 1 is the next one the log knows: stored at offset 1, not a duplicate or a gap
+      expect(await produce(again.port, 'lost', idem(1))).toMatchObject({ errorCode: 0, baseOffset: 1n });
+      expect(await produce(again.port, 'lost', idem(1))).toMatchObject({ errorCode: 0, baseOffset: 1n });
+      expect(p.logEndOffset).toBe(2);
     } finally {
       await again.close();
     }

@@ -14,7 +14,9 @@ import type { ApiHandler } from './handler.js';
 /**
  * Produce: validate each partition's batches (header, lengths, CRC), append them as sent with
  * broker-assigned offsets, then answer per `acks`: 0 → no response, 1 → once written to the OS,
- * -1 → once readable by consumers (fsync'ed under the default policy). Magic v2 only (v3+).
+ * -1 → once durable (fsync'ed under the default policy, written under `write`). Written records
+ * are readable by consumers whatever the acks, so everything acknowledged is visible. Magic v2
+ * only (v3+); Produce v0–2 get UNSUPPORTED_VERSION from the connection.
  */
 export const produce: ApiHandler<ProduceRequest, ProduceResponse> = {
   apiKey: 0,
@@ -85,8 +87,7 @@ export const produce: ApiHandler<ProduceRequest, ProduceResponse> = {
           res.logStartOffset = BigInt(p.logStartOffset);
           if (acks !== 0) {
             const w = { res, done: false, promise: Promise.resolve() };
-            const durable =
-              acks === -1 ? p.whenReadable(result.lastOffset) : p.whenWritten(result.lastOffset);
+            const durable = acks === -1 ? p.whenDurable(result.lastOffset) : p.whenWritten(result.lastOffset);
             w.promise = durable.then(() => {
               w.done = true;
             });

@@ -3,7 +3,9 @@
  * next event-loop turn all pending batches are written (one writev per segment), and — under the
  * `fsync` policy — one fsync round covers every segment touched since the previous round. While a
  * round runs, new appends accumulate and share the next one, so the number of fsyncs per second
- * stays bounded by disk latency rather than by the request rate. fdatasync is used: it makes the
+ * stays bounded by disk latency rather than by the request rate. Writing moves a partition's high
+ * watermark (consumers see written data); the fsync round moves its durable offset (acks=-1 and
+ * transaction markers wait for it). fdatasync is used: it makes the
  * data and the file size durable (all a reader needs) without also flushing timestamps.
  */
 import { fdatasync } from 'node:fs';
@@ -17,7 +19,7 @@ export class Flusher {
   private readonly toSync = new Set<Segment>();
   /** Segments no longer active whose index must be fsync'ed once. */
   private readonly rolled = new Set<Segment>();
-  private readonly waitingHw = new Map<PartitionLog, number>();
+  private readonly waitingDurable = new Map<PartitionLog, number>();
   private scheduled = false;
   private syncing = false;
   private syncAgain = false;
@@ -57,11 +59,11 @@ export class Flusher {
         this.onError(err, `writing ${p.where}`);
         continue;
       }
-      if (this.policy === 'write') {
-        if (p.advanceHighWatermark(p.writtenOffset)) this.onHighWatermark(p);
-      } else {
-        this.waitingHw.set(p, p.writtenOffset);
-      }
+      // writePending moved the high watermark: wake the long-polling fetches now, under both
+      // policies (acks=1 is answered after the write, and what is acknowledged is readable).
+      this.onHighWatermark(p);
+      if (this.policy === 'write') p.advanceDurable(p.writtenOffset);
+      else this.waitingDurable.set(p, p.writtenOffset);
     }
     this.dirty.clear();
     if (this.policy === 'fsync') {
@@ -83,7 +85,7 @@ export class Flusher {
       this.syncAgain = true;
       return;
     }
-    if (this.toSync.size === 0 && this.waitingHw.size === 0) {
+    if (this.toSync.size === 0 && this.waitingDurable.size === 0) {
       this.settle();
       return;
     }
@@ -92,13 +94,13 @@ export class Flusher {
     this.toSync.clear();
     const rolled = [...this.rolled].filter((s) => segs.includes(s) || !s.dirtySinceSync);
     for (const s of rolled) this.rolled.delete(s);
-    const targets = new Map(this.waitingHw);
-    this.waitingHw.clear();
+    const targets = new Map(this.waitingDurable);
+    this.waitingDurable.clear();
     for (const s of segs) s.dirtySinceSync = false;
     this.fsyncAll(segs, () => {
       for (const s of rolled) this.fsyncIndex(s);
       for (const [p, offset] of targets) {
-        if (!p.deleted && p.advanceHighWatermark(offset)) this.onHighWatermark(p);
+        if (!p.deleted) p.advanceDurable(offset);
       }
       this.syncing = false;
       if (this.syncAgain || this.toSync.size > 0) {

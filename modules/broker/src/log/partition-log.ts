@@ -7,9 +7,16 @@
  *
  * Appends are synchronous and only touch memory: the batch gets its offset, joins the pending
  * list and the tail cache. The Flusher writes pending batches to the segment files on the next
- * event-loop turn and fsyncs them (group commit); the high watermark — what consumers may read —
- * advances when data is written (policy `write`) or fsync'ed (policy `fsync`), so a consumer never
- * sees a record that a crash could take back.
+ * event-loop turn and fsyncs them (group commit). Two offsets follow the data:
+ * - the high watermark — what consumers may read (Fetch, ListOffsets latest, DeleteRecords) —
+ *   advances as soon as data is written to the OS, whatever the policy. That is when acks=1 is
+ *   answered, and the high watermark must cover everything acknowledged: a producer told its
+ *   record is stored must find it (a single-replica Kafka behaves the same).
+ * - the durable offset — what acks=-1 and transaction markers wait for — advances after the fsync
+ *   round (policy `fsync`) or with the write (policy `write`).
+ * Under `fsync` a consumer may thus read a record that is written but not yet fsync'ed; a power
+ * loss (not a SIGKILL of the broker: the page cache survives that) can take such a record back.
+ * Recovery then truncates the log to what reached the disk, as Kafka's recovery does.
  */
 import {
   existsSync,
@@ -83,8 +90,10 @@ export class PartitionLog {
   nextOffset = 0;
   /** Offsets below this are written to the OS. */
   writtenOffset = 0;
-  /** Offsets below this are readable by consumers (written or fsync'ed, per policy). */
+  /** Offsets below this are readable by consumers: everything written to the OS (any policy). */
   highWatermark = 0;
+  /** Offsets below this are durable per policy (fsync'ed under `fsync`, written under `write`). */
+  durableOffset = 0;
   /** Batches appended but not yet written: [segment, batch]. */
   private pending: { seg: Segment; batch: Buffer }[] = [];
   private cache: Buffer[] = [];
@@ -92,7 +101,7 @@ export class PartitionLog {
   private cacheStart = 0;
   private cacheBytes = 0;
   private writeWaiters: Waiter[] = [];
-  private hwWaiters: Waiter[] = [];
+  private durableWaiters: Waiter[] = [];
   /** Set when the topic is deleted; appends and reads then fail. */
   deleted = false;
 
@@ -153,7 +162,7 @@ export class PartitionLog {
     if (bases.length === 0) {
       // never written: nothing to recover, and no file to open until the first write
       this.initEmpty();
-      this.restoreState();
+      this.restoreState(logger);
       return;
     }
     bases.forEach((base, i) => {
@@ -170,27 +179,52 @@ export class PartitionLog {
     this.nextOffset = Math.max(active.lastOffset + 1, active.baseOffset);
     this.writtenOffset = this.nextOffset;
     this.highWatermark = this.nextOffset;
+    this.durableOffset = this.nextOffset;
     this.logStartOffset = this.segments[0].bases[0] ?? this.segments[0].baseOffset;
     this.cacheStart = this.nextOffset;
-    this.restoreState();
+    this.restoreState(logger);
   }
 
   private get statePath(): string {
     return join(this.dir, 'state.json');
   }
 
-  /** Loads the producer/transaction snapshot and replays batch headers written after it. */
-  private restoreState(): void {
+  /**
+   * Loads the producer/transaction snapshot and replays batch headers written after it. The
+   * snapshot is written without fsync (at roll, DeleteRecords, clean close), so after a power loss
+   * it may be torn, or describe records the log lost (acks=0/1 data not yet fsync'ed): then the
+   * state is rebuilt from the batches that remain, so that sequence numbers and open transactions
+   * agree with the truncated log.
+   */
+  private restoreState(logger?: { warn(obj: object, msg: string): void }): void {
     let from = this.segments[0].baseOffset;
-    if (existsSync(this.statePath)) {
-      const s = JSON.parse(readFileSync(this.statePath, 'utf8')) as StateFile;
-      if (s.offset <= this.nextOffset) {
-        this.producers.restore(s);
-        from = s.offset;
-        this.logStartOffset = Math.max(this.logStartOffset, s.logStartOffset);
-      }
+    const s = existsSync(this.statePath) ? this.readStateFile(logger) : undefined;
+    if (s && s.offset <= this.nextOffset) {
+      this.producers.restore(s);
+      from = s.offset;
+      this.logStartOffset = Math.max(this.logStartOffset, s.logStartOffset);
+    } else if (s) {
+      logger?.warn(
+        { partition: this.where, snapshotOffset: s.offset, logEndOffset: this.nextOffset },
+        'producer state snapshot is ahead of the recovered log: rebuilding it from the log',
+      );
+      // a DeleteRecords before the crash still holds, up to what is left
+      this.logStartOffset = Math.max(this.logStartOffset, Math.min(s.logStartOffset, this.nextOffset));
     }
     this.scanHeaders(from, (batch, base) => this.applyToState(batch, base));
+  }
+
+  private readStateFile(logger?: { warn(obj: object, msg: string): void }): StateFile | undefined {
+    const text = readFileSync(this.statePath, 'utf8');
+    try {
+      return JSON.parse(text) as StateFile;
+    } catch (err) {
+      logger?.warn(
+        { partition: this.where, file: this.statePath, bytes: text.length, err: String(err) },
+        'unreadable producer state snapshot (torn by a crash): rebuilding it from the log',
+      );
+      return undefined;
+    }
   }
 
   private applyToState(batch: Buffer, base: number): void {
@@ -296,7 +330,10 @@ export class PartitionLog {
     return { baseOffset: first, lastOffset: last, duplicate: false };
   }
 
-  /** Appends a COMMIT or ABORT marker for producerId; resolves once consumers can see it. */
+  /**
+   * Appends a COMMIT or ABORT marker for producerId; resolves once it is durable (consumers see it
+   * from the write on; EndTxn is answered only after this, as acks=-1 is).
+   */
   async appendTxnMarker(
     producerId: bigint,
     producerEpoch: number,
@@ -307,7 +344,7 @@ export class PartitionLog {
     const batch = buildControlBatch(producerId, producerEpoch, commit, coordinatorEpoch, Date.now());
     const offset = this.appendBatch(batch);
     this.producers.onMarker(producerId, producerEpoch, commit, offset);
-    await this.whenReadable(offset);
+    await this.whenDurable(offset);
     return offset;
   }
 
@@ -389,28 +426,30 @@ export class PartitionLog {
     }
     this.pending = [];
     this.writtenOffset = this.nextOffset;
+    // Visible before anyone is told it is stored: the acks=1 answers resolved just below are
+    // sent on a later turn, and a ListOffsets that follows one must count the records.
+    this.highWatermark = this.writtenOffset;
     resolveUpTo(this.writeWaiters, this.writtenOffset);
     return touched;
   }
 
-  /** Makes offsets below `offset` visible to consumers. */
-  advanceHighWatermark(offset: number): boolean {
-    if (offset <= this.highWatermark) return false;
-    this.highWatermark = offset;
-    resolveUpTo(this.hwWaiters, offset);
-    return true;
+  /** Marks offsets below `offset` durable (after the fsync round, or the write under `write`). */
+  advanceDurable(offset: number): void {
+    if (offset <= this.durableOffset) return;
+    this.durableOffset = offset;
+    resolveUpTo(this.durableWaiters, offset);
   }
 
-  /** Resolves once `offset` is written to the OS (acks=1). */
+  /** Resolves once `offset` is written to the OS and readable by consumers (acks=1). */
   whenWritten(offset: number): Promise<void> {
     if (offset < this.writtenOffset) return Promise.resolve();
     return new Promise((resolve) => this.writeWaiters.push({ offset, resolve }));
   }
 
-  /** Resolves once `offset` is below the high watermark (acks=-1: durable per fsync policy). */
-  whenReadable(offset: number): Promise<void> {
-    if (offset < this.highWatermark) return Promise.resolve();
-    return new Promise((resolve) => this.hwWaiters.push({ offset, resolve }));
+  /** Resolves once `offset` is durable per the fsync policy (acks=-1, transaction markers). */
+  whenDurable(offset: number): Promise<void> {
+    if (offset < this.durableOffset) return Promise.resolve();
+    return new Promise((resolve) => this.durableWaiters.push({ offset, resolve }));
   }
 
   // ------------------------------------------------------------------ read
@@ -622,7 +661,7 @@ export class PartitionLog {
   /** Releases every waiting produce on deletion/close, so no request hangs forever. */
   wakeAll(): void {
     resolveUpTo(this.writeWaiters, Number.MAX_SAFE_INTEGER);
-    resolveUpTo(this.hwWaiters, Number.MAX_SAFE_INTEGER);
+    resolveUpTo(this.durableWaiters, Number.MAX_SAFE_INTEGER);
   }
 }
 

@@ -4,10 +4,11 @@
  * responses back strictly in request order (a later request may finish first — e.g. a Produce
  * behind a long-polling Fetch — and then waits its turn).
  *
- * Bad input never reaches the core: an oversized or undecodable frame, an unknown API key or an
- * unsupported version closes this connection (logged with the peer address), as Kafka does; an
- * ApiVersions request with a too-new version gets the UNSUPPORTED_VERSION answer the protocol
- * defines so the client can retry with an older one.
+ * Bad input never reaches the core: an oversized or undecodable frame, an unknown API key or a
+ * version no schema describes closes this connection (logged with the peer address), as Kafka
+ * does; an ApiVersions request with a too-new version gets the UNSUPPORTED_VERSION answer the
+ * protocol defines so the client can retry with an older one, and a known but unserved version
+ * of another API gets an UNSUPPORTED_VERSION answer in that version's response shape.
  *
  * A connection with no request in flight and no traffic for connections.max.idle.ms is closed (a
  * Fetch long-polling inside the broker keeps its connection open).
@@ -21,6 +22,7 @@ import type { Socket } from 'node:net';
 import type { ApiHandler, RequestContext } from '../apis/handler.js';
 import type { Broker } from '../broker.js';
 import { decodeMessage, encodeMessage, isFlexible } from '../protocol/codec.js';
+import { errorResponseFor } from '../protocol/error-response.js';
 import { ErrorCode } from '../protocol/errors.js';
 import {
   API_VERSIONS_KEY,
@@ -31,6 +33,7 @@ import {
 import { API_SCHEMAS } from '../protocol/messages.generated.js';
 import { ProtocolError, Reader, Writer } from '../protocol/primitives.js';
 
+const PRODUCE_KEY = 0;
 /** Requests in flight per connection before we stop reading from the socket. */
 const MAX_IN_FLIGHT = 256;
 /** Pending response bytes before we stop reading from the socket. */
@@ -168,7 +171,7 @@ export class Connection {
         this.unsupportedApiVersions(header.correlationId);
         return;
       }
-      this.reject('unsupported-version', { apiKey: header.apiKey, apiVersion: header.apiVersion });
+      this.unsupportedVersion(r, header, handler.name, schemas);
       return;
     }
     let request: object;
@@ -265,6 +268,57 @@ export class Connection {
     }
     if (wrote) this.socket.uncork();
     this.maybeResume();
+  }
+
+  /**
+   * A version outside the handler's range: answered with UNSUPPORTED_VERSION when the schema knows
+   * that version (the request decodes and the client can parse the answer), else the connection
+   * is closed as Kafka does (see protocol/error-response.ts).
+   */
+  private unsupportedVersion(
+    r: Reader,
+    header: ReturnType<typeof readRequestHeader>,
+    api: string,
+    schemas: (typeof API_SCHEMAS)[number],
+  ): void {
+    const detail = { api, apiKey: header.apiKey, apiVersion: header.apiVersion };
+    const [lo, hi] = schemas.request.valid;
+    if (header.apiVersion < lo || header.apiVersion > hi || header.apiVersion > schemas.response.valid[1]) {
+      this.reject('unsupported-version', detail);
+      return;
+    }
+    let answer: object | null;
+    try {
+      finishRequestHeader(r, isFlexible(schemas.request, header.apiVersion));
+      const request = decodeMessage(schemas.request, header.apiVersion, r);
+      // A Produce with acks=0 expects no answer at all: closing is the only signal it can get.
+      if (header.apiKey === PRODUCE_KEY && (request as { acks?: number }).acks === 0) {
+        this.reject('unsupported-version', detail);
+        return;
+      }
+      answer = errorResponseFor(
+        schemas.request,
+        schemas.response,
+        header.apiVersion,
+        request,
+        ErrorCode.UNSUPPORTED_VERSION,
+      );
+    } catch (err) {
+      const message = err instanceof ProtocolError ? err.message : String(err);
+      this.reject('malformed-request', { ...detail, err: message });
+      return;
+    }
+    if (!answer) {
+      this.reject('unsupported-version', detail);
+      return;
+    }
+    this.broker.metrics.protocolErrors.inc({ reason: 'unsupported-version' });
+    this.broker.logger.warn({ peer: this.peer, ...detail }, 'answered UNSUPPORTED_VERSION');
+    this.queue.push({
+      ready: true,
+      chunks: this.encode(header.apiKey, header.apiVersion, header.correlationId, answer),
+    });
+    this.flushQueue();
   }
 
   private unsupportedApiVersions(correlationId: number): void {

@@ -193,6 +193,27 @@ export class TransactionCoordinator {
     return ErrorCode.NONE;
   }
 
+  /**
+   * TxnOffsetCommit's transaction check, as Kafka's verification (KIP-890) answers it for the
+   * group's offsets partition: the id must map to this producer and epoch, the transaction must
+   * not be completing, and the group must have been added (AddOffsetsToTxn) to the ongoing
+   * transaction — Kafka's TRANSACTION_ABORTABLE, which it answers as INVALID_TXN_STATE to the
+   * TxnOffsetCommit versions served here (v0–3).
+   */
+  verifyTxnOffsetCommit(
+    transactionalId: string,
+    producerId: bigint,
+    producerEpoch: number,
+    groupId: string,
+  ): number {
+    if (transactionalId === '') return ErrorCode.INVALID_REQUEST;
+    const error = this.validate(transactionalId, producerId, producerEpoch);
+    if (error !== ErrorCode.NONE) return error;
+    const meta = this.txns.get(transactionalId)!;
+    if (meta.state !== 'Ongoing' || !meta.groups.has(groupId)) return ErrorCode.INVALID_TXN_STATE;
+    return ErrorCode.NONE;
+  }
+
   async addPartitions(
     transactionalId: string,
     producerId: bigint,
