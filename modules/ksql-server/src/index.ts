@@ -8,3 +8,10 @@ export * from './service/ksql-service.js';
 // Kafka adapters of the engine's outside world
 export { KafkaTopicCatalog } from './kafka/kafka-topic-catalog.js';
 export { KafkaRecordWriter } from './kafka/kafka-record-writer.js';
+
+// REST
+export {
+  startKsqlRestServer,
+  type KsqlRestServer,
+  type KsqlRestServerOptions,
+} from './rest/rest-server.js';
