@@ -40,7 +40,60 @@ interface RequestLike extends Readable {
   readonly httpVersionMajor: number;
 }
 
-export function exchangeOf(request: RequestLike, response: HttpResponseLike): HttpExchange {
+/** What the http and http2 response classes take (structurally); the adapter below narrows it. */
+export interface RawResponse {
+  writeHead(status: number, headers: OutgoingHttpHeaders): unknown;
+  write(chunk: Buffer): boolean;
+  end(chunk: Buffer): unknown;
+  end(): unknown;
+  on(event: string, listener: () => void): unknown;
+  once(event: string, listener: () => void): unknown;
+  off(event: string, listener: () => void): unknown;
+  readonly headersSent: boolean;
+  readonly writableEnded: boolean;
+  readonly writableFinished: boolean;
+  readonly destroyed?: boolean;
+  readonly stream?: { readonly destroyed: boolean; close(code?: number): void };
+  readonly socket?: { end(): void } | null;
+}
+
+/**
+ * The response seen by the endpoints. Text is written as UTF-8 Buffers: with Node 20's http2
+ * compatibility API, string chunks queued together (header and first row of a stream) came out
+ * corrupted on the wire; Buffers do not.
+ */
+class ResponseAdapter implements HttpResponseLike {
+  constructor(readonly raw: RawResponse) {}
+  writeHead(status: number, headers: OutgoingHttpHeaders): unknown {
+    return this.raw.writeHead(status, headers);
+  }
+  write(chunk: string): boolean {
+    return this.raw.write(Buffer.from(chunk, 'utf8'));
+  }
+  end(chunk?: string): unknown {
+    return chunk === undefined || chunk === '' ? this.raw.end() : this.raw.end(Buffer.from(chunk, 'utf8'));
+  }
+  on(event: 'drain' | 'close' | 'finish', listener: () => void): unknown {
+    return this.raw.on(event, listener);
+  }
+  once(event: 'drain' | 'close' | 'finish', listener: () => void): unknown {
+    return this.raw.once(event, listener);
+  }
+  off(event: 'drain' | 'close' | 'finish', listener: () => void): unknown {
+    return this.raw.off(event, listener);
+  }
+  get headersSent(): boolean {
+    return this.raw.headersSent;
+  }
+  get writableEnded(): boolean {
+    return this.raw.writableEnded;
+  }
+  get writableFinished(): boolean {
+    return this.raw.writableFinished;
+  }
+}
+
+export function exchangeOf(request: RequestLike, response: RawResponse): HttpExchange {
   const url = request.url ?? '/';
   const q = url.indexOf('?');
   return {
@@ -49,8 +102,13 @@ export function exchangeOf(request: RequestLike, response: HttpResponseLike): Ht
     headers: request.headers,
     httpVersion: request.httpVersionMajor === 2 ? '2' : '1.1',
     body: request,
-    response,
+    response: new ResponseAdapter(response),
   };
+}
+
+/** The underlying response (for what only one protocol has: the HTTP/2 stream, the socket). */
+export function rawResponse(response: HttpResponseLike): RawResponse | undefined {
+  return response instanceof ResponseAdapter ? response.raw : undefined;
 }
 
 /**
@@ -71,6 +129,6 @@ export function writable(response: HttpResponseLike): Promise<void> {
 
 /** A response whose connection is gone (HTTP/1.1 `destroyed`, HTTP/2 its stream's): writing is pointless. */
 export function responseGone(response: HttpResponseLike): boolean {
-  const r = response as { destroyed?: boolean; stream?: { destroyed?: boolean } };
-  return r.destroyed === true || r.stream?.destroyed === true;
+  const r = rawResponse(response);
+  return r?.destroyed === true || r?.stream?.destroyed === true;
 }

@@ -5,7 +5,7 @@ import {
   handleInfo,
   handleStatus,
 } from './admin-endpoints.js';
-import { type HttpExchange, responseGone } from './http-exchange.js';
+import { type HttpExchange, rawResponse, responseGone } from './http-exchange.js';
 import { handleInsertsStream } from './inserts-stream-endpoint.js';
 import { handleKsql } from './ksql-endpoint.js';
 import { handleQuery } from './query-endpoint.js';
@@ -77,12 +77,9 @@ function redirectToInfo(_ctx: RestContext, exchange: HttpExchange): void {
  * answer is out; HTTP/2 resets just this stream with NO_ERROR (RFC 9113 §8.1).
  */
 function closeAfterResponse(exchange: HttpExchange): void {
-  const res = exchange.response as {
-    stream?: { close(code?: number): void };
-    socket?: { destroySoon?: () => void; end(): void } | null;
-  };
+  const raw = rawResponse(exchange.response);
   exchange.response.once('finish', () => {
-    if (res.stream) res.stream.close(0);
-    else res.socket?.end();
+    if (raw?.stream) raw.stream.close(0);
+    else raw?.socket?.end();
   });
 }

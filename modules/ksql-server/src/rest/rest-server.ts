@@ -4,7 +4,7 @@ import net, { type AddressInfo, type Socket } from 'node:net';
 import { type Logger, pino } from 'pino';
 import type { KsqlService } from '../service/ksql-service.js';
 import { ActiveQueries } from './active-queries.js';
-import { exchangeOf, type HttpResponseLike } from './http-exchange.js';
+import { exchangeOf, type RawResponse } from './http-exchange.js';
 import { sniffProtocol } from './protocol-sniffer.js';
 import type { RestContext } from './rest-context.js';
 import { routeRequest } from './rest-router.js';
@@ -51,7 +51,7 @@ export async function startKsqlRestServer(
     hostId: () => address,
   };
   const inFlight = new Set<Promise<void>>();
-  const serve = (request: Parameters<typeof exchangeOf>[0], response: HttpResponseLike) => {
+  const serve = (request: Parameters<typeof exchangeOf>[0], response: RawResponse) => {
     const done = routeRequest(ctx, exchangeOf(request, response)).finally(() => inFlight.delete(done));
     inFlight.add(done);
   };

@@ -16,8 +16,10 @@ export async function pumpRows(
   onClientGone: () => void,
 ): Promise<PumpOutcome> {
   let gone = responseGone(response);
+  // 'close' before this side ended the response: the client went away. (Not writableFinished:
+  // the HTTP/2 compatibility response reports finished once its stream closed, for any reason.)
   const onClose = () => {
-    if (!response.writableFinished && !gone) {
+    if (!response.writableEnded && !gone) {
       gone = true;
       onClientGone();
     }
