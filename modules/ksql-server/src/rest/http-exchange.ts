@@ -53,7 +53,11 @@ export interface RawResponse {
   readonly writableEnded: boolean;
   readonly writableFinished: boolean;
   readonly destroyed?: boolean;
-  readonly stream?: { readonly destroyed: boolean; close(code?: number): void };
+  readonly stream?: {
+    readonly destroyed: boolean;
+    close(code?: number): void;
+    once(event: 'finish', listener: () => void): unknown;
+  };
   readonly socket?: { end(): void } | null;
 }
 

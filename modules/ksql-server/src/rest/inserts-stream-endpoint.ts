@@ -105,7 +105,7 @@ export async function handleInsertsStream(ctx: RestContext, exchange: HttpExchan
   }
 }
 
-/** Newline-delimited lines of a body (blank lines skipped); a line over `maxLine` bytes → 413. */
+/** Newline-delimited lines of a body (blank lines skipped); a line over `maxLine` characters → 413. */
 async function* linesOf(body: Readable, maxLine: number): AsyncGenerator<string> {
   const decoder = new StringDecoder('utf8');
   let pending = '';
@@ -114,10 +114,12 @@ async function* linesOf(body: Readable, maxLine: number): AsyncGenerator<string>
     for (let i = pending.indexOf('\n'); i >= 0; i = pending.indexOf('\n')) {
       const line = pending.slice(0, i);
       pending = pending.slice(i + 1);
+      if (line.length > maxLine) throw tooLarge(maxLine);
       if (line.trim() !== '') yield line;
     }
     if (pending.length > maxLine) throw tooLarge(maxLine);
   }
   pending += decoder.end();
+  if (pending.length > maxLine) throw tooLarge(maxLine);
   if (pending.trim() !== '') yield pending;
 }

@@ -1,19 +1,45 @@
 import type { HttpExchange } from './http-exchange.js';
 import { ErrorCode, RestError } from './rest-errors.js';
 
-/** Reads a whole request body, refusing more than `maxBytes` (413) before buffering it. */
-export async function readBody(exchange: HttpExchange, maxBytes: number): Promise<Buffer> {
+/**
+ * Reads a whole request body, refusing more than `maxBytes` (413) before buffering it. Reads with
+ * listeners rather than `for await`: leaving that loop early destroys the request, and with it an
+ * HTTP/1.1 connection before the 413 answer is written.
+ */
+export function readBody(exchange: HttpExchange, maxBytes: number): Promise<Buffer> {
   const declared = Number(exchange.headers['content-length'] ?? Number.NaN);
-  if (declared > maxBytes) throw tooLarge(maxBytes);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of exchange.body) {
-    const buf = chunk as Buffer;
-    size += buf.length;
-    if (size > maxBytes) throw tooLarge(maxBytes);
-    chunks.push(buf);
-  }
-  return Buffer.concat(chunks);
+  if (declared > maxBytes) return Promise.reject(tooLarge(maxBytes));
+  const body = exchange.body;
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const cleanup = () => {
+      body.off('data', onData);
+      body.off('end', onEnd);
+      body.off('error', onError);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) {
+        cleanup();
+        body.pause();
+        reject(tooLarge(maxBytes));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      cleanup();
+      resolve(Buffer.concat(chunks));
+    };
+    const onError = (err: Error) => {
+      cleanup();
+      reject(err);
+    };
+    body.on('data', onData);
+    body.once('end', onEnd);
+    body.once('error', onError);
+  });
 }
 
 export function tooLarge(maxBytes: number): RestError {

@@ -1,3 +1,4 @@
+import http2 from 'node:http2';
 import {
   handleCloseQuery,
   handleClusterStatus,
@@ -42,9 +43,9 @@ export async function routeRequest(ctx: RestContext, exchange: HttpExchange): Pr
     const res = exchange.response;
     if (responseGone(res)) return;
     if (!res.headersSent) {
-      sendError(exchange, error);
-      // The rest of an oversized or unread body is not worth receiving.
+      // The rest of an oversized body is not worth receiving.
       if (error.status === 413) closeAfterResponse(exchange);
+      sendError(exchange, error);
     } else if (!res.writableEnded) res.end();
   }
 }
@@ -74,12 +75,19 @@ function redirectToInfo(_ctx: RestContext, exchange: HttpExchange): void {
 
 /**
  * After answering early (413), stops the client's upload: HTTP/1.1 closes the connection once the
- * answer is out; HTTP/2 resets just this stream with NO_ERROR (RFC 9113 §8.1).
+ * answer is out (`connection: close`); HTTP/2 resets just this stream once the answer is sent.
+ * With CANCEL rather than RFC 9113's NO_ERROR: Node's HTTP/2 client keeps a stream whose upload
+ * is stuck open after a NO_ERROR reset (its session then never closes), and takes CANCEL.
  */
 function closeAfterResponse(exchange: HttpExchange): void {
   const raw = rawResponse(exchange.response);
-  exchange.response.once('finish', () => {
-    if (raw?.stream) raw.stream.close(0);
-    else raw?.socket?.end();
-  });
+  if (exchange.httpVersion === '2') {
+    // The stream's own 'finish': the compatibility response emits 'finish' only once the stream closed.
+    const stream = raw?.stream;
+    stream?.once('finish', () => stream.close(http2.constants.NGHTTP2_CANCEL));
+  } else
+    (raw as { setHeader?: (name: string, value: string) => void } | undefined)?.setHeader?.(
+      'connection',
+      'close',
+    );
 }

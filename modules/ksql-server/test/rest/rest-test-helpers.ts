@@ -163,6 +163,7 @@ export function h2Open(
   path: string,
   body: string,
   headers: Record<string, string> = {},
+  options: { pauseOnFirstData?: boolean } = {},
 ): OpenStream {
   const stream = session.request({
     ':method': 'POST',
@@ -188,6 +189,7 @@ export function h2Open(
   });
   stream.on('data', (c: string) => {
     open.text += c;
+    if (options.pauseOnFirstData) stream.pause();
   });
   // A stream reset by this side (abort) errors on some Node versions; the test asserts on the server.
   stream.on('error', () => undefined);
@@ -201,6 +203,7 @@ export function h1Open(
   path: string,
   body: string,
   headers: Record<string, string> = {},
+  options: { pauseOnFirstData?: boolean } = {},
 ): OpenStream {
   let abort: () => void = () => undefined;
   let pause: () => void = () => undefined;
@@ -224,6 +227,7 @@ export function h1Open(
           res.setEncoding('utf8');
           res.on('data', (c: string) => {
             open.text += c;
+            if (options.pauseOnFirstData) res.pause();
           });
           res.on('close', () => resolve());
           pause = () => res.pause();
