@@ -1,4 +1,4 @@
-import type { HttpExchange } from './http-exchange.js';
+import { type HttpExchange, responseGone } from './http-exchange.js';
 import { JSON_TYPE, KSQL_V1_JSON, negotiate } from './media-types.js';
 import { parseJsonObject, readBody, stringField } from './request-body.js';
 import type { RestContext } from './rest-context.js';
@@ -33,7 +33,7 @@ export async function handleQuery(ctx: RestContext, exchange: HttpExchange): Pro
     const e = restErrorOf(err, ctx.log, 'push query');
     return `,\n${JSON.stringify({ errorMessage: e.body() })}`;
   });
-  if (outcome === 'client-gone') return;
+  if (outcome === 'client-gone' || responseGone(res)) return;
   if (outcome === 'limit') res.write(`,\n${JSON.stringify({ finalMessage: 'Limit Reached' })}`);
   res.end(']\n');
 }

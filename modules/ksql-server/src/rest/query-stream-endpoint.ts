@@ -1,5 +1,5 @@
 import type { QueryHandle } from '../service/ksql-service.js';
-import type { HttpExchange } from './http-exchange.js';
+import { type HttpExchange, responseGone } from './http-exchange.js';
 import { DELIMITED, JSON_TYPE, negotiate } from './media-types.js';
 import { parseJsonObject, readBody, stringField } from './request-body.js';
 import type { RestContext } from './rest-context.js';
@@ -42,7 +42,7 @@ export async function handleQueryStream(ctx: RestContext, exchange: HttpExchange
     const e = restErrorOf(err, ctx.log, 'push query');
     return delimited ? `${JSON.stringify(e.body())}\n` : `,${JSON.stringify(e.body())}`;
   });
-  if (outcome !== 'client-gone') res.end(close);
+  if (outcome !== 'client-gone' && !responseGone(res)) res.end(close);
 }
 
 /**
@@ -68,7 +68,8 @@ export async function streamPush(
     if (outcome === 'client-gone') return 'client-gone';
     return ctx.active.wasStopped(handle.queryId) ? 'stopped' : 'limit';
   } catch (err) {
-    exchange.response.write(errorText(err));
+    // The client may have left while the query failed: then there is no one to tell.
+    if (!responseGone(exchange.response)) exchange.response.write(errorText(err));
     return 'failed';
   } finally {
     ctx.active.remove(handle.queryId);

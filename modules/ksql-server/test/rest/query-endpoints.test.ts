@@ -228,6 +228,16 @@ describe('query endpoints', () => {
       error_code: 40001,
       statementText: 'SELECT * FROM NOPE EMIT CHANGES;',
     });
+    // A ServiceError naming its statement is a statement_error with the service's code.
+    const notAQuery = await h2Request(session, 'POST', '/query-stream', json({ sql: 'SHOW STREAMS;' }));
+    expect(notAQuery.status).toBe(400);
+    expect(JSON.parse(notAQuery.text)).toEqual({
+      '@type': 'statement_error',
+      error_code: 40001,
+      message: 'Expected exactly one query statement',
+      statementText: 'SHOW STREAMS;',
+      entities: [],
+    });
     const badJson = await h2Request(session, 'POST', '/query-stream', '{"sql": ');
     expect(badJson.status).toBe(400);
     expect(JSON.parse(badJson.text)).toMatchObject({ '@type': 'generic_error', error_code: 40000 });
