@@ -20,3 +20,10 @@ export {
 } from './runtime/processing-log.js';
 export { PropertyError, streamsSettings } from './runtime/streams-settings.js';
 export { cleanUpApplication } from './runtime/application-cleanup.js';
+
+// REST
+export {
+  startKsqlRestServer,
+  type KsqlRestServer,
+  type KsqlRestServerOptions,
+} from './rest/rest-server.js';

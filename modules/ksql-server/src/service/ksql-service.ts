@@ -112,6 +112,8 @@ export class ServiceError extends Error {
   constructor(
     readonly errorCode: number,
     message: string,
+    /** The statement it is about, when there is one: the REST layer then answers `statement_error`. */
+    readonly statementText?: string,
   ) {
     super(message);
     this.name = 'ServiceError';

@@ -1,0 +1,39 @@
+import { type HttpExchange, responseGone } from './http-exchange.js';
+import { JSON_TYPE, KSQL_V1_JSON, negotiate } from './media-types.js';
+import { parseJsonObject, readBody, stringField } from './request-body.js';
+import type { RestContext } from './rest-context.js';
+import { restErrorOf } from './rest-errors.js';
+import { jsonValue } from './row-json.js';
+import { statementRequestOf } from './statement-request.js';
+import { streamPush } from './query-stream-endpoint.js';
+
+/**
+ * POST /query (ksqlDB's original streaming endpoint, HTTP/1.1 chunked): body `{"ksql", …}`; the
+ * answer is one JSON array streamed element by element: `{"header":{"queryId","schema"}}`, then
+ * `{"row":{"columns":[…]}}` per row, and `{"finalMessage":"Limit Reached"}` when a push query
+ * reached its LIMIT. Elements are separated by `,\n`, so the whole answer parses as JSON.
+ */
+export async function handleQuery(ctx: RestContext, exchange: HttpExchange): Promise<void> {
+  const contentType = negotiate(exchange.headers.accept, [KSQL_V1_JSON, JSON_TYPE]);
+  const body = parseJsonObject(await readBody(exchange, ctx.maxRequestBytes));
+  const sql = stringField(body, 'ksql');
+  const handle = await ctx.service.query(sql, statementRequestOf(body));
+  const res = exchange.response;
+  res.writeHead(200, { 'content-type': contentType });
+  const schema = handle.columns.map((c) => `\`${c.name}\` ${c.type}`).join(', ');
+  res.write(`[${JSON.stringify({ header: { queryId: handle.queryId, schema } })}`);
+  const encode = (row: readonly unknown[]) =>
+    `,\n${JSON.stringify({ row: { columns: row.map(jsonValue) } })}`;
+  if (handle.kind === 'pull') {
+    for (const row of handle.rows) res.write(encode(row));
+    res.end(']\n');
+    return;
+  }
+  const outcome = await streamPush(ctx, exchange, handle, encode, (err) => {
+    const e = restErrorOf(err, ctx.log, 'push query');
+    return `,\n${JSON.stringify({ errorMessage: e.body() })}`;
+  });
+  if (outcome === 'client-gone' || responseGone(res)) return;
+  if (outcome === 'limit') res.write(`,\n${JSON.stringify({ finalMessage: 'Limit Reached' })}`);
+  res.end(']\n');
+}

@@ -1,0 +1,110 @@
+import http from 'node:http';
+import http2 from 'node:http2';
+import net, { type AddressInfo, type Socket } from 'node:net';
+import { type Logger, pino } from 'pino';
+import type { KsqlService } from '../service/ksql-service.js';
+import { ActiveQueries } from './active-queries.js';
+import { exchangeOf, type RawResponse } from './http-exchange.js';
+import { sniffProtocol } from './protocol-sniffer.js';
+import type { RestContext } from './rest-context.js';
+import { routeRequest } from './rest-router.js';
+
+export interface KsqlRestServerOptions {
+  /** Default 127.0.0.1. */
+  readonly host?: string;
+  /** Default 8088 (ksqlDB's); 0 picks a free port. */
+  readonly port?: number;
+  /** Largest request body (and /inserts-stream line) accepted; larger → 413. Default 4 MiB. */
+  readonly maxRequestBytes?: number;
+  readonly logger?: Logger;
+}
+
+export interface KsqlRestServer {
+  /** `http://host:port`. */
+  readonly url: string;
+  readonly port: number;
+  /** Stops listening, closes the push queries it streams and every connection. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts ksqlDB's REST API over `service` on one port that speaks both HTTP/1.1 and HTTP/2
+ * cleartext with prior knowledge (the ksqlDB clients' /query-stream and /inserts-stream).
+ *
+ * Built on Node's http and http2 modules rather than fastify: the port has to route raw sockets
+ * to one of two protocol servers by their first bytes, and push queries need the response's own
+ * write()/'drain' backpressure and 'close' — which a framework would only wrap.
+ */
+export async function startKsqlRestServer(
+  service: KsqlService,
+  options: KsqlRestServerOptions = {},
+): Promise<KsqlRestServer> {
+  const host = options.host ?? '127.0.0.1';
+  const log = options.logger ?? pino({ name: 'ksql-rest', level: process.env.LOG_LEVEL ?? 'warn' });
+  const active = new ActiveQueries();
+  let address = `${host}:${options.port ?? 8088}`;
+  const ctx: RestContext = {
+    service,
+    log,
+    maxRequestBytes: options.maxRequestBytes ?? 4 * 1024 * 1024,
+    active,
+    hostId: () => address,
+  };
+  const inFlight = new Set<Promise<void>>();
+  const serve = (request: Parameters<typeof exchangeOf>[0], response: RawResponse) => {
+    const done = routeRequest(ctx, exchangeOf(request, response)).finally(() => inFlight.delete(done));
+    inFlight.add(done);
+  };
+
+  // No request timeout: push queries and insert streams are long-lived requests.
+  const h1 = http.createServer({ requestTimeout: 0 }, (req, res) => serve(req, res));
+  h1.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
+    log.debug({ err }, 'HTTP/1.1 client error');
+    if (socket.writable && !socket.destroyed)
+      socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+    else socket.destroy();
+  });
+  const h2 = http2.createServer({}, (req, res) => serve(req, res));
+  h2.on('sessionError', (err) => log.debug({ err }, 'HTTP/2 session error'));
+  h2.on('error', (err) => log.debug({ err }, 'HTTP/2 server error'));
+
+  const sockets = new Set<Socket>();
+  const tcp = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', (err) => log.debug({ err }, 'connection error'));
+    sniffProtocol(socket, (s, isHttp2) => {
+      (isHttp2 ? h2 : h1).emit('connection', s);
+      // The HTTP/1.1 server reads the sniffed bytes back through 'data' events: let them flow.
+      // (The HTTP/2 session takes them from the socket's buffer itself.)
+      if (!isHttp2) s.resume();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    tcp.once('error', reject);
+    tcp.listen(options.port ?? 8088, host, () => {
+      tcp.off('error', reject);
+      resolve();
+    });
+  });
+  tcp.on('error', (err) => log.error({ err }, 'REST server listener error'));
+  const port = (tcp.address() as AddressInfo).port;
+  address = `${host}:${port}`;
+  log.info({ host, port }, 'ksqlDB REST API listening');
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    close: () => {
+      closing ??= (async () => {
+        const stopped = new Promise<void>((resolve) => tcp.close(() => resolve()));
+        await active.closeAll();
+        for (const s of sockets) s.destroy();
+        await Promise.allSettled([...inFlight]);
+        await stopped;
+      })();
+      return closing;
+    },
+  };
+}
