@@ -174,11 +174,16 @@ export class KsqlServiceImpl implements KsqlService {
     const settled = await this.commandTopic.waitCaughtUp(this.options.replayTimeoutMs ?? 60_000);
     if (!settled)
       throw new ServiceError(50303, `Timed out replaying the command topic ${this.commandTopic.name}`);
-    await this.queue.run(() => this.drainInbox());
-    this.replaying = false;
-    // Only the queries that survive the whole topic run: terminated and dropped ones are gone.
-    for (const query of this.engine.queries())
-      await startQuery(this.runtime, query, this.running, this.logger);
+    await this.queue.run(async () => {
+      await this.drainInbox();
+      // Only the queries that survive the whole topic run: terminated and dropped ones are gone.
+      for (const query of this.engine.queries())
+        await startQuery(this.runtime, query, this.running, this.logger);
+      // From here on, commands read from the topic are applied (and tell the runtime) as they come;
+      // any that arrived since the drain are taken now.
+      this.replaying = false;
+      await this.drainInbox();
+    });
     this.logger.info(
       { commands: this.applied.length, queries: this.running.size, topic: this.commandTopic.name },
       'command topic replayed',

@@ -178,6 +178,30 @@ describe('command topic', () => {
     expect(service.commandStatus('stream/B/create')).toBeUndefined();
   });
 
+  it('fails a statement whose command cannot be written, and leaves neither engine state nor queries behind', async () => {
+    const id = newServiceId();
+    const { service, runtime } = await start(id);
+    await service.execute(stream('BASE', `${id}base`), {});
+    // The broker refuses every batch bigger than 100 bytes: no command fits any more.
+    await admin.alterConfigs({
+      validateOnly: false,
+      resources: [
+        { type: 2, name: commandTopicName(id), configEntries: [{ name: 'max.message.bytes', value: '100' }] },
+      ],
+    });
+    const error = await service
+      .execute('CREATE STREAM LOST AS SELECT * FROM BASE;', {})
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ServiceError);
+    expect((error as ServiceError).errorCode).toBe(50000);
+    expect(runtime.started).toEqual([]);
+    const [streams, queries] = await service.execute('SHOW STREAMS; SHOW QUERIES;', {});
+    expect(names(streams.result)).toEqual(['BASE']);
+    expect(queries.result.kind === 'Queries' && queries.result.queries).toEqual([]);
+    const records = await readCommitted(kafka, admin, commandTopicName(id));
+    expect(records.map((r) => r.key)).toEqual(['stream/BASE/create']);
+  });
+
   it('refuses SELECT in execute (the REST layer answers 40002)', async () => {
     const id = newServiceId();
     const { service } = await start(id);
@@ -358,6 +382,26 @@ describe('queries', () => {
     expect(await service.closeQuery(handle.queryId)).toBe(true);
     expect(runtime.closedPushQueries).toEqual([handle.queryId]);
     expect(await service.closeQuery(handle.queryId)).toBe(false);
+  });
+});
+
+describe('pull queries', () => {
+  it('hands pull plans of a materialized table to the runtime with result columns', async () => {
+    const id = newServiceId();
+    const { service, runtime } = await start(id);
+    await service.execute(
+      `${stream('S', `${id}s`)} CREATE TABLE COUNTS AS SELECT ID, COUNT(*) AS C FROM S GROUP BY ID;`,
+      {},
+    );
+    const handle = await service.query('SELECT * FROM COUNTS WHERE ID = 1;', {});
+    expect(handle.kind).toBe('pull');
+    expect(handle.columns).toEqual([
+      { name: 'ID', type: 'INTEGER' },
+      { name: 'C', type: 'BIGINT' },
+    ]);
+    expect(runtime.pulled).toHaveLength(1);
+    expect(runtime.pulled[0].sourceName).toBe('COUNTS');
+    expect(runtime.pulled[0].queryId).toBe(runtime.started[0]);
   });
 });
 
