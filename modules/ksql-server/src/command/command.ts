@@ -6,11 +6,14 @@ import type { Statement } from '@meterstream/ksql';
  * same metastore and the same query ids.
  */
 export interface Command {
-  /** The statement's text, one statement. */
+  /** The statement's text as it ran, one statement (the parser has substituted `${variables}`). */
   readonly statement: string;
   /** The request's property overrides in force for it (streamsProperties and the request's SETs). */
   readonly streamsProperties: Readonly<Record<string, string>>;
-  /** The variables in force for it (sessionVariables and the request's DEFINEs). */
+  /**
+   * The variables in force for it (sessionVariables and the request's DEFINEs); replay passes them
+   * again, though the recorded text no longer refers to them.
+   */
   readonly variables: Readonly<Record<string, string>>;
   /** The writing server's configured properties (informational; replay uses the replaying server's). */
   readonly originalProperties: Readonly<Record<string, string>>;

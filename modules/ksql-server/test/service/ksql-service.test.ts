@@ -133,7 +133,8 @@ describe('command topic', () => {
       [out[0], out[3], out[5]].map((e) => e.command?.commandSequenceNumber),
     );
     const csas = JSON.parse(records[1].value ?? '');
-    expect(csas.statement).toContain('AS SELECT * FROM S');
+    // The statement is recorded as it ran: variables substituted.
+    expect(csas.statement).toBe('CREATE STREAM S_X AS SELECT * FROM S');
     expect(csas.streamsProperties).toEqual({
       'ksql.streams.num.stream.threads': '2',
       'auto.offset.reset': 'earliest',
@@ -218,13 +219,15 @@ describe('restart', () => {
     const first = await start(id);
     const out = await first.service.execute(
       `${stream('S', `${id}s`)}
-       CREATE STREAM KEEP AS SELECT * FROM S;
+       DEFINE src = 'S';
+       CREATE STREAM KEEP AS SELECT * FROM \${src};
        CREATE STREAM ENDED AS SELECT * FROM S;
        CREATE STREAM DROPPED AS SELECT * FROM S;
        CREATE TABLE T (ID INT PRIMARY KEY, V STRING) WITH (KAFKA_TOPIC='${id}t', PARTITIONS=1, VALUE_FORMAT='JSON');`,
       {},
     );
-    const [keep, ended, dropped] = [1, 2, 3].map((i) => createdQueryId(out[i].result));
+    // KEEP's statement used a variable: its command holds the substituted text.
+    const [keep, ended, dropped] = [2, 3, 4].map((i) => createdQueryId(out[i].result));
     const terminate = await first.service.execute(`TERMINATE ${ended};`, {});
     expect(terminate[0].command?.commandId).toBe(`terminate/${ended}/execute`);
     const drop = await first.service.execute('DROP STREAM DROPPED;', {});
