@@ -173,15 +173,19 @@ export class CommandTopic {
    * Resolves once the reader has delivered every record committed so far: its position reached
    * the last stable offset while no transaction was open (high watermark = LSO, read in that
    * order). False when `timeoutMs` passed first.
+   *
+   * `known`: offsets below it the caller already holds — its own last command and that command's
+   * commit marker — so it need not wait for the reader to fetch them back (the next command would
+   * otherwise wait a fetch round for its predecessor).
    */
-  async waitCaughtUp(timeoutMs: number): Promise<boolean> {
+  async waitCaughtUp(timeoutMs: number, known = 0): Promise<boolean> {
     const deadline = performance.now() + timeoutMs;
     for (;;) {
       if (this.crashed) throw this.crashed;
       const [high] = await this.admin.fetchTopicOffsets(this.name, { isolationLevel: READ_UNCOMMITTED });
       const [stable] = await this.admin.fetchTopicOffsets(this.name, { isolationLevel: READ_COMMITTED });
       const lso = Number(stable?.high ?? 0);
-      if (lso >= Number(high?.high ?? 0) && this.position >= lso) return true;
+      if (lso >= Number(high?.high ?? 0) && Math.max(this.position, known) >= lso) return true;
       if (performance.now() >= deadline) return false;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }

@@ -107,6 +107,12 @@ export class KsqlServiceImpl implements KsqlService {
   private readonly applied: SequencedCommand[] = [];
   /** Offset of the last command applied (-1: none). */
   private appliedOffset = -1;
+  /**
+   * End of our own last write: its offset + 2 (the command and its transaction's commit marker).
+   * Everything below it is applied: we caught up before writing, and no other server could commit
+   * between our writer's fencing and our commit.
+   */
+  private ownEnd = 0;
   /** Records read from the topic, not yet applied. */
   private readonly inbox: CommandRecord[] = [];
   private readonly statuses = new Map<string, CommandStatus>();
@@ -354,7 +360,7 @@ export class KsqlServiceImpl implements KsqlService {
     let sequenceNumber: number;
     try {
       // Commands another server wrote come first: the engine must be the topic's whole prefix.
-      const settled = await this.commandTopic.waitCaughtUp(this.commandTimeoutMs());
+      const settled = await this.commandTopic.waitCaughtUp(this.commandTimeoutMs(), this.ownEnd);
       if (!settled)
         throw new ServiceError(50303, 'Timed out while waiting for the command topic to be up to date');
       await this.drainInbox();
@@ -382,6 +388,7 @@ export class KsqlServiceImpl implements KsqlService {
       await writer.close();
     }
     this.markApplied({ commandId, sequenceNumber, command });
+    this.ownEnd = sequenceNumber + 2;
     await applyToRuntime(this.runtime, effects, this.running, this.logger);
     const status = successStatus(result, effects);
     this.statuses.set(commandId, status);
