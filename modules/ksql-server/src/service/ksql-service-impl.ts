@@ -194,7 +194,12 @@ export class KsqlServiceImpl implements KsqlService {
       { commands: this.applied.length, queries: this.running.size, topic: this.commandTopic.name },
       'command topic replayed',
     );
-    if (processingLogAutoCreate(this.properties)) await this.createProcessingLog();
+    if (processingLogAutoCreate(this.properties)) {
+      // As ksqlDB: a processing log that cannot be created is reported, not fatal.
+      await this.createProcessingLog().catch((err: unknown) => {
+        this.logger.warn({ err }, 'could not create the processing log stream');
+      });
+    }
   }
 
   /** As ksqlDB: the processing log stream is created through the command topic when missing. */
@@ -203,7 +208,15 @@ export class KsqlServiceImpl implements KsqlService {
     if (!(await this.admin.listTopics()).includes(topic)) {
       await this.admin.createTopics({
         waitForLeaders: true,
-        topics: [{ topic, numPartitions: 1, replicationFactor: 1 }],
+        topics: [
+          {
+            topic,
+            numPartitions: Number(this.properties['ksql.logging.processing.topic.partitions'] ?? 1),
+            replicationFactor: Number(
+              this.properties['ksql.logging.processing.topic.replication.factor'] ?? 1,
+            ),
+          },
+        ],
       });
     }
     const sql = processingLogStatement(topic);
