@@ -27,3 +27,30 @@ export {
   type KsqlRestServer,
   type KsqlRestServerOptions,
 } from './rest/rest-server.js';
+
+// Service
+export {
+  KSQL_SERVER_VERSION,
+  KsqlServiceImpl,
+  type KsqlServiceOptions,
+  startKsqlService,
+} from './service/ksql-service-impl.js';
+export {
+  COMMAND_VERSION,
+  type Command,
+  CommandDecodeError,
+  commandIdOf,
+  commandTopicName,
+  type SequencedCommand,
+} from './command/command.js';
+export {
+  CommandTopic,
+  CommandTopicError,
+  CommandWriteError,
+  commandProducerTransactionalId,
+} from './command/command-topic.js';
+export {
+  PROCESSING_LOG_STREAM,
+  processingLogStatement,
+  processingLogTopic,
+} from './service/processing-log.js';

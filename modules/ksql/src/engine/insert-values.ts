@@ -5,6 +5,8 @@ import type { Expression, StatementOf } from '../parser/ast.js';
 import { formatExpression } from '../plan/expression-text.js';
 import { formatSqlType, type SqlType, sqlTypeEquals } from '../types/sql-type.js';
 import { Decimal } from '../values/decimal.js';
+import { jsonToValue } from '../format/json-values.js';
+import type { DataSource } from './data-source.js';
 import type { StatementResult } from './engine-api.js';
 import type { EngineContext } from './engine-context.js';
 
@@ -57,6 +59,23 @@ export async function executeInsertValues(
     value[vi] = evaluateAs(ctx, expr, schema.value[vi].type, name);
   });
 
+  await writeRow(ctx, target, key, value, timestamp);
+  return { kind: 'RowsInserted', statementText: stmt.text };
+}
+
+/**
+ * Serializes one row (key and value columns in schema order, SQL values) with the target's
+ * formats and writes it through the host's RecordWriter — shared by INSERT VALUES and the
+ * server's inserts-stream (insertJsonRow).
+ */
+async function writeRow(
+  ctx: EngineContext,
+  target: DataSource,
+  key: unknown[],
+  value: unknown[],
+  timestamp: number | undefined,
+): Promise<void> {
+  const schema = target.schema;
   const keySerde = await ctx.formats.keySerde(target.keyFormat, schema.key, {
     topic: target.topic,
     registerSchema: true,
@@ -74,7 +93,52 @@ export async function executeInsertValues(
     throw new KsqlError(`Failed to insert values into '${target.name}'. ${(err as Error).message}`);
   }
   await ctx.options.writer.write(target.topic, keyBytes, valueBytes, timestamp ?? ctx.clock());
-  return { kind: 'RowsInserted', statementText: stmt.text };
+}
+
+/**
+ * One row of the server's inserts-stream (a JSON object keyed by column name, as ksqlDB's
+ * /inserts-stream takes it) into a stream: names match exactly, else case-insensitively; values
+ * are read as the column's JSON representation; ROWTIME sets the timestamp. Throws a KsqlError
+ * naming the bad column.
+ */
+export async function insertJsonRow(
+  ctx: EngineContext,
+  targetName: string,
+  row: Readonly<Record<string, unknown>>,
+): Promise<void> {
+  const target = ctx.metastore.get(targetName);
+  if (!target) throw new KsqlError(`Cannot insert values into an unknown stream: \`${targetName}\``);
+  if (target.isSource) {
+    throw new KsqlError(`Cannot insert values into read-only ${target.type.toLowerCase()}: ${target.name}`);
+  }
+  if (target.window) throw new KsqlError('Cannot insert values into a windowed source');
+  const schema = target.schema;
+  const fields = new Map(Object.entries(row));
+  const upper = new Map([...fields].map(([k, v]) => [k.toUpperCase(), v]));
+  const field = (name: string): unknown =>
+    fields.has(name) ? fields.get(name) : upper.get(name.toUpperCase());
+  const known = new Set(['ROWTIME', ...schema.columns().map((c) => c.name.toUpperCase())]);
+  for (const name of fields.keys()) {
+    if (!known.has(name.toUpperCase())) throw new KsqlError(`Column name ${name} does not exist.`);
+  }
+  const read = (c: { name: string; type: SqlType }): unknown => {
+    const json = field(c.name);
+    if (json === undefined || json === null) return null;
+    try {
+      return jsonToValue(c.type, json, c.name);
+    } catch (err) {
+      throw new KsqlError(`Failed to insert values into '${target.name}'. ${(err as Error).message}`);
+    }
+  };
+  const key = schema.key.map(read);
+  const value = schema.value.map(read);
+  const rowtime = field('ROWTIME');
+  if (rowtime !== undefined && rowtime !== null && typeof rowtime !== 'number') {
+    throw new KsqlError(
+      `Failed to insert values into '${target.name}'. ROWTIME must be a number, got ${JSON.stringify(rowtime)}`,
+    );
+  }
+  await writeRow(ctx, target, key, value, rowtime ?? undefined);
 }
 
 function evaluateAs(ctx: EngineContext, expr: Expression, type: SqlType, column: string): unknown {

@@ -9,6 +9,7 @@ import type { KsqlEngineOptions, PersistentQuery, QueryListener, StatementResult
 import { type EngineContext, effectiveProperties, type RegisteredQuery } from './engine-context.js';
 import { MetaStore } from './metastore.js';
 import { parseScript } from './parse.js';
+import { insertJsonRow } from './insert-values.js';
 import { executeStatement } from './statement-executor.js';
 
 export interface ExecuteOptions {
@@ -70,6 +71,28 @@ export class KsqlEngine {
       }
     }
     return results;
+  }
+
+  /**
+   * Splits a request's script into its statements without executing anything (a host that runs
+   * each statement on its own, e.g. through a command topic). Throws a KsqlError on a syntax error.
+   */
+  parse(sql: string, variables: Readonly<Record<string, string>> = {}): Statement[] {
+    const vars = new Map(this.ctx.variables);
+    for (const [k, v] of Object.entries(variables)) vars.set(k, v);
+    try {
+      return parseScript(sql, vars, this.ctx.metastore.typeRegistry());
+    } catch (err) {
+      throw withStatement(err, sql.trim());
+    }
+  }
+
+  /**
+   * Writes one row, given as a JSON object keyed by column name, into a stream with its formats
+   * (a server's inserts-stream; INSERT VALUES' serialization and writer).
+   */
+  insertRow(target: string, row: Readonly<Record<string, unknown>>): Promise<void> {
+    return insertJsonRow(this.ctx, target, row);
   }
 
   /** Persistent queries now running (as SHOW QUERIES lists them). */
