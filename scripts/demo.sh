@@ -11,6 +11,9 @@
 #   4. wait until every consumer group has caught up, run the batch layer and the consistency check,
 #   5. print sample aggregates from Cassandra, the data-lake listing, the Redis latest activity and
 #      the consistency report; stop everything on exit or Ctrl-C.
+#   ksql/queries.ksql runs on the embedded ksqlDB-compatible server from step 2 on (`meterstream ksql
+#   --file`); after step 4 the demo prints a few alarms, windowed message counts per gateway and the
+#   file's pull query (latest activity of the first gateway).
 #
 # Environment (all optional):
 #   METERSTREAM_EXTERNAL_STACK=1   do not start the embedded stack; use the METERSTREAM_* endpoints
@@ -116,7 +119,7 @@ else
   step "starting the embedded stack (meterstream up, data in $DEMO_DIR/data)"
   start_embedded_stack "$DEMO_DIR/data"
   grep -q 'METERSTREAM_REDIS_URL' "$LOGS/up.out" || fail "the demo needs redis-server on the PATH (apt-get install redis-server)"
-  sed -n '2,6p' "$LOGS/up.out"
+  sed -n '2,7p' "$LOGS/up.out"
 fi
 
 # --- what to replay --------------------------------------------------------------------------------
@@ -196,6 +199,14 @@ else
     --message-count $((10 * GW_COUNT * 8))
 fi
 
+KSQL_URL="${METERSTREAM_KSQLDB_URL:-http://127.0.0.1:8088}"
+# After the replay: CREATE STREAM metrics_raw takes its columns from the schema the replay registered.
+step "ksqlDB queries: ksql/queries.ksql on $KSQL_URL (filters, re-routing, alarms, latest activity)"
+meterstream ksql --file "$ROOT/ksql/queries.ksql" >"$LOGS/ksql-queries.out" 2>"$LOGS/ksql-queries.log" ||
+  fail "ksql/queries.ksql failed: $(tail -n 3 "$LOGS/ksql-queries.log")"
+echo "$(grep -c 'created' "$LOGS/ksql-queries.out") streams and tables created; queries running:"
+meterstream ksql -e 'SHOW QUERIES;' | sed -n '2,40p' | cut -c1-110
+
 step "waiting until the aggregators, writers and sinks have caught up"
 for pid in "${APP_PIDS[@]}"; do alive "$pid" || fail "a pipeline process (pid $pid) exited early; see $LOGS"; done
 agg_topics="$(printf 'metrics-aggregates-%s,' "${WINDOWS[@]}")"
@@ -203,6 +214,26 @@ groups=("$AGG_APP=metrics" "meterstream-sink-s3=metrics")
 for w in "${WINDOWS[@]}"; do groups+=("meterstream-cassandra-writer-$w=metrics-aggregates-$w"); done
 groups+=("meterstream-redis-view=metrics,${agg_topics%,}")
 "$TSX" "$INSPECT" wait-idle "${groups[@]}" --timeout-ms 180000
+
+step "ksqlDB: the first alarms (push query, LIMIT 5)"
+# A push query ends at its LIMIT; 60 s bounds the wait should fewer rows exist.
+ksql_query() { { timeout 60 node "$CLI_MAIN" ksql -e "SET 'auto.offset.reset' = 'earliest'; $1" || true; } | cut -c1-150; }
+ksql_query "SELECT series, gateway, event_time, value, alarm FROM alarms EMIT CHANGES LIMIT 5;"
+
+step "ksqlDB: messages per gateway in 5-minute windows (push query on the windowed table, LIMIT 5)"
+ksql_query "SELECT gateway, window_start, window_end, messages FROM messages_per_gateway_5m EMIT CHANGES LIMIT 5;"
+
+step "ksqlDB: the pull query of ksql/queries.ksql (latest activity of gateway $gw_from)"
+# Pull queries read the table as processed so far: ask until two answers 2 s apart agree.
+pull="SELECT * FROM latest_activity WHERE gateway = '$gw_from';"
+previous=""
+for _ in $(seq 1 60); do
+  answer="$(meterstream ksql -e "$pull")"
+  [ -n "$previous" ] && [ "$answer" = "$previous" ] && grep -q "^|$gw_from " <<<"$answer" && break
+  previous="$answer"
+  sleep 2
+done
+echo "$answer"
 
 step "batch layer: recomputing every window of [$FROM, $TO) from the data lake"
 for w in "${WINDOWS[@]}"; do

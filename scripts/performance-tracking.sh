@@ -120,7 +120,7 @@ if [ "$EXTERNAL" = 1 ]; then
   step "using the external stack from the environment"
 else
   step "starting the embedded stack"
-  start_embedded_stack "$WORK/data" --no-redis
+  start_embedded_stack "$WORK/data" --no-redis --no-ksql
 fi
 
 # --- readings --------------------------------------------------------------------------------------

@@ -30,7 +30,7 @@ start_embedded_stack() {
   local data_dir="$1"
   shift
   node "$CLI_MAIN" up --data-dir "$data_dir" --kafka-port 0 --schema-registry-port 0 \
-    --cassandra-port 0 --s3-port 0 --redis-port 0 "$@" >"$LOGS/up.out" 2>"$LOGS/up.log" &
+    --cassandra-port 0 --s3-port 0 --redis-port 0 --ksql-port 0 "$@" >"$LOGS/up.out" 2>"$LOGS/up.log" &
   STACK_PID=$!
   echo "$STACK_PID up" >>"$PID_FILE"
   local deadline=$(($(date +%s) + 90))

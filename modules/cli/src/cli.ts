@@ -21,6 +21,7 @@ const COMMAND_LOADERS: Record<string, () => Promise<CommandModule[]>> = {
   query: async () => [(await import('./commands/query.js')).queryCommand as CommandModule],
   perf: async () => [(await import('./commands/perf-track.js')).perfTrackCommand],
   ksql: async () => [(await import('./commands/ksql.js')).ksqlCommand as CommandModule],
+  'ksql-server': async () => [(await import('./commands/ksql-server.js')).ksqlServerCommand as CommandModule],
   'ksql-test': async () => [(await import('./commands/ksql-test.js')).ksqlTestCommand as CommandModule],
 };
 

@@ -32,6 +32,7 @@ const COMMANDS: [path: string, option: string][] = [
   ['perf', 'track'],
   ['perf track', '--count'],
   ['ksql', '--file'],
+  ['ksql-server', '--service-id'],
 ];
 
 /** Commands that reach a server: their help shows the shared endpoint flags. */
@@ -49,6 +50,7 @@ const WITH_ENDPOINTS = new Set([
   'verify',
   'query',
   'perf track',
+  'ksql-server',
 ]);
 
 describe('meterstream --help', () => {

@@ -99,6 +99,18 @@ describe('npm run demo (scripts/demo.sh) on the embedded stack', () => {
       expect(latest).toBeGreaterThanOrEqual(instant('2024-01-03T00:00:00Z'));
     }
 
+    // ksqlDB: queries.ksql ran on the embedded server; its alarms stream, windowed counts and pull
+    // query answer from the replayed data.
+    const rowsOf = (title: string) =>
+      section(output, title).filter((l) => l.startsWith('|') && !/^\|[A-Z_]+\s*\|/.test(l));
+    const alarms = rowsOf('ksqlDB: the first alarms');
+    expect(alarms.length, section(output, 'ksqlDB: the first alarms').join('\n')).toBe(5);
+    for (const row of alarms) expect(row).toMatch(/\|(UNDER|OVER)\s*\|$/);
+    expect(rowsOf('ksqlDB: messages per gateway').length).toBe(5);
+    const pull = rowsOf('ksqlDB: the pull query');
+    expect(pull, section(output, 'ksqlDB: the pull query').join('\n')).toHaveLength(1);
+    expect(pull[0]).toMatch(/^\|0\s*\|/);
+
     // Consistency report: one line per window, all clean.
     const report = section(output, 'consistency report');
     for (const window of WINDOWS) {

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import type { CommandModule } from 'yargs';
 import { commandContext, onShutdownSignal, withEndpoints } from '../command-context.js';
 import { type CqlLimitArgs, cqlLimits, withCqlLimitOptions } from './cql-limit-options.js';
@@ -11,12 +12,14 @@ interface UpArgs extends CqlLimitArgs, LimitArgs {
   's3-port': number;
   'redis-port': number;
   redis: boolean;
+  'ksql-port': number;
+  ksql: boolean;
 }
 
 export const upCommand: CommandModule<object, UpArgs> = {
   command: 'up',
   describe:
-    'Start the embedded local stack (broker + Schema Registry API, CQL server, S3 server, redis-server) until Ctrl-C',
+    'Start the embedded local stack (broker + Schema Registry API, CQL server, S3 server, redis-server, ksqlDB-compatible server) until Ctrl-C',
   builder: (yargs) =>
     withBrokerLimits(withCqlLimitOptions(withEndpoints(yargs)))
       .option('kafka-port', {
@@ -32,6 +35,16 @@ export const upCommand: CommandModule<object, UpArgs> = {
         type: 'boolean',
         default: true,
         describe: 'Start redis-server when it is on the PATH',
+      })
+      .option('ksql-port', {
+        type: 'number',
+        default: 8088,
+        describe: 'ksqlDB-compatible server (REST API) port',
+      })
+      .option('ksql', {
+        type: 'boolean',
+        default: true,
+        describe: 'Start the ksqlDB-compatible server (`meterstream ksql-server`, its own process)',
       }),
   handler: async (args) => {
     const { config, logger } = commandContext(args, 'up');
@@ -49,6 +62,9 @@ export const upCommand: CommandModule<object, UpArgs> = {
         s3: args['s3-port'],
         redis: args['redis-port'],
       },
+      ksql: args.ksql
+        ? { port: args['ksql-port'], cliMain: fileURLToPath(new URL('../main.js', import.meta.url)) }
+        : undefined,
       logger,
     });
     const lines = [
@@ -58,6 +74,7 @@ export const upCommand: CommandModule<object, UpArgs> = {
       `  Cassandra (CQL)  ${stack.cassandraContactPoint}`,
       `  S3               ${stack.s3Endpoint} (bucket ${config.s3.bucket}; access key id ${stack.s3AccessKeyId}, secret ${stack.s3SecretAccessKey})`,
       `  Redis            ${stack.redisUrl ?? 'not started (redis-server not on PATH)'}`,
+      `  ksqlDB (REST)    ${stack.ksqlUrl ?? 'not started (--no-ksql)'}${stack.ksqlUrl ? '   — `meterstream ksql` opens a prompt on it' : ''}`,
       '',
       'Environment for other meterstream processes:',
       ...Object.entries(stack.env()).map(([k, v]) => `  export ${k}=${v}`),

@@ -9,6 +9,7 @@ import type { Logger } from '@meterstream/common';
 import { type CqlServerOptions, startCqlServer } from '@meterstream/cql-server';
 import { startS3Server } from '@meterstream/s3-server';
 import { freePort } from './free-port.js';
+import { startKsqlServerProcess } from './ksql-server-process.js';
 import { redisServerAvailable, startRedisServer } from './redis-server.js';
 
 export interface LocalStackOptions {
@@ -24,6 +25,11 @@ export interface LocalStackOptions {
   cql?: Partial<CqlServerOptions>;
   /** Limits of the broker and the Schema Registry (unset: their defaults). */
   limits?: { broker?: Partial<BrokerOptions>; registry?: Partial<SchemaRegistryOptions> };
+  /**
+   * Start the ksqlDB-compatible server (`meterstream ksql-server`, its own process) on this port
+   * (0: a free one), with `cliMain` the CLI entry to run it with. Unset: not started.
+   */
+  ksql?: { port: number; cliMain: string };
   logger: Logger;
 }
 
@@ -35,6 +41,8 @@ export interface LocalStack {
   s3AccessKeyId: string;
   s3SecretAccessKey: string;
   redisUrl: string | null;
+  /** The ksqlDB-compatible server's URL, when started. */
+  ksqlUrl: string | null;
   /** The METERSTREAM_* environment that points every meterstream process at this stack. */
   env(): Record<string, string>;
   close(): Promise<void>;
@@ -105,6 +113,21 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     } else if (options.redis !== false) {
       log.warn('redis-server is not on the PATH: the local stack runs without Redis');
     }
+    const endpoints = {
+      METERSTREAM_KAFKA_BROKERS: broker.bootstrap,
+      METERSTREAM_SCHEMA_REGISTRY_URL: registry.url,
+      METERSTREAM_DATA_DIR: options.dataDir,
+    };
+    let ksqlUrl: string | null = null;
+    if (options.ksql) {
+      const ksql = await startKsqlServerProcess({
+        cliMain: options.ksql.cliMain,
+        port: options.ksql.port,
+        env: endpoints,
+      });
+      closers.push(() => ksql.close());
+      ksqlUrl = ksql.url;
+    }
     const stack: LocalStack = {
       kafkaBrokers: broker.bootstrap,
       schemaRegistryUrl: registry.url,
@@ -113,6 +136,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       s3AccessKeyId: s3.accessKeyId,
       s3SecretAccessKey: s3.secretAccessKey,
       redisUrl,
+      ksqlUrl,
       env: () => ({
         METERSTREAM_KAFKA_BROKERS: stack.kafkaBrokers,
         METERSTREAM_SCHEMA_REGISTRY_URL: stack.schemaRegistryUrl,
@@ -122,6 +146,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         METERSTREAM_S3_ACCESS_KEY_ID: stack.s3AccessKeyId,
         METERSTREAM_S3_SECRET_ACCESS_KEY: stack.s3SecretAccessKey,
         ...(stack.redisUrl ? { METERSTREAM_REDIS_URL: stack.redisUrl } : {}),
+        ...(stack.ksqlUrl ? { METERSTREAM_KSQLDB_URL: stack.ksqlUrl } : {}),
       }),
       close: closeAll,
     };

@@ -39,7 +39,7 @@ export function runCli(args: string[], env: Record<string, string> = {}): CliPro
 
 /** `meterstream up` on free ports, without Redis, keeping its data under `dataDir`. */
 export function runUp(dataDir: string): CliProcess {
-  const freePorts = ['kafka', 'schema-registry', 'cassandra', 's3'].flatMap((name) => [
+  const freePorts = ['kafka', 'schema-registry', 'cassandra', 's3', 'ksql'].flatMap((name) => [
     `--${name}-port`,
     '0',
   ]);

@@ -4,7 +4,7 @@ import {
   HttpSchemaRegistry,
   KsqlEngine,
   KsqlError,
-  type LogicalSchema,
+  type Column,
   type PullQueryPlan,
   type SchemaRegistry,
   type Statement,
@@ -429,7 +429,10 @@ export class KsqlServiceImpl implements KsqlService {
     const [result] = await this.engine.execute(stmt.text, { properties, variables });
     if (result.kind !== 'TransientQuery') throw new KsqlError(`Unexpected result ${result.kind} for a query`);
     const plan = result.query as TransientQueryPlan | PullQueryPlan;
-    const columns = resultColumns(plan.schema);
+    // A pull result is laid out as its schema; a push result as its SELECT items.
+    const columns = resultColumns(
+      'kind' in plan && plan.kind === 'pull' ? plan.schema.columns() : (plan as TransientQueryPlan).columns,
+    );
     if ('kind' in plan && plan.kind === 'pull') {
       const rows = await this.runtime.pull(plan);
       return { kind: 'pull', queryId: `query_${Date.now()}_${++this.pullCounter}`, columns, rows };
@@ -587,6 +590,6 @@ function successStatus(result: StatementResult | undefined, effects: QueryEffect
 }
 
 /** Result columns as ksqlDB prints them: each row is one value per column, in this order. */
-function resultColumns(schema: LogicalSchema): ResultColumn[] {
-  return schema.columns().map((c) => ({ name: c.name, type: formatSqlType(c.type) }));
+function resultColumns(columns: readonly Column[]): ResultColumn[] {
+  return columns.map((c) => ({ name: c.name, type: formatSqlType(c.type) }));
 }
