@@ -14,6 +14,10 @@ export interface KsqlServerProcessOptions {
   readonly port: number;
   /** METERSTREAM_* endpoints of the stack it serves (brokers, registry, data directory). */
   readonly env: Readonly<Record<string, string>>;
+  /** More `ksql-server` flags (`--set name=value`, `--service-id`). */
+  readonly args?: readonly string[];
+  /** Where its stderr goes (logs at warn and above); default this process's stderr. */
+  readonly stderr?: (chunk: string) => void;
   readonly startTimeoutMs?: number;
 }
 
@@ -23,10 +27,16 @@ export interface KsqlServerProcessOptions {
  * its `listening` line. Its output goes to this process's stderr.
  */
 export function startKsqlServerProcess(options: KsqlServerProcessOptions): Promise<RunningKsqlServer> {
-  const child = spawn(process.execPath, [options.cliMain, 'ksql-server', '--port', String(options.port)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, ...options.env },
-  });
+  const child = spawn(
+    process.execPath,
+    [options.cliMain, 'ksql-server', '--port', String(options.port), ...(options.args ?? [])],
+    {
+      stdio: ['ignore', 'pipe', options.stderr ? 'pipe' : 'inherit'],
+      env: { ...process.env, ...options.env },
+    },
+  );
+  const stderr = options.stderr;
+  if (stderr) child.stderr!.on('data', (d: Buffer) => stderr(d.toString()));
   const timeoutMs = options.startTimeoutMs ?? 120_000;
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
