@@ -17,8 +17,9 @@ import type { KafkaMessage } from 'kafkajs';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUCKET, type TestLake, sampleMetrics, startTestLake } from './helpers.js';
-import { metricText, readLake } from './lake-contents.js';
+import { BUCKET, type TestLake, startTestLake } from '@meterstream/test-support';
+import { sampleMetrics } from './helpers/metrics.js';
+import { metricText, readLake } from './helpers/lake-contents.js';
 
 // The writer alone: a real S3 server (the lake), and a consumer-group side that records what the
 // writer asks of Kafka, so each rule (roll, marker, dead letter, poison, rewind) is seen directly.

@@ -6,7 +6,7 @@ import {
   UCI_SAMPLE,
   WATER_SAMPLE,
   describeWithDatasets,
-} from './shared-datasets.js';
+} from '@meterstream/test-support';
 
 interface Pass {
   rows: DatasetRow[];
