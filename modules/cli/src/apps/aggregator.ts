@@ -94,7 +94,7 @@ export function deadLetterReason(record: RawRecord, error: DeserializationError)
 }
 
 /**
- * Starts the thesis aggregator as a Kafka Streams application: reads metrics, writes the final
+ * Starts the metric aggregator (1-minute to 1-day windows) as a Kafka Streams application: reads metrics, writes the final
  * aggregate of every closed window to `metrics-aggregates-<w>`. Records common's metric record
  * rule refuses (validateMetricRecord: null or malformed key, null or undecodable value, non-finite
  * value, bad or out-of-range timestamp) go to `metrics-dlq` with the reason in their headers.
