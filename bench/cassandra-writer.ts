@@ -1,5 +1,5 @@
 /**
- * Cassandra writer benchmark (step 6): rows/s with prepared concurrent writes against the thesis'
+ * Cassandra writer benchmark: rows/s with prepared concurrent writes against the original pipeline's
  * design (one synchronous insert at a time), measured in the same run against the embedded CQL
  * server, and end-to-end writer throughput from the embedded broker with 1, 2 and 4 instances on a
  * 4-partition topic.
@@ -93,7 +93,7 @@ async function main(): Promise<void> {
   await applyMigrations(client, { keyspace: 'bench' });
   const dao = new AggregateDao(client, { keyspace: 'bench', concurrency: 64 });
 
-  // 1. DAO level: one synchronous insert at a time (thesis) vs prepared concurrent saveAll.
+  // 1. DAO level: one synchronous insert at a time (the original pipeline's writer) vs prepared concurrent saveAll.
   const sequentialRows = makeAggregates(SEQUENTIAL_ROWS, 1);
   const insert = dao.insertCql(60);
   let t0 = performance.now();
@@ -241,7 +241,7 @@ async function main(): Promise<void> {
     markdownTable(
       ['design', 'rows', 'rows/s', 'vs one at a time'],
       [
-        ['one synchronous insert at a time (thesis)', SEQUENTIAL_ROWS, f(sequentialRate), x(1)],
+        ['one synchronous insert at a time (original pipeline)', SEQUENTIAL_ROWS, f(sequentialRate), x(1)],
         ['`AggregateDao.saveAll`, 64 in flight', ROWS, f(concurrentRate), x(concurrentRate / sequentialRate)],
       ],
     ),
@@ -259,7 +259,14 @@ async function main(): Promise<void> {
         'CPU: CQL server / broker / writers',
       ],
       [
-        ['thesis design (one insert at a time)', 1, '1', f(oneAtATimeWriter), x(1), pct('one-at-a-time')],
+        [
+          'original pipeline design (one insert at a time)',
+          1,
+          '1',
+          f(oneAtATimeWriter),
+          x(1),
+          pct('one-at-a-time'),
+        ],
         [
           'prepared concurrent',
           1,

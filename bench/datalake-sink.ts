@@ -1,5 +1,5 @@
 /**
- * Batch-layer benchmark (step 7): S3 sink throughput (records/s from the `metrics` topic into
+ * Batch-layer benchmark: S3 sink throughput (records/s from the `metrics` topic into
  * Parquet objects on the embedded S3, offsets committed) against a raw kafkajs eachBatch consume of
  * the same topic in the same run; and batch recompute throughput (records/s read from the lake,
  * folded, written to Cassandra).

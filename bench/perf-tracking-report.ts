@@ -143,7 +143,7 @@ if (args.includes('--record')) {
   const note = option('note') ?? '';
   writeBenchmarkSection(
     'performance-tracking',
-    'Performance tracking (the thesis method): aggregators and Cassandra writers end to end',
+    "Performance tracking (the original pipeline's method): aggregators and Cassandra writers end to end",
     [
       'Reproduce: `bash scripts/performance-tracking.sh` (sizes via `PERF_*` variables, see the script).',
       '',

@@ -1,5 +1,5 @@
 /**
- * Streams aggregator throughput: N synthetic metrics over K keys through the thesis aggregator
+ * Streams aggregator throughput: N synthetic metrics over K keys through the metric aggregator (4 tumbling windows)
  * topology in TopologyTestDriver (in-memory stores, caching on), against a hand-written baseline
  * doing the same tumbling aggregation (with grace and emission of closed windows) in plain Maps.
  *
@@ -231,11 +231,11 @@ the fastest run of each (noise on a shared machine only slows a run down) and li
 Key order: in the first two rows every key reports once per tick in the same order (a replayed fleet of meters); the
 library's window cache tries the slot after the last one it updated before hashing the key, so this order is its best
 case. The last row shuffles the keys anew every tick (seeded; the same input for both sides), where that hint always
-misses: it shows the thesis topology without it (both sides slow down — the lookups miss the CPU caches).
+misses: it shows the 4-window topology without it (both sides slow down — the lookups miss the CPU caches).
 
 ${markdownTable(['case', 'baseline (best)', 'library (best)', 'library / baseline', 'baseline emitted', 'library emitted', 'baseline runs', 'library runs'], rows)}
 
-Target (issue 4, the thesis topology of 4 windows): ≥ 50 % of the baseline and ≥ 1 M records/s. ${summary.join('; ')}.
+Target (the 4-window aggregator topology): ≥ 50 % of the baseline and ≥ 1 M records/s. ${summary.join('; ')}.
 1-minute load average ${loadBefore.toFixed(1)} before and ${loadavg()[0].toFixed(1)} after, on ${cpus().length} cores; run-to-run
 variation on this virtual machine is ±20 % even when idle.
 Where the library's time goes beyond the baseline's: the task and Record per input record, the updates' forwarding
@@ -244,6 +244,6 @@ state the baseline does not keep. The suppression buffer writes nothing here: in
 the changelog, and the driver writes none unless asked (\`captureChangelogs\`).`;
 writeBenchmarkSection(
   'streams-aggregator',
-  'Streams: thesis aggregator in TopologyTestDriver vs plain loop',
+  'Streams: metric aggregator in TopologyTestDriver vs plain loop',
   body,
 );

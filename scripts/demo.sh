@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The thesis' demo in one command (`npm run demo`), using only the built `meterstream` CLI:
+# The pipeline demo in one command (`npm run demo`), using only the built `meterstream` CLI:
 #
 #   1. start the embedded stack (`meterstream up` on free ports, fresh data directory),
 #   2. create the topics, start the four aggregators (one process, windows 60/600/3600/86400 s),

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The thesis' performance method, reproducible, with the built `meterstream` CLI only:
+# The original smart-meter pipeline's performance method (end-to-end latency per window),
+# reproducible, with the built `meterstream` CLI only:
 #
 #   (a) 1-minute aggregator: publish PERF_A_MESSAGES water readings for PERF_A_GATEWAYS gateways,
 #       then one row for every gateway a day later (a second publisher with --day-offset 1) so that
@@ -151,7 +152,7 @@ aggregator_run() {
   launch "perf-track-$scenario" perf track --topic "$output" --count "$expected" --from-beginning \
     --timeout-ms "$TIMEOUT_MS"
   local tracker=$LAST_PID
-  # at_least_once as the thesis' Kafka Streams aggregators ran (the default since is exactly_once_v2,
+  # at_least_once as the original pipeline's Kafka Streams aggregators ran (the default since is exactly_once_v2,
   # whose transaction markers would also count as offsets in the topic-size column).
   launch "aggregate-$scenario" aggregate --source "$source" --window "$window" --grace "$grace" \
     --output-prefix "$prefix" --application-id "perf-$scenario-$RUN_ID" --commit-interval-ms 1000 \

@@ -7,8 +7,7 @@ import { Redis } from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAggregator } from '../src/apps/aggregator.js';
-import { freePort } from '../src/stack/free-port.js';
-import { type RunningRedis, startRedisServer } from '../src/stack/redis-server.js';
+import { type TestRedis, startRedisServer } from '@meterstream/test-support';
 import {
   T0,
   committedInput,
@@ -24,7 +23,7 @@ import { waitFor } from './helpers/cli-process.js';
 
 const PARTITIONS = 4;
 let broker: RunningBroker;
-let redis: RunningRedis;
+let redis: TestRedis;
 let dir: string;
 let kafka: Kafka;
 
@@ -35,13 +34,13 @@ beforeAll(async () => {
     dataDir: join(dir, 'kafka'),
     logger: createLogger('broker', 'silent'),
   });
-  redis = await startRedisServer({ port: await freePort() });
+  redis = await startRedisServer();
   kafka = new Kafka({ brokers: [broker.bootstrap], logLevel: logLevel.NOTHING });
 });
 
 afterAll(async () => {
   await broker?.close();
-  await redis?.close();
+  await redis?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
 

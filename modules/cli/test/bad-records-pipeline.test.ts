@@ -13,9 +13,9 @@ import {
   CORRUPTION_KINDS,
   type Corruption,
   corruptRecord,
-} from '../../common/test/support/corrupt-metrics.js';
-import { BUCKET } from '../../datalake/test/helpers.js';
-import { ELECTRICITY_SAMPLE, WATER_SAMPLE, describeWithDatasets } from '../../replay/test/shared-datasets.js';
+  BUCKET,
+} from '@meterstream/test-support';
+import { ELECTRICITY_SAMPLE, WATER_SAMPLE, describeWithDatasets } from '@meterstream/test-support';
 import {
   AGGREGATOR_APP,
   type PipelineApps,

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { lakeCoverage, queryAggregates } from '@meterstream/datalake';
 import { AggregateDao, HighWaterMarkDao } from '@meterstream/persistence';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUCKET } from '../../datalake/test/helpers.js';
+import { BUCKET } from '@meterstream/test-support';
 import {
   AGGREGATOR_APP,
   type PipelineApps,

@@ -22,12 +22,7 @@ import {
 import { DatasetReader, type DatasetType, datasetSource } from '@meterstream/replay';
 import { NO_HEADERS, TopologyTestDriver } from '@meterstream/streams';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import {
-  GAS_SAMPLE,
-  UCI_SAMPLE,
-  WATER_SAMPLE,
-  describeWithDatasets,
-} from '../../replay/test/shared-datasets.js';
+import { GAS_SAMPLE, UCI_SAMPLE, WATER_SAMPLE, describeWithDatasets } from '@meterstream/test-support';
 
 /**
  * Every statement of ksql/queries.ksql planned by the embedded engine and run in the

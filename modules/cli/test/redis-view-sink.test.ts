@@ -15,13 +15,13 @@ import { RedisServingView } from '@meterstream/persistence';
 import { Redis } from 'ioredis';
 import { Kafka, type Message, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type RunningRedis, startRedisServer } from '../../persistence/test/support/redis-server.js';
+import { type TestRedis, startRedisServer } from '@meterstream/test-support';
 import { startRedisViewSink } from '../src/apps/redis-view-sink.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 let kafka: Kafka;
 let bootstrap: string;
-let redisServer: RunningRedis;
+let redisServer: TestRedis;
 
 beforeAll(async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'redis-view-test-'));

@@ -12,7 +12,7 @@ import {
   metricReadingAvroSerde,
   validateMetricRecord,
 } from '../src/index.js';
-import { CORRUPTIONS, CORRUPTION_KINDS, corruptRecord } from './support/corrupt-metrics.js';
+import { CORRUPTIONS, CORRUPTION_KINDS, corruptRecord } from '@meterstream/test-support';
 
 const metric: Metric = {
   gateway: '7',

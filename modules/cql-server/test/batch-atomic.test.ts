@@ -4,7 +4,14 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startCqlServer } from '../src/index.js';
-import { type Fixture, createKeyspace, failure, newClient, startFixture, tempDir } from './helpers.js';
+import {
+  type Fixture,
+  createKeyspace,
+  failure,
+  newClient,
+  startFixture,
+  tempDir,
+} from './helpers/fixture.js';
 
 const INSERT = 'INSERT INTO a.acc (id, part, v) VALUES (?, ?, ?)';
 

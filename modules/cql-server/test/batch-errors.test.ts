@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Fixture, cassandra, createKeyspace, failure, startFixture } from './helpers.js';
+import { type Fixture, cassandra, createKeyspace, failure, startFixture } from './helpers/fixture.js';
 
 describe('batches', () => {
   let f: Fixture;

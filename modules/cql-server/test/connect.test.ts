@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Fixture, newClient, startFixture } from './helpers.js';
+import { type Fixture, newClient, startFixture } from './helpers/fixture.js';
 
 describe('cassandra-driver with default options', () => {
   let f: Fixture;

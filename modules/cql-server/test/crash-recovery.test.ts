@@ -3,7 +3,7 @@ import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
-import { newClient, tempDir } from './helpers.js';
+import { newClient, tempDir } from './helpers/fixture.js';
 
 // The crash test runs the built server (`npx tsc -b modules/cql-server` first; the root test command does).
 const MAIN = resolve(import.meta.dirname, '../dist/main.js');

@@ -3,7 +3,7 @@ import { DirectoryLockedError } from '@meterstream/dir-lock';
 import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startCqlServer } from '../src/index.js';
-import { newClient, tempDir } from './helpers.js';
+import { newClient, tempDir } from './helpers/fixture.js';
 
 describe('data directory lock', () => {
   const dataDir = tempDir('dir-lock');

@@ -2,7 +2,7 @@ import { type Socket, connect } from 'node:net';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Fixture, createKeyspace, newClient, startFixture } from './helpers.js';
+import { type Fixture, createKeyspace, newClient, startFixture } from './helpers/fixture.js';
 
 /** Small deterministic PRNG so a failure can be replayed. */
 function prng(seed: number): () => number {

@@ -2,7 +2,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startCqlServer } from '../src/index.js';
-import { newClient, tempDir } from './helpers.js';
+import { newClient, tempDir } from './helpers/fixture.js';
 
 /** host_id as system.local reports it and as the driver's host list knows it; plus system.peers. */
 async function identity(dataDir: string): Promise<{ local: string; driver: string[]; peers: number }> {

@@ -2,7 +2,7 @@ import { connect, type Socket } from 'node:net';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type CqlServer, type CqlServerOptions, startCqlServer } from '../src/index.js';
-import { cassandra, failure } from './helpers.js';
+import { cassandra, failure } from './helpers/fixture.js';
 
 const OPCODE = { error: 0x00, startup: 0x01, ready: 0x02, options: 0x05, supported: 0x06, query: 0x07 };
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Fixture, createKeyspace, startFixture } from './helpers.js';
+import { type Fixture, createKeyspace, startFixture } from './helpers/fixture.js';
 
 /** Deterministic PRNG (mulberry32). */
 function prng(seed: number): () => number {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Fixture, cassandra, createKeyspace, startFixture } from './helpers.js';
+import { type Fixture, cassandra, createKeyspace, startFixture } from './helpers/fixture.js';
 
 describe('result paging', () => {
   let f: Fixture;

@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startCqlServer } from '../src/index.js';
-import { tempDir } from './helpers.js';
+import { tempDir } from './helpers/fixture.js';
 
 const PYTHON = '/usr/bin/python3';
 const SCRIPT = join(import.meta.dirname, 'fixtures', 'python_driver.py');

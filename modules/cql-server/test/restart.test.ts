@@ -1,7 +1,7 @@
 import { readdirSync, rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startCqlServer } from '../src/index.js';
-import { newClient, tempDir } from './helpers.js';
+import { newClient, tempDir } from './helpers/fixture.js';
 
 describe('restart from the data directory', () => {
   const dataDir = tempDir('restart');

@@ -9,18 +9,18 @@ import {
   runVerify,
   writeSegmentObjects,
 } from '@meterstream/datalake';
-import { AggregateDao, HighWaterMarkDao } from '@meterstream/persistence';
+import { AggregateDao, HighWaterMarkDao, applyMigrations } from '@meterstream/persistence';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestCassandra, startTestCassandra } from './cassandra.js';
 import {
+  type TestCassandra,
+  startTestCassandra,
   BUCKET,
   type TestLake,
-  referenceAggregates,
-  sampleMetrics,
   startTestLake,
   testConfig,
-} from './helpers.js';
+} from '@meterstream/test-support';
+import { referenceAggregates, sampleMetrics } from './helpers/metrics.js';
 
 const MAIN = resolve(import.meta.dirname, '../dist/main.js');
 const DAY = 86_400_000;
@@ -38,7 +38,10 @@ let baseUrl: string;
 let metrics: ArchivedMetric[];
 
 beforeAll(async () => {
-  [lake, cql] = await Promise.all([startTestLake(), startTestCassandra()]);
+  [lake, cql] = await Promise.all([
+    startTestLake(),
+    startTestCassandra((client) => applyMigrations(client, { keyspace: 'metrics' })),
+  ]);
   speed = new AggregateDao(cql.client);
   batch = new AggregateDao(cql.client, { family: 'batch_aggregates' });
   marks = new HighWaterMarkDao(cql.client);

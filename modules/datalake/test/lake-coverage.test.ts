@@ -1,7 +1,12 @@
 import { lakeCoverage, mergeCoverage, writeFlushProgress } from '@meterstream/datalake';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUCKET, type TestLake, startTestLake } from './helpers.js';
-import { type TestKafka, startTestKafka } from './stack.js';
+import {
+  BUCKET,
+  type TestLake,
+  startTestLake,
+  type TestKafka,
+  startTestKafka,
+} from '@meterstream/test-support';
 
 let lake: TestLake;
 let kafka: TestKafka;

@@ -12,7 +12,7 @@ import {
   utcDate,
 } from '@meterstream/datalake';
 import { afterAll, describe, expect, it } from 'vitest';
-import { sampleMetrics } from './helpers.js';
+import { sampleMetrics } from './helpers/metrics.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'datalake-parquet-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -5,7 +5,7 @@ import {
   sortByPartitionOffset,
 } from '@meterstream/datalake';
 import { describe, expect, it } from 'vitest';
-import { random, referenceAggregates as reference, sampleMetrics } from './helpers.js';
+import { random, referenceAggregates as reference, sampleMetrics } from './helpers/metrics.js';
 
 const byKey = (a: { gateway: string; metricType: string; metricAttribute: string; windowStart: number }) =>
   `${a.gateway}|${a.metricType}|${a.metricAttribute}|${a.windowStart}`;

@@ -13,8 +13,8 @@ import {
 import { startS3Server } from '@meterstream/s3-server';
 import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
-import { sampleMetrics } from './helpers.js';
-import { readLake } from './lake-contents.js';
+import { sampleMetrics } from './helpers/metrics.js';
+import { readLake } from './helpers/lake-contents.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'datalake-s3rver-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -13,7 +13,8 @@ import {
   writeSegmentObjects,
 } from '@meterstream/datalake';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUCKET, type TestLake, random, sampleMetrics, startTestLake } from './helpers.js';
+import { BUCKET, type TestLake, startTestLake } from '@meterstream/test-support';
+import { random, sampleMetrics } from './helpers/metrics.js';
 
 let lake: TestLake;
 beforeAll(async () => {

@@ -2,16 +2,19 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { readSegmentMarker, listKeys } from '@meterstream/datalake';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUCKET, type TestLake, sampleMetrics, startTestLake } from './helpers.js';
-import { metricText, readLake } from './lake-contents.js';
 import {
+  BUCKET,
+  type TestLake,
+  startTestLake,
   type TestKafka,
   caughtUp,
   committedTotal,
   publishMetrics,
   startTestKafka,
   waitFor,
-} from './stack.js';
+} from '@meterstream/test-support';
+import { sampleMetrics } from './helpers/metrics.js';
+import { metricText, readLake } from './helpers/lake-contents.js';
 
 // The child runs the built sink (`npx tsc -b modules/datalake` first; the root test command does).
 const MAIN = resolve(import.meta.dirname, '../dist/main.js');

@@ -6,16 +6,20 @@ import { createS3Client, readFlushProgress, runS3Sink } from '@meterstream/datal
 import { startS3Server } from '@meterstream/s3-server';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUCKET, type TestLake, sampleMetrics, startTestLake, testConfig } from './helpers.js';
-import { metricText, readLake } from './lake-contents.js';
 import {
+  BUCKET,
+  type TestLake,
+  startTestLake,
+  testConfig,
   type TestKafka,
   caughtUp,
   committedTotal,
   publishMetrics,
   startTestKafka,
   waitFor,
-} from './stack.js';
+} from '@meterstream/test-support';
+import { sampleMetrics } from './helpers/metrics.js';
+import { metricText, readLake } from './helpers/lake-contents.js';
 
 let lake: TestLake;
 let kafka: TestKafka;

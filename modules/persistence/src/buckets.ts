@@ -9,7 +9,11 @@ export type BucketUnit = 'day' | 'month' | 'none';
 /** The aggregation windows of the project, in seconds. */
 export const DEFAULT_WINDOWS = [60, 600, 3600, 86400] as const;
 
-/** The thesis' choice: day buckets for minute windows, month for hours, none for days. */
+/**
+ * Day buckets for minute windows, month for hours, none for days: the partition layout of the
+ * original smart-meter pipeline meterstream reimplements, so one partition stays bounded (a day of
+ * minutes is 1,440 rows per series) while longer windows need no bucket.
+ */
 export const DEFAULT_BUCKET_UNITS: Readonly<Record<number, BucketUnit>> = {
   60: 'day',
   600: 'day',

@@ -8,7 +8,7 @@ import {
 import type { Redis } from 'ioredis';
 
 /**
- * The Redis serving view (replaces the thesis' Kafka Connect Redis sink). Key layout, with the
+ * The Redis serving view (replaces the Kafka Connect Redis sink of the original smart-meter pipeline). Key layout, with the
  * default prefix `meterstream`:
  *
  * - `meterstream:activity` — sorted set; member = gateway, score = the latest event timestamp seen

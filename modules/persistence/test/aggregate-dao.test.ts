@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AggregateDao } from '../src/aggregate-dao.js';
 import { HighWaterMarkDao } from '../src/high-water-mark-dao.js';
 import { applyMigrations, migrations } from '../src/schema.js';
-import { type TestCassandra, startTestCassandra } from './support/cql-server.js';
+import { type TestCassandra, startTestCassandra } from '@meterstream/test-support';
 
 const t = (iso: string) => Date.parse(iso);
 const series = {
@@ -70,7 +70,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await db?.stop();
+  await db?.close();
 });
 
 describe('schema migrations', () => {

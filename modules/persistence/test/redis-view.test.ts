@@ -2,9 +2,9 @@ import type { AggregateMetric } from '@meterstream/common';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisServingView, activityKey, latestAggregateKey } from '../src/redis-view.js';
-import { type RunningRedis, startRedisServer } from './support/redis-server.js';
+import { type TestRedis, startRedisServer } from '@meterstream/test-support';
 
-let server: RunningRedis;
+let server: TestRedis;
 let redis: Redis;
 
 beforeAll(async () => {

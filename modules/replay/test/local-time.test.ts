@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LocalTimeConverter, UnknownZoneError, openDataset, parseUciLocalTime } from '@meterstream/replay';
-import { FIXTURES } from './shared-datasets.js';
+import { FIXTURES } from '@meterstream/test-support';
 
 const local = (y: number, mo: number, d: number, h: number, mi: number) => Date.UTC(y, mo - 1, d, h, mi);
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());

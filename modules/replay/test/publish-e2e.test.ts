@@ -8,7 +8,7 @@ import {
   runReplay,
   syntheticFleet,
 } from '@meterstream/replay';
-import { consumeAll, startStack } from './broker-harness.js';
+import { consumeAll, startStack } from './helpers/broker-process.js';
 
 type Stack = Awaited<ReturnType<typeof startStack>>;
 let stack: Stack;

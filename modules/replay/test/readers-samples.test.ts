@@ -6,7 +6,7 @@ import {
   UCI_SAMPLE,
   WATER_SAMPLE,
   describeWithDatasets,
-} from './shared-datasets.js';
+} from '@meterstream/test-support';
 
 interface Pass {
   rows: DatasetRow[];
@@ -56,7 +56,7 @@ describeWithDatasets('readers on the real dataset samples', () => {
     expect(last.line).toBe(15_923);
     expect(new Date(last.timestamp).toISOString()).toBe('2006-12-27T17:45:00.000Z');
     expect(values(last)).toEqual({ ACTIVE_POWER: 1.656, REACTIVE_POWER: 0, VOLTAGE: 237.71, INTENSITY: 7 });
-    // regression: the reader goes on after the first "?" row (the thesis' reader crashed there)
+    // regression: the reader goes on after the first "?" row (the original pipeline's Java reader crashed there)
     expect(rows.map((r) => [r.line, new Date(r.timestamp).toISOString(), values(r).ACTIVE_POWER])).toEqual([
       [6840, '2006-12-21T10:22:00.000Z', 0.244],
       [6843, '2006-12-21T10:25:00.000Z', 0.246],

@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Metric, metricAvroSerde, metricJsonSerde } from '@meterstream/common';
 import { replayCommand } from '@meterstream/replay';
 import yargs from 'yargs';
-import { consumeAll, startStack } from './broker-harness.js';
-import { PROJECT_ROOT, UCI_SAMPLE, WATER_SAMPLE, describeWithDatasets } from './shared-datasets.js';
+import { consumeAll, startStack } from './helpers/broker-process.js';
+import { PROJECT_ROOT, UCI_SAMPLE, WATER_SAMPLE, describeWithDatasets } from '@meterstream/test-support';
 
 type Stack = Awaited<ReturnType<typeof startStack>>;
 let stack: Stack;

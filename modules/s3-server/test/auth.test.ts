@@ -3,7 +3,7 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeAwsChunked } from '../src/auth/aws-chunked.js';
 import { authenticate } from '../src/auth/sigv4.js';
-import { BUCKET, type Fixture, s3Failure, startFixture } from './helpers.js';
+import { BUCKET, type Fixture, s3Failure, startFixture } from './helpers/fixture.js';
 
 describe('SigV4 over TCP with @aws-sdk/client-s3', () => {
   let f: Fixture;

@@ -7,7 +7,7 @@ import {
   PutObjectCommand,
 } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUCKET, type Fixture, s3Failure, startFixture } from './helpers.js';
+import { BUCKET, type Fixture, s3Failure, startFixture } from './helpers/fixture.js';
 
 describe('bad input is answered with an S3 error and the server keeps serving', () => {
   let f: Fixture;

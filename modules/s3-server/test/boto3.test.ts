@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUCKET, type Fixture, startFixture } from './helpers.js';
+import { BUCKET, type Fixture, startFixture } from './helpers/fixture.js';
 
 const PYTHON = '/usr/bin/python3';
 const SCRIPT = resolve(import.meta.dirname, 'fixtures/boto3_client.py');

@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BUCKET, filesUnder, s3Failure, tempRoot, waitFor } from './helpers.js';
+import { BUCKET, filesUnder, s3Failure, tempRoot, waitFor } from './helpers/fixture.js';
 
 const MAIN = resolve(import.meta.dirname, '../dist/main.js');
 

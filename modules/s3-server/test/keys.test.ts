@@ -7,7 +7,7 @@ import {
   PutObjectCommand,
 } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUCKET, type Fixture, s3Failure, startFixture } from './helpers.js';
+import { BUCKET, type Fixture, s3Failure, startFixture } from './helpers/fixture.js';
 
 /** Sends the command with this exact (already percent-encoded) request path, signed by the SDK. */
 function withRawPath<T extends { middlewareStack: { add: (...args: never[]) => void } }>(

@@ -2,7 +2,7 @@ import { type Socket, connect } from 'node:net';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BUCKET, type Fixture, s3Failure, startFixture, waitFor } from './helpers.js';
+import { BUCKET, type Fixture, s3Failure, startFixture, waitFor } from './helpers/fixture.js';
 
 /** A keep-alive connection that has had one request answered (so the server has counted it). */
 interface Conn {

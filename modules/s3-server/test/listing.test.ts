@@ -5,7 +5,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUCKET, type Fixture, startFixture } from './helpers.js';
+import { BUCKET, type Fixture, startFixture } from './helpers/fixture.js';
 
 // 2,500 keys over 5 day-prefixes of 500, as the sink lays out a lake, plus keys whose S3 (UTF-8
 // byte) order differs from JavaScript's UTF-16 order: U+FF5E sorts before U+1F600 in UTF-8.

@@ -14,7 +14,15 @@ import {
 import { Upload } from '@aws-sdk/lib-storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startS3Server } from '../src/index.js';
-import { BUCKET, type Fixture, newClient, s3Failure, silent, startFixture, tempRoot } from './helpers.js';
+import {
+  BUCKET,
+  type Fixture,
+  newClient,
+  s3Failure,
+  silent,
+  startFixture,
+  tempRoot,
+} from './helpers/fixture.js';
 
 const MiB = 1024 * 1024;
 

@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type S3Server, startS3Server } from '../src/index.js';
-import { filesUnder, newClient, silent, tempRoot } from './helpers.js';
+import { filesUnder, newClient, silent, tempRoot } from './helpers/fixture.js';
 
 /**
  * Writes objects the way s3rver 3.7 stored them (lib/stores/filesystem.js): `<dir>/<bucket>/<key>`

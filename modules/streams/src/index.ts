@@ -68,7 +68,7 @@ export { TestOutputTopic } from './test-driver/test-output-topic.js';
 export type { KeyValue as TestKeyValue, TestRecord } from './test-driver/test-record.js';
 export { type TestDriverConfig, TopologyTestDriver } from './test-driver/topology-test-driver.js';
 
-// The thesis aggregator topology
+// The metric aggregator topology (tumbling 60/600/3600/86400 s windows), as an example
 export * from './examples/metric-aggregator.js';
 
 // Kafka runtime (kafkajs)

@@ -40,7 +40,7 @@ export interface AggregatorTopologyOptions {
 }
 
 /**
- * The thesis aggregator: per key `<gateway>.<TYPE>.<ATTRIBUTE>`, tumbling event-time windows with
+ * The metric aggregator (the speed layer's windows): per key `<gateway>.<TYPE>.<ATTRIBUTE>`, tumbling event-time windows with
  * grace, folded with the shared `foldSample`, emitted once per window when it closes
  * (suppress untilWindowCloses) as a JSON AggregateMetric keyed by the input key.
  *

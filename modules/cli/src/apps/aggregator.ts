@@ -1,4 +1,3 @@
-import { createServer } from 'node:http';
 import {
   DEAD_LETTER_COUNTER,
   DEAD_LETTER_TOPIC,
@@ -24,6 +23,7 @@ import {
 import { Redis } from 'ioredis';
 import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
 import { buildAggregatorTopology } from './aggregator-topology.js';
+import { serveMetrics } from './metrics-endpoint.js';
 
 export interface AggregatorOptions {
   config: MeterstreamConfig;
@@ -94,7 +94,7 @@ export function deadLetterReason(record: RawRecord, error: DeserializationError)
 }
 
 /**
- * Starts the thesis aggregator as a Kafka Streams application: reads metrics, writes the final
+ * Starts the metric aggregator (1-minute to 1-day windows) as a Kafka Streams application: reads metrics, writes the final
  * aggregate of every closed window to `metrics-aggregates-<w>`. Records common's metric record
  * rule refuses (validateMetricRecord: null or malformed key, null or undecodable value, non-finite
  * value, bad or out-of-range timestamp) go to `metrics-dlq` with the reason in their headers.
@@ -144,36 +144,17 @@ export async function startAggregator(options: AggregatorOptions): Promise<Runni
     metricsRegistry: registry,
     logger: options.logger,
   });
-  let metricsServer: ReturnType<typeof createServer> | undefined;
-  let metricsPort: number | undefined;
-  if (options.metricsPort !== undefined) {
-    metricsServer = createServer((req, res) => {
-      if (req.url !== '/metrics') {
-        res.writeHead(404).end();
-        return;
-      }
-      registry.metrics().then(
-        (text) => res.writeHead(200, { 'content-type': registry.contentType }).end(text),
-        (error: unknown) => res.writeHead(500).end(String(error)),
-      );
-    });
-    metricsPort = await new Promise<number>((resolve) =>
-      metricsServer!.listen(options.metricsPort, '127.0.0.1', () =>
-        resolve((metricsServer!.address() as { port: number }).port),
-      ),
-    );
-  }
+  const metricsEndpoint =
+    options.metricsPort === undefined ? undefined : await serveMetrics(registry, options.metricsPort);
   await streams.start();
   return {
     streams,
     applicationId,
-    metricsPort,
+    metricsPort: metricsEndpoint?.port,
     async close() {
       await streams.close();
       await redis?.quit();
-      await new Promise<void>((resolve) =>
-        metricsServer ? metricsServer.close(() => resolve()) : resolve(),
-      );
+      await metricsEndpoint?.close();
     },
   };
 }

@@ -1,4 +1,3 @@
-import { createServer } from 'node:http';
 import { DEAD_LETTER_COUNTER } from '@meterstream/common';
 import { Counter, Histogram, Registry } from 'prom-client';
 
@@ -40,25 +39,4 @@ export function sinkLoopMetrics(prefix: string, registry = new Registry()): Sink
       registers,
     }),
   };
-}
-
-/** Serves `GET /metrics` on 127.0.0.1:`port` (0: a free port); resolves with the port and a closer. */
-export async function serveMetrics(
-  registry: Registry,
-  port: number,
-): Promise<{ port: number; close(): Promise<void> }> {
-  const server = createServer((req, res) => {
-    if (req.url !== '/metrics') {
-      res.writeHead(404).end();
-      return;
-    }
-    registry.metrics().then(
-      (text) => res.writeHead(200, { 'content-type': registry.contentType }).end(text),
-      (error: unknown) => res.writeHead(500).end(String(error)),
-    );
-  });
-  const bound = await new Promise<number>((resolve) =>
-    server.listen(port, '127.0.0.1', () => resolve((server.address() as { port: number }).port)),
-  );
-  return { port: bound, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }

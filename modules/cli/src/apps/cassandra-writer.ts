@@ -15,7 +15,8 @@ import {
 } from '@meterstream/persistence';
 import type { KafkaMessage } from 'kafkajs';
 import { type RunningSink, type SinkStats, runSinkLoop } from './cassandra-writer-loop.js';
-import { serveMetrics, sinkLoopMetrics } from './cassandra-writer-metrics.js';
+import { sinkLoopMetrics } from './cassandra-writer-metrics.js';
+import { serveMetrics } from './metrics-endpoint.js';
 
 export interface CassandraWriterOptions {
   config: MeterstreamConfig;

@@ -12,7 +12,8 @@ import { Redis } from 'ioredis';
 import type { KafkaMessage } from 'kafkajs';
 import { aggregateTopic, decodeAggregate } from './cassandra-writer.js';
 import { type RunningSink, type SinkStats, runSinkLoop } from './cassandra-writer-loop.js';
-import { serveMetrics, sinkLoopMetrics } from './cassandra-writer-metrics.js';
+import { sinkLoopMetrics } from './cassandra-writer-metrics.js';
+import { serveMetrics } from './metrics-endpoint.js';
 
 export interface RedisViewSinkOptions {
   config: MeterstreamConfig;

@@ -19,7 +19,7 @@ export interface PerfTrackResult {
 }
 
 /**
- * The thesis' performance tracker: start a consumer, wait until `count` messages have arrived on
+ * The performance tracker of the original smart-meter pipeline (latency measured end to end): start a consumer, wait until `count` messages have arrived on
  * `topic`, and report the elapsed times. Started before a load is published, it measures how long
  * the pipeline takes to deliver that many results.
  */

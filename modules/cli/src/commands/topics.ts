@@ -4,7 +4,7 @@ import { commandContext, withEndpoints } from '../command-context.js';
 
 export const AGGREGATE_WINDOWS = [60, 600, 3600, 86400] as const;
 
-/** The thesis' topics: raw metrics, one aggregate topic per window, and the one dead-letter topic. */
+/** The pipeline's topics: raw metrics, one aggregate topic per window, and the one dead-letter topic. */
 export function meterstreamTopics(): string[] {
   return ['metrics', ...AGGREGATE_WINDOWS.map((w) => `metrics-aggregates-${w}`), DEAD_LETTER_TOPIC];
 }

@@ -9,9 +9,18 @@ import {
 } from '@meterstream/common';
 import { type RollPolicy, type RunningS3Sink, runS3Sink } from '@meterstream/datalake';
 import type { IHeaders } from 'kafkajs';
-import { type TestCassandra, startTestCassandra } from '../../../datalake/test/cassandra.js';
-import { type TestLake, startTestLake, testConfig } from '../../../datalake/test/helpers.js';
-import { type TestKafka, caughtUp, startTestKafka, waitFor } from '../../../datalake/test/stack.js';
+import { applyMigrations } from '@meterstream/persistence';
+import {
+  type TestCassandra,
+  type TestKafka,
+  type TestLake,
+  caughtUp,
+  startTestCassandra,
+  startTestKafka,
+  startTestLake,
+  testConfig,
+  waitFor,
+} from '@meterstream/test-support';
 import { type RunningAggregator, startAggregator } from '../../src/apps/aggregator.js';
 import { type RunningCassandraWriter, startCassandraWriter } from '../../src/apps/cassandra-writer.js';
 
@@ -31,7 +40,11 @@ export interface PipelineStack {
 }
 
 export async function startPipelineStack(): Promise<PipelineStack> {
-  const [kafka, lake, cql] = await Promise.all([startTestKafka(), startTestLake(), startTestCassandra()]);
+  const [kafka, lake, cql] = await Promise.all([
+    startTestKafka(),
+    startTestLake(),
+    startTestCassandra((client) => applyMigrations(client, { keyspace: 'metrics' })),
+  ]);
   await kafka.admin.createTopics({
     waitForLeaders: true,
     topics: [

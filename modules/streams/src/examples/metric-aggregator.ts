@@ -16,14 +16,14 @@ export interface PartialAggregate {
   readonly max: number;
 }
 
-/** The final result of one window: the thesis aggregate, instants in epoch milliseconds. */
+/** The final result of one window: count, sum, min, max and average, instants in epoch milliseconds. */
 export interface WindowAggregate extends PartialAggregate {
   readonly average: number;
   readonly windowStart: number;
   readonly windowEnd: number;
 }
 
-/** The thesis windows: 1 min, 10 min, 1 h, 1 day. */
+/** The speed layer's windows: 1 min, 10 min, 1 h, 1 day. */
 export const THESIS_WINDOWS_SEC = [60, 600, 3600, 86_400] as const;
 export const THESIS_GRACE_SEC = 300;
 
@@ -109,7 +109,7 @@ export interface MetricAggregator<V> {
 }
 
 /**
- * The thesis aggregator: per key (`<gateway>.<TYPE>.<ATTRIBUTE>`), tumbling windows (60 s, 10 min,
+ * The metric aggregator: per key (`<gateway>.<TYPE>.<ATTRIBUTE>`), tumbling windows (60 s, 10 min,
  * 1 h, 1 day by default) with 300 s grace, aggregate {sampleCount, sum, min, max, average,
  * windowStart, windowEnd}, emitted once per window when it closes (suppress untilWindowCloses),
  * keyed by the input key. Generic over the value type: it only needs a numeric value and an event

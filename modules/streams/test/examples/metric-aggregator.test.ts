@@ -13,7 +13,7 @@ import {
 } from '@meterstream/streams';
 
 /**
- * The thesis aggregator fed with real dataset samples. Expected results are computed by brute
+ * The metric aggregator (4 tumbling windows) fed with real dataset samples. Expected results are computed by brute
  * force here: every (key, window) aggregate over the accepted samples, and the set of windows that
  * must have been emitted — those with window end + grace ≤ final stream time (Kafka Streams docs:
  * "suppress(untilWindowCloses)": one final result per window, when the window closes).
@@ -175,7 +175,7 @@ function check(result: ReturnType<typeof runAggregator>) {
 }
 
 describe.skipIf(!haveDatasets)(
-  'thesis aggregator on dataset samples (tumbling 60/600/3600/86400 s, grace 300 s, suppress)',
+  'metric aggregator on dataset samples (tumbling 60/600/3600/86400 s, grace 300 s, suppress)',
   () => {
     it('UCI household power: emitted aggregates equal the brute-force reference; late samples dropped and counted', () => {
       const metrics = parseUci(

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -15,15 +15,15 @@ import { type BackendFixture, openStore, storeName, TestStoreContext } from './c
 import { keyValueStoreContract } from './contract/key-value-contract.js';
 import { sessionStoreContract } from './contract/session-contract.js';
 import { windowStoreContract } from './contract/window-contract.js';
-import { RedisServer } from './redis-server.js';
+import { type TestRedis, startRedisServer } from '@meterstream/test-support';
 
-let server: RedisServer;
+let server: TestRedis;
 let redis: Redis;
 let backend: StoreBackend;
 
 beforeAll(async () => {
-  server = await RedisServer.start();
-  redis = server.client();
+  server = await startRedisServer();
+  redis = new Redis(server.url);
   backend = redisStoreBackend({ redis });
 });
 

@@ -9,7 +9,7 @@ import {
 } from '@meterstream/broker';
 import { type Metric, createSchemaRegistry, formatMetricKey, metricRegistrySerde } from '@meterstream/common';
 import { type Admin, Kafka, logLevel } from 'kafkajs';
-import { pino } from 'pino';
+import { testLogger } from './silent-logger.js';
 
 export interface TestKafka {
   broker: RunningBroker;
@@ -21,16 +21,15 @@ export interface TestKafka {
 
 /** The embedded broker and Schema Registry on free ports, each with a fresh data directory. */
 export async function startTestKafka(): Promise<TestKafka> {
-  const dir = mkdtempSync(join(tmpdir(), 'datalake-kafka-'));
-  const silent = pino({ level: 'silent' });
-  const broker = await startBroker({ port: 0, dataDir: join(dir, 'broker'), logger: silent });
-  const registry = await startSchemaRegistry({ port: 0, dataDir: join(dir, 'registry'), logger: silent });
-  process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
-  const kafka = new Kafka({
-    brokers: [broker.bootstrap],
-    clientId: 'datalake-test',
-    logLevel: logLevel.NOTHING,
+  const dir = mkdtempSync(join(tmpdir(), 'test-kafka-'));
+  const broker = await startBroker({ port: 0, dataDir: join(dir, 'broker'), logger: testLogger() });
+  const registry = await startSchemaRegistry({
+    port: 0,
+    dataDir: join(dir, 'registry'),
+    logger: testLogger(),
   });
+  process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
+  const kafka = new Kafka({ brokers: [broker.bootstrap], clientId: 'test', logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
   return {
@@ -47,11 +46,9 @@ export async function startTestKafka(): Promise<TestKafka> {
   };
 }
 
-export type Published = { metric: Metric } | { bad: Buffer; key: string };
-
 /**
  * Publishes metrics keyed `<gateway>.<TYPE>.<ATTRIBUTE>` as Confluent-framed Avro, with a bad
- * payload after every `badEvery` good ones (0: none). Returns what was sent, in order.
+ * payload after every `badEvery` good ones (0: none). Returns how many of each were sent.
  */
 export async function publishMetrics(
   test: TestKafka,
@@ -100,16 +97,4 @@ export async function caughtUp(admin: Admin, groupId: string, topic: string): Pr
 export async function committedTotal(admin: Admin, groupId: string, topic: string): Promise<number> {
   const committed = await admin.fetchOffsets({ groupId, topics: [topic] });
   return committed[0]!.partitions.reduce((n, p) => n + Math.max(0, Number(p.offset)), 0);
-}
-
-export async function waitFor(
-  what: string,
-  check: () => Promise<boolean>,
-  timeoutMs = 60_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }

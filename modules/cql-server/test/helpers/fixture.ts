@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import cassandra from 'cassandra-driver';
-import { type CqlServer, type CqlServerOptions, startCqlServer } from '../src/index.js';
+import { type CqlServer, type CqlServerOptions, startCqlServer } from '../../src/index.js';
 
 export { cassandra };
 

@@ -1,74 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { S3Client } from '@aws-sdk/client-s3';
 import {
   ATTRIBUTES_BY_TYPE,
   type AggregateMetric,
   METRIC_TYPES,
-  type MeterstreamConfig,
   type Metric,
   type MetricAttribute,
   type MetricType,
-  loadConfig,
 } from '@meterstream/common';
-import { type ArchivedMetric, createS3Client } from '@meterstream/datalake';
-import { type S3Server, startS3Server } from '@meterstream/s3-server';
-
-export const BUCKET = 'meterstream-test';
-
-export interface TestLake {
-  server: S3Server;
-  s3: S3Client;
-  dir: string;
-  settings: MeterstreamConfig['s3'];
-  close(): Promise<void>;
-}
-
-/** The embedded S3 server in a fresh temporary directory, and a client for it. */
-export async function startTestLake(): Promise<TestLake> {
-  const dir = mkdtempSync(join(tmpdir(), 'datalake-s3-'));
-  // fsync off: these tests stop the sink, never the S3 server's machine.
-  const server = await startS3Server({ port: 0, dataDir: dir, bucket: BUCKET, fsync: false });
-  const settings = {
-    endpoint: server.endpoint,
-    bucket: BUCKET,
-    region: 'us-east-1',
-    accessKeyId: server.accessKeyId,
-    secretAccessKey: server.secretAccessKey,
-    forcePathStyle: true,
-  };
-  const s3 = createS3Client(settings);
-  return {
-    server,
-    s3,
-    dir,
-    settings,
-    async close() {
-      s3.destroy();
-      await server.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-/** A config pointing at the given endpoints (everything else: defaults). */
-export function testConfig(endpoints: {
-  s3?: MeterstreamConfig['s3'];
-  brokers?: string[];
-  registryUrl?: string | null;
-  cassandra?: string[];
-}): MeterstreamConfig {
-  const config = loadConfig({}, {});
-  return {
-    ...config,
-    logLevel: 'silent',
-    kafka: { ...config.kafka, brokers: endpoints.brokers ?? config.kafka.brokers },
-    schemaRegistryUrl: endpoints.registryUrl === undefined ? config.schemaRegistryUrl : endpoints.registryUrl,
-    s3: endpoints.s3 ?? config.s3,
-    cassandra: { ...config.cassandra, contactPoints: endpoints.cassandra ?? config.cassandra.contactPoints },
-  };
-}
+import type { ArchivedMetric } from '@meterstream/datalake';
 
 /** A deterministic pseudo-random generator (mulberry32), so failures reproduce. */
 export function random(seed: number): () => number {

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { type MeterstreamConfig, createLogger, loadConfig } from '@meterstream/common';
 import { Kafka, type KafkaMessage, logLevel } from 'kafkajs';
-import { PROJECT_ROOT } from './shared-datasets.js';
+import { PROJECT_ROOT } from '@meterstream/test-support';
 
 const BROKER_MAIN = resolve(PROJECT_ROOT, 'modules/broker/dist/main.js');
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { pino } from 'pino';
-import { type S3Server, type S3ServerOptions, startS3Server } from '../src/index.js';
+import { type S3Server, type S3ServerOptions, startS3Server } from '../../src/index.js';
 
 export const BUCKET = 'test-bucket';
 export const silent = pino({ level: 'silent' });

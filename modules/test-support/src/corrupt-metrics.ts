@@ -4,7 +4,7 @@ import {
   METRIC_AVRO_SCHEMA,
   type Metric,
   formatMetricKey,
-} from '../../src/index.js';
+} from '@meterstream/common';
 
 /** The ways a record of the `metrics` topic can be corrupt, each with the reason the rule gives. */
 export const CORRUPTIONS = {

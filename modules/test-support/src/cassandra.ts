@@ -3,20 +3,29 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startCqlServer } from '@meterstream/cql-server';
 import cassandra from 'cassandra-driver';
+import { testLogger } from './silent-logger.js';
 
 export interface TestCassandra {
   endpoint: { contactPoints: string[]; localDataCenter: string };
+  contactPoints: string[];
+  /** A connected driver client (after `prepare`, when given). */
   client: cassandra.Client;
   /** Another client with default options (for concurrency and driver-visible effects). */
   newClient(): cassandra.Client;
-  stop(): Promise<void>;
+  close(): Promise<void>;
 }
 
-/** The embedded CQL server on a free port with a fresh data directory, plus a connected driver client. */
-export async function startTestCassandra(): Promise<TestCassandra> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'persistence-cql-'));
-  const server = await startCqlServer({ port: 0, dataDir });
-  const endpoint = { contactPoints: [`${server.host}:${server.port}`], localDataCenter: 'datacenter1' };
+/**
+ * The embedded CQL server on a free port with a fresh data directory, plus a connected driver
+ * client; `prepare` (e.g. persistence's applyMigrations) runs on that client before it is returned.
+ */
+export async function startTestCassandra(
+  prepare?: (client: cassandra.Client) => Promise<unknown>,
+): Promise<TestCassandra> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'test-cql-'));
+  const server = await startCqlServer({ port: 0, dataDir, logger: testLogger() });
+  const contactPoints = [`${server.host}:${server.port}`];
+  const endpoint = { contactPoints, localDataCenter: 'datacenter1' };
   const clients: cassandra.Client[] = [];
   const newClient = () => {
     const client = new cassandra.Client(endpoint);
@@ -25,11 +34,13 @@ export async function startTestCassandra(): Promise<TestCassandra> {
   };
   const client = newClient();
   await client.connect();
+  if (prepare) await prepare(client);
   return {
     endpoint,
+    contactPoints,
     client,
     newClient,
-    async stop() {
+    async close() {
       await Promise.all(clients.map((c) => c.shutdown()));
       await server.close();
       rmSync(dataDir, { recursive: true, force: true });

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, it } from 'vitest';
 
-/** The real samples in ../shared/datasets, relative to the project root. */
+/** The real samples in ../shared/datasets, beside the project root (this file is modules/test-support/src). */
 export const SHARED_DATASETS =
   process.env.METERSTREAM_DATASETS_DIR ?? resolve(import.meta.dirname, '../../../../shared/datasets');
 export const PROJECT_ROOT = resolve(import.meta.dirname, '../../..');
@@ -35,7 +35,7 @@ export function describeWithDatasets(name: string, body: () => void): void {
     });
   } else {
     console.warn(
-      `[replay] skipping "${name}": dataset samples not found under ${SHARED_DATASETS} ` +
+      `[datasets] skipping "${name}": dataset samples not found under ${SHARED_DATASETS} ` +
         '(set METERSTREAM_REQUIRE_DATASETS=1 to make this a failure)',
     );
     describe.skip(name, body);

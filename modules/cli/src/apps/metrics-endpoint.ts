@@ -1,0 +1,31 @@
+import { createServer } from 'node:http';
+import type { Registry } from 'prom-client';
+
+export interface MetricsEndpoint {
+  port: number;
+  close(): Promise<void>;
+}
+
+/**
+ * Serves `GET /metrics` (Prometheus text of `registry`) on 127.0.0.1:`port` (0: a free port); any
+ * other path is 404. The one /metrics server of the CLI's apps (aggregator, Cassandra writer,
+ * Redis view sink). The broker has its own in broker/src/metrics.ts: servers import nothing of ours.
+ */
+export async function serveMetrics(registry: Registry, port: number): Promise<MetricsEndpoint> {
+  const server = createServer((req, res) => {
+    if (req.url !== '/metrics') {
+      res.writeHead(404).end();
+      return;
+    }
+    registry.metrics().then(
+      (text) => res.writeHead(200, { 'content-type': registry.contentType }).end(text),
+      (error: unknown) => res.writeHead(500).end(String(error)),
+    );
+  });
+  const bound = await new Promise<number>((resolve, reject) => {
+    // A port in use must fail the start, not leave it waiting forever.
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve((server.address() as { port: number }).port));
+  });
+  return { port: bound, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}

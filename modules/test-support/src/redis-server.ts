@@ -1,0 +1,78 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { connect } from 'node:net';
+import { freePort } from './free-port.js';
+
+export interface TestRedis {
+  url: string;
+  host: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+export class RedisLaunchError extends Error {
+  override readonly name = 'RedisLaunchError';
+  constructor(port: number, reason: string, options?: { cause?: unknown }) {
+    super(`redis-server on 127.0.0.1:${port}: ${reason}`, options);
+  }
+}
+
+/** Resolves once the port accepts a connection; rejects when the child exits or after 10 s. */
+function waitListening(port: number, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  return new Promise((resolve, reject) => {
+    const attempt = () => {
+      if (child.exitCode !== null || child.signalCode !== null) {
+        reject(new RedisLaunchError(port, `exited (${child.exitCode ?? child.signalCode}) before listening`));
+        return;
+      }
+      const socket = connect(port, '127.0.0.1', () => {
+        socket.end();
+        resolve();
+      });
+      socket.on('error', (error) => {
+        socket.destroy();
+        // Refusals are expected until the server listens.
+        if (Date.now() > deadline)
+          reject(new RedisLaunchError(port, 'not listening within 10 s', { cause: error }));
+        else setTimeout(attempt, 50);
+      });
+    };
+    attempt();
+  });
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGKILL');
+  });
+}
+
+/**
+ * A throw-away `redis-server` (found on the PATH: Debian's package, installed by .ci/run) on a free
+ * loopback port, with no persistence; `stop()` kills exactly that process. A port taken between
+ * `freePort` and the bind (another test file's server) is retried on a new port.
+ */
+export async function startRedisServer(): Promise<TestRedis> {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const child = spawn(
+      'redis-server',
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      { stdio: 'ignore' },
+    );
+    const spawnFailure = new Promise<never>((_, reject) =>
+      child.once('error', (error) =>
+        reject(new RedisLaunchError(port, 'could not run redis-server', { cause: error })),
+      ),
+    );
+    try {
+      await Promise.race([waitListening(port, child), spawnFailure]);
+      return { url: `redis://127.0.0.1:${port}`, host: '127.0.0.1', port, stop: () => stopChild(child) };
+    } catch (error) {
+      await stopChild(child);
+      if (attempt >= 3 || (error as RedisLaunchError).message.includes('could not run')) throw error;
+    }
+  }
+}
