@@ -12,6 +12,11 @@ export interface ShellOptions {
   readonly historyFile?: string;
   /** Variables defined before the first statement (--define). */
   readonly variables?: Readonly<Record<string, string>>;
+  /**
+   * Another source of Ctrl-C than the terminal's (an emitter of `SIGINT`): a piped input has no
+   * terminal to catch it, and tests press it this way.
+   */
+  readonly interrupts?: NodeJS.EventEmitter;
 }
 
 /**
@@ -39,14 +44,16 @@ export async function runShell(options: ShellOptions): Promise<void> {
     rl.setPrompt(buffer ? '>' : 'ksql> ');
     rl.prompt();
   };
-  rl.on('SIGINT', () => {
+  const interrupt = () => {
     if (running) running.abort();
     else {
       buffer = '';
       options.output.write('\n');
       prompt();
     }
-  });
+  };
+  rl.on('SIGINT', interrupt);
+  options.interrupts?.on('SIGINT', interrupt);
   print(`meterstream ksql — server ${options.serverUrl}. HELP; for help, EXIT; to leave.`);
   print('');
   prompt();
@@ -72,6 +79,7 @@ export async function runShell(options: ShellOptions): Promise<void> {
       prompt();
     }
   } finally {
+    options.interrupts?.off('SIGINT', interrupt);
     rl.close();
   }
 }
