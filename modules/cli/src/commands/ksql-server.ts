@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KafkaQueryRuntime, startKsqlRestServer, startKsqlService } from '@meterstream/ksql-server';
+import { redisStoreBackend } from '@meterstream/streams';
+import { Redis } from 'ioredis';
 import type { CommandModule } from 'yargs';
 import { commandContext, onShutdownSignal, withEndpoints } from '../command-context.js';
 
@@ -11,6 +13,7 @@ interface KsqlServerArgs {
   set?: string[];
   'config-file'?: string;
   'max-request-bytes': number;
+  'state-store': 'memory' | 'redis';
 }
 
 export const ksqlServerCommand: CommandModule<object, KsqlServerArgs> = {
@@ -38,6 +41,12 @@ export const ksqlServerCommand: CommandModule<object, KsqlServerArgs> = {
       .option('config-file', {
         type: 'string',
         describe: 'A ksql-server.properties file (name=value lines, # comments); --set overrides it',
+      })
+      .option('state-store', {
+        choices: ['memory', 'redis'] as const,
+        default: 'memory' as const,
+        describe:
+          'Where persistent queries keep their state stores (redis: at --redis-url), changelogged either way',
       })
       .option('max-request-bytes', {
         type: 'number',
@@ -67,6 +76,9 @@ export const ksqlServerCommand: CommandModule<object, KsqlServerArgs> = {
       stateDir: join(config.dataDir, 'ksql', serviceId),
       logger,
     });
+    const redis =
+      args['state-store'] === 'redis' ? new Redis(config.redisUrl, { lazyConnect: true }) : undefined;
+    await redis?.connect();
     const service = await startKsqlService({
       brokers: config.kafka.brokers,
       schemaRegistry: config.schemaRegistryUrl,
@@ -74,6 +86,7 @@ export const ksqlServerCommand: CommandModule<object, KsqlServerArgs> = {
       properties,
       runtime,
       logger,
+      storeBackend: redis ? redisStoreBackend({ redis, logger }) : undefined,
     });
     const rest = await startKsqlRestServer(service, {
       host: args.host,
@@ -91,6 +104,7 @@ export const ksqlServerCommand: CommandModule<object, KsqlServerArgs> = {
     onShutdownSignal(async () => {
       await rest.close();
       await service.close();
+      await redis?.quit();
     });
     await new Promise(() => {}); // until a signal arrives
   },

@@ -12,6 +12,7 @@ import {
   type TransientQueryPlan,
 } from '@meterstream/ksql';
 import { type Admin, Kafka, logLevel, type Producer } from 'kafkajs';
+import type { StoreBackend } from '@meterstream/streams';
 import type { Logger } from 'pino';
 import {
   COMMAND_VERSION,
@@ -57,6 +58,8 @@ export interface KsqlServiceOptions {
   readonly properties?: Readonly<Record<string, string>>;
   /** Runs the persistent, push and pull queries. The service closes it on close(). */
   readonly runtime: QueryRuntime;
+  /** Where persistent queries keep their state stores (KsqlEngineOptions.storeBackend); memory by default. */
+  readonly storeBackend?: StoreBackend;
   readonly logger: Logger;
   /** Bound on the start-up replay's wait for the command topic to settle (default 60 s). */
   readonly replayTimeoutMs?: number;
@@ -160,6 +163,7 @@ export class KsqlServiceImpl implements KsqlService {
       schemaRegistry: this.registry,
       writer: new KafkaRecordWriter(this.writerProducer),
       properties: this.properties,
+      storeBackend: this.options.storeBackend,
     });
   }
 

@@ -8,6 +8,7 @@ import {
   type PersistentQuery,
   type StatementResult,
 } from '@meterstream/ksql';
+import type { StoreBackend } from '@meterstream/streams';
 import { type Admin, Kafka, type KafkaMessage, logLevel, type Producer } from 'kafkajs';
 import { pino } from 'pino';
 import { KafkaRecordWriter } from '../../src/kafka/kafka-record-writer.js';
@@ -58,13 +59,14 @@ export class Cluster {
   }
 
   /** A KSQL engine on this cluster (topics through kafkajs admin, INSERT VALUES through the producer). */
-  engine(properties: Record<string, string> = {}): KsqlEngine {
+  engine(properties: Record<string, string> = {}, storeBackend?: StoreBackend): KsqlEngine {
     return new KsqlEngine({
       serviceId: SERVICE_ID,
       topics: new KafkaTopicCatalog(this.admin),
       writer: new KafkaRecordWriter(this.producer),
       schemaRegistry: new InMemorySchemaRegistry(),
       properties: { 'auto.offset.reset': 'earliest', ...properties },
+      storeBackend,
     });
   }
 

@@ -1,4 +1,4 @@
-import type { Topology } from '@meterstream/streams';
+import type { StoreBackend, Topology } from '@meterstream/streams';
 import type { ProcessingLog } from './processing-log.js';
 import type { SchemaRegistry } from '../format/format.js';
 import type { Column } from '../schema/logical-schema.js';
@@ -40,6 +40,12 @@ export interface KsqlEngineOptions {
   readonly properties?: Readonly<Record<string, string>>;
   /** Wall clock for ROWTIME of INSERT VALUES without one (tests fix it). */
   readonly clock?: () => number;
+  /**
+   * Where persistent queries keep their state stores: in memory (default) or in Redis
+   * (`redisStoreBackend` of @meterstream/streams), with changelogs either way. Push queries keep
+   * theirs in memory: they are gone when the query is.
+   */
+  readonly storeBackend?: StoreBackend;
 }
 
 export type SourceType = 'STREAM' | 'TABLE';

@@ -46,7 +46,8 @@ export async function buildPersistentQuery(
   const internal: { key: FormatInfo; value: FormatInfo } = from
     ? { key: from.keyFormat, value: from.valueFormat }
     : { key: { name: 'KAFKA', properties: {} }, value: { name: 'JSON', properties: {} } };
-  const builder = new StreamsBuilder();
+  // Persistent queries keep their stores where the host says (memory, or Redis).
+  const builder = new StreamsBuilder({ storeBackend: ctx.options.storeBackend });
   const processingLog = new ProcessingLogChannel();
   const planCtx: PlanContext = {
     builder,

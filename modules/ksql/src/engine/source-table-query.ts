@@ -21,7 +21,8 @@ export async function buildSourceTableQuery(
 ): Promise<BuiltQuery> {
   const queryId = `CST_${source.name.toUpperCase()}_${ctx.queryCounter}`;
   const applicationId = applicationIdOf(ctx.serviceId, queryId);
-  const builder = new StreamsBuilder();
+  // Persistent queries keep their stores where the host says (memory, or Redis).
+  const builder = new StreamsBuilder({ storeBackend: ctx.options.storeBackend });
   const processingLog = new ProcessingLogChannel();
   const planCtx: PlanContext = {
     builder,
