@@ -2,6 +2,10 @@
 // cluster is: auto-created topics get 2 partitions, and the broker advertises itself as
 // "localhost" (kafkajs's metadata specs assert that host name). The CLI has no flag for the
 // advertised host, hence this launcher over `startBroker`; it binds 127.0.0.1 only.
+// The reference cluster is a stock Kafka 2.4 (KAFKA_VERSION=2.4), so where this broker's defaults
+// differ from stock Kafka on purpose, the launcher sets Kafka's: 7-day retention and 1 GiB
+// segments (ours keep replayed history forever in 64 MiB segments), and no transaction partition
+// verification (Kafka 3.6 introduced it; 2.4 accepts a TxnOffsetCommit it would refuse).
 //
 //   node scripts/conformance/kafkajs-broker.mjs PORT DATA_DIR [FSYNC_POLICY]
 //
@@ -20,6 +24,9 @@ const running = await startBroker({
   dataDir,
   defaultPartitions: 2,
   fsyncPolicy,
+  logRetentionMs: 604_800_000,
+  segmentBytes: 1_073_741_824,
+  transactionPartitionVerification: false,
 });
 process.stdout.write(`${JSON.stringify({ event: 'listening', port: running.port })}\n`);
 let stopping = false;

@@ -130,7 +130,9 @@ lines.push('');
 lines.push(
   'The script runs the suite on a scratch copy with our adjustments to its test helpers only (one embedded broker on ' +
     "`localhost:9092` stands for the reference cluster's three plaintext brokers, advertising `localhost`, 2 partitions per " +
-    'auto-created topic; `addPartitions` through `admin.createPartitions` instead of `docker exec`; `KAFKA_VERSION=2.4`) — see ' +
+    "auto-created topic, stock Kafka's 7-day retention, 1 GiB segments and no transaction partition verification as on " +
+    'the reference Kafka 2.4 (`kafkajs-broker.mjs`); `addPartitions` through `admin.createPartitions` instead of ' +
+    '`docker exec`; `KAFKA_VERSION=2.4`) — see ' +
     'the comments in `scripts/conformance/kafkajs.sh` and `kafkajs-adjust.mjs`. Each failure gets the class of the first ' +
     'rule in `scripts/conformance/kafkajs-failure-classes.json` that matches its file, test name and error; a failure no rule ' +
     "explains counts as the broker's. Skipped tests are the suite's own (`test.skip`, tests gated on other Kafka versions).",
