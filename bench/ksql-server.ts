@@ -73,7 +73,9 @@ const message = (i: number) => {
 };
 
 async function post(url: string, body: unknown): Promise<{ status: number; text: string }> {
-  const accept = url.endsWith('/ksql') ? 'application/vnd.ksql.v1+json' : 'application/vnd.ksqlapi.delimited.v1';
+  const accept = url.endsWith('/ksql')
+    ? 'application/vnd.ksql.v1+json'
+    : 'application/vnd.ksqlapi.delimited.v1';
   const res = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept },
