@@ -13,13 +13,13 @@
  * BENCH_REPLAY_RATE (default 5000 msg/s) sets the replay fed while pull queries run; 0 runs them on
  * an idle query. The section in docs/benchmarks.md is written for the default only.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { startKsqlServerProcess } from '../modules/cli/src/stack/ksql-server-process.js';
+import { startBrokerProcess, stopBrokerProcess } from './lib/broker-process.js';
 import { markdownTable, writeBenchmarkSection } from './lib/report.js';
 
 const RECORDS = Number(process.argv[2] ?? 200_000);
@@ -31,40 +31,6 @@ const REPLAY_RATE = Number(process.env.BENCH_REPLAY_RATE ?? 5000);
 const root = resolve(import.meta.dirname, '..');
 const CLI = join(root, 'modules/cli/dist/main.js');
 const BASE = Date.UTC(2024, 0, 1);
-
-async function startBroker(
-  dataDir: string,
-): Promise<{ child: ChildProcess; port: number; registryPort: number }> {
-  const child = spawn(
-    process.execPath,
-    [
-      join(root, 'modules/broker/dist/main.js'),
-      '--port',
-      '0',
-      '--data-dir',
-      dataDir,
-      '--default-partitions',
-      '4',
-      '--schema-registry-port',
-      '0',
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, LOG_LEVEL: 'warn' } },
-  );
-  for await (const line of createInterface({ input: child.stdout! })) {
-    const event = JSON.parse(line) as { event: string; port: number; schemaRegistryPort: number };
-    if (event.event === 'listening')
-      return { child, port: event.port, registryPort: event.schemaRegistryPort };
-  }
-  throw new Error('broker exited before listening');
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return Promise.resolve();
-  return new Promise((r) => {
-    child.once('exit', () => r());
-    child.kill('SIGTERM');
-  });
-}
 
 const message = (i: number) => {
   const key = `${i % KEYS}.ELECTRICITY.ACTIVE_POWER`;
@@ -116,7 +82,9 @@ async function atFixedRate(call: (i: number) => Promise<void>): Promise<number[]
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-ksql-server-'));
-  const broker = await startBroker(join(dir, 'kafka'));
+  const broker = await startBrokerProcess(join(dir, 'kafka'), ['--default-partitions', '4'], {
+    registry: true,
+  });
   const brokers = `127.0.0.1:${broker.port}`;
   const env = {
     METERSTREAM_KAFKA_BROKERS: brokers,
@@ -267,7 +235,7 @@ ${pullTable}`;
   } finally {
     await producer.disconnect();
     await server.close();
-    await stop(broker.child);
+    await stopBrokerProcess(broker.child);
     rmSync(dir, { recursive: true, force: true });
   }
 }

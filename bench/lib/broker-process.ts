@@ -11,15 +11,17 @@ export function stopBrokerProcess(child: ChildProcess): Promise<void> {
 }
 
 /**
- * Runs the built broker (modules/broker/dist/main.js) in its own process on a free port, without
- * the Schema Registry, and resolves once it prints its `listening` line. BENCH_BROKER_NODE_ARGS
+ * Runs the built broker (modules/broker/dist/main.js) in its own process on a free port — without
+ * the Schema Registry unless `registry` is set (then on a free port too) — and resolves once it
+ * prints its `listening` line. BENCH_BROKER_NODE_ARGS
  * adds node options to the broker process only (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, which
  * NODE_OPTIONS does not allow).
  */
 export function startBrokerProcess(
   dataDir: string,
   extraArgs: string[] = [],
-): Promise<{ child: ChildProcess; port: number }> {
+  options: { readonly registry?: boolean } = {},
+): Promise<{ child: ChildProcess; port: number; registryPort?: number }> {
   const main = resolve(import.meta.dirname, '../../modules/broker/dist/main.js');
   const child = spawn(
     process.execPath,
@@ -31,7 +33,7 @@ export function startBrokerProcess(
       '--data-dir',
       dataDir,
       '--schema-registry-port',
-      'off',
+      options.registry ? '0' : 'off',
       ...extraArgs,
     ],
     {
@@ -44,7 +46,9 @@ export function startBrokerProcess(
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
       const line = out.split('\n').find((l) => l.startsWith('{"event":"listening"'));
-      if (line) res({ child, port: (JSON.parse(line) as { port: number }).port });
+      if (!line) return;
+      const event = JSON.parse(line) as { port: number; schemaRegistryPort?: number };
+      res({ child, port: event.port, registryPort: event.schemaRegistryPort });
     });
     child.on('exit', (code) => rej(new Error(`broker exited ${code}`)));
   });

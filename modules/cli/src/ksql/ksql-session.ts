@@ -58,13 +58,14 @@ export class KsqlSession {
   async run(text: string, signal?: AbortSignal): Promise<StatementOutcome> {
     const client = this.clientSide(text);
     if (client) return client();
-    if (isQueryStatement(text) && !/^\s*PRINT\b/i.test(text)) {
-      await this.query(text, signal);
-      return 'continue';
-    }
     if (/^\s*PRINT\b/i.test(text)) {
+      // PRINT is served on /query only (ksqlDB has no /query-stream form of it)
       const result = await this.client.query(text, this.properties);
       for (const row of result.rows ?? []) this.print(JSON.stringify(row));
+      return 'continue';
+    }
+    if (isQueryStatement(text)) {
+      await this.query(text, signal);
       return 'continue';
     }
     const result = await this.client.execute(text, this.properties, this.variables);
