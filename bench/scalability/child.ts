@@ -1,0 +1,59 @@
+/** Child processes of the benchmark: started, awaited until they print a JSON event, stopped. */
+import { type ChildProcess, spawn } from 'node:child_process';
+
+export interface Started {
+  readonly child: ChildProcess;
+  /** The JSON lines the process printed so far. */
+  readonly events: Record<string, unknown>[];
+}
+
+/**
+ * Spawns `node <args>` and resolves when it prints a JSON line with `event === ready` (or one the
+ * predicate accepts); rejects if it exits first (with its stderr tail, which says why).
+ */
+export function startNode(
+  args: string[],
+  ready: string | ((line: Record<string, unknown>) => boolean),
+  env: NodeJS.ProcessEnv = {},
+): Promise<Started> {
+  const isReady = typeof ready === 'string' ? (line: Record<string, unknown>) => line.event === ready : ready;
+  const child = spawn(process.execPath, args, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, LOG_LEVEL: 'warn', METERSTREAM_LOG_LEVEL: 'warn', ...env },
+  });
+  const events: Record<string, unknown>[] = [];
+  let stderrTail = '';
+  return new Promise((res, rej) => {
+    // Lines from either stream count: events on stdout, pino logs on stderr.
+    const readLines = (stream: NodeJS.ReadableStream, keepTail: boolean) => {
+      let buffered = '';
+      stream.on('data', (d: Buffer) => {
+        if (keepTail) stderrTail = (stderrTail + d.toString()).slice(-4000);
+        buffered += d.toString();
+        const lines = buffered.split('\n');
+        buffered = lines.pop()!;
+        for (const line of lines) {
+          if (line.trim() === '') continue;
+          // Plain text lines (e.g. "CQL server listening on …") are kept as { line }.
+          const event = line.startsWith('{') ? (JSON.parse(line) as Record<string, unknown>) : { line };
+          events.push(event);
+          if (isReady(event)) res({ child, events });
+        }
+      });
+    };
+    readLines(child.stdout!, false);
+    readLines(child.stderr!, true);
+    child.once('exit', (code, signal) =>
+      rej(new Error(`${args.join(' ')} exited (${code ?? signal}) before it was ready:\n${stderrTail}`)),
+    );
+  });
+}
+
+/** SIGTERM and wait for the exit. */
+export function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((res) => {
+    child.once('exit', () => res());
+    child.kill('SIGTERM');
+  });
+}
