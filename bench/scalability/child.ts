@@ -49,6 +49,23 @@ export function startNode(
   });
 }
 
+/**
+ * BENCH_WORKLOAD_NODE_ARGS adds node options to the workload processes (e.g. `--cpu-prof
+ * --cpu-prof-dir=/tmp/prof`, which NODE_OPTIONS does not allow).
+ */
+export function workloadNodeArgs(): string[] {
+  return splitArgs(process.env.BENCH_WORKLOAD_NODE_ARGS);
+}
+
+/** BENCH_GENERATOR_NODE_ARGS: the same for the load generator. */
+export function generatorNodeArgs(): string[] {
+  return splitArgs(process.env.BENCH_GENERATOR_NODE_ARGS);
+}
+
+function splitArgs(value: string | undefined): string[] {
+  return (value ?? '').split(' ').filter((a) => a.length > 0);
+}
+
 /** SIGTERM and wait for the exit. */
 export function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();

@@ -3,7 +3,7 @@
  *
  *   npx tsc -b && node --import tsx bench/scalability/main.ts --workload uc2 \
  *     --loads 25000,50000,75000,100000 [--keys 10000] [--format theodolite-json] \
- *     [--warmup 60] [--duration 180] [--partitions 4] [--instances 1]
+ *     [--warmup 60] [--duration 180] [--partitions 4] [--instances 1] [--commit-interval-ms 1000]
  *     [--kafka-brokers host:port --schema-registry-url url] [--cassandra host:port]
  *
  * Per load, in ascending order: a fresh input topic and application; the workload process starts,
@@ -25,7 +25,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import { startBrokerProcess, stopBrokerProcess } from '../lib/broker-process.js';
-import { startNode, stop } from './child.js';
+import { generatorNodeArgs, startNode, stop } from './child.js';
 import { judge, sampleLag, type LagSample } from './lag-trend.js';
 import { lagPlotSvg } from './lag-plot.js';
 import { type ProcessStats, processStats } from './process-stats.js';
@@ -45,6 +45,7 @@ const { values: args } = parseArgs({
     'schema-registry-url': { type: 'string' },
     cassandra: { type: 'string' },
     instances: { type: 'string', default: '1' },
+    'commit-interval-ms': { type: 'string', default: '1000' },
     all: { type: 'boolean', default: false },
     out: { type: 'string', default: resolve(import.meta.dirname, 'results') },
   },
@@ -61,6 +62,7 @@ if (durationSec - warmupSec < 20) throw new Error('--duration must leave at leas
 const keys = Number(args.keys);
 const partitions = Number(args.partitions);
 const instances = Number(args.instances);
+const commitIntervalMs = Number(args['commit-interval-ms']);
 
 interface LoadResult {
   load: number;
@@ -142,13 +144,22 @@ async function measure(load: number): Promise<LoadResult> {
   await admin.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: true });
   const started = await Promise.all(
     Array.from({ length: instances }, () =>
-      workload.start({ brokers: brokers!, registryUrl, topic, applicationId, format, cassandra }),
+      workload.start({
+        brokers: brokers!,
+        registryUrl,
+        topic,
+        applicationId,
+        format,
+        cassandra,
+        commitIntervalMs,
+      }),
     ),
   );
   const pids = started.map((s) => s.child.pid!);
   const before = { workload: pids.map(processStats), broker: statsOf(brokerChild), cql: statsOf(cqlChild) };
   const generator = await startNode(
     [
+      ...generatorNodeArgs(),
       '--import',
       'tsx',
       resolve(import.meta.dirname, 'load-generator.ts'),

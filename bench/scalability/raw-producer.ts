@@ -59,7 +59,10 @@ class LeaderConnection {
     );
     const chunks = w.finish();
     setLength(chunks.reduce((n, c) => n + c.length, 0) - 4);
+    // One writev for the request's chunks (header, then each partition's batch by reference).
+    this.socket.cork();
     for (const chunk of chunks) this.socket.write(chunk);
+    this.socket.uncork();
     return new Promise((res) => this.pending.set(correlationId, res));
   }
 

@@ -3,7 +3,7 @@
  * once it consumes) and which format it reads. The consumer group measured is the application id.
  */
 import { resolve } from 'node:path';
-import { type Started, startNode } from '../child.js';
+import { type Started, startNode, workloadNodeArgs } from '../child.js';
 import type { ValueFormat } from '../value-formats.js';
 
 export interface WorkloadRun {
@@ -14,6 +14,11 @@ export interface WorkloadRun {
   readonly format: ValueFormat;
   /** host:port of the CQL server (workloads that write to Cassandra). */
   readonly cassandra?: string;
+  /**
+   * The streams workloads' commit interval: the lag is measured from committed offsets, so it
+   * bounds the lag's resolution; Kafka Streams' default is 30 s (at least once).
+   */
+  readonly commitIntervalMs: number;
 }
 
 export interface Workload {
@@ -28,6 +33,7 @@ const theodolite = (name: 'uc1' | 'uc2' | 'uc3'): Workload => ({
   start: (run) =>
     startNode(
       [
+        ...workloadNodeArgs(),
         '--import',
         'tsx',
         resolve(import.meta.dirname, 'workload-main.ts'),
@@ -44,6 +50,8 @@ const theodolite = (name: 'uc1' | 'uc2' | 'uc3'): Workload => ({
         '--application-id',
         run.applicationId,
         ...(run.cassandra ? ['--cassandra', run.cassandra] : []),
+        '--commit-interval-ms',
+        String(run.commitIntervalMs),
       ],
       'running',
     ),
@@ -55,6 +63,7 @@ const aggregator: Workload = {
   start: (run) =>
     startNode(
       [
+        ...workloadNodeArgs(),
         resolve(import.meta.dirname, '../../../modules/cli/dist/main.js'),
         'aggregate',
         '--kafka-brokers',
@@ -67,7 +76,7 @@ const aggregator: Workload = {
         '--output-prefix',
         `${run.topic}-aggregates-`,
         '--commit-interval-ms',
-        '1000',
+        String(run.commitIntervalMs),
         ...(run.format === 'metric-json' ? ['--input-format', 'json'] : []),
       ],
       // The runtime logs its state changes at info (a handful of lines per run).
