@@ -1,12 +1,8 @@
 import { syntaxError } from '../protocol/errors.js';
-import { type CqlType, nativeTypeByName } from '../types/cql-type.js';
 import type {
-  CreateKeyspace,
-  CreateTable,
   Delete,
   Insert,
   ParsedStatement,
-  QualifiedName,
   Relation,
   Select,
   Selector,
@@ -15,7 +11,8 @@ import type {
   Update,
   UsingClause,
 } from './ast.js';
-import { type Token, tokenize } from './lexer.js';
+import { tokenize } from './lexer.js';
+import { SchemaStatementParser } from './schema-statement-parser.js';
 
 /** Parses one CQL statement (the subset described in the README) with recursive descent. */
 export function parseStatement(cql: string): ParsedStatement {
@@ -26,95 +23,8 @@ export function parseStatement(cql: string): ParsedStatement {
   return { statement, bindCount: p.bindCount };
 }
 
-class Parser {
-  private pos = 0;
-  bindCount = 0;
-
-  constructor(private readonly tokens: Token[]) {}
-
-  private peek(offset = 0): Token {
-    return this.tokens[Math.min(this.pos + offset, this.tokens.length - 1)];
-  }
-
-  private next(): Token {
-    const t = this.peek();
-    if (t.kind !== 'eof') this.pos++;
-    return t;
-  }
-
-  private fail(expecting: string, t = this.peek()): never {
-    const input = t.kind === 'eof' ? '<EOF>' : t.raw;
-    throw syntaxError(`line ${t.line}:${t.col} mismatched input '${input}' expecting ${expecting}`);
-  }
-
-  private isWord(word: string, offset = 0): boolean {
-    const t = this.peek(offset);
-    return t.kind === 'ident' && t.value === word;
-  }
-
-  private acceptWord(word: string): boolean {
-    if (this.isWord(word)) {
-      this.pos++;
-      return true;
-    }
-    return false;
-  }
-
-  private expectWord(word: string): void {
-    if (!this.acceptWord(word)) this.fail(word.toUpperCase());
-  }
-
-  accept(punct: string): boolean {
-    const t = this.peek();
-    if (t.kind === 'punct' && t.value === punct) {
-      this.pos++;
-      return true;
-    }
-    return false;
-  }
-
-  private expect(punct: string): void {
-    if (!this.accept(punct)) this.fail(`'${punct}'`);
-  }
-
-  expectEof(): void {
-    if (this.peek().kind !== 'eof') this.fail('EOF');
-  }
-
-  private identifier(): string {
-    const t = this.peek();
-    if (t.kind === 'ident' || t.kind === 'qident') {
-      this.pos++;
-      return t.value;
-    }
-    return this.fail('IDENT');
-  }
-
-  private qualifiedName(): QualifiedName {
-    const first = this.identifier();
-    if (this.accept('.')) return { keyspace: first, name: this.identifier() };
-    return { name: first };
-  }
-
-  private ifNotExists(): boolean {
-    if (this.isWord('if')) {
-      this.pos++;
-      this.expectWord('not');
-      this.expectWord('exists');
-      return true;
-    }
-    return false;
-  }
-
-  private ifExists(): boolean {
-    if (this.isWord('if')) {
-      this.pos++;
-      this.expectWord('exists');
-      return true;
-    }
-    return false;
-  }
-
+/** A statement by its first word; the data statements (SELECT, INSERT, UPDATE, DELETE) are here. */
+class Parser extends SchemaStatementParser {
   statement(): Statement {
     const t = this.peek();
     if (t.kind !== 'ident') return this.fail('statement');
@@ -145,216 +55,7 @@ class Parser {
     }
   }
 
-  private create(): Statement {
-    this.expectWord('create');
-    if (this.acceptWord('keyspace') || this.acceptWord('schema')) return this.createKeyspace();
-    if (this.acceptWord('table') || this.acceptWord('columnfamily')) return this.createTable();
-    return this.fail('KEYSPACE or TABLE');
-  }
-
-  private drop(): Statement {
-    this.expectWord('drop');
-    if (this.acceptWord('keyspace') || this.acceptWord('schema')) {
-      const ifExists = this.ifExists();
-      return { type: 'dropKeyspace', ifExists, name: this.identifier() };
-    }
-    if (this.acceptWord('table') || this.acceptWord('columnfamily')) {
-      const ifExists = this.ifExists();
-      return { type: 'dropTable', ifExists, table: this.qualifiedName() };
-    }
-    return this.fail('KEYSPACE or TABLE');
-  }
-
-  private createKeyspace(): CreateKeyspace {
-    const ifNotExists = this.ifNotExists();
-    const name = this.identifier();
-    let replication: Record<string, string> = {};
-    let durableWrites = true;
-    this.expectWord('with');
-    do {
-      const prop = this.identifier();
-      this.expect('=');
-      if (prop === 'replication') {
-        replication = this.stringMap();
-      } else if (prop === 'durable_writes') {
-        durableWrites = this.booleanValue();
-      } else {
-        this.fail('replication or durable_writes');
-      }
-    } while (this.acceptWord('and'));
-    return { type: 'createKeyspace', ifNotExists, name, replication, durableWrites };
-  }
-
-  private booleanValue(): boolean {
-    const t = this.next();
-    if (t.kind === 'ident' && (t.value === 'true' || t.value === 'false')) return t.value === 'true';
-    if (t.kind === 'string' && /^(true|false)$/i.test(t.value)) return t.value.toLowerCase() === 'true';
-    return this.fail('boolean', t);
-  }
-
-  /** `{ 'k': 'v', 'n': 3 }` with values kept as their text. */
-  private stringMap(): Record<string, string> {
-    const out: Record<string, string> = {};
-    this.expect('{');
-    if (!this.accept('}')) {
-      do {
-        const k = this.next();
-        if (k.kind !== 'string') this.fail('string key', k);
-        this.expect(':');
-        out[k.value] = this.optionScalar();
-      } while (this.accept(','));
-      this.expect('}');
-    }
-    return out;
-  }
-
-  private optionScalar(): string {
-    const t = this.next();
-    if (t.kind === 'string' || t.kind === 'integer' || t.kind === 'float' || t.kind === 'ident')
-      return t.value;
-    return this.fail('constant', t);
-  }
-
-  private cqlType(): CqlType {
-    const t = this.peek();
-    const name = this.identifier();
-    if (name === 'frozen') {
-      this.expect('<');
-      const inner = this.cqlType();
-      this.expect('>');
-      if (inner.kind !== 'native') inner.frozen = true;
-      return inner;
-    }
-    if (name === 'list' || name === 'set') {
-      this.expect('<');
-      const element = this.cqlType();
-      this.expect('>');
-      return { kind: name, element, frozen: false };
-    }
-    if (name === 'map') {
-      this.expect('<');
-      const key = this.cqlType();
-      this.expect(',');
-      const value = this.cqlType();
-      this.expect('>');
-      return { kind: 'map', key, value, frozen: false };
-    }
-    const native = nativeTypeByName(name);
-    if (!native) throw syntaxError(`line ${t.line}:${t.col} Unknown type ${name}`);
-    return native;
-  }
-
-  private createTable(): CreateTable {
-    const ifNotExists = this.ifNotExists();
-    const table = this.qualifiedName();
-    const columns: CreateTable['columns'] = [];
-    let partitionKey: string[] = [];
-    let clustering: string[] = [];
-    this.expect('(');
-    do {
-      if (this.isWord('primary') && this.isWord('key', 1)) {
-        this.pos += 2;
-        this.expect('(');
-        if (this.accept('(')) {
-          partitionKey = this.identifierList();
-          this.expect(')');
-        } else {
-          partitionKey = [this.identifier()];
-        }
-        clustering = [];
-        while (this.accept(',')) clustering.push(this.identifier());
-        this.expect(')');
-        continue;
-      }
-      const name = this.identifier();
-      const type = this.cqlType();
-      columns.push({ name, type });
-      if (this.isWord('static')) this.fail("',' (static columns are not supported)");
-      if (this.acceptWord('primary')) {
-        this.expectWord('key');
-        partitionKey = [name];
-      }
-    } while (this.accept(','));
-    this.expect(')');
-    const clusteringOrder = new Map<string, 'ASC' | 'DESC'>();
-    const options: Record<string, unknown> = {};
-    if (this.acceptWord('with')) {
-      do {
-        if (this.acceptWord('clustering')) {
-          this.expectWord('order');
-          this.expectWord('by');
-          this.expect('(');
-          do {
-            const col = this.identifier();
-            const dir = this.direction();
-            clusteringOrder.set(col, dir);
-          } while (this.accept(','));
-          this.expect(')');
-        } else if (this.acceptWord('compact')) {
-          this.expectWord('storage');
-          this.fail('option (COMPACT STORAGE is not supported)');
-        } else {
-          const prop = this.identifier();
-          this.expect('=');
-          options[prop] =
-            this.peek().kind === 'punct' && this.peek().value === '{'
-              ? this.stringMap()
-              : this.optionScalar();
-        }
-      } while (this.acceptWord('and'));
-    }
-    return {
-      type: 'createTable',
-      ifNotExists,
-      table,
-      columns,
-      partitionKey,
-      clustering,
-      clusteringOrder,
-      options,
-    };
-  }
-
-  /** Optional ASC/DESC after a column; ASC when absent. */
-  private direction(): 'ASC' | 'DESC' {
-    if (this.acceptWord('desc')) return 'DESC';
-    this.acceptWord('asc');
-    return 'ASC';
-  }
-
-  private alterTable(): Statement {
-    this.expectWord('alter');
-    if (!this.acceptWord('table') && !this.acceptWord('columnfamily')) this.fail('TABLE');
-    const table = this.qualifiedName();
-    const add: { name: string; type: CqlType }[] = [];
-    const drop: string[] = [];
-    const parenthesized = (item: () => void) => {
-      if (this.accept('(')) {
-        do item();
-        while (this.accept(','));
-        this.expect(')');
-      } else {
-        do item();
-        while (this.accept(','));
-      }
-    };
-    if (this.acceptWord('add')) {
-      parenthesized(() => add.push({ name: this.identifier(), type: this.cqlType() }));
-    } else if (this.acceptWord('drop')) {
-      parenthesized(() => drop.push(this.identifier()));
-    } else {
-      this.fail('ADD or DROP (other ALTER TABLE forms are not supported)');
-    }
-    return { type: 'alterTable', table, add, drop };
-  }
-
-  private identifierList(): string[] {
-    const out = [this.identifier()];
-    while (this.accept(',')) out.push(this.identifier());
-    return out;
-  }
-
-  private term(): Term {
+  protected term(): Term {
     const t = this.next();
     switch (t.kind) {
       case 'qmark':
@@ -397,7 +98,7 @@ class Parser {
     }
   }
 
-  private using(): UsingClause {
+  protected using(): UsingClause {
     const using: UsingClause = {};
     if (!this.acceptWord('using')) return using;
     do {
@@ -408,7 +109,7 @@ class Parser {
     return using;
   }
 
-  private insert(): Insert {
+  protected insert(): Insert {
     this.expectWord('insert');
     this.expectWord('into');
     const table = this.qualifiedName();
@@ -427,7 +128,7 @@ class Parser {
     return { type: 'insert', table, columns, values, ifNotExists, using };
   }
 
-  private update(): Update {
+  protected update(): Update {
     this.expectWord('update');
     const table = this.qualifiedName();
     const using = this.using();
@@ -444,7 +145,7 @@ class Parser {
     return { type: 'update', table, using, assignments, where };
   }
 
-  private delete(): Delete {
+  protected delete(): Delete {
     this.expectWord('delete');
     const columns: string[] = [];
     if (!this.isWord('from')) {
@@ -459,7 +160,7 @@ class Parser {
     return { type: 'delete', table, columns, using, where };
   }
 
-  private whereClause(): Relation[] {
+  protected whereClause(): Relation[] {
     const out: Relation[] = [];
     do {
       out.push(this.relation());
@@ -467,7 +168,7 @@ class Parser {
     return out;
   }
 
-  private relation(): Relation {
+  protected relation(): Relation {
     if (this.peek().kind === 'punct' && this.peek().value === '(') {
       this.fail('identifier (multi-column relations are not supported)');
     }
@@ -495,7 +196,7 @@ class Parser {
     return this.fail('operator (=, <, <=, >, >=, IN)', t);
   }
 
-  private select(): Select {
+  protected select(): Select {
     this.expectWord('select');
     if (this.isWord('json') || this.isWord('distinct'))
       this.fail('selector (JSON/DISTINCT are not supported)');
@@ -531,7 +232,7 @@ class Parser {
     return { type: 'select', table, selectors, where, orderBy, limit, allowFiltering };
   }
 
-  private selector(): Selector {
+  protected selector(): Selector {
     let sel: Selector;
     if (this.isWord('count') && this.peek(1).value === '(') {
       this.pos += 2;

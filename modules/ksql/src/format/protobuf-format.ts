@@ -16,12 +16,8 @@ import {
   wellKnownType,
 } from './protobuf-load.js';
 import { type NullableRepresentation, printProtoFile, protobufSchemaOf } from './protobuf-schema.js';
-import {
-  compileRowReader,
-  compileRowWriter,
-  compileUnwrappedReader,
-  compileUnwrappedWriter,
-} from './protobuf-values.js';
+import { compileRowReader, compileUnwrappedReader } from './protobuf-read-values.js';
+import { compileRowWriter, compileUnwrappedWriter } from './protobuf-write-values.js';
 
 /**
  * PROTOBUF through the Schema Registry, in Confluent's wire format: magic byte 0, the schema id

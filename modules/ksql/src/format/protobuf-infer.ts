@@ -2,7 +2,7 @@ import protobuf from 'protobufjs';
 import { KsqlError } from '../errors.js';
 import { type SqlType, SqlTypes } from '../types/sql-type.js';
 import { fullNameOf, loadProto, metaParams, pickMessage } from './protobuf-load.js';
-import { connectFields, isMapEntryField, isWrapperType } from './protobuf-values.js';
+import { connectFields, isMapEntryField, isWrapperType } from './protobuf-fields.js';
 
 /**
  * The columns ksqlDB infers from a registered PROTOBUF schema (ProtobufData.toConnectSchema, then

@@ -10,7 +10,7 @@ import {
   metaParams,
   pickMessage,
 } from '../format/protobuf-load.js';
-import { connectFields } from '../format/protobuf-values.js';
+import { connectFields } from '../format/protobuf-fields.js';
 import { isJsonObject, JsonNumber, type JsonValue } from './json-text.js';
 import { ExactDecimal, type SpecObject, type SpecValue } from './spec-values.js';
 

@@ -22,7 +22,7 @@ import type {
   StreamJoined,
 } from './options.js';
 import { KStreamKTableJoinProcessor } from './processors/join-processors.js';
-import { JoinTimeTrackers, StreamStreamJoinProcessor } from './processors/stream-join-processor.js';
+import { streamJoinPair } from './processors/stream-join-pair.js';
 import {
   BranchProcessor,
   FilterProcessor,
@@ -444,46 +444,19 @@ export class KStream<K, V> {
       ? `${named}-other-join`
       : b.newName(mode === 'inner' ? 'KSTREAM-JOINOTHER' : 'KSTREAM-OUTEROTHER');
     const merge = named ? `${named}-merge` : b.newName('KSTREAM-MERGE');
-    const trackers = new JoinTimeTrackers();
-    const common = {
-      windowBeforeMs: windows.beforeMs,
-      windowAfterMs: windows.afterMs,
-      graceMs: windows.graceMs,
-      outerStoreName: outerStore,
-      trackers,
+    const sides = streamJoinPair<K, V, VO, VR>({
+      windows,
+      mode,
+      thisStore,
+      otherStore,
+      outerStore,
       keySerde,
-      joiner: joiner as (l: unknown, r: unknown) => VR,
-    };
-    b.addProcessor(
-      thisJoin,
-      () =>
-        new StreamStreamJoinProcessor<K, V, VO, VR>({
-          ...common,
-          thisStoreName: thisStore,
-          otherStoreName: otherStore,
-          leftSide: true,
-          outer: mode !== 'inner',
-          thisValueSerde: thisSerde,
-          otherValueSerde: otherSerde,
-        }),
-      [left.nodeName],
-      stores,
-    );
-    b.addProcessor(
-      otherJoin,
-      () =>
-        new StreamStreamJoinProcessor<K, VO, V, VR>({
-          ...common,
-          thisStoreName: otherStore,
-          otherStoreName: thisStore,
-          leftSide: false,
-          outer: mode === 'outer',
-          thisValueSerde: otherSerde,
-          otherValueSerde: thisSerde,
-        }),
-      [right.nodeName],
-      stores,
-    );
+      thisSerde,
+      otherSerde,
+      joiner,
+    });
+    b.addProcessor(thisJoin, sides.thisSide, [left.nodeName], stores);
+    b.addProcessor(otherJoin, sides.otherSide, [right.nodeName], stores);
     b.addProcessor(merge, () => new PassThroughProcessor<K, VR>(), [thisJoin, otherJoin]);
     b.recordOp((t) =>
       t.addCopartitionGroup([...t.sourceTopicsOf(left.nodeName), ...t.sourceTopicsOf(right.nodeName)]),
