@@ -1,5 +1,7 @@
 /** Child processes of the benchmark: started, awaited until they print a JSON event, stopped. */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
 
 export interface Started {
   readonly child: ChildProcess;
@@ -73,4 +75,29 @@ export function stop(child: ChildProcess): Promise<void> {
     child.once('exit', () => res());
     child.kill('SIGTERM');
   });
+}
+
+/** A redis-server of the benchmark's own on a free port, without persistence. */
+export async function startRedis(dir: string): Promise<{ child: ChildProcess; url: string }> {
+  mkdirSync(dir, { recursive: true });
+  const port = await new Promise<number>((res) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => res(port));
+    });
+  });
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--dir', dir],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  await new Promise<void>((res, rej) => {
+    child.stdout!.on('data', (d: Buffer) => {
+      if (d.toString().includes('Ready to accept connections')) res();
+    });
+    child.once('exit', (code) => rej(new Error(`redis-server exited (${code}) before it was ready`)));
+  });
+  return { child, url: `redis://127.0.0.1:${port}` };
 }

@@ -4,6 +4,7 @@
  *   npx tsc -b && node --import tsx bench/scalability/main.ts --workload uc2 \
  *     --loads 25000,50000,75000,100000 [--keys 10000] [--format theodolite-json] \
  *     [--warmup 60] [--duration 180] [--partitions 4] [--instances 1] [--commit-interval-ms 1000]
+ *     [--state-store memory|redis [--redis-url url]]   (aggregator; without a URL a redis-server is started)
  *     [--kafka-brokers host:port --schema-registry-url url] [--cassandra host:port]
  *
  * Per load, in ascending order: a fresh input topic and application; the workload process starts,
@@ -25,7 +26,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import { startBrokerProcess, stopBrokerProcess } from '../lib/broker-process.js';
-import { generatorNodeArgs, startNode, stop } from './child.js';
+import { generatorNodeArgs, startNode, startRedis, stop } from './child.js';
 import { judge, sampleLag, type LagSample } from './lag-trend.js';
 import { lagPlotSvg } from './lag-plot.js';
 import { type ProcessStats, processStats } from './process-stats.js';
@@ -46,6 +47,8 @@ const { values: args } = parseArgs({
     cassandra: { type: 'string' },
     instances: { type: 'string', default: '1' },
     'commit-interval-ms': { type: 'string', default: '1000' },
+    'state-store': { type: 'string', default: 'memory' },
+    'redis-url': { type: 'string' },
     all: { type: 'boolean', default: false },
     out: { type: 'string', default: resolve(import.meta.dirname, 'results') },
   },
@@ -76,6 +79,7 @@ interface LoadResult {
   workload: { cpuSeconds: number; cpuMicrosPerRecord: number; peakRssMiB: number };
   broker?: { cpuSeconds: number };
   cqlServer?: { cpuSeconds: number };
+  redis?: { cpuSeconds: number };
   samples: LagSample[];
 }
 
@@ -109,6 +113,13 @@ if (workload.needsCassandra && !cassandra) {
     .find((m) => m);
   cassandra = `${listening![1]}:${listening![2]}`;
 }
+let redisChild: ChildProcess | undefined;
+let redisUrl = args['redis-url'];
+if (args['state-store'] === 'redis' && !redisUrl) {
+  const redis = await startRedis(join(dataDir, 'redis'));
+  redisChild = redis.child;
+  redisUrl = redis.url;
+}
 const kafka = new Kafka({
   clientId: 'bench-scalability',
   brokers: brokers.split(','),
@@ -133,6 +144,7 @@ try {
 } finally {
   await admin.disconnect();
   if (cqlChild) await stop(cqlChild);
+  if (redisChild) await stop(redisChild);
   if (brokerChild) await stopBrokerProcess(brokerChild);
   rmSync(dataDir, { recursive: true, force: true });
 }
@@ -143,7 +155,7 @@ async function measure(load: number): Promise<LoadResult> {
   const applicationId = `bench-${workloadName}-${runId}-${load}`;
   await admin.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: true });
   const started = await Promise.all(
-    Array.from({ length: instances }, () =>
+    Array.from({ length: instances }, (_, i) =>
       workload.start({
         brokers: brokers!,
         registryUrl,
@@ -152,11 +164,18 @@ async function measure(load: number): Promise<LoadResult> {
         format,
         cassandra,
         commitIntervalMs,
+        dataDir: join(dataDir, applicationId, String(i)),
+        redisUrl,
       }),
     ),
   );
   const pids = started.map((s) => s.child.pid!);
-  const before = { workload: pids.map(processStats), broker: statsOf(brokerChild), cql: statsOf(cqlChild) };
+  const before = {
+    workload: pids.map(processStats),
+    broker: statsOf(brokerChild),
+    cql: statsOf(cqlChild),
+    redis: statsOf(redisChild),
+  };
   const generator = await startNode(
     [
       ...generatorNodeArgs(),
@@ -180,7 +199,12 @@ async function measure(load: number): Promise<LoadResult> {
   const lag = sampleLag(admin, applicationId, topic);
   await new Promise((r) => setTimeout(r, durationSec * 1000));
   lag.stop();
-  const after = { workload: pids.map(processStats), broker: statsOf(brokerChild), cql: statsOf(cqlChild) };
+  const after = {
+    workload: pids.map(processStats),
+    broker: statsOf(brokerChild),
+    cql: statsOf(cqlChild),
+    redis: statsOf(redisChild),
+  };
   await stop(generator.child);
   const stopped = generator.events.find((e) => e.event === 'stopped') as
     | { sent: number; cpuSeconds: number; achievedRate: number; maxBehindRecords: number; error?: string }
@@ -210,6 +234,7 @@ async function measure(load: number): Promise<LoadResult> {
     },
     broker: cpuOf(after.broker, before.broker),
     cqlServer: cpuOf(after.cql, before.cql),
+    redis: cpuOf(after.redis, before.redis),
     samples: lag.samples,
   };
 }
@@ -244,11 +269,11 @@ function report(): void {
     `\nhighest sustained load: ${sustained ? `${sustained.load} msg/s` : 'none'}; results: ${base}.json, plot: ${base}.svg`,
   );
   console.log(
-    '\n| load (msg/s) | sustained | lag slope (rec/s) | workload CPU µs/record | workload CPU s | generator CPU s | broker CPU s | CQL server CPU s | workload peak RSS MiB |',
+    '\n| load (msg/s) | sustained | lag slope (rec/s) | workload CPU µs/record | workload CPU s | generator CPU s | broker CPU s | CQL server CPU s | redis CPU s | workload peak RSS MiB |',
   );
-  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const r of results)
     console.log(
-      `| ${r.load} | ${r.sustained ? 'yes' : 'no'} | ${r.slope.toFixed(1)} | ${r.workload.cpuMicrosPerRecord.toFixed(2)} | ${r.workload.cpuSeconds.toFixed(1)} | ${r.generator.cpuSeconds.toFixed(1)} | ${r.broker?.cpuSeconds.toFixed(1) ?? '-'} | ${r.cqlServer?.cpuSeconds.toFixed(1) ?? '-'} | ${r.workload.peakRssMiB.toFixed(0)} |`,
+      `| ${r.load} | ${r.sustained ? 'yes' : 'no'} | ${r.slope.toFixed(1)} | ${r.workload.cpuMicrosPerRecord.toFixed(2)} | ${r.workload.cpuSeconds.toFixed(1)} | ${r.generator.cpuSeconds.toFixed(1)} | ${r.broker?.cpuSeconds.toFixed(1) ?? '-'} | ${r.cqlServer?.cpuSeconds.toFixed(1) ?? '-'} | ${r.redis?.cpuSeconds.toFixed(1) ?? '-'} | ${r.workload.peakRssMiB.toFixed(0)} |`,
     );
 }

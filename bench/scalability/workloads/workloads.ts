@@ -19,6 +19,10 @@ export interface WorkloadRun {
    * bounds the lag's resolution; Kafka Streams' default is 30 s (at least once).
    */
   readonly commitIntervalMs: number;
+  /** A directory of this run's own (state directories). */
+  readonly dataDir: string;
+  /** Set: the aggregator keeps its state in Redis there (--state-store redis). */
+  readonly redisUrl?: string;
 }
 
 export interface Workload {
@@ -78,6 +82,9 @@ const aggregator: Workload = {
         '--commit-interval-ms',
         String(run.commitIntervalMs),
         ...(run.format === 'metric-json' ? ['--input-format', 'json'] : []),
+        '--data-dir',
+        run.dataDir,
+        ...(run.redisUrl ? ['--state-store', 'redis', '--redis-url', run.redisUrl] : []),
       ],
       // The runtime logs its state changes at info (a handful of lines per run).
       (line) => line.msg === 'state' && line.to === 'RUNNING',
