@@ -1,7 +1,9 @@
 /**
- * Turns the recorded exchanges into fixture files: one per client, API and version — the
- * exchange with the most bytes among those answered (a Fetch that returned records rather than an
- * empty long-poll, a Metadata listing topics rather than none), else the first unanswered one.
+ * Turns the recorded exchanges into fixture files: one per client, API and version — among the
+ * answered exchanges the one with the largest request, then the largest response (a Metadata
+ * naming its topics rather than asking for all of them, whose answer depends on every topic of
+ * the moment; a Fetch that returned records rather than an empty long-poll); an unanswered one
+ * only when none was answered.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -59,14 +61,18 @@ function headerVersions(ex: Exchange): string {
   return `request header v${flexible ? 2 : 1}, response header v${resFlexible ? 1 : 0}${flexible ? ' (flexible version: compact strings and arrays, tagged fields)' : ''}`;
 }
 
-const size = (ex: Exchange) => ex.request.length + (ex.response?.length ?? -ex.request.length);
+/** Orders exchanges by preference: answered first, then by request size, then response size. */
+const better = (a: Exchange, b: Exchange) =>
+  (a.response !== null ? 1 : 0) - (b.response !== null ? 1 : 0) ||
+  a.request.length - b.request.length ||
+  (a.response?.length ?? 0) - (b.response?.length ?? 0);
 
 export function chooseExchanges(exchanges: readonly Exchange[]): Exchange[] {
   const best = new Map<string, Exchange>();
   for (const ex of exchanges) {
     const key = `${ex.client}/${ex.apiKey}/${ex.apiVersion}`;
     const held = best.get(key);
-    if (!held || size(ex) > size(held)) best.set(key, ex);
+    if (!held || better(ex, held) > 0) best.set(key, ex);
   }
   return [...best.values()];
 }
