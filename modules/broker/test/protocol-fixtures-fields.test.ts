@@ -115,6 +115,10 @@ const CHECKS: Record<number, (req: Decoded, res: Decoded | null, c: Ctx) => void
     expect(req.topicNames).toEqual([`${n.topic}-gone`]);
     expect(valuesOf(res, 'name')).toEqual(req.topicNames);
   },
+  21: (req, res, { n }) => {
+    expect(arr(req.topics).map((t) => [t.name, valuesOf(t.partitions, 'offset')])).toEqual([[n.topic, [1n]]]);
+    expect(valuesOf(res, 'lowWatermark')).toEqual([1n]);
+  },
   22: (req, res, { n }) => {
     expect([null, n.transactionalId]).toContain(req.transactionalId);
     expect(res!.producerId as bigint).toBeGreaterThanOrEqual(0n);
@@ -132,6 +136,24 @@ const CHECKS: Record<number, (req: Decoded, res: Decoded | null, c: Ctx) => void
       [0, 3n],
     ]);
   },
+  29: (req, res, { n }) => {
+    expect([req.resourceNameFilter, req.principalFilter]).toEqual([n.topic, `User:${n.clientId}`]);
+    expect(valuesOf(res!.resources, 'resourceName')).toEqual([n.topic]);
+  },
+  30: (req, _res, { n }) => {
+    const acl = arr(req.creations).map((c) => [
+      c.resourceType,
+      c.resourceName,
+      c.principal,
+      c.host,
+      c.operation,
+    ]);
+    expect(acl).toEqual([[2, n.topic, `User:${n.clientId}`, '*', 3]]);
+  },
+  31: (req, res, { n }) => {
+    expect(valuesOf(req.filters, 'resourceNameFilter')).toEqual([n.topic]);
+    expect(valuesOf(res, 'resourceName')).toEqual([n.topic]);
+  },
   32: (req, res, { n }) => {
     expect(arr(req.resources).map((r) => [r.resourceType, r.resourceName])).toEqual([[2, n.topic]]);
     expect(valuesOf(res, 'name')).toContain('retention.ms');
@@ -139,6 +161,10 @@ const CHECKS: Record<number, (req: Decoded, res: Decoded | null, c: Ctx) => void
   33: (req, _res, { n }) => {
     expect(arr(req.resources).map((r) => r.resourceName)).toEqual([n.txnTopic]);
     expect(valuesOf(req.resources, 'configs')).toEqual([[{ name: 'retention.ms', value: '86400000' }]]);
+  },
+  42: (req, res, { n }) => {
+    expect(req.groupsNames).toEqual([n.group]);
+    expect(valuesOf(res, 'groupId')).toEqual([n.group]);
   },
   37: (req, _res, { n }) => expect(arr(req.topics).map((t) => [t.name, t.count])).toEqual([[n.txnTopic, 2]]),
 };

@@ -1,9 +1,10 @@
 /**
  * A typical kafkajs session, for the frame capture: admin (CreateTopics, Metadata, DescribeConfigs,
- * CreatePartitions, DeleteTopics, ListOffsets), a plain and an idempotent producer, a transactional producer that also commits a
+ * AlterConfigs, CreatePartitions, DeleteTopics, ListOffsets), a plain and an idempotent producer, a transactional producer that also commits a
  * consumer offset (InitProducerId, AddPartitionsToTxn, AddOffsetsToTxn, TxnOffsetCommit, EndTxn),
  * and a consumer group that reads everything, commits and leaves (FindCoordinator, JoinGroup,
- * SyncGroup, Heartbeat, Fetch, OffsetCommit, OffsetFetch, LeaveGroup), then the group admin calls.
+ * SyncGroup, Heartbeat, Fetch, OffsetCommit, OffsetFetch, LeaveGroup), then the group admin calls,
+ * DeleteRecords, the ACL APIs and DeleteGroups.
  */
 import { Kafka, logLevel } from 'kafkajs';
 import { type SessionNames, sessionNames } from './session-names.js';
@@ -25,6 +26,10 @@ export async function runKafkajsSession(bootstrap: string): Promise<void> {
   await admin.describeConfigs({
     resources: [{ type: 2, name: n.topic, configNames: ['retention.ms'] }],
     includeSynonyms: false,
+  });
+  await admin.alterConfigs({
+    validateOnly: false,
+    resources: [{ type: 2, name: n.txnTopic, configEntries: [{ name: 'retention.ms', value: '86400000' }] }],
   });
   await admin.createPartitions({ topicPartitions: [{ topic: n.txnTopic, count: 2 }] });
   await admin.createTopics({ topics: [{ topic: `${n.topic}-gone` }] });
@@ -83,5 +88,21 @@ export async function runKafkajsSession(bootstrap: string): Promise<void> {
   await admin.fetchOffsets({ groupId: n.group, topics: [n.topic] });
   await admin.describeGroups([n.group]);
   await admin.listGroups();
+  await admin.deleteTopicRecords({ topic: n.topic, partitions: [{ partition: 0, offset: '1' }] });
+  // ACLs on the session's topic: kafkajs's enums are TypeScript enums, spelled as numbers here
+  // (TOPIC 2, LITERAL 3, READ 3, ALLOW 3), as they go on the wire
+  const acl = {
+    resourceType: 2,
+    resourceName: n.topic,
+    resourcePatternType: 3,
+    principal: `User:${n.clientId}`,
+    host: '*',
+    operation: 3,
+    permissionType: 3,
+  };
+  await admin.createAcls({ acl: [acl] });
+  await admin.describeAcls(acl);
+  await admin.deleteAcls({ filters: [acl] });
+  await admin.deleteGroups([n.group]);
   await admin.disconnect();
 }
