@@ -20,7 +20,7 @@ import { startBroker } from '../../src/index.js';
 import { startFrameProxy } from './frame-proxy.js';
 import { runKafkajsSession } from './kafkajs-session.js';
 import { CLIENTS, type ClientName, sessionNames } from './session-names.js';
-import { writeFixtures } from './write-fixtures.js';
+import { apiName, writeFixtures } from './write-fixtures.js';
 
 const PYTHON = '/usr/bin/python3';
 const here = import.meta.dirname;
@@ -91,6 +91,13 @@ async function main(): Promise<void> {
   const files = writeFixtures(fixturesDir, proxy.exchanges, versions, proxy.port);
   console.log(`${proxy.exchanges.length} exchanges captured, ${files.length} fixture files written:`);
   for (const f of files) console.log(`  ${f}`);
+  // Unanswered requests are either Produce acks=0 or requests the broker closed the connection on
+  // (a version it does not serve): worth a look after every capture.
+  const unanswered = proxy.exchanges.filter((e) => e.response === null);
+  for (const e of unanswered)
+    console.log(
+      `unanswered: ${e.client} ${apiName(e.apiKey)} v${e.apiVersion} (correlation id ${e.correlationId})`,
+    );
 }
 
 await main();
