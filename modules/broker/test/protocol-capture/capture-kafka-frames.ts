@@ -91,8 +91,8 @@ async function main(): Promise<void> {
   const files = writeFixtures(fixturesDir, proxy.exchanges, versions, proxy.port);
   console.log(`${proxy.exchanges.length} exchanges captured, ${files.length} fixture files written:`);
   for (const f of files) console.log(`  ${f}`);
-  // Unanswered requests are either Produce acks=0 or requests the broker closed the connection on
-  // (a version it does not serve): worth a look after every capture.
+  // Unanswered requests: in flight when their client closed (a consumer's long-poll Fetch), Produce
+  // with acks=0, or a version the broker refused by closing the connection — worth a look.
   const unanswered = proxy.exchanges.filter((e) => e.response === null);
   for (const e of unanswered)
     console.log(
