@@ -7,6 +7,8 @@ import { requestFrame, sendRaw } from './helpers/raw-client.js';
 
 // Every advertised version of every API must decode a request and answer with a response that
 // decodes completely under the same version's schema (header v0/v1 as the version demands).
+// Encoder and decoder share the schema table here, so a mistake in the table passes: the
+// protocol-fixtures*.test.ts files check the table against bytes real clients wrote and read.
 describe('every advertised API version answers', () => {
   let b: TestBroker;
   beforeAll(async () => {
