@@ -1,4 +1,5 @@
 import yargs, { type CommandModule } from 'yargs';
+import { withEndpointCheck } from './preflight/with-endpoint-check.js';
 
 /**
  * Each command's module is imported only when that command runs: the data-lake commands pull in the
@@ -11,17 +12,39 @@ const COMMAND_LOADERS: Record<string, () => Promise<CommandModule[]>> = {
   'cql-server': async () => [(await import('./commands/servers.js')).cqlServerCommand as CommandModule],
   's3-server': async () => [(await import('./commands/servers.js')).s3ServerCommand as CommandModule],
   topics: async () => [(await import('./commands/topics.js')).topicsCommand],
-  replay: async () => [(await import('@meterstream/replay')).replayCommand as CommandModule],
-  consume: async () => [(await import('./commands/consume.js')).consumeCommand as CommandModule],
-  aggregate: async () => [(await import('./commands/aggregate.js')).aggregateCommand as CommandModule],
+  replay: async () => [
+    withEndpointCheck((await import('@meterstream/replay')).replayCommand as CommandModule, 'replay'),
+  ],
+  consume: async () => [
+    withEndpointCheck((await import('./commands/consume.js')).consumeCommand as CommandModule, 'consume'),
+  ],
+  aggregate: async () => [
+    withEndpointCheck(
+      (await import('./commands/aggregate.js')).aggregateCommand as CommandModule,
+      'aggregate',
+    ),
+  ],
   sink: async () => [(await import('./commands/sink.js')).sinkCommand],
-  batch: async () => [(await import('@meterstream/datalake')).batchCommand as CommandModule],
-  serve: async () => [(await import('@meterstream/datalake')).serveCommand as CommandModule],
-  verify: async () => [(await import('@meterstream/datalake')).verifyCommand as CommandModule],
-  query: async () => [(await import('./commands/query.js')).queryCommand as CommandModule],
+  batch: async () => [
+    withEndpointCheck((await import('@meterstream/datalake')).batchCommand as CommandModule, 'batch'),
+  ],
+  serve: async () => [
+    withEndpointCheck((await import('@meterstream/datalake')).serveCommand as CommandModule, 'serve'),
+  ],
+  verify: async () => [
+    withEndpointCheck((await import('@meterstream/datalake')).verifyCommand as CommandModule, 'verify'),
+  ],
+  query: async () => [
+    withEndpointCheck((await import('./commands/query.js')).queryCommand as CommandModule, 'query'),
+  ],
   perf: async () => [(await import('./commands/perf-track.js')).perfTrackCommand],
   ksql: async () => [(await import('./commands/ksql.js')).ksqlCommand as CommandModule],
-  'ksql-server': async () => [(await import('./commands/ksql-server.js')).ksqlServerCommand as CommandModule],
+  'ksql-server': async () => [
+    withEndpointCheck(
+      (await import('./commands/ksql-server.js')).ksqlServerCommand as CommandModule,
+      'ksql-server',
+    ),
+  ],
   'ksql-test': async () => [(await import('./commands/ksql-test.js')).ksqlTestCommand as CommandModule],
 };
 
