@@ -48,6 +48,16 @@ const COMMAND_LOADERS: Record<string, () => Promise<CommandModule[]>> = {
   'ksql-test': async () => [(await import('./commands/ksql-test.js')).ksqlTestCommand as CommandModule],
 };
 
+/** The commands that only group subcommands, and those subcommands. */
+export const COMMAND_GROUPS: Record<string, readonly string[]> = {
+  topics: ['create'],
+  sink: ['cassandra', 's3', 'redis'],
+  perf: ['track'],
+};
+
+/** Every top-level command name. */
+export const COMMAND_NAMES: readonly string[] = Object.keys(COMMAND_LOADERS);
+
 /** The commands `argv` needs: the one it names, or all of them (help, typos, no command). */
 export async function loadCommands(argv: readonly string[]): Promise<CommandModule[]> {
   const loader = COMMAND_LOADERS[argv[0] ?? ''];

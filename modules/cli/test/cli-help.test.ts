@@ -101,8 +101,27 @@ describe('meterstream --help', () => {
 describe('meterstream usage errors', () => {
   const cases: [what: string, args: string[], message: RegExp][] = [
     ['no command', [], /error: choose a command/],
-    ['an unknown command', ['frobnicate'], /error: Unknown argument: frobnicate/],
-    ['an unknown subcommand', ['sink', 'nosuch'], /error: Unknown argument: nosuch/],
+    ['an unknown command', ['frobnicate'], /^error: unknown command "frobnicate" \(meterstream --help lists/],
+    [
+      'an unknown command with --help',
+      ['nosuch', '--help'],
+      /^error: unknown command "nosuch" \(meterstream --help lists the commands\)\n$/,
+    ],
+    [
+      'a misspelt command with --help',
+      ['s3server', '--help'],
+      /^error: unknown command "s3server"; did you mean s3-server\?/,
+    ],
+    [
+      'an unknown subcommand',
+      ['sink', 'nosuch'],
+      /^error: unknown command "sink nosuch" \(meterstream sink --help lists its commands: cassandra, s3, redis\)/,
+    ],
+    [
+      'an unknown subcommand with --help',
+      ['topics', 'delete', '--help'],
+      /^error: unknown command "topics delete"/,
+    ],
     ['a group without its subcommand', ['sink'], /error: choose a sink: cassandra, s3 or redis/],
     ['an unknown flag', ['aggregate', '--bogus-flag', '1'], /error: Unknown arguments?: bogus-flag/],
     [
