@@ -1,5 +1,13 @@
-import yargs, { type CommandModule } from 'yargs';
+import { createRequire } from 'node:module';
+import type { CommandModule } from 'yargs';
+import type yargsFactory from 'yargs';
 import { withEndpointCheck } from './preflight/with-endpoint-check.js';
+
+/**
+ * yargs' CommonJS build: its help layout (cliui) wraps descriptions at words with wrap-ansi, where
+ * the ESM build's stand-in cuts them at the column ("(de" / "fault 127.0.0.1:9092)").
+ */
+const yargs = createRequire(import.meta.url)('yargs') as typeof yargsFactory;
 
 /**
  * Each command's module is imported only when that command runs: the data-lake commands pull in the
@@ -7,10 +15,19 @@ import { withEndpointCheck } from './preflight/with-endpoint-check.js';
  * over a second of CPU on every call. Top-level help and unknown commands load all of them.
  */
 const COMMAND_LOADERS: Record<string, () => Promise<CommandModule[]>> = {
-  up: async () => [(await import('./commands/up.js')).upCommand as CommandModule],
-  broker: async () => [(await import('./commands/servers.js')).brokerCommand as CommandModule],
-  'cql-server': async () => [(await import('./commands/servers.js')).cqlServerCommand as CommandModule],
-  's3-server': async () => [(await import('./commands/servers.js')).s3ServerCommand as CommandModule],
+  up: async () => [withEndpointCheck((await import('./commands/up.js')).upCommand as CommandModule, 'up')],
+  broker: async () => [
+    withEndpointCheck((await import('./commands/servers.js')).brokerCommand as CommandModule, 'broker'),
+  ],
+  'cql-server': async () => [
+    withEndpointCheck(
+      (await import('./commands/servers.js')).cqlServerCommand as CommandModule,
+      'cql-server',
+    ),
+  ],
+  's3-server': async () => [
+    withEndpointCheck((await import('./commands/servers.js')).s3ServerCommand as CommandModule, 's3-server'),
+  ],
   topics: async () => [(await import('./commands/topics.js')).topicsCommand],
   replay: async () => [
     withEndpointCheck((await import('@meterstream/replay')).replayCommand as CommandModule, 'replay'),

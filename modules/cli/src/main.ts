@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+// First: it sets the variables that silence two known warnings before any client module loads.
+import './known-warnings.js';
 import { hideBin } from 'yargs/helpers';
 import { COMMAND_GROUPS, COMMAND_NAMES, buildCli, loadCommands } from './cli.js';
 import { unknownCommand } from './unknown-command.js';

@@ -93,7 +93,7 @@ describe('aggregate with late and invalid records', () => {
     const summary = lines.at(-1)!;
     expect(summary).toMatchObject({ level: 40, lateDroppedTotal: 50, deadLetteredTotal: 2 });
     expect(summary.msg).toMatch(
-      /^summary: aggregated \d+ records; dropped 50 as late \(windows 60 s, grace 30 s\); sent 2 to metrics-dlq \(bad-encoding: 2\)$/,
+      /^summary: read \d+ records; dropped 50 as late \(windows 60 s, grace 30 s\); sent 2 to metrics-dlq \(bad-encoding: 2\)$/,
     );
   }, 150_000);
 });

@@ -76,7 +76,7 @@ export const replayCommand: CommandModule<object, ReplayArgs> = {
       }) as unknown as Argv<ReplayArgs>,
   handler: async (argv: ArgumentsCamelCase<ReplayArgs>) => {
     const config = loadConfig(argv);
-    const logger = createLogger('replay', config.logLevel);
+    const logger = createLogger('replay', config.logLevel, config.logFormat);
     const gateways = parseGatewayRange(argv.gateways);
     let syntheticStart: number | undefined;
     if (argv.start !== undefined) {

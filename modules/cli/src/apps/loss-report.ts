@@ -85,7 +85,7 @@ export class LossReport {
     clearInterval(this.timer);
     this.report();
     const lost = this.late.total + this.dead.total > 0;
-    const parts = [`aggregated ${this.processed} records`];
+    const parts = [`read ${this.processed} records`];
     parts.push(
       this.late.total > 0
         ? `dropped ${this.late.total} as late (windows ${this.windows()}, grace ${this.context.graceSec} s)`

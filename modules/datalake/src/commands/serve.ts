@@ -25,7 +25,7 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
       .option('host', { type: 'string', default: '127.0.0.1', describe: 'Address to bind' }) as never,
   handler: async (args) => {
     const config = loadConfig(args);
-    const logger = createLogger('serve', config.logLevel);
+    const logger = createLogger('serve', config.logLevel, config.logFormat);
     const keyspace = config.cassandra.keyspace;
     const cassandra = createCassandraClient(config.cassandra);
     await applyMigrations(cassandra, { keyspace });
