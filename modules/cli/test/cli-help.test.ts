@@ -22,7 +22,7 @@ const COMMANDS: [path: string, option: string][] = [
   ['consume', '--from-beginning'],
   ['aggregate', '--window'],
   ['sink', 'cassandra'],
-  ['sink cassandra', '--window'],
+  ['sink cassandra', '--session-timeout-ms'],
   ['sink s3', '--max-age-ms'],
   ['sink redis', '--windows'],
   ['batch', '--window'],
