@@ -133,6 +133,7 @@ dataset_file() { # <prefix> <whole-house name>
   if [ -f "$DATASETS/$2.csv" ]; then echo "$DATASETS/$2.csv"; return; fi
   local candidate
   for candidate in "$DATASETS/$1"_*.csv; do [ -f "$candidate" ] && { echo "$candidate"; return; }; done
+  return 0 # none: an empty answer (set -e would end the script on a failing assignment)
 }
 ELECTRICITY_FILE="$(dataset_file Electricity Electricity_WHE)"
 WATER_FILE="$(dataset_file Water Water_WHW)"
