@@ -100,6 +100,43 @@ describe('types in any case', () => {
   );
 });
 
+describe('query before anything wrote the tables', () => {
+  let empty: TestCassandra;
+  beforeAll(async () => {
+    empty = await startTestCassandra(); // no migrations: no keyspace, no tables
+  }, 60_000);
+  afterAll(async () => {
+    await empty?.close();
+  });
+
+  it.each([
+    ['speed', '60', 'metrics.metrics_aggregates_60', '`meterstream sink cassandra --window 60` creates it'],
+    [
+      'batch',
+      '600',
+      'metrics.batch_aggregates_600',
+      '`meterstream batch --window 600 --from … --to …` creates it',
+    ],
+  ])(
+    '--layer %s names the table and the command that creates it',
+    async (layer, window, table, how) => {
+      const { code, output } = await cli(
+        ['query', '--layer', layer, '--gateway', '0', '--type', 'WATER', '--attribute', 'WATER_IDD'].concat([
+          '--window',
+          window,
+          ...RANGE,
+        ]),
+        { METERSTREAM_CASSANDRA_CONTACT_POINTS: empty.contactPoints.join(',') },
+      );
+      expect(code, output).toBe(1);
+      expect(output.trimEnd()).toBe(
+        `error: Cassandra at ${empty.contactPoints.join(', ')} has no table ${table} yet: ${how} and writes the ${layer === 'speed' ? "speed layer's aggregates" : 'batch views'}`,
+      );
+    },
+    60_000,
+  );
+});
+
 describe('replay --type in any case', () => {
   // Validation comes before any server is reached: an accepted type gets as far as the (absent) broker.
   it.each(['water', 'WATER', 'Water'])(

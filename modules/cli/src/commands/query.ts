@@ -55,6 +55,35 @@ export function checkQueryArgs(args: { type: MetricType; attribute: MetricAttrib
     throw new Error(`--window ${args.window}: expected one of ${DEFAULT_WINDOWS.join(', ')} (seconds)`);
 }
 
+/**
+ * `dao.listAggregates`, with "no such keyspace or table" said in the user's words: the tables of a
+ * window exist once `sink cassandra` (speed) or `batch` (batch) has run for it, which a newcomer
+ * querying first cannot know; the driver's message names a CQL statement and its partition bucket.
+ */
+async function listOrExplain(
+  dao: AggregateDao,
+  layer: 'speed' | 'batch',
+  window: number,
+  contactPoints: readonly string[],
+  query: Parameters<AggregateDao['listAggregates']>[0],
+): ReturnType<AggregateDao['listAggregates']> {
+  try {
+    return await dao.listAggregates(query);
+  } catch (error) {
+    if (!/Keyspace \S+ does not exist|unconfigured table/i.test((error as Error).message)) throw error;
+    const writer =
+      layer === 'speed'
+        ? `\`meterstream sink cassandra --window ${window}\` creates it and writes the speed layer's aggregates`
+        : `\`meterstream batch --window ${window} --from … --to …\` creates it and writes the batch views`;
+    throw new Error(
+      `Cassandra at ${contactPoints.join(', ')} has no table ${dao.table(window)} yet: ${writer}`,
+      {
+        cause: error,
+      },
+    );
+  }
+}
+
 export const queryCommand: CommandModule<object, QueryArgs> = {
   command: 'query',
   describe: 'Print aggregates of one series from Cassandra as a table',
@@ -104,7 +133,7 @@ export const queryCommand: CommandModule<object, QueryArgs> = {
         keyspace: config.cassandra.keyspace,
         family: args.layer === 'batch' ? 'batch_aggregates' : 'metrics_aggregates',
       });
-      const rows = await dao.listAggregates({
+      const rows = await listOrExplain(dao, args.layer, args.window, config.cassandra.contactPoints, {
         gateway: args.gateway,
         metricType: args.type,
         attribute: args.attribute,
