@@ -24,7 +24,9 @@
 #   METERSTREAM_DEMO_DAYS          days of readings to replay (default 1)
 #   METERSTREAM_DEMO_GATEWAYS      gateway range (default 0..4)
 #   METERSTREAM_DEMO_DATASETS      directory holding AMPds2 Electricity_WHE.csv, Water_WHW.csv and
-#                                  NaturalGas_WHG.csv (default datasets/full/ampds2; synthetic when absent)
+#                                  NaturalGas_WHG.csv, or other files of those meters (Electricity_*.csv,
+#                                  Water_*.csv, NaturalGas_*.csv) starting on the same day (default
+#                                  datasets/full/ampds2; the synthetic fleet, saying why, otherwise)
 set -Eeuo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -125,21 +127,49 @@ fi
 # --- what to replay --------------------------------------------------------------------------------
 day_ms=86400000
 # The files must span the replayed days plus the advance (2 × DAYS + 2 days and 10 minutes).
+# The AMPds2 file of one meter in $DATASETS: the whole-house file the download names
+# (Electricity_WHE.csv), else any other file of that meter (Electricity_B1E-11.csv, the samples).
+dataset_file() { # <prefix> <whole-house name>
+  if [ -f "$DATASETS/$2.csv" ]; then echo "$DATASETS/$2.csv"; return; fi
+  local candidate
+  for candidate in "$DATASETS/$1"_*.csv; do [ -f "$candidate" ] && { echo "$candidate"; return; }; done
+  return 0 # none: an empty answer (set -e would end the script on a failing assignment)
+}
+ELECTRICITY_FILE="$(dataset_file Electricity Electricity_WHE)"
+WATER_FILE="$(dataset_file Water Water_WHW)"
+GAS_FILE="$(dataset_file NaturalGas NaturalGas_WHG)"
+# Says why the demo falls back to the synthetic fleet when the user asked for datasets.
+not_datasets() {
+  if [ -n "${METERSTREAM_DEMO_DATASETS:-}" ] || [ -d "$DATASETS" ]; then
+    echo "demo: $1; using the synthetic fleet" >&2
+  fi
+  return 1
+}
+# The files must span the replayed days plus the advance (2 × DAYS + 2 days and 10 minutes), and
+# start on the same day: the demo replays the same days of each meter.
 datasets_long_enough() {
-  local file first last
-  for file in Electricity_WHE Water_WHW NaturalGas_WHG; do
-    [ -f "$DATASETS/$file.csv" ] || return 1
-    first="$(sed -n 2p "$DATASETS/$file.csv" | cut -d, -f1)"
-    last="$(tail -n 1 "$DATASETS/$file.csv" | cut -d, -f1)"
+  local file first last first_day=""
+  if [ -z "$ELECTRICITY_FILE" ] || [ -z "$WATER_FILE" ] || [ -z "$GAS_FILE" ]; then
+    not_datasets "$DATASETS holds no Electricity_*.csv, Water_*.csv and NaturalGas_*.csv of AMPds2 (datasets/download.sh fetches them)"
+    return 1
+  fi
+  for file in "$ELECTRICITY_FILE" "$WATER_FILE" "$GAS_FILE"; do
+    first="$(sed -n 2p "$file" | cut -d, -f1)"
+    last="$(tail -n 1 "$file" | cut -d, -f1)"
     if [ $((${last%.*} - ${first%.*})) -lt $(((2 * DAYS + 2) * 86400 + 600)) ]; then
-      echo "demo: $DATASETS/$file.csv spans less than $((2 * DAYS + 2)) days and 10 minutes; using the synthetic fleet" >&2
+      not_datasets "$file spans less than $((2 * DAYS + 2)) days and 10 minutes"
+      return 1
+    fi
+    if [ -z "$first_day" ]; then first_day=$((${first%.*} / 86400))
+    elif [ $((${first%.*} / 86400)) -ne "$first_day" ]; then
+      not_datasets "the files of $DATASETS do not start on the same day ($(basename "$ELECTRICITY_FILE"), $(basename "$WATER_FILE"), $(basename "$GAS_FILE"): the samples of ../shared/datasets are three different meters and years)"
       return 1
     fi
   done
 }
 if datasets_long_enough; then
   SOURCE=datasets
-  first_s="$(sed -n 2p "$DATASETS/Water_WHW.csv" | cut -d, -f1)"
+  first_s="$(sed -n 2p "$WATER_FILE" | cut -d, -f1)"
   FROM_MS=$((${first_s%.*} * 1000 / day_ms * day_ms))
   # The three files are replayed one after the other, and their keys share partitions: when water
   # starts, electricity has already moved stream time DAYS days on. A grace of DAYS days (+1 h)
@@ -179,16 +209,16 @@ echo "started: $(cut -d' ' -f2 "$PID_FILE" | grep -v -e '^up$' -e redis-server |
 if [ "$SOURCE" = datasets ]; then
   step "replaying AMPds2 electricity, water and gas for gateways $GATEWAYS ($DAYS day(s) from $FROM)"
   replay_file() { # <file> <type> <attributes> <day-offset> <messages>
-    meterstream replay --dataset "$DATASETS/$1" --type "$2" --gateways "$GATEWAYS" --rate 0 \
+    meterstream replay --dataset "$1" --type "$2" --gateways "$GATEWAYS" --rate 0 \
       --day-offset "$4" --message-count "$5"
   }
-  replay_file Electricity_WHE.csv electricity 4 0 $((DAYS * 1440 * GW_COUNT * 4))
-  replay_file Water_WHW.csv water 2 0 $((DAYS * 1440 * GW_COUNT * 2))
-  replay_file NaturalGas_WHG.csv gas 2 0 $((DAYS * 1440 * GW_COUNT * 2))
+  replay_file "$ELECTRICITY_FILE" electricity 4 0 $((DAYS * 1440 * GW_COUNT * 4))
+  replay_file "$WATER_FILE" water 2 0 $((DAYS * 1440 * GW_COUNT * 2))
+  replay_file "$GAS_FILE" gas 2 0 $((DAYS * 1440 * GW_COUNT * 2))
   step "advancing stream time: 10 minutes of readings $ADVANCE_DAYS days later close every window (grace $GRACE s)"
-  replay_file Electricity_WHE.csv electricity 4 "$ADVANCE_DAYS" $((10 * GW_COUNT * 4))
-  replay_file Water_WHW.csv water 2 "$ADVANCE_DAYS" $((10 * GW_COUNT * 2))
-  replay_file NaturalGas_WHG.csv gas 2 "$ADVANCE_DAYS" $((10 * GW_COUNT * 2))
+  replay_file "$ELECTRICITY_FILE" electricity 4 "$ADVANCE_DAYS" $((10 * GW_COUNT * 4))
+  replay_file "$WATER_FILE" water 2 "$ADVANCE_DAYS" $((10 * GW_COUNT * 2))
+  replay_file "$GAS_FILE" gas 2 "$ADVANCE_DAYS" $((10 * GW_COUNT * 2))
 else
   step "replaying the synthetic fleet (electricity, water, gas) for gateways $GATEWAYS ($DAYS day(s) from $FROM)"
   # 8 readings a minute per gateway: 4 electricity, 2 water, 2 gas attributes.

@@ -198,7 +198,7 @@ for n in $C_INSTANCES; do
   started="$(now_ms)"
   for i in $(seq 1 "$n"); do
     launch "writer-$n-$i" sink cassandra --window 60 --topic "$C_TOPIC" --group "$group" \
-      --cassandra-keyspace "$keyspace" --session-timeout 10000
+      --cassandra-keyspace "$keyspace" --session-timeout-ms 10000
   done
   "$TSX" "$INSPECT" wait-idle "$group=$C_TOPIC" --timeout-ms "$TIMEOUT_MS" ||
     fail "the writers ($n) did not catch up: $(tail -n 3 "$LOGS/writer-$n-1.log")"

@@ -1,4 +1,13 @@
-import yargs, { type CommandModule } from 'yargs';
+import { createRequire } from 'node:module';
+import type { CommandModule } from 'yargs';
+import type yargsFactory from 'yargs';
+import { withEndpointCheck } from './preflight/with-endpoint-check.js';
+
+/**
+ * yargs' CommonJS build: its help layout (cliui) wraps descriptions at words with wrap-ansi, where
+ * the ESM build's stand-in cuts them at the column ("(de" / "fault 127.0.0.1:9092)").
+ */
+const yargs = createRequire(import.meta.url)('yargs') as typeof yargsFactory;
 
 /**
  * Each command's module is imported only when that command runs: the data-lake commands pull in the
@@ -6,24 +15,65 @@ import yargs, { type CommandModule } from 'yargs';
  * over a second of CPU on every call. Top-level help and unknown commands load all of them.
  */
 const COMMAND_LOADERS: Record<string, () => Promise<CommandModule[]>> = {
-  up: async () => [(await import('./commands/up.js')).upCommand as CommandModule],
-  broker: async () => [(await import('./commands/servers.js')).brokerCommand as CommandModule],
-  'cql-server': async () => [(await import('./commands/servers.js')).cqlServerCommand as CommandModule],
-  's3-server': async () => [(await import('./commands/servers.js')).s3ServerCommand as CommandModule],
+  up: async () => [withEndpointCheck((await import('./commands/up.js')).upCommand as CommandModule, 'up')],
+  broker: async () => [
+    withEndpointCheck((await import('./commands/servers.js')).brokerCommand as CommandModule, 'broker'),
+  ],
+  'cql-server': async () => [
+    withEndpointCheck(
+      (await import('./commands/servers.js')).cqlServerCommand as CommandModule,
+      'cql-server',
+    ),
+  ],
+  's3-server': async () => [
+    withEndpointCheck((await import('./commands/servers.js')).s3ServerCommand as CommandModule, 's3-server'),
+  ],
   topics: async () => [(await import('./commands/topics.js')).topicsCommand],
-  replay: async () => [(await import('@meterstream/replay')).replayCommand as CommandModule],
-  consume: async () => [(await import('./commands/consume.js')).consumeCommand as CommandModule],
-  aggregate: async () => [(await import('./commands/aggregate.js')).aggregateCommand as CommandModule],
+  replay: async () => [
+    withEndpointCheck((await import('@meterstream/replay')).replayCommand as CommandModule, 'replay'),
+  ],
+  consume: async () => [
+    withEndpointCheck((await import('./commands/consume.js')).consumeCommand as CommandModule, 'consume'),
+  ],
+  aggregate: async () => [
+    withEndpointCheck(
+      (await import('./commands/aggregate.js')).aggregateCommand as CommandModule,
+      'aggregate',
+    ),
+  ],
   sink: async () => [(await import('./commands/sink.js')).sinkCommand],
-  batch: async () => [(await import('@meterstream/datalake')).batchCommand as CommandModule],
-  serve: async () => [(await import('@meterstream/datalake')).serveCommand as CommandModule],
-  verify: async () => [(await import('@meterstream/datalake')).verifyCommand as CommandModule],
-  query: async () => [(await import('./commands/query.js')).queryCommand as CommandModule],
+  batch: async () => [
+    withEndpointCheck((await import('@meterstream/datalake')).batchCommand as CommandModule, 'batch'),
+  ],
+  serve: async () => [
+    withEndpointCheck((await import('@meterstream/datalake')).serveCommand as CommandModule, 'serve'),
+  ],
+  verify: async () => [
+    withEndpointCheck((await import('@meterstream/datalake')).verifyCommand as CommandModule, 'verify'),
+  ],
+  query: async () => [
+    withEndpointCheck((await import('./commands/query.js')).queryCommand as CommandModule, 'query'),
+  ],
   perf: async () => [(await import('./commands/perf-track.js')).perfTrackCommand],
   ksql: async () => [(await import('./commands/ksql.js')).ksqlCommand as CommandModule],
-  'ksql-server': async () => [(await import('./commands/ksql-server.js')).ksqlServerCommand as CommandModule],
+  'ksql-server': async () => [
+    withEndpointCheck(
+      (await import('./commands/ksql-server.js')).ksqlServerCommand as CommandModule,
+      'ksql-server',
+    ),
+  ],
   'ksql-test': async () => [(await import('./commands/ksql-test.js')).ksqlTestCommand as CommandModule],
 };
+
+/** The commands that only group subcommands, and those subcommands. */
+export const COMMAND_GROUPS: Record<string, readonly string[]> = {
+  topics: ['create'],
+  sink: ['cassandra', 's3', 'redis'],
+  perf: ['track'],
+};
+
+/** Every top-level command name. */
+export const COMMAND_NAMES: readonly string[] = Object.keys(COMMAND_LOADERS);
 
 /** The commands `argv` needs: the one it names, or all of them (help, typos, no command). */
 export async function loadCommands(argv: readonly string[]): Promise<CommandModule[]> {

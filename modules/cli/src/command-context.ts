@@ -20,7 +20,7 @@ export function commandContext(
   name: string,
 ): { config: MeterstreamConfig; logger: Logger } {
   const config = loadConfig(args);
-  return { config, logger: createLogger(name, config.logLevel) };
+  return { config, logger: createLogger(name, config.logLevel, config.logFormat) };
 }
 
 /** Runs `stop` once on SIGINT/SIGTERM; a second signal exits at once. */

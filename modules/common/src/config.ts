@@ -2,6 +2,9 @@ import { ConfigError } from './errors.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
+export const LOG_FORMATS = ['auto', 'json', 'pretty'] as const;
+/** `auto`: pretty on a terminal, JSON lines otherwise. */
+export type LogFormat = (typeof LOG_FORMATS)[number];
 
 /** Everything a meterstream process needs to reach the rest of the stack. */
 export interface MeterstreamConfig {
@@ -20,6 +23,8 @@ export interface MeterstreamConfig {
   redisUrl: string;
   dataDir: string;
   logLevel: LogLevel;
+  /** Absent in configs built by hand: `auto`. */
+  logFormat?: LogFormat;
 }
 
 type Parser<T> = (text: string) => T;
@@ -101,6 +106,10 @@ const logLevel: Parser<LogLevel> = (text) =>
   (LOG_LEVELS as readonly string[]).includes(text)
     ? (text as LogLevel)
     : fail(`expected one of ${LOG_LEVELS.join(', ')}`);
+const logFormat: Parser<LogFormat> = (text) =>
+  (LOG_FORMATS as readonly string[]).includes(text)
+    ? (text as LogFormat)
+    : fail(`expected one of ${LOG_FORMATS.join(', ')}`);
 
 function option<T>(spec: OptionSpec<T>): OptionSpec<T> {
   return spec;
@@ -216,6 +225,13 @@ export const CONFIG_OPTIONS = {
     default: 'info',
     parse: logLevel,
   }),
+  logFormat: option({
+    flag: 'log-format',
+    env: 'METERSTREAM_LOG_FORMAT',
+    describe: 'Log format: pretty (for people), json (JSON lines), auto (pretty on a terminal, else json)',
+    default: 'auto',
+    parse: logFormat,
+  }),
 } as const;
 
 type OptionKey = keyof typeof CONFIG_OPTIONS;
@@ -288,5 +304,6 @@ export function loadConfig(
     redisUrl: v.redisUrl,
     dataDir: v.dataDir,
     logLevel: v.logLevel,
+    logFormat: v.logFormat,
   };
 }

@@ -3,6 +3,8 @@ export * from './avro-schemas.js';
 export * from './config.js';
 export * from './errors.js';
 export * from './logger.js';
+export * from './log-pretty.js';
+export * from './terminal-log-sink.js';
 export * from './metric.js';
 export * from './metric-key.js';
 export * from './time.js';

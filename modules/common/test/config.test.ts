@@ -83,9 +83,20 @@ describe('config loader', () => {
     expect((error as Error).message).toContain(reason);
   });
 
+  it('takes the log format from flag, environment or default (auto), and refuses others', () => {
+    expect(loadConfig({}, {}).logFormat).toBe('auto');
+    expect(loadConfig({}, { METERSTREAM_LOG_FORMAT: 'json' }).logFormat).toBe('json');
+    expect(loadConfig({ 'log-format': 'pretty' }, { METERSTREAM_LOG_FORMAT: 'json' }).logFormat).toBe(
+      'pretty',
+    );
+    expect(() => loadConfig({ 'log-format': 'xml' }, {})).toThrow(
+      /--log-format.*expected one of auto, json, pretty/,
+    );
+  });
+
   it('exposes a yargs option for every setting, documenting its env variable', () => {
     const options = configYargsOptions();
     expect(options['kafka-brokers']?.describe).toContain('METERSTREAM_KAFKA_BROKERS');
-    expect(Object.keys(options)).toHaveLength(15);
+    expect(Object.keys(options)).toHaveLength(16);
   });
 });

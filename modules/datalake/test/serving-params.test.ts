@@ -33,6 +33,12 @@ describe('serving query parameters', () => {
     });
   });
 
+  it('takes the type and the attribute in any case', () => {
+    const parsed = parseServingQuery({ ...good, metricType: 'water', attribute: 'Water_Idd' });
+    expect(parsed.metricType).toBe('WATER');
+    expect(parsed.attribute).toBe('WATER_IDD');
+  });
+
   const cases: [string, Record<string, unknown>, string, RegExp][] = [
     ['missing gateway', { ...good, gateway: undefined }, 'gateway', /required/],
     ['unknown type', { ...good, metricType: 'STEAM' }, 'metricType', /unknown metric type "STEAM"/],

@@ -38,7 +38,12 @@ export const replayCommand: CommandModule<object, ReplayArgs> = {
     yargs
       .options({
         dataset: { type: 'string', describe: 'Dataset file (AMPds2 CSV or UCI household power .txt)' },
-        type: { choices: DATASET_TYPES, describe: 'Meter type of the dataset file' },
+        type: {
+          choices: DATASET_TYPES,
+          // `query --type` and the data model spell types in upper case: both spellings work.
+          coerce: (text: unknown) => (typeof text === 'string' ? text.toLowerCase() : text),
+          describe: 'Meter type of the dataset file (any case)',
+        },
         synthetic: {
           type: 'boolean',
           default: false,
@@ -71,7 +76,7 @@ export const replayCommand: CommandModule<object, ReplayArgs> = {
       }) as unknown as Argv<ReplayArgs>,
   handler: async (argv: ArgumentsCamelCase<ReplayArgs>) => {
     const config = loadConfig(argv);
-    const logger = createLogger('replay', config.logLevel);
+    const logger = createLogger('replay', config.logLevel, config.logFormat);
     const gateways = parseGatewayRange(argv.gateways);
     let syntheticStart: number | undefined;
     if (argv.start !== undefined) {

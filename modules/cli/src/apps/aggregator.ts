@@ -23,6 +23,7 @@ import {
 import { Redis } from 'ioredis';
 import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
 import { buildAggregatorTopology } from './aggregator-topology.js';
+import { LossReport } from './loss-report.js';
 import { serveMetrics } from './metrics-endpoint.js';
 
 export interface AggregatorOptions {
@@ -55,6 +56,8 @@ export interface AggregatorOptions {
   outputTopic?: (windowSec: number) => string;
   /** Default `metrics-dlq`, the pipeline's one dead-letter topic. */
   deadLetterTopic?: string;
+  /** How often late drops and dead letters are logged, at most (default 10 s). */
+  lossReportIntervalMs?: number;
 }
 
 export interface RunningAggregator {
@@ -124,7 +127,16 @@ export async function startAggregator(options: AggregatorOptions): Promise<Runni
     labelNames: [...DEAD_LETTER_COUNTER.labelNames],
     registers: [registry],
   });
-  const streams = new KafkaStreams(topology, {
+  const deadLetterTopic = options.deadLetterTopic ?? DEAD_LETTER_TOPIC;
+  // Assigned below: the report reads the counters of the runtime it is passed to.
+  let streams: KafkaStreams | undefined;
+  const losses = new LossReport(
+    options.logger,
+    { windowsSec: options.windowsSec, graceSec: options.graceSec, deadLetterTopic },
+    () => streams?.taskMetrics() ?? { processed: 0, lateRecordDrops: 0 },
+    options.lossReportIntervalMs,
+  );
+  streams = new KafkaStreams(topology, {
     applicationId,
     kafka: createKafka(options.config, options.logger),
     processingGuarantee: options.processingGuarantee,
@@ -132,11 +144,12 @@ export async function startAggregator(options: AggregatorOptions): Promise<Runni
     instanceId: options.instanceId,
     stateDir: options.stateDir,
     deserializationHandling: 'logAndContinue',
-    deadLetterTopic: options.deadLetterTopic ?? DEAD_LETTER_TOPIC,
+    deadLetterTopic,
     deadLetterNulls: true,
     deadLetterHeaders: (record, error) => {
       const reason = deadLetterReason(record, error);
       deadLetters.inc({ application: applicationId, reason });
+      losses.deadLettered(reason);
       return { 'error.reason': reason };
     },
     sessionTimeoutMs: options.sessionTimeoutMs,
@@ -147,12 +160,16 @@ export async function startAggregator(options: AggregatorOptions): Promise<Runni
   const metricsEndpoint =
     options.metricsPort === undefined ? undefined : await serveMetrics(registry, options.metricsPort);
   await streams.start();
+  losses.start();
+  const running = streams;
   return {
-    streams,
+    streams: running,
     applicationId,
     metricsPort: metricsEndpoint?.port,
     async close() {
-      await streams.close();
+      // Counted before the tasks go: closing them drops their counters.
+      losses.stop();
+      await running.close();
       await redis?.quit();
       await metricsEndpoint?.close();
     },

@@ -114,7 +114,11 @@ export const aggregateCommand: CommandModule<object, AggregateArgs> = {
         void app.close().finally(() => process.exit(1));
       }
     });
-    onShutdownSignal(() => app.close());
+    onShutdownSignal(async () => {
+      await app.close();
+      // The summary of losses is the last line: written before the process exits.
+      await new Promise<void>((resolve) => logger.flush(() => resolve()));
+    });
     await new Promise(() => {}); // runs until a signal or an error
   },
 };

@@ -2,6 +2,7 @@ import { createKafka, createSchemaRegistry } from '@meterstream/common';
 import type { KafkaMessage } from 'kafkajs';
 import type { CommandModule } from 'yargs';
 import { commandContext, onShutdownSignal, withEndpoints } from '../command-context.js';
+import { requireTopic } from '../kafka/require-topic.js';
 
 interface ConsumeArgs {
   topic: string;
@@ -50,8 +51,11 @@ export const consumeCommand: CommandModule<object, ConsumeArgs> = {
   handler: async (args) => {
     const { config, logger } = commandContext(args, 'consume');
     const decode = valueDecoder(config.schemaRegistryUrl);
-    const consumer = createKafka(config, logger).consumer({
+    const kafka = createKafka(config, logger);
+    await requireTopic(kafka, args.topic, config.kafka.brokers);
+    const consumer = kafka.consumer({
       groupId: args.group ?? `meterstream-console-${process.pid}-${Date.now()}`,
+      allowAutoTopicCreation: false,
     });
     let printed = 0;
     let done: () => void = () => {};

@@ -1,6 +1,7 @@
 import { createKafka } from '@meterstream/common';
 import type { CommandModule } from 'yargs';
 import { commandContext, withEndpoints } from '../command-context.js';
+import { withEndpointCheck } from '../preflight/with-endpoint-check.js';
 
 interface PerfTrackArgs {
   topic: string;
@@ -74,35 +75,40 @@ export const perfTrackCommand: CommandModule = {
   describe: 'Performance tracking',
   builder: (yargs) =>
     yargs
-      .command<PerfTrackArgs>({
-        command: 'track',
-        describe:
-          'Wait until N messages arrive on a topic; report ms since consumer start and since the first message',
-        builder: (y) =>
-          withEndpoints(y)
-            .option('topic', { type: 'string', demandOption: true, describe: 'Topic to watch' })
-            .option('count', { type: 'number', demandOption: true, describe: 'Messages to wait for' })
-            .option('from-beginning', {
-              type: 'boolean',
-              default: false,
-              describe: 'Count messages already in the topic',
-            })
-            .option('timeout-ms', {
-              type: 'number',
-              default: 600_000,
-              describe: 'Give up (exit 1) after this long',
-            }),
-        handler: async (args) => {
-          const { config, logger } = commandContext(args, 'perf-track');
-          const result = await trackMessages(createKafka(config, logger), {
-            topic: args.topic,
-            count: args.count,
-            fromBeginning: args['from-beginning'],
-            timeoutMs: args['timeout-ms'],
-          });
-          process.stdout.write(`${JSON.stringify(result)}\n`);
-        },
-      })
+      .command(
+        withEndpointCheck<object, PerfTrackArgs>(
+          {
+            command: 'track',
+            describe:
+              'Wait until N messages arrive on a topic; report ms since consumer start and since the first message',
+            builder: (y) =>
+              withEndpoints(y)
+                .option('topic', { type: 'string', demandOption: true, describe: 'Topic to watch' })
+                .option('count', { type: 'number', demandOption: true, describe: 'Messages to wait for' })
+                .option('from-beginning', {
+                  type: 'boolean',
+                  default: false,
+                  describe: 'Count messages already in the topic',
+                })
+                .option('timeout-ms', {
+                  type: 'number',
+                  default: 600_000,
+                  describe: 'Give up (exit 1) after this long',
+                }),
+            handler: async (args) => {
+              const { config, logger } = commandContext(args, 'perf-track');
+              const result = await trackMessages(createKafka(config, logger), {
+                topic: args.topic,
+                count: args.count,
+                fromBeginning: args['from-beginning'],
+                timeoutMs: args['timeout-ms'],
+              });
+              process.stdout.write(`${JSON.stringify(result)}\n`);
+            },
+          },
+          'perf track',
+        ),
+      )
       .demandCommand(1, 'choose an action: track'),
   handler: () => {},
 };

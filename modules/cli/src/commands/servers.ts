@@ -6,15 +6,33 @@ import type { CommandModule } from 'yargs';
 import { commandContext, onShutdownSignal, withEndpoints } from '../command-context.js';
 import { type CqlLimitArgs, cqlLimits, withCqlLimitOptions } from './cql-limit-options.js';
 import { brokerLimitsFrom, type LimitArgs, withBrokerLimits } from './broker-limit-options.js';
+import { listenOrExplain } from '../stack/port-in-use.js';
 
 interface BrokerArgs extends LimitArgs {
   port: number;
   host: string;
   'data-dir'?: string;
-  'schema-registry-port': number;
+  'schema-registry-port'?: string;
   'metrics-port'?: number;
   'default-partitions': number;
   fsync: 'fsync' | 'write';
+}
+
+/**
+ * The Schema Registry's port, or null for none. `off` is the broker package's own word
+ * (`meterstream-broker`), `-1` the CLI's earlier one; both stay accepted. Unset, the registry
+ * follows `--port`: a broker asked for any free port should not then fail on 8081 being taken.
+ */
+function registryPort(args: { port: number; 'schema-registry-port'?: string }): number | null {
+  const text = args['schema-registry-port'];
+  if (text === undefined) return args.port === 0 ? 0 : 8081;
+  if (text === 'off' || text === 'none' || text === '-1') return null;
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(
+      `--schema-registry-port must be a port (0: any free one) or off, got ${JSON.stringify(text)}`,
+    );
+  return port;
 }
 
 export const brokerCommand: CommandModule<object, BrokerArgs> = {
@@ -25,15 +43,19 @@ export const brokerCommand: CommandModule<object, BrokerArgs> = {
       .option('port', { type: 'number', default: 9092, describe: 'Kafka protocol port (0: any free port)' })
       .option('host', { type: 'string', default: '127.0.0.1', describe: 'Interface to bind' })
       .option('schema-registry-port', {
-        type: 'number',
-        default: 8081,
-        describe: 'Schema Registry API port (-1: none)',
+        type: 'string',
+        describe:
+          'Schema Registry API port: a number (0: any free port), or off (also -1) for none [default: 8081, or 0 with --port 0]',
       })
       .option('metrics-port', { type: 'number', describe: 'Prometheus /metrics port' })
       .option('default-partitions', {
         type: 'number',
         default: 4,
         describe: 'Partitions of auto-created topics',
+      })
+      .check((args) => {
+        registryPort(args);
+        return true;
       })
       .option('fsync', {
         choices: ['fsync', 'write'] as const,
@@ -45,26 +67,34 @@ export const brokerCommand: CommandModule<object, BrokerArgs> = {
     const { config, logger } = commandContext(args, 'broker');
     const dataDir = join(config.dataDir, 'kafka');
     const limits = brokerLimitsFrom(args);
-    const broker = await startBroker({
-      ...limits.broker,
-      host: args.host,
-      port: args.port,
-      dataDir,
-      metricsPort: args['metrics-port'],
-      defaultPartitions: args['default-partitions'],
-      fsyncPolicy: args.fsync,
-      logger,
-    });
+    const broker = await listenOrExplain('Kafka', '--port', args.host, args.port, () =>
+      startBroker({
+        ...limits.broker,
+        host: args.host,
+        port: args.port,
+        dataDir,
+        metricsPort: args['metrics-port'],
+        defaultPartitions: args['default-partitions'],
+        fsyncPolicy: args.fsync,
+        logger,
+      }),
+    );
+    const port = registryPort(args);
     const registry =
-      args['schema-registry-port'] >= 0
-        ? await startSchemaRegistry({
-            host: args.host,
-            port: args['schema-registry-port'],
-            dataDir: join(config.dataDir, 'schema-registry'),
-            logger,
-            ...limits.registry,
-          })
-        : undefined;
+      port === null
+        ? undefined
+        : await listenOrExplain('Schema Registry', '--schema-registry-port', args.host, port, () =>
+            startSchemaRegistry({
+              host: args.host,
+              port,
+              dataDir: join(config.dataDir, 'schema-registry'),
+              logger,
+              ...limits.registry,
+            }),
+          ).catch(async (error: unknown) => {
+            await broker.close();
+            throw error;
+          });
     process.stdout.write(
       `broker listening on ${broker.bootstrap}${registry ? `, Schema Registry on ${registry.url}` : ''} (data in ${dataDir})\n`,
     );
@@ -91,13 +121,15 @@ export const cqlServerCommand: CommandModule<object, CqlArgs> = {
   handler: async (args) => {
     const { config, logger } = commandContext(args, 'cql-server');
     const dataDir = join(config.dataDir, 'cassandra');
-    const server = await startCqlServer({
-      host: args.host,
-      port: args.port,
-      dataDir,
-      logger,
-      ...cqlLimits(args),
-    });
+    const server = await listenOrExplain('Cassandra (CQL)', '--port', args.host, args.port, () =>
+      startCqlServer({
+        host: args.host,
+        port: args.port,
+        dataDir,
+        logger,
+        ...cqlLimits(args),
+      }),
+    );
     process.stdout.write(`CQL server listening on ${server.host}:${server.port} (data in ${dataDir})\n`);
     onShutdownSignal(() => server.close());
     await new Promise(() => {});
@@ -139,20 +171,22 @@ export const s3ServerCommand: CommandModule<object, S3Args> = {
   handler: async (args) => {
     const { config, logger } = commandContext(args, 's3-server');
     const dataDir = join(config.dataDir, 's3');
-    const server = await startS3Server({
-      host: args.host,
-      port: args.port,
-      dataDir,
-      bucket: config.s3.bucket,
-      accessKeyId: config.s3.accessKeyId,
-      secretAccessKey: config.s3.secretAccessKey,
-      region: config.s3.region,
-      idleTimeoutMs: args['idle-timeout-ms'],
-      maxConnections: args['max-connections'],
-      maxConnectionsPerAddress: args['max-connections-per-address'],
-      maxRequestBytes: args['max-request-bytes'],
-      logger,
-    });
+    const server = await listenOrExplain('S3', '--port', args.host, args.port, () =>
+      startS3Server({
+        host: args.host,
+        port: args.port,
+        dataDir,
+        bucket: config.s3.bucket,
+        accessKeyId: config.s3.accessKeyId,
+        secretAccessKey: config.s3.secretAccessKey,
+        region: config.s3.region,
+        idleTimeoutMs: args['idle-timeout-ms'],
+        maxConnections: args['max-connections'],
+        maxConnectionsPerAddress: args['max-connections-per-address'],
+        maxRequestBytes: args['max-request-bytes'],
+        logger,
+      }),
+    );
     process.stdout.write(
       `S3 server listening on ${server.endpoint} (bucket ${config.s3.bucket}, access key id ${server.accessKeyId}; data in ${dataDir})\n`,
     );

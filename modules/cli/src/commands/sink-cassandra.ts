@@ -9,7 +9,7 @@ interface SinkCassandraArgs {
   concurrency: number;
   'chunk-size': number;
   'partitions-concurrently': number;
-  'session-timeout': number;
+  'session-timeout-ms': number;
   'metrics-port'?: number;
 }
 
@@ -44,7 +44,9 @@ export const sinkCassandraCommand: CommandModule<object, SinkCassandraArgs> = {
         default: 4,
         describe: 'Partitions written at the same time, each with --concurrency writes in flight',
       })
-      .option('session-timeout', {
+      .option('session-timeout-ms', {
+        // the name aggregate and sink s3 use; the earlier spelling stays accepted
+        alias: 'session-timeout',
         type: 'number',
         default: 30_000,
         describe: 'Consumer group session timeout in ms (how soon a dead instance is replaced)',
@@ -65,7 +67,7 @@ export const sinkCassandraCommand: CommandModule<object, SinkCassandraArgs> = {
       concurrency: args.concurrency,
       chunkSize: args['chunk-size'],
       partitionsConsumedConcurrently: args['partitions-concurrently'],
-      sessionTimeoutMs: args['session-timeout'],
+      sessionTimeoutMs: args['session-timeout-ms'],
       metricsPort: args['metrics-port'],
     });
     onShutdownSignal(() => writer.stop());

@@ -73,7 +73,7 @@ export const upCommand: CommandModule<object, UpArgs> = {
       `  Schema Registry  ${stack.schemaRegistryUrl}`,
       `  Cassandra (CQL)  ${stack.cassandraContactPoint}`,
       `  S3               ${stack.s3Endpoint} (bucket ${config.s3.bucket}; access key id ${stack.s3AccessKeyId}, secret ${stack.s3SecretAccessKey})`,
-      `  Redis            ${stack.redisUrl ?? 'not started (redis-server not on PATH)'}`,
+      `  Redis            ${stack.redisUrl ?? (args.redis ? 'not started (redis-server is not on the PATH; Debian: apt-get install redis-server)' : 'not started (--no-redis)')}`,
       `  ksqlDB (REST)    ${stack.ksqlUrl ?? 'not started (--no-ksql)'}${stack.ksqlUrl ? '   — `meterstream ksql` opens a prompt on it' : ''}`,
       '',
       'Environment for other meterstream processes:',

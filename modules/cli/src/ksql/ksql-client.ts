@@ -100,7 +100,7 @@ export class KsqlClient {
       });
     } catch (cause) {
       if (signal?.aborted) return;
-      throw new KsqlError(`cannot reach ksqlDB at ${this.serverUrl}: ${(cause as Error).message}`, statement);
+      throw new KsqlError(unreachable(this.serverUrl, cause), statement);
     }
     if (!response.ok || !response.body) {
       const text = await response.text();
@@ -155,7 +155,7 @@ export class KsqlClient {
         }),
       });
     } catch (cause) {
-      throw new KsqlError(`cannot reach ksqlDB at ${this.serverUrl}: ${(cause as Error).message}`, statement);
+      throw new KsqlError(unreachable(this.serverUrl, cause), statement);
     }
     const text = await response.text();
     let body: unknown;
@@ -192,4 +192,17 @@ function errorOf(text: string, status: number, statement: string): KsqlError {
     return new KsqlError(`ksqlDB answered ${status}: ${text.slice(0, 200)}`, statement);
   }
   return new KsqlError(body.message ?? `HTTP ${status}`, statement, body.error_code);
+}
+
+/**
+ * One line saying what was tried, why it failed (fetch's own message is only "fetch failed"; the
+ * socket's code is in its cause), and how to point the CLI elsewhere or start a server.
+ */
+function unreachable(serverUrl: string, error: unknown): string {
+  const code = (error as { cause?: { code?: string } }).cause?.code;
+  const reason = code === 'ECONNREFUSED' ? 'connection refused' : (code ?? (error as Error).message);
+  return (
+    `cannot reach ksqlDB at ${serverUrl} (${reason}); give its URL as \`meterstream ksql <url>\`, ` +
+    '--server-url or METERSTREAM_KSQLDB_URL, or start the local stack with `meterstream up`'
+  );
 }

@@ -9,6 +9,7 @@ import type { Logger } from '@meterstream/common';
 import { type CqlServerOptions, startCqlServer } from '@meterstream/cql-server';
 import { startS3Server } from '@meterstream/s3-server';
 import { freePort } from './free-port.js';
+import { assertPortFree, listenOrExplain } from './port-in-use.js';
 import { startKsqlServerProcess } from './ksql-server-process.js';
 import { redisServerAvailable, startRedisServer } from './redis-server.js';
 
@@ -48,6 +49,9 @@ export interface LocalStack {
   close(): Promise<void>;
 }
 
+/** Every server of the local stack binds loopback only. */
+const HOST = '127.0.0.1';
+
 /**
  * Starts the embedded stack: Kafka-protocol broker, Schema Registry API, CQL server, S3 server and
  * (when installed) redis-server, each with its data under `dataDir`. Stops what it started if a
@@ -72,38 +76,52 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     closers.length = 0;
   };
   try {
-    const broker = await startBroker({
-      ...options.limits?.broker,
-      port: ports.kafka,
-      dataDir: join(options.dataDir, 'kafka'),
-      defaultPartitions: 4,
-      logger: log.child({ server: 'broker' }),
-    });
+    const broker = await listenOrExplain('Kafka', '--kafka-port', HOST, ports.kafka, () =>
+      startBroker({
+        ...options.limits?.broker,
+        port: ports.kafka,
+        dataDir: join(options.dataDir, 'kafka'),
+        defaultPartitions: 4,
+        logger: log.child({ server: 'broker' }),
+      }),
+    );
     closers.push(() => broker.close());
-    const registry = await startSchemaRegistry({
-      ...options.limits?.registry,
-      port: ports.schemaRegistry,
-      dataDir: join(options.dataDir, 'schema-registry'),
-      logger: log.child({ server: 'schema-registry' }),
-    });
+    const registry = await listenOrExplain(
+      'Schema Registry',
+      '--schema-registry-port',
+      HOST,
+      ports.schemaRegistry,
+      () =>
+        startSchemaRegistry({
+          ...options.limits?.registry,
+          port: ports.schemaRegistry,
+          dataDir: join(options.dataDir, 'schema-registry'),
+          logger: log.child({ server: 'schema-registry' }),
+        }),
+    );
     closers.push(() => registry.close());
-    const cql = await startCqlServer({
-      ...options.cql,
-      port: ports.cassandra,
-      dataDir: join(options.dataDir, 'cassandra'),
-      logger: log.child({ server: 'cql' }),
-    });
+    const cql = await listenOrExplain('Cassandra (CQL)', '--cassandra-port', HOST, ports.cassandra, () =>
+      startCqlServer({
+        ...options.cql,
+        port: ports.cassandra,
+        dataDir: join(options.dataDir, 'cassandra'),
+        logger: log.child({ server: 'cql' }),
+      }),
+    );
     closers.push(() => cql.close());
-    const s3 = await startS3Server({
-      port: ports.s3,
-      dataDir: join(options.dataDir, 's3'),
-      bucket,
-      ...options.s3Credentials,
-      logger: log.child({ server: 's3' }),
-    });
+    const s3 = await listenOrExplain('S3', '--s3-port', HOST, ports.s3, () =>
+      startS3Server({
+        port: ports.s3,
+        dataDir: join(options.dataDir, 's3'),
+        bucket,
+        ...options.s3Credentials,
+        logger: log.child({ server: 's3' }),
+      }),
+    );
     closers.push(() => s3.close());
     let redisUrl: string | null = null;
     if (options.redis !== false && redisServerAvailable()) {
+      await assertPortFree('redis-server', '--redis-port', HOST, ports.redis);
       const redis = await startRedisServer({
         port: ports.redis || (await freePort()),
         dir: join(options.dataDir, 'redis'),
@@ -120,6 +138,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     };
     let ksqlUrl: string | null = null;
     if (options.ksql) {
+      await assertPortFree('ksqlDB-compatible server', '--ksql-port', HOST, options.ksql.port);
       const ksql = await startKsqlServerProcess({
         cliMain: options.ksql.cliMain,
         port: options.ksql.port,

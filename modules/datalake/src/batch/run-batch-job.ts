@@ -93,7 +93,7 @@ export async function runBatchJob(options: BatchJobOptions): Promise<BatchJobRes
   }
   if (from >= requestedTo) throw new InvalidParameterError('to', 'must be after from');
   requireWindowAligned({ from, to: requestedTo }, window);
-  const logger = options.logger ?? createLogger('batch', config.logLevel);
+  const logger = options.logger ?? createLogger('batch', config.logLevel, config.logFormat);
   const s3 = options.s3 ?? createS3Client(config.s3);
   const bucket = config.s3.bucket;
   const cassandra = options.cassandra ?? createCassandraClient(config.cassandra);

@@ -33,7 +33,7 @@ export const batchCommand: CommandModule<object, BatchArgs> = {
       }) as never,
   handler: async (args) => {
     const config = loadConfig(args);
-    const logger = createLogger('batch', config.logLevel);
+    const logger = createLogger('batch', config.logLevel, config.logFormat);
     const window = parseWindow(args.window);
     const { from, to } = parseRange(args.from, args.to);
     const result = await runBatchJob({ config, logger, window, from, to });

@@ -25,7 +25,7 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
       .option('host', { type: 'string', default: '127.0.0.1', describe: 'Address to bind' }) as never,
   handler: async (args) => {
     const config = loadConfig(args);
-    const logger = createLogger('serve', config.logLevel);
+    const logger = createLogger('serve', config.logLevel, config.logFormat);
     const keyspace = config.cassandra.keyspace;
     const cassandra = createCassandraClient(config.cassandra);
     await applyMigrations(cassandra, { keyspace });
@@ -38,7 +38,21 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
         marks: new HighWaterMarkDao(cassandra, { keyspace }),
       },
     });
-    const address = await app.listen({ port: args.port, host: args.host });
+    let address: string;
+    try {
+      address = await app.listen({ port: args.port, host: args.host });
+    } catch (error) {
+      await cassandra.shutdown();
+      if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+      throw new Error(
+        `the serving layer cannot listen on ${args.host}:${args.port}: the port is in use by another process; choose another with --port (0: any free port)`,
+        { cause: error },
+      );
+    }
+    // On stdout whatever the log level: with --port 0 this line is the only way to learn the port.
+    process.stdout.write(
+      `serving layer listening on ${address} (GET /aggregates, GET /health); Ctrl-C stops it\n`,
+    );
     logger.info({ address }, 'serving layer listening');
     stopOnSignals(async () => {
       await app.close();

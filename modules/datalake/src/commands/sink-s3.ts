@@ -55,7 +55,7 @@ export const sinkS3Command: CommandModule<object, SinkS3Args> = {
       }) as never,
   handler: async (args) => {
     const config = loadConfig(args);
-    const logger = createLogger('sink-s3', config.logLevel);
+    const logger = createLogger('sink-s3', config.logLevel, config.logFormat);
     const sink = await runS3Sink({
       config,
       logger,

@@ -51,7 +51,7 @@ export const verifyCommand: CommandModule<object, VerifyArgs> = {
       }) as never,
   handler: async (args) => {
     const config = loadConfig(args);
-    createLogger('verify', config.logLevel);
+    createLogger('verify', config.logLevel, config.logFormat);
     const window = parseWindow(args.window);
     const { from, to } = parseRange(args.from, args.to);
     const cassandra = createCassandraClient(config.cassandra);

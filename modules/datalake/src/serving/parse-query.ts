@@ -26,7 +26,8 @@ export function parseServingQuery(raw: Record<string, unknown>): ServingQuery {
   if (typeof gateway !== 'string' || gateway.length === 0)
     throw new InvalidParameterError('gateway', 'required');
   if (gateway.length > 256) throw new InvalidParameterError('gateway', 'longer than 256 characters');
-  const metricType = raw.metricType;
+  // Types and attributes in any case, as the CLI takes them (`water`, `Water`, `WATER`).
+  const metricType = upperCased(raw.metricType);
   if (metricType === undefined || metricType === '')
     throw new InvalidParameterError('metricType', 'required');
   if (!isMetricType(metricType)) {
@@ -35,7 +36,7 @@ export function parseServingQuery(raw: Record<string, unknown>): ServingQuery {
       `unknown metric type ${JSON.stringify(metricType)} (expected one of ${Object.keys(ATTRIBUTES_BY_TYPE).join(', ')})`,
     );
   }
-  const attribute = raw.attribute;
+  const attribute = upperCased(raw.attribute);
   if (attribute === undefined || attribute === '') throw new InvalidParameterError('attribute', 'required');
   if (!isMetricAttribute(attribute) || !ATTRIBUTES_BY_TYPE[metricType as MetricType].includes(attribute)) {
     throw new InvalidParameterError(
@@ -66,4 +67,8 @@ export function parseServingQuery(raw: Record<string, unknown>): ServingQuery {
     to,
     limit,
   };
+}
+
+function upperCased(value: unknown): unknown {
+  return typeof value === 'string' ? value.toUpperCase() : value;
 }

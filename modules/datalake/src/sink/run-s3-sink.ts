@@ -82,7 +82,7 @@ export async function runS3Sink(options: S3SinkOptions): Promise<RunningS3Sink> 
   const groupId = options.groupId ?? 'meterstream-sink-s3';
   const deadLetterTopic = options.deadLetterTopic ?? DEAD_LETTER_TOPIC;
   const policy: RollPolicy = { ...DEFAULT_ROLL_POLICY, ...options.roll };
-  const logger = options.logger ?? createLogger('sink-s3', config.logLevel);
+  const logger = options.logger ?? createLogger('sink-s3', config.logLevel, config.logFormat);
   const s3 = options.s3 ?? createS3Client(config.s3);
   const valueFormat = options.valueFormat ?? (config.schemaRegistryUrl ? 'registry' : 'avro');
   const decoder = createMetricDecoder(valueFormat, config.schemaRegistryUrl);

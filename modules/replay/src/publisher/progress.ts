@@ -1,4 +1,4 @@
-import type { Logger } from '@meterstream/common';
+import { type Logger, setTerminalLogSink } from '@meterstream/common';
 import cliProgress from 'cli-progress';
 
 export interface ProgressReporter {
@@ -38,7 +38,9 @@ export function createProgress(options: ProgressOptions): ProgressReporter {
   const rateOf = (published: number) => published / Math.max(0.001, (performance.now() - started) / 1000);
   if (options.tty ?? process.stderr.isTTY === true) {
     const known = total !== undefined && Number.isFinite(total);
-    const bar = new cliProgress.SingleBar(
+    // A MultiBar (of one bar) because it prints log lines above the bar: the logger's terminal
+    // lines go through it while the bar is drawn, never into the middle of it.
+    const bars = new cliProgress.MultiBar(
       {
         format: known
           ? 'replay [{bar}] {percentage}% | {value}/{total} msgs | {rate} msg/s | ETA {eta_formatted}'
@@ -50,10 +52,16 @@ export function createProgress(options: ProgressOptions): ProgressReporter {
       },
       cliProgress.Presets.shades_classic,
     );
-    bar.start(known ? total : 0, 0, { rate: 0 });
+    const bar = bars.create(known ? (total as number) : 0, 0, { rate: 0 });
+    setTerminalLogSink((line) => bars.log(line));
     return {
       update: (published) => bar.update(published, { rate: Math.round(rateOf(published)) }),
-      stop: () => bar.stop(),
+      stop: () => {
+        setTerminalLogSink(null);
+        // The bar prints buffered log lines on its next render; stop() alone would lose them.
+        bars.update();
+        bars.stop();
+      },
     };
   }
   let last = started;
