@@ -11,6 +11,13 @@ import {
   splitPartitionKey,
 } from './offset-types.js';
 import { selectProtocol, supportsGroupProtocols } from './protocol-selection.js';
+import type {
+  DescribedGroup,
+  GroupCoordinatorApi,
+  JoinRequest,
+  MemberIdentity,
+  SyncRequest,
+} from './coordinator-api.js';
 
 export interface GroupCoordinatorOptions {
   /** Directory for the offsets journal. */
@@ -29,52 +36,6 @@ export interface GroupCoordinatorOptions {
   maxMetadataSize?: number;
 }
 
-export interface JoinRequest {
-  groupId: string;
-  memberId: string;
-  groupInstanceId: string | null;
-  sessionTimeoutMs: number;
-  /** -1 (JoinGroup v0) means "same as the session timeout". */
-  rebalanceTimeoutMs: number;
-  protocolType: string;
-  protocols: { name: string; metadata: Buffer }[];
-  clientId: string;
-  clientHost: string;
-  /** JoinGroup v4+: an unknown member first gets MEMBER_ID_REQUIRED with its new id. */
-  requireKnownMemberId: boolean;
-}
-
-export interface SyncRequest {
-  groupId: string;
-  generationId: number;
-  memberId: string;
-  groupInstanceId: string | null;
-  protocolType: string | null;
-  protocolName: string | null;
-  assignments: { memberId: string; assignment: Buffer }[];
-}
-
-export interface MemberIdentity {
-  memberId: string;
-  groupInstanceId: string | null;
-}
-
-export interface DescribedGroup {
-  errorCode: number;
-  groupId: string;
-  state: GroupState;
-  protocolType: string;
-  protocolName: string;
-  members: {
-    memberId: string;
-    groupInstanceId: string | null;
-    clientId: string;
-    clientHost: string;
-    metadata: Buffer;
-    assignment: Buffer;
-  }[];
-}
-
 const EMPTY = Buffer.alloc(0);
 const OFFSET_METADATA_TOO_LARGE = 12;
 
@@ -84,7 +45,7 @@ const OFFSET_METADATA_TOO_LARGE = 12;
  * loop; requests that must wait (join during a rebalance, sync before the leader's assignment)
  * get a promise resolved when the state machine moves.
  */
-export class GroupCoordinator {
+export class GroupCoordinator implements GroupCoordinatorApi {
   private readonly groups = new Map<string, Group>();
   private readonly clock: Clock;
   private readonly log: Logger;
