@@ -7,7 +7,7 @@ import { KTable } from './ktable.js';
 import type { Materialized } from './options.js';
 import { KTableAggregateProcessor } from './processors/ktable-group-processors.js';
 import { keyValueStoreBuilder } from './stores.js';
-import type { StreamsBuilder } from './streams-builder.js';
+import type { InternalStreamsBuilder } from './internal-streams-builder.js';
 
 /**
  * A re-keyed table ready to aggregate (Kafka Streams' KGroupedTable). Its updates go through a
@@ -17,7 +17,7 @@ import type { StreamsBuilder } from './streams-builder.js';
 export class KGroupedTable<K, V> {
   /** @internal */
   constructor(
-    private readonly builder: StreamsBuilder,
+    private readonly builder: InternalStreamsBuilder,
     /** The node forwarding re-keyed Change records. */
     private readonly nodeName: string,
     private readonly keySerde: Serde<K> | undefined,

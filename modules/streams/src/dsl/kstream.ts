@@ -36,7 +36,7 @@ import {
 } from './processors/stateless.js';
 import { joinWindowStoreBuilder, keyValueStoreBuilder, outerJoinStoreBuilder } from './stores.js';
 import { KTableSourceProcessor } from './processors/ktable-processors.js';
-import type { StreamsBuilder } from './streams-builder.js';
+import type { InternalStreamsBuilder } from './internal-streams-builder.js';
 import type { JoinWindows } from './windows.js';
 
 /** What observers of a stream receive (see `KStream.toObservable`). */
@@ -117,7 +117,7 @@ export class BranchedKStream<K, V> {
 export class KStream<K, V> {
   /** @internal */
   constructor(
-    readonly builder: StreamsBuilder,
+    readonly builder: InternalStreamsBuilder,
     /** Name of the node whose output this stream is. */
     readonly nodeName: string,
     /** @internal True after a key-changing operation (selectKey, map, flatMap). */

@@ -18,7 +18,7 @@ import { KTableRepartitionMapProcessor } from './processors/ktable-group-process
 import { PassThroughProcessor } from './processors/stateless.js';
 import { SuppressProcessor } from './processors/suppress-processor.js';
 import { keyValueStoreBuilder } from './stores.js';
-import type { StreamsBuilder } from './streams-builder.js';
+import type { InternalStreamsBuilder } from './internal-streams-builder.js';
 
 /**
  * A changelog stream seen as a table: the latest value per key (Kafka Streams' KTable). Between
@@ -28,7 +28,7 @@ import type { StreamsBuilder } from './streams-builder.js';
 export class KTable<K, V> {
   /** @internal */
   constructor(
-    readonly builder: StreamsBuilder,
+    readonly builder: InternalStreamsBuilder,
     private node: string,
     /** Store holding this table's values, when it is materialized. */
     private store: string | undefined,
@@ -193,8 +193,7 @@ export class KTable<K, V> {
   ): KTable<K, VR> {
     if (typeof third === 'function') {
       const fk = joinerOrForeignKey as (value: V) => KO | null;
-      return foreignKeyJoin(
-        this,
+      return this.joinOnForeignKey(
         other as KTable<KO, VO>,
         fk,
         third as (l: V, r: VO | null) => VR,
@@ -204,6 +203,25 @@ export class KTable<K, V> {
     }
     const joiner = joinerOrForeignKey as ValueJoiner<V | null, VO | null, VR>;
     return this.joinTable(other as KTable<K, VO>, joiner, 'inner', third);
+  }
+
+  private joinOnForeignKey<KO, VO, VR>(
+    other: KTable<KO, VO>,
+    fk: (value: V) => KO | null,
+    joiner: (l: V, r: VO | null) => VR,
+    leftJoin: boolean,
+    options: ForeignKeyJoined<K, KO, VR, V, VO>,
+  ): KTable<K, VR> {
+    const { nodeName, keySerde } = foreignKeyJoin(this, other, fk, joiner, leftJoin, options);
+    const table = new KTable<K, VR>(
+      this.builder,
+      nodeName,
+      undefined,
+      keySerde,
+      options.materialized?.valueSerde,
+    );
+    if (options.materialized) table.materialize(options.materialized);
+    return table;
   }
 
   /** Left join: every key of this table yields a result; the joiner gets null when the other side has none. */
@@ -227,7 +245,7 @@ export class KTable<K, V> {
   ): KTable<K, VR> {
     if (typeof third === 'function') {
       const fk = joinerOrForeignKey as (value: V) => KO | null;
-      return foreignKeyJoin(this, other as KTable<KO, VO>, fk, third, true, options);
+      return this.joinOnForeignKey(other as KTable<KO, VO>, fk, third, true, options);
     }
     const joiner = joinerOrForeignKey as ValueJoiner<V | null, VO | null, VR>;
     return this.joinTable(other as KTable<K, VO>, joiner, 'left', third);
