@@ -9,7 +9,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-export const MAX_LINES = 500;
+const MAX_LINES = 500;
 const ROOTS = ['modules', 'bench', 'scripts'];
 const SKIPPED_DIRS = new Set(['node_modules', 'dist']);
 

@@ -20,14 +20,7 @@ import extractDepcruiseOptions from 'dependency-cruiser/config-utl/extract-depcr
 import extractTSConfig from 'dependency-cruiser/config-utl/extract-ts-config';
 import { stronglyConnected } from './strongly-connected.js';
 
-export const MAX_CYCLE_FILES = 3;
-
-/**
- * Cycles longer than MAX_CYCLE_FILES tolerated for now, each with its reason, by the files it
- * holds. The check fails when a listed cycle changes (grows, shrinks or is gone), so the list is
- * kept exact and can only be emptied.
- */
-const TOLERATED_CYCLES: { readonly why: string; readonly files: readonly string[] }[] = [];
+const MAX_CYCLE_FILES = 3;
 
 const CONFIG = './.dependency-cruiser.cjs';
 
@@ -52,27 +45,13 @@ async function main(paths: string[]): Promise<number> {
       m.dependencies.filter((d) => !d.coreModule && !d.couldNotResolve).map((d) => d.resolved),
     );
   }
-  const tolerated = new Map(TOLERATED_CYCLES.map((c) => [[...c.files].sort().join('\n'), c]));
-  const seen = new Set<string>();
   for (const component of stronglyConnected(edges)) {
     if (component.length <= MAX_CYCLE_FILES) continue;
-    const key = [...component].sort().join('\n');
-    if (tolerated.has(key)) {
-      seen.add(key);
-      continue;
-    }
     failed = true;
     console.log(
       `error import cycle of ${component.length} files (more than ${MAX_CYCLE_FILES}; see scripts/lint/import-graph.ts):`,
     );
     for (const file of [...component].sort()) console.log(`  ${file}`);
-  }
-  for (const [key, cycle] of tolerated) {
-    if (seen.has(key)) continue;
-    failed = true;
-    console.log(
-      `error the tolerated cycle "${cycle.why}" is no longer found as listed: update TOLERATED_CYCLES in scripts/lint/import-graph.ts`,
-    );
   }
   if (!failed) {
     console.log(
