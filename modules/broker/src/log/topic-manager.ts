@@ -28,7 +28,8 @@ import { compactPartition } from './compaction.js';
 import { FileHandlePool } from './file-handles.js';
 import { Flusher } from './flusher.js';
 import { fsyncDir } from './fsync-dir.js';
-import { type CacheBudget, PartitionLog } from './partition-log.js';
+import { PartitionLog } from './partition-log.js';
+import type { CacheBudget } from './tail-cache.js';
 import {
   effectiveConfig,
   type EffectiveTopicConfig,
