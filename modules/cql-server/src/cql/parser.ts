@@ -6,7 +6,6 @@ import type {
   Delete,
   Insert,
   ParsedStatement,
-  QualifiedName,
   Relation,
   Select,
   Selector,
@@ -15,7 +14,8 @@ import type {
   Update,
   UsingClause,
 } from './ast.js';
-import { type Token, tokenize } from './lexer.js';
+import { tokenize } from './lexer.js';
+import { TokenCursor } from './token-cursor.js';
 
 /** Parses one CQL statement (the subset described in the README) with recursive descent. */
 export function parseStatement(cql: string): ParsedStatement {
@@ -26,94 +26,8 @@ export function parseStatement(cql: string): ParsedStatement {
   return { statement, bindCount: p.bindCount };
 }
 
-class Parser {
-  private pos = 0;
+class Parser extends TokenCursor {
   bindCount = 0;
-
-  constructor(private readonly tokens: Token[]) {}
-
-  private peek(offset = 0): Token {
-    return this.tokens[Math.min(this.pos + offset, this.tokens.length - 1)];
-  }
-
-  private next(): Token {
-    const t = this.peek();
-    if (t.kind !== 'eof') this.pos++;
-    return t;
-  }
-
-  private fail(expecting: string, t = this.peek()): never {
-    const input = t.kind === 'eof' ? '<EOF>' : t.raw;
-    throw syntaxError(`line ${t.line}:${t.col} mismatched input '${input}' expecting ${expecting}`);
-  }
-
-  private isWord(word: string, offset = 0): boolean {
-    const t = this.peek(offset);
-    return t.kind === 'ident' && t.value === word;
-  }
-
-  private acceptWord(word: string): boolean {
-    if (this.isWord(word)) {
-      this.pos++;
-      return true;
-    }
-    return false;
-  }
-
-  private expectWord(word: string): void {
-    if (!this.acceptWord(word)) this.fail(word.toUpperCase());
-  }
-
-  accept(punct: string): boolean {
-    const t = this.peek();
-    if (t.kind === 'punct' && t.value === punct) {
-      this.pos++;
-      return true;
-    }
-    return false;
-  }
-
-  private expect(punct: string): void {
-    if (!this.accept(punct)) this.fail(`'${punct}'`);
-  }
-
-  expectEof(): void {
-    if (this.peek().kind !== 'eof') this.fail('EOF');
-  }
-
-  private identifier(): string {
-    const t = this.peek();
-    if (t.kind === 'ident' || t.kind === 'qident') {
-      this.pos++;
-      return t.value;
-    }
-    return this.fail('IDENT');
-  }
-
-  private qualifiedName(): QualifiedName {
-    const first = this.identifier();
-    if (this.accept('.')) return { keyspace: first, name: this.identifier() };
-    return { name: first };
-  }
-
-  private ifNotExists(): boolean {
-    if (this.isWord('if')) {
-      this.pos++;
-      this.expectWord('not');
-      this.expectWord('exists');
-      return true;
-    }
-    return false;
-  }
-
-  private ifExists(): boolean {
-    if (this.isWord('if')) {
-      this.pos++;
-      this.expectWord('exists');
-      return true;
-    }
-    return false;
-  }
 
   statement(): Statement {
     const t = this.peek();
