@@ -17,7 +17,7 @@ for (const dir of readdirSync(modulesDir)) {
 export default defineConfig({
   resolve: { alias },
   test: {
-    include: ['modules/*/test/**/*.test.ts', 'bench/**/test/*.test.ts'],
+    include: ['modules/*/test/**/*.test.ts', 'bench/**/test/*.test.ts', 'scripts/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // Integration tests start servers on free ports; files run in parallel across the 2 cores.

@@ -4,16 +4,23 @@
  * and hand them to `dispatch`; all state changes happen on the Node event loop, so handlers never
  * need locks — but they must not await between reading and mutating shared state.
  */
+import { join } from 'node:path';
 import { type DirectoryLock, lockDirectory } from '@meterstream/dir-lock';
 import type { Logger } from 'pino';
-import { HANDLERS } from './apis/index.js';
-import { COMPONENTS } from './components.js';
+import { AclStore } from './acl/acl-store.js';
+import type { BrokerContext, TransactionalProduceCheck } from './apis/broker-context.js';
 import type { ApiHandler, RequestContext } from './apis/handler.js';
+import { HANDLERS } from './apis/index.js';
 import { type BrokerConfig, resolveConfig, type BrokerOptions } from './config.js';
-import { BrokerMetrics } from './metrics.js';
+import { startGroupCoordinator } from './group/component.js';
+import type { GroupCoordinator } from './group/coordinator.js';
 import { TopicManager } from './log/topic-manager.js';
+import { BrokerMetrics } from './metrics.js';
+import { ErrorCode, KafkaError } from './protocol/errors.js';
+import { startTransactionCoordinator } from './txn/component.js';
+import type { TransactionCoordinator } from './txn/coordinator.js';
 
-export class Broker {
+export class Broker implements BrokerContext {
   readonly config: BrokerConfig;
   readonly logger: Logger;
   readonly metrics: BrokerMetrics;
@@ -23,22 +30,16 @@ export class Broker {
   /** Host and port clients are told to connect to (Metadata, FindCoordinator). */
   advertisedHost: string;
   advertisedPort = 0;
-  /** Objects returned by the components' start() (see components.ts), by component name. */
-  readonly extensions = new Map<string, unknown>();
   /**
-   * Optional check run by Produce for every transactional batch before it is appended; returns a
-   * protocol error code (0 = fine). The transaction coordinator installs it to refuse batches for
-   * partitions not added with AddPartitionsToTxn, or from fenced producers.
+   * Check run by Produce for every transactional batch before it is appended (see
+   * TransactionalProduceCheck). The transaction coordinator's refuses batches for partitions not
+   * added with AddPartitionsToTxn, or from fenced producers.
    */
-  transactionalProduceCheck:
-    | ((
-        transactionalId: string | null,
-        producerId: bigint,
-        producerEpoch: number,
-        topic: string,
-        partition: number,
-      ) => number)
-    | undefined;
+  transactionalProduceCheck: TransactionalProduceCheck | undefined;
+  // Started by open() after the topics are loaded; undefined only while it runs (or if it failed).
+  private groupCoordinator: GroupCoordinator | undefined;
+  private transactionCoordinator: TransactionCoordinator | undefined;
+  private aclStore: AclStore | undefined;
   private readonly closeHooks: (() => void | Promise<void>)[] = [];
   private closed = false;
   private lock: DirectoryLock | undefined;
@@ -47,8 +48,8 @@ export class Broker {
     this.config = config;
     this.logger = config.logger;
     this.advertisedHost = config.advertisedHost ?? config.host;
-    this.metrics = new BrokerMetrics(this);
-    this.topics = new TopicManager(this);
+    this.topics = new TopicManager(config, this.logger, () => this.metrics.fsyncs.inc());
+    this.metrics = new BrokerMetrics(this.topics);
     for (const h of HANDLERS) this.register(h);
   }
 
@@ -62,12 +63,57 @@ export class Broker {
     broker.lock = lock;
     try {
       await broker.topics.load();
-      for (const c of COMPONENTS) broker.extensions.set(c.name, await c.start(broker));
+      await broker.startCoordinators();
     } catch (err) {
       await broker.close();
       throw err;
     }
     return broker;
+  }
+
+  /**
+   * The group coordinator, then the transaction coordinator (transactions commit group offsets),
+   * then the ACL store; each is closed when the broker closes, in the reverse order.
+   */
+  private async startCoordinators(): Promise<void> {
+    const { config, logger } = this;
+    const groups = await startGroupCoordinator(
+      config,
+      logger,
+      this.metrics.registry,
+      (topic, partition) => this.topics.partition(topic, partition)?.highWatermark,
+    );
+    this.onClose(() => groups.close());
+    this.groupCoordinator = groups;
+
+    const txns = await startTransactionCoordinator(config, logger, this.topics, groups);
+    this.transactionalProduceCheck = (transactionalId, producerId, producerEpoch, topic, partition) =>
+      txns.produceCheck(transactionalId, producerId, producerEpoch, topic, partition);
+    this.onClose(() => txns.close());
+    this.transactionCoordinator = txns;
+
+    const acls = await AclStore.open(join(config.dataDir, 'acls'), logger);
+    this.onClose(() => acls.close());
+    this.aclStore = acls;
+  }
+
+  get groups(): GroupCoordinator {
+    if (!this.groupCoordinator) {
+      throw new KafkaError(ErrorCode.COORDINATOR_NOT_AVAILABLE, 'group coordinator not started');
+    }
+    return this.groupCoordinator;
+  }
+
+  get transactions(): TransactionCoordinator {
+    if (!this.transactionCoordinator) {
+      throw new KafkaError(ErrorCode.COORDINATOR_NOT_AVAILABLE, 'transaction coordinator not started');
+    }
+    return this.transactionCoordinator;
+  }
+
+  get acls(): AclStore {
+    if (!this.aclStore) throw new KafkaError(ErrorCode.UNKNOWN_SERVER_ERROR, 'ACL store not started');
+    return this.aclStore;
   }
 
   get nodeId(): number {

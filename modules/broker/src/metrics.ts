@@ -5,7 +5,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Counter, Gauge, Registry } from 'prom-client';
-import type { Broker } from './broker.js';
+import type { TopicManager } from './log/topic-manager.js';
 
 export class BrokerMetrics {
   readonly registry = new Registry();
@@ -19,7 +19,8 @@ export class BrokerMetrics {
   readonly connectionsIdleClosed: Counter;
   readonly fsyncs: Counter;
 
-  constructor(broker: Broker) {
+  /** `topics` is read when Prometheus scrapes (partition counts, open files, log end offsets). */
+  constructor(topics: TopicManager) {
     const registers = [this.registry];
     this.requests = new Counter({
       name: 'kafka_requests_total',
@@ -58,7 +59,7 @@ export class BrokerMetrics {
       help: 'Partitions of all topics (limit: max.partitions)',
       registers,
       collect() {
-        this.set(broker.topics.partitionCount);
+        this.set(topics.partitionCount);
       },
     });
     new Gauge({
@@ -66,7 +67,7 @@ export class BrokerMetrics {
       help: 'Segment files open now (limit: maxOpenSegmentFiles)',
       registers,
       collect() {
-        this.set(broker.topics.files.size);
+        this.set(topics.files.size);
       },
     });
     new Counter({
@@ -75,7 +76,7 @@ export class BrokerMetrics {
       registers,
       collect() {
         this.reset();
-        this.inc(broker.topics.files.opens);
+        this.inc(topics.files.opens);
       },
     });
     this.fsyncs = new Counter({
@@ -90,7 +91,7 @@ export class BrokerMetrics {
       registers,
       collect() {
         this.reset();
-        for (const topic of broker.topics.list()) {
+        for (const topic of topics.list()) {
           for (const p of topic.partitions) {
             this.set({ topic: topic.name, partition: String(p.index) }, Number(p.logEndOffset));
           }

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../src/group/clock.js';
-import { GroupCoordinator, type JoinRequest } from '../src/group/coordinator.js';
+import type { JoinRequest } from '../src/group/coordinator-api.js';
+import { GroupCoordinator } from '../src/group/coordinator.js';
 import { ErrorCode } from '../src/protocol/errors.js';
 
 const logger = pino({ level: 'silent' });

@@ -35,8 +35,7 @@ export {
 } from './dsl/kgrouped-stream.js';
 export { type Branched, BranchedKStream, KStream, type KeyValueTimestamp } from './dsl/kstream.js';
 export type { ForeignKeyJoined } from './dsl/foreign-key-join.js';
-export { KTable } from './dsl/ktable.js';
-export { KGroupedTable } from './dsl/kgrouped-table.js';
+export { KGroupedTable, KTable } from './dsl/ktable.js';
 export { changeSerde } from './dsl/change-serde.js';
 export {
   type Consumed,

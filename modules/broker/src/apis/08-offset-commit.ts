@@ -1,5 +1,4 @@
 import type { OffsetCommitRequest, OffsetCommitResponse } from '../protocol/messages.generated.js';
-import { groupCoordinatorOf } from '../group/component.js';
 import type { ApiHandler } from './handler.js';
 
 /**
@@ -13,7 +12,7 @@ export const offsetCommit: ApiHandler<OffsetCommitRequest, OffsetCommitResponse>
   minVersion: 0,
   maxVersion: 8,
   async handle(req, ctx) {
-    const groups = groupCoordinatorOf(ctx.broker);
+    const groups = ctx.broker.groups;
     const offsets = req.topics.flatMap((t) =>
       t.partitions.map((p) => ({
         topic: t.name,

@@ -4,8 +4,7 @@ import type {
   OffsetFetchResponseTopic,
 } from '../protocol/messages.generated.js';
 import { ErrorCode } from '../protocol/errors.js';
-import type { GroupCoordinator } from '../group/coordinator.js';
-import { groupCoordinatorOf } from '../group/component.js';
+import type { GroupCoordinatorApi } from '../group/coordinator-api.js';
 import type { ApiHandler } from './handler.js';
 
 /**
@@ -19,7 +18,7 @@ export const offsetFetch: ApiHandler<OffsetFetchRequest, OffsetFetchResponse> = 
   minVersion: 0,
   maxVersion: 8,
   handle(req, ctx) {
-    const groups = groupCoordinatorOf(ctx.broker);
+    const groups = ctx.broker.groups;
     const requireStable = ctx.apiVersion >= 7 && req.requireStable;
     if (ctx.apiVersion >= 8) {
       return {
@@ -40,7 +39,7 @@ export const offsetFetch: ApiHandler<OffsetFetchRequest, OffsetFetchResponse> = 
 };
 
 function fetchTopics(
-  groups: GroupCoordinator,
+  groups: GroupCoordinatorApi,
   groupId: string,
   topics: { name: string; partitionIndexes: number[] }[] | null,
   requireStable: boolean,

@@ -1,5 +1,4 @@
 import type { JoinGroupRequest, JoinGroupResponse } from '../protocol/messages.generated.js';
-import { groupCoordinatorOf } from '../group/component.js';
 import type { ApiHandler } from './handler.js';
 
 /**
@@ -14,7 +13,7 @@ export const joinGroup: ApiHandler<JoinGroupRequest, JoinGroupResponse> = {
   minVersion: 0,
   maxVersion: 9,
   async handle(req, ctx) {
-    const groups = groupCoordinatorOf(ctx.broker);
+    const groups = ctx.broker.groups;
     const r = await groups.join({
       groupId: req.groupId,
       memberId: req.memberId,

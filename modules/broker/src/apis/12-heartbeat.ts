@@ -1,5 +1,4 @@
 import type { HeartbeatRequest, HeartbeatResponse } from '../protocol/messages.generated.js';
-import { groupCoordinatorOf } from '../group/component.js';
 import type { ApiHandler } from './handler.js';
 
 /** Heartbeat: keeps a member's session alive; REBALANCE_IN_PROGRESS tells it to rejoin. */
@@ -9,7 +8,7 @@ export const heartbeat: ApiHandler<HeartbeatRequest, HeartbeatResponse> = {
   minVersion: 0,
   maxVersion: 4,
   handle(req, ctx) {
-    const groups = groupCoordinatorOf(ctx.broker);
+    const groups = ctx.broker.groups;
     const errorCode = groups.heartbeat(req.groupId, req.generationId, req.memberId, req.groupInstanceId);
     return { throttleTimeMs: 0, errorCode };
   },

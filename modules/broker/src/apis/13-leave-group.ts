@@ -1,5 +1,4 @@
 import type { LeaveGroupRequest, LeaveGroupResponse } from '../protocol/messages.generated.js';
-import { groupCoordinatorOf } from '../group/component.js';
 import type { ApiHandler } from './handler.js';
 
 /** LeaveGroup: v0–v2 name one member; v3+ a batch of members (by member id or instance id). */
@@ -9,7 +8,7 @@ export const leaveGroup: ApiHandler<LeaveGroupRequest, LeaveGroupResponse> = {
   minVersion: 0,
   maxVersion: 5,
   handle(req, ctx) {
-    const groups = groupCoordinatorOf(ctx.broker);
+    const groups = ctx.broker.groups;
     if (ctx.apiVersion < 3) {
       const r = groups.leave(req.groupId, [{ memberId: req.memberId, groupInstanceId: null }]);
       return { throttleTimeMs: 0, errorCode: r.members[0]?.errorCode ?? r.errorCode };

@@ -1,5 +1,4 @@
 import type { SyncGroupRequest, SyncGroupResponse } from '../protocol/messages.generated.js';
-import { groupCoordinatorOf } from '../group/component.js';
 import type { ApiHandler } from './handler.js';
 
 /** SyncGroup: the leader hands in the assignment; every member waits for and receives its part. */
@@ -9,7 +8,7 @@ export const syncGroup: ApiHandler<SyncGroupRequest, SyncGroupResponse> = {
   minVersion: 0,
   maxVersion: 5,
   async handle(req, ctx) {
-    const groups = groupCoordinatorOf(ctx.broker);
+    const groups = ctx.broker.groups;
     const r = await groups.sync({
       groupId: req.groupId,
       generationId: req.generationId,

@@ -1,5 +1,4 @@
 import type { DescribeGroupsRequest, DescribeGroupsResponse } from '../protocol/messages.generated.js';
-import { groupCoordinatorOf } from '../group/component.js';
 import type { ApiHandler } from './handler.js';
 
 /** No ACLs here: every operation on a group is allowed (bits READ, DELETE, DESCRIBE). */
@@ -12,7 +11,7 @@ export const describeGroups: ApiHandler<DescribeGroupsRequest, DescribeGroupsRes
   minVersion: 0,
   maxVersion: 5,
   handle(req, ctx) {
-    const groups = groupCoordinatorOf(ctx.broker);
+    const groups = ctx.broker.groups;
     return {
       throttleTimeMs: 0,
       groups: req.groups.map((id) => {

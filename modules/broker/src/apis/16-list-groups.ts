@@ -1,6 +1,5 @@
 import type { ListGroupsRequest, ListGroupsResponse } from '../protocol/messages.generated.js';
 import { ErrorCode } from '../protocol/errors.js';
-import { groupCoordinatorOf } from '../group/component.js';
 import type { ApiHandler } from './handler.js';
 
 /** ListGroups: every group known to the coordinator; v4 filters by state, v5 by type ("classic"). */
@@ -10,7 +9,7 @@ export const listGroups: ApiHandler<ListGroupsRequest, ListGroupsResponse> = {
   minVersion: 0,
   maxVersion: 5,
   handle(req, ctx) {
-    const groups = groupCoordinatorOf(ctx.broker);
+    const groups = ctx.broker.groups;
     const states = new Set(req.statesFilter.map((s) => s.toLowerCase()));
     const types = new Set(req.typesFilter.map((s) => s.toLowerCase()));
     const listed = groups

@@ -1,5 +1,4 @@
 import type { InitProducerIdRequest, InitProducerIdResponse } from '../protocol/messages.generated.js';
-import { transactionCoordinatorOf } from '../txn/component.js';
 import type { ApiHandler } from './handler.js';
 
 /**
@@ -13,7 +12,7 @@ export const initProducerId: ApiHandler<InitProducerIdRequest, InitProducerIdRes
   minVersion: 0,
   maxVersion: 4,
   async handle(req, ctx) {
-    const txns = transactionCoordinatorOf(ctx.broker);
+    const txns = ctx.broker.transactions;
     const r = await txns.initProducerId(req.transactionalId, req.transactionTimeoutMs, {
       producerId: ctx.apiVersion >= 3 ? req.producerId : -1n,
       producerEpoch: ctx.apiVersion >= 3 ? req.producerEpoch : -1,

@@ -3,7 +3,6 @@ import type {
   AddPartitionsToTxnResponse,
   AddPartitionsToTxnResponseAddPartitionsToTxnTopicResult,
 } from '../protocol/messages.generated.js';
-import { transactionCoordinatorOf } from '../txn/component.js';
 import type { ApiHandler } from './handler.js';
 
 /**
@@ -17,7 +16,7 @@ export const addPartitionsToTxn: ApiHandler<AddPartitionsToTxnRequest, AddPartit
   minVersion: 0,
   maxVersion: 3,
   async handle(req, ctx) {
-    const txns = transactionCoordinatorOf(ctx.broker);
+    const txns = ctx.broker.transactions;
     const partitions = req.v3AndBelowTopics.flatMap((t) =>
       t.partitions.map((partition) => ({ topic: t.name, partition })),
     );

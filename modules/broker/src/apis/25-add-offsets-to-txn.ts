@@ -1,5 +1,4 @@
 import type { AddOffsetsToTxnRequest, AddOffsetsToTxnResponse } from '../protocol/messages.generated.js';
-import { transactionCoordinatorOf } from '../txn/component.js';
 import type { ApiHandler } from './handler.js';
 
 /** AddOffsetsToTxn: the transaction will commit offsets of this consumer group (sendOffsets). */
@@ -9,7 +8,7 @@ export const addOffsetsToTxn: ApiHandler<AddOffsetsToTxnRequest, AddOffsetsToTxn
   minVersion: 0,
   maxVersion: 3,
   async handle(req, ctx) {
-    const txns = transactionCoordinatorOf(ctx.broker);
+    const txns = ctx.broker.transactions;
     const errorCode = await txns.addOffsets(
       req.transactionalId,
       req.producerId,

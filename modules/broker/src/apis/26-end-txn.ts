@@ -1,5 +1,4 @@
 import type { EndTxnRequest, EndTxnResponse } from '../protocol/messages.generated.js';
-import { transactionCoordinatorOf } from '../txn/component.js';
 import type { ApiHandler } from './handler.js';
 
 /**
@@ -12,7 +11,7 @@ export const endTxn: ApiHandler<EndTxnRequest, EndTxnResponse> = {
   minVersion: 0,
   maxVersion: 3,
   async handle(req, ctx) {
-    const txns = transactionCoordinatorOf(ctx.broker);
+    const txns = ctx.broker.transactions;
     const errorCode = await txns.endTxn(
       req.transactionalId,
       req.producerId,

@@ -1,7 +1,5 @@
 import type { TxnOffsetCommitRequest, TxnOffsetCommitResponse } from '../protocol/messages.generated.js';
 import { ErrorCode } from '../protocol/errors.js';
-import { groupCoordinatorOf } from '../group/component.js';
-import { transactionCoordinatorOf } from '../txn/component.js';
 import type { ApiHandler } from './handler.js';
 
 /**
@@ -26,7 +24,7 @@ export const txnOffsetCommit: ApiHandler<TxnOffsetCommitRequest, TxnOffsetCommit
   minVersion: 0,
   maxVersion: 3,
   async handle(req, ctx) {
-    const groups = groupCoordinatorOf(ctx.broker);
+    const groups = ctx.broker.groups;
     const answer = new Map<string, number>();
     const key = (topic: string, partition: number) => `${partition}:${topic}`;
     const valid = req.topics.flatMap((t) =>
@@ -52,7 +50,7 @@ export const txnOffsetCommit: ApiHandler<TxnOffsetCommitRequest, TxnOffsetCommit
     );
     if (valid.length > 0) {
       const txnError = ctx.broker.config.transactionPartitionVerification
-        ? transactionCoordinatorOf(ctx.broker).verifyTxnOffsetCommit(
+        ? ctx.broker.transactions.verifyTxnOffsetCommit(
             req.transactionalId,
             req.producerId,
             req.producerEpoch,

@@ -1,6 +1,5 @@
 import type { AclBinding } from '../acl/acl-binding.js';
 import { validateFilter } from '../acl/acl-binding.js';
-import { aclStoreOf } from '../acl/component.js';
 import { ErrorCode } from '../protocol/errors.js';
 import type {
   DescribeAclsRequest,
@@ -35,7 +34,7 @@ export const describeAcls: ApiHandler<DescribeAclsRequest, DescribeAclsResponse>
         throttleTimeMs: 0,
         errorCode: ErrorCode.NONE,
         errorMessage: null,
-        resources: groupByResource(aclStoreOf(ctx.broker).describe(filter)),
+        resources: groupByResource(ctx.broker.acls.describe(filter)),
       };
     } catch (err) {
       return {

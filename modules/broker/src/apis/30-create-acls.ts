@@ -1,5 +1,4 @@
 import { type AclBinding, validateNewAcl } from '../acl/acl-binding.js';
-import { aclStoreOf } from '../acl/component.js';
 import { ErrorCode } from '../protocol/errors.js';
 import type { CreateAclsRequest, CreateAclsResponse } from '../protocol/messages.generated.js';
 import { errorCodeOf, errorMessageOf } from './errors.js';
@@ -16,7 +15,7 @@ export const createAcls: ApiHandler<CreateAclsRequest, CreateAclsResponse> = {
   minVersion: 0,
   maxVersion: 3,
   async handle(req, ctx) {
-    const store = aclStoreOf(ctx.broker);
+    const store = ctx.broker.acls;
     const valid: AclBinding[] = [];
     const results = req.creations.map((c) => {
       const binding = {

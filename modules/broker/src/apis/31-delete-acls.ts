@@ -1,5 +1,4 @@
 import { type AclFilter, validateFilter } from '../acl/acl-binding.js';
-import { aclStoreOf } from '../acl/component.js';
 import { ErrorCode } from '../protocol/errors.js';
 import type {
   DeleteAclsRequest,
@@ -39,7 +38,7 @@ export const deleteAcls: ApiHandler<DeleteAclsRequest, DeleteAclsResponse> = {
       }
     });
     const validFilters = filters.filter((_, i) => errors[i] === null);
-    const deleted = await aclStoreOf(ctx.broker).delete(validFilters);
+    const deleted = await ctx.broker.acls.delete(validFilters);
     let next = 0;
     const filterResults = errors.map((error): DeleteAclsResponseDeleteAclsFilterResult => {
       if (error) return { ...error, matchingAcls: [] };

@@ -1,5 +1,4 @@
 import type { DeleteGroupsRequest, DeleteGroupsResponse } from '../protocol/messages.generated.js';
-import { groupCoordinatorOf } from '../group/component.js';
 import type { ApiHandler } from './handler.js';
 
 /** DeleteGroups: removes groups without members, with their committed offsets. */
@@ -9,7 +8,7 @@ export const deleteGroups: ApiHandler<DeleteGroupsRequest, DeleteGroupsResponse>
   minVersion: 0,
   maxVersion: 2,
   async handle(req, ctx) {
-    const groups = groupCoordinatorOf(ctx.broker);
+    const groups = ctx.broker.groups;
     return { throttleTimeMs: 0, results: await groups.deleteGroups(req.groupsNames) };
   },
 };

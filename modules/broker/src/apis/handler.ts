@@ -4,10 +4,11 @@
  * schema for the request's version, calls handle(), and encodes whatever it returns with the
  * response schema of the same version (omitted fields are written as their defaults).
  */
-import type { Broker } from '../broker.js';
+import type { BrokerContext } from './broker-context.js';
 
 export interface RequestContext {
-  readonly broker: Broker;
+  /** The broker as handlers see it (not the Broker class: see broker-context.ts). */
+  readonly broker: BrokerContext;
   readonly apiKey: number;
   readonly apiVersion: number;
   readonly correlationId: number;

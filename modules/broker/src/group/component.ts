@@ -1,40 +1,27 @@
 import { join } from 'node:path';
-import type { Broker } from '../broker.js';
-import type { BrokerComponent } from '../components.js';
-import { ErrorCode, KafkaError } from '../protocol/errors.js';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { BrokerConfig } from '../config.js';
 import { GroupCoordinator } from './coordinator.js';
 import { registerGroupLagMetric } from './lag-metric.js';
 
-const NAME = 'groups';
-
 /**
- * Starts the group coordinator with the broker: loads committed offsets from
- * `<dataDir>/groups/`, registers the lag gauge, and closes the journal when the broker closes.
+ * Starts the broker's group coordinator: loads committed offsets from `<dataDir>/groups/` and
+ * registers the lag gauge (lag against `highWatermark`). The caller closes it.
  */
-export const groupsComponent: BrokerComponent = {
-  name: NAME,
-  async start(broker: Broker) {
-    const { config } = broker;
-    const groups = await GroupCoordinator.open({
-      dataDir: join(broker.config.dataDir, 'groups'),
-      logger: broker.logger,
-      minSessionTimeoutMs: config.groupMinSessionTimeoutMs,
-      maxSessionTimeoutMs: config.groupMaxSessionTimeoutMs,
-      initialRebalanceDelayMs: config.groupInitialRebalanceDelayMs,
-    });
-    broker.onClose(() => groups.close());
-    registerGroupLagMetric(broker.metrics.registry, groups, (topic, partition) => {
-      return broker.topics.partition(topic, partition)?.highWatermark;
-    });
-    return groups;
-  },
-};
-
-/** The broker's group coordinator (started by groupsComponent). */
-export function groupCoordinatorOf(broker: Broker): GroupCoordinator {
-  const groups = broker.extensions.get(NAME);
-  if (!(groups instanceof GroupCoordinator)) {
-    throw new KafkaError(ErrorCode.COORDINATOR_NOT_AVAILABLE, 'group coordinator not started');
-  }
+export async function startGroupCoordinator(
+  config: BrokerConfig,
+  logger: Logger,
+  registry: Registry,
+  highWatermark: (topic: string, partition: number) => number | undefined,
+): Promise<GroupCoordinator> {
+  const groups = await GroupCoordinator.open({
+    dataDir: join(config.dataDir, 'groups'),
+    logger,
+    minSessionTimeoutMs: config.groupMinSessionTimeoutMs,
+    maxSessionTimeoutMs: config.groupMaxSessionTimeoutMs,
+    initialRebalanceDelayMs: config.groupInitialRebalanceDelayMs,
+  });
+  registerGroupLagMetric(registry, groups, highWatermark);
   return groups;
 }

@@ -10,7 +10,26 @@ import {
   type PartitionOffsetResult,
   splitPartitionKey,
 } from './offset-types.js';
-import { selectProtocol, supportsGroupProtocols } from './protocol-selection.js';
+import { supportsGroupProtocols } from './protocol-selection.js';
+import { Rebalancer } from './rebalancer.js';
+import { deleteEmptyGroups, describeGroup, listGroups } from './group-admin.js';
+import { fetchCommittedOffsets } from './offset-fetch.js';
+import {
+  EMPTY,
+  joinError,
+  joinResponse,
+  missingMember,
+  sameProtocols,
+  syncError,
+  syncResponse,
+} from './responses.js';
+import type {
+  DescribedGroup,
+  GroupCoordinatorApi,
+  JoinRequest,
+  MemberIdentity,
+  SyncRequest,
+} from './coordinator-api.js';
 
 export interface GroupCoordinatorOptions {
   /** Directory for the offsets journal. */
@@ -29,71 +48,24 @@ export interface GroupCoordinatorOptions {
   maxMetadataSize?: number;
 }
 
-export interface JoinRequest {
-  groupId: string;
-  memberId: string;
-  groupInstanceId: string | null;
-  sessionTimeoutMs: number;
-  /** -1 (JoinGroup v0) means "same as the session timeout". */
-  rebalanceTimeoutMs: number;
-  protocolType: string;
-  protocols: { name: string; metadata: Buffer }[];
-  clientId: string;
-  clientHost: string;
-  /** JoinGroup v4+: an unknown member first gets MEMBER_ID_REQUIRED with its new id. */
-  requireKnownMemberId: boolean;
-}
-
-export interface SyncRequest {
-  groupId: string;
-  generationId: number;
-  memberId: string;
-  groupInstanceId: string | null;
-  protocolType: string | null;
-  protocolName: string | null;
-  assignments: { memberId: string; assignment: Buffer }[];
-}
-
-export interface MemberIdentity {
-  memberId: string;
-  groupInstanceId: string | null;
-}
-
-export interface DescribedGroup {
-  errorCode: number;
-  groupId: string;
-  state: GroupState;
-  protocolType: string;
-  protocolName: string;
-  members: {
-    memberId: string;
-    groupInstanceId: string | null;
-    clientId: string;
-    clientHost: string;
-    metadata: Buffer;
-    assignment: Buffer;
-  }[];
-}
-
-const EMPTY = Buffer.alloc(0);
 const OFFSET_METADATA_TOO_LARGE = 12;
 
 /**
  * The classic consumer-group protocol (JoinGroup/SyncGroup/Heartbeat/LeaveGroup) and the group
- * offsets, as Kafka's GroupCoordinator runs them. All state lives in this object on the event
+ * offsets, as Kafka's GroupCoordinator runs them. The groups live in this object on the event
  * loop; requests that must wait (join during a rebalance, sync before the leader's assignment)
- * get a promise resolved when the state machine moves.
+ * get a promise resolved when the state machine moves — which the Rebalancer does on timers and
+ * departures. DescribeGroups/ListGroups/DeleteGroups are in group-admin.ts, OffsetFetch in
+ * offset-fetch.ts, the JoinGroup/SyncGroup answers in responses.ts.
  */
-export class GroupCoordinator {
+export class GroupCoordinator implements GroupCoordinatorApi {
   private readonly groups = new Map<string, Group>();
   private readonly clock: Clock;
   private readonly log: Logger;
   private readonly minSessionTimeoutMs: number;
   private readonly maxSessionTimeoutMs: number;
-  private readonly initialRebalanceDelayMs: number;
+  private readonly rebalancer: Rebalancer;
   private readonly maxMetadataSize: number;
-  /** Groups whose first rebalance is still inside the initial delay. */
-  private readonly initialDelay = new Set<Group>();
 
   private constructor(
     readonly offsets: OffsetStore,
@@ -103,7 +75,7 @@ export class GroupCoordinator {
     this.log = options.logger.child({ component: 'group-coordinator' });
     this.minSessionTimeoutMs = options.minSessionTimeoutMs ?? 1000;
     this.maxSessionTimeoutMs = options.maxSessionTimeoutMs ?? 1_800_000;
-    this.initialRebalanceDelayMs = options.initialRebalanceDelayMs ?? 0;
+    this.rebalancer = new Rebalancer(this.clock, this.log, options.initialRebalanceDelayMs ?? 0);
     this.maxMetadataSize = options.maxMetadataSize ?? 4096;
   }
 
@@ -118,7 +90,7 @@ export class GroupCoordinator {
       for (const t of group.pendingMembers.values()) this.clock.clearTimeout(t);
       for (const m of group.members.values()) {
         if (m.sessionTimer) this.clock.clearTimeout(m.sessionTimer);
-        m.awaitingJoin?.(this.joinError(ErrorCode.COORDINATOR_NOT_AVAILABLE, m.memberId));
+        m.awaitingJoin?.(joinError(ErrorCode.COORDINATOR_NOT_AVAILABLE, m.memberId));
         m.awaitingSync?.(syncError(ErrorCode.COORDINATOR_NOT_AVAILABLE));
       }
     }
@@ -129,20 +101,18 @@ export class GroupCoordinator {
   // ---------------------------------------------------------------- membership
 
   join(req: JoinRequest): Promise<JoinResult> {
-    if (req.groupId.length === 0)
-      return Promise.resolve(this.joinError(ErrorCode.INVALID_GROUP_ID, req.memberId));
+    if (req.groupId.length === 0) return Promise.resolve(joinError(ErrorCode.INVALID_GROUP_ID, req.memberId));
     if (req.sessionTimeoutMs < this.minSessionTimeoutMs || req.sessionTimeoutMs > this.maxSessionTimeoutMs) {
-      return Promise.resolve(this.joinError(ErrorCode.INVALID_SESSION_TIMEOUT, req.memberId));
+      return Promise.resolve(joinError(ErrorCode.INVALID_SESSION_TIMEOUT, req.memberId));
     }
     let group = this.groups.get(req.groupId);
     if (!group) {
-      if (req.memberId !== '')
-        return Promise.resolve(this.joinError(ErrorCode.UNKNOWN_MEMBER_ID, req.memberId));
+      if (req.memberId !== '') return Promise.resolve(joinError(ErrorCode.UNKNOWN_MEMBER_ID, req.memberId));
       group = new Group(req.groupId);
       this.groups.set(req.groupId, group);
     }
     if (group.state === 'Dead')
-      return Promise.resolve(this.joinError(ErrorCode.COORDINATOR_NOT_AVAILABLE, req.memberId));
+      return Promise.resolve(joinError(ErrorCode.COORDINATOR_NOT_AVAILABLE, req.memberId));
     if (
       !supportsGroupProtocols(
         group.protocolType,
@@ -152,7 +122,7 @@ export class GroupCoordinator {
         req.protocols,
       )
     ) {
-      return Promise.resolve(this.joinError(ErrorCode.INCONSISTENT_GROUP_PROTOCOL, req.memberId));
+      return Promise.resolve(joinError(ErrorCode.INCONSISTENT_GROUP_PROTOCOL, req.memberId));
     }
     return req.memberId === '' ? this.joinUnknownMember(group, req) : this.joinKnownMember(group, req);
   }
@@ -168,16 +138,16 @@ export class GroupCoordinator {
       if (oldMember && group.state === 'Stable' && sameProtocols(oldMember, req)) {
         return Promise.resolve(this.replaceStaticMember(group, oldMember, memberId, req));
       }
-      if (oldMember) this.removeMember(group, oldMember, ErrorCode.FENCED_INSTANCE_ID);
+      if (oldMember) this.rebalancer.removeMember(group, oldMember, ErrorCode.FENCED_INSTANCE_ID);
       return this.addMemberAndRebalance(group, memberId, req);
     }
     if (req.requireKnownMemberId) {
       const timer = this.clock.setTimeout(() => {
         group.pendingMembers.delete(memberId);
-        this.maybeCompleteJoin(group);
+        this.rebalancer.maybeCompleteJoin(group);
       }, req.sessionTimeoutMs);
       group.pendingMembers.set(memberId, timer);
-      return Promise.resolve(this.joinError(ErrorCode.MEMBER_ID_REQUIRED, memberId));
+      return Promise.resolve(joinError(ErrorCode.MEMBER_ID_REQUIRED, memberId));
     }
     return this.addMemberAndRebalance(group, memberId, req);
   }
@@ -190,32 +160,31 @@ export class GroupCoordinator {
       return this.addMemberAndRebalance(group, req.memberId, req);
     }
     const member = group.members.get(req.memberId);
-    if (!member)
-      return Promise.resolve(this.joinError(missingMember(group, req.groupInstanceId), req.memberId));
+    if (!member) return Promise.resolve(joinError(missingMember(group, req.groupInstanceId), req.memberId));
     if (member.groupInstanceId !== req.groupInstanceId) {
-      return Promise.resolve(this.joinError(ErrorCode.FENCED_INSTANCE_ID, req.memberId));
+      return Promise.resolve(joinError(ErrorCode.FENCED_INSTANCE_ID, req.memberId));
     }
     switch (group.state) {
       case 'PreparingRebalance':
         return this.awaitJoin(group, member, req);
       case 'CompletingRebalance':
         // A member that lost the JoinGroup response asks again: same protocols → same answer.
-        if (sameProtocols(member, req)) return Promise.resolve(this.joinResponse(group, member));
+        if (sameProtocols(member, req)) return Promise.resolve(joinResponse(group, member));
         return this.awaitJoin(group, member, req);
       case 'Stable':
         if (member.memberId !== group.leaderId && sameProtocols(member, req)) {
-          this.scheduleSession(group, member);
-          return Promise.resolve(this.joinResponse(group, member));
+          this.rebalancer.scheduleSession(group, member);
+          return Promise.resolve(joinResponse(group, member));
         }
         return this.awaitJoin(group, member, req);
       default:
-        return Promise.resolve(this.joinError(ErrorCode.UNKNOWN_MEMBER_ID, req.memberId));
+        return Promise.resolve(joinError(ErrorCode.UNKNOWN_MEMBER_ID, req.memberId));
     }
   }
 
   private replaceStaticMember(group: Group, old: Member, memberId: string, req: JoinRequest): JoinResult {
     const wasLeader = group.leaderId === old.memberId;
-    this.removeMember(group, old, ErrorCode.FENCED_INSTANCE_ID);
+    this.rebalancer.removeMember(group, old, ErrorCode.FENCED_INSTANCE_ID);
     const member: Member = {
       ...old,
       memberId,
@@ -230,12 +199,12 @@ export class GroupCoordinator {
     group.members.set(memberId, member);
     group.staticMembers.set(req.groupInstanceId!, memberId);
     if (wasLeader) group.leaderId = memberId;
-    this.scheduleSession(group, member);
+    this.rebalancer.scheduleSession(group, member);
     this.log.info(
       { groupId: group.groupId, memberId, groupInstanceId: req.groupInstanceId },
       'static member rejoined',
     );
-    return this.joinResponse(group, member);
+    return joinResponse(group, member);
   }
 
   private addMemberAndRebalance(group: Group, memberId: string, req: JoinRequest): Promise<JoinResult> {
@@ -262,133 +231,13 @@ export class GroupCoordinator {
     member.sessionTimeoutMs = req.sessionTimeoutMs;
     member.rebalanceTimeoutMs = req.rebalanceTimeoutMs < 0 ? req.sessionTimeoutMs : req.rebalanceTimeoutMs;
     // A repeated JoinGroup supersedes the earlier one still waiting.
-    member.awaitingJoin?.(this.joinError(ErrorCode.REBALANCE_IN_PROGRESS, member.memberId));
+    member.awaitingJoin?.(joinError(ErrorCode.REBALANCE_IN_PROGRESS, member.memberId));
     const result = new Promise<JoinResult>((resolve) => {
       member.awaitingJoin = resolve;
     });
-    if (group.state === 'PreparingRebalance') this.maybeCompleteJoin(group);
-    else this.prepareRebalance(group, `member ${member.memberId} joined`);
+    if (group.state === 'PreparingRebalance') this.rebalancer.maybeCompleteJoin(group);
+    else this.rebalancer.prepareRebalance(group, `member ${member.memberId} joined`);
     return result;
-  }
-
-  private prepareRebalance(group: Group, reason: string): void {
-    if (group.state === 'PreparingRebalance' || group.state === 'Dead') return;
-    if (group.state === 'CompletingRebalance') {
-      for (const m of group.members.values()) {
-        m.assignment = EMPTY;
-        const waiting = m.awaitingSync;
-        m.awaitingSync = undefined;
-        waiting?.(syncError(ErrorCode.REBALANCE_IN_PROGRESS));
-      }
-    }
-    const wasEmpty = group.state === 'Empty';
-    group.state = 'PreparingRebalance';
-    this.log.info(
-      { groupId: group.groupId, generationId: group.generationId, reason },
-      'preparing rebalance',
-    );
-    const timeout = group.rebalanceTimeoutMs();
-    if (wasEmpty && this.initialRebalanceDelayMs > 0) {
-      this.initialDelay.add(group);
-      group.joinTimer = this.clock.setTimeout(
-        () => {
-          this.initialDelay.delete(group);
-          group.joinTimer = this.clock.setTimeout(
-            () => this.completeJoin(group),
-            Math.max(0, timeout - this.initialRebalanceDelayMs),
-          );
-          this.maybeCompleteJoin(group);
-        },
-        Math.min(this.initialRebalanceDelayMs, timeout),
-      );
-    } else {
-      group.joinTimer = this.clock.setTimeout(() => this.completeJoin(group), timeout);
-    }
-    this.maybeCompleteJoin(group);
-  }
-
-  private maybeCompleteJoin(group: Group): void {
-    if (group.state === 'PreparingRebalance' && !this.initialDelay.has(group) && group.allMembersJoined()) {
-      this.completeJoin(group);
-    }
-  }
-
-  /** Ends the join phase: members that did not rejoin are dropped, a new generation starts. */
-  private completeJoin(group: Group): void {
-    if (group.joinTimer) this.clock.clearTimeout(group.joinTimer);
-    group.joinTimer = undefined;
-    this.initialDelay.delete(group);
-    if (group.state !== 'PreparingRebalance') return;
-    for (const m of [...group.members.values()]) {
-      if (!m.awaitingJoin) {
-        this.log.info(
-          { groupId: group.groupId, memberId: m.memberId },
-          'member did not rejoin in time; removed',
-        );
-        this.removeMember(group, m, ErrorCode.UNKNOWN_MEMBER_ID);
-      }
-    }
-    for (const t of group.pendingMembers.values()) this.clock.clearTimeout(t);
-    group.pendingMembers.clear();
-    group.generationId += 1;
-    if (group.members.size === 0) {
-      group.state = 'Empty';
-      group.protocolName = null;
-      group.leaderId = null;
-      this.log.info({ groupId: group.groupId, generationId: group.generationId }, 'group is empty');
-      return;
-    }
-    group.protocolName = selectProtocol([...group.members.values()]);
-    if (group.leaderId === null || !group.members.has(group.leaderId)) {
-      group.leaderId = group.members.keys().next().value ?? null;
-    }
-    group.state = 'CompletingRebalance';
-    this.log.info(
-      {
-        groupId: group.groupId,
-        generationId: group.generationId,
-        members: group.members.size,
-        leader: group.leaderId,
-      },
-      'rebalance: new generation',
-    );
-    for (const m of group.members.values()) {
-      const resolve = m.awaitingJoin;
-      m.awaitingJoin = undefined;
-      this.scheduleSession(group, m);
-      resolve?.(this.joinResponse(group, m));
-    }
-  }
-
-  private joinResponse(group: Group, member: Member): JoinResult {
-    const isLeader = member.memberId === group.leaderId;
-    return {
-      errorCode: ErrorCode.NONE,
-      generationId: group.generationId,
-      protocolType: group.protocolType,
-      protocolName: group.protocolName,
-      leader: group.leaderId ?? '',
-      memberId: member.memberId,
-      members: isLeader
-        ? [...group.members.values()].map((m) => ({
-            memberId: m.memberId,
-            groupInstanceId: m.groupInstanceId,
-            metadata: m.protocols.find((p) => p.name === group.protocolName)?.metadata ?? EMPTY,
-          }))
-        : [],
-    };
-  }
-
-  private joinError(errorCode: number, memberId: string): JoinResult {
-    return {
-      errorCode,
-      generationId: -1,
-      protocolType: null,
-      protocolName: null,
-      leader: '',
-      memberId,
-      members: [],
-    };
   }
 
   sync(req: SyncRequest): Promise<SyncResult> {
@@ -410,7 +259,7 @@ export class GroupCoordinator {
       case 'PreparingRebalance':
         return Promise.resolve(syncError(ErrorCode.REBALANCE_IN_PROGRESS));
       case 'CompletingRebalance': {
-        this.scheduleSession(group, member);
+        this.rebalancer.scheduleSession(group, member);
         member.awaitingSync?.(syncError(ErrorCode.REBALANCE_IN_PROGRESS));
         const result = new Promise<SyncResult>((resolve) => {
           member.awaitingSync = resolve;
@@ -423,26 +272,17 @@ export class GroupCoordinator {
           for (const m of group.members.values()) {
             const resolve = m.awaitingSync;
             m.awaitingSync = undefined;
-            resolve?.(this.syncResponse(group, m));
+            resolve?.(syncResponse(group, m));
           }
         }
         return result;
       }
       case 'Stable':
-        this.scheduleSession(group, member);
-        return Promise.resolve(this.syncResponse(group, member));
+        this.rebalancer.scheduleSession(group, member);
+        return Promise.resolve(syncResponse(group, member));
       default:
         return Promise.resolve(syncError(ErrorCode.UNKNOWN_MEMBER_ID));
     }
-  }
-
-  private syncResponse(group: Group, member: Member): SyncResult {
-    return {
-      errorCode: ErrorCode.NONE,
-      protocolType: group.protocolType,
-      protocolName: group.protocolName,
-      assignment: member.assignment,
-    };
   }
 
   heartbeat(groupId: string, generationId: number, memberId: string, groupInstanceId: string | null): number {
@@ -453,7 +293,7 @@ export class GroupCoordinator {
     if (!member) return missingMember(group, groupInstanceId);
     if (member.groupInstanceId !== groupInstanceId) return ErrorCode.FENCED_INSTANCE_ID;
     if (generationId !== group.generationId) return ErrorCode.ILLEGAL_GENERATION;
-    this.scheduleSession(group, member);
+    this.rebalancer.scheduleSession(group, member);
     return group.state === 'PreparingRebalance' ? ErrorCode.REBALANCE_IN_PROGRESS : ErrorCode.NONE;
   }
 
@@ -478,7 +318,7 @@ export class GroupCoordinator {
       if (pendingTimer !== undefined) {
         this.clock.clearTimeout(pendingTimer);
         group.pendingMembers.delete(memberId);
-        this.maybeCompleteJoin(group);
+        this.rebalancer.maybeCompleteJoin(group);
         return { ...who, errorCode: ErrorCode.NONE };
       }
       const member = group.members.get(memberId);
@@ -487,135 +327,25 @@ export class GroupCoordinator {
         return { ...who, errorCode: ErrorCode.FENCED_INSTANCE_ID };
       }
       this.log.info({ groupId, memberId }, 'member leaves');
-      this.removeMemberAndRebalance(group, member, 'member left');
+      this.rebalancer.removeMemberAndRebalance(group, member, 'member left');
       return { ...who, errorCode: ErrorCode.NONE };
     });
     return { errorCode: ErrorCode.NONE, members: results };
   }
 
-  private scheduleSession(group: Group, member: Member): void {
-    if (member.sessionTimer) this.clock.clearTimeout(member.sessionTimer);
-    member.sessionTimer = this.clock.setTimeout(() => {
-      member.sessionTimer = undefined;
-      if (group.members.get(member.memberId) !== member) return;
-      // A member blocked in JoinGroup or SyncGroup is alive: its request is waiting on us.
-      if (member.awaitingJoin || member.awaitingSync) {
-        this.scheduleSession(group, member);
-        return;
-      }
-      this.log.info(
-        { groupId: group.groupId, memberId: member.memberId, sessionTimeoutMs: member.sessionTimeoutMs },
-        'member session expired',
-      );
-      this.removeMemberAndRebalance(group, member, 'session timeout');
-    }, member.sessionTimeoutMs);
-  }
-
-  private removeMember(group: Group, member: Member, answer: number): void {
-    if (member.sessionTimer) this.clock.clearTimeout(member.sessionTimer);
-    member.sessionTimer = undefined;
-    group.members.delete(member.memberId);
-    if (
-      member.groupInstanceId !== null &&
-      group.staticMembers.get(member.groupInstanceId) === member.memberId
-    ) {
-      group.staticMembers.delete(member.groupInstanceId);
-    }
-    const join = member.awaitingJoin;
-    const sync = member.awaitingSync;
-    member.awaitingJoin = undefined;
-    member.awaitingSync = undefined;
-    join?.(this.joinError(answer, member.memberId));
-    sync?.(syncError(answer));
-  }
-
-  private removeMemberAndRebalance(group: Group, member: Member, reason: string): void {
-    this.removeMember(group, member, ErrorCode.UNKNOWN_MEMBER_ID);
-    if (group.state === 'Stable' || group.state === 'CompletingRebalance')
-      this.prepareRebalance(group, reason);
-    else this.maybeCompleteJoin(group);
-  }
-
   // ---------------------------------------------------------------- admin
 
   describe(groupId: string): DescribedGroup {
-    const group = this.groups.get(groupId);
-    if (!group) {
-      const known = this.offsets.hasOffsets(groupId);
-      return {
-        errorCode: ErrorCode.NONE,
-        groupId,
-        state: known ? 'Empty' : 'Dead',
-        protocolType: known ? 'consumer' : '',
-        protocolName: '',
-        members: [],
-      };
-    }
-    // Members' metadata and assignments are only meaningful once the group has settled.
-    const settled = group.state === 'Stable';
-    return {
-      errorCode: ErrorCode.NONE,
-      groupId,
-      state: group.state,
-      protocolType: group.protocolType ?? '',
-      protocolName: settled || group.state === 'CompletingRebalance' ? (group.protocolName ?? '') : '',
-      members: [...group.members.values()].map((m) => ({
-        memberId: m.memberId,
-        groupInstanceId: m.groupInstanceId,
-        clientId: m.clientId,
-        clientHost: m.clientHost,
-        metadata: settled
-          ? (m.protocols.find((p) => p.name === group.protocolName)?.metadata ?? EMPTY)
-          : EMPTY,
-        assignment: settled ? m.assignment : EMPTY,
-      })),
-    };
+    return describeGroup(this.groups, this.offsets, groupId);
   }
 
   list(): { groupId: string; protocolType: string; state: GroupState }[] {
-    const out = new Map<string, { groupId: string; protocolType: string; state: GroupState }>();
-    for (const g of this.offsets.groupIds())
-      out.set(g, { groupId: g, protocolType: 'consumer', state: 'Empty' });
-    for (const group of this.groups.values()) {
-      if (group.state === 'Dead') continue;
-      if (group.state === 'Empty' && !this.offsets.hasOffsets(group.groupId) && group.members.size === 0) {
-        if (group.pendingMembers.size === 0) continue;
-      }
-      out.set(group.groupId, {
-        groupId: group.groupId,
-        protocolType: group.protocolType ?? 'consumer',
-        state: group.state,
-      });
-    }
-    return [...out.values()];
+    return listGroups(this.groups, this.offsets);
   }
 
   /** Deletes groups that have no members; returns one error code per group. */
-  async deleteGroups(groupIds: string[]): Promise<{ groupId: string; errorCode: number }[]> {
-    const results: { groupId: string; errorCode: number }[] = [];
-    for (const groupId of groupIds) {
-      const group = this.groups.get(groupId);
-      if (group && group.state !== 'Empty') {
-        results.push({
-          groupId,
-          errorCode: group.state === 'Dead' ? ErrorCode.GROUP_ID_NOT_FOUND : ErrorCode.NON_EMPTY_GROUP,
-        });
-        continue;
-      }
-      if (!group && !this.offsets.hasOffsets(groupId)) {
-        results.push({ groupId, errorCode: ErrorCode.GROUP_ID_NOT_FOUND });
-        continue;
-      }
-      if (group) group.state = 'Dead';
-      try {
-        await this.offsets.deleteGroup(groupId);
-      } finally {
-        if (group) this.groups.delete(groupId);
-      }
-      this.log.info({ groupId }, 'group deleted');
-      results.push({ groupId, errorCode: ErrorCode.NONE });
-    }
-    return results;
+  deleteGroups(groupIds: string[]): Promise<{ groupId: string; errorCode: number }[]> {
+    return deleteEmptyGroups(this.groups, this.offsets, this.log, groupIds);
   }
 
   // ---------------------------------------------------------------- offsets
@@ -643,7 +373,7 @@ export class GroupCoordinator {
     if (generationId !== group.generationId) return ErrorCode.ILLEGAL_GENERATION;
     if (group.state === 'CompletingRebalance') return ErrorCode.REBALANCE_IN_PROGRESS;
     // A commit proves the member is alive, like a heartbeat.
-    this.scheduleSession(group, member);
+    this.rebalancer.scheduleSession(group, member);
     return ErrorCode.NONE;
   }
 
@@ -694,38 +424,13 @@ export class GroupCoordinator {
     return this.offsets.endTransaction(producerId, groupIds, commit);
   }
 
-  /**
-   * OffsetFetch. `partitions` null asks for every partition the group has committed. With
-   * `requireStable`, a partition with a transactional offset still pending answers
-   * UNSTABLE_OFFSET_COMMIT so the client retries after the transaction ends.
-   */
+  /** OffsetFetch (see fetchCommittedOffsets). */
   fetchOffsets(
     groupId: string,
     partitions: { topic: string; partition: number }[] | null,
     requireStable: boolean,
   ): FetchedOffset[] {
-    const wanted = partitions ?? [...this.offsets.all(groupId).keys()].map(splitPartitionKey);
-    return wanted.map(({ topic, partition }) => {
-      if (requireStable && this.offsets.hasPendingTxnOffset(groupId, topic, partition)) {
-        return {
-          topic,
-          partition,
-          offset: -1n,
-          leaderEpoch: -1,
-          metadata: '',
-          errorCode: ErrorCode.UNSTABLE_OFFSET_COMMIT,
-        };
-      }
-      const found = this.offsets.get(groupId, topic, partition);
-      return {
-        topic,
-        partition,
-        offset: found?.offset ?? -1n,
-        leaderEpoch: found?.leaderEpoch ?? -1,
-        metadata: found?.metadata ?? '',
-        errorCode: ErrorCode.NONE,
-      };
-    });
+    return fetchCommittedOffsets(this.offsets, groupId, partitions, requireStable);
   }
 
   /** Every committed offset (group, topic, partition, offset), e.g. for lag metrics. */
@@ -739,22 +444,4 @@ export class GroupCoordinator {
   stateOf(groupId: string): GroupState {
     return this.groups.get(groupId)?.state ?? (this.offsets.hasOffsets(groupId) ? 'Empty' : 'Dead');
   }
-}
-
-function sameProtocols(member: Member, req: JoinRequest): boolean {
-  if (member.protocols.length !== req.protocols.length) return false;
-  return member.protocols.every(
-    (p, i) => p.name === req.protocols[i].name && p.metadata.equals(req.protocols[i].metadata),
-  );
-}
-
-/** A request from a member id the group does not know: a fenced static instance, or unknown. */
-function missingMember(group: Group, groupInstanceId: string | null): number {
-  return groupInstanceId !== null && group.staticMembers.has(groupInstanceId)
-    ? ErrorCode.FENCED_INSTANCE_ID
-    : ErrorCode.UNKNOWN_MEMBER_ID;
-}
-
-function syncError(errorCode: number): SyncResult {
-  return { errorCode, protocolType: null, protocolName: null, assignment: EMPTY };
 }

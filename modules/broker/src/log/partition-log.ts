@@ -18,35 +18,35 @@
  * loss (not a SIGKILL of the broker: the page cache survives that) can take such a record back.
  * Recovery then truncates the log to what reached the disk, as Kafka's recovery does.
  */
-import {
-  existsSync,
-  fsyncSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-  writevSync,
-} from 'node:fs';
+import { fsyncSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ErrorCode, KafkaError } from '../protocol/errors.js';
 import type { FileHandlePool } from './file-handles.js';
 import { fsyncDir } from './fsync-dir.js';
 import type { Flusher } from './flusher.js';
-import { ProducerState, type AbortedTxn, type ProducerSnapshot } from './producer-state.js';
+import { ProducerState, type AbortedTxn } from './producer-state.js';
 import {
-  ATTR_CONTROL,
+  type ProducerStateFile,
+  readProducerStateFile,
+  replayBatch,
+  writeProducerStateFile,
+} from './producer-snapshot.js';
+import {
   ATTR_TRANSACTIONAL,
   type BatchInfo,
-  batchAttributes,
   buildControlBatch,
-  decodeRecords,
   batchLastOffsetDelta,
-  readBatchInfo,
   setBatchBaseOffset,
 } from './record-batch.js';
-import { Segment, segmentName } from './segment.js';
+import {
+  bytePositionOf,
+  offsetForTimestamp,
+  type ReadResult,
+  readSegments,
+  scanBatches,
+} from './segment-reads.js';
+import { rewriteSegment, Segment, writeAll } from './segment.js';
+import { type CacheBudget, TailCache } from './tail-cache.js';
 
 export interface AppendResult {
   baseOffset: number;
@@ -55,26 +55,9 @@ export interface AppendResult {
   duplicate: boolean;
 }
 
-export interface ReadResult {
-  batches: Buffer[];
-  bytes: number;
-}
-
 interface Waiter {
   offset: number;
   resolve: () => void;
-}
-
-interface StateFile extends ProducerSnapshot {
-  /** The snapshot describes the log up to (excluding) this offset. */
-  offset: number;
-  logStartOffset: number;
-}
-
-/** Bytes held by the tail caches of all partitions together (shared object). */
-export interface CacheBudget {
-  used: number;
-  max: number;
 }
 
 export interface PartitionSettings {
@@ -96,10 +79,7 @@ export class PartitionLog {
   durableOffset = 0;
   /** Batches appended but not yet written: [segment, batch]. */
   private pending: { seg: Segment; batch: Buffer }[] = [];
-  private cache: Buffer[] = [];
-  private cacheBases: number[] = [];
-  private cacheStart = 0;
-  private cacheBytes = 0;
+  private readonly cache: TailCache;
   private writeWaiters: Waiter[] = [];
   private durableWaiters: Waiter[] = [];
   /** Set when the topic is deleted; appends and reads then fail. */
@@ -112,8 +92,10 @@ export class PartitionLog {
     private readonly flusher: Flusher,
     private readonly files: FileHandlePool,
     private settings: PartitionSettings,
-    private readonly budget: CacheBudget = { used: 0, max: Number.POSITIVE_INFINITY },
-  ) {}
+    budget: CacheBudget = { used: 0, max: Number.POSITIVE_INFINITY },
+  ) {
+    this.cache = new TailCache(budget);
+  }
 
   get where(): string {
     return `${this.topic}-${this.index}`;
@@ -181,7 +163,6 @@ export class PartitionLog {
     this.highWatermark = this.nextOffset;
     this.durableOffset = this.nextOffset;
     this.logStartOffset = this.segments[0].bases[0] ?? this.segments[0].baseOffset;
-    this.cacheStart = this.nextOffset;
     this.restoreState(logger);
   }
 
@@ -198,7 +179,7 @@ export class PartitionLog {
    */
   private restoreState(logger?: { warn(obj: object, msg: string): void }): void {
     let from = this.segments[0].baseOffset;
-    const s = existsSync(this.statePath) ? this.readStateFile(logger) : undefined;
+    const s = readProducerStateFile(this.statePath, this.where, logger);
     if (s && s.offset <= this.nextOffset) {
       this.producers.restore(s);
       from = s.offset;
@@ -211,71 +192,22 @@ export class PartitionLog {
       // a DeleteRecords before the crash still holds, up to what is left
       this.logStartOffset = Math.max(this.logStartOffset, Math.min(s.logStartOffset, this.nextOffset));
     }
-    this.scanHeaders(from, (batch, base) => this.applyToState(batch, base));
-  }
-
-  private readStateFile(logger?: { warn(obj: object, msg: string): void }): StateFile | undefined {
-    const text = readFileSync(this.statePath, 'utf8');
-    try {
-      return JSON.parse(text) as StateFile;
-    } catch (err) {
-      logger?.warn(
-        { partition: this.where, file: this.statePath, bytes: text.length, err: String(err) },
-        'unreadable producer state snapshot (torn by a crash): rebuilding it from the log',
-      );
-      return undefined;
-    }
-  }
-
-  private applyToState(batch: Buffer, base: number): void {
-    const info = readBatchInfo(batch, 0);
-    const last = base + info.lastOffsetDelta;
-    if (info.attributes & ATTR_CONTROL) {
-      // a control batch holds one record whose key says COMMIT (1) or ABORT (0)
-      if (batch.length >= 61 + 8) {
-        this.producers.onMarker(info.producerId, info.producerEpoch, controlType(batch) === 1, base);
-      }
-      return;
-    }
-    this.producers.onAppend(
-      info.producerId,
-      info.producerEpoch,
-      info.baseSequence,
-      info.recordCount,
-      base,
-      last,
-      (info.attributes & ATTR_TRANSACTIONAL) !== 0,
-    );
+    this.scanHeaders(from, (batch, base) => replayBatch(this.producers, batch, base));
   }
 
   /** Calls fn with every stored batch whose base offset is >= from (reads whole segments). */
   scanHeaders(from: number, fn: (batch: Buffer, base: number) => void): void {
-    for (const seg of this.segments) {
-      if (seg.lastOffset < from || seg.batchCount === 0) continue;
-      let i = Math.max(0, seg.findBatch(from));
-      if (seg.bases[i] < from) i++;
-      if (i >= seg.batchCount) continue;
-      const startPos = seg.positions[i];
-      const data = seg.read(startPos, seg.writtenSize - startPos);
-      for (; i < seg.batchCount; i++) {
-        const at = seg.positions[i] - startPos;
-        const end = seg.batchEnd(i) - startPos;
-        if (end > data.length) break;
-        fn(data.subarray(at, end), seg.bases[i]);
-      }
-    }
+    scanBatches(this.segments, from, fn);
   }
 
   /** Writes the producer snapshot (at segment roll and clean close). */
   saveState(): void {
-    const s: StateFile = {
+    const state: ProducerStateFile = {
       offset: this.nextOffset,
       logStartOffset: this.logStartOffset,
       ...this.producers.snapshot(),
     };
-    const tmp = `${this.statePath}.tmp`;
-    writeFileSync(tmp, JSON.stringify(s));
-    renameSync(tmp, this.statePath);
+    writeProducerStateFile(this.statePath, state);
   }
 
   // ------------------------------------------------------------------ append
@@ -357,23 +289,7 @@ export class PartitionLog {
     seg.track(base, batch);
     this.nextOffset = base + batchLastOffsetDelta(batch) + 1;
     this.pending.push({ seg, batch });
-    this.cache.push(batch);
-    this.cacheBases.push(base);
-    this.cacheBytes += batch.length;
-    this.budget.used += batch.length;
-    // Evict this partition's oldest batches past its own cap, or while all caches together are
-    // over the broker-wide budget (the appending partition pays, so the budget holds overall).
-    while (
-      this.cache.length > 1 &&
-      (this.cacheBytes > this.settings.tailCacheBytes || this.budget.used > this.budget.max)
-    ) {
-      const gone = this.cache.shift()!.length;
-      this.cacheBytes -= gone;
-      this.budget.used -= gone;
-      this.cacheBases.shift();
-      this.cacheStart = this.cacheBases[0];
-    }
-    if (this.cache.length === 1) this.cacheStart = base;
+    this.cache.add(base, batch, this.settings.tailCacheBytes);
     this.flusher.markDirty(this);
     return base;
   }
@@ -461,92 +377,24 @@ export class PartitionLog {
   read(offset: number, maxBytes: number, upperBound: number): ReadResult {
     const out: ReadResult = { batches: [], bytes: 0 };
     if (offset >= upperBound) return out;
-    // Batches emptied by compaction do not count as "the one batch always returned": kafkajs
-    // cannot advance past a response holding only an empty batch, so one with records follows.
-    let hasRecords = false;
-    if (this.cache.length > 0 && offset >= this.cacheStart) {
-      let i = bsearch(this.cacheBases, offset);
-      if (i < 0) i = 0;
-      for (; i < this.cache.length && this.cacheBases[i] < upperBound; i++) {
-        const b = this.cache[i];
-        if (hasRecords && out.bytes + b.length > maxBytes) break;
-        out.batches.push(b);
-        out.bytes += b.length;
-        if (b.readInt32BE(57) > 0) hasRecords = true;
-      }
-      return out;
-    }
-    let next = offset;
-    for (const seg of this.segments) {
-      if (seg.lastOffset < next || seg.batchCount === 0) continue;
-      let i = Math.max(0, seg.findBatch(next));
-      const startPos = seg.positions[i];
-      let endPos = startPos;
-      for (; i < seg.batchCount && seg.bases[i] < upperBound; i++) {
-        const end = seg.batchEnd(i);
-        if (end > seg.writtenSize) break;
-        if (hasRecords && out.bytes + (end - startPos) > maxBytes) break;
-        if (!hasRecords) hasRecords = seg.read(seg.positions[i] + 57, 4).readInt32BE(0) > 0;
-        endPos = end;
-        next = i + 1 < seg.batchCount ? seg.bases[i + 1] : seg.lastOffset + 1;
-      }
-      if (endPos > startPos) {
-        const data = seg.read(startPos, endPos - startPos);
-        out.batches.push(data);
-        out.bytes += data.length;
-      }
-      if (i < seg.batchCount || (hasRecords && out.bytes >= maxBytes) || next >= upperBound) break;
-    }
+    if (this.cache.covers(offset)) this.cache.read(offset, maxBytes, upperBound, out);
+    else readSegments(this.segments, offset, maxBytes, upperBound, out);
     return out;
   }
 
   /** Approximate bytes stored between two offsets (for Fetch minBytes). */
   bytesBetween(from: number, to: number): number {
     if (to <= from) return 0;
-    return Math.max(1, this.positionOf(to) - this.positionOf(from));
-  }
-
-  /** A global byte position (sum of segment sizes before + position inside) of an offset. */
-  private positionOf(offset: number): number {
-    let before = 0;
-    for (const seg of this.segments) {
-      if (offset <= seg.lastOffset) {
-        const i = seg.findBatch(offset);
-        return before + (i < 0 ? 0 : seg.positions[i]);
-      }
-      before += seg.size;
-    }
-    return before;
+    return Math.max(1, bytePositionOf(this.segments, to) - bytePositionOf(this.segments, from));
   }
 
   abortedTransactions(from: number, to: number): AbortedTxn[] {
     return this.producers.abortedBetween(from, to);
   }
 
-  /** Offset of the first batch whose max timestamp is >= ts (ListOffsets by time), or -1. */
+  /** Offset of the first record with timestamp >= ts (ListOffsets by time), or -1. */
   offsetForTimestamp(ts: number): number {
-    for (const seg of this.segments) {
-      if (seg.batchCount === 0 || (seg !== this.activeSegment && seg.maxTimestamp < ts)) continue;
-      const data = seg.read(0, seg.writtenSize);
-      for (let i = 0; i < seg.batchCount; i++) {
-        const at = seg.positions[i];
-        if (at + 61 > data.length) break;
-        if (Number(data.readBigInt64BE(at + 35)) >= ts && seg.bases[i] >= this.logStartOffset) {
-          return this.firstRecordAtOrAfter(data.subarray(at, seg.batchEnd(i)), seg.bases[i], ts);
-        }
-      }
-    }
-    return -1;
-  }
-
-  /** The offset of the first record in the batch with timestamp >= ts (the base if unreadable). */
-  private firstRecordAtOrAfter(batch: Buffer, base: number, ts: number): number {
-    if (batchAttributes(batch) & ATTR_CONTROL) return base;
-    const records = decodeRecords(batch);
-    if (!records) return base; // a codec we cannot decode: the batch start is the best we know
-    const baseTimestamp = Number(batch.readBigInt64BE(27));
-    for (const r of records) if (baseTimestamp + r.timestampDelta >= ts) return base + r.offsetDelta;
-    return base;
+    return offsetForTimestamp(this.segments, this.logStartOffset, ts);
   }
 
   // ------------------------------------------------------------------ deletion of old data
@@ -612,13 +460,7 @@ export class PartitionLog {
 
   /** Forgets cached batches below an offset (after deletion or compaction rewrote them). */
   dropCacheBelow(offset: number): void {
-    while (this.cache.length > 0 && this.cacheBases[0] < offset) {
-      const gone = this.cache.shift()!.length;
-      this.cacheBytes -= gone;
-      this.budget.used -= gone;
-      this.cacheBases.shift();
-    }
-    this.cacheStart = this.cache.length > 0 ? this.cacheBases[0] : this.nextOffset;
+    this.cache.dropBelow(offset);
   }
 
   /** Replaces a closed segment's files with compacted content (see compaction.ts). */
@@ -626,24 +468,7 @@ export class PartitionLog {
     const i = this.segments.indexOf(old);
     if (i < 0 || i === this.segments.length - 1)
       throw new Error(`${this.where}: cannot replace active segment`);
-    const tmpDir = join(this.dir, `${segmentName(old.baseOffset)}.cleaned`);
-    mkdirSync(tmpDir, { recursive: true });
-    const fresh = new Segment(tmpDir, old.baseOffset, this.files);
-    fresh.openForWrite(); // creates both files, even for an empty result
-    for (const b of batches) fresh.track(Number(b.readBigInt64BE(0)), b);
-    if (batches.length > 0) writeAll(fresh.logFd, batches, 0);
-    if (fresh.batchCount > 0) writeAll(fresh.indexFd, [fresh.indexEntries(0, fresh.batchCount)], 0);
-    fresh.close();
-    old.close();
-    renameSync(fresh.logPath, old.logPath);
-    renameSync(fresh.indexPath, old.indexPath);
-    rmSync(tmpDir, { recursive: true, force: true });
-    const reopened = new Segment(this.dir, old.baseOffset, this.files);
-    reopened.loadFromIndex();
-    if (reopened.batchCount === 0) reopened.lastOffset = old.lastOffset;
-    // An emptied segment still covers its offsets, so the next segment's base stays consistent.
-    reopened.lastOffset = Math.max(reopened.lastOffset, old.lastOffset);
-    this.segments[i] = reopened;
+    this.segments[i] = rewriteSegment(old, batches, this.files);
   }
 
   /** Clean shutdown: everything written is fsync'ed before the files close (any policy). */
@@ -665,61 +490,10 @@ export class PartitionLog {
   }
 }
 
-/** COMMIT (1) or ABORT (0) from a control batch's single record key. */
-export function controlType(batch: Buffer): number {
-  // record: length varint, attributes i8, timestampDelta varlong, offsetDelta varint, keyLen varint, key...
-  let at = 61;
-  const skipVarint = () => {
-    while (batch[at++] & 0x80) {
-      /* continuation byte */
-    }
-  };
-  skipVarint(); // length
-  at++; // attributes
-  skipVarint(); // timestamp delta
-  skipVarint(); // offset delta
-  skipVarint(); // key length
-  return batch.readInt16BE(at + 2);
-}
-
-function writeAll(fd: number, bufs: Buffer[], position: number): void {
-  let pos = position;
-  let rest = bufs;
-  while (rest.length > 0) {
-    let n = writevSync(fd, rest, pos);
-    pos += n;
-    // writev may write partially: drop what was written and retry with the remainder
-    const next: Buffer[] = [];
-    for (const b of rest) {
-      if (n >= b.length) n -= b.length;
-      else {
-        next.push(n > 0 ? b.subarray(n) : b);
-        n = 0;
-      }
-    }
-    rest = next;
-  }
-}
-
 function resolveUpTo(waiters: Waiter[], offset: number): void {
   let k = 0;
   while (k < waiters.length && waiters[k].offset < offset) k++;
   if (k === 0) return;
   const done = waiters.splice(0, k);
   for (const w of done) w.resolve();
-}
-
-/** Index of the last element <= x (-1 if none). */
-function bsearch(a: number[], x: number): number {
-  let lo = 0;
-  let hi = a.length - 1;
-  let ans = -1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    if (a[mid] <= x) {
-      ans = mid;
-      lo = mid + 1;
-    } else hi = mid - 1;
-  }
-  return ans;
 }

@@ -39,8 +39,12 @@ export const batchBaseOffset = (b: Buffer, at = 0): number => Number(b.readBigIn
 export const batchSize = (b: Buffer, at = 0): number => LOG_OVERHEAD + b.readInt32BE(at + 8);
 export const batchAttributes = (b: Buffer, at = 0): number => b.readInt16BE(at + 21);
 export const batchLastOffsetDelta = (b: Buffer, at = 0): number => b.readInt32BE(at + 23);
+export const batchBaseTimestamp = (b: Buffer, at = 0): number => Number(b.readBigInt64BE(at + 27));
 export const batchMaxTimestamp = (b: Buffer, at = 0): number => Number(b.readBigInt64BE(at + 35));
 export const batchProducerId = (b: Buffer, at = 0): bigint => b.readBigInt64BE(at + 43);
+/** Where a batch header holds its record count. */
+export const RECORD_COUNT_OFFSET = 57;
+export const batchRecordCount = (b: Buffer, at = 0): number => b.readInt32BE(at + RECORD_COUNT_OFFSET);
 
 export function setBatchBaseOffset(b: Buffer, offset: number, at = 0): void {
   b.writeBigInt64BE(BigInt(offset), at);
@@ -127,6 +131,23 @@ export function buildControlBatch(
     baseSequence: -1,
     records: [{ offsetDelta: 0, timestampDelta: 0, key, value, headers: [] }],
   });
+}
+
+/** COMMIT (1) or ABORT (0) from a control batch's single record key. */
+export function controlType(batch: Buffer): number {
+  // record: length varint, attributes i8, timestampDelta varlong, offsetDelta varint, keyLen varint, key...
+  let at = BATCH_HEADER_BYTES;
+  const skipVarint = () => {
+    while (batch[at++] & 0x80) {
+      /* continuation byte */
+    }
+  };
+  skipVarint(); // length
+  at++; // attributes
+  skipVarint(); // timestamp delta
+  skipVarint(); // offset delta
+  skipVarint(); // key length
+  return batch.readInt16BE(at + 2);
 }
 
 export interface PlainRecord {

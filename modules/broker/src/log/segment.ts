@@ -5,7 +5,16 @@
  * offset is a binary search without I/O. The files are opened on demand through the broker's
  * FileHandlePool, which closes the least recently used ones beyond its limit.
  */
-import { fstatSync, ftruncateSync, readSync, writeSync } from 'node:fs';
+import {
+  fstatSync,
+  ftruncateSync,
+  mkdirSync,
+  readSync,
+  renameSync,
+  rmSync,
+  writeSync,
+  writevSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import type { FileHandlePool, PooledFile } from './file-handles.js';
 import { BATCH_HEADER_BYTES, batchLastOffsetDelta, batchMaxTimestamp, batchSize } from './record-batch.js';
@@ -218,5 +227,50 @@ export class Segment {
   close(): void {
     this.log.retire();
     this.index.retire();
+  }
+}
+
+/**
+ * Writes `batches` as the new content of the closed segment `old` — into a `.cleaned` directory
+ * beside it, then renamed over its files — and returns the segment reopened (compaction).
+ */
+export function rewriteSegment(old: Segment, batches: Buffer[], files: FileHandlePool): Segment {
+  const tmpDir = join(old.dir, `${segmentName(old.baseOffset)}.cleaned`);
+  mkdirSync(tmpDir, { recursive: true });
+  const fresh = new Segment(tmpDir, old.baseOffset, files);
+  fresh.openForWrite(); // creates both files, even for an empty result
+  for (const b of batches) fresh.track(Number(b.readBigInt64BE(0)), b);
+  if (batches.length > 0) writeAll(fresh.logFd, batches, 0);
+  if (fresh.batchCount > 0) writeAll(fresh.indexFd, [fresh.indexEntries(0, fresh.batchCount)], 0);
+  fresh.close();
+  old.close();
+  renameSync(fresh.logPath, old.logPath);
+  renameSync(fresh.indexPath, old.indexPath);
+  rmSync(tmpDir, { recursive: true, force: true });
+  const reopened = new Segment(old.dir, old.baseOffset, files);
+  reopened.loadFromIndex();
+  if (reopened.batchCount === 0) reopened.lastOffset = old.lastOffset;
+  // An emptied segment still covers its offsets, so the next segment's base stays consistent.
+  reopened.lastOffset = Math.max(reopened.lastOffset, old.lastOffset);
+  return reopened;
+}
+
+/** Writes all of `bufs` at `position`, retrying the rest when writev writes only part. */
+export function writeAll(fd: number, bufs: Buffer[], position: number): void {
+  let pos = position;
+  let rest = bufs;
+  while (rest.length > 0) {
+    let n = writevSync(fd, rest, pos);
+    pos += n;
+    // writev may write partially: drop what was written and retry with the remainder
+    const next: Buffer[] = [];
+    for (const b of rest) {
+      if (n >= b.length) n -= b.length;
+      else {
+        next.push(n > 0 ? b.subarray(n) : b);
+        n = 0;
+      }
+    }
+    rest = next;
   }
 }

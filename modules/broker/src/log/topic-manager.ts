@@ -21,13 +21,15 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import type { Broker } from '../broker.js';
+import type { Logger } from 'pino';
+import type { BrokerConfig } from '../config.js';
 import { ErrorCode, KafkaError } from '../protocol/errors.js';
 import { compactPartition } from './compaction.js';
 import { FileHandlePool } from './file-handles.js';
 import { Flusher } from './flusher.js';
 import { fsyncDir } from './fsync-dir.js';
-import { type CacheBudget, PartitionLog } from './partition-log.js';
+import { PartitionLog } from './partition-log.js';
+import type { CacheBudget } from './tail-cache.js';
 import {
   effectiveConfig,
   type EffectiveTopicConfig,
@@ -79,17 +81,22 @@ export class TopicManager {
   /** Partitions of all topics. */
   private partitionTotal = 0;
 
-  constructor(private readonly broker: Broker) {
-    this.root = join(broker.config.dataDir, 'topics');
-    this.cacheBudget = { used: 0, max: broker.config.tailCacheTotalBytes };
-    this.files = new FileHandlePool(broker.config.maxOpenSegmentFiles);
+  /** `onFsync` counts every fsync of a log file (the broker's metric). */
+  constructor(
+    private readonly config: BrokerConfig,
+    private readonly logger: Logger,
+    onFsync: () => void,
+  ) {
+    this.root = join(config.dataDir, 'topics');
+    this.cacheBudget = { used: 0, max: config.tailCacheTotalBytes };
+    this.files = new FileHandlePool(config.maxOpenSegmentFiles);
     this.flusher = new Flusher(
-      broker.config.fsyncPolicy,
+      config.fsyncPolicy,
       // each fsync in flight pins a file: keep most of the pool for writes and reads
-      Math.max(1, Math.min(8, Math.floor(broker.config.maxOpenSegmentFiles / 4))),
+      Math.max(1, Math.min(8, Math.floor(config.maxOpenSegmentFiles / 4))),
       (p) => this.onHighWatermark(p),
-      () => broker.metrics.fsyncs.inc(),
-      (err, what) => broker.logger.error({ err }, `log I/O failed: ${what}`),
+      onFsync,
+      (err, what) => logger.error({ err }, `log I/O failed: ${what}`),
     );
   }
 
@@ -105,16 +112,16 @@ export class TopicManager {
       if (!existsSync(file)) continue;
       const meta = JSON.parse(readFileSync(file, 'utf8')) as TopicFile;
       const topic = this.instantiate(meta.name, Buffer.from(meta.id, 'hex'), meta.configs);
-      for (let i = 0; i < meta.partitions; i++) this.openPartition(topic).open(this.broker.logger);
+      for (let i = 0; i < meta.partitions; i++) this.openPartition(topic).open(this.logger);
     }
-    const { maxPartitions } = this.broker.config;
+    const { maxPartitions } = this.config;
     if (this.partitionTotal > maxPartitions) {
-      this.broker.logger.warn(
+      this.logger.warn(
         { partitions: this.partitionTotal, maxPartitions },
         'more partitions on disk than max.partitions allows: new ones are refused until topics are deleted',
       );
     }
-    this.broker.logger.info({ topics: this.topics.size, partitions: this.partitionTotal }, 'topics loaded');
+    this.logger.info({ topics: this.topics.size, partitions: this.partitionTotal }, 'topics loaded');
   }
 
   /** Partitions of all topics together. */
@@ -127,7 +134,7 @@ export class TopicManager {
    * over max.partitions; `pending` counts partitions accepted but not created yet (validateOnly).
    */
   checkPartitionLimit(topic: string, adding: number, pending = 0): void {
-    const max = this.broker.config.maxPartitions;
+    const max = this.config.maxPartitions;
     const after = this.partitionTotal + pending + adding;
     if (after > max) {
       throw new KafkaError(
@@ -152,9 +159,9 @@ export class TopicManager {
   /** The topic, created with the default partition count if auto-creation is on. */
   getOrCreate(name: string): Topic | undefined {
     const t = this.topics.get(name);
-    if (t || !this.broker.config.autoCreateTopics) return t;
+    if (t || !this.config.autoCreateTopics) return t;
     validateTopicName(name);
-    return this.create(name, this.broker.config.defaultPartitions, {});
+    return this.create(name, this.config.defaultPartitions, {});
   }
 
   /** Creates a topic, all or nothing (see the file comment); throws KafkaError when refused. */
@@ -169,7 +176,7 @@ export class TopicManager {
       );
     }
     for (const [k, v] of Object.entries(configs)) validateTopicConfig(name, k, v);
-    validateTopicConfigSet(name, configs, this.broker.config);
+    validateTopicConfigSet(name, configs, this.config);
     this.checkPartitionLimit(name, partitions);
     const id = randomBytes(16);
     const dir = join(this.root, name);
@@ -192,7 +199,7 @@ export class TopicManager {
     // From here on nothing touches the disk: new partitions create their files on first write.
     const topic = this.instantiate(name, id, configs);
     for (let i = 0; i < partitions; i++) this.openPartition(topic).initEmpty();
-    this.broker.logger.info({ topic: name, partitions, configs }, 'topic created');
+    this.logger.info({ topic: name, partitions, configs }, 'topic created');
     return topic;
   }
 
@@ -223,13 +230,13 @@ export class TopicManager {
       remove();
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return; // never made
-      this.broker.logger.error({ err, path }, 'could not remove what a failed topic creation left');
+      this.logger.error({ err, path }, 'could not remove what a failed topic creation left');
     }
   }
 
   private storageError(what: string, err: unknown): KafkaError {
     const detail = err instanceof Error ? err.message : String(err);
-    this.broker.logger.error({ err }, what);
+    this.logger.error({ err }, what);
     return new KafkaError(ErrorCode.KAFKA_STORAGE_ERROR, `${what}: ${detail}`);
   }
 
@@ -239,7 +246,7 @@ export class TopicManager {
       id,
       partitions: [],
       configs,
-      effective: effectiveConfig(configs, this.broker.config),
+      effective: effectiveConfig(configs, this.config),
     };
     this.topics.set(name, topic);
     return topic;
@@ -256,7 +263,7 @@ export class TopicManager {
       this.files,
       {
         segmentBytes: topic.effective.segmentBytes,
-        tailCacheBytes: this.broker.config.tailCacheBytes,
+        tailCacheBytes: this.config.tailCacheBytes,
       },
       this.cacheBudget,
     );
@@ -304,7 +311,7 @@ export class TopicManager {
       throw this.storageError(`topic ${name}: could not add partitions ${current}..${total - 1}`, err);
     }
     while (topic.partitions.length < total) this.openPartition(topic).initEmpty();
-    this.broker.logger.info({ topic: name, from: current, to: total }, 'partitions created');
+    this.logger.info({ topic: name, from: current, to: total }, 'partitions created');
   }
 
   async delete(name: string): Promise<void> {
@@ -322,7 +329,7 @@ export class TopicManager {
     // topic with half of its partitions
     rmSync(join(this.root, name, 'topic.json'), { force: true });
     rmSync(join(this.root, name), { recursive: true, force: true });
-    this.broker.logger.info({ topic: name }, 'topic deleted');
+    this.logger.info({ topic: name }, 'topic deleted');
   }
 
   /** Sets (value) or removes (null) topic configs; validates all before applying any. */
@@ -340,14 +347,14 @@ export class TopicManager {
       if (v === null) delete next[k];
       else next[k] = v;
     }
-    validateTopicConfigSet(name, next, this.broker.config);
+    validateTopicConfigSet(name, next, this.config);
     if (validateOnly) return;
     topic.configs = next;
-    topic.effective = effectiveConfig(next, this.broker.config);
+    topic.effective = effectiveConfig(next, this.config);
     for (const p of topic.partitions) {
       p.updateSettings({
         segmentBytes: topic.effective.segmentBytes,
-        tailCacheBytes: this.broker.config.tailCacheBytes,
+        tailCacheBytes: this.config.tailCacheBytes,
       });
     }
     this.persist(topic);
@@ -379,8 +386,8 @@ export class TopicManager {
 
   startBackgroundTasks(): void {
     this.cleanupTimer = setInterval(() => {
-      this.runCleanup().catch((err: unknown) => this.broker.logger.error({ err }, 'log cleanup failed'));
-    }, this.broker.config.cleanupIntervalMs);
+      this.runCleanup().catch((err: unknown) => this.logger.error({ err }, 'log cleanup failed'));
+    }, this.config.cleanupIntervalMs);
     this.cleanupTimer.unref();
   }
 
@@ -408,7 +415,7 @@ export class TopicManager {
       for (const p of topic.partitions) {
         if (p.deleted) continue;
         if (cfg.deleteOld) segmentsDeleted += p.applyRetention(cfg.retentionMs, cfg.retentionBytes, now);
-        if (cfg.compact) recordsRemoved += compactPartition(p, this.broker.logger);
+        if (cfg.compact) recordsRemoved += compactPartition(p, this.logger);
       }
     }
     return { segmentsDeleted, recordsRemoved };

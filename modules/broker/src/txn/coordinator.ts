@@ -4,6 +4,7 @@ import { partitionKey, splitPartitionKey } from '../group/offset-types.js';
 import { ErrorCode } from '../protocol/errors.js';
 import { Journal } from '../state/journal.js';
 import { fromEntry, type TxnJournalEntry, type TxnMeta, toEntry } from './txn-state.js';
+import type { TransactionCoordinatorApi } from './coordinator-api.js';
 
 /** What the transaction coordinator needs from the rest of the broker. */
 export interface TxnParticipants {
@@ -41,7 +42,7 @@ const COMPACT_MIN_ENTRIES = 10_000;
  * Every state change is journaled (fsynced) before it is acknowledged; a transaction found in a
  * Prepare state on start is completed, an Ongoing one past its timeout is aborted.
  */
-export class TransactionCoordinator {
+export class TransactionCoordinator implements TransactionCoordinatorApi {
   private nextProducerId = 1n;
   private readonly txns = new Map<string, TxnMeta>();
   private readonly timers = new Map<string, TimerHandle>();

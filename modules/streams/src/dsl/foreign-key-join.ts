@@ -1,7 +1,7 @@
 import { type Serde, Serdes } from '../serde/serde.js';
 import { Stores, inMemoryStoreBackend } from '../state/stores.js';
 import type { Change } from './change.js';
-import { KTable } from './ktable.js';
+import type { InternalStreamsBuilder } from './internal-streams-builder.js';
 import type { Materialized } from './options.js';
 import {
   ForeignTableChangeProcessor,
@@ -33,18 +33,37 @@ export interface ForeignKeyJoined<K, KO, VR, V = unknown, VO = unknown> {
 }
 
 /**
+ * What the join needs of each side: a KTable, named here by what it is used for so that this file
+ * need not import the KTable (which calls it).
+ */
+export interface JoinableTable<K, V> {
+  readonly builder: InternalStreamsBuilder;
+  readonly nodeName: string;
+  readonly keySerde: Serde<K> | undefined;
+  readonly valueSerde: Serde<V> | undefined;
+  /** Materializes the table if it is not; returns its store's name. */
+  materialize(materialized: Materialized<K, V>): string;
+}
+
+/** The join's result node and the serde of its key; KTable wraps them in the result table. */
+export interface ForeignKeyJoinNode<K> {
+  readonly nodeName: string;
+  readonly keySerde: Serde<K>;
+}
+
+/**
  * Builds `left ⋈ right ON fk(left.value) = right.key` (Kafka Streams' KTable#join(other,
  * foreignKeyExtractor, joiner)); see processors/foreign-key-join-processors.ts for the protocol.
  * The result is keyed by the left table's key and updates when either side changes.
  */
 export function foreignKeyJoin<K, V, KO, VO, VR>(
-  left: KTable<K, V>,
-  right: KTable<KO, VO>,
+  left: JoinableTable<K, V>,
+  right: JoinableTable<KO, VO>,
   fk: (value: V) => KO | null,
   joiner: (l: V, r: VO | null) => VR,
   leftJoin: boolean,
   options: ForeignKeyJoined<K, KO, VR, V, VO>,
-): KTable<K, VR> {
+): ForeignKeyJoinNode<K> {
   const b = left.builder;
   const defaults = b.options;
   const pkSerde = (options.keySerde ??
@@ -140,7 +159,5 @@ export function foreignKeyJoin<K, V, KO, VO, VR>(
   // Subscriptions must reach the task holding the right rows of their FK, responses the task of their PK.
   b.recordOp((t) => t.addCopartitionGroup([registrationTopic, ...t.sourceTopicsOf(right.nodeName)]));
   b.recordOp((t) => t.addCopartitionGroup([responseTopic, ...t.sourceTopicsOf(left.nodeName)]));
-  const table = new KTable<K, VR>(b, output, undefined, pkSerde, options.materialized?.valueSerde);
-  if (options.materialized) table.materialize(options.materialized);
-  return table;
+  return { nodeName: output, keySerde: pkSerde };
 }

@@ -1,6 +1,6 @@
 import { type Observable, Subject } from 'rxjs';
 import type { Processor, ProcessorSupplier } from '../processor/processor.js';
-import { type Serde, Serdes } from '../serde/serde.js';
+import type { Serde } from '../serde/serde.js';
 import type { TopicNameExtractor } from '../topology/nodes.js';
 import type {
   ForeachAction,
@@ -22,7 +22,6 @@ import type {
   StreamJoined,
 } from './options.js';
 import { KStreamKTableJoinProcessor } from './processors/join-processors.js';
-import { streamJoinPair } from './processors/stream-join-pair.js';
 import {
   BranchProcessor,
   FilterProcessor,
@@ -34,9 +33,10 @@ import {
   PeekProcessor,
   SelectKeyProcessor,
 } from './processors/stateless.js';
-import { joinWindowStoreBuilder, keyValueStoreBuilder, outerJoinStoreBuilder } from './stores.js';
+import { keyValueStoreBuilder } from './stores.js';
+import { streamStreamJoin } from './stream-stream-join.js';
 import { KTableSourceProcessor } from './processors/ktable-processors.js';
-import type { StreamsBuilder } from './streams-builder.js';
+import type { InternalStreamsBuilder } from './internal-streams-builder.js';
 import type { JoinWindows } from './windows.js';
 
 /** What observers of a stream receive (see `KStream.toObservable`). */
@@ -117,7 +117,7 @@ export class BranchedKStream<K, V> {
 export class KStream<K, V> {
   /** @internal */
   constructor(
-    readonly builder: StreamsBuilder,
+    readonly builder: InternalStreamsBuilder,
     /** Name of the node whose output this stream is. */
     readonly nodeName: string,
     /** @internal True after a key-changing operation (selectKey, map, flatMap). */
@@ -405,62 +405,19 @@ export class KStream<K, V> {
     streamJoined: StreamJoined<K, V, VO>,
     mode: 'inner' | 'left' | 'outer',
   ): KStream<K, VR> {
-    const b = this.builder;
     const named = streamJoined.name;
-    const base = streamJoined.storeName ?? named ?? b.newName('KSTREAM-JOINTHIS');
+    const base = streamJoined.storeName ?? named ?? this.builder.newName('KSTREAM-JOINTHIS');
     const left = this.repartitionRequired ? this.repartitionAs(`${named ?? base}-left`, {}) : this;
     const right = other.repartitionRequired ? other.repartitionAs(`${named ?? base}-right`, {}) : other;
-    const thisStore = streamJoined.storeNames?.this ?? `${base}-this-join-store`;
-    const otherStore = streamJoined.storeNames?.other ?? `${base}-other-join-store`;
-    const retention = windows.beforeMs + windows.afterMs + windows.graceMs + 1;
-    const keySerde = (streamJoined.keySerde ??
-      left.keySerde ??
-      b.options.defaultKeySerde ??
-      Serdes.json()) as Serde<K>;
-    const thisSerde = (streamJoined.valueSerde ??
-      this.valueSerde ??
-      b.options.defaultValueSerde ??
-      Serdes.json()) as Serde<V>;
-    const otherSerde = (streamJoined.otherValueSerde ??
-      other.valueSerde ??
-      b.options.defaultValueSerde ??
-      Serdes.json()) as Serde<VO>;
-    b.addStateStore(
-      joinWindowStoreBuilder(b, thisStore, retention, keySerde, thisSerde, streamJoined.loggingEnabled),
-    );
-    b.addStateStore(
-      joinWindowStoreBuilder(b, otherStore, retention, keySerde, otherSerde, streamJoined.loggingEnabled),
-    );
-    const outerStore =
-      mode === 'inner' || !windows.spuriousResultFixEnabled
-        ? undefined
-        : (streamJoined.storeNames?.outer ?? `${base}-outer-join-store`);
-    if (outerStore) b.addStateStore(outerJoinStoreBuilder(b, outerStore, streamJoined.loggingEnabled));
-    const stores = outerStore ? [thisStore, otherStore, outerStore] : [thisStore, otherStore];
-    const thisJoin = named
-      ? `${named}-this-join`
-      : b.newName(mode === 'outer' ? 'KSTREAM-OUTERTHIS' : 'KSTREAM-JOINTHIS');
-    const otherJoin = named
-      ? `${named}-other-join`
-      : b.newName(mode === 'inner' ? 'KSTREAM-JOINOTHER' : 'KSTREAM-OUTEROTHER');
-    const merge = named ? `${named}-merge` : b.newName('KSTREAM-MERGE');
-    const sides = streamJoinPair<K, V, VO, VR>({
-      windows,
-      mode,
-      thisStore,
-      otherStore,
-      outerStore,
-      keySerde,
-      thisSerde,
-      otherSerde,
+    const merge = streamStreamJoin(this.builder, {
+      base,
+      left: { nodeName: left.nodeName, keySerde: left.keySerde, valueSerde: this.valueSerde },
+      right: { nodeName: right.nodeName, valueSerde: other.valueSerde },
       joiner,
+      windows,
+      streamJoined,
+      mode,
     });
-    b.addProcessor(thisJoin, sides.thisSide, [left.nodeName], stores);
-    b.addProcessor(otherJoin, sides.otherSide, [right.nodeName], stores);
-    b.addProcessor(merge, () => new PassThroughProcessor<K, VR>(), [thisJoin, otherJoin]);
-    b.recordOp((t) =>
-      t.addCopartitionGroup([...t.sourceTopicsOf(left.nodeName), ...t.sourceTopicsOf(right.nodeName)]),
-    );
     return this.derive<K, VR>(merge, false, left.keySerde, undefined);
   }
 

@@ -1,8 +1,16 @@
 import { type Serde, Serdes } from '../serde/serde.js';
 import { Stores, inMemoryStoreBackend } from '../state/stores.js';
+import { changeSerde } from './change-serde.js';
 import type { Change } from './change.js';
-import type { KeyValueMapper, KeyValuePair, Predicate, ValueJoiner, ValueMapper } from './functions.js';
-import { KGroupedTable } from './kgrouped-table.js';
+import type {
+  Aggregator,
+  Initializer,
+  KeyValueMapper,
+  KeyValuePair,
+  Predicate,
+  ValueJoiner,
+  ValueMapper,
+} from './functions.js';
 import { type ForeignKeyJoined, foreignKeyJoin } from './foreign-key-join.js';
 import { KStream } from './kstream.js';
 import type { Grouped, Materialized, Named, Suppressed } from './options.js';
@@ -14,11 +22,18 @@ import {
   KTableToStreamProcessor,
   type TableJoinMode,
 } from './processors/ktable-processors.js';
-import { KTableRepartitionMapProcessor } from './processors/ktable-group-processors.js';
+import {
+  KTableAggregateProcessor,
+  KTableRepartitionMapProcessor,
+} from './processors/ktable-group-processors.js';
 import { PassThroughProcessor } from './processors/stateless.js';
 import { SuppressProcessor } from './processors/suppress-processor.js';
 import { keyValueStoreBuilder } from './stores.js';
-import type { StreamsBuilder } from './streams-builder.js';
+import type { InternalStreamsBuilder } from './internal-streams-builder.js';
+
+// KTable and KGroupedTable share this file: a KTable's groupBy() makes the KGroupedTable, whose
+// aggregates are KTables again — apart, the two files would import each other (and, with KStream
+// and KGroupedStream, form a cycle of four files).
 
 /**
  * A changelog stream seen as a table: the latest value per key (Kafka Streams' KTable). Between
@@ -28,7 +43,7 @@ import type { StreamsBuilder } from './streams-builder.js';
 export class KTable<K, V> {
   /** @internal */
   constructor(
-    readonly builder: StreamsBuilder,
+    readonly builder: InternalStreamsBuilder,
     private node: string,
     /** Store holding this table's values, when it is materialized. */
     private store: string | undefined,
@@ -193,8 +208,7 @@ export class KTable<K, V> {
   ): KTable<K, VR> {
     if (typeof third === 'function') {
       const fk = joinerOrForeignKey as (value: V) => KO | null;
-      return foreignKeyJoin(
-        this,
+      return this.joinOnForeignKey(
         other as KTable<KO, VO>,
         fk,
         third as (l: V, r: VO | null) => VR,
@@ -204,6 +218,25 @@ export class KTable<K, V> {
     }
     const joiner = joinerOrForeignKey as ValueJoiner<V | null, VO | null, VR>;
     return this.joinTable(other as KTable<K, VO>, joiner, 'inner', third);
+  }
+
+  private joinOnForeignKey<KO, VO, VR>(
+    other: KTable<KO, VO>,
+    fk: (value: V) => KO | null,
+    joiner: (l: V, r: VO | null) => VR,
+    leftJoin: boolean,
+    options: ForeignKeyJoined<K, KO, VR, V, VO>,
+  ): KTable<K, VR> {
+    const { nodeName, keySerde } = foreignKeyJoin(this, other, fk, joiner, leftJoin, options);
+    const table = new KTable<K, VR>(
+      this.builder,
+      nodeName,
+      undefined,
+      keySerde,
+      options.materialized?.valueSerde,
+    );
+    if (options.materialized) table.materialize(options.materialized);
+    return table;
   }
 
   /** Left join: every key of this table yields a result; the joiner gets null when the other side has none. */
@@ -227,7 +260,7 @@ export class KTable<K, V> {
   ): KTable<K, VR> {
     if (typeof third === 'function') {
       const fk = joinerOrForeignKey as (value: V) => KO | null;
-      return foreignKeyJoin(this, other as KTable<KO, VO>, fk, third, true, options);
+      return this.joinOnForeignKey(other as KTable<KO, VO>, fk, third, true, options);
     }
     const joiner = joinerOrForeignKey as ValueJoiner<V | null, VO | null, VR>;
     return this.joinTable(other as KTable<K, VO>, joiner, 'left', third);
@@ -318,5 +351,60 @@ export class KTable<K, V> {
     this.node = name;
     this.store = storeName;
     return storeName;
+  }
+}
+
+/**
+ * A re-keyed table ready to aggregate (Kafka Streams' KGroupedTable). Its updates go through a
+ * repartition topic `<app>-<name>-repartition` as Change(new, old) records (see changeSerde), so
+ * each group's aggregate can take an old value out (subtractor) before adding the new one (adder).
+ */
+export class KGroupedTable<K, V> {
+  /** @internal */
+  constructor(
+    private readonly builder: InternalStreamsBuilder,
+    /** The node forwarding re-keyed Change records. */
+    private readonly nodeName: string,
+    private readonly keySerde: Serde<K> | undefined,
+    private readonly valueSerde: Serde<V> | undefined,
+    private readonly repartitionName: string | undefined,
+  ) {}
+
+  count(materialized: Materialized<K, number> = {}): KTable<K, number> {
+    return this.aggregate(
+      () => 0,
+      (_k, _v, n) => n + 1,
+      (_k, _v, n) => n - 1,
+      { valueSerde: Serdes.int64(), ...materialized },
+    );
+  }
+
+  aggregate<VA>(
+    initializer: Initializer<VA>,
+    adder: Aggregator<K, V, VA>,
+    subtractor: Aggregator<K, V, VA>,
+    materialized: Materialized<K, VA> = {},
+  ): KTable<K, VA> {
+    const b = this.builder;
+    const storeName = materialized.storeName ?? b.newName('KTABLE-AGGREGATE-STATE-STORE');
+    const base = this.repartitionName ?? storeName;
+    const topic = b.addRepartitionTopic(base);
+    const ks = this.keySerde ?? (b.options.defaultKeySerde as Serde<K> | undefined) ?? Serdes.json<K>();
+    const vs = this.valueSerde ?? (b.options.defaultValueSerde as Serde<V> | undefined) ?? Serdes.json<V>();
+    const cs: Serde<Change<V>> = changeSerde(vs);
+    const sink = `${base}-repartition-sink`;
+    const source = `${base}-repartition-source`;
+    b.addSink(sink, topic, { keySerde: ks, valueSerde: cs }, [this.nodeName]);
+    b.addSource(source, [topic], { keySerde: ks, valueSerde: cs });
+    const keySerde = materialized.keySerde ?? this.keySerde;
+    b.addStateStore(keyValueStoreBuilder(b, storeName, { ...materialized, keySerde }));
+    const name = b.newName('KTABLE-AGGREGATE');
+    b.addProcessor(
+      name,
+      () => new KTableAggregateProcessor<K, V, VA>(storeName, initializer, adder, subtractor),
+      [source],
+      [storeName],
+    );
+    return new KTable<K, VA>(b, name, storeName, keySerde, materialized.valueSerde);
   }
 }

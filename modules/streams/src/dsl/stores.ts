@@ -7,7 +7,7 @@ import { inMemoryStoreBackend, Stores } from '../state/stores.js';
 import type { StoreBackend, StoreBuilder } from '../state/supplier.js';
 import type { ValueAndTimestamp } from './change.js';
 import type { Materialized } from './options.js';
-import type { StreamsBuilder } from './streams-builder.js';
+import type { InternalStreamsBuilder } from './internal-streams-builder.js';
 
 /**
  * The one place where the DSL makes stores: it picks the backend (Materialized → builder option →
@@ -29,15 +29,15 @@ export function valueAndTimestampSerde<V>(inner: Serde<V>): Serde<ValueAndTimest
   };
 }
 
-function backendOf(builder: StreamsBuilder, m: Materialized<unknown, unknown>): StoreBackend {
+function backendOf(builder: InternalStreamsBuilder, m: Materialized<unknown, unknown>): StoreBackend {
   return m.backend ?? builder.options.storeBackend ?? inMemoryStoreBackend;
 }
 
-function keySerdeOf<K>(builder: StreamsBuilder, s: Serde<K> | undefined): Serde<K> {
+function keySerdeOf<K>(builder: InternalStreamsBuilder, s: Serde<K> | undefined): Serde<K> {
   return s ?? (builder.options.defaultKeySerde as Serde<K> | undefined) ?? Serdes.json<K>();
 }
 
-function valueSerdeOf<V>(builder: StreamsBuilder, s: Serde<V> | undefined): Serde<V> {
+function valueSerdeOf<V>(builder: InternalStreamsBuilder, s: Serde<V> | undefined): Serde<V> {
   return s ?? (builder.options.defaultValueSerde as Serde<V> | undefined) ?? Serdes.json<V>();
 }
 
@@ -50,7 +50,11 @@ function applySwitches<T extends StoreBuilder<StateStore>>(b: T, m: Materialized
 }
 
 /** Timestamped key-value store for tables and aggregations. */
-export function keyValueStoreBuilder<K, V>(builder: StreamsBuilder, name: string, m: Materialized<K, V>) {
+export function keyValueStoreBuilder<K, V>(
+  builder: InternalStreamsBuilder,
+  name: string,
+  m: Materialized<K, V>,
+) {
   const supplier = backendOf(builder, m).keyValue(name);
   const b = Stores.keyValueStoreBuilder(
     supplier,
@@ -62,7 +66,7 @@ export function keyValueStoreBuilder<K, V>(builder: StreamsBuilder, name: string
 
 /** Timestamped window store for windowed aggregations. */
 export function windowStoreBuilder<K, V>(
-  builder: StreamsBuilder,
+  builder: InternalStreamsBuilder,
   name: string,
   retentionMs: number,
   windowSizeMs: number,
@@ -79,7 +83,7 @@ export function windowStoreBuilder<K, V>(
 
 /** Session store (values are plain aggregates; a session's timestamp is its end). */
 export function sessionStoreBuilder<K, V>(
-  builder: StreamsBuilder,
+  builder: InternalStreamsBuilder,
   name: string,
   retentionMs: number,
   m: Materialized<K, V>,
@@ -99,7 +103,7 @@ export function sessionStoreBuilder<K, V>(
  * back at once and must see every value.
  */
 export function joinWindowStoreBuilder<K, V>(
-  builder: StreamsBuilder,
+  builder: InternalStreamsBuilder,
   name: string,
   retentionMs: number,
   keySerde: Serde<K> | undefined,
@@ -150,7 +154,7 @@ const bufferListSerde: Serde<Buffer[]> = {
  * (timestamp, side, key), as serialized values. Never cached (read back at once), logged by default.
  */
 export function outerJoinStoreBuilder(
-  builder: StreamsBuilder,
+  builder: InternalStreamsBuilder,
   name: string,
   loggingEnabled: boolean | undefined,
 ) {
