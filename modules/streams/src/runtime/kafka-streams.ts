@@ -93,11 +93,19 @@ export class KafkaStreams {
 
   /**
    * Kafka Streams' `store(name)` for key-value stores: a read-only view of store `name` over every
-   * task this instance runs that holds it (see store-view.ts). Resolves once the record caches of
-   * those tasks are flushed (on the processing chain, so never in the middle of a batch or a
-   * commit): reads through the view then reflect every record processed before the call, also in
-   * stores downstream of a cached one (e.g. a table materialized after an aggregation). Flushing
-   * early only emits cached updates sooner, as a cache eviction would.
+   * task this instance runs that holds it (see store-view.ts). Reads go through each store's record
+   * cache, so a cached store shows every record processed before the call. A store downstream of
+   * a cached one (e.g. a table materialized after an aggregation, as the KSQL pull-query store)
+   * only sees what that cache forwarded, so the dirty holders are flushed first (flushing early
+   * only emits cached updates sooner, as a cache eviction would).
+   *
+   * That flush runs now, not queued on the processing chain (#18: behind a replay the chain holds
+   * seconds of batches and commits). It is safe at any point the chain can be suspended at: records
+   * are processed and their positions recorded synchronously, and a commit flushes its dirty tasks
+   * before its first await, so a flush here sees each task between records and at most emits
+   * into the output buffer what the next commit carries — as a flush between two batches would.
+   * Only while tasks are being created and restored (their stores incomplete) does it wait for
+   * the chain, so the view never shows a half-restored store.
    */
   async store<K, V>(name: string): Promise<ReadOnlyKeyValueStore<K, V>> {
     const { applicationId } = this.context.config;
@@ -109,10 +117,17 @@ export class KafkaStreams {
         name,
         `application ${applicationId} is ${state}: its stores cannot be queried`,
       );
-    await this.serialized(async () => {
+    const flushHolders = () => {
       if (this.context.fatal) return;
-      for (const managed of this.taskManager.holders(name)) if (managed.dirty) managed.task.flush();
-    });
+      try {
+        for (const managed of this.taskManager.holders(name)) if (managed.dirty) managed.task.flush();
+      } catch (error) {
+        this.fail(error);
+        throw error;
+      }
+    };
+    if (this.taskManager.isRestoring()) await this.serialized(async () => flushHolders());
+    else flushHolders();
     return compositeKeyValueView(name, () =>
       this.taskManager.holders(name).map((t) => t.task.getStore(name) as unknown as KeyValueStore<K, V>),
     );

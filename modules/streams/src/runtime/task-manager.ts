@@ -40,6 +40,8 @@ export class TaskManager {
   readonly positions = new Map<string, number>();
   /** Records replayed from changelogs since start (tests check that a checkpoint limits it). */
   restoredRecords = 0;
+  /** Task creations (with their restores) in progress: their stores are not complete yet. */
+  private creating = 0;
 
   constructor(private readonly context: RuntimeContext) {
     const { topology, config } = context;
@@ -170,7 +172,21 @@ export class TaskManager {
     return group;
   }
 
+  /** True while tasks are being created and restored (their stores do not hold all their state yet). */
+  isRestoring(): boolean {
+    return this.creating > 0;
+  }
+
   private async createTasks(specs: [Subtopology, number][]): Promise<ManagedTask[]> {
+    this.creating++;
+    try {
+      return await this.createAndRestore(specs);
+    } finally {
+      this.creating--;
+    }
+  }
+
+  private async createAndRestore(specs: [Subtopology, number][]): Promise<ManagedTask[]> {
     const { topology, settings, config, log } = this.context;
     const { applicationId } = config;
     const changelogTopics = new Set(
