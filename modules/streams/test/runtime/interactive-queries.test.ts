@@ -136,6 +136,68 @@ describe('KafkaStreams.store(): a store read across every task', () => {
   });
 });
 
+describe('KafkaStreams.store() while the processing chain is busy (#18)', () => {
+  it('answers without waiting for the batch in progress, downstream of a cached aggregation, with every record processed before the call', async () => {
+    await createTopics({ 'busy-in': 1 });
+    const b = new StreamsBuilder();
+    b.stream<string, string>('busy-in', serdes)
+      .groupByKey()
+      .count(Materialized.as('busy-counts'))
+      .filter(() => true, Materialized.as('busy-latest'));
+    // While `gate` is set, the next batch's beforeBatch holds the processing chain.
+    let gate: Promise<void> | undefined;
+    let open = (): void => undefined;
+    let held = false;
+    const streams = new KafkaStreams(b.build(), {
+      applicationId: 'busy-app',
+      kafka,
+      commitIntervalMs: 600_000,
+      logger: silent,
+      beforeBatch: async () => {
+        if (!gate) return;
+        held = true;
+        await gate;
+      },
+    });
+    const counts = (view: Awaited<ReturnType<typeof streams.store<string, { value: number } | number>>>) =>
+      Object.fromEntries(
+        view
+          .all()
+          .toArray()
+          .map(({ key, value }) => [key, typeof value === 'number' ? value : value.value]),
+      );
+    try {
+      await untilRunning(streams);
+      await produce('busy-in', [
+        { key: 'a', value: '1' },
+        { key: 'a', value: '2' },
+        { key: 'b', value: '3' },
+      ]);
+      await until('3 records processed', () => streams.taskMetrics().processed === 3);
+      gate = new Promise((resolve) => {
+        open = resolve;
+      });
+      await produce('busy-in', [{ key: 'a', value: '4' }]);
+      await until('the next batch to hold the chain', () => held);
+
+      // The chain is held by the batch in progress: store() must not wait for it (it would never
+      // resolve before the gate opens), yet shows the three records processed before the call,
+      // also in the store materialized after the cached count.
+      const latest = await streams.store<string, { value: number } | number>('busy-latest');
+      expect(counts(latest)).toEqual({ a: 2, b: 1 });
+      expect(counts(await streams.store('busy-counts'))).toEqual({ a: 2, b: 1 });
+      expect(streams.taskMetrics().processed).toBe(3);
+
+      open();
+      await until('the held record processed', () => streams.taskMetrics().processed === 4);
+      expect(counts(await streams.store('busy-latest'))).toEqual({ a: 3, b: 1 });
+    } finally {
+      open();
+      await streams.close();
+    }
+  });
+});
+
 describe('KafkaStreams: autoOffsetReset latest, pause() and resume()', () => {
   it('skips what was written before it first ran, and takes no input while paused', async () => {
     await createTopics({ 'pause-in': 1 });
