@@ -1,13 +1,13 @@
+import { testLogger } from '@meterstream/test-support';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DirectoryLockedError } from '@meterstream/dir-lock';
-import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startBroker, startSchemaRegistry } from '../src/index.js';
 import { kafkaClient } from './helpers/broker.js';
 
-const logger = pino({ level: 'silent' });
+const logger = testLogger();
 const root = mkdtempSync(join(tmpdir(), 'broker-dir-lock-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 

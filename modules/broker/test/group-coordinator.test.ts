@@ -1,14 +1,14 @@
+import { testLogger } from '@meterstream/test-support';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../src/group/clock.js';
 import type { JoinRequest } from '../src/group/coordinator-api.js';
 import { GroupCoordinator } from '../src/group/coordinator.js';
 import { ErrorCode } from '../src/protocol/errors.js';
 
-const logger = pino({ level: 'silent' });
+const logger = testLogger();
 const meta = (s: string) => Buffer.from(s);
 
 function joinReq(over: Partial<JoinRequest> = {}): JoinRequest {

@@ -1,12 +1,12 @@
+import { testLogger } from '@meterstream/test-support';
 import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { OffsetStore } from '../src/group/offset-store.js';
 import { Journal } from '../src/state/journal.js';
 
-const logger = pino({ level: 'silent' });
+const logger = testLogger();
 type Entry = { k: string; v: bigint };
 
 describe('coordinator state journal', () => {

@@ -1,8 +1,8 @@
+import { testLogger } from '@meterstream/test-support';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSchemaRegistry, type SchemaRegistryServer } from '../src/schema-registry/index.js';
 import { kafkaClient, startTestBroker, type TestBroker } from './helpers/broker.js';
@@ -21,7 +21,7 @@ describe('schema registry through the broker', () => {
     registryServer = await startSchemaRegistry({
       port: 0,
       dataDir: registryDir,
-      logger: pino({ level: 'silent' }),
+      logger: testLogger(),
     });
   });
   afterAll(async () => {

@@ -2,13 +2,13 @@
  * The Schema Registry's limits over HTTP: request body size (413 with the Confluent-style error,
  * not a reset connection), schema size, connections in total, idle connections.
  */
+import { testLogger } from '@meterstream/test-support';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
-import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   type SchemaRegistryOptions,
@@ -23,7 +23,7 @@ let dataDir: string | undefined;
 
 async function start(options: Partial<SchemaRegistryOptions> = {}): Promise<SchemaRegistryServer> {
   dataDir = mkdtempSync(join(tmpdir(), 'schema-registry-limits-'));
-  server = await startSchemaRegistry({ port: 0, dataDir, logger: pino({ level: 'silent' }), ...options });
+  server = await startSchemaRegistry({ port: 0, dataDir, logger: testLogger(), ...options });
   return server;
 }
 

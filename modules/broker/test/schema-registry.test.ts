@@ -1,8 +1,8 @@
+import { testLogger } from '@meterstream/test-support';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { COMPATIBILITY, SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
-import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startSchemaRegistry, type SchemaRegistryServer } from '../src/schema-registry/index.js';
 
@@ -10,7 +10,7 @@ const metricAvsc = readFileSync(resolve(import.meta.dirname, '../../common/schem
 const metricSchema = JSON.parse(metricAvsc) as {
   fields: { name: string; type: unknown; default?: unknown }[];
 };
-const logger = pino({ level: 'silent' });
+const logger = testLogger();
 
 function withFields(extra: { name: string; type: unknown; default?: unknown }[]): string {
   return JSON.stringify({ ...metricSchema, fields: [...metricSchema.fields, ...extra] });

@@ -1,13 +1,13 @@
+import { testLogger } from '@meterstream/test-support';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../src/group/clock.js';
 import { ErrorCode } from '../src/protocol/errors.js';
 import { TransactionCoordinator, type TxnParticipants } from '../src/txn/coordinator.js';
 
-const logger = pino({ level: 'silent' });
+const logger = testLogger();
 const NO_PID = { producerId: -1n, producerEpoch: -1 };
 
 /** Records the markers and offset decisions the coordinator asks for. */

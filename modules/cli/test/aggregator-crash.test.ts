@@ -1,8 +1,9 @@
+import { testLogger } from '@meterstream/test-support';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type RunningBroker, startBroker } from '@meterstream/broker';
-import { createLogger, formatMetricKey } from '@meterstream/common';
+import { formatMetricKey } from '@meterstream/common';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -31,7 +32,7 @@ let kafka: Kafka;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'ms-crash-'));
-  broker = await startBroker({ port: 0, dataDir: dir, logger: createLogger('broker', 'silent') });
+  broker = await startBroker({ port: 0, dataDir: dir, logger: testLogger('broker') });
   kafka = new Kafka({ brokers: [broker.bootstrap], logLevel: logLevel.NOTHING });
 });
 

@@ -7,7 +7,7 @@ import { Redis } from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAggregator } from '../src/apps/aggregator.js';
-import { type TestRedis, startRedisServer } from '@meterstream/test-support';
+import { type TestRedis, startRedisServer, testLogger } from '@meterstream/test-support';
 import {
   T0,
   committedInput,
@@ -32,7 +32,7 @@ beforeAll(async () => {
   broker = await startBroker({
     port: 0,
     dataDir: join(dir, 'kafka'),
-    logger: createLogger('broker', 'silent'),
+    logger: testLogger('broker'),
   });
   redis = await startRedisServer();
   kafka = new Kafka({ brokers: [broker.bootstrap], logLevel: logLevel.NOTHING });

@@ -1,8 +1,9 @@
+import { testLogger } from '@meterstream/test-support';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type RunningBroker, startBroker } from '@meterstream/broker';
-import { createLogger, formatMetricKey, loadConfig, metricJsonSerde } from '@meterstream/common';
+import { formatMetricKey, loadConfig, metricJsonSerde } from '@meterstream/common';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningAggregator, startAggregator } from '../src/apps/aggregator.js';
@@ -26,7 +27,7 @@ let kafka: Kafka;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'ms-runtime-'));
-  broker = await startBroker({ port: 0, dataDir: dir, logger: createLogger('broker', 'silent') });
+  broker = await startBroker({ port: 0, dataDir: dir, logger: testLogger('broker') });
   kafka = new Kafka({ brokers: [broker.bootstrap], logLevel: logLevel.NOTHING });
 });
 
@@ -45,7 +46,7 @@ function aggregator(
 ) {
   return startAggregator({
     config: loadConfig({ 'kafka-brokers': broker.bootstrap, 'schema-registry-url': 'none' }, {}),
-    logger: createLogger(`agg-${instanceId}`, 'silent'),
+    logger: testLogger(`agg-${instanceId}`),
     sourceTopic: source,
     windowsSec: [60],
     graceSec: 300,

@@ -1,3 +1,4 @@
+import { testLogger } from '@meterstream/test-support';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,12 +31,12 @@ beforeAll(async () => {
   broker = await startBroker({
     port: 0,
     dataDir: join(dir, 'kafka'),
-    logger: createLogger('broker', 'silent'),
+    logger: testLogger('broker'),
   });
   registry = await startSchemaRegistry({
     port: 0,
     dataDir: join(dir, 'registry'),
-    logger: createLogger('registry', 'silent'),
+    logger: testLogger('registry'),
   });
 });
 afterAll(async () => {

@@ -1,3 +1,4 @@
+import { testLogger } from '@meterstream/test-support';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,7 +8,6 @@ import {
   type AggregateMetric,
   type MeterstreamConfig,
   aggregateJsonSerde,
-  createLogger,
   formatMetricKey,
   loadConfig,
 } from '@meterstream/common';
@@ -148,7 +148,7 @@ beforeAll(async () => {
   const broker = await startBroker({
     port: 0,
     dataDir: join(dataDir, 'kafka'),
-    logger: createLogger('broker', 'silent'),
+    logger: testLogger('broker'),
   });
   cleanups.push(() => broker.close());
   const cql = await startCqlServer({ port: 0, dataDir: join(dataDir, 'cql') });
@@ -186,7 +186,7 @@ describe('cassandra writer (in process)', () => {
 
     const writer = await startCassandraWriter({
       config,
-      logger: createLogger('test', 'silent'),
+      logger: testLogger('test'),
       window: WINDOW,
       chunkSize: 100,
       metricsPort: 0,
@@ -273,7 +273,7 @@ describe('cassandra writer (in process)', () => {
     const groupId = 'txn-writers';
     const writer = await startCassandraWriter({
       config: testConfig('txn'),
-      logger: createLogger('test', 'silent'),
+      logger: testLogger('test'),
       window: WINDOW,
       topic,
       groupId,
@@ -299,7 +299,7 @@ describe('cassandra writer (in process)', () => {
     const groupId = 'txn-late-writers';
     const writer = await startCassandraWriter({
       config: testConfig('txnlate'),
-      logger: createLogger('test', 'silent'),
+      logger: testLogger('test'),
       window: WINDOW,
       topic,
       groupId,
@@ -341,7 +341,7 @@ describe('cassandra writer (in process)', () => {
     const topic = 'metrics-aggregates-shared-60';
     await createTopic(topic);
     const cfg = testConfig('shared');
-    const logger = createLogger('test', 'silent');
+    const logger = testLogger('test');
     const groupId = 'shared-writers';
     const a = await startCassandraWriter({
       config: cfg,

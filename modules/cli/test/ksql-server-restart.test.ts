@@ -1,3 +1,4 @@
+import { testLogger } from '@meterstream/test-support';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -9,7 +10,6 @@ import {
 } from '@meterstream/broker';
 import ksqldbClientModule from 'ksqldb-client';
 import { Kafka, logLevel } from 'kafkajs';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningKsqlServer, startKsqlServerProcess } from '../src/stack/ksql-server-process.js';
 
@@ -116,7 +116,7 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'ms-ksql-restart-'));
-  const logger = pino({ level: 'silent' });
+  const logger = testLogger();
   broker = await startBroker({ port: 0, dataDir: join(dir, 'kafka'), logger });
   registry = await startSchemaRegistry({ port: 0, dataDir: join(dir, 'registry'), logger });
   kafka = new Kafka({ brokers: [broker.bootstrap], logLevel: logLevel.NOTHING });

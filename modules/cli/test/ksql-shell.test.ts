@@ -1,3 +1,4 @@
+import { testLogger } from '@meterstream/test-support';
 import { EventEmitter } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,7 +16,6 @@ import {
   startKsqlRestServer,
   startKsqlService,
 } from '@meterstream/ksql-server';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runShell } from '../src/ksql/ksql-shell.js';
 
@@ -27,7 +27,7 @@ let closeService: () => Promise<void>;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'ms-ksql-shell-'));
-  const logger = pino({ level: 'silent' });
+  const logger = testLogger();
   broker = await startBroker({ port: 0, dataDir: join(dir, 'kafka'), logger });
   registry = await startSchemaRegistry({ port: 0, dataDir: join(dir, 'registry'), logger });
   const runtime = new KafkaQueryRuntime({

@@ -6,7 +6,6 @@ import {
   type AggregateMetric,
   type Metric,
   aggregateJsonSerde,
-  createLogger,
   formatMetricKey,
   loadConfig,
   metricAvroSerde,
@@ -15,7 +14,7 @@ import { RedisServingView } from '@meterstream/persistence';
 import { Redis } from 'ioredis';
 import { Kafka, type Message, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type TestRedis, startRedisServer } from '@meterstream/test-support';
+import { type TestRedis, startRedisServer, testLogger } from '@meterstream/test-support';
 import { startRedisViewSink } from '../src/apps/redis-view-sink.js';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -26,7 +25,7 @@ let redisServer: TestRedis;
 beforeAll(async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'redis-view-test-'));
   cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }));
-  const broker = await startBroker({ port: 0, dataDir, logger: createLogger('broker', 'silent') });
+  const broker = await startBroker({ port: 0, dataDir, logger: testLogger('broker') });
   cleanups.push(() => broker.close());
   bootstrap = `127.0.0.1:${broker.port}`;
   kafka = new Kafka({ brokers: [bootstrap], clientId: 'redis-view-test', logLevel: logLevel.NOTHING });
@@ -116,7 +115,7 @@ it('keeps the latest aggregate per series and window and the latest activity per
   );
   const sink = await startRedisViewSink({
     config,
-    logger: createLogger('test', 'silent'),
+    logger: testLogger('test'),
     windows: [60, 600],
     prefix: 'view',
   });

@@ -1,3 +1,4 @@
+import { testLogger } from '@meterstream/test-support';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +9,6 @@ import {
   DeserializationError,
   METRIC_AVRO_SCHEMA,
   type Metric,
-  createLogger,
   createSchemaRegistry,
   metricReadingSyncRegistryReader,
   metricRegistrySerde,
@@ -22,7 +22,7 @@ let registry: SchemaRegistryServer;
 let dir: string;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'ms-registry-'));
-  registry = await startSchemaRegistry({ port: 0, dataDir: dir, logger: createLogger('registry', 'silent') });
+  registry = await startSchemaRegistry({ port: 0, dataDir: dir, logger: testLogger('registry') });
 });
 afterAll(async () => {
   await registry?.close();

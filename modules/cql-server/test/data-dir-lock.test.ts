@@ -1,6 +1,6 @@
+import { testLogger } from '@meterstream/test-support';
 import { readdirSync, rmSync } from 'node:fs';
 import { DirectoryLockedError } from '@meterstream/dir-lock';
-import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startCqlServer } from '../src/index.js';
 import { newClient, tempDir } from './helpers/fixture.js';
@@ -32,7 +32,7 @@ describe('data directory lock', () => {
   it('a server that cannot listen releases its directory', async () => {
     const holder = await startCqlServer({ port: 0 });
     try {
-      const logger = pino({ level: 'silent' });
+      const logger = testLogger();
       await expect(startCqlServer({ port: holder.port, dataDir, logger })).rejects.toThrow(/EADDRINUSE/);
       const next = await startCqlServer({ port: 0, dataDir });
       await next.close();

@@ -1,5 +1,5 @@
+import { testLogger } from '@meterstream/test-support';
 import { connect, type Socket } from 'node:net';
-import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type CqlServer, type CqlServerOptions, startCqlServer } from '../src/index.js';
 import { cassandra, failure } from './helpers/fixture.js';
@@ -128,7 +128,7 @@ describe('connection and request limits', () => {
   });
 
   async function start(options: Partial<CqlServerOptions>): Promise<CqlServer> {
-    server = await startCqlServer({ port: 0, logger: pino({ level: 'silent' }), ...options });
+    server = await startCqlServer({ port: 0, logger: testLogger(), ...options });
     return server;
   }
   async function open(localAddress?: string): Promise<RawClient> {

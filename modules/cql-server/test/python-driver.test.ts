@@ -1,8 +1,8 @@
+import { testLogger } from '@meterstream/test-support';
 import { execFile } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startCqlServer } from '../src/index.js';
 import { tempDir } from './helpers/fixture.js';
@@ -29,7 +29,7 @@ describe('the Python driver (python3-cassandra) over TCP', () => {
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it('sees doubles in Cassandra order (NaN last, -0.0 before 0.0, no row merged), an all-or-nothing logged batch and a host_id that survives a restart', async () => {
-    const logger = pino({ level: 'silent' });
+    const logger = testLogger();
     const first = await startCqlServer({ port: 0, dataDir, logger });
     let seen: Seen;
     try {

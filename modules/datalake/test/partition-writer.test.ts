@@ -14,10 +14,9 @@ import {
 } from '@meterstream/datalake';
 import { type Metric, formatMetricKey, metricJsonSerde } from '@meterstream/common';
 import type { KafkaMessage } from 'kafkajs';
-import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUCKET, type TestLake, startTestLake } from '@meterstream/test-support';
+import { BUCKET, type TestLake, startTestLake, testLogger } from '@meterstream/test-support';
 import { sampleMetrics } from './helpers/metrics.js';
 import { metricText, readLake } from './helpers/lake-contents.js';
 
@@ -75,7 +74,7 @@ function createWriter(
     s3: lake.s3,
     bucket: BUCKET,
     decoder: createMetricDecoder('json', null),
-    logger: pino({ level: 'silent' }),
+    logger: testLogger(),
     metrics: sinkMetrics(new Registry()),
     stats: { recordsArchived: 0, deadLetters: 0, objectsWritten: 0, segmentsWritten: 0, committed: {} },
     group: recordingGroup(calls),

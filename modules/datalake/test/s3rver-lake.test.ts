@@ -1,3 +1,4 @@
+import { testLogger } from '@meterstream/test-support';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +12,6 @@ import {
   utcDate,
 } from '@meterstream/datalake';
 import { startS3Server } from '@meterstream/s3-server';
-import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sampleMetrics } from './helpers/metrics.js';
 import { readLake } from './helpers/lake-contents.js';
@@ -65,7 +65,7 @@ describe('a lake written under s3rver', () => {
       port: 0,
       dataDir,
       bucket: 'meterstream',
-      logger: pino({ level: 'silent' }),
+      logger: testLogger(),
     });
     const s3 = createS3Client({
       endpoint: server.endpoint,

@@ -1,12 +1,12 @@
+import { testLogger } from '@meterstream/test-support';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DirectoryLockedError } from '@meterstream/dir-lock';
-import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startS3Server } from '../src/index.js';
 
-const logger = pino({ level: 'silent' });
+const logger = testLogger();
 const root = mkdtempSync(join(tmpdir(), 's3-dir-lock-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 

@@ -19,7 +19,7 @@ import {
   type Fixture,
   newClient,
   s3Failure,
-  silent,
+  testLog,
   startFixture,
   tempRoot,
 } from './helpers/fixture.js';
@@ -178,7 +178,7 @@ describe('multipart uploads', () => {
   it('an upload in progress survives a restart of the server', async () => {
     const root = tempRoot('multipart-restart');
     const dataDir = join(root, 'data');
-    let server = await startS3Server({ port: 0, dataDir, bucket: BUCKET, fsync: false, logger: silent });
+    let server = await startS3Server({ port: 0, dataDir, bucket: BUCKET, fsync: false, logger: testLog });
     let s3 = newClient(server);
     const id = (await s3.send(new CreateMultipartUploadCommand({ Bucket: BUCKET, Key: 'mp/restart' })))
       .UploadId!;
@@ -195,7 +195,7 @@ describe('multipart uploads', () => {
     ).ETag!;
     s3.destroy();
     await server.close();
-    server = await startS3Server({ port: 0, dataDir, logger: silent });
+    server = await startS3Server({ port: 0, dataDir, logger: testLog });
     s3 = newClient(server);
     const parts = await s3.send(new ListPartsCommand({ Bucket: BUCKET, Key: 'mp/restart', UploadId: id }));
     expect(parts.Parts!.map((p) => [p.PartNumber, p.ETag])).toEqual([[1, etag]]);

@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type S3Server, startS3Server } from '../src/index.js';
-import { filesUnder, newClient, silent, tempRoot } from './helpers/fixture.js';
+import { filesUnder, newClient, testLog, tempRoot } from './helpers/fixture.js';
 
 /**
  * Writes objects the way s3rver 3.7 stored them (lib/stores/filesystem.js): `<dir>/<bucket>/<key>`
@@ -57,7 +57,7 @@ describe('a data directory written by s3rver', () => {
     });
     mkdirSync(join(dataDir, 'meterstream', '._S3rver_uploads', 'abc'), { recursive: true });
 
-    const server = await startS3Server({ port: 0, dataDir, bucket: 'meterstream', logger: silent });
+    const server = await startS3Server({ port: 0, dataDir, bucket: 'meterstream', logger: testLog });
     servers.push(server);
     const s3 = newClient(server);
     const listed = await s3.send(new ListObjectsV2Command({ Bucket: 'meterstream' }));
@@ -88,7 +88,7 @@ describe('a data directory written by s3rver', () => {
     s3.destroy();
     await server.close();
 
-    const again = await startS3Server({ port: 0, dataDir, logger: silent });
+    const again = await startS3Server({ port: 0, dataDir, logger: testLog });
     servers.push(again);
     const s3again = newClient(again);
     const relisted = await s3again.send(new ListObjectsV2Command({ Bucket: 'meterstream' }));
@@ -106,7 +106,7 @@ describe('a data directory written by s3rver', () => {
     mkdirSync(join(shared, 'cassandra'));
     writeS3rverObject(shared, 'mixed', 'a.txt', Buffer.from('s3rver'), { 'content-type': 'text/plain' });
     writeFileSync(join(shared, 'mixed', 'notes.txt'), 'not written by s3rver');
-    const server = await startS3Server({ port: 0, dataDir: shared, logger: silent });
+    const server = await startS3Server({ port: 0, dataDir: shared, logger: testLog });
     servers.push(server);
     expect(filesUnder(join(shared, 'kafka')).sort()).toEqual(['meta.json', 'metrics-0/00000000.log']);
     expect(readdirSync(join(shared, 'cassandra'))).toEqual([]);

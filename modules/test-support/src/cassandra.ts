@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startCqlServer } from '@meterstream/cql-server';
 import cassandra from 'cassandra-driver';
-import { testLogger } from './silent-logger.js';
+import { testLogger } from './test-logger.js';
 
 export interface TestCassandra {
   endpoint: { contactPoints: string[]; localDataCenter: string };
@@ -23,7 +23,7 @@ export async function startTestCassandra(
   prepare?: (client: cassandra.Client) => Promise<unknown>,
 ): Promise<TestCassandra> {
   const dataDir = mkdtempSync(join(tmpdir(), 'test-cql-'));
-  const server = await startCqlServer({ port: 0, dataDir, logger: testLogger() });
+  const server = await startCqlServer({ port: 0, dataDir, logger: testLogger('cql-server') });
   const contactPoints = [`${server.host}:${server.port}`];
   const endpoint = { contactPoints, localDataCenter: 'datacenter1' };
   const clients: cassandra.Client[] = [];

@@ -3,7 +3,7 @@ export * from './free-port.js';
 export * from './kafka.js';
 export * from './lake.js';
 export * from './redis-server.js';
-export * from './silent-logger.js';
+export * from './test-logger.js';
 export * from './wait-for.js';
 export * from './corrupt-metrics.js';
 export * from './shared-datasets.js';

@@ -9,7 +9,7 @@ import {
 } from '@meterstream/broker';
 import { type Metric, createSchemaRegistry, formatMetricKey, metricRegistrySerde } from '@meterstream/common';
 import { type Admin, Kafka, logLevel } from 'kafkajs';
-import { testLogger } from './silent-logger.js';
+import { testLogger } from './test-logger.js';
 
 export interface TestKafka {
   broker: RunningBroker;
@@ -22,7 +22,7 @@ export interface TestKafka {
 /** The embedded broker and Schema Registry on free ports, each with a fresh data directory. */
 export async function startTestKafka(): Promise<TestKafka> {
   const dir = mkdtempSync(join(tmpdir(), 'test-kafka-'));
-  const broker = await startBroker({ port: 0, dataDir: join(dir, 'broker'), logger: testLogger() });
+  const broker = await startBroker({ port: 0, dataDir: join(dir, 'broker'), logger: testLogger('broker') });
   const registry = await startSchemaRegistry({
     port: 0,
     dataDir: join(dir, 'registry'),

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
 import { type MeterstreamConfig, loadConfig } from '@meterstream/common';
 import { type S3Server, startS3Server } from '@meterstream/s3-server';
-import { testLogger } from './silent-logger.js';
+import { testLogger } from './test-logger.js';
 
 export const BUCKET = 'meterstream-test';
 

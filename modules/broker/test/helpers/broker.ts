@@ -1,8 +1,8 @@
+import { testLogger } from '@meterstream/test-support';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
-import { pino } from 'pino';
 import { type BrokerOptions, type RunningBroker, startBroker } from '../../src/index.js';
 
 export interface TestBroker extends RunningBroker {
@@ -16,7 +16,7 @@ export async function startTestBroker(
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'meterstream-broker-'));
   const running = await startBroker({
     port: 0,
-    logger: pino({ level: process.env.LOG_LEVEL ?? 'silent' }),
+    logger: testLogger('broker'),
     ...options,
     dataDir,
   });

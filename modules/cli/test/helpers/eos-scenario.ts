@@ -1,3 +1,4 @@
+import { testLogger } from '@meterstream/test-support';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
@@ -118,7 +119,7 @@ export class EosScenario {
     const broker = await startBroker({
       port: 0,
       dataDir: join(dir, 'kafka'),
-      logger: createLogger('broker', 'silent'),
+      logger: testLogger('broker'),
     });
     const registry = await startSchemaRegistry({
       port: 0,

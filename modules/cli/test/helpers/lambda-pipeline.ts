@@ -2,7 +2,6 @@ import {
   DEAD_LETTER_TOPIC,
   type MeterstreamConfig,
   type Metric,
-  createLogger,
   createSchemaRegistry,
   formatMetricKey,
   metricRegistrySerde,
@@ -20,6 +19,7 @@ import {
   startTestLake,
   testConfig,
   waitFor,
+  testLogger,
 } from '@meterstream/test-support';
 import { type RunningAggregator, startAggregator } from '../../src/apps/aggregator.js';
 import { type RunningCassandraWriter, startCassandraWriter } from '../../src/apps/cassandra-writer.js';
@@ -82,7 +82,7 @@ export async function startPipelineApps(
   stack: PipelineStack,
   roll: Partial<RollPolicy>,
 ): Promise<PipelineApps> {
-  const logger = createLogger('pipeline', 'silent');
+  const logger = testLogger('pipeline');
   const config = { ...stack.config, logLevel: 'silent' as const };
   const aggregator = await startAggregator({
     config,

@@ -1,7 +1,7 @@
+import { testLogger } from '@meterstream/test-support';
 import ksqldbClientModule from 'ksqldb-client';
 import http from 'node:http';
 import http2 from 'node:http2';
-import { pino } from 'pino';
 import { type KsqlRestServer, startKsqlRestServer } from '../../src/rest/rest-server.js';
 import { EngineBackedTestService } from './engine-backed-test-service.js';
 
@@ -10,12 +10,12 @@ export interface Started {
   readonly server: KsqlRestServer;
 }
 
-/** The REST server over an EngineBackedTestService, on a free 127.0.0.1 port, silent. */
+/** The REST server over an EngineBackedTestService, on a free 127.0.0.1 port, logging through testLogger. */
 export async function startTestServer(options: { maxRequestBytes?: number } = {}): Promise<Started> {
   const service = new EngineBackedTestService();
   const server = await startKsqlRestServer(service, {
     port: 0,
-    logger: pino({ level: 'silent' }),
+    logger: testLogger(),
     ...options,
   });
   return { service, server };

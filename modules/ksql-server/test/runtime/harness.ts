@@ -1,3 +1,4 @@
+import { testLogger } from '@meterstream/test-support';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,12 +11,11 @@ import {
 } from '@meterstream/ksql';
 import type { StoreBackend } from '@meterstream/streams';
 import { type Admin, Kafka, type KafkaMessage, logLevel, type Producer } from 'kafkajs';
-import { pino } from 'pino';
 import { KafkaRecordWriter } from '../../src/kafka/kafka-record-writer.js';
 import { KafkaTopicCatalog } from '../../src/kafka/kafka-topic-catalog.js';
 import { KafkaQueryRuntime, type KafkaQueryRuntimeOptions } from '../../src/runtime/kafka-query-runtime.js';
 
-export const silent = pino({ level: 'silent' });
+export const testLog = testLogger();
 export const SERVICE_ID = 'test_';
 
 /** An embedded broker and connected kafkajs clients, for one test file. */
@@ -29,7 +29,7 @@ export class Cluster {
 
   async start(): Promise<void> {
     this.dataDir = mkdtempSync(join(tmpdir(), 'ms-ksql-runtime-'));
-    this.broker = await startBroker({ port: 0, dataDir: this.dataDir, logger: silent });
+    this.broker = await startBroker({ port: 0, dataDir: this.dataDir, logger: testLog });
     process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
     this.kafka = new Kafka({
       brokers: [this.broker.bootstrap],
@@ -53,7 +53,7 @@ export class Cluster {
     return new KafkaQueryRuntime({
       brokers: [this.broker.bootstrap],
       serviceId: SERVICE_ID,
-      logger: silent,
+      logger: testLog,
       ...options,
     });
   }

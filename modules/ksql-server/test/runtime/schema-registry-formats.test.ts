@@ -7,14 +7,14 @@ import avro from 'avsc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KafkaRecordWriter } from '../../src/kafka/kafka-record-writer.js';
 import { KafkaTopicCatalog } from '../../src/kafka/kafka-topic-catalog.js';
-import { Cluster, createdQuery, jsonValue, SERVICE_ID, silent } from './harness.js';
+import { Cluster, createdQuery, jsonValue, SERVICE_ID, testLog } from './harness.js';
 
 const cluster = new Cluster();
 let registryDir: string;
 let registry: SchemaRegistryServer;
 beforeAll(async () => {
   registryDir = mkdtempSync(join(tmpdir(), 'ms-ksql-sr-'));
-  registry = await startSchemaRegistry({ port: 0, dataDir: registryDir, logger: silent });
+  registry = await startSchemaRegistry({ port: 0, dataDir: registryDir, logger: testLog });
   await cluster.start();
 });
 afterAll(async () => {

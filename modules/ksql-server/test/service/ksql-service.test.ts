@@ -1,3 +1,4 @@
+import { testLogger } from '@meterstream/test-support';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +10,6 @@ import {
 } from '@meterstream/broker';
 import { KsqlError, type StatementResult } from '@meterstream/ksql';
 import { type Admin, Kafka, logLevel } from 'kafkajs';
-import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { commandTopicName } from '../../src/command/command.js';
 import { commandProducerTransactionalId } from '../../src/command/command-topic.js';
@@ -23,7 +23,7 @@ import { PROCESSING_LOG_STREAM } from '../../src/service/processing-log.js';
 import { readCommitted } from './command-reader.js';
 import { RuntimeRecorder } from './recording-runtime.js';
 
-const logger = pino({ level: 'silent' });
+const logger = testLogger();
 let dir: string;
 let broker: RunningBroker;
 let registry: SchemaRegistryServer;

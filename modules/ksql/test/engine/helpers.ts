@@ -1,5 +1,5 @@
+import { testLogger } from '@meterstream/test-support';
 import { TopologyTestDriver } from '@meterstream/streams';
-import { pino } from 'pino';
 import { InMemorySchemaRegistry } from '../../src/format/schema-registry.js';
 import type {
   PersistentQuery,
@@ -93,7 +93,7 @@ export function driverFor(query: PersistentQuery): TopologyTestDriver {
   return new TopologyTestDriver(query.topology, {
     ...streamsConfigFor(query),
     initialWallClockTimeMs: 0,
-    logger: pino({ level: 'silent' }),
+    logger: testLogger(),
   });
 }
 

@@ -3,9 +3,9 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { type MeterstreamConfig, createLogger, loadConfig } from '@meterstream/common';
+import { type MeterstreamConfig, loadConfig } from '@meterstream/common';
 import { Kafka, type KafkaMessage, logLevel } from 'kafkajs';
-import { PROJECT_ROOT } from '@meterstream/test-support';
+import { PROJECT_ROOT, testLogger } from '@meterstream/test-support';
 
 const BROKER_MAIN = resolve(PROJECT_ROOT, 'modules/broker/dist/main.js');
 
@@ -19,7 +19,7 @@ export async function startStack() {
   if (!existsSync(BROKER_MAIN))
     throw new Error(`${BROKER_MAIN} missing: run npx tsc -b modules/broker first`);
   const dataDir = mkdtempSync(join(tmpdir(), 'replay-e2e-'));
-  const logger = createLogger('replay-test', process.env.LOG_LEVEL ?? 'silent');
+  const logger = testLogger('replay-test');
   const child = spawn(
     process.execPath,
     [BROKER_MAIN, '--port', '0', '--data-dir', dataDir, '--fsync', 'write', '--schema-registry-port', '0'],

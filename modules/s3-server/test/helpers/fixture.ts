@@ -1,12 +1,12 @@
+import { testLogger } from '@meterstream/test-support';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
-import { pino } from 'pino';
 import { type S3Server, type S3ServerOptions, startS3Server } from '../../src/index.js';
 
 export const BUCKET = 'test-bucket';
-export const silent = pino({ level: 'silent' });
+export const testLog = testLogger();
 
 export interface Fixture {
   server: S3Server;
@@ -37,7 +37,7 @@ export function newClient(server: S3Server, overrides: Partial<S3ClientConfig> =
 export async function startFixture(prefix: string, options: Partial<S3ServerOptions> = {}): Promise<Fixture> {
   const root = tempRoot(prefix);
   const dataDir = join(root, 'data');
-  const server = await startS3Server({ port: 0, dataDir, bucket: BUCKET, logger: silent, ...options });
+  const server = await startS3Server({ port: 0, dataDir, bucket: BUCKET, logger: testLog, ...options });
   const clients: S3Client[] = [];
   const client = (overrides: Partial<S3ClientConfig> = {}) => {
     const c = newClient(server, overrides);

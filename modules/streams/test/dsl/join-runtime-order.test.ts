@@ -1,9 +1,9 @@
+import { testLogger } from '@meterstream/test-support';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type RunningBroker, startBroker } from '@meterstream/broker';
 import { Kafka, logLevel } from 'kafkajs';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KafkaStreams, Serdes, StreamsBuilder } from '@meterstream/streams';
 
@@ -17,7 +17,7 @@ describe('KafkaStreams runtime: a join task takes its inputs in timestamp order'
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'ms-join-order-'));
-    broker = await startBroker({ port: 0, dataDir, logger: pino({ level: 'silent' }) });
+    broker = await startBroker({ port: 0, dataDir, logger: testLogger() });
     process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
     kafka = new Kafka({ brokers: [broker.bootstrap], clientId: 'test', logLevel: logLevel.NOTHING });
   });
@@ -61,7 +61,7 @@ describe('KafkaStreams runtime: a join task takes its inputs in timestamp order'
       applicationId: 'join-order',
       kafka,
       commitIntervalMs: 100,
-      logger: pino({ level: 'silent' }),
+      logger: testLogger(),
     });
     await streams.start();
     const consumer = kafka.consumer({ groupId: 'reader' });

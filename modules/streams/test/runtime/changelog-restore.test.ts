@@ -1,3 +1,4 @@
+import { testLogger } from '@meterstream/test-support';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,7 +22,7 @@ let admin: Admin;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'ms-restore-'));
-  broker = await startBroker({ port: 0, dataDir: dir, logger: pino({ level: 'silent' }) });
+  broker = await startBroker({ port: 0, dataDir: dir, logger: testLogger() });
   kafka = new Kafka({ brokers: [broker.bootstrap], logLevel: logLevel.NOTHING });
   admin = kafka.admin();
   await admin.connect();

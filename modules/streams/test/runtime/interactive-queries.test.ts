@@ -1,15 +1,15 @@
+import { testLogger } from '@meterstream/test-support';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type RunningBroker, startBroker } from '@meterstream/broker';
 import { type ConsumedBatch, KafkaStreams, Materialized, Serdes, StreamsBuilder } from '@meterstream/streams';
 import { Kafka, logLevel } from 'kafkajs';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const str = Serdes.string();
 const serdes = { keySerde: str, valueSerde: str };
-const silent = pino({ level: 'silent' });
+const testLog = testLogger();
 
 let broker: RunningBroker;
 let dataDir: string;
@@ -17,7 +17,7 @@ let kafka: Kafka;
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'ms-iq-'));
-  broker = await startBroker({ port: 0, dataDir, logger: silent });
+  broker = await startBroker({ port: 0, dataDir, logger: testLog });
   process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
   kafka = new Kafka({ brokers: [broker.bootstrap], clientId: 'test', logLevel: logLevel.NOTHING });
 });
@@ -75,7 +75,7 @@ describe('KafkaStreams.store(): a store read across every task', () => {
       kafka,
       // No commit (which would flush the caches) during the test.
       commitIntervalMs: 600_000,
-      logger: silent,
+      logger: testLog,
       beforeBatch: async (values, batch) => {
         expect(values).toEqual(batch.messages.map((m) => m.value));
         seen.push({ topic: batch.topic, partition: batch.partition, messages: [...batch.messages] });
@@ -209,7 +209,7 @@ describe('KafkaStreams: autoOffsetReset latest, pause() and resume()', () => {
       applicationId: 'pause-app',
       kafka,
       autoOffsetReset: 'latest',
-      logger: silent,
+      logger: testLog,
     });
     try {
       await untilRunning(streams);

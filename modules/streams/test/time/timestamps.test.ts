@@ -1,4 +1,4 @@
-import { pino } from 'pino';
+import { testLogger } from '@meterstream/test-support';
 import { describe, expect, it } from 'vitest';
 import {
   InvalidTimestampError,
@@ -20,10 +20,10 @@ function driver(policy: InvalidTimestampPolicy) {
     valueSerde: num,
     timestampExtractor: valueTimestamp<number>((v) => v),
   }).to('out', { keySerde: str, valueSerde: num });
-  // Silent: 'log-and-skip' would print its warning into the test output; the tests assert the drop count.
+  // testLogger: the warning 'log-and-skip' writes shows only if the test fails; the tests assert the drop count.
   return new TopologyTestDriver(b.build(), {
     invalidTimestampPolicy: policy,
-    logger: pino({ level: 'silent' }),
+    logger: testLogger(),
   });
 }
 
