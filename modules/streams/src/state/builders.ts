@@ -2,9 +2,9 @@ import { type BufferStore, KeyValueBufferStore } from './buffer-store.js';
 import { ChangeLoggingKeyValueBytesStore } from './logging/change-logging-key-value-store.js';
 import { ChangeLoggingSegmentedBytesStore } from './logging/change-logging-segmented-store.js';
 import { InMemoryBufferStore } from './memory/in-memory-buffer-store.js';
-import { TypedKeyValueStore } from './metered/typed-key-value-store.js';
-import { TypedSessionStore } from './metered/typed-session-store.js';
-import { TypedWindowStore } from './metered/typed-window-store.js';
+import { TypedKeyValueStore } from './typed/typed-key-value-store.js';
+import { TypedSessionStore } from './typed/typed-session-store.js';
+import { TypedWindowStore } from './typed/typed-window-store.js';
 import type { Serde } from './serde.js';
 import type { StateStore } from './store.js';
 import type {

@@ -15,9 +15,9 @@ export { InMemoryKeyValueBytesStore } from './memory/in-memory-key-value-store.j
 export { InMemorySegmentedBytesStore } from './memory/in-memory-segmented-store.js';
 export { defaultSegmentInterval } from './memory/segments.js';
 export { SortedBytesMap } from './memory/sorted-bytes-map.js';
-export { TypedKeyValueStore } from './metered/typed-key-value-store.js';
-export { TypedSessionStore } from './metered/typed-session-store.js';
-export { TypedWindowStore } from './metered/typed-window-store.js';
+export { TypedKeyValueStore } from './typed/typed-key-value-store.js';
+export { TypedSessionStore } from './typed/typed-session-store.js';
+export { TypedWindowStore } from './typed/typed-window-store.js';
 export type * from './segmented.js';
 export * from './serde.js';
 export type * from './store.js';
