@@ -48,7 +48,7 @@ export {
   type StreamJoined,
   Suppressed,
 } from './dsl/options.js';
-export { valueAndTimestampSerde } from './dsl/stores.js';
+export { valueAndTimestampSerde } from './dsl/materialized-stores.js';
 export { StreamsBuilder, type StreamsBuilderOptions } from './dsl/streams-builder.js';
 export {
   JoinWindows,

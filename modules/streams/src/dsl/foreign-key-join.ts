@@ -1,5 +1,5 @@
 import { type Serde, Serdes } from '../serde/serde.js';
-import { Stores, inMemoryStoreBackend } from '../state/stores.js';
+import { Stores, inMemoryStoreBackend } from '../state/stores-factory.js';
 import type { Change } from './change.js';
 import type { InternalStreamsBuilder } from './internal-streams-builder.js';
 import type { Materialized } from './options.js';

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { ProcessorSupplier } from '../processor/processor.js';
 import type { Serde } from '../serde/serde.js';
-import type { StateStore } from '../state/store.js';
+import type { StateStore } from '../state/state-store.js';
 import type { StoreBackend, StoreBuilder } from '../state/supplier.js';
 import type { StreamPartitioner, TopicNameExtractor } from '../topology/nodes.js';
 import { Topology } from '../topology/topology.js';

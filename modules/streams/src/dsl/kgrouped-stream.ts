@@ -14,7 +14,7 @@ import {
   keyValueStoreBuilder,
   sessionStoreBuilder,
   windowStoreBuilder,
-} from './stores.js';
+} from './materialized-stores.js';
 import { SessionWindows, SlidingWindows, type TimeWindows } from './windows.js';
 
 type Fold<K, V, VA> = (key: K, value: V, previous: VA | undefined) => VA;

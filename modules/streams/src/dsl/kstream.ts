@@ -33,7 +33,7 @@ import {
   PeekProcessor,
   SelectKeyProcessor,
 } from './processors/stateless.js';
-import { keyValueStoreBuilder } from './stores.js';
+import { keyValueStoreBuilder } from './materialized-stores.js';
 import { streamStreamJoin } from './stream-stream-join.js';
 import { KTableSourceProcessor } from './processors/ktable-processors.js';
 import type { InternalStreamsBuilder } from './internal-streams-builder.js';

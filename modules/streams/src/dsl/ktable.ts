@@ -1,5 +1,5 @@
 import { type Serde, Serdes } from '../serde/serde.js';
-import { Stores, inMemoryStoreBackend } from '../state/stores.js';
+import { Stores, inMemoryStoreBackend } from '../state/stores-factory.js';
 import { changeSerde } from './change-serde.js';
 import type { Change } from './change.js';
 import type {
@@ -28,7 +28,7 @@ import {
 } from './processors/ktable-group-processors.js';
 import { PassThroughProcessor } from './processors/stateless.js';
 import { SuppressProcessor } from './processors/suppress-processor.js';
-import { keyValueStoreBuilder } from './stores.js';
+import { keyValueStoreBuilder } from './materialized-stores.js';
 import type { InternalStreamsBuilder } from './internal-streams-builder.js';
 
 // KTable and KGroupedTable share this file: a KTable's groupBy() makes the KGroupedTable, whose

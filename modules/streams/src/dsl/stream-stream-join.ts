@@ -10,7 +10,7 @@ import type { InternalStreamsBuilder } from './internal-streams-builder.js';
 import type { StreamJoined } from './options.js';
 import { JoinTimeTrackers, StreamStreamJoinProcessor } from './processors/stream-join-processor.js';
 import { PassThroughProcessor } from './processors/stateless.js';
-import { joinWindowStoreBuilder, outerJoinStoreBuilder } from './stores.js';
+import { joinWindowStoreBuilder, outerJoinStoreBuilder } from './materialized-stores.js';
 import type { JoinWindows } from './windows.js';
 
 export interface StreamStreamJoin<K, V, VO, VR> {

@@ -3,7 +3,7 @@ import { InternalStreamsBuilder } from './internal-streams-builder.js';
 import { KStream } from './kstream.js';
 import { KTable } from './ktable.js';
 import { KTableSourceProcessor } from './processors/ktable-processors.js';
-import { keyValueStoreBuilder } from './stores.js';
+import { keyValueStoreBuilder } from './materialized-stores.js';
 
 export type { StreamsBuilderOptions } from './internal-streams-builder.js';
 

@@ -1,6 +1,6 @@
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
-import type { ChangelogRecord } from '../state/store.js';
+import type { ChangelogRecord } from '../state/state-store.js';
 import { readCommitMarker } from './commit-marker.js';
 import type { PartitionEnd } from './end-offsets.js';
 

@@ -1,7 +1,7 @@
 import type { ConsumerGroupMetadata } from 'kafkajs';
 import { pino } from 'pino';
 import { InvalidStateStoreError } from '../state/errors.js';
-import type { KeyValueStore } from '../state/store.js';
+import type { KeyValueStore } from '../state/state-store.js';
 import { ProcessingError } from '../task/stream-task.js';
 import type { Topology } from '../topology/topology.js';
 import { Committer } from './committer.js';

@@ -1,6 +1,6 @@
 import { InvalidStateStoreError } from '../state/errors.js';
 import { type KeyValue, type KeyValueIterator, SourceIterator } from '../state/iterator.js';
-import type { KeyValueStore } from '../state/store.js';
+import type { KeyValueStore } from '../state/state-store.js';
 
 /** The reads of a key-value store (Kafka Streams' ReadOnlyKeyValueStore). */
 export type ReadOnlyKeyValueStore<K, V> = Pick<

@@ -1,5 +1,5 @@
 import type { KeyValue } from './iterator.js';
-import type { KeyValueBytesStore, StateStore } from './store.js';
+import type { KeyValueBytesStore, StateStore } from './state-store.js';
 import { WrappedStore } from './wrapped-store.js';
 
 /**

@@ -1,5 +1,5 @@
 export * from './buffer-store.js';
-export * from './builders.js';
+export * from './store-builders.js';
 export { compareBytes, prefixUpperBound } from './bytes.js';
 export { RecordCache } from './cache/record-cache.js';
 export type { CacheNode } from './cache/named-cache.js';
@@ -20,8 +20,8 @@ export { TypedSessionStore } from './typed/typed-session-store.js';
 export { TypedWindowStore } from './typed/typed-window-store.js';
 export type * from './segmented.js';
 export * from './serde.js';
-export type * from './store.js';
-export * from './stores.js';
+export type * from './state-store.js';
+export * from './stores-factory.js';
 export type * from './supplier.js';
 export type * from './window.js';
 export { StoreKeys } from './redis/namespace.js';

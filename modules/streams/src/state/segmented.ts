@@ -1,5 +1,5 @@
 import type { KeyValue } from './iterator.js';
-import type { StateStore } from './store.js';
+import type { StateStore } from './state-store.js';
 
 /**
  * The byte-level store under window and session stores: time segments of composite keys

@@ -1,5 +1,5 @@
 import type { SegmentedBytesStore } from './segmented.js';
-import type { CachedRecordContext, KeyValueBytesStore, StateStore } from './store.js';
+import type { CachedRecordContext, KeyValueBytesStore, StateStore } from './state-store.js';
 
 /** Makes the innermost (byte-level) store; one call per task. Kafka Streams' StoreSupplier. */
 export interface StoreSupplier<T extends StateStore> {

@@ -1,5 +1,5 @@
 import type { KeyValueIterator } from './iterator.js';
-import type { StateStore } from './store.js';
+import type { StateStore } from './state-store.js';
 
 /** A time window [start, end): end is exclusive, as in Kafka Streams' TimeWindow. */
 export interface Window {

@@ -1,4 +1,4 @@
-import type { StateStore, StateStoreContext } from './store.js';
+import type { StateStore, StateStoreContext } from './state-store.js';
 
 /**
  * A store layer over another (the change-logging layers, the buffer store over a key-value

@@ -9,7 +9,7 @@ import type {
   StateStore,
   StateStoreContext,
   StoreLifecycle,
-} from '../state/store.js';
+} from '../state/state-store.js';
 import {
   InvalidTimestampError,
   type InvalidTimestampPolicy,

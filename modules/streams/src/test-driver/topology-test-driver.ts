@@ -2,7 +2,7 @@ import { pino } from 'pino';
 import { type Headers, NO_HEADERS } from '../processor/record.js';
 import type { Serde } from '../serde/serde.js';
 import { RecordCache } from '../state/cache/record-cache.js';
-import type { KeyValueStore, StateStore } from '../state/store.js';
+import type { KeyValueStore, StateStore } from '../state/state-store.js';
 import type { SessionStore, WindowStore } from '../state/window.js';
 import { DEFAULT_CACHE_MAX_BYTES, type StreamsConfig } from '../task/config.js';
 import type { OutputRecord, RecordCollector } from '../task/record-collector.js';

@@ -10,7 +10,7 @@ import type {
   StreamPartitioner,
   TopicNameExtractor,
 } from './nodes.js';
-import type { TopologyStoreBuilder } from './store-builder.js';
+import type { TopologyStoreBuilder } from './topology-store-builder.js';
 import { computeSubtopologies, type Subtopology } from './subtopologies.js';
 
 export class TopologyError extends Error {

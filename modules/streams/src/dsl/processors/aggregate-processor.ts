@@ -1,7 +1,7 @@
 import type { ProcessorContext } from '../../processor/context.js';
 import type { Processor } from '../../processor/processor.js';
 import type { Record } from '../../processor/record.js';
-import type { KeyValueStore } from '../../state/store.js';
+import type { KeyValueStore } from '../../state/state-store.js';
 import type { Change, ValueAndTimestamp } from '../change.js';
 import { TimestampedForwarder } from './forwarder.js';
 

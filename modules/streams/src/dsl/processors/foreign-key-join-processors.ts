@@ -3,7 +3,7 @@ import type { ProcessorContext } from '../../processor/context.js';
 import type { Processor } from '../../processor/processor.js';
 import { Record } from '../../processor/record.js';
 import type { Serde } from '../../serde/serde.js';
-import type { KeyValueStore } from '../../state/store.js';
+import type { KeyValueStore } from '../../state/state-store.js';
 import { type Change, change, type ValueAndTimestamp } from '../change.js';
 
 /**

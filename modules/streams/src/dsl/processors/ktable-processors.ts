@@ -1,7 +1,7 @@
 import type { ProcessorContext } from '../../processor/context.js';
 import type { Processor } from '../../processor/processor.js';
 import type { Record } from '../../processor/record.js';
-import type { KeyValueStore } from '../../state/store.js';
+import type { KeyValueStore } from '../../state/state-store.js';
 import { type Change, change, type ValueAndTimestamp } from '../change.js';
 import type { Predicate, ValueJoiner, ValueMapper } from '../functions.js';
 import { TimestampedForwarder } from './forwarder.js';

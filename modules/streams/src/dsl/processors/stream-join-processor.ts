@@ -3,7 +3,7 @@ import type { Processor } from '../../processor/processor.js';
 import { Record } from '../../processor/record.js';
 import type { Serde } from '../../serde/serde.js';
 import { readInt64BE, writeInt64BE } from '../../state/bytes.js';
-import type { KeyValueStore } from '../../state/store.js';
+import type { KeyValueStore } from '../../state/state-store.js';
 import type { WindowStore } from '../../state/window.js';
 
 /**

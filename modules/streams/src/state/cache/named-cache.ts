@@ -1,6 +1,6 @@
 import { bytesId } from '../bytes.js';
 import { SortedBytesMap, type SortedEntry } from '../memory/sorted-bytes-map.js';
-import type { CachedRecordContext } from '../store.js';
+import type { CachedRecordContext } from '../state-store.js';
 
 /** One cached value of one store. `value === null` is a cached delete (tombstone). */
 export interface CacheNode {

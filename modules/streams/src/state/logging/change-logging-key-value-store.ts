@@ -1,6 +1,6 @@
 import type { KeyValueIterator } from '../iterator.js';
 import type { Serde } from '../serde.js';
-import type { KeyValueBytesStore, StateStore, StateStoreContext } from '../store.js';
+import type { KeyValueBytesStore, StateStore, StateStoreContext } from '../state-store.js';
 import { WrappedStore } from '../wrapped-store.js';
 
 /**

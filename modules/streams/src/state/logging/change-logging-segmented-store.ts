@@ -1,6 +1,6 @@
 import type { KeyValue } from '../iterator.js';
 import type { SegmentedBytesStore } from '../segmented.js';
-import type { StateStore, StateStoreContext } from '../store.js';
+import type { StateStore, StateStoreContext } from '../state-store.js';
 import { WrappedStore } from '../wrapped-store.js';
 
 /**

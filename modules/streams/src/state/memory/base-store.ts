@@ -1,6 +1,6 @@
 import { InvalidStateStoreError } from '../errors.js';
 import { OpenIterators } from '../iterator.js';
-import type { StateStore, StateStoreContext, StoreLifecycle } from '../store.js';
+import type { StateStore, StateStoreContext, StoreLifecycle } from '../state-store.js';
 
 /** Lifecycle shared by the innermost stores: open flag, registration, iterator tracking. */
 export abstract class BaseBytesStore implements StateStore {

@@ -1,7 +1,7 @@
 import type { BufferStore } from '../buffer-store.js';
 import { bytesId, compareBytes } from '../bytes.js';
 import type { KeyValue } from '../iterator.js';
-import type { ChangelogRecord, StateStore, StateStoreContext, StoreLifecycle } from '../store.js';
+import type { ChangelogRecord, StateStore, StateStoreContext, StoreLifecycle } from '../state-store.js';
 import { BaseBytesStore } from './base-store.js';
 
 /**

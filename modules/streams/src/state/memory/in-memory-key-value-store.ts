@@ -2,7 +2,7 @@ import { compareBytes, prefixUpperBound } from '../bytes.js';
 import { InvalidStateStoreError } from '../errors.js';
 import { type KeyValue, type KeyValueIterator, OpenIterators } from '../iterator.js';
 import type { Serde } from '../serde.js';
-import type { KeyValueBytesStore, StateStore, StateStoreContext, StoreLifecycle } from '../store.js';
+import type { KeyValueBytesStore, StateStore, StateStoreContext, StoreLifecycle } from '../state-store.js';
 import { type SortedEntry, SortedBytesMap } from './sorted-bytes-map.js';
 
 /** Observer of every change to a bytes store's data (the Redis backend's write-behind buffer). */

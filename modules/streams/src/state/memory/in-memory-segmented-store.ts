@@ -1,6 +1,6 @@
 import type { KeyValue } from '../iterator.js';
 import type { CompositeTimestamp, SegmentedBytesStore } from '../segmented.js';
-import type { StoreLifecycle } from '../store.js';
+import type { StoreLifecycle } from '../state-store.js';
 import { BaseBytesStore } from './base-store.js';
 import { Segments } from './segments.js';
 

@@ -1,7 +1,7 @@
 import { sessionKeyEnd } from '../keys/session-key-schema.js';
 import { windowKeyStart } from '../keys/window-key-schema.js';
 import { defaultSegmentInterval } from '../memory/segments.js';
-import { validateWindowParams } from '../stores.js';
+import { validateWindowParams } from '../stores-factory.js';
 import type { StoreBackend } from '../supplier.js';
 import { RedisKeyValueBytesStore } from './redis-key-value-store.js';
 import type { RedisStoreOptions } from './redis-options.js';

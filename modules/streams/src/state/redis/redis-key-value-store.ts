@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { RedisStoreError } from '../errors.js';
 import type { KeyValue } from '../iterator.js';
 import { InMemoryKeyValueBytesStore } from '../memory/in-memory-key-value-store.js';
-import type { StateStore, StateStoreContext, StoreLifecycle } from '../store.js';
+import type { StateStore, StateStoreContext, StoreLifecycle } from '../state-store.js';
 import { StoreKeys } from './namespace.js';
 import { claimOwnership, readMeta, PersistQueue } from './persist.js';
 import { LOAD_PAGE, redisRange } from './redis-reads.js';

@@ -5,7 +5,7 @@ import { RedisStoreError } from '../errors.js';
 import type { KeyValue } from '../iterator.js';
 import { InMemorySegmentedBytesStore } from '../memory/in-memory-segmented-store.js';
 import type { CompositeTimestamp } from '../segmented.js';
-import type { StateStore, StateStoreContext, StoreLifecycle } from '../store.js';
+import type { StateStore, StateStoreContext, StoreLifecycle } from '../state-store.js';
 import { StoreKeys } from './namespace.js';
 import { claimOwnership, readMeta, PersistQueue } from './persist.js';
 import { LOAD_PAGE, redisRange } from './redis-reads.js';

@@ -1,4 +1,4 @@
-import type { CachedRecordContext, StateStoreContext } from '../store.js';
+import type { CachedRecordContext, StateStoreContext } from '../state-store.js';
 
 /**
  * The context the typed layer passes to the layers below it: the same as the task's, except that

@@ -5,7 +5,7 @@ import { bytesId, prefixUpperBound } from '../bytes.js';
 import { InvalidStateStoreError } from '../errors.js';
 import { type KeyValue, type KeyValueIterator, OpenIterators } from '../iterator.js';
 import { Serdes, type Serde } from '../serde.js';
-import type { KeyValueBytesStore, KeyValueStore, StateStore, StateStoreContext } from '../store.js';
+import type { KeyValueBytesStore, KeyValueStore, StateStore, StateStoreContext } from '../state-store.js';
 import type { FlushListenable, FlushListener } from '../supplier.js';
 import { LayerContext } from './layer-context.js';
 import { isPrimitiveKey } from './typed-segmented-base.js';

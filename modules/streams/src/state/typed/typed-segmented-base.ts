@@ -6,7 +6,7 @@ import { InvalidStateStoreError } from '../errors.js';
 import { type KeyValue, OpenIterators } from '../iterator.js';
 import type { CompositeTimestamp, SegmentedBytesStore } from '../segmented.js';
 import type { Serde } from '../serde.js';
-import type { StateStore, StateStoreContext } from '../store.js';
+import type { StateStore, StateStoreContext } from '../state-store.js';
 import { LayerContext } from './layer-context.js';
 import { ValueSizeEstimate } from './value-size.js';
 

@@ -6,7 +6,7 @@ import { TypedKeyValueStore } from './typed/typed-key-value-store.js';
 import { TypedSessionStore } from './typed/typed-session-store.js';
 import { TypedWindowStore } from './typed/typed-window-store.js';
 import type { Serde } from './serde.js';
-import type { StateStore } from './store.js';
+import type { StateStore } from './state-store.js';
 import type {
   KeyValueBytesStoreSupplier,
   SessionBytesStoreSupplier,

@@ -3,7 +3,7 @@ import {
   KeyValueStoreBuilder,
   SessionStoreBuilder,
   WindowStoreBuilder,
-} from './builders.js';
+} from './store-builders.js';
 import { sessionKeyEnd } from './keys/session-key-schema.js';
 import { windowKeyStart } from './keys/window-key-schema.js';
 import { InMemoryKeyValueBytesStore } from './memory/in-memory-key-value-store.js';
