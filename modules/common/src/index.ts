@@ -12,6 +12,7 @@ export * from './serdes/avro.js';
 export * from './serdes/basic.js';
 export * from './serdes/metric-serdes.js';
 export * from './serdes/registry-avro.js';
+export * from './serdes/sample-stats-serde.js';
 export * from './serdes/serde.js';
 export * from './serdes/wire.js';
 export * from './kafka-client.js';

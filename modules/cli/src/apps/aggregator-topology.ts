@@ -6,6 +6,7 @@ import {
   foldSample,
   metricKeySerde,
   parseMetricKey,
+  sampleStatsSerde,
   stringSerde,
   toAggregate,
 } from '@meterstream/common';
@@ -15,15 +16,11 @@ import {
   StreamsBuilder,
   Suppressed,
   TimeWindows,
-  partialAggregateSerde,
   type Topology,
   valueTimestamp,
 } from '@meterstream/streams';
 
 export const DEFAULT_GRACE_SEC = 300;
-
-/** The window statistics in the store: the streams library's 32-byte partial-aggregate layout. */
-export const sampleStatsSerde: Serde<SampleStats> = partialAggregateSerde;
 
 export interface AggregatorTopologyOptions {
   sourceTopic: string;

@@ -1,5 +1,6 @@
+import { sampleStatsSerde } from '@meterstream/common';
 import { describe, expect, it } from 'vitest';
-import { partialAggregateSerde, type Serde, Serdes } from '../../src/index.js';
+import { type Serde, Serdes } from '../../src/index.js';
 import { serializeFramed } from '../../src/state/serde.js';
 
 /** A serde's in-place path must write exactly what serialize() returns; framing must not care which path ran. */
@@ -27,14 +28,14 @@ describe('in-place serialization (Serde.serializedSize / serializeInto)', () => 
     }
   });
 
-  it('the partial aggregate writes its 32 bytes in place, infinities included', () => {
+  it("common's window statistics (the aggregator's store value) write their 32 bytes in place, infinities included", () => {
     for (const a of [
       { sampleCount: 3, sum: 7.5, min: -1, max: 4 },
       { sampleCount: 0, sum: 0, min: Number.POSITIVE_INFINITY, max: Number.NEGATIVE_INFINITY },
     ]) {
-      const { inPlace, copied } = framedBoth(partialAggregateSerde, a);
+      const { inPlace, copied } = framedBoth(sampleStatsSerde, a);
       expect(inPlace).toEqual(copied);
-      expect(partialAggregateSerde.deserialize(inPlace.subarray(3, 35))).toEqual(a);
+      expect(sampleStatsSerde.deserialize(inPlace.subarray(3, 35))).toEqual(a);
     }
   });
 });
