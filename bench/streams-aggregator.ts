@@ -1,18 +1,13 @@
 /**
- * Streams aggregator throughput: N synthetic metrics over K keys through the metric aggregator (4 tumbling windows)
- * topology in TopologyTestDriver (in-memory stores, caching on), against a hand-written baseline
+ * Streams aggregator throughput: N synthetic metrics over K keys through the aggregator's topology (the one
+ * `meterstream aggregator` runs: cli/src/apps/aggregator-topology.ts; 4 tumbling windows) in TopologyTestDriver (in-memory stores, caching on), against a hand-written baseline
  * doing the same tumbling aggregation (with grace and emission of closed windows) in plain Maps.
  *
  *   node --expose-gc --max-semi-space-size=128 --import tsx bench/streams-aggregator.ts [records=5000000] [keys=10000] [stepMs=1000] [rounds=3]
  */
-import {
-  buildMetricAggregator,
-  Serdes,
-  StreamsBuilder,
-  TopologyTestDriver,
-  type PartialAggregate,
-  type WindowAggregate,
-} from '../modules/streams/src/index.js';
+import { ATTRIBUTES_BY_TYPE, metricReadingJsonSerde, type SampleStats } from '@meterstream/common';
+import { buildAggregatorTopology } from '../modules/cli/src/apps/aggregator-topology.js';
+import { TopologyTestDriver } from '@meterstream/streams';
 import { cpus, loadavg } from 'node:os';
 import { markdownTable, writeBenchmarkSection } from './lib/report.js';
 
@@ -26,7 +21,19 @@ const KEYS = Number(process.argv[3] ?? 10_000);
 const GRACE_MS = 300_000;
 const COMMIT_EVERY = 1_000_000;
 const BASE_TS = Date.UTC(2024, 0, 1);
-const keys = Array.from({ length: KEYS }, (_, i) => `gw-${i % 100}.ELECTRICITY.ATTR${Math.floor(i / 100)}`);
+// Valid metric keys (the topology parses them for the output): electricity meters' four attributes.
+const ATTRIBUTES = ATTRIBUTES_BY_TYPE.ELECTRICITY;
+const keys = Array.from(
+  { length: KEYS },
+  (_, i) => `gw-${Math.floor(i / ATTRIBUTES.length)}.ELECTRICITY.${ATTRIBUTES[i % ATTRIBUTES.length]}`,
+);
+
+/** What a closed window's output holds (the baseline builds the same object per emission). */
+interface WindowAggregate extends SampleStats {
+  readonly average: number;
+  readonly windowStart: number;
+  readonly windowEnd: number;
+}
 
 /** Event-time spacing of one key's samples (argv[4], default 1 s). */
 const STEP_MS = Number(process.argv[4] ?? 1000);
@@ -81,7 +88,7 @@ function baseline(windowsSec: readonly number[], order: Int32Array): { ms: numbe
   let streamTime = -1;
   const perWindow = windowsSec.map((s) => ({
     size: s * 1000,
-    buckets: new Map<number, Map<string, PartialAggregate>>(),
+    buckets: new Map<number, Map<string, SampleStats>>(),
   }));
   for (let i = 0; i < N; i++) {
     const key = keys[order[i]!]!;
@@ -135,17 +142,13 @@ function library(
   windowsSec: readonly number[],
   order: Int32Array,
 ): { ms: number; emitted: number; late: number } {
-  const builder = new StreamsBuilder();
-  buildMetricAggregator<Sample>(builder, {
+  const topology = buildAggregatorTopology({
     sourceTopic: 'metrics',
-    keySerde: Serdes.string(),
-    valueSerde: Serdes.json<Sample>(),
-    valueOf: (v) => v.value,
-    timestampOf: (v) => v.timestamp,
+    metricSerde: metricReadingJsonSerde,
     windowsSec,
     graceSec: GRACE_MS / 1000,
   });
-  const driver = new TopologyTestDriver(builder.build(), { commitEveryRecords: COMMIT_EVERY });
+  const driver = new TopologyTestDriver(topology, { commitEveryRecords: COMMIT_EVERY });
   const input = driver.createInputTopic<string, Sample>('metrics', undefined, undefined, {
     passObjects: true,
   });
@@ -218,7 +221,7 @@ for (const { windows, orderName } of cases) {
 const body = `Command: \`node --expose-gc --max-semi-space-size=128 --import tsx bench/streams-aggregator.ts ${N} ${KEYS} ${STEP_MS} ${ROUNDS}\`
 
 ${N.toLocaleString('en')} synthetic metrics over ${KEYS.toLocaleString('en')} keys (one sample per key every ${STEP_MS / 1000} s of
-event time), through \`buildMetricAggregator\` (tumbling windows, ${GRACE_MS / 1000} s grace, suppress untilWindowCloses)
+event time), through the aggregator's topology (\`buildAggregatorTopology\`, what \`meterstream aggregator\` runs: tumbling windows, ${GRACE_MS / 1000} s grace, suppress untilWindowCloses)
 in TopologyTestDriver with in-memory window stores, caching on (the aggregation's own cache of live windows), a commit every ${COMMIT_EVERY.toLocaleString('en')}
 records; input handed to the source as objects (\`passObjects\`, no serde round trip — the baseline parses nothing
 either). Both run in one Node process with \`--max-semi-space-size=128\` (a larger young generation: both loops allocate one

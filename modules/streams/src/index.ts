@@ -68,7 +68,6 @@ export type { KeyValue as TestKeyValue, TestRecord } from './test-driver/test-re
 export { type TestDriverConfig, TopologyTestDriver } from './test-driver/topology-test-driver.js';
 
 // The metric aggregator topology (tumbling 60/600/3600/86400 s windows), as an example
-export * from './examples/metric-aggregator.js';
 
 // Kafka runtime (kafkajs)
 export * from './runtime/index.js';

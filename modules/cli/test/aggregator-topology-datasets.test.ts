@@ -1,31 +1,37 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import {
-  buildMetricAggregator,
-  Serdes,
-  StreamsBuilder,
-  THESIS_GRACE_SEC,
-  THESIS_WINDOWS_SEC,
-  TopologyTestDriver,
-  type WindowAggregate,
-  windowAggregateJsonSerde,
-} from '@meterstream/streams';
+  type AggregateMetric,
+  aggregateJsonSerde,
+  metricReadingJsonSerde,
+  type SampleStats,
+  stringSerde,
+} from '@meterstream/common';
+import { TopologyTestDriver } from '@meterstream/streams';
+import { ELECTRICITY_SAMPLE, UCI_SAMPLE, describeWithDatasets } from '@meterstream/test-support';
+import { expect, it } from 'vitest';
+import { buildAggregatorTopology, DEFAULT_GRACE_SEC } from '../src/apps/aggregator-topology.js';
 
 /**
- * The metric aggregator (4 tumbling windows) fed with real dataset samples. Expected results are computed by brute
- * force here: every (key, window) aggregate over the accepted samples, and the set of windows that
- * must have been emitted — those with window end + grace ≤ final stream time (Kafka Streams docs:
- * "suppress(untilWindowCloses)": one final result per window, when the window closes).
+ * The aggregator's topology (what `meterstream aggregator` runs: 4 tumbling windows) fed with real
+ * dataset samples. Expected results are computed by brute force here: every (key, window)
+ * aggregate over the accepted samples, and the set of windows that must have been emitted — those
+ * with window end + grace ≤ final stream time (Kafka Streams docs: "suppress(untilWindowCloses)":
+ * one final result per window, when the window closes).
  */
 
-const DATASETS =
-  process.env.METERSTREAM_DATASETS_DIR ?? resolve(import.meta.dirname, '../../../../../shared/datasets');
-const haveDatasets = existsSync(DATASETS);
-if (!haveDatasets && process.env.METERSTREAM_REQUIRE_DATASETS === '1') {
-  throw new Error(`datasets required (METERSTREAM_REQUIRE_DATASETS=1) but ${DATASETS} is missing`);
+const WINDOWS_SEC = [60, 600, 3600, 86_400] as const;
+
+/** What the test compares of an emitted aggregate: the statistics and the window. */
+interface WindowAggregate extends SampleStats {
+  readonly average: number;
+  readonly windowStart: number;
+  readonly windowEnd: number;
 }
-if (!haveDatasets) console.warn(`skipping dataset tests: ${DATASETS} not found`);
+
+function windowAggregate(a: AggregateMetric): WindowAggregate {
+  const { sampleCount, sum, min, max, average, windowStart, windowEnd } = a;
+  return { sampleCount, sum, min, max, average, windowStart, windowEnd };
+}
 
 interface Metric {
   readonly key: string;
@@ -46,7 +52,7 @@ function parseUci(text: string): Metric[] {
     const attrs: [string, string][] = [
       ['ACTIVE_POWER', f[2]],
       ['VOLTAGE', f[4]],
-      ['CURRENT', f[5]],
+      ['INTENSITY', f[5]],
     ];
     for (const [attr, raw] of attrs) {
       const value = Number(raw);
@@ -65,7 +71,7 @@ function parseAmpds(text: string, maxRows: number): Metric[] {
   const col = (name: string) => head.indexOf(name);
   const cols: [string, number][] = [
     ['VOLTAGE', col('V')],
-    ['CURRENT', col('I')],
+    ['INTENSITY', col('I')],
     ['ACTIVE_POWER', col('P')],
   ];
   for (let i = 1; i < Math.min(lines.length, maxRows + 1); i++) {
@@ -81,22 +87,20 @@ function parseAmpds(text: string, maxRows: number): Metric[] {
   return out;
 }
 
-const GRACE_MS = THESIS_GRACE_SEC * 1000;
+const GRACE_MS = DEFAULT_GRACE_SEC * 1000;
 
 function runAggregator(metrics: Metric[]) {
-  const builder = new StreamsBuilder();
-  buildMetricAggregator<Metric>(builder, {
+  const topology = buildAggregatorTopology({
     sourceTopic: 'metrics',
-    keySerde: Serdes.string(),
-    valueSerde: Serdes.json<Metric>(),
-    valueOf: (m) => m.value,
-    timestampOf: (m) => m.timestamp,
+    metricSerde: metricReadingJsonSerde,
+    windowsSec: WINDOWS_SEC,
+    graceSec: DEFAULT_GRACE_SEC,
   });
-  const driver = new TopologyTestDriver(builder.build(), { commitEveryRecords: 100 });
-  const input = driver.createInputTopic('metrics', Serdes.string(), Serdes.json<Metric>());
-  const outputs = THESIS_WINDOWS_SEC.map((sec) => ({
+  const driver = new TopologyTestDriver(topology, { commitEveryRecords: 100 });
+  const input = driver.createInputTopic('metrics', stringSerde, metricReadingJsonSerde);
+  const outputs = WINDOWS_SEC.map((sec) => ({
     sec,
-    topic: driver.createOutputTopic(`metrics-aggregates-${sec}`, Serdes.string(), windowAggregateJsonSerde),
+    topic: driver.createOutputTopic(`metrics-aggregates-${sec}`, stringSerde, aggregateJsonSerde),
   }));
 
   // Reference state: what a brute-force fold over the accepted samples gives.
@@ -110,7 +114,7 @@ function runAggregator(metrics: Metric[]) {
 
   const pipe = (m: Metric) => {
     streamTime = Math.max(streamTime, m.timestamp);
-    for (const sec of THESIS_WINDOWS_SEC) {
+    for (const sec of WINDOWS_SEC) {
       const size = sec * 1000;
       const start = m.timestamp - (m.timestamp % size);
       if (start + size + GRACE_MS <= streamTime) {
@@ -131,10 +135,10 @@ function runAggregator(metrics: Metric[]) {
         windowEnd: start + size,
       });
     }
-    input.pipeInput(m.key, m, m.timestamp);
+    input.pipeInput(m.key, { timestamp: m.timestamp, value: m.value }, m.timestamp);
     for (const { sec, topic } of outputs) {
       for (const r of topic.readRecordsToList()) {
-        const agg = r.value!;
+        const agg = windowAggregate(r.value!);
         if (agg.windowEnd + GRACE_MS > streamTime) earlyEmissions++;
         const id = `${r.key}|${sec}|${agg.windowStart}`;
         if (emitted.has(id)) duplicates++;
@@ -147,7 +151,7 @@ function runAggregator(metrics: Metric[]) {
     pipe(m);
     if (i % lateEvery === lateEvery - 1) {
       // Late for every window size: older than the largest window + grace behind stream time.
-      pipe({ key: m.key, value: 1e9, timestamp: streamTime - (86_400 + THESIS_GRACE_SEC + 60) * 1000 });
+      pipe({ key: m.key, value: 1e9, timestamp: streamTime - (86_400 + DEFAULT_GRACE_SEC + 60) * 1000 });
       // Slightly late but within grace for the windows still open: accepted where they are.
       pipe({ key: m.key, value: -1, timestamp: streamTime - 200_000 });
     }
@@ -155,7 +159,7 @@ function runAggregator(metrics: Metric[]) {
   driver.commit();
   for (const { sec, topic } of outputs) {
     for (const r of topic.readRecordsToList())
-      emitted.set(`${r.key}|${sec}|${r.value!.windowStart}`, r.value!);
+      emitted.set(`${r.key}|${sec}|${r.value!.windowStart}`, windowAggregate(r.value!));
   }
   const lateDrops = driver.metrics().lateRecordDrops;
   driver.close();
@@ -174,22 +178,17 @@ function check(result: ReturnType<typeof runAggregator>) {
   expect(result.lateDrops).toBe(result.expectedLateDrops);
 }
 
-describe.skipIf(!haveDatasets)(
-  'metric aggregator on dataset samples (tumbling 60/600/3600/86400 s, grace 300 s, suppress)',
+describeWithDatasets(
+  "the aggregator's topology on dataset samples (tumbling 60/600/3600/86400 s, grace 300 s, suppress)",
   () => {
     it('UCI household power: emitted aggregates equal the brute-force reference; late samples dropped and counted', () => {
-      const metrics = parseUci(
-        readFileSync(resolve(DATASETS, 'uci/household_power_consumption.txt'), 'utf8'),
-      );
+      const metrics = parseUci(readFileSync(UCI_SAMPLE, 'utf8'));
       expect(metrics.length).toBeGreaterThan(45_000);
       check(runAggregator(metrics));
     });
 
     it('AMPds2 electricity sub-meter: emitted aggregates equal the brute-force reference', () => {
-      const metrics = parseAmpds(
-        readFileSync(resolve(DATASETS, 'ampds2/Electricity_B1E-11.csv'), 'utf8'),
-        20_000,
-      );
+      const metrics = parseAmpds(readFileSync(ELECTRICITY_SAMPLE, 'utf8'), 20_000);
       expect(metrics.length).toBeGreaterThan(59_000);
       check(runAggregator(metrics));
     });
