@@ -1,5 +1,5 @@
 /**
- * The ksqlDB-compatible server under load (issue #18):
+ * The ksqlDB-compatible server under load:
  *   - pull-query latency: key lookups on a 1-minute windowed CTAS at a fixed rate while a replay
  *     feeds it at a fixed rate, p50 / p99, against the same server's GET /healthcheck round trip
  *     measured the same way in the same run (the HTTP cost alone);

@@ -242,7 +242,7 @@ CPU-time ratio does not move when other processes take the cores, the wall-clock
 
 ${table}
 
-Goal (issue #17): each KSQL query at ≥ 70 % of the hand-written aggregator's rate. 1-minute load average
+Goal: each KSQL query at ≥ 70 % of the hand-written aggregator's rate. 1-minute load average
 ${loadBefore.toFixed(1)} before and ${loadAfter.toFixed(1)} after, on ${cpus().length} cores.`;
   writeBenchmarkSection('ksql-vs-aggregator', 'KSQL engine vs the hand-written aggregator', body);
   console.log(table);

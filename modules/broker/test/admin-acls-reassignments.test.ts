@@ -16,7 +16,7 @@ const anyFilter = {
   permissionType: AclPermissionTypes.ANY,
 };
 
-/** Issue #26 item 6: ACL APIs (stored, not enforced) and partition reassignments on one broker. */
+/** ACL APIs (stored, not enforced) and partition reassignments on one broker. */
 describe('ACLs and partition reassignments through kafkajs', () => {
   let b: TestBroker;
   let admin: Admin;

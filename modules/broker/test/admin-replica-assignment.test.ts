@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kafkaClient, startTestBroker, type TestBroker } from './helpers/broker.js';
 import { run } from './helpers/processes.js';
 
-/** Issue #26 item 2: manual replica assignments naming brokers other than this one are refused. */
+/** Manual replica assignments naming brokers other than this one are refused. */
 describe('manual replica assignments', () => {
   let b: TestBroker;
   let admin: Admin;

@@ -94,7 +94,7 @@ interface Entry {
   configSynonyms: { configName: string; configValue: string; configSource: number }[];
 }
 
-describe('topic and broker configs (issue #26 item 3)', () => {
+describe('topic and broker configs', () => {
   let b: TestBroker;
   let kafka: Kafka;
   let admin: Admin;

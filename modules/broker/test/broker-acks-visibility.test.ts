@@ -5,7 +5,7 @@ import { kafkaClient, startTestBroker, type TestBroker } from './helpers/broker.
 import { run } from './helpers/processes.js';
 
 /**
- * The high watermark covers everything acknowledged (issue #26, item 1). Under the default
+ * The high watermark covers everything acknowledged. Under the default
  * `--fsync fsync` policy the broker's fsync rounds are held back here (the flusher's fdatasync is
  * gated), so "acks=1 answered but not yet fsync'ed" lasts as long as the test needs instead of the
  * millisecond a real fsync takes: acknowledged acks=1 records must be visible to ListOffsets and

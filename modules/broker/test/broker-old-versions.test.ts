@@ -13,7 +13,7 @@ import { connectKafkajsBroker } from './helpers/kafkajs-broker.js';
 import { decodeResponse, requestFrame, sendRaw } from './helpers/raw-client.js';
 
 /**
- * Old and unserved protocol versions (issue #26, item 4): ListOffsets v0 is served (kafkajs with
+ * Old and unserved protocol versions: ListOffsets v0 is served (kafkajs with
  * its version pinned, as kafkajs's own suite does; librdkafka 2.x always asks ApiVersions and then
  * uses v2+, even with api.version.request=false), and a known version the broker
  * does not serve is answered with UNSUPPORTED_VERSION in that version's shape on a connection that

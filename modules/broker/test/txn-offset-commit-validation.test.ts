@@ -7,7 +7,7 @@ import { connectKafkajsBroker, type KafkajsRawBroker } from './helpers/kafkajs-b
 import { decodeResponse, requestFrame, sendRaw } from './helpers/raw-client.js';
 
 /**
- * TxnOffsetCommit is validated in Kafka's order (issue #26, item 5): group id, then unknown
+ * TxnOffsetCommit is validated in Kafka's order: group id, then unknown
  * topics/partitions, then — with transaction verification (Kafka 3.6+'s default) — the
  * transaction coordinator's verdict, then member/generation. Without verification (Kafka <= 3.5,
  * the version kafkajs 2.2.4's suite runs against) the transactional fields are not checked: the

@@ -1,8 +1,7 @@
 /**
  * The broker's ACL bindings: kept in memory and journalled (fdatasync before the answer) to
  * `<dataDir>/acls/acls.jsonl`, like the coordinators' state. Only storage for now — no request is
- * authorized against these bindings until the broker gains authentication and authorization
- * (roadmap step 13).
+ * authorized against these bindings until the broker gains authentication and authorization.
  */
 import type { Logger } from 'pino';
 import { Journal } from '../state/journal.js';

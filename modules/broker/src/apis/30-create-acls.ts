@@ -7,7 +7,7 @@ import type { ApiHandler } from './handler.js';
 /**
  * CreateAcls: each creation is validated as Kafka's controller does (INVALID_REQUEST naming the bad
  * field) and the valid ones are stored, durably, before the answer. Storage only — the broker does
- * not authorize requests against ACLs yet (roadmap step 13). v0 has no pattern type: LITERAL.
+ * not authorize requests against ACLs yet (it has no authentication). v0 has no pattern type: LITERAL.
  */
 export const createAcls: ApiHandler<CreateAclsRequest, CreateAclsResponse> = {
   apiKey: 30,

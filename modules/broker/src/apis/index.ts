@@ -37,11 +37,11 @@ import { alterPartitionReassignments } from './45-alter-partition-reassignments.
 import { listPartitionReassignments } from './46-list-partition-reassignments.js';
 import type { ApiHandler } from './handler.js';
 
-// Groups (B2): 08 OffsetCommit, 09 OffsetFetch, 10 FindCoordinator, 11 JoinGroup, 12 Heartbeat,
+// Groups: 08 OffsetCommit, 09 OffsetFetch, 10 FindCoordinator, 11 JoinGroup, 12 Heartbeat,
 // 13 LeaveGroup, 14 SyncGroup, 15 DescribeGroups, 16 ListGroups, 42 DeleteGroups.
-// Transactions (B2): 22 InitProducerId, 24 AddPartitionsToTxn, 25 AddOffsetsToTxn, 26 EndTxn,
+// Transactions: 22 InitProducerId, 24 AddPartitionsToTxn, 25 AddOffsetsToTxn, 26 EndTxn,
 // 28 TxnOffsetCommit.
-// ACLs (stored, not yet enforced — roadmap step 13): 29 DescribeAcls, 30 CreateAcls, 31 DeleteAcls.
+// ACLs (stored, not yet enforced: the broker has no authentication yet): 29 DescribeAcls, 30 CreateAcls, 31 DeleteAcls.
 // Reassignments (one broker: nothing ever moves): 45 AlterPartitionReassignments,
 // 46 ListPartitionReassignments.
 
