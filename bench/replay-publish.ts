@@ -10,11 +10,9 @@
  *
  *   npx tsx bench/replay-publish.ts [gateways=100] [maxMessages=all]
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import { createLogger, loadConfig, metricRegistrySerde } from '../modules/common/src/index.js';
 import {
   type EncodedMessage,
@@ -25,6 +23,7 @@ import {
   runReplay,
 } from '../modules/replay/src/index.js';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
+import { startBrokerProcess, stopBrokerProcess } from './lib/broker-process.js';
 import { markdownTable, writeBenchmarkSection } from './lib/report.js';
 
 const GATEWAYS = Number(process.argv[2] ?? 100);
@@ -33,35 +32,6 @@ const MAX_MESSAGES = process.argv[3] === undefined ? Number.POSITIVE_INFINITY : 
 const RAW_BATCH = 1000;
 const root = resolve(import.meta.dirname, '..');
 const UCI = resolve(root, '../shared/datasets/uci/household_power_consumption.txt');
-
-async function startBrokerProcess(
-  dataDir: string,
-): Promise<{ child: ChildProcess; port: number; registryPort: number }> {
-  const child = spawn(
-    process.execPath,
-    [
-      resolve(root, 'modules/broker/dist/main.js'),
-      '--port',
-      '0',
-      '--data-dir',
-      dataDir,
-      '--default-partitions',
-      '4',
-      '--fsync',
-      'write',
-      '--schema-registry-port',
-      '0',
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, LOG_LEVEL: 'warn' } },
-  );
-  const lines = createInterface({ input: child.stdout! });
-  for await (const line of lines) {
-    const event = JSON.parse(line) as { event: string; port: number; schemaRegistryPort: number };
-    if (event.event === 'listening')
-      return { child, port: event.port, registryPort: event.schemaRegistryPort };
-  }
-  throw new Error('broker process exited before listening');
-}
 
 async function prebuild(schemaId: number): Promise<EncodedMessage[]> {
   const encode = createMetricEncoder('avro-registry', schemaId);
@@ -102,7 +72,9 @@ async function raw(
 }
 
 const dataDir = mkdtempSync(join(tmpdir(), 'bench-replay-'));
-const broker = await startBrokerProcess(dataDir);
+const broker = await startBrokerProcess(dataDir, ['--default-partitions', '4', '--fsync', 'write'], {
+  registry: true,
+});
 try {
   const bootstrap = `127.0.0.1:${broker.port}`;
   const registryUrl = `http://127.0.0.1:${broker.registryPort}`;
@@ -183,7 +155,6 @@ try {
       'absolute rates are noisy and the ratio is only indicative.',
   );
 } finally {
-  broker.child.kill('SIGTERM');
-  await new Promise((r) => broker.child.once('exit', r));
+  await stopBrokerProcess(broker.child);
   rmSync(dataDir, { recursive: true, force: true });
 }
