@@ -1,4 +1,4 @@
-import { testLogger } from '@meterstream/test-support';
+import { testLogger, waitFor } from '@meterstream/test-support';
 import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type CqlServer, type CqlServerOptions, startCqlServer } from '../src/index.js';
@@ -106,14 +106,6 @@ async function metric(server: CqlServer, name: string, labels: Record<string, st
   const m = await server.metrics.getSingleMetric(name)?.get();
   const v = m?.values.find((x) => Object.entries(labels).every(([k, val]) => x.labels[k] === val));
   return v?.value ?? 0;
-}
-
-async function waitFor(what: string, done: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await done())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 describe('connection and request limits', () => {

@@ -1,12 +1,16 @@
-/** Polls `check` every 100 ms until it holds; throws naming `what` after `timeoutMs`. */
+/**
+ * Polls `check` every `everyMs` until it holds; throws naming `what` after `timeoutMs`. A wait for
+ * asynchronous work, not a timing assertion.
+ */
 export async function waitFor(
   what: string,
-  check: () => Promise<boolean>,
+  check: () => boolean | Promise<boolean>,
   timeoutMs = 60_000,
+  everyMs = 100,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
 }

@@ -1,3 +1,6 @@
+import { waitFor } from '@meterstream/test-support';
+
+export { waitFor };
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -44,20 +47,6 @@ export function runUp(dataDir: string): CliProcess {
     '0',
   ]);
   return runCli(['up', ...freePorts, '--no-redis'], { METERSTREAM_DATA_DIR: dataDir });
-}
-
-export async function waitFor(
-  what: string,
-  check: () => Promise<boolean> | boolean,
-  timeoutMs = 60_000,
-  everyMs = 200,
-) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, everyMs));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
 }
 
 /** waitFor, with the tail of `proc`'s output in the timeout error: what the process logged while the test waited. */

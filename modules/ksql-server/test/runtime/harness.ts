@@ -1,4 +1,4 @@
-import { testLogger } from '@meterstream/test-support';
+import { testLogger, waitFor } from '@meterstream/test-support';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -110,20 +110,12 @@ export class Cluster {
       await consumer.connect();
       await consumer.subscribe({ topics: [topic], fromBeginning: true });
       await consumer.run({ eachMessage: async ({ message }) => void messages.push(message) });
-      await until(`${count} records in ${topic}`, () => messages.length >= count, options.timeoutMs);
+      await waitFor(`${count} records in ${topic}`, () => messages.length >= count, options.timeoutMs);
       await new Promise((r) => setTimeout(r, options.settleMs ?? 500));
     } finally {
       await consumer.disconnect();
     }
     return messages;
-  }
-}
-
-export async function until(what: string, condition: () => boolean, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
   }
 }
 

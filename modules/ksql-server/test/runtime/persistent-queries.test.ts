@@ -1,7 +1,8 @@
+import { waitFor } from '@meterstream/test-support';
 import type { PullQueryPlan } from '@meterstream/ksql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProcessingLogRecord } from '../../src/runtime/processing-log.js';
-import { Cluster, createdQuery, eventually, SERVICE_ID, transientPlan, until, jsonValue } from './harness.js';
+import { Cluster, createdQuery, eventually, SERVICE_ID, transientPlan, jsonValue } from './harness.js';
 
 const cluster = new Cluster();
 beforeAll(() => cluster.start());
@@ -171,7 +172,7 @@ describe('KafkaQueryRuntime: persistent queries', () => {
     } finally {
       await runtime.close();
     }
-    await until('closed', () => runtime.status(healthy.id) === undefined);
+    await waitFor('closed', () => runtime.status(healthy.id) === undefined);
   });
 
   it('a query failing while it runs goes to ERROR with its error; the other query goes on', async () => {
@@ -196,7 +197,7 @@ describe('KafkaQueryRuntime: persistent queries', () => {
       await cluster.read(copy.sinkTopic, 1);
       // Bytes its own internal topic cannot hold: the streams runtime fails the query (logAndFail).
       await cluster.send(repartition as string, [{ key: 'kitchen', value: Buffer.from('{{not json') }]);
-      await until('PER_ROOM fails', () => runtime.status(perRoom.id)?.state === 'ERROR');
+      await waitFor('PER_ROOM fails', () => runtime.status(perRoom.id)?.state === 'ERROR');
       const status = runtime.status(perRoom.id);
       expect(status?.streamsState).toBe('ERROR');
       expect(status?.errors[0]?.errorMessage).toContain(repartition as string);

@@ -1,8 +1,9 @@
+import { waitFor } from '@meterstream/test-support';
 import type { TransientQueryPlan } from '@meterstream/ksql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KafkaPushQuery } from '../../src/runtime/push-query.js';
 import type { ProcessingLogRecord } from '../../src/runtime/processing-log.js';
-import { Cluster, jsonValue, transientPlan, until } from './harness.js';
+import { Cluster, jsonValue, transientPlan } from './harness.js';
 
 const cluster = new Cluster();
 beforeAll(() => cluster.start());
@@ -136,7 +137,7 @@ describe('KafkaQueryRuntime: push queries', () => {
     try {
       const push = (await runtime.push(plan, { 'auto.offset.reset': 'earliest' })) as KafkaPushQuery;
       // Nobody reads: the query fills the buffer, pauses, and takes no more input.
-      await until('the query pauses', () => push.paused);
+      await waitFor('the query pauses', () => push.paused);
       await new Promise((r) => setTimeout(r, 2_000));
       const held = push.buffered;
       await new Promise((r) => setTimeout(r, 1_000));
@@ -183,7 +184,7 @@ describe('KafkaQueryRuntime: push queries', () => {
         );
       });
       // Breaking out of the loop (take) closed them.
-      await until('all closed', () => runtime.pushQueries().size === 0);
+      await waitFor('all closed', () => runtime.pushQueries().size === 0);
     } finally {
       await runtime.close();
     }

@@ -1,4 +1,4 @@
-import { testLogger } from '@meterstream/test-support';
+import { testLogger, waitFor } from '@meterstream/test-support';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -96,14 +96,6 @@ function restore(topic: string, logLines: string[]) {
   return done.then((result) => ({ applied, position, result }));
 }
 
-async function waitFor(check: () => boolean, what: string) {
-  const deadline = Date.now() + 30_000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 describe('changelog restore and open transactions', () => {
   it('waits for a transaction open on the changelog and replays what it commits', async () => {
     await admin.createTopics({ topics: [{ topic: 'cl-commit', numPartitions: 1 }] });
@@ -113,7 +105,7 @@ describe('changelog restore and open transactions', () => {
 
     const logs: string[] = [];
     const restoring = restore('cl-commit', logs);
-    await waitFor(() => logs.some((l) => l.includes('restore waits for an open transaction')), 'the wait');
+    await waitFor('the wait', () => logs.some((l) => l.includes('restore waits for an open transaction')));
     await open.txn.commit();
     const { applied, position, result } = await restoring;
     // Restoring only to the last stable offset (where the open transaction began) would stop at b.

@@ -1,4 +1,4 @@
-import { testLogger } from '@meterstream/test-support';
+import { testLogger, waitFor } from '@meterstream/test-support';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,17 +47,9 @@ async function produce(
   await producer.disconnect();
 }
 
-async function until(what: string, condition: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 async function untilRunning(streams: KafkaStreams): Promise<void> {
   await streams.start();
-  await until('RUNNING', () => streams.state() === 'RUNNING');
+  await waitFor('RUNNING', () => streams.state() === 'RUNNING');
 }
 
 describe('KafkaStreams.store(): a store read across every task', () => {
@@ -91,7 +83,7 @@ describe('KafkaStreams.store(): a store read across every task', () => {
         { key: 'c', value: '5', partition: 1 },
         { key: 'c', value: '6', partition: 1 },
       ]);
-      await until('6 records processed', () => streams.taskMetrics().processed === 6);
+      await waitFor('6 records processed', () => streams.taskMetrics().processed === 6);
 
       const latest = await streams.store<string, { value: number } | number>('latest');
       const counts = (s: typeof latest) =>
@@ -231,7 +223,7 @@ describe('KafkaStreams: autoOffsetReset latest, pause() and resume()', () => {
       expect(streams.state()).toBe('RUNNING');
 
       streams.resume();
-      await until('the record written while paused', () => values.includes('while-paused'));
+      await waitFor('the record written while paused', () => values.includes('while-paused'));
     } finally {
       await streams.close();
     }
