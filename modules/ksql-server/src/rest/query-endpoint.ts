@@ -11,7 +11,8 @@ import { streamPush } from './query-stream-endpoint.js';
  * POST /query (ksqlDB's original streaming endpoint, HTTP/1.1 chunked): body `{"ksql", …}`; the
  * answer is one JSON array streamed element by element: `{"header":{"queryId","schema"}}`, then
  * `{"row":{"columns":[…]}}` per row, and `{"finalMessage":"Limit Reached"}` when a push query
- * reached its LIMIT. Elements are separated by `,\n`, so the whole answer parses as JSON.
+ * reached its LIMIT (`"Query Completed"` when a pull query on a stream read to its end).
+ * Elements are separated by `,\n`, so the whole answer parses as JSON.
  */
 export async function handleQuery(ctx: RestContext, exchange: HttpExchange): Promise<void> {
   const contentType = negotiate(exchange.headers.accept, [KSQL_V1_JSON, JSON_TYPE]);
@@ -34,6 +35,10 @@ export async function handleQuery(ctx: RestContext, exchange: HttpExchange): Pro
     return `,\n${JSON.stringify({ errorMessage: e.body() })}`;
   });
   if (outcome === 'client-gone' || responseGone(res)) return;
-  if (outcome === 'limit') res.write(`,\n${JSON.stringify({ finalMessage: 'Limit Reached' })}`);
+  if (outcome === 'limit') {
+    // Rows that ended by themselves: at LIMIT, or a stream pull query at its end offsets.
+    const finalMessage = handle.ended?.() === 'end-offsets' ? 'Query Completed' : 'Limit Reached';
+    res.write(`,\n${JSON.stringify({ finalMessage })}`);
+  }
   res.end(']\n');
 }

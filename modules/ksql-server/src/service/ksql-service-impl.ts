@@ -14,14 +14,19 @@ import {
   type HealthStatus,
   type KsqlService,
   type QueryHandle,
+  type ResultColumn,
   type ServerInfo,
   ServiceError,
   type StatementRequest,
 } from './ksql-service.js';
+import { StreamScanQuery } from '../runtime/stream-scan-query.js';
 import { KSQL_SERVER_VERSION, type KsqlServiceOptions } from './ksql-service-options.js';
 import { requestLocal, resultColumns } from './statement-results.js';
 
 export { KSQL_SERVER_VERSION, type KsqlServiceOptions } from './ksql-service-options.js';
+
+/** Rows a stream pull query buffers for a slow reader before it stops fetching (as push queries). */
+const SCAN_BUFFER_ROWS = 1000;
 
 /** Starts a service: command topic, replay, surviving queries, processing log stream. */
 export async function startKsqlService(options: KsqlServiceOptions): Promise<KsqlServiceImpl> {
@@ -100,6 +105,9 @@ export class KsqlServiceImpl extends CommandTopicEngine implements KsqlService {
       const rows = await this.runtime.pull(plan);
       return { kind: 'pull', queryId: `query_${Date.now()}_${++this.pullCounter}`, columns, rows };
     }
+    const scanPlan = plan as TransientQueryPlan;
+    if (scanPlan.streamScan)
+      return this.scanStream({ ...scanPlan, streamScan: scanPlan.streamScan }, columns);
     const push = await this.runtime.push(plan as TransientQueryPlan, { ...this.properties, ...properties });
     this.pushQueries.set(push.id, push);
     const close = async () => {
@@ -107,6 +115,29 @@ export class KsqlServiceImpl extends CommandTopicEngine implements KsqlService {
       await push.close();
     };
     return { kind: 'push', queryId: push.id, columns, rows: push.rows, close };
+  }
+
+  /** A pull query on a stream: a bounded scan of its topic, outside the runtime (see StreamScanQuery). */
+  private async scanStream(
+    plan: ConstructorParameters<typeof StreamScanQuery>[0],
+    columns: readonly ResultColumn[],
+  ): Promise<QueryHandle> {
+    const scan = new StreamScanQuery(plan, {
+      kafka: this.kafka,
+      admin: this.admin,
+      bufferRows: SCAN_BUFFER_ROWS,
+      logger: this.logger,
+      onClosed: () => this.pushQueries.delete(scan.id),
+    });
+    this.pushQueries.set(scan.id, scan);
+    try {
+      await scan.start();
+    } catch (err) {
+      await scan.close();
+      throw err;
+    }
+    const close = () => scan.close();
+    return { kind: 'push', queryId: scan.id, columns, rows: scan.rows, close, ended: () => scan.ended };
   }
 
   async insertRows(

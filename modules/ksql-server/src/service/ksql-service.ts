@@ -82,6 +82,12 @@ export type QueryHandle =
       readonly rows: AsyncIterable<readonly unknown[]>;
       /** Stops it (client gone, /close-query, LIMIT reached); idempotent. */
       close(): Promise<void>;
+      /**
+       * Set for a pull query on a stream (a bounded scan, which ends by itself): why its rows
+       * ended — at LIMIT (/query: "Limit Reached") or at the end offsets taken when it started
+       * ("Query Completed"). A push query's rows only end by themselves at LIMIT.
+       */
+      readonly ended?: () => 'limit' | 'end-offsets' | undefined;
     };
 
 /** A result column: name and SQL type as ksqlDB prints it (`BIGINT`, `ARRAY<STRING>`, `STRUCT<…>`). */
