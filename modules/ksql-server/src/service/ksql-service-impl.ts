@@ -7,6 +7,7 @@ import {
 } from '@meterstream/ksql';
 import { commandIdOf } from '../command/command.js';
 import type { PushQuery, QueryStatus } from '../runtime/query-runtime.js';
+import { deleteTopicMatchers, terminateCluster } from './cluster-terminator.js';
 import { CommandTopicEngine } from './command-topic-engine.js';
 import {
   type CommandStatus,
@@ -46,8 +47,11 @@ export async function startKsqlService(options: KsqlServiceOptions): Promise<Ksq
 export class KsqlServiceImpl extends CommandTopicEngine implements KsqlService {
   private readonly pushQueries = new Map<string, PushQuery>();
   private pullCounter = 0;
+  /** Set by POST /ksql/terminate: statements and queries are refused from then on. */
+  private terminated = false;
 
   async execute(sql: string, request: StatementRequest): Promise<ExecutedStatement[]> {
+    this.refuseIfTerminated();
     await this.waitForSequence(request.commandSequenceNumber);
     // The request's SETs and DEFINEs live for this request only (as ksqlDB's /ksql): they are
     // handled here and passed with each statement, never stored in the shared engine.
@@ -81,6 +85,7 @@ export class KsqlServiceImpl extends CommandTopicEngine implements KsqlService {
   }
 
   async query(sql: string, request: StatementRequest): Promise<QueryHandle> {
+    this.refuseIfTerminated();
     await this.waitForSequence(request.commandSequenceNumber);
     const properties = { ...(request.properties ?? {}) };
     const variables = { ...(request.variables ?? {}) };
@@ -145,6 +150,7 @@ export class KsqlServiceImpl extends CommandTopicEngine implements KsqlService {
     rows: AsyncIterable<Readonly<Record<string, unknown>>>,
     ack: (seq: number) => void,
   ): Promise<void> {
+    this.refuseIfTerminated();
     const source = this.engine.source(target) ?? this.engine.source(target.toUpperCase());
     if (!source) throw new ServiceError(40000, `Cannot insert values into an unknown stream: ${target}`);
     if (source.type === 'TABLE') throw new ServiceError(40000, `Cannot insert into a table: ${source.name}`);
@@ -168,6 +174,35 @@ export class KsqlServiceImpl extends CommandTopicEngine implements KsqlService {
     this.pushQueries.delete(queryId);
     await push.close();
     return true;
+  }
+
+  async terminateCluster(deleteTopicPatterns: readonly string[]): Promise<CommandStatus> {
+    this.refuseIfTerminated();
+    const matchers = deleteTopicMatchers(deleteTopicPatterns);
+    return this.queue.run(async () => {
+      this.terminated = true;
+      for (const push of [...this.pushQueries.values()]) await push.close();
+      this.pushQueries.clear();
+      // Stops reading the command topic before it is deleted.
+      await this.commandTopic.close();
+      await terminateCluster(
+        {
+          engine: this.engine,
+          runtime: this.runtime,
+          running: this.running,
+          admin: this.admin,
+          commandTopic: this.commandTopic.name,
+          logger: this.logger,
+        },
+        matchers,
+      );
+      this.engine = this.newEngine();
+      return { status: 'SUCCESS', message: 'Cluster terminated.' };
+    });
+  }
+
+  private refuseIfTerminated(): void {
+    if (this.terminated) throw new ServiceError(50304, 'The server is shut down');
   }
 
   commandStatus(commandId: string): CommandStatus | undefined {

@@ -29,6 +29,13 @@ export interface KsqlService {
   ): Promise<void>;
   /** POST /close-query: false when no such push query is running. */
   closeQuery(queryId: string): Promise<boolean>;
+  /**
+   * POST /ksql/terminate: stops every persistent query (deleting its internal topics), deletes the
+   * sink topics of CREATE … AS SELECT sources matching `deleteTopicPatterns` (regexes matching the
+   * whole topic name) and the command topic. The server then answers 50304 "The server is shut
+   * down" to statements and queries, as ksqlDB once terminated.
+   */
+  terminateCluster(deleteTopicPatterns: readonly string[]): Promise<CommandStatus>;
   /** GET /status/{commandId}. */
   commandStatus(commandId: string): CommandStatus | undefined;
   /** GET /info. */
