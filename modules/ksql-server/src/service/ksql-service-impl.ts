@@ -6,7 +6,9 @@ import {
   type TransientQueryPlan,
 } from '@meterstream/ksql';
 import { commandIdOf } from '../command/command.js';
+import { KafkaRecordWriter } from '../kafka/kafka-record-writer.js';
 import type { PushQuery, QueryStatus } from '../runtime/query-runtime.js';
+import { insertInBatches } from './batched-inserts.js';
 import { deleteTopicMatchers, terminateCluster } from './cluster-terminator.js';
 import { CommandTopicEngine } from './command-topic-engine.js';
 import {
@@ -47,6 +49,8 @@ export async function startKsqlService(options: KsqlServiceOptions): Promise<Ksq
 export class KsqlServiceImpl extends CommandTopicEngine implements KsqlService {
   private readonly pushQueries = new Map<string, PushQuery>();
   private pullCounter = 0;
+  /** The inserts-stream's batched writes (the engine's own writer sends one row per call). */
+  private readonly recordWriter = new KafkaRecordWriter(this.writerProducer);
   /** Set by POST /ksql/terminate: statements and queries are refused from then on. */
   private terminated = false;
 
@@ -154,18 +158,16 @@ export class KsqlServiceImpl extends CommandTopicEngine implements KsqlService {
     const source = this.engine.source(target) ?? this.engine.source(target.toUpperCase());
     if (!source) throw new ServiceError(40000, `Cannot insert values into an unknown stream: ${target}`);
     if (source.type === 'TABLE') throw new ServiceError(40000, `Cannot insert into a table: ${source.name}`);
-    let seq = 0;
-    for await (const row of rows) {
-      try {
-        await this.engine.insertRow(source.name, row);
-      } catch (err) {
-        throw new ServiceError(
+    await insertInBatches(rows, {
+      serialize: (row) => this.engine.serializeRow(source.name, row),
+      write: (serialized) => this.recordWriter.writeMany(serialized),
+      ack,
+      failure: (seq, err) =>
+        new ServiceError(
           40000,
           `Failed to insert row ${seq} into ${source.name}: ${err instanceof Error ? err.message : String(err)}`,
-        );
-      }
-      ack(seq++);
-    }
+        ),
+    });
   }
 
   async closeQuery(queryId: string): Promise<boolean> {
