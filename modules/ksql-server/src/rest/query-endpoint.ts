@@ -5,6 +5,7 @@ import type { RestContext } from './rest-context.js';
 import { restErrorOf } from './rest-errors.js';
 import { jsonValue } from './row-json.js';
 import { statementRequestOf } from './statement-request.js';
+import { streamPrint } from './print-endpoint.js';
 import { streamPush } from './query-stream-endpoint.js';
 
 /**
@@ -19,6 +20,7 @@ export async function handleQuery(ctx: RestContext, exchange: HttpExchange): Pro
   const body = parseJsonObject(await readBody(exchange, ctx.maxRequestBytes));
   const sql = stringField(body, 'ksql');
   const handle = await ctx.service.query(sql, statementRequestOf(body));
+  if (handle.kind === 'print') return streamPrint(ctx, exchange, handle, contentType);
   const res = exchange.response;
   res.writeHead(200, { 'content-type': contentType });
   const schema = handle.columns.map((c) => `\`${c.name}\` ${c.type}`).join(', ');

@@ -2,6 +2,7 @@ import {
   type KsqlEngine,
   KsqlError,
   type PullQueryPlan,
+  type Statement,
   type StatementResult,
   type TransientQueryPlan,
 } from '@meterstream/ksql';
@@ -22,6 +23,7 @@ import {
   ServiceError,
   type StatementRequest,
 } from './ksql-service.js';
+import { PrintTopic } from '../runtime/print-topic.js';
 import { StreamScanQuery } from '../runtime/stream-scan-query.js';
 import { KSQL_SERVER_VERSION, type KsqlServiceOptions } from './ksql-service-options.js';
 import { requestLocal, resultColumns } from './statement-results.js';
@@ -48,6 +50,7 @@ export async function startKsqlService(options: KsqlServiceOptions): Promise<Ksq
 /** KsqlService on an engine behind the command topic (CommandTopicEngine: the command side). */
 export class KsqlServiceImpl extends CommandTopicEngine implements KsqlService {
   private readonly pushQueries = new Map<string, PushQuery>();
+  private readonly prints = new Map<string, PrintTopic>();
   private pullCounter = 0;
   /** The inserts-stream's batched writes (the engine's own writer sends one row per call). */
   private readonly recordWriter = new KafkaRecordWriter(this.writerProducer);
@@ -98,6 +101,7 @@ export class KsqlServiceImpl extends CommandTopicEngine implements KsqlService {
       throw new KsqlError(`Expected exactly one KSQL statement; found ${statements.length} instead`);
     }
     const [stmt] = statements;
+    if (stmt.kind === 'PrintTopic') return this.printTopic(stmt);
     if (stmt.kind !== 'QueryStatement') {
       const err = new KsqlError('The provided statement is not a SELECT query: use the /ksql endpoint');
       err.statementText = stmt.text;
@@ -147,6 +151,40 @@ export class KsqlServiceImpl extends CommandTopicEngine implements KsqlService {
     }
     const close = () => scan.close();
     return { kind: 'push', queryId: scan.id, columns, rows: scan.rows, close, ended: () => scan.ended };
+  }
+
+  /** PRINT: the topic's records as ksqlDB's text lines (see PrintTopic). */
+  private async printTopic(stmt: Extract<Statement, { kind: 'PrintTopic' }>): Promise<QueryHandle> {
+    const topics = await this.admin.listTopics();
+    // As ksqlDB: the name as written, else the one topic it names case-insensitively.
+    const topic = topics.includes(stmt.topic)
+      ? stmt.topic
+      : topics.find((t) => t.toLowerCase() === stmt.topic.toLowerCase());
+    if (!topic) {
+      throw new ServiceError(
+        40000,
+        `Could not find topic '${stmt.topic}', or the KSQL user does not have permissions to list the topic. Topic names are case-sensitive.`,
+      );
+    }
+    const print = new PrintTopic({
+      kafka: this.kafka,
+      admin: this.admin,
+      topic,
+      fromBeginning: stmt.fromBeginning,
+      interval: stmt.interval ?? 1,
+      limit: stmt.limit,
+      serviceId: this.serviceId,
+      logger: this.logger,
+      onClosed: () => this.prints.delete(print.id),
+    });
+    this.prints.set(print.id, print);
+    try {
+      await print.start();
+    } catch (err) {
+      await print.close();
+      throw err;
+    }
+    return { kind: 'print', queryId: print.id, lines: print.lines, close: () => print.close() };
   }
 
   async insertRows(
@@ -261,6 +299,7 @@ export class KsqlServiceImpl extends CommandTopicEngine implements KsqlService {
     this.closed = true;
     for (const push of [...this.pushQueries.values()]) await push.close();
     this.pushQueries.clear();
+    for (const print of [...this.prints.values()]) await print.close();
     // Stops every query without cleanup: the next server resumes them from the command topic.
     await this.runtime.close();
     await this.commandTopic.close();

@@ -15,7 +15,7 @@ export interface KsqlService {
    * A query statement (SELECT) is refused here: the REST layer answers it with error 40002.
    */
   execute(sql: string, request: StatementRequest): Promise<ExecutedStatement[]>;
-  /** POST /query and /query-stream: starts one push or pull query (exactly one statement). */
+  /** POST /query and /query-stream: starts one push or pull query, or a PRINT (exactly one statement). */
   query(sql: string, request: StatementRequest): Promise<QueryHandle>;
   /**
    * POST /inserts-stream: writes rows (JSON objects keyed by column name, as ksqlDB's API) into a
@@ -81,6 +81,13 @@ export type QueryHandle =
       readonly queryId: string;
       readonly columns: readonly ResultColumn[];
       readonly rows: readonly (readonly unknown[])[];
+    }
+  | {
+      /** PRINT topic: ksqlDB's text lines (format lines, then one per record), until LIMIT or close(). */
+      readonly kind: 'print';
+      readonly queryId: string;
+      readonly lines: AsyncIterable<string>;
+      close(): Promise<void>;
     }
   | {
       readonly kind: 'push';

@@ -79,3 +79,24 @@ describe('meterstream ksql: a pull query on a stream', () => {
     );
   }, 90_000);
 });
+
+describe('meterstream ksql: PRINT', () => {
+  it("prints ksqlDB's format and record lines as the server streams them", async () => {
+    const printed: string[] = [];
+    const session = new KsqlSession(rest.url, (line) => printed.push(line));
+    await session.runScript(
+      "CREATE STREAM notes (id STRING KEY, txt STRING) WITH (KAFKA_TOPIC='notes', PARTITIONS=1, VALUE_FORMAT='JSON');\n" +
+        "INSERT INTO notes (id, txt, ROWTIME) VALUES ('n1', 'one', 0);\n" +
+        "INSERT INTO notes (id, txt, ROWTIME) VALUES ('n2', 'two', 1000);\n",
+    );
+    printed.length = 0;
+    await session.run("PRINT 'notes' FROM BEGINNING LIMIT 2;");
+    expect(printed).toEqual([
+      'Key format: KAFKA_STRING',
+      'Value format: JSON or KAFKA_STRING',
+      'rowtime: 1970/01/01 00:00:00.000 Z, key: n1, value: {"TXT":"one"}, partition: 0',
+      'rowtime: 1970/01/01 00:00:01.000 Z, key: n2, value: {"TXT":"two"}, partition: 0',
+    ]);
+    await expect(session.run("PRINT 'missing';")).rejects.toThrow("Could not find topic 'missing'");
+  }, 90_000);
+});
