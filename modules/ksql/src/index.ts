@@ -12,6 +12,7 @@ export * from './expr/compiled.js';
 export type * from './function/function-types.js';
 export type * from './format/format.js';
 export type * from './engine/engine-api.js';
+export type { SerializedRow } from './engine/insert-values.js';
 export type * from './plan/planned-stream.js';
 export type * from './plan/plan-context.js';
 

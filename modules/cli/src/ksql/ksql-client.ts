@@ -137,6 +137,46 @@ export class KsqlClient {
     }
   }
 
+  /**
+   * PRINT on POST /query: ksqlDB answers plain text lines (format lines, then one per record),
+   * streamed until LIMIT; yields each line as it arrives. Aborting `signal` ends the PRINT.
+   */
+  async *printTopic(
+    statement: string,
+    streamsProperties: Record<string, string>,
+    signal?: AbortSignal,
+  ): AsyncGenerator<string> {
+    let response: Response;
+    try {
+      response = await fetch(new URL('/query', this.serverUrl), {
+        method: 'POST',
+        headers: { accept: KSQL_MEDIA_TYPE, 'content-type': `${KSQL_MEDIA_TYPE}; charset=utf-8` },
+        body: JSON.stringify({ ksql: statement, streamsProperties }),
+        signal,
+      });
+    } catch (cause) {
+      if (signal?.aborted) return;
+      throw new KsqlError(`cannot reach ksqlDB at ${this.serverUrl}: ${(cause as Error).message}`, statement);
+    }
+    if (!response.ok || !response.body) throw errorOf(await response.text(), response.status, statement);
+    const decoder = new TextDecoder();
+    let pending = '';
+    try {
+      for await (const chunk of response.body) {
+        pending += decoder.decode(chunk, { stream: true });
+        for (let nl = pending.indexOf('\n'); nl >= 0; nl = pending.indexOf('\n')) {
+          const line = pending.slice(0, nl);
+          pending = pending.slice(nl + 1);
+          if (line.trim()) yield line;
+        }
+      }
+    } catch (cause) {
+      if (signal?.aborted) return;
+      throw cause;
+    }
+    if (pending.trim()) yield pending;
+  }
+
   private async post(
     path: '/ksql' | '/query',
     statement: string,

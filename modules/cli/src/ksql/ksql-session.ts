@@ -59,9 +59,8 @@ export class KsqlSession {
     const client = this.clientSide(text);
     if (client) return client();
     if (/^\s*PRINT\b/i.test(text)) {
-      // PRINT is served on /query only (ksqlDB has no /query-stream form of it)
-      const result = await this.client.query(text, this.properties);
-      for (const row of result.rows ?? []) this.print(JSON.stringify(row));
+      // PRINT is served on /query as text lines, printed as they arrive (Ctrl-C stops it).
+      for await (const line of this.client.printTopic(text, this.properties, signal)) this.print(line);
       return 'continue';
     }
     if (isQueryStatement(text)) {

@@ -1,4 +1,4 @@
-import type { RecordWriter } from '@meterstream/ksql';
+import type { RecordWriter, SerializedRow } from '@meterstream/ksql';
 import type { Producer } from 'kafkajs';
 
 /**
@@ -13,6 +13,23 @@ export class KafkaRecordWriter implements RecordWriter {
       topic,
       acks: -1,
       messages: [{ key, value, timestamp: String(timestamp) }],
+    });
+  }
+
+  /** Writes rows in order in one produce request per topic (the inserts-stream's batches), acks=all. */
+  async writeMany(rows: readonly SerializedRow[]): Promise<void> {
+    const byTopic = new Map<string, SerializedRow[]>();
+    for (const r of rows) {
+      const list = byTopic.get(r.topic);
+      if (list) list.push(r);
+      else byTopic.set(r.topic, [r]);
+    }
+    await this.producer.sendBatch({
+      acks: -1,
+      topicMessages: [...byTopic].map(([topic, list]) => ({
+        topic,
+        messages: list.map((r) => ({ key: r.key, value: r.value, timestamp: String(r.timestamp) })),
+      })),
     });
   }
 }

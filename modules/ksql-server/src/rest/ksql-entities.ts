@@ -1,6 +1,7 @@
 import type { Column, SourceDescription, SqlType, StatementResult } from '@meterstream/ksql';
 import type { QueryStatus } from '../runtime/query-runtime.js';
 import type { ExecutedStatement } from '../service/ksql-service.js';
+import { functionInfoOf } from './function-signature.js';
 import { ErrorCode, QUERY_ENDPOINT_MESSAGE, RestError, terminated } from './rest-errors.js';
 
 /**
@@ -112,11 +113,7 @@ function entityOfResult(
         path: 'internal',
         // The engine gives each variant's signature text; ksqlDB's FunctionInfo splits it into
         // arguments and return type.
-        functions: result.variants.map((signature) => ({
-          arguments: [],
-          returnType: '',
-          description: signature,
-        })),
+        functions: result.variants.map(functionInfoOf),
         type: 'SCALAR',
       };
     case 'SourceDescription':

@@ -3,7 +3,7 @@ import { type HttpExchange, responseGone } from './http-exchange.js';
 import { DELIMITED, JSON_TYPE, negotiate } from './media-types.js';
 import { parseJsonObject, readBody, stringField } from './request-body.js';
 import type { RestContext } from './rest-context.js';
-import { restErrorOf } from './rest-errors.js';
+import { ErrorCode, RestError, restErrorOf } from './rest-errors.js';
 import { pumpRows } from './row-pump.js';
 import { rowJson } from './row-json.js';
 import { statementRequestOf } from './statement-request.js';
@@ -19,6 +19,11 @@ export async function handleQueryStream(ctx: RestContext, exchange: HttpExchange
   const body = parseJsonObject(await readBody(exchange, ctx.maxRequestBytes));
   const sql = stringField(body, 'sql');
   const handle = await ctx.service.query(sql, statementRequestOf(body));
+  if (handle.kind === 'print') {
+    // ksqlDB answers PRINT on /query; its text lines have no place in this endpoint's rows.
+    await handle.close();
+    throw new RestError(400, ErrorCode.BAD_REQUEST, 'PRINT is served on the /query endpoint');
+  }
   const delimited = contentType === DELIMITED;
   const res = exchange.response;
   res.writeHead(200, { 'content-type': contentType });

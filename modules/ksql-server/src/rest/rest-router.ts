@@ -6,6 +6,7 @@ import {
   handleInfo,
   handleStatus,
 } from './admin-endpoints.js';
+import { handleHeartbeat, handleLag, handleTerminate } from './cluster-endpoints.js';
 import { type HttpExchange, rawResponse, responseGone } from './http-exchange.js';
 import { handleInsertsStream } from './inserts-stream-endpoint.js';
 import { handleKsql } from './ksql-endpoint.js';
@@ -27,6 +28,9 @@ const ROUTES: Readonly<Record<string, Readonly<Record<string, Handler>>>> = {
   '/info': { GET: handleInfo },
   '/healthcheck': { GET: handleHealthcheck },
   '/clusterStatus': { GET: handleClusterStatus },
+  '/ksql/terminate': { POST: handleTerminate },
+  '/heartbeat': { POST: handleHeartbeat },
+  '/lag': { POST: handleLag },
   '/': { GET: redirectToInfo },
 };
 

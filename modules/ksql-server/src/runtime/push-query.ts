@@ -24,7 +24,7 @@ export interface PushQueryOptions {
 }
 
 /** A result row of the topology's output: key and value as the plan's rows observable gives them. */
-interface ResultRecord {
+export interface ResultRecord {
   readonly key: unknown;
   readonly value: readonly unknown[] | null;
 }
@@ -142,7 +142,7 @@ export class KafkaPushQuery implements PushQuery {
 }
 
 /** A row as the plan's columns lay it out: each from the key (windowed or not) or the value. */
-function layoutRow(record: ResultRecord, layout: TransientQueryPlan['layout']): unknown[] {
+export function layoutRow(record: ResultRecord, layout: TransientQueryPlan['layout']): unknown[] {
   const key = record.key as unknown[] | { key: unknown[] } | null;
   const keyValues = key === null ? [] : Array.isArray(key) ? key : key.key;
   const value = record.value ?? [];

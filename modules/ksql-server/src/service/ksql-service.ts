@@ -15,7 +15,7 @@ export interface KsqlService {
    * A query statement (SELECT) is refused here: the REST layer answers it with error 40002.
    */
   execute(sql: string, request: StatementRequest): Promise<ExecutedStatement[]>;
-  /** POST /query and /query-stream: starts one push or pull query (exactly one statement). */
+  /** POST /query and /query-stream: starts one push or pull query, or a PRINT (exactly one statement). */
   query(sql: string, request: StatementRequest): Promise<QueryHandle>;
   /**
    * POST /inserts-stream: writes rows (JSON objects keyed by column name, as ksqlDB's API) into a
@@ -29,6 +29,13 @@ export interface KsqlService {
   ): Promise<void>;
   /** POST /close-query: false when no such push query is running. */
   closeQuery(queryId: string): Promise<boolean>;
+  /**
+   * POST /ksql/terminate: stops every persistent query (deleting its internal topics), deletes the
+   * sink topics of CREATE … AS SELECT sources matching `deleteTopicPatterns` (regexes matching the
+   * whole topic name) and the command topic. The server then answers 50304 "The server is shut
+   * down" to statements and queries, as ksqlDB once terminated.
+   */
+  terminateCluster(deleteTopicPatterns: readonly string[]): Promise<CommandStatus>;
   /** GET /status/{commandId}. */
   commandStatus(commandId: string): CommandStatus | undefined;
   /** GET /info. */
@@ -76,12 +83,25 @@ export type QueryHandle =
       readonly rows: readonly (readonly unknown[])[];
     }
   | {
+      /** PRINT topic: ksqlDB's text lines (format lines, then one per record), until LIMIT or close(). */
+      readonly kind: 'print';
+      readonly queryId: string;
+      readonly lines: AsyncIterable<string>;
+      close(): Promise<void>;
+    }
+  | {
       readonly kind: 'push';
       readonly queryId: string;
       readonly columns: readonly ResultColumn[];
       readonly rows: AsyncIterable<readonly unknown[]>;
       /** Stops it (client gone, /close-query, LIMIT reached); idempotent. */
       close(): Promise<void>;
+      /**
+       * Set for a pull query on a stream (a bounded scan, which ends by itself): why its rows
+       * ended — at LIMIT (/query: "Limit Reached") or at the end offsets taken when it started
+       * ("Query Completed"). A push query's rows only end by themselves at LIMIT.
+       */
+      readonly ended?: () => 'limit' | 'end-offsets' | undefined;
     };
 
 /** A result column: name and SQL type as ksqlDB prints it (`BIGINT`, `ARRAY<STRING>`, `STRUCT<…>`). */

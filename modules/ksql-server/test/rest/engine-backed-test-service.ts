@@ -225,6 +225,14 @@ export class EngineBackedTestService implements KsqlService {
     return true;
   }
 
+  /** The deleteTopicList of each terminate request. */
+  readonly terminations: (readonly string[])[] = [];
+
+  async terminateCluster(deleteTopicPatterns: readonly string[]): Promise<CommandStatus> {
+    this.terminations.push(deleteTopicPatterns);
+    return { status: 'SUCCESS', message: 'Cluster terminated.' };
+  }
+
   commandStatus(commandId: string): CommandStatus | undefined {
     return this.commands.get(commandId);
   }

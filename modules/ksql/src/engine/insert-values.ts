@@ -75,6 +75,25 @@ async function writeRow(
   value: unknown[],
   timestamp: number | undefined,
 ): Promise<void> {
+  const r = await serializeRow(ctx, target, key, value, timestamp);
+  await ctx.options.writer.write(r.topic, r.key, r.value, r.timestamp);
+}
+
+/** A row serialized for its target's topic, not yet written (the inserts-stream batches them). */
+export interface SerializedRow {
+  readonly topic: string;
+  readonly key: Buffer | null;
+  readonly value: Buffer | null;
+  readonly timestamp: number;
+}
+
+async function serializeRow(
+  ctx: EngineContext,
+  target: DataSource,
+  key: unknown[],
+  value: unknown[],
+  timestamp: number | undefined,
+): Promise<SerializedRow> {
   const schema = target.schema;
   const keySerde = await ctx.formats.keySerde(target.keyFormat, schema.key, {
     topic: target.topic,
@@ -92,7 +111,7 @@ async function writeRow(
   } catch (err) {
     throw new KsqlError(`Failed to insert values into '${target.name}'. ${(err as Error).message}`);
   }
-  await ctx.options.writer.write(target.topic, keyBytes, valueBytes, timestamp ?? ctx.clock());
+  return { topic: target.topic, key: keyBytes, value: valueBytes, timestamp: timestamp ?? ctx.clock() };
 }
 
 /**
@@ -106,6 +125,16 @@ export async function insertJsonRow(
   targetName: string,
   row: Readonly<Record<string, unknown>>,
 ): Promise<void> {
+  const r = await serializeJsonRow(ctx, targetName, row);
+  await ctx.options.writer.write(r.topic, r.key, r.value, r.timestamp);
+}
+
+/** insertJsonRow's row, validated and serialized but not written (the caller writes it). */
+export async function serializeJsonRow(
+  ctx: EngineContext,
+  targetName: string,
+  row: Readonly<Record<string, unknown>>,
+): Promise<SerializedRow> {
   const target = ctx.metastore.get(targetName);
   if (!target) throw new KsqlError(`Cannot insert values into an unknown stream: \`${targetName}\``);
   if (target.isSource) {
@@ -138,7 +167,7 @@ export async function insertJsonRow(
       `Failed to insert values into '${target.name}'. ROWTIME must be a number, got ${JSON.stringify(rowtime)}`,
     );
   }
-  await writeRow(ctx, target, key, value, rowtime ?? undefined);
+  return serializeRow(ctx, target, key, value, rowtime ?? undefined);
 }
 
 function evaluateAs(ctx: EngineContext, expr: Expression, type: SqlType, column: string): unknown {

@@ -9,7 +9,7 @@ import type { KsqlEngineOptions, PersistentQuery, QueryListener, StatementResult
 import { type EngineContext, effectiveProperties, type RegisteredQuery } from './engine-context.js';
 import { MetaStore } from './metastore.js';
 import { parseScript } from './parse.js';
-import { insertJsonRow } from './insert-values.js';
+import { insertJsonRow, type SerializedRow, serializeJsonRow } from './insert-values.js';
 import { executeStatement } from './statement-executor.js';
 
 export interface ExecuteOptions {
@@ -93,6 +93,11 @@ export class KsqlEngine {
    */
   insertRow(target: string, row: Readonly<Record<string, unknown>>): Promise<void> {
     return insertJsonRow(this.ctx, target, row);
+  }
+
+  /** insertRow's validation and serialization without the write: a host that batches writes them. */
+  serializeRow(target: string, row: Readonly<Record<string, unknown>>): Promise<SerializedRow> {
+    return serializeJsonRow(this.ctx, target, row);
   }
 
   /** Persistent queries now running (as SHOW QUERIES lists them). */

@@ -41,8 +41,8 @@ export type PullStore = Pick<
 const SYNTAX_HELP =
   ' See https://cnfl.io/queries for more info.\nAdd EMIT CHANGES if you intended to issue a push query.';
 
-/** ksqlDB's PullQueryValidator rules, in its order. */
-function validate(query: Query): void {
+/** ksqlDB's PullQueryValidator rules, in its order (tables and streams alike). */
+export function validatePullQuery(query: Query): void {
   const refuse = (what: string): never => {
     // ksqlDB's validator names no position.
     throw new KsqlError(`Pull queries don't support ${what}.${SYNTAX_HELP}`);
@@ -212,7 +212,7 @@ export function planPullQuery(
   if (source.type === 'STREAM') {
     throw new UnsupportedFeatureError('Pull queries on streams', query.pos);
   }
-  validate(query);
+  validatePullQuery(query);
   const materializer = materializingQuery(ctx, source);
   const windowed = source.window !== undefined;
   const columns = rowColumns(source, windowed);

@@ -9,6 +9,7 @@ import type { Column, GenericRow, LogicalSchema } from '../schema/logical-schema
 import type { EngineContext } from './engine-context.js';
 import { type ProcessingLog, ProcessingLogChannel } from './processing-log.js';
 import { type PullQueryPlan, planPullQuery } from './pull-query.js';
+import { checkStreamPullQuery, streamPullProperties } from './stream-pull-query.js';
 
 /** A planned push query (`SELECT … EMIT CHANGES`): the host runs `topology` and reads `rows`. */
 export interface TransientQueryPlan {
@@ -26,6 +27,12 @@ export interface TransientQueryPlan {
   readonly rows: ResultRows;
   /** Its processing log: the host attaches a listener to hear of the source records it skips. */
   readonly processingLog?: ProcessingLog;
+  /**
+   * Set on a pull query against a stream (`SELECT … FROM stream` without EMIT, ksqlDB ≥ 0.23): the
+   * host reads `topic` from its beginning up to the end offsets taken when the query starts, feeds
+   * the records through `topology`, then completes (see stream-pull-query.ts).
+   */
+  readonly streamScan?: { readonly topic: string };
   /** As PersistentQuery.prefetch: writer schemas a batch of a source topic needs, fetched first. */
   readonly prefetch?: (
     topic: string,
@@ -43,7 +50,15 @@ export async function planTransientQuery(
   query: Query,
   props: Readonly<Record<string, string>>,
 ): Promise<TransientQueryPlan | PullQueryPlan> {
-  if (query.emit === undefined) return planPullQuery(ctx, query, props);
+  if (query.emit === undefined) {
+    const from = ctx.metastore.get(query.from.name);
+    if (from?.type !== 'STREAM') return planPullQuery(ctx, query, props);
+    // A pull query on a stream is the push query over the same SELECT, read from the beginning and
+    // bounded by the host at the topic's current end (as ksqlDB's stream pull queries).
+    checkStreamPullQuery(query, props);
+    const plan = await planPushQuery(ctx, { ...query, emit: 'CHANGES' }, streamPullProperties(props));
+    return { ...plan, streamScan: { topic: from.topic } };
+  }
   if (query.emit !== 'CHANGES')
     throw new UnsupportedFeatureError('EMIT FINAL in transient queries', query.pos);
   return planPushQuery(ctx, query, props);

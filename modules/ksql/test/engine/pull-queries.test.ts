@@ -158,7 +158,9 @@ describe('pull query errors', () => {
     await expect(engine.execute('SELECT * FROM ACTIVITY LIMIT -1;')).rejects.toThrow(
       /^Pull queries don't support negative integers in the LIMIT clause\. See https:\/\/cnfl\.io\/queries for more info\.\nAdd EMIT CHANGES if you intended to issue a push query\.$/,
     );
-    await expect(engine.execute('SELECT * FROM METRICS;')).rejects.toThrow('Pull queries on streams');
+    await expect(engine.execute('SELECT * FROM METRICS GROUP BY GATEWAY;')).rejects.toThrow(
+      "Pull queries don't support GROUP BY clauses.",
+    );
     await expect(engine.execute('SELECT * FROM NOPE;')).rejects.toThrow(/^NOPE does not exist\.$/);
     await expect(engine.execute('SELECT NOPE FROM ACTIVITY;')).rejects.toThrow(
       "SELECT column 'NOPE' cannot be resolved.",

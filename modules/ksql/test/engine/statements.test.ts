@@ -120,8 +120,10 @@ describe('push queries', () => {
     input.pipeInput(intKey(2), json({ NAME: 'b' }), 2);
     driver.close();
     expect(rows).toEqual([['B']]);
-    await expect(engine.execute('SELECT * FROM INPUT;')).rejects.toThrow(
-      'Pull queries on streams is not supported',
-    );
+    // Without EMIT, on a stream: the same kind of plan, marked as a bounded scan of the topic.
+    const [scan] = await engine.execute('SELECT * FROM INPUT;');
+    expect(scan.kind === 'TransientQuery' && (scan.query as TransientQueryPlan).streamScan).toEqual({
+      topic: 'input',
+    });
   });
 });
