@@ -1,7 +1,8 @@
 import type { TransientQueryPlan } from '@meterstream/ksql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StreamScanQuery } from '../../src/runtime/stream-scan-query.js';
-import { Cluster, silent, transientPlan, until } from './harness.js';
+import { waitFor } from '@meterstream/test-support';
+import { Cluster, testLog, transientPlan } from './harness.js';
 
 const cluster = new Cluster();
 beforeAll(() => cluster.start());
@@ -25,7 +26,7 @@ async function scanOf(select: (stream: string) => string, partitions = 1) {
     kafka: cluster.kafka,
     admin: cluster.admin,
     bufferRows: 100,
-    logger: silent,
+    logger: testLog,
     onClosed: () => {
       closed = true;
     },
@@ -105,6 +106,6 @@ describe('StreamScanQuery', () => {
       break;
     }
     // Leaving the loop early closes the scan (its buffer's abandon hook), with no close() call.
-    await until('the abandoned scan to close', left.closed);
+    await waitFor('the abandoned scan to close', left.closed);
   });
 });

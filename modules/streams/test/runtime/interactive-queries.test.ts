@@ -144,7 +144,7 @@ describe('KafkaStreams.store() while the processing chain is busy (#18)', () => 
       applicationId: 'busy-app',
       kafka,
       commitIntervalMs: 600_000,
-      logger: silent,
+      logger: testLog,
       beforeBatch: async () => {
         if (!gate) return;
         held = true;
@@ -165,12 +165,12 @@ describe('KafkaStreams.store() while the processing chain is busy (#18)', () => 
         { key: 'a', value: '2' },
         { key: 'b', value: '3' },
       ]);
-      await until('3 records processed', () => streams.taskMetrics().processed === 3);
+      await waitFor('3 records processed', () => streams.taskMetrics().processed === 3);
       gate = new Promise((resolve) => {
         open = resolve;
       });
       await produce('busy-in', [{ key: 'a', value: '4' }]);
-      await until('the next batch to hold the chain', () => held);
+      await waitFor('the next batch to hold the chain', () => held);
 
       // The chain is held by the batch in progress: store() must not wait for it (it would never
       // resolve before the gate opens), yet shows the three records processed before the call,
@@ -181,7 +181,7 @@ describe('KafkaStreams.store() while the processing chain is busy (#18)', () => 
       expect(streams.taskMetrics().processed).toBe(3);
 
       open();
-      await until('the held record processed', () => streams.taskMetrics().processed === 4);
+      await waitFor('the held record processed', () => streams.taskMetrics().processed === 4);
       expect(counts(await streams.store('busy-latest'))).toEqual({ a: 3, b: 1 });
     } finally {
       open();
