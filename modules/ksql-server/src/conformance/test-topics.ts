@@ -134,10 +134,13 @@ export async function waitForQueriesToProcessInputs(admin: Admin, timeoutMs: num
   return false;
 }
 
+/** `_confluent-ksql-<service id>query_<query id>`: persistent queries, not the command runner or transient queries. */
+const PERSISTENT_QUERY_GROUP = /^_confluent-ksql-.*query_(?!.*transient)/;
+
 async function caughtUp(admin: Admin): Promise<boolean> {
   const groups = (await admin.listGroups()).groups
     .map((g) => g.groupId)
-    .filter((g) => g.startsWith('_confluent-ksql-') && !g.includes('transient'));
+    .filter((g) => PERSISTENT_QUERY_GROUP.test(g));
   if (groups.length === 0) return true;
   const described = await admin.describeGroups(groups);
   for (const g of described.groups) {

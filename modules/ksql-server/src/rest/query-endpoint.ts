@@ -20,7 +20,11 @@ export async function handleQuery(ctx: RestContext, exchange: HttpExchange): Pro
   const handle = await ctx.service.query(sql, statementRequestOf(body));
   const res = exchange.response;
   res.writeHead(200, { 'content-type': contentType });
-  const schema = handle.columns.map((c) => `\`${c.name}\` ${c.type}`).join(', ');
+  // ksqlDB prints a pull result's schema as a LogicalSchema (key columns marked KEY); a push
+  // result's as its plain column list.
+  const schema = handle.columns
+    .map((c) => `\`${c.name}\` ${c.type}${handle.kind === 'pull' && c.key ? ' KEY' : ''}`)
+    .join(', ');
   res.write(`[${JSON.stringify({ header: { queryId: handle.queryId, schema } })}`);
   const encode = (row: readonly unknown[]) =>
     `,\n${JSON.stringify({ row: { columns: row.map(jsonValue) } })}`;

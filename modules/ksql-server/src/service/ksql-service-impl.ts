@@ -595,5 +595,9 @@ function successStatus(result: StatementResult | undefined, effects: QueryEffect
 
 /** Result columns as ksqlDB prints them: each row is one value per column, in this order. */
 function resultColumns(columns: readonly Column[]): ResultColumn[] {
-  return columns.map((c) => ({ name: c.name, type: formatSqlType(c.type) }));
+  return columns.map((c) => ({
+    name: c.name,
+    type: formatSqlType(c.type),
+    ...(c.namespace === 'KEY' ? { key: true } : {}),
+  }));
 }
