@@ -87,9 +87,17 @@ export type { QttTestCase, QttFile } from './qtt/test-model.js';
 export { createKsqlBackend } from './qtt/ksql-backend.js';
 // Building blocks the REST conformance runner (ksql-server) shares with the QTT runner
 export { record as parseQttRecord, topic as parseQttTopic, QttFormatError } from './qtt/test-loader.js';
-export { isJsonObject, JsonNumber, type JsonObject, type JsonValue, parseJson, stringifyJson } from './qtt/json-text.js';
+export {
+  isJsonObject,
+  JsonNumber,
+  type JsonObject,
+  type JsonValue,
+  parseJson,
+  stringifyJson,
+} from './qtt/json-text.js';
 export { deserializeSpec, serializeSpec, type SpecContext, type TopicFormats } from './qtt/spec-serdes.js';
 export { topicFormats, QTT_SERVICE_ID } from './qtt/test-executor.js';
+export { javaDoubleToString } from './format/java-text.js';
 export { createdTopic, ensureSchemas } from './qtt/topic-setup.js';
 export { verifyOutputs } from './qtt/output-verifier.js';
 export { StubKafka, type StoredRecord } from './qtt/stub-kafka.js';

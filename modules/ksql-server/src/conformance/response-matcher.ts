@@ -48,7 +48,8 @@ function matchOne(
 ): string | undefined {
   const rows = new RowTally(verifyOrder);
   if (type === 'admin') {
-    if (actual.kind !== 'admin') return `responses[${idx}]: expected an admin response but was a query response`;
+    if (actual.kind !== 'admin')
+      return `responses[${idx}]: expected an admin response but was a query response`;
     if (!isJsonObject(payload)) return `responses[${idx}]: admin payload should be a JSON object`;
     if (!isJsonObject(actual.entity)) return `responses[${idx}]: the entity is not a JSON object`;
     return (
@@ -56,7 +57,8 @@ function matchOne(
     );
   }
   if (type === 'query') {
-    if (actual.kind !== 'query') return `responses[${idx}]: expected a query response but was an admin response`;
+    if (actual.kind !== 'query')
+      return `responses[${idx}]: expected a query response but was an admin response`;
     if (!Array.isArray(payload)) return `responses[${idx}]: query payload should be an array`;
     if (actual.rows.length !== payload.length) {
       return `responses[${idx}]: row count mismatch: expected ${payload.length} ${show(payload)} but got ${actual.rows.length} ${show([...actual.rows])}`;
@@ -64,7 +66,8 @@ function matchOne(
     for (const [i, row] of actual.rows.entries()) {
       const exp = payload[i];
       if (!isJsonObject(exp)) return `responses[${idx}]->query[${i}]: each row should be a JSON object`;
-      if (!isJsonObject(row)) return `responses[${idx}]->query[${i}]: the row is not a JSON object: ${show(row)}`;
+      if (!isJsonObject(row))
+        return `responses[${idx}]->query[${i}]: the row is not a JSON object: ${show(row)}`;
       const diff = matchFields(row, exp, statements, idx, `responses[${idx}]->query[${i}]`, rows);
       if (diff) return diff;
     }
@@ -85,7 +88,8 @@ function matchFields(
     const bar = rawKey.indexOf('|');
     const key = bar < 0 ? rawKey : rawKey.slice(0, bar);
     const operator = bar < 0 ? 'equals' : rawKey.slice(bar + 1).toLowerCase();
-    if (operator !== 'equals' && operator !== 'startswith') return `${path}: unknown match operator '${operator}'`;
+    if (operator !== 'equals' && operator !== 'startswith')
+      return `${path}: unknown match operator '${operator}'`;
     const value =
       typeof rawValue === 'string' && idx < statements.length
         ? rawValue.replaceAll('{STATEMENT}', statements[idx])
@@ -101,7 +105,12 @@ function matchFields(
       if (typeof got !== 'string' || typeof value !== 'string' || !got.startsWith(value)) {
         return `Response mismatch at ${at}: expected a string starting with ${show(value)} but was ${show(got)}`;
       }
-    } else if (!rows.verifyOrder && at.includes('query') && at.includes('row') && key.toLowerCase() === 'columns') {
+    } else if (
+      !rows.verifyOrder &&
+      at.includes('query') &&
+      at.includes('row') &&
+      key.toLowerCase() === 'columns'
+    ) {
       rows.add(got, value, at);
     } else if (!jsonEquals(got, value)) {
       return `Response mismatch at ${at}: expected ${show(value)} but was ${show(got)}`;
@@ -131,7 +140,8 @@ class RowTally {
         const others = [...this.expected.keys()];
         return `Response mismatch at ${path}: ${show(value)} is not among the expected rows ${others.join(', ')}`;
       }
-      if (want !== count) return `Uneven occurrence of expected vs actual for row ${show(value)}: expected ${want}, got ${count}`;
+      if (want !== count)
+        return `Uneven occurrence of expected vs actual for row ${show(value)}: expected ${want}, got ${count}`;
     }
     return undefined;
   }

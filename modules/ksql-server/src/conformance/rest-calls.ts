@@ -63,6 +63,8 @@ export async function postStatements(
   try {
     return { status: res.status, body: parseJson(text) };
   } catch (err) {
-    throw new RestCallError(`POST ${path}: HTTP ${res.status}, not JSON: ${text.slice(0, 300)}`, { cause: err });
+    throw new RestCallError(`POST ${path}: HTTP ${res.status}, not JSON: ${text.slice(0, 300)}`, {
+      cause: err,
+    });
   }
 }

@@ -12,7 +12,7 @@ import {
   topicFormats,
   verifyOutputs,
 } from '@meterstream/ksql';
-import { type Admin, type Kafka } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
 import { postStatements, type RestAnswer } from './rest-calls.js';
 import { type ActualResponse, matchExpectedError, matchResponses } from './response-matcher.js';
 import type { RestTestCase } from './rest-test-case.js';
@@ -100,11 +100,15 @@ async function execute(
     );
   }
   const { admin, queries } = splitStatements(test.statements);
-  const properties = Object.fromEntries(Object.entries(test.properties).map(([k, v]) => [k, propertyValue(v)]));
+  const properties = Object.fromEntries(
+    Object.entries(test.properties).map(([k, v]) => [k, propertyValue(v)]),
+  );
   const lastStatement = test.statements[test.statements.length - 1].trim();
   const judgeError = (answer: RestAnswer): string | undefined => {
     if (!test.expectedError) {
-      throw new CaseFailure(`Server failed to execute statement: HTTP ${answer.status} ${JSON.stringify(answer.body)}`);
+      throw new CaseFailure(
+        `Server failed to execute statement: HTTP ${answer.status} ${JSON.stringify(answer.body)}`,
+      );
     }
     return matchExpectedError(answer, test.expectedError, lastStatement);
   };
@@ -114,7 +118,13 @@ async function execute(
   // 2. admin statements
   const responses: ActualResponse[] = [];
   if (admin.length > 0) {
-    const answer = await postStatements(target.serverUrl, '/ksql', admin.join('\n'), properties, requestTimeout);
+    const answer = await postStatements(
+      target.serverUrl,
+      '/ksql',
+      admin.join('\n'),
+      properties,
+      requestTimeout,
+    );
     if (answer.status !== 200) return judgeError(answer);
     if (!Array.isArray(answer.body)) throw new CaseFailure(`/ksql answered ${JSON.stringify(answer.body)}`);
     for (const entity of answer.body) responses.push({ kind: 'admin', entity });
@@ -155,7 +165,14 @@ async function execute(
   let queryAnswers = 0;
   for (const [i, sql] of queries.entries()) {
     const afterHeader = test.inputsAfterPushQuery && i === 0 ? produceInputs : undefined;
-    const answer = await postStatements(target.serverUrl, '/query', sql, properties, requestTimeout, afterHeader);
+    const answer = await postStatements(
+      target.serverUrl,
+      '/query',
+      sql,
+      properties,
+      requestTimeout,
+      afterHeader,
+    );
     if (answer.status !== 200) {
       const diff = judgeError(answer);
       if (diff) return diff;
@@ -167,7 +184,8 @@ async function execute(
   }
   if (test.expectedError) {
     if (queryAnswers > 0) return 'Expected last statement to return an error';
-    if (queries.length === 0) return 'Expected last statement to return an error, but every statement succeeded';
+    if (queries.length === 0)
+      return 'Expected last statement to return an error, but every statement succeeded';
     return undefined;
   }
 
@@ -221,7 +239,9 @@ async function shadowEngine(
   try {
     await engine.executeScript(admin.join('\n'), () => {});
   } catch (err) {
-    throw new CaseFailure(`The runner's engine could not read the statements' sources: ${(err as Error).message}`);
+    throw new CaseFailure(
+      `The runner's engine could not read the statements' sources: ${(err as Error).message}`,
+    );
   }
   return engine;
 }

@@ -145,7 +145,9 @@ function expectedErrorOf(v: JsonValue): RestExpectedError {
   const message = typeof v.message === 'string' ? v.message : undefined;
   const status = v.status instanceof JsonNumber ? v.status.toNumber() : undefined;
   if (type === undefined && message === undefined && status === undefined) {
-    throw new RestTestFormatError('missing field: expectedError.type, expectedError.message or expectedError.status');
+    throw new RestTestFormatError(
+      'missing field: expectedError.type, expectedError.message or expectedError.status',
+    );
   }
   return { type, message, status };
 }

@@ -50,7 +50,13 @@ export async function initializeTopics(test: RestTestCase, admin: Admin, registr
 /** Writes serialized records, in order, each to partition of the default partitioner (by key). */
 export async function produceRecords(
   kafka: Kafka,
-  records: readonly { topic: string; key: Buffer | null; value: Buffer | null; timestamp: number; headers?: IHeaders }[],
+  records: readonly {
+    topic: string;
+    key: Buffer | null;
+    value: Buffer | null;
+    timestamp: number;
+    headers?: IHeaders;
+  }[],
 ): Promise<void> {
   const producer = kafka.producer({ allowAutoTopicCreation: false });
   await producer.connect();

@@ -3,7 +3,7 @@ import { JSON_TYPE, KSQL_V1_JSON, negotiate } from './media-types.js';
 import { parseJsonObject, readBody, stringField } from './request-body.js';
 import type { RestContext } from './rest-context.js';
 import { restErrorOf } from './rest-errors.js';
-import { jsonValue } from './row-json.js';
+import { rowColumnsJson } from './row-json.js';
 import { statementRequestOf } from './statement-request.js';
 import { streamPush } from './query-stream-endpoint.js';
 
@@ -26,8 +26,8 @@ export async function handleQuery(ctx: RestContext, exchange: HttpExchange): Pro
     .map((c) => `\`${c.name}\` ${c.type}${handle.kind === 'pull' && c.key ? ' KEY' : ''}`)
     .join(', ');
   res.write(`[${JSON.stringify({ header: { queryId: handle.queryId, schema } })}`);
-  const encode = (row: readonly unknown[]) =>
-    `,\n${JSON.stringify({ row: { columns: row.map(jsonValue) } })}`;
+  const types = handle.columns.map((c) => c.type);
+  const encode = (row: readonly unknown[]) => `,\n{"row":{"columns":${rowColumnsJson(row, types)}}}`;
   if (handle.kind === 'pull') {
     for (const row of handle.rows) res.write(encode(row));
     res.end(']\n');

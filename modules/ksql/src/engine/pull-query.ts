@@ -2,12 +2,14 @@ import type { KeyValueStore, ValueAndTimestamp, Windowed } from '@meterstream/st
 import { KsqlError, UnsupportedFeatureError } from '../errors.js';
 import type { CompiledExpression } from '../expr/compiled.js';
 import type { Expression, Query } from '../parser/ast.js';
+import { selectAliases } from '../plan/aggregate-aliases.js';
 import { createColumnScope } from '../plan/column-scope.js';
 import { compileIn, compilePredicate } from '../plan/compile.js';
 import type { Column, GenericKey, GenericRow } from '../schema/logical-schema.js';
 import { LogicalSchema } from '../schema/logical-schema.js';
 import { type SqlType, SqlTypes } from '../types/sql-type.js';
 import type { DataSource } from './data-source.js';
+import { checkInListKeys, keyConstraintError } from './pull-key-constraints.js';
 import type { EngineContext, RegisteredQuery } from './engine-context.js';
 
 /**
@@ -24,6 +26,11 @@ export interface PullQueryPlan {
   readonly sourceName: string;
   /** Result columns: `schema.columns()` in order is each row's layout. */
   readonly schema: LogicalSchema;
+  /**
+   * Result columns that are the source's key columns (or window bounds) selected by name: ksqlDB's
+   * /query header marks them `KEY` wherever they stand in the projection.
+   */
+  readonly keyColumnNames: ReadonlySet<string>;
   readonly windowed: boolean;
   /** The keys the WHERE pins (key lookups); undefined → a table scan. */
   readonly keys?: readonly GenericKey[];
@@ -90,7 +97,7 @@ interface OutputColumn {
 /**
  * SELECT of a pull query: `*` is the key columns (then WINDOWSTART, WINDOWEND for a windowed
  * table) and the value columns; other items are named by their alias, the column they name, or
- * KSQL_COL_<n>.
+ * KSQL_COL_<n> (n counting the generated names only, as ksqlDB's AstSanitizer).
  */
 function projection(
   query: Query,
@@ -98,7 +105,10 @@ function projection(
   columns: readonly Column[],
   ctx: EngineContext,
   windowed: boolean,
-): { schema: LogicalSchema; values: CompiledExpression[] } {
+): { schema: LogicalSchema; values: CompiledExpression[]; keyColumnNames: Set<string> } {
+  const sourceKeys = new Set(source.schema.key.map((c) => c.name));
+  if (windowed) for (const n of ['WINDOWSTART', 'WINDOWEND']) sourceKeys.add(n);
+  const keyColumnNames = new Set<string>();
   const scope = createColumnScope(columns, { aliases: [query.from.alias ?? query.from.name] });
   const at = (name: string): CompiledExpression => {
     const index = columns.findIndex((c) => c.name === name);
@@ -107,9 +117,15 @@ function projection(
   };
   const key: OutputColumn[] = [];
   const value: OutputColumn[] = [];
-  query.select.forEach((item, i) => {
+  const singles = query.select.filter((item) => item.kind === 'SingleColumn');
+  const aliases = selectAliases(
+    singles,
+    columns.map((c) => c.name),
+  );
+  query.select.forEach((item) => {
     if (item.kind === 'AllColumns') {
       for (const c of source.schema.key) key.push({ column: c, compiled: at(c.name) });
+      for (const n of sourceKeys) keyColumnNames.add(n);
       if (windowed) {
         for (const n of ['WINDOWSTART', 'WINDOWEND']) {
           key.push({ column: { name: n, type: SqlTypes.BIGINT, namespace: 'KEY' }, compiled: at(n) });
@@ -120,8 +136,9 @@ function projection(
     }
     if (item.kind === 'StructAll') throw new UnsupportedFeatureError('struct->* in pull queries', item.pos);
     const compiled = compileIn('SELECT', item.expression, scope, ctx.functions);
-    const name =
-      item.alias ?? (item.expression.kind === 'ColumnRef' ? item.expression.name : `KSQL_COL_${i}`);
+    const name = aliases[singles.indexOf(item)] as string;
+    if (item.expression.kind === 'ColumnRef' && sourceKeys.has(item.expression.name))
+      keyColumnNames.add(name);
     value.push({ column: { name, type: compiled.type, namespace: 'VALUE' }, compiled });
   });
   const all = [...key, ...value];
@@ -137,6 +154,7 @@ function projection(
       value.map((o) => o.column),
     ),
     values: all.map((o) => o.compiled),
+    keyColumnNames,
   };
 }
 
@@ -185,11 +203,25 @@ function pinnedKeys(
       if (k.ok) return k.value === null ? [] : [[k.value]];
     }
     if (c.kind === 'InList' && !c.not && isKey(c.value)) {
+      checkInListKeys(
+        c.list,
+        c.list.map((e) => constantType(e, ctx)),
+        keyCol,
+      );
       const ks = c.list.map(constant);
       if (ks.every((k) => k.ok)) return ks.filter((k) => k.value !== null).map((k) => [k.value]);
     }
   }
   return undefined;
+}
+
+/** The base type of an expression that names no column; undefined when it names one. */
+function constantType(e: Expression, ctx: EngineContext): string | undefined {
+  try {
+    return compileIn('WHERE', e, createColumnScope([]), ctx.functions).type.base;
+  } catch {
+    return undefined; // it names a column: not a constant
+  }
 }
 
 function missingWhere(message: string): KsqlError {
@@ -218,10 +250,17 @@ export function planPullQuery(
   const columns = rowColumns(source, windowed);
   const scope = createColumnScope(columns, { aliases: [query.from.alias ?? query.from.name] });
   const where = query.where && compilePredicate('WHERE', query.where, scope, ctx.functions);
-  const { schema, values } = projection(query, source, columns, ctx, windowed);
-  const keys = windowed ? undefined : pinnedKeys(query.where, source, ctx);
+  const { schema, values, keyColumnNames } = projection(query, source, columns, ctx, windowed);
+  // A windowed table is read by a scan of its store either way (the window bounds filter it);
+  // the pinned key only decides whether the query is a key lookup when scans are disabled.
+  const pinned = pinnedKeys(query.where, source, ctx);
+  const keys = windowed ? undefined : pinned;
   const scans = (props['ksql.query.pull.table.scan.enabled'] ?? 'true').toLowerCase() !== 'false';
-  if (!keys && !scans) {
+  if (!pinned && !scans) {
+    const precise =
+      query.where &&
+      keyConstraintError(query.where, source.schema.key, (e) => constantType(e, ctx) !== undefined);
+    if (precise) throw precise;
     throw missingWhere(query.where ? 'WHERE clause missing key column' : 'Missing WHERE clause');
   }
   const limit = query.limit;
@@ -256,6 +295,7 @@ export function planPullQuery(
     storeName,
     sourceName: source.name,
     schema,
+    keyColumnNames,
     windowed,
     keys,
     limit,
