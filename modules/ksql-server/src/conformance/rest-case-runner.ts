@@ -113,7 +113,10 @@ async function execute(
     return matchExpectedError(answer, test.expectedError, lastStatement);
   };
 
-  await initializeTopics(test, target.admin, target.registryUrl);
+  // The registry refusing a test's schema (a format or feature it lacks) is the case's verdict.
+  await initializeTopics(test, target.admin, target.registryUrl).catch((err: Error) => {
+    throw new CaseFailure(`Test setup failed: ${err.message}`);
+  });
 
   // 2. admin statements
   const responses: ActualResponse[] = [];

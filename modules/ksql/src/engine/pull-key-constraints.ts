@@ -73,8 +73,8 @@ function mentionsAny(e: Expression, names: ReadonlySet<string>): boolean {
   return mentioned(e, names).size > 0;
 }
 
-/** The names among `names` that column references inside `e` use (a walk over its object tree). */
-function mentioned(e: Expression, names: ReadonlySet<string>): Set<string> {
+/** The names among `names` that column references inside `e` (an expression, or SELECT items) use. */
+export function mentioned(e: Expression | readonly unknown[], names: ReadonlySet<string>): Set<string> {
   const out = new Set<string>();
   const walk = (node: unknown): void => {
     if (Array.isArray(node)) {

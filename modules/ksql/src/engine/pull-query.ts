@@ -9,7 +9,7 @@ import type { Column, GenericKey, GenericRow } from '../schema/logical-schema.js
 import { LogicalSchema } from '../schema/logical-schema.js';
 import { type SqlType, SqlTypes } from '../types/sql-type.js';
 import type { DataSource } from './data-source.js';
-import { checkInListKeys, keyConstraintError } from './pull-key-constraints.js';
+import { checkInListKeys, keyConstraintError, mentioned } from './pull-key-constraints.js';
 import type { EngineContext, RegisteredQuery } from './engine-context.js';
 
 /**
@@ -61,6 +61,18 @@ function validate(query: Query): void {
   if (query.groupBy) refuse('GROUP BY clauses');
   if (query.partitionBy) refuse('PARTITION BY clauses');
   if (query.having) refuse('HAVING clauses');
+  // A table's store keeps no partition or offset of its rows.
+  const pseudo = new Set(['ROWPARTITION', 'ROWOFFSET']);
+  for (const [clause, node] of [
+    ['SELECT', query.select],
+    ['WHERE', query.where],
+  ] as const) {
+    const used = node === undefined ? new Set<string>() : mentioned(node, pseudo);
+    if (used.size > 0) {
+      const names = [...used].map((n) => `\`${n}\``).join(', ');
+      throw new KsqlError(`Pull queries don't support the following columns in ${clause} clauses: ${names}${SYNTAX_HELP}`);
+    }
+  }
 }
 
 /** The persistent query whose store holds `source` (ksqlDB's PullQueryExecutionUtil). */
@@ -256,12 +268,14 @@ export function planPullQuery(
   const pinned = pinnedKeys(query.where, source, ctx);
   const keys = windowed ? undefined : pinned;
   const scans = (props['ksql.query.pull.table.scan.enabled'] ?? 'true').toLowerCase() !== 'false';
-  if (!pinned && !scans) {
+  if (!scans) {
+    // Without scans the WHERE must be a key lookup as ksqlDB plans one, even where a pinned key
+    // was found among other conditions on the key (`ID = 1 AND ID IN (…)`).
     const precise =
       query.where &&
       keyConstraintError(query.where, source.schema.key, (e) => constantType(e, ctx) !== undefined);
     if (precise) throw precise;
-    throw missingWhere(query.where ? 'WHERE clause missing key column' : 'Missing WHERE clause');
+    if (!pinned) throw missingWhere(query.where ? 'WHERE clause missing key column' : 'Missing WHERE clause');
   }
   const limit = query.limit;
   const storeName = materializer.pullStore as string;
