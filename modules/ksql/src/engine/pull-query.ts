@@ -70,7 +70,9 @@ function validate(query: Query): void {
     const used = node === undefined ? new Set<string>() : mentioned(node, pseudo);
     if (used.size > 0) {
       const names = [...used].map((n) => `\`${n}\``).join(', ');
-      throw new KsqlError(`Pull queries don't support the following columns in ${clause} clauses: ${names}${SYNTAX_HELP}`);
+      throw new KsqlError(
+        `Pull queries don't support the following columns in ${clause} clauses: ${names}${SYNTAX_HELP}`,
+      );
     }
   }
 }
