@@ -44,7 +44,7 @@ if (!summaryFile || files.length === 0) {
 }
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
-const silent = pino({ level: 'silent' });
+const silent = pino({ level: process.env.KSQL_REST_LOG_LEVEL ?? 'silent' });
 let escaped = [];
 process.on('uncaughtException', (err) => escaped.push(err));
 process.on('unhandledRejection', (err) => escaped.push(err));
