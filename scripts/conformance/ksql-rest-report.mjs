@@ -45,7 +45,12 @@ for (const f of s.files) {
   lines.push(row([f.file, `${c.passed} (${pct(c.passed, n)})`, c.failed, c.crashed, n]));
 }
 lines.push(row(['**total**', `**${t.passed}** (${pct(t.passed, all)})`, t.failed, t.crashed, all]), '');
-lines.push('### What does not pass, grouped by reason', '', 'Specifics (names, numbers) masked; one example case each.', '');
+lines.push(
+  '### What does not pass, grouped by reason',
+  '',
+  'Specifics (names, numbers) masked; one example case each.',
+  '',
+);
 lines.push(row(['status', 'cases', 'reason', 'example']), row(['---', '---', '---', '---']));
 const groups = new Map();
 for (const r of s.results) {

@@ -58,7 +58,11 @@ async function startStack() {
     closers.unshift(() => broker.close());
     const registry = await startSchemaRegistry({ port: 0, dataDir: join(dir, 'registry'), logger: silent });
     closers.unshift(() => registry.close());
-    const kafka = new Kafka({ brokers: [broker.bootstrap], clientId: 'rest-conformance', logLevel: logLevel.NOTHING });
+    const kafka = new Kafka({
+      brokers: [broker.bootstrap],
+      clientId: 'rest-conformance',
+      logLevel: logLevel.NOTHING,
+    });
     const admin = kafka.admin();
     await admin.connect();
     closers.unshift(() => admin.disconnect());
@@ -117,7 +121,8 @@ async function runCase(test) {
   } catch (err) {
     result = { file: test.file, name: test.name, status: 'crashed', message: `${err.name}: ${err.message}` };
   }
-  if (stack) await withTimeout(closeStack(stack), 30_000, 'closing the stack').catch((err) => escaped.push(err));
+  if (stack)
+    await withTimeout(closeStack(stack), 30_000, 'closing the stack').catch((err) => escaped.push(err));
   if (escaped.length > 0 && result.status !== 'crashed') {
     const e = escaped[0];
     result = { ...result, status: 'crashed', message: `escaped: ${e?.name}: ${e?.message ?? e}` };
@@ -137,7 +142,9 @@ for (const file of files) {
     const r = await runCase(test);
     counts[r.status]++;
     summary.results.push(r);
-    process.stderr.write(`${r.status.padEnd(7)} ${r.name} (${r.durationMs} ms)${r.message ? `: ${r.message.slice(0, 300)}` : ''}\n`);
+    process.stderr.write(
+      `${r.status.padEnd(7)} ${r.name} (${r.durationMs} ms)${r.message ? `: ${r.message.slice(0, 300)}` : ''}\n`,
+    );
   }
   for (const k of Object.keys(counts)) summary.totals[k] += counts[k];
   summary.files.push({ file: basename(file, '.json'), counts, disabled: loaded.disabled });
