@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { startBroker, startSchemaRegistry } from '@meterstream/broker';
+import { HttpSchemaRegistry, QttSchemaRegistry } from '@meterstream/ksql';
 import {
   KafkaQueryRuntime,
   loadRestTestFile,
@@ -20,7 +21,19 @@ import {
 import { Kafka, logLevel } from 'kafkajs';
 import { pino } from 'pino';
 
+/**
+ * `embedded` (default): the project's Schema Registry over HTTP, as `meterstream up` runs it.
+ * `memory`: one in-process registry shared by server and runner that takes every schema type and
+ * fixed ids (ksqlDB's runner uses such a mock) — to measure the server apart from the registry.
+ */
+const REGISTRY = process.env.KSQL_REST_REGISTRY ?? 'embedded';
+if (REGISTRY !== 'embedded' && REGISTRY !== 'memory') {
+  console.error(`KSQL_REST_REGISTRY=${REGISTRY}: expected embedded or memory`);
+  process.exit(2);
+}
 const CASE_TIMEOUT_MS = Number(process.env.KSQL_REST_CASE_TIMEOUT_MS ?? 120_000);
+/** Bound on one HTTP request: a push query without LIMIT never ends by itself. */
+const REQUEST_TIMEOUT_MS = Number(process.env.KSQL_REST_REQUEST_TIMEOUT_MS ?? 30_000);
 /** ksqlDB's RestQueryTranslationTest server settings that change answers (table scans, headers). */
 const SERVER_PROPERTIES = {
   'ksql.query.pull.table.scan.enabled': 'true',
@@ -56,8 +69,16 @@ async function startStack() {
   try {
     const broker = await startBroker({ port: 0, dataDir: join(dir, 'broker'), logger: silent });
     closers.unshift(() => broker.close());
-    const registry = await startSchemaRegistry({ port: 0, dataDir: join(dir, 'registry'), logger: silent });
-    closers.unshift(() => registry.close());
+    let registry;
+    let registryUrl;
+    if (REGISTRY === 'memory') {
+      registry = new QttSchemaRegistry();
+    } else {
+      const server = await startSchemaRegistry({ port: 0, dataDir: join(dir, 'registry'), logger: silent });
+      closers.unshift(() => server.close());
+      registryUrl = server.url;
+      registry = new HttpSchemaRegistry(server.url);
+    }
     const kafka = new Kafka({
       brokers: [broker.bootstrap],
       clientId: 'rest-conformance',
@@ -75,7 +96,7 @@ async function startStack() {
     });
     const service = await startKsqlService({
       brokers: [broker.bootstrap],
-      schemaRegistry: registry.url,
+      schemaRegistry: registryUrl ?? registry,
       properties: SERVER_PROPERTIES,
       runtime,
       logger: silent,
@@ -83,7 +104,10 @@ async function startStack() {
     closers.unshift(() => service.close());
     const rest = await startKsqlRestServer(service, { port: 0, logger: silent });
     closers.unshift(() => rest.close());
-    return { ...stack, target: { serverUrl: rest.url, kafka, admin, registryUrl: registry.url } };
+    return {
+      ...stack,
+      target: { serverUrl: rest.url, kafka, admin, registry, requestTimeoutMs: REQUEST_TIMEOUT_MS },
+    };
   } catch (err) {
     await closeStack(stack);
     throw err;
@@ -130,10 +154,25 @@ async function runCase(test) {
   return { ...result, durationMs: Math.round(performance.now() - started) };
 }
 
-const summary = { files: [], totals: { passed: 0, failed: 0, crashed: 0 }, results: [] };
+const summary = { registry: REGISTRY, files: [], totals: { passed: 0, failed: 0, crashed: 0 }, results: [] };
 for (const file of files) {
-  const loaded = loadRestTestFile(file);
   const counts = { passed: 0, failed: 0, crashed: 0 };
+  let loaded;
+  try {
+    loaded = loadRestTestFile(file);
+  } catch (err) {
+    // An unreadable file is one crashed entry: its cases cannot be counted.
+    counts.crashed++;
+    summary.results.push({
+      file,
+      name: basename(file),
+      status: 'crashed',
+      message: `unreadable: ${err.message}`,
+    });
+    summary.files.push({ file: basename(file, '.json'), counts, disabled: 0 });
+    for (const k of Object.keys(counts)) summary.totals[k] += counts[k];
+    continue;
+  }
   for (const bad of loaded.invalid) {
     counts.failed++;
     summary.results.push({ file, name: bad.name, status: 'failed', message: `Invalid test: ${bad.message}` });

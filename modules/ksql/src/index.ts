@@ -98,6 +98,7 @@ export {
 export { deserializeSpec, serializeSpec, type SpecContext, type TopicFormats } from './qtt/spec-serdes.js';
 export { topicFormats, QTT_SERVICE_ID } from './qtt/test-executor.js';
 export { javaDoubleToString } from './format/java-text.js';
+export { QttSchemaRegistry } from './qtt/qtt-schema-registry.js';
 export { createdTopic, ensureSchemas } from './qtt/topic-setup.js';
 export { verifyOutputs } from './qtt/output-verifier.js';
 export { StubKafka, type StoredRecord } from './qtt/stub-kafka.js';

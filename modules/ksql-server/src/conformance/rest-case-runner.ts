@@ -1,7 +1,7 @@
 import {
   createKsqlBackend,
   ensureSchemas,
-  HttpSchemaRegistry,
+  type SchemaRegistry,
   type QttEngine,
   type QttTestCase,
   QTT_SERVICE_ID,
@@ -41,7 +41,8 @@ export interface RestTestTarget {
   readonly serverUrl: string;
   readonly kafka: Kafka;
   readonly admin: Admin;
-  readonly registryUrl: string;
+  /** The Schema Registry the server uses (the runner registers test schemas and writes test data with it). */
+  readonly registry: SchemaRegistry;
   /** Bound on one HTTP request (default 30 s). */
   readonly requestTimeoutMs?: number;
   /** Bound on the wait for queries to process the inputs, and for outputs (default 20 s). */
@@ -114,7 +115,7 @@ async function execute(
   };
 
   // The registry refusing a test's schema (a format or feature it lacks) is the case's verdict.
-  await initializeTopics(test, target.admin, target.registryUrl).catch((err: Error) => {
+  await initializeTopics(test, target.admin, target.registry).catch((err: Error) => {
     throw new CaseFailure(`Test setup failed: ${err.message}`);
   });
 
@@ -134,7 +135,7 @@ async function execute(
   }
 
   // 3. inputs, serialized by the formats of the sources over their topics
-  const registry = new HttpSchemaRegistry(target.registryUrl);
+  const registry = target.registry;
   const ctx: SpecContext = {
     registry,
     exactNumbers: String(test.properties['use.exact.numeric.comparison'] ?? 'true') !== 'false',
@@ -225,7 +226,7 @@ export function splitStatements(statements: readonly string[]): { admin: string[
 async function shadowEngine(
   test: RestTestCase,
   admin: readonly string[],
-  registry: HttpSchemaRegistry,
+  registry: SchemaRegistry,
   properties: Readonly<Record<string, unknown>>,
 ): Promise<QttEngine> {
   const stub = new StubKafka();

@@ -1,6 +1,8 @@
 import {
   createdTopic,
-  HttpSchemaRegistry,
+  type RegisteredSchema,
+  type SchemaRegistry,
+  type SchemaRegistryWithIds,
   JsonNumber,
   type JsonValue,
   type QttRecord,
@@ -18,7 +20,11 @@ const CREATED_TOPIC_PARTITIONS = 4;
  * entries (1 partition by default), the topics of CREATE statements with columns, and the topics
  * of inputs and outputs; and registers the schemas given in `topics` under `<topic>-key|value`.
  */
-export async function initializeTopics(test: RestTestCase, admin: Admin, registryUrl: string): Promise<void> {
+export async function initializeTopics(
+  test: RestTestCase,
+  admin: Admin,
+  registry: SchemaRegistry,
+): Promise<void> {
   const wanted = new Map<string, number>();
   for (const t of test.topics) if (!wanted.has(t.name)) wanted.set(t.name, t.partitions);
   for (const s of test.statements) {
@@ -32,17 +38,26 @@ export async function initializeTopics(test: RestTestCase, admin: Admin, registr
     .map(([topic, numPartitions]) => ({ topic, numPartitions }));
   if (topics.length > 0) await admin.createTopics({ waitForLeaders: true, topics });
 
-  const registry = new HttpSchemaRegistry(registryUrl);
   for (const t of test.topics) {
-    for (const [isKey, schema, format] of [
-      [true, t.keySchema, t.keyFormat],
-      [false, t.valueSchema, t.valueFormat],
+    for (const [isKey, schema, format, id, refs] of [
+      [true, t.keySchema, t.keyFormat, t.keySchemaId, t.keySchemaReferences ?? []],
+      [false, t.valueSchema, t.valueFormat, t.valueSchemaId, t.valueSchemaReferences ?? []],
     ] as const) {
       if (schema === undefined) continue;
       const fmt = (format ?? 'AVRO').toUpperCase();
-      const schemaType = fmt === 'PROTOBUF' ? 'PROTOBUF' : fmt === 'AVRO' ? 'AVRO' : 'JSON';
+      const schemaType: RegisteredSchema['schemaType'] =
+        fmt === 'PROTOBUF' ? 'PROTOBUF' : fmt === 'AVRO' ? 'AVRO' : 'JSON';
       const text = schemaType === 'PROTOBUF' && typeof schema === 'string' ? schema : stringifyJson(schema);
-      await registry.register(`${t.name}-${isKey ? 'key' : 'value'}`, { schemaType, schema: text });
+      // References (PROTOBUF imports) under their own names at version 1, as ksqlDB's runner does.
+      for (const ref of refs) await registry.register(ref.name, { schemaType, schema: ref.schema });
+      const references = refs.map((r) => ({ name: r.name, subject: r.name, version: 1 }));
+      const registered: RegisteredSchema =
+        references.length > 0 ? { schemaType, schema: text, references } : { schemaType, schema: text };
+      const subject = `${t.name}-${isKey ? 'key' : 'value'}`;
+      const withIds = registry as Partial<SchemaRegistryWithIds>;
+      // A fixed id needs a registry that takes one (ksqlDB's mock client does; Confluent's only in IMPORT mode).
+      if (id !== undefined && withIds.registerWithId) await withIds.registerWithId(subject, registered, id);
+      else await registry.register(subject, registered);
     }
   }
 }

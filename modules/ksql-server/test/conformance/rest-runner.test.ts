@@ -1,3 +1,4 @@
+import { HttpSchemaRegistry } from '@meterstream/ksql';
 import { startTestKafka, type TestKafka, testLogger } from '@meterstream/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runRestCase } from '../../src/conformance/rest-case-runner.js';
@@ -38,7 +39,7 @@ describe('rest conformance runner against a live server', () => {
     serverUrl: rest.url,
     kafka: kafka.kafka,
     admin: kafka.admin,
-    registryUrl: kafka.registry.url,
+    registry: new HttpSchemaRegistry(kafka.registry.url),
   });
 
   beforeAll(async () => {
