@@ -1,15 +1,22 @@
-// Renders the JSON summary of ksql-rest-run.mjs as the "REST conformance" section of
+// Renders JSON summaries of ksql-rest-run.mjs as the "REST conformance" section of
 // docs/ksql-conformance.md, replacing the section between its markers (or appending it).
+//
+//   node ksql-rest-report.mjs DOC REST_DIR SUMMARY [SUMMARY…]
+//
+// The first summary gives the figures and failure classes; each further one (another registry
+// mode) adds a "passed" column to the per-file table.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 
-const [summaryFile, restDir, docFile] = process.argv.slice(2);
-const s = JSON.parse(readFileSync(summaryFile, 'utf8'));
+const [docFile, restDir, ...summaryFiles] = process.argv.slice(2);
+const summaries = summaryFiles.map((f) => JSON.parse(readFileSync(f, 'utf8')));
+const [s, ...others] = summaries;
 const BEGIN = '<!-- ksql-rest:begin -->';
 const END = '<!-- ksql-rest:end -->';
 const row = (cells) => `| ${cells.join(' | ')} |`;
 const pct = (n, all) => (all === 0 ? '–' : `${((n / all) * 100).toFixed(1)} %`);
 const cell = (text) => String(text).replaceAll('|', '\\|').replaceAll('\n', ' ').slice(0, 220);
+const cases = (c) => c.passed + c.failed + c.crashed;
 
 /** A failure's message with its specifics masked, so cases failing for one reason group together. */
 function reasonOf(r) {
@@ -23,30 +30,37 @@ function reasonOf(r) {
 }
 
 const lines = [BEGIN, '## REST conformance: ksqlDB rest-query-validation-tests', ''];
-const t = s.totals;
-const all = t.passed + t.failed + t.crashed;
 lines.push(
-  `Measured ${new Date().toISOString()} on Node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), shared with other work; ksqlDB tests from \`${restDir}\` (revision ${process.env.KSQL_REVISION ?? 'unknown'}).`,
+  `Measured ${new Date().toISOString()} on Node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}) shared with other work; ksqlDB tests from \`${restDir}\` (revision ${process.env.KSQL_REVISION ?? 'unknown'}).`,
   '',
   'Command (after `npm run build`; the test files come from a checkout of `confluentinc/ksql`, never from this project):',
   '',
   '```sh',
   'bash scripts/conformance/ksql-rest.sh PATH_TO/ksqldb-functional-tests/src/test/resources/rest-query-validation-tests [FILE…]',
+  '# also with the in-process registry (the "memory" column):',
+  'KSQL_REST_REGISTRIES="embedded memory" bash scripts/conformance/ksql-rest.sh PATH_TO/… [FILE…]',
   '```',
   '',
-  "Each case runs on a fresh embedded broker, Schema Registry and `ksql-server` (in-process, on 127.0.0.1 free ports), as ksqlDB's RestTestExecutor runs it: topics created, admin statements in one `/ksql` request, inputs produced, the persistent queries' consumer groups awaited, each `SELECT` sent to `/query`; outputs read back from Kafka; responses matched partially (an expected object is a subset of the answer; rows as a multiset unless `verifyOrder`; numbers by JSON kind). A case is *passed*, *failed* (first difference) or *crashed* (an error escaped the runner or the server, or the case timed out). Stricter than ksqlDB: a case expecting an error fails when none came. Runner: `modules/ksql-server/src/conformance/`.",
+  "Each case runs on a fresh embedded broker, Schema Registry and `ksql-server` (in-process, on 127.0.0.1 free ports), as ksqlDB's RestTestExecutor runs it: topics created, admin statements in one `/ksql` request, inputs produced, the persistent queries' consumer groups awaited, each `SELECT` sent to `/query` over HTTP; outputs read back from Kafka; responses matched partially (an expected object is a subset of the answer; rows as a multiset unless `verifyOrder`; numbers by JSON kind, `1.0` ≠ `1`). A case is *passed*, *failed* (first difference) or *crashed* (an error escaped the runner or the server, or the case timed out). Stricter than ksqlDB: a case expecting an error fails when none came. Registry *embedded*: the project's Schema Registry over HTTP, as `meterstream up` runs it; *memory*: one in-process registry shared by server and runner that takes every schema type and fixed schema ids (ksqlDB's runner uses a mock of that kind), to measure the server apart from the registry. Runner: `modules/ksql-server/src/conformance/`.",
   '',
-  row(['file', 'passed', 'failed', 'crashed', 'cases']),
-  row(['---', '---', '---', '---', '---']),
+);
+const extra = others.map((o) => `passed (${o.registry})`);
+lines.push(
+  row(['file', `passed (${s.registry})`, 'failed', 'crashed', 'cases', ...extra]),
+  row(['---', '---', '---', '---', '---', ...extra.map(() => '---')]),
 );
 for (const f of s.files) {
   const c = f.counts;
-  const n = c.passed + c.failed + c.crashed;
-  lines.push(row([f.file, `${c.passed} (${pct(c.passed, n)})`, c.failed, c.crashed, n]));
+  const more = others.map((o) => {
+    const g = o.files.find((x) => x.file === f.file);
+    return g ? `${g.counts.passed} (${pct(g.counts.passed, cases(g.counts))})` : '–';
+  });
+  lines.push(row([f.file, `${c.passed} (${pct(c.passed, cases(c))})`, c.failed, c.crashed, cases(c), ...more]));
 }
-lines.push(row(['**total**', `**${t.passed}** (${pct(t.passed, all)})`, t.failed, t.crashed, all]), '');
+const t = s.totals;
+lines.push(row(['**total**', `**${t.passed}** (${pct(t.passed, cases(t))})`, t.failed, t.crashed, cases(t), ...others.map(() => '')]), '');
 lines.push(
-  '### What does not pass, grouped by reason',
+  `### What does not pass (${s.registry} registry), grouped by reason`,
   '',
   'Specifics (names, numbers) masked; one example case each.',
   '',
@@ -70,7 +84,5 @@ const doc = readFileSync(docFile, 'utf8');
 const at = doc.indexOf(BEGIN);
 const end = doc.indexOf(END);
 const next =
-  at >= 0 && end > at
-    ? doc.slice(0, at) + section + doc.slice(end + END.length)
-    : `${doc.trimEnd()}\n\n${section}\n`;
+  at >= 0 && end > at ? doc.slice(0, at) + section + doc.slice(end + END.length) : `${doc.trimEnd()}\n\n${section}\n`;
 writeFileSync(docFile, next);
