@@ -55,10 +55,22 @@ for (const f of s.files) {
     const g = o.files.find((x) => x.file === f.file);
     return g ? `${g.counts.passed} (${pct(g.counts.passed, cases(g.counts))})` : '–';
   });
-  lines.push(row([f.file, `${c.passed} (${pct(c.passed, cases(c))})`, c.failed, c.crashed, cases(c), ...more]));
+  lines.push(
+    row([f.file, `${c.passed} (${pct(c.passed, cases(c))})`, c.failed, c.crashed, cases(c), ...more]),
+  );
 }
 const t = s.totals;
-lines.push(row(['**total**', `**${t.passed}** (${pct(t.passed, cases(t))})`, t.failed, t.crashed, cases(t), ...others.map(() => '')]), '');
+lines.push(
+  row([
+    '**total**',
+    `**${t.passed}** (${pct(t.passed, cases(t))})`,
+    t.failed,
+    t.crashed,
+    cases(t),
+    ...others.map(() => ''),
+  ]),
+  '',
+);
 lines.push(
   `### What does not pass (${s.registry} registry), grouped by reason`,
   '',
@@ -84,5 +96,7 @@ const doc = readFileSync(docFile, 'utf8');
 const at = doc.indexOf(BEGIN);
 const end = doc.indexOf(END);
 const next =
-  at >= 0 && end > at ? doc.slice(0, at) + section + doc.slice(end + END.length) : `${doc.trimEnd()}\n\n${section}\n`;
+  at >= 0 && end > at
+    ? doc.slice(0, at) + section + doc.slice(end + END.length)
+    : `${doc.trimEnd()}\n\n${section}\n`;
 writeFileSync(docFile, next);
