@@ -7,7 +7,7 @@ import { createColumnScope } from '../plan/column-scope.js';
 import { compileIn, compilePredicate } from '../plan/compile.js';
 import type { Column, GenericKey, GenericRow } from '../schema/logical-schema.js';
 import { LogicalSchema } from '../schema/logical-schema.js';
-import { type SqlType, SqlTypes } from '../types/sql-type.js';
+import { formatSqlType, type SqlType, SqlTypes } from '../types/sql-type.js';
 import type { DataSource } from './data-source.js';
 import { checkInListKeys, keyConstraintError, mentioned } from './pull-key-constraints.js';
 import type { EngineContext, RegisteredQuery } from './engine-context.js';
@@ -159,7 +159,9 @@ function projection(
   const seen = new Set<string>();
   for (const o of all) {
     if (seen.has(o.column.name))
-      throw new KsqlError(`Duplicate value columns found in schema: \`${o.column.name}\``);
+      throw new KsqlError(
+        `Duplicate value columns found in schema: \`${o.column.name}\` ${formatSqlType(o.column.type)}`,
+      );
     seen.add(o.column.name);
   }
   return {
@@ -259,12 +261,13 @@ export function planPullQuery(
     throw new UnsupportedFeatureError('Pull queries on streams', query.pos);
   }
   validate(query);
-  const materializer = materializingQuery(ctx, source);
   const windowed = source.window !== undefined;
   const columns = rowColumns(source, windowed);
   const scope = createColumnScope(columns, { aliases: [query.from.alias ?? query.from.name] });
   const where = query.where && compilePredicate('WHERE', query.where, scope, ctx.functions);
   const { schema, values, keyColumnNames } = projection(query, source, columns, ctx, windowed);
+  // As ksqlDB, the statement is analysed (WHERE, SELECT) before its materialization is looked for.
+  const materializer = materializingQuery(ctx, source);
   // A windowed table is read by a scan of its store either way (the window bounds filter it);
   // the pinned key only decides whether the query is a key lookup when scans are disabled.
   const pinned = pinnedKeys(query.where, source, ctx);

@@ -130,3 +130,18 @@ describe('partial timestamps', () => {
     expect(() => parseTimestamp('2020-02-24T25')).toThrow(RangeError);
   });
 });
+
+describe('pull query analysis order', () => {
+  it('reports a SELECT error before the table not being queryable', async () => {
+    const { engine } = testEngine({ topics: { t: 1 } });
+    await engine.execute(
+      "CREATE TABLE T (ID INT PRIMARY KEY, VAL STRING) WITH (kafka_topic='t', format='JSON');",
+    );
+    await expect(engine.execute('SELECT VAL, VAL FROM T WHERE ID = 10;')).rejects.toThrow(
+      'Duplicate value columns found in schema: `VAL` STRING',
+    );
+    await expect(engine.execute('SELECT VAL FROM T WHERE ID = 10;')).rejects.toThrow(
+      "The `T` table isn't queryable.",
+    );
+  });
+});
