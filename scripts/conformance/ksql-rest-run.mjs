@@ -34,10 +34,15 @@ if (REGISTRY !== 'embedded' && REGISTRY !== 'memory') {
 const CASE_TIMEOUT_MS = Number(process.env.KSQL_REST_CASE_TIMEOUT_MS ?? 120_000);
 /** Bound on one HTTP request: a push query without LIMIT never ends by itself. */
 const REQUEST_TIMEOUT_MS = Number(process.env.KSQL_REST_REQUEST_TIMEOUT_MS ?? 30_000);
-/** ksqlDB's RestQueryTranslationTest server settings that change answers (table scans, headers). */
+/**
+ * The settings of ksqlDB's test server (TestKsqlRestApp, RestQueryTranslationTest) that change
+ * answers: table scans, header columns, no record cache (every intermediate result is emitted),
+ * queries reading from the earliest offset.
+ */
 const SERVER_PROPERTIES = {
   'ksql.query.pull.table.scan.enabled': 'true',
   'ksql.headers.columns.enabled': 'true',
+  'ksql.streams.cache.max.bytes.buffering': '0',
   'ksql.streams.auto.offset.reset': 'earliest',
   // ksqlDB's runner uses 2 s under exactly-once; at-least-once with a short interval lets the
   // runner see the queries' committed offsets reach the inputs sooner.

@@ -143,7 +143,9 @@ async function execute(
   let infos = new Map<string, TopicFormats>();
   let shadow: QttEngine | undefined;
   if (test.inputs.length > 0 || test.outputs.length > 0) {
-    shadow = await shadowEngine(test, admin, registry, properties);
+    const metadata = await target.admin.fetchTopicMetadata({ topics: await target.admin.listTopics() });
+    const existing = new Map(metadata.topics.map((t) => [t.name, t.partitions.length]));
+    shadow = await shadowEngine(test, admin, registry, properties, existing);
     keepShadow(shadow);
     infos = new Map(shadow.sources().map((s) => [s.topic, topicFormats(s)]));
   }
@@ -228,8 +230,12 @@ async function shadowEngine(
   admin: readonly string[],
   registry: SchemaRegistry,
   properties: Readonly<Record<string, unknown>>,
+  existingTopics: ReadonlyMap<string, number>,
 ): Promise<QttEngine> {
   const stub = new StubKafka();
+  // Every topic the cluster has now, with its partitions: those the runner created and those the
+  // server's statements did (partition counts decide whether a join is allowed).
+  for (const [topic, partitions] of existingTopics) stub.ensure(topic, partitions);
   for (const t of test.topics) stub.ensure(t.name, t.partitions);
   for (const r of [...test.inputs, ...test.outputs]) stub.ensure(r.topic);
   const backend = await createKsqlBackend();
