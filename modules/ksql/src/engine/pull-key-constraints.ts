@@ -4,16 +4,21 @@ import type { Expression } from '../parser/ast.js';
 import type { Column } from '../schema/logical-schema.js';
 import { formatSqlType } from '../types/sql-type.js';
 
+const RANGE_OPS = new Set(['<', '<=', '>', '>=']);
+
 /**
  * Why a pull query's WHERE cannot be a key lookup, in ksqlDB's words (its WhereInfo and
  * KeyConstraint analysis) — what it answers when table scans are disabled. `isConstant` tells an
  * expression that names no column. Undefined: nothing more precise than "missing key column".
+ * `rangeScans`: ksql.query.pull.range.scan.enabled when set — a range on the key is then a range
+ * scan ('range scan': allowed) or refused as needing a table scan.
  */
 export function keyConstraintError(
   where: Expression,
   keyColumns: readonly Column[],
   isConstant: (e: Expression) => boolean,
-): KsqlError | undefined {
+  rangeScans?: boolean,
+): KsqlError | 'range scan' | undefined {
   const keyNames = new Set(keyColumns.map((c) => c.name));
   const isKey = (e: Expression) => e.kind === 'ColumnRef' && keyNames.has(e.name);
   const conjuncts = flatten(where);
@@ -23,6 +28,7 @@ export function keyConstraintError(
   }
   const pinned = new Set<string>();
   let nonEquality = false;
+  let rangesOnly = true;
   for (const c of onKey) {
     if (c.kind === 'Comparison') {
       const other = isKey(c.left) ? c.right : isKey(c.right) ? c.left : undefined;
@@ -31,7 +37,10 @@ export function keyConstraintError(
         return new KsqlError('A comparison must be between a key column and a resolvable expression.');
       }
       if (c.op === '=') pinned.add(keyName(c));
-      else nonEquality = true;
+      else {
+        nonEquality = true;
+        if (!RANGE_OPS.has(c.op)) rangesOnly = false;
+      }
     } else if (c.kind === 'InList' && isKey(c.value)) {
       if (!c.list.every(isConstant)) {
         return new KsqlError('A comparison must be between a key column and a resolvable expression.');
@@ -48,6 +57,10 @@ export function keyConstraintError(
     return new KsqlError(
       'A comparison condition on the key column cannot be combined with other comparisons such as an IN predicate',
     );
+  }
+  if (nonEquality && rangesOnly && rangeScans !== undefined) {
+    // ksql.query.pull.range.scan.enabled set: a range on the key is read by a (range) scan.
+    return rangeScans ? 'range scan' : new KsqlError('Query requires table scan to be enabled');
   }
   if (nonEquality) {
     const cols = keyColumns.map((c) => `\`${c.name}\` ${formatSqlType(c.type)} KEY`).join(', ');

@@ -276,11 +276,18 @@ export function planPullQuery(
   if (!scans) {
     // Without scans the WHERE must be a key lookup as ksqlDB plans one, even where a pinned key
     // was found among other conditions on the key (`ID = 1 AND ID IN (…)`).
+    const rangeSetting = props['ksql.query.pull.range.scan.enabled']?.toLowerCase();
     const precise =
       query.where &&
-      keyConstraintError(query.where, source.schema.key, (e) => constantType(e, ctx) !== undefined);
-    if (precise) throw precise;
-    if (!pinned) throw missingWhere(query.where ? 'WHERE clause missing key column' : 'Missing WHERE clause');
+      keyConstraintError(
+        query.where,
+        source.schema.key,
+        (e) => constantType(e, ctx) !== undefined,
+        rangeSetting === undefined ? undefined : rangeSetting !== 'false',
+      );
+    if (precise instanceof KsqlError) throw precise;
+    if (!pinned && precise !== 'range scan')
+      throw missingWhere(query.where ? 'WHERE clause missing key column' : 'Missing WHERE clause');
   }
   const limit = query.limit;
   const storeName = materializer.pullStore as string;

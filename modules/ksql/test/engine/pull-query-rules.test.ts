@@ -145,3 +145,23 @@ describe('pull query analysis order', () => {
     );
   });
 });
+
+describe('range scans on the key with table scans disabled', () => {
+  it('reads a key range when range scans are enabled and refuses it when they are not', async () => {
+    const engine = await counts();
+    const props = (range: string) => ({
+      properties: {
+        'ksql.query.pull.table.scan.enabled': 'false',
+        'ksql.query.pull.range.scan.enabled': range,
+      },
+    });
+    const p = plan(await engine.execute('SELECT * FROM C WHERE ID <= 12;', props('true')));
+    expect(p.keys).toBeUndefined();
+    await expect(engine.execute('SELECT * FROM C WHERE ID <= 12;', props('false'))).rejects.toThrow(
+      'Query requires table scan to be enabled',
+    );
+    await expect(engine.execute('SELECT * FROM C WHERE ID != 12;', props('true'))).rejects.toThrow(
+      'must currently be',
+    );
+  });
+});
