@@ -20,13 +20,25 @@ const cases = (c) => c.passed + c.failed + c.crashed;
 
 /** A failure's message with its specifics masked, so cases failing for one reason group together. */
 function reasonOf(r) {
-  return (r.message ?? '')
+  return answerMessage(r.message ?? '')
     .replace(/"[^"]*"/g, '"…"')
     .replace(/'[^']*'/g, "'…'")
     .replace(/`[^`]*`/g, '`…`')
     .replace(/\[[^\]]*\]/g, '[…]')
     .replace(/\d+/g, 'N')
     .slice(0, 160);
+}
+
+/** `… HTTP 400 {"message":…}` → `… HTTP 400: <the message's first line>`: the answer's words, not its JSON. */
+function answerMessage(text) {
+  const m = /^(.*?HTTP \d+) (\{.*)$/s.exec(text);
+  if (!m) return text;
+  try {
+    const body = JSON.parse(m[2]);
+    return `${m[1]}: ${String(body.message ?? '').split('\n')[0]}`;
+  } catch {
+    return text; // not a JSON body (cut short): the text as it is
+  }
 }
 
 const lines = [BEGIN, '## REST conformance: ksqlDB rest-query-validation-tests', ''];
@@ -89,6 +101,15 @@ for (const r of s.results) {
 for (const g of [...groups.values()].sort((a, b) => b.count - a.count)) {
   lines.push(row([g.status, g.count, cell(g.reason), cell(g.example)]));
 }
+lines.push('', '### Known causes', '');
+lines.push(
+  [
+    "- **The embedded Schema Registry takes AVRO only and no fixed ids** (`modules/broker`): PROTOBUF (and JSON_SR) schemas are refused with 422, and a test topic's `valueSchemaId` cannot be registered under its id (Confluent's registry does that in IMPORT mode, ksqlDB's runner through its mock client), so every `- PROTOBUF` case and every `… with schema id` case fails with the embedded registry. The *memory* column runs the same server with an in-process registry that has both: those cases pass there, so the server and engine handle them.",
+    '- **Pull queries on streams** and **HEADERS columns** are refused by the engine (`pull-queries-against-streams`, `pull-queries-with-headers`, parts of `pull-queries-protobuf` and `-with-limit-clause`).',
+    "- **insert-values - should fail on mismatch between key and key field values**: ksqlDB's runner passes it without an error coming (it checks for the expected error only when a query follows); ksqlDB no longer has key fields, and ours accepts the row as ksqlDB's engine does. Our runner fails a case whose expected error never came.",
+    '- **Push queries** (`push-queries`, `scalable-push-queries`): the server runs them; differences are in the table above (a push query without LIMIT ends only at the request timeout, `KSQL_REST_REQUEST_TIMEOUT_MS`).',
+  ].join('\n'),
+);
 lines.push('', END);
 const section = lines.join('\n');
 

@@ -184,7 +184,8 @@ export function matchExpectedError(
 ): string | undefined {
   const body = isJsonObject(error.body) ? error.body : {};
   const message = typeof body.message === 'string' ? body.message : '';
-  const actual = `HTTP ${error.status} ${show(error.body)}`;
+  // The whole body: reports read its message back out of it.
+  const actual = `HTTP ${error.status} ${stringifyJson(error.body)}`;
   if (expected.status !== undefined && error.status !== expected.status) {
     return `Expected error status ${expected.status}; actual: ${actual}`;
   }
