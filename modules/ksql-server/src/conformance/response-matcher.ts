@@ -16,7 +16,7 @@ export interface ErrorResponse {
  * Matches the responses as ksqlDB's RestTestExecutor.verifyResponses does: there must be at least
  * as many as expected; each expected `admin` object is a subset of its entity, each expected
  * `query` has exactly as many rows as answered and each row is a subset of its row. Objects are
- * compared key by key (a key `name|startsWith` compares a string prefix); anything else — arrays,
+ * compared key by key (a key `name|starts_with` compares a string prefix); anything else — arrays,
  * strings, numbers — must be equal, numbers by their JSON kind (1 ≠ 1.0). `{STATEMENT}` in an
  * expected string is the statement at the response's index. Unless `verifyOrder`, the `columns`
  * of query rows are compared as a multiset. Returns the first difference.
@@ -87,8 +87,9 @@ function matchFields(
   for (const [rawKey, rawValue] of Object.entries(expected)) {
     const bar = rawKey.indexOf('|');
     const key = bar < 0 ? rawKey : rawKey.slice(0, bar);
-    const operator = bar < 0 ? 'equals' : rawKey.slice(bar + 1).toLowerCase();
-    if (operator !== 'equals' && operator !== 'startswith')
+    // ksqlDB reads the operator as its MatchOperator enum: `equals`, `starts_with` (any case).
+    const operator = bar < 0 ? 'EQUALS' : rawKey.slice(bar + 1).toUpperCase();
+    if (operator !== 'EQUALS' && operator !== 'STARTS_WITH')
       return `${path}: unknown match operator '${operator}'`;
     const value =
       typeof rawValue === 'string' && idx < statements.length
@@ -101,7 +102,7 @@ function matchFields(
       if (!isJsonObject(got)) return `Response mismatch at ${at}: expected an object but was ${show(got)}`;
       const diff = matchFields(got, value, statements, idx, at, rows);
       if (diff) return diff;
-    } else if (operator === 'startswith') {
+    } else if (operator === 'STARTS_WITH') {
       if (typeof got !== 'string' || typeof value !== 'string' || !got.startsWith(value)) {
         return `Response mismatch at ${at}: expected a string starting with ${show(value)} but was ${show(got)}`;
       }

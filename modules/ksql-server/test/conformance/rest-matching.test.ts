@@ -48,12 +48,12 @@ describe('response matching', () => {
   };
   const query = (rows: string) => ({ kind: 'query' as const, rows: json(rows) as never[] });
 
-  it('treats the expected objects as subsets, with {STATEMENT} and |startsWith', () => {
+  it('treats the expected objects as subsets, with {STATEMENT} and |starts_with', () => {
     const expected = [
       { type: 'admin', payload: json('{"@type":"currentStatus","statementText":"{STATEMENT}"}') },
       {
         type: 'query',
-        payload: json('[{"header":{"schema|startsWith":"`ID` STRING"}},{"row":{"columns":["a",1]}}]'),
+        payload: json('[{"header":{"schema|starts_with":"`ID` STRING"}},{"row":{"columns":["a",1]}}]'),
       },
     ];
     const actual = [
