@@ -23,6 +23,9 @@ SUMMARY="$(mktemp)"
 trap 'rm -f "$SUMMARY"' EXIT
 # Exit status 1 means "something failed", which the report shows; only a missing summary is fatal.
 node modules/cli/dist/main.js ksql-test --summary-file "$SUMMARY" "${PATHS[@]}" >/dev/null || true
+# The REST conformance section (scripts/conformance/ksql-rest.sh) is kept as it is.
+REST_SECTION="$(sed -n '/<!-- ksql-rest:begin -->/,/<!-- ksql-rest:end -->/p' docs/ksql-conformance.md)"
 KSQL_REVISION="${KSQL_REVISION:-$(git -C "$QTT_DIR" rev-parse --short HEAD 2>/dev/null || echo unknown)}" \
   node scripts/conformance/ksql-qtt-report.mjs "$SUMMARY" "$QTT_DIR" > docs/ksql-conformance.md
+if [ -n "$REST_SECTION" ]; then printf '\n%s\n' "$REST_SECTION" >> docs/ksql-conformance.md; fi
 grep -F '**total**' docs/ksql-conformance.md

@@ -54,3 +54,21 @@ export {
   processingLogStatement,
   processingLogTopic,
 } from './service/processing-log.js';
+
+// Conformance runner (ksqlDB rest-query-validation-tests against a live server)
+export {
+  loadRestTestFile,
+  parseRestTestFile,
+  type RestExpectedError,
+  type RestTestCase,
+  type RestTestFile,
+  RestTestFormatError,
+} from './conformance/rest-test-case.js';
+export { type ActualResponse, matchExpectedError, matchResponses } from './conformance/response-matcher.js';
+export {
+  type RestStatus,
+  type RestTestResult,
+  type RestTestTarget,
+  runRestCase,
+  splitStatements,
+} from './conformance/rest-case-runner.js';

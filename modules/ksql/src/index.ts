@@ -86,6 +86,24 @@ export { runStandaloneTest, type StandaloneFiles } from './qtt/standalone-test.j
 export { listQttFiles, loadQttFile, parseQttFile } from './qtt/test-loader.js';
 export type { QttTestCase, QttFile } from './qtt/test-model.js';
 export { createKsqlBackend } from './qtt/ksql-backend.js';
+// Building blocks the REST conformance runner (ksql-server) shares with the QTT runner
+export { record as parseQttRecord, topic as parseQttTopic, QttFormatError } from './qtt/test-loader.js';
+export {
+  isJsonObject,
+  JsonNumber,
+  type JsonObject,
+  type JsonValue,
+  parseJson,
+  stringifyJson,
+} from './qtt/json-text.js';
+export { deserializeSpec, serializeSpec, type SpecContext, type TopicFormats } from './qtt/spec-serdes.js';
+export { topicFormats, QTT_SERVICE_ID } from './qtt/test-executor.js';
+export { javaDoubleToString } from './format/java-text.js';
+export { QttSchemaRegistry } from './qtt/qtt-schema-registry.js';
+export { createdTopic, ensureSchemas } from './qtt/topic-setup.js';
+export { verifyOutputs } from './qtt/output-verifier.js';
+export { StubKafka, type StoredRecord } from './qtt/stub-kafka.js';
+export type { QttRecord, QttTopic } from './qtt/test-model.js';
 // PROTOBUF / PROTOBUF_NOSR: the schema ksqlDB derives from columns, its registry text, inference
 export {
   type NullableRepresentation,

@@ -3,7 +3,7 @@ import { JSON_TYPE, KSQL_V1_JSON, negotiate } from './media-types.js';
 import { parseJsonObject, readBody, stringField } from './request-body.js';
 import type { RestContext } from './rest-context.js';
 import { restErrorOf } from './rest-errors.js';
-import { jsonValue } from './row-json.js';
+import { rowColumnsJson } from './row-json.js';
 import { statementRequestOf } from './statement-request.js';
 import { streamPrint } from './print-endpoint.js';
 import { streamPush } from './query-stream-endpoint.js';
@@ -23,10 +23,14 @@ export async function handleQuery(ctx: RestContext, exchange: HttpExchange): Pro
   if (handle.kind === 'print') return streamPrint(ctx, exchange, handle, contentType);
   const res = exchange.response;
   res.writeHead(200, { 'content-type': contentType });
-  const schema = handle.columns.map((c) => `\`${c.name}\` ${c.type}`).join(', ');
+  // ksqlDB prints a pull result's schema as a LogicalSchema (key columns marked KEY); a push
+  // result's as its plain column list.
+  const schema = handle.columns
+    .map((c) => `\`${c.name}\` ${c.type}${handle.kind === 'pull' && c.key ? ' KEY' : ''}`)
+    .join(', ');
   res.write(`[${JSON.stringify({ header: { queryId: handle.queryId, schema } })}`);
-  const encode = (row: readonly unknown[]) =>
-    `,\n${JSON.stringify({ row: { columns: row.map(jsonValue) } })}`;
+  const types = handle.columns.map((c) => c.type);
+  const encode = (row: readonly unknown[]) => `,\n{"row":{"columns":${rowColumnsJson(row, types)}}}`;
   if (handle.kind === 'pull') {
     for (const row of handle.rows) res.write(encode(row));
     res.end(']\n');

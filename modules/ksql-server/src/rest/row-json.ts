@@ -1,4 +1,4 @@
-import { Decimal } from '@meterstream/ksql';
+import { Decimal, javaDoubleToString } from '@meterstream/ksql';
 
 /**
  * A result value as ksqlDB's JSON shows it: the engine's values (see @meterstream/ksql sql-type.ts)
@@ -27,4 +27,22 @@ export function jsonValue(value: unknown): unknown {
 
 export function rowJson(row: readonly unknown[]): string {
   return JSON.stringify(row.map(jsonValue));
+}
+
+/**
+ * A result row's `columns` array as ksqlDB's Jackson writes it: values by jsonValue, except that a
+ * DOUBLE (alone or as an ARRAY's elements) is written as Java's double (`8.0`, `1.0E-4`), so a
+ * DOUBLE never reads back as an integer. `types` are the columns' SQL types as printed.
+ */
+export function rowColumnsJson(row: readonly unknown[], types: readonly string[]): string {
+  return `[${row.map((v, i) => typedJson(v, types[i] ?? '')).join(',')}]`;
+}
+
+function typedJson(value: unknown, type: string): string {
+  if (type === 'DOUBLE' && typeof value === 'number' && Number.isFinite(value))
+    return javaDoubleToString(value);
+  if (type === 'ARRAY<DOUBLE>' && Array.isArray(value)) {
+    return `[${value.map((v) => typedJson(v, 'DOUBLE')).join(',')}]`;
+  }
+  return JSON.stringify(jsonValue(value));
 }

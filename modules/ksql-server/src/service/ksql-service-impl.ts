@@ -111,9 +111,10 @@ export class KsqlServiceImpl extends CommandTopicEngine implements KsqlService {
     if (result.kind !== 'TransientQuery') throw new KsqlError(`Unexpected result ${result.kind} for a query`);
     const plan = result.query as TransientQueryPlan | PullQueryPlan;
     // A pull result is laid out as its schema; a push result as its SELECT items.
-    const columns = resultColumns(
-      'kind' in plan && plan.kind === 'pull' ? plan.schema.columns() : (plan as TransientQueryPlan).columns,
-    );
+    const columns =
+      'kind' in plan && plan.kind === 'pull'
+        ? resultColumns(plan.schema.columns(), plan.keyColumnNames)
+        : resultColumns((plan as TransientQueryPlan).columns);
     if ('kind' in plan && plan.kind === 'pull') {
       const rows = await this.runtime.pull(plan);
       return { kind: 'pull', queryId: `query_${Date.now()}_${++this.pullCounter}`, columns, rows };

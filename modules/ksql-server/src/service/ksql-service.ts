@@ -108,6 +108,8 @@ export type QueryHandle =
 export interface ResultColumn {
   readonly name: string;
   readonly type: string;
+  /** A key column of a pull query's result (its /query header says `KEY`, as ksqlDB's schema text). */
+  readonly key?: boolean;
 }
 
 /** GET /info's KsqlServerInfo. */

@@ -39,6 +39,10 @@ export function successStatus(result: StatementResult | undefined, effects: Quer
 }
 
 /** Result columns as ksqlDB prints them: each row is one value per column, in this order. */
-export function resultColumns(columns: readonly Column[]): ResultColumn[] {
-  return columns.map((c) => ({ name: c.name, type: formatSqlType(c.type) }));
+export function resultColumns(columns: readonly Column[], keyNames?: ReadonlySet<string>): ResultColumn[] {
+  return columns.map((c) => ({
+    name: c.name,
+    type: formatSqlType(c.type),
+    ...(keyNames?.has(c.name) ? { key: true } : {}),
+  }));
 }

@@ -400,8 +400,9 @@ describe('pull queries', () => {
     const handle = await service.query('SELECT * FROM COUNTS WHERE ID = 1;', {});
     expect(handle.kind).toBe('pull');
     if (handle.kind !== 'pull') return;
+    // The key column is marked: /query prints it `ID INTEGER KEY`, as ksqlDB does.
     expect(handle.columns).toEqual([
-      { name: 'ID', type: 'INTEGER' },
+      { name: 'ID', type: 'INTEGER', key: true },
       { name: 'C', type: 'BIGINT' },
     ]);
     expect(runtime.pulled).toHaveLength(1);

@@ -16,7 +16,7 @@ const NO_COLUMNS: ColumnScope = { resolve: () => undefined };
  * INSERT INTO <source> [(columns)] VALUES (…) (ksqlDB's InsertValuesExecutor): each value is a
  * constant expression coerced to its column's type; the row is serialized with the target's key
  * and value formats and written through the host's RecordWriter. ROWTIME sets the record's
- * timestamp (default: the engine clock); ROWPARTITION is accepted and left to the producer.
+ * timestamp (default: the engine clock); ROWPARTITION and ROWOFFSET are refused, as by ksqlDB.
  */
 export async function executeInsertValues(
   ctx: EngineContext,
@@ -33,6 +33,13 @@ export async function executeInsertValues(
   if (target.window) throw new UnsupportedFeatureError('INSERT VALUES into a windowed source', stmt.pos);
   const schema = target.schema;
   const names = stmt.columns ?? schema.columns().map((c) => c.name);
+  if (stmt.columns && names.length !== stmt.values.length) {
+    throw new KsqlError(
+      `Expected number columns and values to match: ${names.length}, ${stmt.values.length}`,
+      undefined,
+      { wrapper: 'Failed to prepare statement: ' },
+    );
+  }
   if (names.length !== stmt.values.length) {
     throw new KsqlError(
       `Expected a value for each column. Expected Columns: [${names.join(', ')}]. Got [${stmt.values.map((v) => formatExpression(v)).join(', ')}]`,
@@ -48,7 +55,9 @@ export async function executeInsertValues(
       if (v !== null) timestamp = v as number;
       return;
     }
-    if (name === 'ROWPARTITION' || name === 'ROWOFFSET') return;
+    if (name === 'ROWPARTITION' || name === 'ROWOFFSET') {
+      throw new KsqlError(`Inserting into column \`${name}\` is not allowed.`);
+    }
     const ki = schema.key.findIndex((c) => c.name === name);
     if (ki >= 0) {
       key[ki] = evaluateAs(ctx, expr, schema.key[ki].type, name);

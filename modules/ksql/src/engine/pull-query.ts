@@ -2,12 +2,14 @@ import type { KeyValueStore, ValueAndTimestamp, Windowed } from '@meterstream/st
 import { KsqlError, UnsupportedFeatureError } from '../errors.js';
 import type { CompiledExpression } from '../expr/compiled.js';
 import type { Expression, Query } from '../parser/ast.js';
+import { selectAliases } from '../plan/aggregate-aliases.js';
 import { createColumnScope } from '../plan/column-scope.js';
 import { compileIn, compilePredicate } from '../plan/compile.js';
 import type { Column, GenericKey, GenericRow } from '../schema/logical-schema.js';
 import { LogicalSchema } from '../schema/logical-schema.js';
-import { type SqlType, SqlTypes } from '../types/sql-type.js';
+import { formatSqlType, type SqlType, SqlTypes } from '../types/sql-type.js';
 import type { DataSource } from './data-source.js';
+import { checkInListKeys, keyConstraintError, mentioned } from './pull-key-constraints.js';
 import type { EngineContext, RegisteredQuery } from './engine-context.js';
 
 /**
@@ -24,6 +26,11 @@ export interface PullQueryPlan {
   readonly sourceName: string;
   /** Result columns: `schema.columns()` in order is each row's layout. */
   readonly schema: LogicalSchema;
+  /**
+   * Result columns that are the source's key columns (or window bounds) selected by name: ksqlDB's
+   * /query header marks them `KEY` wherever they stand in the projection.
+   */
+  readonly keyColumnNames: ReadonlySet<string>;
   readonly windowed: boolean;
   /** The keys the WHERE pins (key lookups); undefined → a table scan. */
   readonly keys?: readonly GenericKey[];
@@ -54,6 +61,20 @@ export function validatePullQuery(query: Query): void {
   if (query.groupBy) refuse('GROUP BY clauses');
   if (query.partitionBy) refuse('PARTITION BY clauses');
   if (query.having) refuse('HAVING clauses');
+  // A table's store keeps no partition or offset of its rows.
+  const pseudo = new Set(['ROWPARTITION', 'ROWOFFSET']);
+  for (const [clause, node] of [
+    ['SELECT', query.select],
+    ['WHERE', query.where],
+  ] as const) {
+    const used = node === undefined ? new Set<string>() : mentioned(node, pseudo);
+    if (used.size > 0) {
+      const names = [...used].map((n) => `\`${n}\``).join(', ');
+      throw new KsqlError(
+        `Pull queries don't support the following columns in ${clause} clauses: ${names}${SYNTAX_HELP}`,
+      );
+    }
+  }
 }
 
 /** The persistent query whose store holds `source` (ksqlDB's PullQueryExecutionUtil). */
@@ -90,7 +111,7 @@ interface OutputColumn {
 /**
  * SELECT of a pull query: `*` is the key columns (then WINDOWSTART, WINDOWEND for a windowed
  * table) and the value columns; other items are named by their alias, the column they name, or
- * KSQL_COL_<n>.
+ * KSQL_COL_<n> (n counting the generated names only, as ksqlDB's AstSanitizer).
  */
 function projection(
   query: Query,
@@ -98,7 +119,10 @@ function projection(
   columns: readonly Column[],
   ctx: EngineContext,
   windowed: boolean,
-): { schema: LogicalSchema; values: CompiledExpression[] } {
+): { schema: LogicalSchema; values: CompiledExpression[]; keyColumnNames: Set<string> } {
+  const sourceKeys = new Set(source.schema.key.map((c) => c.name));
+  if (windowed) for (const n of ['WINDOWSTART', 'WINDOWEND']) sourceKeys.add(n);
+  const keyColumnNames = new Set<string>();
   const scope = createColumnScope(columns, { aliases: [query.from.alias ?? query.from.name] });
   const at = (name: string): CompiledExpression => {
     const index = columns.findIndex((c) => c.name === name);
@@ -107,9 +131,15 @@ function projection(
   };
   const key: OutputColumn[] = [];
   const value: OutputColumn[] = [];
-  query.select.forEach((item, i) => {
+  const singles = query.select.filter((item) => item.kind === 'SingleColumn');
+  const aliases = selectAliases(
+    singles,
+    columns.map((c) => c.name),
+  );
+  query.select.forEach((item) => {
     if (item.kind === 'AllColumns') {
       for (const c of source.schema.key) key.push({ column: c, compiled: at(c.name) });
+      for (const n of sourceKeys) keyColumnNames.add(n);
       if (windowed) {
         for (const n of ['WINDOWSTART', 'WINDOWEND']) {
           key.push({ column: { name: n, type: SqlTypes.BIGINT, namespace: 'KEY' }, compiled: at(n) });
@@ -120,15 +150,18 @@ function projection(
     }
     if (item.kind === 'StructAll') throw new UnsupportedFeatureError('struct->* in pull queries', item.pos);
     const compiled = compileIn('SELECT', item.expression, scope, ctx.functions);
-    const name =
-      item.alias ?? (item.expression.kind === 'ColumnRef' ? item.expression.name : `KSQL_COL_${i}`);
+    const name = aliases[singles.indexOf(item)] as string;
+    if (item.expression.kind === 'ColumnRef' && sourceKeys.has(item.expression.name))
+      keyColumnNames.add(name);
     value.push({ column: { name, type: compiled.type, namespace: 'VALUE' }, compiled });
   });
   const all = [...key, ...value];
   const seen = new Set<string>();
   for (const o of all) {
     if (seen.has(o.column.name))
-      throw new KsqlError(`Duplicate value columns found in schema: \`${o.column.name}\``);
+      throw new KsqlError(
+        `Duplicate value columns found in schema: \`${o.column.name}\` ${formatSqlType(o.column.type)}`,
+      );
     seen.add(o.column.name);
   }
   return {
@@ -137,6 +170,7 @@ function projection(
       value.map((o) => o.column),
     ),
     values: all.map((o) => o.compiled),
+    keyColumnNames,
   };
 }
 
@@ -185,11 +219,25 @@ function pinnedKeys(
       if (k.ok) return k.value === null ? [] : [[k.value]];
     }
     if (c.kind === 'InList' && !c.not && isKey(c.value)) {
+      checkInListKeys(
+        c.list,
+        c.list.map((e) => constantType(e, ctx)),
+        keyCol,
+      );
       const ks = c.list.map(constant);
       if (ks.every((k) => k.ok)) return ks.filter((k) => k.value !== null).map((k) => [k.value]);
     }
   }
   return undefined;
+}
+
+/** The base type of an expression that names no column; undefined when it names one. */
+function constantType(e: Expression, ctx: EngineContext): string | undefined {
+  try {
+    return compileIn('WHERE', e, createColumnScope([]), ctx.functions).type.base;
+  } catch {
+    return undefined; // it names a column: not a constant
+  }
 }
 
 function missingWhere(message: string): KsqlError {
@@ -213,16 +261,33 @@ export function planPullQuery(
     throw new UnsupportedFeatureError('Pull queries on streams', query.pos);
   }
   validatePullQuery(query);
-  const materializer = materializingQuery(ctx, source);
   const windowed = source.window !== undefined;
   const columns = rowColumns(source, windowed);
   const scope = createColumnScope(columns, { aliases: [query.from.alias ?? query.from.name] });
   const where = query.where && compilePredicate('WHERE', query.where, scope, ctx.functions);
-  const { schema, values } = projection(query, source, columns, ctx, windowed);
-  const keys = windowed ? undefined : pinnedKeys(query.where, source, ctx);
+  const { schema, values, keyColumnNames } = projection(query, source, columns, ctx, windowed);
+  // As ksqlDB, the statement is analysed (WHERE, SELECT) before its materialization is looked for.
+  const materializer = materializingQuery(ctx, source);
+  // A windowed table is read by a scan of its store either way (the window bounds filter it);
+  // the pinned key only decides whether the query is a key lookup when scans are disabled.
+  const pinned = pinnedKeys(query.where, source, ctx);
+  const keys = windowed ? undefined : pinned;
   const scans = (props['ksql.query.pull.table.scan.enabled'] ?? 'true').toLowerCase() !== 'false';
-  if (!keys && !scans) {
-    throw missingWhere(query.where ? 'WHERE clause missing key column' : 'Missing WHERE clause');
+  if (!scans) {
+    // Without scans the WHERE must be a key lookup as ksqlDB plans one, even where a pinned key
+    // was found among other conditions on the key (`ID = 1 AND ID IN (…)`).
+    const rangeSetting = props['ksql.query.pull.range.scan.enabled']?.toLowerCase();
+    const precise =
+      query.where &&
+      keyConstraintError(
+        query.where,
+        source.schema.key,
+        (e) => constantType(e, ctx) !== undefined,
+        rangeSetting === undefined ? undefined : rangeSetting !== 'false',
+      );
+    if (precise instanceof KsqlError) throw precise;
+    if (!pinned && precise !== 'range scan')
+      throw missingWhere(query.where ? 'WHERE clause missing key column' : 'Missing WHERE clause');
   }
   const limit = query.limit;
   const storeName = materializer.pullStore as string;
@@ -256,6 +321,7 @@ export function planPullQuery(
     storeName,
     sourceName: source.name,
     schema,
+    keyColumnNames,
     windowed,
     keys,
     limit,

@@ -146,17 +146,25 @@ export function comparisonOperands(
   return { type: lt, l: identity, r: identity };
 }
 
+/**
+ * ksqlDB's comparison checks throw a KsqlStatementException about the comparison itself, so their
+ * message ends with `\nStatement: (A = B)`, the comparison as ExpressionFormatter prints it.
+ */
+function statementOf(e: Expression): string {
+  return `\nStatement: ${formatExpression(e)}`;
+}
+
 export function checkComparison(e: Expression, left: Compiled, op: ComparisonKind, right: Compiled): void {
   if (left.type === null || right.type === null) {
     const name = (t: SqlType | null): string => (t === null ? 'NULL' : t.base);
     throw new KsqlError(
-      `Comparison with NULL not supported: ${name(left.type)} ${OP_SYMBOLS[op]} ${name(right.type)}\nUse 'IS NULL' or 'IS NOT NULL' instead.`,
+      `Comparison with NULL not supported: ${name(left.type)} ${OP_SYMBOLS[op]} ${name(right.type)}\nUse 'IS NULL' or 'IS NOT NULL' instead.${statementOf(e)}`,
       e.pos,
     );
   }
   if (!isValidComparison(left.type, op, right.type) && !isMagicTimestampPair(left, right)) {
     throw new KsqlError(
-      `Cannot compare ${formatExpression(left.expr)} (${formatSqlType(left.type)}) to ${formatExpression(right.expr)} (${formatSqlType(right.type)}) with ${OP_NAMES[op]}.`,
+      `Cannot compare ${formatExpression(left.expr)} (${formatSqlType(left.type)}) to ${formatExpression(right.expr)} (${formatSqlType(right.type)}) with ${OP_NAMES[op]}.${statementOf(e)}`,
       e.pos,
     );
   }

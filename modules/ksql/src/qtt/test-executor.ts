@@ -281,7 +281,8 @@ function expectedMismatch(
   return undefined;
 }
 
-function topicFormats(s: SourceDescription): TopicFormats {
+/** The formats and columns of a source's topic, what test data is written and read with. */
+export function topicFormats(s: SourceDescription): TopicFormats {
   return {
     topic: s.topic,
     keyFormat: s.keyFormat,

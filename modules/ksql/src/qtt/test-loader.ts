@@ -186,7 +186,8 @@ function obj(v: JsonValue | undefined, field: string): JsonObject {
   return v;
 }
 
-function record(v: JsonValue, field: string): QttRecord {
+/** One `inputs`/`outputs` entry (also what the REST conformance runner reads). */
+export function record(v: JsonValue, field: string): QttRecord {
   const r = obj(v, field);
   const topic = str(r.topic, `${field}[].topic`);
   if (topic === '') throw new QttFormatError('missing field: topic');
@@ -219,7 +220,8 @@ function record(v: JsonValue, field: string): QttRecord {
   };
 }
 
-function topic(v: JsonValue): QttTopic {
+/** One `topics` entry. */
+export function topic(v: JsonValue): QttTopic {
   const t = obj(v, 'topics[]');
   const name = str(t.name, 'topics[].name');
   if (name === '') throw new QttFormatError("invalid field 'name': empty or missing");

@@ -94,7 +94,9 @@ export function parseTimestamp(text: string): number {
   const mi = m[5] ? Number(m[5]) : 0;
   const s = m[6] ? Number(m[6]) : 0;
   const ms = m[7] ? Number(m[7].padEnd(3, '0').slice(0, 3)) : 0;
-  if (!validDate(y, mo, d) || h > 23 || mi > 59 || s > 59)
+  // Hour 24 is the end of the day (the next day's midnight), as Java's smart resolver reads it.
+  const endOfDay = h === 24 && mi === 0 && s === 0 && ms === 0;
+  if (!validDate(y, mo, d) || (h > 23 && !endOfDay) || mi > 59 || s > 59)
     throw new RangeError(`Failed to parse timestamp '${text}'`);
   let offsetMin = 0;
   const z = m[8];
