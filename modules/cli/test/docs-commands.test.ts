@@ -31,6 +31,7 @@ const EXCLUDED: [pattern: RegExp, reason: string][] = [
   [/^docker compose\b/, 'the real stack of docker/: no Docker engine in CI'],
   [/^(cp docker\/\.env\.example|set -a && \. docker\/)/, 'points the shell at the docker/ stack'],
   [/^bash scripts\/performance-tracking\.sh/, 'minutes of load: performance-tracking.test.ts runs it small'],
+  [/^node (--[\w-]+ )*--import tsx bench\//, 'a benchmark: minutes of load, run on demand and never in CI'],
   [/^bash scripts\/conformance\//, "needs a checkout of kafkajs or ksqlDB's tests (PATH_TO)"],
   [/^mkdir -p \/tmp\/kafkajs/, 'needs a clone of kafkajs (PATH_TO)'],
   [/^npx meterstream up\b/, 'the stack itself: this test starts it, on free ports'],
