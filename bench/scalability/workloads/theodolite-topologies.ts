@@ -9,6 +9,7 @@
  */
 import avro from 'avsc';
 import {
+  type KGroupedStream,
   type Serde,
   type StoreBackend,
   StreamsBuilder,
@@ -113,30 +114,38 @@ export interface TheodoliteOptions {
   readonly storeBackend?: StoreBackend;
 }
 
-export function buildUc2(options: TheodoliteOptions, windowMs = 60_000, graceMs = 0): Topology {
-  const builder = new StreamsBuilder({ storeBackend: options.storeBackend });
-  builder
-    .stream<string, ActivePower>(options.inputTopic, {
-      keySerde: stringSerde,
-      valueSerde: activePowerSerde(options.format),
-      timestampExtractor: valueTimestamp<ActivePower>((v) => v.timestamp),
-    })
-    .groupByKey()
-    .windowedBy(TimeWindows.ofSizeAndGrace(windowMs, graceMs))
+/** Per-window statistics of `grouped` under `windows`, each emitted once as JSON when its window closes. */
+function statsOnClose(
+  grouped: KGroupedStream<string, ActivePower>,
+  windows: TimeWindows,
+  name: string,
+  outputTopic: string,
+): void {
+  grouped
+    .windowedBy(windows)
     .aggregate<Stats>(
       () => EMPTY,
       (_k, v, s) => addSample(s, v.valueInW),
-      {
-        storeName: 'uc2-stats',
-        keySerde: stringSerde,
-        valueSerde: statsSerde,
-        cachingEnabled: true,
-      },
+      { storeName: `${name}-stats`, keySerde: stringSerde, valueSerde: statsSerde, cachingEnabled: true },
     )
-    .suppress(Suppressed.untilWindowCloses({ name: 'uc2-suppress' }))
+    .suppress(Suppressed.untilWindowCloses({ name: `${name}-suppress` }))
     .toStream()
     .map((wk, s) => [wk.key, statsJson(wk.key, wk.window.start, wk.window.end, s)])
-    .to(options.outputTopic, { keySerde: stringSerde, valueSerde: stringSerde });
+    .to(outputTopic, { keySerde: stringSerde, valueSerde: stringSerde });
+}
+
+function readings(builder: StreamsBuilder, options: TheodoliteOptions) {
+  return builder.stream<string, ActivePower>(options.inputTopic, {
+    keySerde: stringSerde,
+    valueSerde: activePowerSerde(options.format),
+    timestampExtractor: valueTimestamp<ActivePower>((v) => v.timestamp),
+  });
+}
+
+export function buildUc2(options: TheodoliteOptions, windowMs = 60_000, graceMs = 0): Topology {
+  const builder = new StreamsBuilder({ storeBackend: options.storeBackend });
+  const grouped = readings(builder, options).groupByKey();
+  statsOnClose(grouped, TimeWindows.ofSizeAndGrace(windowMs, graceMs), 'uc2', options.outputTopic);
   return builder.build();
 }
 
@@ -149,29 +158,11 @@ export function buildUc3(
   graceMs = 0,
 ): Topology {
   const builder = new StreamsBuilder({ storeBackend: options.storeBackend });
-  builder
-    .stream<string, ActivePower>(options.inputTopic, {
-      keySerde: stringSerde,
-      valueSerde: activePowerSerde(options.format),
-      timestampExtractor: valueTimestamp<ActivePower>((v) => v.timestamp),
-    })
+  const grouped = readings(builder, options)
     // The time attribute: the hour of day (UTC) joins the sensor in the key, which repartitions.
     .selectKey((k, v) => `${k};${new Date(v.timestamp).getUTCHours()}`)
-    .groupByKey({ keySerde: stringSerde, valueSerde: activePowerJson, name: 'uc3-by-hour' })
-    .windowedBy(TimeWindows.ofSizeAndGrace(windowMs, graceMs).advanceBy(advanceMs))
-    .aggregate<Stats>(
-      () => EMPTY,
-      (_k, v, s) => addSample(s, v.valueInW),
-      {
-        storeName: 'uc3-stats',
-        keySerde: stringSerde,
-        valueSerde: statsSerde,
-        cachingEnabled: true,
-      },
-    )
-    .suppress(Suppressed.untilWindowCloses({ name: 'uc3-suppress' }))
-    .toStream()
-    .map((wk, s) => [wk.key, statsJson(wk.key, wk.window.start, wk.window.end, s)])
-    .to(options.outputTopic, { keySerde: stringSerde, valueSerde: stringSerde });
+    .groupByKey({ keySerde: stringSerde, valueSerde: activePowerJson, name: 'uc3-by-hour' });
+  const windows = TimeWindows.ofSizeAndGrace(windowMs, graceMs).advanceBy(advanceMs);
+  statsOnClose(grouped, windows, 'uc3', options.outputTopic);
   return builder.build();
 }

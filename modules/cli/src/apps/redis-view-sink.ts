@@ -57,6 +57,15 @@ export async function startRedisViewSink(
   );
 
   const redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 5 });
+  // ioredis prints "[ioredis] Unhandled error event" with a stack for every failed reconnect when no
+  // listener is attached; a lost connection is one warning line (at most every 10 s) naming the URL,
+  // and the writes it fails are retried by the sink loop (the chunk is not committed).
+  let lastConnectionWarning = 0;
+  redis.on('error', (error: Error) => {
+    if (Date.now() - lastConnectionWarning < 10_000) return;
+    lastConnectionWarning = Date.now();
+    logger.warn({ redisUrl: config.redisUrl, error: error.message }, 'redis connection error');
+  });
   await redis.connect();
   const view = new RedisServingView(redis, { prefix: options.prefix });
 

@@ -61,7 +61,13 @@ export function validatePullQuery(query: Query): void {
   if (query.groupBy) refuse('GROUP BY clauses');
   if (query.partitionBy) refuse('PARTITION BY clauses');
   if (query.having) refuse('HAVING clauses');
-  // A table's store keeps no partition or offset of its rows.
+}
+
+/**
+ * Tables only (a stream scan has its own check and message, see stream-pull-query.ts): a table's
+ * store keeps no partition or offset of its rows.
+ */
+function refuseTablePseudoColumns(query: Query): void {
   const pseudo = new Set(['ROWPARTITION', 'ROWOFFSET']);
   for (const [clause, node] of [
     ['SELECT', query.select],
@@ -261,6 +267,7 @@ export function planPullQuery(
     throw new UnsupportedFeatureError('Pull queries on streams', query.pos);
   }
   validatePullQuery(query);
+  refuseTablePseudoColumns(query);
   const windowed = source.window !== undefined;
   const columns = rowColumns(source, windowed);
   const scope = createColumnScope(columns, { aliases: [query.from.alias ?? query.from.name] });
