@@ -1,61 +1,19 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import {
-  type RunningBroker,
-  type SchemaRegistryServer,
-  startBroker,
-  startSchemaRegistry,
-} from '@meterstream/broker';
-import {
-  KafkaQueryRuntime,
-  type KsqlRestServer,
-  startKsqlRestServer,
-  startKsqlService,
-} from '@meterstream/ksql-server';
-import { pino } from 'pino';
+import { type KsqlStack, startKsqlStack } from './helpers/ksql-stack.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KsqlSession } from '../src/ksql/ksql-session.js';
 
-let dir: string;
-let broker: RunningBroker;
-let registry: SchemaRegistryServer;
-let rest: KsqlRestServer;
-let closeService: () => Promise<void>;
+let stack: KsqlStack;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'ms-ksql-stream-pull-'));
-  const logger = pino({ level: 'silent' });
-  broker = await startBroker({ port: 0, dataDir: join(dir, 'kafka'), logger });
-  registry = await startSchemaRegistry({ port: 0, dataDir: join(dir, 'registry'), logger });
-  const runtime = new KafkaQueryRuntime({
-    brokers: [broker.bootstrap],
-    stateDir: join(dir, 'state'),
-    logger,
-  });
-  const service = await startKsqlService({
-    brokers: [broker.bootstrap],
-    schemaRegistry: registry.url,
-    runtime,
-    logger,
-    properties: { 'ksql.logging.processing.stream.auto.create': 'false' },
-  });
-  closeService = () => service.close();
-  rest = await startKsqlRestServer(service, { port: 0, logger });
+  stack = await startKsqlStack('ksql-stream-pull', { 'ksql.logging.processing.stream.auto.create': 'false' });
 });
 
-afterAll(async () => {
-  await rest?.close();
-  await closeService?.();
-  await registry?.close();
-  await broker?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => stack?.close());
 
 describe('meterstream ksql: a pull query on a stream', () => {
   it('prints the rows read so far as a finite table, then the prompt goes on', async () => {
     const printed: string[] = [];
-    const session = new KsqlSession(rest.url, (line) => printed.push(line));
+    const session = new KsqlSession(stack.url, (line) => printed.push(line));
     await session.runScript(
       "CREATE STREAM readings (meter STRING KEY, kwh DOUBLE) WITH (KAFKA_TOPIC='readings', PARTITIONS=1, VALUE_FORMAT='JSON');\n" +
         "INSERT INTO readings (meter, kwh) VALUES ('m1', 2.5);\n" +
@@ -83,7 +41,7 @@ describe('meterstream ksql: a pull query on a stream', () => {
 describe('meterstream ksql: PRINT', () => {
   it("prints ksqlDB's format and record lines as the server streams them", async () => {
     const printed: string[] = [];
-    const session = new KsqlSession(rest.url, (line) => printed.push(line));
+    const session = new KsqlSession(stack.url, (line) => printed.push(line));
     await session.runScript(
       "CREATE STREAM notes (id STRING KEY, txt STRING) WITH (KAFKA_TOPIC='notes', PARTITIONS=1, VALUE_FORMAT='JSON');\n" +
         "INSERT INTO notes (id, txt, ROWTIME) VALUES ('n1', 'one', 0);\n" +

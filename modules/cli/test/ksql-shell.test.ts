@@ -1,57 +1,18 @@
-import { testLogger } from '@meterstream/test-support';
 import { EventEmitter } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import {
-  type RunningBroker,
-  type SchemaRegistryServer,
-  startBroker,
-  startSchemaRegistry,
-} from '@meterstream/broker';
-import {
-  KafkaQueryRuntime,
-  type KsqlRestServer,
-  startKsqlRestServer,
-  startKsqlService,
-} from '@meterstream/ksql-server';
+import { type KsqlStack, startKsqlStack } from './helpers/ksql-stack.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runShell } from '../src/ksql/ksql-shell.js';
 
-let dir: string;
-let broker: RunningBroker;
-let registry: SchemaRegistryServer;
-let rest: KsqlRestServer;
-let closeService: () => Promise<void>;
+let stack: KsqlStack;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'ms-ksql-shell-'));
-  const logger = testLogger();
-  broker = await startBroker({ port: 0, dataDir: join(dir, 'kafka'), logger });
-  registry = await startSchemaRegistry({ port: 0, dataDir: join(dir, 'registry'), logger });
-  const runtime = new KafkaQueryRuntime({
-    brokers: [broker.bootstrap],
-    stateDir: join(dir, 'state'),
-    logger,
-  });
-  const service = await startKsqlService({
-    brokers: [broker.bootstrap],
-    schemaRegistry: registry.url,
-    runtime,
-    logger,
-  });
-  closeService = () => service.close();
-  rest = await startKsqlRestServer(service, { port: 0, logger });
+  stack = await startKsqlStack('ksql-shell');
 });
 
-afterAll(async () => {
-  await rest?.close();
-  await closeService?.();
-  await registry?.close();
-  await broker?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => stack?.close());
 
 /** A prompt on piped input: type lines, read what it printed. */
 function shell(historyFile: string) {
@@ -62,7 +23,7 @@ function shell(historyFile: string) {
   output.on('data', (d: Buffer) => {
     printed += d.toString();
   });
-  const done = runShell({ serverUrl: rest.url, input, output, historyFile, interrupts });
+  const done = runShell({ serverUrl: stack.url, input, output, historyFile, interrupts });
   return {
     type: (text: string) => input.write(text),
     interrupt: () => interrupts.emit('SIGINT'),
@@ -80,8 +41,8 @@ function shell(historyFile: string) {
 
 describe('meterstream ksql: the prompt on a ksqlDB-compatible server', () => {
   it('runs multi-line statements, SET and RUN SCRIPT, streams a push query that Ctrl-C stops, keeps history', async () => {
-    const history = join(dir, 'history');
-    const script = join(dir, 'insert.ksql');
+    const history = join(stack.dir, 'history');
+    const script = join(stack.dir, 'insert.ksql');
     writeFileSync(
       script,
       "INSERT INTO readings (meter, kwh) VALUES ('m1', 2.5);\nINSERT INTO readings (meter, kwh) VALUES ('m2', 7.5);\n",
