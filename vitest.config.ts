@@ -6,12 +6,26 @@ import { defineConfig } from 'vitest/config';
 // seen by the tests of the modules that depend on it without a rebuild. Child processes that the
 // tests spawn run the built `dist/` output instead (the test command builds first).
 const modulesDir = resolve(import.meta.dirname, 'modules');
-const alias: Record<string, string> = {};
+// Exact matches: a package's subpath exports (`@meterstream/datalake/sql` → src/sql/index.ts) are
+// aliases of their own, which a prefix alias of the package name would turn into `src/index.ts/sql`.
+const alias: { find: RegExp; replacement: string }[] = [];
+const exactly = (name: string) => new RegExp(`^${name.replace(/[/.]/g, '\\$&')}$`);
 for (const dir of readdirSync(modulesDir)) {
   const pkgFile = join(modulesDir, dir, 'package.json');
   if (!existsSync(pkgFile)) continue;
-  const pkg = JSON.parse(readFileSync(pkgFile, 'utf8')) as { name: string };
-  alias[pkg.name] = join(modulesDir, dir, 'src', 'index.ts');
+  const pkg = JSON.parse(readFileSync(pkgFile, 'utf8')) as {
+    name: string;
+    exports?: Record<string, unknown>;
+  };
+  for (const subpath of Object.keys(pkg.exports ?? {})) {
+    if (subpath === '.') continue;
+    const name = `${pkg.name}/${subpath.slice(2)}`;
+    alias.push({
+      find: exactly(name),
+      replacement: join(modulesDir, dir, 'src', subpath.slice(2), 'index.ts'),
+    });
+  }
+  alias.push({ find: exactly(pkg.name), replacement: join(modulesDir, dir, 'src', 'index.ts') });
 }
 
 export default defineConfig({

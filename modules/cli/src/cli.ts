@@ -54,6 +54,9 @@ const COMMAND_LOADERS: Record<string, () => Promise<CommandModule[]>> = {
   query: async () => [
     withEndpointCheck((await import('./commands/query.js')).queryCommand as CommandModule, 'query'),
   ],
+  sql: async () => [
+    withEndpointCheck((await import('./commands/sql.js')).sqlCommand as CommandModule, 'sql'),
+  ],
   perf: async () => [(await import('./commands/perf-track.js')).perfTrackCommand],
   ksql: async () => [(await import('./commands/ksql.js')).ksqlCommand as CommandModule],
   'ksql-server': async () => [

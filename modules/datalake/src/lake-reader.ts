@@ -3,18 +3,32 @@ import { METRIC_TYPES } from '@meterstream/common';
 import { datePrefix, parseRawObjectKey, type RawObjectName } from './layout.js';
 import { type ArchivedMetric, decodeMetricsParquet } from './parquet/metric-parquet.js';
 
-/** Every key under a prefix, following continuation tokens. */
-export async function listKeys(s3: S3Client, bucket: string, prefix: string): Promise<string[]> {
-  const keys: string[] = [];
+/** An object of a listing: its key, ETag (changes when the content does) and size. */
+export interface ListedObject {
+  key: string;
+  etag: string;
+  size: number;
+}
+
+/** Every object under a prefix, following continuation tokens. */
+export async function listObjects(s3: S3Client, bucket: string, prefix: string): Promise<ListedObject[]> {
+  const objects: ListedObject[] = [];
   let token: string | undefined;
   do {
     const page = await s3.send(
       new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
     );
-    for (const object of page.Contents ?? []) if (object.Key) keys.push(object.Key);
+    for (const object of page.Contents ?? []) {
+      if (object.Key) objects.push({ key: object.Key, etag: object.ETag ?? '', size: object.Size ?? 0 });
+    }
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (token);
-  return keys;
+  return objects;
+}
+
+/** Every key under a prefix. */
+export async function listKeys(s3: S3Client, bucket: string, prefix: string): Promise<string[]> {
+  return (await listObjects(s3, bucket, prefix)).map((object) => object.key);
 }
 
 export interface RawObject extends RawObjectName {

@@ -1,6 +1,16 @@
 import { type AggregateMetric, emptyAggregate, foldMetric } from '@meterstream/common';
 import type { ArchivedMetric } from '../parquet/metric-parquet.js';
 
+/** One date's windows as an engine computed them, with the counts the batch job reports. */
+export interface DayRecompute {
+  aggregates: AggregateMetric[];
+  recordsRead: number;
+  /** Records the metric rule refuses (non-finite value, time outside METRIC_TIME_RANGE). */
+  recordsRefused: number;
+  /** Valid records met more than once (same partition and offset), counted once. */
+  repeatedRecords: number;
+}
+
 /**
  * Orders metrics the way the speed layer saw them: one series always lives in one Kafka partition,
  * and the aggregator folds each partition in offset order. Folding in the same order makes the

@@ -1,6 +1,5 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import {
-  type AggregateMetric,
   type Logger,
   type MeterstreamConfig,
   createKafka,
@@ -20,7 +19,12 @@ import type { ArchivedMetric } from '../parquet/metric-parquet.js';
 import { createS3Client } from '../s3-client.js';
 import { InvalidParameterError, requireWindowAligned } from '../time-range.js';
 import { lakeCoverage } from './lake-coverage.js';
-import { aggregateMetrics, dropRepeatedOffsets, sortByPartitionOffset } from './recompute.js';
+import {
+  type DayRecompute,
+  aggregateMetrics,
+  dropRepeatedOffsets,
+  sortByPartitionOffset,
+} from './recompute.js';
 
 export interface BatchJobOptions {
   config: MeterstreamConfig;
@@ -45,9 +49,17 @@ export interface BatchJobOptions {
    */
   coveredUntil?: () => Promise<number>;
   logger?: Logger;
+  /**
+   * How the windows are computed: `reference` folds the records in this process (batch/recompute.ts);
+   * `duckdb` runs the same rule as SQL on DuckDB (sql/aggregate-sql.ts). Both give the same rows.
+   */
+  engine?: BatchEngine;
 }
 
+export type BatchEngine = 'reference' | 'duckdb';
+
 export interface BatchJobResult {
+  engine: BatchEngine;
   window: number;
   from: number;
   /** The end actually recomputed: the requested end, capped to what the lake provably holds. */
@@ -123,7 +135,9 @@ export async function runBatchJob(options: BatchJobOptions): Promise<BatchJobRes
       list.push(object);
       byDate.set(object.date, list);
     }
+    const engine = options.engine ?? 'reference';
     const result: BatchJobResult = {
+      engine,
       window,
       from,
       to,
@@ -142,25 +156,31 @@ export async function runBatchJob(options: BatchJobOptions): Promise<BatchJobRes
     };
     for (const date of dates) {
       const dayObjects = byDate.get(date) ?? [];
-      const parts = await mapBounded(dayObjects, options.readConcurrency ?? 4, (object) =>
-        readRawObject(s3, bucket, object.key),
-      );
-      const read: ArchivedMetric[] = parts.flat();
-      // The metric rule's checks on the payload (the key's were made by the typed columns): a lake
-      // archived before the sink applied the rule may hold what the speed layer never aggregated.
-      const metrics = read.filter((m) => isMetricTime(m.timestamp) && Number.isFinite(m.value));
-      result.recordsRefused += read.length - metrics.length;
+      const day =
+        engine === 'duckdb'
+          ? // Imported here: DuckDB's native binding costs ~200 ms to load, which the reference engine
+            // (the default) and every other command of this module should not pay.
+            await (await import('../sql/duckdb-recompute.js')).recomputeWithDuckDb({
+              s3,
+              bucket,
+              keys: dayObjects.map((object) => object.key),
+              window,
+              range: { from, to },
+              readConcurrency: options.readConcurrency,
+            })
+          : await recomputeInProcess(s3, bucket, dayObjects, window, { from, to }, options.readConcurrency);
+      const { aggregates, repeatedRecords: repeated } = day;
+      result.recordsRefused += day.recordsRefused;
       result.objectsRead += dayObjects.length;
-      result.recordsRead += read.length;
-      const { metrics: unique, repeated } = dropRepeatedOffsets(sortByPartitionOffset(metrics));
+      result.recordsRead += day.recordsRead;
       result.repeatedRecords += repeated;
       if (repeated > 0) logger.warn({ date, repeated }, 'repeated records in the lake were counted once');
-      const aggregates: AggregateMetric[] = aggregateMetrics(unique, window, { from, to });
-      result.recordsOutOfRange += unique.length - aggregates.reduce((n, a) => n + a.sampleCount, 0);
+      const unique = day.recordsRead - day.recordsRefused - repeated;
+      result.recordsOutOfRange += unique - aggregates.reduce((n, a) => n + a.sampleCount, 0);
       await batchDao.saveAll(window, aggregates);
       result.aggregatesWritten += aggregates.length;
       logger.info(
-        { date, objects: dayObjects.length, records: metrics.length, aggregates: aggregates.length },
+        { date, objects: dayObjects.length, records: day.recordsRead, aggregates: aggregates.length },
         'date recomputed',
       );
     }
@@ -179,6 +199,29 @@ export async function runBatchJob(options: BatchJobOptions): Promise<BatchJobRes
     if (!options.s3) s3.destroy();
     if (!options.cassandra) await cassandra.shutdown();
   }
+}
+
+/** The reference engine for one date: decode the objects here and fold them with common's fold. */
+async function recomputeInProcess(
+  s3: S3Client,
+  bucket: string,
+  objects: readonly { key: string }[],
+  window: number,
+  range: { from: number; to: number },
+  readConcurrency = 4,
+): Promise<DayRecompute> {
+  const parts = await mapBounded(objects, readConcurrency, (object) => readRawObject(s3, bucket, object.key));
+  const read: ArchivedMetric[] = parts.flat();
+  // The metric rule's checks on the payload (the key's were made by the typed columns): a lake
+  // archived before the sink applied the rule may hold what the speed layer never aggregated.
+  const metrics = read.filter((m) => isMetricTime(m.timestamp) && Number.isFinite(m.value));
+  const { metrics: unique, repeated } = dropRepeatedOffsets(sortByPartitionOffset(metrics));
+  return {
+    aggregates: aggregateMetrics(unique, window, range),
+    recordsRead: read.length,
+    recordsRefused: read.length - metrics.length,
+    repeatedRecords: repeated,
+  };
 }
 
 /**

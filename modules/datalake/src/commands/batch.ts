@@ -1,12 +1,13 @@
 import { configYargsOptions, createLogger, formatInstant, loadConfig } from '@meterstream/common';
 import type { CommandModule } from 'yargs';
-import { runBatchJob } from '../batch/run-batch-job.js';
+import { type BatchEngine, runBatchJob } from '../batch/run-batch-job.js';
 import { parseRange, parseWindow } from '../time-range.js';
 
 interface BatchArgs {
   window: string;
   from: string;
   to: string;
+  engine: BatchEngine;
   [key: string]: unknown;
 }
 
@@ -30,13 +31,19 @@ export const batchCommand: CommandModule<object, BatchArgs> = {
         type: 'string',
         demandOption: true,
         describe: 'End UTC date or instant, exclusive',
+      })
+      .option('engine', {
+        choices: ['reference', 'duckdb'] as const,
+        default: 'reference' as const,
+        describe:
+          'Compute the windows in this process (reference) or as SQL on DuckDB; both give the same rows',
       }) as never,
   handler: async (args) => {
     const config = loadConfig(args);
     const logger = createLogger('batch', config.logLevel, config.logFormat);
     const window = parseWindow(args.window);
     const { from, to } = parseRange(args.from, args.to);
-    const result = await runBatchJob({ config, logger, window, from, to });
+    const result = await runBatchJob({ config, logger, window, from, to, engine: args.engine });
     const instant = (ms: number | null) =>
       ms === null ? null : Number.isFinite(ms) ? formatInstant(ms) : String(ms);
     process.stdout.write(

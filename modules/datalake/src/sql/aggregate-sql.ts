@@ -1,0 +1,71 @@
+import { METRIC_TIME_RANGE } from '@meterstream/common';
+
+/** The windows the speed layer computes, and so the `aggregates_<w>` views of `meterstream sql`. */
+export const SQL_WINDOWS = [60, 600, 3600, 86_400] as const;
+
+/** A relation DuckDB reads the raw columns from: a table function call or a view name. */
+export type RawRelation = string;
+
+/** `read_parquet` of a local lake copy laid out as the bucket (hive partitions metricType/date). */
+export function lakeDirRelation(dir: string): RawRelation {
+  return `read_parquet(${sqlString(`${dir}/raw/*/*/*.parquet`)}, hive_partitioning = true)`;
+}
+
+/** `read_parquet` of a list of Parquet files (at least one). */
+export function filesRelation(paths: readonly string[]): RawRelation {
+  return `read_parquet([${paths.map(sqlString).join(', ')}])`;
+}
+
+export function sqlString(text: string): string {
+  return `'${text.replaceAll("'", "''")}'`;
+}
+
+/**
+ * The batch layer's recomputation rule in SQL, so DuckDB computes the same windows as
+ * `aggregateMetrics` (batch/recompute.ts), the reference:
+ * - the metric rule: finite values and times inside METRIC_TIME_RANGE (what the speed layer accepts);
+ * - each (partition, offset) once: a lake holding an overlapping object counts its records once;
+ * - half-open event-time range [from, to) when given;
+ * - the sum folded in (partition, offset) order — the order the aggregator folded them in — with
+ *   list_reduce, a left fold: bit-identical to the reference, where SUM's parallel and reordered
+ *   additions would differ in the last bits.
+ * Columns: gateway, metricType, metricAttribute, windowStart and windowEnd (epoch ms), sampleCount,
+ * sum, min, max, average.
+ */
+export function aggregatesSql(
+  relation: RawRelation,
+  window: number,
+  range?: { from: number; to: number },
+): string {
+  const size = window * 1000;
+  const inRange = range ? `WHERE ts >= ${range.from} AND ts < ${range.to}` : '';
+  return `
+WITH valid AS (
+  SELECT gateway, metricType, metricAttribute, epoch_ms("timestamp") AS ts, value, kafkaPartition, kafkaOffset
+  FROM ${relation}
+  WHERE isfinite(value) AND epoch_ms("timestamp") >= ${METRIC_TIME_RANGE.from}
+    AND epoch_ms("timestamp") < ${METRIC_TIME_RANGE.to}
+),
+once AS (SELECT DISTINCT ON (kafkaPartition, kafkaOffset) * FROM valid),
+windowed AS (SELECT *, ts - (ts % ${size}) AS windowStart FROM once ${inRange}),
+folded AS (
+  SELECT gateway, metricType, metricAttribute, windowStart, windowStart + ${size} AS windowEnd,
+    count(*)::INTEGER AS sampleCount,
+    list_reduce(list(value ORDER BY kafkaPartition, kafkaOffset), lambda a, b: a + b) AS sum,
+    min(value) AS min, max(value) AS max
+  FROM windowed
+  GROUP BY gateway, metricType, metricAttribute, windowStart
+)
+SELECT *, sum / sampleCount AS average FROM folded`;
+}
+
+/** The counts the batch job reports beside its aggregates (records read, refused, repeated). */
+export function recordCountsSql(relation: RawRelation): string {
+  const ts = 'epoch_ms("timestamp")';
+  const valid = `isfinite(value) AND ${ts} >= ${METRIC_TIME_RANGE.from} AND ${ts} < ${METRIC_TIME_RANGE.to}`;
+  return `
+SELECT count(*) AS recordsRead,
+  count(*) FILTER (WHERE NOT (${valid})) AS recordsRefused,
+  count(*) FILTER (WHERE ${valid}) - count(DISTINCT (kafkaPartition, kafkaOffset)) FILTER (WHERE ${valid}) AS repeatedRecords
+FROM ${relation}`;
+}
