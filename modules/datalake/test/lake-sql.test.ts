@@ -2,73 +2,26 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import type { AggregateMetric } from '@meterstream/common';
-import {
-  type ArchivedMetric,
-  Segment,
-  listKeys,
-  aggregateMetrics,
-  dropRepeatedOffsets,
-  encodeMetricsParquet,
-  rawObjectKey,
-  sortByPartitionOffset,
-  writeSegmentObjects,
-} from '@meterstream/datalake';
+import { type ArchivedMetric, encodeMetricsParquet, rawObjectKey } from '@meterstream/datalake';
 import { LakeDatabase, SQL_WINDOWS, recomputeWithDuckDb, syncLakeCache } from '@meterstream/datalake/sql';
 import { BUCKET, type TestLake, startTestLake } from '@meterstream/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sampleMetrics } from './helpers/metrics.js';
+import { D16, DAY, referenceWindows, sortedAggregates, writeDayLake } from './helpers/day-lake.js';
 
-const DAY = 86_400_000;
-const D16 = Date.UTC(2006, 11, 16);
 const cacheRoot = mkdtempSync(join(tmpdir(), 'lake-sql-cache-'));
 
 let lake: TestLake;
 /** Every row in the lake, as archived (valid ones and the ones the metric rule refuses). */
 let archived: ArchivedMetric[];
 let keys: string[];
+let repeated: number;
 
-/** The reference engine's rule, as run-batch-job applies it before aggregateMetrics. */
-function reference(window: number, from: number, to: number): AggregateMetric[] {
-  const valid = archived.filter((m) => Number.isFinite(m.value));
-  return sorted(
-    aggregateMetrics(dropRepeatedOffsets(sortByPartitionOffset([...valid])).metrics, window, { from, to }),
-  );
-}
-const sorted = (rows: AggregateMetric[]) =>
-  [...rows].sort(
-    (a, b) =>
-      `${a.gateway}${a.metricType}${a.metricAttribute}`.localeCompare(
-        `${b.gateway}${b.metricType}${b.metricAttribute}`,
-      ) || a.windowStart - b.windowStart,
-  );
+const reference = (window: number, from: number, to: number) => referenceWindows(archived, window, from, to);
+const sorted = sortedAggregates;
 
 beforeAll(async () => {
   lake = await startTestLake();
-  // One day of 1-minute readings of every series of 2 gateways over 3 partitions, as the sink
-  // writes them; plus an object overlapping partition 0's (a zombie sink's) and a refused reading.
-  const day = sampleMetrics({ gateways: 2, start: D16, steps: 1440, stepMs: 60_000, seed: 7 }).map(
-    (m, i) => ({ ...m, partition: i % 3, offset: Math.floor(i / 3) }),
-  );
-  for (let partition = 0; partition < 3; partition++) {
-    const rows = day.filter((m) => m.partition === partition);
-    const segment = new Segment('metrics', partition, rows[0]!.offset, 0, null);
-    for (const row of rows) segment.addMetric(row.offset, 30, row);
-    await writeSegmentObjects({ s3: lake.s3, bucket: BUCKET }, segment);
-  }
-  const overlap = day.filter((m) => m.partition === 0 && m.metricType === 'ELECTRICITY').slice(100, 400);
-  const refused: ArchivedMetric = { ...overlap[0]!, value: Number.NaN, offset: 1_000_000_000 };
-  const extra = [...overlap, refused];
-  const key = rawObjectKey({
-    metricType: 'ELECTRICITY',
-    date: '2006-12-16',
-    partition: 0,
-    firstOffset: overlap[0]!.offset,
-    lastOffset: refused.offset,
-  });
-  await lake.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: encodeMetricsParquet(extra) }));
-  archived = [...day, ...extra];
-  keys = await listKeys(lake.s3, BUCKET, 'raw/');
+  ({ archived, keys, repeated } = await writeDayLake(lake.s3, BUCKET));
 }, 120_000);
 afterAll(async () => {
   await lake?.close();
@@ -87,7 +40,7 @@ describe('the batch job on DuckDB', () => {
       expect(sorted(duck.aggregates)).toEqual(expected);
       expect(duck.recordsRead).toBe(archived.length);
       expect(duck.recordsRefused).toBe(1);
-      expect(duck.repeatedRecords).toBe(300);
+      expect(duck.repeatedRecords).toBe(repeated);
     },
   );
 });

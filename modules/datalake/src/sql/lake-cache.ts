@@ -62,7 +62,13 @@ export async function syncLakeCache(options: LakeCacheOptions): Promise<LakeCach
   const dir = lakeCacheDir(options.root, options.endpoint, options.bucket);
   mkdirSync(dir, { recursive: true });
   const manifest = readManifest(dir, options);
-  const listed = await listPartitions(options);
+  const listed = await listPartitions(options).catch((error: Error) => {
+    if (error.name !== 'NoSuchBucket') throw error;
+    throw new Error(
+      `bucket ${options.bucket} does not exist at ${options.endpoint}: set --s3-bucket or METERSTREAM_S3_BUCKET to the lake's bucket`,
+      { cause: error },
+    );
+  });
   const foreignKeys: string[] = [];
   const raw = listed.filter((object) => {
     if (parseRawObjectKey(object.key)) return true;

@@ -81,10 +81,11 @@ export class LakeDatabase {
     } catch (error) {
       throw new SqlError(statement, error as Error);
     }
+    const json = reader.getRowsJson();
     return {
       columns: reader.columnNames(),
       types: reader.columnTypes().map(String),
-      rows: reader.getRowsJS().map((row) => row.map(plainValue)),
+      rows: reader.getRowsJS().map((row, r) => row.map((value, c) => plainValue(value, json[r]![c]))),
     };
   }
 
@@ -137,12 +138,13 @@ function hasParquet(dir: string): boolean {
   return readdirSync(dir, { recursive: true }).some((name) => String(name).endsWith('.parquet'));
 }
 
-/** BIGINTs as numbers when exact (counts, offsets), DuckDB's temporal/decimal values as text. */
-function plainValue(value: unknown): unknown {
+/**
+ * A cell as plain JS: BIGINTs as numbers when exact (counts, offsets), other numbers, booleans and
+ * strings as they are (NaN included, which JSON has no form for), and everything else — timestamps,
+ * dates, decimals, lists, structs — in DuckDB's JSON form (`2006-12-16 00:00:00+00`, arrays, objects).
+ */
+function plainValue(value: unknown, json: unknown): unknown {
   if (typeof value === 'bigint') return Number.isSafeInteger(Number(value)) ? Number(value) : String(value);
-  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-    const text = String(value);
-    return text === '[object Object]' ? value : text;
-  }
-  return value;
+  if (value === null || ['number', 'boolean', 'string'].includes(typeof value)) return value;
+  return json;
 }
