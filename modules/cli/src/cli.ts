@@ -54,6 +54,9 @@ const COMMAND_LOADERS: Record<string, () => Promise<CommandModule[]>> = {
   query: async () => [
     withEndpointCheck((await import('./commands/query.js')).queryCommand as CommandModule, 'query'),
   ],
+  marts: async () => [
+    withEndpointCheck((await import('./commands/marts.js')).martsCommand as CommandModule, 'marts'),
+  ],
   sql: async () => [
     withEndpointCheck((await import('./commands/sql.js')).sqlCommand as CommandModule, 'sql'),
   ],

@@ -58,6 +58,7 @@ export const COMMAND_ENDPOINTS: Record<string, CommandEndpoints> = {
   'sink redis': { help: ['kafka', 'schemaRegistry', 'redis'], check: () => ['kafka', 'redis'] },
   batch: { help: ['kafka', 's3', 'cassandra'], check: () => ['kafka', 's3', 'cassandra'] },
   serve: { help: ['cassandra'], check: () => ['cassandra'] },
+  marts: { help: ['s3', 'dataDir'], check: () => ['s3'] },
   sql: { help: ['s3', 'dataDir'], check: (args) => (args.source === 's3' ? [] : ['s3']) },
   verify: { help: ['cassandra', 's3'], check: () => ['cassandra', 's3'] },
   query: { help: ['cassandra'], check: () => ['cassandra'] },

@@ -6,3 +6,6 @@ export * from './aggregate-sql.js';
 export * from './duckdb-recompute.js';
 export * from './lake-cache.js';
 export * from './lake-database.js';
+export * from '../marts/dimensions.js';
+export * from '../marts/marts-sql.js';
+export * from '../marts/refresh-marts.js';

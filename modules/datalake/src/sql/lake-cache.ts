@@ -32,10 +32,12 @@ export interface LakeCacheOptions {
 }
 
 export interface LakeCacheSync {
-  /** The directory DuckDB reads: it holds `raw/…`. */
+  /** The directory DuckDB reads: it holds `raw/…` and `marts/…`. */
   dir: string;
   /** Raw objects in the synced partitions. */
   objects: number;
+  /** Those raw objects, with their ETags (what the marts' refresh fingerprints). */
+  raw: ListedObject[];
   downloaded: number;
   bytesDownloaded: number;
   removed: number;
@@ -51,6 +53,9 @@ interface Manifest {
 }
 
 const MANIFEST = 'manifest.json';
+/** The marts' objects (marts/refresh-marts.ts): `marts/<mart>/date=<yyyy-mm-dd>/<file>.parquet`. */
+export const MARTS_PREFIX = 'marts/';
+const MART_KEY = /^marts\/[a-z_]+\/date=\d{4}-\d{2}-\d{2}\/[^/]+\.parquet$/;
 
 /** The cache directory of one lake under `root`. */
 export function lakeCacheDir(root: string, endpoint: string, bucket: string): string {
@@ -75,7 +80,11 @@ export async function syncLakeCache(options: LakeCacheOptions): Promise<LakeCach
     foreignKeys.push(object.key);
     return false;
   });
-  const stale = raw.filter((object) => manifest.objects[object.key] !== object.etag);
+  const marts = (await listObjects(options.s3, options.bucket, MARTS_PREFIX)).filter((o) =>
+    MART_KEY.test(o.key),
+  );
+  const wanted = [...raw, ...marts];
+  const stale = wanted.filter((object) => manifest.objects[object.key] !== object.etag);
   let bytesDownloaded = 0;
   await mapBounded(stale, options.concurrency ?? 8, async (object) => {
     const bytes = await readObjectBytes(options.s3, options.bucket, object.key);
@@ -83,7 +92,7 @@ export async function syncLakeCache(options: LakeCacheOptions): Promise<LakeCach
     bytesDownloaded += bytes.length;
     manifest.objects[object.key] = object.etag;
   });
-  const present = new Set(raw.map((object) => object.key));
+  const present = new Set(wanted.map((object) => object.key));
   let removed = 0;
   for (const key of Object.keys(manifest.objects)) {
     if (present.has(key) || !inSyncedPartitions(key, options)) continue;
@@ -92,7 +101,7 @@ export async function syncLakeCache(options: LakeCacheOptions): Promise<LakeCach
     removed++;
   }
   writeAtomically(join(dir, MANIFEST), Buffer.from(JSON.stringify(manifest)));
-  return { dir, objects: raw.length, downloaded: stale.length, bytesDownloaded, removed, foreignKeys };
+  return { dir, objects: raw.length, raw, downloaded: stale.length, bytesDownloaded, removed, foreignKeys };
 }
 
 function readManifest(dir: string, options: LakeCacheOptions): Manifest {
@@ -130,6 +139,7 @@ async function listPartitions(options: LakeCacheOptions): Promise<ListedObject[]
 }
 
 function inSyncedPartitions(key: string, options: LakeCacheOptions): boolean {
+  if (MART_KEY.test(key)) return true; // the marts are always listed whole: they are small
   const name = parseRawObjectKey(key);
   if (!name) return false;
   if (options.types && !options.types.includes(name.metricType)) return false;

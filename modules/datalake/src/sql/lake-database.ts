@@ -18,6 +18,9 @@ export type LakeSource =
       forcePathStyle: boolean;
     };
 
+/** The marts (marts/refresh-marts.ts) the lake copy may hold, served as views of the same name. */
+const MART_VIEWS = ['consumption_interval', 'billing_daily', 'grid_load_hourly'];
+
 /** A statement's result: column names and types as DuckDB names them, rows of JS values. */
 export interface SqlResult {
   columns: string[];
@@ -42,13 +45,15 @@ export class SqlError extends Error {
  *   value, kafkaPartition, kafkaOffset, date), hive-partitioned by metricType and date, so
  *   predicates on those two columns skip whole files;
  * - `aggregates_<w>` for each window of SQL_WINDOWS: the batch layer's recomputation of that window
- *   (aggregate-sql.ts), windowStart/windowEnd as TIMESTAMPTZ.
+ *   (aggregate-sql.ts), windowStart/windowEnd as TIMESTAMPTZ;
+ * - `consumption_interval`, `billing_daily`, `grid_load_hourly`: the marts, once refreshed.
  * The session time zone is UTC, as the lake's dates.
  */
 export class LakeDatabase {
   private constructor(
     private readonly instance: DuckDBInstance,
-    private readonly connection: DuckDBConnection,
+    /** The session, for callers that add their own tables and views (the marts' dimensions). */
+    readonly connection: DuckDBConnection,
   ) {}
 
   static async open(source: LakeSource): Promise<LakeDatabase> {
@@ -65,6 +70,15 @@ export class LakeDatabase {
              sampleCount, sum, min, max, average
            FROM (${aggregatesSql('metrics', window)})`,
         );
+      }
+      if (source.kind === 'local') {
+        for (const mart of MART_VIEWS) {
+          const dir = join(source.dir, 'marts', mart);
+          if (!hasParquet(dir)) continue; // before the first `meterstream marts`: no view, DuckDB says so
+          await connection.run(
+            `CREATE VIEW ${mart} AS SELECT * FROM read_parquet(${sqlString(`${dir}/*/*.parquet`)}, hive_partitioning = true)`,
+          );
+        }
       }
     } catch (error) {
       database.close();
@@ -87,6 +101,14 @@ export class LakeDatabase {
       types: reader.columnTypes().map(String),
       rows: reader.getRowsJS().map((row, r) => row.map((value, c) => plainValue(value, json[r]![c]))),
     };
+  }
+
+  /** Writes a query's rows to a local Parquet file (zstd); returns how many rows it wrote. */
+  async copyToParquet(query: string, path: string): Promise<number> {
+    const reader = await this.connection.runAndReadAll(
+      `COPY (${query}) TO ${sqlString(path)} (FORMAT parquet, COMPRESSION zstd)`,
+    );
+    return Number(reader.getRows()[0]?.[0] ?? 0);
   }
 
   close(): void {
