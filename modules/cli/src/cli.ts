@@ -54,6 +54,12 @@ const COMMAND_LOADERS: Record<string, () => Promise<CommandModule[]>> = {
   query: async () => [
     withEndpointCheck((await import('./commands/query.js')).queryCommand as CommandModule, 'query'),
   ],
+  compact: async () => [
+    withEndpointCheck((await import('./commands/compact.js')).compactCommand as CommandModule, 'compact'),
+  ],
+  vacuum: async () => [
+    withEndpointCheck((await import('./commands/compact.js')).vacuumCommand as CommandModule, 'vacuum'),
+  ],
   marts: async () => [
     withEndpointCheck((await import('./commands/marts.js')).martsCommand as CommandModule, 'marts'),
   ],

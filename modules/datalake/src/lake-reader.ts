@@ -1,6 +1,6 @@
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { METRIC_TYPES } from '@meterstream/common';
-import { datePrefix, parseRawObjectKey, type RawObjectName } from './layout.js';
+import { listPartition } from './lake-log/partition-log.js';
 import { type ArchivedMetric, decodeMetricsParquet } from './parquet/metric-parquet.js';
 
 /** An object of a listing: its key, ETag (changes when the content does) and size. */
@@ -8,6 +8,8 @@ export interface ListedObject {
   key: string;
   etag: string;
   size: number;
+  /** Epoch ms. */
+  lastModified: number;
 }
 
 /** Every object under a prefix, following continuation tokens. */
@@ -19,7 +21,13 @@ export async function listObjects(s3: S3Client, bucket: string, prefix: string):
       new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
     );
     for (const object of page.Contents ?? []) {
-      if (object.Key) objects.push({ key: object.Key, etag: object.ETag ?? '', size: object.Size ?? 0 });
+      if (!object.Key) continue;
+      objects.push({
+        key: object.Key,
+        etag: object.ETag ?? '',
+        size: object.Size ?? 0,
+        lastModified: object.LastModified?.getTime() ?? 0,
+      });
     }
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (token);
@@ -31,15 +39,20 @@ export async function listKeys(s3: S3Client, bucket: string, prefix: string): Pr
   return (await listObjects(s3, bucket, prefix)).map((object) => object.key);
 }
 
-export interface RawObject extends RawObjectName {
+/** A visible data object of the lake: one the sink wrote, or a committed compaction's output. */
+export interface RawObject {
   key: string;
+  metricType: string;
+  date: string;
 }
 
 /**
- * The raw objects of the given UTC dates — partition pruning: only the prefixes
- * `raw/metricType=<TYPE>/date=<d>/` of those dates (for every metric type of the model) are listed,
- * never the whole lake. The types come from the model rather than from a delimiter listing of
- * `raw/`, which costs nothing and saves a listing round trip. Keys that do not follow the layout go to `onForeignKey` and are skipped.
+ * The visible raw objects of the given UTC dates — partition pruning: only the prefixes
+ * `raw/metricType=<TYPE>/date=<d>/` of those dates (for every metric type of the model) and their
+ * logs are listed, never the whole lake. The types come from the model rather than from a delimiter
+ * listing of `raw/`, which costs nothing and saves a listing round trip. What is visible is what the
+ * partition's log says (lake-log/partition-log.ts): objects a committed compaction replaced are
+ * skipped. Keys that do not follow the layout go to `onForeignKey` and are skipped.
  */
 export async function listRawObjects(
   s3: S3Client,
@@ -47,15 +60,13 @@ export async function listRawObjects(
   dates: readonly string[],
   onForeignKey: (key: string) => void = () => undefined,
 ): Promise<RawObject[]> {
+  const partitions = dates.flatMap((date) => METRIC_TYPES.map((type) => ({ type, date })));
+  const listings = await mapBounded(partitions, 8, ({ type, date }) => listPartition(s3, bucket, type, date));
   const objects: RawObject[] = [];
-  for (const date of dates) {
-    for (const type of METRIC_TYPES) {
-      for (const key of await listKeys(s3, bucket, datePrefix(type, date))) {
-        const name = parseRawObjectKey(key);
-        if (name) objects.push({ key, ...name });
-        else onForeignKey(key);
-      }
-    }
+  for (const listing of listings) {
+    for (const key of listing.foreignKeys) onForeignKey(key);
+    for (const object of listing.objects)
+      objects.push({ key: object.key, metricType: object.name.metricType, date: object.name.date });
   }
   return objects;
 }

@@ -55,6 +55,53 @@ export function parseRawObjectKey(key: string): RawObjectName | null {
 }
 
 /**
+ * A compaction's output (compaction/compact-partition.ts): the merged, deduplicated rows of one
+ * (type, date) partition, visible only once the partition's log commits it (lake-log/).
+ */
+export function compactedObjectKey(metricType: string, date: string, version: number, index: number): string {
+  return `${datePrefix(metricType, date)}compacted-${padOffset(version)}-${index}.parquet`;
+}
+
+const COMPACTED_KEY = /^raw\/metricType=([A-Z_]+)\/date=(\d{4}-\d{2}-\d{2})\/compacted-(\d+)-(\d+)\.parquet$/;
+
+/** A data object of the lake: one the sink wrote (`part`) or one a compaction wrote (`compacted`). */
+export type LakeObjectName =
+  | ({ kind: 'part' } & RawObjectName)
+  | { kind: 'compacted'; metricType: string; date: string; version: number; index: number };
+
+export function parseLakeObjectKey(key: string): LakeObjectName | null {
+  const part = parseRawObjectKey(key);
+  if (part) return { kind: 'part', ...part };
+  const match = COMPACTED_KEY.exec(key);
+  if (!match) return null;
+  return {
+    kind: 'compacted',
+    metricType: match[1]!,
+    date: match[2]!,
+    version: Number(match[3]),
+    index: Number(match[4]),
+  };
+}
+
+/** The transaction log of one (type, date) partition: `_log/metricType=<T>/date=<d>/<version>.json`. */
+export const LOG_PREFIX = '_log/';
+
+export function partitionLogPrefix(metricType: string, date: string): string {
+  return `${LOG_PREFIX}metricType=${metricType}/date=${date}/`;
+}
+
+export function logEntryKey(metricType: string, date: string, version: number): string {
+  return `${partitionLogPrefix(metricType, date)}${padOffset(version)}.json`;
+}
+
+const LOG_KEY = /^_log\/metricType=([A-Z_]+)\/date=(\d{4}-\d{2}-\d{2})\/(\d+)\.json$/;
+
+export function parseLogEntryKey(key: string): { metricType: string; date: string; version: number } | null {
+  const match = LOG_KEY.exec(key);
+  return match ? { metricType: match[1]!, date: match[2]!, version: Number(match[3]) } : null;
+}
+
+/**
  * The sink's segment intents ("write-ahead markers", see sink/segment-marker.ts): one small JSON
  * object per segment that is being written, keyed by topic, partition and first offset.
  */

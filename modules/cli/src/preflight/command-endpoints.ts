@@ -58,6 +58,8 @@ export const COMMAND_ENDPOINTS: Record<string, CommandEndpoints> = {
   'sink redis': { help: ['kafka', 'schemaRegistry', 'redis'], check: () => ['kafka', 'redis'] },
   batch: { help: ['kafka', 's3', 'cassandra'], check: () => ['kafka', 's3', 'cassandra'] },
   serve: { help: ['cassandra'], check: () => ['cassandra'] },
+  compact: { help: ['s3'], check: () => ['s3'] },
+  vacuum: { help: ['s3'], check: () => ['s3'] },
   marts: { help: ['s3', 'dataDir'], check: () => ['s3'] },
   sql: { help: ['s3', 'dataDir'], check: (args) => (args.source === 's3' ? [] : ['s3']) },
   verify: { help: ['cassandra', 's3'], check: () => ['cassandra', 's3'] },

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { parseRawObjectKey } from '../layout.js';
+import { parseLakeObjectKey } from '../layout.js';
 import { listKeys } from '../lake-reader.js';
 
 import { MARTS_PREFIX, syncLakeCache } from '../sql/lake-cache.js';
@@ -140,11 +140,11 @@ function martSql(mart: MartName, date: string, maxGapSeconds: number): string {
   }
 }
 
-/** Per UTC date of the raw layout, a hash of its objects' keys and ETags. */
+/** Per UTC date of the lake, a hash of its visible objects' keys and ETags. */
 function dateFingerprints(raw: readonly { key: string; etag: string }[]): Record<string, string> {
   const byDate = new Map<string, string[]>();
   for (const object of raw) {
-    const name = parseRawObjectKey(object.key);
+    const name = parseLakeObjectKey(object.key);
     if (!name) continue;
     const entries = byDate.get(name.date) ?? [];
     entries.push(`${object.key} ${object.etag}`);

@@ -3,7 +3,8 @@ import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node
 import { dirname, join } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { METRIC_TYPES } from '@meterstream/common';
-import { RAW_PREFIX, datePrefix, parseRawObjectKey } from '../layout.js';
+import { RAW_PREFIX, parseLakeObjectKey } from '../layout.js';
+import { type LakeListing, listPartition, readLogs, visibleObjects } from '../lake-log/partition-log.js';
 import { type ListedObject, listObjects, mapBounded, readObjectBytes } from '../lake-reader.js';
 
 /**
@@ -74,12 +75,8 @@ export async function syncLakeCache(options: LakeCacheOptions): Promise<LakeCach
       { cause: error },
     );
   });
-  const foreignKeys: string[] = [];
-  const raw = listed.filter((object) => {
-    if (parseRawObjectKey(object.key)) return true;
-    foreignKeys.push(object.key);
-    return false;
-  });
+  const { foreignKeys } = listed;
+  const raw: ListedObject[] = listed.objects.map(({ name: _name, ...object }) => object);
   const marts = (await listObjects(options.s3, options.bucket, MARTS_PREFIX)).filter((o) =>
     MART_KEY.test(o.key),
   );
@@ -123,24 +120,31 @@ function readManifest(dir: string, options: LakeCacheOptions): Manifest {
   return parsed;
 }
 
-/** The objects of the partitions asked for: one listing per (type, date), or the whole of raw/. */
-async function listPartitions(options: LakeCacheOptions): Promise<ListedObject[]> {
+/**
+ * The visible data objects of the partitions asked for (as their logs say, lake-log/): the whole
+ * lake in one listing of raw/ and one of _log/, or one listing per (type, date).
+ */
+async function listPartitions(options: LakeCacheOptions): Promise<LakeListing> {
   const { s3, bucket } = options;
-  if (!options.dates && !options.types) return listObjects(s3, bucket, RAW_PREFIX);
-  const types = options.types ?? METRIC_TYPES;
   if (!options.dates) {
-    const perType = await Promise.all(
-      types.map((t) => listObjects(s3, bucket, `${RAW_PREFIX}metricType=${t}/`)),
-    );
-    return perType.flat();
+    const prefixes = options.types ? options.types.map((t) => `${RAW_PREFIX}metricType=${t}/`) : [RAW_PREFIX];
+    const listed = (await Promise.all(prefixes.map((prefix) => listObjects(s3, bucket, prefix)))).flat();
+    return visibleObjects(listed, await readLogs(s3, bucket));
   }
-  const prefixes = types.flatMap((t) => options.dates!.map((d) => datePrefix(t, d)));
-  return (await mapBounded(prefixes, 8, (prefix) => listObjects(s3, bucket, prefix))).flat();
+  const types = options.types ?? METRIC_TYPES;
+  const partitions = types.flatMap((type) => options.dates!.map((date) => ({ type, date })));
+  const listings = await mapBounded(partitions, 8, ({ type, date }) => listPartition(s3, bucket, type, date));
+  return {
+    objects: listings.flatMap((l) => l.objects),
+    foreignKeys: listings.flatMap((l) => l.foreignKeys),
+    hidden: listings.flatMap((l) => l.hidden),
+    logs: new Map(listings.flatMap((l) => [...l.logs])),
+  };
 }
 
 function inSyncedPartitions(key: string, options: LakeCacheOptions): boolean {
   if (MART_KEY.test(key)) return true; // the marts are always listed whole: they are small
-  const name = parseRawObjectKey(key);
+  const name = parseLakeObjectKey(key);
   if (!name) return false;
   if (options.types && !options.types.includes(name.metricType)) return false;
   return !options.dates || options.dates.includes(name.date);
