@@ -4,5 +4,7 @@ export * from './cassandra-client.js';
 export * from './concurrent.js';
 export * from './errors.js';
 export * from './high-water-mark-dao.js';
+export * from './mart-dao.js';
+export * from './mart-tables.js';
 export * from './redis-view.js';
 export * from './schema.js';

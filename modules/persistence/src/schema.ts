@@ -1,3 +1,4 @@
+import { MART_TABLES, martTableDdl } from './mart-tables.js';
 import type { Client } from 'cassandra-driver';
 import { DEFAULT_WINDOWS } from './buckets.js';
 import { CassandraStatementError } from './errors.js';
@@ -83,6 +84,13 @@ export function migrations(options: SchemaOptions = {}): Migration[] {
     // Two processes migrating at once: the second finds the column there.
     alreadyApplied: /already exists|conflicts with an existing column|duplicate/i,
   });
+  for (const table of Object.values(MART_TABLES)) {
+    list.push({
+      id: `create-table-mart_${table.name}`,
+      description: `analytics mart ${table.name}`,
+      cql: martTableDdl(keyspace, table),
+    });
+  }
   return list;
 }
 

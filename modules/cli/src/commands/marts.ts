@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { configYargsOptions, loadConfig } from '@meterstream/common';
 import { createS3Client } from '@meterstream/datalake';
 import { refreshMarts } from '@meterstream/datalake/sql';
+import { MartDao, applyMigrations, createCassandraClient } from '@meterstream/persistence';
 import type { CommandModule } from 'yargs';
 
 interface MartsArgs {
@@ -9,6 +10,7 @@ interface MartsArgs {
   tariffs?: string;
   'max-gap-seconds': number;
   'cache-dir'?: string;
+  cassandra: boolean;
   [key: string]: unknown;
 }
 
@@ -34,6 +36,12 @@ export const martsCommand: CommandModule<object, MartsArgs> = {
         default: 900,
         describe: 'An electricity interval longer than this is a dropout: no energy billed for it',
       })
+      .option('cassandra', {
+        type: 'boolean',
+        default: true,
+        describe:
+          "Also write the recomputed partitions to the marts' Cassandra tables (served by `serve` at /marts/…)",
+      })
       .option('cache-dir', {
         type: 'string',
         describe: 'Where the local copy of the lake lives (default <data-dir>/lake-cache)',
@@ -41,7 +49,10 @@ export const martsCommand: CommandModule<object, MartsArgs> = {
   handler: async (args) => {
     const config = loadConfig(args);
     const s3 = createS3Client(config.s3);
+    const cassandra = args.cassandra ? createCassandraClient(config.cassandra) : undefined;
     try {
+      const keyspace = config.cassandra.keyspace;
+      if (cassandra) await applyMigrations(cassandra, { keyspace });
       const report = await refreshMarts({
         s3,
         bucket: config.s3.bucket,
@@ -49,10 +60,12 @@ export const martsCommand: CommandModule<object, MartsArgs> = {
         cacheRoot: args['cache-dir'] ?? join(config.dataDir, 'lake-cache'),
         dimensions: { gateways: args.gateways, tariffs: args.tariffs },
         maxGapSeconds: args['max-gap-seconds'],
+        cassandra: cassandra ? new MartDao(cassandra, { keyspace }) : undefined,
       });
       process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     } finally {
       s3.destroy();
+      await cassandra?.shutdown();
     }
   },
 };

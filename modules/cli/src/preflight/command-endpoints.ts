@@ -60,7 +60,10 @@ export const COMMAND_ENDPOINTS: Record<string, CommandEndpoints> = {
   serve: { help: ['cassandra'], check: () => ['cassandra'] },
   compact: { help: ['s3'], check: () => ['s3'] },
   vacuum: { help: ['s3'], check: () => ['s3'] },
-  marts: { help: ['s3', 'dataDir'], check: () => ['s3'] },
+  marts: {
+    help: ['s3', 'cassandra', 'dataDir'],
+    check: (args) => (args.cassandra === false ? ['s3'] : ['s3', 'cassandra']),
+  },
   sql: { help: ['s3', 'dataDir'], check: (args) => (args.source === 's3' ? [] : ['s3']) },
   verify: { help: ['cassandra', 's3'], check: () => ['cassandra', 's3'] },
   query: { help: ['cassandra'], check: () => ['cassandra'] },

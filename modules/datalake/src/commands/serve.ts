@@ -2,6 +2,7 @@ import { configYargsOptions, createLogger, loadConfig } from '@meterstream/commo
 import {
   AggregateDao,
   HighWaterMarkDao,
+  MartDao,
   applyMigrations,
   createCassandraClient,
 } from '@meterstream/persistence';
@@ -37,6 +38,7 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
         batch: new AggregateDao(cassandra, { keyspace, family: 'batch_aggregates' }),
         marks: new HighWaterMarkDao(cassandra, { keyspace }),
       },
+      marts: new MartDao(cassandra, { keyspace }),
     });
     let address: string;
     try {

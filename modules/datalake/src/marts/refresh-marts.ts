@@ -1,8 +1,16 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  MART_NAMES,
+  MART_TABLES,
+  type MartDao,
+  type MartName,
+  type MartRow,
+  type MartTable,
+} from '@meterstream/persistence';
 import { parseLakeObjectKey } from '../layout.js';
 import { listKeys } from '../lake-reader.js';
 
@@ -11,8 +19,8 @@ import { LakeDatabase } from '../sql/lake-database.js';
 import { type MartDimensionFiles, createDimensionTables } from './dimensions.js';
 import { billingDailySql, consumptionIntervalSql, gridLoadHourlySql } from './marts-sql.js';
 
-export const MARTS = ['consumption_interval', 'billing_daily', 'grid_load_hourly'] as const;
-export type MartName = (typeof MARTS)[number];
+/** The marts, in the order a refresh computes them. */
+export const MARTS: readonly MartName[] = MART_NAMES;
 
 export interface RefreshMartsOptions {
   s3: S3Client;
@@ -24,6 +32,8 @@ export interface RefreshMartsOptions {
   dimensions?: MartDimensionFiles;
   /** An electricity interval longer than this is a dropout: no energy billed for it. Default 900 s. */
   maxGapSeconds?: number;
+  /** When given, each recomputed partition is also written to the marts' Cassandra tables. */
+  cassandra?: MartDao;
 }
 
 export interface RefreshMartsReport {
@@ -96,6 +106,13 @@ export async function refreshMarts(options: RefreshMartsOptions): Promise<Refres
         const file = join(scratch, `${mart}-${date}.parquet`);
         const rows = await database.copyToParquet(`SELECT * EXCLUDE (date) FROM (${sql})`, file);
         const key = `${MARTS_PREFIX}${mart}/date=${date}/part-0.parquet`;
+        if (options.cassandra) {
+          const previous = join(sync.dir, MARTS_PREFIX, mart, `date=${date}`, 'part-0.parquet');
+          await replaceCassandraRows(options.cassandra, database, mart, date, {
+            previous: existsSync(previous) ? previous : null,
+            current: rows > 0 ? file : null,
+          });
+        }
         if (rows > 0) {
           await options.s3.send(
             new PutObjectCommand({ Bucket: options.bucket, Key: key, Body: readFileSync(file) }),
@@ -124,6 +141,44 @@ export async function refreshMarts(options: RefreshMartsOptions): Promise<Refres
     database.close();
     rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+/**
+ * Makes a date's rows of a mart's table equal to the new partition file: upserts its rows and
+ * deletes the rows the previous file (the lake copy's, synced at the start) had and the new one has
+ * not — a gateway moved to another customer or zone, a reading that disappeared.
+ */
+async function replaceCassandraRows(
+  marts: MartDao,
+  database: LakeDatabase,
+  mart: MartName,
+  date: string,
+  files: { previous: string | null; current: string | null },
+): Promise<void> {
+  const spec: MartTable = MART_TABLES[mart];
+  const read = async (file: string | null): Promise<MartRow[]> => {
+    if (!file) return [];
+    const columns = spec.columns.map((c) =>
+      c.name === 'date'
+        ? `'${date}' AS date`
+        : c.kind === 'timestamp'
+          ? `epoch_ms("${c.name}") AS "${c.name}"`
+          : `"${c.name}"`,
+    );
+    const result = await database.query(`SELECT ${columns.join(', ')} FROM read_parquet('${file}')`);
+    return result.rows.map((row) =>
+      Object.fromEntries(result.columns.map((c, i) => [c, row[i] as string | number | null])),
+    );
+  };
+  const key = [...spec.partitionKey, ...spec.clustering];
+  const keyOf = (row: MartRow) => key.map((k) => String(row[k])).join('\u0000');
+  const current = await read(files.current);
+  const kept = new Set(current.map(keyOf));
+  await marts.delete(
+    mart,
+    (await read(files.previous)).filter((row) => !kept.has(keyOf(row))),
+  );
+  await marts.upsert(mart, current);
 }
 
 function martSql(mart: MartName, date: string, maxGapSeconds: number): string {

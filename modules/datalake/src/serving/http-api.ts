@@ -1,7 +1,9 @@
 import { type Logger, formatInstant } from '@meterstream/common';
 import type { Client } from 'cassandra-driver';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { MartDao } from '@meterstream/persistence';
 import { InvalidParameterError } from '../time-range.js';
+import { registerMartRoutes } from './mart-routes.js';
 import { parseServingQuery } from './parse-query.js';
 import { type ServingStores, queryAggregates } from './query.js';
 
@@ -9,6 +11,8 @@ export interface ServingApiOptions {
   stores: ServingStores;
   /** Used by /health to check that Cassandra answers. */
   cassandra: Client;
+  /** The analytics marts' rows (`/marts/…`); default: keyspace `metrics` of `cassandra`. */
+  marts?: MartDao;
   logger?: Logger;
 }
 
@@ -17,6 +21,7 @@ export interface ServingApiOptions {
  *
  * - `GET /aggregates?gateway=&metricType=&attribute=&window=&from=&to=[&limit=]` → the merged
  *   batch + real-time rows of one series (see queryAggregates), instants as ISO-8601 UTC;
+ * - `GET /marts/<mart>?…` → the analytics marts' rows (see mart-routes.ts);
  * - `GET /health` → 200 when Cassandra answers, 503 otherwise.
  *
  * Bad parameters get 400 `{ error: 'Bad Request', parameter, message }`.
@@ -68,6 +73,8 @@ export function buildServingApi(options: ServingApiOptions): FastifyInstance {
       })),
     };
   });
+
+  registerMartRoutes(app, options.marts ?? new MartDao(options.cassandra));
 
   app.get('/health', async (_request, reply) => {
     try {
