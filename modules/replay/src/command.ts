@@ -1,4 +1,10 @@
-import { configYargsOptions, createLogger, loadConfig } from '@meterstream/common';
+import {
+  METRIC_ATTRIBUTES,
+  type MetricAttribute,
+  configYargsOptions,
+  createLogger,
+  loadConfig,
+} from '@meterstream/common';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { DATASET_TYPES, type DatasetType } from './readers/dataset-row.js';
 import { parseGatewayRange } from './publisher/gateways.js';
@@ -11,6 +17,8 @@ export interface ReplayArgs {
   seed: number;
   start?: string;
   gateways: string;
+  'step-seconds': number;
+  attributes?: MetricAttribute[];
   rate: number;
   'day-offset': number;
   'message-count'?: number;
@@ -19,6 +27,12 @@ export interface ReplayArgs {
   zone: string;
   'batch-size': number;
   [config: string]: unknown;
+}
+
+function positive(name: string, value: number): number {
+  if (!Number.isFinite(value) || value <= 0)
+    throw new RangeError(`--${name}: expected a number > 0, got ${value}`);
+  return value;
 }
 
 function nonNegativeInteger(name: string, value: number): number {
@@ -55,6 +69,19 @@ export const replayCommand: CommandModule<object, ReplayArgs> = {
           describe: 'First synthetic instant, ISO-8601 (default 2024-01-01T00:00:00Z)',
         },
         gateways: { type: 'string', default: '0..4', describe: 'Gateway ids a..b (inclusive) or one id n' },
+        'step-seconds': {
+          type: 'number',
+          default: 60,
+          describe: 'Synthetic: seconds between two readings of a meter',
+        },
+        attributes: {
+          type: 'string',
+          array: true,
+          choices: METRIC_ATTRIBUTES,
+          coerce: (values: unknown) =>
+            Array.isArray(values) ? values.map((v) => String(v).toUpperCase()) : values,
+          describe: 'Synthetic: only these attributes (e.g. ACTIVE_POWER: one reading per gateway and step)',
+        },
         rate: { type: 'number', default: 1000, describe: 'Messages per second (0 = unlimited)' },
         'day-offset': { type: 'number', default: 0, describe: 'Skip the first N days of data' },
         'message-count': { type: 'number', describe: 'Stop after N messages' },
@@ -104,6 +131,8 @@ export const replayCommand: CommandModule<object, ReplayArgs> = {
         synthetic: argv.synthetic,
         seed: argv.seed,
         syntheticStart,
+        syntheticStepMs: positive('step-seconds', argv['step-seconds']) * 1000,
+        syntheticAttributes: argv.attributes,
         gateways,
         rate: nonNegativeInteger('rate', argv.rate),
         dayOffset: nonNegativeInteger('day-offset', argv['day-offset']),

@@ -12,6 +12,22 @@ function take(iterable: Iterable<Metric>, n: number): Metric[] {
 }
 
 describe('syntheticFleet', () => {
+  it('with attributes [ACTIVE_POWER] and a 15-minute step: one reading per gateway per step, the same values as the full fleet', () => {
+    const fleet = { seed: 3, gateways: { from: 0, to: 999 }, anomalies: { dropout: 0 } };
+    const meters = take(syntheticFleet({ ...fleet, attributes: ['ACTIVE_POWER'], stepMs: 900_000 }), 3000);
+    expect(new Set(meters.map((m) => m.metricAttribute))).toEqual(new Set(['ACTIVE_POWER']));
+    expect(meters.slice(0, 1000).map((m) => m.gateway)).toEqual(
+      Array.from({ length: 1000 }, (_, g) => String(g)),
+    );
+    expect([...new Set(meters.map((m) => m.timestamp))]).toEqual(
+      [0, 1, 2].map((t) => Date.UTC(2024, 0, 1) + t * 900_000),
+    );
+    const full = take(syntheticFleet({ ...fleet, stepMs: 900_000 }), 8000).filter(
+      (m) => m.metricAttribute === 'ACTIVE_POWER',
+    );
+    expect(meters.slice(0, 1000)).toEqual(full.slice(0, 1000));
+  });
+
   it('is deterministic for a seed and differs between seeds', () => {
     const a = take(syntheticFleet({ seed: 7, gateways: { from: 0, to: 49 } }), 20_000);
     const b = take(syntheticFleet({ seed: 7, gateways: { from: 0, to: 49 } }), 20_000);

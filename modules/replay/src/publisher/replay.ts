@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import {
   type Logger,
   type MeterstreamConfig,
+  type MetricAttribute,
   createKafka,
   formatInstant,
   metricRegistrySerde,
@@ -30,6 +31,10 @@ export interface ReplayOptions {
   seed?: number;
   /** First synthetic instant (epoch ms). */
   syntheticStart?: number;
+  /** Time between two synthetic readings of a meter, ms (default 60 000). */
+  syntheticStepMs?: number;
+  /** Only these synthetic attributes (default all). */
+  syntheticAttributes?: readonly MetricAttribute[];
   gateways: GatewayRange;
   /** Messages per second, 0 = unlimited. */
   rate: number;
@@ -126,6 +131,8 @@ export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> 
         seed: options.seed ?? 42,
         gateways,
         start: (options.syntheticStart ?? DEFAULT_SYNTHETIC_START) + (options.dayOffset ?? 0) * 86_400_000,
+        stepMs: options.syntheticStepMs,
+        attributes: options.syntheticAttributes,
       });
 
   let total = options.messageCount;

@@ -1,4 +1,4 @@
-import type { Metric, MetricType } from '@meterstream/common';
+import { ATTRIBUTES_BY_TYPE, type Metric, type MetricAttribute, type MetricType } from '@meterstream/common';
 import type { GatewayRange } from '../publisher/gateways.js';
 import { electricityProfile, gasProfile, waterUseProbability } from './profiles.js';
 import { gaussian, uniform } from './random.js';
@@ -18,6 +18,11 @@ export interface FleetOptions {
   gateways: GatewayRange;
   /** Default all three. */
   types?: readonly MetricType[];
+  /**
+   * Only these attributes (default all of the types'): `['ACTIVE_POWER']` makes each gateway one
+   * meter sending one reading a tick — the shape of a large fleet (a million meters every 15 min).
+   */
+  attributes?: readonly MetricAttribute[];
   /** Epoch ms of the first tick. Default 2024-01-01T00:00:00Z. */
   start?: number;
   /** Default 60 000 (one reading a minute, like the datasets). */
@@ -59,7 +64,12 @@ const round = (value: number, decimals: number) => {
 export function* syntheticFleet(options: FleetOptions): Generator<Metric> {
   const { seed } = options;
   const { from, to } = options.gateways;
-  const types = options.types ?? ['ELECTRICITY', 'WATER', 'GAS'];
+  const attributes = new Set<MetricAttribute>(
+    options.attributes ?? (['ELECTRICITY', 'WATER', 'GAS'] as const).flatMap((t) => ATTRIBUTES_BY_TYPE[t]),
+  );
+  const types = (options.types ?? ['ELECTRICITY', 'WATER', 'GAS']).filter((t) =>
+    ATTRIBUTES_BY_TYPE[t].some((a) => attributes.has(a)),
+  );
   const start = options.start ?? DEFAULT_SYNTHETIC_START;
   const step = options.stepMs ?? 60_000;
   const anomalies = { ...DEFAULT_ANOMALIES, ...options.anomalies };
@@ -107,10 +117,20 @@ export function* syntheticFleet(options: FleetOptions): Generator<Metric> {
             2,
           );
           const intensity = round((Math.hypot(active, reactive) * 1000) / voltage, 2);
-          yield { gateway, metricType: type, metricAttribute: 'ACTIVE_POWER', timestamp, value: active };
-          yield { gateway, metricType: type, metricAttribute: 'REACTIVE_POWER', timestamp, value: reactive };
-          yield { gateway, metricType: type, metricAttribute: 'VOLTAGE', timestamp, value: voltage };
-          yield { gateway, metricType: type, metricAttribute: 'INTENSITY', timestamp, value: intensity };
+          if (attributes.has('ACTIVE_POWER'))
+            yield { gateway, metricType: type, metricAttribute: 'ACTIVE_POWER', timestamp, value: active };
+          if (attributes.has('REACTIVE_POWER'))
+            yield {
+              gateway,
+              metricType: type,
+              metricAttribute: 'REACTIVE_POWER',
+              timestamp,
+              value: reactive,
+            };
+          if (attributes.has('VOLTAGE'))
+            yield { gateway, metricType: type, metricAttribute: 'VOLTAGE', timestamp, value: voltage };
+          if (attributes.has('INTENSITY'))
+            yield { gateway, metricType: type, metricAttribute: 'INTENSITY', timestamp, value: intensity };
         } else if (m === 1) {
           const running = uniform(seed, g, readTick, S_WATER_USE) < waterUseProbability(hour);
           const flow = running
@@ -119,14 +139,16 @@ export function* syntheticFleet(options: FleetOptions): Generator<Metric> {
           const i = g - from;
           if (!stuck) waterCounter[i] = round(waterCounter[i]! + flow, 3);
           if (dropped) continue;
-          yield {
-            gateway,
-            metricType: type,
-            metricAttribute: 'WATER_SUMMATION',
-            timestamp,
-            value: waterCounter[i]!,
-          };
-          yield { gateway, metricType: type, metricAttribute: 'WATER_IDD', timestamp, value: flow };
+          if (attributes.has('WATER_SUMMATION'))
+            yield {
+              gateway,
+              metricType: type,
+              metricAttribute: 'WATER_SUMMATION',
+              timestamp,
+              value: waterCounter[i]!,
+            };
+          if (attributes.has('WATER_IDD'))
+            yield { gateway, metricType: type, metricAttribute: 'WATER_IDD', timestamp, value: flow };
         } else {
           const furnace = 5 + 20 * uniform(seed, g, 0, S_CONST + 3);
           const noise = 1 + 0.15 * gaussian(seed, g, readTick, S_NOISE + 3);
@@ -134,14 +156,16 @@ export function* syntheticFleet(options: FleetOptions): Generator<Metric> {
           const i = g - from;
           if (!stuck) gasCounter[i] = round(gasCounter[i]! + demand, 3);
           if (dropped) continue;
-          yield {
-            gateway,
-            metricType: type,
-            metricAttribute: 'GAS_SUMMATION',
-            timestamp,
-            value: gasCounter[i]!,
-          };
-          yield { gateway, metricType: type, metricAttribute: 'GAS_IDD', timestamp, value: demand };
+          if (attributes.has('GAS_SUMMATION'))
+            yield {
+              gateway,
+              metricType: type,
+              metricAttribute: 'GAS_SUMMATION',
+              timestamp,
+              value: gasCounter[i]!,
+            };
+          if (attributes.has('GAS_IDD'))
+            yield { gateway, metricType: type, metricAttribute: 'GAS_IDD', timestamp, value: demand };
         }
       }
     }
