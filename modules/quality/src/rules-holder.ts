@@ -10,6 +10,7 @@ import { loadQualityRules } from './rules-file.js';
 export class RulesHolder {
   private rules: QualityRules;
   private watcher: FSWatcher | undefined;
+  private settle: NodeJS.Timeout | undefined;
   /** Increases on every successful reload (the processor caches per-series rules per version). */
   version = 0;
 
@@ -41,22 +42,29 @@ export class RulesHolder {
   }
 
   /**
-   * Reloads whenever the file changes (editors often replace the file: the directory's watcher
-   * would be needed to follow a rename, so a rename also triggers a reload of the path).
+   * Reloads when the file changes, once the changes have settled for `settleMs`: a writer truncates
+   * then writes, and the half-written (empty) file must not briefly become the rules. An editor
+   * that replaces the file by a rename ends this watch (the watched inode is gone): SIGHUP still
+   * reloads.
    */
-  watch(onReload: (error: Error | undefined) => void): void {
+  watch(onReload: (error: Error | undefined) => void, settleMs = 200): void {
     if (!this.file || this.watcher) return;
     this.watcher = watch(this.file, { persistent: false }, () => {
-      try {
-        this.reload();
-        onReload(undefined);
-      } catch (error) {
-        onReload(error as Error);
-      }
+      clearTimeout(this.settle);
+      this.settle = setTimeout(() => {
+        try {
+          this.reload();
+          onReload(undefined);
+        } catch (error) {
+          onReload(error as Error);
+        }
+      }, settleMs);
+      this.settle.unref();
     });
   }
 
   close(): void {
+    clearTimeout(this.settle);
     this.watcher?.close();
     this.watcher = undefined;
   }

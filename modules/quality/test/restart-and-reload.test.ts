@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type StoreBackend, inMemoryStoreBackend } from '@meterstream/streams';
+import { waitFor } from '@meterstream/test-support';
 import { describe, expect, it } from 'vitest';
 import { QualityRulesError, RulesHolder } from '../src/index.js';
 import { MIN, POWER, T0, iso, stage } from './stage.js';
@@ -75,6 +76,35 @@ describe('rules file reload', () => {
       s.send(POWER, T0 + 2 * MIN, 7);
       expect(s.clean().map((c) => c.value)).toEqual([7]);
     } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('watching the file: a change is picked up without a call, and the next reading sees it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'quality-watch-'));
+    const holder = (() => {
+      const file = join(dir, 'rules.yaml');
+      writeFileSync(file, 'defaults:\n  maxFillReadings: 5\n');
+      return RulesHolder.fromFile(file);
+    })();
+    try {
+      const reloads: (Error | undefined)[] = [];
+      holder.watch((error) => reloads.push(error));
+      const s = stage({ rules: holder });
+      s.send(POWER, T0, 0);
+      s.send(POWER, T0 + 4 * MIN, 40); // 3 missing: filled
+      writeFileSync(holder.file!, 'defaults:\n  maxFillReadings: 2\n');
+      await waitFor(
+        'the watcher reloaded the rules',
+        () => holder.current.defaults.maxFillReadings === 2,
+        10_000,
+      );
+      expect(reloads.every((error) => error === undefined)).toBe(true);
+      s.send(POWER, T0 + 8 * MIN, 80); // 3 missing: now a long gap
+      expect(s.clean().filter((c) => c.estimated)).toHaveLength(3);
+      expect(s.alerts().map((a) => a.type)).toEqual(['long-gap']);
+    } finally {
+      holder.close();
       rmSync(dir, { recursive: true, force: true });
     }
   });
