@@ -22,7 +22,8 @@ import type { RawReading } from './raw-reading.js';
 import type { RulesHolder } from './rules-holder.js';
 import type { SeriesState } from './series-state.js';
 
-export const DEFAULT_DEDUP_WINDOW_SEC = 86_400;
+/** One hour: every accepted reading is an entry (and a changelog record) for this long. */
+export const DEFAULT_DEDUP_WINDOW_SEC = 3_600;
 
 export interface QualityTopics {
   source: string;
