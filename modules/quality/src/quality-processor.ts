@@ -30,6 +30,11 @@ export type QualityCounter = (
 
 type Out = CleanReading | QuarantinedReading | MeterAlert;
 
+/** Each bit with its counter label (`VOLTAGE_OUT_OF_RANGE` → `voltage-out-of-range`). */
+const BIT_LABELS: readonly (readonly [string, number])[] = Object.entries(QualityBit).map(
+  ([name, bit]) => [name.toLowerCase().replaceAll('_', '-'), bit] as const,
+);
+
 /**
  * The quality stage for one partition: validates each reading (quarantine), drops duplicates (the
  * dedup window store), fills short gaps, raises alerts and sets the quality bits. Series state
@@ -145,8 +150,7 @@ export class QualityProcessor implements Processor<string, RawReading, string, O
       this.count('none', 'passed');
       return;
     }
-    for (const [name, bit] of Object.entries(QualityBit))
-      if ((quality & bit) !== 0) this.count(name.toLowerCase().replaceAll('_', '-'), 'passed');
+    for (const [label, bit] of BIT_LABELS) if ((quality & bit) !== 0) this.count(label, 'passed');
   }
 
   private emitClean(
