@@ -29,6 +29,7 @@ const MAY_IMPORT = {
   datalake: ['common', 'persistence'],
   ksql: ['common', 'streams'],
   'ksql-server': ['common', 'ksql', 'streams'],
+  quality: ['common', 'streams'],
   // private, for tests: may start the servers; no src/ of another module imports it (rule below)
   'test-support': ['broker', 'common', 'cql-server', 's3-server'],
   // apps: every library module, and the servers only to start them
@@ -41,6 +42,7 @@ const MAY_IMPORT = {
     'ksql',
     'ksql-server',
     'persistence',
+    'quality',
     'replay',
     's3-server',
     'streams',

@@ -41,6 +41,9 @@ const COMMAND_LOADERS: Record<string, () => Promise<CommandModule[]>> = {
       'aggregate',
     ),
   ],
+  quality: async () => [
+    withEndpointCheck((await import('./commands/quality.js')).qualityCommand as CommandModule, 'quality'),
+  ],
   sink: async () => [(await import('./commands/sink.js')).sinkCommand],
   batch: async () => [
     withEndpointCheck((await import('@meterstream/datalake')).batchCommand as CommandModule, 'batch'),

@@ -21,6 +21,7 @@ const COMMANDS: [path: string, option: string][] = [
   ['replay', '--synthetic'],
   ['consume', '--from-beginning'],
   ['aggregate', '--window'],
+  ['quality', '--rules'],
   ['sink', 'cassandra'],
   ['sink cassandra', '--session-timeout-ms'],
   ['sink s3', '--max-age-ms'],
@@ -49,6 +50,7 @@ const ENDPOINT_FLAGS: Record<string, { shown: string[]; hidden: string[] }> = {
   replay: { shown: ['--kafka-brokers', '--schema-registry-url'], hidden: ['--cassandra-contact-points'] },
   consume: { shown: ['--kafka-brokers', '--schema-registry-url'], hidden: ['--s3-endpoint'] },
   aggregate: { shown: ['--kafka-brokers', '--redis-url', '--data-dir'], hidden: ['--cassandra-keyspace'] },
+  quality: { shown: ['--kafka-brokers', '--schema-registry-url', '--redis-url'], hidden: ['--s3-endpoint'] },
   'sink cassandra': {
     shown: ['--kafka-brokers', '--cassandra-keyspace'],
     hidden: ['--s3-endpoint', '--redis-url'],

@@ -34,6 +34,11 @@ export interface MetricIdentity {
 export interface Metric extends MetricIdentity {
   timestamp: number;
   value: number;
+  /**
+   * The unit the meter reported `value` in (W, kW, Wh, kWh, V, A, …), added to the schema after its
+   * first version; absent: the attribute's canonical unit. The quality stage converts to canonical.
+   */
+  unit?: string;
 }
 
 /**

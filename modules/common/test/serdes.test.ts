@@ -88,8 +88,21 @@ describe('Metric serdes', () => {
     const wire = { ...metric, timestamp: '2006-12-16T17:24:00Z' };
     const independent = avro.Type.forSchema(raw).toBuffer(wire);
     expect(metricAvroSerde.serialize(metric).equals(independent)).toBe(true);
-    const byHand = handWrittenAvro(['0', 'ELECTRICITY', 'ACTIVE_POWER', '2006-12-16T17:24:00Z', 4.216]);
+    // The optional unit is a union ["null", "string"]: absent, it is branch 0 (zigzag 0, one byte).
+    const unitAbsent = Buffer.from([0]);
+    const byHand = Buffer.concat([
+      handWrittenAvro(['0', 'ELECTRICITY', 'ACTIVE_POWER', '2006-12-16T17:24:00Z', 4.216]),
+      unitAbsent,
+    ]);
     expect(metricAvroSerde.serialize(metric).equals(byHand)).toBe(true);
+    // Branch 1 (zigzag 2) then the string: a reading sent in watts.
+    const inWatts = Buffer.concat([
+      handWrittenAvro(['0', 'ELECTRICITY', 'ACTIVE_POWER', '2006-12-16T17:24:00Z', 4216]),
+      Buffer.from([2]),
+      handWrittenAvro(['W']),
+    ]);
+    expect(metricAvroSerde.serialize({ ...metric, value: 4216, unit: 'W' }).equals(inWatts)).toBe(true);
+    expect(metricAvroSerde.deserialize(inWatts)).toEqual({ ...metric, value: 4216, unit: 'W' });
   });
 
   it('keeps millisecond precision when there is one', () => {

@@ -38,6 +38,15 @@ const metrics: Metric[] = [
     timestamp: 0,
     value: 1e300,
   },
+  // The optional unit (added to metric.avsc later): written as the union's string branch.
+  {
+    gateway: '7',
+    metricType: 'ELECTRICITY',
+    metricAttribute: 'ACTIVE_POWER',
+    timestamp: 1_333_263_600_000,
+    value: 1500,
+    unit: 'W',
+  },
 ];
 
 describe('createMetricEncoder', () => {

@@ -1,13 +1,25 @@
 import { DEAD_LETTER_TOPIC, createKafka } from '@meterstream/common';
+import { DEFAULT_QUALITY_TOPICS } from '@meterstream/quality';
 import type { CommandModule } from 'yargs';
 import { commandContext, withEndpoints } from '../command-context.js';
 import { withEndpointCheck } from '../preflight/with-endpoint-check.js';
 
 export const AGGREGATE_WINDOWS = [60, 600, 3600, 86400] as const;
 
-/** The pipeline's topics: raw metrics, one aggregate topic per window, and the one dead-letter topic. */
+/**
+ * The pipeline's topics: raw metrics, one aggregate topic per window, the one dead-letter topic,
+ * and the quality stage's outputs (clean readings, quarantine, meter alerts).
+ */
 export function meterstreamTopics(): string[] {
-  return ['metrics', ...AGGREGATE_WINDOWS.map((w) => `metrics-aggregates-${w}`), DEAD_LETTER_TOPIC];
+  const { clean, quarantine, alerts } = DEFAULT_QUALITY_TOPICS;
+  return [
+    'metrics',
+    ...AGGREGATE_WINDOWS.map((w) => `metrics-aggregates-${w}`),
+    DEAD_LETTER_TOPIC,
+    clean,
+    quarantine,
+    alerts,
+  ];
 }
 
 interface TopicsCreateArgs {

@@ -53,6 +53,10 @@ export const COMMAND_ENDPOINTS: Record<string, CommandEndpoints> = {
     help: ['kafka', 'schemaRegistry', 'redis', 'dataDir'],
     check: (args) => (args['state-store'] === 'redis' ? ['kafka', 'redis'] : ['kafka']),
   },
+  quality: {
+    help: ['kafka', 'schemaRegistry', 'redis', 'dataDir'],
+    check: (args) => (args['state-store'] === 'redis' ? ['kafka', 'redis'] : ['kafka']),
+  },
   'sink cassandra': { help: ['kafka', 'cassandra'], check: () => ['kafka', 'cassandra'] },
   'sink s3': { help: ['kafka', 'schemaRegistry', 's3'], check: () => ['kafka', 's3'] },
   'sink redis': { help: ['kafka', 'schemaRegistry', 'redis'], check: () => ['kafka', 'redis'] },

@@ -17,6 +17,8 @@ export interface MetricWire {
   metricAttribute: string;
   timestamp: string;
   value: number;
+  /** Optional (schema evolution): absent or null means the attribute's canonical unit. */
+  unit?: string | null;
 }
 
 export interface AggregateMetricWire {
@@ -123,6 +125,8 @@ export function metricToWire(metric: Metric): MetricWire {
     metricAttribute: metric.metricAttribute,
     timestamp: formatInstant(metric.timestamp),
     value: metric.value,
+    // Only when set: payloads without a unit stay byte-identical to the first schema's JSON.
+    ...(metric.unit !== undefined && { unit: metric.unit }),
   };
 }
 
@@ -143,14 +147,18 @@ export function metricFromWire(decoded: unknown, format: string): Metric {
     ) {
       const instant = parseInstant(timestamp);
       if (typeof instant === 'number' && isMetricTime(instant))
-        return { gateway, metricType, metricAttribute, timestamp: instant, value };
+        return typeof o.unit === 'string'
+          ? { gateway, metricType, metricAttribute, timestamp: instant, value, unit: o.unit }
+          : { gateway, metricType, metricAttribute, timestamp: instant, value };
     }
   }
   const reader = new FieldReader(asObject(decoded, format), format);
+  const unit = (decoded as Record<string, unknown>).unit;
   return {
     ...reader.identity(),
     timestamp: reader.metricTime('timestamp', false),
     value: reader.finite('value'),
+    ...(typeof unit === 'string' && { unit }),
   };
 }
 

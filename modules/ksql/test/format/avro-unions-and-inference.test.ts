@@ -91,6 +91,8 @@ describe('AVRO column inference', () => {
       { name: 'METRICATTRIBUTE', type: T.STRING },
       { name: 'TIMESTAMP', type: T.STRING },
       { name: 'VALUE', type: T.DOUBLE },
+      // The optional unit added to Metric later: a nullable string, null in older records.
+      { name: 'UNIT', type: T.STRING },
     ]);
   });
 
@@ -113,7 +115,14 @@ describe('AVRO column inference', () => {
     const body = avro.Type.forSchema(JSON.parse(metric) as avro.Schema).toBuffer(record);
     const payload = Buffer.concat([Buffer.from([0]), Buffer.from([0, 0, 0, id]), body]);
     await serde.prefetch?.([payload]);
-    expect(serde.deserialize(payload)).toEqual(['gw1', 'POWER', 'ACTIVE', '2006-12-16T17:24:00Z', 4.216]);
+    expect(serde.deserialize(payload)).toEqual([
+      'gw1',
+      'POWER',
+      'ACTIVE',
+      '2006-12-16T17:24:00Z',
+      4.216,
+      null,
+    ]);
     // The source did not register anything of its own under the subject.
     expect(registry.listSubjects().get('metrics-value')).toEqual([id]);
   });

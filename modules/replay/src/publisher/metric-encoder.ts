@@ -47,6 +47,10 @@ function avroString(text: string): Buffer {
   return out;
 }
 
+/** The union branch index of the unit field, as an Avro long (zig-zag): 0 = null, 1 = string. */
+const NO_UNIT = Buffer.from([0]);
+const UNIT_BRANCH = Buffer.from([2]);
+
 interface Identity {
   key: Buffer;
   /** Avro encoding of gateway, metricType, metricAttribute: the first three fields of Metric. */
@@ -101,7 +105,12 @@ export function createMetricEncoder(format: ValueFormat, schemaId?: number): Met
       lastTimestamp = metric.timestamp;
     }
     const identity = identityOf(metric);
-    const value = Buffer.allocUnsafe(header + identity.avroPrefix.length + timestampBytes.length + 8);
+    // The optional unit (union ["null", "string"]): branch 0 alone when absent, else branch 1 and
+    // the string — what avsc writes for metric.avsc.
+    const unit = metric.unit === undefined ? NO_UNIT : Buffer.concat([UNIT_BRANCH, avroString(metric.unit)]);
+    const value = Buffer.allocUnsafe(
+      header + identity.avroPrefix.length + timestampBytes.length + 8 + unit.length,
+    );
     let offset = 0;
     if (header) {
       value[0] = 0;
@@ -110,7 +119,8 @@ export function createMetricEncoder(format: ValueFormat, schemaId?: number): Met
     }
     offset += identity.avroPrefix.copy(value, offset);
     offset += timestampBytes.copy(value, offset);
-    value.writeDoubleLE(metric.value, offset);
+    offset = value.writeDoubleLE(metric.value, offset);
+    unit.copy(value, offset);
     return { key: identity.key, value };
   };
 }

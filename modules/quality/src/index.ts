@@ -1,0 +1,10 @@
+export * from './outputs.js';
+export * from './quality-bits.js';
+export { type QualityCounter, SERIES_STORE, DEDUP_STORE } from './quality-processor.js';
+export * from './quality-topology.js';
+export * from './raw-reading.js';
+export * from './rules-config.js';
+export * from './rules-file.js';
+export * from './rules-holder.js';
+export type { SeriesState } from './series-state.js';
+export type { QuarantineRule } from './validate.js';
