@@ -17,6 +17,8 @@ export interface ServerCore {
 export interface ConnectionState {
   session: Session;
   started: boolean;
+  /** After STARTUP with PasswordAuthenticator, until AUTH_SUCCESS: only AUTH_RESPONSE is accepted. */
+  authenticating: boolean;
   /** Event types registered with REGISTER. */
   events: Set<string>;
   peer: string;
