@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { AUTHENTICATORS, AUTHORIZERS } from './auth/authorize.js';
 import { readCredentialsFile } from './auth/credentials-file.js';
+import { DEFAULT_FAILED_LOGIN_DELAY } from './auth/login-throttle.js';
 import pino from 'pino';
 import { DEFAULT_LIMITS, startCqlServer } from './server/server.js';
 
@@ -62,6 +63,9 @@ async function main(): Promise<void> {
       authenticator: { type: 'string', default: process.env.CQL_AUTHENTICATOR ?? 'AllowAllAuthenticator' },
       authorizer: { type: 'string', default: process.env.CQL_AUTHORIZER },
       'superuser-credentials-file': { type: 'string', default: process.env.CQL_SUPERUSER_CREDENTIALS_FILE },
+      'failed-login-threshold': { type: 'string', default: String(DEFAULT_FAILED_LOGIN_DELAY.threshold) },
+      'failed-login-delay-ms': { type: 'string', default: String(DEFAULT_FAILED_LOGIN_DELAY.stepMs) },
+      'failed-login-max-delay-ms': { type: 'string', default: String(DEFAULT_FAILED_LOGIN_DELAY.maxMs) },
       'tls-cert': { type: 'string', default: process.env.CQL_TLS_CERT },
       'tls-key': { type: 'string', default: process.env.CQL_TLS_KEY },
     },
@@ -78,6 +82,11 @@ async function main(): Promise<void> {
     maxFrameBytes: integerFlag(values, 'max-frame-bytes', 1),
     authenticator: oneOf(values, 'authenticator', AUTHENTICATORS),
     authorizer: values.authorizer === undefined ? undefined : oneOf(values, 'authorizer', AUTHORIZERS),
+    failedLoginDelay: {
+      threshold: integerFlag(values, 'failed-login-threshold', 0),
+      stepMs: integerFlag(values, 'failed-login-delay-ms', 0),
+      maxMs: integerFlag(values, 'failed-login-max-delay-ms', 0),
+    },
     superuser: superuserCredentials(values['superuser-credentials-file']),
     tls: tlsFiles(values['tls-cert'], values['tls-key']),
     logger,

@@ -114,4 +114,44 @@ describe('PasswordAuthenticator over the native protocol', () => {
       c.execute('SELECT * FROM system.local'),
     );
   });
+
+  it('delays a role’s attempts from one address after 5 failures in a row (before checking them); a success resets it; other roles are not delayed', async () => {
+    await withClient(server.port, SUPERUSER, (c) =>
+      c.execute("CREATE ROLE guessme WITH PASSWORD = 'right' AND LOGIN = true"),
+    );
+    const delays = async () =>
+      (await server.metrics.getSingleMetric('cql_failed_login_delays_total')!.get()).values[0]?.value ?? 0;
+    const before = await delays();
+    const raw = await RawCql.open(server.port);
+    try {
+      expect((await raw.request(1, OP.startup, startupBody())).opcode).toBe(OP.authenticate);
+      for (let i = 0; i < 5; i++) {
+        const f = await raw.request(2, OP.authResponse, plainAuthBody('guessme', `wrong-${i}`));
+        expect(readError(f.body).code).toBe(0x0100);
+      }
+      expect(await delays()).toBe(before);
+      const sixth = await raw.request(3, OP.authResponse, plainAuthBody('guessme', 'wrong-again'));
+      expect(readError(sixth.body).code).toBe(0x0100);
+      expect(await delays()).toBe(before + 1);
+      // Another role from the same address is not slowed down by guessme's failures.
+      await withClient(server.port, SUPERUSER, (c) => c.execute('SELECT * FROM system.local'));
+      expect(await delays()).toBe(before + 1);
+      // The right password still gets in (after its delay) and clears the count.
+      expect((await raw.request(4, OP.authResponse, plainAuthBody('guessme', 'right'))).opcode).toBe(
+        OP.authSuccess,
+      );
+      expect(await delays()).toBe(before + 2);
+    } finally {
+      raw.close();
+    }
+    const again = await RawCql.open(server.port);
+    try {
+      await again.request(1, OP.startup, startupBody());
+      const f = await again.request(2, OP.authResponse, plainAuthBody('guessme', 'wrong'));
+      expect(readError(f.body).code).toBe(0x0100);
+      expect(await delays()).toBe(before + 2);
+    } finally {
+      again.close();
+    }
+  });
 });

@@ -7,6 +7,7 @@ import {
   resourceKey,
   resourceName,
 } from './resources.js';
+import type { LoginThrottle } from './login-throttle.js';
 import type { RoleStore } from './role-store.js';
 
 export const AUTHENTICATORS = ['AllowAllAuthenticator', 'PasswordAuthenticator'] as const;
@@ -18,6 +19,7 @@ export type AuthorizerName = (typeof AUTHORIZERS)[number];
 export interface AuthState {
   roles: RoleStore;
   authorizer: AuthorizerName;
+  throttle: LoginThrottle;
 }
 
 export function unauthorized(message: string): CqlError {

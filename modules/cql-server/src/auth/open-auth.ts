@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { AuthState, AuthenticatorName, AuthorizerName } from './authorize.js';
+import { DEFAULT_FAILED_LOGIN_DELAY, type FailedLoginDelay, LoginThrottle } from './login-throttle.js';
 import { hashPassword } from './password-hash.js';
 import { RoleStore } from './role-store.js';
 
@@ -13,6 +14,8 @@ export interface AuthOptions {
    * An existing role is left as it is (its password may have been changed with ALTER ROLE).
    */
   superuser?: { username: string; password: string };
+  /** Delay of repeated failed logins per client address and role (see login-throttle.ts). */
+  failedLoginDelay?: Partial<FailedLoginDelay>;
 }
 
 export class AuthConfigError extends Error {
@@ -57,5 +60,6 @@ export async function openAuth(
       'PasswordAuthenticator needs a superuser who can log in: give one with --superuser-credentials-file or CQL_SUPERUSER_USERNAME/CQL_SUPERUSER_PASSWORD',
     );
   }
-  return { roles, authorizer };
+  const throttle = new LoginThrottle({ ...DEFAULT_FAILED_LOGIN_DELAY, ...options.failedLoginDelay });
+  return { roles, authorizer, throttle };
 }

@@ -18,9 +18,15 @@ export const handleAuthResponse: Handler = async (core, conn, body) => {
   if (!auth || !conn.authenticating)
     throw protocolError('Unexpected message AUTH_RESPONSE: no authentication is in progress');
   const { username, password } = decodePlainToken(body.bytes());
+  const delay = auth.throttle.delayFor(conn.address, username);
+  if (delay > 0) {
+    core.metrics.failedLoginDelays.inc();
+    await new Promise((resolve) => setTimeout(resolve, delay));
+  }
   const role = auth.roles.role(username);
   const matches = await verifyPassword(password, role?.saltedHash ?? DUMMY_HASH);
   if (!role?.saltedHash || !matches) {
+    auth.throttle.failed(conn.address, username);
     core.log.info({ peer: conn.peer, username }, 'authentication failed: bad credentials');
     throw new CqlError(
       ErrorCode.badCredentials,
@@ -31,6 +37,7 @@ export const handleAuthResponse: Handler = async (core, conn, body) => {
     core.log.info({ peer: conn.peer, username }, 'authentication failed: role may not log in');
     throw new CqlError(ErrorCode.badCredentials, `${username} is not permitted to log in`);
   }
+  auth.throttle.succeeded(conn.address, username);
   conn.authenticating = false;
   conn.session.user = username;
   return { opcode: Opcode.authSuccess, body: NO_TOKEN };

@@ -13,6 +13,7 @@ import { FrameFlag, HEADER_LENGTH, Opcode, PROTOCOL_VERSION, encodeFrame } from 
 import { BodyReader } from '../protocol/reader.js';
 import { encodeError, writeSchemaChange } from '../protocol/result-encoding.js';
 import { BodyWriter } from '../protocol/writer.js';
+import { clientAddress } from './connection-limits.js';
 import type { ConnectionState, Handler, Response, ServerCore } from './context.js';
 import { opcodeName } from './metrics.js';
 
@@ -71,7 +72,14 @@ export class Connection {
     private readonly onClose: (c: Connection) => void,
   ) {
     const peer = `${socket.remoteAddress}:${socket.remotePort}`;
-    this.state = { session: {}, started: false, authenticating: false, events: new Set(), peer };
+    this.state = {
+      session: {},
+      started: false,
+      authenticating: false,
+      events: new Set(),
+      peer,
+      address: clientAddress(socket),
+    };
     socket.setNoDelay(true);
     if (options.idleTimeoutMs > 0) {
       socket.setTimeout(options.idleTimeoutMs, () => {

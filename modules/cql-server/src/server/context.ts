@@ -22,6 +22,8 @@ export interface ConnectionState {
   /** Event types registered with REGISTER. */
   events: Set<string>;
   peer: string;
+  /** Client IP address (IPv4-mapped IPv6 as IPv4), the failed-login throttle's key. */
+  address: string;
 }
 
 export interface Response {
