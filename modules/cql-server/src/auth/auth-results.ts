@@ -44,6 +44,7 @@ export function authCompiled(
     pkIndexes: [],
     resultColumns,
     isWrite: false,
+    uncached: true,
     execute(_values, _options, session) {
       const auth = db.auth;
       if (!auth) {

@@ -56,6 +56,8 @@ export interface Compiled {
   isWrite: boolean;
   /** The permission CassandraAuthorizer requires to run it (undefined: none, e.g. system tables, USE). */
   access?: Access;
+  /** Not kept in the statement cache (role statements: their text may hold a password). */
+  uncached?: boolean;
   execute(values: WireValue[], options: ExecOptions, session: Session): ExecResult | Promise<ExecResult>;
   /** For unconditional writes: the mutations, so a BATCH can log them as one atomic record. */
   mutations?(values: WireValue[], options: ExecOptions): Mutation[];
