@@ -144,6 +144,18 @@ describe('roles and grants (CassandraAuthorizer semantics), persisted across a r
       expect(own).toContain('<all keyspaces> CREATE');
       expect(own).toContain('<keyspace dk> MODIFY');
       expect(own).toContain('<table dk.t> SELECT');
+      expect((await failure(c.execute("ALTER ROLE bob WITH PASSWORD = 'x'"))).message).toBe(
+        unauthorizedOn('dave', 'ALTER', '<role bob>'),
+      );
+      expect((await failure(c.execute('ALTER ROLE dave WITH SUPERUSER = true'))).message).toBe(
+        "You aren't allowed to alter your own superuser status or that of a role granted to you",
+      );
+      expect((await failure(c.execute('ALTER ROLE bob WITH SUPERUSER = true'))).message).toBe(
+        'Only superusers are allowed to alter superuser status',
+      );
+      expect((await failure(c.execute('ALTER ROLE dave WITH LOGIN = false'))).message).toBe(
+        "You aren't allowed to alter LOGIN",
+      );
       expect((await failure(c.execute('LIST ALL PERMISSIONS OF bob'))).message).toBe(
         "You are not authorized to view bob's permissions",
       );

@@ -10,11 +10,7 @@ import {
 } from './compile-role-statements.js';
 
 /** Compiles a role or permission statement; it runs against `db.auth` with the session's user. */
-export function compileAuthStatement(
-  db: Database,
-  s: AuthStatement,
-  _sessionKeyspace: string | undefined,
-): Compiled {
+export function compileAuthStatement(db: Database, s: AuthStatement): Compiled {
   switch (s.type) {
     case 'createRole':
       return compileCreateRole(db, s);

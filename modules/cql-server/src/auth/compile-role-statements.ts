@@ -36,15 +36,19 @@ export function compileCreateRole(db: Db, s: CreateRole): Compiled {
 
 export function compileAlterRole(db: Db, s: AlterRole): Compiled {
   return authCompiled(db, 'ALTER ROLE', async (auth, user) => {
+    // Cassandra's order: existence, own superuser status, others' superuser status, ALTER on the
+    // role, then the options a non-superuser may not change (only PASSWORD is theirs).
     const superuser = isSuperuser(auth, user);
-    if (!superuser && s.role !== user) throw missingPermission(user, 'ALTER', `<role ${s.role}>`);
     if (!auth.roles.role(s.role)) throw invalidRequest(`${s.role} doesn't exist`);
-    if (s.options.superuser !== undefined && (!superuser || s.role === user))
-      throw unauthorized(
-        "You aren't allowed to alter your own superuser status or that of a role granted to you",
-      );
-    if (s.options.login !== undefined && !superuser)
-      throw unauthorized('Only superusers are allowed to alter LOGIN');
+    if (s.options.superuser !== undefined) {
+      if (s.role === user)
+        throw unauthorized(
+          "You aren't allowed to alter your own superuser status or that of a role granted to you",
+        );
+      if (!superuser) throw unauthorized('Only superusers are allowed to alter superuser status');
+    }
+    if (!superuser && s.role !== user) throw missingPermission(user, 'ALTER', `<role ${s.role}>`);
+    if (s.options.login !== undefined && !superuser) throw unauthorized("You aren't allowed to alter LOGIN");
     const saltedHash = s.options.password === undefined ? undefined : await hashPassword(s.options.password);
     const current = auth.roles.role(s.role);
     if (!current) throw invalidRequest(`${s.role} doesn't exist`);

@@ -21,7 +21,7 @@ import type { Compiled } from './result.js';
 /** Parses and compiles one CQL statement against the current schema. */
 export function compile(db: Database, cql: string, sessionKeyspace: string | undefined): Compiled {
   const { statement: s, bindCount } = parseStatement(cql);
-  if (isAuth(s)) return compileAuthStatement(db, s, sessionKeyspace);
+  if (isAuth(s)) return compileAuthStatement(db, s);
   const compiled = compileData(db, s, bindCount, cql, sessionKeyspace);
   compiled.access = requiredAccess(s, sessionKeyspace);
   return compiled;
