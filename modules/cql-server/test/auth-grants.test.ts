@@ -183,6 +183,32 @@ describe('roles and grants (CassandraAuthorizer semantics), persisted across a r
       async (c) => (await c.execute('LIST ROLES')).rowLength,
     );
     expect(roles).toBe(3);
+    // The same state, as drivers and tools may read it: system_auth (superusers only).
+    await withClient(server.port, SUPERUSER, async (c) => {
+      const rows = (
+        await c.execute('SELECT role, can_login, is_superuser, salted_hash FROM system_auth.roles')
+      ).rows;
+      expect(rows.map((r) => [r.get('role'), r.get('can_login'), r.get('is_superuser')])).toEqual([
+        ['admin', true, true],
+        ['bob', true, false],
+        ['dave', true, false],
+      ]);
+      expect(rows.every((r) => String(r.get('salted_hash')).startsWith('$scrypt$'))).toBe(true);
+      const perms = await c.execute(
+        "SELECT resource, permissions FROM system_auth.role_permissions WHERE role = 'bob'",
+      );
+      expect(perms.rows.map((r) => [r.get('resource'), r.get('permissions')])).toEqual([
+        ['data/app/t', ['SELECT']],
+      ]);
+      expect(
+        await failure(c.execute("INSERT INTO system_auth.roles (role, can_login) VALUES ('x', true)")),
+      ).toMatchObject({ code: 0x2100, message: 'system_auth keyspace is not user-modifiable.' });
+    });
+    await withClient(server.port, BOB, async (c) =>
+      expect((await failure(c.execute('SELECT * FROM system_auth.roles'))).message).toBe(
+        unauthorizedOn('bob', 'SELECT', '<table system_auth.roles>'),
+      ),
+    );
     const file = join(dataDir, 'auth', 'roles.json');
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(statSync(join(dataDir, 'auth')).mode & 0o777).toBe(0o700);

@@ -34,6 +34,8 @@ export class RoleStore {
   private readonly roles = new Map<string, Role>();
   private readonly grants = new Map<string, Map<string, Set<Permission>>>();
   private saving: Promise<void> = Promise.resolve();
+  /** Bumped by every change, so the system_auth tables know when to rebuild. */
+  version = 0;
 
   private constructor(private readonly file: string | undefined) {}
 
@@ -132,6 +134,11 @@ export class RoleStore {
   }
 
   /** Grants as (role, resource key, permission), sorted, optionally of one role / one resource chain. */
+  /** Every grant, grouped: role → resource key → permissions. */
+  grantsByRole(): Map<string, Map<string, Set<Permission>>> {
+    return this.grants;
+  }
+
   listGrants(of?: string, resource?: string): { role: string; resource: string; permission: Permission }[] {
     const out: { role: string; resource: string; permission: Permission }[] = [];
     const chain = resource ? resourceChainFromKey(resource) : undefined;
@@ -152,6 +159,7 @@ export class RoleStore {
 
   /** Serialized saves, each of the whole (small) state; resolves once this change is on disk. */
   private save(): Promise<void> {
+    this.version++;
     const file = this.file;
     if (!file) return Promise.resolve();
     const snapshot: StoredAuth = {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type Server, type Socket, createServer } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import { type AuthOptions, openAuth } from '../auth/open-auth.js';
+import { installSystemAuthKeyspace } from '../auth/system-auth-tables.js';
 import { lockDirectory } from '@meterstream/dir-lock';
 import pino, { type Logger } from 'pino';
 import { Database } from '../engine/database.js';
@@ -91,6 +92,7 @@ export async function startCqlServer(options: CqlServerOptions = {}): Promise<Cq
     throw error;
   });
   db.auth = auth;
+  if (auth) installSystemAuthKeyspace(db, auth);
   let boundHost = host;
   installSystemKeyspaces(db, () => boundHost, hostId);
   const metrics = new CqlServerMetrics(db);
