@@ -1,3 +1,8 @@
+import {
+  CASSANDRA_PASSWORD_ENV,
+  type CassandraCredentials,
+  resolveCassandraCredentials,
+} from './cassandra-credentials.js';
 import { ConfigError } from './errors.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -11,7 +16,15 @@ export interface MeterstreamConfig {
   kafka: { brokers: string[]; clientId: string };
   /** null: plain Avro without Confluent framing. */
   schemaRegistryUrl: string | null;
-  cassandra: { contactPoints: string[]; localDataCenter: string; keyspace: string };
+  cassandra: {
+    contactPoints: string[];
+    localDataCenter: string;
+    keyspace: string;
+    /** Login for PasswordAuthenticator; absent: no authentication. */
+    credentials?: CassandraCredentials;
+    /** PEM file of the CA that signed the server's certificate; present: connect with TLS. */
+    tlsCaFile?: string;
+  };
   s3: {
     endpoint: string | null;
     bucket: string;
@@ -159,6 +172,28 @@ export const CONFIG_OPTIONS = {
     default: 'metrics',
     parse: identifier,
   }),
+  cassandraUsername: option({
+    flag: 'cassandra-username',
+    env: 'METERSTREAM_CASSANDRA_USERNAME',
+    describe: `Cassandra login (PasswordAuthenticator); the password comes from --cassandra-credentials-file or ${CASSANDRA_PASSWORD_ENV}, never a flag ("none": no login)`,
+    default: 'none',
+    parse: optional(nonEmpty),
+  }),
+  cassandraCredentialsFile: option({
+    flag: 'cassandra-credentials-file',
+    env: 'METERSTREAM_CASSANDRA_CREDENTIALS_FILE',
+    describe:
+      'File with password=… (and optionally username=…) lines for the Cassandra login ("none": no file)',
+    default: 'none',
+    parse: optional(nonEmpty),
+  }),
+  cassandraTlsCa: option({
+    flag: 'cassandra-tls-ca',
+    env: 'METERSTREAM_CASSANDRA_TLS_CA',
+    describe: "PEM file of the CA of Cassandra's certificate: connect with TLS ('none': plain TCP)",
+    default: 'none',
+    parse: optional(nonEmpty),
+  }),
   s3Endpoint: option({
     flag: 's3-endpoint',
     env: 'METERSTREAM_S3_ENDPOINT',
@@ -254,6 +289,17 @@ function camel(flag: string): string {
   return flag.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
 }
 
+function optionalCassandraSecurity(
+  v: Values,
+  env: Record<string, string | undefined>,
+): { credentials?: CassandraCredentials; tlsCaFile?: string } {
+  const credentials = resolveCassandraCredentials(v.cassandraUsername, v.cassandraCredentialsFile, env);
+  return {
+    ...(credentials ? { credentials } : {}),
+    ...(v.cassandraTlsCa ? { tlsCaFile: v.cassandraTlsCa } : {}),
+  };
+}
+
 /**
  * Resolves every setting with the precedence flag > environment variable > default. `argv` is what
  * yargs parsed (kebab or camel case keys both work). Throws ConfigError naming the option, where
@@ -292,6 +338,7 @@ export function loadConfig(
       contactPoints: v.cassandraContactPoints,
       localDataCenter: v.cassandraLocalDataCenter,
       keyspace: v.cassandraKeyspace,
+      ...optionalCassandraSecurity(v, env),
     },
     s3: {
       endpoint: v.s3Endpoint,

@@ -1,6 +1,7 @@
 export * from './aggregate.js';
 export * from './avro-schemas.js';
 export * from './config.js';
+export * from './cassandra-credentials.js';
 export * from './errors.js';
 export * from './logger.js';
 export * from './log-pretty.js';

@@ -1,4 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, configYargsOptions, loadConfig } from '../src/index.js';
 
 describe('config loader', () => {
@@ -97,6 +100,41 @@ describe('config loader', () => {
   it('exposes a yargs option for every setting, documenting its env variable', () => {
     const options = configYargsOptions();
     expect(options['kafka-brokers']?.describe).toContain('METERSTREAM_KAFKA_BROKERS');
-    expect(Object.keys(options)).toHaveLength(16);
+    expect(Object.keys(options)).toHaveLength(19);
+  });
+});
+
+describe('Cassandra credentials (never a password flag)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'config-credentials-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('none by default; username + METERSTREAM_CASSANDRA_PASSWORD; a credentials file wins over the environment', () => {
+    expect(loadConfig({}, {}).cassandra.credentials).toBeUndefined();
+    expect(
+      loadConfig({ 'cassandra-username': 'app' }, { METERSTREAM_CASSANDRA_PASSWORD: 'from-env' }).cassandra
+        .credentials,
+    ).toEqual({ username: 'app', password: 'from-env' });
+    const file = join(dir, 'creds');
+    writeFileSync(file, '# comment\nusername=filer\npassword= spaced pw\n');
+    expect(
+      loadConfig({ 'cassandra-credentials-file': file }, { METERSTREAM_CASSANDRA_PASSWORD: 'from-env' })
+        .cassandra.credentials,
+    ).toEqual({ username: 'filer', password: ' spaced pw' });
+    const passwordOnly = join(dir, 'pw-only');
+    writeFileSync(passwordOnly, 'password=p\n');
+    expect(
+      loadConfig({ 'cassandra-username': 'u', 'cassandra-credentials-file': passwordOnly }, {}).cassandra
+        .credentials,
+    ).toEqual({ username: 'u', password: 'p' });
+    expect(loadConfig({ 'cassandra-tls-ca': '/etc/ca.pem' }, {}).cassandra.tlsCaFile).toBe('/etc/ca.pem');
+  });
+
+  it('a username without a password, a password without a username or an unreadable file is a ConfigError', () => {
+    expect(() => loadConfig({ 'cassandra-username': 'app' }, {})).toThrow(ConfigError);
+    expect(() => loadConfig({}, { METERSTREAM_CASSANDRA_PASSWORD: 'pw' })).toThrow(/no username/);
+    expect(() => loadConfig({ 'cassandra-credentials-file': join(dir, 'missing') }, {})).toThrow(
+      /cannot read it/,
+    );
+    expect(Object.keys(configYargsOptions())).not.toContain('cassandra-password');
   });
 });

@@ -5,6 +5,7 @@ import { startS3Server } from '@meterstream/s3-server';
 import type { CommandModule } from 'yargs';
 import { commandContext, onShutdownSignal, withEndpoints } from '../command-context.js';
 import { type CqlLimitArgs, cqlLimits, withCqlLimitOptions } from './cql-limit-options.js';
+import { type CqlSecurityArgs, cqlSecurity, withCqlSecurityOptions } from './cql-security-options.js';
 import { brokerLimitsFrom, type LimitArgs, withBrokerLimits } from './broker-limit-options.js';
 import { listenOrExplain } from '../stack/port-in-use.js';
 
@@ -106,7 +107,7 @@ export const brokerCommand: CommandModule<object, BrokerArgs> = {
   },
 };
 
-interface CqlArgs extends CqlLimitArgs {
+interface CqlArgs extends CqlLimitArgs, CqlSecurityArgs {
   port: number;
   host: string;
 }
@@ -115,7 +116,7 @@ export const cqlServerCommand: CommandModule<object, CqlArgs> = {
   command: 'cql-server',
   describe: 'Run the embedded Cassandra-compatible server (CQL native protocol v4)',
   builder: (yargs) =>
-    withCqlLimitOptions(withEndpoints(yargs))
+    withCqlSecurityOptions(withCqlLimitOptions(withEndpoints(yargs)))
       .option('port', { type: 'number', default: 9042, describe: 'CQL port (0: any free port)' })
       .option('host', { type: 'string', default: '127.0.0.1', describe: 'Interface to bind' }),
   handler: async (args) => {
@@ -128,6 +129,7 @@ export const cqlServerCommand: CommandModule<object, CqlArgs> = {
         dataDir,
         logger,
         ...cqlLimits(args),
+        ...cqlSecurity(args),
       }),
     );
     process.stdout.write(`CQL server listening on ${server.host}:${server.port} (data in ${dataDir})\n`);

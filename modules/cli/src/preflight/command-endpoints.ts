@@ -6,7 +6,14 @@ type Args = Record<string, unknown>;
 export const CONFIG_FLAG_GROUPS = {
   kafka: ['kafka-brokers', 'kafka-client-id'],
   schemaRegistry: ['schema-registry-url'],
-  cassandra: ['cassandra-contact-points', 'cassandra-local-dc', 'cassandra-keyspace'],
+  cassandra: [
+    'cassandra-contact-points',
+    'cassandra-local-dc',
+    'cassandra-keyspace',
+    'cassandra-username',
+    'cassandra-credentials-file',
+    'cassandra-tls-ca',
+  ],
   s3: [
     's3-endpoint',
     's3-bucket',

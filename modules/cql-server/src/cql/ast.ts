@@ -1,3 +1,4 @@
+import type { AuthStatement } from './auth-ast.js';
 import type { CqlType } from '../types/cql-type.js';
 import type { Literal } from '../types/codec.js';
 
@@ -124,7 +125,7 @@ export type Statement =
   | Select;
 
 export interface ParsedStatement {
-  statement: Statement;
+  statement: Statement | AuthStatement;
   /** Number of bind markers, numbered 0.. in order of appearance. */
   bindCount: number;
 }

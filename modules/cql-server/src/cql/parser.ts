@@ -11,12 +11,21 @@ import type {
   Update,
   UsingClause,
 } from './ast.js';
+import { AuthStatementParser, isAuthStatement } from './auth-statement-parser.js';
 import { tokenize } from './lexer.js';
 import { SchemaStatementParser } from './schema-statement-parser.js';
 
 /** Parses one CQL statement (the subset described in the README) with recursive descent. */
 export function parseStatement(cql: string): ParsedStatement {
-  const p = new Parser(tokenize(cql));
+  const tokens = tokenize(cql);
+  if (isAuthStatement(tokens)) {
+    const a = new AuthStatementParser(tokens);
+    const statement = a.statement();
+    a.accept(';');
+    a.expectEof();
+    return { statement, bindCount: 0 };
+  }
+  const p = new Parser(tokens);
   const statement = p.statement();
   p.accept(';');
   p.expectEof();

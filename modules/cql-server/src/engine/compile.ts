@@ -1,3 +1,7 @@
+import { requiredAccess } from '../auth/access.js';
+import { compileAuthStatement } from '../auth/compile-auth.js';
+import type { AuthStatement } from '../cql/auth-ast.js';
+import type { Statement } from '../cql/ast.js';
 import { parseStatement } from '../cql/parser.js';
 import { compileDelete, compileTruncate } from './compile-delete.js';
 import { compileInsert } from './compile-insert.js';
@@ -17,6 +21,33 @@ import type { Compiled } from './result.js';
 /** Parses and compiles one CQL statement against the current schema. */
 export function compile(db: Database, cql: string, sessionKeyspace: string | undefined): Compiled {
   const { statement: s, bindCount } = parseStatement(cql);
+  if (isAuth(s)) return compileAuthStatement(db, s);
+  const compiled = compileData(db, s, bindCount, cql, sessionKeyspace);
+  compiled.access = requiredAccess(s, sessionKeyspace);
+  return compiled;
+}
+
+function isAuth(s: Statement | AuthStatement): s is AuthStatement {
+  return AUTH_TYPES.has(s.type);
+}
+
+const AUTH_TYPES = new Set([
+  'createRole',
+  'alterRole',
+  'dropRole',
+  'listRoles',
+  'grant',
+  'revoke',
+  'listPermissions',
+]);
+
+function compileData(
+  db: Database,
+  s: Statement,
+  bindCount: number,
+  cql: string,
+  sessionKeyspace: string | undefined,
+): Compiled {
   switch (s.type) {
     case 'select':
       return compileSelect(db, s, bindCount, sessionKeyspace);

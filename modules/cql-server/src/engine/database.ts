@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { AuthState } from '../auth/authorize.js';
 import { CqlError, ErrorCode, invalidRequest } from '../protocol/errors.js';
 import type { Keyspace } from './keyspace.js';
 import { type Mutation, applyToTable, checkWriteSize } from './mutation.js';
@@ -19,6 +20,8 @@ export class Database {
   schemaVersion: string = randomUUID();
   /** Null while replaying the commit log at start. */
   sink: MutationSink | null = null;
+  /** Roles and grants; undefined with AllowAllAuthenticator (everyone may do everything). */
+  auth: AuthState | undefined = undefined;
   private readonly schemaListeners = new Set<(c: SchemaChange) => void>();
 
   onSchemaChange(fn: (c: SchemaChange) => void): () => void {

@@ -1,3 +1,4 @@
+import type { Access } from '../auth/access.js';
 import type { WireValue } from '../protocol/reader.js';
 import type { CqlType } from '../types/cql-type.js';
 import type { Mutation } from './mutation.js';
@@ -34,6 +35,8 @@ export interface ExecOptions {
 /** Session state that statements can read or change (USE). */
 export interface Session {
   keyspace?: string;
+  /** The role this connection logged in as (PasswordAuthenticator); undefined with AllowAllAuthenticator. */
+  user?: string;
 }
 
 /** A statement compiled against the schema: what PREPARE caches and EXECUTE runs without parsing. */
@@ -51,6 +54,10 @@ export interface Compiled {
   resultColumns?: ColumnSpec[];
   /** True for writes: they are rejected when the batch/statement targets a system keyspace. */
   isWrite: boolean;
+  /** The permission CassandraAuthorizer requires to run it (undefined: none, e.g. system tables, USE). */
+  access?: Access;
+  /** Not kept in the statement cache (role statements: their text may hold a password). */
+  uncached?: boolean;
   execute(values: WireValue[], options: ExecOptions, session: Session): ExecResult | Promise<ExecResult>;
   /** For unconditional writes: the mutations, so a BATCH can log them as one atomic record. */
   mutations?(values: WireValue[], options: ExecOptions): Mutation[];

@@ -65,6 +65,7 @@ export class StatementCache {
     const hit = this.adHoc.get(key);
     if (hit) return hit;
     const compiled = compile(this.db, query, keyspace);
+    if (compiled.uncached) return compiled;
     if (this.adHoc.size >= MAX_UNPREPARED_CACHE) this.adHoc.clear();
     this.adHoc.set(key, compiled);
     return compiled;

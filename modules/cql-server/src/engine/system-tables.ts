@@ -6,8 +6,11 @@ import { Table, partitionKeyString } from './table.js';
 
 export { CQL_VERSION, DATACENTER, RELEASE_VERSION } from './system-table-definitions.js';
 
-/** A read-only table whose rows are regenerated from `rows()` whenever the schema version changed. */
-function virtualTable(
+/**
+ * A read-only table whose rows are regenerated from `rows()` whenever `version()` changed (by
+ * default the schema version).
+ */
+export function virtualTable(
   db: Database,
   keyspace: string,
   name: string,
@@ -15,6 +18,7 @@ function virtualTable(
   pk: string[],
   ck: string[],
   rows: () => SystemRow[],
+  version: () => string = () => db.schemaVersion,
 ): Table {
   const table = new Table(
     keyspace,
@@ -25,8 +29,8 @@ function virtualTable(
   );
   let builtFor = '';
   table.beforeRead = () => {
-    if (builtFor === db.schemaVersion) return;
-    builtFor = db.schemaVersion;
+    if (builtFor === version()) return;
+    builtFor = version();
     table.partitions.clear();
     for (const r of rows()) {
       const key = table.partitionKey.map((c) => jsToBytes(c.type, r[c.name])!);

@@ -7,5 +7,5 @@ export const handleExecute: Handler = (core, conn, body) => {
   const id = body.shortBytes();
   const params = readQueryParams(body);
   const prepared = core.statements.get(id);
-  return runStatement(prepared.compiled, params, conn);
+  return runStatement(core, prepared.compiled, params, conn);
 };

@@ -1,3 +1,4 @@
+import { authorize } from '../auth/authorize.js';
 import { checkConsistency } from '../engine/consistency.js';
 import { type Mutation, checkWriteSize } from '../engine/mutation.js';
 import type { Compiled } from '../engine/result.js';
@@ -39,6 +40,8 @@ export const handleBatch: Handler = (core, conn, body) => {
   const options = { consistency, pageSize: -1 };
   const mutations: Mutation[] = [];
   for (const s of statements) {
+    // Every statement is authorized before anything is applied: one refusal fails the whole batch.
+    authorize(core.db.auth, conn.session.user, s.compiled.access);
     if (!s.compiled.isWrite || !s.compiled.mutations || s.compiled.table === undefined) {
       throw invalidRequest(
         'Invalid statement in batch: only UPDATE, INSERT and DELETE statements are allowed (conditional ones are not supported)',

@@ -6,12 +6,14 @@ import { handlePrepare } from '../opcodes/09-prepare.js';
 import { handleExecute } from '../opcodes/0a-execute.js';
 import { handleRegister } from '../opcodes/0b-register.js';
 import { handleBatch } from '../opcodes/0d-batch.js';
+import { handleAuthResponse } from '../opcodes/0f-auth-response.js';
 import type { SchemaChange } from '../engine/result.js';
 import { CqlError, ErrorCode, protocolError } from '../protocol/errors.js';
 import { FrameFlag, HEADER_LENGTH, Opcode, PROTOCOL_VERSION, encodeFrame } from '../protocol/frame.js';
 import { BodyReader } from '../protocol/reader.js';
 import { encodeError, writeSchemaChange } from '../protocol/result-encoding.js';
 import { BodyWriter } from '../protocol/writer.js';
+import { clientAddress } from './connection-limits.js';
 import type { ConnectionState, Handler, Response, ServerCore } from './context.js';
 import { opcodeName } from './metrics.js';
 
@@ -23,6 +25,19 @@ const HANDLERS: Partial<Record<number, Handler>> = {
   [Opcode.execute]: handleExecute,
   [Opcode.register]: handleRegister,
   [Opcode.batch]: handleBatch,
+  [Opcode.authResponse]: handleAuthResponse,
+};
+
+/** Message type names as Cassandra's errors spell them. */
+const MESSAGE_NAMES: Partial<Record<number, string>> = {
+  [Opcode.startup]: 'STARTUP',
+  [Opcode.options]: 'OPTIONS',
+  [Opcode.query]: 'QUERY',
+  [Opcode.prepare]: 'PREPARE',
+  [Opcode.execute]: 'EXECUTE',
+  [Opcode.register]: 'REGISTER',
+  [Opcode.batch]: 'BATCH',
+  [Opcode.authResponse]: 'AUTH_RESPONSE',
 };
 
 const HIGH_WATER_MARK = 8 * 1024 * 1024;
@@ -57,7 +72,14 @@ export class Connection {
     private readonly onClose: (c: Connection) => void,
   ) {
     const peer = `${socket.remoteAddress}:${socket.remotePort}`;
-    this.state = { session: {}, started: false, events: new Set(), peer };
+    this.state = {
+      session: {},
+      started: false,
+      authenticating: false,
+      events: new Set(),
+      peer,
+      address: clientAddress(socket),
+    };
     socket.setNoDelay(true);
     if (options.idleTimeoutMs > 0) {
       socket.setTimeout(options.idleTimeoutMs, () => {
@@ -172,6 +194,10 @@ export class Connection {
         throw protocolError(`Unknown or unexpected opcode 0x${opcode.toString(16)} for a request`);
       if (!this.state.started && !PRE_STARTUP.has(opcode)) {
         throw protocolError(`Unexpected message ${opcode}, expecting STARTUP or OPTIONS.`);
+      }
+      // Cassandra's AUTHENTICATION stage: anything but AUTH_RESPONSE is a (non-fatal) protocol error.
+      if (this.state.authenticating && opcode !== Opcode.authResponse) {
+        throw protocolError(`Unexpected message ${MESSAGE_NAMES[opcode]}, expecting SASL_RESPONSE`);
       }
       const reader = new BodyReader(body);
       if (flags & FrameFlag.customPayload) reader.bytesMap();

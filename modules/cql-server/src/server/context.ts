@@ -17,9 +17,13 @@ export interface ServerCore {
 export interface ConnectionState {
   session: Session;
   started: boolean;
+  /** After STARTUP with PasswordAuthenticator, until AUTH_SUCCESS: only AUTH_RESPONSE is accepted. */
+  authenticating: boolean;
   /** Event types registered with REGISTER. */
   events: Set<string>;
   peer: string;
+  /** Client IP address (IPv4-mapped IPv6 as IPv4), the failed-login throttle's key. */
+  address: string;
 }
 
 export interface Response {

@@ -23,6 +23,7 @@ export class CqlServerMetrics {
   readonly fsyncs: Counter;
   readonly recordsPerFsync: Histogram;
   readonly snapshots: Counter<'result'>;
+  readonly failedLoginDelays: Counter;
 
   constructor(db: Database) {
     const registers = [this.registry];
@@ -67,6 +68,11 @@ export class CqlServerMetrics {
       name: 'cql_snapshots_total',
       help: 'Snapshots taken, per result',
       labelNames: ['result'],
+      registers,
+    });
+    this.failedLoginDelays = new Counter({
+      name: 'cql_failed_login_delays_total',
+      help: 'Login attempts delayed after repeated failures for the same client address and role',
       registers,
     });
     new Gauge({

@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { type Server, type Socket, createServer } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
+import { type AuthOptions, openAuth } from '../auth/open-auth.js';
+import { installSystemAuthKeyspace } from '../auth/system-auth-tables.js';
 import { lockDirectory } from '@meterstream/dir-lock';
 import pino, { type Logger } from 'pino';
 import { Database } from '../engine/database.js';
@@ -12,7 +15,12 @@ import { Connection } from './connection.js';
 import { ConnectionLimiter, clientAddress, refuseConnection } from './connection-limits.js';
 import { CqlServerMetrics } from './metrics.js';
 
-export interface CqlServerOptions {
+export interface CqlServerOptions extends AuthOptions {
+  /**
+   * TLS for the native protocol (Cassandra's client_encryption_options): PEM certificate chain and
+   * private key. With it, every connection must speak TLS.
+   */
+  tls?: { cert: string | Buffer; key: string | Buffer };
   /** Interface to bind; default 127.0.0.1. */
   host?: string;
   /** TCP port; 0 (default) picks a free one. */
@@ -79,6 +87,12 @@ export async function startCqlServer(options: CqlServerOptions = {}): Promise<Cq
         throw error;
       })
     : randomUUID();
+  const auth = await openAuth(options, options.dataDir, log).catch(async (error: unknown) => {
+    await lock?.release();
+    throw error;
+  });
+  db.auth = auth;
+  if (auth) installSystemAuthKeyspace(db, auth);
   let boundHost = host;
   installSystemKeyspaces(db, () => boundHost, hostId);
   const metrics = new CqlServerMetrics(db);
@@ -107,7 +121,7 @@ export async function startCqlServer(options: CqlServerOptions = {}): Promise<Cq
     maxFrameBytes: options.maxFrameBytes ?? DEFAULT_LIMITS.maxFrameBytes,
     idleTimeoutMs: options.idleTimeoutMs ?? DEFAULT_LIMITS.idleTimeoutMs,
   };
-  const server: Server = createServer((socket: Socket) => {
+  const onConnection = (socket: Socket) => {
     const address = clientAddress(socket);
     const refusal = limiter.admit(address);
     if (refusal) {
@@ -123,7 +137,17 @@ export async function startCqlServer(options: CqlServerOptions = {}): Promise<Cq
       limiter.release(address);
     });
     connections.add(conn);
-  });
+  };
+  const server: Server = options.tls
+    ? createTlsServer({ cert: options.tls.cert, key: options.tls.key }, onConnection)
+    : createServer(onConnection);
+  // A failed handshake (plain-text client, untrusted certificate) concerns only that client.
+  server.on('tlsClientError', (err: Error, socket: Socket) =>
+    log.info(
+      { peer: `${socket.remoteAddress}:${socket.remotePort}`, err: err.message },
+      'TLS handshake failed',
+    ),
+  );
   server.on('error', (err) => log.error({ err }, 'server socket error'));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -139,7 +163,17 @@ export async function startCqlServer(options: CqlServerOptions = {}): Promise<Cq
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : (options.port ?? 0);
   boundHost = typeof address === 'object' && address ? address.address : host;
-  log.info({ host: boundHost, port, dataDir: options.dataDir }, 'CQL server listening');
+  log.info(
+    {
+      host: boundHost,
+      port,
+      dataDir: options.dataDir,
+      tls: options.tls !== undefined,
+      authenticator: auth ? 'PasswordAuthenticator' : 'AllowAllAuthenticator',
+      authorizer: auth?.authorizer ?? 'AllowAllAuthorizer',
+    },
+    'CQL server listening',
+  );
   let closing: Promise<void> | undefined;
   return {
     host: boundHost,
