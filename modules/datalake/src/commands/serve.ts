@@ -1,17 +1,21 @@
-import { configYargsOptions, createLogger, loadConfig } from '@meterstream/common';
+import { configYargsOptions, createKafka, createLogger, loadConfig } from '@meterstream/common';
 import {
   AggregateDao,
   HighWaterMarkDao,
   applyMigrations,
   createCassandraClient,
 } from '@meterstream/persistence';
+import { Redis } from 'ioredis';
+import type { Admin } from 'kafkajs';
 import type { CommandModule } from 'yargs';
+import { parseHealthTargets } from '../serving/dashboard/pipeline-health.js';
 import { buildServingApi } from '../serving/http-api.js';
 import { stopOnSignals } from './signals.js';
 
 interface ServeArgs {
   port: number;
   host: string;
+  healthTargets?: string;
   [key: string]: unknown;
 }
 
@@ -22,13 +26,40 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
     yargs
       .options(configYargsOptions())
       .option('port', { type: 'number', default: 8080, describe: 'HTTP port' })
-      .option('host', { type: 'string', default: '127.0.0.1', describe: 'Address to bind' }) as never,
+      .option('host', { type: 'string', default: '127.0.0.1', describe: 'Address to bind' })
+      .option('health-targets', {
+        type: 'string',
+        describe:
+          'Prometheus endpoints of the apps for the dashboard, name=url,… (e.g. aggregate-60=http://127.0.0.1:9464/metrics)',
+      }) as never,
   handler: async (args) => {
     const config = loadConfig(args);
     const logger = createLogger('serve', config.logLevel, config.logFormat);
     const keyspace = config.cassandra.keyspace;
     const cassandra = createCassandraClient(config.cassandra);
     await applyMigrations(cassandra, { keyspace });
+    const healthTargets = parseHealthTargets(args.healthTargets);
+    // The dashboard reads the Redis view; a Redis that is down fails its requests at once (no
+    // offline queue) instead of holding them, and ioredis keeps reconnecting in the background.
+    const redis = new Redis(config.redisUrl, {
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+    });
+    redis.on('error', (error) => logger.debug({ err: error }, 'redis connection'));
+    redis.connect().catch((error: Error) => logger.warn({ err: error }, 'redis not reachable yet'));
+    let admin: Promise<Admin> | undefined;
+    const connectAdmin = () => {
+      admin ??= (async () => {
+        const client = createKafka(config, logger, { retry: { retries: 1 } }).admin();
+        await client.connect();
+        return client;
+      })().catch((error) => {
+        admin = undefined; // the next request tries again
+        throw error;
+      });
+      return admin;
+    };
     const app = buildServingApi({
       cassandra,
       logger,
@@ -37,12 +68,14 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
         batch: new AggregateDao(cassandra, { keyspace, family: 'batch_aggregates' }),
         marks: new HighWaterMarkDao(cassandra, { keyspace }),
       },
+      dashboard: { redis, healthTargets, admin: connectAdmin, logger },
     });
     let address: string;
     try {
       address = await app.listen({ port: args.port, host: args.host });
     } catch (error) {
       await cassandra.shutdown();
+      redis.disconnect();
       if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
       throw new Error(
         `the serving layer cannot listen on ${args.host}:${args.port}: the port is in use by another process; choose another with --port (0: any free port)`,
@@ -51,12 +84,15 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
     }
     // On stdout whatever the log level: with --port 0 this line is the only way to learn the port.
     process.stdout.write(
-      `serving layer listening on ${address} (GET /aggregates, GET /health); Ctrl-C stops it\n`,
+      `serving layer listening on ${address} (GET /aggregates, GET /health; dashboard at /); Ctrl-C stops it\n`,
     );
     logger.info({ address }, 'serving layer listening');
     stopOnSignals(async () => {
       await app.close();
       await cassandra.shutdown();
+      redis.disconnect();
+      // An admin that never connected has nothing to close (its error was answered already).
+      if (admin) await (await admin.catch(() => undefined))?.disconnect();
     });
   },
 };

@@ -2,6 +2,7 @@ import { type Logger, formatInstant } from '@meterstream/common';
 import type { Client } from 'cassandra-driver';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { InvalidParameterError } from '../time-range.js';
+import { type DashboardOptions, registerDashboard } from './dashboard/register-dashboard.js';
 import { parseServingQuery } from './parse-query.js';
 import { type ServingStores, queryAggregates } from './query.js';
 
@@ -10,6 +11,8 @@ export interface ServingApiOptions {
   /** Used by /health to check that Cassandra answers. */
   cassandra: Client;
   logger?: Logger;
+  /** The web dashboard and its endpoints (dashboard/register-dashboard.ts); absent: API only. */
+  dashboard?: DashboardOptions;
 }
 
 /**
@@ -78,5 +81,6 @@ export function buildServingApi(options: ServingApiOptions): FastifyInstance {
     }
   });
 
+  if (options.dashboard) registerDashboard(app, options.stores, options.dashboard);
   return app;
 }

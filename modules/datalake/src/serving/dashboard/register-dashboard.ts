@@ -1,0 +1,92 @@
+import { type Logger, type MetricIdentity, formatInstant } from '@meterstream/common';
+import { RedisServingView } from '@meterstream/persistence';
+import type { FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
+import type { Admin } from 'kafkajs';
+import { WINDOWS } from '../../time-range.js';
+import { parseServingQuery } from '../parse-query.js';
+import type { ServingStores } from '../query.js';
+import { downsample, parseDownsampleQuery } from './downsample.js';
+import { eventStreams } from './event-stream.js';
+import { LiveSubscription } from './live-feed.js';
+import { type HealthTarget, consumerLag, scrapeTarget } from './pipeline-health.js';
+import { listSeries } from './series-listing.js';
+import { registerStaticAssets } from './static-assets.js';
+
+export interface DashboardOptions {
+  /** The Redis serving view (series catalogue, latest windows, activity). */
+  redis: Redis;
+  redisPrefix?: string;
+  /** Prometheus endpoints of the apps, shown on the pipeline-health view. */
+  healthTargets?: HealthTarget[];
+  /** Broker admin for consumer lag; absent: the lag table says it is not configured. */
+  admin?: () => Promise<Admin>;
+  /** The built bundle (default: this package's dist/web). */
+  assetsDir?: string;
+  /** Live poll period (default 1000 ms). */
+  pollMs?: number;
+  logger?: Logger;
+}
+
+/**
+ * The web dashboard on the serving API's port: the page and its bundle, and the JSON / SSE
+ * endpoints it reads — `GET /series`, `GET /downsample`, `GET /live` (Server-Sent Events),
+ * `GET /pipeline`.
+ */
+export function registerDashboard(
+  app: FastifyInstance,
+  stores: ServingStores,
+  options: DashboardOptions,
+): void {
+  const view = new RedisServingView(options.redis, { prefix: options.redisPrefix });
+  registerStaticAssets(app, options.assetsDir);
+  const openEventStream = eventStreams(app);
+
+  app.get('/series', async () => ({ series: await listSeries(options.redis, options.redisPrefix) }));
+
+  app.get('/downsample', async (request) => {
+    const query = parseDownsampleQuery(request.query as Record<string, unknown>);
+    return downsample(stores, query);
+  });
+
+  const lag = async () => {
+    if (!options.admin) return { rows: [], error: 'no Kafka brokers configured' };
+    try {
+      return { rows: await consumerLag(await options.admin()), error: null };
+    } catch (error) {
+      // A broker that does not answer is what this view reports, not a failed request.
+      return { rows: [], error: (error as Error).message };
+    }
+  };
+  app.get('/pipeline', async () => {
+    const [apps, { rows, error }] = await Promise.all([
+      Promise.all((options.healthTargets ?? []).map((target) => scrapeTarget(target))),
+      lag(),
+    ]);
+    return { apps, lag: rows, lagError: error, at: formatInstant(Date.now()) };
+  });
+
+  app.get('/live', (request, reply) => {
+    const raw = request.query as Record<string, unknown>;
+    let series: MetricIdentity | undefined;
+    if (raw.gateway !== undefined) {
+      // The same validation as /aggregates, over a placeholder range.
+      const parsed = parseServingQuery({
+        gateway: raw.gateway,
+        metricType: raw.metricType,
+        attribute: raw.attribute,
+        window: '60',
+        from: '1970-01-01',
+        to: '1970-01-02',
+      });
+      series = { gateway: parsed.gateway, metricType: parsed.metricType, metricAttribute: parsed.attribute };
+    }
+    const windows = WINDOWS.filter((w) => w !== 86400);
+    const subscription = new LiveSubscription({ speed: stores.speed, view }, series, windows);
+    openEventStream(request, reply, {
+      pollMs: options.pollMs ?? 1000,
+      poll: () => subscription.poll(),
+      logger: options.logger,
+    });
+  });
+}
