@@ -115,7 +115,8 @@ describe('dashboard endpoints', () => {
     expect(first.body.min).toEqual(expected.min);
     expect(first.body.max).toEqual(expected.max);
     expect(first.body.count).toEqual(expected.count);
-    (first.body.avg as number[]).forEach((avg, i) => expect(avg).toBeCloseTo(expected.avg[i]!, 9));
+    for (const [i, avg] of (first.body.avg as number[]).entries())
+      expect(avg).toBeCloseTo(expected.avg[i]!, 9);
     expect(first.body.layer).toEqual(['speed', 'speed', 'speed', 'speed']);
 
     const tens = coarser(minutes, 600);
