@@ -14,6 +14,7 @@ export * from './serving/http-api.js';
 export * from './serving/dashboard/register-dashboard.js';
 export * from './serving/dashboard/downsample.js';
 export * from './serving/dashboard/pipeline-health.js';
+export * from './serving/dashboard/redis-client.js';
 export * from './serving/parse-query.js';
 export * from './serving/query.js';
 export * from './sink/decode-record.js';

@@ -1,5 +1,5 @@
 import { type AggregateMetric, mergeAggregates } from '@meterstream/common';
-import { buildServingApi } from '@meterstream/datalake';
+import { buildServingApi, createDashboardRedis } from '@meterstream/datalake';
 import { AggregateDao, HighWaterMarkDao, RedisServingView, applyMigrations } from '@meterstream/persistence';
 import {
   type TestCassandra,
@@ -27,6 +27,9 @@ let cql: TestCassandra;
 let redisServer: TestRedis;
 let kafka: TestKafka;
 let redis: Redis;
+/** The API's own client, as `serve` makes it (fails fast while Redis is down). */
+let apiRedis: Redis;
+const connectionErrors: Error[] = [];
 let speed: AggregateDao;
 let batch: AggregateDao;
 let marks: HighWaterMarkDao;
@@ -45,16 +48,21 @@ beforeAll(async () => {
   batch = new AggregateDao(cql.client, { family: 'batch_aggregates' });
   marks = new HighWaterMarkDao(cql.client);
   view = new RedisServingView(redis);
+  apiRedis = createDashboardRedis(redisServer.url);
+  // Connection errors are answered per request (the last test stops Redis); kept, not printed.
+  apiRedis.on('error', (error: Error) => connectionErrors.push(error));
+  await apiRedis.connect();
   api = buildServingApi({
     stores: { speed, batch, marks },
     cassandra: cql.client,
-    dashboard: { redis, admin: async () => kafka.admin, pollMs: 200 },
+    dashboard: { redis: apiRedis, admin: async () => kafka.admin, pollMs: 200 },
   });
   baseUrl = await api.listen({ port: 0, host: '127.0.0.1' });
 }, 120_000);
 afterAll(async () => {
   await api?.close();
   redis?.disconnect();
+  apiRedis?.disconnect();
   await redisServer?.stop();
   await kafka?.close();
   await cql?.close();
@@ -240,5 +248,22 @@ describe('dashboard endpoints', () => {
     expect(events.filter((e) => e.type === 'problem')).toEqual([]);
     controller.abort();
     await reading;
+  });
+
+  it('answers 503 naming the Redis view while Redis is down, and the live stream says so', async () => {
+    await redisServer.stop();
+    const { status, body } = await getJson('/series');
+    expect(status).toBe(503);
+    expect(body.message).toMatch(/^Redis view: /);
+    const controller = new AbortController();
+    const response = await fetch(`${baseUrl}/live`, { signal: controller.signal });
+    const decoder = new TextDecoder();
+    let text = '';
+    for await (const chunk of response.body!) {
+      text += decoder.decode(chunk as Uint8Array, { stream: true });
+      if (text.includes('event: problem')) break;
+    }
+    controller.abort();
+    expect(text).toMatch(/event: problem\ndata: \{"message":"Redis view \(activity\): /);
   });
 });

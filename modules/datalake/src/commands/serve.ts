@@ -5,10 +5,10 @@ import {
   applyMigrations,
   createCassandraClient,
 } from '@meterstream/persistence';
-import { Redis } from 'ioredis';
-import type { Admin } from 'kafkajs';
+import { type Admin, logLevel } from 'kafkajs';
 import type { CommandModule } from 'yargs';
 import { parseHealthTargets } from '../serving/dashboard/pipeline-health.js';
+import { createDashboardRedis } from '../serving/dashboard/redis-client.js';
 import { buildServingApi } from '../serving/http-api.js';
 import { stopOnSignals } from './signals.js';
 
@@ -39,19 +39,17 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
     const cassandra = createCassandraClient(config.cassandra);
     await applyMigrations(cassandra, { keyspace });
     const healthTargets = parseHealthTargets(args.healthTargets);
-    // The dashboard reads the Redis view; a Redis that is down fails its requests at once (no
-    // offline queue) instead of holding them, and ioredis keeps reconnecting in the background.
-    const redis = new Redis(config.redisUrl, {
-      lazyConnect: true,
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 1,
-    });
+    const redis = createDashboardRedis(config.redisUrl);
     redis.on('error', (error) => logger.debug({ err: error }, 'redis connection'));
     redis.connect().catch((error: Error) => logger.warn({ err: error }, 'redis not reachable yet'));
     let admin: Promise<Admin> | undefined;
     const connectAdmin = () => {
       admin ??= (async () => {
-        const client = createKafka(config, logger, { retry: { retries: 1 } }).admin();
+        // Silent: a broker that is down is shown on the health view, not logged at every refresh.
+        const client = createKafka(config, logger, {
+          retry: { retries: 1 },
+          logLevel: logLevel.NOTHING,
+        }).admin();
         await client.connect();
         return client;
       })().catch((error) => {

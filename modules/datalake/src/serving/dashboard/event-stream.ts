@@ -60,11 +60,15 @@ function openEventStream(
     const { type, ...data } = event;
     response.write(`event: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
   };
+  let failing = false;
   const tick = async () => {
     try {
       for (const event of await options.poll()) if (!ended) send(event);
+      failing = false;
     } catch (error) {
-      options.logger?.warn({ err: error }, 'live poll failed');
+      // Logged once per outage, not once a second; the page is told at every failed poll.
+      if (!failing) options.logger?.warn({ err: error }, 'live poll failed (the stream keeps polling)');
+      failing = true;
       if (!ended) send({ type: 'problem', message: (error as Error).message });
     }
     if (!ended) timer = setTimeout(tick, options.pollMs);

@@ -17,6 +17,20 @@ export type LiveEvent =
   | { type: 'activity'; gateways: GatewayActivity[] }
   | { type: 'problem'; message: string };
 
+/** A view the live stream reads did not answer; names which one and what was read. */
+export class LiveSourceError extends Error {
+  override readonly name = 'LiveSourceError';
+  constructor(source: string, what: string, cause: unknown) {
+    super(`${source} (${what}): ${(cause as Error).message}`, { cause });
+  }
+}
+
+function reading<T>(source: string, what: string, promise: Promise<T>): Promise<T> {
+  return promise.catch((error: unknown) => {
+    throw new LiveSourceError(source, what, error);
+  });
+}
+
 /**
  * One live subscription, polled once per `poll()` (the SSE route calls it every second):
  *
@@ -42,7 +56,7 @@ export class LiveSubscription {
 
   async poll(): Promise<LiveEvent[]> {
     const events: LiveEvent[] = [];
-    const activity = await this.sources.view.activeSince(0);
+    const activity = await reading('Redis view', 'activity', this.sources.view.activeSince(0));
     const top = activity.slice(0, ACTIVITY_ROWS);
     const text = JSON.stringify(top);
     if (text !== this.lastActivity) {
@@ -51,7 +65,11 @@ export class LiveSubscription {
     }
     if (!this.series) return events;
     for (const window of this.windows) {
-      const latest = await this.sources.view.latestAggregate(window, this.series);
+      const latest = await reading(
+        'Redis view',
+        `latest ${window} s window`,
+        this.sources.view.latestAggregate(window, this.series),
+      );
       if (!latest) continue;
       const cursor = this.cursors.get(window);
       if (cursor !== undefined && latest.windowStart <= cursor) continue;
@@ -61,14 +79,18 @@ export class LiveSubscription {
       const lookback = Math.max(DAY, 200 * span);
       const restart = cursor === undefined || latest.windowStart - cursor > lookback;
       const from = restart ? latest.windowStart - (SNAPSHOT_WINDOWS - 1) * span : cursor + 1;
-      const rows = await this.sources.speed.listAggregates({
-        ...this.series,
-        attribute: this.series.metricAttribute,
-        window,
-        from,
-        to: latest.windowStart + 1,
-        order: 'asc',
-      });
+      const rows = await reading(
+        'Cassandra real-time view',
+        `${window} s windows`,
+        this.sources.speed.listAggregates({
+          ...this.series,
+          attribute: this.series.metricAttribute,
+          window,
+          from,
+          to: latest.windowStart + 1,
+          order: 'asc',
+        }),
+      );
       if (rows.length === 0) continue;
       this.cursors.set(window, rows[rows.length - 1]!.windowStart);
       events.push({ type: restart ? 'snapshot' : 'windows', window, rows });

@@ -42,7 +42,16 @@ export function registerDashboard(
   registerStaticAssets(app, options.assetsDir);
   const openEventStream = eventStreams(app);
 
-  app.get('/series', async () => ({ series: await listSeries(options.redis, options.redisPrefix) }));
+  app.get('/series', async (_request, reply) => {
+    try {
+      return { series: await listSeries(options.redis, options.redisPrefix) };
+    } catch (error) {
+      // Redis down is a dependency outage (503, said in the answer), not a server bug (500).
+      return reply
+        .code(503)
+        .send({ error: 'Service Unavailable', message: `Redis view: ${(error as Error).message}` });
+    }
+  });
 
   app.get('/downsample', async (request) => {
     const query = parseDownsampleQuery(request.query as Record<string, unknown>);
