@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { launchChromium } from '../modules/datalake/test/helpers/chromium.js';
 import { D0, DAY, startDashboardFixture } from '../modules/datalake/test/helpers/dashboard-fixture.js';
+import { startTestKafka } from '@meterstream/test-support';
 
 const DOCS = join(import.meta.dirname, '../docs');
 const series = 'gateway=0&metricType=ELECTRICITY&attribute=ACTIVE_POWER';
@@ -33,7 +34,33 @@ async function ready(page: Page, view: View): Promise<void> {
   await page.waitForTimeout(300);
 }
 
-const fixture = await startDashboardFixture();
+// A broker with the pipeline's topics and a few committed groups, for the lag table.
+const kafka = await startTestKafka();
+await kafka.admin.createTopics({
+  topics: [
+    { topic: 'metrics', numPartitions: 4 },
+    { topic: 'metrics-aggregates-60', numPartitions: 4 },
+  ],
+});
+const producer = kafka.kafka.producer();
+await producer.connect();
+for (const topic of ['metrics', 'metrics-aggregates-60']) {
+  await producer.send({
+    topic,
+    messages: Array.from({ length: 400 }, (_, i) => ({ partition: i % 4, value: String(i) })),
+  });
+}
+await producer.disconnect();
+const commit = (groupId: string, topic: string, behind: number[]) =>
+  kafka.admin.setOffsets({
+    groupId,
+    topic,
+    partitions: behind.map((lag, partition) => ({ partition, offset: String(100 - lag) })),
+  });
+await commit('meterstream-aggregator-60', 'metrics', [0, 0, 3, 0]);
+await commit('meterstream-sink-s3', 'metrics', [12, 40, 7, 0]);
+await commit('meterstream-cassandra-writer-60', 'metrics-aggregates-60', [0, 1, 0, 0]);
+const fixture = await startDashboardFixture({ admin: async () => kafka.admin });
 const browser = await launchChromium();
 try {
   const shots: { file: string; url: string; check: View; width?: number; height?: number; dark?: boolean }[] =
@@ -68,4 +95,5 @@ try {
 } finally {
   await browser.close();
   await fixture.close();
+  await kafka.close();
 }

@@ -11,6 +11,7 @@ import {
 } from '@meterstream/test-support';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
+import type { Admin } from 'kafkajs';
 import { SERIES, coarser, minuteWindows } from './dashboard-data.js';
 
 export const D0 = Date.UTC(2024, 0, 1);
@@ -47,9 +48,11 @@ const EXPOSITION = [
  * The serving API with its dashboard on the embedded CQL server and a real redis-server: a week of
  * 1-minute windows of SERIES in the real-time view (plus their 10-minute and hourly windows), the
  * hourly batch view over the first two days, the Redis view's latest windows and the activity of
- * three gateways; one app's metrics endpoint up, one down.
+ * three gateways; one app's metrics endpoint up, one down; consumer lag when given a broker admin.
  */
-export async function startDashboardFixture(): Promise<DashboardFixture> {
+export async function startDashboardFixture(
+  options: { admin?: () => Promise<Admin> } = {},
+): Promise<DashboardFixture> {
   let cql: TestCassandra | undefined;
   let redisServer: TestRedis | undefined;
   let redis: Redis | undefined;
@@ -104,7 +107,7 @@ export async function startDashboardFixture(): Promise<DashboardFixture> {
     api = buildServingApi({
       stores: { speed, batch, marks },
       cassandra: cql.client,
-      dashboard: { redis, healthTargets },
+      dashboard: { redis, healthTargets, admin: options.admin },
     });
     const baseUrl = await api.listen({ port: 0, host: '127.0.0.1' });
     return { baseUrl, minutes, speed, view, close };

@@ -28,6 +28,8 @@ function show(view: View): void {
     tab.tabIndex = selected ? 0 : -1;
     document.getElementById(tab.getAttribute('aria-controls')!)!.hidden = !selected;
   }
+  // The series picker means nothing to the health view.
+  document.querySelector<HTMLElement>('.picker')!.hidden = view === 'health';
   writeState(state);
   refresh();
 }
