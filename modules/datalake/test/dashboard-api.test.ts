@@ -130,6 +130,8 @@ describe('dashboard endpoints', () => {
     const tens = coarser(minutes, 600);
     await speed.saveAll(600, tens);
     const second = await getJson(path);
+    // Sent gzipped to a client that takes it (Node's fetch asks for gzip and inflates it).
+    expect((await fetch(`${baseUrl}${path}`)).headers.get('content-encoding')).toBe('gzip');
     expect(second.body).toMatchObject({
       window: 600,
       bucketMs: 30 * MIN,
