@@ -74,7 +74,7 @@ try {
       { file: 'dashboard-health.png', url: 'view=health', check: 'health' },
       {
         file: 'dashboard-phone-dark.png',
-        url: `view=series&${series}&from=${iso(D0 + 6 * DAY)}&to=${iso(D0 + 7 * DAY)}`,
+        url: `view=series&${series}&from=${iso(D0 + 0.25 * DAY)}&to=${iso(D0 + 0.375 * DAY)}`,
         check: 'series',
         width: 390,
         height: 844,

@@ -165,6 +165,15 @@ describe('dashboard endpoints', () => {
     }
   });
 
+  it('GET /readings refuses ranges over 24 h by name, and says when no data lake is configured', async () => {
+    const long = await getJson(`/readings?${series}&from=${iso(D0)}&to=${iso(D0 + 25 * 60 * MIN)}`);
+    expect(long.status).toBe(400);
+    expect(long.body).toMatchObject({ parameter: 'to', message: expect.stringContaining('at most 24 h') });
+    const unconfigured = await getJson(`/readings?${series}&from=${iso(D0)}&to=${iso(D0 + 60 * MIN)}`);
+    expect(unconfigured.status).toBe(503);
+    expect(unconfigured.body.message).toBe('no data lake configured');
+  });
+
   it('GET /pipeline reports consumer lag per committed partition from the broker', async () => {
     await kafka.admin.createTopics({ topics: [{ topic: 'metrics-aggregates-60', numPartitions: 2 }] });
     const producer = kafka.kafka.producer();

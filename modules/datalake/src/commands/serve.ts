@@ -7,6 +7,7 @@ import {
 } from '@meterstream/persistence';
 import { type Admin, logLevel } from 'kafkajs';
 import type { CommandModule } from 'yargs';
+import { createS3Client } from '../s3-client.js';
 import { parseHealthTargets } from '../serving/dashboard/pipeline-health.js';
 import { createDashboardRedis } from '../serving/dashboard/redis-client.js';
 import { buildServingApi } from '../serving/http-api.js';
@@ -66,7 +67,13 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
         batch: new AggregateDao(cassandra, { keyspace, family: 'batch_aggregates' }),
         marks: new HighWaterMarkDao(cassandra, { keyspace }),
       },
-      dashboard: { redis, healthTargets, admin: connectAdmin, logger },
+      dashboard: {
+        redis,
+        healthTargets,
+        admin: connectAdmin,
+        lake: { s3: createS3Client(config.s3), bucket: config.s3.bucket },
+        logger,
+      },
     });
     let address: string;
     try {

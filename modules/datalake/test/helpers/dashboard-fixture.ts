@@ -1,14 +1,18 @@
 import { type Server, createServer } from 'node:http';
 import type { AggregateMetric } from '@meterstream/common';
-import { type HealthTarget, buildServingApi } from '@meterstream/datalake';
+import { type HealthTarget, Segment, buildServingApi, writeSegmentObjects } from '@meterstream/datalake';
 import { AggregateDao, HighWaterMarkDao, RedisServingView, applyMigrations } from '@meterstream/persistence';
 import {
+  BUCKET,
   type TestCassandra,
+  type TestLake,
   type TestRedis,
   freePort,
+  startTestLake,
   startRedisServer,
   startTestCassandra,
 } from '@meterstream/test-support';
+import type { Metric } from '@meterstream/common';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import type { Admin } from 'kafkajs';
@@ -24,6 +28,8 @@ export const BATCH_UNTIL = D0 + 2 * DAY;
 export interface DashboardFixture {
   baseUrl: string;
   minutes: AggregateMetric[];
+  /** The raw readings of SERIES in the lake (its first day), one per minute at :30. */
+  readings: Metric[];
   speed: AggregateDao;
   view: RedisServingView;
   close(): Promise<void>;
@@ -46,7 +52,7 @@ const EXPOSITION = [
 
 /**
  * The serving API with its dashboard on the embedded CQL server and a real redis-server: a week of
- * 1-minute windows of SERIES in the real-time view (plus their 10-minute and hourly windows), the
+ * 1-minute windows of SERIES in the real-time view (and its first day of raw readings in the lake) (plus their 10-minute and hourly windows), the
  * hourly batch view over the first two days, the Redis view's latest windows and the activity of
  * three gateways; one app's metrics endpoint up, one down; consumer lag when given a broker admin.
  */
@@ -54,6 +60,7 @@ export async function startDashboardFixture(
   options: { admin?: () => Promise<Admin> } = {},
 ): Promise<DashboardFixture> {
   let cql: TestCassandra | undefined;
+  let lake: TestLake | undefined;
   let redisServer: TestRedis | undefined;
   let redis: Redis | undefined;
   let api: FastifyInstance | undefined;
@@ -63,12 +70,14 @@ export async function startDashboardFixture(
     redis?.disconnect();
     await redisServer?.stop();
     await cql?.close();
+    await lake?.close();
     await new Promise((resolve) => (metrics ? metrics.close(resolve) : resolve(undefined)));
   };
   try {
-    [cql, redisServer] = await Promise.all([
+    [cql, redisServer, lake] = await Promise.all([
       startTestCassandra((client) => applyMigrations(client, { keyspace: 'metrics' })),
       startRedisServer(),
+      startTestLake(),
     ]);
     redis = new Redis(redisServer.url);
     const speed = new AggregateDao(cql.client);
@@ -88,6 +97,25 @@ export async function startDashboardFixture(
     for (const window of [60, 600, 3600]) {
       await view.writeLatestAggregates(window, window === 60 ? minutes : coarser(minutes, window));
     }
+    // The lake holds the first day's readings of SERIES (each minute's one reading, at :30) and of
+    // gateway 1, archived as the S3 sink would: one segment, one object per (type, date).
+    const readings: Metric[] = minutes
+      .filter((m) => m.windowStart < D0 + DAY)
+      .map((m) => ({ ...SERIES, timestamp: m.windowStart + 30_000, value: m.average }));
+    const segment = new Segment('metrics', 0, 0, 0, null);
+    let offset = 0;
+    for (const reading of readings) {
+      segment.addMetric(offset, 30, { ...reading, partition: 0, offset });
+      segment.addMetric(offset + 1, 30, {
+        ...reading,
+        gateway: '1',
+        value: -1,
+        partition: 0,
+        offset: offset + 1,
+      });
+      offset += 2;
+    }
+    await writeSegmentObjects({ s3: lake.s3, bucket: BUCKET }, segment);
     const lastReading = minutes[minutes.length - 1]!.windowStart + 30_000;
     await view.recordActivity([
       { gateway: '0', timestamp: lastReading },
@@ -107,10 +135,10 @@ export async function startDashboardFixture(
     api = buildServingApi({
       stores: { speed, batch, marks },
       cassandra: cql.client,
-      dashboard: { redis, healthTargets, admin: options.admin },
+      dashboard: { redis, healthTargets, admin: options.admin, lake: { s3: lake.s3, bucket: BUCKET } },
     });
     const baseUrl = await api.listen({ port: 0, host: '127.0.0.1' });
-    return { baseUrl, minutes, speed, view, close };
+    return { baseUrl, minutes, readings, speed, view, close };
   } catch (error) {
     await close();
     throw error;

@@ -21,6 +21,13 @@ export interface Downsampled {
   layer: ('batch' | 'speed' | 'mixed')[];
 }
 
+export interface RawReadings {
+  t: number[];
+  value: number[];
+  objects: number;
+  truncated: boolean;
+}
+
 export interface LiveWindow {
   windowStart: number;
   windowEnd: number;

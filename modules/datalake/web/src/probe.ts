@@ -2,7 +2,7 @@
 
 export interface Probe {
   series: {
-    /** The chart's data as given to uPlot: [x (s), min, max, avg batch, avg real-time]. */
+    /** The chart's data as given to uPlot: [x (s), min, max, avg batch, avg real-time, raw reading]. */
     data: (number | null)[][] | null;
     window: number | null;
     /** Completed chart loads, and the ms the last one took (request to drawn). */

@@ -1,11 +1,13 @@
 import uPlot from 'uplot';
-import { type Downsampled, getJson } from './api.js';
+import { type Downsampled, type RawReadings, getJson } from './api.js';
 import { byId, cssVar, instant } from './format.js';
 import { probe } from './probe.js';
 import type { State } from './url-state.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
+/** Raw readings (read from the lake's Parquet objects) are drawn over ranges up to this. */
+const READINGS_SPAN = 6 * HOUR;
 
 /**
  * The series chart: per pixel bucket a min–max band and the average, the average drawn in one
@@ -101,17 +103,26 @@ export class SeriesView {
     const started = performance.now();
     const { width } = this.size();
     this.rangeText.textContent = `${instant(this.state.from)} – ${instant(this.state.to)} · loading…`;
+    const series = {
+      gateway: this.state.gateway,
+      metricType: this.state.metricType,
+      attribute: this.state.attribute,
+      from: new Date(this.state.from).toISOString(),
+      to: new Date(this.state.to).toISOString(),
+    };
+    const short = this.state.to - this.state.from <= READINGS_SPAN;
     let result: Downsampled;
+    let readings: RawReadings | string | undefined;
     try {
-      result = await getJson<Downsampled>('downsample', {
-        gateway: this.state.gateway,
-        metricType: this.state.metricType,
-        attribute: this.state.attribute,
-        from: new Date(this.state.from).toISOString(),
-        to: new Date(this.state.to).toISOString(),
-        points: String(Math.min(5000, Math.round(width))),
-        window: this.state.window,
-      });
+      [result, readings] = await Promise.all([
+        getJson<Downsampled>('downsample', {
+          ...series,
+          points: String(Math.min(5000, Math.round(width))),
+          window: this.state.window,
+        }),
+        // The lake is optional: without it the chart still shows the aggregates, and says why.
+        short ? getJson<RawReadings>('readings', series).catch((error: Error) => error.message) : undefined,
+      ]);
     } catch (error) {
       if (request === this.request) this.rangeText.textContent = (error as Error).message;
       return;
@@ -119,7 +130,14 @@ export class SeriesView {
     if (request !== this.request) return; // a newer range was asked for meanwhile
     const batch = result.avg.map((v, i) => (result.layer[i] === 'speed' ? null : v));
     const speed = result.avg.map((v, i) => (result.layer[i] === 'batch' ? null : v));
-    const data: (number | null)[][] = [result.t.map((t) => t / 1000), result.min, result.max, batch, speed];
+    const aggregates: (number | null)[][] = [result.t.map((t) => t / 1000), result.min, result.max, batch, speed];
+    const raw = typeof readings === 'object' ? readings : { t: [], value: [] };
+    // One x axis for both: uPlot.join leaves the other table's columns undefined (not drawn, and
+    // spanned over, so the aggregate lines stay continuous between readings).
+    const data = uPlot.join([
+      aggregates as uPlot.AlignedData,
+      [raw.t.map((t) => t / 1000), raw.value] as uPlot.AlignedData,
+    ]) as unknown as (number | null)[][];
     this.draw(data);
     const marks =
       result.highWaterMark === null
@@ -127,7 +145,9 @@ export class SeriesView {
         : `batch view ${instant(result.lowWaterMark ?? 0)} – ${instant(result.highWaterMark)}`;
     this.rangeText.textContent =
       `${instant(this.state.from)} – ${instant(this.state.to)} · ${result.t.length} points of ` +
-      `${result.window / 60} min windows · ${marks}`;
+      `${result.window / 60} min windows · ${marks}` +
+      (typeof readings === 'object' ? ` · ${readings.t.length} raw readings${readings.truncated ? ' (truncated)' : ''}` : '') +
+      (typeof readings === 'string' ? ` · raw readings unavailable: ${readings}` : '');
     probe.series = {
       data,
       window: result.window,
@@ -160,6 +180,8 @@ export class SeriesView {
         { label: 'max', stroke: cssVar('--band-line'), width: 1 },
         { label: 'avg (batch view)', stroke: cssVar('--batch'), width: 2 },
         { label: 'avg (real-time view)', stroke: cssVar('--speed'), width: 2 },
+        // Points only: readings are samples, not a line.
+        { label: 'raw reading', stroke: cssVar('--raw'), paths: () => null, points: { show: true, size: 4 } },
       ],
       bands: [{ series: [2, 1], fill: cssVar('--band') }],
       hooks: {

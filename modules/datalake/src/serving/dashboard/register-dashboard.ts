@@ -12,6 +12,7 @@ import { downsample, parseDownsampleQuery } from './downsample.js';
 import { eventStreams } from './event-stream.js';
 import { LiveSubscription } from './live-feed.js';
 import { type HealthTarget, consumerLag, scrapeTarget } from './pipeline-health.js';
+import { type LakeSource, parseReadingsQuery, rawReadings } from './raw-readings.js';
 import { listSeries } from './series-listing.js';
 import { registerStaticAssets } from './static-assets.js';
 
@@ -25,6 +26,8 @@ export interface DashboardOptions {
   healthTargets?: HealthTarget[];
   /** Broker admin for consumer lag; absent: the lag table says it is not configured. */
   admin?: () => Promise<Admin>;
+  /** The data lake, for raw readings (`GET /readings`); absent: 503 saying so. */
+  lake?: LakeSource;
   /** The built bundle (default: this package's dist/web). */
   assetsDir?: string;
   /** Live poll period (default 1000 ms). */
@@ -34,7 +37,7 @@ export interface DashboardOptions {
 
 /**
  * The web dashboard on the serving API's port: the page and its bundle, and the JSON / SSE
- * endpoints it reads — `GET /series`, `GET /downsample`, `GET /live` (Server-Sent Events),
+ * endpoints it reads — `GET /series`, `GET /downsample`, `GET /readings`, `GET /live` (Server-Sent Events),
  * `GET /pipeline`.
  */
 export function registerDashboard(
@@ -75,6 +78,14 @@ export function registerDashboard(
       return { rows: [], error: (error as Error).message };
     }
   };
+  app.get('/readings', async (request, reply) => {
+    const query = parseReadingsQuery(request.query as Record<string, unknown>);
+    if (!options.lake) {
+      return reply.code(503).send({ error: 'Service Unavailable', message: 'no data lake configured' });
+    }
+    return rawReadings(options.lake, query);
+  });
+
   app.get('/pipeline', async () => {
     const [apps, { rows, error }] = await Promise.all([
       Promise.all((options.healthTargets ?? []).map((target) => scrapeTarget(target))),
