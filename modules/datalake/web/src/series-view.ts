@@ -130,7 +130,13 @@ export class SeriesView {
     if (request !== this.request) return; // a newer range was asked for meanwhile
     const batch = result.avg.map((v, i) => (result.layer[i] === 'speed' ? null : v));
     const speed = result.avg.map((v, i) => (result.layer[i] === 'batch' ? null : v));
-    const aggregates: (number | null)[][] = [result.t.map((t) => t / 1000), result.min, result.max, batch, speed];
+    const aggregates: (number | null)[][] = [
+      result.t.map((t) => t / 1000),
+      result.min,
+      result.max,
+      batch,
+      speed,
+    ];
     const raw = typeof readings === 'object' ? readings : { t: [], value: [] };
     // One x axis for both: uPlot.join leaves the other table's columns undefined (not drawn, and
     // spanned over, so the aggregate lines stay continuous between readings).
@@ -146,7 +152,9 @@ export class SeriesView {
     this.rangeText.textContent =
       `${instant(this.state.from)} – ${instant(this.state.to)} · ${result.t.length} points of ` +
       `${result.window / 60} min windows · ${marks}` +
-      (typeof readings === 'object' ? ` · ${readings.t.length} raw readings${readings.truncated ? ' (truncated)' : ''}` : '') +
+      (typeof readings === 'object'
+        ? ` · ${readings.t.length} raw readings${readings.truncated ? ' (truncated)' : ''}`
+        : '') +
       (typeof readings === 'string' ? ` · raw readings unavailable: ${readings}` : '');
     probe.series = {
       data,
