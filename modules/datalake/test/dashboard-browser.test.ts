@@ -243,4 +243,40 @@ describe('dashboard in headless Chromium', () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  it('is readable at phone width (nothing wider than the screen) and its tabs follow the arrow keys', async () => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 }, colorScheme: 'dark' });
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(`${fixture.baseUrl}/?view=series&${query}&from=${iso(D0)}&to=${iso(D0 + DAY)}`);
+    await waitLoads(page, 1);
+    // Evaluated in the page (no DOM types in the tests' compilation: globalThis, typed here).
+    type PageGlobals = {
+      document: { documentElement: { scrollWidth: number }; activeElement: { id: string } | null };
+      innerWidth: number;
+    };
+    const overflow = () =>
+      page.evaluate(() => {
+        const g = globalThis as unknown as PageGlobals;
+        return g.document.documentElement.scrollWidth - g.innerWidth;
+      });
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    await page.focus('#tab-series');
+    await page.keyboard.press('ArrowRight');
+    await page.waitForFunction(
+      () =>
+        (globalThis as unknown as { meterstreamDashboard: Probe }).meterstreamDashboard.live.activity.length >
+        0,
+      undefined,
+      { timeout: 30_000 },
+    );
+    expect(new URL(page.url()).searchParams.get('view')).toBe('live');
+    expect(await page.locator('#view-live').isVisible()).toBe(true);
+    expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).document.activeElement?.id)).toBe(
+      'tab-live',
+    );
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 });
