@@ -10,6 +10,8 @@ export const ACTIVITY_ROWS = 200;
 export interface LiveSources {
   speed: AggregateDao;
   view: RedisServingView;
+  /** The most recently active gateways, at most ACTIVITY_ROWS, most recent first. */
+  recentActivity(): Promise<GatewayActivity[]>;
 }
 
 export type LiveEvent =
@@ -56,8 +58,7 @@ export class LiveSubscription {
 
   async poll(): Promise<LiveEvent[]> {
     const events: LiveEvent[] = [];
-    const activity = await reading('Redis view', 'activity', this.sources.view.activeSince(0));
-    const top = activity.slice(0, ACTIVITY_ROWS);
+    const top = await reading('Redis view', 'activity', this.sources.recentActivity());
     const text = JSON.stringify(top);
     if (text !== this.lastActivity) {
       this.lastActivity = text;

@@ -1,5 +1,5 @@
 import { type Logger, type MetricIdentity, formatInstant } from '@meterstream/common';
-import { RedisServingView } from '@meterstream/persistence';
+import { type GatewayActivity, RedisServingView, activityKey } from '@meterstream/persistence';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
@@ -10,7 +10,7 @@ import { parseServingQuery } from '../parse-query.js';
 import type { ServingStores } from '../query.js';
 import { downsample, parseDownsampleQuery } from './downsample.js';
 import { eventStreams } from './event-stream.js';
-import { LiveSubscription } from './live-feed.js';
+import { ACTIVITY_ROWS, LiveSubscription } from './live-feed.js';
 import { type HealthTarget, consumerLag, scrapeTarget } from './pipeline-health.js';
 import { type LakeSource, parseReadingsQuery, rawReadings } from './raw-readings.js';
 import { listSeries } from './series-listing.js';
@@ -48,6 +48,14 @@ export function registerDashboard(
   const view = new RedisServingView(options.redis, { prefix: options.redisPrefix });
   registerStaticAssets(app, options.assetsDir);
   const openEventStream = eventStreams(app);
+  // The top of the activity set only: a fleet of thousands sends its 200 most recent gateways.
+  const recentActivity = async (): Promise<GatewayActivity[]> => {
+    const key = activityKey(options.redisPrefix);
+    const flat = await options.redis.zrevrange(key, 0, ACTIVITY_ROWS - 1, 'WITHSCORES');
+    const rows: GatewayActivity[] = [];
+    for (let i = 0; i < flat.length; i += 2) rows.push({ gateway: flat[i]!, timestamp: Number(flat[i + 1]) });
+    return rows;
+  };
 
   app.get('/series', async (_request, reply) => {
     try {
@@ -110,7 +118,7 @@ export function registerDashboard(
       series = { gateway: parsed.gateway, metricType: parsed.metricType, metricAttribute: parsed.attribute };
     }
     const windows = WINDOWS.filter((w) => w !== 86400);
-    const subscription = new LiveSubscription({ speed: stores.speed, view }, series, windows);
+    const subscription = new LiveSubscription({ speed: stores.speed, view, recentActivity }, series, windows);
     openEventStream(request, reply, {
       pollMs: options.pollMs ?? 1000,
       poll: () => subscription.poll(),
