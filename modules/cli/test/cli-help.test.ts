@@ -61,7 +61,10 @@ const ENDPOINT_FLAGS: Record<string, { shown: string[]; hidden: string[] }> = {
     shown: ['--kafka-brokers', '--s3-endpoint', '--cassandra-contact-points'],
     hidden: ['--redis-url'],
   },
-  serve: { shown: ['--cassandra-contact-points'], hidden: ['--kafka-brokers', '--s3-endpoint'] },
+  serve: {
+    shown: ['--cassandra-contact-points', '--redis-url', '--kafka-brokers', '--s3-endpoint'],
+    hidden: ['--schema-registry-url'],
+  },
   verify: { shown: ['--cassandra-contact-points', '--s3-endpoint'], hidden: ['--kafka-brokers'] },
   query: { shown: ['--cassandra-contact-points'], hidden: ['--kafka-brokers', '--redis-url'] },
   'perf track': { shown: ['--kafka-brokers'], hidden: ['--cassandra-contact-points'] },

@@ -68,7 +68,9 @@ export const COMMAND_ENDPOINTS: Record<string, CommandEndpoints> = {
   'sink s3': { help: ['kafka', 'schemaRegistry', 's3'], check: () => ['kafka', 's3'] },
   'sink redis': { help: ['kafka', 'schemaRegistry', 'redis'], check: () => ['kafka', 'redis'] },
   batch: { help: ['kafka', 's3', 'cassandra'], check: () => ['kafka', 's3', 'cassandra'] },
-  serve: { help: ['cassandra'], check: () => ['cassandra'] },
+  // Redis (series list, live view), Kafka (consumer lag) and S3 (raw readings) serve the dashboard
+  // only: shown, not required.
+  serve: { help: ['cassandra', 'redis', 'kafka', 's3'], check: () => ['cassandra'] },
   compact: { help: ['s3'], check: () => ['s3'] },
   vacuum: { help: ['s3'], check: () => ['s3'] },
   marts: {

@@ -1,4 +1,4 @@
-import { configYargsOptions, createLogger, loadConfig } from '@meterstream/common';
+import { configYargsOptions, createKafka, createLogger, loadConfig } from '@meterstream/common';
 import {
   AggregateDao,
   HighWaterMarkDao,
@@ -6,13 +6,18 @@ import {
   applyMigrations,
   createCassandraClient,
 } from '@meterstream/persistence';
+import { type Admin, logLevel } from 'kafkajs';
 import type { CommandModule } from 'yargs';
+import { createS3Client } from '../s3-client.js';
+import { parseHealthTargets } from '../serving/dashboard/pipeline-health.js';
+import { createDashboardRedis } from '../serving/dashboard/redis-client.js';
 import { buildServingApi } from '../serving/http-api.js';
 import { stopOnSignals } from './signals.js';
 
 interface ServeArgs {
   port: number;
   host: string;
+  healthTargets?: string;
   [key: string]: unknown;
 }
 
@@ -23,13 +28,38 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
     yargs
       .options(configYargsOptions())
       .option('port', { type: 'number', default: 8080, describe: 'HTTP port' })
-      .option('host', { type: 'string', default: '127.0.0.1', describe: 'Address to bind' }) as never,
+      .option('host', { type: 'string', default: '127.0.0.1', describe: 'Address to bind' })
+      .option('health-targets', {
+        type: 'string',
+        describe:
+          'Prometheus endpoints of the apps for the dashboard, name=url,… (e.g. aggregate-60=http://127.0.0.1:9464/metrics)',
+      }) as never,
   handler: async (args) => {
     const config = loadConfig(args);
     const logger = createLogger('serve', config.logLevel, config.logFormat);
     const keyspace = config.cassandra.keyspace;
     const cassandra = createCassandraClient(config.cassandra);
     await applyMigrations(cassandra, { keyspace });
+    const healthTargets = parseHealthTargets(args.healthTargets);
+    const redis = createDashboardRedis(config.redisUrl);
+    redis.on('error', (error) => logger.debug({ err: error }, 'redis connection'));
+    redis.connect().catch((error: Error) => logger.warn({ err: error }, 'redis not reachable yet'));
+    let admin: Promise<Admin> | undefined;
+    const connectAdmin = () => {
+      admin ??= (async () => {
+        // Silent: a broker that is down is shown on the health view, not logged at every refresh.
+        const client = createKafka(config, logger, {
+          retry: { retries: 1 },
+          logLevel: logLevel.NOTHING,
+        }).admin();
+        await client.connect();
+        return client;
+      })().catch((error) => {
+        admin = undefined; // the next request tries again
+        throw error;
+      });
+      return admin;
+    };
     const app = buildServingApi({
       cassandra,
       logger,
@@ -39,12 +69,20 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
         marks: new HighWaterMarkDao(cassandra, { keyspace }),
       },
       marts: new MartDao(cassandra, { keyspace }),
+      dashboard: {
+        redis,
+        healthTargets,
+        admin: connectAdmin,
+        lake: { s3: createS3Client(config.s3), bucket: config.s3.bucket },
+        logger,
+      },
     });
     let address: string;
     try {
       address = await app.listen({ port: args.port, host: args.host });
     } catch (error) {
       await cassandra.shutdown();
+      redis.disconnect();
       if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
       throw new Error(
         `the serving layer cannot listen on ${args.host}:${args.port}: the port is in use by another process; choose another with --port (0: any free port)`,
@@ -53,12 +91,15 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
     }
     // On stdout whatever the log level: with --port 0 this line is the only way to learn the port.
     process.stdout.write(
-      `serving layer listening on ${address} (GET /aggregates, GET /health); Ctrl-C stops it\n`,
+      `serving layer listening on ${address} (GET /aggregates, GET /health; dashboard at /); Ctrl-C stops it\n`,
     );
     logger.info({ address }, 'serving layer listening');
     stopOnSignals(async () => {
       await app.close();
       await cassandra.shutdown();
+      redis.disconnect();
+      // An admin that never connected has nothing to close (its error was answered already).
+      if (admin) await (await admin.catch(() => undefined))?.disconnect();
     });
   },
 };

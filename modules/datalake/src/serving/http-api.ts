@@ -4,6 +4,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { MartDao } from '@meterstream/persistence';
 import { InvalidParameterError } from '../time-range.js';
 import { registerMartRoutes } from './mart-routes.js';
+import { type DashboardOptions, registerDashboard } from './dashboard/register-dashboard.js';
 import { parseServingQuery } from './parse-query.js';
 import { type ServingStores, queryAggregates } from './query.js';
 
@@ -14,6 +15,8 @@ export interface ServingApiOptions {
   /** The analytics marts' rows (`/marts/…`); default: keyspace `metrics` of `cassandra`. */
   marts?: MartDao;
   logger?: Logger;
+  /** The web dashboard and its endpoints (dashboard/register-dashboard.ts); absent: API only. */
+  dashboard?: DashboardOptions;
 }
 
 /**
@@ -85,5 +88,6 @@ export function buildServingApi(options: ServingApiOptions): FastifyInstance {
     }
   });
 
+  if (options.dashboard) registerDashboard(app, options.stores, options.dashboard);
   return app;
 }
