@@ -5,10 +5,16 @@ import type {
   MetadataResponse,
   MetadataResponseTopic,
 } from '../protocol/messages.generated.js';
+import { CLUSTER_NAME, Op, Res } from '../security/authorizer.js';
 import { errorCodeOf } from './errors.js';
 import type { ApiHandler, RequestContext } from './handler.js';
 
-/** Metadata: this one broker leads every partition; unknown topics are auto-created if allowed. */
+/**
+ * Metadata: this one broker leads every partition; unknown topics are auto-created if allowed.
+ * With the authorizer on (Kafka's rules): the all-topics list leaves out topics the principal may
+ * not DESCRIBE; a named topic it may not DESCRIBE — or may not CREATE (on the topic or the
+ * cluster) when it would be auto-created — is answered TOPIC_AUTHORIZATION_FAILED.
+ */
 export const metadata: ApiHandler<MetadataRequest, MetadataResponse> = {
   apiKey: 3,
   name: 'Metadata',
@@ -20,11 +26,21 @@ export const metadata: ApiHandler<MetadataRequest, MetadataResponse> = {
     const all = req.topics === null || (ctx.apiVersion === 0 && req.topics.length === 0);
     const topics: MetadataResponseTopic[] = [];
     if (all) {
-      for (const t of broker.topics.list()) topics.push(describe(t, ctx));
+      for (const t of broker.topics.list()) if (may(ctx, t.name, Op.DESCRIBE)) topics.push(describe(t, ctx));
     } else {
       for (const rt of req.topics ?? []) {
         const byId = rt.name === null ? broker.topics.list().find((t) => t.id.equals(rt.topicId)) : undefined;
         const name = rt.name ?? byId?.name ?? null;
+        if (name !== null && !mayMetadata(ctx, name, req.allowAutoTopicCreation)) {
+          topics.push({
+            errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED,
+            name,
+            topicId: rt.topicId,
+            isInternal: false,
+            partitions: [],
+          });
+          continue;
+        }
         try {
           const t = byId ?? (name === null ? undefined : lookup(name, req.allowAutoTopicCreation, ctx));
           if (t) topics.push(describe(t, ctx));
@@ -58,6 +74,20 @@ export const metadata: ApiHandler<MetadataRequest, MetadataResponse> = {
     };
   },
 };
+
+function may(ctx: RequestContext, topic: string, op: number): boolean {
+  const a = ctx.broker.authorizer;
+  return a === undefined || a.authorize(ctx.session.principal, ctx.session.host, Res.TOPIC, topic, op);
+}
+
+function mayMetadata(ctx: RequestContext, topic: string, autoCreate: boolean): boolean {
+  const a = ctx.broker.authorizer;
+  if (a === undefined) return true;
+  if (!may(ctx, topic, Op.DESCRIBE)) return false;
+  if (!autoCreate || !ctx.broker.config.autoCreateTopics || ctx.broker.topics.get(topic)) return true;
+  const { principal, host } = ctx.session;
+  return may(ctx, topic, Op.CREATE) || a.authorize(principal, host, Res.CLUSTER, CLUSTER_NAME, Op.CREATE);
+}
 
 function lookup(name: string, allowAutoCreate: boolean, ctx: RequestContext): Topic | undefined {
   return allowAutoCreate ? ctx.broker.topics.getOrCreate(name) : ctx.broker.topics.get(name);

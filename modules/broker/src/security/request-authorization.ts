@@ -1,0 +1,152 @@
+/**
+ * Runs a request through the authorizer before (and, for ListGroups, after) its handler, as
+ * Kafka's KafkaApis does: a whole-request check that fails answers the request with its error
+ * (every error code of the response set, built from the request like error-response.ts does);
+ * items of a list (topics, config resources) that are denied are answered with their error and
+ * taken out of the request the handler sees, the others are served as usual. Only used when the
+ * authorizer is on (Broker.dispatch).
+ */
+import type { ApiHandler, HandlerResult, RequestContext } from '../apis/handler.js';
+import { errorResponseFor } from '../protocol/error-response.js';
+import { ErrorCode } from '../protocol/errors.js';
+import { API_SCHEMAS } from '../protocol/messages.generated.js';
+import { API_ACL_RULES, type Check } from './api-acl-rules.js';
+import { allowedOnSomeResource, type Authorizer, CLUSTER_NAME, Op, Res } from './authorizer.js';
+
+type Obj = Record<string, unknown>;
+
+const LIST_GROUPS = 16;
+const DELETE_TOPICS = 20;
+const FETCH = 1;
+const PRODUCE = 0;
+
+function allowed(a: Authorizer, ctx: RequestContext, c: Check): boolean {
+  const { principal, host } = ctx.session;
+  if (a.authorize(principal, host, c.type, c.name, c.op)) return true;
+  if (c.orCluster !== undefined && a.authorize(principal, host, Res.CLUSTER, CLUSTER_NAME, c.orCluster))
+    return true;
+  if (c.orAnyTopic !== undefined) {
+    return allowedOnSomeResource(a.acls, a.superUsers, principal, host, Res.TOPIC, c.orAnyTopic);
+  }
+  return false;
+}
+
+function denied(ctx: RequestContext, handler: ApiHandler, what: Check): void {
+  ctx.broker.metrics.authorizationDenied.inc({ api: handler.name });
+  ctx.broker.logger.debug(
+    { peer: ctx.peer, principal: ctx.session.principal, api: handler.name, resource: what.name, op: what.op },
+    'request denied by the authorizer',
+  );
+}
+
+/** The request answered with `code` everywhere (null for a Produce with acks=0). */
+function errorAnswer(ctx: RequestContext, request: object, code: number): object | null {
+  if (ctx.apiKey === PRODUCE && (request as { acks?: number }).acks === 0) return null;
+  const s = API_SCHEMAS[ctx.apiKey];
+  const answer = errorResponseFor(s.request, s.response, ctx.apiVersion, request, code);
+  if (!answer) throw new Error(`${ctx.apiKey}: no error code to place in the response`);
+  return answer;
+}
+
+export function authorizedHandle(
+  a: Authorizer,
+  handler: ApiHandler,
+  request: object,
+  ctx: RequestContext,
+): HandlerResult<object> {
+  if (ctx.apiKey === LIST_GROUPS) return filterListGroups(a, handler, request, ctx);
+  if (ctx.apiKey === DELETE_TOPICS && ctx.apiVersion < 6) return deleteTopicsByName(a, handler, request, ctx);
+  const rule = API_ACL_RULES[ctx.apiKey];
+  if (!rule) return handler.handle(request, ctx);
+  const req = request as Obj;
+  for (const c of rule.whole?.(req, ctx.apiVersion) ?? []) {
+    if (!allowed(a, ctx, c)) {
+      denied(ctx, handler, c);
+      return errorAnswer(ctx, request, c.code);
+    }
+  }
+  if (!rule.items) return handler.handle(request, ctx);
+  const items = (req[rule.items.list] as Obj[] | null | undefined) ?? [];
+  const kept: Obj[] = [];
+  const refused = new Map<number, Obj[]>();
+  for (const item of items) {
+    const c = rule.items.check(ctx.apiKey === FETCH ? withTopicName(ctx, item) : item, ctx.apiVersion);
+    if (c === null || allowed(a, ctx, c)) {
+      kept.push(item);
+    } else {
+      denied(ctx, handler, c);
+      refused.set(c.code, [...(refused.get(c.code) ?? []), item]);
+    }
+  }
+  if (refused.size === 0) return handler.handle(request, ctx);
+  const answers = [...refused].map(([code, list]) =>
+    errorAnswer(ctx, { ...req, [rule.items!.list]: list }, code),
+  );
+  if (kept.length === 0) return merge(ctx, null, answers);
+  const served = handler.handle({ ...req, [rule.items.list]: kept }, ctx);
+  return served instanceof Promise
+    ? served.then((res) => merge(ctx, res, answers))
+    : merge(ctx, served, answers);
+}
+
+/** Fetch v13+ names topics by id: the name is what ACLs speak of. */
+function withTopicName(ctx: RequestContext, item: Obj): Obj {
+  if (ctx.apiVersion < 13) return item;
+  const id = item.topicId as Buffer;
+  const t = ctx.broker.topics.list().find((x) => x.id.equals(id));
+  return { ...item, topic: t?.name ?? null };
+}
+
+/**
+ * Adds the denied items' answers to the handler's: each list of the response gets the error
+ * entries appended; top-level error codes stay the handler's (NONE when nothing was served).
+ */
+function merge(ctx: RequestContext, served: object | null, answers: (object | null)[]): object | null {
+  if (answers.some((x) => x === null)) return served;
+  const schema = API_SCHEMAS[ctx.apiKey].response;
+  const out: Obj = served ? { ...(served as Obj) } : { ...(answers[0] as Obj) };
+  if (!served && 'errorCode' in out) out.errorCode = ErrorCode.NONE;
+  for (const f of schema.fields) {
+    if (f.t !== '[]struct') continue;
+    const base = served ? ((out[f.n] as Obj[] | undefined) ?? []) : [];
+    out[f.n] = [...base, ...answers.flatMap((x) => ((x as Obj)[f.n] as Obj[] | undefined) ?? [])];
+  }
+  return out;
+}
+
+/** ListGroups: all groups with DESCRIBE on the cluster, else those the principal may describe. */
+function filterListGroups(a: Authorizer, handler: ApiHandler, request: object, ctx: RequestContext) {
+  const { principal, host } = ctx.session;
+  if (a.authorize(principal, host, Res.CLUSTER, CLUSTER_NAME, Op.DESCRIBE))
+    return handler.handle(request, ctx);
+  const filter = (res: object | null) => {
+    if (!res) return res;
+    const r = res as { groups: { groupId: string }[] };
+    return {
+      ...r,
+      groups: r.groups.filter((g) => a.authorize(principal, host, Res.GROUP, g.groupId, Op.DESCRIBE)),
+    };
+  };
+  const served = handler.handle(request, ctx);
+  return served instanceof Promise ? served.then(filter) : filter(served);
+}
+
+/** DeleteTopics v0–5 lists names as plain strings. */
+function deleteTopicsByName(a: Authorizer, handler: ApiHandler, request: object, ctx: RequestContext) {
+  const req = request as { topicNames: string[] };
+  const { principal, host } = ctx.session;
+  const ok = req.topicNames.filter((n) => a.authorize(principal, host, Res.TOPIC, n, Op.DELETE));
+  if (ok.length === req.topicNames.length) return handler.handle(request, ctx);
+  const refused = req.topicNames
+    .filter((n) => !ok.includes(n))
+    .map((name) => ({ name, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, errorMessage: null }));
+  for (const r of refused)
+    denied(ctx, handler, { type: Res.TOPIC, name: r.name, op: Op.DELETE, code: r.errorCode });
+  const add = (res: object | null) => {
+    const r = (res ?? { throttleTimeMs: 0, responses: [] }) as { responses: object[] };
+    return { ...r, responses: [...r.responses, ...refused] };
+  };
+  if (ok.length === 0) return add(null);
+  const served = handler.handle({ ...req, topicNames: ok }, ctx);
+  return served instanceof Promise ? served.then(add) : add(served);
+}
