@@ -147,7 +147,10 @@ class ScramServer implements SaslServer {
     if (proofAt < 0) throw new SaslAuthenticationError(`${this.mechanism}: invalid client-final message`);
     const withoutProof = text.slice(0, proofAt);
     const attrs = parseAttributes(withoutProof);
-    if (attrs.get('r') !== this.nonce) throw new SaslAuthenticationError(`${this.mechanism}: invalid nonce`);
+    // Kafka accepts a final nonce that ends with the server's (client + server) nonce: librdkafka
+    // sends its client nonce once more in front of it.
+    if (!attrs.get('r')?.endsWith(this.nonce))
+      throw new SaslAuthenticationError(`${this.mechanism}: invalid nonce`);
     if (attrs.get('c') !== Buffer.from(this.gs2Header, 'utf8').toString('base64')) {
       throw new SaslAuthenticationError(`${this.mechanism}: invalid channel binding`);
     }
