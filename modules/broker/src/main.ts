@@ -62,6 +62,7 @@ const { values } = parseArgs({
     authorizer: { type: 'string', default: 'none' },
     'allow-everyone-if-no-acl-found': { type: 'string', default: 'false' },
     'sasl-users-file': { type: 'string' },
+    'connection-failed-authentication-delay-ms': { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -96,6 +97,7 @@ if (values.help) {
       '  [--security-protocol PLAINTEXT|SSL|SASL_PLAINTEXT|SASL_SSL] [--tls-cert cert.pem --tls-key key.pem]\n' +
       '  [--sasl-enabled-mechanisms PLAIN,SCRAM-SHA-256,SCRAM-SHA-512] [--sasl-users-file users.txt]\n' +
       '  [--authorizer acl|none] [--super-users "User:admin;User:ops"] [--allow-everyone-if-no-acl-found false]\n' +
+      '  [--connection-failed-authentication-delay-ms 100]\n' +
       '  (users also from $METERSTREAM_SASL_USERS: user:password lines)\n' +
       `  limits (see the README for defaults): ${[...Object.keys(LIMIT_FLAGS), ...Object.keys(REGISTRY_LIMIT_FLAGS)].map((f) => `--${f} N`).join(' ')}\n` +
       '  --fsync: records are readable (Fetch, ListOffsets) once written to the OS, whatever the acks;\n' +
@@ -148,6 +150,10 @@ const security: SecurityOptions = {
   allowEveryoneIfNoAclFound: allowEveryone === 'true',
   saslUsersFile: values['sasl-users-file'],
   saslUsers: envUsers,
+  failedAuthenticationDelayMs:
+    values['connection-failed-authentication-delay-ms'] === undefined
+      ? undefined
+      : Number(values['connection-failed-authentication-delay-ms']),
 };
 
 let running: Awaited<ReturnType<typeof startBroker>>;

@@ -6,8 +6,8 @@ import type { ApiHandler } from './handler.js';
 /**
  * SaslAuthenticate: one token of the exchange SaslHandshake v1 started. Success of the last step
  * makes the connection's principal "User:<name>". A failure is answered with
- * SASL_AUTHENTICATION_FAILED and its message, then the connection is closed (as Kafka does);
- * nothing else changes. No re-authentication (session lifetime 0).
+ * SASL_AUTHENTICATION_FAILED and its message after connection.failed.authentication.delay.ms,
+ * then the connection is closed (as Kafka does); nothing else changes. No re-authentication (session lifetime 0).
  */
 export const saslAuthenticate: ApiHandler<SaslAuthenticateRequest, SaslAuthenticateResponse> = {
   apiKey: 36,
@@ -41,6 +41,8 @@ export const saslAuthenticate: ApiHandler<SaslAuthenticateRequest, SaslAuthentic
         'SASL authentication failed',
       );
       session.closeAfterResponse = true;
+      const delay = ctx.broker.config.security.failedAuthenticationDelayMs;
+      if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
       return {
         errorCode: ErrorCode.SASL_AUTHENTICATION_FAILED,
         errorMessage: err.message,

@@ -25,6 +25,11 @@ export interface SecurityOptions {
   allowEveryoneIfNoAclFound?: boolean;
   /** File of `user:password` lines: SCRAM credentials created (or replaced) at start. */
   saslUsersFile?: string;
+  /**
+   * connection.failed.authentication.delay.ms: a failed authentication is answered (and its
+   * connection closed) this much later, which slows password guessing. Default 100 (Kafka's).
+   */
+  failedAuthenticationDelayMs?: number;
   /** The same, given in-process (or from the METERSTREAM_SASL_USERS environment variable). */
   saslUsers?: readonly { user: string; password: string }[];
 }
@@ -41,6 +46,7 @@ export interface SecurityConfig {
   allowEveryoneIfNoAclFound: boolean;
   saslUsersFile: string | undefined;
   saslUsers: readonly { user: string; password: string }[];
+  failedAuthenticationDelayMs: number;
 }
 
 export class SecurityConfigError extends Error {
@@ -101,5 +107,15 @@ export function resolveSecurity(o: SecurityOptions): SecurityConfig {
     allowEveryoneIfNoAclFound: o.allowEveryoneIfNoAclFound ?? false,
     saslUsersFile: o.saslUsersFile,
     saslUsers: o.saslUsers ?? [],
+    failedAuthenticationDelayMs: nonNegative(
+      'failedAuthenticationDelayMs',
+      o.failedAuthenticationDelayMs ?? 100,
+    ),
   };
+}
+
+function nonNegative(option: string, v: number): number {
+  if (!Number.isInteger(v) || v < 0)
+    throw new SecurityConfigError(option, `must be an integer >= 0, not ${v}`);
+  return v;
 }
