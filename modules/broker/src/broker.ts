@@ -10,7 +10,7 @@ import type { Logger } from 'pino';
 import { AclStore } from './acl/acl-store.js';
 import type { BrokerContext, TransactionalProduceCheck } from './apis/broker-context.js';
 import type { ApiHandler, RequestContext } from './apis/handler.js';
-import { HANDLERS } from './apis/index.js';
+import { HANDLERS, SECURITY_HANDLERS } from './apis/index.js';
 import { type BrokerConfig, resolveConfig, type BrokerOptions } from './config.js';
 import { startGroupCoordinator } from './group/component.js';
 import type { GroupCoordinator } from './group/coordinator.js';
@@ -58,6 +58,7 @@ export class Broker implements BrokerContext {
     this.topics = new TopicManager(config, this.logger, () => this.metrics.fsyncs.inc());
     this.metrics = new BrokerMetrics(this.topics);
     for (const h of HANDLERS) this.register(h);
+    if (config.security.enabled) for (const h of SECURITY_HANDLERS) this.register(h);
   }
 
   /** Creates the core and loads (and recovers) every topic in the data directory. */

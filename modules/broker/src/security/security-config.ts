@@ -35,6 +35,8 @@ export interface SecurityOptions {
 }
 
 export interface SecurityConfig {
+  /** Any of SASL, TLS, the authorizer: the security APIs (17, 36, 50, 51) are served then. */
+  enabled: boolean;
   securityProtocol: SecurityProtocol;
   sasl: boolean;
   tls: boolean;
@@ -96,6 +98,7 @@ export function resolveSecurity(o: SecurityOptions): SecurityConfig {
     throw new SecurityConfigError('authorizer', `must be "acl" or "none", not ${String(authorizer)}`);
   }
   return {
+    enabled: sasl || tls || authorizer === 'acl',
     securityProtocol,
     sasl,
     tls,
