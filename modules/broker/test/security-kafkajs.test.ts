@@ -179,7 +179,7 @@ describe('SASL over TLS with ACLs (kafkajs)', () => {
     expect(BigInt(await endOffset())).toBe(BigInt(before) + 1n);
   });
 
-  it('Metadata: an unauthorized principal does not see the topic; a named one is TOPIC_AUTHORIZATION_FAILED', async () => {
+  it('Metadata: an unauthorized principal does not see the topic, a named one is TOPIC_AUTHORIZATION_FAILED; no auto-creation without CREATE', async () => {
     const bob = saslClient(b, { mechanism: 'plain', username: 'bob', password: USERS.bob }).admin();
     await bob.connect();
     expect(await bob.listTopics()).not.toContain(TOPIC);
@@ -189,6 +189,17 @@ describe('SASL over TLS with ACLs (kafkajs)', () => {
     );
     await bob.disconnect();
     expect(err?.type).toBe('TOPIC_AUTHORIZATION_FAILED');
+
+    // WRITE on "sec-*" is not CREATE: a topic alice names does not spring into existence
+    const producer = saslClient(b, { mechanism: 'plain', username: 'alice', password: USERS.alice }).producer();
+    await producer.connect();
+    const createErr = await producer.send({ topic: 'sec-new', messages: [{ value: 'x' }] }).then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    await producer.disconnect();
+    expect(createErr).toBeDefined();
+    expect(b.broker.topics.get('sec-new')).toBeUndefined();
 
     const alice = saslClient(b, { mechanism: 'plain', username: 'alice', password: USERS.alice }).admin();
     await alice.connect();

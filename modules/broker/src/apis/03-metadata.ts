@@ -5,7 +5,8 @@ import type {
   MetadataResponse,
   MetadataResponseTopic,
 } from '../protocol/messages.generated.js';
-import { CLUSTER_NAME, Op, Res } from '../security/authorizer.js';
+import { Op } from '../security/authorizer.js';
+import { mayCreateTopic, mayOnTopic } from '../security/may.js';
 import { errorCodeOf } from './errors.js';
 import type { ApiHandler, RequestContext } from './handler.js';
 
@@ -26,7 +27,8 @@ export const metadata: ApiHandler<MetadataRequest, MetadataResponse> = {
     const all = req.topics === null || (ctx.apiVersion === 0 && req.topics.length === 0);
     const topics: MetadataResponseTopic[] = [];
     if (all) {
-      for (const t of broker.topics.list()) if (may(ctx, t.name, Op.DESCRIBE)) topics.push(describe(t, ctx));
+      for (const t of broker.topics.list())
+        if (mayOnTopic(ctx, t.name, Op.DESCRIBE)) topics.push(describe(t, ctx));
     } else {
       for (const rt of req.topics ?? []) {
         const byId = rt.name === null ? broker.topics.list().find((t) => t.id.equals(rt.topicId)) : undefined;
@@ -75,18 +77,11 @@ export const metadata: ApiHandler<MetadataRequest, MetadataResponse> = {
   },
 };
 
-function may(ctx: RequestContext, topic: string, op: number): boolean {
-  const a = ctx.broker.authorizer;
-  return a === undefined || a.authorize(ctx.session.principal, ctx.session.host, Res.TOPIC, topic, op);
-}
-
 function mayMetadata(ctx: RequestContext, topic: string, autoCreate: boolean): boolean {
-  const a = ctx.broker.authorizer;
-  if (a === undefined) return true;
-  if (!may(ctx, topic, Op.DESCRIBE)) return false;
+  if (ctx.broker.authorizer === undefined) return true;
+  if (!mayOnTopic(ctx, topic, Op.DESCRIBE)) return false;
   if (!autoCreate || !ctx.broker.config.autoCreateTopics || ctx.broker.topics.get(topic)) return true;
-  const { principal, host } = ctx.session;
-  return may(ctx, topic, Op.CREATE) || a.authorize(principal, host, Res.CLUSTER, CLUSTER_NAME, Op.CREATE);
+  return mayCreateTopic(ctx, topic);
 }
 
 function lookup(name: string, allowAutoCreate: boolean, ctx: RequestContext): Topic | undefined {

@@ -5,7 +5,7 @@ import type {
   DescribeUserScramCredentialsResponseDescribeUserScramCredentialsResult as Result,
 } from '../protocol/messages.generated.js';
 import { Op } from '../security/authorizer.js';
-import { mayOnCluster } from '../security/may-cluster.js';
+import { mayOnCluster } from '../security/may.js';
 import { SCRAM_MECHANISM_CODE } from '../security/scram-credential.js';
 import type { ApiHandler } from './handler.js';
 

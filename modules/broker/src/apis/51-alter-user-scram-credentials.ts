@@ -4,7 +4,7 @@ import type {
   AlterUserScramCredentialsResponse,
 } from '../protocol/messages.generated.js';
 import { Op } from '../security/authorizer.js';
-import { mayOnCluster } from '../security/may-cluster.js';
+import { mayOnCluster } from '../security/may.js';
 import {
   credentialFromSalted,
   MAX_ITERATIONS,
