@@ -37,7 +37,8 @@ export const produce: ApiHandler<ProduceRequest, ProduceResponse> = {
       let topicError = ErrorCode.NONE as number;
       try {
         // With the authorizer on, auto-creation needs CREATE (Kafka creates only via Metadata).
-        topic = topics.get(td.name) ?? (mayCreateTopic(ctx, td.name) ? topics.getOrCreate(td.name) : undefined);
+        topic =
+          topics.get(td.name) ?? (mayCreateTopic(ctx, td.name) ? topics.getOrCreate(td.name) : undefined);
         if (!topic) topicError = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
       } catch (err) {
         topicError = errorCodeOf(err, ctx, td.name);

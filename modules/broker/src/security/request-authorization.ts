@@ -16,6 +16,7 @@ import { allowedOnSomeResource, type Authorizer, CLUSTER_NAME, Op, Res } from '.
 type Obj = Record<string, unknown>;
 
 const LIST_GROUPS = 16;
+const OFFSET_FETCH = 9;
 const DELETE_TOPICS = 20;
 const FETCH = 1;
 const PRODUCE = 0;
@@ -56,6 +57,21 @@ export function authorizedHandle(
 ): HandlerResult<object> {
   if (ctx.apiKey === LIST_GROUPS) return filterListGroups(a, handler, request, ctx);
   if (ctx.apiKey === DELETE_TOPICS && ctx.apiVersion < 6) return deleteTopicsByName(a, handler, request, ctx);
+  if (ctx.apiKey === OFFSET_FETCH) {
+    const served = checkedHandle(a, handler, request, ctx);
+    const filter = (res: object | null) => hideUndescribedOffsets(a, ctx, request as Obj, res);
+    return served instanceof Promise ? served.then(filter) : filter(served);
+  }
+  return checkedHandle(a, handler, request, ctx);
+}
+
+/** The whole-request checks, then the per-item ones, of the API's rule. */
+function checkedHandle(
+  a: Authorizer,
+  handler: ApiHandler,
+  request: object,
+  ctx: RequestContext,
+): HandlerResult<object> {
   const rule = API_ACL_RULES[ctx.apiKey];
   if (!rule) return handler.handle(request, ctx);
   const req = request as Obj;
@@ -80,7 +96,9 @@ export function authorizedHandle(
   }
   if (refused.size === 0) return handler.handle(request, ctx);
   const answers = [...refused].map(([code, list]) =>
-    errorAnswer(ctx, { ...req, [rule.items!.list]: list }, code),
+    ctx.apiKey === OFFSET_FETCH && ctx.apiVersion < 8
+      ? { topics: list.map((t) => deniedOffsetFetchTopic(t, code)) }
+      : errorAnswer(ctx, { ...req, [rule.items!.list]: list }, code),
   );
   if (kept.length === 0) return merge(ctx, null, answers);
   const served = handler.handle({ ...req, [rule.items.list]: kept }, ctx);
@@ -112,6 +130,50 @@ function merge(ctx: RequestContext, served: object | null, answers: (object | nu
     out[f.n] = [...base, ...answers.flatMap((x) => ((x as Obj)[f.n] as Obj[] | undefined) ?? [])];
   }
   return out;
+}
+
+/** OffsetFetch names partitions by index (not a list of structs to mirror): each gets the error. */
+function deniedOffsetFetchTopic(t: Obj, code: number): Obj {
+  return {
+    name: t.name,
+    partitions: ((t.partitionIndexes as number[]) ?? []).map((partitionIndex) => ({
+      partitionIndex,
+      committedOffset: -1n,
+      committedLeaderEpoch: -1,
+      metadata: null,
+      errorCode: code,
+    })),
+  };
+}
+
+/**
+ * OffsetFetch of all topics (a null topic list, per group from v8): the answer leaves out the
+ * topics the principal may not DESCRIBE, as Kafka's does.
+ */
+function hideUndescribedOffsets(
+  a: Authorizer,
+  ctx: RequestContext,
+  req: Obj,
+  res: object | null,
+): object | null {
+  if (!res) return res;
+  const { principal, host } = ctx.session;
+  const visible = (topics: { name?: string }[] | undefined) =>
+    (topics ?? []).filter((t) => a.authorize(principal, host, Res.TOPIC, t.name ?? '', Op.DESCRIBE));
+  const r = res as {
+    topics?: { name?: string }[];
+    groups?: { groupId?: string; topics?: { name?: string }[] }[];
+  };
+  if (ctx.apiVersion < 8) return req.topics === null ? { ...r, topics: visible(r.topics) } : r;
+  const asked = new Map(
+    ((req.groups as { groupId: string; topics: unknown }[]) ?? []).map((g) => [g.groupId, g.topics]),
+  );
+  return {
+    ...r,
+    groups: (r.groups ?? []).map((g) =>
+      asked.get(g.groupId ?? '') === null ? { ...g, topics: visible(g.topics) } : g,
+    ),
+  };
 }
 
 /** ListGroups: all groups with DESCRIBE on the cluster, else those the principal may describe. */
