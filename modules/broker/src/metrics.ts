@@ -59,7 +59,7 @@ export class BrokerMetrics {
     });
     this.authorizationDenied = new Counter({
       name: 'kafka_authorization_denied_total',
-      help: 'Requests with at least one resource the authorizer denied, per API',
+      help: 'Resources (topics, groups, transactional ids, the cluster) the authorizer denied a request, per API',
       labelNames: ['api'],
       registers,
     });
