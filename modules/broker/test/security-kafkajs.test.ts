@@ -125,6 +125,45 @@ describe('SASL over TLS with ACLs (kafkajs)', () => {
     expect((err as { type?: string }).type).toBe('GROUP_AUTHORIZATION_FAILED');
   });
 
+  it('DeleteGroups per group: the one alice may DELETE goes, the other gets GROUP_AUTHORIZATION_FAILED', async () => {
+    const admin = saslClient(b, {
+      mechanism: 'scram-sha-512',
+      username: 'admin',
+      password: USERS.admin,
+    }).admin();
+    await admin.connect();
+    await admin.createAcls({
+      acl: [
+        {
+          resourceType: AclResourceTypes.GROUP,
+          resourceName: 'g-alice',
+          resourcePatternType: ResourcePatternTypes.LITERAL,
+          principal: 'User:alice',
+          host: '*',
+          operation: AclOperationTypes.DELETE,
+          permissionType: AclPermissionTypes.ALLOW,
+        },
+      ],
+    });
+    expect((await admin.listGroups()).groups.map((g) => g.groupId)).toContain('g-alice');
+    const alice = saslClient(b, {
+      mechanism: 'scram-sha-512',
+      username: 'alice',
+      password: USERS.alice,
+    }).admin();
+    await alice.connect();
+    // g-describe-only: alice may find its coordinator (DESCRIBE) but not delete it
+    const err = await alice.deleteGroups(['g-alice', 'g-describe-only']).then(
+      () => undefined,
+      (e: Error & { groups?: { groupId: string; errorCode: number }[] }) => e,
+    );
+    await alice.disconnect();
+    expect(err?.groups?.map((g) => [g.groupId, g.errorCode])).toEqual([['g-describe-only', 30]]);
+    const left = (await admin.listGroups()).groups.map((g) => g.groupId);
+    await admin.disconnect();
+    expect(left).not.toContain('g-alice');
+  });
+
   it('rejections: no credentials, wrong password, unknown user, user without the ACL — nothing written', async () => {
     const before = await endOffset();
 
@@ -191,7 +230,11 @@ describe('SASL over TLS with ACLs (kafkajs)', () => {
     expect(err?.type).toBe('TOPIC_AUTHORIZATION_FAILED');
 
     // WRITE on "sec-*" is not CREATE: a topic alice names does not spring into existence
-    const producer = saslClient(b, { mechanism: 'plain', username: 'alice', password: USERS.alice }).producer();
+    const producer = saslClient(b, {
+      mechanism: 'plain',
+      username: 'alice',
+      password: USERS.alice,
+    }).producer();
     await producer.connect();
     const createErr = await producer.send({ topic: 'sec-new', messages: [{ value: 'x' }] }).then(
       () => undefined,

@@ -88,8 +88,8 @@ export const API_ACL_RULES: Readonly<Record<number, ApiAclRule>> = {
   12: { whole: (r) => [group(r.groupId, Op.READ)] },
   13: { whole: (r) => [group(r.groupId, Op.READ)] },
   14: { whole: (r) => [group(r.groupId, Op.READ)] },
-  15: { whole: (r) => ((r.groups as string[]) ?? []).map((g) => group(g, Op.DESCRIBE)) },
-  // 16 ListGroups filters its answer (broker.ts); 3 Metadata authorizes inside its handler.
+  // 16 ListGroups filters its answer, 15 DescribeGroups, 20 DeleteTopics v0–5 and 42 DeleteGroups
+  // list plain names (request-authorization.ts); 3 Metadata authorizes inside its handler.
   19: { items: { list: 'topics', check: (t) => ({ ...topic(t.name, Op.CREATE), orCluster: Op.CREATE }) } },
   21: { items: topicsBy('topics', 'name', Op.DELETE) },
   22: {
@@ -112,7 +112,6 @@ export const API_ACL_RULES: Readonly<Record<number, ApiAclRule>> = {
   32: { items: { list: 'resources', check: configResource(Op.DESCRIBE_CONFIGS) } },
   33: { items: { list: 'resources', check: configResource(Op.ALTER_CONFIGS) } },
   37: { items: topicsBy('topics', 'name', Op.ALTER) },
-  42: { whole: (r) => ((r.groupsNames as string[]) ?? []).map((g) => group(g, Op.DELETE)) },
   45: { whole: () => [cluster(Op.ALTER)] },
   46: { whole: () => [cluster(Op.DESCRIBE)] },
 };

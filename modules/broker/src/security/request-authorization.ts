@@ -18,6 +18,8 @@ type Obj = Record<string, unknown>;
 const LIST_GROUPS = 16;
 const OFFSET_FETCH = 9;
 const DELETE_TOPICS = 20;
+const DESCRIBE_GROUPS = 15;
+const DELETE_GROUPS = 42;
 const FETCH = 1;
 const PRODUCE = 0;
 
@@ -56,7 +58,10 @@ export function authorizedHandle(
   ctx: RequestContext,
 ): HandlerResult<object> {
   if (ctx.apiKey === LIST_GROUPS) return filterListGroups(a, handler, request, ctx);
-  if (ctx.apiKey === DELETE_TOPICS && ctx.apiVersion < 6) return deleteTopicsByName(a, handler, request, ctx);
+  const nameList = NAME_LISTS[ctx.apiKey];
+  if (nameList && (ctx.apiKey !== DELETE_TOPICS || ctx.apiVersion < 6)) {
+    return byNameList(a, nameList, handler, request, ctx);
+  }
   if (ctx.apiKey === OFFSET_FETCH) {
     const served = checkedHandle(a, handler, request, ctx);
     const filter = (res: object | null) => hideUndescribedOffsets(a, ctx, request as Obj, res);
@@ -193,22 +198,76 @@ function filterListGroups(a: Authorizer, handler: ApiHandler, request: object, c
   return served instanceof Promise ? served.then(filter) : filter(served);
 }
 
-/** DeleteTopics v0–5 lists names as plain strings. */
-function deleteTopicsByName(a: Authorizer, handler: ApiHandler, request: object, ctx: RequestContext) {
-  const req = request as { topicNames: string[] };
+/**
+ * Requests that list resources by plain name (DeleteTopics v0–5, DescribeGroups, DeleteGroups):
+ * the handler sees the names allowed; each denied one gets its own entry in the answer's list.
+ */
+interface NameListRule {
+  names: string;
+  results: string;
+  type: number;
+  op: number;
+  code: number;
+  entry: (name: string, code: number) => Obj;
+}
+
+const NAME_LISTS: Readonly<Record<number, NameListRule>> = {
+  [DELETE_TOPICS]: {
+    names: 'topicNames',
+    results: 'responses',
+    type: Res.TOPIC,
+    op: Op.DELETE,
+    code: ErrorCode.TOPIC_AUTHORIZATION_FAILED,
+    entry: (name, errorCode) => ({ name, errorCode, errorMessage: null }),
+  },
+  [DESCRIBE_GROUPS]: {
+    names: 'groups',
+    results: 'groups',
+    type: Res.GROUP,
+    op: Op.DESCRIBE,
+    code: ErrorCode.GROUP_AUTHORIZATION_FAILED,
+    entry: (groupId, errorCode) => ({
+      errorCode,
+      groupId,
+      groupState: '',
+      protocolType: '',
+      protocolData: '',
+      members: [],
+      authorizedOperations: -2147483648,
+    }),
+  },
+  [DELETE_GROUPS]: {
+    names: 'groupsNames',
+    results: 'results',
+    type: Res.GROUP,
+    op: Op.DELETE,
+    code: ErrorCode.GROUP_AUTHORIZATION_FAILED,
+    entry: (groupId, errorCode) => ({ groupId, errorCode }),
+  },
+};
+
+function byNameList(
+  a: Authorizer,
+  rule: NameListRule,
+  handler: ApiHandler,
+  request: object,
+  ctx: RequestContext,
+) {
+  const req = request as Obj;
+  const names = (req[rule.names] as string[]) ?? [];
   const { principal, host } = ctx.session;
-  const ok = req.topicNames.filter((n) => a.authorize(principal, host, Res.TOPIC, n, Op.DELETE));
-  if (ok.length === req.topicNames.length) return handler.handle(request, ctx);
-  const refused = req.topicNames
-    .filter((n) => !ok.includes(n))
-    .map((name) => ({ name, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, errorMessage: null }));
-  for (const r of refused)
-    denied(ctx, handler, { type: Res.TOPIC, name: r.name, op: Op.DELETE, code: r.errorCode });
+  const ok = names.filter((n) => a.authorize(principal, host, rule.type, n, rule.op));
+  if (ok.length === names.length) return handler.handle(request, ctx);
+  const refused = names.filter((n) => !ok.includes(n));
+  for (const name of refused) denied(ctx, handler, { type: rule.type, name, op: rule.op, code: rule.code });
   const add = (res: object | null) => {
-    const r = (res ?? { throttleTimeMs: 0, responses: [] }) as { responses: object[] };
-    return { ...r, responses: [...r.responses, ...refused] };
+    const r = (res ?? { throttleTimeMs: 0, [rule.results]: [] }) as Obj;
+    return {
+      ...r,
+      [rule.results]: [...(r[rule.results] as Obj[]), ...refused.map((n) => rule.entry(n, rule.code))],
+    };
   };
   if (ok.length === 0) return add(null);
-  const served = handler.handle({ ...req, topicNames: ok }, ctx);
+  const served = handler.handle({ ...req, [rule.names]: ok }, ctx);
   return served instanceof Promise ? served.then(add) : add(served);
 }
