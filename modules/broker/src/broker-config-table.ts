@@ -23,6 +23,17 @@ export const BROKER_CONFIGS: Readonly<Record<string, BrokerConfigDef>> = {
     kafkaDefault: 'true',
     value: (c) => String(c.autoCreateTopics),
   },
+  'allow.everyone.if.no.acl.found': {
+    type: 'BOOLEAN',
+    kafkaDefault: 'false',
+    value: (c) => String(c.security.allowEveryoneIfNoAclFound),
+  },
+  // Kafka names the authorizer by class; "acl" here stands for its StandardAuthorizer.
+  'authorizer.class.name': {
+    type: 'STRING',
+    kafkaDefault: '',
+    value: (c) => (c.security.authorizer ? 'org.apache.kafka.metadata.authorizer.StandardAuthorizer' : ''),
+  },
   'broker.id': { type: 'INT', kafkaDefault: '-1', value: (c) => String(c.nodeId) },
   'compression.type': { type: 'STRING', kafkaDefault: 'producer', value: () => 'producer' },
   'connections.max.idle.ms': {
@@ -31,6 +42,11 @@ export const BROKER_CONFIGS: Readonly<Record<string, BrokerConfigDef>> = {
     value: (c) => String(c.connectionsMaxIdleMs),
   },
   // One broker: every partition has exactly one replica.
+  'connection.failed.authentication.delay.ms': {
+    type: 'INT',
+    kafkaDefault: '100',
+    value: (c) => String(c.security.failedAuthenticationDelayMs),
+  },
   'default.replication.factor': { type: 'INT', kafkaDefault: '1', value: () => '1' },
   'group.initial.rebalance.delay.ms': {
     type: 'INT',
@@ -71,11 +87,17 @@ export const BROKER_CONFIGS: Readonly<Record<string, BrokerConfigDef>> = {
   'min.insync.replicas': { type: 'INT', kafkaDefault: '1', value: () => '1' },
   'node.id': { type: 'INT', kafkaDefault: '-1', value: (c) => String(c.nodeId) },
   'num.partitions': { type: 'INT', kafkaDefault: '1', value: (c) => String(c.defaultPartitions) },
+  'sasl.enabled.mechanisms': {
+    type: 'LIST',
+    kafkaDefault: 'GSSAPI',
+    value: (c) => c.security.saslEnabledMechanisms.join(','),
+  },
   'socket.request.max.bytes': {
     type: 'INT',
     kafkaDefault: '104857600',
     value: (c) => String(c.maxFrameBytes),
   },
+  'super.users': { type: 'STRING', kafkaDefault: null, value: (c) => [...c.security.superUsers].join(';') },
 };
 
 export const BROKER_CONFIG_NAMES: readonly string[] = Object.keys(BROKER_CONFIGS).sort();

@@ -10,13 +10,17 @@ import type { Logger } from 'pino';
 import { AclStore } from './acl/acl-store.js';
 import type { BrokerContext, TransactionalProduceCheck } from './apis/broker-context.js';
 import type { ApiHandler, RequestContext } from './apis/handler.js';
-import { HANDLERS } from './apis/index.js';
+import { HANDLERS, SECURITY_HANDLERS } from './apis/index.js';
 import { type BrokerConfig, resolveConfig, type BrokerOptions } from './config.js';
 import { startGroupCoordinator } from './group/component.js';
 import type { GroupCoordinator } from './group/coordinator.js';
 import { TopicManager } from './log/topic-manager.js';
 import { BrokerMetrics } from './metrics.js';
 import { ErrorCode, KafkaError } from './protocol/errors.js';
+import { Authorizer } from './security/authorizer.js';
+import { authorizedHandle } from './security/request-authorization.js';
+import { CredentialStore } from './security/credential-store.js';
+import { bootstrapUsers, readUsersFile } from './security/users-file.js';
 import { startTransactionCoordinator } from './txn/component.js';
 import type { TransactionCoordinator } from './txn/coordinator.js';
 
@@ -40,6 +44,9 @@ export class Broker implements BrokerContext {
   private groupCoordinator: GroupCoordinator | undefined;
   private transactionCoordinator: TransactionCoordinator | undefined;
   private aclStore: AclStore | undefined;
+  private credentialStore: CredentialStore | undefined;
+  /** Set when the ACL authorizer is on (`authorizer: 'acl'`); undefined costs nothing per request. */
+  authorizer: Authorizer | undefined;
   private readonly closeHooks: (() => void | Promise<void>)[] = [];
   private closed = false;
   private lock: DirectoryLock | undefined;
@@ -51,6 +58,7 @@ export class Broker implements BrokerContext {
     this.topics = new TopicManager(config, this.logger, () => this.metrics.fsyncs.inc());
     this.metrics = new BrokerMetrics(this.topics);
     for (const h of HANDLERS) this.register(h);
+    if (config.security.enabled) for (const h of SECURITY_HANDLERS) this.register(h);
   }
 
   /** Creates the core and loads (and recovers) every topic in the data directory. */
@@ -95,6 +103,26 @@ export class Broker implements BrokerContext {
     const acls = await AclStore.open(join(config.dataDir, 'acls'), logger);
     this.onClose(() => acls.close());
     this.aclStore = acls;
+    const { security } = config;
+    if (security.authorizer) {
+      this.authorizer = new Authorizer(acls, security.superUsers, security.allowEveryoneIfNoAclFound);
+    }
+
+    this.credentialStore = await CredentialStore.open(join(config.dataDir, 'security'));
+    const users = [
+      ...security.saslUsers,
+      ...(security.saslUsersFile ? await readUsersFile(security.saslUsersFile) : []),
+    ];
+    if (users.length > 0) {
+      await bootstrapUsers(users, this.credentialStore);
+      logger.info({ users: users.map((u) => u.user) }, 'SCRAM credentials created for the configured users');
+    }
+  }
+
+  get credentials(): CredentialStore {
+    if (!this.credentialStore)
+      throw new KafkaError(ErrorCode.UNKNOWN_SERVER_ERROR, 'credential store not opened');
+    return this.credentialStore;
   }
 
   get groups(): GroupCoordinator {
@@ -143,6 +171,8 @@ export class Broker implements BrokerContext {
   /** Runs a decoded request through its handler. */
   dispatch(handler: ApiHandler, request: object, ctx: RequestContext): ReturnType<ApiHandler['handle']> {
     this.metrics.requests.inc({ api: handler.name });
+    // Security off (the default): one property read, nothing else on the hot path.
+    if (this.authorizer !== undefined) return authorizedHandle(this.authorizer, handler, request, ctx);
     return handler.handle(request, ctx);
   }
 

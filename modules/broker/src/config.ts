@@ -1,5 +1,6 @@
 import { type Logger, pino } from 'pino';
 import { fdBudget } from './os-limits.js';
+import { resolveSecurity, type SecurityConfig, type SecurityOptions } from './security/security-config.js';
 
 /**
  * What the broker guarantees per acks level (`--fsync`). Under both policies data becomes readable
@@ -16,7 +17,8 @@ import { fdBudget } from './os-limits.js';
  */
 export type FsyncPolicy = 'fsync' | 'write';
 
-export interface BrokerOptions {
+/** Security options: see security/security-config.ts (all off by default). */
+export interface BrokerOptions extends SecurityOptions {
   /** Interface to bind; 127.0.0.1 unless told otherwise. */
   host?: string;
   /** TCP port; 0 picks a free one. Default 9092. */
@@ -111,6 +113,7 @@ export interface BrokerConfig {
   groupMaxSessionTimeoutMs: number;
   groupInitialRebalanceDelayMs: number;
   transactionPartitionVerification: boolean;
+  security: SecurityConfig;
 }
 
 export function resolveConfig(o: BrokerOptions): BrokerConfig {
@@ -148,6 +151,7 @@ export function resolveConfig(o: BrokerOptions): BrokerConfig {
     groupMaxSessionTimeoutMs: o.groupMaxSessionTimeoutMs ?? 1_800_000,
     groupInitialRebalanceDelayMs: o.groupInitialRebalanceDelayMs ?? 0,
     transactionPartitionVerification: o.transactionPartitionVerification ?? true,
+    security: resolveSecurity(o),
     logger: (o.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info' })).child({ component: 'broker' }),
   };
 }

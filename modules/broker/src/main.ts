@@ -15,6 +15,8 @@ import { startBroker } from './start.js';
 import { startSchemaRegistry } from './schema-registry/index.js';
 import type { BrokerOptions, FsyncPolicy } from './config.js';
 import type { SchemaRegistryOptions } from './schema-registry/index.js';
+import type { SecurityOptions, SecurityProtocol } from './security/security-config.js';
+import { parseUsersFile } from './security/users-file.js';
 
 /** Limit flags: Kafka's setting names where Kafka has one; unset = the documented default. */
 const LIMIT_FLAGS = {
@@ -51,6 +53,16 @@ const { values } = parseArgs({
         { type: 'string' as const },
       ]),
     ),
+    // Security (Kafka's names; README "Security"). Passwords never go on the command line.
+    'security-protocol': { type: 'string', default: 'PLAINTEXT' },
+    'sasl-enabled-mechanisms': { type: 'string' },
+    'tls-cert': { type: 'string' },
+    'tls-key': { type: 'string' },
+    'super-users': { type: 'string' },
+    authorizer: { type: 'string', default: 'none' },
+    'allow-everyone-if-no-acl-found': { type: 'string', default: 'false' },
+    'sasl-users-file': { type: 'string' },
+    'connection-failed-authentication-delay-ms': { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -82,6 +94,11 @@ if (values.help) {
       '  [--default-partitions 1] [--fsync fsync|write] [--schema-registry-port 8081|0|off]\n' +
       '  [--log-retention-ms -1] [--log-segment-bytes 67108864]\n' +
       '  [--transaction-partition-verification-enable true|false] (Kafka 3.6+ default true; false = Kafka <= 3.5)\n' +
+      '  [--security-protocol PLAINTEXT|SSL|SASL_PLAINTEXT|SASL_SSL] [--tls-cert cert.pem --tls-key key.pem]\n' +
+      '  [--sasl-enabled-mechanisms PLAIN,SCRAM-SHA-256,SCRAM-SHA-512] [--sasl-users-file users.txt]\n' +
+      '  [--authorizer acl|none] [--super-users "User:admin;User:ops"] [--allow-everyone-if-no-acl-found false]\n' +
+      '  [--connection-failed-authentication-delay-ms 100]\n' +
+      '  (users also from $METERSTREAM_SASL_USERS: user:password lines)\n' +
       `  limits (see the README for defaults): ${[...Object.keys(LIMIT_FLAGS), ...Object.keys(REGISTRY_LIMIT_FLAGS)].map((f) => `--${f} N`).join(' ')}\n` +
       '  --fsync: records are readable (Fetch, ListOffsets) once written to the OS, whatever the acks;\n' +
       '    acks=0 gets no answer, acks=1 is answered after the write (survives a broker SIGKILL, a power\n' +
@@ -105,6 +122,40 @@ if (verification !== 'true' && verification !== 'false') {
   process.exit(2);
 }
 
+const allowEveryone = values['allow-everyone-if-no-acl-found'];
+if (allowEveryone !== 'true' && allowEveryone !== 'false') {
+  process.stderr.write(`--allow-everyone-if-no-acl-found must be true or false, not ${allowEveryone}\n`);
+  process.exit(2);
+}
+let envUsers: { user: string; password: string }[] = [];
+if (process.env.METERSTREAM_SASL_USERS) {
+  try {
+    envUsers = parseUsersFile(process.env.METERSTREAM_SASL_USERS, 'METERSTREAM_SASL_USERS');
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    process.exit(2);
+  }
+}
+const security: SecurityOptions = {
+  securityProtocol: values['security-protocol'] as SecurityProtocol,
+  saslEnabledMechanisms: values['sasl-enabled-mechanisms']?.split(',').map((m) => m.trim()),
+  tlsCertFile: values['tls-cert'],
+  tlsKeyFile: values['tls-key'],
+  // Kafka separates super.users with semicolons
+  superUsers: values['super-users']
+    ?.split(';')
+    .map((u) => u.trim())
+    .filter((u) => u !== ''),
+  authorizer: values.authorizer as 'acl' | 'none',
+  allowEveryoneIfNoAclFound: allowEveryone === 'true',
+  saslUsersFile: values['sasl-users-file'],
+  saslUsers: envUsers,
+  failedAuthenticationDelayMs:
+    values['connection-failed-authentication-delay-ms'] === undefined
+      ? undefined
+      : Number(values['connection-failed-authentication-delay-ms']),
+};
+
 let running: Awaited<ReturnType<typeof startBroker>>;
 try {
   running = await startBroker({
@@ -118,6 +169,7 @@ try {
     segmentBytes: intFlag('log-segment-bytes'),
     transactionPartitionVerification: verification === 'true',
     ...limits,
+    ...security,
   });
 } catch (err) {
   process.stderr.write(`broker failed to start: ${(err as Error).message}\n`);

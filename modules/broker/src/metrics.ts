@@ -18,6 +18,8 @@ export class BrokerMetrics {
   readonly connectionsRefused: Counter<'reason'>;
   readonly connectionsIdleClosed: Counter;
   readonly fsyncs: Counter;
+  readonly authFailures: Counter<'mechanism'>;
+  readonly authorizationDenied: Counter<'api'>;
 
   /** `topics` is read when Prometheus scrapes (partition counts, open files, log end offsets). */
   constructor(topics: TopicManager) {
@@ -47,6 +49,18 @@ export class BrokerMetrics {
       name: 'kafka_connections_refused_total',
       help: 'Connections closed at accept, per limit reached (max-connections, max-connections-per-ip)',
       labelNames: ['reason'],
+      registers,
+    });
+    this.authFailures = new Counter({
+      name: 'kafka_sasl_authentication_failures_total',
+      help: 'Failed SASL authentications (answered SASL_AUTHENTICATION_FAILED, connection closed), per mechanism',
+      labelNames: ['mechanism'],
+      registers,
+    });
+    this.authorizationDenied = new Counter({
+      name: 'kafka_authorization_denied_total',
+      help: 'Resources (topics, groups, transactional ids, the cluster) the authorizer denied a request, per API',
+      labelNames: ['api'],
       registers,
     });
     this.connectionsIdleClosed = new Counter({

@@ -1,7 +1,7 @@
 /**
  * The broker's ACL bindings: kept in memory and journalled (fdatasync before the answer) to
- * `<dataDir>/acls/acls.jsonl`, like the coordinators' state. Only storage for now — no request is
- * authorized against these bindings until the broker gains authentication and authorization.
+ * `<dataDir>/acls/acls.jsonl`, like the coordinators' state. With `authorizer: 'acl'` every request
+ * is authorized against them (security/authorizer.ts, which reads `all()` and watches `version`).
  */
 import type { Logger } from 'pino';
 import { Journal } from '../state/journal.js';
@@ -15,6 +15,8 @@ const COMPACT_AT = 1000;
 export class AclStore {
   /** Bindings by identity, in creation order (DescribeAcls answers in this order). */
   private readonly bindings = new Map<string, AclBinding>();
+  /** Changes whenever the bindings do: the authorizer drops its cached decisions then. */
+  version = 0;
 
   private constructor(private readonly journal: Journal<AclJournalEntry>) {}
 
@@ -37,8 +39,13 @@ export class AclStore {
       this.bindings.set(key, b);
       added.push({ add: b });
     }
+    if (added.length > 0) this.version++;
     await this.journal.append(added);
     await this.maybeCompact();
+  }
+
+  all(): Iterable<AclBinding> {
+    return this.bindings.values();
   }
 
   describe(filter: AclFilter): AclBinding[] {
@@ -55,6 +62,7 @@ export class AclStore {
     for (const b of results.flat()) {
       if (this.bindings.delete(bindingKey(b))) removed.push({ remove: b });
     }
+    if (removed.length > 0) this.version++;
     await this.journal.append(removed);
     await this.maybeCompact();
     return results;

@@ -9,6 +9,7 @@ import { ATTR_TRANSACTIONAL, validateBatches } from '../log/record-batch.js';
 import { DEFAULT_MAX_MESSAGE_BYTES } from '../log/topic-config.js';
 import { applyTimestampPolicy, InvalidTimestampError } from '../log/timestamp-policy.js';
 import { errorCodeOf, errorMessageOf } from './errors.js';
+import { mayCreateTopic } from '../security/may.js';
 import type { ApiHandler } from './handler.js';
 
 /**
@@ -35,7 +36,9 @@ export const produce: ApiHandler<ProduceRequest, ProduceResponse> = {
       let topic: ReturnType<typeof topics.getOrCreate>;
       let topicError = ErrorCode.NONE as number;
       try {
-        topic = topics.getOrCreate(td.name);
+        // With the authorizer on, auto-creation needs CREATE (Kafka creates only via Metadata).
+        topic =
+          topics.get(td.name) ?? (mayCreateTopic(ctx, td.name) ? topics.getOrCreate(td.name) : undefined);
         if (!topic) topicError = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
       } catch (err) {
         topicError = errorCodeOf(err, ctx, td.name);

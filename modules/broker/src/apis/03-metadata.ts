@@ -5,10 +5,17 @@ import type {
   MetadataResponse,
   MetadataResponseTopic,
 } from '../protocol/messages.generated.js';
+import { Op } from '../security/authorizer.js';
+import { mayCreateTopic, mayOnTopic } from '../security/may.js';
 import { errorCodeOf } from './errors.js';
 import type { ApiHandler, RequestContext } from './handler.js';
 
-/** Metadata: this one broker leads every partition; unknown topics are auto-created if allowed. */
+/**
+ * Metadata: this one broker leads every partition; unknown topics are auto-created if allowed.
+ * With the authorizer on (Kafka's rules): the all-topics list leaves out topics the principal may
+ * not DESCRIBE; a named topic it may not DESCRIBE — or may not CREATE (on the topic or the
+ * cluster) when it would be auto-created — is answered TOPIC_AUTHORIZATION_FAILED.
+ */
 export const metadata: ApiHandler<MetadataRequest, MetadataResponse> = {
   apiKey: 3,
   name: 'Metadata',
@@ -20,11 +27,22 @@ export const metadata: ApiHandler<MetadataRequest, MetadataResponse> = {
     const all = req.topics === null || (ctx.apiVersion === 0 && req.topics.length === 0);
     const topics: MetadataResponseTopic[] = [];
     if (all) {
-      for (const t of broker.topics.list()) topics.push(describe(t, ctx));
+      for (const t of broker.topics.list())
+        if (mayOnTopic(ctx, t.name, Op.DESCRIBE)) topics.push(describe(t, ctx));
     } else {
       for (const rt of req.topics ?? []) {
         const byId = rt.name === null ? broker.topics.list().find((t) => t.id.equals(rt.topicId)) : undefined;
         const name = rt.name ?? byId?.name ?? null;
+        if (name !== null && !mayMetadata(ctx, name, req.allowAutoTopicCreation)) {
+          topics.push({
+            errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED,
+            name,
+            topicId: rt.topicId,
+            isInternal: false,
+            partitions: [],
+          });
+          continue;
+        }
         try {
           const t = byId ?? (name === null ? undefined : lookup(name, req.allowAutoTopicCreation, ctx));
           if (t) topics.push(describe(t, ctx));
@@ -58,6 +76,13 @@ export const metadata: ApiHandler<MetadataRequest, MetadataResponse> = {
     };
   },
 };
+
+function mayMetadata(ctx: RequestContext, topic: string, autoCreate: boolean): boolean {
+  if (ctx.broker.authorizer === undefined) return true;
+  if (!mayOnTopic(ctx, topic, Op.DESCRIBE)) return false;
+  if (!autoCreate || !ctx.broker.config.autoCreateTopics || ctx.broker.topics.get(topic)) return true;
+  return mayCreateTopic(ctx, topic);
+}
 
 function lookup(name: string, allowAutoCreate: boolean, ctx: RequestContext): Topic | undefined {
   return allowAutoCreate ? ctx.broker.topics.getOrCreate(name) : ctx.broker.topics.get(name);

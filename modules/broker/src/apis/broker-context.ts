@@ -9,7 +9,10 @@ import type { AclStore } from '../acl/acl-store.js';
 import type { BrokerConfig } from '../config.js';
 import type { GroupCoordinatorApi } from '../group/coordinator-api.js';
 import type { TopicManager } from '../log/topic-manager.js';
+import type { Authorizer } from '../security/authorizer.js';
+import type { CredentialStore } from '../security/credential-store.js';
 import type { TransactionCoordinatorApi } from '../txn/coordinator-api.js';
+import type { BrokerMetrics } from '../metrics.js';
 
 /** An API key and the versions served (what ApiVersions advertises). */
 export interface ApiVersionRange {
@@ -52,6 +55,11 @@ export interface BrokerContext {
   readonly transactions: TransactionCoordinatorApi;
   /** Throws UNKNOWN_SERVER_ERROR until the ACL store is loaded. */
   readonly acls: AclStoreApi;
+  readonly metrics: BrokerMetrics;
+  /** The users' SCRAM credentials (SASL, Describe/AlterUserScramCredentials). */
+  readonly credentials: CredentialStore;
+  /** Set when `authorizer: 'acl'`: every request is checked against the ACLs. */
+  readonly authorizer: Authorizer | undefined;
   /** Installed by the transaction coordinator; undefined lets every transactional batch in. */
   readonly transactionalProduceCheck: TransactionalProduceCheck | undefined;
 }

@@ -4,6 +4,7 @@
  * schema for the request's version, calls handle(), and encodes whatever it returns with the
  * response schema of the same version (omitted fields are written as their defaults).
  */
+import type { Session } from '../security/session.js';
 import type { BrokerContext } from './broker-context.js';
 
 export interface RequestContext {
@@ -17,6 +18,8 @@ export interface RequestContext {
   readonly peer: string;
   /** Unique per TCP connection (lets handlers keep per-connection state such as SASL). */
   readonly connectionId: number;
+  /** Who the client is (principal, host) and its SASL state; shared by the connection's requests. */
+  readonly session: Session;
 }
 
 /** What a handler returns; `null` means "send no response" (Produce with acks=0). */

@@ -35,15 +35,33 @@ import { createAcls } from './30-create-acls.js';
 import { deleteAcls } from './31-delete-acls.js';
 import { alterPartitionReassignments } from './45-alter-partition-reassignments.js';
 import { listPartitionReassignments } from './46-list-partition-reassignments.js';
+import { saslHandshake } from './17-sasl-handshake.js';
+import { saslAuthenticate } from './36-sasl-authenticate.js';
+import { describeUserScramCredentials } from './50-describe-user-scram-credentials.js';
+import { alterUserScramCredentials } from './51-alter-user-scram-credentials.js';
 import type { ApiHandler } from './handler.js';
 
 // Groups: 08 OffsetCommit, 09 OffsetFetch, 10 FindCoordinator, 11 JoinGroup, 12 Heartbeat,
 // 13 LeaveGroup, 14 SyncGroup, 15 DescribeGroups, 16 ListGroups, 42 DeleteGroups.
 // Transactions: 22 InitProducerId, 24 AddPartitionsToTxn, 25 AddOffsetsToTxn, 26 EndTxn,
 // 28 TxnOffsetCommit.
-// ACLs (stored, not yet enforced: the broker has no authentication yet): 29 DescribeAcls, 30 CreateAcls, 31 DeleteAcls.
+// SASL: 17 SaslHandshake, 36 SaslAuthenticate; users: 50 DescribeUserScramCredentials,
+// 51 AlterUserScramCredentials.
+// ACLs (enforced with authorizer 'acl', see security/): 29 DescribeAcls, 30 CreateAcls, 31 DeleteAcls.
 // Reassignments (one broker: nothing ever moves): 45 AlterPartitionReassignments,
 // 46 ListPartitionReassignments.
+
+/**
+ * Served (and advertised by ApiVersions) only when a security feature is on — SASL, TLS or the
+ * authorizer — so a broker started without any answers exactly as before (the captured
+ * ApiVersions fixtures). Kafka lists them on every listener.
+ */
+export const SECURITY_HANDLERS: readonly ApiHandler[] = [
+  saslHandshake,
+  saslAuthenticate,
+  describeUserScramCredentials,
+  alterUserScramCredentials,
+];
 
 export const HANDLERS: readonly ApiHandler[] = [
   produce,

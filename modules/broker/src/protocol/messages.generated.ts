@@ -1756,6 +1756,99 @@ export const API_SCHEMAS: Record<number, { request: MessageSchema; response: Mes
       ],
     },
   },
+  50: {
+    request: {
+      name: 'DescribeUserScramCredentialsRequest',
+      valid: [0, 0],
+      flex: 0,
+      fields: [
+        {
+          n: 'users',
+          t: '[]struct',
+          f: [{ n: 'name', t: 'string', d: '', v: [0, 32767] }],
+          v: [0, 32767],
+          nv: [0, 32767],
+        },
+      ],
+    },
+    response: {
+      name: 'DescribeUserScramCredentialsResponse',
+      valid: [0, 0],
+      flex: 0,
+      fields: [
+        { n: 'throttleTimeMs', t: 'int32', d: 0, v: [0, 32767] },
+        { n: 'errorCode', t: 'int16', d: 0, v: [0, 32767] },
+        { n: 'errorMessage', t: 'string', d: '', v: [0, 32767], nv: [0, 32767] },
+        {
+          n: 'results',
+          t: '[]struct',
+          f: [
+            { n: 'user', t: 'string', d: '', v: [0, 32767] },
+            { n: 'errorCode', t: 'int16', d: 0, v: [0, 32767] },
+            { n: 'errorMessage', t: 'string', d: '', v: [0, 32767], nv: [0, 32767] },
+            {
+              n: 'credentialInfos',
+              t: '[]struct',
+              f: [
+                { n: 'mechanism', t: 'int8', d: 0, v: [0, 32767] },
+                { n: 'iterations', t: 'int32', d: 0, v: [0, 32767] },
+              ],
+              v: [0, 32767],
+            },
+          ],
+          v: [0, 32767],
+        },
+      ],
+    },
+  },
+  51: {
+    request: {
+      name: 'AlterUserScramCredentialsRequest',
+      valid: [0, 0],
+      flex: 0,
+      fields: [
+        {
+          n: 'deletions',
+          t: '[]struct',
+          f: [
+            { n: 'name', t: 'string', d: '', v: [0, 32767] },
+            { n: 'mechanism', t: 'int8', d: 0, v: [0, 32767] },
+          ],
+          v: [0, 32767],
+        },
+        {
+          n: 'upsertions',
+          t: '[]struct',
+          f: [
+            { n: 'name', t: 'string', d: '', v: [0, 32767] },
+            { n: 'mechanism', t: 'int8', d: 0, v: [0, 32767] },
+            { n: 'iterations', t: 'int32', d: 0, v: [0, 32767] },
+            { n: 'salt', t: 'bytes', d: undefined, v: [0, 32767] },
+            { n: 'saltedPassword', t: 'bytes', d: undefined, v: [0, 32767] },
+          ],
+          v: [0, 32767],
+        },
+      ],
+    },
+    response: {
+      name: 'AlterUserScramCredentialsResponse',
+      valid: [0, 0],
+      flex: 0,
+      fields: [
+        { n: 'throttleTimeMs', t: 'int32', d: 0, v: [0, 32767] },
+        {
+          n: 'results',
+          t: '[]struct',
+          f: [
+            { n: 'user', t: 'string', d: '', v: [0, 32767] },
+            { n: 'errorCode', t: 'int16', d: 0, v: [0, 32767] },
+            { n: 'errorMessage', t: 'string', d: '', v: [0, 32767], nv: [0, 32767] },
+          ],
+          v: [0, 32767],
+        },
+      ],
+    },
+  },
 };
 
 export const ConsumerProtocolAssignmentSchema: MessageSchema = {
@@ -1911,6 +2004,35 @@ export interface AlterPartitionReassignmentsResponse {
   errorCode: number;
   errorMessage: string | null;
   responses: AlterPartitionReassignmentsResponseReassignableTopicResponse[];
+}
+
+export interface AlterUserScramCredentialsRequestScramCredentialDeletion {
+  name: string;
+  mechanism: number;
+}
+
+export interface AlterUserScramCredentialsRequestScramCredentialUpsertion {
+  name: string;
+  mechanism: number;
+  iterations: number;
+  salt: Buffer;
+  saltedPassword: Buffer;
+}
+
+export interface AlterUserScramCredentialsRequest {
+  deletions: AlterUserScramCredentialsRequestScramCredentialDeletion[];
+  upsertions: AlterUserScramCredentialsRequestScramCredentialUpsertion[];
+}
+
+export interface AlterUserScramCredentialsResponseAlterUserScramCredentialsResult {
+  user: string;
+  errorCode: number;
+  errorMessage: string | null;
+}
+
+export interface AlterUserScramCredentialsResponse {
+  throttleTimeMs: number;
+  results: AlterUserScramCredentialsResponseAlterUserScramCredentialsResult[];
 }
 
 export interface ApiVersionsRequest {
@@ -2274,6 +2396,33 @@ export interface DescribeGroupsResponseDescribedGroup {
 export interface DescribeGroupsResponse {
   throttleTimeMs?: number;
   groups: DescribeGroupsResponseDescribedGroup[];
+}
+
+export interface DescribeUserScramCredentialsRequestUserName {
+  name: string;
+}
+
+export interface DescribeUserScramCredentialsRequest {
+  users: DescribeUserScramCredentialsRequestUserName[] | null;
+}
+
+export interface DescribeUserScramCredentialsResponseCredentialInfo {
+  mechanism: number;
+  iterations: number;
+}
+
+export interface DescribeUserScramCredentialsResponseDescribeUserScramCredentialsResult {
+  user: string;
+  errorCode: number;
+  errorMessage: string | null;
+  credentialInfos: DescribeUserScramCredentialsResponseCredentialInfo[];
+}
+
+export interface DescribeUserScramCredentialsResponse {
+  throttleTimeMs: number;
+  errorCode: number;
+  errorMessage: string | null;
+  results: DescribeUserScramCredentialsResponseDescribeUserScramCredentialsResult[];
 }
 
 export interface EndTxnRequest {

@@ -32,6 +32,8 @@ import {
 } from '../protocol/header.js';
 import { API_SCHEMAS } from '../protocol/messages.generated.js';
 import { ProtocolError, Reader, Writer } from '../protocol/primitives.js';
+import { SaslAuthenticationError } from '../security/sasl-server.js';
+import { newSession, type Session } from '../security/session.js';
 
 const PRODUCE_KEY = 0;
 /** Requests in flight per connection before we stop reading from the socket. */
@@ -44,6 +46,9 @@ const MAX_PENDING_OUT = 64 * 1024 * 1024;
  * TxnOffsetCommit, DeleteGroups: handled in the order a connection sent them.
  */
 const ORDERED_GROUP_APIS = new Set([8, 9, 11, 12, 13, 14, 15, 28, 42]);
+
+/** ApiVersions, SaslHandshake, SaslAuthenticate: all a SASL listener serves before authentication. */
+const BEFORE_AUTH_APIS = new Set([18, 17, 36]);
 
 interface Slot {
   ready: boolean;
@@ -62,12 +67,16 @@ export class Connection {
   private paused = false;
   /** Settles when the last group-coordinator request of this connection has been handled. */
   private groupTail: Promise<unknown> = Promise.resolve();
+  readonly session: Session;
+  /** A raw SASL token (handshake v0) being evaluated: later frames wait for it. */
+  private rawTokenBusy = false;
 
   constructor(
     private readonly broker: Broker,
     private readonly socket: Socket,
   ) {
     this.peer = `${socket.remoteAddress}:${socket.remotePort}`;
+    this.session = newSession(socket.remoteAddress ?? '', broker.config.security.sasl);
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('drain', () => this.maybeResume());
@@ -125,8 +134,10 @@ export class Connection {
         return;
       }
       if (this.buffered < 4 + size) return;
+      if (this.rawTokenBusy) return;
       const frame = this.take(4 + size).subarray(4);
-      this.onFrame(frame);
+      if (this.session.rawTokens && !this.session.authenticated) this.onRawToken(frame);
+      else this.onFrame(frame);
     }
     this.maybePause();
   }
@@ -166,6 +177,12 @@ export class Connection {
       this.reject('unknown-api', { apiKey: header.apiKey, apiVersion: header.apiVersion });
       return;
     }
+    if (!this.session.authenticated && !BEFORE_AUTH_APIS.has(header.apiKey)) {
+      // Kafka's SaslServerAuthenticator closes the connection on any other request before
+      // authentication (a SASL_SSL or SASL_PLAINTEXT listener).
+      this.reject('unauthenticated-request', { api: handler.name, apiKey: header.apiKey });
+      return;
+    }
     if (header.apiVersion < handler.minVersion || header.apiVersion > handler.maxVersion) {
       if (header.apiKey === API_VERSIONS_KEY) {
         this.unsupportedApiVersions(header.correlationId);
@@ -193,6 +210,7 @@ export class Connection {
       clientId: header.clientId,
       peer: this.peer,
       connectionId: this.id,
+      session: this.session,
     };
     const slot: Slot = { ready: false, chunks: null };
     this.queue.push(slot);
@@ -267,7 +285,50 @@ export class Connection {
       }
     }
     if (wrote) this.socket.uncork();
+    if (this.session.closeAfterResponse && this.queue.length === 0) {
+      // the answer just written (a failed authentication) is the connection's last
+      this.closed = true;
+      this.socket.end();
+      return;
+    }
     this.maybeResume();
+  }
+
+  /**
+   * After SaslHandshake v0 the client sends its SASL tokens as bare size-prefixed frames and
+   * expects the server's tokens framed the same way; a failure closes the connection (the v0
+   * exchange has no way to carry an error). Later frames wait until the token is evaluated.
+   */
+  private onRawToken(token: Buffer): void {
+    const sasl = this.session.sasl!;
+    this.rawTokenBusy = true;
+    sasl.evaluate(token).then(
+      (answer) => {
+        this.rawTokenBusy = false;
+        if (this.closed) return;
+        if (sasl.user !== undefined) {
+          this.session.principal = `User:${sasl.user}`;
+          this.session.authenticated = true;
+        }
+        const size = Buffer.alloc(4);
+        size.writeInt32BE(answer.length, 0);
+        this.socket.write(Buffer.concat([size, answer]));
+        this.receive(Buffer.alloc(0));
+      },
+      (err: unknown) => {
+        this.rawTokenBusy = false;
+        if (!(err instanceof SaslAuthenticationError)) {
+          this.broker.logger.error({ err, peer: this.peer }, 'SASL token evaluation failed');
+        } else {
+          this.broker.metrics.authFailures.inc({ mechanism: sasl.mechanism });
+          this.broker.logger.info(
+            { peer: this.peer, mechanism: sasl.mechanism, err: err.message },
+            'SASL authentication failed',
+          );
+        }
+        this.close();
+      },
+    );
   }
 
   /**

@@ -1,12 +1,16 @@
-import { createServer, type Server } from 'node:net';
+import { readFileSync } from 'node:fs';
+import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
 import type { Broker } from '../broker.js';
 import { Connection } from './connection.js';
 import { ConnectionGate } from './connection-limits.js';
 
 /**
  * Listens for Kafka clients and wraps each socket in a Connection, after the connection limits
- * (max.connections, max.connections.per.ip) admitted it.
+ * (max.connections, max.connections.per.ip) admitted it. SSL and SASL_SSL listeners speak TLS
+ * (node:tls with the PEM certificate chain and key of tlsCertFile / tlsKeyFile); SASL runs inside
+ * the connection either way.
  */
 export async function listen(
   broker: Broker,
@@ -17,12 +21,34 @@ export async function listen(
   const gate = new ConnectionGate('kafka', broker.config, broker.logger, (reason) =>
     broker.metrics.connectionsRefused.inc({ reason }),
   );
-  const server = createServer((socket) => {
-    if (!gate.admit(socket)) return;
+  const accept = (socket: Socket) => {
     const conn = new Connection(broker, socket);
     connections.add(conn);
     socket.on('close', () => connections.delete(conn));
-  });
+  };
+  const { security } = broker.config;
+  let server: Server;
+  if (security.tls) {
+    const tlsServer = createTlsServer(
+      { cert: readFileSync(security.tlsCertFile!), key: readFileSync(security.tlsKeyFile!) },
+      accept,
+    );
+    // The limits apply at TCP accept, before the TLS handshake costs anything.
+    tlsServer.on('connection', (socket: Socket) => {
+      gate.admit(socket);
+    });
+    tlsServer.on('tlsClientError', (err, socket) =>
+      broker.logger.debug(
+        { err, peer: `${socket.remoteAddress}:${socket.remotePort}` },
+        'TLS handshake failed',
+      ),
+    );
+    server = tlsServer;
+  } else {
+    server = createServer((socket) => {
+      if (gate.admit(socket)) accept(socket);
+    });
+  }
   server.on('error', (err) => broker.logger.error({ err }, 'kafka listener error'));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
