@@ -36,3 +36,11 @@ export const invalidVersion = (version: string) =>
   );
 export const invalidCompatibility = (level: unknown) =>
   new RegistryError(42203, `Invalid compatibility level: ${JSON.stringify(level)}`);
+export const invalidMode = (mode: unknown) =>
+  new RegistryError(42204, `Invalid mode: ${JSON.stringify(mode)} (READWRITE, READONLY or IMPORT)`);
+export const operationNotPermitted = (detail: string) => new RegistryError(42205, detail);
+export const idTaken = (id: number) =>
+  new RegistryError(
+    42207,
+    `Overwrite new schema with id ${id} is not permitted: the id holds another schema.`,
+  );

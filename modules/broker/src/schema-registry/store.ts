@@ -1,23 +1,43 @@
 import { mkdirSync, openSync, readFileSync, closeSync, existsSync, ftruncateSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import type avsc from 'avsc';
 import type { Logger } from 'pino';
-import { type CompatibilityLevel, compatibilityProblems, parseAvro } from './compatibility.js';
+import type { CompatibilityLevel } from './compatibility.js';
 import {
+  idTaken,
   incompatibleSchema,
   invalidSchema,
+  operationNotPermitted,
   schemaNotFound,
   subjectConfigNotFound,
   subjectNotFound,
   versionNotFound,
 } from './errors.js';
+import {
+  type ParsedSchema,
+  type SchemaReference,
+  type SchemaType,
+  canonicalSchema,
+  compatibilityProblems,
+  parseSchema,
+} from './schema-types.js';
+
+export const MODES = ['READWRITE', 'READONLY', 'IMPORT'] as const;
+export type Mode = (typeof MODES)[number];
+
+/** A schema as registered: its type (absent in journals older than schema types: AVRO), text, references. */
+export interface SchemaDefinition {
+  schemaType: SchemaType;
+  schema: string;
+  references: SchemaReference[];
+}
 
 /** One line of the registry's journal; replayed in order on start. */
 type JournalEntry =
-  | { op: 'schema'; id: number; schema: string }
+  | { op: 'schema'; id: number; schema: string; schemaType?: SchemaType; references?: SchemaReference[] }
   | { op: 'version'; subject: string; version: number; id: number }
   | { op: 'config'; subject: string | null; compatibility: CompatibilityLevel | null }
+  | { op: 'mode'; subject: string | null; mode: Mode | null }
   | { op: 'delete-subject'; subject: string; permanent: boolean };
 
 interface SubjectVersion {
@@ -31,6 +51,9 @@ export interface SchemaVersionView {
   version: number;
   id: number;
   schema: string;
+  /** Present when not AVRO, as Confluent answers. */
+  schemaType?: SchemaType;
+  references?: SchemaReference[];
 }
 
 const JOURNAL_FILE = 'schemas.jsonl';
@@ -41,11 +64,13 @@ const JOURNAL_FILE = 'schemas.jsonl';
  * changes run one at a time so a check-then-register is atomic.
  */
 export class SchemaStore {
-  private readonly schemas = new Map<number, { schema: string; type: avsc.Type }>();
+  private readonly schemas = new Map<number, SchemaDefinition & { parsed: ParsedSchema }>();
   private readonly idBySchema = new Map<string, number>();
   private readonly subjects = new Map<string, SubjectVersion[]>();
   private readonly subjectConfig = new Map<string, CompatibilityLevel>();
   private globalCompatibility: CompatibilityLevel = 'BACKWARD';
+  private readonly subjectMode = new Map<string, Mode>();
+  private globalMode: Mode = 'READWRITE';
   private nextId = 1;
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -81,9 +106,53 @@ export class SchemaStore {
   }
 
   schemaById(id: number): string {
+    return this.definition(id).schema;
+  }
+
+  /** The registered schema `id`: type, text, references. */
+  definition(id: number): SchemaDefinition {
     const found = this.schemas.get(id);
     if (!found) throw schemaNotFound(`id ${id}`);
-    return found.schema;
+    return { schemaType: found.schemaType, schema: found.schema, references: found.references };
+  }
+
+  /** Ids of the schemas whose references name `subject` at `version`. */
+  referencedBy(subject: string, version: number): number[] {
+    const resolved = this.version(subject, version).version;
+    const ids: number[] = [];
+    for (const [id, s] of this.schemas) {
+      if (s.references.some((r) => r.subject === subject && r.version === resolved)) ids.push(id);
+    }
+    return ids.sort((a, b) => a - b);
+  }
+
+  get mode(): Mode {
+    return this.globalMode;
+  }
+
+  subjectModeOf(subject: string): Mode | undefined {
+    return this.subjectMode.get(subject);
+  }
+
+  effectiveMode(subject: string): Mode {
+    return this.subjectMode.get(subject) ?? this.globalMode;
+  }
+
+  /**
+   * Sets the global (subject null) or a subject's mode; null removes a subject's. As Confluent,
+   * IMPORT may only be entered where no schema is registered yet, unless forced.
+   */
+  setMode(subject: string | null, mode: Mode | null, force: boolean): Promise<void> {
+    return this.serialized(async () => {
+      if (mode === 'IMPORT' && !force) {
+        const taken = subject === null ? this.subjectNames().length > 0 : this.hasLive(subject);
+        if (taken)
+          throw operationNotPermitted(
+            `Cannot import since found existing subjects${subject === null ? '' : ` (${subject})`}; use force=true`,
+          );
+      }
+      await this.persist([{ op: 'mode', subject, mode }]);
+    });
   }
 
   /** Subjects and versions that use schema `id`. */
@@ -101,16 +170,27 @@ export class SchemaStore {
     const live = this.liveVersions(subject);
     const found = version === -1 ? live[live.length - 1] : live.find((v) => v.version === version);
     if (!found) throw versionNotFound(subject, version === -1 ? 'latest' : version);
-    return { subject, version: found.version, id: found.id, schema: this.schemaById(found.id) };
+    return this.view(subject, found.version, found.id);
   }
 
-  lookup(subject: string, schema: string): SchemaVersionView {
+  lookup(subject: string, definition: SchemaDefinition): SchemaVersionView {
     const live = this.liveVersions(subject);
-    const canonical = canonicalize(schema);
-    const id = this.idBySchema.get(canonical);
+    const id = this.idBySchema.get(schemaKey(definition));
     const found = id === undefined ? undefined : live.find((v) => v.id === id);
     if (!found) throw schemaNotFound(`in subject '${subject}'`);
-    return { subject, version: found.version, id: found.id, schema: canonical };
+    return this.view(subject, found.version, found.id);
+  }
+
+  private view(subject: string, version: number, id: number): SchemaVersionView {
+    const s = this.definition(id);
+    return {
+      subject,
+      version,
+      id,
+      schema: s.schema,
+      ...(s.schemaType === 'AVRO' ? {} : { schemaType: s.schemaType }),
+      ...(s.references.length > 0 ? { references: s.references } : {}),
+    };
   }
 
   subjectCompatibility(subject: string): CompatibilityLevel {
@@ -124,37 +204,86 @@ export class SchemaStore {
   }
 
   /** Problems that keep `schema` from being registered under `subject` against `version` (-1 latest). */
-  checkCompatibility(subject: string, schema: string, version: number): string[] {
-    const candidate = parseOrThrow(schema);
+  checkCompatibility(subject: string, definition: SchemaDefinition, version: number): string[] {
+    const candidate = this.parse(definition);
     const target = this.version(subject, version);
     const level = this.effectiveCompatibility(subject);
     const against =
       level.endsWith('_TRANSITIVE') && version === -1
-        ? this.liveVersions(subject).map((v) => this.schemas.get(v.id)!.type)
-        : [this.schemas.get(target.id)!.type];
+        ? this.liveVersions(subject).map((v) => this.schemas.get(v.id)!.parsed)
+        : [this.schemas.get(target.id)!.parsed];
     return compatibilityProblems(level, candidate, against);
   }
 
-  /** Registers `schema` under `subject`; returns its global id (the same id for the same schema). */
-  register(subject: string, schema: string): Promise<number> {
+  /**
+   * Registers a schema under `subject`; returns its global id (the same id for the same schema).
+   * With `id` (Confluent's IMPORT mode only: migrating a registry keeps its ids) the schema gets that
+   * id, and `version` that version; compatibility is not checked while importing.
+   */
+  register(
+    subject: string,
+    definition: SchemaDefinition,
+    imported?: { id?: number; version?: number },
+  ): Promise<number> {
     return this.serialized(async () => {
-      const type = parseOrThrow(schema);
-      const canonical = canonicalize(schema);
+      const mode = this.effectiveMode(subject);
+      if (mode === 'READONLY') throw operationNotPermitted(`Subject ${subject} is in read-only mode`);
+      const importing = imported?.id !== undefined || imported?.version !== undefined;
+      if (importing && mode !== 'IMPORT')
+        throw operationNotPermitted(
+          `Subject ${subject} is not in import mode: an id or version cannot be given`,
+        );
+      const parsed = this.parse(definition);
+      const key = schemaKey(definition);
       const live = (this.subjects.get(subject) ?? []).filter((v) => !v.deleted);
-      const knownId = this.idBySchema.get(canonical);
-      if (knownId !== undefined && live.some((v) => v.id === knownId)) return knownId;
-      const existing = live.map((v) => this.schemas.get(v.id)!.type);
-      const problems = compatibilityProblems(this.effectiveCompatibility(subject), type, existing);
-      if (problems.length > 0) throw incompatibleSchema(subject, problems.join('; '));
-      const entries: JournalEntry[] = [];
-      const id = knownId ?? this.nextId;
-      if (knownId === undefined) entries.push({ op: 'schema', id, schema: canonical });
+      const knownId = this.idBySchema.get(key);
+      if (imported?.id !== undefined) {
+        const holder = this.schemas.get(imported.id);
+        if (holder && schemaKey(holder) !== key) throw idTaken(imported.id);
+      } else if (knownId !== undefined && live.some((v) => v.id === knownId)) return knownId;
+      if (!importing) {
+        const existing = live.map((v) => this.schemas.get(v.id)!.parsed);
+        const problems = compatibilityProblems(this.effectiveCompatibility(subject), parsed, existing);
+        if (problems.length > 0) throw incompatibleSchema(subject, problems.join('; '));
+      }
+      const id = imported?.id ?? knownId ?? this.nextId;
       const all = this.subjects.get(subject) ?? [];
-      const version = (all[all.length - 1]?.version ?? 0) + 1;
+      if (imported?.id !== undefined && live.some((v) => v.id === id)) return id;
+      const entries: JournalEntry[] = [];
+      if (!this.schemas.has(id)) {
+        entries.push({
+          op: 'schema',
+          id,
+          schema: definition.schema,
+          ...(definition.schemaType === 'AVRO' ? {} : { schemaType: definition.schemaType }),
+          ...(definition.references.length > 0 ? { references: definition.references } : {}),
+        });
+      }
+      const version = imported?.version ?? (all[all.length - 1]?.version ?? 0) + 1;
+      if (all.some((v) => v.version === version))
+        throw operationNotPermitted(`Version ${version} of subject ${subject} already exists`);
       entries.push({ op: 'version', subject, version, id });
       await this.persist(entries);
       return id;
     });
+  }
+
+  /** Parses a definition (42201 when invalid, or when a reference names no registered version). */
+  private parse(definition: SchemaDefinition): ParsedSchema {
+    for (const ref of definition.references) {
+      try {
+        this.version(ref.subject, ref.version);
+      } catch {
+        throw invalidSchema(
+          `reference ${ref.name} names ${ref.subject} version ${ref.version}, which is not registered`,
+        );
+      }
+    }
+    return parseSchema(definition.schemaType, definition.schema);
+  }
+
+  private hasLive(subject: string): boolean {
+    return (this.subjects.get(subject) ?? []).some((v) => !v.deleted);
   }
 
   setCompatibility(subject: string | null, level: CompatibilityLevel | null): Promise<void> {
@@ -195,10 +324,24 @@ export class SchemaStore {
 
   private apply(entry: JournalEntry): void {
     switch (entry.op) {
-      case 'schema':
-        this.schemas.set(entry.id, { schema: entry.schema, type: parseAvro(entry.schema) });
-        this.idBySchema.set(entry.schema, entry.id);
+      case 'schema': {
+        const definition: SchemaDefinition = {
+          schemaType: entry.schemaType ?? 'AVRO',
+          schema: entry.schema,
+          references: entry.references ?? [],
+        };
+        this.schemas.set(entry.id, {
+          ...definition,
+          parsed: parseSchema(definition.schemaType, entry.schema),
+        });
+        if (!this.idBySchema.has(schemaKey(definition))) this.idBySchema.set(schemaKey(definition), entry.id);
         this.nextId = Math.max(this.nextId, entry.id + 1);
+        break;
+      }
+      case 'mode':
+        if (entry.subject === null) this.globalMode = entry.mode ?? 'READWRITE';
+        else if (entry.mode === null) this.subjectMode.delete(entry.subject);
+        else this.subjectMode.set(entry.subject, entry.mode);
         break;
       case 'version': {
         const list = this.subjects.get(entry.subject) ?? [];
@@ -222,21 +365,22 @@ export class SchemaStore {
   }
 }
 
-/** Whitespace-insensitive form of a schema text, so the same schema always gets the same id. */
-function canonicalize(schema: string): string {
-  try {
-    return JSON.stringify(JSON.parse(schema));
-  } catch (err) {
-    throw invalidSchema(err instanceof Error ? err.message : String(err));
-  }
+/**
+ * A definition in canonical form (schema-types.ts' canonicalSchema), so the same schema registered
+ * with other whitespace gets the same id.
+ */
+export function canonicalDefinition(
+  schemaType: SchemaType,
+  schema: string,
+  references: SchemaReference[],
+): SchemaDefinition {
+  return { schemaType, schema: canonicalSchema(schemaType, schema), references };
 }
 
-function parseOrThrow(schema: string): avsc.Type {
-  try {
-    return parseAvro(schema);
-  } catch (err) {
-    throw invalidSchema(err instanceof Error ? err.message : String(err));
-  }
+/** What identifies a schema: type, canonical text and references. */
+function schemaKey(definition: SchemaDefinition): string {
+  const refs = definition.references.length > 0 ? `\n${JSON.stringify(definition.references)}` : '';
+  return `${definition.schemaType}\n${definition.schema}${refs}`;
 }
 
 /** Reads the journal; a torn last line (crash during a write that was never acknowledged) is cut off. */

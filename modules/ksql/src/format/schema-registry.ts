@@ -173,6 +173,34 @@ export class HttpSchemaRegistry implements SchemaRegistry {
     return id;
   }
 
+  /**
+   * Registers a schema under a given id, as Confluent allows only in IMPORT mode: the subject is put
+   * in IMPORT mode (forced: it may hold versions already), the schema posted with its id, and the
+   * subject's mode removed again. A registry without modes answers an error naming the step.
+   */
+  async registerWithId(subject: string, schema: RegisteredSchema, id: number): Promise<void> {
+    const mode = `/mode/${encodeURIComponent(subject)}`;
+    const put = await this.call(`${mode}?force=true`, {
+      method: 'PUT',
+      body: JSON.stringify({ mode: 'IMPORT' }),
+    });
+    if (put.status !== 200)
+      HttpSchemaRegistry.fail(`putting ${subject} in IMPORT mode`, put.status, put.body);
+    try {
+      const payload: Record<string, unknown> = { schema: schema.schema, id };
+      if (schema.schemaType !== 'AVRO') payload.schemaType = schema.schemaType;
+      if (schema.references?.length) payload.references = schema.references;
+      const { status, body } = await this.call(`/subjects/${encodeURIComponent(subject)}/versions`, {
+        method: 'POST',
+        body: JSON.stringify(payload),
+      });
+      if (status !== 200) HttpSchemaRegistry.fail(`registering under ${subject} with id ${id}`, status, body);
+      this.cache.set(id, stored(schema));
+    } finally {
+      await this.call(mode, { method: 'DELETE', body: '' });
+    }
+  }
+
   /** A registry answer (`{schema, schemaType?, references?}`) as a RegisteredSchema. */
   private static schemaOf(b: {
     schema: string;
