@@ -176,6 +176,7 @@ export class KsqlServiceImpl extends CommandTopicEngine implements KsqlService {
       limit: stmt.limit,
       serviceId: this.serviceId,
       logger: this.logger,
+      registry: this.registry,
       onClosed: () => this.prints.delete(print.id),
     });
     this.prints.set(print.id, print);
