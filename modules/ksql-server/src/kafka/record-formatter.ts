@@ -1,4 +1,4 @@
-import { avroPrintText, type RegisteredSchema } from '@meterstream/ksql';
+import type { RegistryPrinter } from '@meterstream/ksql';
 
 /**
  * PRINT's record lines as ksqlDB's RecordFormatter writes them:
@@ -6,9 +6,9 @@ import { avroPrintText, type RegisteredSchema } from '@meterstream/ksql';
  * shown in the first format, in ksqlDB's order, that can read every non-null payload seen so far;
  * the formats still possible are reported ("Key format: JSON or KAFKA_STRING") when they change.
  *
- * Of ksqlDB's formats this knows AVRO (Confluent-framed, its writer schema from the Schema
- * Registry: the caller fetches the frames' schemas first, see `schemaIdOf`), JSON, KAFKA_INT,
- * KAFKA_BIGINT, KAFKA_DOUBLE and KAFKA_STRING; PROTOBUF, JSON_SR and windowed keys are not told
+ * Of ksqlDB's formats this knows AVRO and PROTOBUF (Confluent-framed, their writer schemas from
+ * the Schema Registry: the caller fetches the frames' schemas first, see `schemaIdOf`), JSON,
+ * KAFKA_INT, KAFKA_BIGINT, KAFKA_DOUBLE and KAFKA_STRING; JSON_SR and windowed keys are not told
  * apart.
  */
 type Reader = (bytes: Buffer) => string | undefined;
@@ -24,31 +24,32 @@ function text(bytes: Buffer): string | undefined {
   }
 }
 
-/** The registry's schemas by id, fetched before the records that name them are formatted. */
-export type SchemaCache = ReadonlyMap<number, RegisteredSchema>;
+/** Printers of the registry's schemas by id, made before the records that name them are formatted. */
+export type SchemaCache = ReadonlyMap<number, RegistryPrinter>;
 
 /** The schema id of a Confluent-framed payload (magic byte 0, int32 id), or undefined. */
 export function schemaIdOf(bytes: Buffer | null): number | undefined {
   return bytes !== null && bytes.length >= 5 && bytes[0] === 0 ? bytes.readInt32BE(1) : undefined;
 }
 
-/** AVRO: a framed payload whose schema is an Avro one (a registry schema without schemaType). */
-function avroReader(schemas: SchemaCache): Reader {
+/** AVRO / PROTOBUF: a framed payload whose schema is of that type and decodes it. */
+function registryReader(format: RegistryPrinter['format'], schemas: SchemaCache): Reader {
   return (b) => {
     const id = schemaIdOf(b);
-    const schema = id === undefined ? undefined : schemas.get(id);
-    if (!schema || (schema.schemaType ?? 'AVRO') !== 'AVRO') return undefined;
+    const printer = id === undefined ? undefined : schemas.get(id);
+    if (printer?.format !== format) return undefined;
     try {
-      return avroPrintText(schema.schema, b.subarray(5));
+      return printer.print(b);
     } catch {
-      return undefined; // not this schema's encoding: not AVRO (ksqlDB: the deserializer throws)
+      return undefined; // not this schema's encoding: not this format (ksqlDB: the deserializer throws)
     }
   };
 }
 
-/** ksqlDB's Format enum order (PROTOBUF and JSON_SR left out). */
+/** ksqlDB's Format enum order (JSON_SR left out). */
 const formats = (schemas: SchemaCache): readonly (readonly [string, Reader])[] => [
-  ['AVRO', avroReader(schemas)],
+  ['AVRO', registryReader('AVRO', schemas)],
+  ['PROTOBUF', registryReader('PROTOBUF', schemas)],
   [
     'JSON',
     (b) => {
@@ -112,7 +113,7 @@ export class RecordFormatter {
   private shownKeyFormats = '';
   private shownValueFormats = '';
 
-  /** `schemas` holds the registry's schemas of the framed payloads formatted (empty: no AVRO). */
+  /** `schemas` holds printers of the framed payloads' schemas (empty: no AVRO / PROTOBUF). */
   constructor(schemas: SchemaCache = new Map()) {
     this.keys = new Deserializers(schemas);
     this.values = new Deserializers(schemas);

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Admin, Consumer, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
-import type { RegisteredSchema, SchemaRegistry } from '@meterstream/ksql';
+import { type RegistryPrinter, registryPrinter, type SchemaRegistry } from '@meterstream/ksql';
 import { RecordFormatter, schemaIdOf } from '../kafka/record-formatter.js';
 import { RowBuffer } from './row-buffer.js';
 
@@ -34,8 +34,8 @@ export class PrintTopic {
   readonly lines: AsyncIterable<string>;
   private readonly buffer: RowBuffer<string>;
   /** Schemas by id, fetched before the batch naming them is formatted (the formatter is synchronous). */
-  private readonly schemas = new Map<number, RegisteredSchema>();
-  /** Ids the registry did not answer: looked up once. */
+  private readonly schemas = new Map<number, RegistryPrinter>();
+  /** Ids the registry did not answer, or of schemas not printed: looked up once. */
   private readonly unknownIds = new Set<number>();
   private readonly formatter = new RecordFormatter(this.schemas);
   private consumer: Consumer | undefined;
@@ -117,7 +117,9 @@ export class PrintTopic {
     }
     for (const id of ids) {
       try {
-        this.schemas.set(id, await registry.byId(id));
+        const printer = await registryPrinter(registry, await registry.byId(id));
+        if (printer) this.schemas.set(id, printer);
+        else this.unknownIds.add(id); // a JSON schema: JSON_SR is not printed as such
       } catch (err) {
         this.unknownIds.add(id);
         this.options.logger.debug(

@@ -44,15 +44,23 @@ function framed(schemaId: number, payload: Buffer): Buffer {
 
 let schemaId = 0;
 
-beforeAll(async () => {
-  await server.start();
-  await server.admin.createTopics({ waitForLeaders: true, topics: [{ topic: 'avro_t', numPartitions: 1 }] });
-  const res = await fetch(new URL('/subjects/avro_t-value/versions', server.registry.url), {
+async function register(subject: string, body: Record<string, unknown>): Promise<number> {
+  const res = await fetch(new URL(`/subjects/${subject}/versions`, server.registry.url), {
     method: 'POST',
     headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' },
-    body: JSON.stringify({ schema: JSON.stringify(SCHEMA) }),
+    body: JSON.stringify(body),
   });
-  schemaId = ((await res.json()) as { id: number }).id;
+  if (res.status !== 200) throw new Error(`registering ${subject}: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { id: number }).id;
+}
+
+beforeAll(async () => {
+  await server.start();
+  await server.admin.createTopics({
+    waitForLeaders: true,
+    topics: [{ topic: 'avro_t', numPartitions: 1 }],
+  });
+  schemaId = await register('avro_t-value', { schema: JSON.stringify(SCHEMA) });
   await server.producer.send({
     topic: 'avro_t',
     messages: [
@@ -63,7 +71,7 @@ beforeAll(async () => {
 });
 afterAll(() => server.stop());
 
-describe('PRINT of a topic holding AVRO values', () => {
+describe('PRINT of topics holding Schema Registry formats', () => {
   it('decodes them with their writer schema from the Schema Registry and says AVRO', async () => {
     expect(schemaId).toBeGreaterThan(0);
     const res = await server.post('/query', { ksql: "PRINT 'avro_t' FROM BEGINNING LIMIT 2;" });
