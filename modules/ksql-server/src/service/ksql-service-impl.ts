@@ -141,6 +141,7 @@ export class KsqlServiceImpl extends CommandTopicEngine implements KsqlService {
       admin: this.admin,
       bufferRows: SCAN_BUFFER_ROWS,
       logger: this.logger,
+      processingLog: (failure) => this.runtime.logDeserializationError?.(failure),
       onClosed: () => this.pushQueries.delete(scan.id),
     });
     this.pushQueries.set(scan.id, scan);
