@@ -12,6 +12,8 @@
  *
  * BENCH_REPLAY_RATE (default 5000 msg/s) sets the replay fed while pull queries run; 0 runs them on
  * an idle query. The section in docs/benchmarks.md is written for the default only.
+ * BENCH_CPU_PROF=<dir> runs the server with `node --cpu-prof` into <dir> (written when it stops);
+ * `node scripts/lib/cpuprofile-top.ts <file>` sums its self time per function.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -93,7 +95,14 @@ async function main(): Promise<void> {
     METERSTREAM_LOG_LEVEL: 'warn',
     KAFKAJS_NO_PARTITIONER_WARNING: '1',
   };
-  const server = await startKsqlServerProcess({ cliMain: CLI, port: 0, env, stderr: () => {} });
+  const profileDir = process.env.BENCH_CPU_PROF;
+  const server = await startKsqlServerProcess({
+    cliMain: CLI,
+    port: 0,
+    env,
+    stderr: () => {},
+    nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+  });
   const kafka = new Kafka({ brokers: [brokers], logLevel: logLevel.NOTHING });
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();

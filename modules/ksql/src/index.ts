@@ -55,6 +55,7 @@ export { avroKeySchemaName, avroSchemaOf, DEFAULT_AVRO_SCHEMA_FULL_NAME } from '
 export { jsonSchemaOf } from './format/json-schema.js';
 export { SerdeError } from './format/format-properties.js';
 export { decodeAvroJson, encodeAvroJson } from './format/avro-json.js';
+export { type RegistryPrinter, registryPrinter } from './format/registry-print.js';
 
 // Aggregation (agg helper)
 export { aggregateFunctions } from './function/aggregate/index.js';

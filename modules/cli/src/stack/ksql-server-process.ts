@@ -19,6 +19,8 @@ export interface KsqlServerProcessOptions {
   /** Where its stderr goes (logs at warn and above); default this process's stderr. */
   readonly stderr?: (chunk: string) => void;
   readonly startTimeoutMs?: number;
+  /** Node flags before the entry (`--cpu-prof`: NODE_OPTIONS refuses it). */
+  readonly nodeArgs?: readonly string[];
 }
 
 /**
@@ -29,7 +31,14 @@ export interface KsqlServerProcessOptions {
 export function startKsqlServerProcess(options: KsqlServerProcessOptions): Promise<RunningKsqlServer> {
   const child = spawn(
     process.execPath,
-    [options.cliMain, 'ksql-server', '--port', String(options.port), ...(options.args ?? [])],
+    [
+      ...(options.nodeArgs ?? []),
+      options.cliMain,
+      'ksql-server',
+      '--port',
+      String(options.port),
+      ...(options.args ?? []),
+    ],
     {
       stdio: ['ignore', 'pipe', options.stderr ? 'pipe' : 'inherit'],
       env: { ...process.env, ...options.env },

@@ -1,11 +1,15 @@
+import type { RegistryPrinter } from '@meterstream/ksql';
+
 /**
  * PRINT's record lines as ksqlDB's RecordFormatter writes them:
  * `rowtime: 2024/01/01 00:00:00.000 Z, key: k1, value: {"a":1}, partition: 0`. Keys and values are
  * shown in the first format, in ksqlDB's order, that can read every non-null payload seen so far;
  * the formats still possible are reported ("Key format: JSON or KAFKA_STRING") when they change.
  *
- * Of ksqlDB's formats this knows JSON, KAFKA_INT, KAFKA_BIGINT, KAFKA_DOUBLE and KAFKA_STRING;
- * Schema Registry formats (AVRO, PROTOBUF, JSON_SR) and windowed keys are not told apart.
+ * Of ksqlDB's formats this knows AVRO and PROTOBUF (Confluent-framed, their writer schemas from
+ * the Schema Registry: the caller fetches the frames' schemas first, see `schemaIdOf`), JSON,
+ * KAFKA_INT, KAFKA_BIGINT, KAFKA_DOUBLE and KAFKA_STRING; JSON_SR and windowed keys are not told
+ * apart.
  */
 type Reader = (bytes: Buffer) => string | undefined;
 
@@ -20,8 +24,32 @@ function text(bytes: Buffer): string | undefined {
   }
 }
 
-/** ksqlDB's Format enum order (the Schema Registry ones left out). */
-const FORMATS: readonly (readonly [string, Reader])[] = [
+/** Printers of the registry's schemas by id, made before the records that name them are formatted. */
+export type SchemaCache = ReadonlyMap<number, RegistryPrinter>;
+
+/** The schema id of a Confluent-framed payload (magic byte 0, int32 id), or undefined. */
+export function schemaIdOf(bytes: Buffer | null): number | undefined {
+  return bytes !== null && bytes.length >= 5 && bytes[0] === 0 ? bytes.readInt32BE(1) : undefined;
+}
+
+/** AVRO / PROTOBUF: a framed payload whose schema is of that type and decodes it. */
+function registryReader(format: RegistryPrinter['format'], schemas: SchemaCache): Reader {
+  return (b) => {
+    const id = schemaIdOf(b);
+    const printer = id === undefined ? undefined : schemas.get(id);
+    if (printer?.format !== format) return undefined;
+    try {
+      return printer.print(b);
+    } catch {
+      return undefined; // not this schema's encoding: not this format (ksqlDB: the deserializer throws)
+    }
+  };
+}
+
+/** ksqlDB's Format enum order (JSON_SR left out). */
+const formats = (schemas: SchemaCache): readonly (readonly [string, Reader])[] => [
+  ['AVRO', registryReader('AVRO', schemas)],
+  ['PROTOBUF', registryReader('PROTOBUF', schemas)],
   [
     'JSON',
     (b) => {
@@ -48,7 +76,10 @@ function javaDouble(d: number): string {
 
 /** One side (key or value) of a topic's records: the formats that read everything seen. */
 class Deserializers {
-  private possible = [...FORMATS];
+  private possible: (readonly [string, Reader])[];
+  constructor(schemas: SchemaCache) {
+    this.possible = [...formats(schemas)];
+  }
   private seenData = false;
 
   format(bytes: Buffer | null): string {
@@ -77,10 +108,16 @@ export interface PrintedRecord {
 }
 
 export class RecordFormatter {
-  private readonly keys = new Deserializers();
-  private readonly values = new Deserializers();
+  private readonly keys: Deserializers;
+  private readonly values: Deserializers;
   private shownKeyFormats = '';
   private shownValueFormats = '';
+
+  /** `schemas` holds printers of the framed payloads' schemas (empty: no AVRO / PROTOBUF). */
+  constructor(schemas: SchemaCache = new Map()) {
+    this.keys = new Deserializers(schemas);
+    this.values = new Deserializers(schemas);
+  }
 
   /** A record's line. */
   format(r: PrintedRecord): string {

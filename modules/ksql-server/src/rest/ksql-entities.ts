@@ -1,4 +1,4 @@
-import type { Column, SourceDescription, SqlType, StatementResult } from '@meterstream/ksql';
+import type { Column, PersistentQuery, SourceDescription, SqlType, StatementResult } from '@meterstream/ksql';
 import type { QueryStatus } from '../runtime/query-runtime.js';
 import type { ExecutedStatement } from '../service/ksql-service.js';
 import { functionInfoOf } from './function-signature.js';
@@ -102,6 +102,13 @@ function entityOfResult(
       };
     case 'Functions':
       return { '@type': 'function_names', ...base, functions: result.functions };
+    case 'Types':
+      // ksqlDB's TypeList: a JSON object of SchemaInfo by type name.
+      return {
+        '@type': 'type_list',
+        ...base,
+        types: Object.fromEntries(result.types.map((t) => [t.name, schemaInfo(t.type)])),
+      };
     case 'FunctionDescription':
       return {
         '@type': 'describe_function',
@@ -120,29 +127,42 @@ function entityOfResult(
       return {
         '@type': 'sourceDescription',
         ...base,
-        sourceDescription: sourceDescriptionJson(result.source, result.extended, statuses),
+        sourceDescription: sourceDescriptionJson(result.source, result.extended, statuses, result.queries),
       };
     case 'QueryDescription':
       return {
         '@type': 'queryDescription',
         ...base,
-        queryDescription: {
-          id: result.queryId ?? '',
-          statementText,
-          fields: [],
-          sources: [],
-          sinks: [],
-          topology: result.topology,
-          executionPlan: result.executionPlan,
-          overriddenProperties: {},
-          ksqlHostQueryStatus: {},
-          queryType: 'PERSISTENT',
-          queryErrors: (result.queryId ? statuses?.get(result.queryId)?.errors : undefined) ?? [],
-          tasksMetadata: [],
-          state: (result.queryId ? statuses?.get(result.queryId)?.state : undefined) ?? 'RUNNING',
-        },
+        queryDescription: queryDescriptionJson(result, statuses),
       };
   }
+}
+
+/** ksqlDB's QueryDescription (EXPLAIN): the query's statement, result fields, sources and sink. */
+function queryDescriptionJson(
+  result: Extract<StatementResult, { kind: 'QueryDescription' }>,
+  statuses: ReadonlyMap<string, QueryStatus> | undefined,
+): Record<string, unknown> {
+  const status = result.queryId ? statuses?.get(result.queryId) : undefined;
+  return {
+    id: result.queryId ?? '',
+    statementText: terminated(result.queryStatement),
+    ...(result.windowType === undefined ? {} : { windowType: result.windowType }),
+    fields: result.fields.map(fieldInfo),
+    sources: result.sources,
+    sinks: result.sinks,
+    sinkKafkaTopics: result.sinkKafkaTopics,
+    topology: result.topology,
+    executionPlan: result.executionPlan,
+    overriddenProperties: result.overriddenProperties,
+    ksqlHostQueryStatus: {},
+    queryType: result.queryType,
+    queryErrors: status?.errors ?? [],
+    tasksMetadata: [],
+    ...(result.consumerGroupId === undefined ? {} : { consumerGroupId: result.consumerGroupId }),
+    // EXPLAIN <statement> describes a query that does not run.
+    ...(result.queryId === undefined ? {} : { state: status?.state ?? 'RUNNING' }),
+  };
 }
 
 function uncommittedStatus(statementText: string, message: string): KsqlEntity {
@@ -202,9 +222,16 @@ function sourceDescriptionJson(
   s: SourceDescription,
   extended: boolean,
   statuses: ReadonlyMap<string, QueryStatus> | undefined,
+  known: ReadonlyMap<string, PersistentQuery> | undefined,
 ): Record<string, unknown> {
+  // Each query as SHOW QUERIES lists it: its statement, its sink and the sink's topic.
   const queries = (ids: readonly string[], sink: boolean) =>
-    ids.map((id) => runningQuery(id, statuses?.get(id), '', sink ? [s.name] : [], sink ? [s.topic] : []));
+    ids.map((id) => {
+      const q = known?.get(id);
+      return q
+        ? runningQuery(id, statuses?.get(id), q.statementText, [q.sinkName], [q.sinkTopic])
+        : runningQuery(id, statuses?.get(id), '', sink ? [s.name] : [], sink ? [s.topic] : []);
+    });
   return {
     name: s.name,
     ...(s.windowType === undefined ? {} : { windowType: s.windowType }),

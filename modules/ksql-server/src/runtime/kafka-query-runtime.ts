@@ -1,4 +1,5 @@
 import {
+  type DeserializationFailure,
   KsqlError,
   type PersistentQuery,
   type PullQueryPlan,
@@ -104,6 +105,10 @@ export class KafkaQueryRuntime implements QueryRuntime {
   }
 
   /** Resolves once every processing-log entry made so far is written. */
+  logDeserializationError(failure: DeserializationFailure): void {
+    this.processingLog.deserializationError(failure);
+  }
+
   flushProcessingLog(): Promise<void> {
     return this.processingLog.flush();
   }

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Admin, Consumer, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
-import { RecordFormatter } from '../kafka/record-formatter.js';
+import { type RegistryPrinter, registryPrinter, type SchemaRegistry } from '@meterstream/ksql';
+import { RecordFormatter, schemaIdOf } from '../kafka/record-formatter.js';
 import { RowBuffer } from './row-buffer.js';
 
 export interface PrintOptions {
@@ -15,6 +16,8 @@ export interface PrintOptions {
   readonly limit?: number;
   readonly serviceId: string;
   readonly logger: Logger;
+  /** Where the writer schemas of Confluent-framed payloads are fetched (AVRO lines); none: no AVRO. */
+  readonly registry?: SchemaRegistry;
   /** Told once the print has stopped and its consumer group is deleted. */
   readonly onClosed: () => void;
 }
@@ -30,7 +33,11 @@ export class PrintTopic {
   readonly id: string;
   readonly lines: AsyncIterable<string>;
   private readonly buffer: RowBuffer<string>;
-  private readonly formatter = new RecordFormatter();
+  /** Schemas by id, fetched before the batch naming them is formatted (the formatter is synchronous). */
+  private readonly schemas = new Map<number, RegistryPrinter>();
+  /** Ids the registry did not answer, or of schemas not printed: looked up once. */
+  private readonly unknownIds = new Set<number>();
+  private readonly formatter = new RecordFormatter(this.schemas);
   private consumer: Consumer | undefined;
   private readonly groupId: string;
   private polled = 0;
@@ -70,6 +77,7 @@ export class PrintTopic {
       autoCommit: false,
       eachBatch: async ({ batch }) => {
         if (this.closing) return;
+        await this.fetchSchemas(batch.messages.flatMap((m) => [m.key, m.value]));
         const out: string[] = [];
         for (const m of batch.messages) {
           const line = this.formatter.format({
@@ -92,6 +100,34 @@ export class PrintTopic {
         }
       },
     });
+  }
+
+  /**
+   * Fetches the schemas of the framed payloads not seen yet. An id the registry does not know (or
+   * bytes that only look framed) is remembered and the payload read by the other formats, as
+   * ksqlDB's deserializers fail over to the next format.
+   */
+  private async fetchSchemas(payloads: readonly (Buffer | null)[]): Promise<void> {
+    const registry = this.options.registry;
+    if (!registry) return;
+    const ids = new Set<number>();
+    for (const p of payloads) {
+      const id = schemaIdOf(p);
+      if (id !== undefined && !this.schemas.has(id) && !this.unknownIds.has(id)) ids.add(id);
+    }
+    for (const id of ids) {
+      try {
+        const printer = await registryPrinter(registry, await registry.byId(id));
+        if (printer) this.schemas.set(id, printer);
+        else this.unknownIds.add(id); // a JSON schema: JSON_SR is not printed as such
+      } catch (err) {
+        this.unknownIds.add(id);
+        this.options.logger.debug(
+          { err, id, topic: this.options.topic },
+          'print: no schema for a framed payload',
+        );
+      }
+    }
   }
 
   /** Stops the consumer and deletes its group; idempotent. */

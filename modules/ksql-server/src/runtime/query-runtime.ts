@@ -1,4 +1,9 @@
-import type { PersistentQuery, PullQueryPlan, TransientQueryPlan } from '@meterstream/ksql';
+import type {
+  DeserializationFailure,
+  PersistentQuery,
+  PullQueryPlan,
+  TransientQueryPlan,
+} from '@meterstream/ksql';
 
 /**
  * Runs the engine's planned queries on the streams library's Kafka runtime (KafkaStreams over
@@ -29,6 +34,12 @@ export interface QueryRuntime {
    * to a bound: a consumer that stops reading makes the query stop taking input, never grows memory.
    */
   push(plan: TransientQueryPlan, properties: Readonly<Record<string, string>>): Promise<PushQuery>;
+  /**
+   * Writes a record a query outside the runtime could not deserialize (a stream pull query's scan)
+   * to the processing log, as the runtime's own queries do. Optional: a runtime without a
+   * processing log leaves it out.
+   */
+  logDeserializationError?(failure: DeserializationFailure): void;
   /** Stops every query (no cleanup). */
   close(): Promise<void>;
 }

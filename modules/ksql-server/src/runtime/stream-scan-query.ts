@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { TransientQueryPlan } from '@meterstream/ksql';
+import type { DeserializationFailure, TransientQueryPlan } from '@meterstream/ksql';
 import { TopologyTestDriver } from '@meterstream/streams';
 import type { Admin, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
@@ -14,6 +14,8 @@ export interface StreamScanOptions {
   /** Rows buffered for a slow reader before the scan stops fetching (as push queries). */
   readonly bufferRows: number;
   readonly logger: Logger;
+  /** Where records the scan cannot deserialize are written (the processing log); they are skipped. */
+  readonly processingLog?: (failure: DeserializationFailure) => void;
   /** Told once the scan has stopped and its consumer group is deleted. */
   readonly onClosed: () => void;
 }
@@ -94,12 +96,14 @@ export class StreamScanQuery implements PushQuery {
       },
       error: (error: unknown) => this.buffer.end(error instanceof Error ? error : new Error(String(error))),
     });
-    // Records the source cannot deserialize are skipped by the plan, as in a push query.
+    // Records the source cannot deserialize are skipped by the plan and written to the processing
+    // log, as in a push query; the scan goes on.
     this.plan.processingLog?.attach((failure) => {
       this.options.logger.debug(
         { queryId: this.id, topic: failure.topic, target: failure.target, err: failure.error },
         'stream pull query skipped a record it cannot deserialize',
       );
+      this.options.processingLog?.(failure);
     });
     this.reader.done.then(
       () => this.end('end-offsets'),

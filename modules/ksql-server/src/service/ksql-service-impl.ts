@@ -141,6 +141,7 @@ export class KsqlServiceImpl extends CommandTopicEngine implements KsqlService {
       admin: this.admin,
       bufferRows: SCAN_BUFFER_ROWS,
       logger: this.logger,
+      processingLog: (failure) => this.runtime.logDeserializationError?.(failure),
       onClosed: () => this.pushQueries.delete(scan.id),
     });
     this.pushQueries.set(scan.id, scan);
@@ -176,6 +177,7 @@ export class KsqlServiceImpl extends CommandTopicEngine implements KsqlService {
       limit: stmt.limit,
       serviceId: this.serviceId,
       logger: this.logger,
+      registry: this.registry,
       onClosed: () => this.prints.delete(print.id),
     });
     this.prints.set(print.id, print);

@@ -28,6 +28,7 @@ export class RealServer {
   kafka!: Kafka;
   admin!: Admin;
   producer!: Producer;
+  runtime!: KafkaQueryRuntime;
   private dir = '';
 
   async start(properties: Record<string, string> = {}): Promise<void> {
@@ -53,6 +54,7 @@ export class RealServer {
       stateDir: join(this.dir, 'state'),
       logger: silent,
     });
+    this.runtime = runtime;
     this.service = await startKsqlService({
       brokers: [this.broker.bootstrap],
       schemaRegistry: this.registry.url,

@@ -1,7 +1,8 @@
 import type { StoreBackend, Topology } from '@meterstream/streams';
 import type { ProcessingLog } from './processing-log.js';
 import type { SchemaRegistry } from '../format/format.js';
-import type { Column } from '../schema/logical-schema.js';
+import type { Column, LogicalSchema } from '../schema/logical-schema.js';
+import type { SqlType } from '../types/sql-type.js';
 
 /**
  * The engine's outside world and what it reports: the contract for its hosts — the conformance
@@ -93,6 +94,12 @@ export interface PersistentQuery {
    * CREATE TABLE … AS SELECT and CREATE SOURCE TABLE queries.
    */
   readonly pullStore?: string;
+  /** The result's columns (the sink's schema: EXPLAIN's `fields`). */
+  readonly resultSchema?: LogicalSchema;
+  /** The result's window type, for a windowed result. */
+  readonly windowType?: 'TUMBLING' | 'HOPPING' | 'SESSION';
+  /** The plan summary EXPLAIN shows (plan-summary.ts). */
+  readonly executionPlan?: string;
   /** Its processing log: the host attaches a listener to hear of the source records it skips. */
   readonly processingLog?: ProcessingLog;
   /**
@@ -170,6 +177,8 @@ export type StatementResult =
       readonly statementText: string;
       readonly source: SourceDescription;
       readonly extended: boolean;
+      /** The queries reading or writing it (its readQueries / writeQueries), by id. */
+      readonly queries?: ReadonlyMap<string, PersistentQuery>;
     }
   | {
       readonly kind: 'FunctionDescription';
@@ -182,10 +191,28 @@ export type StatementResult =
       readonly kind: 'QueryDescription';
       readonly statementText: string;
       readonly queryId?: string;
+      /** The described query's own statement (EXPLAIN <statement>: that statement). */
+      readonly queryStatement: string;
+      readonly queryType: 'PERSISTENT' | 'PUSH';
+      /** The result's columns. */
+      readonly fields: readonly Column[];
+      readonly sources: readonly string[];
+      readonly sinks: readonly string[];
+      readonly sinkKafkaTopics: readonly string[];
+      readonly windowType?: 'TUMBLING' | 'HOPPING' | 'SESSION';
+      readonly overriddenProperties: Readonly<Record<string, string>>;
+      /** The streams application id (ksqlDB's consumerGroupId); undefined for EXPLAIN <statement>. */
+      readonly consumerGroupId?: string;
       readonly topology: string;
       readonly executionPlan: string;
     }
   | { readonly kind: 'TypeCreated' | 'TypeDropped'; readonly statementText: string; readonly name: string }
+  /** SHOW TYPES: the custom types CREATE TYPE registered, by name. */
+  | {
+      readonly kind: 'Types';
+      readonly statementText: string;
+      readonly types: readonly { readonly name: string; readonly type: SqlType }[];
+    }
   /** A query statement (push/pull): the host runs it; the engine plans it into this. */
   | { readonly kind: 'TransientQuery'; readonly statementText: string; readonly query: unknown };
 

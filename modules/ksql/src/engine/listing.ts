@@ -1,10 +1,10 @@
 import { KsqlError } from '../errors.js';
 import type { StatementOf } from '../parser/ast.js';
-import type { StatementResult } from './engine-api.js';
+import type { PersistentQuery, StatementResult } from './engine-api.js';
 import type { EngineContext } from './engine-context.js';
 import { describeSource } from './source-description.js';
 
-/** SHOW / LIST STREAMS | TABLES | QUERIES | TOPICS | PROPERTIES | FUNCTIONS. */
+/** SHOW / LIST STREAMS | TABLES | QUERIES | TOPICS | PROPERTIES | FUNCTIONS | TYPES. */
 export async function executeList(
   ctx: EngineContext,
   stmt: StatementOf<'List'>,
@@ -43,6 +43,13 @@ export async function executeList(
           .sort((a, b) => a.name.localeCompare(b.name)),
       };
     case 'TYPES':
+      return {
+        kind: 'Types',
+        statementText: text,
+        types: [...ctx.metastore.typeRegistry()]
+          .map(([name, type]) => ({ name, type }))
+          .sort((a, b) => a.name.localeCompare(b.name)),
+      };
     case 'VARIABLES':
       throw new KsqlError(`SHOW ${stmt.what} is not supported by the meterstream KSQL engine`);
   }
@@ -59,11 +66,18 @@ export function executeDescribeSource(
 ): StatementResult {
   const source = ctx.metastore.get(stmt.name);
   if (!source) throw new KsqlError(`Could not find STREAM/TABLE '${stmt.name}' in the Metastore`);
+  const description = describeSource(source, ctx.metastore);
+  const queries = new Map<string, PersistentQuery>();
+  for (const id of [...description.readQueries, ...description.writeQueries]) {
+    const q = ctx.queries.get(id);
+    if (q) queries.set(id, q);
+  }
   return {
     kind: 'SourceDescription',
     statementText: stmt.text,
-    source: describeSource(source, ctx.metastore),
+    source: description,
     extended: stmt.extended,
+    queries,
   };
 }
 

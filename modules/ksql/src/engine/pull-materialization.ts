@@ -1,4 +1,4 @@
-import type { KTable, Windowed } from '@meterstream/streams';
+import { type KTable, type Serde, type Windowed, windowedKeySerde } from '@meterstream/streams';
 import { aggregateDataSerde } from '../plan/aggregate-serde.js';
 import type { PlannedStream } from '../plan/planned-stream.js';
 import type { GenericKey, GenericRow } from '../schema/logical-schema.js';
@@ -15,6 +15,9 @@ import type { GenericKey, GenericRow } from '../schema/logical-schema.js';
  * input offsets committed) starts with this store empty and refills it as keys update. Turning
  * `loggingEnabled` on fixes that at one changelog record per result update, and adds the topic
  * `<app>-PullQuery-Materialize-changelog`.
+ *
+ * A windowed table's keys are stored byte-ordered (`windowedKeySerde`: key, then window start), so
+ * a lookup of one key — with or without WINDOWSTART bounds — is one key-range read, not a scan.
  */
 export const PULL_QUERY_STORE = 'PullQuery-Materialize';
 
@@ -28,7 +31,9 @@ export function materializeForPull(output: PlannedStream): string | undefined {
     () => true,
     {
       storeName: PULL_QUERY_STORE,
-      keySerde: aggregateDataSerde<GenericKey | Windowed<GenericKey>>(),
+      keySerde: output.window
+        ? (windowedKeySerde(aggregateDataSerde<GenericKey>()) as Serde<GenericKey | Windowed<GenericKey>>)
+        : aggregateDataSerde<GenericKey | Windowed<GenericKey>>(),
       valueSerde: aggregateDataSerde<GenericRow>(),
       loggingEnabled: false,
     },

@@ -1,4 +1,10 @@
-import type { KeyValueStore, ValueAndTimestamp, Windowed } from '@meterstream/streams';
+import {
+  type KeyValueIterator,
+  type KeyValueStore,
+  type ValueAndTimestamp,
+  type Windowed,
+  windowedKeyRange,
+} from '@meterstream/streams';
 import { KsqlError, UnsupportedFeatureError } from '../errors.js';
 import type { CompiledExpression } from '../expr/compiled.js';
 import type { Expression, Query } from '../parser/ast.js';
@@ -11,6 +17,7 @@ import { formatSqlType, type SqlType, SqlTypes } from '../types/sql-type.js';
 import type { DataSource } from './data-source.js';
 import { checkInListKeys, keyConstraintError, mentioned } from './pull-key-constraints.js';
 import type { EngineContext, RegisteredQuery } from './engine-context.js';
+import { type WindowStartBounds, windowStartBounds } from './pull-window-bounds.js';
 
 /**
  * A planned pull query (`SELECT … FROM <table> [WHERE …] [LIMIT n];`, no EMIT): the host reads the
@@ -32,17 +39,26 @@ export interface PullQueryPlan {
    */
   readonly keyColumnNames: ReadonlySet<string>;
   readonly windowed: boolean;
-  /** The keys the WHERE pins (key lookups); undefined → a table scan. */
+  /**
+   * The keys the WHERE pins (key lookups: one `get` each, or for a windowed table one key-range
+   * read each, bounded by `windowStarts`); undefined → a table scan.
+   */
   readonly keys?: readonly GenericKey[];
+  /** Windowed tables: the window starts the WHERE allows (all when it has no WINDOWSTART bound). */
+  readonly windowStarts?: WindowStartBounds;
   readonly limit?: number;
   /** Reads the rows from the query's store: WHERE applied, projected, at most `limit`. */
   execute(store: PullStore): unknown[][];
 }
 
-/** What a pull query needs of the store (KeyValueStore's reads). */
+/**
+ * What a pull query needs of the store (KeyValueStore's reads): `get` for a key lookup, `range`
+ * for one key's windows (the windowed store's keys are byte-ordered, see pull-materialization.ts),
+ * `all` for a scan.
+ */
 export type PullStore = Pick<
   KeyValueStore<GenericKey | Windowed<GenericKey>, ValueAndTimestamp<GenericRow>>,
-  'get' | 'all'
+  'get' | 'range' | 'all'
 >;
 
 const SYNTAX_HELP =
@@ -237,6 +253,18 @@ function pinnedKeys(
   return undefined;
 }
 
+/** The value of an integral constant expression; undefined when it names a column or is no integer. */
+function integerConstant(e: Expression, ctx: EngineContext): number | undefined {
+  try {
+    const c = compileIn('WHERE', e, createColumnScope([]), ctx.functions);
+    if (!INTEGRAL.has(c.type.base)) return undefined;
+    const v = c.evaluate([]);
+    return typeof v === 'number' ? v : undefined;
+  } catch {
+    return undefined; // it names a column: not a constant
+  }
+}
+
 /** The base type of an expression that names no column; undefined when it names one. */
 function constantType(e: Expression, ctx: EngineContext): string | undefined {
   try {
@@ -275,10 +303,11 @@ export function planPullQuery(
   const { schema, values, keyColumnNames } = projection(query, source, columns, ctx, windowed);
   // As ksqlDB, the statement is analysed (WHERE, SELECT) before its materialization is looked for.
   const materializer = materializingQuery(ctx, source);
-  // A windowed table is read by a scan of its store either way (the window bounds filter it);
-  // the pinned key only decides whether the query is a key lookup when scans are disabled.
+  // A pinned key is a lookup: a get, or on a windowed table a key-range read of its windows
+  // within the WHERE's WINDOWSTART bounds. The whole WHERE is applied to what either returns.
   const pinned = pinnedKeys(query.where, source, ctx);
-  const keys = windowed ? undefined : pinned;
+  const keys = pinned;
+  const windowStarts = windowed ? windowStartBounds(query.where, (e) => integerConstant(e, ctx)) : undefined;
   const scans = (props['ksql.query.pull.table.scan.enabled'] ?? 'true').toLowerCase() !== 'false';
   if (!scans) {
     // Without scans the WHERE must be a key lookup as ksqlDB plans one, even where a pinned key
@@ -331,6 +360,7 @@ export function planPullQuery(
     keyColumnNames,
     windowed,
     keys,
+    windowStarts,
     limit,
     execute(store) {
       const out: unknown[][] = [];
@@ -346,18 +376,31 @@ export function planPullQuery(
         return out.length < max;
       };
       if (max <= 0) return out;
+      /** Emits what `it` holds; false when LIMIT is reached. */
+      const drain = (
+        it: KeyValueIterator<GenericKey | Windowed<GenericKey>, ValueAndTimestamp<GenericRow>>,
+      ): boolean => {
+        try {
+          for (let next = it.next(); !next.done; next = it.next())
+            if (!emit(next.value.key, next.value.value)) return false;
+          return true;
+        } finally {
+          it.close();
+        }
+      };
+      if (keys && windowStarts) {
+        if (windowStarts.from > windowStarts.to) return out;
+        for (const k of keys) {
+          const { from, to } = windowedKeyRange(k, windowStarts.from, windowStarts.to);
+          if (!drain(store.range(from, to))) break;
+        }
+        return out;
+      }
       if (keys) {
         for (const k of keys) if (!emit(k, store.get(k))) break;
         return out;
       }
-      const it = store.all();
-      try {
-        for (let next = it.next(); !next.done; next = it.next()) {
-          if (!emit(next.value.key, next.value.value)) break;
-        }
-      } finally {
-        it.close();
-      }
+      drain(store.all());
       return out;
     },
   };

@@ -1,5 +1,6 @@
 import type { PersistentQuery } from './engine-api.js';
 import type { EngineContext, RegisteredQuery } from './engine-context.js';
+import { planSummary } from './plan-summary.js';
 import type { BuiltQuery } from './query-builder.js';
 import { queryStreamsProperties } from './streams-properties.js';
 
@@ -26,6 +27,9 @@ export function registerQuery(
     properties: queryStreamsProperties(props, built.applicationId),
     createAs,
     pullStore: built.pullStore,
+    resultSchema: built.planned.output.schema,
+    windowType: built.planned.output.window?.type,
+    executionPlan: planSummary(built.queryId, sinkName, built.planned),
     processingLog: built.processingLog,
     prefetch: async (topic, part, payloads) => {
       const s = serdes.get(topic);

@@ -8,8 +8,8 @@ import type { StatementResult } from './engine-api.js';
 import type { EngineContext } from './engine-context.js';
 import { executeInsertValues } from './insert-values.js';
 import { executeDescribeFunction, executeDescribeSource, executeList } from './listing.js';
-import type { BuiltQuery } from './query-builder.js';
-import { planPushQuery, planTransientQuery } from './transient-query.js';
+import { planTransientQuery } from './transient-query.js';
+import { executeExplain } from './explain.js';
 
 /** Runs one parsed statement against the engine's state. */
 export async function executeStatement(
@@ -93,52 +93,4 @@ function rejectLimit(stmt: StatementOf<'CreateAsSelect'>): void {
   if (stmt.query.limit !== undefined) {
     throw new KsqlError(`CREATE ${stmt.sourceType} AS SELECT statements don't support LIMIT clause.`);
   }
-}
-
-/** EXPLAIN <query id> | <statement>: the query's topology as Kafka Streams describes it. */
-async function executeExplain(
-  ctx: EngineContext,
-  stmt: StatementOf<'Explain'>,
-  props: Readonly<Record<string, string>>,
-): Promise<StatementResult> {
-  if (stmt.queryId !== undefined) {
-    const q =
-      ctx.queries.get(stmt.queryId) ??
-      [...ctx.queries.values()].find((x) => x.id.toUpperCase() === stmt.queryId!.toUpperCase());
-    if (!q)
-      throw new KsqlError(
-        `Query with id:${stmt.queryId} does not exist, use SHOW QUERIES to view the full set of queries.`,
-      );
-    return {
-      kind: 'QueryDescription',
-      statementText: stmt.text,
-      queryId: q.id,
-      topology: q.topology.describe().toString(),
-      executionPlan: q.statementText,
-    };
-  }
-  const inner = stmt.statement;
-  let built: BuiltQuery | undefined;
-  if (inner?.kind === 'CreateAsSelect')
-    built = (await executeCreateAsSelect(ctx, inner, props, false)) as BuiltQuery;
-  else if (inner?.kind === 'InsertInto')
-    built = (await executeInsertInto(ctx, inner, props, false)) as BuiltQuery;
-  else if (inner?.kind === 'QueryStatement') {
-    if (inner.query.emit === undefined)
-      throw new UnsupportedFeatureError('EXPLAIN of a pull query', inner.pos);
-    const plan = await planPushQuery(ctx, inner.query, props);
-    return {
-      kind: 'QueryDescription',
-      statementText: stmt.text,
-      topology: plan.topology.describe().toString(),
-      executionPlan: inner.text,
-    };
-  }
-  if (!built || !inner) throw new KsqlError('The provided statement does not run a ksql query');
-  return {
-    kind: 'QueryDescription',
-    statementText: stmt.text,
-    topology: built.topology.describe().toString(),
-    executionPlan: inner.text,
-  };
 }

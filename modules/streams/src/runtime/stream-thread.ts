@@ -1,3 +1,4 @@
+import { setImmediate as nextLoopTurn } from 'node:timers/promises';
 import type { KafkaMessage } from 'kafkajs';
 import { DeserializationError } from '../serde/serde.js';
 import type { PartitionGroup } from '../task/partition-group.js';
@@ -30,6 +31,11 @@ export class StreamThread {
   ) {}
 
   async processBatch(payload: BatchPayload): Promise<void> {
+    // A batch is processed synchronously, and kafkajs hands over the batches of one fetch in a
+    // row with only resolved promises between them: without this the event loop could run no I/O
+    // (a pull query's HTTP request, a heartbeat) until a whole fetch response was processed.
+    // setImmediate runs after the loop's I/O phase, so I/O waits at most one batch.
+    await nextLoopTurn();
     const { context } = this;
     if (context.fatal || context.closing) return;
     if (context.awaitingAssignment) {

@@ -8,6 +8,7 @@ export * from './errors.js';
 export * from './iterator.js';
 export * from './keys/session-key-schema.js';
 export * from './keys/window-key-schema.js';
+export * from './keys/windowed-key-serde.js';
 export { ChangeLoggingKeyValueBytesStore } from './logging/change-logging-key-value-store.js';
 export { ChangeLoggingSegmentedBytesStore } from './logging/change-logging-segmented-store.js';
 export { InMemoryBufferStore } from './memory/in-memory-buffer-store.js';

@@ -15,6 +15,7 @@ import { type BackendFixture, openStore, storeName, TestStoreContext } from './c
 import { keyValueStoreContract } from './contract/key-value-contract.js';
 import { sessionStoreContract } from './contract/session-contract.js';
 import { windowStoreContract } from './contract/window-contract.js';
+import { windowedKeyContract } from './contract/windowed-key-contract.js';
 import { type TestRedis, startRedisServer } from '@meterstream/test-support';
 
 let server: TestRedis;
@@ -391,3 +392,4 @@ describe('Redis stores', () => {
     win.close();
   });
 });
+windowedKeyContract(redisFixture);
