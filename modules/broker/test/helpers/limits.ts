@@ -102,14 +102,8 @@ export function answersApiVersions(socket: Socket): Promise<boolean> {
   });
 }
 
-/** Polls `check` until it returns true (no fixed sleeps: tests run under load). */
-export async function waitFor(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+/** The broker tests' one poll-until-true (no fixed sleeps: tests run under load). */
+export { waitFor } from './group-consumers.js';
 
 /** Sends one request frame on an open connection; resolves with its response (after the size). */
 export function exchange(socket: Socket, frame: Buffer): Promise<Buffer> {

@@ -1,8 +1,6 @@
 import {
   DEAD_LETTER_COUNTER,
   DEAD_LETTER_TOPIC,
-  DeserializationError as RecordError,
-  type InvalidRecordReason,
   type Logger,
   type MeterstreamConfig,
   type MetricReading,
@@ -12,10 +10,8 @@ import {
   metricReadingSyncRegistryReader,
 } from '@meterstream/common';
 import {
-  type DeserializationError,
   KafkaStreams,
   type ProcessingGuarantee,
-  type RawRecord,
   type Serde,
   type StoreBackend,
   redisStoreBackend,
@@ -86,17 +82,6 @@ function metricSerde(options: AggregatorOptions): {
 }
 
 /**
- * Why the runtime refused a record, as common's metric record rule names it: the runtime refuses
- * null keys and values itself (deadLetterNulls); the rest is the serdes' DeserializationError.
- */
-export function deadLetterReason(record: RawRecord, error: DeserializationError): InvalidRecordReason {
-  if (record.key === null) return 'null-key';
-  if (record.value === null) return 'null-value';
-  if (error.cause instanceof RecordError) return error.cause.kind;
-  return error.part === 'key' ? 'malformed-key' : 'bad-encoding';
-}
-
-/**
  * Starts the metric aggregator (1-minute to 1-day windows) as a Kafka Streams application: reads metrics, writes the final
  * aggregate of every closed window to `metrics-aggregates-<w>`. Records common's metric record
  * rule refuses (validateMetricRecord: null or malformed key, null or undecodable value, non-finite
@@ -146,8 +131,10 @@ export async function startAggregator(options: AggregatorOptions): Promise<Runni
     deserializationHandling: 'logAndContinue',
     deadLetterTopic,
     deadLetterNulls: true,
-    deadLetterHeaders: (record, error) => {
-      const reason = deadLetterReason(record, error);
+    // The runtime's DeserializationError is common's: its kind is the metric record rule's reason
+    // (null key/value refused by deadLetterNulls, else the serde's kind, malformed-key or bad-encoding).
+    deadLetterHeaders: (_record, error) => {
+      const reason = error.kind;
       deadLetters.inc({ application: applicationId, reason });
       losses.deadLettered(reason);
       return { 'error.reason': reason };

@@ -1,4 +1,4 @@
-import { testLogger } from '@meterstream/test-support';
+import { testLogger, waitFor as waitForCondition } from '@meterstream/test-support';
 import ksqldbClientModule from 'ksqldb-client';
 import http from 'node:http';
 import http2 from 'node:http2';
@@ -104,13 +104,9 @@ export function h2Close(session: http2.ClientHttp2Session): Promise<void> {
   return new Promise((resolve) => session.close(() => resolve()));
 }
 
-/** Polls `condition` (every 10 ms, up to 10 s); fails naming `what`. A wait, not a timing assertion. */
-export async function waitFor(condition: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 1000; i++) {
-    if (condition()) return;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`timed out waiting for ${what}`);
+/** Polls `condition` (every 10 ms, up to 10 s); fails naming `what`: test-support's waitFor. */
+export function waitFor(condition: () => boolean, what: string): Promise<void> {
+  return waitForCondition(what, condition, 10_000, 10);
 }
 
 /** Waits until `value()` stops changing (same over 5 polls 30 ms apart): a reader has stalled. */

@@ -130,9 +130,12 @@ export class StreamThread {
     try {
       if (refuseNulls && (message.key === null || message.value === null)) {
         const part = message.key === null ? 'key' : 'value';
-        throw new DeserializationError(topic, partition, offset, part, {
-          cause: new Error(`null ${part}`),
-        });
+        throw new DeserializationError(
+          `null ${part}`,
+          part,
+          { topic, partition, offset },
+          { cause: new Error(`null ${part}`), kind: part === 'key' ? 'null-key' : 'null-value', part },
+        );
       }
       managed.task.processBytes(topic, partition, offset, timestamp, message.key, message.value, headers);
     } catch (error) {

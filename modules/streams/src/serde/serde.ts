@@ -6,17 +6,44 @@
 export type { Serde } from '../state/serde.js';
 export { Serdes } from '../state/serde.js';
 
-/** Raised when a source cannot deserialize a record; names where the bytes came from. */
-export class DeserializationError extends Error {
-  constructor(
-    readonly topic: string,
-    readonly partition: number,
-    readonly offset: number,
-    readonly part: 'key' | 'value',
-    options?: { cause?: unknown },
-  ) {
-    const why = options?.cause instanceof Error ? `: ${options.cause.message}` : '';
-    super(`cannot deserialize ${part} of ${topic}-${partition}@${offset}${why}`, options);
-    this.name = 'DeserializationError';
+import { DeserializationError } from '@meterstream/common';
+
+/**
+ * The one DeserializationError of the project is common's (the serdes raise it); the runtime
+ * raises it too, located at the record's topic/partition/offset.
+ */
+export { DeserializationError };
+
+/**
+ * The error a source raises when it cannot deserialize the `part` of the record at
+ * topic/partition/offset: `cause` is what the serde threw (kept as the cause, so consumers can
+ * still read a serde's own kind). A serde's DeserializationError keeps its format, reason and kind;
+ * any other failure is `bad-encoding` of the value or `malformed-key` of the key.
+ */
+export function recordDeserializationError(
+  topic: string,
+  partition: number,
+  offset: number,
+  part: 'key' | 'value',
+  cause: unknown,
+): DeserializationError {
+  const source = { topic, partition, offset };
+  if (cause instanceof DeserializationError) {
+    return new DeserializationError(
+      cause.reason,
+      cause.format,
+      { ...cause.source, ...source },
+      {
+        cause,
+        kind: cause.kind,
+        part,
+      },
+    );
   }
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  return new DeserializationError(reason, part, source, {
+    cause,
+    kind: part === 'key' ? 'malformed-key' : 'bad-encoding',
+    part,
+  });
 }

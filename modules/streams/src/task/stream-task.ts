@@ -2,7 +2,7 @@ import { pino, type Logger } from 'pino';
 import type { Processor } from '../processor/processor.js';
 import type { Cancellable, PunctuationType, Punctuator } from '../processor/punctuation.js';
 import { type Headers, NO_HEADERS, Record, type RecordMetadata } from '../processor/record.js';
-import { DeserializationError, type Serde } from '../serde/serde.js';
+import { recordDeserializationError, type Serde } from '../serde/serde.js';
 import type {
   CachedRecordContext,
   RecordCacheLike,
@@ -255,14 +255,14 @@ export class StreamTask implements TaskServices {
       try {
         key = src.keySerde.deserialize(keyBytes);
       } catch (err) {
-        throw new DeserializationError(topic, partition, offset, 'key', { cause: err });
+        throw recordDeserializationError(topic, partition, offset, 'key', err);
       }
     }
     if (valueBytes !== null && src.valueSerde) {
       try {
         value = src.valueSerde.deserialize(valueBytes);
       } catch (err) {
-        throw new DeserializationError(topic, partition, offset, 'value', { cause: err });
+        throw recordDeserializationError(topic, partition, offset, 'value', err);
       }
     }
     return this.processDeserialized(topic, partition, offset, key, value, timestamp, headers);
