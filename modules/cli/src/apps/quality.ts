@@ -23,7 +23,6 @@ import {
 } from '@meterstream/streams';
 import { Redis } from 'ioredis';
 import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
-import { deadLetterReason } from './aggregator.js';
 import { serveMetrics } from './metrics-endpoint.js';
 
 export interface QualityAppOptions {
@@ -132,8 +131,9 @@ export async function startQuality(options: QualityAppOptions): Promise<RunningQ
     deserializationHandling: 'logAndContinue',
     deadLetterTopic: options.deadLetterTopic ?? DEAD_LETTER_TOPIC,
     deadLetterNulls: true,
-    deadLetterHeaders: (record, error) => {
-      const reason = deadLetterReason(record, error);
+    // The runtime's DeserializationError is common's: its kind is the metric record rule's reason.
+    deadLetterHeaders: (_record, error) => {
+      const reason = error.kind;
       deadLetters.inc({ application: applicationId, reason });
       return { 'error.reason': reason };
     },
