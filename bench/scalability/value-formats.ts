@@ -102,7 +102,8 @@ export function buildTemplates(
     case 'metric-avro': {
       const stringType = avro.Type.forSchema('string');
       const doubleType = avro.Type.forSchema('double');
-      // Metric's fields in order: gateway, metricType, metricAttribute, timestamp (ISO string), value.
+      // Metric's fields in order: gateway, metricType, metricAttribute, timestamp (ISO string), value,
+      // unit (a union with null first: the one byte 0, no unit).
       const encode = (i: number, ms: number) =>
         Buffer.concat([
           stringType.toBuffer(sensorKey(format, i).split('.')[0]!),
@@ -110,6 +111,7 @@ export function buildTemplates(
           stringType.toBuffer('ACTIVE_POWER'),
           stringType.toBuffer(new Date(ms).toISOString()),
           doubleType.toBuffer(powerOf(i)),
+          Buffer.from([0]),
         ]);
       return avroTemplates(format, keys, nowMs, schemaId, encode, (ms) =>
         Buffer.from(new Date(ms).toISOString()),

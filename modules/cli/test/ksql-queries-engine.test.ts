@@ -237,6 +237,7 @@ describeWithDatasets('ksql/queries.ksql on the embedded engine', () => {
       'METRICATTRIBUTE',
       'TIMESTAMP',
       'VALUE',
+      'UNIT', // the optional unit of the Metric schema's backward-compatible evolution (quality stage)
     ]);
   });
 
