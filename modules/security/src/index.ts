@@ -32,3 +32,4 @@ export {
 } from './http-guard.js';
 export { REDACTED, redactSecrets } from './redact.js';
 export { tlsClientOptions, tlsServerOptions } from './tls-options.js';
+export { redisAclFile, writeRedisAclFile } from './redis-acl.js';

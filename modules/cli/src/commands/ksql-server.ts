@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { redisAuthOptions } from '@meterstream/common';
 import { KafkaQueryRuntime, startKsqlRestServer, startKsqlService } from '@meterstream/ksql-server';
 import { redisStoreBackend } from '@meterstream/streams';
 import { Redis } from 'ioredis';
@@ -77,7 +78,9 @@ export const ksqlServerCommand: CommandModule<object, KsqlServerArgs> = {
       logger,
     });
     const redis =
-      args['state-store'] === 'redis' ? new Redis(config.redisUrl, { lazyConnect: true }) : undefined;
+      args['state-store'] === 'redis'
+        ? new Redis(config.redisUrl, { ...redisAuthOptions(config), lazyConnect: true })
+        : undefined;
     await redis?.connect();
     const service = await startKsqlService({
       brokers: config.kafka.brokers,
