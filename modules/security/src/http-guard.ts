@@ -1,5 +1,3 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 import type { AuthDecision, BasicAuthenticator } from './basic-auth.js';
 import type { AccessLevel } from './credentials.js';
 
@@ -24,6 +22,17 @@ export function denialMessage(denied: Denied): string {
   return denied.reason === 'missing' ? 'Unauthorized: credentials are required' : 'Unauthorized';
 }
 
+/** What the guard uses of a Node `http` / `http2` request (structurally, so adapters fit too). */
+export interface GuardedRequest {
+  readonly headers: { authorization?: string | string[] };
+  resume(): unknown;
+}
+/** What the guard uses of a Node `http` / `http2` response. */
+export interface GuardedResponse {
+  writeHead(status: number, headers: Record<string, string | number>): unknown;
+  end(chunk: Buffer): unknown;
+}
+
 /**
  * Checks a Node `http` / `http2` request; on refusal writes the 401 (with the Basic challenge)
  * or 403 answer and returns false, so a handler reads `if (!guard(req, res, 'read')) return;`.
@@ -31,24 +40,21 @@ export function denialMessage(denied: Denied): string {
 export function httpBasicAuthGuard(
   auth: BasicAuthenticator,
   errorBody: ErrorBody,
-): (
-  req: IncomingMessage | Http2ServerRequest,
-  res: ServerResponse | Http2ServerResponse,
-  required: AccessLevel,
-) => boolean {
+): (req: GuardedRequest, res: GuardedResponse, required: AccessLevel) => boolean {
   return (req, res, required) => {
     const decision = auth.authorize(req.headers.authorization, required);
     if (decision.ok) return true;
     const { contentType, body } = errorBody(decision);
+    const bytes = Buffer.from(body, 'utf8');
     const headers: Record<string, string | number> = {
       'content-type': contentType,
-      'content-length': Buffer.byteLength(body),
+      'content-length': bytes.length,
     };
     if (decision.status === 401) headers['www-authenticate'] = auth.challenge;
     // The body of a refused request is not read: drain it so a keep-alive connection stays usable.
     req.resume();
-    (res as ServerResponse).writeHead(decision.status, headers);
-    res.end(body);
+    res.writeHead(decision.status, headers);
+    res.end(bytes);
     return false;
   };
 }
