@@ -1,4 +1,3 @@
-import type { SecureContextOptions } from 'node:tls';
 import type { SecurityBundle } from './bundle.js';
 
 /**
@@ -6,7 +5,11 @@ import type { SecurityBundle } from './bundle.js';
  * bundle's server key and certificate, chained with the CA so clients that only know the CA verify
  * it. TLS 1.2 is the floor.
  */
-export function tlsServerOptions(bundle: SecurityBundle): SecureContextOptions & { minVersion: 'TLSv1.2' } {
+export function tlsServerOptions(bundle: SecurityBundle): {
+  key: string;
+  cert: string;
+  minVersion: 'TLSv1.2';
+} {
   return {
     key: bundle.serverKey,
     cert: `${bundle.serverCert.trimEnd()}\n${bundle.caCert}`,

@@ -5,6 +5,12 @@ import {
   applyMigrations,
   createCassandraClient,
 } from '@meterstream/persistence';
+import {
+  assertSafeBind,
+  loadSecurityBundle,
+  readCredentialsFile,
+  tlsServerOptions,
+} from '@meterstream/security';
 import type { CommandModule } from 'yargs';
 import { buildServingApi } from '../serving/http-api.js';
 import { stopOnSignals } from './signals.js';
@@ -12,6 +18,9 @@ import { stopOnSignals } from './signals.js';
 interface ServeArgs {
   port: number;
   host: string;
+  credentials?: string;
+  'tls-bundle'?: string;
+  insecure: boolean;
   [key: string]: unknown;
 }
 
@@ -22,9 +31,26 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
     yargs
       .options(configYargsOptions())
       .option('port', { type: 'number', default: 8080, describe: 'HTTP port' })
-      .option('host', { type: 'string', default: '127.0.0.1', describe: 'Address to bind' }) as never,
+      .option('host', { type: 'string', default: '127.0.0.1', describe: 'Address to bind' })
+      .option('credentials', {
+        type: 'string',
+        default: process.env.METERSTREAM_SERVE_CREDENTIALS,
+        describe: 'Basic auth users file ({"users":[…]}, e.g. <data-dir>/security/credentials.json)',
+      })
+      .option('tls-bundle', {
+        type: 'string',
+        describe: 'Serve HTTPS with the security bundle of this data directory (<dir>/security/)',
+      })
+      .option('insecure', {
+        type: 'boolean',
+        default: false,
+        describe: 'Listen beyond loopback without credentials',
+      }) as never,
   handler: async (args) => {
     const config = loadConfig(args);
+    assertSafeBind('meterstream serve', args.host, { secured: !!args.credentials, insecure: args.insecure });
+    const users = args.credentials ? await readCredentialsFile(args.credentials) : undefined;
+    const bundle = args['tls-bundle'] ? await loadSecurityBundle(args['tls-bundle']) : undefined;
     const logger = createLogger('serve', config.logLevel, config.logFormat);
     const keyspace = config.cassandra.keyspace;
     const cassandra = createCassandraClient(config.cassandra);
@@ -32,6 +58,8 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
     const app = buildServingApi({
       cassandra,
       logger,
+      users,
+      tls: bundle ? tlsServerOptions(bundle) : undefined,
       stores: {
         speed: new AggregateDao(cassandra, { keyspace }),
         batch: new AggregateDao(cassandra, { keyspace, family: 'batch_aggregates' }),
