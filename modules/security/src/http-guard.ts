@@ -17,6 +17,12 @@ export function errorCodeJson(codes: { unauthorized: number; forbidden: number }
   });
 }
 
+/** A `text/plain` body (Prometheus' scrape endpoints answer plain text). */
+export const plainTextError: ErrorBody = (denied) => ({
+  contentType: 'text/plain; charset=utf-8',
+  body: `${denialMessage(denied)}\n`,
+});
+
 export function denialMessage(denied: Denied): string {
   if (denied.status === 403) return `User ${denied.username} is not permitted to perform this operation`;
   return denied.reason === 'missing' ? 'Unauthorized: credentials are required' : 'Unauthorized';

@@ -28,8 +28,10 @@ export {
   errorCodeJson,
   fastifyBasicAuthHook,
   httpBasicAuthGuard,
+  plainTextError,
   type ErrorBody,
 } from './http-guard.js';
 export { REDACTED, redactSecrets } from './redact.js';
 export { tlsClientOptions, tlsServerOptions } from './tls-options.js';
 export { redisAclFile, writeRedisAclFile } from './redis-acl.js';
+export { type EndpointSecurity, metricsGuard } from './metrics-guard.js';
