@@ -1,3 +1,4 @@
+import { displayUrl } from './ksql-credentials.js';
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
@@ -54,7 +55,7 @@ export async function runShell(options: ShellOptions): Promise<void> {
   };
   rl.on('SIGINT', interrupt);
   options.interrupts?.on('SIGINT', interrupt);
-  print(`meterstream ksql — server ${options.serverUrl}. HELP; for help, EXIT; to leave.`);
+  print(`meterstream ksql — server ${displayUrl(options.serverUrl)}. HELP; for help, EXIT; to leave.`);
   print('');
   prompt();
   try {
