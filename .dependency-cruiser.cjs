@@ -19,19 +19,21 @@ const { readdirSync } = require('node:fs');
 /** For each module, the modules its src/ may import. */
 const MAY_IMPORT = {
   'dir-lock': [],
+  // credentials, Basic auth, TLS options: a leaf every server and app may use
+  security: [],
   common: [],
   streams: ['common', 'dir-lock'],
-  broker: ['dir-lock'],
+  broker: ['dir-lock', 'security'],
   'cql-server': ['dir-lock'],
-  's3-server': ['dir-lock'],
+  's3-server': ['dir-lock', 'security'],
   replay: ['common'],
   persistence: ['common'],
-  datalake: ['common', 'persistence'],
+  datalake: ['common', 'persistence', 'security'],
   ksql: ['common', 'streams'],
-  'ksql-server': ['common', 'ksql', 'streams'],
+  'ksql-server': ['common', 'ksql', 'security', 'streams'],
   quality: ['common', 'streams'],
   // private, for tests: may start the servers; no src/ of another module imports it (rule below)
-  'test-support': ['broker', 'common', 'cql-server', 's3-server'],
+  'test-support': ['broker', 'common', 'cql-server', 's3-server', 'security'],
   // apps: every library module, and the servers only to start them
   cli: [
     'broker',
@@ -45,6 +47,7 @@ const MAY_IMPORT = {
     'quality',
     'replay',
     's3-server',
+    'security',
     'streams',
   ],
 };

@@ -12,6 +12,7 @@
  */
 import { parseArgs } from 'node:util';
 import { startBroker } from './start.js';
+import { readCredentialsFile } from '@meterstream/security';
 import { startSchemaRegistry } from './schema-registry/index.js';
 import type { BrokerOptions, FsyncPolicy } from './config.js';
 import type { SchemaRegistryOptions } from './schema-registry/index.js';
@@ -47,6 +48,11 @@ const { values } = parseArgs({
     'transaction-partition-verification-enable': { type: 'string', default: 'true' },
     // The Schema Registry REST API runs beside the broker unless turned off; 0 picks a free port.
     'schema-registry-port': { type: 'string', default: '8081' },
+    // Basic auth on the registry: a credentials file ({"users":[…]}, e.g. a security bundle's).
+    'schema-registry-credentials': {
+      type: 'string',
+      default: process.env.METERSTREAM_SCHEMA_REGISTRY_CREDENTIALS,
+    },
     ...Object.fromEntries(
       [...Object.keys(LIMIT_FLAGS), ...Object.keys(REGISTRY_LIMIT_FLAGS)].map((f) => [
         f,
@@ -92,6 +98,7 @@ if (values.help) {
   process.stdout.write(
     'meterstream-broker --port 9092 --data-dir ./data/kafka [--host 127.0.0.1] [--metrics-port N]\n' +
       '  [--default-partitions 1] [--fsync fsync|write] [--schema-registry-port 8081|0|off]\n' +
+      '  [--schema-registry-credentials FILE (or $METERSTREAM_SCHEMA_REGISTRY_CREDENTIALS): Basic auth]\n' +
       '  [--log-retention-ms -1] [--log-segment-bytes 67108864]\n' +
       '  [--transaction-partition-verification-enable true|false] (Kafka 3.6+ default true; false = Kafka <= 3.5)\n' +
       '  [--security-protocol PLAINTEXT|SSL|SASL_PLAINTEXT|SASL_SSL] [--tls-cert cert.pem --tls-key key.pem]\n' +
@@ -190,6 +197,9 @@ if (values['schema-registry-port'] !== 'off') {
       dataDir: `${values['data-dir']}/schema-registry`,
       logger: running.broker.logger,
       ...registryLimits,
+      users: values['schema-registry-credentials']
+        ? await readCredentialsFile(values['schema-registry-credentials'])
+        : undefined,
     });
   } catch (err) {
     process.stderr.write(`schema registry failed to start: ${(err as Error).message}\n`);

@@ -2,7 +2,9 @@
  * Prometheus metrics of one broker. Each broker has its own registry (several brokers may run in
  * one test process). Other components (group coordinator: lag) register into `registry`.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { type EndpointSecurity, metricsGuard } from '@meterstream/security';
 import type { AddressInfo } from 'node:net';
 import { Counter, Gauge, Registry } from 'prom-client';
 import type { TopicManager } from './log/topic-manager.js';
@@ -114,9 +116,15 @@ export class BrokerMetrics {
     });
   }
 
-  /** Serves GET /metrics on host:port; resolves to the bound port. */
-  async serve(host: string, port: number): Promise<{ port: number; server: Server }> {
-    const server = createServer((req, res) => {
+  /** Serves GET /metrics on host:port (with Basic auth and/or HTTPS when `security` says); resolves to the bound port. */
+  async serve(
+    host: string,
+    port: number,
+    security?: EndpointSecurity,
+  ): Promise<{ port: number; server: Server }> {
+    const guard = metricsGuard(security);
+    const handler = (req: IncomingMessage, res: ServerResponse) => {
+      if (!guard(req, res)) return;
       if (req.url !== '/metrics') {
         res.writeHead(404).end();
         return;
@@ -125,7 +133,8 @@ export class BrokerMetrics {
         (text) => res.writeHead(200, { 'content-type': this.registry.contentType }).end(text),
         (err: unknown) => res.writeHead(500).end(String(err)),
       );
-    });
+    };
+    const server: Server = security?.tls ? createHttpsServer(security.tls, handler) : createServer(handler);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, host, () => resolve());

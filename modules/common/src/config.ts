@@ -34,6 +34,12 @@ export interface MeterstreamConfig {
     forcePathStyle: boolean;
   };
   redisUrl: string;
+  /**
+   * Redis ACL user and password (a server started with an ACL file); absent or null: none, or
+   * whatever `redisUrl` carries (`redis://user:password@host:port`). Pass `redisAuthOptions(config)`
+   * to ioredis.
+   */
+  redisAuth?: { username: string | null; password: string | null };
   dataDir: string;
   logLevel: LogLevel;
   /** Absent in configs built by hand: `auto`. */
@@ -246,6 +252,20 @@ export const CONFIG_OPTIONS = {
     default: 'redis://127.0.0.1:6379',
     parse: url(['redis:', 'rediss:']),
   }),
+  redisUsername: option({
+    flag: 'redis-username',
+    env: 'METERSTREAM_REDIS_USERNAME',
+    describe: 'Redis ACL user name (with --redis-password)',
+    default: '',
+    parse: optional(nonEmpty),
+  }),
+  redisPassword: option({
+    flag: 'redis-password',
+    env: 'METERSTREAM_REDIS_PASSWORD',
+    describe: 'Redis password (prefer the environment variable: a flag shows in ps)',
+    default: '',
+    parse: optional(nonEmpty),
+  }),
   dataDir: option({
     flag: 'data-dir',
     env: 'METERSTREAM_DATA_DIR',
@@ -349,8 +369,21 @@ export function loadConfig(
       forcePathStyle: v.s3ForcePathStyle,
     },
     redisUrl: v.redisUrl,
+    redisAuth: { username: v.redisUsername, password: v.redisPassword },
     dataDir: v.dataDir,
     logLevel: v.logLevel,
     logFormat: v.logFormat,
+  };
+}
+
+/** ioredis options carrying the configured Redis user and password (none when not configured). */
+export function redisAuthOptions(config: Pick<MeterstreamConfig, 'redisAuth'>): {
+  username?: string;
+  password?: string;
+} {
+  const auth = config.redisAuth;
+  return {
+    ...(auth?.username ? { username: auth.username } : {}),
+    ...(auth?.password ? { password: auth.password } : {}),
   };
 }

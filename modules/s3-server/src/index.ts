@@ -6,3 +6,10 @@ export {
   startS3Server,
 } from './server.js';
 export { S3Error, type S3ErrorCode } from './errors.js';
+export {
+  type AccessKey,
+  AccessKeysFileError,
+  type BucketAccess,
+  type BucketGrant,
+  readAccessKeysFile,
+} from './auth/access-keys.js';

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
+import { assertSafeBind, redactSecrets } from '@meterstream/security';
 import pino from 'pino';
+import { readAccessKeysFile } from './auth/access-keys.js';
 import { DEFAULT_ACCESS_KEY_ID, DEFAULT_SECRET_ACCESS_KEY, startS3Server } from './server.js';
 
 /**
@@ -22,6 +24,10 @@ async function main(): Promise<void> {
         type: 'string',
         default: process.env.METERSTREAM_S3_SECRET_ACCESS_KEY ?? DEFAULT_SECRET_ACCESS_KEY,
       },
+      // Only the key pairs of this file, each with its bucket grants (README: Access keys).
+      'keys-file': { type: 'string', default: process.env.METERSTREAM_S3_KEYS_FILE },
+      // Listen beyond loopback with the well-known default key pair anyway.
+      insecure: { type: 'boolean', default: false },
       region: { type: 'string', default: 'us-east-1' },
       'max-connections': { type: 'string', default: '1024' },
       'max-connections-per-address': { type: 'string', default: '256' },
@@ -31,6 +37,11 @@ async function main(): Promise<void> {
     },
   });
   const logger = pino({ name: 's3-server', level: values['log-level'] });
+  const keys = values['keys-file'] ? await readAccessKeysFile(values['keys-file']) : undefined;
+  // The default pair is printed in every README: beyond loopback it protects nothing.
+  const secured = keys !== undefined || values['secret-access-key'] !== DEFAULT_SECRET_ACCESS_KEY;
+  assertSafeBind('meterstream-s3-server', values.host, { secured, insecure: values.insecure });
+  logger.debug({ options: redactSecrets(values), keys: redactSecrets(keys) }, 'configuration');
   const server = await startS3Server({
     host: values.host,
     port: Number(values.port),
@@ -38,6 +49,7 @@ async function main(): Promise<void> {
     buckets: values.bucket,
     accessKeyId: values['access-key-id'],
     secretAccessKey: values['secret-access-key'],
+    keys,
     region: values.region,
     maxConnections: Number(values['max-connections']),
     maxConnectionsPerAddress: Number(values['max-connections-per-address']),

@@ -2,6 +2,7 @@ import { type Server, createServer } from 'node:http';
 import type { Socket } from 'node:net';
 import { lockDirectory } from '@meterstream/dir-lock';
 import pino, { type Logger } from 'pino';
+import type { AccessKey } from './auth/access-keys.js';
 import { isRefused, limitConnections } from './http/connection-limits.js';
 import type { ServerCore } from './http/context.js';
 import { handleRequest } from './http/handle-request.js';
@@ -27,9 +28,14 @@ export interface S3ServerOptions {
   buckets?: string[];
   /** One bucket created at start (same as `buckets: [bucket]`). */
   bucket?: string;
-  /** The only key pair accepted (default `meterstream` / `meterstream-secret`). */
+  /** The only key pair accepted (default `meterstream` / `meterstream-secret`) unless `keys` is given. */
   accessKeyId?: string;
   secretAccessKey?: string;
+  /**
+   * The accepted key pairs with their bucket grants (`readAccessKeysFile`); when given, these
+   * alone are accepted and `accessKeyId`/`secretAccessKey` are ignored.
+   */
+  keys?: AccessKey[];
   /** Reported by HeadBucket / GetBucketLocation; signatures of any region are accepted. Default us-east-1. */
   region?: string;
   /** Open connections in total (default 1024) and per client address (default 256). */
@@ -98,10 +104,15 @@ export async function startS3Server(options: S3ServerOptions): Promise<S3Server>
   const core: ServerCore = {
     store,
     uploads,
-    credentials: {
-      accessKeyId: options.accessKeyId ?? DEFAULT_ACCESS_KEY_ID,
-      secretAccessKey: options.secretAccessKey ?? DEFAULT_SECRET_ACCESS_KEY,
-    },
+    keys:
+      options.keys && options.keys.length > 0
+        ? options.keys
+        : [
+            {
+              accessKeyId: options.accessKeyId ?? DEFAULT_ACCESS_KEY_ID,
+              secretAccessKey: options.secretAccessKey ?? DEFAULT_SECRET_ACCESS_KEY,
+            },
+          ],
     region: options.region ?? 'us-east-1',
     maxRequestBytes: options.maxRequestBytes ?? 5 * 1024 ** 3,
     log,
@@ -169,8 +180,8 @@ export async function startS3Server(options: S3ServerOptions): Promise<S3Server>
     endpoint: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     host,
     port,
-    accessKeyId: core.credentials.accessKeyId,
-    secretAccessKey: core.credentials.secretAccessKey,
+    accessKeyId: core.keys[0].accessKeyId,
+    secretAccessKey: core.keys[0].secretAccessKey,
     region: core.region,
     close() {
       closing ??= new Promise<void>((resolve) => {

@@ -1,5 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type UserCredential, writeRedisAclFile } from '@meterstream/security';
 import { freePort } from './free-port.js';
 
 export interface TestRedis {
@@ -52,14 +56,22 @@ function stopChild(child: ChildProcess): Promise<void> {
 /**
  * A throw-away `redis-server` (found on the PATH: Debian's package, installed by .ci/run) on a free
  * loopback port, with no persistence; `stop()` kills exactly that process. A port taken between
- * `freePort` and the bind (another test file's server) is retried on a new port.
+ * `freePort` and the bind (another test file's server) is retried on a new port. With `users`, the
+ * server requires AUTH: an ACL file (default user off, see `redisAclFile`) in a private temporary
+ * directory removed by `stop()`.
  */
-export async function startRedisServer(): Promise<TestRedis> {
+export async function startRedisServer(options: { users?: UserCredential[] } = {}): Promise<TestRedis> {
+  const aclDir = options.users ? mkdtempSync(join(tmpdir(), 'redis-acl-')) : undefined;
+  const aclArgs =
+    aclDir && options.users ? ['--aclfile', await writeRedisAclFile(aclDir, options.users)] : [];
+  const removeAcl = () => {
+    if (aclDir) rmSync(aclDir, { recursive: true, force: true });
+  };
   for (let attempt = 1; ; attempt++) {
     const port = await freePort();
     const child = spawn(
       'redis-server',
-      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...aclArgs],
       { stdio: 'ignore' },
     );
     const spawnFailure = new Promise<never>((_, reject) =>
@@ -69,10 +81,14 @@ export async function startRedisServer(): Promise<TestRedis> {
     );
     try {
       await Promise.race([waitListening(port, child), spawnFailure]);
-      return { url: `redis://127.0.0.1:${port}`, host: '127.0.0.1', port, stop: () => stopChild(child) };
+      const stop = () => stopChild(child).then(removeAcl);
+      return { url: `redis://127.0.0.1:${port}`, host: '127.0.0.1', port, stop };
     } catch (error) {
       await stopChild(child);
-      if (attempt >= 3 || (error as RedisLaunchError).message.includes('could not run')) throw error;
+      if (attempt >= 3 || (error as RedisLaunchError).message.includes('could not run')) {
+        removeAcl();
+        throw error;
+      }
     }
   }
 }

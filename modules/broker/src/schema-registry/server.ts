@@ -1,8 +1,11 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { lockDirectory } from '@meterstream/dir-lock';
+import { BasicAuthenticator, httpBasicAuthGuard, type UserCredential } from '@meterstream/security';
 import { pino, type Logger } from 'pino';
 import { fdBudget } from '../os-limits.js';
+import { registryDenial, requiredAccess } from './access.js';
 import { ConnectionGate } from '../server/connection-limits.js';
 import { RegistryError } from './errors.js';
 import { route } from './routes.js';
@@ -29,6 +32,10 @@ export interface SchemaRegistryOptions {
   maxConnectionsPerIp?: number;
   /** A connection without traffic for this long is closed. Default 10 minutes. */
   connectionsMaxIdleMs?: number;
+  /** HTTP Basic auth against these users (read/write/admin, see access.ts); off when absent. */
+  users?: UserCredential[];
+  /** Serve HTTPS with this key and certificate chain (`tlsServerOptions(bundle)`); HTTP when absent. */
+  tls?: { key: string; cert: string };
 }
 
 export interface SchemaRegistryServer {
@@ -62,21 +69,26 @@ export async function startSchemaRegistry(options: SchemaRegistryOptions): Promi
     throw error;
   });
 
-  const server = createServer((req, res) => {
+  const guard = options.users
+    ? httpBasicAuthGuard(new BasicAuthenticator(options.users, 'schema-registry'), registryDenial)
+    : undefined;
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     handle(req, res).catch((err: unknown) => {
       log.error({ err, method: req.method, url: req.url }, 'schema registry request failed');
       if (!res.headersSent) reply(res, 500, { error_code: 50001, message: 'Internal server error' });
       else res.destroy();
     });
-  });
+  };
+  const server = options.tls ? createHttpsServer(options.tls, onRequest) : createServer(onRequest);
 
   // Idle keep-alive connections are closed after keepAliveTimeout (5 s) already; this also ends
   // connections stalled in the middle of a request.
   server.setTimeout(options.connectionsMaxIdleMs ?? 600_000);
-  server.on('connection', (socket) => gate.admit(socket));
+  server.on(options.tls ? 'secureConnection' : 'connection', (socket) => gate.admit(socket));
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://registry');
+    if (guard && !guard(req, res, requiredAccess(req.method ?? 'GET', pathSegments(url)))) return;
     try {
       const raw = await readBody(req, maxBodyBytes);
       let body: unknown;
@@ -87,10 +99,7 @@ export async function startSchemaRegistry(options: SchemaRegistryOptions): Promi
           throw new RegistryError(400, `Request body is not JSON: ${(err as Error).message}`);
         }
       }
-      const segments = url.pathname
-        .split('/')
-        .filter((s) => s.length > 0)
-        .map((s) => decodeURIComponent(s));
+      const segments = pathSegments(url);
       const result = await route(
         store,
         { method: req.method ?? 'GET', segments, query: url.searchParams, body },
@@ -123,7 +132,7 @@ export async function startSchemaRegistry(options: SchemaRegistryOptions): Promi
   return {
     host,
     port,
-    url: `http://${host}:${port}`,
+    url: `${options.tls ? 'https' : 'http'}://${host}:${port}`,
     async close() {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -133,6 +142,13 @@ export async function startSchemaRegistry(options: SchemaRegistryOptions): Promi
       await lock.release();
     },
   };
+}
+
+function pathSegments(url: URL): string[] {
+  return url.pathname
+    .split('/')
+    .filter((s) => s.length > 0)
+    .map((s) => decodeURIComponent(s));
 }
 
 function reply(res: ServerResponse, status: number, body: unknown): void {

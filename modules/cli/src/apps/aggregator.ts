@@ -8,6 +8,7 @@ import {
   metricReadingAvroSerde,
   metricReadingJsonSerde,
   metricReadingSyncRegistryReader,
+  redisAuthOptions,
 } from '@meterstream/common';
 import {
   KafkaStreams,
@@ -93,7 +94,9 @@ export async function startAggregator(options: AggregatorOptions): Promise<Runni
   // Redis stores keep each task's state under `ms:{<applicationId>:<store>:<partition>}:…` with the
   // changelog checkpoint beside it, so a restart restores only the changelog tail.
   const redis =
-    options.stateStore === 'redis' ? new Redis(options.config.redisUrl, { lazyConnect: true }) : undefined;
+    options.stateStore === 'redis'
+      ? new Redis(options.config.redisUrl, { ...redisAuthOptions(options.config), lazyConnect: true })
+      : undefined;
   await redis?.connect();
   const storeBackend: StoreBackend | undefined = redis ? redisStoreBackend({ redis }) : undefined;
   const topology = buildAggregatorTopology({

@@ -1,4 +1,6 @@
-import { createServer } from 'node:http';
+import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { type EndpointSecurity, metricsGuard } from '@meterstream/security';
 import type { Registry } from 'prom-client';
 
 export interface MetricsEndpoint {
@@ -10,9 +12,16 @@ export interface MetricsEndpoint {
  * Serves `GET /metrics` (Prometheus text of `registry`) on 127.0.0.1:`port` (0: a free port); any
  * other path is 404. The one /metrics server of the CLI's apps (aggregator, Cassandra writer,
  * Redis view sink). The broker has its own in broker/src/metrics.ts: servers import nothing of ours.
+ * With `security`: Basic auth (any listed user may scrape) and/or HTTPS.
  */
-export async function serveMetrics(registry: Registry, port: number): Promise<MetricsEndpoint> {
-  const server = createServer((req, res) => {
+export async function serveMetrics(
+  registry: Registry,
+  port: number,
+  security?: EndpointSecurity,
+): Promise<MetricsEndpoint> {
+  const guard = metricsGuard(security);
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
+    if (!guard(req, res)) return;
     if (req.url !== '/metrics') {
       res.writeHead(404).end();
       return;
@@ -21,7 +30,8 @@ export async function serveMetrics(registry: Registry, port: number): Promise<Me
       (text) => res.writeHead(200, { 'content-type': registry.contentType }).end(text),
       (error: unknown) => res.writeHead(500).end(String(error)),
     );
-  });
+  };
+  const server = security?.tls ? createHttpsServer(security.tls, handler) : createServer(handler);
   const bound = await new Promise<number>((resolve, reject) => {
     // A port in use must fail the start, not leave it waiting forever.
     server.once('error', reject);

@@ -4,6 +4,7 @@ import {
   type MeterstreamConfig,
   createKafka,
   identityOfKey,
+  redisAuthOptions,
   validateMetricRecord,
 } from '@meterstream/common';
 import { createMetricDecoder } from '@meterstream/datalake';
@@ -56,7 +57,11 @@ export async function startRedisViewSink(
     config.schemaRegistryUrl,
   );
 
-  const redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 5 });
+  const redis = new Redis(config.redisUrl, {
+    ...redisAuthOptions(config),
+    lazyConnect: true,
+    maxRetriesPerRequest: 5,
+  });
   // ioredis prints "[ioredis] Unhandled error event" with a stack for every failed reconnect when no
   // listener is attached; a lost connection is one warning line (at most every 10 s) naming the URL,
   // and the writes it fails are retried by the sink loop (the chunk is not committed).

@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { redisAuthOptions } from '@meterstream/common';
+import { assertSafeBind, readCredentialsFile } from '@meterstream/security';
 import { KafkaQueryRuntime, startKsqlRestServer, startKsqlService } from '@meterstream/ksql-server';
 import { redisStoreBackend } from '@meterstream/streams';
 import { Redis } from 'ioredis';
@@ -14,6 +16,8 @@ interface KsqlServerArgs {
   'config-file'?: string;
   'max-request-bytes': number;
   'state-store': 'memory' | 'redis';
+  credentials?: string;
+  insecure: boolean;
 }
 
 export const ksqlServerCommand: CommandModule<object, KsqlServerArgs> = {
@@ -28,6 +32,16 @@ export const ksqlServerCommand: CommandModule<object, KsqlServerArgs> = {
         describe: 'REST API port (0: any free port) [env METERSTREAM_KSQL_PORT]',
       })
       .option('host', { type: 'string', default: '127.0.0.1', describe: 'Address the REST API binds' })
+      .option('credentials', {
+        type: 'string',
+        default: process.env.METERSTREAM_KSQL_CREDENTIALS,
+        describe: 'Basic auth users file ({"users":[…]}, e.g. <data-dir>/security/credentials.json)',
+      })
+      .option('insecure', {
+        type: 'boolean',
+        default: false,
+        describe: 'Listen beyond loopback without credentials',
+      })
       .option('service-id', {
         type: 'string',
         describe: "ksql.service.id (default 'default_'): names the command topic and the queries' ids",
@@ -77,7 +91,9 @@ export const ksqlServerCommand: CommandModule<object, KsqlServerArgs> = {
       logger,
     });
     const redis =
-      args['state-store'] === 'redis' ? new Redis(config.redisUrl, { lazyConnect: true }) : undefined;
+      args['state-store'] === 'redis'
+        ? new Redis(config.redisUrl, { ...redisAuthOptions(config), lazyConnect: true })
+        : undefined;
     await redis?.connect();
     const service = await startKsqlService({
       brokers: config.kafka.brokers,
@@ -88,7 +104,12 @@ export const ksqlServerCommand: CommandModule<object, KsqlServerArgs> = {
       logger,
       storeBackend: redis ? redisStoreBackend({ redis, logger }) : undefined,
     });
+    assertSafeBind('meterstream ksql-server', args.host, {
+      secured: !!args.credentials,
+      insecure: args.insecure,
+    });
     const rest = await startKsqlRestServer(service, {
+      users: args.credentials ? await readCredentialsFile(args.credentials) : undefined,
       host: args.host,
       port: args.port,
       maxRequestBytes: args['max-request-bytes'],

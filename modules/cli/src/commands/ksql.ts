@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { CommandModule } from 'yargs';
+import { serverUrlWithCredentials } from '../ksql/ksql-credentials.js';
 import { KsqlSession } from '../ksql/ksql-session.js';
 import { runShell } from '../ksql/ksql-shell.js';
 
@@ -12,6 +13,8 @@ interface KsqlArgs {
   execute?: string;
   define?: string[];
   'history-file': string;
+  user?: string;
+  password?: string;
 }
 
 export const ksqlCommand: CommandModule<object, KsqlArgs> = {
@@ -46,13 +49,28 @@ export const ksqlCommand: CommandModule<object, KsqlArgs> = {
         // biome-ignore lint/suspicious/noTemplateCurlyInString: it documents ksqlDB's literal ${name} syntax
         describe: 'A variable for ${name} substitution, as name=value (repeatable)',
       })
+      .option('user', {
+        alias: 'u',
+        type: 'string',
+        describe:
+          'User for Basic auth (as ksqlDB CLI -u); the password from --password, $METERSTREAM_KSQL_PASSWORD or a prompt',
+      })
+      .option('password', {
+        alias: 'p',
+        type: 'string',
+        describe: 'Password for --user (prefer $METERSTREAM_KSQL_PASSWORD: a flag shows in ps)',
+      })
       .option('history-file', {
         type: 'string',
         default: join(homedir(), '.meterstream_ksql_history'),
         describe: 'Where the prompt keeps its history',
       }),
   handler: async (args) => {
-    const serverUrl = args.server ?? args['server-url'];
+    const serverUrl = await serverUrlWithCredentials(
+      args.server ?? args['server-url'],
+      args.user,
+      args.password,
+    );
     const script =
       args.file !== undefined
         ? readFileSync(args.file, 'utf8')

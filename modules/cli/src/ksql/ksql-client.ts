@@ -41,7 +41,23 @@ export interface RequestContext {
  * POST /query, both with `{ ksql, streamsProperties }`.
  */
 export class KsqlClient {
-  constructor(private readonly serverUrl: string) {}
+  private readonly serverUrl: string;
+  /** Basic credentials taken from the URL's user info (fetch refuses URLs that carry them). */
+  private readonly auth: Record<string, string>;
+
+  constructor(serverUrl: string) {
+    const url = new URL(serverUrl);
+    this.auth = url.username
+      ? {
+          authorization: `Basic ${Buffer.from(
+            `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`,
+          ).toString('base64')}`,
+        }
+      : {};
+    url.username = '';
+    url.password = '';
+    this.serverUrl = url.toString();
+  }
 
   async execute(
     statement: string,
@@ -90,7 +106,7 @@ export class KsqlClient {
     try {
       response = await fetch(new URL('/query-stream', this.serverUrl), {
         method: 'POST',
-        headers: { accept: DELIMITED_MEDIA_TYPE, 'content-type': 'application/json' },
+        headers: { ...this.auth, accept: DELIMITED_MEDIA_TYPE, 'content-type': 'application/json' },
         body: JSON.stringify({
           sql: statement,
           properties: context.properties,
@@ -150,7 +166,11 @@ export class KsqlClient {
     try {
       response = await fetch(new URL('/query', this.serverUrl), {
         method: 'POST',
-        headers: { accept: KSQL_MEDIA_TYPE, 'content-type': `${KSQL_MEDIA_TYPE}; charset=utf-8` },
+        headers: {
+          ...this.auth,
+          accept: KSQL_MEDIA_TYPE,
+          'content-type': `${KSQL_MEDIA_TYPE}; charset=utf-8`,
+        },
         body: JSON.stringify({ ksql: statement, streamsProperties }),
         signal,
       });
@@ -187,7 +207,11 @@ export class KsqlClient {
     try {
       response = await fetch(new URL(path, this.serverUrl), {
         method: 'POST',
-        headers: { accept: KSQL_MEDIA_TYPE, 'content-type': `${KSQL_MEDIA_TYPE}; charset=utf-8` },
+        headers: {
+          ...this.auth,
+          accept: KSQL_MEDIA_TYPE,
+          'content-type': `${KSQL_MEDIA_TYPE}; charset=utf-8`,
+        },
         body: JSON.stringify({
           ksql: statement,
           streamsProperties,

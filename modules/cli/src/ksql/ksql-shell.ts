@@ -1,5 +1,6 @@
 import type { Readable, Writable } from 'node:stream';
 import { runStatementPrompt } from '../prompt/statement-prompt.js';
+import { displayUrl } from './ksql-credentials.js';
 import { KsqlSession } from './ksql-session.js';
 
 export interface ShellOptions {
@@ -28,7 +29,7 @@ export async function runShell(options: ShellOptions): Promise<void> {
   await runStatementPrompt({
     ...options,
     prompt: 'ksql> ',
-    banner: `meterstream ksql — server ${options.serverUrl}. HELP; for help, EXIT; to leave.`,
+    banner: `meterstream ksql — server ${displayUrl(options.serverUrl)}. HELP; for help, EXIT; to leave.`,
     run: async (text, signal) => ((await session.runScript(text, signal)) === 'exit' ? 'exit' : undefined),
   });
 }

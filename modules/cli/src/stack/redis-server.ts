@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { connect } from 'node:net';
+import { type UserCredential, writeRedisAclFile } from '@meterstream/security';
 
 export interface RunningRedis {
   url: string;
@@ -39,12 +40,15 @@ function waitForPort(host: string, port: number, child: ChildProcess, timeoutMs:
 
 /**
  * Starts Debian's `redis-server` as a child process bound to loopback. With `dir`, data is kept
- * there (append-only file); without, nothing is persisted (tests).
+ * there (append-only file); without, nothing is persisted (tests). With `users` (a security
+ * bundle's) and `dir`, clients must AUTH: `<dir>/users.acl` (0600, hashed passwords, default user
+ * off; see @meterstream/security's redisAclFile) is given as `--aclfile`.
  */
 export async function startRedisServer(options: {
   port: number;
   dir?: string;
   host?: string;
+  users?: UserCredential[];
 }): Promise<RunningRedis> {
   const host = options.host ?? '127.0.0.1';
   const args = ['--port', String(options.port), '--bind', host, '--save', ''];
@@ -53,6 +57,10 @@ export async function startRedisServer(options: {
     args.push('--dir', options.dir, '--appendonly', 'yes');
   } else {
     args.push('--appendonly', 'no');
+  }
+  if (options.users) {
+    if (!options.dir) throw new Error('startRedisServer: users need a dir to hold the ACL file');
+    args.push('--aclfile', await writeRedisAclFile(options.dir, options.users));
   }
   const child = spawn('redis-server', args, { stdio: 'ignore' });
   await waitForPort(host, options.port, child, 10_000);

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startBroker, startSchemaRegistry } from '@meterstream/broker';
 import { KafkaQueryRuntime, startKsqlRestServer, startKsqlService } from '@meterstream/ksql-server';
+import type { UserCredential } from '@meterstream/security';
 import { testLogger } from '@meterstream/test-support';
 
 export interface KsqlStack {
@@ -20,6 +21,7 @@ export interface KsqlStack {
 export async function startKsqlStack(
   name: string,
   properties: Record<string, string> = {},
+  users?: UserCredential[],
 ): Promise<KsqlStack> {
   const dir = mkdtempSync(join(tmpdir(), `ms-${name}-`));
   const logger = testLogger();
@@ -37,7 +39,7 @@ export async function startKsqlStack(
     logger,
     properties,
   });
-  const rest = await startKsqlRestServer(service, { port: 0, logger });
+  const rest = await startKsqlRestServer(service, { port: 0, logger, users });
   return {
     url: rest.url,
     dir,

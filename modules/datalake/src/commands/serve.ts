@@ -7,6 +7,12 @@ import {
   createCassandraClient,
 } from '@meterstream/persistence';
 import { type Admin, logLevel } from 'kafkajs';
+import {
+  assertSafeBind,
+  loadSecurityBundle,
+  readCredentialsFile,
+  tlsServerOptions,
+} from '@meterstream/security';
 import type { CommandModule } from 'yargs';
 import { createS3Client } from '../s3-client.js';
 import { parseHealthTargets } from '../serving/dashboard/pipeline-health.js';
@@ -18,6 +24,9 @@ interface ServeArgs {
   port: number;
   host: string;
   healthTargets?: string;
+  credentials?: string;
+  'tls-bundle'?: string;
+  insecure: boolean;
   [key: string]: unknown;
 }
 
@@ -33,9 +42,26 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
         type: 'string',
         describe:
           'Prometheus endpoints of the apps for the dashboard, name=url,… (e.g. aggregate-60=http://127.0.0.1:9464/metrics)',
+      })
+      .option('credentials', {
+        type: 'string',
+        default: process.env.METERSTREAM_SERVE_CREDENTIALS,
+        describe: 'Basic auth users file ({"users":[…]}, e.g. <data-dir>/security/credentials.json)',
+      })
+      .option('tls-bundle', {
+        type: 'string',
+        describe: 'Serve HTTPS with the security bundle of this data directory (<dir>/security/)',
+      })
+      .option('insecure', {
+        type: 'boolean',
+        default: false,
+        describe: 'Listen beyond loopback without credentials',
       }) as never,
   handler: async (args) => {
     const config = loadConfig(args);
+    assertSafeBind('meterstream serve', args.host, { secured: !!args.credentials, insecure: args.insecure });
+    const users = args.credentials ? await readCredentialsFile(args.credentials) : undefined;
+    const bundle = args['tls-bundle'] ? await loadSecurityBundle(args['tls-bundle']) : undefined;
     const logger = createLogger('serve', config.logLevel, config.logFormat);
     const keyspace = config.cassandra.keyspace;
     const cassandra = createCassandraClient(config.cassandra);
@@ -63,6 +89,8 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
     const app = buildServingApi({
       cassandra,
       logger,
+      users,
+      tls: bundle ? tlsServerOptions(bundle) : undefined,
       stores: {
         speed: new AggregateDao(cassandra, { keyspace }),
         batch: new AggregateDao(cassandra, { keyspace, family: 'batch_aggregates' }),

@@ -1,5 +1,6 @@
 import { type Logger, formatInstant } from '@meterstream/common';
 import type { Client } from 'cassandra-driver';
+import { BasicAuthenticator, fastifyBasicAuthHook, type UserCredential } from '@meterstream/security';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { MartDao } from '@meterstream/persistence';
 import { InvalidParameterError } from '../time-range.js';
@@ -17,6 +18,10 @@ export interface ServingApiOptions {
   logger?: Logger;
   /** The web dashboard and its endpoints (dashboard/register-dashboard.ts); absent: API only. */
   dashboard?: DashboardOptions;
+  /** HTTP Basic auth against these users (any access level reads; this API only reads); off when absent. */
+  users?: UserCredential[];
+  /** Serve HTTPS with this key and certificate chain (`tlsServerOptions(bundle)`); HTTP when absent. */
+  tls?: { key: string; cert: string };
 }
 
 /**
@@ -36,7 +41,25 @@ export function buildServingApi(options: ServingApiOptions): FastifyInstance {
       { component: 'http' },
       { level: options.logger.isLevelEnabled('debug') ? 'debug' : 'warn' },
     ) as FastifyBaseLogger | undefined,
+    ...(options.tls ? { https: options.tls } : {}),
   }) as unknown as FastifyInstance;
+
+  if (options.users) {
+    const auth = new BasicAuthenticator(options.users, 'meterstream serving');
+    // 401/403 in this API's own error shape ({ error, message }); every route only reads.
+    const body = (denied: { status: 401 | 403 }) => ({
+      contentType: 'application/json; charset=utf-8',
+      body: JSON.stringify(
+        denied.status === 401
+          ? { error: 'Unauthorized', message: 'valid credentials are required' }
+          : { error: 'Forbidden', message: 'this user may not read the serving API' },
+      ),
+    });
+    app.addHook(
+      'onRequest',
+      fastifyBasicAuthHook(auth, body, () => 'read'),
+    );
+  }
 
   app.setErrorHandler((caught, request, reply) => {
     const error = caught as Error & { statusCode?: number };

@@ -1,11 +1,13 @@
 import http from 'node:http';
 import http2 from 'node:http2';
 import net, { type AddressInfo, type Socket } from 'node:net';
+import type { UserCredential } from '@meterstream/security';
 import { type Logger, pino } from 'pino';
 import type { KsqlService } from '../service/ksql-service.js';
 import { ActiveQueries } from './active-queries.js';
 import { exchangeOf, type RawResponse } from './http-exchange.js';
 import { sniffProtocol } from './protocol-sniffer.js';
+import { ksqlAuthGuard, ksqlRequiredAccess } from './rest-auth.js';
 import type { RestContext } from './rest-context.js';
 import { routeRequest } from './rest-router.js';
 
@@ -17,6 +19,8 @@ export interface KsqlRestServerOptions {
   /** Largest request body (and /inserts-stream line) accepted; larger → 413. Default 4 MiB. */
   readonly maxRequestBytes?: number;
   readonly logger?: Logger;
+  /** HTTP Basic auth against these users (`rest-auth.ts` says who may do what); off when absent. */
+  readonly users?: UserCredential[];
 }
 
 export interface KsqlRestServer {
@@ -51,7 +55,10 @@ export async function startKsqlRestServer(
     hostId: () => address,
   };
   const inFlight = new Set<Promise<void>>();
+  const guard = options.users ? ksqlAuthGuard(options.users) : undefined;
   const serve = (request: Parameters<typeof exchangeOf>[0], response: RawResponse) => {
+    const path = (request.url ?? '/').split('?')[0];
+    if (guard && !guard(request, response, ksqlRequiredAccess(request.method ?? 'GET', path))) return;
     const done = routeRequest(ctx, exchangeOf(request, response)).finally(() => inFlight.delete(done));
     inFlight.add(done);
   };

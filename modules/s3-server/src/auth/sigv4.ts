@@ -14,7 +14,12 @@ export type PayloadMode =
   /** aws-chunked body; `signed` chunks carry signatures chained from the request's; `trailer` headers follow the last chunk. */
   | { kind: 'chunked'; signed: boolean; trailer: boolean };
 
+/** The key pairs a server accepts: one, or several (a keys file). */
+export type KeyPairs = Credentials | readonly Credentials[];
+
 export interface Authenticated {
+  /** The key id the request was signed with (for permission checks). */
+  accessKeyId: string;
   payload: PayloadMode;
   /** For verifying chunk and trailer signatures. */
   signing: { key: Buffer; seed: string; amzDate: string; scope: string };
@@ -37,13 +42,9 @@ const MAX_PRESIGN_SECONDS = 7 * 24 * 3600;
 
 /**
  * Verifies an AWS Signature Version 4 request (Authorization header or presigned query) against
- * the one configured key pair; throws the S3 error a real bucket answers with otherwise.
+ * the configured key pairs; throws the S3 error a real bucket answers with otherwise.
  */
-export function authenticate(
-  request: SignedRequest,
-  credentials: Credentials,
-  now = Date.now(),
-): Authenticated {
+export function authenticate(request: SignedRequest, credentials: KeyPairs, now = Date.now()): Authenticated {
   const headers = headerMap(request.rawHeaders);
   const authorization = headers.get('authorization');
   const queryAlgorithm = request.query.find(([name]) => name === 'X-Amz-Algorithm')?.[1];
@@ -56,7 +57,7 @@ function fromHeader(
   request: SignedRequest,
   headers: Map<string, string>,
   authorization: string,
-  credentials: Credentials,
+  keyPairs: KeyPairs,
   now: number,
 ): Authenticated {
   if (!authorization.startsWith(`${ALGORITHM} `)) {
@@ -84,19 +85,19 @@ function fromHeader(
     throw new S3Error('InvalidRequest', 'Missing required header for this request: x-amz-content-sha256');
   }
   const payload = payloadMode(contentSha256);
-  const scope = checkScope(credential, amzDate, credentials);
+  const { scope, credentials } = checkScope(credential, amzDate, keyPairs);
   checkTime(amzDate, now, 0);
   const canonical = canonicalRequest(request, headers, signedHeaders, request.query, contentSha256);
   const key = signingKey(credentials.secretAccessKey, scope);
   checkSignature(key, amzDate, scope, canonical, signature);
-  return { payload, signing: { key, seed: signature, amzDate, scope } };
+  return { accessKeyId: credentials.accessKeyId, payload, signing: { key, seed: signature, amzDate, scope } };
 }
 
 function fromQuery(
   request: SignedRequest,
   headers: Map<string, string>,
   algorithm: string,
-  credentials: Credentials,
+  keyPairs: KeyPairs,
   now: number,
 ): Authenticated {
   const param = (name: string) => request.query.find(([n]) => n === name)?.[1];
@@ -119,13 +120,17 @@ function fromQuery(
       'X-Amz-Expires must be between 1 and 604800 seconds',
     );
   }
-  const scope = checkScope(credential, amzDate, credentials);
+  const { scope, credentials } = checkScope(credential, amzDate, keyPairs);
   checkTime(amzDate, now, expires);
   const query = request.query.filter(([name]) => name !== 'X-Amz-Signature');
   const canonical = canonicalRequest(request, headers, signedHeaders, query, 'UNSIGNED-PAYLOAD');
   const key = signingKey(credentials.secretAccessKey, scope);
   checkSignature(key, amzDate, scope, canonical, signature);
-  return { payload: { kind: 'unsigned' }, signing: { key, seed: signature, amzDate, scope } };
+  return {
+    accessKeyId: credentials.accessKeyId,
+    payload: { kind: 'unsigned' },
+    signing: { key, seed: signature, amzDate, scope },
+  };
 }
 
 function payloadMode(contentSha256: string): PayloadMode {
@@ -148,10 +153,17 @@ function payloadMode(contentSha256: string): PayloadMode {
 }
 
 /** `<key id>/<yyyymmdd>/<region>/s3/aws4_request` → the scope after the key id. */
-function checkScope(credential: string, amzDate: string, credentials: Credentials): string {
+function checkScope(
+  credential: string,
+  amzDate: string,
+  keyPairs: KeyPairs,
+): { scope: string; credentials: Credentials } {
   const slash = credential.indexOf('/');
   const accessKeyId = slash < 0 ? credential : credential.slice(0, slash);
-  if (accessKeyId !== credentials.accessKeyId) {
+  const credentials = (Array.isArray(keyPairs) ? keyPairs : [keyPairs as Credentials]).find(
+    (pair) => pair.accessKeyId === accessKeyId,
+  );
+  if (!credentials) {
     throw new S3Error(
       'InvalidAccessKeyId',
       'The AWS Access Key Id you provided does not exist in our records.',
@@ -168,7 +180,7 @@ function checkScope(credential: string, amzDate: string, credentials: Credential
       `Invalid credential scope ${scope}: expected <date of x-amz-date>/<region>/s3/aws4_request`,
     );
   }
-  return scope;
+  return { scope, credentials };
 }
 
 function parseAmzDate(amzDate: string): number {

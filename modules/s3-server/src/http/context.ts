@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import type { Authenticated, Credentials } from '../auth/sigv4.js';
+import type { AccessKey } from '../auth/access-keys.js';
+import type { Authenticated } from '../auth/sigv4.js';
 import type { MultipartStore } from '../storage/multipart-store.js';
 import type { ObjectStore } from '../storage/object-store.js';
 
@@ -8,7 +9,8 @@ import type { ObjectStore } from '../storage/object-store.js';
 export interface ServerCore {
   store: ObjectStore;
   uploads: MultipartStore;
-  credentials: Credentials;
+  /** The accepted key pairs, with their bucket grants. */
+  keys: AccessKey[];
   region: string;
   /** Largest accepted body of one request (PutObject, UploadPart). */
   maxRequestBytes: number;

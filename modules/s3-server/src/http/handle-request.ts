@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { checkPermissions, neededAccess } from '../auth/permissions.js';
 import { authenticate } from '../auth/sigv4.js';
 import { parseQuery, uriDecode } from '../auth/uri-encode.js';
 import { S3Error } from '../errors.js';
@@ -28,7 +29,7 @@ export async function handleRequest(
   try {
     const query = parseQuery(q < 0 ? '' : url.slice(q + 1));
     if (!query || !rawPath.startsWith('/')) throw new S3Error('InvalidArgument', `Invalid URI ${url}`);
-    const auth = authenticate({ method, rawPath, query, rawHeaders: req.rawHeaders }, core.credentials);
+    const auth = authenticate({ method, rawPath, query, rawHeaders: req.rawHeaders }, core.keys);
     const slash = rawPath.indexOf('/', 1);
     const bucketText = uriDecode(slash < 0 ? rawPath.slice(1) : rawPath.slice(1, slash));
     const keyText =
@@ -38,13 +39,25 @@ export async function handleRequest(
     }
     resource = keyText === undefined ? `/${bucketText}` : `/${bucketText}/${keyText}`;
     if (keyText !== undefined) checkObjectKey(keyText);
+    const bucket = bucketText === '' ? undefined : bucketText;
+    const copySource = req.headers['x-amz-copy-source'];
+    checkPermissions(
+      core.keys.find((k) => k.accessKeyId === auth.accessKeyId),
+      neededAccess(
+        method,
+        bucket,
+        keyText,
+        new Map([...query].reverse()),
+        Array.isArray(copySource) ? copySource[0] : copySource,
+      ),
+    );
     const request = {
       req,
       res,
       core,
       requestId,
       method,
-      bucket: bucketText === '' ? undefined : bucketText,
+      bucket,
       key: keyText,
       query: new Map([...query].reverse()),
       auth,
