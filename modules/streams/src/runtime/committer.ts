@@ -160,6 +160,7 @@ export class Committer {
         ?.disconnect()
         .catch((e: unknown) => context.log.warn({ err: e }, 'disconnecting the old producer'));
       context.producer = await connectProducer(context);
+      context.tasksMayBeStale = true;
     } else {
       context.log.warn({ err: error, tasks }, 'commit failed; rebuilding uncommitted tasks');
     }

@@ -26,6 +26,13 @@ export class RuntimeContext {
   /** Set when a commit found the tasks migrated: batches wait for the next assignment. */
   awaitingAssignment = false;
   /**
+   * Set when this instance's producer was fenced (its transaction aborted by the broker, e.g. after
+   * a stall past the transaction timeout): other instances may have processed its tasks meanwhile,
+   * so at the next assignment every task is re-created from the changelogs and committed offsets,
+   * none kept with the positions it had (KIP-447: a fenced producer means the tasks may have moved).
+   */
+  tasksMayBeStale = false;
+  /**
    * Generation and member id of the assignment the tasks belong to (captured at GROUP_JOIN): sent
    * with the transaction's offsets, so the broker refuses them once the group has moved on (KIP-447).
    */

@@ -68,8 +68,8 @@ export class TaskManager {
   }
 
   /**
-   * A new assignment: tasks that left, and tasks with uncommitted work (which kafkajs will re-read
-   * from the committed offsets), are closed without flushing; buffered output of that work is
+   * A new assignment: tasks that left, tasks with uncommitted work (which kafkajs will re-read
+   * from the committed offsets), and every task after a fenced producer, are closed without flushing; buffered output of that work is
    * discarded; tasks for new partitions are created and restored.
    */
   async assign(assignment: Record<string, number[]>): Promise<void> {
@@ -79,9 +79,12 @@ export class TaskManager {
       if (!sub) continue;
       for (const p of partitions) wanted.set(taskId(sub, p), [sub, p]);
     }
-    const anyDirty = [...this.tasks.values()].some((t) => t.dirty);
+    // After a fenced producer, no task is kept as it is: another instance may have committed past it.
+    const stale = this.context.tasksMayBeStale;
+    this.context.tasksMayBeStale = false;
+    const anyDirty = stale || [...this.tasks.values()].some((t) => t.dirty);
     for (const [id, managed] of this.tasks) {
-      if (!wanted.has(id) || managed.dirty) this.discard(managed);
+      if (!wanted.has(id) || managed.dirty || stale) this.discard(managed);
     }
     if (anyDirty) this.context.output?.drain();
     const missing = [...wanted].filter(([id]) => !this.tasks.has(id)).map(([, spec]) => spec);
