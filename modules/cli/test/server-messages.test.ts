@@ -46,6 +46,29 @@ async function failing(args: string[]): Promise<{ code: number | string; output:
   return { code, output: proc.output() };
 }
 
+describe('a busy port, said once', () => {
+  it.each([
+    ['broker', 'Kafka', ['--schema-registry-port', '0']],
+    ['cql-server', 'Cassandra (CQL)', []],
+  ])(
+    '%s on a busy --port prints one line naming the flag — no logged stack before it — and exits 1',
+    async (command, name, extra) => {
+      const { code, output } = await failing([
+        command,
+        '--port',
+        String(busy.port),
+        ...extra,
+        '--data-dir',
+        join(dir, `${command}-busy-port`),
+      ]);
+      expect(code, output).toBe(1);
+      expect(output.trim()).toBe(
+        `error: ${name} cannot listen on 127.0.0.1:${busy.port}: the port is in use by another process; choose another with --port (0: any free port)`,
+      );
+    },
+  );
+});
+
 describe('meterstream broker', () => {
   it('--port 0 puts the Schema Registry on a free port too, and says where', async () => {
     const proc = start(['broker', '--port', '0', '--data-dir', join(dir, 'broker-0')]);
@@ -196,5 +219,23 @@ describe('meterstream serve', () => {
     expect(proc.output()).toContain(
       `error: the serving layer cannot listen on 127.0.0.1:${busy.port}: the port is in use by another process; choose another with --port (0: any free port)`,
     );
+  }, 90_000);
+
+  it('stops on SIGTERM with exit code 0 after its Cassandra went away, and says once that Redis is not there', async () => {
+    const own = await startTestCassandra();
+    const proc = start(['serve', '--port', '0', '--redis-url', `redis://127.0.0.1:${busy.port + 1}`], {
+      METERSTREAM_CASSANDRA_CONTACT_POINTS: own.contactPoints.join(','),
+    });
+    await waitForProcess(
+      proc,
+      'the listening line',
+      () => /serving layer listening on/.test(proc.output()),
+      60_000,
+    );
+    await own.close();
+    proc.kill('SIGTERM');
+    expect(await proc.exited, proc.output()).toBe(0);
+    // The dashboard's Redis: one warning line, no stack trace.
+    expect(proc.output()).not.toContain('"stack"');
   }, 90_000);
 });

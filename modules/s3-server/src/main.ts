@@ -34,8 +34,13 @@ async function main(): Promise<void> {
       'idle-timeout-ms': { type: 'string', default: '600000' },
       'max-request-bytes': { type: 'string', default: String(5 * 1024 ** 3) },
       'log-level': { type: 'string', default: process.env.LOG_LEVEL ?? 'info' },
+      help: { type: 'boolean', short: 'h', default: false },
     },
   });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
   const logger = pino({ name: 's3-server', level: values['log-level'] });
   const keys = values['keys-file'] ? await readAccessKeysFile(values['keys-file']) : undefined;
   // The default pair is printed in every README: beyond loopback it protects nothing.
@@ -74,7 +79,18 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => stop('SIGTERM'));
 }
 
+const USAGE = `usage: meterstream-s3-server [--host 127.0.0.1] [--port 9000] [--data-dir ./data/s3] [--bucket NAME]…
+  [--access-key-id ID --secret-access-key KEY | --keys-file FILE] [--insecure] [--region us-east-1]
+  [--max-connections 1024] [--max-connections-per-address 256] [--idle-timeout-ms 600000]
+  [--max-request-bytes N] [--log-level info]
+(modules/s3-server/README.md; \`meterstream s3-server --help\` takes the shared flags)`;
+
 main().catch((err: unknown) => {
-  process.stderr.write(`meterstream-s3-server: ${(err as Error).stack ?? String(err)}\n`);
+  // A bad flag is the user's mistake: one line and the usage, not a stack trace.
+  if ((err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS_')) {
+    process.stderr.write(`meterstream-s3-server: ${(err as Error).message}\n${USAGE}\n`);
+  } else {
+    process.stderr.write(`meterstream-s3-server: ${(err as Error).stack ?? String(err)}\n`);
+  }
   process.exit(1);
 });

@@ -49,11 +49,13 @@ export async function listen(
       if (gate.admit(socket)) accept(socket);
     });
   }
-  server.on('error', (err) => broker.logger.error({ err }, 'kafka listener error'));
+  // A failure to listen (a busy port) is the caller's to report, once and in its words; only
+  // errors after that are the listener's to log.
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
       server.off('error', reject);
+      server.on('error', (err) => broker.logger.error({ err }, 'kafka listener error'));
       resolve();
     });
   });

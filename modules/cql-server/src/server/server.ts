@@ -148,11 +148,13 @@ export async function startCqlServer(options: CqlServerOptions = {}): Promise<Cq
       'TLS handshake failed',
     ),
   );
-  server.on('error', (err) => log.error({ err }, 'server socket error'));
+  // A failure to listen (a busy port) is the caller's to report, once and in its words; only
+  // errors after that are the server socket's to log.
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => {
       server.off('error', reject);
+      server.on('error', (err) => log.error({ err }, 'server socket error'));
       resolve();
     });
   }).catch(async (error: unknown) => {

@@ -69,7 +69,14 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
     const healthTargets = parseHealthTargets(args.healthTargets);
     const redis = createDashboardRedis(config.redisUrl);
     redis.on('error', (error) => logger.debug({ err: error }, 'redis connection'));
-    redis.connect().catch((error: Error) => logger.warn({ err: error }, 'redis not reachable yet'));
+    redis
+      .connect()
+      .catch((error: Error) =>
+        logger.warn(
+          { redis: redisHost(config.redisUrl), reason: error.message },
+          "Redis not reachable (yet): the dashboard's series list and live view wait for it (--redis-url)",
+        ),
+      );
     let admin: Promise<Admin> | undefined;
     const connectAdmin = () => {
       admin ??= (async () => {
@@ -131,3 +138,12 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
     });
   },
 };
+
+/** host:port of a Redis URL, without credentials a URL may carry. */
+function redisHost(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return '(unparsable --redis-url)'; // the connection attempt reports the URL's problem itself
+  }
+}
