@@ -14,20 +14,8 @@ const startScenario = useEosScenario();
 describe.skipIf(!samplePresent)('aggregator exactly-once with a zombie past its transaction timeout', () => {
   it('a zombie whose transaction the broker aborted replaces its producer, drops its tasks at the next assignment and emits nothing twice', async () => {
     const scenario = await startScenario();
-    const a = scenario.aggregator('a');
-    const b = scenario.aggregator('b');
-    await scenario.waitUntilCommitting(a, b);
-    const replay = scenario.produceNext(6_000);
-    const assignmentsOfB = b.output().match(/"msg":"assignment"/g)?.length ?? 0;
-    a.kill('SIGSTOP');
-    await scenario.waitForLog(b, '"msg":"assignment"', 'B to take over', 60_000, assignmentsOfB + 1);
     // Past the 10 s transaction timeout of A's open transaction (B took over after 6 s or more).
-    await new Promise((resolve) => setTimeout(resolve, 8_000));
-    a.kill('SIGCONT');
-    await replay;
-
-    await scenario.produceRest();
-    await scenario.finishAndCheck([a, b]);
+    const { a } = await scenario.zombieTakeover(8_000);
     expect(a.output(), 'A learnt of the fence').toMatch(
       /the producer cannot commit any more|commit refused: tasks migrated/,
     );

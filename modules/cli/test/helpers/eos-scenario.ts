@@ -326,6 +326,27 @@ export class EosScenario {
   }
 
   /** Kills with SIGKILL and waits for the exit. */
+  /**
+   * A zombie: two instances commit, `a` is stopped (SIGSTOP) while input flows until `b` took its
+   * partitions, stays stopped `stallAfterTakeoverMs` longer, is resumed, and the rest of the input
+   * is produced; then both stop and the output is checked against the reference.
+   */
+  async zombieTakeover(stallAfterTakeoverMs: number): Promise<{ a: CliProcess; b: CliProcess }> {
+    const a = this.aggregator('a');
+    const b = this.aggregator('b');
+    await this.waitUntilCommitting(a, b);
+    const replay = this.produceNext(6_000);
+    const assignmentsOfB = b.output().match(/"msg":"assignment"/g)?.length ?? 0;
+    a.kill('SIGSTOP');
+    await this.waitForLog(b, '"msg":"assignment"', 'B to take over', 60_000, assignmentsOfB + 1);
+    await new Promise((resolve) => setTimeout(resolve, stallAfterTakeoverMs));
+    a.kill('SIGCONT');
+    await replay;
+    await this.produceRest();
+    await this.finishAndCheck([a, b]);
+    return { a, b };
+  }
+
   async kill(proc: CliProcess): Promise<void> {
     proc.kill('SIGKILL');
     const exit = await proc.exited;
