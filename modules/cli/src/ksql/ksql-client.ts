@@ -56,7 +56,8 @@ export class KsqlClient {
       : {};
     url.username = '';
     url.password = '';
-    this.serverUrl = url.toString();
+    // As the user wrote it (URL adds a `/` to a bare origin): messages name this URL.
+    this.serverUrl = url.toString().replace(/\/$/, '');
   }
 
   async execute(
