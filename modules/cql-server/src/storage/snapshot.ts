@@ -8,13 +8,16 @@ import { encodeMutations } from './record-codec.js';
 import { fsyncDir } from './fsync-dir.js';
 import { frameRecord } from './record-framing.js';
 
+/** Upserts per snapshot record: below the record's 16-bit count with room for a row's expiry groups. */
+const SNAPSHOT_RECORD_MUTATIONS = 10_000;
+
 export function snapshotName(segment: number): string {
   return `snapshot-${String(segment).padStart(8, '0')}.bin`;
 }
 
 /**
  * Serializes the whole state as replayable records: a header naming the first commit-log segment
- * NOT covered, the schema as DDL, then one record of upserts per partition. Runs synchronously so
+ * NOT covered, the schema as DDL, then records of up to 10,000 upserts each. Runs synchronously so
  * the image is consistent; writing it to disk happens later.
  */
 export function captureSnapshot(db: Database, firstUncoveredSegment: number): Buffer[] {
@@ -29,11 +32,14 @@ export function captureSnapshot(db: Database, firstUncoveredSegment: number): Bu
     for (const t of ks.tables.values()) ddl.push({ op: 'ddl', keyspace: '', cql: tableCql(t) });
   }
   records.push(frameRecord(encodeMutations(ddl)));
+  // Upserts of many partitions share one record (replay applies them one by one): a record per
+  // partition cost an encoder, a frame and a Buffer for each of a million single-row partitions,
+  // all inside this synchronous capture.
+  let ms: Mutation[] = [];
   for (const ks of db.keyspaces.values()) {
     if (ks.system) continue;
     for (const t of ks.tables.values()) {
       for (const p of t.partitions.values()) {
-        const ms: Mutation[] = [];
         for (const row of p.rows) {
           // Cells are grouped by expiry so each group is one upsert carrying its own TTL deadline.
           const groups = new Map<number, [string, Buffer | null][]>();
@@ -60,12 +66,15 @@ export function captureSnapshot(db: Database, firstUncoveredSegment: number): Bu
             });
           }
           // Keep records bounded (the record count field is 16 bits).
-          if (ms.length >= 10_000) records.push(frameRecord(encodeMutations(ms.splice(0))));
+          if (ms.length >= SNAPSHOT_RECORD_MUTATIONS) {
+            records.push(frameRecord(encodeMutations(ms)));
+            ms = [];
+          }
         }
-        if (ms.length) records.push(frameRecord(encodeMutations(ms)));
       }
     }
   }
+  if (ms.length) records.push(frameRecord(encodeMutations(ms)));
   return records;
 }
 
