@@ -18,6 +18,8 @@ interface KsqlServerArgs {
   'state-store': 'memory' | 'redis';
   credentials?: string;
   insecure: boolean;
+  'tls-cert'?: string;
+  'tls-key'?: string;
 }
 
 export const ksqlServerCommand: CommandModule<object, KsqlServerArgs> = {
@@ -41,6 +43,17 @@ export const ksqlServerCommand: CommandModule<object, KsqlServerArgs> = {
         type: 'boolean',
         default: false,
         describe: 'Listen beyond loopback without credentials',
+      })
+      .option('tls-cert', {
+        type: 'string',
+        describe:
+          'PEM certificate chain (e.g. <data-dir>/security/server.crt); with --tls-key the API speaks HTTPS only (HTTP/2 and HTTP/1.1 by ALPN)',
+      })
+      .option('tls-key', { type: 'string', describe: 'PEM private key of --tls-cert' })
+      .check((a) => {
+        if (Boolean(a['tls-cert']) !== Boolean(a['tls-key']))
+          throw new Error('--tls-cert and --tls-key go together');
+        return true;
       })
       .option('service-id', {
         type: 'string',
@@ -114,6 +127,10 @@ export const ksqlServerCommand: CommandModule<object, KsqlServerArgs> = {
       port: args.port,
       maxRequestBytes: args['max-request-bytes'],
       logger,
+      tls:
+        args['tls-cert'] && args['tls-key']
+          ? { cert: readFileSync(args['tls-cert']), key: readFileSync(args['tls-key']) }
+          : undefined,
     });
     // One JSON line for scripts and `meterstream up` (which waits for it), then the human line.
     process.stdout.write(

@@ -259,12 +259,28 @@ function errorOf(text: string, status: number, statement: string): KsqlError {
   return new KsqlError(body.message ?? `HTTP ${status}`, statement, body.error_code);
 }
 
+/** Node's codes for a server certificate the client cannot verify (OpenSSL's names). */
+const TLS_TRUST_CODES = new Set([
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_UNTRUSTED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
 /**
  * One line saying what was tried, why it failed (fetch's own message is only "fetch failed"; the
  * socket's code is in its cause), and how to point the CLI elsewhere or start a server.
  */
 function unreachable(serverUrl: string, error: unknown): string {
   const code = (error as { cause?: { code?: string } }).cause?.code;
+  if (code && TLS_TRUST_CODES.has(code)) {
+    return (
+      `cannot trust ksqlDB's TLS certificate at ${serverUrl} (${code}); give its CA to Node as ` +
+      'NODE_EXTRA_CA_CERTS=<file> (a stack from `meterstream up --secure`: <data-dir>/security/ca.crt)'
+    );
+  }
   const reason = code === 'ECONNREFUSED' ? 'connection refused' : (code ?? (error as Error).message);
   return (
     `cannot reach ksqlDB at ${serverUrl} (${reason}); give its URL as \`meterstream ksql <url>\`, ` +

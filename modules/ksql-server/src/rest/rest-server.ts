@@ -21,10 +21,15 @@ export interface KsqlRestServerOptions {
   readonly logger?: Logger;
   /** HTTP Basic auth against these users (`rest-auth.ts` says who may do what); off when absent. */
   readonly users?: UserCredential[];
+  /**
+   * Serve HTTPS only, HTTP/2 and HTTP/1.1 chosen by ALPN (ksqlDB's `ssl.*` listener); the key and
+   * certificate chain as `tlsServerOptions(bundle)` gives them. Cleartext when absent.
+   */
+  readonly tls?: { readonly key: string | Buffer; readonly cert: string | Buffer };
 }
 
 export interface KsqlRestServer {
-  /** `http://host:port`. */
+  /** `http://host:port`, or `https://…` with TLS. */
   readonly url: string;
   readonly port: number;
   /** Stops listening, closes the push queries it streams and every connection. */
@@ -63,30 +68,15 @@ export async function startKsqlRestServer(
     inFlight.add(done);
   };
 
-  // No request timeout: push queries and insert streams are long-lived requests.
-  const h1 = http.createServer({ requestTimeout: 0 }, (req, res) => serve(req, res));
-  h1.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
-    log.debug({ err }, 'HTTP/1.1 client error');
-    if (socket.writable && !socket.destroyed)
-      socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
-    else socket.destroy();
-  });
-  const h2 = http2.createServer({}, (req, res) => serve(req, res));
-  h2.on('sessionError', (err) => log.debug({ err }, 'HTTP/2 session error'));
-  h2.on('error', (err) => log.debug({ err }, 'HTTP/2 server error'));
-
   const sockets = new Set<Socket>();
-  const tcp = net.createServer((socket) => {
+  const track = (socket: Socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', (err) => log.debug({ err }, 'connection error'));
-    sniffProtocol(socket, (s, isHttp2) => {
-      (isHttp2 ? h2 : h1).emit('connection', s);
-      // The HTTP/1.1 server reads the sniffed bytes back through 'data' events: let them flow.
-      // (The HTTP/2 session takes them from the socket's buffer itself.)
-      if (!isHttp2) s.resume();
-    });
-  });
+  };
+  const tcp = options.tls
+    ? tlsListener(options.tls, serve, track, log)
+    : cleartextListener(serve, track, log);
   await new Promise<void>((resolve, reject) => {
     tcp.once('error', reject);
     tcp.listen(options.port ?? 8088, host, () => {
@@ -101,7 +91,7 @@ export async function startKsqlRestServer(
 
   let closing: Promise<void> | undefined;
   return {
-    url: `http://${host}:${port}`,
+    url: `${options.tls ? 'https' : 'http'}://${host}:${port}`,
     port,
     close: () => {
       closing ??= (async () => {
@@ -114,4 +104,50 @@ export async function startKsqlRestServer(
       return closing;
     },
   };
+}
+
+type Serve = (request: Parameters<typeof exchangeOf>[0], response: RawResponse) => void;
+
+/**
+ * Cleartext: one port for HTTP/1.1 and HTTP/2 with prior knowledge (the ksqlDB clients' streams),
+ * told apart by their first bytes.
+ */
+function cleartextListener(serve: Serve, track: (s: Socket) => void, log: Logger): net.Server {
+  // No request timeout: push queries and insert streams are long-lived requests.
+  const h1 = http.createServer({ requestTimeout: 0 }, (req, res) => serve(req, res));
+  h1.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
+    log.debug({ err }, 'HTTP/1.1 client error');
+    if (socket.writable && !socket.destroyed)
+      socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+    else socket.destroy();
+  });
+  const h2 = http2.createServer({}, (req, res) => serve(req, res));
+  h2.on('sessionError', (err) => log.debug({ err }, 'HTTP/2 session error'));
+  h2.on('error', (err) => log.debug({ err }, 'HTTP/2 server error'));
+  return net.createServer((socket) => {
+    track(socket);
+    sniffProtocol(socket, (s, isHttp2) => {
+      (isHttp2 ? h2 : h1).emit('connection', s);
+      // The HTTP/1.1 server reads the sniffed bytes back through 'data' events: let them flow.
+      // (The HTTP/2 session takes them from the socket's buffer itself.)
+      if (!isHttp2) s.resume();
+    });
+  });
+}
+
+/** TLS: ALPN picks h2 or http/1.1, so no sniffing; a failed handshake closes only that socket. */
+function tlsListener(
+  tls: NonNullable<KsqlRestServerOptions['tls']>,
+  serve: Serve,
+  track: (s: Socket) => void,
+  log: Logger,
+): net.Server {
+  const server = http2.createSecureServer(
+    { key: tls.key, cert: tls.cert, minVersion: 'TLSv1.2', allowHTTP1: true },
+    (req, res) => serve(req, res),
+  );
+  server.on('connection', track);
+  server.on('tlsClientError', (err) => log.debug({ err }, 'TLS handshake failed'));
+  server.on('sessionError', (err) => log.debug({ err }, 'HTTP/2 session error'));
+  return server;
 }
