@@ -37,9 +37,9 @@ function httpsGet(
         host: '127.0.0.1',
         port: server.port,
         path,
-        ca,
         servername: 'localhost',
-        ALPNProtocols: ['http/1.1'],
+        // An agent of its own carries the TLS options (the CA, ALPN offering http/1.1 only).
+        agent: new https.Agent({ ca, ALPNProtocols: ['http/1.1'] }),
       },
       (res) => {
         // Read while the socket is attached: it is released once the response ends.
