@@ -23,11 +23,27 @@
 #   METERSTREAM_DEMO_PID_FILE      file receiving "<pid> <name>" of every process the demo starts
 #   METERSTREAM_DEMO_DAYS          days of readings to replay (default 1)
 #   METERSTREAM_DEMO_GATEWAYS      gateway range (default 0..4)
+#   METERSTREAM_DEMO_INPUT         what the aggregators and the S3 sink read: metrics-clean (default;
+#                                  the quality stage `meterstream quality` runs in front of them) or
+#                                  metrics (the raw topic, no quality stage); also `--input <topic>`
 #   METERSTREAM_DEMO_DATASETS      directory holding AMPds2 Electricity_WHE.csv, Water_WHW.csv and
 #                                  NaturalGas_WHG.csv, or other files of those meters (Electricity_*.csv,
 #                                  Water_*.csv, NaturalGas_*.csv) starting on the same day (default
 #                                  datasets/full/ampds2; the synthetic fleet, saying why, otherwise)
 set -Eeuo pipefail
+
+INPUT="${METERSTREAM_DEMO_INPUT:-metrics-clean}"
+while [ $# -gt 0 ]; do
+  case "$1" in
+  --input) INPUT="${2:-}"; shift 2 ;;
+  --input=*) INPUT="${1#--input=}"; shift ;;
+  *) echo "demo: unknown argument $1 (usage: demo.sh [--input metrics|metrics-clean])" >&2; exit 2 ;;
+  esac
+done
+case "$INPUT" in
+metrics | metrics-clean) ;;
+*) echo "demo: --input must be metrics or metrics-clean, got '$INPUT'" >&2; exit 2 ;;
+esac
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -195,14 +211,32 @@ TO="$(iso "$TO_MS")"
 step "creating topics"
 meterstream topics create
 
-step "starting the speed layer (aggregators 60/600/3600/86400 s, Cassandra writers, Redis view) and the S3 sink"
 AGG_APP=meterstream-demo-aggregator
+QUALITY_APP=meterstream-demo-quality
+if [ "$INPUT" = metrics-clean ]; then
+  step "starting the quality stage (metrics → metrics-clean, metrics-quarantine, meter-alerts)"
+  # The dataset files are replayed one after the other over shared partitions: readings up to
+  # GRACE seconds behind the partition's stream time are late, not too old.
+  printf 'retentionSec: %s\n' "$((GRACE > 86400 ? GRACE : 86400))" >"$DEMO_DIR/quality-rules.yaml"
+  # At least once: the S3 sink commits up to its last record, so on an exactly-once (transactional)
+  # metrics-clean its group would stay one commit marker behind and wait-idle would never see it idle.
+  METERSTREAM_DATA_DIR="$DEMO_DIR/data" start quality quality --rules "$DEMO_DIR/quality-rules.yaml" \
+    --application-id "$QUALITY_APP" --processing-guarantee at_least_once --commit-interval-ms 1000
+  # metrics-clean is JSON; both layers read the same clean readings (estimated ones included).
+  AGG_INPUT=(--source metrics-clean --input-format json)
+  S3_INPUT=(--topic metrics-clean --value-format json)
+else
+  AGG_INPUT=(--source metrics)
+  S3_INPUT=(--topic metrics)
+fi
+
+step "starting the speed layer (aggregators 60/600/3600/86400 s on $INPUT, Cassandra writers, Redis view) and the S3 sink"
 # Exactly-once by default; the instance keeps its identity in <data dir>/streams (a restart fences
 # its crashed incarnation), here inside the demo directory.
 METERSTREAM_DATA_DIR="$DEMO_DIR/data" start aggregate aggregate --window 60 --window 600 --window 3600 --window 86400 \
-  --grace "$GRACE" --application-id "$AGG_APP" --commit-interval-ms 1000
+  "${AGG_INPUT[@]}" --grace "$GRACE" --application-id "$AGG_APP" --commit-interval-ms 1000
 for w in "${WINDOWS[@]}"; do start "sink-cassandra-$w" sink cassandra --window "$w"; done
-start sink-s3 sink s3 --max-age-ms 3000
+start sink-s3 sink s3 "${S3_INPUT[@]}" --max-age-ms 3000
 start sink-redis sink redis --windows "$WINDOW_LIST"
 echo "started: $(cut -d' ' -f2 "$PID_FILE" | grep -v -e '^up$' -e redis-server | tr '\n' ' ')"
 
@@ -240,7 +274,8 @@ meterstream ksql -e 'SHOW QUERIES;' | sed -n '2,40p' | cut -c1-110
 step "waiting until the aggregators, writers and sinks have caught up"
 for pid in "${APP_PIDS[@]}"; do alive "$pid" || fail "a pipeline process (pid $pid) exited early; see $LOGS"; done
 agg_topics="$(printf 'metrics-aggregates-%s,' "${WINDOWS[@]}")"
-groups=("$AGG_APP=metrics" "meterstream-sink-s3=metrics")
+groups=("$AGG_APP=$INPUT" "meterstream-sink-s3=$INPUT")
+[ "$INPUT" = metrics-clean ] && groups+=("$QUALITY_APP=metrics")
 for w in "${WINDOWS[@]}"; do groups+=("meterstream-cassandra-writer-$w=metrics-aggregates-$w"); done
 groups+=("meterstream-redis-view=metrics,${agg_topics%,}")
 "$TSX" "$INSPECT" wait-idle "${groups[@]}" --timeout-ms 180000
@@ -267,7 +302,7 @@ echo "$answer"
 
 step "batch layer: recomputing every window of [$FROM, $TO) from the data lake"
 for w in "${WINDOWS[@]}"; do
-  meterstream batch --window "$w" --from "$FROM" --to "$TO" >"$LOGS/batch-$w.json" 2>"$LOGS/batch-$w.log" ||
+  meterstream batch --window "$w" --from "$FROM" --to "$TO" --topic "$INPUT" >"$LOGS/batch-$w.json" 2>"$LOGS/batch-$w.log" ||
     fail "batch --window $w failed: $(tail -n 3 "$LOGS/batch-$w.log")"
   written="$(grep -o '"aggregatesWritten": *[0-9]*' "$LOGS/batch-$w.json" | grep -o '[0-9]*$' || echo '?')"
   echo "window $w s: $written batch aggregates"

@@ -58,6 +58,8 @@ describe('npm run demo (scripts/demo.sh) on the embedded stack', () => {
       METERSTREAM_DEMO_DATASETS: join(dir, 'no-datasets'),
     });
     const { code, output } = result;
+    expect(output).toContain('== starting the quality stage');
+    expect(output).toMatch(/aggregators 60\/600\/3600\/86400 s on metrics-clean/);
     expect(code, output).toBe(0);
 
     // Speed layer: the demo's own count table (all 8 series of each gateway, per window)...
@@ -129,6 +131,7 @@ describe('npm run demo (scripts/demo.sh) on the embedded stack', () => {
       expect.arrayContaining([
         'up',
         'redis-server',
+        'quality', // the default input is metrics-clean: the quality stage runs in front
         'aggregate',
         'sink-s3',
         'sink-redis',

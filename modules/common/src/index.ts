@@ -20,3 +20,4 @@ export * from './kafka-client.js';
 export * from './serdes/registry-sync.js';
 export * from './dead-letter.js';
 export * from './metric-record-rule.js';
+export * from './sink-failure.js';

@@ -10,6 +10,12 @@ export interface SinkMetrics {
   objectsWritten: Counter<'multipart'>;
   bytesWritten: Counter;
   flushSeconds: Histogram<'reason'>;
+  /** Segment writes that failed and were retried with backoff (common's sink-failure.ts). */
+  writeRetries: Counter;
+  /** Segment writes that still failed after the retries (the partition is re-read from the segment). */
+  writeFailures: Counter;
+  /** Sink alerts raised on meter-alerts, by type (`sink-failing`, `sink-recovered`). */
+  alerts: Counter<'type'>;
 }
 
 const cache = new WeakMap<Registry, SinkMetrics>();
@@ -51,6 +57,22 @@ export function sinkMetrics(registry: Registry = register): SinkMetrics {
         name: 'meterstream_s3_sink_flush_seconds',
         help: 'Time to write a segment (objects + commit)',
         labelNames: ['reason'],
+        registers,
+      }),
+      writeRetries: new Counter({
+        name: 'meterstream_s3_sink_write_retries_total',
+        help: 'Segment writes that failed and were retried with backoff',
+        registers,
+      }),
+      writeFailures: new Counter({
+        name: 'meterstream_s3_sink_write_failures_total',
+        help: 'Segment writes that still failed after the retries (the segment is read and written again)',
+        registers,
+      }),
+      alerts: new Counter({
+        name: 'meterstream_s3_sink_alerts_total',
+        help: 'Sink alerts raised on meter-alerts (sink-failing after consecutive failed segment writes, sink-recovered)',
+        labelNames: ['type'],
         registers,
       }),
     };

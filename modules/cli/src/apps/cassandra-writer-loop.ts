@@ -1,4 +1,17 @@
-import { DEAD_LETTER_TOPIC, DeserializationError, type Logger } from '@meterstream/common';
+import {
+  DEAD_LETTER_TOPIC,
+  DEFAULT_SINK_RETRY_POLICY,
+  DeserializationError,
+  type Logger,
+  SINK_ALERTS_TOPIC,
+  SINK_WRITE_FAILED,
+  type SinkAlert,
+  SinkFailureTracker,
+  type SinkRetryPolicy,
+  SinkWriteError,
+  retryWithBackoff,
+  sinkFailureHeaders,
+} from '@meterstream/common';
 import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage, Message, Producer } from 'kafkajs';
 import type { SinkLoopMetrics } from './cassandra-writer-metrics.js';
 
@@ -12,6 +25,13 @@ import type { SinkLoopMetrics } from './cassandra-writer-metrics.js';
  * records go to `write` (the durable effect); only after both are acknowledged is the chunk's last
  * offset resolved and committed. A crash anywhere before the commit re-delivers the chunk, and the
  * effects are idempotent upserts, so nothing is lost and duplicates are harmless.
+ *
+ * A failing `write` is retried (`retry`, common's sink-failure.ts: 3 retries with backoff); when it
+ * still fails, the chunk's good records go to the dead-letter topic with `error.reason:
+ * sink-write-failed` and the last error, and the chunk is committed: one endpoint outage does not
+ * stall the partition for ever, and the dead letters can be replayed once it is back. After
+ * `alertAfterFailures` consecutive given-up chunks a `sink-failing` event goes to `meter-alerts`
+ * (once), and `sink-recovered` after the next successful write.
  */
 export interface SinkLoopOptions<T> {
   kafka: Kafka;
@@ -32,6 +52,10 @@ export interface SinkLoopOptions<T> {
   metrics?: SinkLoopMetrics;
   /** Dead-letter topic of a source topic. Default `metrics-dlq` for every topic. */
   deadLetterTopic?(topic: string): string;
+  /** Retries and alerting of failed writes. Default DEFAULT_SINK_RETRY_POLICY. */
+  retry?: Partial<SinkRetryPolicy>;
+  /** Where sink alerts go. Default `meter-alerts`. */
+  alertsTopic?: string;
 }
 
 export interface SinkStats {
@@ -39,6 +63,8 @@ export interface SinkStats {
   written: number;
   deadLettered: number;
   chunks: number;
+  /** Good records given up to the dead-letter topic after the write's retries (also in deadLettered). */
+  writeFailed: number;
 }
 
 export interface RunningSink {
@@ -51,7 +77,10 @@ export async function runSinkLoop<T>(options: SinkLoopOptions<T>): Promise<Runni
   const { kafka, logger } = options;
   const chunkSize = options.chunkSize ?? 2000;
   const dlqOf = options.deadLetterTopic ?? (() => DEAD_LETTER_TOPIC);
-  const stats: SinkStats = { written: 0, deadLettered: 0, chunks: 0 };
+  const stats: SinkStats = { written: 0, deadLettered: 0, chunks: 0, writeFailed: 0 };
+  const retry: SinkRetryPolicy = { ...DEFAULT_SINK_RETRY_POLICY, ...options.retry };
+  const alertsTopic = options.alertsTopic ?? SINK_ALERTS_TOPIC;
+  const failures = new SinkFailureTracker(options.groupId, retry.alertAfterFailures);
 
   const admin = kafka.admin();
   await admin.connect();
@@ -60,7 +89,9 @@ export async function runSinkLoop<T>(options: SinkLoopOptions<T>): Promise<Runni
     // (only the missing ones: kafkajs logs "already exists" answers at error level).
     const existing = new Set(await admin.listTopics());
     // Several source topics share one dead-letter topic (metrics-dlq): create it once.
-    const missing = [...new Set(options.topics.map(dlqOf))].filter((topic) => !existing.has(topic));
+    const missing = [...new Set([...options.topics.map(dlqOf), alertsTopic])].filter(
+      (topic) => !existing.has(topic),
+    );
     if (missing.length) {
       await admin.createTopics({
         waitForLeaders: true,
@@ -88,10 +119,12 @@ export async function runSinkLoop<T>(options: SinkLoopOptions<T>): Promise<Runni
 
   async function processChunk(topic: string, partition: number, messages: KafkaMessage[]): Promise<void> {
     const good: T[] = [];
+    const goodMessages: KafkaMessage[] = [];
     const dead: Message[] = [];
     for (const message of messages) {
       try {
         good.push(await options.decode(message, topic, partition));
+        goodMessages.push(message);
       } catch (error) {
         if (!(error instanceof DeserializationError)) throw error;
         const located = error.at({ topic, partition, offset: message.offset });
@@ -110,12 +143,89 @@ export async function runSinkLoop<T>(options: SinkLoopOptions<T>): Promise<Runni
         'bad records sent to dead-letter topic',
       );
     }
-    if (good.length > 0) await options.write(good, topic, partition);
-    stats.written += good.length;
+    const written = good.length > 0 ? await writeOrGiveUp(good, goodMessages, topic, partition) : 0;
+    stats.written += written;
     stats.deadLettered += dead.length;
     stats.chunks++;
-    options.metrics?.recordsWritten.inc({ topic }, good.length);
+    options.metrics?.recordsWritten.inc({ topic }, written);
     if (dead.length > 0) options.metrics?.deadLetters.inc({ topic }, dead.length);
+  }
+
+  /**
+   * Writes with retries; on a give-up, dead-letters the records (original bytes and headers plus
+   * the error) so the chunk can be committed. Returns how many records were written.
+   */
+  async function writeOrGiveUp(
+    values: T[],
+    messages: KafkaMessage[],
+    topic: string,
+    partition: number,
+  ): Promise<number> {
+    const where = { topic, partition };
+    try {
+      await retryWithBackoff(
+        () => options.write(values, topic, partition),
+        retry,
+        (attempt, error, delayMs) => {
+          options.metrics?.writeRetries.inc({ topic });
+          logger.warn({ err: error, topic, partition, attempt, delayMs }, 'sink write failed; retrying');
+        },
+      );
+    } catch (cause) {
+      const error = new SinkWriteError(
+        options.groupId,
+        topic,
+        partition,
+        messages[0]!.offset,
+        messages[messages.length - 1]!.offset,
+        retry.retries + 1,
+        { cause },
+      );
+      await producer.send({
+        topic: dlqOf(topic),
+        acks: -1,
+        messages: messages.map((message) => ({
+          key: message.key,
+          value: message.value,
+          headers: {
+            ...(message.headers ?? {}),
+            ...sinkFailureHeaders(
+              cause,
+              options.groupId,
+              { topic, partition, offset: message.offset },
+              error.attempts,
+            ),
+          },
+        })),
+      });
+      logger.error(
+        { err: error, count: messages.length, dlq: dlqOf(topic) },
+        'sink write given up; records sent to the dead-letter topic',
+      );
+      stats.writeFailed += messages.length;
+      stats.deadLettered += messages.length;
+      options.metrics?.writeFailures.inc({ topic }, messages.length);
+      options.metrics?.deadLettersByReason.inc(
+        { application: options.groupId, reason: SINK_WRITE_FAILED },
+        messages.length,
+      );
+      await raise(failures.failed(cause, where));
+      return 0;
+    }
+    await raise(failures.succeeded(where));
+    return values.length;
+  }
+
+  async function raise(alert: SinkAlert | undefined): Promise<void> {
+    if (!alert) return;
+    await producer.send({
+      topic: alertsTopic,
+      acks: -1,
+      messages: [{ key: alert.sink, value: JSON.stringify(alert) }],
+    });
+    options.metrics?.alerts.inc({ type: alert.type });
+    if (alert.type === 'sink-failing') logger.error({ alert }, 'sink failing: alert raised on meter-alerts');
+    else logger.info({ alert }, 'sink recovered');
   }
 
   async function eachBatch(payload: EachBatchPayload): Promise<void> {

@@ -9,6 +9,12 @@ export interface SinkLoopMetrics {
   /** The pipeline-wide dead-letter counter (common's DEAD_LETTER_COUNTER), by consumer and reason. */
   deadLettersByReason: Counter<'application' | 'reason'>;
   chunkSeconds: Histogram<'topic'>;
+  /** Failed writes that were retried (common's sink-failure.ts policy). */
+  writeRetries: Counter<'topic'>;
+  /** Records given up to the dead-letter topic after the retries. */
+  writeFailures: Counter<'topic'>;
+  /** Sink alerts raised on meter-alerts, by type (`sink-failing`, `sink-recovered`). */
+  alerts: Counter<'type'>;
 }
 
 export function sinkLoopMetrics(prefix: string, registry = new Registry()): SinkLoopMetrics {
@@ -36,6 +42,24 @@ export function sinkLoopMetrics(prefix: string, registry = new Registry()): Sink
       name: `${prefix}_chunk_seconds`,
       help: 'Time to decode, write and commit one chunk of records',
       labelNames: ['topic'],
+      registers,
+    }),
+    writeRetries: new Counter({
+      name: `${prefix}_write_retries_total`,
+      help: 'Writes that failed and were retried with backoff',
+      labelNames: ['topic'],
+      registers,
+    }),
+    writeFailures: new Counter({
+      name: `${prefix}_write_failures_total`,
+      help: 'Records whose write still failed after the retries, sent to the dead-letter topic',
+      labelNames: ['topic'],
+      registers,
+    }),
+    alerts: new Counter({
+      name: `${prefix}_alerts_total`,
+      help: 'Sink alerts raised on meter-alerts (sink-failing after consecutive failed writes, sink-recovered)',
+      labelNames: ['type'],
       registers,
     }),
   };

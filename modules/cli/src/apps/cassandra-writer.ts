@@ -3,6 +3,7 @@ import {
   DeserializationError,
   type Logger,
   type MeterstreamConfig,
+  type SinkRetryPolicy,
   aggregateJsonSerde,
   createKafka,
   formatMetricKey,
@@ -37,6 +38,8 @@ export interface CassandraWriterOptions {
   sessionTimeoutMs?: number;
   /** Serve Prometheus metrics on this port (0: a free one); undefined: no endpoint. */
   metricsPort?: number;
+  /** Retries of a failed write, then dead letters and a sink alert (common's sink-failure.ts). */
+  retry?: Partial<SinkRetryPolicy>;
 }
 
 export interface RunningCassandraWriter {
@@ -116,6 +119,7 @@ export async function startCassandraWriter(options: CassandraWriterOptions): Pro
       partitionsConsumedConcurrently: options.partitionsConsumedConcurrently,
       sessionTimeoutMs: options.sessionTimeoutMs,
       metrics,
+      retry: options.retry,
       decode: (message, t, partition) => decodeAggregate(message, t, partition, window),
       write: (aggregates) => dao.saveAll(window, aggregates),
     });

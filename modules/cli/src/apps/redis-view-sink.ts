@@ -2,6 +2,7 @@ import {
   type AggregateMetric,
   type Logger,
   type MeterstreamConfig,
+  type SinkRetryPolicy,
   createKafka,
   identityOfKey,
   redisAuthOptions,
@@ -30,6 +31,8 @@ export interface RedisViewSinkOptions {
   chunkSize?: number;
   /** Serve Prometheus metrics on this port (0: a free one); undefined: no endpoint. */
   metricsPort?: number;
+  /** Retries of a failed write, then dead letters and a sink alert (common's sink-failure.ts). */
+  retry?: Partial<SinkRetryPolicy>;
 }
 
 type ViewRecord =
@@ -64,7 +67,7 @@ export async function startRedisViewSink(
   });
   // ioredis prints "[ioredis] Unhandled error event" with a stack for every failed reconnect when no
   // listener is attached; a lost connection is one warning line (at most every 10 s) naming the URL,
-  // and the writes it fails are retried by the sink loop (the chunk is not committed).
+  // and the writes it fails are retried by the sink loop (with backoff; then dead-lettered, alerted).
   let lastConnectionWarning = 0;
   redis.on('error', (error: Error) => {
     if (Date.now() - lastConnectionWarning < 10_000) return;
@@ -120,6 +123,7 @@ export async function startRedisViewSink(
       decode,
       write,
       metrics,
+      retry: options.retry,
     });
   } catch (error) {
     redis.disconnect();

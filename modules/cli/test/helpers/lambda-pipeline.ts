@@ -78,27 +78,40 @@ export interface PipelineApps {
   stop(): Promise<void>;
 }
 
+/**
+ * `input`: what the aggregator and the S3 sink read — the raw `metrics` (Avro through the registry)
+ * or the quality stage's `metrics-clean` (JSON), as `npm run demo -- --input` picks.
+ */
 export async function startPipelineApps(
   stack: PipelineStack,
   roll: Partial<RollPolicy>,
+  input: 'metrics' | 'metrics-clean' = 'metrics',
 ): Promise<PipelineApps> {
+  const clean = input === 'metrics-clean';
   const logger = testLogger('pipeline');
   const config = { ...stack.config, logLevel: 'silent' as const };
   const aggregator = await startAggregator({
     config,
     logger,
-    sourceTopic: 'metrics',
+    sourceTopic: input,
     windowsSec: [WINDOW],
     // The sample readings of a step lie anywhere in it (5 min at most): within the grace, none is late.
     graceSec: 600,
-    inputFormat: 'avro',
+    inputFormat: clean ? 'json' : 'avro',
     processingGuarantee: 'exactly_once_v2',
     commitIntervalMs: 200,
     sessionTimeoutMs: 10_000,
     metricsPort: 0,
   });
   const writer = await startCassandraWriter({ config, logger, window: WINDOW, sessionTimeoutMs: 10_000 });
-  const sink = await runS3Sink({ config, logger, roll, sessionTimeoutMs: 10_000 });
+  const sink = await runS3Sink({
+    config,
+    logger,
+    roll,
+    sessionTimeoutMs: 10_000,
+    topic: input,
+    ...(clean && { valueFormat: 'json' as const }),
+  });
   let stopped: Promise<void> | undefined;
   return {
     aggregator,

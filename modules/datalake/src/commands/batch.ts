@@ -8,6 +8,7 @@ interface BatchArgs {
   from: string;
   to: string;
   engine: BatchEngine;
+  topic: string;
   [key: string]: unknown;
 }
 
@@ -37,13 +38,27 @@ export const batchCommand: CommandModule<object, BatchArgs> = {
         default: 'reference' as const,
         describe:
           'Compute the windows in this process (reference) or as SQL on DuckDB; both give the same rows',
+      })
+      .option('topic', {
+        type: 'string',
+        default: 'metrics',
+        describe:
+          'The topic the S3 sink archives (metrics-clean when it reads the quality stage): its flush progress bounds the run',
       }) as never,
   handler: async (args) => {
     const config = loadConfig(args);
     const logger = createLogger('batch', config.logLevel, config.logFormat);
     const window = parseWindow(args.window);
     const { from, to } = parseRange(args.from, args.to);
-    const result = await runBatchJob({ config, logger, window, from, to, engine: args.engine });
+    const result = await runBatchJob({
+      config,
+      logger,
+      window,
+      from,
+      to,
+      engine: args.engine,
+      topic: args.topic,
+    });
     const instant = (ms: number | null) =>
       ms === null ? null : Number.isFinite(ms) ? formatInstant(ms) : String(ms);
     process.stdout.write(

@@ -1,5 +1,12 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { Logger } from '@meterstream/common';
+import {
+  DEFAULT_SINK_RETRY_POLICY,
+  type Logger,
+  type SinkAlert,
+  type SinkFailureTracker,
+  type SinkRetryPolicy,
+  retryWithBackoff,
+} from '@meterstream/common';
 import type { KafkaMessage } from 'kafkajs';
 import type { SinkMetrics } from '../metrics.js';
 import type { MetricDecoder } from './decode-record.js';
@@ -33,6 +40,8 @@ export interface ConsumerGroupSide {
   sendDeadLetters(partition: number, letters: DeadLetter[]): Promise<void>;
   /** Makes the consumer re-deliver the partition from `offset`; throws when it is not assigned. */
   seek(partition: number, offset: number): void;
+  /** Produces a sink alert to `meter-alerts` (none when absent). */
+  sendAlert?(alert: SinkAlert): Promise<void>;
 }
 
 /** What one batch of a partition may use of the consumer loop that delivered it. */
@@ -66,6 +75,10 @@ export interface PartitionWriterContext {
   group: ConsumerGroupSide;
   /** Wall clock for the age roll (tests pass their own). */
   now?: () => number;
+  /** Retries of a failed segment write. Default DEFAULT_SINK_RETRY_POLICY. */
+  retry?: SinkRetryPolicy;
+  /** Shared by the sink's writers: consecutive given-up segment writes → a sink alert. */
+  failures?: SinkFailureTracker;
 }
 
 /**
@@ -333,7 +346,26 @@ export class PartitionWriter {
     const { s3, bucket, topic, group, logger, metrics, stats, deadLetterTopic, groupId } = this.context;
     const partition = this.partition;
     const timer = metrics.flushSeconds.startTimer({ reason });
-    const result = await writeSegmentObjects({ s3, bucket, partSize: this.context.partSize }, segment);
+    const where = { topic, partition };
+    // Retried here (S3 answering 503, a connection reset), then given up: the caller poisons the
+    // chain and the partition is read again from this segment — the lake must hold exactly what
+    // the speed layer aggregated (verify), so a segment is never dead-lettered instead of written.
+    const result = await retryWithBackoff(
+      () => writeSegmentObjects({ s3, bucket, partSize: this.context.partSize }, segment),
+      this.context.retry ?? DEFAULT_SINK_RETRY_POLICY,
+      (retry, error, delayMs) => {
+        metrics.writeRetries.inc();
+        logger.warn(
+          { err: error, partition, offset: segment.firstOffset, retry, delayMs },
+          'segment write failed; retrying',
+        );
+      },
+    ).catch(async (error: unknown) => {
+      metrics.writeFailures.inc();
+      await this.raise(this.context.failures?.failed(error, where));
+      throw error;
+    });
+    await this.raise(this.context.failures?.succeeded(where));
     if (segment.deadLetters.length > 0) {
       logger.warn(
         {
@@ -398,6 +430,20 @@ export class PartitionWriter {
     } catch (error) {
       // Harmless leftover: no run starts below the committed offset, so nobody reads it again.
       logger.warn({ err: error, partition }, 'could not retire segment marker');
+    }
+  }
+
+  /** Sends a sink alert; a failure to send is logged, not raised (the write's outcome stands). */
+  private async raise(alert: SinkAlert | undefined): Promise<void> {
+    if (!alert) return;
+    const { group, logger, metrics } = this.context;
+    metrics.alerts.inc({ type: alert.type });
+    if (alert.type === 'sink-failing') logger.error({ alert }, 'sink failing: alert raised on meter-alerts');
+    else logger.info({ alert }, 'sink recovered');
+    try {
+      await group.sendAlert?.(alert);
+    } catch (error) {
+      logger.warn({ err: error, alert }, 'could not send the sink alert to meter-alerts');
     }
   }
 

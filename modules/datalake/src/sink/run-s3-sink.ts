@@ -1,5 +1,14 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import { DEAD_LETTER_TOPIC, type Logger, type MeterstreamConfig, createLogger } from '@meterstream/common';
+import {
+  DEAD_LETTER_TOPIC,
+  DEFAULT_SINK_RETRY_POLICY,
+  type Logger,
+  type MeterstreamConfig,
+  SINK_ALERTS_TOPIC,
+  SinkFailureTracker,
+  type SinkRetryPolicy,
+  createLogger,
+} from '@meterstream/common';
 import { type Consumer, Kafka, type Producer, logLevel } from 'kafkajs';
 import { sinkMetrics } from '../metrics.js';
 import { createS3Client } from '../s3-client.js';
@@ -29,6 +38,10 @@ export interface S3SinkOptions {
   ageCheckIntervalMs?: number;
   s3?: S3Client;
   logger?: Logger;
+  /** Retries of a failed segment write and the sink alert after consecutive failures (common's sink-failure.ts). */
+  retry?: Partial<SinkRetryPolicy>;
+  /** Where sink alerts go. Default `meter-alerts`. */
+  alertsTopic?: string;
 }
 
 export interface RunningS3Sink {
@@ -44,6 +57,7 @@ function kafkajsGroupSide(
   topic: string,
   groupId: string,
   deadLetterTopic: string,
+  alertsTopic: string,
   clients: { consumer: Consumer; producer: Producer; admin: ReturnType<Kafka['admin']> },
 ): ConsumerGroupSide {
   const { consumer, producer, admin } = clients;
@@ -66,6 +80,13 @@ function kafkajsGroupSide(
       });
     },
     seek: (partition, offset) => consumer.seek({ topic, partition, offset: String(offset) }),
+    async sendAlert(alert) {
+      await producer.send({
+        topic: alertsTopic,
+        acks: -1,
+        messages: [{ key: alert.sink, value: JSON.stringify(alert) }],
+      });
+    },
   };
 }
 
@@ -81,6 +102,8 @@ export async function runS3Sink(options: S3SinkOptions): Promise<RunningS3Sink> 
   const topic = options.topic ?? 'metrics';
   const groupId = options.groupId ?? 'meterstream-sink-s3';
   const deadLetterTopic = options.deadLetterTopic ?? DEAD_LETTER_TOPIC;
+  const alertsTopic = options.alertsTopic ?? SINK_ALERTS_TOPIC;
+  const retry: SinkRetryPolicy = { ...DEFAULT_SINK_RETRY_POLICY, ...options.retry };
   const policy: RollPolicy = { ...DEFAULT_ROLL_POLICY, ...options.roll };
   const logger = options.logger ?? createLogger('sink-s3', config.logLevel, config.logFormat);
   const s3 = options.s3 ?? createS3Client(config.s3);
@@ -122,7 +145,9 @@ export async function runS3Sink(options: S3SinkOptions): Promise<RunningS3Sink> 
     logger,
     metrics: sinkMetrics(),
     stats,
-    group: kafkajsGroupSide(topic, groupId, deadLetterTopic, { consumer, producer, admin }),
+    group: kafkajsGroupSide(topic, groupId, deadLetterTopic, alertsTopic, { consumer, producer, admin }),
+    retry,
+    failures: new SinkFailureTracker(groupId, retry.alertAfterFailures),
   };
   const writers = new Map<number, PartitionWriter>();
   const writerFor = (partition: number): PartitionWriter => {
@@ -155,6 +180,9 @@ export async function runS3Sink(options: S3SinkOptions): Promise<RunningS3Sink> 
 
   await producer.connect();
   await admin.connect();
+  // The alert topic exists before an outage needs it (a failing sink must not depend on auto-creation).
+  if (!(await admin.listTopics()).includes(alertsTopic))
+    await admin.createTopics({ waitForLeaders: true, topics: [{ topic: alertsTopic, numPartitions: 1 }] });
   await consumer.connect();
   consumer.on(consumer.events.GROUP_JOIN, (event) => {
     const assigned = new Set<number>(event.payload.memberAssignment[topic] ?? []);

@@ -1,0 +1,290 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Metric, MetricAttribute } from '@meterstream/common';
+import { runBatchJob, runVerify } from '@meterstream/datalake';
+import { AggregateDao, HighWaterMarkDao } from '@meterstream/persistence';
+import type { CleanReading, MeterAlert, QuarantinedReading } from '@meterstream/quality';
+import { BUCKET, caughtUp, testLogger, waitFor } from '@meterstream/test-support';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { QUALITY_COUNTER, type RunningQuality, startQuality } from '../src/apps/quality.js';
+import {
+  AGGREGATOR_APP,
+  type PipelineApps,
+  type PipelineStack,
+  type RawRecord,
+  SINK_GROUP,
+  WINDOW,
+  WRITER_GROUP,
+  metricEncoder,
+  publishRaw,
+  startPipelineApps,
+  startPipelineStack,
+  waitCaughtUp,
+} from './helpers/lambda-pipeline.js';
+
+// Issue #21's end-to-end test: readings with injected faults (a unit switch, an unknown unit, a
+// 3-minute gap, a 2-hour gap, a 7-hour zero run, a stuck value, spikes at 5σ, duplicates,
+// negative values, future timestamps) through quality → aggregator → Cassandra writer and S3 sink
+// → batch → verify. Every fault is flagged, interpolated or quarantined as the rules say, nothing
+// else is, and the batch layer agrees with the speed layer on the clean input.
+//
+// The readings are a deterministic oscillation (2 ± 0.5), not a dataset sample: "nothing else is
+// flagged" must be decidable, and a real meter's own spikes, gaps and zero runs would be flagged
+// too. Spike detection is off on ACTIVE_POWER (rules file) so the zero run and the stuck value,
+// which jump away from the series' statistics, are judged by their own rules; spikes are injected
+// into an INTENSITY series.
+
+const MIN = 60_000;
+const DAY = 86_400_000;
+const T0 = Date.UTC(2024, 0, 1);
+const MINUTES = 600;
+const QUALITY_APP = 'quality-e2e';
+const SIGMA = 0.5 / Math.SQRT2; // the standard deviation of 0.5·sin(…)
+
+const id = (gateway: string, metricAttribute: MetricAttribute = 'ACTIVE_POWER') =>
+  ({ gateway, metricType: 'ELECTRICITY', metricAttribute }) as const;
+const base = (g: number, m: number) => 2 + 0.5 * Math.sin(1.3 * m + g);
+const at = (m: number) => T0 + m * MIN;
+const iso = (m: number) => new Date(at(m)).toISOString().replace('.000Z', 'Z');
+const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
+
+/** The published readings, in time order, and what the rules must make of them. */
+function faultyReplay(): Metric[] {
+  const out: Metric[] = [];
+  for (let m = 0; m < MINUTES; m++) {
+    // g1: a unit switch to W for an hour, and one reading in an unknown unit.
+    if (m >= 100 && m < 160) out.push({ ...id('g1'), timestamp: at(m), value: base(1, m) * 1000, unit: 'W' });
+    else if (m === 200) out.push({ ...id('g1'), timestamp: at(m), value: base(1, m), unit: 'hp' });
+    else out.push({ ...id('g1'), timestamp: at(m), value: base(1, m) });
+    // g2: a 3-minute gap; g3: a 2-hour gap.
+    if (m < 300 || m > 302) out.push({ ...id('g2'), timestamp: at(m), value: base(2, m) });
+    if (m < 200 || m >= 320) out.push({ ...id('g3'), timestamp: at(m), value: base(3, m) });
+    // g4: zeros for 7 hours; g5: stuck at 2.2 for 7 hours.
+    out.push({ ...id('g4'), timestamp: at(m), value: m >= 100 && m < 520 ? 0 : base(4, m) });
+    out.push({ ...id('g5'), timestamp: at(m), value: m >= 100 && m < 520 ? 2.2 : base(5, m) });
+    // g6: current with spikes at 5σ.
+    const spike = m === 300 || m === 450;
+    out.push({ ...id('g6', 'INTENSITY'), timestamp: at(m), value: spike ? 2 + 5 * SIGMA : base(6, m) });
+    // g7: three readings sent twice.
+    out.push({ ...id('g7'), timestamp: at(m), value: base(7, m) });
+    if (m >= 50 && m < 53) out.push({ ...id('g7'), timestamp: at(m), value: base(7, m) });
+    // g8: two negative readings.
+    out.push({ ...id('g8'), timestamp: at(m), value: m === 400 || m === 401 ? -1 : base(8, m) });
+    // g9: two readings from tomorrow's wall clock.
+    out.push({ ...id('g9'), timestamp: at(m), value: base(9, m) });
+    if (m === 250) {
+      for (const ahead of [DAY, DAY + MIN])
+        out.push({ ...id('g9'), timestamp: Date.now() + ahead, value: base(9, m) });
+    }
+  }
+  return out;
+}
+
+let stack: PipelineStack;
+let apps: PipelineApps | undefined;
+let quality: RunningQuality | undefined;
+let dir: string;
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'quality-faults-'));
+  stack = await startPipelineStack();
+  await stack.kafka.admin.createTopics({
+    waitForLeaders: true,
+    topics: ['metrics-clean', 'metrics-quarantine', 'meter-alerts'].map((topic) => ({
+      topic,
+      numPartitions: topic === 'metrics-clean' ? 4 : 1,
+    })),
+  });
+});
+afterAll(async () => {
+  await quality?.close();
+  await apps?.stop();
+  await stack?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Every record of a (non-transactional) topic, parsed, read up to its end offsets. */
+async function readJson<T>(topic: string): Promise<T[]> {
+  const ends = await stack.kafka.admin.fetchTopicOffsets(topic);
+  const total = ends.reduce((n, end) => n + Number(end.high), 0);
+  const consumer = stack.kafka.kafka.consumer({ groupId: `read-${topic}-${Date.now()}` });
+  const values: T[] = [];
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ message }) => void values.push(JSON.parse(message.value!.toString())),
+    });
+    await waitFor(`${topic} read to its end`, () => values.length >= total, 60_000);
+  } finally {
+    await consumer.disconnect();
+  }
+  return values;
+}
+
+const minutesOf = (readings: CleanReading[]) =>
+  readings.map((r) => (Date.parse(r.timestamp) - T0) / MIN).sort((a, b) => a - b);
+
+describe('quality → aggregator → sinks → batch → verify with injected faults', () => {
+  it('flags, fills and quarantines every injected fault as the rules say, nothing else, and verify agrees', async () => {
+    const rules = join(dir, 'rules.yaml');
+    writeFileSync(rules, 'series:\n  ELECTRICITY.ACTIVE_POWER:\n    spikeK: null\n');
+    const { encode } = await metricEncoder(stack);
+    const records: RawRecord[] = [];
+    for (const metric of faultyReplay()) records.push(await encode(metric));
+    // Stream time a day past the readings on every partition of metrics-clean (keys spread by the
+    // partitioner), so every window of [T0, T0 + 1 day) closes.
+    for (let i = 0; i < 40; i++)
+      records.push(await encode({ ...id(`tick${i}`), timestamp: T0 + 2 * DAY, value: 1 }));
+    await publishRaw(stack, records);
+
+    quality = await startQuality({
+      config: { ...stack.config, logLevel: 'silent' },
+      logger: testLogger('quality'),
+      rulesFile: rules,
+      inputFormat: 'avro',
+      // metrics-clean without transaction markers: the S3 sink commits up to its last record only
+      // (modules/quality README, limits); no crash happens here, so the output is the same.
+      processingGuarantee: 'at_least_once',
+      commitIntervalMs: 200,
+      applicationId: QUALITY_APP,
+      instanceId: 'q1',
+      stateDir: join(dir, 'quality-state'),
+      sessionTimeoutMs: 10_000,
+      metricsPort: 0,
+    });
+    apps = await startPipelineApps(stack, { maxAgeMs: 500 }, 'metrics-clean');
+    await waitFor('quality caught up', () => caughtUp(stack.kafka.admin, QUALITY_APP, 'metrics'), 90_000);
+    await waitCaughtUp(stack, AGGREGATOR_APP, 'metrics-clean');
+    await waitCaughtUp(stack, SINK_GROUP, 'metrics-clean');
+    await waitCaughtUp(stack, WRITER_GROUP, `metrics-aggregates-${WINDOW}`);
+
+    // Quarantine: exactly the injected invalid readings, by rule.
+    const quarantined = await readJson<QuarantinedReading>('metrics-quarantine');
+    const rulesHit = quarantined.map((q) => q.rule).sort();
+    expect(rulesHit).toEqual([
+      'negative',
+      'negative',
+      'timestamp-future',
+      'timestamp-future',
+      'unit-unknown',
+    ]);
+    expect(quarantined.find((q) => q.rule === 'unit-unknown')!.reading).toMatchObject({
+      timestamp: iso(200),
+      unit: 'hp',
+    });
+    expect(quarantined.filter((q) => q.rule === 'negative').map((q) => q.reading.timestamp)).toEqual([
+      iso(400),
+      iso(401),
+    ]);
+
+    // Alerts: the unit error, the long gap, and each fault run flagged once and recovered once.
+    const alerts = await readJson<MeterAlert>('meter-alerts');
+    const summary = alerts.map((a) => `${a.gateway} ${a.type} ${a.reason} ${a.timestamp}`).sort();
+    expect(summary).toEqual(
+      [
+        `g1 unit-error unit-unknown ${iso(200)}`,
+        `g3 long-gap 120 readings missing ${iso(320)}`,
+        `g4 meter-flagged zero-run ${iso(460)}`,
+        `g4 meter-recovered zero-run ${iso(520)}`,
+        `g5 meter-flagged constant-run ${iso(460)}`,
+        `g5 meter-recovered constant-run ${iso(520)}`,
+      ].sort(),
+    );
+
+    // Clean readings: per series, estimates where the rules fill, flags exactly on the faults.
+    const clean = (await readJson<CleanReading>('metrics-clean')).filter(
+      (r) => !r.gateway.startsWith('tick'),
+    );
+    const of = (gateway: string) => clean.filter((r) => r.gateway === gateway);
+    const withBit = (bit: number) => (r: CleanReading) => (r.quality & bit) !== 0;
+    const byBit = (bit: number) =>
+      clean
+        .filter(withBit(bit))
+        .map((r) => `${r.gateway}@${(Date.parse(r.timestamp) - T0) / MIN}`)
+        .sort();
+    const estimated = clean.filter((r) => r.estimated);
+    expect(estimated.map((r) => `${r.gateway}@${(Date.parse(r.timestamp) - T0) / MIN}`).sort()).toEqual(
+      ['g1@200', 'g2@300', 'g2@301', 'g2@302', 'g8@400', 'g8@401'].sort(),
+    );
+    for (const r of estimated) expect(r.quality).toBe(0);
+    expect(byBit(64)).toEqual(
+      range(100, 160)
+        .map((m) => `g1@${m}`)
+        .sort(),
+    ); // UNIT_CONVERTED
+    for (const r of of('g1').filter(withBit(64)))
+      expect(r.value).toBeCloseTo(base(1, (Date.parse(r.timestamp) - T0) / MIN), 9);
+    expect(byBit(1)).toEqual(['g6@300', 'g6@450']); // SPIKE
+    expect(byBit(8)).toEqual(['g1@201', 'g2@303', 'g3@320', 'g8@402']); // DROPOUT
+    expect(byBit(16)).toEqual(
+      range(460, 520)
+        .map((m) => `g4@${m}`)
+        .sort(),
+    ); // ZERO_RUN
+    expect(byBit(32)).toEqual(
+      range(460, 520)
+        .map((m) => `g5@${m}`)
+        .sort(),
+    ); // CONSTANT_RUN
+    expect(clean.filter((r) => (r.quality & ~(1 | 8 | 16 | 32 | 64)) !== 0)).toEqual([]);
+    // Duplicates dropped, gaps and quarantined minutes filled, the long gap left empty.
+    for (const gateway of ['g1', 'g2', 'g4', 'g5', 'g6', 'g7', 'g8', 'g9'])
+      expect(minutesOf(of(gateway)), gateway).toEqual(range(0, MINUTES));
+    expect(minutesOf(of('g3'))).toEqual([...range(0, 200), ...range(320, MINUTES)]);
+
+    // Counted on /metrics, per rule.
+    const text = await (await fetch(`http://127.0.0.1:${quality.metricsPort}/metrics`)).text();
+    const count = (rule: string, outcome: string) =>
+      `${QUALITY_COUNTER.name}{application="${QUALITY_APP}",rule="${rule}",outcome="${outcome}"}`;
+    expect(text).toContain(`${count('duplicate', 'dropped')} 3`);
+    expect(text).toContain(`${count('negative', 'quarantined')} 2`);
+    expect(text).toContain(`${count('timestamp-future', 'quarantined')} 2`);
+    expect(text).toContain(`${count('unit-unknown', 'quarantined')} 1`);
+    expect(text).toContain(`${count('gap-fill', 'estimated')} 6`);
+
+    // The speed layer aggregated the clean readings: an estimate is a sample of its window.
+    const { client } = stack.cql;
+    const speed = new AggregateDao(client);
+    const window301 = await speed.listAggregates({
+      ...{ gateway: 'g2', metricType: 'ELECTRICITY', attribute: 'ACTIVE_POWER' },
+      window: WINDOW,
+      from: at(301),
+      to: at(302),
+      order: 'asc',
+    });
+    expect(window301).toHaveLength(1);
+    expect(window301[0]!.sampleCount).toBe(1);
+    expect(window301[0]!.sum).toBeCloseTo(
+      estimated.find((r) => r.gateway === 'g2' && r.timestamp === iso(301))!.value,
+      9,
+    );
+
+    // The batch layer recomputes from the lake (the S3 sink archived metrics-clean) and agrees.
+    const from = T0;
+    const to = T0 + DAY;
+    const batch = await runBatchJob({
+      config: stack.config,
+      cassandra: client,
+      s3: stack.lake.s3,
+      window: WINDOW,
+      from,
+      to,
+      topic: 'metrics-clean', // its flush progress bounds the run
+    });
+    expect(batch.to).toBe(to);
+    expect(batch.recordsRead).toBe(clean.length);
+    const report = await runVerify({
+      speed,
+      batch: new AggregateDao(client, { family: 'batch_aggregates' }),
+      marks: new HighWaterMarkDao(client),
+      window: WINDOW,
+      from,
+      to,
+      lake: { s3: stack.lake.s3, bucket: BUCKET },
+    });
+    expect(report.differences).toEqual([]);
+    expect(report.series).toBe(9);
+    expect(report.windowsCompared).toBe(9 * MINUTES - 120);
+  }, 240_000);
+});
