@@ -5,6 +5,7 @@
  *     --loads 25000,50000,75000,100000 [--keys 10000] [--format theodolite-json] \
  *     [--warmup 60] [--duration 180] [--partitions 4] [--instances 1] [--commit-interval-ms 1000]
  *     [--state-store memory|redis [--redis-url url]]   (aggregator; without a URL a redis-server is started)
+ *     [--fetch-min-bytes n] [--fetch-max-wait-ms n]   (uc2/uc3: the streams runtime's fetch settings)
  *     [--kafka-brokers host:port --schema-registry-url url] [--cassandra host:port]
  *
  * Per load, in ascending order: a fresh input topic and application; the workload process starts,
@@ -49,6 +50,8 @@ const { values: args } = parseArgs({
     'commit-interval-ms': { type: 'string', default: '1000' },
     'state-store': { type: 'string', default: 'memory' },
     'redis-url': { type: 'string' },
+    'fetch-min-bytes': { type: 'string' },
+    'fetch-max-wait-ms': { type: 'string' },
     all: { type: 'boolean', default: false },
     out: { type: 'string', default: resolve(import.meta.dirname, 'results') },
   },
@@ -166,6 +169,8 @@ async function measure(load: number): Promise<LoadResult> {
         commitIntervalMs,
         dataDir: join(dataDir, applicationId, String(i)),
         redisUrl,
+        fetchMinBytes: optionalNumber(args['fetch-min-bytes']),
+        fetchMaxWaitMs: optionalNumber(args['fetch-max-wait-ms']),
       }),
     ),
   );
@@ -237,6 +242,10 @@ async function measure(load: number): Promise<LoadResult> {
     redis: cpuOf(after.redis, before.redis),
     samples: lag.samples,
   };
+}
+
+function optionalNumber(text: string | undefined): number | undefined {
+  return text === undefined ? undefined : Number(text);
 }
 
 function statsOf(child: ChildProcess | undefined): ProcessStats | undefined {

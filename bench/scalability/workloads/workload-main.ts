@@ -3,6 +3,7 @@
  *   node --import tsx bench/scalability/workloads/workload-main.ts --workload uc2|uc3 \
  *     --brokers host:port --input input --output output --format theodolite-json \
  *     [--application-id id] [--processing-guarantee at_least_once|exactly_once_v2] [--commit-interval-ms n]
+ *     [--fetch-min-bytes n] [--fetch-max-wait-ms n]   (the runtime's fetch settings; its defaults without)
  * or `--workload uc1 … --cassandra host:port` (the writer path into the CQL server).
  * Prints `{"event":"running"}` once consuming; closes cleanly on SIGTERM.
  * (Our 4-window aggregator runs as `meterstream aggregate` itself.)
@@ -24,6 +25,8 @@ const { values: args } = parseArgs({
     'application-id': { type: 'string' },
     'processing-guarantee': { type: 'string', default: 'at_least_once' },
     'commit-interval-ms': { type: 'string', default: '1000' },
+    'fetch-min-bytes': { type: 'string' },
+    'fetch-max-wait-ms': { type: 'string' },
     cassandra: { type: 'string' },
   },
 });
@@ -61,6 +64,8 @@ async function runStreams(): Promise<void> {
     kafka,
     processingGuarantee: args['processing-guarantee'] as ProcessingGuarantee,
     commitIntervalMs: Number(args['commit-interval-ms']),
+    ...(args['fetch-min-bytes'] ? { fetchMinBytes: Number(args['fetch-min-bytes']) } : {}),
+    ...(args['fetch-max-wait-ms'] ? { fetchMaxWaitMs: Number(args['fetch-max-wait-ms']) } : {}),
   });
   await streams.start();
   process.stdout.write(`${JSON.stringify({ event: 'running', workload: args.workload })}\n`);

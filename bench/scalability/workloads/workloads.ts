@@ -23,6 +23,9 @@ export interface WorkloadRun {
   readonly dataDir: string;
   /** Set: the aggregator keeps its state in Redis there (--state-store redis). */
   readonly redisUrl?: string;
+  /** The streams runtime's fetch settings (uc2, uc3), when not its defaults. */
+  readonly fetchMinBytes?: number;
+  readonly fetchMaxWaitMs?: number;
 }
 
 export interface Workload {
@@ -56,6 +59,8 @@ const theodolite = (name: 'uc1' | 'uc2' | 'uc3'): Workload => ({
         ...(run.cassandra ? ['--cassandra', run.cassandra] : []),
         '--commit-interval-ms',
         String(run.commitIntervalMs),
+        ...(run.fetchMinBytes === undefined ? [] : ['--fetch-min-bytes', String(run.fetchMinBytes)]),
+        ...(run.fetchMaxWaitMs === undefined ? [] : ['--fetch-max-wait-ms', String(run.fetchMaxWaitMs)]),
       ],
       'running',
     ),

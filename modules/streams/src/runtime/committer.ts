@@ -1,7 +1,8 @@
-import type { Producer, RecordMetadata, TopicMessages } from 'kafkajs';
+import type { RecordMetadata, TopicMessages } from 'kafkajs';
+import type { StreamsProducer } from './kafka-client.js';
 import { classifyCommitFailure } from './commit-failure.js';
 import { flattenOffsets, mergeNextOffsets } from './kafka-message.js';
-import { chunkTopicMessages } from './output-buffer.js';
+import { recordsOf } from './output-buffer.js';
 import { connectProducer } from './producer.js';
 import type { RuntimeContext } from './runtime-context.js';
 import type { ManagedTask, TaskManager } from './task-manager.js';
@@ -59,9 +60,8 @@ export class Committer {
       if (exactlyOnce) {
         const transaction = await producer.transaction();
         try {
-          for (const chunk of chunkTopicMessages(messages)) {
-            mergeNextOffsets(next, chunk, await transaction.sendBatch({ topicMessages: chunk, acks: -1 }));
-          }
+          for (const send of messages)
+            mergeNextOffsets(next, send, await transaction.sendBatch({ topicMessages: send, acks: -1 }));
           if (offsets.length)
             await transaction.sendOffsets({
               consumerGroupId: config.applicationId,
@@ -80,10 +80,8 @@ export class Committer {
           throw aborted ? error : new ProducerUnusableError(error);
         }
       } else {
-        for (const chunk of chunkTopicMessages(records))
-          mergeNextOffsets(next, chunk, await this.send(producer, chunk));
-        for (const chunk of chunkTopicMessages(messages))
-          mergeNextOffsets(next, chunk, await this.send(producer, chunk));
+        for (const send of records) mergeNextOffsets(next, send, await this.send(producer, send));
+        for (const send of messages) mergeNextOffsets(next, send, await this.send(producer, send));
         // Sent: the changelogs now hold this state and its input positions (commit markers), so the
         // tasks are consistent with Kafka even if the offset commit below fails.
         for (const managed of dirty) managed.dirty = false;
@@ -167,12 +165,12 @@ export class Committer {
     await this.taskManager.rebuild(stale);
   }
 
-  private async send(producer: Producer, messages: TopicMessages[]): Promise<RecordMetadata[]> {
+  private async send(producer: StreamsProducer, messages: TopicMessages[]): Promise<RecordMetadata[]> {
     try {
       return await producer.sendBatch({ topicMessages: messages, acks: -1 });
     } catch (error) {
       if (this.context.config.productionHandling === 'continue') {
-        const count = messages.reduce((n, t) => n + t.messages.length, 0);
+        const count = messages.reduce((n, t) => n + t.messages.reduce((m, x) => m + recordsOf(x), 0), 0);
         this.context.log.error(
           { err: error, records: count },
           'production failed; records dropped (productionHandling=continue)',

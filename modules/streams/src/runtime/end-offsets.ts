@@ -1,4 +1,4 @@
-import type { Admin } from 'kafkajs';
+import type { StreamsAdmin } from './kafka-client.js';
 
 /** Where a partition ends for each isolation level. */
 export interface PartitionEnd {
@@ -16,7 +16,7 @@ const READ_COMMITTED = 1;
  * In that order, `stable >= high` means every record written before the first answer is decided
  * (committed or aborted) — no transaction that was open then is still open.
  */
-export async function partitionEnds(admin: Admin, topic: string): Promise<Map<number, PartitionEnd>> {
+export async function partitionEnds(admin: StreamsAdmin, topic: string): Promise<Map<number, PartitionEnd>> {
   const high = await withRetries(() => admin.fetchTopicOffsets(topic, { isolationLevel: READ_UNCOMMITTED }));
   const stable = await withRetries(() => admin.fetchTopicOffsets(topic, { isolationLevel: READ_COMMITTED }));
   const highs = new Map(high.map((o) => [o.partition, Number(o.high)]));

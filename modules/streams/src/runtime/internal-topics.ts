@@ -1,4 +1,4 @@
-import type { Admin } from 'kafkajs';
+import type { StreamsAdmin } from './kafka-client.js';
 import type { Topology } from '../topology/topology.js';
 
 export class TopologyStartError extends Error {
@@ -11,7 +11,7 @@ export class TopologyStartError extends Error {
  * source topics have the same partition count. Returns the partition count per source topic.
  */
 export async function prepareTopics(
-  admin: Admin,
+  admin: StreamsAdmin,
   topology: Topology,
   applicationId: string,
   replicationFactor: number,

@@ -180,7 +180,8 @@ export class KafkaStreams {
         allowAutoTopicCreation: false,
         // The Java consumer's fetch.max.wait.ms (kafkajs waits 5 s): a graceful close waits for the
         // fetch in flight, so this bounds how long close() takes once the input is idle.
-        maxWaitTimeInMs: 500,
+        maxWaitTimeInMs: context.config.fetchMaxWaitMs,
+        minBytes: context.config.fetchMinBytes,
       });
       context.consumer = consumer;
       if (typeof (consumer as { groupMetadata?: unknown }).groupMetadata !== 'function')

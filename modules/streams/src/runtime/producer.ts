@@ -1,8 +1,8 @@
-import type { Producer } from 'kafkajs';
+import type { StreamsProducer } from './kafka-client.js';
 import type { RuntimeContext } from './runtime-context.js';
 
 /** The instance's producer; with exactly_once_v2 a transactional one, its InitProducerId done. */
-export async function connectProducer(context: RuntimeContext): Promise<Producer> {
+export async function connectProducer(context: RuntimeContext): Promise<StreamsProducer> {
   const { config, exactlyOnce } = context;
   // One request in flight keeps changelog and output order even when a send is retried.
   const producer = context.settings.kafka.producer({
@@ -15,6 +15,13 @@ export async function connectProducer(context: RuntimeContext): Promise<Producer
         }
       : {}),
   });
+  // Changelog records go out as pre-encoded record sets (output-buffer.ts), which only the patched
+  // kafkajs understands: unpatched, each set would be sent as one empty record.
+  if ((producer as { encodedRecordSets?: unknown }).encodedRecordSets !== true)
+    throw new Error(
+      'kafkajs lacks pre-encoded record sets: the streams runtime needs kafkajs 2.2.4 with ' +
+        "meterstream's patch (patches/kafkajs+2.2.4.patch, applied by npm's postinstall)",
+    );
   await producer.connect();
   if (exactlyOnce) {
     // kafkajs runs the transactional InitProducerId only in its first transaction() (connect()

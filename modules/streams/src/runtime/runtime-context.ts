@@ -1,7 +1,8 @@
-import type { Admin, Consumer, ConsumerGroupMetadata, Producer } from 'kafkajs';
+import type { ConsumerGroupMetadata } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { Topology } from '../topology/topology.js';
 import type { KafkaStreamsConfig, ResolvedRuntimeConfig } from './config.js';
+import type { StreamsAdmin, StreamsConsumer, StreamsProducer } from './kafka-client.js';
 import type { OutputBuffer } from './output-buffer.js';
 import type { RuntimeMetrics } from './runtime-metrics.js';
 
@@ -13,9 +14,9 @@ import type { RuntimeMetrics } from './runtime-metrics.js';
  * Committer → TaskManager → this).
  */
 export class RuntimeContext {
-  consumer: Consumer | undefined;
-  producer: Producer | undefined;
-  admin: Admin | undefined;
+  consumer: StreamsConsumer | undefined;
+  producer: StreamsProducer | undefined;
+  admin: StreamsAdmin | undefined;
   output: OutputBuffer | undefined;
   /** `config.instanceId`, else the process id kept in the state directory, else random (set by start()). */
   instanceId = '';

@@ -1,6 +1,11 @@
 import type { Message, TopicMessages } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
-import { chunkTopicMessages } from '../../src/runtime/output-buffer.js';
+import {
+  OutputBuffer,
+  type RecordSetMessage,
+  chunkTopicMessages,
+  recordsOf,
+} from '../../src/runtime/output-buffer.js';
 
 const message = (partition: number | undefined, n: number): Message => ({
   key: `k${n % 7}`,
@@ -39,5 +44,38 @@ describe('chunkTopicMessages (sends of a commit)', () => {
 
   it('sends nothing for nothing', () => {
     expect(chunkTopicMessages([])).toEqual([]);
+  });
+});
+
+describe('OutputBuffer.drain (the sends of a commit)', () => {
+  it('puts each changelog partition in one record set per send after the output, markers last', () => {
+    const output = new OutputBuffer(new Map());
+    const key = (n: number) => Buffer.from(`key-${n}`);
+    for (let n = 0; n < 3; n++)
+      output.send({
+        topic: 'out',
+        partition: undefined,
+        key: key(n),
+        value: key(n),
+        timestamp: n,
+        headers: [],
+      });
+    for (let n = 0; n < 5; n++) output.logChange('app-store-changelog', n % 2, key(n), null, 1_000 + n);
+    output.commitMarker('app-store-changelog', 0, { input: 9 }, 2_000);
+    expect(output.size()).toBe(9);
+    const sends = output.drain();
+    expect(output.size()).toBe(0);
+    expect(sends).toHaveLength(1);
+    const byTopic = new Map(sends[0]!.map((t) => [t.topic, t.messages]));
+    expect(byTopic.get('out')).toHaveLength(3);
+    const sets = byTopic.get('app-store-changelog')! as RecordSetMessage[];
+    expect(sets.map((m) => [m.partition, m.encodedRecords.count])).toEqual([
+      [0, 4],
+      [1, 2],
+    ]);
+    expect(sets.map((m) => recordsOf(m))).toEqual([4, 2]);
+    expect(sets[0]!.encodedRecords.firstTimestamp).toBe(1_000);
+    expect(sets[0]!.encodedRecords.maxTimestamp).toBe(2_000);
+    expect(output.drain()).toEqual([]);
   });
 });
