@@ -43,7 +43,7 @@ export const batchCommand: CommandModule<object, BatchArgs> = {
     const logger = createLogger('batch', config.logLevel, config.logFormat);
     const window = parseWindow(args.window);
     const { from, to } = parseRange(args.from, args.to);
-    const result = await runBatchJob({ config, logger, window, from, to, engine: args.engine });
+    const result = await runBatchJob({ config, logger, window, from, to, engine: args.engine, progress: {} });
     const instant = (ms: number | null) =>
       ms === null ? null : Number.isFinite(ms) ? formatInstant(ms) : String(ms);
     process.stdout.write(
