@@ -31,7 +31,8 @@ export function drawHeatmap(heatmap: AlertHeatmap): SVGSVGElement {
     role: 'img',
     'aria-label': `Anomalies per gateway per hour, ${instant(heatmap.from)} to ${instant(heatmap.to)}`,
   });
-  root.style.maxWidth = `${Math.max(width, 320)}px`;
+  // Up to twice the natural size: a day of hours fills a laptop screen, a week scales down.
+  root.style.maxWidth = `${Math.max(2 * width, 320)}px`;
   heatmap.hours.forEach((hour, column) => {
     // An hour label every 6 columns (at UTC 00, 06, 12, 18).
     if (new Date(hour).getUTCHours() % 6 !== 0) return;
