@@ -80,7 +80,7 @@ async function stage(
   name: string,
   records: number,
   commands: { args: string[]; drained?: () => Promise<boolean> }[],
-  done?: () => Promise<number>,
+  done?: () => Promise<{ done: number; note?: string }>,
 ): Promise<StageResult> {
   const started = performance.now();
   const progress = done
@@ -90,7 +90,7 @@ async function stage(
     progress &&
     setInterval(() => {
       done!().then(
-        (n) => progress.update(n),
+        (read) => progress.update(read.done, read.note),
         (error: Error) => progress.log(`${name}: progress not read (${error.message})`),
       );
     }, 1000);
@@ -244,8 +244,15 @@ async function main(): Promise<void> {
         { args: ['aggregate', '--window', '3600'], drained: drainedBy(admin, 'meterstream-aggregator-3600') },
         { args: ['sink', 's3'], drained: drainedBy(admin, 'meterstream-sink-s3') },
       ],
-      // Both read every record: the stage is as far as the slower of the two.
-      async () => Math.min(await aggregatorDone(), await sinkDone()),
+      // Both read every record: the stage is as far as the slower of the two (the S3 sink commits
+      // only when a segment rolls, by size or age, so it may sit at 0 for a while: both are shown).
+      async () => {
+        const [aggregated, archived] = [await aggregatorDone(), await sinkDone()];
+        return {
+          done: Math.min(aggregated, archived),
+          note: `aggregator ${aggregated}, S3 sink ${archived} committed`,
+        };
+      },
     );
     results.push(aggregator);
     const before = await lakeSize(s3, bucket, 'raw/');
