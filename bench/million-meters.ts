@@ -17,6 +17,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { createProgressReporter } from '@meterstream/common';
 import { Kafka, logLevel } from 'kafkajs';
 import { markdownTable, writeBenchmarkSection } from './lib/report.js';
 
@@ -69,13 +70,30 @@ const exited = (child: ChildProcess) =>
     else child.once('exit', (code) => done(code ?? 1));
   });
 
-/** Runs stage processes to their end (or, for consumers, until `drained` then SIGTERM); CPU and RSS summed. */
+/**
+ * Runs stage processes to their end (or, for consumers, until `drained` then SIGTERM); CPU and RSS
+ * summed. With `done` (records the stage has finished, read once a second) a progress bar (plain
+ * lines when not on a terminal) shows the stage's records, rate and ETA; the replay stage's own
+ * process draws its bar itself.
+ */
 async function stage(
   name: string,
   records: number,
   commands: { args: string[]; drained?: () => Promise<boolean> }[],
+  done?: () => Promise<{ done: number; note?: string }>,
 ): Promise<StageResult> {
   const started = performance.now();
+  const progress = done
+    ? createProgressReporter({ label: name.split(' ')[0]!, unit: 'records', total: records })
+    : undefined;
+  const poller =
+    progress &&
+    setInterval(() => {
+      done!().then(
+        (read) => progress.update(read.done, read.note),
+        (error: Error) => progress.log(`${name}: progress not read (${error.message})`),
+      );
+    }, 1000);
   const usageFiles = commands.map((_, i) => join(dir, `${name}-${i}.usage.json`));
   const children = commands.map((c, i) => cli(c.args, usageFiles[i]));
   let seconds = 0;
@@ -96,7 +114,10 @@ async function stage(
         seconds = Math.max(seconds, (performance.now() - started) / 1000);
       }
     }),
-  );
+  ).finally(() => {
+    clearInterval(poller);
+    progress?.stop();
+  });
   const usage = usageFiles.map(
     (f) => JSON.parse(readFileSync(f, 'utf8')) as { cpuSeconds: number; peakRssMiB: number },
   );
@@ -130,6 +151,14 @@ async function startStack(): Promise<ChildProcess> {
     [...output.matchAll(/^ {2}export (METERSTREAM_\w+)=(.*)$/gm)].map((m) => [m[1]!, m[2]!]),
   );
   return up;
+}
+
+/** Records of `metrics` a consumer group has committed (the sum of its offsets). */
+function committedBy(admin: ReturnType<Kafka['admin']>, groupId: string): () => Promise<number> {
+  return async () => {
+    const [committed] = await admin.fetchOffsets({ groupId, topics: ['metrics'] });
+    return (committed?.partitions ?? []).reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0);
+  };
 }
 
 /** Whether a consumer group has committed the end offset of every partition of `metrics`. */
@@ -206,10 +235,25 @@ async function main(): Promise<void> {
         },
       ]),
     );
-    const aggregator = await stage('aggregator (1 h windows) ∥ S3 sink', RECORDS, [
-      { args: ['aggregate', '--window', '3600'], drained: drainedBy(admin, 'meterstream-aggregator-3600') },
-      { args: ['sink', 's3'], drained: drainedBy(admin, 'meterstream-sink-s3') },
-    ]);
+    const aggregatorDone = committedBy(admin, 'meterstream-aggregator-3600');
+    const sinkDone = committedBy(admin, 'meterstream-sink-s3');
+    const aggregator = await stage(
+      'aggregator (1 h windows) ∥ S3 sink',
+      RECORDS,
+      [
+        { args: ['aggregate', '--window', '3600'], drained: drainedBy(admin, 'meterstream-aggregator-3600') },
+        { args: ['sink', 's3'], drained: drainedBy(admin, 'meterstream-sink-s3') },
+      ],
+      // Both read every record: the stage is as far as the slower of the two (the S3 sink commits
+      // only when a segment rolls, by size or age, so it may sit at 0 for a while: both are shown).
+      async () => {
+        const [aggregated, archived] = [await aggregatorDone(), await sinkDone()];
+        return {
+          done: Math.min(aggregated, archived),
+          note: `aggregator ${aggregated}, S3 sink ${archived} committed`,
+        };
+      },
+    );
     results.push(aggregator);
     const before = await lakeSize(s3, bucket, 'raw/');
     results.push(await stage('compaction', RECORDS, [{ args: ['compact', '--before', '2024-01-02'] }]));

@@ -5,7 +5,12 @@
  *
  *   node --expose-gc --max-semi-space-size=128 --import tsx bench/streams-aggregator.ts [records=5000000] [keys=10000] [stepMs=1000] [rounds=3]
  */
-import { ATTRIBUTES_BY_TYPE, metricReadingJsonSerde, type SampleStats } from '@meterstream/common';
+import {
+  ATTRIBUTES_BY_TYPE,
+  createProgressReporter,
+  metricReadingJsonSerde,
+  type SampleStats,
+} from '@meterstream/common';
 import { buildAggregatorTopology } from '../modules/cli/src/apps/aggregator-topology.js';
 import { TopologyTestDriver } from '@meterstream/streams';
 import { cpus, loadavg } from 'node:os';
@@ -178,22 +183,35 @@ const cases: { windows: readonly number[]; orderName: KeyOrder }[] = [
   { windows: AGGREGATOR_WINDOWS, orderName: 'cycle' },
   { windows: AGGREGATOR_WINDOWS, orderName: 'shuffled' },
 ];
+// Records through either side over every run (warm-ups included), updated between runs only: the
+// timed loops stay untouched, and the bar cannot redraw during a synchronous run anyway.
+const progress = createProgressReporter({
+  label: 'streams-aggregator',
+  unit: 'records',
+  total: cases.length * (2 + 2 * ROUNDS) * N,
+});
+let recordsRun = 0;
+const ran = <T>(result: T, what: string): T => {
+  recordsRun += N;
+  progress.update(recordsRun, what);
+  return result;
+};
 for (const { windows, orderName } of cases) {
   const label = `${windows.join('/')} s, keys ${orderName === 'cycle' ? 'in a steady cycle' : 'shuffled every tick'}`;
   const order = keyOrder(orderName);
   // Warm-up: JIT both paths once before timing; collect garbage between runs (with --expose-gc)
   // so one run's leftovers do not slow the next one down.
   const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
-  baseline(windows, order);
+  ran(baseline(windows, order), `${windows.length} windows, ${orderName}: baseline warm-up`);
   gc();
-  library(windows, order);
+  ran(library(windows, order), `${windows.length} windows, ${orderName}: library warm-up`);
   gc();
   const bRuns: ReturnType<typeof baseline>[] = [];
   const lRuns: ReturnType<typeof library>[] = [];
   for (let round = 0; round < ROUNDS; round++) {
-    bRuns.push(baseline(windows, order));
+    bRuns.push(ran(baseline(windows, order), `${windows.length} windows, ${orderName}: baseline`));
     gc();
-    lRuns.push(library(windows, order));
+    lRuns.push(ran(library(windows, order), `${windows.length} windows, ${orderName}: library`));
     gc();
   }
   const fastest = <T extends { ms: number }>(runs: T[]) => runs.reduce((a, r) => (r.ms < a.ms ? r : a));
@@ -216,8 +234,9 @@ for (const { windows, orderName } of cases) {
   summary.push(
     `${label}: library ${(lRate / 1e6).toFixed(2)} M rec/s = ${(ratio * 100).toFixed(0)} % of baseline`,
   );
-  console.log(rows.at(-1)?.join(' | '));
+  progress.log(rows.at(-1)?.join(' | ') ?? '');
 }
+progress.stop();
 
 const body = `Command: \`node --expose-gc --max-semi-space-size=128 --import tsx bench/streams-aggregator.ts ${N} ${KEYS} ${STEP_MS} ${ROUNDS}\`
 

@@ -25,6 +25,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { createProgressReporter } from '@meterstream/common';
 import { Kafka, logLevel } from 'kafkajs';
 import { startBrokerProcess, stopBrokerProcess } from '../lib/broker-process.js';
 import { generatorNodeArgs, startNode, startRedis, stop } from './child.js';
@@ -132,19 +133,28 @@ const admin = kafka.admin();
 await admin.connect();
 const results: LoadResult[] = [];
 const runId = Date.now().toString(36);
+// Measured seconds over every load (a bar on a terminal, plain lines otherwise); the search may
+// stop early at the first unsustained load.
+const progress = createProgressReporter({
+  label: 'scalability',
+  unit: 's',
+  total: loads.length * durationSec,
+});
+let measuredSec = 0;
 
 try {
   for (const load of loads) {
     const result = await measure(load);
     results.push(result);
     const verdict = result.sustained ? 'sustained' : 'NOT sustained';
-    console.log(
+    progress.log(
       `${workloadName} ${load} msg/s: ${verdict} (slope ${result.slope.toFixed(1)} rec/s), workload ${result.workload.cpuMicrosPerRecord.toFixed(2)} µs CPU/record, ` +
         `generator ${result.generator.cpuSeconds.toFixed(1)} s CPU, broker ${result.broker?.cpuSeconds.toFixed(1) ?? '-'} s CPU, workload RSS ${result.workload.peakRssMiB.toFixed(0)} MiB`,
     );
     if (!result.sustained && !args.all) break;
   }
 } finally {
+  progress.stop();
   await admin.disconnect();
   if (cqlChild) await stop(cqlChild);
   if (redisChild) await stop(redisChild);
@@ -202,7 +212,11 @@ async function measure(load: number): Promise<LoadResult> {
     'ready',
   );
   const lag = sampleLag(admin, applicationId, topic);
-  await new Promise((r) => setTimeout(r, durationSec * 1000));
+  for (let second = 1; second <= durationSec; second++) {
+    await new Promise((r) => setTimeout(r, 1000));
+    const latest = lag.samples.at(-1);
+    progress.update(++measuredSec, `${load} msg/s, lag ${latest ? latest.lag : '?'}`);
+  }
   lag.stop();
   const after = {
     workload: pids.map(processStats),

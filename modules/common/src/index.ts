@@ -6,6 +6,7 @@ export * from './errors.js';
 export * from './logger.js';
 export * from './log-pretty.js';
 export * from './terminal-log-sink.js';
+export * from './progress.js';
 export * from './metric.js';
 export * from './metric-key.js';
 export * from './time.js';

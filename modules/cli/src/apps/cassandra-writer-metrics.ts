@@ -1,6 +1,12 @@
 import { DEAD_LETTER_COUNTER } from '@meterstream/common';
 import { Counter, Histogram, Registry } from 'prom-client';
 
+/** The metric-name prefixes of the two sink loops (their metrics: `<prefix>_records_written_total`, …). */
+export const SINK_LOOP_PREFIXES = {
+  cassandraWriter: 'meterstream_cassandra_writer',
+  redisView: 'meterstream_redis_view',
+} as const;
+
 /** Prometheus metrics of a sink loop (Cassandra writer, Redis view sink); one set per registry. */
 export interface SinkLoopMetrics {
   registry: Registry;

@@ -16,7 +16,7 @@ import {
 } from '@meterstream/persistence';
 import type { KafkaMessage } from 'kafkajs';
 import { type RunningSink, type SinkStats, runSinkLoop } from './cassandra-writer-loop.js';
-import { sinkLoopMetrics } from './cassandra-writer-metrics.js';
+import { SINK_LOOP_PREFIXES, sinkLoopMetrics } from './cassandra-writer-metrics.js';
 import { serveMetrics } from './metrics-endpoint.js';
 
 export interface CassandraWriterOptions {
@@ -99,7 +99,7 @@ export async function startCassandraWriter(options: CassandraWriterOptions): Pro
   const topic = options.topic ?? aggregateTopic(window);
   const groupId = options.groupId ?? `meterstream-cassandra-writer-${window}`;
   const client = createCassandraClient(config.cassandra);
-  const metrics = sinkLoopMetrics('meterstream_cassandra_writer');
+  const metrics = sinkLoopMetrics(SINK_LOOP_PREFIXES.cassandraWriter);
   let sink: RunningSink;
   try {
     // The project's windows plus this one, so a non-standard --window gets its table too.

@@ -14,7 +14,7 @@ import { Redis } from 'ioredis';
 import type { KafkaMessage } from 'kafkajs';
 import { aggregateTopic, decodeAggregate } from './cassandra-writer.js';
 import { type RunningSink, type SinkStats, runSinkLoop } from './cassandra-writer-loop.js';
-import { sinkLoopMetrics } from './cassandra-writer-metrics.js';
+import { SINK_LOOP_PREFIXES, sinkLoopMetrics } from './cassandra-writer-metrics.js';
 import { serveMetrics } from './metrics-endpoint.js';
 
 export interface RedisViewSinkOptions {
@@ -111,7 +111,7 @@ export async function startRedisViewSink(
     for (const [window, aggregates] of byWindow) await view.writeLatestAggregates(window, aggregates);
   }
 
-  const metrics = sinkLoopMetrics('meterstream_redis_view');
+  const metrics = sinkLoopMetrics(SINK_LOOP_PREFIXES.redisView);
   let sink: RunningSink;
   try {
     sink = await runSinkLoop<ViewRecord>({

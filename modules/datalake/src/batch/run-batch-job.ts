@@ -2,8 +2,10 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import {
   type Logger,
   type MeterstreamConfig,
+  type ProgressOptions,
   createKafka,
   createLogger,
+  createProgressReporter,
   isMetricTime,
 } from '@meterstream/common';
 import {
@@ -54,6 +56,11 @@ export interface BatchJobOptions {
    * `duckdb` runs the same rule as SQL on DuckDB (sql/aggregate-sql.ts). Both give the same rows.
    */
   engine?: BatchEngine;
+  /**
+   * Show progress (objects read, rate, ETA): a bar on a terminal, `batch progress` log lines
+   * otherwise (common's createProgressReporter; these options override its defaults). Off when absent.
+   */
+  progress?: Pick<ProgressOptions, 'tty' | 'logIntervalMs' | 'stream'>;
 }
 
 export type BatchEngine = 'reference' | 'duckdb';
@@ -154,35 +161,59 @@ export async function runBatchJob(options: BatchJobOptions): Promise<BatchJobRes
       highWaterMark: null,
       durationMs: 0,
     };
-    for (const date of dates) {
-      const dayObjects = byDate.get(date) ?? [];
-      const day =
-        engine === 'duckdb'
-          ? // Imported here: DuckDB's native binding costs ~200 ms to load, which the reference engine
-            // (the default) and every other command of this module should not pay.
-            await (await import('../sql/duckdb-recompute.js')).recomputeWithDuckDb({
-              s3,
-              bucket,
-              keys: dayObjects.map((object) => object.key),
-              window,
-              range: { from, to },
-              readConcurrency: options.readConcurrency,
-            })
-          : await recomputeInProcess(s3, bucket, dayObjects, window, { from, to }, options.readConcurrency);
-      const { aggregates, repeatedRecords: repeated } = day;
-      result.recordsRefused += day.recordsRefused;
-      result.objectsRead += dayObjects.length;
-      result.recordsRead += day.recordsRead;
-      result.repeatedRecords += repeated;
-      if (repeated > 0) logger.warn({ date, repeated }, 'repeated records in the lake were counted once');
-      const unique = day.recordsRead - day.recordsRefused - repeated;
-      result.recordsOutOfRange += unique - aggregates.reduce((n, a) => n + a.sampleCount, 0);
-      await batchDao.saveAll(window, aggregates);
-      result.aggregatesWritten += aggregates.length;
-      logger.info(
-        { date, objects: dayObjects.length, records: day.recordsRead, aggregates: aggregates.length },
-        'date recomputed',
-      );
+    const progress = options.progress
+      ? createProgressReporter({
+          label: 'batch',
+          unit: 'objects',
+          countField: 'objectsRead',
+          total: objects.length,
+          logger,
+          ...options.progress,
+        })
+      : undefined;
+    try {
+      for (const date of dates) {
+        const dayObjects = byDate.get(date) ?? [];
+        const objectsBefore = result.objectsRead;
+        const day =
+          engine === 'duckdb'
+            ? // Imported here: DuckDB's native binding costs ~200 ms to load, which the reference engine
+              // (the default) and every other command of this module should not pay.
+              await (await import('../sql/duckdb-recompute.js')).recomputeWithDuckDb({
+                s3,
+                bucket,
+                keys: dayObjects.map((object) => object.key),
+                window,
+                range: { from, to },
+                readConcurrency: options.readConcurrency,
+              })
+            : await recomputeInProcess(
+                s3,
+                bucket,
+                dayObjects,
+                window,
+                { from, to },
+                options.readConcurrency,
+                (read) => progress?.update(objectsBefore + read, date),
+              );
+        const { aggregates, repeatedRecords: repeated } = day;
+        result.recordsRefused += day.recordsRefused;
+        result.objectsRead += dayObjects.length;
+        progress?.update(result.objectsRead, date);
+        result.recordsRead += day.recordsRead;
+        result.repeatedRecords += repeated;
+        if (repeated > 0) logger.warn({ date, repeated }, 'repeated records in the lake were counted once');
+        const unique = day.recordsRead - day.recordsRefused - repeated;
+        result.recordsOutOfRange += unique - aggregates.reduce((n, a) => n + a.sampleCount, 0);
+        await batchDao.saveAll(window, aggregates);
+        result.aggregatesWritten += aggregates.length;
+        logger.info(
+          { date, objects: dayObjects.length, records: day.recordsRead, aggregates: aggregates.length },
+          'date recomputed',
+        );
+      }
+    } finally {
+      progress?.stop();
     }
     const previous = await marks.get(window);
     const coverage = mergeCoverage(
@@ -209,8 +240,14 @@ async function recomputeInProcess(
   window: number,
   range: { from: number; to: number },
   readConcurrency = 4,
+  onObjectRead: (objectsRead: number) => void = () => undefined,
 ): Promise<DayRecompute> {
-  const parts = await mapBounded(objects, readConcurrency, (object) => readRawObject(s3, bucket, object.key));
+  let objectsRead = 0;
+  const parts = await mapBounded(objects, readConcurrency, async (object) => {
+    const metrics = await readRawObject(s3, bucket, object.key);
+    onObjectRead(++objectsRead);
+    return metrics;
+  });
   const read: ArchivedMetric[] = parts.flat();
   // The metric rule's checks on the payload (the key's were made by the typed columns): a lake
   // archived before the sink applied the rule may hold what the speed layer never aggregated.

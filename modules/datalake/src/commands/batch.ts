@@ -58,6 +58,7 @@ export const batchCommand: CommandModule<object, BatchArgs> = {
       to,
       engine: args.engine,
       topic: args.topic,
+      progress: {},
     });
     const instant = (ms: number | null) =>
       ms === null ? null : Number.isFinite(ms) ? formatInstant(ms) : String(ms);

@@ -15,6 +15,7 @@ import {
 } from '@meterstream/security';
 import type { CommandModule } from 'yargs';
 import { createS3Client } from '../s3-client.js';
+import { AlertsFeed } from '../serving/dashboard/alerts-feed.js';
 import { parseHealthTargets } from '../serving/dashboard/pipeline-health.js';
 import { createDashboardRedis } from '../serving/dashboard/redis-client.js';
 import { buildServingApi } from '../serving/http-api.js';
@@ -27,6 +28,8 @@ interface ServeArgs {
   credentials?: string;
   'tls-bundle'?: string;
   insecure: boolean;
+  'alarms-topic': string;
+  'meter-alerts-topic': string;
   [key: string]: unknown;
 }
 
@@ -42,6 +45,17 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
         type: 'string',
         describe:
           'Prometheus endpoints of the apps for the dashboard, name=url,… (e.g. aggregate-60=http://127.0.0.1:9464/metrics)',
+      })
+      .option('alarms-topic', {
+        type: 'string',
+        default: 'alarms',
+        describe:
+          "The ksql alarms stream's topic, shown on the dashboard's Alerts view (read, never created)",
+      })
+      .option('meter-alerts-topic', {
+        type: 'string',
+        default: 'meter-alerts',
+        describe: "The quality stage's alerts topic, shown on the Alerts view (read, never created)",
       })
       .option('credentials', {
         type: 'string',
@@ -93,6 +107,13 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
       });
       return admin;
     };
+    // The Alerts view's consumers: silent like the admin (the view shows what is wrong).
+    const alerts = new AlertsFeed({
+      kafka: createKafka(config, logger, { retry: { retries: 1 }, logLevel: logLevel.NOTHING }),
+      admin: connectAdmin,
+      topics: { alarms: args['alarms-topic'], meterAlerts: args['meter-alerts-topic'] },
+      logger,
+    });
     const app = buildServingApi({
       cassandra,
       logger,
@@ -109,6 +130,7 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
         healthTargets,
         admin: connectAdmin,
         lake: { s3: createS3Client(config.s3), bucket: config.s3.bucket },
+        alerts,
         logger,
       },
     });
@@ -116,6 +138,7 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
     try {
       address = await app.listen({ port: args.port, host: args.host });
     } catch (error) {
+      await alerts.stop();
       await cassandra.shutdown();
       redis.disconnect();
       if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
@@ -129,8 +152,10 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
       `serving layer listening on ${address} (GET /aggregates, GET /health; dashboard at /); Ctrl-C stops it\n`,
     );
     logger.info({ address }, 'serving layer listening');
+    alerts.start();
     stopOnSignals(async () => {
       await app.close();
+      await alerts.stop();
       await cassandra.shutdown();
       redis.disconnect();
       // An admin that never connected has nothing to close (its error was answered already).

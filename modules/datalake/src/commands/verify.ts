@@ -51,7 +51,7 @@ export const verifyCommand: CommandModule<object, VerifyArgs> = {
       }) as never,
   handler: async (args) => {
     const config = loadConfig(args);
-    createLogger('verify', config.logLevel, config.logFormat);
+    const logger = createLogger('verify', config.logLevel, config.logFormat);
     const window = parseWindow(args.window);
     const { from, to } = parseRange(args.from, args.to);
     const cassandra = createCassandraClient(config.cassandra);
@@ -67,6 +67,7 @@ export const verifyCommand: CommandModule<object, VerifyArgs> = {
         batch: new AggregateDao(cassandra, { keyspace, family: 'batch_aggregates' }),
         marks: new HighWaterMarkDao(cassandra, { keyspace }),
         lake: { s3, bucket: config.s3.bucket },
+        progress: { logger },
       });
       for (const difference of result.differences) process.stdout.write(`${describe(difference)}\n`);
       process.stdout.write(

@@ -1,5 +1,13 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import { type MetricIdentity, formatMetricKey, parseMetricKey } from '@meterstream/common';
+import {
+  type Logger,
+  type MetricIdentity,
+  type ProgressOptions,
+  type ProgressReporter,
+  createProgressReporter,
+  formatMetricKey,
+  parseMetricKey,
+} from '@meterstream/common';
 import type { AggregateDao, HighWaterMarkDao } from '@meterstream/persistence';
 import { datesInRange } from '../layout.js';
 import { listRawObjects, mapBounded, readRawObject } from '../lake-reader.js';
@@ -24,6 +32,11 @@ export interface VerifyOptions {
    * (a window no batch run recomputed has no batch row by design, not by mistake).
    */
   marks?: HighWaterMarkDao;
+  /**
+   * Show progress — objects read while discovering the series, then series compared: a bar on a
+   * terminal, `verify progress` lines through `logger` otherwise. Off when absent.
+   */
+  progress?: Pick<ProgressOptions, 'tty' | 'logIntervalMs' | 'stream'> & { logger?: Logger };
 }
 
 export interface VerifyResult {
@@ -38,12 +51,24 @@ export interface VerifyResult {
 }
 
 /** Every series that has a record in the lake on the given dates. */
-export async function seriesInLake(s3: S3Client, bucket: string, dates: string[]): Promise<MetricIdentity[]> {
+export async function seriesInLake(
+  s3: S3Client,
+  bucket: string,
+  dates: string[],
+  progress?: (total: number) => ProgressReporter,
+): Promise<MetricIdentity[]> {
   const objects = await listRawObjects(s3, bucket, dates);
   const keys = new Set<string>();
-  await mapBounded(objects, 4, async (object) => {
-    for (const metric of await readRawObject(s3, bucket, object.key)) keys.add(formatMetricKey(metric));
-  });
+  const reporter = progress?.(objects.length);
+  let read = 0;
+  try {
+    await mapBounded(objects, 4, async (object) => {
+      for (const metric of await readRawObject(s3, bucket, object.key)) keys.add(formatMetricKey(metric));
+      reporter?.update(++read, 'discovering series');
+    });
+  } finally {
+    reporter?.stop();
+  }
   return [...keys].sort().map(parseMetricKey);
 }
 
@@ -63,11 +88,20 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyResult> {
     closedBy = Math.min(closedBy, mark?.highWaterMark ?? from);
   }
   const to = Math.max(from, Math.floor(closedBy / (window * 1000)) * window * 1000);
+  const reporter = (unit: string, countField: string) => (total: number) =>
+    createProgressReporter({ label: 'verify', unit, countField, total, ...options.progress });
   let series = options.series;
   if (!series) {
     if (!options.lake) throw new Error('verify needs either a series list or the lake to discover series');
     series =
-      to > from ? await seriesInLake(options.lake.s3, options.lake.bucket, datesInRange(from, to)) : [];
+      to > from
+        ? await seriesInLake(
+            options.lake.s3,
+            options.lake.bucket,
+            datesInRange(from, to),
+            options.progress ? reporter('objects', 'objectsRead') : undefined,
+          )
+        : [];
   }
   const tolerance = options.relativeTolerance ?? 1e-9;
   const result: VerifyResult = {
@@ -79,23 +113,30 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyResult> {
     differences: [],
   };
   if (to <= from) return result;
-  await mapBounded(series, 8, async (identity) => {
-    const query = {
-      gateway: identity.gateway,
-      metricType: identity.metricType,
-      attribute: identity.metricAttribute,
-      window,
-      from,
-      to,
-      order: 'asc' as const,
-    };
-    const [batch, speed] = await Promise.all([
-      options.batch.listAggregates(query),
-      options.speed.listAggregates(query),
-    ]);
-    result.windowsCompared += new Set([...batch, ...speed].map((a) => a.windowStart)).size;
-    result.differences.push(...compareSeries(identity, batch, speed, tolerance));
-  });
+  const progress = options.progress ? reporter('series', 'seriesCompared')(series.length) : undefined;
+  let compared = 0;
+  try {
+    await mapBounded(series, 8, async (identity) => {
+      const query = {
+        gateway: identity.gateway,
+        metricType: identity.metricType,
+        attribute: identity.metricAttribute,
+        window,
+        from,
+        to,
+        order: 'asc' as const,
+      };
+      const [batch, speed] = await Promise.all([
+        options.batch.listAggregates(query),
+        options.speed.listAggregates(query),
+      ]);
+      result.windowsCompared += new Set([...batch, ...speed].map((a) => a.windowStart)).size;
+      result.differences.push(...compareSeries(identity, batch, speed, tolerance));
+      progress?.update(++compared);
+    });
+  } finally {
+    progress?.stop();
+  }
   result.differences.sort(
     (a, b) =>
       formatMetricKey(a.series).localeCompare(formatMetricKey(b.series)) || a.windowStart - b.windowStart,

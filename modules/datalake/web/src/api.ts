@@ -49,6 +49,44 @@ export interface PipelineHealth {
   at: string;
 }
 
+export interface DashboardAlert {
+  seq: number;
+  source: 'alarms' | 'meter-alerts';
+  kind: string;
+  gateway: string;
+  series: string;
+  at: number;
+  detail: string;
+}
+
+export interface AlertHeatmap {
+  from: number;
+  to: number;
+  hours: number[];
+  gateways: string[];
+  counts: number[][];
+  max: number;
+  total: number;
+  otherGateways: number;
+  clipped: boolean;
+  kinds: string[];
+}
+
+export interface AlertsStatus {
+  configured: boolean;
+  brokerError: string | null;
+  lookups: number;
+  topics: {
+    topic: string;
+    source: string;
+    state: 'missing' | 'reading' | 'failed';
+    message?: string;
+    read: number;
+    unreadable: number;
+    lastUnreadable?: string;
+  }[];
+}
+
 export class ApiError extends Error {
   override readonly name = 'ApiError';
 }

@@ -1,5 +1,6 @@
 import 'uplot/dist/uPlot.min.css';
 import './style.css';
+import { AlertsView } from './alerts-view.js';
 import { HealthView } from './health-view.js';
 import { LiveView } from './live-view.js';
 import { SeriesPicker } from './picker.js';
@@ -10,6 +11,7 @@ import { type View, readState, writeState } from './url-state.js';
 const state = readState();
 const live = new LiveView(state);
 const health = new HealthView();
+const alerts = new AlertsView(state, () => writeState(state));
 let picker: SeriesPicker;
 const series = new SeriesView(
   state,
@@ -28,18 +30,20 @@ function show(view: View): void {
     tab.tabIndex = selected ? 0 : -1;
     document.getElementById(tab.getAttribute('aria-controls')!)!.hidden = !selected;
   }
-  // The series picker means nothing to the health view.
-  document.querySelector<HTMLElement>('.picker')!.hidden = view === 'health';
+  // The series picker means nothing to the health and alerts views (alerts have their own filters).
+  document.querySelector<HTMLElement>('.picker')!.hidden = view === 'health' || view === 'alerts';
   writeState(state);
   refresh();
 }
 
-/** Starts what the shown view needs and stops the rest (the live stream, the health refresh). */
+/** Starts what the shown view needs and stops the rest (the live streams, the health refresh). */
 function refresh(): void {
   writeState(state);
   if (state.view === 'series') series.reload();
   if (state.view === 'live') live.open();
   else live.close();
+  if (state.view === 'alerts') alerts.open();
+  else alerts.close();
   if (state.view === 'health') health.open();
   else health.close();
 }

@@ -1,17 +1,21 @@
 import type { Logger } from '@meterstream/common';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { LiveEvent } from './live-feed.js';
 
-export interface EventStreamOptions {
+/** An event of a stream: `type` is the SSE event name, the rest its JSON data. */
+export interface StreamEvent {
+  type: string;
+}
+
+export interface EventStreamOptions<E extends StreamEvent = StreamEvent> {
   pollMs: number;
-  poll(): Promise<LiveEvent[]>;
+  poll(): Promise<E[]>;
   logger?: Logger;
 }
 
-export type OpenEventStream = (
+export type OpenEventStream = <E extends StreamEvent>(
   request: FastifyRequest,
   reply: FastifyReply,
-  options: EventStreamOptions,
+  options: EventStreamOptions<E>,
 ) => void;
 
 /**
@@ -30,11 +34,11 @@ export function eventStreams(app: FastifyInstance): OpenEventStream {
   return (request, reply, options) => openEventStream(streams, request, reply, options);
 }
 
-function openEventStream(
+function openEventStream<E extends StreamEvent>(
   streams: Set<() => void>,
   request: FastifyRequest,
   reply: FastifyReply,
-  options: EventStreamOptions,
+  options: EventStreamOptions<E>,
 ): void {
   reply.hijack();
   const response = reply.raw;
@@ -56,7 +60,7 @@ function openEventStream(
   };
   streams.add(end);
   request.raw.on('close', end);
-  const send = (event: LiveEvent) => {
+  const send = (event: StreamEvent) => {
     const { type, ...data } = event;
     response.write(`event: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
   };
@@ -69,7 +73,11 @@ function openEventStream(
       // Logged once per outage, not once a second; the page is told at every failed poll.
       if (!failing) options.logger?.warn({ err: error }, 'live poll failed (the stream keeps polling)');
       failing = true;
-      if (!ended) send({ type: 'problem', message: (error as Error).message });
+      const problem: StreamEvent & { message: string } = {
+        type: 'problem',
+        message: (error as Error).message,
+      };
+      if (!ended) send(problem);
     }
     if (!ended) timer = setTimeout(tick, options.pollMs);
   };

@@ -8,6 +8,8 @@ import type { Admin } from 'kafkajs';
 import { WINDOWS } from '../../time-range.js';
 import { parseServingQuery } from '../parse-query.js';
 import type { ServingStores } from '../query.js';
+import { registerAlertRoutes } from './alert-routes.js';
+import type { AlertsFeed } from './alerts-feed.js';
 import { downsample, parseDownsampleQuery } from './downsample.js';
 import { eventStreams } from './event-stream.js';
 import { ACTIVITY_ROWS, LiveSubscription } from './live-feed.js';
@@ -28,6 +30,8 @@ export interface DashboardOptions {
   admin?: () => Promise<Admin>;
   /** The data lake, for raw readings (`GET /readings`); absent: 503 saying so. */
   lake?: LakeSource;
+  /** The alert topics' feed (Alerts view); absent: its endpoints answer empty, saying Kafka is not configured. The owner starts and stops it. */
+  alerts?: AlertsFeed;
   /** The built bundle (default: this package's dist/web). */
   assetsDir?: string;
   /** Live poll period (default 1000 ms). */
@@ -38,7 +42,7 @@ export interface DashboardOptions {
 /**
  * The web dashboard on the serving API's port: the page and its bundle, and the JSON / SSE
  * endpoints it reads — `GET /series`, `GET /downsample`, `GET /readings`, `GET /live` (Server-Sent Events),
- * `GET /pipeline`.
+ * `GET /pipeline`, and `GET /alerts`, `/alerts/heatmap`, `/alerts/live` (alert-routes.ts).
  */
 export function registerDashboard(
   app: FastifyInstance,
@@ -100,6 +104,11 @@ export function registerDashboard(
       lag(),
     ]);
     return { apps, lag: rows, lagError: error, at: formatInstant(Date.now()) };
+  });
+
+  registerAlertRoutes(app, openEventStream, options.alerts, {
+    pollMs: options.pollMs ?? 1000,
+    logger: options.logger,
   });
 
   app.get('/live', (request, reply) => {
