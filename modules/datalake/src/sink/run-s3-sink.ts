@@ -1,5 +1,11 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import { DEAD_LETTER_TOPIC, type Logger, type MeterstreamConfig, createLogger } from '@meterstream/common';
+import {
+  DEAD_LETTER_TOPIC,
+  type Logger,
+  type MeterstreamConfig,
+  createLogger,
+  kafkaClientSecurity,
+} from '@meterstream/common';
 import { type Consumer, Kafka, type Producer, logLevel } from 'kafkajs';
 import { sinkMetrics } from '../metrics.js';
 import { createS3Client } from '../s3-client.js';
@@ -91,6 +97,7 @@ export async function runS3Sink(options: S3SinkOptions): Promise<RunningS3Sink> 
     clientId: `${config.kafka.clientId}-sink-s3`,
     brokers: config.kafka.brokers,
     logLevel: logLevel.WARN,
+    ...kafkaClientSecurity(config.kafka),
   });
   const sessionTimeout = options.sessionTimeoutMs ?? 30_000;
   const consumer: Consumer = kafka.consumer({
