@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import cassandra from 'cassandra-driver';
@@ -108,6 +109,33 @@ describe('meterstream up --secure', () => {
       /[Nn]ot authorized|TOPIC_AUTHORIZATION_FAILED/,
     );
     await reader.disconnect();
+  }, 60_000);
+
+  it('kcat (librdkafka): SCRAM-SHA-512 over TLS from a properties file, as README "Security" shows', () => {
+    const kcat = (password: string) => {
+      const file = join(dir, 'kcat.properties');
+      writeFileSync(
+        file,
+        [
+          'security.protocol=SASL_SSL',
+          'sasl.mechanisms=SCRAM-SHA-512',
+          'sasl.username=admin',
+          `sasl.password=${password}`,
+          `ssl.ca.location=${join(dir, 'security', 'ca.crt')}`,
+        ].join('\n'),
+        { mode: 0o600 },
+      );
+      return spawnSync('kcat', ['-F', file, '-L', '-b', env.METERSTREAM_KAFKA_BROKERS!, '-m', '10'], {
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
+    };
+    const ok = kcat(passwords.get('admin')!);
+    expect(ok.status, ok.stderr).toBe(0);
+    expect(ok.stdout).toMatch(/Metadata for all topics/);
+    const refused = kcat('wrong-password');
+    expect(refused.status).not.toBe(0);
+    expect(refused.stderr).toMatch(/[Aa]uthentication failed|SASL/);
   }, 60_000);
 
   it('Cassandra: PasswordAuthenticator over TLS, a login per role', async () => {
