@@ -21,6 +21,7 @@ import {
   createLogger,
   formatInstant,
   loadConfig,
+  redisAuthOptions,
 } from '@meterstream/common';
 import { AggregateDao, activityKey, createCassandraClient } from '@meterstream/persistence';
 import { Redis } from 'ioredis';
@@ -206,7 +207,11 @@ async function lake(options: Map<string, string>): Promise<void> {
 /** The latest event time seen per gateway (sorted set `<prefix>:activity`). */
 async function activity(options: Map<string, string>): Promise<void> {
   const gateways = gatewayIds(required(options, 'gateways'));
-  const redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 });
+  const redis = new Redis(config.redisUrl, {
+    ...redisAuthOptions(config),
+    lazyConnect: true,
+    maxRetriesPerRequest: 2,
+  });
   await redis.connect();
   try {
     const key = activityKey(options.get('prefix') ?? 'meterstream');

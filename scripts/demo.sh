@@ -15,6 +15,10 @@
 #   --file`); after step 4 the demo prints a few alarms, windowed message counts per gateway and the
 #   file's pull query (latest activity of the first gateway).
 #
+# Options: --secure runs everything on the secured stack (`meterstream up --secure`: Kafka SASL_SSL
+# with ACLs, CQL logins over TLS, Basic auth, Redis ACL); each app logs in as its own role with the
+# credentials `up` generated in the data directory (README "Security").
+#
 # Environment (all optional):
 #   METERSTREAM_EXTERNAL_STACK=1   do not start the embedded stack; use the METERSTREAM_* endpoints
 #                                  already in the environment (e.g. docker/: see README)
@@ -33,11 +37,13 @@
 set -Eeuo pipefail
 
 INPUT="${METERSTREAM_DEMO_INPUT:-metrics-clean}"
+SECURE=0
 while [ $# -gt 0 ]; do
   case "$1" in
   --input) INPUT="${2:-}"; shift 2 ;;
   --input=*) INPUT="${1#--input=}"; shift ;;
-  *) echo "demo: unknown argument $1 (usage: demo.sh [--input metrics|metrics-clean])" >&2; exit 2 ;;
+  --secure) SECURE=1; shift ;;
+  *) echo "demo: unknown argument $1 (usage: demo.sh [--input metrics|metrics-clean] [--secure])" >&2; exit 2 ;;
   esac
 done
 case "$INPUT" in
@@ -134,8 +140,13 @@ if [ "$EXTERNAL" = 1 ]; then
   echo "Kafka ${METERSTREAM_KAFKA_BROKERS:-127.0.0.1:9092}, Cassandra ${METERSTREAM_CASSANDRA_CONTACT_POINTS:-127.0.0.1:9042}," \
     "S3 ${METERSTREAM_S3_ENDPOINT:-http://127.0.0.1:9000}, Redis ${METERSTREAM_REDIS_URL:-redis://127.0.0.1:6379}"
 else
-  step "starting the embedded stack (meterstream up, data in $DEMO_DIR/data)"
-  start_embedded_stack "$DEMO_DIR/data"
+  if [ "$SECURE" = 1 ]; then
+    step "starting the secured embedded stack (meterstream up --secure, data in $DEMO_DIR/data)"
+    start_embedded_stack "$DEMO_DIR/data" --secure
+  else
+    step "starting the embedded stack (meterstream up, data in $DEMO_DIR/data)"
+    start_embedded_stack "$DEMO_DIR/data"
+  fi
   grep -q 'METERSTREAM_REDIS_URL' "$LOGS/up.out" || fail "the demo needs redis-server on the PATH (apt-get install redis-server)"
   sed -n '2,7p' "$LOGS/up.out"
 fi

@@ -3,19 +3,44 @@ import {
   type CassandraCredentials,
   resolveCassandraCredentials,
 } from './cassandra-credentials.js';
+import {
+  CONFIG_OPTIONS,
+  KAFKA_PASSWORD_ENV,
+  type LogFormat,
+  type LogLevel,
+  type OptionSpec,
+  REGISTRY_PASSWORD_ENV,
+} from './config-options.js';
 import { ConfigError } from './errors.js';
+import { setHttpCredentials } from './http-credentials.js';
+import {
+  type KafkaSaslMechanism,
+  readSecureStack,
+  roleForCommand,
+  type SecureStack,
+} from './secure-stack.js';
 
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
-export const LOG_FORMATS = ['auto', 'json', 'pretty'] as const;
-/** `auto`: pretty on a terminal, JSON lines otherwise. */
-export type LogFormat = (typeof LOG_FORMATS)[number];
+export * from './config-options.js';
 
 /** Everything a meterstream process needs to reach the rest of the stack. */
 export interface MeterstreamConfig {
-  kafka: { brokers: string[]; clientId: string };
+  kafka: {
+    brokers: string[];
+    clientId: string;
+    /** SASL login (SASL_PLAINTEXT / SASL_SSL listeners); absent: none. */
+    sasl?: { mechanism: KafkaSaslMechanism; username: string; password: string };
+    /** PEM file of the CA of the brokers' certificates; present: connect with TLS. */
+    tlsCaFile?: string;
+  };
   /** null: plain Avro without Confluent framing. */
   schemaRegistryUrl: string | null;
+  /** Basic auth of the Schema Registry; absent: none. */
+  schemaRegistryAuth?: { username: string; password: string };
+  /**
+   * The user of `<dataDir>/security/credentials.json` this process acts as, when its data
+   * directory holds a stack started with `meterstream up --secure`; absent otherwise.
+   */
+  securityUser?: string;
   cassandra: {
     contactPoints: string[];
     localDataCenter: string;
@@ -45,249 +70,6 @@ export interface MeterstreamConfig {
   /** Absent in configs built by hand: `auto`. */
   logFormat?: LogFormat;
 }
-
-type Parser<T> = (text: string) => T;
-
-interface OptionSpec<T> {
-  /** CLI flag without dashes. */
-  flag: string;
-  env: string;
-  describe: string;
-  /** Defaults point at the embedded local stack on 127.0.0.1. */
-  default: string;
-  parse: Parser<T>;
-}
-
-function fail(reason: string): never {
-  throw new Error(reason);
-}
-
-const hostPort: Parser<string> = (text) => {
-  const match = /^([A-Za-z0-9_.-]+|\[[0-9a-fA-F:]+\]):(\d{1,5})$/.exec(text);
-  if (!match) fail(`expected host:port, got ${JSON.stringify(text)}`);
-  const port = Number(match[2]);
-  if (port < 1 || port > 65535) fail(`port out of range in ${JSON.stringify(text)}`);
-  return text;
-};
-
-const hostPortList: Parser<string[]> = (text) => {
-  const items = text
-    .split(',')
-    .map((item) => item.trim())
-    .filter(Boolean);
-  if (items.length === 0) fail('expected at least one host:port');
-  return items.map(hostPort);
-};
-
-const hostList: Parser<string[]> = (text) => {
-  const items = text
-    .split(',')
-    .map((item) => item.trim())
-    .filter(Boolean);
-  if (items.length === 0) fail('expected at least one host');
-  for (const item of items)
-    if (!/^[A-Za-z0-9_.:[\]-]+$/.test(item)) fail(`invalid host ${JSON.stringify(item)}`);
-  return items;
-};
-
-function url(protocols: string[]): Parser<string> {
-  return (text) => {
-    let parsed: URL;
-    try {
-      parsed = new URL(text);
-    } catch {
-      fail(`expected a URL, got ${JSON.stringify(text)}`);
-    }
-    if (!protocols.includes(parsed.protocol)) {
-      fail(`expected a ${protocols.join(' or ')} URL, got ${JSON.stringify(text)}`);
-    }
-    return text.replace(/\/+$/, '');
-  };
-}
-
-/** `none` switches an optional endpoint off. */
-function optional<T>(parse: Parser<T>): Parser<T | null> {
-  return (text) => (text === 'none' || text === '' ? null : parse(text));
-}
-
-const nonEmpty: Parser<string> = (text) => (text.trim() ? text : fail('must not be empty'));
-const identifier: Parser<string> = (text) =>
-  /^[A-Za-z][A-Za-z0-9_]{0,47}$/.test(text)
-    ? text
-    : fail(`expected a CQL identifier, got ${JSON.stringify(text)}`);
-const bool: Parser<boolean> = (text) =>
-  ['true', '1', 'yes'].includes(text)
-    ? true
-    : ['false', '0', 'no'].includes(text)
-      ? false
-      : fail('expected true or false');
-const logLevel: Parser<LogLevel> = (text) =>
-  (LOG_LEVELS as readonly string[]).includes(text)
-    ? (text as LogLevel)
-    : fail(`expected one of ${LOG_LEVELS.join(', ')}`);
-const logFormat: Parser<LogFormat> = (text) =>
-  (LOG_FORMATS as readonly string[]).includes(text)
-    ? (text as LogFormat)
-    : fail(`expected one of ${LOG_FORMATS.join(', ')}`);
-
-function option<T>(spec: OptionSpec<T>): OptionSpec<T> {
-  return spec;
-}
-
-/** The option table: one row per setting, its flag, environment variable, default and parser. */
-export const CONFIG_OPTIONS = {
-  kafkaBrokers: option({
-    flag: 'kafka-brokers',
-    env: 'METERSTREAM_KAFKA_BROKERS',
-    describe: 'Kafka bootstrap servers, comma-separated host:port',
-    default: '127.0.0.1:9092',
-    parse: hostPortList,
-  }),
-  kafkaClientId: option({
-    flag: 'kafka-client-id',
-    env: 'METERSTREAM_KAFKA_CLIENT_ID',
-    describe: 'Kafka client id',
-    default: 'meterstream',
-    parse: nonEmpty,
-  }),
-  schemaRegistryUrl: option({
-    flag: 'schema-registry-url',
-    env: 'METERSTREAM_SCHEMA_REGISTRY_URL',
-    describe: 'Schema Registry URL ("none": plain Avro without Confluent framing)',
-    default: 'http://127.0.0.1:8081',
-    parse: optional(url(['http:', 'https:'])),
-  }),
-  cassandraContactPoints: option({
-    flag: 'cassandra-contact-points',
-    env: 'METERSTREAM_CASSANDRA_CONTACT_POINTS',
-    describe: 'Cassandra contact points, comma-separated host or host:port',
-    default: '127.0.0.1:9042',
-    parse: hostList,
-  }),
-  cassandraLocalDataCenter: option({
-    flag: 'cassandra-local-dc',
-    env: 'METERSTREAM_CASSANDRA_LOCAL_DC',
-    describe: 'Cassandra local data centre',
-    default: 'datacenter1',
-    parse: nonEmpty,
-  }),
-  cassandraKeyspace: option({
-    flag: 'cassandra-keyspace',
-    env: 'METERSTREAM_CASSANDRA_KEYSPACE',
-    describe: 'Cassandra keyspace',
-    default: 'metrics',
-    parse: identifier,
-  }),
-  cassandraUsername: option({
-    flag: 'cassandra-username',
-    env: 'METERSTREAM_CASSANDRA_USERNAME',
-    describe: `Cassandra login (PasswordAuthenticator); the password comes from --cassandra-credentials-file or ${CASSANDRA_PASSWORD_ENV}, never a flag ("none": no login)`,
-    default: 'none',
-    parse: optional(nonEmpty),
-  }),
-  cassandraCredentialsFile: option({
-    flag: 'cassandra-credentials-file',
-    env: 'METERSTREAM_CASSANDRA_CREDENTIALS_FILE',
-    describe:
-      'File with password=… (and optionally username=…) lines for the Cassandra login ("none": no file)',
-    default: 'none',
-    parse: optional(nonEmpty),
-  }),
-  cassandraTlsCa: option({
-    flag: 'cassandra-tls-ca',
-    env: 'METERSTREAM_CASSANDRA_TLS_CA',
-    describe: "PEM file of the CA of Cassandra's certificate: connect with TLS ('none': plain TCP)",
-    default: 'none',
-    parse: optional(nonEmpty),
-  }),
-  s3Endpoint: option({
-    flag: 's3-endpoint',
-    env: 'METERSTREAM_S3_ENDPOINT',
-    describe: 'S3 endpoint URL ("none": the AWS default endpoint of the region)',
-    default: 'http://127.0.0.1:9000',
-    parse: optional(url(['http:', 'https:'])),
-  }),
-  s3Bucket: option({
-    flag: 's3-bucket',
-    env: 'METERSTREAM_S3_BUCKET',
-    describe: 'S3 bucket of the data lake',
-    default: 'meterstream',
-    parse: (text) =>
-      /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(text)
-        ? text
-        : fail(`invalid bucket name ${JSON.stringify(text)}`),
-  }),
-  s3Region: option({
-    flag: 's3-region',
-    env: 'METERSTREAM_S3_REGION',
-    describe: 'S3 region',
-    default: 'us-east-1',
-    parse: nonEmpty,
-  }),
-  s3AccessKeyId: option({
-    flag: 's3-access-key-id',
-    env: 'METERSTREAM_S3_ACCESS_KEY_ID',
-    describe: "S3 access key id (default: the embedded S3 server's pair)",
-    default: 'meterstream',
-    parse: nonEmpty,
-  }),
-  s3SecretAccessKey: option({
-    flag: 's3-secret-access-key',
-    env: 'METERSTREAM_S3_SECRET_ACCESS_KEY',
-    describe: 'S3 secret access key',
-    default: 'meterstream-secret',
-    parse: nonEmpty,
-  }),
-  s3ForcePathStyle: option({
-    flag: 's3-force-path-style',
-    env: 'METERSTREAM_S3_FORCE_PATH_STYLE',
-    describe: 'Use path-style S3 URLs (needed by MinIO and the embedded S3 server)',
-    default: 'true',
-    parse: bool,
-  }),
-  redisUrl: option({
-    flag: 'redis-url',
-    env: 'METERSTREAM_REDIS_URL',
-    describe: 'Redis URL',
-    default: 'redis://127.0.0.1:6379',
-    parse: url(['redis:', 'rediss:']),
-  }),
-  redisUsername: option({
-    flag: 'redis-username',
-    env: 'METERSTREAM_REDIS_USERNAME',
-    describe: 'Redis ACL user name (with --redis-password)',
-    default: '',
-    parse: optional(nonEmpty),
-  }),
-  redisPassword: option({
-    flag: 'redis-password',
-    env: 'METERSTREAM_REDIS_PASSWORD',
-    describe: 'Redis password (prefer the environment variable: a flag shows in ps)',
-    default: '',
-    parse: optional(nonEmpty),
-  }),
-  dataDir: option({
-    flag: 'data-dir',
-    env: 'METERSTREAM_DATA_DIR',
-    describe: 'Directory for local data (embedded servers, checkpoints)',
-    default: './data',
-    parse: nonEmpty,
-  }),
-  logLevel: option({
-    flag: 'log-level',
-    env: 'METERSTREAM_LOG_LEVEL',
-    describe: 'Log level',
-    default: 'info',
-    parse: logLevel,
-  }),
-  logFormat: option({
-    flag: 'log-format',
-    env: 'METERSTREAM_LOG_FORMAT',
-    describe: 'Log format: pretty (for people), json (JSON lines), auto (pretty on a terminal, else json)',
-    default: 'auto',
-    parse: logFormat,
-  }),
-} as const;
 
 type OptionKey = keyof typeof CONFIG_OPTIONS;
 type Values = { [K in OptionKey]: ReturnType<(typeof CONFIG_OPTIONS)[K]['parse']> };
@@ -324,22 +106,40 @@ function optionalCassandraSecurity(
  * Resolves every setting with the precedence flag > environment variable > default. `argv` is what
  * yargs parsed (kebab or camel case keys both work). Throws ConfigError naming the option, where
  * the bad value came from and why it is invalid.
+ *
+ * When the data directory holds a stack started with `meterstream up --secure`
+ * (`<data-dir>/security/stack.json`, see secure-stack.ts), its endpoints come between the
+ * environment and the defaults, and what the user did not set of the logins is filled in with the
+ * user of the command's role (`argv._`, or `--role`). The Schema Registry's login is recorded for
+ * the process's registry clients (http-credentials.ts).
  */
 export function loadConfig(
   argv: Record<string, unknown> = {},
   env: Record<string, string | undefined> = process.env,
 ): MeterstreamConfig {
-  const values = {} as Record<OptionKey, unknown>;
-  for (const [key, spec] of Object.entries(CONFIG_OPTIONS) as [OptionKey, OptionSpec<unknown>][]) {
+  const given = (spec: OptionSpec<unknown>): { text: string; origin: string } | undefined => {
     const flagValue = argv[spec.flag] ?? argv[camel(spec.flag)];
+    if (flagValue !== undefined && flagValue !== null)
+      return { text: String(flagValue), origin: `--${spec.flag}` };
+    if (env[spec.env] !== undefined)
+      return { text: env[spec.env]!, origin: `environment variable ${spec.env}` };
+    return undefined;
+  };
+  const stack = secureStackOf(given, argv);
+  const values = {} as Record<OptionKey, unknown>;
+  /** Options the user set (flag or environment): a secured stack's profile never overrides them. */
+  const explicit = new Set<OptionKey>();
+  for (const [key, spec] of Object.entries(CONFIG_OPTIONS) as [OptionKey, OptionSpec<unknown>][]) {
+    const set = given(spec);
+    const fromStack = stack?.profile.endpoints[spec.env];
     let text: string;
     let origin: string;
-    if (flagValue !== undefined && flagValue !== null) {
-      text = String(flagValue);
-      origin = `--${spec.flag}`;
-    } else if (env[spec.env] !== undefined) {
-      text = env[spec.env]!;
-      origin = `environment variable ${spec.env}`;
+    if (set) {
+      ({ text, origin } = set);
+      explicit.add(key);
+    } else if (fromStack !== undefined) {
+      text = fromStack;
+      origin = stack!.file;
     } else {
       text = spec.default;
       origin = 'default';
@@ -351,9 +151,10 @@ export function loadConfig(
     }
   }
   const v = values as Values;
-  return {
-    kafka: { brokers: v.kafkaBrokers, clientId: v.kafkaClientId },
+  const config: MeterstreamConfig = {
+    kafka: { brokers: v.kafkaBrokers, clientId: v.kafkaClientId, ...kafkaLogin(v, env) },
     schemaRegistryUrl: v.schemaRegistryUrl,
+    ...registryAuth(v, env),
     cassandra: {
       contactPoints: v.cassandraContactPoints,
       localDataCenter: v.cassandraLocalDataCenter,
@@ -374,6 +175,92 @@ export function loadConfig(
     logLevel: v.logLevel,
     logFormat: v.logFormat,
   };
+  if (stack) applySecureStack(config, stack, explicit, env);
+  if (config.schemaRegistryUrl) setHttpCredentials(config.schemaRegistryUrl, config.schemaRegistryAuth);
+  return config;
+}
+
+/** The secured stack of the configured data directory (`up --secure`), if it is one. */
+function secureStackOf(
+  given: (spec: OptionSpec<unknown>) => { text: string; origin: string } | undefined,
+  argv: Record<string, unknown>,
+): (SecureStack & { role: string }) | undefined {
+  const dataDir = given(CONFIG_OPTIONS.dataDir)?.text.trim() || CONFIG_OPTIONS.dataDir.default;
+  const asked = given(CONFIG_OPTIONS.role)?.text.trim() || 'auto';
+  const role = asked === 'auto' ? roleForCommand(argv._ as unknown[] | undefined) : asked;
+  if (role === null) return undefined;
+  const stack = readSecureStack(dataDir, role);
+  return stack && { ...stack, role };
+}
+
+function kafkaLogin(v: Values, env: Record<string, string | undefined>): Partial<MeterstreamConfig['kafka']> {
+  const password = env[KAFKA_PASSWORD_ENV] || undefined;
+  if (v.kafkaSaslUsername && !password)
+    throw new ConfigError(
+      '--kafka-sasl-username',
+      'configuration',
+      `a Kafka SASL user needs ${KAFKA_PASSWORD_ENV}`,
+    );
+  return {
+    ...(v.kafkaSaslUsername && password
+      ? {
+          sasl: {
+            mechanism: v.kafkaSaslMechanism ?? 'scram-sha-512',
+            username: v.kafkaSaslUsername,
+            password,
+          },
+        }
+      : {}),
+    ...(v.kafkaTlsCa ? { tlsCaFile: v.kafkaTlsCa } : {}),
+  };
+}
+
+function registryAuth(
+  v: Values,
+  env: Record<string, string | undefined>,
+): Pick<MeterstreamConfig, 'schemaRegistryAuth'> {
+  const password = env[REGISTRY_PASSWORD_ENV] || undefined;
+  if (v.schemaRegistryUsername && !password)
+    throw new ConfigError(
+      '--schema-registry-username',
+      'configuration',
+      `a Schema Registry user needs ${REGISTRY_PASSWORD_ENV}`,
+    );
+  return v.schemaRegistryUsername && password
+    ? { schemaRegistryAuth: { username: v.schemaRegistryUsername, password } }
+    : {};
+}
+
+/**
+ * Fills in what the user did not set with the secured stack's: its role's login on Kafka (SASL
+ * over TLS), the Schema Registry, Cassandra (over TLS), S3 (the role's key pair) and Redis.
+ */
+function applySecureStack(
+  config: MeterstreamConfig,
+  stack: SecureStack & { role: string },
+  explicit: ReadonlySet<OptionKey>,
+  env: Record<string, string | undefined>,
+): void {
+  const { username, password } = stack.user;
+  config.securityUser = username;
+  if (!explicit.has('kafkaSaslUsername'))
+    config.kafka.sasl = {
+      mechanism: config.kafka.sasl?.mechanism ?? stack.profile.kafkaSaslMechanism,
+      username,
+      password,
+    };
+  if (!explicit.has('kafkaTlsCa')) config.kafka.tlsCaFile = stack.caFile;
+  if (!explicit.has('schemaRegistryUsername')) config.schemaRegistryAuth = { username, password };
+  const cassandraSet =
+    explicit.has('cassandraUsername') ||
+    explicit.has('cassandraCredentialsFile') ||
+    !!env[CASSANDRA_PASSWORD_ENV];
+  if (!cassandraSet) config.cassandra.credentials = { username, password };
+  if (!explicit.has('cassandraTlsCa')) config.cassandra.tlsCaFile = stack.caFile;
+  if (!explicit.has('s3AccessKeyId') && !explicit.has('s3SecretAccessKey'))
+    config.s3 = { ...config.s3, accessKeyId: username, secretAccessKey: password };
+  if (!explicit.has('redisUsername') && !explicit.has('redisPassword'))
+    config.redisAuth = { username, password };
 }
 
 /** ioredis options carrying the configured Redis user and password (none when not configured). */

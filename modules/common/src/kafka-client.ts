@@ -1,4 +1,5 @@
-import { Kafka, type KafkaConfig, logLevel } from 'kafkajs';
+import { readFileSync } from 'node:fs';
+import { Kafka, type KafkaConfig, logLevel, type SASLOptions } from 'kafkajs';
 import type { MeterstreamConfig } from './config.js';
 import type { Logger } from './logger.js';
 
@@ -33,6 +34,29 @@ export function createKafka(
         const { message, ...fields } = log;
         kafkaLogger[LEVELS[level] ?? 'info'](fields, message);
       },
+    ...kafkaClientSecurity(config.kafka),
     ...overrides,
   });
+}
+
+/**
+ * kafkajs' `ssl` and `sasl` options for the configured login (README "Security"): TLS trusting
+ * the configured CA file, SASL with the user and password. Empty when neither is configured.
+ * Every kafkajs client of meterstream spreads this into its config.
+ */
+export function kafkaClientSecurity(kafka: MeterstreamConfig['kafka']): Pick<KafkaConfig, 'ssl' | 'sasl'> {
+  return {
+    ...(kafka.tlsCaFile
+      ? { ssl: { ca: [readFileSync(kafka.tlsCaFile, 'utf8')], rejectUnauthorized: true } }
+      : {}),
+    ...(kafka.sasl
+      ? {
+          sasl: {
+            mechanism: kafka.sasl.mechanism,
+            username: kafka.sasl.username,
+            password: kafka.sasl.password,
+          } as SASLOptions,
+        }
+      : {}),
+  };
 }

@@ -68,6 +68,8 @@ describe('docker/docker-compose.yml', () => {
         'METERSTREAM_LOG_LEVEL',
         'METERSTREAM_LOG_FORMAT',
         'METERSTREAM_KAFKA_CLIENT_ID',
+        // which user of a local `up --secure` stack's credentials a process acts as
+        'METERSTREAM_ROLE',
       ];
       if (local.includes(spec.env)) continue;
       expect(envExample, spec.env).toHaveProperty(spec.env);

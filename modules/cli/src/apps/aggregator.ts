@@ -21,7 +21,7 @@ import { Redis } from 'ioredis';
 import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
 import { buildAggregatorTopology } from './aggregator-topology.js';
 import { LossReport } from './loss-report.js';
-import { serveMetrics } from './metrics-endpoint.js';
+import { appMetricsSecurity, serveMetrics } from './metrics-endpoint.js';
 
 export interface AggregatorOptions {
   config: MeterstreamConfig;
@@ -148,7 +148,9 @@ export async function startAggregator(options: AggregatorOptions): Promise<Runni
     logger: options.logger,
   });
   const metricsEndpoint =
-    options.metricsPort === undefined ? undefined : await serveMetrics(registry, options.metricsPort);
+    options.metricsPort === undefined
+      ? undefined
+      : await serveMetrics(registry, options.metricsPort, await appMetricsSecurity(options.config));
   await streams.start();
   losses.start();
   const running = streams;

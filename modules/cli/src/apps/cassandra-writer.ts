@@ -17,7 +17,7 @@ import {
 import type { KafkaMessage } from 'kafkajs';
 import { type RunningSink, type SinkStats, runSinkLoop } from './cassandra-writer-loop.js';
 import { SINK_LOOP_PREFIXES, sinkLoopMetrics } from './cassandra-writer-metrics.js';
-import { serveMetrics } from './metrics-endpoint.js';
+import { appMetricsSecurity, serveMetrics } from './metrics-endpoint.js';
 
 export interface CassandraWriterOptions {
   config: MeterstreamConfig;
@@ -132,7 +132,9 @@ export async function startCassandraWriter(options: CassandraWriterOptions): Pro
     'cassandra writer running',
   );
   const endpoint =
-    options.metricsPort === undefined ? undefined : await serveMetrics(metrics.registry, options.metricsPort);
+    options.metricsPort === undefined
+      ? undefined
+      : await serveMetrics(metrics.registry, options.metricsPort, await appMetricsSecurity(options.config));
   let stopping: Promise<void> | undefined;
   return {
     stats: sink.stats,

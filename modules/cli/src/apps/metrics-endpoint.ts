@@ -1,6 +1,7 @@
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { type EndpointSecurity, metricsGuard } from '@meterstream/security';
+import { type MeterstreamConfig, secureStackFiles } from '@meterstream/common';
+import { type EndpointSecurity, metricsGuard, readCredentialsFile } from '@meterstream/security';
 import type { Registry } from 'prom-client';
 
 export interface MetricsEndpoint {
@@ -38,4 +39,15 @@ export async function serveMetrics(
     server.listen(port, '127.0.0.1', () => resolve((server.address() as { port: number }).port));
   });
   return { port: bound, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+/**
+ * The /metrics protection of an app on a stack started with `up --secure` (its data directory
+ * holds the stack's credentials): Basic auth with the stack's users. None otherwise.
+ */
+export async function appMetricsSecurity(
+  config: Pick<MeterstreamConfig, 'securityUser' | 'dataDir'>,
+): Promise<EndpointSecurity | undefined> {
+  if (!config.securityUser) return undefined;
+  return { users: await readCredentialsFile(secureStackFiles(config.dataDir).credentials) };
 }

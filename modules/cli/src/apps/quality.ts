@@ -4,6 +4,7 @@ import {
   type Logger,
   type MeterstreamConfig,
   createKafka,
+  redisAuthOptions,
 } from '@meterstream/common';
 import {
   type QualityTopics,
@@ -96,7 +97,9 @@ export async function startQuality(options: QualityAppOptions): Promise<RunningQ
   };
   rules.watch(reloaded);
   const redis =
-    options.stateStore === 'redis' ? new Redis(options.config.redisUrl, { lazyConnect: true }) : undefined;
+    options.stateStore === 'redis'
+      ? new Redis(options.config.redisUrl, { ...redisAuthOptions(options.config), lazyConnect: true })
+      : undefined;
   await redis?.connect();
   const storeBackend: StoreBackend | undefined = redis ? redisStoreBackend({ redis }) : undefined;
 

@@ -15,7 +15,7 @@ import type { KafkaMessage } from 'kafkajs';
 import { aggregateTopic, decodeAggregate } from './cassandra-writer.js';
 import { type RunningSink, type SinkStats, runSinkLoop } from './cassandra-writer-loop.js';
 import { SINK_LOOP_PREFIXES, sinkLoopMetrics } from './cassandra-writer-metrics.js';
-import { serveMetrics } from './metrics-endpoint.js';
+import { appMetricsSecurity, serveMetrics } from './metrics-endpoint.js';
 
 export interface RedisViewSinkOptions {
   config: MeterstreamConfig;
@@ -131,7 +131,9 @@ export async function startRedisViewSink(
   }
   logger.info({ topics, prefix: view.prefix }, 'redis view sink running');
   const endpoint =
-    options.metricsPort === undefined ? undefined : await serveMetrics(metrics.registry, options.metricsPort);
+    options.metricsPort === undefined
+      ? undefined
+      : await serveMetrics(metrics.registry, options.metricsPort, await appMetricsSecurity(options.config));
   let stopping: Promise<void> | undefined;
   return {
     stats: sink.stats,

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { redisAuthOptions } from '@meterstream/common';
+import { basicAuthHeaders, kafkaClientSecurity, redisAuthOptions } from '@meterstream/common';
+import { HttpSchemaRegistry } from '@meterstream/ksql';
 import { assertSafeBind, readCredentialsFile } from '@meterstream/security';
 import { KafkaQueryRuntime, startKsqlRestServer, startKsqlService } from '@meterstream/ksql-server';
 import { redisStoreBackend } from '@meterstream/streams';
@@ -79,6 +80,14 @@ export const ksqlServerCommand: CommandModule<object, KsqlServerArgs> = {
         type: 'number',
         default: 4 * 1024 * 1024,
         describe: 'Largest request body accepted (larger: HTTP 413)',
+      })
+      // At parse time: a refused bind must not first wait for Kafka (the endpoint check).
+      .check((args) => {
+        assertSafeBind('meterstream ksql-server', args.host, {
+          secured: !!args.credentials,
+          insecure: args.insecure,
+        });
+        return true;
       }),
   handler: async (args) => {
     const { config, logger } = commandContext(args, 'ksql-server');
@@ -101,6 +110,7 @@ export const ksqlServerCommand: CommandModule<object, KsqlServerArgs> = {
       // Each persistent query keeps its instance identity here, so a restart fences its old
       // transactions (exactly-once across crashes).
       stateDir: join(config.dataDir, 'ksql', serviceId),
+      kafkaSecurity: kafkaClientSecurity(config.kafka),
       logger,
     });
     const redis =
@@ -110,16 +120,17 @@ export const ksqlServerCommand: CommandModule<object, KsqlServerArgs> = {
     await redis?.connect();
     const service = await startKsqlService({
       brokers: config.kafka.brokers,
-      schemaRegistry: config.schemaRegistryUrl,
+      // Basic auth when the registry is secured (loadConfig recorded its credentials).
+      schemaRegistry: new HttpSchemaRegistry(
+        config.schemaRegistryUrl,
+        basicAuthHeaders(config.schemaRegistryUrl),
+      ),
+      kafkaSecurity: kafkaClientSecurity(config.kafka),
       serviceId,
       properties,
       runtime,
       logger,
       storeBackend: redis ? redisStoreBackend({ redis, logger }) : undefined,
-    });
-    assertSafeBind('meterstream ksql-server', args.host, {
-      secured: !!args.credentials,
-      insecure: args.insecure,
     });
     const rest = await startKsqlRestServer(service, {
       users: args.credentials ? await readCredentialsFile(args.credentials) : undefined,

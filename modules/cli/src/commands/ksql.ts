@@ -1,10 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { readSecureStack } from '@meterstream/common';
 import type { CommandModule } from 'yargs';
 import { serverUrlWithCredentials } from '../ksql/ksql-credentials.js';
 import { KsqlSession } from '../ksql/ksql-session.js';
 import { runShell } from '../ksql/ksql-shell.js';
+
+const DEFAULT_SERVER_URL = 'http://127.0.0.1:8088';
 
 interface KsqlArgs {
   server?: string;
@@ -15,6 +18,7 @@ interface KsqlArgs {
   'history-file': string;
   user?: string;
   password?: string;
+  'data-dir': string;
 }
 
 export const ksqlCommand: CommandModule<object, KsqlArgs> = {
@@ -30,7 +34,7 @@ export const ksqlCommand: CommandModule<object, KsqlArgs> = {
       .option('server-url', {
         alias: 'server-address',
         type: 'string',
-        default: process.env.METERSTREAM_KSQLDB_URL ?? 'http://127.0.0.1:8088',
+        default: process.env.METERSTREAM_KSQLDB_URL ?? DEFAULT_SERVER_URL,
         describe: 'ksqlDB server URL [env METERSTREAM_KSQLDB_URL]',
       })
       .option('file', {
@@ -60,16 +64,31 @@ export const ksqlCommand: CommandModule<object, KsqlArgs> = {
         type: 'string',
         describe: 'Password for --user (prefer $METERSTREAM_KSQL_PASSWORD: a flag shows in ps)',
       })
+      .option('data-dir', {
+        type: 'string',
+        default: process.env.METERSTREAM_DATA_DIR ?? './data',
+        describe:
+          'A stack started with `up --secure` there: log in as its ksql user (README "Security") unless --user is given [env METERSTREAM_DATA_DIR]',
+      })
       .option('history-file', {
         type: 'string',
         default: join(homedir(), '.meterstream_ksql_history'),
         describe: 'Where the prompt keeps its history',
       }),
   handler: async (args) => {
+    // On a secured stack the ksql user's password comes from the data directory, never a flag.
+    const stack = args.user
+      ? undefined
+      : readSecureStack(args['data-dir'], process.env.METERSTREAM_ROLE ?? 'ksql');
     const serverUrl = await serverUrlWithCredentials(
-      args.server ?? args['server-url'],
-      args.user,
-      args.password,
+      args.server ??
+        // the secured stack's server unless a URL was given (flag or environment)
+        (args['server-url'] === DEFAULT_SERVER_URL
+          ? stack?.profile.endpoints.METERSTREAM_KSQLDB_URL
+          : undefined) ??
+        args['server-url'],
+      args.user ?? stack?.user.username,
+      args.password ?? stack?.user.password,
     );
     const script =
       args.file !== undefined

@@ -1,15 +1,23 @@
 import { join } from 'node:path';
 import { startBroker, startSchemaRegistry } from '@meterstream/broker';
 import { startCqlServer } from '@meterstream/cql-server';
-import { startS3Server } from '@meterstream/s3-server';
+import { DEFAULT_SECRET_ACCESS_KEY, readAccessKeysFile, startS3Server } from '@meterstream/s3-server';
+import { assertSafeBind } from '@meterstream/security';
 import type { CommandModule } from 'yargs';
 import { commandContext, onShutdownSignal, withEndpoints } from '../command-context.js';
 import { type CqlLimitArgs, cqlLimits, withCqlLimitOptions } from './cql-limit-options.js';
 import { type CqlSecurityArgs, cqlSecurity, withCqlSecurityOptions } from './cql-security-options.js';
 import { brokerLimitsFrom, type LimitArgs, withBrokerLimits } from './broker-limit-options.js';
 import { listenOrExplain } from '../stack/port-in-use.js';
+import {
+  type BrokerSecurityArgs,
+  brokerRequiresLogin,
+  brokerSecurity,
+  registrySecurity,
+  withBrokerSecurityOptions,
+} from './broker-security-options.js';
 
-interface BrokerArgs extends LimitArgs {
+interface BrokerArgs extends LimitArgs, BrokerSecurityArgs {
   port: number;
   host: string;
   'data-dir'?: string;
@@ -40,7 +48,7 @@ export const brokerCommand: CommandModule<object, BrokerArgs> = {
   command: 'broker',
   describe: 'Run the embedded Kafka-protocol broker with its Schema Registry API',
   builder: (yargs) =>
-    withBrokerLimits(withEndpoints(yargs))
+    withBrokerSecurityOptions(withBrokerLimits(withEndpoints(yargs)))
       .option('port', { type: 'number', default: 9092, describe: 'Kafka protocol port (0: any free port)' })
       .option('host', { type: 'string', default: '127.0.0.1', describe: 'Interface to bind' })
       .option('schema-registry-port', {
@@ -66,8 +74,19 @@ export const brokerCommand: CommandModule<object, BrokerArgs> = {
       }),
   handler: async (args) => {
     const { config, logger } = commandContext(args, 'broker');
+    const port = registryPort(args);
+    assertSafeBind('meterstream broker', args.host, {
+      secured: brokerRequiresLogin(args),
+      insecure: args.insecure,
+    });
+    if (port !== null)
+      assertSafeBind('meterstream broker (Schema Registry: --schema-registry-credentials)', args.host, {
+        secured: !!args['schema-registry-credentials'],
+        insecure: args.insecure,
+      });
     const dataDir = join(config.dataDir, 'kafka');
     const limits = brokerLimitsFrom(args);
+    const registryAuth = await registrySecurity(args);
     const broker = await listenOrExplain('Kafka', '--port', args.host, args.port, () =>
       startBroker({
         ...limits.broker,
@@ -77,10 +96,10 @@ export const brokerCommand: CommandModule<object, BrokerArgs> = {
         metricsPort: args['metrics-port'],
         defaultPartitions: args['default-partitions'],
         fsyncPolicy: args.fsync,
+        ...brokerSecurity(args),
         logger,
       }),
     );
-    const port = registryPort(args);
     const registry =
       port === null
         ? undefined
@@ -91,6 +110,7 @@ export const brokerCommand: CommandModule<object, BrokerArgs> = {
               dataDir: join(config.dataDir, 'schema-registry'),
               logger,
               ...limits.registry,
+              ...registryAuth,
             }),
           ).catch(async (error: unknown) => {
             await broker.close();
@@ -110,6 +130,7 @@ export const brokerCommand: CommandModule<object, BrokerArgs> = {
 interface CqlArgs extends CqlLimitArgs, CqlSecurityArgs {
   port: number;
   host: string;
+  insecure: boolean;
 }
 
 export const cqlServerCommand: CommandModule<object, CqlArgs> = {
@@ -118,9 +139,18 @@ export const cqlServerCommand: CommandModule<object, CqlArgs> = {
   builder: (yargs) =>
     withCqlSecurityOptions(withCqlLimitOptions(withEndpoints(yargs)))
       .option('port', { type: 'number', default: 9042, describe: 'CQL port (0: any free port)' })
-      .option('host', { type: 'string', default: '127.0.0.1', describe: 'Interface to bind' }),
+      .option('host', { type: 'string', default: '127.0.0.1', describe: 'Interface to bind' })
+      .option('insecure', {
+        type: 'boolean',
+        default: false,
+        describe: 'Listen beyond loopback without PasswordAuthenticator',
+      }),
   handler: async (args) => {
     const { config, logger } = commandContext(args, 'cql-server');
+    assertSafeBind('meterstream cql-server', args.host, {
+      secured: args.authenticator === 'PasswordAuthenticator',
+      insecure: args.insecure,
+    });
     const dataDir = join(config.dataDir, 'cassandra');
     const server = await listenOrExplain('Cassandra (CQL)', '--port', args.host, args.port, () =>
       startCqlServer({
@@ -145,6 +175,8 @@ interface S3Args {
   'max-connections': number;
   'max-connections-per-address': number;
   'max-request-bytes': number;
+  'keys-file'?: string;
+  insecure: boolean;
 }
 
 export const s3ServerCommand: CommandModule<object, S3Args> = {
@@ -169,9 +201,26 @@ export const s3ServerCommand: CommandModule<object, S3Args> = {
         type: 'number',
         default: 5 * 1024 ** 3,
         describe: 'Largest body of one PutObject/UploadPart',
+      })
+      .option('keys-file', {
+        type: 'string',
+        default: process.env.METERSTREAM_S3_KEYS_FILE,
+        describe:
+          'Only the key pairs of this file, each with its bucket grants ({"keys":[…]}, s3-server README) [env METERSTREAM_S3_KEYS_FILE]',
+      })
+      .option('insecure', {
+        type: 'boolean',
+        default: false,
+        describe: 'Listen beyond loopback with the documented default key pair',
       }),
   handler: async (args) => {
     const { config, logger } = commandContext(args, 's3-server');
+    const keys = args['keys-file'] ? await readAccessKeysFile(args['keys-file']) : undefined;
+    assertSafeBind('meterstream s3-server', args.host, {
+      // the documented default pair is no secret
+      secured: keys !== undefined || config.s3.secretAccessKey !== DEFAULT_SECRET_ACCESS_KEY,
+      insecure: args.insecure,
+    });
     const dataDir = join(config.dataDir, 's3');
     const server = await listenOrExplain('S3', '--port', args.host, args.port, () =>
       startS3Server({
@@ -181,6 +230,7 @@ export const s3ServerCommand: CommandModule<object, S3Args> = {
         bucket: config.s3.bucket,
         accessKeyId: config.s3.accessKeyId,
         secretAccessKey: config.s3.secretAccessKey,
+        keys,
         region: config.s3.region,
         idleTimeoutMs: args['idle-timeout-ms'],
         maxConnections: args['max-connections'],

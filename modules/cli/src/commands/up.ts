@@ -1,9 +1,21 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import {
+  APP_ROLES,
+  assertSafeBind,
+  bundlePaths,
+  ensureSecurityBundle,
+  redactSecrets,
+  rotatePasswords,
+  type SecurityBundle,
+} from '@meterstream/security';
 import type { CommandModule } from 'yargs';
 import { commandContext, onShutdownSignal, withEndpoints } from '../command-context.js';
 import { type CqlLimitArgs, cqlLimits, withCqlLimitOptions } from './cql-limit-options.js';
 import { startLocalStack } from '../stack/local-stack.js';
 import { brokerLimitsFrom, type LimitArgs, withBrokerLimits } from './broker-limit-options.js';
+import { credentialsBanner } from '../stack/secure-stack.js';
 
 interface UpArgs extends CqlLimitArgs, LimitArgs {
   'kafka-port': number;
@@ -14,6 +26,10 @@ interface UpArgs extends CqlLimitArgs, LimitArgs {
   redis: boolean;
   'ksql-port': number;
   ksql: boolean;
+  host: string;
+  secure: boolean;
+  insecure: boolean;
+  'rotate-passwords': boolean;
 }
 
 export const upCommand: CommandModule<object, UpArgs> = {
@@ -45,11 +61,51 @@ export const upCommand: CommandModule<object, UpArgs> = {
         type: 'boolean',
         default: true,
         describe: 'Start the ksqlDB-compatible server (`meterstream ksql-server`, its own process)',
+      })
+      .option('host', {
+        type: 'string',
+        default: '127.0.0.1',
+        describe: 'Interface every server binds (beyond loopback: --secure, or --insecure to say so)',
+      })
+      .option('secure', {
+        type: 'boolean',
+        default: false,
+        describe:
+          'Authentication and TLS on every server; credentials and a local CA in <data-dir>/security/ (README "Security")',
+      })
+      .option('insecure', {
+        type: 'boolean',
+        default: false,
+        describe: 'Bind a non-loopback --host without --secure (anyone who reaches it may do anything)',
+      })
+      .option('rotate-passwords', {
+        type: 'boolean',
+        default: false,
+        describe: 'With --secure: new random passwords for every application user before starting',
+      })
+      .check((args) => {
+        if (args['rotate-passwords'] && !args.secure) throw new Error('--rotate-passwords needs --secure');
+        return true;
       }),
   handler: async (args) => {
     const { config, logger } = commandContext(args, 'up');
+    assertSafeBind('meterstream up (--secure turns authentication on)', args.host, {
+      secured: args.secure,
+      insecure: args.insecure,
+    });
+    logger.debug({ config: redactSecrets(config), host: args.host, secure: args.secure }, 'configuration');
+    // absolute: it is exported to processes started from anywhere
+    const dataDir = resolve(config.dataDir);
+    let security: SecurityBundle | undefined;
+    let generated = false;
+    if (args.secure) {
+      generated = !existsSync(bundlePaths(dataDir).dir);
+      security = await ensureSecurityBundle(dataDir);
+      // admin keeps its password: it is the CQL superuser stored in the server's roles
+      if (args['rotate-passwords']) security = await rotatePasswords(dataDir, [...APP_ROLES]);
+    }
     const stack = await startLocalStack({
-      dataDir: config.dataDir,
+      dataDir,
       bucket: config.s3.bucket,
       s3Credentials: { accessKeyId: config.s3.accessKeyId, secretAccessKey: config.s3.secretAccessKey },
       redis: args.redis,
@@ -65,16 +121,31 @@ export const upCommand: CommandModule<object, UpArgs> = {
       ksql: args.ksql
         ? { port: args['ksql-port'], cliMain: fileURLToPath(new URL('../main.js', import.meta.url)) }
         : undefined,
+      host: args.host,
+      security,
       logger,
     });
+    const s3Keys = stack.secured
+      ? 'one key pair per role: access key id = user name, secret = its password'
+      : `access key id ${stack.s3AccessKeyId}, secret ${stack.s3SecretAccessKey}`;
     const lines = [
       'meterstream local stack is up:',
       `  Kafka            ${stack.kafkaBrokers}`,
       `  Schema Registry  ${stack.schemaRegistryUrl}`,
       `  Cassandra (CQL)  ${stack.cassandraContactPoint}`,
-      `  S3               ${stack.s3Endpoint} (bucket ${config.s3.bucket}; access key id ${stack.s3AccessKeyId}, secret ${stack.s3SecretAccessKey})`,
+      `  S3               ${stack.s3Endpoint} (bucket ${config.s3.bucket}; ${s3Keys})`,
       `  Redis            ${stack.redisUrl ?? (args.redis ? 'not started (redis-server is not on the PATH; Debian: apt-get install redis-server)' : 'not started (--no-redis)')}`,
       `  ksqlDB (REST)    ${stack.ksqlUrl ?? 'not started (--no-ksql)'}${stack.ksqlUrl ? '   — `meterstream ksql` opens a prompt on it' : ''}`,
+      ...(security
+        ? [
+            '',
+            'Secured (Kafka SASL_SSL + ACLs, CQL PasswordAuthenticator over TLS, Basic auth, Redis ACL).',
+            ...(generated || args['rotate-passwords']
+              ? credentialsBanner(security)
+              : [`Credentials: ${security.paths.credentials} (printed when generated).`]),
+            'meterstream commands log in by themselves with METERSTREAM_DATA_DIR (or --data-dir) set as below.',
+          ]
+        : []),
       '',
       'Environment for other meterstream processes:',
       ...Object.entries(stack.env()).map(([k, v]) => `  export ${k}=${v}`),

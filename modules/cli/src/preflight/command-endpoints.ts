@@ -4,8 +4,8 @@ type Args = Record<string, unknown>;
 
 /** The shared configuration flags, grouped by what they configure. */
 export const CONFIG_FLAG_GROUPS = {
-  kafka: ['kafka-brokers', 'kafka-client-id'],
-  schemaRegistry: ['schema-registry-url'],
+  kafka: ['kafka-brokers', 'kafka-client-id', 'kafka-sasl-mechanism', 'kafka-sasl-username', 'kafka-tls-ca'],
+  schemaRegistry: ['schema-registry-url', 'schema-registry-username'],
   cassandra: [
     'cassandra-contact-points',
     'cassandra-local-dc',
@@ -25,7 +25,8 @@ export const CONFIG_FLAG_GROUPS = {
   redis: ['redis-url'],
   /** What the embedded S3 server takes: its bucket, region and the one key pair it accepts. */
   s3Server: ['s3-bucket', 's3-region', 's3-access-key-id', 's3-secret-access-key'],
-  dataDir: ['data-dir'],
+  /** The data directory; on a stack started with `up --secure`, also where a process finds its login. */
+  dataDir: ['data-dir', 'role'],
   /** Every command logs. */
   logging: ['log-level', 'log-format'],
 } as const;

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import {
   type BrokerOptions,
@@ -8,10 +9,13 @@ import {
 import type { Logger } from '@meterstream/common';
 import { type CqlServerOptions, startCqlServer } from '@meterstream/cql-server';
 import { startS3Server } from '@meterstream/s3-server';
+import type { SecurityBundle } from '@meterstream/security';
 import { freePort } from './free-port.js';
 import { assertPortFree, listenOrExplain } from './port-in-use.js';
 import { startKsqlServerProcess } from './ksql-server-process.js';
 import { redisServerAvailable, startRedisServer } from './redis-server.js';
+import { applyCqlRoles, applyKafkaAcls } from './secure-grants.js';
+import { removeStackProfile, secureBrokerOptions, secureS3Keys, writeStackProfile } from './secure-stack.js';
 
 export interface LocalStackOptions {
   dataDir: string;
@@ -31,6 +35,14 @@ export interface LocalStackOptions {
    * (0: a free one), with `cliMain` the CLI entry to run it with. Unset: not started.
    */
   ksql?: { port: number; cliMain: string };
+  /** Interface every server binds (default 127.0.0.1; `up` checks it with assertSafeBind first). */
+  host?: string;
+  /**
+   * Secure every server with this bundle (`up --secure`, README "Security"): Kafka SASL_SSL with
+   * ACLs, Schema Registry and ksqlDB Basic auth, CQL PasswordAuthenticator with grants over TLS,
+   * S3 key pairs per role, Redis ACL users. Unset: everything open, as before.
+   */
+  security?: SecurityBundle;
   logger: Logger;
 }
 
@@ -39,8 +51,10 @@ export interface LocalStack {
   schemaRegistryUrl: string;
   cassandraContactPoint: string;
   s3Endpoint: string;
+  /** The open stack's S3 key pair; on a secured stack each role has its own (credentials.json). */
   s3AccessKeyId: string;
   s3SecretAccessKey: string;
+  secured: boolean;
   redisUrl: string | null;
   /** The ksqlDB-compatible server's URL, when started. */
   ksqlUrl: string | null;
@@ -48,9 +62,6 @@ export interface LocalStack {
   env(): Record<string, string>;
   close(): Promise<void>;
 }
-
-/** Every server of the local stack binds loopback only. */
-const HOST = '127.0.0.1';
 
 /**
  * Starts the embedded stack: Kafka-protocol broker, Schema Registry API, CQL server, S3 server and
@@ -67,6 +78,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     ...options.ports,
   };
   const bucket = options.bucket ?? 'meterstream';
+  const HOST = options.host ?? '127.0.0.1';
+  // Clients cannot connect to a wildcard address, and TLS checks the name: they use the host name
+  // (in the server certificate) when the stack listens on every interface.
+  const clientHost = HOST === '0.0.0.0' || HOST === '::' ? hostname() : HOST;
+  const bundle = options.security;
   const log = options.logger;
   const closers: (() => Promise<void>)[] = [];
   const closeAll = async () => {
@@ -82,6 +98,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         port: ports.kafka,
         dataDir: join(options.dataDir, 'kafka'),
         defaultPartitions: 4,
+        host: HOST,
+        advertisedHost: clientHost,
+        ...(bundle ? secureBrokerOptions(bundle) : {}),
         logger: log.child({ server: 'broker' }),
       }),
     );
@@ -96,6 +115,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           ...options.limits?.registry,
           port: ports.schemaRegistry,
           dataDir: join(options.dataDir, 'schema-registry'),
+          host: HOST,
+          users: bundle?.users,
           logger: log.child({ server: 'schema-registry' }),
         }),
     );
@@ -105,6 +126,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         ...options.cql,
         port: ports.cassandra,
         dataDir: join(options.dataDir, 'cassandra'),
+        host: HOST,
+        ...(bundle
+          ? {
+              authenticator: 'PasswordAuthenticator' as const,
+              superuser: adminOf(bundle),
+              tls: { cert: bundle.serverCert, key: bundle.serverKey },
+            }
+          : {}),
         logger: log.child({ server: 'cql' }),
       }),
     );
@@ -114,7 +143,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         port: ports.s3,
         dataDir: join(options.dataDir, 's3'),
         bucket,
+        host: HOST,
         ...options.s3Credentials,
+        ...(bundle ? { keys: secureS3Keys(bundle, bucket) } : {}),
         logger: log.child({ server: 's3' }),
       }),
     );
@@ -125,46 +156,69 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       const redis = await startRedisServer({
         port: ports.redis || (await freePort()),
         dir: join(options.dataDir, 'redis'),
+        host: HOST,
+        users: bundle?.users,
       });
       closers.push(() => redis.close());
       redisUrl = redis.url;
     } else if (options.redis !== false) {
       log.warn('redis-server is not on the PATH: the local stack runs without Redis');
     }
-    const endpoints = {
-      METERSTREAM_KAFKA_BROKERS: broker.bootstrap,
+    const endpoints: Record<string, string> = {
+      METERSTREAM_KAFKA_BROKERS: `${clientHost}:${broker.port}`,
       METERSTREAM_SCHEMA_REGISTRY_URL: registry.url,
-      METERSTREAM_DATA_DIR: options.dataDir,
+      METERSTREAM_CASSANDRA_CONTACT_POINTS: `${clientHost}:${cql.port}`,
+      METERSTREAM_S3_ENDPOINT: s3.endpoint,
+      METERSTREAM_S3_BUCKET: bucket,
+      ...(redisUrl ? { METERSTREAM_REDIS_URL: redisUrl } : {}),
     };
+    if (bundle) {
+      // Before any app (the ksql server first) looks for its login in the data directory.
+      await applyKafkaAcls(endpoints.METERSTREAM_KAFKA_BROKERS!, bundle.users, bundle.caCert);
+      await applyCqlRoles(endpoints.METERSTREAM_CASSANDRA_CONTACT_POINTS!, bundle.users, bundle.caCert);
+      await writeStackProfile(options.dataDir, endpoints);
+    } else {
+      await removeStackProfile(options.dataDir);
+    }
     let ksqlUrl: string | null = null;
     if (options.ksql) {
       await assertPortFree('ksqlDB-compatible server', '--ksql-port', HOST, options.ksql.port);
       const ksql = await startKsqlServerProcess({
         cliMain: options.ksql.cliMain,
         port: options.ksql.port,
-        env: endpoints,
+        // open stack: `up` already accepted its --host (loopback, or --insecure)
+        args: ['--host', HOST, ...(bundle ? [] : ['--insecure'])],
+        // Paths only: the ksql server reads its own login and the REST users from the data directory.
+        env: {
+          METERSTREAM_KAFKA_BROKERS: endpoints.METERSTREAM_KAFKA_BROKERS!,
+          METERSTREAM_SCHEMA_REGISTRY_URL: registry.url,
+          METERSTREAM_DATA_DIR: options.dataDir,
+          ...(bundle ? { METERSTREAM_KSQL_CREDENTIALS: bundle.paths.credentials } : {}),
+        },
       });
       closers.push(() => ksql.close());
       ksqlUrl = ksql.url;
+      if (bundle) await writeStackProfile(options.dataDir, { ...endpoints, METERSTREAM_KSQLDB_URL: ksqlUrl });
     }
     const stack: LocalStack = {
-      kafkaBrokers: broker.bootstrap,
+      kafkaBrokers: endpoints.METERSTREAM_KAFKA_BROKERS!,
       schemaRegistryUrl: registry.url,
-      cassandraContactPoint: `${cql.host}:${cql.port}`,
+      cassandraContactPoint: endpoints.METERSTREAM_CASSANDRA_CONTACT_POINTS!,
       s3Endpoint: s3.endpoint,
       s3AccessKeyId: s3.accessKeyId,
       s3SecretAccessKey: s3.secretAccessKey,
+      secured: bundle !== undefined,
       redisUrl,
       ksqlUrl,
+      // Secured: no secret here (it is printed); each process finds its login under the data dir.
       env: () => ({
-        METERSTREAM_KAFKA_BROKERS: stack.kafkaBrokers,
-        METERSTREAM_SCHEMA_REGISTRY_URL: stack.schemaRegistryUrl,
-        METERSTREAM_CASSANDRA_CONTACT_POINTS: stack.cassandraContactPoint,
-        METERSTREAM_S3_ENDPOINT: stack.s3Endpoint,
-        METERSTREAM_S3_BUCKET: bucket,
-        METERSTREAM_S3_ACCESS_KEY_ID: stack.s3AccessKeyId,
-        METERSTREAM_S3_SECRET_ACCESS_KEY: stack.s3SecretAccessKey,
-        ...(stack.redisUrl ? { METERSTREAM_REDIS_URL: stack.redisUrl } : {}),
+        ...endpoints,
+        ...(bundle
+          ? { METERSTREAM_DATA_DIR: options.dataDir }
+          : {
+              METERSTREAM_S3_ACCESS_KEY_ID: stack.s3AccessKeyId,
+              METERSTREAM_S3_SECRET_ACCESS_KEY: stack.s3SecretAccessKey,
+            }),
         ...(stack.ksqlUrl ? { METERSTREAM_KSQLDB_URL: stack.ksqlUrl } : {}),
       }),
       close: closeAll,
@@ -174,4 +228,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     await closeAll();
     throw error;
   }
+}
+
+function adminOf(bundle: SecurityBundle): { username: string; password: string } {
+  const admin = bundle.users.find((u) => u.access === 'admin');
+  if (!admin) throw new Error(`${bundle.paths.credentials} has no admin user`);
+  return { username: admin.username, password: admin.password };
 }

@@ -8,9 +8,10 @@ export const ROOT = resolve(fileURLToPath(new URL('../../../..', import.meta.url
 export function runScript(
   name: string,
   env: Record<string, string>,
+  args: readonly string[] = [],
 ): Promise<{ code: number | string; output: string }> {
   return new Promise((done) => {
-    const child = spawn('bash', [join(ROOT, 'scripts', name)], {
+    const child = spawn('bash', [join(ROOT, 'scripts', name), ...args], {
       cwd: ROOT,
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,4 +1,5 @@
 import registryPackage from '@kafkajs/confluent-schema-registry';
+import { httpCredentialsFor } from '../http-credentials.js';
 import { DeserializationError, type PayloadSource } from '../errors.js';
 import { avroError } from './avro.js';
 import { fromWireAt } from './wire.js';
@@ -21,8 +22,13 @@ export interface RegistryAvroOptions {
   registry?: Registry;
 }
 
+/** A registry client; Basic auth when `loadConfig` recorded credentials for the URL (http-credentials.ts). */
 export function createSchemaRegistry(url: string): Registry {
-  return new SchemaRegistry({ host: url });
+  const auth = httpCredentialsFor(url);
+  return new SchemaRegistry({
+    host: url,
+    ...(auth ? { auth: { username: auth.username, password: auth.password } } : {}),
+  });
 }
 
 /**

@@ -1,4 +1,11 @@
-import { configYargsOptions, createKafka, createLogger, loadConfig } from '@meterstream/common';
+import {
+  configYargsOptions,
+  createKafka,
+  createLogger,
+  loadConfig,
+  redisAuthOptions,
+  secureStackFiles,
+} from '@meterstream/common';
 import {
   AggregateDao,
   HighWaterMarkDao,
@@ -70,18 +77,28 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
         type: 'boolean',
         default: false,
         describe: 'Listen beyond loopback without credentials',
+      })
+      // At parse time: a refused bind must not first wait for Cassandra (the endpoint check).
+      .check((args) => {
+        assertSafeBind('meterstream serve', args.host ?? '127.0.0.1', {
+          secured: !!args.credentials,
+          insecure: args.insecure,
+        });
+        return true;
       }) as never,
   handler: async (args) => {
     const config = loadConfig(args);
-    assertSafeBind('meterstream serve', args.host, { secured: !!args.credentials, insecure: args.insecure });
-    const users = args.credentials ? await readCredentialsFile(args.credentials) : undefined;
+    // On a stack started with `up --secure` the API asks for the stack's users too.
+    const credentials =
+      args.credentials ?? (config.securityUser ? secureStackFiles(config.dataDir).credentials : undefined);
+    const users = credentials ? await readCredentialsFile(credentials) : undefined;
     const bundle = args['tls-bundle'] ? await loadSecurityBundle(args['tls-bundle']) : undefined;
     const logger = createLogger('serve', config.logLevel, config.logFormat);
     const keyspace = config.cassandra.keyspace;
     const cassandra = createCassandraClient(config.cassandra);
     await applyMigrations(cassandra, { keyspace });
     const healthTargets = parseHealthTargets(args.healthTargets);
-    const redis = createDashboardRedis(config.redisUrl);
+    const redis = createDashboardRedis(config.redisUrl, redisAuthOptions(config));
     redis.on('error', (error) => logger.debug({ err: error }, 'redis connection'));
     redis
       .connect()

@@ -8,6 +8,7 @@ import {
   SinkFailureTracker,
   type SinkRetryPolicy,
   createLogger,
+  kafkaClientSecurity,
 } from '@meterstream/common';
 import { type Consumer, Kafka, type Producer, logLevel } from 'kafkajs';
 import { sinkMetrics } from '../metrics.js';
@@ -114,6 +115,7 @@ export async function runS3Sink(options: S3SinkOptions): Promise<RunningS3Sink> 
     clientId: `${config.kafka.clientId}-sink-s3`,
     brokers: config.kafka.brokers,
     logLevel: logLevel.WARN,
+    ...kafkaClientSecurity(config.kafka),
   });
   const sessionTimeout = options.sessionTimeoutMs ?? 30_000;
   const consumer: Consumer = kafka.consumer({

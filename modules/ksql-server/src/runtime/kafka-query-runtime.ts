@@ -8,7 +8,7 @@ import {
   type TransientQueryPlan,
 } from '@meterstream/ksql';
 import { KafkaStreams, type KafkaStreamsConfig, TopologyStartError } from '@meterstream/streams';
-import { type Admin, Kafka } from 'kafkajs';
+import { type Admin, Kafka, type KafkaConfig } from 'kafkajs';
 import { type Logger, pino } from 'pino';
 import { cleanUpApplication } from './application-cleanup.js';
 import { kafkajsLogCreator } from './kafkajs-logging.js';
@@ -42,6 +42,8 @@ export interface KafkaQueryRuntimeOptions {
   readonly pushBufferRows?: number;
   /** How long start() and push() wait for the first assignment. Default 60 s. */
   readonly startTimeoutMs?: number;
+  /** kafkajs `ssl` / `sasl` of a secured cluster (`kafkaClientSecurity` of @meterstream/common). */
+  readonly kafkaSecurity?: Pick<KafkaConfig, 'ssl' | 'sasl'>;
   readonly logger?: Logger;
 }
 
@@ -83,6 +85,7 @@ export class KafkaQueryRuntime implements QueryRuntime {
       clientId: 'meterstream-ksql',
       brokers: [...options.brokers],
       logCreator: kafkajsLogCreator(this.log),
+      ...options.kafkaSecurity,
     });
     const props = options.properties ?? {};
     const serviceId = options.serviceId ?? 'default_';

@@ -82,6 +82,7 @@ export abstract class CommandTopicEngine {
       clientId: `ksql-${this.serviceId}`,
       brokers: [...options.brokers],
       logLevel: logLevel.NOTHING,
+      ...options.kafkaSecurity,
     });
     this.admin = this.kafka.admin();
     this.writerProducer = this.kafka.producer({ idempotent: true, allowAutoTopicCreation: false });

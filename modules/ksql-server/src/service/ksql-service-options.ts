@@ -1,3 +1,4 @@
+import type { KafkaConfig } from 'kafkajs';
 import type { SchemaRegistry } from '@meterstream/ksql';
 import type { StoreBackend } from '@meterstream/streams';
 import type { Logger } from 'pino';
@@ -26,4 +27,6 @@ export interface KsqlServiceOptions {
   readonly logger: Logger;
   /** Bound on the start-up replay's wait for the command topic to settle (default 60 s). */
   readonly replayTimeoutMs?: number;
+  /** kafkajs `ssl` / `sasl` of a secured cluster (`kafkaClientSecurity` of @meterstream/common). */
+  readonly kafkaSecurity?: Pick<KafkaConfig, 'ssl' | 'sasl'>;
 }

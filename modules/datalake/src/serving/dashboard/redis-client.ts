@@ -4,8 +4,11 @@ import { Redis } from 'ioredis';
  * The dashboard's Redis client. No offline queue and one retry per command: while Redis is down a
  * request fails at once with the reason (503, or a `problem` event) instead of waiting in a queue
  * until Redis returns; ioredis keeps reconnecting in the background. `connect()` is left to the
- * caller (lazy), so a server starts even when Redis is not up yet.
+ * caller (lazy), so a server starts even when Redis is not up yet. `auth`: `redisAuthOptions(config)`.
  */
-export function createDashboardRedis(url: string): Redis {
-  return new Redis(url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+export function createDashboardRedis(
+  url: string,
+  auth: { username?: string; password?: string } = {},
+): Redis {
+  return new Redis(url, { ...auth, lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1 });
 }

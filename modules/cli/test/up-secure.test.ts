@@ -1,0 +1,360 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import cassandra from 'cassandra-driver';
+import { Redis } from 'ioredis';
+import { Kafka, type KafkaConfig, logLevel } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CliProcess, runCli, waitFor, waitForProcess } from './helpers/cli-process.js';
+
+/**
+ * `meterstream up --secure` end to end, with the real clients over TCP: the bundle it generates,
+ * each server refusing clients without (or with wrong) credentials, and meterstream apps that find
+ * their login in the data directory with nothing else set.
+ */
+const dir = mkdtempSync(join(tmpdir(), 'ms-up-secure-'));
+let up: CliProcess;
+let env: Record<string, string>;
+let passwords: Map<string, string>;
+let ca: string;
+
+const appOutputs: string[] = [];
+
+beforeAll(async () => {
+  const freePorts = ['kafka', 'schema-registry', 'cassandra', 's3', 'redis'].flatMap((n) => [
+    `--${n}-port`,
+    '0',
+  ]);
+  up = runCli(['up', '--secure', ...freePorts, '--no-ksql'], { METERSTREAM_DATA_DIR: dir });
+  await waitForProcess(up, '`up --secure` to start', () => started(up), 150_000);
+  env = Object.fromEntries(
+    [...up.output().matchAll(/^ {2}export (METERSTREAM_\w+)=(.*)$/gm)].map((m) => [m[1]!, m[2]!]),
+  );
+  const file = JSON.parse(readFileSync(join(dir, 'security', 'credentials.json'), 'utf8')) as {
+    users: { username: string; password: string }[];
+  };
+  passwords = new Map(file.users.map((u) => [u.username, u.password]));
+  ca = readFileSync(join(dir, 'security', 'ca.crt'), 'utf8');
+}, 180_000);
+
+/** The banner is out; throws (ending the wait) when `up` exited first. */
+function started(proc: CliProcess): boolean {
+  if (proc.child.exitCode !== null)
+    throw new Error(`up exited with ${proc.child.exitCode}: ${proc.output()}`);
+  return proc.output().includes('Ctrl-C stops everything');
+}
+
+afterAll(async () => {
+  up?.kill('SIGTERM');
+  await up?.exited;
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function kafka(login: KafkaConfig['sasl'] | undefined): Kafka {
+  return new Kafka({
+    brokers: env.METERSTREAM_KAFKA_BROKERS!.split(','),
+    clientId: 'up-secure-test',
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 0 },
+    connectionTimeout: 5000,
+    ssl: { ca: [ca], rejectUnauthorized: true },
+    ...(login ? { sasl: login } : {}),
+  });
+}
+const scram = (username: string, password = passwords.get(username)!) =>
+  ({ mechanism: 'scram-sha-512', username, password }) as const;
+
+describe('meterstream up --secure', () => {
+  it('generates owner-only credentials and a CA in the data directory and prints the credentials once', () => {
+    expect(statSync(join(dir, 'security')).mode & 0o777).toBe(0o700);
+    for (const name of ['credentials.json', 'ca.key', 'server.key', 'ca.crt'])
+      expect(statSync(join(dir, 'security', name)).mode & 0o777).toBe(0o600);
+    expect([...passwords.keys()]).toEqual(
+      expect.arrayContaining(['admin', 'replay', 'aggregator', 'writer', 'sink', 'batch', 'serving', 'ksql']),
+    );
+    const output = up.output();
+    for (const password of passwords.values()) expect(output.split(password).length - 1).toBe(1);
+    // the exported environment names the data directory, never a secret
+    expect(env.METERSTREAM_DATA_DIR).toBe(dir);
+    for (const value of Object.values(env))
+      for (const p of passwords.values()) expect(value).not.toContain(p);
+  });
+
+  it('Kafka: SASL_SSL with SCRAM-SHA-512 and ACLs per role', async () => {
+    const admin = kafka(scram('admin')).admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic: 'secure-probe', numPartitions: 1 }] });
+    await admin.disconnect();
+
+    const producer = kafka(scram('replay')).producer();
+    await producer.connect();
+    await producer.send({ topic: 'secure-probe', messages: [{ value: 'authenticated' }] });
+    await producer.disconnect();
+
+    await expect(kafka(scram('replay', 'wrong-password')).producer().connect()).rejects.toThrow(
+      /SASL SCRAM SHA512 authentication failed/,
+    );
+    await expect(kafka(scram('nobody', 'x')).admin().connect()).rejects.toThrow(
+      /SASL SCRAM SHA512 authentication failed/,
+    );
+    // no SASL at all: the broker answers nothing but the handshake before a login
+    const anonymous = kafka(undefined).admin();
+    await expect(anonymous.connect().then(() => anonymous.listTopics())).rejects.toThrow();
+    await anonymous.disconnect();
+    // serving may read, not write
+    const reader = kafka(scram('serving')).producer();
+    await reader.connect();
+    await expect(reader.send({ topic: 'secure-probe', messages: [{ value: 'x' }] })).rejects.toThrow(
+      /[Nn]ot authorized|TOPIC_AUTHORIZATION_FAILED/,
+    );
+    await reader.disconnect();
+  }, 60_000);
+
+  it('kcat (librdkafka): SCRAM-SHA-512 over TLS from a properties file, as README "Security" shows', () => {
+    const kcat = (password: string) => {
+      const file = join(dir, 'kcat.properties');
+      writeFileSync(
+        file,
+        [
+          'security.protocol=SASL_SSL',
+          'sasl.mechanisms=SCRAM-SHA-512',
+          'sasl.username=admin',
+          `sasl.password=${password}`,
+          `ssl.ca.location=${join(dir, 'security', 'ca.crt')}`,
+        ].join('\n'),
+        { mode: 0o600 },
+      );
+      return spawnSync('kcat', ['-F', file, '-L', '-b', env.METERSTREAM_KAFKA_BROKERS!, '-m', '10'], {
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
+    };
+    const ok = kcat(passwords.get('admin')!);
+    expect(ok.status, ok.stderr).toBe(0);
+    expect(ok.stdout).toMatch(/Metadata for all topics/);
+    const refused = kcat('wrong-password');
+    expect(refused.status).not.toBe(0);
+    expect(refused.stderr).toMatch(/[Aa]uthentication failed|SASL/);
+  }, 60_000);
+
+  it('Cassandra: PasswordAuthenticator over TLS, a login per role', async () => {
+    const client = (auth?: [string, string]) =>
+      new cassandra.Client({
+        contactPoints: [env.METERSTREAM_CASSANDRA_CONTACT_POINTS!],
+        localDataCenter: 'datacenter1',
+        sslOptions: { ca: [ca], rejectUnauthorized: true },
+        ...(auth ? { authProvider: new cassandra.auth.PlainTextAuthProvider(...auth) } : {}),
+      });
+    const serving = client(['serving', passwords.get('serving')!]);
+    try {
+      const rs = await serving.execute('SELECT release_version FROM system.local');
+      expect(rs.rows).toHaveLength(1);
+    } finally {
+      await serving.shutdown();
+    }
+    const anonymous = client();
+    await expect(anonymous.connect()).rejects.toThrow(/[Aa]uthenticat/);
+    await anonymous.shutdown();
+    const wrong = client(['serving', 'wrong-password']);
+    await expect(wrong.connect()).rejects.toThrow(/incorrect/);
+    await wrong.shutdown();
+  }, 60_000);
+
+  it('Schema Registry: 401 without credentials, 200 with a role', async () => {
+    const url = `${env.METERSTREAM_SCHEMA_REGISTRY_URL}/subjects`;
+    const anonymous = await fetch(url);
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('www-authenticate')).toMatch(/^Basic /);
+    const basic = Buffer.from(`serving:${passwords.get('serving')}`).toString('base64');
+    const ok = await fetch(url, { headers: { Authorization: `Basic ${basic}` } });
+    expect(ok.status).toBe(200);
+  });
+
+  it('Redis: the ACL users of the bundle, no default user', async () => {
+    const redisUrl = env.METERSTREAM_REDIS_URL;
+    expect(redisUrl).toBeDefined();
+    const anonymous = new Redis(redisUrl!, {
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
+    const errors: string[] = [];
+    anonymous.on('error', (error: Error) => errors.push(error.message));
+    // ioredis 6 says HELLO first: the refusal comes at connect or at the first command
+    const refused = await anonymous.connect().then(
+      () => anonymous.set('k', 'v'),
+      (error: Error) => error.message,
+    );
+    expect([refused, ...errors].join(' | ')).toMatch(/NOAUTH/);
+    anonymous.disconnect();
+    const writer = new Redis(redisUrl!, {
+      username: 'writer',
+      password: passwords.get('writer')!,
+      lazyConnect: true,
+    });
+    await writer.connect();
+    expect(await writer.set('k', 'v')).toBe('OK');
+    writer.disconnect();
+  });
+
+  it('replay and aggregate log in from the data directory alone and produce aggregates; no secret in their output', async () => {
+    const run = async (args: string[]) => {
+      const proc = runCli(args, env);
+      const code = await proc.exited;
+      appOutputs.push(proc.output());
+      expect(code, proc.output()).toBe(0);
+    };
+    await run(['topics', 'create']);
+    const aggregate = runCli(
+      [
+        'aggregate',
+        '--window',
+        '60',
+        '--grace',
+        '0',
+        '--application-id',
+        'secure-agg',
+        '--commit-interval-ms',
+        '500',
+      ],
+      env,
+    );
+    try {
+      await run([
+        'replay',
+        '--synthetic',
+        '--start',
+        '2024-01-01T00:00:00Z',
+        '--gateways',
+        '0',
+        '--rate',
+        '0',
+        '--message-count',
+        '80',
+      ]);
+      const consumer = kafka(scram('admin')).consumer({ groupId: 'secure-test-reader' });
+      let aggregates = 0;
+      await consumer.connect();
+      await consumer.subscribe({ topic: 'metrics-aggregates-60', fromBeginning: true });
+      await consumer.run({
+        eachMessage: async () => {
+          aggregates += 1;
+        },
+      });
+      try {
+        await waitForProcess(aggregate, 'aggregates of the replayed readings', () => aggregates > 0, 120_000);
+      } finally {
+        await consumer.disconnect();
+      }
+      expect(aggregates).toBeGreaterThan(0);
+    } finally {
+      aggregate.kill('SIGTERM');
+      await aggregate.exited;
+      appOutputs.push(aggregate.output());
+    }
+    for (const output of appOutputs) for (const p of passwords.values()) expect(output).not.toContain(p);
+  }, 240_000);
+
+  it('--rotate-passwords: a restart gives the application users new passwords every server takes', async () => {
+    up.kill('SIGTERM');
+    expect(await up.exited).toBe(0);
+    const before = new Map(passwords);
+    const freePorts = ['kafka', 'schema-registry', 'cassandra', 's3', 'redis'].flatMap((n) => [
+      `--${n}-port`,
+      '0',
+    ]);
+    up = runCli(['up', '--secure', '--rotate-passwords', ...freePorts, '--no-ksql'], {
+      METERSTREAM_DATA_DIR: dir,
+    });
+    await waitForProcess(up, 'the restart', () => started(up), 150_000);
+    env = Object.fromEntries(
+      [...up.output().matchAll(/^ {2}export (METERSTREAM_\w+)=(.*)$/gm)].map((m) => [m[1]!, m[2]!]),
+    );
+    const file = JSON.parse(readFileSync(join(dir, 'security', 'credentials.json'), 'utf8')) as {
+      users: { username: string; password: string }[];
+    };
+    passwords = new Map(file.users.map((u) => [u.username, u.password]));
+    expect(passwords.get('admin')).toBe(before.get('admin'));
+    for (const role of ['replay', 'serving', 'writer']) {
+      expect(passwords.get(role)).not.toBe(before.get(role));
+      expect(up.output()).toContain(passwords.get(role));
+    }
+    await expect(
+      kafka(scram('replay', before.get('replay')))
+        .producer()
+        .connect(),
+    ).rejects.toThrow(/SASL SCRAM SHA512 authentication failed/);
+    const producer = kafka(scram('replay')).producer();
+    await producer.connect();
+    await producer.disconnect();
+    const serving = new cassandra.Client({
+      contactPoints: [env.METERSTREAM_CASSANDRA_CONTACT_POINTS!],
+      localDataCenter: 'datacenter1',
+      sslOptions: { ca: [ca], rejectUnauthorized: true },
+      authProvider: new cassandra.auth.PlainTextAuthProvider('serving', passwords.get('serving')!),
+    });
+    try {
+      expect((await serving.execute('SELECT release_version FROM system.local')).rows).toHaveLength(1);
+    } finally {
+      await serving.shutdown();
+    }
+  }, 240_000);
+
+  it('--help shows no secret', async () => {
+    for (const command of ['up', 'replay', 'aggregate']) {
+      const help = runCli([command, '--help'], env);
+      await help.exited;
+      for (const p of passwords.values()) expect(help.output()).not.toContain(p);
+    }
+  }, 60_000);
+});
+
+describe('binding beyond loopback', () => {
+  const empty = mkdtempSync(join(tmpdir(), 'ms-bind-'));
+  afterAll(() => rmSync(empty, { recursive: true, force: true }));
+
+  it.each([
+    [['up', '--host', '0.0.0.0'], /meterstream up.*--secure.*refusing to listen on 0\.0\.0\.0.*--insecure/],
+    [['broker', '--host', '0.0.0.0'], /meterstream broker: refusing to listen on 0\.0\.0\.0.*--insecure/],
+    [
+      ['cql-server', '--host', '0.0.0.0'],
+      /meterstream cql-server: refusing to listen on 0\.0\.0\.0.*--insecure/,
+    ],
+    [
+      ['s3-server', '--host', '0.0.0.0'],
+      /meterstream s3-server: refusing to listen on 0\.0\.0\.0.*--insecure/,
+    ],
+    [
+      ['ksql-server', '--host', '0.0.0.0'],
+      /meterstream ksql-server: refusing to listen on 0\.0\.0\.0.*--insecure/,
+    ],
+    [['serve', '--host', '0.0.0.0'], /meterstream serve: refusing to listen on 0\.0\.0\.0.*--insecure/],
+  ])(
+    '%j is refused in one line without --secure or --insecure',
+    async (args, message) => {
+      const proc = runCli(args, { METERSTREAM_DATA_DIR: empty });
+      expect(await proc.exited).not.toBe(0);
+      const lines = proc.output().trim().split('\n');
+      expect(lines, proc.output()).toHaveLength(1);
+      expect(lines[0]).toMatch(message);
+    },
+    60_000,
+  );
+
+  it('--insecure lets a server bind every interface', async () => {
+    const proc = runCli(['cql-server', '--host', '0.0.0.0', '--port', '0', '--insecure'], {
+      METERSTREAM_DATA_DIR: empty,
+    });
+    try {
+      await waitFor(
+        'the CQL server on 0.0.0.0',
+        () => /listening on 0\.0\.0\.0:\d+/.test(proc.output()),
+        60_000,
+      );
+    } finally {
+      proc.kill('SIGTERM');
+      await proc.exited;
+    }
+  }, 90_000);
+});
