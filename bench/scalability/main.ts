@@ -6,6 +6,7 @@
  *     [--warmup 60] [--duration 180] [--partitions 4] [--instances 1] [--commit-interval-ms 1000]
  *     [--state-store memory|redis [--redis-url url]]   (aggregator; without a URL a redis-server is started)
  *     [--kafka-brokers host:port --schema-registry-url url] [--cassandra host:port]
+ *     [--batch-rows 1]   (uc1: rows per UNLOGGED BATCH to Cassandra; 1 = one INSERT per record)
  *
  * Per load, in ascending order: a fresh input topic and application; the workload process starts,
  * then the load generator offers the load with event time = wall clock; the group's lag is sampled
@@ -26,7 +27,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import { startBrokerProcess, stopBrokerProcess } from '../lib/broker-process.js';
-import { generatorNodeArgs, startNode, startRedis, stop } from './child.js';
+import { cqlNodeArgs, generatorNodeArgs, startNode, startRedis, stop } from './child.js';
 import { judge, sampleLag, type LagSample } from './lag-trend.js';
 import { lagPlotSvg } from './lag-plot.js';
 import { type ProcessStats, processStats } from './process-stats.js';
@@ -45,6 +46,7 @@ const { values: args } = parseArgs({
     'kafka-brokers': { type: 'string' },
     'schema-registry-url': { type: 'string' },
     cassandra: { type: 'string' },
+    'batch-rows': { type: 'string', default: '1' },
     instances: { type: 'string', default: '1' },
     'commit-interval-ms': { type: 'string', default: '1000' },
     'state-store': { type: 'string', default: 'memory' },
@@ -79,7 +81,10 @@ interface LoadResult {
   workload: { cpuSeconds: number; cpuMicrosPerRecord: number; peakRssMiB: number };
   broker?: { cpuSeconds: number };
   cqlServer?: { cpuSeconds: number };
-  redis?: { cpuSeconds: number };
+  /** The Redis state store's server (--state-store redis without --redis-url). */
+  redis?: { cpuSeconds: number; peakRssMiB: number };
+  /** Distinct keys the generator offered in this load's run: min(--keys, records sent). */
+  keysOffered: number;
   samples: LagSample[];
 }
 
@@ -98,6 +103,7 @@ let cassandra = args.cassandra;
 if (workload.needsCassandra && !cassandra) {
   const cql = await startNode(
     [
+      ...cqlNodeArgs(),
       resolve(import.meta.dirname, '../../modules/cli/dist/main.js'),
       'cql-server',
       '--port',
@@ -136,8 +142,12 @@ try {
     results.push(result);
     const verdict = result.sustained ? 'sustained' : 'NOT sustained';
     console.log(
-      `${workloadName} ${load} msg/s: ${verdict} (slope ${result.slope.toFixed(1)} rec/s), workload ${result.workload.cpuMicrosPerRecord.toFixed(2)} µs CPU/record, ` +
-        `generator ${result.generator.cpuSeconds.toFixed(1)} s CPU, broker ${result.broker?.cpuSeconds.toFixed(1) ?? '-'} s CPU, workload RSS ${result.workload.peakRssMiB.toFixed(0)} MiB`,
+      `${workloadName} ${load} msg/s: ${verdict} (slope ${result.slope.toFixed(1)} rec/s, consumed ${consumedRate(result).toFixed(0)} msg/s), workload ${result.workload.cpuMicrosPerRecord.toFixed(2)} µs CPU/record, ` +
+        `generator ${result.generator.cpuSeconds.toFixed(1)} s CPU, broker ${result.broker?.cpuSeconds.toFixed(1) ?? '-'} s CPU, workload RSS ${result.workload.peakRssMiB.toFixed(0)} MiB` +
+        (result.redis ? `, redis-server RSS ${result.redis.peakRssMiB.toFixed(0)} MiB` : '') +
+        (result.keysOffered < keys
+          ? ` (only ${result.keysOffered} of ${keys} keys offered: raise --duration)`
+          : ''),
     );
     if (!result.sustained && !args.all) break;
   }
@@ -166,6 +176,7 @@ async function measure(load: number): Promise<LoadResult> {
         commitIntervalMs,
         dataDir: join(dataDir, applicationId, String(i)),
         redisUrl,
+        batchRows: Number(args['batch-rows']),
       }),
     ),
   );
@@ -234,9 +245,19 @@ async function measure(load: number): Promise<LoadResult> {
     },
     broker: cpuOf(after.broker, before.broker),
     cqlServer: cpuOf(after.cql, before.cql),
-    redis: cpuOf(after.redis, before.redis),
+    redis: after.redis &&
+      before.redis && { ...cpuOf(after.redis, before.redis)!, peakRssMiB: after.redis.peakRssMiB },
+    keysOffered: Math.min(keys, stopped.sent),
     samples: lag.samples,
   };
+}
+
+/**
+ * Records/s the workload processed over the measured interval: the rate offered minus the lag's
+ * growth. Above the workload's capacity this is its throughput (what compares instance counts).
+ */
+function consumedRate(r: LoadResult): number {
+  return r.generator.achievedRate - Math.max(0, r.slope);
 }
 
 function statsOf(child: ChildProcess | undefined): ProcessStats | undefined {
@@ -269,11 +290,11 @@ function report(): void {
     `\nhighest sustained load: ${sustained ? `${sustained.load} msg/s` : 'none'}; results: ${base}.json, plot: ${base}.svg`,
   );
   console.log(
-    '\n| load (msg/s) | sustained | lag slope (rec/s) | workload CPU µs/record | workload CPU s | generator CPU s | broker CPU s | CQL server CPU s | redis CPU s | workload peak RSS MiB |',
+    '\n| load (msg/s) | sustained | lag slope (rec/s) | consumed (msg/s) | workload CPU µs/record | workload CPU s | generator CPU s | broker CPU s | CQL server CPU s | redis CPU s | keys offered | workload peak RSS MiB | redis-server peak RSS MiB |',
   );
-  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const r of results)
     console.log(
-      `| ${r.load} | ${r.sustained ? 'yes' : 'no'} | ${r.slope.toFixed(1)} | ${r.workload.cpuMicrosPerRecord.toFixed(2)} | ${r.workload.cpuSeconds.toFixed(1)} | ${r.generator.cpuSeconds.toFixed(1)} | ${r.broker?.cpuSeconds.toFixed(1) ?? '-'} | ${r.cqlServer?.cpuSeconds.toFixed(1) ?? '-'} | ${r.redis?.cpuSeconds.toFixed(1) ?? '-'} | ${r.workload.peakRssMiB.toFixed(0)} |`,
+      `| ${r.load} | ${r.sustained ? 'yes' : 'no'} | ${r.slope.toFixed(1)} | ${consumedRate(r).toFixed(0)} | ${r.workload.cpuMicrosPerRecord.toFixed(2)} | ${r.workload.cpuSeconds.toFixed(1)} | ${r.generator.cpuSeconds.toFixed(1)} | ${r.broker?.cpuSeconds.toFixed(1) ?? '-'} | ${r.cqlServer?.cpuSeconds.toFixed(1) ?? '-'} | ${r.redis?.cpuSeconds.toFixed(1) ?? '-'} | ${r.keysOffered} | ${r.workload.peakRssMiB.toFixed(0)} | ${r.redis?.peakRssMiB.toFixed(0) ?? '-'} |`,
     );
 }

@@ -3,7 +3,7 @@
  *   node --import tsx bench/scalability/workloads/workload-main.ts --workload uc2|uc3 \
  *     --brokers host:port --input input --output output --format theodolite-json \
  *     [--application-id id] [--processing-guarantee at_least_once|exactly_once_v2] [--commit-interval-ms n]
- * or `--workload uc1 … --cassandra host:port` (the writer path into the CQL server).
+ * or `--workload uc1 … --cassandra host:port [--batch-rows n]` (the writer path into the CQL server).
  * Prints `{"event":"running"}` once consuming; closes cleanly on SIGTERM.
  * (Our 4-window aggregator runs as `meterstream aggregate` itself.)
  */
@@ -25,6 +25,7 @@ const { values: args } = parseArgs({
     'processing-guarantee': { type: 'string', default: 'at_least_once' },
     'commit-interval-ms': { type: 'string', default: '1000' },
     cassandra: { type: 'string' },
+    'batch-rows': { type: 'string', default: '1' },
   },
 });
 if (!args.brokers) throw new Error('--brokers is required');
@@ -43,6 +44,7 @@ if (args.workload === 'uc1') {
     topic: args.input,
     format: args.format as ValueFormat,
     cassandra: args.cassandra,
+    batchRows: Number(args['batch-rows']),
   });
   process.stdout.write(`${JSON.stringify({ event: 'running', workload: 'uc1' })}\n`);
   process.on('SIGTERM', () => {

@@ -23,6 +23,8 @@ export interface WorkloadRun {
   readonly dataDir: string;
   /** Set: the aggregator keeps its state in Redis there (--state-store redis). */
   readonly redisUrl?: string;
+  /** uc1: rows per UNLOGGED BATCH to Cassandra (1: one INSERT per record). */
+  readonly batchRows: number;
 }
 
 export interface Workload {
@@ -53,7 +55,7 @@ const theodolite = (name: 'uc1' | 'uc2' | 'uc3'): Workload => ({
         run.format,
         '--application-id',
         run.applicationId,
-        ...(run.cassandra ? ['--cassandra', run.cassandra] : []),
+        ...(run.cassandra ? ['--cassandra', run.cassandra, '--batch-rows', String(run.batchRows)] : []),
         '--commit-interval-ms',
         String(run.commitIntervalMs),
       ],
