@@ -267,7 +267,9 @@ async function main(): Promise<void> {
     return run;
   }
 
-  const oneAtATimeWriter = SCALING_ONLY ? undefined : await writerRun('one-at-a-time', 1, 1, 1, ['--batch-rows', '1']);
+  const oneAtATimeWriter = SCALING_ONLY
+    ? undefined
+    : await writerRun('one-at-a-time', 1, 1, 1, ['--batch-rows', '1']);
   const scaling = new Map<number, WriterRun[]>(INSTANCES.map((n) => [n, []]));
   for (let run = 1; run <= RUNS; run++)
     for (const n of INSTANCES) scaling.get(n)!.push(await writerRun(`r${run}-x${n}`, n, 64, 4, BATCH_FLAGS));
