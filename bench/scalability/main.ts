@@ -6,7 +6,7 @@
  *     [--warmup 60] [--duration 180] [--partitions 4] [--instances 1] [--commit-interval-ms 1000]
  *     [--state-store memory|redis [--redis-url url]]   (aggregator; without a URL a redis-server is started)
  *     [--kafka-brokers host:port --schema-registry-url url] [--cassandra host:port]
- *     [--batch-rows 1]   (uc1: rows per UNLOGGED BATCH to Cassandra; 1 = one INSERT per record)
+ *     [--batch-rows 50]   (uc1: rows per UNLOGGED BATCH to Cassandra, consecutive rows of any sensor; 1 = one INSERT per record)
  *
  * Per load, in ascending order: a fresh input topic and application; the workload process starts,
  * then the load generator offers the load with event time = wall clock; the group's lag is sampled
@@ -46,7 +46,7 @@ const { values: args } = parseArgs({
     'kafka-brokers': { type: 'string' },
     'schema-registry-url': { type: 'string' },
     cassandra: { type: 'string' },
-    'batch-rows': { type: 'string', default: '1' },
+    'batch-rows': { type: 'string', default: '50' },
     instances: { type: 'string', default: '1' },
     'commit-interval-ms': { type: 'string', default: '1000' },
     'state-store': { type: 'string', default: 'memory' },
