@@ -6,6 +6,7 @@
  *     [--warmup 60] [--duration 180] [--partitions 4] [--instances 1] [--commit-interval-ms 1000]
  *     [--state-store memory|redis [--redis-url url]]   (aggregator; without a URL a redis-server is started)
  *     [--kafka-brokers host:port --schema-registry-url url] [--cassandra host:port]
+ *     [--drain]   (after the duration, wait until the group consumed everything sent; peak RSS then)
  *     [--batch-rows 50]   (uc1: rows per UNLOGGED BATCH to Cassandra, consecutive rows of any sensor; 1 = one INSERT per record)
  *
  * Per load, in ascending order: a fresh input topic and application; the workload process starts,
@@ -28,7 +29,7 @@ import { parseArgs } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import { startBrokerProcess, stopBrokerProcess } from '../lib/broker-process.js';
 import { cqlNodeArgs, generatorNodeArgs, startNode, startRedis, stop } from './child.js';
-import { judge, sampleLag, type LagSample } from './lag-trend.js';
+import { groupLag, judge, sampleLag, type LagSample } from './lag-trend.js';
 import { lagPlotSvg } from './lag-plot.js';
 import { type ProcessStats, processStats } from './process-stats.js';
 import type { ValueFormat } from './value-formats.js';
@@ -47,6 +48,7 @@ const { values: args } = parseArgs({
     'schema-registry-url': { type: 'string' },
     cassandra: { type: 'string' },
     'batch-rows': { type: 'string', default: '50' },
+    drain: { type: 'boolean', default: false },
     instances: { type: 'string', default: '1' },
     'commit-interval-ms': { type: 'string', default: '1000' },
     'state-store': { type: 'string', default: 'memory' },
@@ -220,6 +222,8 @@ async function measure(load: number): Promise<LoadResult> {
   const stopped = generator.events.find((e) => e.event === 'stopped') as
     | { sent: number; cpuSeconds: number; achievedRate: number; maxBehindRecords: number; error?: string }
     | undefined;
+  // --drain: peak RSS once the workload has consumed everything offered (every key it was sent).
+  const drained = args.drain ? await drainThenStats(applicationId, topic, pids) : undefined;
   await Promise.all(started.map((s) => stop(s.child)));
   await admin.deleteTopics({ topics: [topic] }).catch(() => undefined); // best effort: frees the broker's disk
   if (!stopped) throw new Error('the load generator did not report what it sent');
@@ -241,12 +245,15 @@ async function measure(load: number): Promise<LoadResult> {
     workload: {
       cpuSeconds: cpu,
       cpuMicrosPerRecord: (cpu * 1e6) / stopped.sent,
-      peakRssMiB: Math.max(...after.workload.map((a) => a.peakRssMiB)),
+      peakRssMiB: Math.max(...(drained?.workload ?? after.workload).map((a) => a.peakRssMiB)),
     },
     broker: cpuOf(after.broker, before.broker),
     cqlServer: cpuOf(after.cql, before.cql),
     redis: after.redis &&
-      before.redis && { ...cpuOf(after.redis, before.redis)!, peakRssMiB: after.redis.peakRssMiB },
+      before.redis && {
+        ...cpuOf(after.redis, before.redis)!,
+        peakRssMiB: (drained?.redis ?? after.redis).peakRssMiB,
+      },
     keysOffered: Math.min(keys, stopped.sent),
     samples: lag.samples,
   };
@@ -258,6 +265,22 @@ async function measure(load: number): Promise<LoadResult> {
  */
 function consumedRate(r: LoadResult): number {
   return r.generator.achievedRate - Math.max(0, r.slope);
+}
+
+/** Waits (up to 15 minutes) until the group's lag is 0, then reads the processes' stats. */
+async function drainThenStats(
+  groupId: string,
+  topic: string,
+  pids: number[],
+): Promise<{ workload: ProcessStats[]; redis?: ProcessStats }> {
+  const deadline = Date.now() + 15 * 60_000;
+  let lag = Number.NaN;
+  while (Date.now() < deadline) {
+    lag = await groupLag(admin, groupId, topic);
+    if (lag === 0) return { workload: pids.map(processStats), redis: statsOf(redisChild) };
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  throw new Error(`--drain: the group ${groupId} still had a lag of ${lag} after 15 minutes`);
 }
 
 function statsOf(child: ChildProcess | undefined): ProcessStats | undefined {
