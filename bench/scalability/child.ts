@@ -64,6 +64,11 @@ export function generatorNodeArgs(): string[] {
   return splitArgs(process.env.BENCH_GENERATOR_NODE_ARGS);
 }
 
+/** BENCH_CQL_NODE_ARGS: the same for the embedded CQL server (uc1). */
+export function cqlNodeArgs(): string[] {
+  return splitArgs(process.env.BENCH_CQL_NODE_ARGS);
+}
+
 function splitArgs(value: string | undefined): string[] {
   return (value ?? '').split(' ').filter((a) => a.length > 0);
 }

@@ -7,6 +7,8 @@
  *     [--state-store memory|redis [--redis-url url]]   (aggregator; without a URL a redis-server is started)
  *     [--fetch-min-bytes n] [--fetch-max-wait-ms n]   (uc2/uc3: the streams runtime's fetch settings)
  *     [--kafka-brokers host:port --schema-registry-url url] [--cassandra host:port]
+ *     [--drain]   (after the duration, wait until the group consumed everything sent; peak RSS then)
+ *     [--batch-rows 50]   (uc1: rows per UNLOGGED BATCH to Cassandra, consecutive rows of any sensor; 1 = one INSERT per record)
  *
  * Per load, in ascending order: a fresh input topic and application; the workload process starts,
  * then the load generator offers the load with event time = wall clock; the group's lag is sampled
@@ -28,8 +30,8 @@ import { parseArgs } from 'node:util';
 import { createProgressReporter } from '@meterstream/common';
 import { Kafka, logLevel } from 'kafkajs';
 import { startBrokerProcess, stopBrokerProcess } from '../lib/broker-process.js';
-import { generatorNodeArgs, startNode, startRedis, stop } from './child.js';
-import { judge, sampleLag, type LagSample } from './lag-trend.js';
+import { cqlNodeArgs, generatorNodeArgs, startNode, startRedis, stop } from './child.js';
+import { groupLag, judge, sampleLag, type LagSample } from './lag-trend.js';
 import { lagPlotSvg } from './lag-plot.js';
 import { type ProcessStats, processStats } from './process-stats.js';
 import type { ValueFormat } from './value-formats.js';
@@ -47,6 +49,8 @@ const { values: args } = parseArgs({
     'kafka-brokers': { type: 'string' },
     'schema-registry-url': { type: 'string' },
     cassandra: { type: 'string' },
+    'batch-rows': { type: 'string', default: '50' },
+    drain: { type: 'boolean', default: false },
     instances: { type: 'string', default: '1' },
     'commit-interval-ms': { type: 'string', default: '1000' },
     'state-store': { type: 'string', default: 'memory' },
@@ -83,7 +87,10 @@ interface LoadResult {
   workload: { cpuSeconds: number; cpuMicrosPerRecord: number; peakRssMiB: number };
   broker?: { cpuSeconds: number };
   cqlServer?: { cpuSeconds: number };
-  redis?: { cpuSeconds: number };
+  /** The Redis state store's server (--state-store redis without --redis-url). */
+  redis?: { cpuSeconds: number; peakRssMiB: number };
+  /** Distinct keys the generator offered in this load's run: min(--keys, records sent). */
+  keysOffered: number;
   samples: LagSample[];
 }
 
@@ -102,6 +109,7 @@ let cassandra = args.cassandra;
 if (workload.needsCassandra && !cassandra) {
   const cql = await startNode(
     [
+      ...cqlNodeArgs(),
       resolve(import.meta.dirname, '../../modules/cli/dist/main.js'),
       'cql-server',
       '--port',
@@ -148,8 +156,12 @@ try {
     results.push(result);
     const verdict = result.sustained ? 'sustained' : 'NOT sustained';
     progress.log(
-      `${workloadName} ${load} msg/s: ${verdict} (slope ${result.slope.toFixed(1)} rec/s), workload ${result.workload.cpuMicrosPerRecord.toFixed(2)} µs CPU/record, ` +
-        `generator ${result.generator.cpuSeconds.toFixed(1)} s CPU, broker ${result.broker?.cpuSeconds.toFixed(1) ?? '-'} s CPU, workload RSS ${result.workload.peakRssMiB.toFixed(0)} MiB`,
+      `${workloadName} ${load} msg/s: ${verdict} (slope ${result.slope.toFixed(1)} rec/s, consumed ${consumedRate(result).toFixed(0)} msg/s), workload ${result.workload.cpuMicrosPerRecord.toFixed(2)} µs CPU/record, ` +
+        `generator ${result.generator.cpuSeconds.toFixed(1)} s CPU, broker ${result.broker?.cpuSeconds.toFixed(1) ?? '-'} s CPU, workload RSS ${result.workload.peakRssMiB.toFixed(0)} MiB` +
+        (result.redis ? `, redis-server RSS ${result.redis.peakRssMiB.toFixed(0)} MiB` : '') +
+        (result.keysOffered < keys
+          ? ` (only ${result.keysOffered} of ${keys} keys offered: raise --duration)`
+          : ''),
     );
     if (!result.sustained && !args.all) break;
   }
@@ -181,6 +193,7 @@ async function measure(load: number): Promise<LoadResult> {
         redisUrl,
         fetchMinBytes: optionalNumber(args['fetch-min-bytes']),
         fetchMaxWaitMs: optionalNumber(args['fetch-max-wait-ms']),
+        batchRows: Number(args['batch-rows']),
       }),
     ),
   );
@@ -228,6 +241,8 @@ async function measure(load: number): Promise<LoadResult> {
   const stopped = generator.events.find((e) => e.event === 'stopped') as
     | { sent: number; cpuSeconds: number; achievedRate: number; maxBehindRecords: number; error?: string }
     | undefined;
+  // --drain: peak RSS once the workload has consumed everything offered (every key it was sent).
+  const drained = args.drain ? await drainThenStats(applicationId, topic, pids) : undefined;
   await Promise.all(started.map((s) => stop(s.child)));
   await admin.deleteTopics({ topics: [topic] }).catch(() => undefined); // best effort: frees the broker's disk
   if (!stopped) throw new Error('the load generator did not report what it sent');
@@ -249,17 +264,46 @@ async function measure(load: number): Promise<LoadResult> {
     workload: {
       cpuSeconds: cpu,
       cpuMicrosPerRecord: (cpu * 1e6) / stopped.sent,
-      peakRssMiB: Math.max(...after.workload.map((a) => a.peakRssMiB)),
+      peakRssMiB: Math.max(...(drained?.workload ?? after.workload).map((a) => a.peakRssMiB)),
     },
     broker: cpuOf(after.broker, before.broker),
     cqlServer: cpuOf(after.cql, before.cql),
-    redis: cpuOf(after.redis, before.redis),
+    redis: after.redis &&
+      before.redis && {
+        ...cpuOf(after.redis, before.redis)!,
+        peakRssMiB: (drained?.redis ?? after.redis).peakRssMiB,
+      },
+    keysOffered: Math.min(keys, stopped.sent),
     samples: lag.samples,
   };
 }
 
 function optionalNumber(text: string | undefined): number | undefined {
   return text === undefined ? undefined : Number(text);
+}
+
+/**
+ * Records/s the workload processed over the measured interval: the rate offered minus the lag's
+ * growth. Above the workload's capacity this is its throughput (what compares instance counts).
+ */
+function consumedRate(r: LoadResult): number {
+  return r.generator.achievedRate - Math.max(0, r.slope);
+}
+
+/** Waits (up to 15 minutes) until the group's lag is 0, then reads the processes' stats. */
+async function drainThenStats(
+  groupId: string,
+  topic: string,
+  pids: number[],
+): Promise<{ workload: ProcessStats[]; redis?: ProcessStats }> {
+  const deadline = Date.now() + 15 * 60_000;
+  let lag = Number.NaN;
+  while (Date.now() < deadline) {
+    lag = await groupLag(admin, groupId, topic);
+    if (lag === 0) return { workload: pids.map(processStats), redis: statsOf(redisChild) };
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  throw new Error(`--drain: the group ${groupId} still had a lag of ${lag} after 15 minutes`);
 }
 
 function statsOf(child: ChildProcess | undefined): ProcessStats | undefined {
@@ -292,11 +336,11 @@ function report(): void {
     `\nhighest sustained load: ${sustained ? `${sustained.load} msg/s` : 'none'}; results: ${base}.json, plot: ${base}.svg`,
   );
   console.log(
-    '\n| load (msg/s) | sustained | lag slope (rec/s) | workload CPU µs/record | workload CPU s | generator CPU s | broker CPU s | CQL server CPU s | redis CPU s | workload peak RSS MiB |',
+    '\n| load (msg/s) | sustained | lag slope (rec/s) | consumed (msg/s) | workload CPU µs/record | workload CPU s | generator CPU s | broker CPU s | CQL server CPU s | redis CPU s | keys offered | workload peak RSS MiB | redis-server peak RSS MiB |',
   );
-  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const r of results)
     console.log(
-      `| ${r.load} | ${r.sustained ? 'yes' : 'no'} | ${r.slope.toFixed(1)} | ${r.workload.cpuMicrosPerRecord.toFixed(2)} | ${r.workload.cpuSeconds.toFixed(1)} | ${r.generator.cpuSeconds.toFixed(1)} | ${r.broker?.cpuSeconds.toFixed(1) ?? '-'} | ${r.cqlServer?.cpuSeconds.toFixed(1) ?? '-'} | ${r.redis?.cpuSeconds.toFixed(1) ?? '-'} | ${r.workload.peakRssMiB.toFixed(0)} |`,
+      `| ${r.load} | ${r.sustained ? 'yes' : 'no'} | ${r.slope.toFixed(1)} | ${consumedRate(r).toFixed(0)} | ${r.workload.cpuMicrosPerRecord.toFixed(2)} | ${r.workload.cpuSeconds.toFixed(1)} | ${r.generator.cpuSeconds.toFixed(1)} | ${r.broker?.cpuSeconds.toFixed(1) ?? '-'} | ${r.cqlServer?.cpuSeconds.toFixed(1) ?? '-'} | ${r.redis?.cpuSeconds.toFixed(1) ?? '-'} | ${r.keysOffered} | ${r.workload.peakRssMiB.toFixed(0)} | ${r.redis?.peakRssMiB.toFixed(0) ?? '-'} |`,
     );
 }

@@ -21,6 +21,13 @@ export interface Uc1Options {
   /** host:port of the CQL server. */
   readonly cassandra: string;
   readonly concurrency?: number;
+  /**
+   * Rows per UNLOGGED BATCH (default 1: one INSERT per record). Theodolite's UC1 writes one row per
+   * sensor reading, so a chunk holds about one row per partition: batching by partition would
+   * change nothing, batches take consecutive rows of any partition (fine on one node, such as the
+   * embedded CQL server).
+   */
+  readonly batchRows?: number;
 }
 
 export async function startUc1(options: Uc1Options): Promise<{ sink: RunningSink; close(): Promise<void> }> {
@@ -52,6 +59,7 @@ export async function startUc1(options: Uc1Options): Promise<{ sink: RunningSink
         INSERT,
         values.map((v) => [v.identifier, v.timestamp, v.valueInW]),
         options.concurrency ?? 64,
+        { rows: options.batchRows ?? 1 },
       ),
   });
   return {

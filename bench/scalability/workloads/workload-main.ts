@@ -4,7 +4,7 @@
  *     --brokers host:port --input input --output output --format theodolite-json \
  *     [--application-id id] [--processing-guarantee at_least_once|exactly_once_v2] [--commit-interval-ms n]
  *     [--fetch-min-bytes n] [--fetch-max-wait-ms n]   (the runtime's fetch settings; its defaults without)
- * or `--workload uc1 … --cassandra host:port` (the writer path into the CQL server).
+ * or `--workload uc1 … --cassandra host:port [--batch-rows n]` (the writer path into the CQL server).
  * Prints `{"event":"running"}` once consuming; closes cleanly on SIGTERM.
  * (Our 4-window aggregator runs as `meterstream aggregate` itself.)
  */
@@ -28,6 +28,7 @@ const { values: args } = parseArgs({
     'fetch-min-bytes': { type: 'string' },
     'fetch-max-wait-ms': { type: 'string' },
     cassandra: { type: 'string' },
+    'batch-rows': { type: 'string', default: '1' },
   },
 });
 if (!args.brokers) throw new Error('--brokers is required');
@@ -46,6 +47,7 @@ if (args.workload === 'uc1') {
     topic: args.input,
     format: args.format as ValueFormat,
     cassandra: args.cassandra,
+    batchRows: Number(args['batch-rows']),
   });
   process.stdout.write(`${JSON.stringify({ event: 'running', workload: 'uc1' })}\n`);
   process.on('SIGTERM', () => {

@@ -26,6 +26,8 @@ export interface WorkloadRun {
   /** The streams runtime's fetch settings (uc2, uc3), when not its defaults. */
   readonly fetchMinBytes?: number;
   readonly fetchMaxWaitMs?: number;
+  /** uc1: rows per UNLOGGED BATCH to Cassandra (1: one INSERT per record). */
+  readonly batchRows: number;
 }
 
 export interface Workload {
@@ -56,7 +58,7 @@ const theodolite = (name: 'uc1' | 'uc2' | 'uc3'): Workload => ({
         run.format,
         '--application-id',
         run.applicationId,
-        ...(run.cassandra ? ['--cassandra', run.cassandra] : []),
+        ...(run.cassandra ? ['--cassandra', run.cassandra, '--batch-rows', String(run.batchRows)] : []),
         '--commit-interval-ms',
         String(run.commitIntervalMs),
         ...(run.fetchMinBytes === undefined ? [] : ['--fetch-min-bytes', String(run.fetchMinBytes)]),

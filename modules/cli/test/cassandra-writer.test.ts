@@ -396,7 +396,7 @@ describe('cassandra writer (in process)', () => {
 describe('cassandra writer (child process, SIGKILL)', () => {
   const entry = resolve(import.meta.dirname, '../dist/apps/cassandra-writer-main.js');
 
-  function spawnWriter(topic: string, keyspace: string): ChildProcess {
+  function spawnWriter(topic: string, keyspace: string, batchArgs: string[]): ChildProcess {
     const child = spawn(
       process.execPath,
       [
@@ -406,7 +406,8 @@ describe('cassandra writer (child process, SIGKILL)', () => {
         '--topic',
         topic,
         '--group',
-        'crash-writers',
+        `crash-writers-${keyspace}`,
+        ...batchArgs,
         '--chunk-size',
         '200',
         '--session-timeout',
@@ -444,40 +445,52 @@ describe('cassandra writer (child process, SIGKILL)', () => {
     });
   }
 
-  it('SIGKILLed mid-way and restarted: no row missing', async () => {
-    const topic = 'metrics-aggregates-crash-60';
-    await createTopic(topic);
-    const perSeries = 1000; // 10,000 aggregates over 4 partitions
-    const all = makeAggregates(perSeries);
-    await produce(topic, all.map(toMessage));
+  // One INSERT per row, and unlogged batches of any rows (what bench/ runs against the embedded server).
+  const variants = [
+    ['crash', []] as const,
+    ['crashbatched', ['--batch-rows', '50', '--batch-grouping', 'any']] as const,
+  ];
+  it.each(variants)(
+    'SIGKILLed mid-way and restarted: no row missing (keyspace %s, flags %j)',
+    async (keyspace, flags) => {
+      const topic = `metrics-aggregates-${keyspace}-60`;
+      const batchArgs = [...flags];
+      await createTopic(topic);
+      const perSeries = 1000; // 10,000 aggregates over 4 partitions
+      const all = makeAggregates(perSeries);
+      await produce(topic, all.map(toMessage));
 
-    const first = spawnWriter(topic, 'crash');
-    // Kill once some chunks are committed but far from all.
-    const committed = await waitFor(
-      'a first commit',
-      async () => {
-        const total = await committedTotal('crash-writers', topic);
-        return total > 0n ? total : undefined;
-      },
-      60_000,
-    );
-    first.kill('SIGKILL');
-    await killed(first);
-    expect(committed).toBeLessThan(BigInt(all.length));
+      const first = spawnWriter(topic, keyspace, batchArgs);
+      // Kill once some chunks are committed but far from all.
+      const committed = await waitFor(
+        'a first commit',
+        async () => {
+          const total = await committedTotal(`crash-writers-${keyspace}`, topic);
+          return total > 0n ? total : undefined;
+        },
+        60_000,
+      );
+      first.kill('SIGKILL');
+      await killed(first);
+      expect(committed).toBeLessThan(BigInt(all.length));
 
-    const second = spawnWriter(topic, 'crash');
-    await waitFor(
-      'all offsets committed after the restart',
-      async () => ((await committedTotal('crash-writers', topic)) === BigInt(all.length) ? true : undefined),
-      60_000,
-    );
-    second.kill('SIGTERM');
-    await killed(second);
-    expect(second.exitCode).toBe(0); // SIGTERM: graceful stop (finish the chunk, commit, leave the group)
-    const rows = await storedRows(new AggregateDao(client, { keyspace: 'crash' }), perSeries);
-    expect(rows.length).toBe(all.length);
-    const key = (a: AggregateMetric) => `${formatMetricKey(a)}@${a.windowStart}`;
-    const stored = new Map(rows.map((r) => [key(r), r]));
-    for (const a of all) expect(stored.get(key(a))).toEqual(a);
-  });
+      const second = spawnWriter(topic, keyspace, batchArgs);
+      await waitFor(
+        'all offsets committed after the restart',
+        async () =>
+          (await committedTotal(`crash-writers-${keyspace}`, topic)) === BigInt(all.length)
+            ? true
+            : undefined,
+        60_000,
+      );
+      second.kill('SIGTERM');
+      await killed(second);
+      expect(second.exitCode).toBe(0); // SIGTERM: graceful stop (finish the chunk, commit, leave the group)
+      const rows = await storedRows(new AggregateDao(client, { keyspace }), perSeries);
+      expect(rows.length).toBe(all.length);
+      const key = (a: AggregateMetric) => `${formatMetricKey(a)}@${a.windowStart}`;
+      const stored = new Map(rows.map((r) => [key(r), r]));
+      for (const a of all) expect(stored.get(key(a))).toEqual(a);
+    },
+  );
 });

@@ -7,7 +7,7 @@ import {
   bucketsInRange,
   previousBucketInstant,
 } from './buckets.js';
-import { executeBounded } from './concurrent.js';
+import { type BatchOptions, executeBounded } from './concurrent.js';
 import { CassandraStatementError, InvalidQueryError } from './errors.js';
 import { type TableFamily, aggregateTableName } from './schema.js';
 
@@ -20,6 +20,14 @@ export interface AggregateDaoOptions {
   buckets?: Readonly<Record<number, BucketUnit>>;
   /** Writes in flight per `saveAll` call. Default 64. */
   concurrency?: number;
+  /**
+   * Rows per UNLOGGED BATCH in `saveAll` (default 1: one INSERT per row). `batchGrouping` says
+   * which rows share a batch: `partition` (default) only rows of one partition, what a real
+   * cluster handles best; `any` consecutive rows of any partition, the fewest requests, for a
+   * single node such as the embedded CQL server (see `BatchOptions`).
+   */
+  batchRows?: number;
+  batchGrouping?: 'partition' | 'any';
 }
 
 /** One series' query: windows whose start lies in [from, to), epoch milliseconds. */
@@ -82,6 +90,7 @@ export class AggregateDao {
   readonly family: TableFamily;
   private readonly buckets: Readonly<Record<number, BucketUnit>> | undefined;
   private readonly concurrency: number;
+  private readonly batch: BatchOptions;
 
   constructor(
     private readonly client: Client,
@@ -91,6 +100,14 @@ export class AggregateDao {
     this.family = options.family ?? 'metrics_aggregates';
     this.buckets = options.buckets;
     this.concurrency = options.concurrency ?? 64;
+    this.batch = {
+      rows: options.batchRows ?? 1,
+      // The partition key is the first four bound values (gateway, metric, attribute, bucket).
+      groupBy:
+        (options.batchGrouping ?? 'partition') === 'partition'
+          ? (p) => `${p[0]}\0${p[1]}\0${p[2]}\0${p[3]}`
+          : undefined,
+    };
   }
 
   /** `<keyspace>.<family>_<window>`. */
@@ -131,7 +148,7 @@ export class AggregateDao {
   async saveAll(window: number, aggregates: readonly AggregateMetric[]): Promise<void> {
     if (aggregates.length === 0) return;
     const params = aggregates.map((a) => this.insertParams(window, a));
-    await executeBounded(this.client, this.insertCql(window), params, this.concurrency);
+    await executeBounded(this.client, this.insertCql(window), params, this.concurrency, this.batch);
   }
 
   async save(window: number, aggregate: AggregateMetric): Promise<void> {

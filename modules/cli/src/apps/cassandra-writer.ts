@@ -30,6 +30,14 @@ export interface CassandraWriterOptions {
   groupId?: string;
   /** Writes in flight per chunk. Default 64. */
   concurrency?: number;
+  /**
+   * Rows per UNLOGGED BATCH (default 50; 1: one INSERT per row) and which rows share one (default
+   * `partition`: only rows of one Cassandra partition, which a real cluster handles as cheaply as one
+   * row; `any` for a single node). See AggregateDao. Batches cut the sequential round trips per
+   * chunk (each waiting for the server's commit-log fsync), which bound the writer's throughput.
+   */
+  batchRows?: number;
+  batchGrouping?: 'partition' | 'any';
   /** Records per chunk (one write round, then one commit). Default 2000. */
   chunkSize?: number;
   /** Partitions written at the same time (default 4), each with `concurrency` writes in flight. */
@@ -109,6 +117,8 @@ export async function startCassandraWriter(options: CassandraWriterOptions): Pro
     const dao = new AggregateDao(client, {
       keyspace: config.cassandra.keyspace,
       concurrency: options.concurrency ?? 64,
+      batchRows: options.batchRows ?? 50,
+      batchGrouping: options.batchGrouping,
     });
     sink = await runSinkLoop<AggregateMetric>({
       kafka: createKafka(config, logger),

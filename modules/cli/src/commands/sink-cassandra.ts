@@ -7,6 +7,8 @@ interface SinkCassandraArgs {
   topic?: string;
   group?: string;
   concurrency: number;
+  'batch-rows': number;
+  'batch-grouping': 'partition' | 'any';
   'chunk-size': number;
   'partitions-concurrently': number;
   'session-timeout-ms': number;
@@ -34,6 +36,17 @@ export const sinkCassandraCommand: CommandModule<object, SinkCassandraArgs> = {
         describe: 'Consumer group (default meterstream-cassandra-writer-<window>)',
       })
       .option('concurrency', { type: 'number', default: 64, describe: 'Cassandra writes in flight' })
+      .option('batch-rows', {
+        type: 'number',
+        default: 50,
+        describe: 'Rows per UNLOGGED BATCH request, at most (1: one INSERT per row)',
+      })
+      .option('batch-grouping', {
+        choices: ['partition', 'any'] as const,
+        default: 'partition' as const,
+        describe:
+          'Which rows share a batch: partition (rows of one Cassandra partition, for a cluster) or any (fewest requests, for one node such as the embedded CQL server)',
+      })
       .option('chunk-size', {
         type: 'number',
         default: 2000,
@@ -54,6 +67,8 @@ export const sinkCassandraCommand: CommandModule<object, SinkCassandraArgs> = {
       .check((args) => {
         if (!Number.isInteger(args.window) || args.window <= 0)
           throw new Error('--window must be a positive integer');
+        if (!Number.isInteger(args['batch-rows']) || args['batch-rows'] < 1)
+          throw new Error('--batch-rows must be a positive integer');
         return true;
       }),
   handler: async (args) => {
@@ -65,6 +80,8 @@ export const sinkCassandraCommand: CommandModule<object, SinkCassandraArgs> = {
       topic: args.topic,
       groupId: args.group,
       concurrency: args.concurrency,
+      batchRows: args['batch-rows'],
+      batchGrouping: args['batch-grouping'],
       chunkSize: args['chunk-size'],
       partitionsConsumedConcurrently: args['partitions-concurrently'],
       sessionTimeoutMs: args['session-timeout-ms'],
