@@ -21,7 +21,7 @@ import { Redis } from 'ioredis';
 import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
 import { buildAggregatorTopology } from './aggregator-topology.js';
 import { LossReport } from './loss-report.js';
-import { serveMetrics } from './metrics-endpoint.js';
+import { serveMetrics } from '@meterstream/security';
 
 export interface AggregatorOptions {
   config: MeterstreamConfig;

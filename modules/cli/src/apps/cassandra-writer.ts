@@ -16,7 +16,7 @@ import {
 import type { KafkaMessage } from 'kafkajs';
 import { type RunningSink, type SinkStats, runSinkLoop } from './cassandra-writer-loop.js';
 import { sinkLoopMetrics } from './cassandra-writer-metrics.js';
-import { serveMetrics } from './metrics-endpoint.js';
+import { serveMetrics } from '@meterstream/security';
 
 export interface CassandraWriterOptions {
   config: MeterstreamConfig;

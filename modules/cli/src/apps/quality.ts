@@ -23,7 +23,7 @@ import {
 } from '@meterstream/streams';
 import { Redis } from 'ioredis';
 import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
-import { serveMetrics } from './metrics-endpoint.js';
+import { serveMetrics } from '@meterstream/security';
 
 export interface QualityAppOptions {
   config: MeterstreamConfig;

@@ -14,7 +14,7 @@ import type { KafkaMessage } from 'kafkajs';
 import { aggregateTopic, decodeAggregate } from './cassandra-writer.js';
 import { type RunningSink, type SinkStats, runSinkLoop } from './cassandra-writer-loop.js';
 import { sinkLoopMetrics } from './cassandra-writer-metrics.js';
-import { serveMetrics } from './metrics-endpoint.js';
+import { serveMetrics } from '@meterstream/security';
 
 export interface RedisViewSinkOptions {
   config: MeterstreamConfig;
