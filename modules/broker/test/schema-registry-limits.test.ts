@@ -2,7 +2,7 @@
  * The Schema Registry's limits over HTTP: request body size (413 with the Confluent-style error,
  * not a reset connection), schema size, connections in total, idle connections.
  */
-import { testLogger } from '@meterstream/test-support';
+import { testLogger, waitFor } from '@meterstream/test-support';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { connect } from 'node:net';
@@ -15,7 +15,6 @@ import {
   type SchemaRegistryServer,
   startSchemaRegistry,
 } from '../src/schema-registry/index.js';
-import { waitFor } from './helpers/limits.js';
 
 const CONTENT_TYPE = 'application/vnd.schemaregistry.v1+json';
 let server: SchemaRegistryServer | undefined;
@@ -120,22 +119,19 @@ describe('schema registry limits', () => {
     const held = [connect(sr.port, '127.0.0.1'), connect(sr.port, '127.0.0.1')];
     await Promise.all(held.map((s) => new Promise((r) => s.once('connect', r))));
     // the two held sockets are counted once the server has seen them
-    await waitFor(async () => {
+    await waitFor('a third connection to be refused', async () => {
       const res = await fetch(`${sr.url}/subjects`).then(
         () => 'served',
         () => 'refused',
       );
       return res === 'refused';
-    }, 'a third connection to be refused');
+    }, 30_000);
     for (const s of held) s.destroy();
-    await waitFor(
-      async () =>
+    await waitFor('service', async () =>
         (await fetch(`${sr.url}/subjects`).then(
           (r) => r.status,
           () => 0,
-        )) === 200,
-      'service',
-    );
+        )) === 200, 30_000);
   });
 
   it('closes a connection idle for connectionsMaxIdleMs', async () => {
@@ -146,6 +142,6 @@ describe('schema registry limits', () => {
     socket.once('close', () => {
       closed = true;
     });
-    await waitFor(() => closed, 'the idle connection to be closed');
+    await waitFor('the idle connection to be closed', () => closed, 30_000);
   });
 });

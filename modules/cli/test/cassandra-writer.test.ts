@@ -1,4 +1,4 @@
-import { testLogger } from '@meterstream/test-support';
+import { testLogger, waitFor } from '@meterstream/test-support';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -103,21 +103,6 @@ async function storedRows(
   return rows;
 }
 
-async function waitFor<T>(
-  what: string | (() => string),
-  probe: () => Promise<T | undefined>,
-  timeoutMs = 45_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${typeof what === 'string' ? what : what()}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
-
 async function committedTotal(groupId: string, topic: string): Promise<bigint> {
   const admin = kafka.admin();
   await admin.connect();
@@ -195,8 +180,7 @@ describe('cassandra writer (in process)', () => {
     await waitFor('all offsets committed', async () =>
       (await committedTotal('meterstream-cassandra-writer-60', topic)) === BigInt(messages.length)
         ? true
-        : undefined,
-    );
+        : undefined, 45_000);
     expect(await storedRows(dao, 40)).toEqual(
       good.sort(
         (a, b) =>
@@ -226,7 +210,7 @@ describe('cassandra writer (in process)', () => {
         if (headers['error.topic'] === topic) dead.push({ value: message.value!.toString(), headers });
       },
     });
-    await waitFor('3 DLQ records', async () => (dead.length >= 3 ? true : undefined));
+    await waitFor('3 DLQ records', async () => (dead.length >= 3 ? true : undefined), 45_000);
     await dlq.disconnect();
     expect(dead.map((d) => d.value).sort()).toEqual(
       [badJson.value.toString(), wrongWindow.value!.toString(), wrongKey.value!.toString()].sort(),
@@ -285,8 +269,7 @@ describe('cassandra writer (in process)', () => {
     await admin.disconnect();
     // The log ends with the abort marker: the committed offset must reach the end of the log.
     await waitFor('offsets committed to the end of the log', async () =>
-      (await committedTotal(groupId, topic)) === BigInt(end!.high) ? true : undefined,
-    );
+      (await committedTotal(groupId, topic)) === BigInt(end!.high) ? true : undefined, 45_000);
     const stored = await storedRows(new AggregateDao(client, { keyspace: 'txn' }), 6);
     expect(stored).toHaveLength(committedRows.length);
     expect(stored.every((a) => a.windowStart < START + 3 * 60_000)).toBe(true);
@@ -320,8 +303,7 @@ describe('cassandra writer (in process)', () => {
     await txn.commit();
     const afterCommit = await endOffset();
     await waitFor('the committed transaction consumed', async () =>
-      (await committedTotal(groupId, topic)) === afterCommit ? true : undefined,
-    );
+      (await committedTotal(groupId, topic)) === afterCommit ? true : undefined, 45_000);
     // Seen by the running writer in a fetch of its own: nothing but aborted records and a marker,
     // which kafkajs never hands to eachBatch.
     txn = await producer.transaction();
@@ -331,8 +313,7 @@ describe('cassandra writer (in process)', () => {
     const end = await endOffset();
     expect(end).toBeGreaterThan(afterCommit);
     await waitFor('offsets committed to the end of the log', async () =>
-      (await committedTotal(groupId, topic)) === end ? true : undefined,
-    );
+      (await committedTotal(groupId, topic)) === end ? true : undefined, 45_000);
     await admin.disconnect();
     await writer.stop();
   });
@@ -365,9 +346,7 @@ describe('cassandra writer (in process)', () => {
     const admin = kafka.admin();
     await admin.connect();
     let lastGroupState = '';
-    await waitFor(
-      () => `two members with assignments (last: ${lastGroupState})`,
-      async () => {
+    await waitFor(() => `two members with assignments (last: ${lastGroupState})`, async () => {
         const { groups } = await admin.describeGroups([groupId]);
         const members = groups[0]?.members ?? [];
         lastGroupState = `${groups[0]?.state} with ${members.length} members, assignments ${members.map((m) => m.memberAssignment.length)}`;
@@ -376,14 +355,12 @@ describe('cassandra writer (in process)', () => {
           members.every((m) => m.memberAssignment.length > 0)
           ? true
           : undefined;
-      },
-    );
+      }, 45_000);
     await admin.disconnect();
     const good = makeAggregates(30);
     await produce(topic, good.map(toMessage));
     await waitFor('all offsets committed', async () =>
-      (await committedTotal(groupId, topic)) === BigInt(good.length) ? true : undefined,
-    );
+      (await committedTotal(groupId, topic)) === BigInt(good.length) ? true : undefined, 45_000);
     expect(await storedRows(new AggregateDao(client, { keyspace: 'shared' }), 30)).toHaveLength(good.length);
     expect(a.stats.written).toBeGreaterThan(0);
     expect(b.stats.written).toBeGreaterThan(0);
@@ -453,24 +430,16 @@ describe('cassandra writer (child process, SIGKILL)', () => {
 
     const first = spawnWriter(topic, 'crash');
     // Kill once some chunks are committed but far from all.
-    const committed = await waitFor(
-      'a first commit',
-      async () => {
+    const committed = await waitFor('a first commit', async () => {
         const total = await committedTotal('crash-writers', topic);
         return total > 0n ? total : undefined;
-      },
-      60_000,
-    );
+      }, 60_000);
     first.kill('SIGKILL');
     await killed(first);
     expect(committed).toBeLessThan(BigInt(all.length));
 
     const second = spawnWriter(topic, 'crash');
-    await waitFor(
-      'all offsets committed after the restart',
-      async () => ((await committedTotal('crash-writers', topic)) === BigInt(all.length) ? true : undefined),
-      60_000,
-    );
+    await waitFor('all offsets committed after the restart', async () => ((await committedTotal('crash-writers', topic)) === BigInt(all.length) ? true : undefined), 60_000);
     second.kill('SIGTERM');
     await killed(second);
     expect(second.exitCode).toBe(0); // SIGTERM: graceful stop (finish the chunk, commit, leave the group)

@@ -1,8 +1,9 @@
 import { type Socket, connect } from 'node:net';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { waitFor } from '@meterstream/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BUCKET, type Fixture, s3Failure, startFixture, waitFor } from './helpers/fixture.js';
+import { BUCKET, type Fixture, s3Failure, startFixture } from './helpers/fixture.js';
 
 /** A keep-alive connection that has had one request answered (so the server has counted it). */
 interface Conn {
@@ -35,7 +36,7 @@ async function request(conn: Conn): Promise<string> {
   return waitFor('an HTTP answer', () => {
     const text = conn.received().slice(before);
     return /^HTTP\/1\.1 \d+/.test(text) ? text.slice(0, 12) : undefined;
-  });
+  }, 30_000);
 }
 
 describe('connection and request limits', () => {
@@ -66,7 +67,7 @@ describe('connection and request limits', () => {
       conns.push(c);
       const status = await Promise.race([request(c), c.closed.then(() => 'closed')]);
       return status === 'HTTP/1.1 403' ? c : undefined;
-    });
+    }, 30_000);
     expect(again.socket.destroyed).toBe(false);
   });
 
