@@ -8,3 +8,4 @@ export * from './wait-for.js';
 export * from './corrupt-metrics.js';
 export * from './shared-datasets.js';
 export * from './ksql-fake-backend.js';
+export * from './tls-cert.js';

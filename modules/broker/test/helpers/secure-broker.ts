@@ -9,8 +9,8 @@ import {
   type SASLOptions,
 } from 'kafkajs';
 import type { BrokerOptions } from '../../src/index.js';
+import { selfSignedCert } from '@meterstream/test-support';
 import { startTestBroker, type TestBroker } from './broker.js';
-import { selfSignedCert } from './tls-cert.js';
 
 export const USERS = {
   admin: 'admin-secret',
