@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { QTT_FIXTURES as FIXTURES } from '@meterstream/test-support';
+import { QTT_FIXTURES as FIXTURES } from '@meterstream/test-support/ksql';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './helpers/cli-process.js';
 

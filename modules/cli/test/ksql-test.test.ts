@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fakeKsqlBackend, QTT_FIXTURES as FIXTURES } from '@meterstream/test-support';
+import { fakeKsqlBackend, QTT_FIXTURES as FIXTURES } from '@meterstream/test-support/ksql';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { CommandModule } from 'yargs';
 import { buildCli } from '../src/cli.js';

@@ -7,5 +7,4 @@ export * from './test-logger.js';
 export * from './wait-for.js';
 export * from './corrupt-metrics.js';
 export * from './shared-datasets.js';
-export * from './ksql-fake-backend.js';
 export * from './tls-cert.js';

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fakeKsqlBackend as fakeBackend, QTT_FIXTURES as fixtures } from '@meterstream/test-support';
+import { fakeKsqlBackend as fakeBackend, QTT_FIXTURES as fixtures } from '@meterstream/test-support/ksql';
 import { describe, expect, it } from 'vitest';
 import { exitCodeOf, runQttFiles } from '../../src/qtt/qtt-runner.js';
 import { formatReport, groupReasons, reportJson } from '../../src/qtt/qtt-report.js';

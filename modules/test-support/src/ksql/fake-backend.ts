@@ -24,7 +24,7 @@ import { type ProcessorContext, type Record, Topology } from '@meterstream/strea
  * command): `passing/`, `failing/` and the standalone trio `standalone/`, written for the fake
  * engine below.
  */
-export const QTT_FIXTURES = fileURLToPath(new URL('../fixtures/qtt/', import.meta.url));
+export const QTT_FIXTURES = fileURLToPath(new URL('../../fixtures/qtt/', import.meta.url));
 
 /** Only what the runner calls: sinks' serdes with registerSchema register an AVRO record schema. */
 class FakeFormats implements Formats {
