@@ -12,13 +12,7 @@ import { waitFor } from '@meterstream/test-support';
 import { ErrorCode } from '../src/protocol/errors.js';
 import { kafkaClient } from './helpers/broker.js';
 import type { CreateTopicsResponse } from '../src/protocol/messages.generated.js';
-import {
-  answersApiVersions,
-  createTopicsRaw,
-  exchange,
-  openFds,
-  openSocket,
-} from './helpers/limits.js';
+import { answersApiVersions, createTopicsRaw, exchange, openFds, openSocket } from './helpers/limits.js';
 import { decodeResponse, requestFrame } from './helpers/raw-client.js';
 import { spawnBroker } from './helpers/processes.js';
 

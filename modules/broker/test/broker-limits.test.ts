@@ -176,12 +176,16 @@ describe('connections', () => {
       await b.broker.metrics.registry.getSingleMetricAsString('kafka_connections_refused_total'),
     ).toContain('reason="max-connections"} 1');
     held[0].socket.destroy();
-    await waitFor('a free connection slot', async () => {
-      const again = await openSocket(b!.port);
-      const served = await answersApiVersions(again.socket);
-      again.socket.destroy();
-      return served;
-    }, 30_000);
+    await waitFor(
+      'a free connection slot',
+      async () => {
+        const again = await openSocket(b!.port);
+        const served = await answersApiVersions(again.socket);
+        again.socket.destroy();
+        return served;
+      },
+      30_000,
+    );
     for (const c of held) c.socket.destroy();
   });
 
@@ -237,7 +241,11 @@ describe('connections', () => {
         / (\d+)$/m,
       )?.[1];
     const before = Number(await idleClosed());
-    await waitFor('kafkajs connections to be closed as idle', async () => Number(await idleClosed()) > before, 30_000);
+    await waitFor(
+      'kafkajs connections to be closed as idle',
+      async () => Number(await idleClosed()) > before,
+      30_000,
+    );
     await producer.send({ topic: 'idle', messages: [{ value: 'two' }] });
     await producer.disconnect();
     expect(b.broker.topics.partition('idle', 0)!.logEndOffset).toBe(2);

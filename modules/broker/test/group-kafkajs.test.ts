@@ -60,12 +60,16 @@ describe('consumer groups through kafkajs', () => {
     await createTopic('three-members', 4);
     const members: Member[] = [];
     for (let i = 0; i < 3; i++) members.push(await startMember(kafka, 'three', 'three-members'));
-    await waitFor('a full disjoint assignment over 3 members', () =>
+    await waitFor(
+      'a full disjoint assignment over 3 members',
+      () =>
         members.every((m) => m.assigned.length > 0) &&
         isFullDisjoint(
           members.map((m) => m.assigned),
           4,
-        ), 30_000);
+        ),
+      30_000,
+    );
     const admin = kafka.admin();
     await admin.connect();
     const { groups } = await admin.describeGroups(['three']);
@@ -74,15 +78,27 @@ describe('consumer groups through kafkajs', () => {
     await admin.disconnect();
 
     const produced = await produce(kafka, 'three-members', 4, 10, 'v');
-    await waitFor('all records consumed', () => members.reduce((n, m) => n + m.seen.length, 0) >= produced.length, 30_000);
+    await waitFor(
+      'all records consumed',
+      () => members.reduce((n, m) => n + m.seen.length, 0) >= produced.length,
+      30_000,
+    );
     const seen = members.flatMap((m) => m.seen.map((s) => s.value));
     expect(seen.sort()).toEqual(produced.sort());
     // Each member only saw its own partitions.
     for (const m of members) expect(m.seen.every((s) => m.assigned.includes(s.partition))).toBe(true);
-    await waitFor('offsets committed', async () => (await committed('three', 'three-members')).every((o) => o === 10), 30_000);
+    await waitFor(
+      'offsets committed',
+      async () => (await committed('three', 'three-members')).every((o) => o === 10),
+      30_000,
+    );
     // A member that leaves (LeaveGroup on disconnect) hands its partitions to the others at once.
     await members[0].consumer.disconnect();
-    await waitFor('the two remaining members to share all partitions', () => isFullDisjoint([members[1].assigned, members[2].assigned], 4), 30_000);
+    await waitFor(
+      'the two remaining members to share all partitions',
+      () => isFullDisjoint([members[1].assigned, members[2].assigned], 4),
+      30_000,
+    );
     for (const m of members.slice(1)) await m.consumer.disconnect();
   });
 
@@ -118,21 +134,37 @@ describe('consumer groups through kafkajs', () => {
         await startMember(kafka, 'failover-group', topic),
       ];
       const all = () => [childState.assigned, ...survivors.map((m) => m.assigned)];
-      await waitFor('the child and two members to share the partitions', () => all().every((a) => a.length > 0) && isFullDisjoint(all(), 4), 30_000);
+      await waitFor(
+        'the child and two members to share the partitions',
+        () => all().every((a) => a.length > 0) && isFullDisjoint(all(), 4),
+        30_000,
+      );
       const childPartitions = [...childState.assigned];
 
       const first = await produce(kafka, topic, 4, 10, 'before');
-      await waitFor('first batch committed', async () => (await committed('failover-group', topic)).every((o) => o === 10), 30_000);
+      await waitFor(
+        'first batch committed',
+        async () => (await committed('failover-group', topic)).every((o) => o === 10),
+        30_000,
+      );
       const committedBeforeKill = await committed('failover-group', topic);
 
       child.kill('SIGKILL');
-      await waitFor('the survivors to take over every partition', () =>
+      await waitFor(
+        'the survivors to take over every partition',
+        () =>
           isFullDisjoint(
             survivors.map((m) => m.assigned),
             4,
-          ), 40_000);
+          ),
+        40_000,
+      );
       const second = await produce(kafka, topic, 4, 10, 'after');
-      await waitFor('second batch committed', async () => (await committed('failover-group', topic)).every((o) => o === 20), 30_000);
+      await waitFor(
+        'second batch committed',
+        async () => (await committed('failover-group', topic)).every((o) => o === 20),
+        30_000,
+      );
 
       const seenBySurvivors = survivors.flatMap((m) => m.seen);
       const seenAll = [...childState.seen, ...seenBySurvivors].map((s) => s.value);

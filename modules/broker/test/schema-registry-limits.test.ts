@@ -119,19 +119,27 @@ describe('schema registry limits', () => {
     const held = [connect(sr.port, '127.0.0.1'), connect(sr.port, '127.0.0.1')];
     await Promise.all(held.map((s) => new Promise((r) => s.once('connect', r))));
     // the two held sockets are counted once the server has seen them
-    await waitFor('a third connection to be refused', async () => {
-      const res = await fetch(`${sr.url}/subjects`).then(
-        () => 'served',
-        () => 'refused',
-      );
-      return res === 'refused';
-    }, 30_000);
+    await waitFor(
+      'a third connection to be refused',
+      async () => {
+        const res = await fetch(`${sr.url}/subjects`).then(
+          () => 'served',
+          () => 'refused',
+        );
+        return res === 'refused';
+      },
+      30_000,
+    );
     for (const s of held) s.destroy();
-    await waitFor('service', async () =>
+    await waitFor(
+      'service',
+      async () =>
         (await fetch(`${sr.url}/subjects`).then(
           (r) => r.status,
           () => 0,
-        )) === 200, 30_000);
+        )) === 200,
+      30_000,
+    );
   });
 
   it('closes a connection idle for connectionsMaxIdleMs', async () => {

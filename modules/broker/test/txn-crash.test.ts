@@ -91,7 +91,11 @@ describe('transactions across a broker SIGKILL (broker in a child process)', () 
     await consumer.connect();
     await consumer.subscribe({ topic: 'txn-crash', fromBeginning: true });
     await consumer.run({ eachMessage: async ({ message }) => void seen.push(message.value!.toString()) });
-    await waitFor('records after restart', () => seen.includes('after') && seen.includes('plain-after'), 30_000);
+    await waitFor(
+      'records after restart',
+      () => seen.includes('after') && seen.includes('plain-after'),
+      30_000,
+    );
     await consumer.disconnect();
     expect(seen.sort()).toEqual(['after', 'c0', 'c1', 'plain', 'plain-after']);
 

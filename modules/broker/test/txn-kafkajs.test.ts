@@ -268,10 +268,14 @@ describe('transactions through kafkajs', () => {
     expect(await ends()).toEqual({ stable: 0, high: 1 });
 
     // Nobody ends it: the broker's timer aborts it (writing the abort marker).
-    await waitFor('the broker to abort the timed-out transaction', async () => {
+    await waitFor(
+      'the broker to abort the timed-out transaction',
+      async () => {
         const { stable, high } = await ends();
         return stable === high;
-      }, 15_000);
+      },
+      15_000,
+    );
     expect((await ends()).high).toBe(2); // the record and the abort marker
 
     const other = kafka.producer({

@@ -177,10 +177,14 @@ describe('cassandra writer (in process)', () => {
       metricsPort: 0,
     });
     cleanups.push(() => writer.stop());
-    await waitFor('all offsets committed', async () =>
-      (await committedTotal('meterstream-cassandra-writer-60', topic)) === BigInt(messages.length)
-        ? true
-        : undefined, 45_000);
+    await waitFor(
+      'all offsets committed',
+      async () =>
+        (await committedTotal('meterstream-cassandra-writer-60', topic)) === BigInt(messages.length)
+          ? true
+          : undefined,
+      45_000,
+    );
     expect(await storedRows(dao, 40)).toEqual(
       good.sort(
         (a, b) =>
@@ -268,8 +272,11 @@ describe('cassandra writer (in process)', () => {
     const [end] = await admin.fetchTopicOffsets(topic);
     await admin.disconnect();
     // The log ends with the abort marker: the committed offset must reach the end of the log.
-    await waitFor('offsets committed to the end of the log', async () =>
-      (await committedTotal(groupId, topic)) === BigInt(end!.high) ? true : undefined, 45_000);
+    await waitFor(
+      'offsets committed to the end of the log',
+      async () => ((await committedTotal(groupId, topic)) === BigInt(end!.high) ? true : undefined),
+      45_000,
+    );
     const stored = await storedRows(new AggregateDao(client, { keyspace: 'txn' }), 6);
     expect(stored).toHaveLength(committedRows.length);
     expect(stored.every((a) => a.windowStart < START + 3 * 60_000)).toBe(true);
@@ -302,8 +309,11 @@ describe('cassandra writer (in process)', () => {
     await txn.send({ topic, messages: rows.slice(0, 10).map(toMessage) });
     await txn.commit();
     const afterCommit = await endOffset();
-    await waitFor('the committed transaction consumed', async () =>
-      (await committedTotal(groupId, topic)) === afterCommit ? true : undefined, 45_000);
+    await waitFor(
+      'the committed transaction consumed',
+      async () => ((await committedTotal(groupId, topic)) === afterCommit ? true : undefined),
+      45_000,
+    );
     // Seen by the running writer in a fetch of its own: nothing but aborted records and a marker,
     // which kafkajs never hands to eachBatch.
     txn = await producer.transaction();
@@ -312,8 +322,11 @@ describe('cassandra writer (in process)', () => {
     await producer.disconnect();
     const end = await endOffset();
     expect(end).toBeGreaterThan(afterCommit);
-    await waitFor('offsets committed to the end of the log', async () =>
-      (await committedTotal(groupId, topic)) === end ? true : undefined, 45_000);
+    await waitFor(
+      'offsets committed to the end of the log',
+      async () => ((await committedTotal(groupId, topic)) === end ? true : undefined),
+      45_000,
+    );
     await admin.disconnect();
     await writer.stop();
   });
@@ -346,7 +359,9 @@ describe('cassandra writer (in process)', () => {
     const admin = kafka.admin();
     await admin.connect();
     let lastGroupState = '';
-    await waitFor(() => `two members with assignments (last: ${lastGroupState})`, async () => {
+    await waitFor(
+      () => `two members with assignments (last: ${lastGroupState})`,
+      async () => {
         const { groups } = await admin.describeGroups([groupId]);
         const members = groups[0]?.members ?? [];
         lastGroupState = `${groups[0]?.state} with ${members.length} members, assignments ${members.map((m) => m.memberAssignment.length)}`;
@@ -355,12 +370,17 @@ describe('cassandra writer (in process)', () => {
           members.every((m) => m.memberAssignment.length > 0)
           ? true
           : undefined;
-      }, 45_000);
+      },
+      45_000,
+    );
     await admin.disconnect();
     const good = makeAggregates(30);
     await produce(topic, good.map(toMessage));
-    await waitFor('all offsets committed', async () =>
-      (await committedTotal(groupId, topic)) === BigInt(good.length) ? true : undefined, 45_000);
+    await waitFor(
+      'all offsets committed',
+      async () => ((await committedTotal(groupId, topic)) === BigInt(good.length) ? true : undefined),
+      45_000,
+    );
     expect(await storedRows(new AggregateDao(client, { keyspace: 'shared' }), 30)).toHaveLength(good.length);
     expect(a.stats.written).toBeGreaterThan(0);
     expect(b.stats.written).toBeGreaterThan(0);
@@ -430,16 +450,24 @@ describe('cassandra writer (child process, SIGKILL)', () => {
 
     const first = spawnWriter(topic, 'crash');
     // Kill once some chunks are committed but far from all.
-    const committed = await waitFor('a first commit', async () => {
+    const committed = await waitFor(
+      'a first commit',
+      async () => {
         const total = await committedTotal('crash-writers', topic);
         return total > 0n ? total : undefined;
-      }, 60_000);
+      },
+      60_000,
+    );
     first.kill('SIGKILL');
     await killed(first);
     expect(committed).toBeLessThan(BigInt(all.length));
 
     const second = spawnWriter(topic, 'crash');
-    await waitFor('all offsets committed after the restart', async () => ((await committedTotal('crash-writers', topic)) === BigInt(all.length) ? true : undefined), 60_000);
+    await waitFor(
+      'all offsets committed after the restart',
+      async () => ((await committedTotal('crash-writers', topic)) === BigInt(all.length) ? true : undefined),
+      60_000,
+    );
     second.kill('SIGTERM');
     await killed(second);
     expect(second.exitCode).toBe(0); // SIGTERM: graceful stop (finish the chunk, commit, leave the group)

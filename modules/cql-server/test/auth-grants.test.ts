@@ -114,7 +114,9 @@ describe('roles and grants (CassandraAuthorizer semantics), persisted across a r
       expect((await failure(c.execute(`DROP ROLE ${CQL_SUPERUSER.username}`))).message).toBe(
         'Cannot DROP primary role for current login',
       );
-      await c.execute("CREATE ROLE dave WITH PASSWORD = 'dave-pw' AND LOGIN = true AND CQL_SUPERUSER = false");
+      await c.execute(
+        "CREATE ROLE dave WITH PASSWORD = 'dave-pw' AND LOGIN = true AND CQL_SUPERUSER = false",
+      );
       await c.execute('GRANT CREATE ON ALL KEYSPACES TO dave');
       await c.execute("CREATE ROLE temp WITH PASSWORD = 'temp-pw' AND LOGIN = true");
       await c.execute('GRANT SELECT ON KEYSPACE app TO temp');

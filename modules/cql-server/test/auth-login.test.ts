@@ -92,7 +92,11 @@ describe('PasswordAuthenticator over the native protocol', () => {
       const stillEarly = await raw.request(4, OP.query, queryBody('SELECT * FROM app.t'));
       expect(readError(stillEarly.body).code).toBe(0x000a);
 
-      const ok = await raw.request(5, OP.authResponse, plainAuthBody(CQL_SUPERUSER.username, CQL_SUPERUSER.password));
+      const ok = await raw.request(
+        5,
+        OP.authResponse,
+        plainAuthBody(CQL_SUPERUSER.username, CQL_SUPERUSER.password),
+      );
       expect(ok.opcode).toBe(OP.authSuccess);
       const select = await raw.request(6, OP.query, queryBody('SELECT * FROM app.t WHERE k = 66'));
       expect(select.opcode).toBe(OP.result);

@@ -72,10 +72,14 @@ describe('a SIGKILL during a PUT', () => {
       pending.push(req);
     }
     const tmp = join(dataDir, '_tmp');
-    await waitFor('both uploads to be on disk', () => {
-      const sizes = readdirSync(tmp).map((f) => statSync(join(tmp, f)).size);
-      return sizes.filter((s) => s >= 1024 * 1024).length >= 2 || undefined;
-    }, 30_000);
+    await waitFor(
+      'both uploads to be on disk',
+      () => {
+        const sizes = readdirSync(tmp).map((f) => statSync(join(tmp, f)).size);
+        return sizes.filter((s) => s >= 1024 * 1024).length >= 2 || undefined;
+      },
+      30_000,
+    );
     first.process.kill('SIGKILL');
     await new Promise((r) => first.process.once('exit', r));
     for (const req of pending) req.destroy();

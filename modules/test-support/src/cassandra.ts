@@ -56,7 +56,10 @@ export const CQL_SUPERUSER = { username: 'admin', password: 'admin-secret-1' };
  * bootstrap superuser CQL_SUPERUSER, on a free port with the given data directory; `options` add
  * to it (e.g. `tls` from selfSignedCert) or change it.
  */
-export function startCqlAuthServer(dataDir: string, options: Partial<CqlServerOptions> = {}): Promise<CqlServer> {
+export function startCqlAuthServer(
+  dataDir: string,
+  options: Partial<CqlServerOptions> = {},
+): Promise<CqlServer> {
   return startCqlServer({
     port: 0,
     dataDir,

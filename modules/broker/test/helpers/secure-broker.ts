@@ -67,7 +67,11 @@ export type SecureUser = keyof typeof USERS;
 export type SaslMechanism = 'plain' | 'scram-sha-256' | 'scram-sha-512';
 
 /** A client that logs in as one of USERS with its password (SCRAM-SHA-512 unless said). */
-export function userClient(b: SecureBroker, user: SecureUser, mechanism: SaslMechanism = 'scram-sha-512'): Kafka {
+export function userClient(
+  b: SecureBroker,
+  user: SecureUser,
+  mechanism: SaslMechanism = 'scram-sha-512',
+): Kafka {
   return saslClient(b, { mechanism, username: user, password: USERS[user] } as SASLOptions);
 }
 

@@ -8,7 +8,12 @@ import {
 import type { KafkaStreams } from '@meterstream/streams';
 import { buildAggregatorTopology } from './aggregator-topology.js';
 import { LossReport } from './loss-report.js';
-import { type SourceSerdes, type StreamsAppOptions, launchStreamsApp, prepareStreamsApp } from './streams-app.js';
+import {
+  type SourceSerdes,
+  type StreamsAppOptions,
+  launchStreamsApp,
+  prepareStreamsApp,
+} from './streams-app.js';
 
 /** The metrics topic's records as the aggregator reads them (value, timestamp, key fields). */
 const METRIC_READINGS: SourceSerdes<MetricReading> = {

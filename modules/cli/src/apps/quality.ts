@@ -9,7 +9,12 @@ import {
 } from '@meterstream/quality';
 import type { KafkaStreams } from '@meterstream/streams';
 import { Counter } from 'prom-client';
-import { type SourceSerdes, type StreamsAppOptions, launchStreamsApp, prepareStreamsApp } from './streams-app.js';
+import {
+  type SourceSerdes,
+  type StreamsAppOptions,
+  launchStreamsApp,
+  prepareStreamsApp,
+} from './streams-app.js';
 
 /** The metrics topic's records as the quality stage reads them (every field, as published). */
 const RAW_READINGS: SourceSerdes<RawReading> = {

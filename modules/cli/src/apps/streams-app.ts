@@ -170,7 +170,9 @@ export async function launchStreamsApp<T>(
     logger: options.logger,
   });
   const metricsEndpoint =
-    options.metricsPort === undefined ? undefined : await serveMetrics(prepared.registry, options.metricsPort);
+    options.metricsPort === undefined
+      ? undefined
+      : await serveMetrics(prepared.registry, options.metricsPort);
   await streams.start();
   return {
     streams,

@@ -25,36 +25,36 @@ export const qualityCommand: CommandModule<object, QualityArgs> = {
   builder: (yargs) =>
     withStreamsAppOptions(
       withEndpoints(yargs)
-      .option('source', {
-        type: 'string',
-        default: DEFAULT_QUALITY_TOPICS.source,
-        describe: 'Topic of raw metrics',
-      })
-      .option('clean', {
-        type: 'string',
-        default: DEFAULT_QUALITY_TOPICS.clean,
-        describe: 'Topic of valid readings (JSON, with quality bits and estimated flag)',
-      })
-      .option('quarantine', {
-        type: 'string',
-        default: DEFAULT_QUALITY_TOPICS.quarantine,
-        describe: 'Topic of invalid readings with the rule that rejected them',
-      })
-      .option('alerts', {
-        type: 'string',
-        default: DEFAULT_QUALITY_TOPICS.alerts,
-        describe: 'Topic of meter alerts',
-      })
-      .option('rules', {
-        type: 'string',
-        describe:
-          'YAML rules file (modules/quality/quality-rules.yaml documents them); reloaded on change and SIGHUP',
-      })
-      .option('dedup-window', {
-        type: 'number',
-        default: DEFAULT_DEDUP_WINDOW_SEC,
-        describe: 'Seconds a (key, timestamp) is remembered to drop duplicates (fixed at start)',
-      }),
+        .option('source', {
+          type: 'string',
+          default: DEFAULT_QUALITY_TOPICS.source,
+          describe: 'Topic of raw metrics',
+        })
+        .option('clean', {
+          type: 'string',
+          default: DEFAULT_QUALITY_TOPICS.clean,
+          describe: 'Topic of valid readings (JSON, with quality bits and estimated flag)',
+        })
+        .option('quarantine', {
+          type: 'string',
+          default: DEFAULT_QUALITY_TOPICS.quarantine,
+          describe: 'Topic of invalid readings with the rule that rejected them',
+        })
+        .option('alerts', {
+          type: 'string',
+          default: DEFAULT_QUALITY_TOPICS.alerts,
+          describe: 'Topic of meter alerts',
+        })
+        .option('rules', {
+          type: 'string',
+          describe:
+            'YAML rules file (modules/quality/quality-rules.yaml documents them); reloaded on change and SIGHUP',
+        })
+        .option('dedup-window', {
+          type: 'number',
+          default: DEFAULT_DEDUP_WINDOW_SEC,
+          describe: 'Seconds a (key, timestamp) is remembered to drop duplicates (fixed at start)',
+        }),
       {
         guarantee:
           'Delivery guarantee of the outputs (exactly_once_v2: read_committed readers see each output once)',
@@ -62,10 +62,10 @@ export const qualityCommand: CommandModule<object, QualityArgs> = {
         stateDir: 'Streams state directory, locked while running (default <data-dir>/streams-quality)',
       },
     ).check((args) => {
-        if (!(args['dedup-window'] > 0))
-          throw new Error(`--dedup-window must be a positive number of seconds, got ${args['dedup-window']}`);
-        return true;
-      }),
+      if (!(args['dedup-window'] > 0))
+        throw new Error(`--dedup-window must be a positive number of seconds, got ${args['dedup-window']}`);
+      return true;
+    }),
   handler: async (args) => {
     const { config, logger } = commandContext(args, 'quality');
     const app = await startQuality({

@@ -91,7 +91,8 @@ export function visibleObjects(listed: readonly ListedObject[], logs: Map<string
   for (const object of listed) {
     const name = parseLakeObjectKey(object.key);
     if (!name) listing.foreignKeys.push(object.key);
-    else if (removedAt.has(object.key)) listing.hidden.push({ ...object, removedAt: removedAt.get(object.key) });
+    else if (removedAt.has(object.key))
+      listing.hidden.push({ ...object, removedAt: removedAt.get(object.key) });
     else if (name.kind === 'compacted' && !added.has(object.key)) listing.hidden.push(object);
     else listing.objects.push({ ...object, name });
   }
