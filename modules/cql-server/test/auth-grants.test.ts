@@ -114,9 +114,7 @@ describe('roles and grants (CassandraAuthorizer semantics), persisted across a r
       expect((await failure(c.execute(`DROP ROLE ${CQL_SUPERUSER.username}`))).message).toBe(
         'Cannot DROP primary role for current login',
       );
-      await c.execute(
-        "CREATE ROLE dave WITH PASSWORD = 'dave-pw' AND LOGIN = true AND CQL_SUPERUSER = false",
-      );
+      await c.execute("CREATE ROLE dave WITH PASSWORD = 'dave-pw' AND LOGIN = true AND SUPERUSER = false");
       await c.execute('GRANT CREATE ON ALL KEYSPACES TO dave');
       await c.execute("CREATE ROLE temp WITH PASSWORD = 'temp-pw' AND LOGIN = true");
       await c.execute('GRANT SELECT ON KEYSPACE app TO temp');
@@ -150,10 +148,10 @@ describe('roles and grants (CassandraAuthorizer semantics), persisted across a r
       expect((await failure(c.execute("ALTER ROLE bob WITH PASSWORD = 'x'"))).message).toBe(
         unauthorizedOn('dave', 'ALTER', '<role bob>'),
       );
-      expect((await failure(c.execute('ALTER ROLE dave WITH CQL_SUPERUSER = true'))).message).toBe(
+      expect((await failure(c.execute('ALTER ROLE dave WITH SUPERUSER = true'))).message).toBe(
         "You aren't allowed to alter your own superuser status or that of a role granted to you",
       );
-      expect((await failure(c.execute('ALTER ROLE bob WITH CQL_SUPERUSER = true'))).message).toBe(
+      expect((await failure(c.execute('ALTER ROLE bob WITH SUPERUSER = true'))).message).toBe(
         'Only superusers are allowed to alter superuser status',
       );
       expect((await failure(c.execute('ALTER ROLE dave WITH LOGIN = false'))).message).toBe(
