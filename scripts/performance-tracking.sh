@@ -48,6 +48,9 @@ PID_FILE="${PERF_PID_FILE:-$WORK/pids}"
 : >"$PID_FILE"
 RESULTS="$WORK/results.jsonl"
 : >"$RESULTS"
+# The apps it launches (aggregators, writers) keep their state (streams state directories) here,
+# not in the default ./data of the directory the script was started from.
+export METERSTREAM_DATA_DIR="$WORK/apps"
 RUN_ID="$(date +%s)"
 export METERSTREAM_LOG_LEVEL="${METERSTREAM_LOG_LEVEL:-warn}"
 export KAFKAJS_NO_PARTITIONER_WARNING=1
@@ -106,7 +109,7 @@ cleanup() {
     done
   else
     # keep the results and logs; the stack's data is large and of no further use
-    rm -rf "$WORK/data"
+    rm -rf "$WORK/data" "$WORK/apps"
   fi
   exit "$status"
 }

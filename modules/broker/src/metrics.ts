@@ -2,10 +2,8 @@
  * Prometheus metrics of one broker. Each broker has its own registry (several brokers may run in
  * one test process). Other components (group coordinator: lag) register into `registry`.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
-import { type EndpointSecurity, metricsGuard } from '@meterstream/security';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { type EndpointSecurity, serveMetrics } from '@meterstream/security';
 import { Counter, Gauge, Registry } from 'prom-client';
 import type { TopicManager } from './log/topic-manager.js';
 
@@ -122,23 +120,7 @@ export class BrokerMetrics {
     port: number,
     security?: EndpointSecurity,
   ): Promise<{ port: number; server: Server }> {
-    const guard = metricsGuard(security);
-    const handler = (req: IncomingMessage, res: ServerResponse) => {
-      if (!guard(req, res)) return;
-      if (req.url !== '/metrics') {
-        res.writeHead(404).end();
-        return;
-      }
-      this.registry.metrics().then(
-        (text) => res.writeHead(200, { 'content-type': this.registry.contentType }).end(text),
-        (err: unknown) => res.writeHead(500).end(String(err)),
-      );
-    };
-    const server: Server = security?.tls ? createHttpsServer(security.tls, handler) : createServer(handler);
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, () => resolve());
-    });
-    return { port: (server.address() as AddressInfo).port, server };
+    const endpoint = await serveMetrics(this.registry, port, security, host);
+    return { port: endpoint.port, server: endpoint.server };
   }
 }

@@ -8,17 +8,11 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { waitFor } from '@meterstream/test-support';
 import { ErrorCode } from '../src/protocol/errors.js';
 import { kafkaClient } from './helpers/broker.js';
 import type { CreateTopicsResponse } from '../src/protocol/messages.generated.js';
-import {
-  answersApiVersions,
-  createTopicsRaw,
-  exchange,
-  openFds,
-  openSocket,
-  waitFor,
-} from './helpers/limits.js';
+import { answersApiVersions, createTopicsRaw, exchange, openFds, openSocket } from './helpers/limits.js';
 import { decodeResponse, requestFrame } from './helpers/raw-client.js';
 import { spawnBroker } from './helpers/processes.js';
 
@@ -90,7 +84,7 @@ async function roundTrip(bootstrap: string, topics: { topic: string; partitions:
       if (value.startsWith(`${tag}-`)) seen.add(value);
     },
   });
-  await waitFor(() => seen.size >= expected.size, `${expected.size} records back`, 90_000);
+  await waitFor(`${expected.size} records back`, () => seen.size >= expected.size, 90_000);
   await consumer.disconnect();
   expect(seen).toEqual(expected);
 }
@@ -178,7 +172,7 @@ describe('limits under floods (child broker process)', () => {
     const flood = [];
     for (let i = 0; i < 200; i++) flood.push(await openSocket(b.port));
     // the broker accepted until the process ran out of descriptors (later ones are closed)
-    await waitFor(() => openFds(b.pid).total >= nofile - 2, 'descriptors to run out');
+    await waitFor('descriptors to run out', () => openFds(b.pid).total >= nofile - 2, 30_000);
     const res = decodeResponse<CreateTopicsResponse>(
       19,
       4,
@@ -199,7 +193,7 @@ describe('limits under floods (child broker process)', () => {
 
     for (const c of flood) c.socket.destroy();
     admin.socket.destroy();
-    await waitFor(() => openFds(b.pid).total < 64, 'the flood connections to close');
+    await waitFor('the flood connections to close', () => openFds(b.pid).total < 64, 30_000);
     expect((await createTopicsRaw(b.port, [{ name: 'starved', partitions: 20 }]))[0].errorCode).toBe(
       ErrorCode.NONE,
     );

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KafkaJSAggregateError, KafkaJSProtocolError } from 'kafkajs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { waitFor } from '@meterstream/test-support';
 import { FileHandlePool } from '../src/log/file-handles.js';
 import { fdBudget, openFilesLimit } from '../src/os-limits.js';
 import { ErrorCode } from '../src/protocol/errors.js';
@@ -19,7 +20,6 @@ import {
   createTopicsRaw,
   openFds,
   openSocket,
-  waitFor,
 } from './helpers/limits.js';
 import { decodeResponse, requestFrame, sendRaw } from './helpers/raw-client.js';
 
@@ -145,7 +145,7 @@ describe('open segment files', () => {
           seen.add(message.value!.toString());
         },
       });
-      await waitFor(() => seen.size >= expected.size, `${expected.size} records`, 60_000);
+      await waitFor(`${expected.size} records`, () => seen.size >= expected.size, 60_000);
       await consumer.disconnect();
       return seen;
     };
@@ -176,12 +176,16 @@ describe('connections', () => {
       await b.broker.metrics.registry.getSingleMetricAsString('kafka_connections_refused_total'),
     ).toContain('reason="max-connections"} 1');
     held[0].socket.destroy();
-    await waitFor(async () => {
-      const again = await openSocket(b!.port);
-      const served = await answersApiVersions(again.socket);
-      again.socket.destroy();
-      return served;
-    }, 'a free connection slot');
+    await waitFor(
+      'a free connection slot',
+      async () => {
+        const again = await openSocket(b!.port);
+        const served = await answersApiVersions(again.socket);
+        again.socket.destroy();
+        return served;
+      },
+      30_000,
+    );
     for (const c of held) c.socket.destroy();
   });
 
@@ -206,7 +210,7 @@ describe('connections', () => {
     void idle.closed.then(() => {
       closed = true;
     });
-    await waitFor(() => closed, 'the idle connection to be closed');
+    await waitFor('the idle connection to be closed', () => closed, 30_000);
 
     // a Fetch long-polling 2 s on an empty partition is answered, not cut off as idle
     const fetch = await sendRaw(
@@ -238,8 +242,9 @@ describe('connections', () => {
       )?.[1];
     const before = Number(await idleClosed());
     await waitFor(
-      async () => Number(await idleClosed()) > before,
       'kafkajs connections to be closed as idle',
+      async () => Number(await idleClosed()) > before,
+      30_000,
     );
     await producer.send({ topic: 'idle', messages: [{ value: 'two' }] });
     await producer.disconnect();

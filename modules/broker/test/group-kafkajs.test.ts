@@ -2,9 +2,10 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Kafka } from 'kafkajs';
+import { waitFor } from '@meterstream/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kafkaClient, startTestBroker, type TestBroker } from './helpers/broker.js';
-import { FAST_GROUP, type Member, startMember, waitFor } from './helpers/group-consumers.js';
+import { FAST_GROUP, type Member, startMember } from './helpers/group-consumers.js';
 
 const CHILD = resolve(import.meta.dirname, 'fixtures/group-consumer-child.mjs');
 
@@ -60,13 +61,14 @@ describe('consumer groups through kafkajs', () => {
     const members: Member[] = [];
     for (let i = 0; i < 3; i++) members.push(await startMember(kafka, 'three', 'three-members'));
     await waitFor(
+      'a full disjoint assignment over 3 members',
       () =>
         members.every((m) => m.assigned.length > 0) &&
         isFullDisjoint(
           members.map((m) => m.assigned),
           4,
         ),
-      'a full disjoint assignment over 3 members',
+      30_000,
     );
     const admin = kafka.admin();
     await admin.connect();
@@ -77,22 +79,25 @@ describe('consumer groups through kafkajs', () => {
 
     const produced = await produce(kafka, 'three-members', 4, 10, 'v');
     await waitFor(
-      () => members.reduce((n, m) => n + m.seen.length, 0) >= produced.length,
       'all records consumed',
+      () => members.reduce((n, m) => n + m.seen.length, 0) >= produced.length,
+      30_000,
     );
     const seen = members.flatMap((m) => m.seen.map((s) => s.value));
     expect(seen.sort()).toEqual(produced.sort());
     // Each member only saw its own partitions.
     for (const m of members) expect(m.seen.every((s) => m.assigned.includes(s.partition))).toBe(true);
     await waitFor(
-      async () => (await committed('three', 'three-members')).every((o) => o === 10),
       'offsets committed',
+      async () => (await committed('three', 'three-members')).every((o) => o === 10),
+      30_000,
     );
     // A member that leaves (LeaveGroup on disconnect) hands its partitions to the others at once.
     await members[0].consumer.disconnect();
     await waitFor(
-      () => isFullDisjoint([members[1].assigned, members[2].assigned], 4),
       'the two remaining members to share all partitions',
+      () => isFullDisjoint([members[1].assigned, members[2].assigned], 4),
+      30_000,
     );
     for (const m of members.slice(1)) await m.consumer.disconnect();
   });
@@ -123,39 +128,42 @@ describe('consumer groups through kafkajs', () => {
       else childState.seen.push({ partition: e.partition, offset: e.offset, value: e.value });
     });
     try {
-      await waitFor(() => childState.assigned.length === 4, 'the child to own every partition');
+      await waitFor('the child to own every partition', () => childState.assigned.length === 4, 30_000);
       const survivors = [
         await startMember(kafka, 'failover-group', topic),
         await startMember(kafka, 'failover-group', topic),
       ];
       const all = () => [childState.assigned, ...survivors.map((m) => m.assigned)];
       await waitFor(
-        () => all().every((a) => a.length > 0) && isFullDisjoint(all(), 4),
         'the child and two members to share the partitions',
+        () => all().every((a) => a.length > 0) && isFullDisjoint(all(), 4),
+        30_000,
       );
       const childPartitions = [...childState.assigned];
 
       const first = await produce(kafka, topic, 4, 10, 'before');
       await waitFor(
-        async () => (await committed('failover-group', topic)).every((o) => o === 10),
         'first batch committed',
+        async () => (await committed('failover-group', topic)).every((o) => o === 10),
+        30_000,
       );
       const committedBeforeKill = await committed('failover-group', topic);
 
       child.kill('SIGKILL');
       await waitFor(
+        'the survivors to take over every partition',
         () =>
           isFullDisjoint(
             survivors.map((m) => m.assigned),
             4,
           ),
-        'the survivors to take over every partition',
         40_000,
       );
       const second = await produce(kafka, topic, 4, 10, 'after');
       await waitFor(
-        async () => (await committed('failover-group', topic)).every((o) => o === 20),
         'second batch committed',
+        async () => (await committed('failover-group', topic)).every((o) => o === 20),
+        30_000,
       );
 
       const seenBySurvivors = survivors.flatMap((m) => m.seen);
@@ -200,14 +208,14 @@ describe('consumer groups through kafkajs', () => {
         await heartbeat();
       },
     });
-    await waitFor(() => values.length === 10, 'ten records by eachBatch');
+    await waitFor('ten records by eachBatch', () => values.length === 10, 30_000);
     expect(batches).toBeGreaterThan(0);
     expect(values).toEqual([...Array(10).keys()].map((i) => `b-0-${i}`));
     expect(await committed('batcher', topic)).toEqual([10]);
 
     // seek: replays from offset 5.
     consumer.seek({ topic, partition: 0, offset: '5' });
-    await waitFor(() => values.length === 15, 'replay after seek');
+    await waitFor('replay after seek', () => values.length === 15, 30_000);
     expect(values.slice(10)).toEqual([5, 6, 7, 8, 9].map((i) => `b-0-${i}`));
 
     // pause: nothing is delivered until resume.
@@ -217,7 +225,7 @@ describe('consumer groups through kafkajs', () => {
     expect(values).toHaveLength(15);
     expect(consumer.paused()).toEqual([{ topic, partitions: [0] }]);
     consumer.resume([{ topic }]);
-    await waitFor(() => values.length === 18, 'records after resume');
+    await waitFor('records after resume', () => values.length === 18, 30_000);
     expect(values.slice(15)).toEqual(['paused-0-0', 'paused-0-1', 'paused-0-2']);
     await consumer.disconnect();
     // A restart of the group continues from the committed offset.
@@ -235,9 +243,9 @@ describe('consumer groups through kafkajs', () => {
       await c.connect();
       await c.subscribe({ topic, fromBeginning: false });
       await c.run({ eachMessage: async ({ message }) => void got.push(message.value!.toString()) });
-      await waitFor(() => fetched, 'the latecomer to fetch');
+      await waitFor('the latecomer to fetch', () => fetched, 30_000);
       await produce(kafka, topic, 1, 1, 'new');
-      await waitFor(() => got.length >= 1, 'the new record');
+      await waitFor('the new record', () => got.length >= 1, 30_000);
       await c.disconnect();
       return got;
     })();
@@ -266,7 +274,7 @@ describe('consumer groups through kafkajs', () => {
       expect(lag).toContain(`kafka_consumer_group_lag{group="admin-g",topic="${topic}",partition="0"} 2`);
       expect(lag).toContain(`kafka_consumer_group_lag{group="admin-g",topic="${topic}",partition="1"} 1`);
       const resumed = await startMember(kafka, 'admin-g', topic);
-      await waitFor(() => resumed.seen.length === 3, 'the group to resume at the set offsets');
+      await waitFor('the group to resume at the set offsets', () => resumed.seen.length === 3, 30_000);
       expect(resumed.seen.map((s) => s.value).sort()).toEqual(['a-0-3', 'a-0-4', 'a-1-4']);
       await resumed.consumer.disconnect();
       expect(await committed('admin-g', topic)).toEqual([5, 5]);
@@ -277,7 +285,7 @@ describe('consumer groups through kafkajs', () => {
 
       // A live member: listed and described; the group cannot be deleted nor its offsets set.
       const member = await startMember(kafka, 'admin-live', topic);
-      await waitFor(() => member.assigned.length === 2, 'member assigned');
+      await waitFor('member assigned', () => member.assigned.length === 2, 30_000);
       const { groups } = await admin.listGroups();
       expect(groups).toEqual(
         expect.arrayContaining([

@@ -1,4 +1,4 @@
-import { testLogger } from '@meterstream/test-support';
+import { testLogger, waitFor } from '@meterstream/test-support';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -6,7 +6,6 @@ import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSchemaRegistry, type SchemaRegistryServer } from '../src/schema-registry/index.js';
 import { kafkaClient, startTestBroker, type TestBroker } from './helpers/broker.js';
-import { waitFor } from './helpers/group-consumers.js';
 
 const metricAvsc = readFileSync(resolve(import.meta.dirname, '../../common/schemas/metric.avsc'), 'utf8');
 
@@ -75,7 +74,7 @@ describe('schema registry through the broker', () => {
         decoded.push(await reader.decode(message.value!));
       },
     });
-    await waitFor(() => decoded.length === metrics.length, 'every metric decoded');
+    await waitFor('every metric decoded', () => decoded.length === metrics.length, 30_000);
     await consumer.disconnect();
     const byTime = (a: unknown, b: unknown) =>
       (a as { timestamp: string }).timestamp.localeCompare((b as { timestamp: string }).timestamp);

@@ -2,7 +2,7 @@
  * The Schema Registry's limits over HTTP: request body size (413 with the Confluent-style error,
  * not a reset connection), schema size, connections in total, idle connections.
  */
-import { testLogger } from '@meterstream/test-support';
+import { testLogger, waitFor } from '@meterstream/test-support';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { connect } from 'node:net';
@@ -15,7 +15,6 @@ import {
   type SchemaRegistryServer,
   startSchemaRegistry,
 } from '../src/schema-registry/index.js';
-import { waitFor } from './helpers/limits.js';
 
 const CONTENT_TYPE = 'application/vnd.schemaregistry.v1+json';
 let server: SchemaRegistryServer | undefined;
@@ -120,21 +119,26 @@ describe('schema registry limits', () => {
     const held = [connect(sr.port, '127.0.0.1'), connect(sr.port, '127.0.0.1')];
     await Promise.all(held.map((s) => new Promise((r) => s.once('connect', r))));
     // the two held sockets are counted once the server has seen them
-    await waitFor(async () => {
-      const res = await fetch(`${sr.url}/subjects`).then(
-        () => 'served',
-        () => 'refused',
-      );
-      return res === 'refused';
-    }, 'a third connection to be refused');
+    await waitFor(
+      'a third connection to be refused',
+      async () => {
+        const res = await fetch(`${sr.url}/subjects`).then(
+          () => 'served',
+          () => 'refused',
+        );
+        return res === 'refused';
+      },
+      30_000,
+    );
     for (const s of held) s.destroy();
     await waitFor(
+      'service',
       async () =>
         (await fetch(`${sr.url}/subjects`).then(
           (r) => r.status,
           () => 0,
         )) === 200,
-      'service',
+      30_000,
     );
   });
 
@@ -146,6 +150,6 @@ describe('schema registry limits', () => {
     socket.once('close', () => {
       closed = true;
     });
-    await waitFor(() => closed, 'the idle connection to be closed');
+    await waitFor('the idle connection to be closed', () => closed, 30_000);
   });
 });

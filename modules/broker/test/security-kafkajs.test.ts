@@ -1,53 +1,39 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { AclOperationTypes, AclPermissionTypes, AclResourceTypes, ResourcePatternTypes } from 'kafkajs';
+import { AclOperationTypes, AclResourceTypes, ResourcePatternTypes } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SecureBroker, saslClient, startSecureBroker, USERS } from './helpers/secure-broker.js';
+import {
+  allowAcl,
+  grantAcls,
+  type SecureBroker,
+  saslClient,
+  startSecureBrokerWith,
+  USERS,
+  userClient,
+} from './helpers/secure-broker.js';
 
 const TOPIC = 'sec-orders';
 
 describe('SASL over TLS with ACLs (kafkajs)', () => {
   let b: SecureBroker;
   beforeAll(async () => {
-    b = await startSecureBroker();
-    const admin = saslClient(b, {
-      mechanism: 'scram-sha-512',
-      username: 'admin',
-      password: USERS.admin,
-    }).admin();
-    await admin.connect();
-    await admin.createTopics({ topics: [{ topic: TOPIC, numPartitions: 1 }] });
     // alice may write and read topics "sec-*" and read group "g-alice"; bob has nothing
-    await admin.createAcls({
-      acl: [
-        ...[AclOperationTypes.WRITE, AclOperationTypes.READ].map((operation) => ({
-          resourceType: AclResourceTypes.TOPIC,
-          resourceName: 'sec-',
-          resourcePatternType: ResourcePatternTypes.PREFIXED,
-          principal: 'User:alice',
-          host: '*',
-          operation,
-          permissionType: AclPermissionTypes.ALLOW,
-        })),
-        {
-          resourceType: AclResourceTypes.GROUP,
-          resourceName: 'g-alice',
-          resourcePatternType: ResourcePatternTypes.LITERAL,
-          principal: 'User:alice',
-          host: '*',
-          operation: AclOperationTypes.READ,
-          permissionType: AclPermissionTypes.ALLOW,
-        },
+    b = await startSecureBrokerWith({
+      topics: [{ topic: TOPIC, numPartitions: 1 }],
+      acls: [
+        ...[AclOperationTypes.WRITE, AclOperationTypes.READ].map((operation) =>
+          allowAcl(AclResourceTypes.TOPIC, 'sec-', operation, { patternType: ResourcePatternTypes.PREFIXED }),
+        ),
+        allowAcl(AclResourceTypes.GROUP, 'g-alice', AclOperationTypes.READ),
       ],
     });
-    await admin.disconnect();
   });
   afterAll(async () => {
     await b?.close();
   });
 
   async function endOffset(): Promise<string> {
-    const admin = saslClient(b, { mechanism: 'plain', username: 'admin', password: USERS.admin }).admin();
+    const admin = userClient(b, 'admin', 'plain').admin();
     await admin.connect();
     const [p] = await admin.fetchTopicOffsets(TOPIC);
     await admin.disconnect();
@@ -55,11 +41,7 @@ describe('SASL over TLS with ACLs (kafkajs)', () => {
   }
 
   it('SASL/PLAIN over TLS: alice produces to a topic her prefixed ACL allows', async () => {
-    const producer = saslClient(b, {
-      mechanism: 'plain',
-      username: 'alice',
-      password: USERS.alice,
-    }).producer();
+    const producer = userClient(b, 'alice', 'plain').producer();
     await producer.connect();
     const [res] = await producer.send({ topic: TOPIC, messages: [{ key: 'k', value: 'plain' }] });
     expect(res.errorCode).toBe(0);
@@ -67,7 +49,7 @@ describe('SASL over TLS with ACLs (kafkajs)', () => {
   });
 
   it('SCRAM-SHA-512 over TLS: alice produces, then consumes in her group', async () => {
-    const kafka = saslClient(b, { mechanism: 'scram-sha-512', username: 'alice', password: USERS.alice });
+    const kafka = userClient(b, 'alice');
     const producer = kafka.producer();
     await producer.connect();
     await producer.send({ topic: TOPIC, messages: [{ key: 'k', value: 'scram' }] });
@@ -92,27 +74,8 @@ describe('SASL over TLS with ACLs (kafkajs)', () => {
 
   it('a group the principal may describe but not read: JoinGroup → GROUP_AUTHORIZATION_FAILED', async () => {
     // FindCoordinator needs DESCRIBE on the group (without it kafkajs finds no coordinator)
-    const admin = saslClient(b, {
-      mechanism: 'scram-sha-512',
-      username: 'admin',
-      password: USERS.admin,
-    }).admin();
-    await admin.connect();
-    await admin.createAcls({
-      acl: [
-        {
-          resourceType: AclResourceTypes.GROUP,
-          resourceName: 'g-describe-only',
-          resourcePatternType: ResourcePatternTypes.LITERAL,
-          principal: 'User:alice',
-          host: '*',
-          operation: AclOperationTypes.DESCRIBE,
-          permissionType: AclPermissionTypes.ALLOW,
-        },
-      ],
-    });
-    await admin.disconnect();
-    const kafka = saslClient(b, { mechanism: 'scram-sha-512', username: 'alice', password: USERS.alice });
+    await grantAcls(b, [allowAcl(AclResourceTypes.GROUP, 'g-describe-only', AclOperationTypes.DESCRIBE)]);
+    const kafka = userClient(b, 'alice');
     const consumer = kafka.consumer({ groupId: 'g-describe-only' });
     await consumer.connect();
     await consumer.subscribe({ topic: TOPIC, fromBeginning: true });
@@ -126,31 +89,11 @@ describe('SASL over TLS with ACLs (kafkajs)', () => {
   });
 
   it('DeleteGroups per group: the one alice may DELETE goes, the other gets GROUP_AUTHORIZATION_FAILED', async () => {
-    const admin = saslClient(b, {
-      mechanism: 'scram-sha-512',
-      username: 'admin',
-      password: USERS.admin,
-    }).admin();
+    await grantAcls(b, [allowAcl(AclResourceTypes.GROUP, 'g-alice', AclOperationTypes.DELETE)]);
+    const admin = userClient(b, 'admin').admin();
     await admin.connect();
-    await admin.createAcls({
-      acl: [
-        {
-          resourceType: AclResourceTypes.GROUP,
-          resourceName: 'g-alice',
-          resourcePatternType: ResourcePatternTypes.LITERAL,
-          principal: 'User:alice',
-          host: '*',
-          operation: AclOperationTypes.DELETE,
-          permissionType: AclPermissionTypes.ALLOW,
-        },
-      ],
-    });
     expect((await admin.listGroups()).groups.map((g) => g.groupId)).toContain('g-alice');
-    const alice = saslClient(b, {
-      mechanism: 'scram-sha-512',
-      username: 'alice',
-      password: USERS.alice,
-    }).admin();
+    const alice = userClient(b, 'alice').admin();
     await alice.connect();
     // g-describe-only: alice may find its coordinator (DESCRIBE) but not delete it
     const err = await alice.deleteGroups(['g-alice', 'g-describe-only']).then(
@@ -190,11 +133,7 @@ describe('SASL over TLS with ACLs (kafkajs)', () => {
     }
 
     // bob authenticates, but no ACL lets him write
-    const bob = saslClient(b, {
-      mechanism: 'scram-sha-512',
-      username: 'bob',
-      password: USERS.bob,
-    }).producer();
+    const bob = userClient(b, 'bob').producer();
     await bob.connect();
     const denied = await bob.send({ topic: TOPIC, messages: [{ value: 'bob' }] }).then(
       () => undefined,
@@ -206,11 +145,7 @@ describe('SASL over TLS with ACLs (kafkajs)', () => {
     expect(await endOffset()).toBe(before);
 
     // and the broker still serves an authorized client
-    const alice = saslClient(b, {
-      mechanism: 'scram-sha-256',
-      username: 'alice',
-      password: USERS.alice,
-    }).producer();
+    const alice = userClient(b, 'alice', 'scram-sha-256').producer();
     await alice.connect();
     const [res] = await alice.send({ topic: TOPIC, messages: [{ value: 'after' }] });
     await alice.disconnect();
@@ -219,7 +154,7 @@ describe('SASL over TLS with ACLs (kafkajs)', () => {
   });
 
   it('Metadata: an unauthorized principal does not see the topic, a named one is TOPIC_AUTHORIZATION_FAILED; no auto-creation without CREATE', async () => {
-    const bob = saslClient(b, { mechanism: 'plain', username: 'bob', password: USERS.bob }).admin();
+    const bob = userClient(b, 'bob', 'plain').admin();
     await bob.connect();
     expect(await bob.listTopics()).not.toContain(TOPIC);
     const err = await bob.fetchTopicMetadata({ topics: [TOPIC] }).then(
@@ -230,11 +165,7 @@ describe('SASL over TLS with ACLs (kafkajs)', () => {
     expect(err?.type).toBe('TOPIC_AUTHORIZATION_FAILED');
 
     // WRITE on "sec-*" is not CREATE: a topic alice names does not spring into existence
-    const producer = saslClient(b, {
-      mechanism: 'plain',
-      username: 'alice',
-      password: USERS.alice,
-    }).producer();
+    const producer = userClient(b, 'alice', 'plain').producer();
     await producer.connect();
     const createErr = await producer.send({ topic: 'sec-new', messages: [{ value: 'x' }] }).then(
       () => undefined,
@@ -244,23 +175,13 @@ describe('SASL over TLS with ACLs (kafkajs)', () => {
     expect(createErr).toBeDefined();
     expect(b.broker.topics.get('sec-new')).toBeUndefined();
 
-    const alice = saslClient(b, { mechanism: 'plain', username: 'alice', password: USERS.alice }).admin();
+    const alice = userClient(b, 'alice', 'plain').admin();
     await alice.connect();
     expect(await alice.listTopics()).toContain(TOPIC);
     // CreateAcls needs ALTER on the cluster
     const aclErr = await alice
       .createAcls({
-        acl: [
-          {
-            resourceType: AclResourceTypes.TOPIC,
-            resourceName: '*',
-            resourcePatternType: ResourcePatternTypes.LITERAL,
-            principal: 'User:alice',
-            host: '*',
-            operation: AclOperationTypes.ALL,
-            permissionType: AclPermissionTypes.ALLOW,
-          },
-        ],
+        acl: [allowAcl(AclResourceTypes.TOPIC, '*', AclOperationTypes.ALL)],
       })
       .then(
         () => undefined,

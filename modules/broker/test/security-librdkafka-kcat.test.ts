@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
-import { AclOperationTypes, AclPermissionTypes, AclResourceTypes, ResourcePatternTypes } from 'kafkajs';
+import { AclOperationTypes, AclResourceTypes } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from './helpers/processes.js';
-import { type SecureBroker, saslClient, startSecureBroker, USERS } from './helpers/secure-broker.js';
+import { allowAcl, type SecureBroker, startSecureBrokerWith, USERS } from './helpers/secure-broker.js';
 
 const SCRIPT = resolve(import.meta.dirname, 'fixtures/librdkafka-sasl-ssl.py');
 
@@ -16,30 +16,13 @@ interface RdResult {
 describe('SASL_SSL with librdkafka (confluent_kafka, kcat)', () => {
   let b: SecureBroker;
   beforeAll(async () => {
-    b = await startSecureBroker();
-    const admin = saslClient(b, {
-      mechanism: 'scram-sha-512',
-      username: 'admin',
-      password: USERS.admin,
-    }).admin();
-    await admin.connect();
-    await admin.createTopics({ topics: [{ topic: 'rd-sec', numPartitions: 2 }, { topic: 'kc-sec' }] });
-    const allow = (resourceType: number, resourceName: string, operation: number) => ({
-      resourceType,
-      resourceName,
-      resourcePatternType: ResourcePatternTypes.LITERAL,
-      principal: 'User:alice',
-      host: '*',
-      operation,
-      permissionType: AclPermissionTypes.ALLOW,
-    });
-    await admin.createAcls({
-      acl: [
-        allow(AclResourceTypes.TOPIC, 'rd-sec', AclOperationTypes.ALL),
-        allow(AclResourceTypes.GROUP, 'rd-group', AclOperationTypes.READ),
+    b = await startSecureBrokerWith({
+      topics: [{ topic: 'rd-sec', numPartitions: 2 }, { topic: 'kc-sec' }],
+      acls: [
+        allowAcl(AclResourceTypes.TOPIC, 'rd-sec', AclOperationTypes.ALL),
+        allowAcl(AclResourceTypes.GROUP, 'rd-group', AclOperationTypes.READ),
       ],
     });
-    await admin.disconnect();
   });
   afterAll(async () => {
     await b?.close();

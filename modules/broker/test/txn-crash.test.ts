@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { waitFor } from '@meterstream/test-support';
 import { afterAll, describe, expect, it } from 'vitest';
 import { kafkaClient } from './helpers/broker.js';
-import { waitFor } from './helpers/group-consumers.js';
 import { spawnBroker } from './helpers/processes.js';
 
 describe('transactions across a broker SIGKILL (broker in a child process)', () => {
@@ -91,7 +91,11 @@ describe('transactions across a broker SIGKILL (broker in a child process)', () 
     await consumer.connect();
     await consumer.subscribe({ topic: 'txn-crash', fromBeginning: true });
     await consumer.run({ eachMessage: async ({ message }) => void seen.push(message.value!.toString()) });
-    await waitFor(() => seen.includes('after') && seen.includes('plain-after'), 'records after restart');
+    await waitFor(
+      'records after restart',
+      () => seen.includes('after') && seen.includes('plain-after'),
+      30_000,
+    );
     await consumer.disconnect();
     expect(seen.sort()).toEqual(['after', 'c0', 'c1', 'plain', 'plain-after']);
 

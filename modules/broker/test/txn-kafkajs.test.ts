@@ -1,7 +1,7 @@
+import { waitFor } from '@meterstream/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConsumerGroupMetadata, Kafka } from 'kafkajs';
 import { kafkaClient, startTestBroker, type TestBroker } from './helpers/broker.js';
-import { waitFor } from './helpers/group-consumers.js';
 
 /** Consumes `topic` from the beginning with the given isolation until `until` holds; returns values. */
 async function readAll(
@@ -194,7 +194,7 @@ describe('transactions through kafkajs', () => {
     await a.consumer.connect();
     await a.consumer.subscribe({ topic: 'txn-kip447-in', fromBeginning: true });
     await a.consumer.run({ autoCommit: false, eachMessage: async () => {} });
-    await waitFor(() => joined.length >= 1, 'the first member to join', 20_000);
+    await waitFor('the first member to join', () => joined.length >= 1, 20_000);
     const first = joined[0]!;
     expect(first.generationId).toBeGreaterThan(0);
     expect(first.memberId).not.toBe('');
@@ -220,7 +220,7 @@ describe('transactions through kafkajs', () => {
     await b.consumer.connect();
     await b.consumer.subscribe({ topic: 'txn-kip447-in', fromBeginning: true });
     await b.consumer.run({ autoCommit: false, eachMessage: async () => {} });
-    await waitFor(() => joined.some((m) => m.generationId > first.generationId), 'a new generation', 20_000);
+    await waitFor('a new generation', () => joined.some((m) => m.generationId > first.generationId), 20_000);
 
     // A zombie still on the first generation: refused, and its transaction is aborted.
     const zombie = await producer.transaction();
@@ -269,11 +269,11 @@ describe('transactions through kafkajs', () => {
 
     // Nobody ends it: the broker's timer aborts it (writing the abort marker).
     await waitFor(
+      'the broker to abort the timed-out transaction',
       async () => {
         const { stable, high } = await ends();
         return stable === high;
       },
-      'the broker to abort the timed-out transaction',
       15_000,
     );
     expect((await ends()).high).toBe(2); // the record and the abort marker

@@ -1,4 +1,4 @@
-import { testLogger } from '@meterstream/test-support';
+import { testLogger, waitFor } from '@meterstream/test-support';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -103,21 +103,6 @@ async function storedRows(
   return rows;
 }
 
-async function waitFor<T>(
-  what: string | (() => string),
-  probe: () => Promise<T | undefined>,
-  timeoutMs = 45_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${typeof what === 'string' ? what : what()}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
-
 async function committedTotal(groupId: string, topic: string): Promise<bigint> {
   const admin = kafka.admin();
   await admin.connect();
@@ -192,10 +177,13 @@ describe('cassandra writer (in process)', () => {
       metricsPort: 0,
     });
     cleanups.push(() => writer.stop());
-    await waitFor('all offsets committed', async () =>
-      (await committedTotal('meterstream-cassandra-writer-60', topic)) === BigInt(messages.length)
-        ? true
-        : undefined,
+    await waitFor(
+      'all offsets committed',
+      async () =>
+        (await committedTotal('meterstream-cassandra-writer-60', topic)) === BigInt(messages.length)
+          ? true
+          : undefined,
+      45_000,
     );
     expect(await storedRows(dao, 40)).toEqual(
       good.sort(
@@ -226,7 +214,7 @@ describe('cassandra writer (in process)', () => {
         if (headers['error.topic'] === topic) dead.push({ value: message.value!.toString(), headers });
       },
     });
-    await waitFor('3 DLQ records', async () => (dead.length >= 3 ? true : undefined));
+    await waitFor('3 DLQ records', async () => (dead.length >= 3 ? true : undefined), 45_000);
     await dlq.disconnect();
     expect(dead.map((d) => d.value).sort()).toEqual(
       [badJson.value.toString(), wrongWindow.value!.toString(), wrongKey.value!.toString()].sort(),
@@ -284,8 +272,10 @@ describe('cassandra writer (in process)', () => {
     const [end] = await admin.fetchTopicOffsets(topic);
     await admin.disconnect();
     // The log ends with the abort marker: the committed offset must reach the end of the log.
-    await waitFor('offsets committed to the end of the log', async () =>
-      (await committedTotal(groupId, topic)) === BigInt(end!.high) ? true : undefined,
+    await waitFor(
+      'offsets committed to the end of the log',
+      async () => ((await committedTotal(groupId, topic)) === BigInt(end!.high) ? true : undefined),
+      45_000,
     );
     const stored = await storedRows(new AggregateDao(client, { keyspace: 'txn' }), 6);
     expect(stored).toHaveLength(committedRows.length);
@@ -319,8 +309,10 @@ describe('cassandra writer (in process)', () => {
     await txn.send({ topic, messages: rows.slice(0, 10).map(toMessage) });
     await txn.commit();
     const afterCommit = await endOffset();
-    await waitFor('the committed transaction consumed', async () =>
-      (await committedTotal(groupId, topic)) === afterCommit ? true : undefined,
+    await waitFor(
+      'the committed transaction consumed',
+      async () => ((await committedTotal(groupId, topic)) === afterCommit ? true : undefined),
+      45_000,
     );
     // Seen by the running writer in a fetch of its own: nothing but aborted records and a marker,
     // which kafkajs never hands to eachBatch.
@@ -330,8 +322,10 @@ describe('cassandra writer (in process)', () => {
     await producer.disconnect();
     const end = await endOffset();
     expect(end).toBeGreaterThan(afterCommit);
-    await waitFor('offsets committed to the end of the log', async () =>
-      (await committedTotal(groupId, topic)) === end ? true : undefined,
+    await waitFor(
+      'offsets committed to the end of the log',
+      async () => ((await committedTotal(groupId, topic)) === end ? true : undefined),
+      45_000,
     );
     await admin.disconnect();
     await writer.stop();
@@ -377,12 +371,15 @@ describe('cassandra writer (in process)', () => {
           ? true
           : undefined;
       },
+      45_000,
     );
     await admin.disconnect();
     const good = makeAggregates(30);
     await produce(topic, good.map(toMessage));
-    await waitFor('all offsets committed', async () =>
-      (await committedTotal(groupId, topic)) === BigInt(good.length) ? true : undefined,
+    await waitFor(
+      'all offsets committed',
+      async () => ((await committedTotal(groupId, topic)) === BigInt(good.length) ? true : undefined),
+      45_000,
     );
     expect(await storedRows(new AggregateDao(client, { keyspace: 'shared' }), 30)).toHaveLength(good.length);
     expect(a.stats.written).toBeGreaterThan(0);

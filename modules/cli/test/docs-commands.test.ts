@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PROJECT_ROOT, freePort } from '@meterstream/test-support';
@@ -32,7 +33,11 @@ const EXCLUDED: [pattern: RegExp, reason: string][] = [
   [/^(cp docker\/\.env\.example|set -a && \. docker\/)/, 'points the shell at the docker/ stack'],
   [/^bash scripts\/performance-tracking\.sh/, 'minutes of load: performance-tracking.test.ts runs it small'],
   [/^node (--[\w-]+ )*--import tsx bench\//, 'a benchmark: minutes of load, run on demand and never in CI'],
-  [/^bash scripts\/conformance\//, "needs a checkout of kafkajs or ksqlDB's tests (PATH_TO)"],
+  [
+    // also with variables before it (KSQL_REST_REGISTRIES="embedded memory" bash …)
+    /^(\w+=("[^"]*"|\S*) )*bash scripts\/conformance\//,
+    "needs a checkout of kafkajs or ksqlDB's tests (PATH_TO); writes its figures into docs/",
+  ],
   [/^mkdir -p \/tmp\/kafkajs/, 'needs a clone of kafkajs (PATH_TO)'],
   [/^npx meterstream up\b/, 'the stack itself: this test starts it, on free ports'],
   [
@@ -46,9 +51,25 @@ const EXCLUDED: [pattern: RegExp, reason: string][] = [
 ];
 
 let dir: string;
+/** docs/ before the commands ran: file → SHA-256 of its content. */
+let docsBefore: Map<string, string>;
+
+/** Every file under docs/ with a digest of its content. */
+function docsDigests(): Map<string, string> {
+  const docs = join(PROJECT_ROOT, 'docs');
+  return new Map(
+    readdirSync(docs, { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => {
+        const path = join(entry.parentPath, entry.name);
+        return [path.slice(docs.length + 1), createHash('sha256').update(readFileSync(path)).digest('hex')];
+      }),
+  );
+}
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'docs-commands-'));
+  docsBefore = docsDigests();
 });
 
 afterAll(() => {
@@ -177,4 +198,14 @@ describe('the command lines of the documentation', () => {
         expect(started.output(), `${command.file}:${command.line}: a stack trace`).not.toMatch(STACK_TRACE);
     }, 900_000);
   }
+
+  // Runs after the files' commands: a documented command that writes a report (the conformance
+  // scripts, the benchmarks) must be excluded above or write elsewhere, never rewrite the docs.
+  it('leaves docs/ as it was', () => {
+    const after = docsDigests();
+    const changed = [...new Set([...docsBefore.keys(), ...after.keys()])].filter(
+      (file) => docsBefore.get(file) !== after.get(file),
+    );
+    expect(changed).toEqual([]);
+  });
 });

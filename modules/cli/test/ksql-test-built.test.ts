@@ -1,10 +1,9 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { QTT_FIXTURES as FIXTURES } from '@meterstream/test-support/ksql';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './helpers/cli-process.js';
-
-const FIXTURES = resolve(import.meta.dirname, '../../ksql/test/qtt/fixtures');
 
 /** The built `meterstream ksql-test` on the embedded KSQL engine, as a user runs it. */
 describe('meterstream ksql-test (built CLI, KSQL engine)', () => {

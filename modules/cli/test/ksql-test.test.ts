@@ -1,14 +1,12 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { fakeKsqlBackend, QTT_FIXTURES as FIXTURES } from '@meterstream/test-support/ksql';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { CommandModule } from 'yargs';
-import { fakeBackend } from '../../ksql/test/qtt/fake-backend.js';
 import { buildCli } from '../src/cli.js';
 import { makeKsqlTestCommand } from '../src/commands/ksql-test.js';
 import { runCli } from './helpers/cli-process.js';
-
-const FIXTURES = resolve(import.meta.dirname, '../../ksql/test/qtt/fixtures');
 
 /**
  * `meterstream ksql-test` as a user runs it, on the stand-in engine of the runner's tests (the
@@ -24,7 +22,7 @@ async function meterstream(...args: string[]): Promise<{ out: string; exitCode: 
   const before = process.exitCode;
   process.exitCode = undefined;
   try {
-    await buildCli(args, [makeKsqlTestCommand(async () => fakeBackend) as CommandModule]).parseAsync();
+    await buildCli(args, [makeKsqlTestCommand(async () => fakeKsqlBackend) as CommandModule]).parseAsync();
     return { out, exitCode: process.exitCode };
   } finally {
     write.mockRestore();

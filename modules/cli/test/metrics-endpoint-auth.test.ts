@@ -2,10 +2,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureSecurityBundle, type SecurityBundle, tlsServerOptions } from '@meterstream/security';
+import {
+  ensureSecurityBundle,
+  type MetricsEndpoint,
+  type SecurityBundle,
+  serveMetrics,
+  tlsServerOptions,
+} from '@meterstream/security';
 import { Counter, Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type MetricsEndpoint, serveMetrics } from '../src/apps/metrics-endpoint.js';
 
 const root = mkdtempSync(join(tmpdir(), 'metrics-auth-'));
 let bundle: SecurityBundle;

@@ -1,6 +1,7 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PROJECT_ROOT } from '@meterstream/test-support';
 import { isRunning, runScript } from './helpers/scripts.js';
 import { afterAll, describe, expect, it } from 'vitest';
 
@@ -22,6 +23,10 @@ describe('scripts/performance-tracking.sh (small sizes)', () => {
   });
 
   it('runs the three scenarios to completion and writes its results table', async () => {
+    // The aggregators' state directories (named by their application ids, perf-<scenario>-<run>)
+    // belong under PERF_DIR, not in the default data directory of the checkout the script runs in.
+    const inCheckout = () => perfStateDirs(join(PROJECT_ROOT, 'data', 'streams'));
+    const before = inCheckout();
     const { code, output } = await runScript('performance-tracking.sh', {
       PERF_DIR: dir,
       PERF_PID_FILE: join(dir, 'pids'),
@@ -77,5 +82,13 @@ describe('scripts/performance-tracking.sh (small sizes)', () => {
     expect(pids.length).toBeGreaterThanOrEqual(1 + 2 + 2 + 1 + 2);
     for (const [pid, name] of pids)
       expect(isRunning(Number(pid)), `${name} (pid ${pid}) still runs`).toBe(false);
+
+    // Nothing written into the checkout's default data directory (./data/streams/perf-…).
+    expect(inCheckout()).toEqual(before);
   }, 120_000);
 });
+
+/** The script's streams state directories (application ids perf-…) in a directory, if it exists. */
+function perfStateDirs(dir: string): string[] {
+  return existsSync(dir) ? readdirSync(dir).filter((name) => name.startsWith('perf-')) : [];
+}

@@ -1,8 +1,9 @@
 import { readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { CQL_SUPERUSER, startCqlAuthServer } from '@meterstream/test-support';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CqlServer } from '../src/index.js';
-import { SUPERUSER, startAuthServer, withClient } from './helpers/auth-fixture.js';
+import { withClient } from './helpers/auth-fixture.js';
 import { failure, tempDir } from './helpers/fixture.js';
 
 const BOB = { username: 'bob', password: 'bob-pw' };
@@ -17,12 +18,12 @@ describe('roles and grants (CassandraAuthorizer semantics), persisted across a r
     await server?.close();
     rmSync(dataDir, { recursive: true, force: true });
   });
-  const asAdmin = <T>(fn: Parameters<typeof withClient<T>>[2]) => withClient(server!.port, SUPERUSER, fn);
+  const asAdmin = <T>(fn: Parameters<typeof withClient<T>>[2]) => withClient(server!.port, CQL_SUPERUSER, fn);
   const countRows = (table: string) =>
     asAdmin(async (c) => (await c.execute(`SELECT * FROM ${table}`)).rowLength);
 
   it('refuses a role without the grant with Unauthorized (0x2100) and writes nothing; grants open exactly what they name', async () => {
-    server = await startAuthServer(dataDir);
+    server = await startCqlAuthServer(dataDir);
     await asAdmin(async (c) => {
       await c.execute(
         "CREATE KEYSPACE app WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}",
@@ -110,7 +111,7 @@ describe('roles and grants (CassandraAuthorizer semantics), persisted across a r
         "<keyspace nope> doesn't exist",
       );
       expect((await failure(c.execute('GRANT CREATE ON TABLE app.t TO bob'))).code).toBe(0x2200);
-      expect((await failure(c.execute(`DROP ROLE ${SUPERUSER.username}`))).message).toBe(
+      expect((await failure(c.execute(`DROP ROLE ${CQL_SUPERUSER.username}`))).message).toBe(
         'Cannot DROP primary role for current login',
       );
       await c.execute("CREATE ROLE dave WITH PASSWORD = 'dave-pw' AND LOGIN = true AND SUPERUSER = false");
@@ -168,8 +169,8 @@ describe('roles and grants (CassandraAuthorizer semantics), persisted across a r
 
   it('keeps roles, hashes and grants across a restart, in an owner-only file without the passwords', async () => {
     await server!.close();
-    server = await startAuthServer(dataDir, {
-      superuser: { username: SUPERUSER.username, password: 'ignored-now' },
+    server = await startCqlAuthServer(dataDir, {
+      superuser: { username: CQL_SUPERUSER.username, password: 'ignored-now' },
     });
     await withClient(server.port, BOB, async (c) => {
       expect((await c.execute('SELECT * FROM app.t')).rowLength).toBe(1);
@@ -179,12 +180,12 @@ describe('roles and grants (CassandraAuthorizer semantics), persisted across a r
     // The bootstrap superuser already existed: its stored password is kept, the new one ignored.
     const roles = await withClient(
       server.port,
-      SUPERUSER,
+      CQL_SUPERUSER,
       async (c) => (await c.execute('LIST ROLES')).rowLength,
     );
     expect(roles).toBe(3);
     // The same state, as drivers and tools may read it: system_auth (superusers only).
-    await withClient(server.port, SUPERUSER, async (c) => {
+    await withClient(server.port, CQL_SUPERUSER, async (c) => {
       const rows = (
         await c.execute('SELECT role, can_login, is_superuser, salted_hash FROM system_auth.roles')
       ).rows;
@@ -213,7 +214,7 @@ describe('roles and grants (CassandraAuthorizer semantics), persisted across a r
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(statSync(join(dataDir, 'auth')).mode & 0o777).toBe(0o700);
     const text = readFileSync(file, 'utf8');
-    for (const pw of [SUPERUSER.password, BOB.password, DAVE.password]) expect(text).not.toContain(pw);
+    for (const pw of [CQL_SUPERUSER.password, BOB.password, DAVE.password]) expect(text).not.toContain(pw);
     expect(text).toContain('$scrypt$');
   });
 });

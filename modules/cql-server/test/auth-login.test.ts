@@ -1,7 +1,8 @@
 import { rmSync } from 'node:fs';
+import { CQL_SUPERUSER, startCqlAuthServer } from '@meterstream/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CqlServer } from '../src/index.js';
-import { SUPERUSER, authClient, connectError, startAuthServer, withClient } from './helpers/auth-fixture.js';
+import { authClient, connectError, withClient } from './helpers/auth-fixture.js';
 import { tempDir } from './helpers/fixture.js';
 import { OP, RawCql, plainAuthBody, queryBody, readError, startupBody } from './helpers/raw-cql.js';
 
@@ -12,8 +13,8 @@ describe('PasswordAuthenticator over the native protocol', () => {
   let server: CqlServer;
 
   beforeAll(async () => {
-    server = await startAuthServer(dataDir);
-    await withClient(server.port, SUPERUSER, async (c) => {
+    server = await startCqlAuthServer(dataDir);
+    await withClient(server.port, CQL_SUPERUSER, async (c) => {
       await c.execute(KS);
       await c.execute('CREATE TABLE IF NOT EXISTS app.t (k int PRIMARY KEY, v text)');
       await c.execute("CREATE ROLE bob WITH PASSWORD = 'bob-pw' AND LOGIN = true");
@@ -26,7 +27,7 @@ describe('PasswordAuthenticator over the native protocol', () => {
   });
 
   it('lets the superuser and a LOGIN role in with cassandra-driver PlainTextAuthProvider', async () => {
-    const version = await withClient(server.port, SUPERUSER, async (c) => {
+    const version = await withClient(server.port, CQL_SUPERUSER, async (c) => {
       await c.execute("INSERT INTO app.t (k, v) VALUES (1, 'one')");
       return (await c.execute('SELECT release_version FROM system.local')).first().get('release_version');
     });
@@ -58,7 +59,7 @@ describe('PasswordAuthenticator over the native protocol', () => {
     // The server still serves logged-in clients.
     const rows = await withClient(
       server.port,
-      SUPERUSER,
+      CQL_SUPERUSER,
       async (c) => (await c.execute('SELECT * FROM app.t')).rowLength,
     );
     expect(rows).toBe(1);
@@ -82,16 +83,20 @@ describe('PasswordAuthenticator over the native protocol', () => {
         message: 'Unexpected message QUERY, expecting SASL_RESPONSE',
       });
 
-      const bad = await raw.request(3, OP.authResponse, plainAuthBody(SUPERUSER.username, 'guess'));
+      const bad = await raw.request(3, OP.authResponse, plainAuthBody(CQL_SUPERUSER.username, 'guess'));
       expect(bad.opcode).toBe(OP.error);
       expect(readError(bad.body)).toEqual({
         code: 0x0100,
-        message: `Provided username ${SUPERUSER.username} and/or password are incorrect`,
+        message: `Provided username ${CQL_SUPERUSER.username} and/or password are incorrect`,
       });
       const stillEarly = await raw.request(4, OP.query, queryBody('SELECT * FROM app.t'));
       expect(readError(stillEarly.body).code).toBe(0x000a);
 
-      const ok = await raw.request(5, OP.authResponse, plainAuthBody(SUPERUSER.username, SUPERUSER.password));
+      const ok = await raw.request(
+        5,
+        OP.authResponse,
+        plainAuthBody(CQL_SUPERUSER.username, CQL_SUPERUSER.password),
+      );
       expect(ok.opcode).toBe(OP.authSuccess);
       const select = await raw.request(6, OP.query, queryBody('SELECT * FROM app.t WHERE k = 66'));
       expect(select.opcode).toBe(OP.result);
@@ -116,7 +121,7 @@ describe('PasswordAuthenticator over the native protocol', () => {
   });
 
   it('delays a role’s attempts from one address after 5 failures in a row (before checking them); a success resets it; other roles are not delayed', async () => {
-    await withClient(server.port, SUPERUSER, (c) =>
+    await withClient(server.port, CQL_SUPERUSER, (c) =>
       c.execute("CREATE ROLE guessme WITH PASSWORD = 'right' AND LOGIN = true"),
     );
     const delays = async () =>
@@ -134,7 +139,7 @@ describe('PasswordAuthenticator over the native protocol', () => {
       expect(readError(sixth.body).code).toBe(0x0100);
       expect(await delays()).toBe(before + 1);
       // Another role from the same address is not slowed down by guessme's failures.
-      await withClient(server.port, SUPERUSER, (c) => c.execute('SELECT * FROM system.local'));
+      await withClient(server.port, CQL_SUPERUSER, (c) => c.execute('SELECT * FROM system.local'));
       expect(await delays()).toBe(before + 1);
       // The right password still gets in (after its delay) and clears the count.
       expect((await raw.request(4, OP.authResponse, plainAuthBody('guessme', 'right'))).opcode).toBe(

@@ -2,8 +2,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { selfSignedCert } from '@meterstream/test-support';
 import { afterAll, describe, expect, it } from 'vitest';
-import { authClient, connectError, selfSignedCert, withClient } from './helpers/auth-fixture.js';
+import { authClient, connectError, withClient } from './helpers/auth-fixture.js';
 import { tempDir } from './helpers/fixture.js';
 
 const MAIN = resolve(import.meta.dirname, '../dist/main.js');
@@ -41,7 +42,7 @@ describe('meterstream-cql-server flags (needs `npx tsc -b modules/cql-server`)',
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('--authenticator PasswordAuthenticator with --superuser-credentials-file and --tls-cert/--tls-key: TLS logins work, the password is in no argument or log', async () => {
-    const { certFile, keyFile, cert } = await selfSignedCert(dir);
+    const { certFile, keyFile, cert } = selfSignedCert(dir);
     const credentials = join(dir, 'superuser.credentials');
     const password = 'from-a-file-only';
     writeFileSync(credentials, `# bootstrap superuser\nusername=root\npassword=${password}\n`, {

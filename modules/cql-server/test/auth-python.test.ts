@@ -2,9 +2,9 @@ import { execFile } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { CQL_SUPERUSER, startCqlAuthServer } from '@meterstream/test-support';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CqlServer } from '../src/index.js';
-import { SUPERUSER, startAuthServer } from './helpers/auth-fixture.js';
 import { tempDir } from './helpers/fixture.js';
 
 const PYTHON = '/usr/bin/python3';
@@ -26,10 +26,10 @@ describe('the Python driver (python3-cassandra) with PlainTextAuthProvider', () 
 
   it('logs in, is refused without credentials / with a wrong password / as an unknown user, and gets Unauthorized without the grant (nothing written)', async () => {
     if (!existsSync(PYTHON)) throw new Error(`${PYTHON} is missing: install Debian's python3-cassandra`);
-    server = await startAuthServer(dataDir);
+    server = await startCqlAuthServer(dataDir);
     const { stdout } = await promisify(execFile)(PYTHON, [SCRIPT, String(server.port)], {
       timeout: 90_000,
-      env: { ...process.env, PY_CQL_USER: SUPERUSER.username, PY_CQL_PASSWORD: SUPERUSER.password },
+      env: { ...process.env, PY_CQL_USER: CQL_SUPERUSER.username, PY_CQL_PASSWORD: CQL_SUPERUSER.password },
     });
     const seen = JSON.parse(stdout.trim().split('\n').at(-1)!) as Record<string, unknown>;
     expect(seen.noCredentials).toMatchObject({ error: 'NoHostAvailable', inner: 'AuthenticationFailed' });

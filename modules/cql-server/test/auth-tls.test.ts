@@ -1,14 +1,8 @@
 import { rmSync } from 'node:fs';
+import { CQL_SUPERUSER, selfSignedCert, startCqlAuthServer } from '@meterstream/test-support';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CqlServer } from '../src/index.js';
-import {
-  SUPERUSER,
-  authClient,
-  connectError,
-  selfSignedCert,
-  startAuthServer,
-  withClient,
-} from './helpers/auth-fixture.js';
+import { authClient, connectError, withClient } from './helpers/auth-fixture.js';
 import { tempDir } from './helpers/fixture.js';
 
 describe('TLS on the native protocol (client_encryption_options), with PasswordAuthenticator', () => {
@@ -22,12 +16,12 @@ describe('TLS on the native protocol (client_encryption_options), with PasswordA
   });
 
   it('serves cassandra-driver over TLS (self-signed cert trusted via sslOptions.ca) and refuses plain-text and untrusting clients', async () => {
-    const { cert, key } = await selfSignedCert(certDir);
-    server = await startAuthServer(dataDir, { tls: { cert, key } });
+    const { cert, key } = selfSignedCert(certDir);
+    server = await startCqlAuthServer(dataDir, { tls: { cert, key } });
     const sslOptions = { ca: [cert], host: '127.0.0.1', rejectUnauthorized: true };
     const local = await withClient(
       server.port,
-      SUPERUSER,
+      CQL_SUPERUSER,
       async (c) => {
         await c.execute(
           "CREATE KEYSPACE s WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}",
@@ -42,24 +36,24 @@ describe('TLS on the native protocol (client_encryption_options), with PasswordA
 
     // A TLS client with a wrong password is still refused by the authenticator.
     const wrong = await connectError(
-      authClient(server.port, { username: SUPERUSER.username, password: 'no' }, { sslOptions }),
+      authClient(server.port, { username: CQL_SUPERUSER.username, password: 'no' }, { sslOptions }),
     );
     expect(wrong.inner.message).toContain('and/or password are incorrect');
     // A plain-text client does not get a CQL answer at all.
     const plain = await connectError(
-      authClient(server.port, SUPERUSER, { socketOptions: { connectTimeout: 3000 } }),
+      authClient(server.port, CQL_SUPERUSER, { socketOptions: { connectTimeout: 3000 } }),
     );
     expect(plain.name).toBe('NoHostAvailableError');
     // A client that does not trust the certificate refuses the server.
     const untrusting = await connectError(
-      authClient(server.port, SUPERUSER, { sslOptions: { rejectUnauthorized: true } }),
+      authClient(server.port, CQL_SUPERUSER, { sslOptions: { rejectUnauthorized: true } }),
     );
     expect(untrusting.name).toBe('NoHostAvailableError');
     expect(String(untrusting.inner?.message)).toMatch(/self[- ]signed/i);
     // And the server keeps serving good clients.
     const rows = await withClient(
       server.port,
-      SUPERUSER,
+      CQL_SUPERUSER,
       async (c) => (await c.execute('SELECT * FROM s.t')).rowLength,
       {
         sslOptions,

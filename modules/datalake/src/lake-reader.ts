@@ -1,6 +1,5 @@
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
-import { METRIC_TYPES } from '@meterstream/common';
-import { listPartition } from './lake-log/partition-log.js';
+import { listPartitions } from './lake-log/partition-log.js';
 import { type ArchivedMetric, decodeMetricsParquet } from './parquet/metric-parquet.js';
 
 /** An object of a listing: its key, ETag (changes when the content does) and size. */
@@ -60,15 +59,13 @@ export async function listRawObjects(
   dates: readonly string[],
   onForeignKey: (key: string) => void = () => undefined,
 ): Promise<RawObject[]> {
-  const partitions = dates.flatMap((date) => METRIC_TYPES.map((type) => ({ type, date })));
-  const listings = await mapBounded(partitions, 8, ({ type, date }) => listPartition(s3, bucket, type, date));
-  const objects: RawObject[] = [];
-  for (const listing of listings) {
-    for (const key of listing.foreignKeys) onForeignKey(key);
-    for (const object of listing.objects)
-      objects.push({ key: object.key, metricType: object.name.metricType, date: object.name.date });
-  }
-  return objects;
+  const listing = await listPartitions(s3, bucket, dates);
+  for (const key of listing.foreignKeys) onForeignKey(key);
+  return listing.objects.map((object) => ({
+    key: object.key,
+    metricType: object.name.metricType,
+    date: object.name.date,
+  }));
 }
 
 export async function readObjectBytes(s3: S3Client, bucket: string, key: string): Promise<Uint8Array> {

@@ -85,6 +85,7 @@ export { type QttStatus, type QttTestResult, runTestCase } from './qtt/test-exec
 export { formatReport, groupReasons, reportJson, type ReasonGroup } from './qtt/qtt-report.js';
 export { runStandaloneTest, type StandaloneFiles } from './qtt/standalone-test.js';
 export { listQttFiles, loadQttFile, parseQttFile } from './qtt/test-loader.js';
+export { parseSchemaText } from './qtt/schema-text.js';
 export type { QttTestCase, QttFile } from './qtt/test-model.js';
 export { createKsqlBackend } from './qtt/ksql-backend.js';
 // Building blocks the REST conformance runner (ksql-server) shares with the QTT runner

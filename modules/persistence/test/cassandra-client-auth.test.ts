@@ -1,53 +1,26 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { loadConfig } from '@meterstream/common';
-import { type CqlServer, startCqlServer } from '@meterstream/cql-server';
-import { testLogger } from '@meterstream/test-support';
+import type { CqlServer } from '@meterstream/cql-server';
+import { CQL_SUPERUSER as ADMIN, selfSignedCert, startCqlAuthServer } from '@meterstream/test-support';
 import type cassandra from 'cassandra-driver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCassandraClient } from '../src/cassandra-client.js';
 import { applyMigrations } from '../src/schema.js';
 
-const ADMIN = { username: 'admin', password: 'admin-pw-1' };
-
 /** The apps' Cassandra client, built from the config loader, against a server with logins and TLS. */
 describe('createCassandraClient with credentials and TLS from the config', () => {
   const dir = mkdtempSync(join(tmpdir(), 'persistence-auth-'));
-  const certFile = join(dir, 'server.crt');
-  const keyFile = join(dir, 'server.key');
+  /** The server certificate, which the clients trust as their CA. */
+  let certFile = '';
   const credentialsFile = join(dir, 'cassandra.credentials');
   let server: CqlServer;
 
   beforeAll(async () => {
-    // A self-signed certificate for 127.0.0.1 (Debian package openssl).
-    await promisify(execFile)('openssl', [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-keyout',
-      keyFile,
-      '-out',
-      certFile,
-      '-days',
-      '2',
-      '-subj',
-      '/CN=127.0.0.1',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-    ]);
-    server = await startCqlServer({
-      port: 0,
-      dataDir: join(dir, 'data'),
-      logger: testLogger('cql-server'),
-      authenticator: 'PasswordAuthenticator',
-      superuser: ADMIN,
-      tls: { cert: readFileSync(certFile), key: readFileSync(keyFile) },
-    });
+    const { cert, key, certFile: file } = selfSignedCert(dir);
+    certFile = file;
+    server = await startCqlAuthServer(join(dir, 'data'), { tls: { cert, key } });
     const admin = createCassandraClient(
       loadConfig(
         { 'cassandra-contact-points': `127.0.0.1:${server.port}`, 'cassandra-tls-ca': certFile },

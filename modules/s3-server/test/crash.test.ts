@@ -5,8 +5,9 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { waitFor } from '@meterstream/test-support';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BUCKET, filesUnder, s3Failure, tempRoot, waitFor } from './helpers/fixture.js';
+import { BUCKET, filesUnder, s3Failure, tempRoot } from './helpers/fixture.js';
 
 const MAIN = resolve(import.meta.dirname, '../dist/main.js');
 
@@ -71,10 +72,14 @@ describe('a SIGKILL during a PUT', () => {
       pending.push(req);
     }
     const tmp = join(dataDir, '_tmp');
-    await waitFor('both uploads to be on disk', () => {
-      const sizes = readdirSync(tmp).map((f) => statSync(join(tmp, f)).size);
-      return sizes.filter((s) => s >= 1024 * 1024).length >= 2 || undefined;
-    });
+    await waitFor(
+      'both uploads to be on disk',
+      () => {
+        const sizes = readdirSync(tmp).map((f) => statSync(join(tmp, f)).size);
+        return sizes.filter((s) => s >= 1024 * 1024).length >= 2 || undefined;
+      },
+      30_000,
+    );
     first.process.kill('SIGKILL');
     await new Promise((r) => first.process.once('exit', r));
     for (const req of pending) req.destroy();

@@ -1,8 +1,9 @@
 import { type Socket, connect } from 'node:net';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { waitFor } from '@meterstream/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BUCKET, type Fixture, s3Failure, startFixture, waitFor } from './helpers/fixture.js';
+import { BUCKET, type Fixture, s3Failure, startFixture } from './helpers/fixture.js';
 
 /** A keep-alive connection that has had one request answered (so the server has counted it). */
 interface Conn {
@@ -32,10 +33,14 @@ async function open(port: number, localAddress = '127.0.0.1'): Promise<Conn> {
 async function request(conn: Conn): Promise<string> {
   const before = conn.received().length;
   conn.socket.write(`GET /${BUCKET}/x HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
-  return waitFor('an HTTP answer', () => {
-    const text = conn.received().slice(before);
-    return /^HTTP\/1\.1 \d+/.test(text) ? text.slice(0, 12) : undefined;
-  });
+  return waitFor(
+    'an HTTP answer',
+    () => {
+      const text = conn.received().slice(before);
+      return /^HTTP\/1\.1 \d+/.test(text) ? text.slice(0, 12) : undefined;
+    },
+    30_000,
+  );
 }
 
 describe('connection and request limits', () => {
@@ -61,12 +66,16 @@ describe('connection and request limits', () => {
     expect(over.received()).toContain('<Code>SlowDown</Code>');
     conns[0].socket.destroy();
     await conns[0].closed;
-    const again = await waitFor('a free slot', async () => {
-      const c = await open(f!.server.port, '127.0.0.5');
-      conns.push(c);
-      const status = await Promise.race([request(c), c.closed.then(() => 'closed')]);
-      return status === 'HTTP/1.1 403' ? c : undefined;
-    });
+    const again = await waitFor(
+      'a free slot',
+      async () => {
+        const c = await open(f!.server.port, '127.0.0.5');
+        conns.push(c);
+        const status = await Promise.race([request(c), c.closed.then(() => 'closed')]);
+        return status === 'HTTP/1.1 403' ? c : undefined;
+      },
+      30_000,
+    );
     expect(again.socket.destroyed).toBe(false);
   });
 

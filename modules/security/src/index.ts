@@ -35,3 +35,4 @@ export { REDACTED, redactSecrets } from './redact.js';
 export { tlsClientOptions, tlsServerOptions } from './tls-options.js';
 export { redisAclFile, writeRedisAclFile } from './redis-acl.js';
 export { type EndpointSecurity, metricsGuard } from './metrics-guard.js';
+export { type MetricsEndpoint, type MetricsSource, serveMetrics } from './metrics-endpoint.js';

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startCqlServer } from '@meterstream/cql-server';
+import { type CqlServer, type CqlServerOptions, startCqlServer } from '@meterstream/cql-server';
 import cassandra from 'cassandra-driver';
 import { testLogger } from './test-logger.js';
 
@@ -46,4 +46,26 @@ export async function startTestCassandra(
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** The bootstrap superuser of startCqlAuthServer. */
+export const CQL_SUPERUSER = { username: 'admin', password: 'admin-secret-1' };
+
+/**
+ * The embedded CQL server with logins on (PasswordAuthenticator, CassandraAuthorizer) and the
+ * bootstrap superuser CQL_SUPERUSER, on a free port with the given data directory; `options` add
+ * to it (e.g. `tls` from selfSignedCert) or change it.
+ */
+export function startCqlAuthServer(
+  dataDir: string,
+  options: Partial<CqlServerOptions> = {},
+): Promise<CqlServer> {
+  return startCqlServer({
+    port: 0,
+    dataDir,
+    logger: testLogger('cql-server'),
+    authenticator: 'PasswordAuthenticator',
+    superuser: CQL_SUPERUSER,
+    ...options,
+  });
 }

@@ -7,3 +7,4 @@ export * from './test-logger.js';
 export * from './wait-for.js';
 export * from './corrupt-metrics.js';
 export * from './shared-datasets.js';
+export * from './tls-cert.js';

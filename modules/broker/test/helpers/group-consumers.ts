@@ -41,16 +41,3 @@ export async function startMember(
   });
   return member;
 }
-
-/** Polls `cond` every 50 ms until it holds; fails with `what` after `timeoutMs`. */
-export async function waitFor(
-  cond: () => boolean | Promise<boolean>,
-  what: string,
-  timeoutMs = 30_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}

@@ -103,8 +103,6 @@ export function answersApiVersions(socket: Socket): Promise<boolean> {
 }
 
 /** The broker tests' one poll-until-true (no fixed sleeps: tests run under load). */
-export { waitFor } from './group-consumers.js';
-
 /** Sends one request frame on an open connection; resolves with its response (after the size). */
 export function exchange(socket: Socket, frame: Buffer): Promise<Buffer> {
   return new Promise((resolve, reject) => {

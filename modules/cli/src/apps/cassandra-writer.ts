@@ -16,8 +16,9 @@ import {
 } from '@meterstream/persistence';
 import type { KafkaMessage } from 'kafkajs';
 import { type RunningSink, type SinkStats, runSinkLoop } from './cassandra-writer-loop.js';
+import { serveMetrics } from '@meterstream/security';
+import { appMetricsSecurity } from './app-metrics-security.js';
 import { SINK_LOOP_PREFIXES, sinkLoopMetrics } from './cassandra-writer-metrics.js';
-import { appMetricsSecurity, serveMetrics } from './metrics-endpoint.js';
 
 export interface CassandraWriterOptions {
   config: MeterstreamConfig;

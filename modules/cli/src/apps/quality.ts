@@ -1,12 +1,4 @@
 import {
-  DEAD_LETTER_COUNTER,
-  DEAD_LETTER_TOPIC,
-  type Logger,
-  type MeterstreamConfig,
-  createKafka,
-  redisAuthOptions,
-} from '@meterstream/common';
-import {
   type QualityTopics,
   type RawReading,
   RulesHolder,
@@ -15,35 +7,28 @@ import {
   rawReadingJsonSerde,
   rawReadingRegistryReader,
 } from '@meterstream/quality';
+import type { KafkaStreams } from '@meterstream/streams';
+import { Counter } from 'prom-client';
 import {
-  KafkaStreams,
-  type ProcessingGuarantee,
-  type Serde,
-  type StoreBackend,
-  redisStoreBackend,
-} from '@meterstream/streams';
-import { Redis } from 'ioredis';
-import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
-import { serveMetrics } from './metrics-endpoint.js';
+  type SourceSerdes,
+  type StreamsAppOptions,
+  launchStreamsApp,
+  prepareStreamsApp,
+} from './streams-app.js';
 
-export interface QualityAppOptions {
-  config: MeterstreamConfig;
-  logger: Logger;
+/** The metrics topic's records as the quality stage reads them (every field, as published). */
+const RAW_READINGS: SourceSerdes<RawReading> = {
+  json: rawReadingJsonSerde,
+  avro: rawReadingAvroSerde,
+  registryReader: rawReadingRegistryReader,
+};
+
+/** The shared app options (streams-app.ts); default application id `meterstream-quality`. */
+export interface QualityAppOptions extends StreamsAppOptions {
   topics?: Partial<QualityTopics>;
   /** YAML rules (reloaded on change and on reloadRules()); default: the built-in defaults. */
   rulesFile?: string;
   dedupWindowSec?: number;
-  inputFormat: 'avro' | 'json';
-  processingGuarantee: ProcessingGuarantee;
-  commitIntervalMs?: number;
-  /** Default `meterstream-quality`. */
-  applicationId?: string;
-  instanceId?: string;
-  stateDir?: string;
-  stateStore?: 'memory' | 'redis';
-  sessionTimeoutMs?: number;
-  metricsPort?: number;
-  deadLetterTopic?: string;
 }
 
 export interface RunningQuality {
@@ -63,24 +48,6 @@ export const QUALITY_COUNTER = {
   labelNames: ['application', 'rule', 'outcome'],
 } as const;
 
-function readingSerde(options: QualityAppOptions): {
-  serde: Serde<RawReading>;
-  beforeBatch?: (values: readonly (Buffer | null)[]) => Promise<void>;
-} {
-  if (options.inputFormat === 'json') return { serde: rawReadingJsonSerde };
-  if (!options.config.schemaRegistryUrl) return { serde: rawReadingAvroSerde };
-  const reader = rawReadingRegistryReader(options.config.schemaRegistryUrl);
-  return {
-    serde: {
-      serialize: () => {
-        throw new Error('the quality stage only reads metrics');
-      },
-      deserialize: (data) => reader.deserialize(data),
-    },
-    beforeBatch: (values) => reader.prefetch(values),
-  };
-}
-
 /**
  * Starts the quality stage (`meterstream quality`): metrics → metrics-clean, metrics-quarantine,
  * meter-alerts, with the aggregator's runtime (exactly-once by default, dead letters for records
@@ -88,7 +55,6 @@ function readingSerde(options: QualityAppOptions): {
  */
 export async function startQuality(options: QualityAppOptions): Promise<RunningQuality> {
   const applicationId = options.applicationId ?? 'meterstream-quality';
-  const { serde, beforeBatch } = readingSerde(options);
   const rules = options.rulesFile ? RulesHolder.fromFile(options.rulesFile) : new RulesHolder();
   const reloaded = (error: Error | undefined) => {
     if (error)
@@ -96,62 +62,25 @@ export async function startQuality(options: QualityAppOptions): Promise<RunningQ
     else options.logger.info({ file: rules.file, version: rules.version }, 'rules reloaded');
   };
   rules.watch(reloaded);
-  const redis =
-    options.stateStore === 'redis'
-      ? new Redis(options.config.redisUrl, { ...redisAuthOptions(options.config), lazyConnect: true })
-      : undefined;
-  await redis?.connect();
-  const storeBackend: StoreBackend | undefined = redis ? redisStoreBackend({ redis }) : undefined;
-
-  const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
+  const prepared = await prepareStreamsApp(options, RAW_READINGS, 'the quality stage');
   const counter = new Counter({
     ...QUALITY_COUNTER,
     labelNames: [...QUALITY_COUNTER.labelNames],
-    registers: [registry],
-  });
-  const deadLetters = new Counter({
-    ...DEAD_LETTER_COUNTER,
-    labelNames: [...DEAD_LETTER_COUNTER.labelNames],
-    registers: [registry],
+    registers: [prepared.registry],
   });
   const topology = buildQualityTopology({
     topics: options.topics,
-    readingSerde: serde,
+    readingSerde: prepared.serde,
     rules,
     dedupWindowSec: options.dedupWindowSec,
-    storeBackend,
+    storeBackend: prepared.storeBackend,
     count: (rule, outcome) => counter.inc({ application: applicationId, rule, outcome }),
   });
-  options.logger.info({ applicationId, topology: topology.describe().toString() }, 'quality topology');
-  const streams = new KafkaStreams(topology, {
-    applicationId,
-    kafka: createKafka(options.config, options.logger),
-    processingGuarantee: options.processingGuarantee,
-    commitIntervalMs: options.commitIntervalMs,
-    instanceId: options.instanceId,
-    stateDir: options.stateDir,
-    deserializationHandling: 'logAndContinue',
-    deadLetterTopic: options.deadLetterTopic ?? DEAD_LETTER_TOPIC,
-    deadLetterNulls: true,
-    // The runtime's DeserializationError is common's: its kind is the metric record rule's reason.
-    deadLetterHeaders: (_record, error) => {
-      const reason = error.kind;
-      deadLetters.inc({ application: applicationId, reason });
-      return { 'error.reason': reason };
-    },
-    sessionTimeoutMs: options.sessionTimeoutMs,
-    beforeBatch,
-    metricsRegistry: registry,
-    logger: options.logger,
-  });
-  const metricsEndpoint =
-    options.metricsPort === undefined ? undefined : await serveMetrics(registry, options.metricsPort);
-  await streams.start();
+  const app = await launchStreamsApp(topology, options, prepared, { applicationId, name: 'quality' });
   return {
-    streams,
+    streams: app.streams,
     applicationId,
-    metricsPort: metricsEndpoint?.port,
+    metricsPort: app.metricsEndpoint?.port,
     rules,
     reloadRules() {
       if (!rules.file) return;
@@ -164,9 +93,7 @@ export async function startQuality(options: QualityAppOptions): Promise<RunningQ
     },
     async close() {
       rules.close();
-      await streams.close();
-      await redis?.quit();
-      await metricsEndpoint?.close();
+      await app.close();
     },
   };
 }

@@ -14,8 +14,9 @@ import { Redis } from 'ioredis';
 import type { KafkaMessage } from 'kafkajs';
 import { aggregateTopic, decodeAggregate } from './cassandra-writer.js';
 import { type RunningSink, type SinkStats, runSinkLoop } from './cassandra-writer-loop.js';
+import { serveMetrics } from '@meterstream/security';
+import { appMetricsSecurity } from './app-metrics-security.js';
 import { SINK_LOOP_PREFIXES, sinkLoopMetrics } from './cassandra-writer-metrics.js';
-import { appMetricsSecurity, serveMetrics } from './metrics-endpoint.js';
 
 export interface RedisViewSinkOptions {
   config: MeterstreamConfig;

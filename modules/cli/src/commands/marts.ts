@@ -1,9 +1,9 @@
-import { join } from 'node:path';
 import { configYargsOptions, loadConfig } from '@meterstream/common';
 import { createS3Client } from '@meterstream/datalake';
 import { refreshMarts } from '@meterstream/datalake/sql';
 import { MartDao, applyMigrations, createCassandraClient } from '@meterstream/persistence';
 import type { CommandModule } from 'yargs';
+import { CACHE_DIR_OPTION, lakeCacheLocation } from '../sql/lake-cache-location.js';
 
 interface MartsArgs {
   gateways?: string;
@@ -42,22 +42,20 @@ export const martsCommand: CommandModule<object, MartsArgs> = {
         describe:
           "Also write the recomputed partitions to the marts' Cassandra tables (served by `serve` at /marts/…)",
       })
-      .option('cache-dir', {
-        type: 'string',
-        describe: 'Where the local copy of the lake lives (default <data-dir>/lake-cache)',
-      }) as never,
+      .option('cache-dir', CACHE_DIR_OPTION) as never,
   handler: async (args) => {
     const config = loadConfig(args);
     const s3 = createS3Client(config.s3);
     const cassandra = args.cassandra ? createCassandraClient(config.cassandra) : undefined;
     try {
       const keyspace = config.cassandra.keyspace;
+      const cache = lakeCacheLocation(config, args['cache-dir']);
       if (cassandra) await applyMigrations(cassandra, { keyspace });
       const report = await refreshMarts({
         s3,
         bucket: config.s3.bucket,
-        endpoint: config.s3.endpoint ?? `https://s3.${config.s3.region}.amazonaws.com`,
-        cacheRoot: args['cache-dir'] ?? join(config.dataDir, 'lake-cache'),
+        endpoint: cache.endpoint,
+        cacheRoot: cache.root,
         dimensions: { gateways: args.gateways, tariffs: args.tariffs },
         maxGapSeconds: args['max-gap-seconds'],
         cassandra: cassandra ? new MartDao(cassandra, { keyspace }) : undefined,

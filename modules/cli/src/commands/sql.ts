@@ -9,6 +9,7 @@ import { splitStatements } from '../ksql/split-statements.js';
 import { runStatementPrompt } from '../prompt/statement-prompt.js';
 import { parseTimeArg } from './query.js';
 import { SQL_FORMATS, type SqlFormat, formatSqlResult } from '../sql/format-result.js';
+import { CACHE_DIR_OPTION, lakeCacheLocation } from '../sql/lake-cache-location.js';
 
 interface SqlArgs {
   execute?: string;
@@ -38,10 +39,7 @@ export const sqlCommand: CommandModule<object, SqlArgs> = {
         array: true,
         describe: 'Fetch only these metric types (ELECTRICITY, WATER, GAS, …)',
       })
-      .option('cache-dir', {
-        type: 'string',
-        describe: 'Where the local copy of the lake lives (default <data-dir>/lake-cache)',
-      })
+      .option('cache-dir', CACHE_DIR_OPTION)
       .option('source', {
         choices: ['auto', 'cache', 's3'] as const,
         default: 'auto' as const,
@@ -93,7 +91,7 @@ async function runScript(database: LakeDatabase, script: string, format: SqlForm
 
 /** DuckDB reads S3 itself where its httpfs extension is installed; otherwise a synced local copy. */
 async function lakeSource(config: MeterstreamConfig, args: SqlArgs): Promise<LakeSource> {
-  const endpoint = config.s3.endpoint ?? `https://s3.${config.s3.region}.amazonaws.com`;
+  const { endpoint, root } = lakeCacheLocation(config, args['cache-dir']);
   if (args.source === 's3' || (args.source === 'auto' && (await duckDbReachesS3()))) {
     return { kind: 's3', ...config.s3, endpoint };
   }
@@ -107,7 +105,7 @@ async function lakeSource(config: MeterstreamConfig, args: SqlArgs): Promise<Lak
       s3,
       bucket: config.s3.bucket,
       endpoint,
-      root: args['cache-dir'] ?? join(config.dataDir, 'lake-cache'),
+      root,
       dates: range ? datesInRange(range.from, range.to) : undefined,
       types: args.type?.map((t) => t.toUpperCase()),
     });

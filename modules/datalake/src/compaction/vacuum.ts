@@ -26,14 +26,10 @@ export async function vacuumLake(options: {
   const listed = await listObjects(s3, bucket, RAW_PREFIX);
   const logs = await readLogs(s3, bucket);
   const { hidden } = visibleObjects(listed, logs);
-  const removedAt = new Map<string, number>();
-  for (const entries of logs.values()) {
-    for (const entry of entries)
-      for (const key of entry.removed) removedAt.set(key, Date.parse(entry.committedAt));
-  }
   const report: VacuumReport = { deleted: [], retained: 0 };
   for (const object of hidden) {
-    const since = removedAt.get(object.key) ?? object.lastModified;
+    // Hidden since its removal was committed; an uncommitted compaction's output, since written.
+    const since = object.removedAt ?? object.lastModified;
     if (now - since < options.retentionMs) {
       report.retained++;
       continue;

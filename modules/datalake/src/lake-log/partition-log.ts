@@ -1,4 +1,5 @@
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { METRIC_TYPES } from '@meterstream/common';
 import {
   LOG_PREFIX,
   type LakeObjectName,
@@ -34,12 +35,18 @@ export interface LakeObject extends ListedObject {
   name: LakeObjectName;
 }
 
+/** An object present but not visible. */
+export interface HiddenObject extends ListedObject {
+  /** Epoch ms of the commit of the (last) log entry that removed it; absent for an uncommitted compaction's output. */
+  removedAt?: number;
+}
+
 export interface LakeListing {
   objects: LakeObject[];
   /** Keys under raw/ that are neither sink nor compacted objects. */
   foreignKeys: string[];
   /** Objects present but not visible: replaced by a committed compaction, or an uncommitted one's output. */
-  hidden: ListedObject[];
+  hidden: HiddenObject[];
   /** Per partition (`<type>/<date>`), its log entries in version order. */
   logs: Map<string, LogEntry[]>;
 }
@@ -71,11 +78,12 @@ export async function readLogs(
 
 /** Applies the logs to a listing of data objects (see the module comment). */
 export function visibleObjects(listed: readonly ListedObject[], logs: Map<string, LogEntry[]>): LakeListing {
-  const removed = new Set<string>();
+  /** key → when the entry that removed it was committed (the last one, in version order). */
+  const removedAt = new Map<string, number>();
   const added = new Set<string>();
   for (const entries of logs.values()) {
     for (const entry of entries) {
-      for (const key of entry.removed) removed.add(key);
+      for (const key of entry.removed) removedAt.set(key, Date.parse(entry.committedAt));
       for (const key of entry.added) added.add(key);
     }
   }
@@ -83,8 +91,9 @@ export function visibleObjects(listed: readonly ListedObject[], logs: Map<string
   for (const object of listed) {
     const name = parseLakeObjectKey(object.key);
     if (!name) listing.foreignKeys.push(object.key);
-    else if (removed.has(object.key) || (name.kind === 'compacted' && !added.has(object.key)))
-      listing.hidden.push(object);
+    else if (removedAt.has(object.key))
+      listing.hidden.push({ ...object, removedAt: removedAt.get(object.key) });
+    else if (name.kind === 'compacted' && !added.has(object.key)) listing.hidden.push(object);
     else listing.objects.push({ ...object, name });
   }
   return listing;
@@ -102,6 +111,26 @@ export async function listPartition(
     readLogs(s3, bucket, partitionLogPrefix(metricType, date)),
   ]);
   return visibleObjects(listed, logs);
+}
+
+/**
+ * The visible objects of the (type, date) partitions of `dates` × `types` (every metric type of
+ * the model by default), one listing per partition, merged — partition pruning: never the whole lake.
+ */
+export async function listPartitions(
+  s3: S3Client,
+  bucket: string,
+  dates: readonly string[],
+  types: readonly string[] = METRIC_TYPES,
+): Promise<LakeListing> {
+  const partitions = dates.flatMap((date) => types.map((type) => ({ type, date })));
+  const listings = await mapBounded(partitions, 8, ({ type, date }) => listPartition(s3, bucket, type, date));
+  return {
+    objects: listings.flatMap((l) => l.objects),
+    foreignKeys: listings.flatMap((l) => l.foreignKeys),
+    hidden: listings.flatMap((l) => l.hidden),
+    logs: new Map(listings.flatMap((l) => [...l.logs])),
+  };
 }
 
 /** Commits an entry as the partition's next version; ConcurrentCommitError if another took it. */

@@ -12,15 +12,10 @@ import {
   type MartTable,
 } from '@meterstream/persistence';
 import { parseLakeObjectKey } from '../layout.js';
-import { listKeys } from '../lake-reader.js';
-
 import { MARTS_PREFIX, syncLakeCache } from '../sql/lake-cache.js';
 import { LakeDatabase } from '../sql/lake-database.js';
 import { type MartDimensionFiles, createDimensionTables } from './dimensions.js';
 import { billingDailySql, consumptionIntervalSql, gridLoadHourlySql } from './marts-sql.js';
-
-/** The marts, in the order a refresh computes them. */
-export const MARTS: readonly MartName[] = MART_NAMES;
 
 export interface RefreshMartsOptions {
   s3: S3Client;
@@ -100,7 +95,8 @@ export async function refreshMarts(options: RefreshMartsOptions): Promise<Refres
       objectsWritten: 0,
       objectsDeleted: 0,
     };
-    for (const mart of MARTS) {
+    // The marts in the order a refresh computes them (persistence's MART_NAMES).
+    for (const mart of MART_NAMES) {
       for (const date of recomputed[mart]) {
         const sql = martSql(mart, date, maxGap);
         const file = join(scratch, `${mart}-${date}.parquet`);
@@ -119,13 +115,10 @@ export async function refreshMarts(options: RefreshMartsOptions): Promise<Refres
           );
           report.objectsWritten++;
         }
-        // Other objects of the partition (none the refresh writes; a partition that has no rows
-        // any more loses its object too).
-        for (const other of await listKeys(
-          options.s3,
-          options.bucket,
-          `${MARTS_PREFIX}${mart}/date=${date}/`,
-        )) {
+        // Other objects of the partition, as the sync listed them (none the refresh writes; a
+        // partition that has no rows any more loses its object too).
+        const partition = `${MARTS_PREFIX}${mart}/date=${date}/`;
+        for (const { key: other } of sync.marts.filter((object) => object.key.startsWith(partition))) {
           if (rows > 0 && other === key) continue;
           await options.s3.send(new DeleteObjectCommand({ Bucket: options.bucket, Key: other }));
           report.objectsDeleted++;

@@ -2,9 +2,8 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { METRIC_TYPES } from '@meterstream/common';
 import { RAW_PREFIX, parseLakeObjectKey } from '../layout.js';
-import { type LakeListing, listPartition, readLogs, visibleObjects } from '../lake-log/partition-log.js';
+import { type LakeListing, listPartitions, readLogs, visibleObjects } from '../lake-log/partition-log.js';
 import { type ListedObject, listObjects, mapBounded, readObjectBytes } from '../lake-reader.js';
 
 /**
@@ -39,6 +38,8 @@ export interface LakeCacheSync {
   objects: number;
   /** Those raw objects, with their ETags (what the marts' refresh fingerprints). */
   raw: ListedObject[];
+  /** Every object under marts/ as listed by the sync (the marts' partitions and their state). */
+  marts: ListedObject[];
   downloaded: number;
   bytesDownloaded: number;
   removed: number;
@@ -68,7 +69,7 @@ export async function syncLakeCache(options: LakeCacheOptions): Promise<LakeCach
   const dir = lakeCacheDir(options.root, options.endpoint, options.bucket);
   mkdirSync(dir, { recursive: true });
   const manifest = readManifest(dir, options);
-  const listed = await listPartitions(options).catch((error: Error) => {
+  const listed = await listSyncedPartitions(options).catch((error: Error) => {
     if (error.name !== 'NoSuchBucket') throw error;
     throw new Error(
       `bucket ${options.bucket} does not exist at ${options.endpoint}: set --s3-bucket or METERSTREAM_S3_BUCKET to the lake's bucket`,
@@ -77,10 +78,8 @@ export async function syncLakeCache(options: LakeCacheOptions): Promise<LakeCach
   });
   const { foreignKeys } = listed;
   const raw: ListedObject[] = listed.objects.map(({ name: _name, ...object }) => object);
-  const marts = (await listObjects(options.s3, options.bucket, MARTS_PREFIX)).filter((o) =>
-    MART_KEY.test(o.key),
-  );
-  const wanted = [...raw, ...marts];
+  const martsListing = await listObjects(options.s3, options.bucket, MARTS_PREFIX);
+  const wanted = [...raw, ...martsListing.filter((o) => MART_KEY.test(o.key))];
   const stale = wanted.filter((object) => manifest.objects[object.key] !== object.etag);
   let bytesDownloaded = 0;
   await mapBounded(stale, options.concurrency ?? 8, async (object) => {
@@ -98,7 +97,16 @@ export async function syncLakeCache(options: LakeCacheOptions): Promise<LakeCach
     removed++;
   }
   writeAtomically(join(dir, MANIFEST), Buffer.from(JSON.stringify(manifest)));
-  return { dir, objects: raw.length, raw, downloaded: stale.length, bytesDownloaded, removed, foreignKeys };
+  return {
+    dir,
+    objects: raw.length,
+    raw,
+    marts: martsListing,
+    downloaded: stale.length,
+    bytesDownloaded,
+    removed,
+    foreignKeys,
+  };
 }
 
 function readManifest(dir: string, options: LakeCacheOptions): Manifest {
@@ -124,22 +132,12 @@ function readManifest(dir: string, options: LakeCacheOptions): Manifest {
  * The visible data objects of the partitions asked for (as their logs say, lake-log/): the whole
  * lake in one listing of raw/ and one of _log/, or one listing per (type, date).
  */
-async function listPartitions(options: LakeCacheOptions): Promise<LakeListing> {
+async function listSyncedPartitions(options: LakeCacheOptions): Promise<LakeListing> {
   const { s3, bucket } = options;
-  if (!options.dates) {
-    const prefixes = options.types ? options.types.map((t) => `${RAW_PREFIX}metricType=${t}/`) : [RAW_PREFIX];
-    const listed = (await Promise.all(prefixes.map((prefix) => listObjects(s3, bucket, prefix)))).flat();
-    return visibleObjects(listed, await readLogs(s3, bucket));
-  }
-  const types = options.types ?? METRIC_TYPES;
-  const partitions = types.flatMap((type) => options.dates!.map((date) => ({ type, date })));
-  const listings = await mapBounded(partitions, 8, ({ type, date }) => listPartition(s3, bucket, type, date));
-  return {
-    objects: listings.flatMap((l) => l.objects),
-    foreignKeys: listings.flatMap((l) => l.foreignKeys),
-    hidden: listings.flatMap((l) => l.hidden),
-    logs: new Map(listings.flatMap((l) => [...l.logs])),
-  };
+  if (options.dates) return listPartitions(s3, bucket, options.dates, options.types);
+  const prefixes = options.types ? options.types.map((t) => `${RAW_PREFIX}metricType=${t}/`) : [RAW_PREFIX];
+  const listed = (await Promise.all(prefixes.map((prefix) => listObjects(s3, bucket, prefix)))).flat();
+  return visibleObjects(listed, await readLogs(s3, bucket));
 }
 
 function inSyncedPartitions(key: string, options: LakeCacheOptions): boolean {

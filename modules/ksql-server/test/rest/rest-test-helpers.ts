@@ -105,8 +105,8 @@ export function h2Close(session: http2.ClientHttp2Session): Promise<void> {
 }
 
 /** Polls `condition` (every 10 ms, up to 10 s); fails naming `what`: test-support's waitFor. */
-export function waitFor(condition: () => boolean, what: string): Promise<void> {
-  return waitForCondition(what, condition, 10_000, 10);
+export async function waitFor(condition: () => boolean, what: string): Promise<void> {
+  await waitForCondition(what, condition, 10_000, 10);
 }
 
 /** Waits until `value()` stops changing (same over 5 polls 30 ms apart): a reader has stalled. */

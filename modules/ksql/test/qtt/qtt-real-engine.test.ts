@@ -1,11 +1,9 @@
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { QTT_FIXTURES as fixtures } from '@meterstream/test-support/ksql';
 import { describe, expect, it } from 'vitest';
 import { createKsqlBackend } from '../../src/qtt/ksql-backend.js';
 import { exitCodeOf, runQttFiles } from '../../src/qtt/qtt-runner.js';
 import { runStandaloneTest } from '../../src/qtt/standalone-test.js';
-
-const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));
 
 /** Our QTT fixtures on the real KsqlEngine: what passes on the stand-in must pass here too. */
 describe('QTT runner on the KSQL engine', () => {

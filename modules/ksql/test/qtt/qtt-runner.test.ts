@@ -1,16 +1,13 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fakeKsqlBackend as fakeBackend, QTT_FIXTURES as fixtures } from '@meterstream/test-support/ksql';
 import { describe, expect, it } from 'vitest';
 import { exitCodeOf, runQttFiles } from '../../src/qtt/qtt-runner.js';
 import { formatReport, groupReasons, reportJson } from '../../src/qtt/qtt-report.js';
 import { runTestCase } from '../../src/qtt/test-executor.js';
 import { parseQttFile } from '../../src/qtt/test-loader.js';
 import { runStandaloneTest } from '../../src/qtt/standalone-test.js';
-import { fakeBackend } from './fake-backend.js';
-
-const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));
 
 const one = async (test: object) => {
   const file = parseQttFile(JSON.stringify({ tests: [test] }), 'adhoc.json');

@@ -1,28 +1,31 @@
+import { fileURLToPath } from 'node:url';
+import {
+  KsqlError,
+  parseSchemaText,
+  type Formats,
+  type GenericKey,
+  type GenericRow,
+  type KsqlSerde,
+  type PersistentQuery,
+  type QttBackend,
+  type QttEngine,
+  type QttEngineSetup,
+  type RecordWriter,
+  type SchemaRegistry,
+  type SourceDescription,
+  type StatementResult,
+  type TopicCatalog,
+  UnsupportedFeatureError,
+} from '@meterstream/ksql';
 import { type ProcessorContext, type Record, Topology } from '@meterstream/streams';
-import type {
-  PersistentQuery,
-  RecordWriter,
-  SourceDescription,
-  StatementResult,
-  TopicCatalog,
-} from '../../src/engine/engine-api.js';
-import { KsqlError, UnsupportedFeatureError } from '../../src/errors.js';
-import type { Formats, KsqlSerde, SchemaRegistry } from '../../src/format/format.js';
-import type { GenericKey, GenericRow } from '../../src/schema/logical-schema.js';
-import type { QttBackend, QttEngine, QttEngineSetup } from '../../src/qtt/qtt-backend.js';
-import { parseSchemaText } from '../../src/qtt/schema-text.js';
 
 /**
- * A stand-in for the engine while the real one is being built: it understands just enough KSQL
- * for the runner's tests —
- *   CREATE STREAM <name> (<columns>) WITH (KAFKA_TOPIC='t', FORMAT|KEY_FORMAT|VALUE_FORMAT='…')
- *   CREATE STREAM <name> AS SELECT * FROM <source> [WHERE <column> > <n>]   (JSON values)
- *   CREATE STREAM <name> AS SELECT <column> FROM <source>  → "SELECT column '<c>' cannot be resolved."
- *   INSERT INTO <source> VALUES ('<key>', <int>)           (string key, one INT value; KAFKA/JSON)
- *   CRASH;                                                  → a TypeError (an engine bug)
- * anything else throws UnsupportedFeatureError naming the statement's first words.
- * Queries copy the source's bytes (the runner's own serdes encode and decode them).
+ * The QTT files the conformance runner's tests share (ksql's runner tests, the CLI's ksql-test
+ * command): `passing/`, `failing/` and the standalone trio `standalone/`, written for the fake
+ * engine below.
  */
+export const QTT_FIXTURES = fileURLToPath(new URL('../../fixtures/qtt/', import.meta.url));
+
 /** Only what the runner calls: sinks' serdes with registerSchema register an AVRO record schema. */
 class FakeFormats implements Formats {
   constructor(private readonly registry: SchemaRegistry) {}
@@ -185,7 +188,18 @@ class FakeEngine implements QttEngine {
   }
 }
 
-export const fakeBackend: QttBackend = {
+/**
+ * A stand-in for the engine while the real one is being built: it understands just enough KSQL
+ * for the runner's tests —
+ *   CREATE STREAM <name> (<columns>) WITH (KAFKA_TOPIC='t', FORMAT|KEY_FORMAT|VALUE_FORMAT='…')
+ *   CREATE STREAM <name> AS SELECT * FROM <source> [WHERE <column> > <n>]   (JSON values)
+ *   CREATE STREAM <name> AS SELECT <column> FROM <source>  → "SELECT column '<c>' cannot be resolved."
+ *   INSERT INTO <source> VALUES ('<key>', <int>)           (string key, one INT value; KAFKA/JSON)
+ *   CRASH;                                                  → a TypeError (an engine bug)
+ * anything else throws UnsupportedFeatureError naming the statement's first words.
+ * Queries copy the source's bytes (the runner's own serdes encode and decode them).
+ */
+export const fakeKsqlBackend: QttBackend = {
   createEngine: (setup: QttEngineSetup) =>
     new FakeEngine(setup.topics, setup.writer, setup.serviceId, setup.schemaRegistry),
 };
