@@ -18,8 +18,8 @@ export interface AlertsFixture {
 }
 
 /**
- * The serving API with its dashboard and an alerts feed on the embedded broker (no alert topic
- * exists at start), the embedded CQL server and a real redis-server (empty views: the page's
+ * The serving API with its dashboard, an alerts feed and the consumer-lag table on the embedded
+ * broker (no alert topic exists at start), the embedded CQL server and a real redis-server (empty views: the page's
  * series picker says there is no series yet).
  */
 export async function startAlertsFixture(): Promise<AlertsFixture> {
@@ -54,7 +54,8 @@ export async function startAlertsFixture(): Promise<AlertsFixture> {
         marks: new HighWaterMarkDao(cql.client),
       },
       cassandra: cql.client,
-      dashboard: { redis, alerts: feed, pollMs: 200 },
+      // The broker's admin also feeds the health view's consumer-lag table.
+      dashboard: { redis, alerts: feed, pollMs: 200, admin: async () => admin },
     });
     const baseUrl = await api.listen({ port: 0, host: '127.0.0.1' });
     return { baseUrl, kafka, close };
