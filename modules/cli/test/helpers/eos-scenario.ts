@@ -28,6 +28,13 @@ import {
 } from './aggregation-workload.js';
 import { type CliProcess, runCli, waitForProcess } from './cli-process.js';
 
+/**
+ * What a zombie prints once it learns it was fenced: its offsets refused (stale generation), its
+ * producer fenced (the broker aborted its transaction), or a new assignment after re-joining.
+ */
+export const ZOMBIE_NOTICED =
+  /commit refused: tasks migrated|the producer cannot commit any more|"msg":"assignment"[\s\S]*"msg":"assignment"/;
+
 /** The aggregator's defaults: source `metrics`, output `metrics-aggregates-60`, application id per window set. */
 export const SOURCE = 'metrics';
 export const OUTPUT = 'metrics-aggregates-60';
@@ -342,6 +349,9 @@ export class EosScenario {
     await new Promise((resolve) => setTimeout(resolve, stallAfterTakeoverMs));
     a.kill('SIGCONT');
     await replay;
+    // A must notice before the run ends: B can commit all the input within a second of A waking
+    // (while A's consumer is still re-joining), and stopping A then would leave nothing to check.
+    await waitForProcess(a, 'A to notice it was fenced', () => ZOMBIE_NOTICED.test(a.output()), 60_000, 50);
     await this.produceRest();
     await this.finishAndCheck([a, b]);
     return { a, b };
