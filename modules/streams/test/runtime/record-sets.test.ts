@@ -1,30 +1,18 @@
-import { testLogger, waitFor } from '@meterstream/test-support';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type RunningBroker, startBroker } from '@meterstream/broker';
-import { type Admin, Kafka, type KafkaMessage, logLevel } from 'kafkajs';
+import { type TestKafka, startTestKafka, waitFor } from '@meterstream/test-support';
+import type { Admin, Kafka, KafkaMessage } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OutputBuffer, nextOffsets } from '../../src/runtime/output-buffer.js';
 import { RecordSetWriter } from '../../src/runtime/record-set-writer.js';
 
-let dir: string;
-let broker: RunningBroker;
+let stack: TestKafka;
 let kafka: Kafka;
 let admin: Admin;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'ms-record-sets-'));
-  broker = await startBroker({ port: 0, dataDir: dir, logger: testLogger() });
-  kafka = new Kafka({ brokers: [broker.bootstrap], logLevel: logLevel.NOTHING });
-  admin = kafka.admin();
-  await admin.connect();
+  stack = await startTestKafka();
+  ({ kafka, admin } = stack);
 });
-afterAll(async () => {
-  await admin?.disconnect();
-  await broker?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => stack?.close());
 
 interface Written {
   key: string | null;
