@@ -7,6 +7,8 @@ export interface Started {
   readonly child: ChildProcess;
   /** The JSON lines the process printed so far. */
   readonly events: Record<string, unknown>[];
+  /** The last 4,000 characters of its stderr (why it died, when it dies after being ready). */
+  stderrTail(): string;
 }
 
 /**
@@ -39,7 +41,7 @@ export function startNode(
           // Plain text lines (e.g. "CQL server listening on …") are kept as { line }.
           const event = line.startsWith('{') ? (JSON.parse(line) as Record<string, unknown>) : { line };
           events.push(event);
-          if (isReady(event)) res({ child, events });
+          if (isReady(event)) res({ child, events, stderrTail: () => stderrTail });
         }
       });
     };

@@ -245,7 +245,12 @@ async function measure(load: number): Promise<LoadResult> {
   const drained = args.drain ? await drainThenStats(applicationId, topic, pids) : undefined;
   await Promise.all(started.map((s) => stop(s.child)));
   await admin.deleteTopics({ topics: [topic] }).catch(() => undefined); // best effort: frees the broker's disk
-  if (!stopped) throw new Error('the load generator did not report what it sent');
+  if (!stopped) {
+    const { exitCode, signalCode } = generator.child;
+    throw new Error(
+      `the load generator did not report what it sent (exit ${exitCode ?? signalCode}):\n${generator.stderrTail()}`,
+    );
+  }
   if (stopped.error) throw new Error(`the load generator failed: ${stopped.error}`);
   const verdict = judge(lag.samples, warmupSec, load);
   const cpu = after.workload.reduce((sum, a, i) => sum + a.cpuSeconds - before.workload[i]!.cpuSeconds, 0);
