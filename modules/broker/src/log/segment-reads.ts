@@ -105,18 +105,26 @@ export function scanBatches(
   from: number,
   fn: (batch: Buffer, base: number) => void,
 ): void {
-  for (const seg of segments) {
-    if (seg.lastOffset < from || seg.batchCount === 0) continue;
-    let i = Math.max(0, seg.findBatch(from));
-    if (seg.bases[i] < from) i++;
-    if (i >= seg.batchCount) continue;
-    const startPos = seg.positions[i];
-    const data = seg.read(startPos, seg.writtenSize - startPos);
-    for (; i < seg.batchCount; i++) {
-      const at = seg.positions[i] - startPos;
-      const end = seg.batchEnd(i) - startPos;
-      if (end > data.length) break;
-      fn(data.subarray(at, end), seg.bases[i]);
-    }
+  for (const seg of segments) for (const [batch, base] of segmentBatches(seg, from)) fn(batch, base);
+}
+
+/**
+ * One segment's stored batches whose base offset is >= from, with their base offsets. The bytes
+ * are read once, up front: a consumer may pause between batches (compaction yields to the event
+ * loop) while the segment is appended to, rewritten or deleted.
+ */
+export function* segmentBatches(seg: Segment, from: number): Generator<[Buffer, number]> {
+  if (seg.lastOffset < from || seg.batchCount === 0) return;
+  let i = Math.max(0, seg.findBatch(from));
+  if (seg.bases[i] < from) i++;
+  if (i >= seg.batchCount) return;
+  const count = seg.batchCount;
+  const startPos = seg.positions[i];
+  const data = seg.read(startPos, seg.writtenSize - startPos);
+  for (; i < count; i++) {
+    const at = seg.positions[i] - startPos;
+    const end = seg.batchEnd(i) - startPos;
+    if (end > data.length) break;
+    yield [data.subarray(at, end), seg.bases[i]];
   }
 }

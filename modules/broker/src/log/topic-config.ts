@@ -253,7 +253,7 @@ export const TOPIC_CONFIGS: Readonly<Record<string, TopicConfigDef>> = {
     kafkaDefault: '0.5',
     broker: { name: 'log.cleaner.min.cleanable.ratio', hasDefault: true },
     check: ratio,
-    enforced: false,
+    enforced: true,
   },
   'min.compaction.lag.ms': {
     type: 'LONG',
@@ -390,6 +390,8 @@ export interface EffectiveTopicConfig {
   retentionMs: number;
   retentionBytes: number;
   compact: boolean;
+  /** min.cleanable.dirty.ratio: compaction waits until this share of closed bytes is new. */
+  minCleanableDirtyRatio: number;
   deleteOld: boolean;
   segmentBytes: number;
   segmentMs: number;
@@ -415,6 +417,7 @@ export function effectiveConfig(overrides: Record<string, string>, cfg: BrokerCo
     retentionMs: Number(get('retention.ms')),
     retentionBytes: Number(get('retention.bytes')),
     compact: policies.includes('compact'),
+    minCleanableDirtyRatio: Number(get('min.cleanable.dirty.ratio')),
     deleteOld: policies.includes('delete'),
     segmentBytes: Number(get('segment.bytes')),
     segmentMs: Number(get('segment.ms')),

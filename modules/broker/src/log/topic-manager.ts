@@ -398,9 +398,10 @@ export class TopicManager {
    */
   async runCleanup(
     options: { rollActive?: boolean } = {},
-  ): Promise<{ segmentsDeleted: number; recordsRemoved: number }> {
+  ): Promise<{ segmentsDeleted: number; recordsRemoved: number; partitionsCompacted: number }> {
     let segmentsDeleted = 0;
     let recordsRemoved = 0;
+    let partitionsCompacted = 0;
     const now = Date.now();
     for (const topic of this.list()) {
       const cfg = topic.effective;
@@ -415,10 +416,16 @@ export class TopicManager {
       for (const p of topic.partitions) {
         if (p.deleted) continue;
         if (cfg.deleteOld) segmentsDeleted += p.applyRetention(cfg.retentionMs, cfg.retentionBytes, now);
-        if (cfg.compact) recordsRemoved += compactPartition(p, this.logger);
+        if (!cfg.compact) continue;
+        const compaction = await compactPartition(p, this.logger, {
+          minCleanableDirtyRatio: cfg.minCleanableDirtyRatio,
+          force: options.rollActive,
+        });
+        recordsRemoved += compaction.removed;
+        if (compaction.ran) partitionsCompacted++;
       }
     }
-    return { segmentsDeleted, recordsRemoved };
+    return { segmentsDeleted, recordsRemoved, partitionsCompacted };
   }
 
   async close(): Promise<void> {
