@@ -9,7 +9,7 @@ import {
 import type { Logger } from '@meterstream/common';
 import { type CqlServerOptions, startCqlServer } from '@meterstream/cql-server';
 import { startS3Server } from '@meterstream/s3-server';
-import type { SecurityBundle } from '@meterstream/security';
+import { assertCertificateNames, type SecurityBundle } from '@meterstream/security';
 import { freePort } from './free-port.js';
 import { assertPortFree, listenOrExplain } from './port-in-use.js';
 import { startKsqlServerProcess } from './ksql-server-process.js';
@@ -40,7 +40,7 @@ export interface LocalStackOptions {
   /**
    * Secure every server with this bundle (`up --secure`, README "Security"): Kafka SASL_SSL with
    * ACLs, Schema Registry and ksqlDB Basic auth, CQL PasswordAuthenticator with grants over TLS,
-   * S3 key pairs per role, Redis ACL users. Unset: everything open, as before.
+   * S3 key pairs per role, Redis ACL users over TLS. Unset: everything open, as before.
    */
   security?: SecurityBundle;
   logger: Logger;
@@ -83,6 +83,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   // (in the server certificate) when the stack listens on every interface.
   const clientHost = HOST === '0.0.0.0' || HOST === '::' ? hostname() : HOST;
   const bundle = options.security;
+  // before any server starts: a certificate that does not name the address clients use fails them all
+  if (bundle) assertCertificateNames(bundle.serverCert, clientHost, bundle.paths.serverCert);
   const log = options.logger;
   const closers: (() => Promise<void>)[] = [];
   const closeAll = async () => {
@@ -130,7 +132,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         ...(bundle
           ? {
               authenticator: 'PasswordAuthenticator' as const,
-              superuser: adminOf(bundle),
+              // the bundle owns admin's password: a rotated one replaces the stored one
+              superuser: { ...adminOf(bundle), resetPassword: true },
               tls: { cert: bundle.serverCert, key: bundle.serverKey },
             }
           : {}),
@@ -157,7 +160,17 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         port: ports.redis || (await freePort()),
         dir: join(options.dataDir, 'redis'),
         host: HOST,
+        clientHost,
         users: bundle?.users,
+        ...(bundle
+          ? {
+              tls: {
+                certFile: bundle.paths.serverCert,
+                keyFile: bundle.paths.serverKey,
+                caFile: bundle.paths.caCert,
+              },
+            }
+          : {}),
       });
       closers.push(() => redis.close());
       redisUrl = redis.url;
