@@ -68,6 +68,10 @@ describe('meterstream up --host 0.0.0.0 --secure', () => {
   it("tells clients this host's name, which the server certificate names with loopback and the host's addresses", () => {
     expect(env.METERSTREAM_KAFKA_BROKERS).toBe(`${hostname()}:${portOf(env.METERSTREAM_KAFKA_BROKERS!)}`);
     expect(env.METERSTREAM_REDIS_URL).toMatch(new RegExp(`^rediss://${hostname()}:\\d+$`));
+    for (const name of ['METERSTREAM_SCHEMA_REGISTRY_URL', 'METERSTREAM_S3_ENDPOINT'])
+      expect(new URL(env[name]!).hostname, name).toBe(hostname());
+    // a wildcard is where servers listen, not an address to give clients
+    for (const value of Object.values(env)) expect(value).not.toMatch(/0\.0\.0\.0|\[::\]/);
     const cert = new X509Certificate(readFileSync(join(dir, 'security', 'server.crt')));
     expect(cert.verify(new X509Certificate(ca).publicKey)).toBe(true);
     for (const name of ['localhost', hostname()]) expect(cert.checkHost(name), name).toBe(name);

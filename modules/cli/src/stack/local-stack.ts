@@ -82,6 +82,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   // Clients cannot connect to a wildcard address, and TLS checks the name: they use the host name
   // (in the server certificate) when the stack listens on every interface.
   const clientHost = HOST === '0.0.0.0' || HOST === '::' ? hostname() : HOST;
+  /** A server's own URL as clients use it: the wildcard it listens on is not an address to connect to. */
+  const forClients = (url: string) => url.replace(/:\/\/(0\.0\.0\.0|\[::\]):/, `://${clientHost}:`);
   const bundle = options.security;
   // before any server starts: a certificate that does not name the address clients use fails them all
   if (bundle) assertCertificateNames(bundle.serverCert, clientHost, bundle.paths.serverCert);
@@ -179,9 +181,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     }
     const endpoints: Record<string, string> = {
       METERSTREAM_KAFKA_BROKERS: `${clientHost}:${broker.port}`,
-      METERSTREAM_SCHEMA_REGISTRY_URL: registry.url,
+      METERSTREAM_SCHEMA_REGISTRY_URL: forClients(registry.url),
       METERSTREAM_CASSANDRA_CONTACT_POINTS: `${clientHost}:${cql.port}`,
-      METERSTREAM_S3_ENDPOINT: s3.endpoint,
+      METERSTREAM_S3_ENDPOINT: forClients(s3.endpoint),
       METERSTREAM_S3_BUCKET: bucket,
       ...(redisUrl ? { METERSTREAM_REDIS_URL: redisUrl } : {}),
     };
@@ -204,20 +206,20 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         // Paths only: the ksql server reads its own login and the REST users from the data directory.
         env: {
           METERSTREAM_KAFKA_BROKERS: endpoints.METERSTREAM_KAFKA_BROKERS!,
-          METERSTREAM_SCHEMA_REGISTRY_URL: registry.url,
+          METERSTREAM_SCHEMA_REGISTRY_URL: forClients(registry.url),
           METERSTREAM_DATA_DIR: options.dataDir,
           ...(bundle ? { METERSTREAM_KSQL_CREDENTIALS: bundle.paths.credentials } : {}),
         },
       });
       closers.push(() => ksql.close());
-      ksqlUrl = ksql.url;
+      ksqlUrl = forClients(ksql.url);
       if (bundle) await writeStackProfile(options.dataDir, { ...endpoints, METERSTREAM_KSQLDB_URL: ksqlUrl });
     }
     const stack: LocalStack = {
       kafkaBrokers: endpoints.METERSTREAM_KAFKA_BROKERS!,
-      schemaRegistryUrl: registry.url,
+      schemaRegistryUrl: forClients(registry.url),
       cassandraContactPoint: endpoints.METERSTREAM_CASSANDRA_CONTACT_POINTS!,
-      s3Endpoint: s3.endpoint,
+      s3Endpoint: forClients(s3.endpoint),
       s3AccessKeyId: s3.accessKeyId,
       s3SecretAccessKey: s3.secretAccessKey,
       secured: bundle !== undefined,
