@@ -265,6 +265,14 @@ export const CONFIG_OPTIONS = {
     default: '',
     parse: optional(nonEmpty),
   }),
+  redisTlsCa: option({
+    flag: 'redis-tls-ca',
+    env: 'METERSTREAM_REDIS_TLS_CA',
+    describe:
+      "PEM file of the CA of Redis' certificate: connect with TLS ('none': as the URL says, rediss:// is TLS)",
+    default: 'none',
+    parse: optional(nonEmpty),
+  }),
   dataDir: option({
     flag: 'data-dir',
     env: 'METERSTREAM_DATA_DIR',

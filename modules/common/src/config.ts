@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import {
   CASSANDRA_PASSWORD_ENV,
   type CassandraCredentials,
@@ -64,7 +65,12 @@ export interface MeterstreamConfig {
    * whatever `redisUrl` carries (`redis://user:password@host:port`). Pass `redisAuthOptions(config)`
    * to ioredis.
    */
-  redisAuth?: { username: string | null; password: string | null };
+  redisAuth?: {
+    username: string | null;
+    password: string | null;
+    /** PEM file of the CA of the server's certificate; present: connect with TLS trusting it. */
+    tlsCaFile?: string;
+  };
   dataDir: string;
   logLevel: LogLevel;
   /** Absent in configs built by hand: `auto`. */
@@ -170,7 +176,11 @@ export function loadConfig(
       forcePathStyle: v.s3ForcePathStyle,
     },
     redisUrl: v.redisUrl,
-    redisAuth: { username: v.redisUsername, password: v.redisPassword },
+    redisAuth: {
+      username: v.redisUsername,
+      password: v.redisPassword,
+      ...(v.redisTlsCa ? { tlsCaFile: v.redisTlsCa } : {}),
+    },
     dataDir: v.dataDir,
     logLevel: v.logLevel,
     logFormat: v.logFormat,
@@ -259,18 +269,35 @@ function applySecureStack(
   if (!explicit.has('cassandraTlsCa')) config.cassandra.tlsCaFile = stack.caFile;
   if (!explicit.has('s3AccessKeyId') && !explicit.has('s3SecretAccessKey'))
     config.s3 = { ...config.s3, accessKeyId: username, secretAccessKey: password };
+  const redisTls = config.redisAuth?.tlsCaFile;
   if (!explicit.has('redisUsername') && !explicit.has('redisPassword'))
-    config.redisAuth = { username, password };
+    config.redisAuth = { username, password, ...(redisTls ? { tlsCaFile: redisTls } : {}) };
+  // the stack's Redis speaks TLS (rediss://); a plain redis:// URL the user gave is left alone
+  if (!explicit.has('redisTlsCa') && config.redisUrl.startsWith('rediss:'))
+    config.redisAuth = { username: null, password: null, ...config.redisAuth, tlsCaFile: stack.caFile };
 }
 
-/** ioredis options carrying the configured Redis user and password (none when not configured). */
+/**
+ * ioredis options carrying the configured Redis user and password (none when not configured) and,
+ * with a CA file, TLS trusting that CA (a `rediss://` URL alone gets TLS with the system's CAs).
+ */
 export function redisAuthOptions(config: Pick<MeterstreamConfig, 'redisAuth'>): {
   username?: string;
   password?: string;
+  tls?: { ca: string[] };
 } {
   const auth = config.redisAuth;
   return {
     ...(auth?.username ? { username: auth.username } : {}),
     ...(auth?.password ? { password: auth.password } : {}),
+    ...(auth?.tlsCaFile ? { tls: { ca: [readRedisCa(auth.tlsCaFile)] } } : {}),
   };
+}
+
+function readRedisCa(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError('--redis-tls-ca', file, `cannot read it: ${(error as Error).message}`);
+  }
 }

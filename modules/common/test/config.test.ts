@@ -100,7 +100,7 @@ describe('config loader', () => {
   it('exposes a yargs option for every setting, documenting its env variable', () => {
     const options = configYargsOptions();
     expect(options['kafka-brokers']?.describe).toContain('METERSTREAM_KAFKA_BROKERS');
-    expect(Object.keys(options)).toHaveLength(26);
+    expect(Object.keys(options)).toHaveLength(27);
   });
 });
 

@@ -1,18 +1,48 @@
 import { execFile } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
-import { hostname } from 'node:os';
+import { hostname, networkInterfaces } from 'node:os';
+import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { SecurityBundleError } from './errors.js';
 
 const run = promisify(execFile);
 
-/** The names the server certificate is valid for: loopback by name and address, and this host. */
+/**
+ * The names the server certificate is valid for: loopback by name and address, this host's name
+ * and the addresses of its interfaces when the bundle is made (so clients of `up --host 0.0.0.0`
+ * or `--host <an address>` can check it whichever of them they connect to).
+ */
 export function serverNames(): { dns: string[]; ip: string[] } {
   const dns = ['localhost'];
   const host = hostname();
   if (host && host !== 'localhost' && /^[A-Za-z0-9.-]+$/.test(host)) dns.push(host);
-  return { dns, ip: ['127.0.0.1', '::1'] };
+  const ip = ['127.0.0.1', '::1'];
+  for (const addresses of Object.values(networkInterfaces())) {
+    for (const a of addresses ?? []) {
+      // link-local IPv6 needs a zone id, which a certificate cannot name
+      if (a.internal || a.address.toLowerCase().startsWith('fe80:') || ip.includes(a.address)) continue;
+      ip.push(a.address);
+    }
+  }
+  return { dns, ip };
+}
+
+/**
+ * Throws unless the server certificate (PEM) is valid for `host`, the name or address clients of
+ * the stack are told to use: TLS clients would all refuse it. A bundle made before the address
+ * existed (another interface, a new host name) is the usual cause.
+ */
+export function assertCertificateNames(certPem: string, host: string, certFile: string): void {
+  const cert = new X509Certificate(certPem);
+  const name = host.replace(/^\[|\]$/g, '');
+  const valid = isIP(name) ? cert.checkIP(name) !== undefined : cert.checkHost(name) !== undefined;
+  if (!valid)
+    throw new SecurityBundleError(
+      `the server certificate is not valid for ${host} (it names ${cert.subjectAltName ?? 'nothing'}); listen on one of those, or move the security directory away to make a new bundle (the servers take its new passwords at start)`,
+      certFile,
+    );
 }
 
 /**

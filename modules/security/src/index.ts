@@ -9,7 +9,7 @@ export {
   type SecurityBundle,
   type SecurityBundlePaths,
 } from './bundle.js';
-export { serverNames } from './certificates.js';
+export { assertCertificateNames, serverNames } from './certificates.js';
 export {
   ACCESS_LEVELS,
   ADMIN_USER,
@@ -36,3 +36,4 @@ export { tlsClientOptions, tlsServerOptions } from './tls-options.js';
 export { redisAclFile, writeRedisAclFile } from './redis-acl.js';
 export { type EndpointSecurity, metricsGuard } from './metrics-guard.js';
 export { type MetricsEndpoint, type MetricsSource, serveMetrics } from './metrics-endpoint.js';
+export { type RedisTlsFiles, redisTlsArgs, redisTlsFailure } from './redis-tls.js';

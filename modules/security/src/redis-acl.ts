@@ -8,7 +8,8 @@ import type { UserCredential } from './credentials.js';
  * user is turned off, so a connection must AUTH; each user's password is stored as its SHA-256
  * (`#<hex>`), so the file holds no plaintext. `read` users may run read commands only
  * (`+@read`, NOPERM otherwise); `write` and `admin` users all commands but the dangerous ones
- * (`-@dangerous`: FLUSHALL, CONFIG, DEBUG, …) for `write`.
+ * (`-@dangerous`: FLUSHALL, CONFIG, DEBUG, …) for `write`. INFO (in `@dangerous`) is given back to
+ * every user: ioredis' ready check sends it on connect and prints a warning when it is refused.
  */
 export function redisAclFile(users: UserCredential[]): string {
   const lines = ['user default off'];
@@ -21,8 +22,8 @@ export function redisAclFile(users: UserCredential[]): string {
       u.access === 'admin'
         ? '+@all'
         : u.access === 'write'
-          ? '+@all -@dangerous'
-          : '-@all +@read +@connection';
+          ? '+@all -@dangerous +info'
+          : '-@all +@read +@connection +info';
     lines.push(`user ${u.username} on #${hash} ~* &* ${commands}`);
   }
   return `${lines.join('\n')}\n`;

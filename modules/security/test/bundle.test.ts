@@ -2,15 +2,17 @@ import { X509Certificate } from 'node:crypto';
 import { chmod, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { request as httpsRequest, createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { hostname, networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   APP_ROLES,
+  assertCertificateNames,
   ensureSecurityBundle,
   loadSecurityBundle,
   rotatePasswords,
   SecurityBundleError,
+  serverNames,
   tlsServerOptions,
 } from '../src/index.js';
 
@@ -41,6 +43,26 @@ describe('ensureSecurityBundle', () => {
     expect(server.verify(ca.publicKey)).toBe(true);
     expect(server.checkHost('localhost')).toBe('localhost');
     expect(server.checkIP('127.0.0.1')).toBe('127.0.0.1');
+    // what clients of `up --host 0.0.0.0` use: this host's name and its interfaces' addresses
+    const names = serverNames();
+    expect(names.dns).toContain(hostname());
+    for (const address of Object.values(networkInterfaces())
+      .flatMap((list) => list ?? [])
+      .filter((a) => !a.internal && !a.address.toLowerCase().startsWith('fe80:'))
+      .map((a) => a.address)) {
+      expect(server.checkIP(address), address).toBe(address);
+    }
+    expect(server.checkHost(hostname())).toBe(hostname());
+    expect(() =>
+      assertCertificateNames(bundle.serverCert, '127.0.0.1', bundle.paths.serverCert),
+    ).not.toThrow();
+    expect(() => assertCertificateNames(bundle.serverCert, '[::1]', bundle.paths.serverCert)).not.toThrow();
+    expect(() => assertCertificateNames(bundle.serverCert, '203.0.113.9', bundle.paths.serverCert)).toThrow(
+      SecurityBundleError,
+    );
+    expect(() =>
+      assertCertificateNames(bundle.serverCert, 'elsewhere.example', bundle.paths.serverCert),
+    ).toThrow(/not valid for elsewhere\.example/);
 
     const again = await ensureSecurityBundle(dir);
     expect(again.users).toEqual(bundle.users);

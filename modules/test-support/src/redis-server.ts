@@ -3,7 +3,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type UserCredential, writeRedisAclFile } from '@meterstream/security';
+import {
+  type RedisTlsFiles,
+  redisTlsArgs,
+  redisTlsFailure,
+  type UserCredential,
+  writeRedisAclFile,
+} from '@meterstream/security';
 import { freePort } from './free-port.js';
 
 export interface TestRedis {
@@ -58,9 +64,11 @@ function stopChild(child: ChildProcess): Promise<void> {
  * loopback port, with no persistence; `stop()` kills exactly that process. A port taken between
  * `freePort` and the bind (another test file's server) is retried on a new port. With `users`, the
  * server requires AUTH: an ACL file (default user off, see `redisAclFile`) in a private temporary
- * directory removed by `stop()`.
+ * directory removed by `stop()`. With `tls`, the port speaks TLS only and `url` is `rediss://`.
  */
-export async function startRedisServer(options: { users?: UserCredential[] } = {}): Promise<TestRedis> {
+export async function startRedisServer(
+  options: { users?: UserCredential[]; tls?: RedisTlsFiles } = {},
+): Promise<TestRedis> {
   const aclDir = options.users ? mkdtempSync(join(tmpdir(), 'redis-acl-')) : undefined;
   const aclArgs =
     aclDir && options.users ? ['--aclfile', await writeRedisAclFile(aclDir, options.users)] : [];
@@ -69,11 +77,19 @@ export async function startRedisServer(options: { users?: UserCredential[] } = {
   };
   for (let attempt = 1; ; attempt++) {
     const port = await freePort();
+    const portArgs = options.tls ? redisTlsArgs(port, options.tls) : ['--port', String(port)];
     const child = spawn(
       'redis-server',
-      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...aclArgs],
-      { stdio: 'ignore' },
+      [...portArgs, '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...aclArgs],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
     );
+    // kept (the end only) to say why it exited; never printed otherwise
+    let output = '';
+    const keep = (chunk: Buffer) => {
+      output = (output + chunk.toString('utf8')).slice(-4096);
+    };
+    child.stdout?.on('data', keep);
+    child.stderr?.on('data', keep);
     const spawnFailure = new Promise<never>((_, reject) =>
       child.once('error', (error) =>
         reject(new RedisLaunchError(port, 'could not run redis-server', { cause: error })),
@@ -82,9 +98,14 @@ export async function startRedisServer(options: { users?: UserCredential[] } = {
     try {
       await Promise.race([waitListening(port, child), spawnFailure]);
       const stop = () => stopChild(child).then(removeAcl);
-      return { url: `redis://127.0.0.1:${port}`, host: '127.0.0.1', port, stop };
+      const url = `${options.tls ? 'rediss' : 'redis'}://127.0.0.1:${port}`;
+      return { url, host: '127.0.0.1', port, stop };
     } catch (error) {
       await stopChild(child);
+      if (options.tls && /Bad directive/i.test(output)) {
+        removeAcl();
+        throw new RedisLaunchError(port, redisTlsFailure(output), { cause: error });
+      }
       if (attempt >= 3 || (error as RedisLaunchError).message.includes('could not run')) {
         removeAcl();
         throw error;

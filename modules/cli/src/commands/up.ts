@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  APP_ROLES,
   assertSafeBind,
   bundlePaths,
   ensureSecurityBundle,
@@ -81,7 +80,7 @@ export const upCommand: CommandModule<object, UpArgs> = {
       .option('rotate-passwords', {
         type: 'boolean',
         default: false,
-        describe: 'With --secure: new random passwords for every application user before starting',
+        describe: 'With --secure: new random passwords for every user (admin included) before starting',
       })
       .check((args) => {
         if (args['rotate-passwords'] && !args.secure) throw new Error('--rotate-passwords needs --secure');
@@ -101,8 +100,9 @@ export const upCommand: CommandModule<object, UpArgs> = {
     if (args.secure) {
       generated = !existsSync(bundlePaths(dataDir).dir);
       security = await ensureSecurityBundle(dataDir);
-      // admin keeps its password: it is the CQL superuser stored in the server's roles
-      if (args['rotate-passwords']) security = await rotatePasswords(dataDir, [...APP_ROLES]);
+      // every user, admin included: each server takes the bundle's passwords at start (the CQL
+      // server resets its bootstrap superuser's, the broker replaces SCRAM credentials)
+      if (args['rotate-passwords']) security = await rotatePasswords(dataDir);
     }
     const stack = await startLocalStack({
       dataDir,
@@ -139,7 +139,7 @@ export const upCommand: CommandModule<object, UpArgs> = {
       ...(security
         ? [
             '',
-            'Secured (Kafka SASL_SSL + ACLs, CQL PasswordAuthenticator over TLS, Basic auth, Redis ACL).',
+            'Secured (Kafka SASL_SSL + ACLs, CQL PasswordAuthenticator over TLS, Basic auth, Redis ACL over TLS).',
             ...(generated || args['rotate-passwords']
               ? credentialsBanner(security)
               : [`Credentials: ${security.paths.credentials} (printed when generated).`]),

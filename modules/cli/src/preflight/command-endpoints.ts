@@ -22,7 +22,7 @@ export const CONFIG_FLAG_GROUPS = {
     's3-secret-access-key',
     's3-force-path-style',
   ],
-  redis: ['redis-url'],
+  redis: ['redis-url', 'redis-username', 'redis-tls-ca'],
   /** What the embedded S3 server takes: its bucket, region and the one key pair it accepts. */
   s3Server: ['s3-bucket', 's3-region', 's3-access-key-id', 's3-secret-access-key'],
   /** The data directory; on a stack started with `up --secure`, also where a process finds its login. */

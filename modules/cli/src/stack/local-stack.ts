@@ -9,7 +9,7 @@ import {
 import type { Logger } from '@meterstream/common';
 import { type CqlServerOptions, startCqlServer } from '@meterstream/cql-server';
 import { startS3Server } from '@meterstream/s3-server';
-import type { SecurityBundle } from '@meterstream/security';
+import { assertCertificateNames, type SecurityBundle } from '@meterstream/security';
 import { freePort } from './free-port.js';
 import { assertPortFree, listenOrExplain } from './port-in-use.js';
 import { startKsqlServerProcess } from './ksql-server-process.js';
@@ -40,7 +40,7 @@ export interface LocalStackOptions {
   /**
    * Secure every server with this bundle (`up --secure`, README "Security"): Kafka SASL_SSL with
    * ACLs, Schema Registry and ksqlDB Basic auth, CQL PasswordAuthenticator with grants over TLS,
-   * S3 key pairs per role, Redis ACL users. Unset: everything open, as before.
+   * S3 key pairs per role, Redis ACL users over TLS. Unset: everything open, as before.
    */
   security?: SecurityBundle;
   logger: Logger;
@@ -82,7 +82,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   // Clients cannot connect to a wildcard address, and TLS checks the name: they use the host name
   // (in the server certificate) when the stack listens on every interface.
   const clientHost = HOST === '0.0.0.0' || HOST === '::' ? hostname() : HOST;
+  /** A server's own URL as clients use it: the wildcard it listens on is not an address to connect to. */
+  const forClients = (url: string) => url.replace(/:\/\/(0\.0\.0\.0|\[::\]):/, `://${clientHost}:`);
   const bundle = options.security;
+  // before any server starts: a certificate that does not name the address clients use fails them all
+  if (bundle) assertCertificateNames(bundle.serverCert, clientHost, bundle.paths.serverCert);
   const log = options.logger;
   const closers: (() => Promise<void>)[] = [];
   const closeAll = async () => {
@@ -130,7 +134,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         ...(bundle
           ? {
               authenticator: 'PasswordAuthenticator' as const,
-              superuser: adminOf(bundle),
+              // the bundle owns admin's password: a rotated one replaces the stored one
+              superuser: { ...adminOf(bundle), resetPassword: true },
               tls: { cert: bundle.serverCert, key: bundle.serverKey },
             }
           : {}),
@@ -157,7 +162,17 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         port: ports.redis || (await freePort()),
         dir: join(options.dataDir, 'redis'),
         host: HOST,
+        clientHost,
         users: bundle?.users,
+        ...(bundle
+          ? {
+              tls: {
+                certFile: bundle.paths.serverCert,
+                keyFile: bundle.paths.serverKey,
+                caFile: bundle.paths.caCert,
+              },
+            }
+          : {}),
       });
       closers.push(() => redis.close());
       redisUrl = redis.url;
@@ -166,9 +181,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     }
     const endpoints: Record<string, string> = {
       METERSTREAM_KAFKA_BROKERS: `${clientHost}:${broker.port}`,
-      METERSTREAM_SCHEMA_REGISTRY_URL: registry.url,
+      METERSTREAM_SCHEMA_REGISTRY_URL: forClients(registry.url),
       METERSTREAM_CASSANDRA_CONTACT_POINTS: `${clientHost}:${cql.port}`,
-      METERSTREAM_S3_ENDPOINT: s3.endpoint,
+      METERSTREAM_S3_ENDPOINT: forClients(s3.endpoint),
       METERSTREAM_S3_BUCKET: bucket,
       ...(redisUrl ? { METERSTREAM_REDIS_URL: redisUrl } : {}),
     };
@@ -191,20 +206,20 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         // Paths only: the ksql server reads its own login and the REST users from the data directory.
         env: {
           METERSTREAM_KAFKA_BROKERS: endpoints.METERSTREAM_KAFKA_BROKERS!,
-          METERSTREAM_SCHEMA_REGISTRY_URL: registry.url,
+          METERSTREAM_SCHEMA_REGISTRY_URL: forClients(registry.url),
           METERSTREAM_DATA_DIR: options.dataDir,
           ...(bundle ? { METERSTREAM_KSQL_CREDENTIALS: bundle.paths.credentials } : {}),
         },
       });
       closers.push(() => ksql.close());
-      ksqlUrl = ksql.url;
+      ksqlUrl = forClients(ksql.url);
       if (bundle) await writeStackProfile(options.dataDir, { ...endpoints, METERSTREAM_KSQLDB_URL: ksqlUrl });
     }
     const stack: LocalStack = {
       kafkaBrokers: endpoints.METERSTREAM_KAFKA_BROKERS!,
-      schemaRegistryUrl: registry.url,
+      schemaRegistryUrl: forClients(registry.url),
       cassandraContactPoint: endpoints.METERSTREAM_CASSANDRA_CONTACT_POINTS!,
-      s3Endpoint: s3.endpoint,
+      s3Endpoint: forClients(s3.endpoint),
       s3AccessKeyId: s3.accessKeyId,
       s3SecretAccessKey: s3.secretAccessKey,
       secured: bundle !== undefined,

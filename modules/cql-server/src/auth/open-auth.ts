@@ -11,9 +11,12 @@ export interface AuthOptions {
   authorizer?: AuthorizerName;
   /**
    * The bootstrap superuser: created (LOGIN, SUPERUSER) at start when no role of that name exists.
-   * An existing role is left as it is (its password may have been changed with ALTER ROLE).
+   * An existing role is left as it is (its password may have been changed with ALTER ROLE),
+   * unless `resetPassword`: then the configuration owns that role's password (a rotation by the
+   * operator, as `meterstream up --secure --rotate-passwords` does), and it is set to this one
+   * with LOGIN and SUPERUSER restored.
    */
-  superuser?: { username: string; password: string };
+  superuser?: { username: string; password: string; resetPassword?: boolean };
   /** Delay of repeated failed logins per client address and role (see login-throttle.ts). */
   failedLoginDelay?: Partial<FailedLoginDelay>;
 }
@@ -43,16 +46,21 @@ export async function openAuth(
   }
   const roles = await RoleStore.open(dataDir);
   const su = options.superuser;
-  if (su && !roles.role(su.username)) {
+  const existing = su ? roles.role(su.username) : undefined;
+  if (su && (!existing || su.resetPassword)) {
     if (!su.username || !su.password)
       throw new AuthConfigError('The bootstrap superuser needs a non-empty username and password');
     await roles.putRole({
+      ...existing,
       name: su.username,
       saltedHash: await hashPassword(su.password),
       login: true,
       superuser: true,
     });
-    log.info({ role: su.username }, 'bootstrap superuser created');
+    log.info(
+      { role: su.username },
+      existing ? 'bootstrap superuser password set from the configuration' : 'bootstrap superuser created',
+    );
   }
   if (!roles.allRoles().some((r) => r.superuser && r.login && r.saltedHash)) {
     // Cassandra creates cassandra/cassandra here; a well-known password is not created by us.

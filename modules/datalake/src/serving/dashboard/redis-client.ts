@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
 
 /**
  * The dashboard's Redis client. No offline queue and one retry per command: while Redis is down a
@@ -8,7 +8,7 @@ import { Redis } from 'ioredis';
  */
 export function createDashboardRedis(
   url: string,
-  auth: { username?: string; password?: string } = {},
+  auth: Pick<RedisOptions, 'username' | 'password' | 'tls'> = {},
 ): Redis {
   return new Redis(url, { ...auth, lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1 });
 }
