@@ -287,5 +287,30 @@ describe('quality → aggregator → sinks → batch → verify with injected fa
     expect(report.differences).toEqual([]);
     expect(report.series).toBe(9);
     expect(report.windowsCompared).toBe(9 * MINUTES - 120);
+
+    // Issue #21 item 4 in both layers (verify compared them above): the zero run's flagged windows
+    // have no peak, the estimate is counted, the window after the long gap is incomplete.
+    const batchDao = new AggregateDao(client, { family: 'batch_aggregates' });
+    const windowOf = async (dao: AggregateDao, gateway: string, m: number) =>
+      (
+        await dao.listAggregates({
+          ...{ gateway, metricType: 'ELECTRICITY', attribute: 'ACTIVE_POWER' },
+          window: WINDOW,
+          from: at(m),
+          to: at(m + 1),
+          order: 'asc',
+        })
+      )[0]!;
+    for (const dao of [speed, batchDao]) {
+      expect(await windowOf(dao, 'g4', 460)).toMatchObject({
+        sampleCount: 1,
+        flaggedCount: 1,
+        max: -Infinity,
+      });
+      expect((await windowOf(dao, 'g4', 459)).flaggedCount).toBeUndefined();
+      expect((await windowOf(dao, 'g3', 320)).incomplete).toBe(true);
+      expect((await windowOf(dao, 'g3', 321)).incomplete).toBeUndefined();
+      expect((await windowOf(dao, 'g2', 301)).estimatedCount).toBe(1);
+    }
   }, 240_000);
 });
