@@ -34,7 +34,10 @@ const keys = Array.from(
 );
 
 /** What a closed window's output holds (the baseline builds the same object per emission). */
-interface WindowAggregate extends SampleStats {
+/** The running totals the baseline keeps (no quality fields: raw readings). */
+type Totals = Pick<SampleStats, 'sampleCount' | 'sum' | 'min' | 'max'>;
+
+interface WindowAggregate extends Totals {
   readonly average: number;
   readonly windowStart: number;
   readonly windowEnd: number;
@@ -93,7 +96,7 @@ function baseline(windowsSec: readonly number[], order: Int32Array): { ms: numbe
   let streamTime = -1;
   const perWindow = windowsSec.map((s) => ({
     size: s * 1000,
-    buckets: new Map<number, Map<string, SampleStats>>(),
+    buckets: new Map<number, Map<string, Totals>>(),
   }));
   for (let i = 0; i < N; i++) {
     const key = keys[order[i]!]!;

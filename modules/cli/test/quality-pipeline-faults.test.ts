@@ -217,6 +217,7 @@ describe('quality → aggregator → sinks → batch → verify with injected fa
       expect(r.value).toBeCloseTo(base(1, (Date.parse(r.timestamp) - T0) / MIN), 9);
     expect(byBit(1)).toEqual(['g6@300', 'g6@450']); // SPIKE
     expect(byBit(8)).toEqual(['g1@201', 'g2@303', 'g3@320', 'g8@402']); // DROPOUT
+    expect(byBit(256)).toEqual(['g3@320']); // LONG_GAP: only after the gap too long to fill
     expect(byBit(16)).toEqual(
       range(460, 520)
         .map((m) => `g4@${m}`)
@@ -227,7 +228,7 @@ describe('quality → aggregator → sinks → batch → verify with injected fa
         .map((m) => `g5@${m}`)
         .sort(),
     ); // CONSTANT_RUN
-    expect(clean.filter((r) => (r.quality & ~(1 | 8 | 16 | 32 | 64)) !== 0)).toEqual([]);
+    expect(clean.filter((r) => (r.quality & ~(1 | 8 | 16 | 32 | 64 | 256)) !== 0)).toEqual([]);
     // Duplicates dropped, gaps and quarantined minutes filled, the long gap left empty.
     for (const gateway of ['g1', 'g2', 'g4', 'g5', 'g6', 'g7', 'g8', 'g9'])
       expect(minutesOf(of(gateway)), gateway).toEqual(range(0, MINUTES));
@@ -286,5 +287,30 @@ describe('quality → aggregator → sinks → batch → verify with injected fa
     expect(report.differences).toEqual([]);
     expect(report.series).toBe(9);
     expect(report.windowsCompared).toBe(9 * MINUTES - 120);
+
+    // Issue #21 item 4 in both layers (verify compared them above): the zero run's flagged windows
+    // have no peak, the estimate is counted, the window after the long gap is incomplete.
+    const batchDao = new AggregateDao(client, { family: 'batch_aggregates' });
+    const windowOf = async (dao: AggregateDao, gateway: string, m: number) =>
+      (
+        await dao.listAggregates({
+          ...{ gateway, metricType: 'ELECTRICITY', attribute: 'ACTIVE_POWER' },
+          window: WINDOW,
+          from: at(m),
+          to: at(m + 1),
+          order: 'asc',
+        })
+      )[0]!;
+    for (const dao of [speed, batchDao]) {
+      expect(await windowOf(dao, 'g4', 460)).toMatchObject({
+        sampleCount: 1,
+        flaggedCount: 1,
+        max: -Infinity,
+      });
+      expect((await windowOf(dao, 'g4', 459)).flaggedCount).toBeUndefined();
+      expect((await windowOf(dao, 'g3', 320)).incomplete).toBe(true);
+      expect((await windowOf(dao, 'g3', 321)).incomplete).toBeUndefined();
+      expect((await windowOf(dao, 'g2', 301)).estimatedCount).toBe(1);
+    }
   }, 240_000);
 });

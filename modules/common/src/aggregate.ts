@@ -1,8 +1,17 @@
 import type { MetricIdentity } from './metric.js';
+import { FLAGGED_QUALITY_MASK, LONG_GAP_QUALITY_BIT, type ReadingQuality } from './quality-flags.js';
 
 /**
  * Aggregate of one time series over the half-open window [windowStart, windowEnd), instants in
  * epoch milliseconds (UTC) in memory, ISO-8601 on the wire.
+ *
+ * Over clean readings (`metrics-clean`) the aggregate also says how far to trust it:
+ * `estimatedCount` readings were interpolated, `flaggedCount` came from a meter flagged faulty
+ * (ZERO_RUN / CONSTANT_RUN) — counted in sampleCount, sum, min and average but not in `max` (the
+ * peak) — and `incomplete` marks a window holding the first reading after a long gap. The three are
+ * absent when 0/false (raw `metrics` aggregates stay exactly as they were); read them with `?? 0`.
+ * When every reading of a window is flagged, `max` is -Infinity in memory (no peak) and null on the
+ * wire, in Cassandra and in the serving API.
  */
 export interface AggregateMetric extends MetricIdentity {
   windowStart: number;
@@ -12,6 +21,9 @@ export interface AggregateMetric extends MetricIdentity {
   min: number;
   max: number;
   average: number;
+  estimatedCount?: number;
+  flaggedCount?: number;
+  incomplete?: boolean;
 }
 
 /**
@@ -32,7 +44,11 @@ export interface SampleStats {
   sampleCount: number;
   sum: number;
   min: number;
+  /** Over unflagged readings only (-Infinity while there is none). */
   max: number;
+  estimatedCount: number;
+  flaggedCount: number;
+  incomplete: boolean;
 }
 
 /** No samples: min/max at the identity elements of min and max, so any first sample wins. */
@@ -41,6 +57,9 @@ export const EMPTY_STATS: Readonly<SampleStats> = Object.freeze({
   sum: 0,
   min: Number.POSITIVE_INFINITY,
   max: Number.NEGATIVE_INFINITY,
+  estimatedCount: 0,
+  flaggedCount: 0,
+  incomplete: false,
 });
 
 /**
@@ -49,11 +68,28 @@ export const EMPTY_STATS: Readonly<SampleStats> = Object.freeze({
  * (batch job) both fold with it, so their results can only differ by their inputs.
  */
 export function foldSample(stats: Readonly<SampleStats>, value: number): SampleStats {
+  return foldReading(stats, value, undefined, undefined);
+}
+
+/**
+ * foldSample for a clean reading: a flagged reading (FLAGGED_QUALITY_MASK) counts everywhere but
+ * in the peak, an estimated one is counted, a long-gap one marks the window incomplete.
+ */
+export function foldReading(
+  stats: Readonly<SampleStats>,
+  value: number,
+  quality: number | undefined,
+  estimated: boolean | undefined,
+): SampleStats {
+  const flagged = quality !== undefined && (quality & FLAGGED_QUALITY_MASK) !== 0;
   return {
     sampleCount: stats.sampleCount + 1,
     sum: stats.sum + value,
     min: value < stats.min ? value : stats.min,
-    max: value > stats.max ? value : stats.max,
+    max: !flagged && value > stats.max ? value : stats.max,
+    estimatedCount: estimated === true ? stats.estimatedCount + 1 : stats.estimatedCount,
+    flaggedCount: flagged ? stats.flaggedCount + 1 : stats.flaggedCount,
+    incomplete: stats.incomplete || (quality !== undefined && (quality & LONG_GAP_QUALITY_BIT) !== 0),
   };
 }
 
@@ -75,17 +111,60 @@ export function toAggregate(
     min: stats.min,
     max: stats.max,
     average: stats.sampleCount === 0 ? Number.NaN : stats.sum / stats.sampleCount,
+    ...qualityFields(stats.estimatedCount ?? 0, stats.flaggedCount ?? 0, stats.incomplete ?? false),
+  };
+}
+
+/** The quality fields of an aggregate, only those not at their default (0 / false). */
+export function qualityFields(
+  estimatedCount: number,
+  flaggedCount: number,
+  incomplete: boolean,
+): Pick<AggregateMetric, 'estimatedCount' | 'flaggedCount' | 'incomplete'> {
+  return {
+    ...(estimatedCount !== 0 && { estimatedCount }),
+    ...(flaggedCount !== 0 && { flaggedCount }),
+    ...(incomplete && { incomplete }),
+  };
+}
+
+/** The statistics of an aggregate (what foldReading continues from). */
+export function statsOf(aggregate: AggregateMetric): SampleStats {
+  return {
+    sampleCount: aggregate.sampleCount,
+    sum: aggregate.sum,
+    min: aggregate.min,
+    max: aggregate.max,
+    estimatedCount: aggregate.estimatedCount ?? 0,
+    flaggedCount: aggregate.flaggedCount ?? 0,
+    incomplete: aggregate.incomplete ?? false,
   };
 }
 
 /** Folds one sample into an aggregate, returning a new aggregate (the input is not modified). */
 export function foldValue(aggregate: AggregateMetric, value: number): AggregateMetric {
-  return toAggregate(aggregate, aggregate.windowStart, aggregate.windowEnd, foldSample(aggregate, value));
+  return toAggregate(
+    aggregate,
+    aggregate.windowStart,
+    aggregate.windowEnd,
+    foldSample(statsOf(aggregate), value),
+  );
 }
 
-/** Folds a metric's value into an aggregate (the speed and batch layers both use this function). */
-export function foldMetric(aggregate: AggregateMetric, metric: { value: number }): AggregateMetric {
-  return foldValue(aggregate, metric.value);
+/**
+ * Folds a metric (raw, or a clean reading with its quality fields) into an aggregate (the speed
+ * and batch layers both use this function).
+ */
+export function foldMetric(
+  aggregate: AggregateMetric,
+  metric: { value: number } & ReadingQuality,
+): AggregateMetric {
+  return toAggregate(
+    aggregate,
+    aggregate.windowStart,
+    aggregate.windowEnd,
+    foldReading(statsOf(aggregate), metric.value, metric.quality, metric.estimated),
+  );
 }
 
 /** Combines two aggregates of the same series and window (e.g. partial batch results). */
@@ -99,6 +178,11 @@ export function mergeAggregates(a: AggregateMetric, b: AggregateMetric): Aggrega
     min: Math.min(a.min, b.min),
     max: Math.max(a.max, b.max),
     average: sampleCount === 0 ? Number.NaN : sum / sampleCount,
+    ...qualityFields(
+      (a.estimatedCount ?? 0) + (b.estimatedCount ?? 0),
+      (a.flaggedCount ?? 0) + (b.flaggedCount ?? 0),
+      (a.incomplete ?? false) || (b.incomplete ?? false),
+    ),
   };
 }
 

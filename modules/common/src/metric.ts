@@ -1,3 +1,5 @@
+import type { ReadingQuality } from './quality-flags.js';
+
 export const METRIC_TYPES = ['ELECTRICITY', 'WATER', 'GAS'] as const;
 export type MetricType = (typeof METRIC_TYPES)[number];
 
@@ -43,9 +45,10 @@ export interface Metric extends MetricIdentity {
 
 /**
  * The part of a Metric payload a reader needs when the series identity comes from the record key
- * (the aggregator): the key names gateway, type and attribute; the value says when and how much.
+ * (the aggregator): the key names gateway, type and attribute; the value says when and how much,
+ * and on `metrics-clean` (JSON CleanReading) how far to trust it: `quality` and `estimated`.
  */
-export type MetricReading = Pick<Metric, 'timestamp' | 'value'>;
+export type MetricReading = Pick<Metric, 'timestamp' | 'value'> & ReadingQuality;
 
 const TYPE_SET: ReadonlySet<unknown> = new Set(METRIC_TYPES);
 const ATTRIBUTE_SET: ReadonlySet<unknown> = new Set(METRIC_ATTRIBUTES);

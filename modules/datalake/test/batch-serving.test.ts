@@ -192,6 +192,8 @@ describe('batch job', () => {
       max: -1,
       average: -1,
     }));
+    // Issue #21: the first window's every reading came from a flagged meter, after a long gap.
+    speedRows[0] = { ...speedRows[0]!, max: Number.NEGATIVE_INFINITY, flaggedCount: 1, incomplete: true };
     await speed.saveAll(W, speedRows);
     const query = new URLSearchParams({
       gateway: series.gateway,
@@ -204,8 +206,16 @@ describe('batch job', () => {
     const body = (await (await fetch(`${baseUrl}/aggregates?${query}`)).json()) as {
       lowWaterMark: string;
       highWaterMark: string;
-      rows: { windowStart: string; layer: string }[];
+      rows: {
+        windowStart: string;
+        layer: string;
+        max: number | null;
+        flaggedCount: number;
+        incomplete: boolean;
+      }[];
     };
+    expect(body.rows[0]).toMatchObject({ max: null, flaggedCount: 1, estimatedCount: 0, incomplete: true });
+    expect(body.rows[1]).toMatchObject({ max: -1, flaggedCount: 0, estimatedCount: 0, incomplete: false });
     expect(body.lowWaterMark).toBe('2006-12-16T00:00:00Z');
     expect(body.highWaterMark).toBe('2006-12-16T09:00:00Z');
     const layers = body.rows.map((r) => `${r.windowStart.slice(11, 16)} ${r.layer}`);

@@ -1,4 +1,9 @@
-import type { AggregateMetric, MetricAttribute, MetricType } from '@meterstream/common';
+import {
+  type AggregateMetric,
+  type MetricAttribute,
+  type MetricType,
+  qualityFields,
+} from '@meterstream/common';
 import type { Client, types } from 'cassandra-driver';
 import {
   type BucketUnit,
@@ -58,7 +63,9 @@ export interface LatestQuery {
   maxBuckets?: number;
 }
 
-const COLUMNS = 'gateway, metric, attribute, windowStart, windowEnd, min, max, avg, sum, sampleCount';
+const COLUMNS =
+  'gateway, metric, attribute, windowStart, windowEnd, min, max, avg, sum, sampleCount, ' +
+  'estimated_count, flagged_count, incomplete';
 
 function epochMs(value: unknown): number {
   return value instanceof Date ? value.getTime() : Number(value);
@@ -73,10 +80,17 @@ export function rowToAggregate(row: types.Row): AggregateMetric {
     windowStart: epochMs(row.windowstart),
     windowEnd: epochMs(row.windowend),
     min: row.min as number,
-    max: row.max as number,
+    // null: every reading of the window was flagged (no peak), -Infinity as in AggregateMetric.
+    max: row.max === null ? Number.NEGATIVE_INFINITY : (row.max as number),
     average: row.avg as number,
     sum: row.sum as number,
     sampleCount: Number(row.samplecount),
+    // Rows written before the quality columns have nulls there: 0 / false.
+    ...qualityFields(
+      Number(row.estimated_count ?? 0),
+      Number(row.flagged_count ?? 0),
+      row.incomplete === true,
+    ),
   };
 }
 
@@ -123,7 +137,8 @@ export class AggregateDao {
   insertCql(window: number): string {
     return (
       `INSERT INTO ${this.table(window)} (gateway, metric, attribute, bucket, windowStart, windowEnd, ` +
-      'min, max, avg, sum, sampleCount) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'
+      'min, max, avg, sum, sampleCount, estimated_count, flagged_count, incomplete) ' +
+      'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'
     );
   }
 
@@ -137,10 +152,13 @@ export class AggregateDao {
       new Date(a.windowStart),
       new Date(a.windowEnd),
       a.min,
-      a.max,
+      Number.isFinite(a.max) ? a.max : null,
       a.average,
       a.sum,
       a.sampleCount,
+      a.estimatedCount ?? 0,
+      a.flaggedCount ?? 0,
+      a.incomplete ?? false,
     ];
   }
 

@@ -54,6 +54,16 @@ function aggregateTableDdl(keyspace: string, table: string): string {
   );
 }
 
+/** Two processes migrating at once: the second finds the column there. */
+const ALREADY_EXISTS = /already exists|conflicts with an existing column|duplicate/i;
+
+/** The quality columns of every aggregate table (issue #21), in the order they were added. */
+export const QUALITY_COLUMNS: readonly (readonly [string, string])[] = [
+  ['estimated_count', 'int'],
+  ['flagged_count', 'int'],
+  ['incomplete', 'boolean'],
+];
+
 /** The ordered migration list for these options. Ids are stable: they name what they create. */
 export function migrations(options: SchemaOptions = {}): Migration[] {
   const keyspace = checkIdentifier(options.keyspace ?? 'metrics');
@@ -68,6 +78,16 @@ export function migrations(options: SchemaOptions = {}): Migration[] {
         description: `${family} for ${window} s windows`,
         cql: aggregateTableDdl(keyspace, table),
       });
+      // Issue #21: the aggregates of clean readings say how far to trust them. Added by ALTER on an
+      // existing keyspace; rows written before read as 0 / false (rowToAggregate).
+      for (const [column, type] of QUALITY_COLUMNS) {
+        list.push({
+          id: `alter-table-${table}-add-${column}`,
+          description: `${family} for ${window} s windows: ${column}`,
+          cql: `ALTER TABLE ${keyspace}.${table} ADD ${column} ${type}`,
+          alreadyApplied: ALREADY_EXISTS,
+        });
+      }
     }
   }
   list.push({
@@ -82,7 +102,7 @@ export function migrations(options: SchemaOptions = {}): Migration[] {
     description: 'event time from which the batch view of each window is complete',
     cql: `ALTER TABLE ${keyspace}.${HIGH_WATER_MARK_TABLE} ADD lowWaterMark timestamp`,
     // Two processes migrating at once: the second finds the column there.
-    alreadyApplied: /already exists|conflicts with an existing column|duplicate/i,
+    alreadyApplied: ALREADY_EXISTS,
   });
   for (const table of Object.values(MART_TABLES)) {
     list.push({

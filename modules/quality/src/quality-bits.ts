@@ -19,6 +19,8 @@ export const QualityBit = {
   UNIT_CONVERTED: 1 << 6,
   /** Arrived after a later reading of its series (within retention): not used to update series state. */
   OUT_OF_ORDER: 1 << 7,
+  /** The first reading after a gap too long to fill (a `long-gap` alert): its aggregate windows are incomplete. */
+  LONG_GAP: 1 << 8,
 } as const;
 
 export type QualityBitName = keyof typeof QualityBit;

@@ -120,6 +120,7 @@ export function observe(
             estimated.push({ timestamp: at, value: state.lastValue + share * (value - state.lastValue) });
           }
         } else {
+          quality |= QualityBit.LONG_GAP;
           alerts.push({
             type: 'long-gap',
             reason: `${missing} readings missing`,

@@ -30,7 +30,7 @@ describe('gaps (expected interval 60 s; up to 5 missing readings filled, estimat
     expect(s.clean().map((c) => [c.timestamp, c.estimated, c.quality])).toEqual([
       [iso(T0), false, 0],
       [iso(T0 + MIN), false, 0],
-      [iso(T0 + 8 * MIN), false, QualityBit.DROPOUT],
+      [iso(T0 + 8 * MIN), false, QualityBit.DROPOUT | QualityBit.LONG_GAP],
     ]);
     expect(s.alerts()).toEqual([
       {

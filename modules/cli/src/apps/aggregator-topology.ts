@@ -3,7 +3,7 @@ import {
   type MetricReading,
   type SampleStats,
   aggregateJsonSerde,
-  foldSample,
+  foldReading,
   metricKeySerde,
   parseMetricKey,
   sampleStatsSerde,
@@ -59,7 +59,7 @@ export function buildAggregatorTopology(options: AggregatorTopologyOptions): Top
       .windowedBy(TimeWindows.ofSizeAndGrace(windowSec * 1000, options.graceSec * 1000))
       .aggregate<SampleStats>(
         () => EMPTY_STATS,
-        (_key, reading, stats) => foldSample(stats, reading.value),
+        (_key, reading, stats) => foldReading(stats, reading.value, reading.quality, reading.estimated),
         {
           storeName: `metric-aggregates-${windowSec}s`,
           keySerde: stringSerde,

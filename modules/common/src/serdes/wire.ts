@@ -1,4 +1,5 @@
-import type { AggregateMetric } from '../aggregate.js';
+import { type AggregateMetric, qualityFields } from '../aggregate.js';
+import type { ReadingQuality } from '../quality-flags.js';
 import { DeserializationError, type InvalidRecordReason, type PayloadSource } from '../errors.js';
 import {
   METRIC_TIME_RANGE,
@@ -30,8 +31,13 @@ export interface AggregateMetricWire {
   sampleCount: number;
   sum: number;
   min: number;
-  max: number;
+  /** null when every reading of the window came from a flagged meter (no peak). */
+  max: number | null;
   average: number;
+  /** Present when not 0 / false (AggregateMetric). */
+  estimatedCount?: number;
+  flaggedCount?: number;
+  incomplete?: boolean;
 }
 
 /** Reads fields out of an untyped decoded payload, raising DeserializationError on the first problem. */
@@ -82,6 +88,23 @@ class FieldReader {
     const time = parsed ? this.finite(name, 'bad-timestamp') : this.instant(name);
     if (!isMetricTime(time)) this.fail(outOfRange(name, time), 'timestamp-out-of-range');
     return time;
+  }
+
+  /** A non-negative integer field up to `bound`, absent or null: 0. */
+  optionalCount(name: string, bound: number): number {
+    const value = this.object[name];
+    if (value === undefined || value === null) return 0;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > bound)
+      this.fail(`field "${name}" must be an integer in [0, ${bound}], got ${String(value)}`);
+    return value;
+  }
+
+  /** A boolean field, absent or null: false. */
+  optionalBoolean(name: string): boolean {
+    const value = this.object[name];
+    if (value === undefined || value === null) return false;
+    if (typeof value !== 'boolean') this.fail(`field "${name}" must be a boolean, got ${typeof value}`);
+    return value;
   }
 
   identity() {
@@ -163,11 +186,17 @@ export function metricFromWire(decoded: unknown, format: string): Metric {
 }
 
 /** The wire shape of a MetricReading (JSON): the timestamp and value fields of MetricWire. */
-export type MetricReadingWire = Pick<MetricWire, 'timestamp' | 'value'>;
+export type MetricReadingWire = Pick<MetricWire, 'timestamp' | 'value'> & ReadingQuality;
 
 export function metricReadingToWire(reading: MetricReading): MetricReadingWire {
   checkWritable(reading);
-  return { timestamp: formatInstant(reading.timestamp), value: reading.value };
+  return {
+    timestamp: formatInstant(reading.timestamp),
+    value: reading.value,
+    // Only when set (a clean reading): a raw reading's JSON stays as it was.
+    ...(reading.quality !== undefined && { quality: reading.quality }),
+    ...(reading.estimated !== undefined && { estimated: reading.estimated }),
+  };
 }
 
 /** Validates the timestamp and value of a decoded Metric payload; its other fields are not read. */
@@ -177,11 +206,44 @@ export function metricReadingFromWire(decoded: unknown, format: string): MetricR
     const { timestamp, value } = decoded as Record<string, unknown>;
     if (typeof timestamp === 'string' && typeof value === 'number' && Number.isFinite(value)) {
       const instant = parseInstant(timestamp);
-      if (typeof instant === 'number' && isMetricTime(instant)) return { timestamp: instant, value };
+      if (typeof instant === 'number' && isMetricTime(instant))
+        return withReadingQuality({ timestamp: instant, value }, decoded as Record<string, unknown>);
     }
   }
   const reader = new FieldReader(asObject(decoded, format), format);
-  return { timestamp: reader.metricTime('timestamp', false), value: reader.finite('value') };
+  return withReadingQuality(
+    { timestamp: reader.metricTime('timestamp', false), value: reader.finite('value') },
+    decoded as Record<string, unknown>,
+    reader,
+  );
+}
+
+/**
+ * Adds a clean reading's `quality` and `estimated` (metrics-clean, JSON) when present; a raw Metric
+ * has neither and reads as before. A present field of the wrong type is an error naming it.
+ */
+function withReadingQuality(
+  reading: MetricReading,
+  o: Record<string, unknown>,
+  reader?: FieldReader,
+): MetricReading {
+  const { quality, estimated } = o;
+  if (quality === undefined && estimated === undefined) return reading;
+  if (quality !== undefined && !(typeof quality === 'number' && Number.isInteger(quality) && quality >= 0)) {
+    (reader ?? new FieldReader(o, 'MetricReading')).fail(
+      `field "quality" must be a non-negative integer, got ${String(quality)}`,
+    );
+  }
+  if (estimated !== undefined && typeof estimated !== 'boolean') {
+    (reader ?? new FieldReader(o, 'MetricReading')).fail(
+      `field "estimated" must be a boolean, got ${typeof estimated}`,
+    );
+  }
+  return {
+    ...reading,
+    ...(quality !== undefined && { quality: quality as number }),
+    ...(estimated !== undefined && { estimated: estimated as boolean }),
+  };
 }
 
 /**
@@ -217,8 +279,13 @@ export function aggregateToWire(aggregate: AggregateMetric): AggregateMetricWire
     sampleCount: aggregate.sampleCount,
     sum: aggregate.sum,
     min: aggregate.min,
-    max: aggregate.max,
+    max: Number.isFinite(aggregate.max) ? aggregate.max : null,
     average: aggregate.average,
+    ...qualityFields(
+      aggregate.estimatedCount ?? 0,
+      aggregate.flaggedCount ?? 0,
+      aggregate.incomplete ?? false,
+    ),
   };
 }
 
@@ -231,6 +298,14 @@ export function aggregateFromWire(decoded: unknown, format: string): AggregateMe
   const windowStart = reader.instant('windowStart');
   const windowEnd = reader.instant('windowEnd');
   if (windowEnd <= windowStart) reader.fail('field "windowEnd" must be after "windowStart"');
+  const estimatedCount = reader.optionalCount('estimatedCount', sampleCount);
+  const flaggedCount = reader.optionalCount('flaggedCount', sampleCount);
+  const incomplete = reader.optionalBoolean('incomplete');
+  // No peak only when every reading was flagged; otherwise max is a number as it always was.
+  const max =
+    flaggedCount === sampleCount && (decoded as Record<string, unknown>).max === null
+      ? Number.NEGATIVE_INFINITY
+      : reader.finite('max');
   return {
     ...reader.identity(),
     windowStart,
@@ -238,8 +313,9 @@ export function aggregateFromWire(decoded: unknown, format: string): AggregateMe
     sampleCount,
     sum: reader.finite('sum'),
     min: reader.finite('min'),
-    max: reader.finite('max'),
+    max,
     average: reader.finite('average'),
+    ...qualityFields(estimatedCount, flaggedCount, incomplete),
   };
 }
 

@@ -1,12 +1,22 @@
-import type { Metric, MetricAttribute, MetricType } from '@meterstream/common';
+import type { Metric, MetricAttribute, MetricType, ReadingQuality } from '@meterstream/common';
 import { parquetMetadata, parquetRead } from 'hyparquet';
 import { ByteWriter, parquetWrite } from 'hyparquet-writer';
 
 /** A metric as archived in the lake, with its Kafka coordinates (lineage, and the fold order). */
-export interface ArchivedMetric extends Metric {
+export interface ArchivedMetric extends Metric, ReadingQuality {
   partition: number;
   offset: number;
 }
+
+/**
+ * The quality columns (issue #21), written only into objects of clean readings (`metrics-clean`):
+ * an object of raw readings keeps the 7-column layout, and a reader meeting an object without them
+ * (older, or raw) reads quality 0 and estimated false.
+ */
+export const QUALITY_COLUMNS_SCHEMA = [
+  { name: 'quality', type: 'INT32', repetition_type: 'REQUIRED' },
+  { name: 'estimated', type: 'BOOLEAN', repetition_type: 'REQUIRED' },
+] as const;
 
 /**
  * Column layout of every raw Parquet object. Strings are dictionary-encoded (few distinct
@@ -57,6 +67,13 @@ export interface ParquetEncodeOptions {
   rowGroupSize?: number;
 }
 
+function schemaOf(withQuality: boolean) {
+  const [root, ...columns] = RAW_METRIC_SCHEMA.map((element) => ({ ...element }));
+  if (!withQuality) return [root, ...columns];
+  const extra = QUALITY_COLUMNS_SCHEMA.map((element) => ({ ...element }));
+  return [{ ...root!, num_children: columns.length + extra.length }, ...columns, ...extra];
+}
+
 /** Encodes metrics (in the given order) as one Parquet file, SNAPPY-compressed. */
 export function encodeMetricsParquet(
   rows: readonly ArchivedMetric[],
@@ -71,8 +88,15 @@ export function encodeMetricsParquet(
   const value = new Float64Array(n);
   const partition = new Int32Array(n);
   const offset = new BigInt64Array(n);
+  const withQuality = rows.some((row) => row.quality !== undefined || row.estimated !== undefined);
+  const quality = withQuality ? new Int32Array(n) : null;
+  const estimated = withQuality ? new Array<boolean>(n) : null;
   for (let i = 0; i < n; i++) {
     const row = rows[i]!;
+    if (quality && estimated) {
+      quality[i] = row.quality ?? 0;
+      estimated[i] = row.estimated ?? false;
+    }
     gateway[i] = row.gateway;
     metricType[i] = row.metricType;
     metricAttribute[i] = row.metricAttribute;
@@ -84,7 +108,7 @@ export function encodeMetricsParquet(
   const writer = new ByteWriter();
   parquetWrite({
     writer,
-    schema: RAW_METRIC_SCHEMA.map((element) => ({ ...element })) as never,
+    schema: schemaOf(withQuality) as never,
     codec: 'SNAPPY',
     rowGroupSize: options.rowGroupSize ?? 100_000,
     createdBy: 'meterstream datalake (hyparquet-writer)',
@@ -96,6 +120,12 @@ export function encodeMetricsParquet(
       { name: 'value', data: value },
       { name: 'kafkaPartition', data: partition },
       { name: 'kafkaOffset', data: offset, encoding: 'DELTA_BINARY_PACKED' },
+      ...(quality && estimated
+        ? [
+            { name: 'quality', data: quality },
+            { name: 'estimated', data: estimated },
+          ]
+        : []),
     ],
   });
   return new Uint8Array(writer.getBuffer());
@@ -120,12 +150,14 @@ export async function decodeMetricsParquet(
 ): Promise<ArchivedMetric[]> {
   const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
   let table: unknown[][] = [];
+  let withQuality = false;
   try {
     const metadata = parquetMetadata(file);
+    withQuality = metadata.schema.some((element) => element.name === 'quality');
     await parquetRead({
       file,
       metadata,
-      columns: [...RAW_COLUMNS],
+      columns: withQuality ? [...RAW_COLUMNS, 'quality', 'estimated'] : [...RAW_COLUMNS],
       parsers: { timestampFromMilliseconds: (ms: bigint) => Number(ms) },
       rowFormat: 'array',
       onComplete: (rows: unknown[][]) => {
@@ -137,16 +169,21 @@ export async function decodeMetricsParquet(
   }
   const rows = new Array<ArchivedMetric>(table.length);
   for (let i = 0; i < table.length; i++) {
-    const [gateway, metricType, metricAttribute, timestamp, value, partition, offset] = table[i] as [
-      string,
-      MetricType,
-      MetricAttribute,
-      number,
-      number,
-      number,
-      bigint,
-    ];
-    rows[i] = { gateway, metricType, metricAttribute, timestamp, value, partition, offset: Number(offset) };
+    const [gateway, metricType, metricAttribute, timestamp, value, partition, offset, quality, estimated] =
+      table[i] as [string, MetricType, MetricAttribute, number, number, number, bigint, number?, boolean?];
+    rows[i] = withQuality
+      ? {
+          gateway,
+          metricType,
+          metricAttribute,
+          timestamp,
+          value,
+          partition,
+          offset: Number(offset),
+          quality,
+          estimated,
+        }
+      : { gateway, metricType, metricAttribute, timestamp, value, partition, offset: Number(offset) };
   }
   return rows;
 }

@@ -92,9 +92,13 @@ export function buildServingApi(options: ServingApiOptions): FastifyInstance {
         windowEnd: formatInstant(row.windowEnd),
         sampleCount: row.sampleCount,
         min: row.min,
-        max: row.max,
+        // null: every reading of the window came from a flagged meter (no peak).
+        max: Number.isFinite(row.max) ? row.max : null,
         sum: row.sum,
         average: row.average,
+        estimatedCount: row.estimatedCount ?? 0,
+        flaggedCount: row.flaggedCount ?? 0,
+        incomplete: row.incomplete ?? false,
         layer: row.layer,
       })),
     };

@@ -28,7 +28,7 @@ export function addRecordToSegment(
   const verdict = validateMetricRecord(message.key, message.value, rules.decoder.decode);
   if (verdict.ok) {
     const { gateway, metricType, metricAttribute } = identityOfKey(verdict.key);
-    const { timestamp, value } = verdict.reading;
+    const { timestamp, value, quality, estimated } = verdict.reading;
     const metric: ArchivedMetric = {
       gateway,
       metricType,
@@ -37,6 +37,9 @@ export function addRecordToSegment(
       value,
       partition,
       offset,
+      // Clean readings (metrics-clean) only: the object then gains the quality columns.
+      ...(quality !== undefined && { quality }),
+      ...(estimated !== undefined && { estimated }),
     };
     segment.addMetric(offset, size, metric);
     return;

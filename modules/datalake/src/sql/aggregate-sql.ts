@@ -1,4 +1,4 @@
-import { METRIC_TIME_RANGE } from '@meterstream/common';
+import { FLAGGED_QUALITY_MASK, LONG_GAP_QUALITY_BIT, METRIC_TIME_RANGE } from '@meterstream/common';
 
 /** The windows the speed layer computes, and so the `aggregates_<w>` views of `meterstream sql`. */
 export const SQL_WINDOWS = [60, 600, 3600, 86_400] as const;
@@ -8,12 +8,12 @@ export type RawRelation = string;
 
 /** `read_parquet` of a local lake copy laid out as the bucket (hive partitions metricType/date). */
 export function lakeDirRelation(dir: string): RawRelation {
-  return `read_parquet(${sqlString(`${dir}/raw/*/*/*.parquet`)}, hive_partitioning = true)`;
+  return `read_parquet(${sqlString(`${dir}/raw/*/*/*.parquet`)}, hive_partitioning = true, union_by_name = true)`;
 }
 
 /** `read_parquet` of a list of Parquet files (at least one). */
 export function filesRelation(paths: readonly string[]): RawRelation {
-  return `read_parquet([${paths.map(sqlString).join(', ')}])`;
+  return `read_parquet([${paths.map(sqlString).join(', ')}], union_by_name = true)`;
 }
 
 export function sqlString(text: string): string {
@@ -29,19 +29,29 @@ export function sqlString(text: string): string {
  * - the sum folded in (partition, offset) order — the order the aggregator folded them in — with
  *   list_reduce, a left fold: bit-identical to the reference, where SUM's parallel and reordered
  *   additions would differ in the last bits.
+ * - the quality fields (issue #21): flagged readings (ZERO_RUN | CONSTANT_RUN) are left out of max
+ *   (NULL when every reading of the window is flagged), counted in flaggedCount; estimated ones in
+ *   estimatedCount; a LONG_GAP reading makes its window incomplete. `withQuality` false (a lake of
+ *   raw objects only, no `quality` / `estimated` columns): 0 / false for every row.
  * Columns: gateway, metricType, metricAttribute, windowStart and windowEnd (epoch ms), sampleCount,
- * sum, min, max, average.
+ * sum, min, max, average, estimatedCount, flaggedCount, incomplete.
  */
 export function aggregatesSql(
   relation: RawRelation,
   window: number,
   range?: { from: number; to: number },
+  withQuality = false,
 ): string {
+  // Objects written before the columns (or from raw `metrics`) read as NULL under union_by_name.
+  const quality = withQuality
+    ? 'coalesce(quality, 0) AS quality, coalesce(estimated, false) AS estimated'
+    : '0 AS quality, false AS estimated';
   const size = window * 1000;
   const inRange = range ? `WHERE ts >= ${range.from} AND ts < ${range.to}` : '';
   return `
 WITH valid AS (
-  SELECT gateway, metricType, metricAttribute, epoch_ms("timestamp") AS ts, value, kafkaPartition, kafkaOffset
+  SELECT gateway, metricType, metricAttribute, epoch_ms("timestamp") AS ts, value, kafkaPartition, kafkaOffset,
+    ${quality}
   FROM ${relation}
   WHERE isfinite(value) AND epoch_ms("timestamp") >= ${METRIC_TIME_RANGE.from}
     AND epoch_ms("timestamp") < ${METRIC_TIME_RANGE.to}
@@ -52,7 +62,10 @@ folded AS (
   SELECT gateway, metricType, metricAttribute, windowStart, windowStart + ${size} AS windowEnd,
     count(*)::INTEGER AS sampleCount,
     list_reduce(list(value ORDER BY kafkaPartition, kafkaOffset), lambda a, b: a + b) AS sum,
-    min(value) AS min, max(value) AS max
+    min(value) AS min, max(value) FILTER (WHERE (quality & ${FLAGGED_QUALITY_MASK}) = 0) AS max,
+    count(*) FILTER (WHERE estimated)::INTEGER AS estimatedCount,
+    count(*) FILTER (WHERE (quality & ${FLAGGED_QUALITY_MASK}) <> 0)::INTEGER AS flaggedCount,
+    bool_or((quality & ${LONG_GAP_QUALITY_BIT}) <> 0) AS incomplete
   FROM windowed
   GROUP BY gateway, metricType, metricAttribute, windowStart
 )

@@ -3,7 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { DuckDBInstance } from '@duckdb/node-api';
-import type { AggregateMetric, MetricAttribute, MetricType } from '@meterstream/common';
+import {
+  type AggregateMetric,
+  type MetricAttribute,
+  type MetricType,
+  qualityFields,
+} from '@meterstream/common';
 import type { DayRecompute } from '../batch/recompute.js';
 import { mapBounded, readObjectBytes } from '../lake-reader.js';
 import { aggregatesSql, filesRelation, recordCountsSql } from './aggregate-sql.js';
@@ -48,7 +53,10 @@ export async function aggregateParquetFiles(
   try {
     const relation = filesRelation(paths);
     const counts = (await connection.runAndReadAll(recordCountsSql(relation))).getRowObjectsJS()[0]!;
-    const rows = (await connection.runAndReadAll(aggregatesSql(relation, window, range))).getRowObjectsJS();
+    const columns = (await connection.runAndReadAll(`DESCRIBE SELECT * FROM ${relation}`)).getRowObjectsJS();
+    const withQuality = columns.some((c) => c.column_name === 'quality');
+    const sql = aggregatesSql(relation, window, range, withQuality);
+    const rows = (await connection.runAndReadAll(sql)).getRowObjectsJS();
     const aggregates = rows.map(
       (row): AggregateMetric => ({
         gateway: row.gateway as string,
@@ -59,8 +67,10 @@ export async function aggregateParquetFiles(
         sampleCount: Number(row.sampleCount),
         sum: row.sum as number,
         min: row.min as number,
-        max: row.max as number,
+        // NULL: every reading of the window was flagged (no peak), -Infinity as in AggregateMetric.
+        max: row.max === null ? Number.NEGATIVE_INFINITY : (row.max as number),
         average: row.average as number,
+        ...qualityFields(Number(row.estimatedCount), Number(row.flaggedCount), row.incomplete === true),
       }),
     );
     return {

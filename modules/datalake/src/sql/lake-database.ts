@@ -131,7 +131,7 @@ async function rawRelation(connection: DuckDBConnection, source: LakeSource): Pr
         REGION ${sqlString(source.region)}, ENDPOINT ${sqlString(url.host)}, USE_SSL ${url.protocol === 'https:'},
         URL_STYLE ${sqlString(source.forcePathStyle ? 'path' : 'vhost')})`,
     );
-    return `read_parquet(${sqlString(`s3://${source.bucket}/${RAW_PREFIX}*/*/*.parquet`)}, hive_partitioning = true)`;
+    return `read_parquet(${sqlString(`s3://${source.bucket}/${RAW_PREFIX}*/*/*.parquet`)}, hive_partitioning = true, union_by_name = true)`;
   }
   if (hasParquet(join(source.dir, RAW_PREFIX))) return lakeDirRelation(source.dir);
   return `(SELECT NULL::VARCHAR AS gateway, NULL::VARCHAR AS metricType, NULL::VARCHAR AS metricAttribute,

@@ -18,8 +18,8 @@ function close(a: number, b: number, relativeTolerance: number): boolean {
 }
 
 /**
- * Compares the batch and speed aggregates of one series window by window. Counts, min, max and the
- * window end must be equal; sum and average may differ by `relativeTolerance` (0 demands bit
+ * Compares the batch and speed aggregates of one series window by window. Counts (sampleCount, estimatedCount,
+ * flaggedCount), min, max, incomplete and the window end must be equal; sum and average may differ by `relativeTolerance` (0 demands bit
  * equality, which is what the batch job's fold order yields against an in-order speed layer).
  */
 export function compareSeries(
@@ -48,6 +48,10 @@ export function compareSeries(
     if (b.sampleCount !== s.sampleCount) fields.push('sampleCount');
     if (b.min !== s.min) fields.push('min');
     if (b.max !== s.max) fields.push('max');
+    // Issue #21: how far each layer trusts the window must agree too (absent = 0 / false).
+    if ((b.estimatedCount ?? 0) !== (s.estimatedCount ?? 0)) fields.push('estimatedCount');
+    if ((b.flaggedCount ?? 0) !== (s.flaggedCount ?? 0)) fields.push('flaggedCount');
+    if ((b.incomplete ?? false) !== (s.incomplete ?? false)) fields.push('incomplete');
     if (!close(b.sum, s.sum, relativeTolerance)) fields.push('sum');
     if (!close(b.average, s.average, relativeTolerance)) fields.push('average');
     if (fields.length)
