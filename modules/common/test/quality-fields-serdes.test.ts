@@ -67,6 +67,19 @@ describe('clean readings and quality fields through the serdes (issue #21 item 4
     });
   });
 
+  it('window statistics without quality fields keep the 32-byte layout (raw aggregations write no more changelog bytes)', () => {
+    const raw = foldReading(foldReading(EMPTY_STATS, 4, undefined, undefined), 9, undefined, undefined);
+    const bytes = sampleStatsSerde.serialize(raw);
+    expect(bytes).toHaveLength(32);
+    expect(sampleStatsSerde.serializedSize?.(raw)).toBe(32);
+    expect(sampleStatsSerde.deserialize(bytes)).toEqual(raw);
+    const estimated = foldReading(raw, 5, 0, true);
+    expect(sampleStatsSerde.serialize(estimated)).toHaveLength(49);
+    const inPlace = Buffer.alloc(sampleStatsSerde.serializedSize!(estimated));
+    sampleStatsSerde.serializeInto!(estimated, inPlace, 0);
+    expect(sampleStatsSerde.deserialize(inPlace)).toEqual(estimated);
+  });
+
   it('an aggregate wire max of null reads back only when every reading was flagged', () => {
     const wire = {
       gateway: 'g1',

@@ -3,14 +3,24 @@ import type { Serde } from './serde.js';
 
 /** count, sum, min, max, estimatedCount, flaggedCount as doubles, then incomplete as one byte. */
 const SIZE = 49;
-/** The first layout (before the quality fields): still read, from changelogs written by it. */
+/** count, sum, min, max only: the first layout, and what a window without quality fields writes. */
 const SIZE_V1 = 32;
+
+/** Raw readings (and clean ones without estimates or flags) keep the 32-byte layout. */
+function hasQuality(s: SampleStats): boolean {
+  return s.estimatedCount !== 0 || s.flaggedCount !== 0 || s.incomplete;
+}
+
+function sizeOf(s: SampleStats): number {
+  return hasQuality(s) ? SIZE : SIZE_V1;
+}
 
 function writeSampleStats(s: SampleStats, out: Buffer, offset: number): void {
   out.writeDoubleBE(s.sampleCount, offset);
   out.writeDoubleBE(s.sum, offset + 8);
   out.writeDoubleBE(s.min, offset + 16);
   out.writeDoubleBE(s.max, offset + 24);
+  if (!hasQuality(s)) return;
   out.writeDoubleBE(s.estimatedCount, offset + 32);
   out.writeDoubleBE(s.flaggedCount, offset + 40);
   out.writeUInt8(s.incomplete ? 1 : 0, offset + 48);
@@ -18,15 +28,16 @@ function writeSampleStats(s: SampleStats, out: Buffer, offset: number): void {
 
 /**
  * The window statistics as the speed layer's window stores (and their changelogs) hold them:
- * 49 bytes, count, sum, min, max, estimatedCount, flaggedCount as big-endian doubles and the
- * incomplete flag as a byte. Fixed size, so the stores write it in place (`serializeInto`); only
- * serialized when the record cache flushes. A 32-byte value (the layout before the quality
- * fields) reads with them at 0 / false, so a restore from an older changelog still works.
+ * count, sum, min, max as big-endian doubles (32 bytes) and, only when a window has any,
+ * estimatedCount and flaggedCount as doubles and the incomplete flag as a byte (49 bytes): raw
+ * aggregations write no more changelog bytes than before the quality fields. Sized per value, so
+ * the stores write it in place (`serializeInto`); only serialized when the record cache flushes.
+ * A 32-byte value reads with the quality fields at 0 / false (also older changelogs).
  */
 export const sampleStatsSerde: Serde<SampleStats> = {
   format: 'sample-stats',
   serialize(s) {
-    const out = Buffer.allocUnsafe(SIZE);
+    const out = Buffer.allocUnsafe(sizeOf(s));
     writeSampleStats(s, out, 0);
     return out;
   },
@@ -42,6 +53,6 @@ export const sampleStatsSerde: Serde<SampleStats> = {
       incomplete: v1 ? false : d.readUInt8(48) === 1,
     };
   },
-  serializedSize: () => SIZE,
+  serializedSize: sizeOf,
   serializeInto: writeSampleStats,
 };

@@ -30,8 +30,16 @@ describe('in-place serialization (Serde.serializedSize / serializeInto)', () => 
 
   it("common's window statistics (the aggregator's store value) write their 32 bytes in place, infinities included", () => {
     for (const a of [
-      { sampleCount: 3, sum: 7.5, min: -1, max: 4 },
-      { sampleCount: 0, sum: 0, min: Number.POSITIVE_INFINITY, max: Number.NEGATIVE_INFINITY },
+      { sampleCount: 3, sum: 7.5, min: -1, max: 4, estimatedCount: 0, flaggedCount: 0, incomplete: false },
+      {
+        sampleCount: 0,
+        sum: 0,
+        min: Number.POSITIVE_INFINITY,
+        max: Number.NEGATIVE_INFINITY,
+        estimatedCount: 0,
+        flaggedCount: 0,
+        incomplete: false,
+      },
     ]) {
       const { inPlace, copied } = framedBoth(sampleStatsSerde, a);
       expect(inPlace).toEqual(copied);
