@@ -24,3 +24,4 @@ export * from './serdes/registry-sync.js';
 export * from './dead-letter.js';
 export * from './metric-record-rule.js';
 export * from './sink-failure.js';
+export * from './metrics-topic.js';
