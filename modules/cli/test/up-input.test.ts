@@ -147,3 +147,33 @@ describe('meterstream up --input', () => {
     expect(quarantined.map((q: { rule: string }) => q.rule)).toEqual(['negative']);
   }, 180_000);
 });
+
+describe('meterstream up --input raw', () => {
+  it('starts no quality stage and exports no input topic: everything reads metrics, as before', async () => {
+    const raw = runCli(['up', ...freePorts(), '--no-redis', '--no-ksql', '--input', 'raw'], {
+      METERSTREAM_DATA_DIR: join(dir, 'raw-stack'),
+    });
+    try {
+      await waitForProcess(raw, '`up --input raw` to start', () => started(raw), 150_000);
+      const rawEnv = exported(raw);
+      expect(rawEnv.METERSTREAM_KAFKA_BROKERS).toBeDefined();
+      expect(rawEnv.METERSTREAM_METRICS_TOPIC).toBeUndefined();
+      expect(raw.output()).toContain(
+        'Quality stage    not started (--input raw): the pipeline reads metrics',
+      );
+      // `up` created no topic: nothing ran `topics create` or the quality stage.
+      const admin = new Kafka({
+        brokers: rawEnv.METERSTREAM_KAFKA_BROKERS!.split(','),
+        clientId: 'up-input-raw-test',
+        logLevel: logLevel.NOTHING,
+      }).admin();
+      await admin.connect();
+      const topics = await admin.listTopics();
+      await admin.disconnect();
+      expect(topics.filter((t) => t.startsWith('metrics'))).toEqual([]);
+    } finally {
+      raw.kill('SIGTERM');
+      await raw.exited;
+    }
+  }, 180_000);
+});
