@@ -135,6 +135,7 @@ if [ ! -f "$CLI_MAIN" ]; then
 fi
 
 # --- stack -----------------------------------------------------------------------------------------
+# `up --input raw`: the demo runs the quality stage itself (below), with rules fitted to the replay.
 if [ "$EXTERNAL" = 1 ]; then
   step "using the external stack from the environment"
   echo "Kafka ${METERSTREAM_KAFKA_BROKERS:-127.0.0.1:9092}, Cassandra ${METERSTREAM_CASSANDRA_CONTACT_POINTS:-127.0.0.1:9042}," \
@@ -142,10 +143,10 @@ if [ "$EXTERNAL" = 1 ]; then
 else
   if [ "$SECURE" = 1 ]; then
     step "starting the secured embedded stack (meterstream up --secure, data in $DEMO_DIR/data)"
-    start_embedded_stack "$DEMO_DIR/data" --secure
+    start_embedded_stack "$DEMO_DIR/data" --secure --input raw
   else
     step "starting the embedded stack (meterstream up, data in $DEMO_DIR/data)"
-    start_embedded_stack "$DEMO_DIR/data"
+    start_embedded_stack "$DEMO_DIR/data" --input raw
   fi
   grep -q 'METERSTREAM_REDIS_URL' "$LOGS/up.out" || fail "the demo needs redis-server on the PATH (apt-get install redis-server)"
   sed -n '2,7p' "$LOGS/up.out"
@@ -229,13 +230,14 @@ if [ "$INPUT" = metrics-clean ]; then
   # The dataset files are replayed one after the other over shared partitions: readings up to
   # GRACE seconds behind the partition's stream time are late, not too old.
   printf 'retentionSec: %s\n' "$((GRACE > 86400 ? GRACE : 86400))" >"$DEMO_DIR/quality-rules.yaml"
-  # At least once: the S3 sink commits up to its last record, so on an exactly-once (transactional)
-  # metrics-clean its group would stay one commit marker behind and wait-idle would never see it idle.
+  # Exactly-once, as the aggregators (its instance id kept in <data dir>/streams-quality); the S3
+  # sink commits past the transaction markers of metrics-clean, so its group catches up to the end.
   METERSTREAM_DATA_DIR="$DEMO_DIR/data" start quality quality --rules "$DEMO_DIR/quality-rules.yaml" \
-    --application-id "$QUALITY_APP" --processing-guarantee at_least_once --commit-interval-ms 1000
-  # metrics-clean is JSON; both layers read the same clean readings (estimated ones included).
-  AGG_INPUT=(--source metrics-clean --input-format json)
-  S3_INPUT=(--topic metrics-clean --value-format json)
+    --application-id "$QUALITY_APP" --commit-interval-ms 1000
+  # metrics-clean is Avro (Metric with quality and estimated) in the Schema Registry, as metrics is:
+  # both layers read the same clean readings (estimated ones included) with their usual readers.
+  AGG_INPUT=(--source metrics-clean)
+  S3_INPUT=(--topic metrics-clean)
 else
   AGG_INPUT=(--source metrics)
   S3_INPUT=(--topic metrics)
@@ -275,9 +277,10 @@ else
 fi
 
 KSQL_URL="${METERSTREAM_KSQLDB_URL:-http://127.0.0.1:8088}"
-# After the replay: CREATE STREAM metrics_raw takes its columns from the schema the replay registered.
+# After the replay: CREATE STREAM metrics_raw takes its columns from the schema registered for $INPUT
+# (the replay's Metric, or the quality stage's Metric with quality and estimated).
 step "ksqlDB queries: ksql/queries.ksql on $KSQL_URL (filters, re-routing, alarms, latest activity)"
-meterstream ksql --file "$ROOT/ksql/queries.ksql" >"$LOGS/ksql-queries.out" 2>"$LOGS/ksql-queries.log" ||
+meterstream ksql --file "$ROOT/ksql/queries.ksql" --define "metrics_topic=$INPUT" >"$LOGS/ksql-queries.out" 2>"$LOGS/ksql-queries.log" ||
   fail "ksql/queries.ksql failed: $(tail -n 3 "$LOGS/ksql-queries.log")"
 echo "$(grep -c 'created' "$LOGS/ksql-queries.out") streams and tables created; queries running:"
 meterstream ksql -e 'SHOW QUERIES;' | sed -n '2,40p' | cut -c1-110

@@ -174,7 +174,8 @@ describeWithDatasets('ksql/queries.ksql on the embedded engine', () => {
     // The script ends with a pull query on LATEST_ACTIVITY: run once the tables are filled (below).
     const pull = SCRIPT.lastIndexOf('SELECT * FROM latest_activity');
     expect(pull).toBeGreaterThan(0);
-    await engine.execute(SCRIPT.slice(0, pull));
+    // As `meterstream ksql` defines it for the raw topic (no METERSTREAM_METRICS_TOPIC).
+    await engine.execute(`DEFINE metrics_topic = 'metrics';\n${SCRIPT.slice(0, pull)}`);
     pullStatement = SCRIPT.slice(pull);
 
     // Run each persistent query in creation order over its inputs in timestamp order; a query's

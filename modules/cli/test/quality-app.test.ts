@@ -4,6 +4,8 @@ import {
   createSchemaRegistry,
   formatMetricKey,
   loadConfig,
+  metricReadingSyncRegistryReader,
+  metricSyncRegistryReader,
 } from '@meterstream/common';
 import type { CleanReading, MeterAlert, QuarantinedReading } from '@meterstream/quality';
 import {
@@ -47,12 +49,14 @@ async function inputCommitted(): Promise<boolean> {
   return ends.every((end) => Number(end.high) === 0 || at.get(end.partition) === Number(end.high));
 }
 
+const json = (value: Buffer): unknown => JSON.parse(value.toString());
+
 /**
- * Every record a read_committed consumer sees on `topic`, as parsed JSON, once the app has
+ * Every record a read_committed consumer sees on `topic`, decoded (default: JSON), once the app has
  * committed all of its input: read up to each partition's end (the last offset of a partition
  * written in transactions is its commit marker), so a duplicate would be among them.
  */
-async function readAll<T>(topic: string): Promise<T[]> {
+async function readAll<T>(topic: string, decode: (value: Buffer) => unknown = json): Promise<T[]> {
   await waitFor('the app committed all its input', inputCommitted, 60_000);
   const ends = await test.admin.fetchTopicOffsets(topic);
   const consumer = test.kafka.consumer({ groupId: `read-${topic}`, readUncommitted: false });
@@ -62,7 +66,7 @@ async function readAll<T>(topic: string): Promise<T[]> {
   await consumer.subscribe({ topic, fromBeginning: true });
   await consumer.run({
     eachMessage: async ({ partition, message }) => {
-      values.push(JSON.parse(message.value!.toString()) as T);
+      values.push((await decode(message.value!)) as T);
       last.set(partition, Number(message.offset));
     },
   });
@@ -128,8 +132,14 @@ describe('meterstream quality on the Kafka runtime (Avro through the Schema Regi
       metricsPort: 0,
     });
 
-    // 1, 1.5, 2 estimates, 3, 2 (gw1); 231, 205 (gw2)
-    const clean = await readAll<CleanReading>('metrics-clean');
+    // 1, 1.5, 2 estimates, 3, 2 (gw1); 231, 205 (gw2). metrics-clean is Avro through the Schema
+    // Registry, as metrics is: read with the registry client, as any Confluent consumer would.
+    const registry = createSchemaRegistry(test.registry.url);
+    const raw: Buffer[] = [];
+    const clean = await readAll<CleanReading>('metrics-clean', (value) => {
+      raw.push(value);
+      return registry.decode(value);
+    });
     const quarantine = await readAll<QuarantinedReading>('metrics-quarantine');
     const alerts = await readAll<MeterAlert>('meter-alerts');
     expect(clean).toHaveLength(8);
@@ -146,6 +156,35 @@ describe('meterstream quality on the Kafka runtime (Avro through the Schema Regi
       [231, 0],
       [205, 4],
     ]);
+    // Registered as Metric evolved with optional quality and estimated (metric-clean.avsc).
+    const latest = await registry.getLatestSchemaId('metrics-clean-value');
+    const registered = (await (await fetch(`${test.registry.url}/schemas/ids/${latest}`)).json()) as {
+      schema: string;
+    };
+    const schema = JSON.parse(registered.schema) as {
+      name: string;
+      namespace: string;
+      fields: { name: string; default?: unknown }[];
+    };
+    expect(`${schema.namespace}.${schema.name}`).toBe('io.meterstream.Metric');
+    expect(schema.fields.filter((f) => ['quality', 'estimated'].includes(f.name))).toEqual([
+      expect.objectContaining({ name: 'quality', default: null }),
+      expect.objectContaining({ name: 'estimated', default: null }),
+    ]);
+    // The pipeline's own readers: the aggregator's and S3 sink's projection returns the flags, the
+    // full Metric reader skips them.
+    const reading = metricReadingSyncRegistryReader(test.registry.url);
+    const metric = metricSyncRegistryReader(test.registry.url);
+    await Promise.all([reading.prefetch(raw), metric.prefetch(raw)]);
+    const decoded = raw.map(
+      (value) => reading.deserialize(value) as { value: number; quality?: number; estimated?: boolean },
+    );
+    expect(decoded.map((r) => [r.value, r.quality, r.estimated]).sort()).toEqual(
+      clean.map((c) => [c.value, c.quality, c.estimated]).sort(),
+    );
+    expect(raw.map((value) => metric.deserialize(value).gateway).sort()).toEqual(
+      clean.map((c) => c.gateway).sort(),
+    );
     expect(quarantine.map((q) => q.rule).sort()).toEqual(['negative', 'non-finite', 'unit-unknown']);
     const nanRecord = quarantine.find((q) => q.rule === 'non-finite')!;
     expect(nanRecord.source).toMatchObject({ topic: 'metrics' });

@@ -11,7 +11,12 @@ function loadSchema(file: string): Record<string, unknown> {
 
 /** The Avro schema of Metric, as kept in schemas/metric.avsc. */
 export const METRIC_AVRO_SCHEMA = loadSchema('metric.avsc');
-/** A reader's projection of Metric (timestamp and value), as kept in schemas/metric-reading.avsc. */
+/**
+ * The writer schema of metrics-clean (the quality stage): Metric evolved with optional quality and
+ * estimated fields, as kept in schemas/metric-clean.avsc (its doc says why not a record of its own).
+ */
+export const METRIC_CLEAN_AVRO_SCHEMA = loadSchema('metric-clean.avsc');
+/** A reader's projection of Metric (timestamp, value, quality, estimated), as kept in schemas/metric-reading.avsc. */
 export const METRIC_READING_AVRO_SCHEMA = loadSchema('metric-reading.avsc');
 /** The Avro schema of AggregateMetric, as kept in schemas/aggregate-metric.avsc. */
 export const AGGREGATE_METRIC_AVRO_SCHEMA = loadSchema('aggregate-metric.avsc');

@@ -25,3 +25,4 @@ export * from './dead-letter.js';
 export * from './metric-record-rule.js';
 export * from './sink-failure.js';
 export * from './quality-flags.js';
+export * from './metrics-topic.js';

@@ -4,7 +4,10 @@ import { describe, expect, it } from 'vitest';
 import {
   type AggregateMetric,
   DeserializationError,
+  METRIC_CLEAN_AVRO_SCHEMA,
+  METRIC_READING_AVRO_SCHEMA,
   type Metric,
+  avroProjectionSerde,
   aggregateAvroSerde,
   aggregateJsonSerde,
   emptyAggregate,
@@ -12,9 +15,11 @@ import {
   metricAvroSerde,
   metricJsonSerde,
   metricReadingAvroSerde,
+  metricReadingFromProjection,
   metricReadingJsonSerde,
   stringSerde,
 } from '../src/index.js';
+import { ISO_INSTANT_LOGICAL_TYPES } from '../src/serdes/iso-instant-type.js';
 
 const metric: Metric = {
   gateway: '0',
@@ -167,7 +172,37 @@ describe('MetricReading serdes (timestamp and value of a Metric payload)', () =>
   it('Avro: the decoded record is the reading (the iso-instant logical type parsed the timestamp)', () => {
     const reading = metricReadingAvroSerde.deserialize(wire({ timestamp: '2012-04-01T07:00:00+02:00' }));
     expect(reading.timestamp).toBe(Date.UTC(2012, 3, 1, 5));
-    expect(Object.keys(reading)).toEqual(['timestamp', 'value']);
+    // The projection's quality stage fields, null by default on a raw Metric, read as absent.
+    expect(Object.keys(reading)).toEqual(['timestamp', 'value', 'quality', 'estimated']);
+    const flags = reading as { quality?: number; estimated?: boolean };
+    expect([flags.quality, flags.estimated]).toEqual([undefined, undefined]);
+  });
+
+  it('Avro: a metrics-clean payload (metric-clean.avsc) read through the projection keeps quality and estimated', () => {
+    const clean = avroProjectionSerde(
+      METRIC_CLEAN_AVRO_SCHEMA,
+      METRIC_READING_AVRO_SCHEMA,
+      metricReadingFromProjection,
+      {
+        logicalTypes: ISO_INSTANT_LOGICAL_TYPES,
+      },
+    );
+    const bytes = avro.Type.forSchema(METRIC_CLEAN_AVRO_SCHEMA as avro.Schema).toBuffer({
+      gateway: '1',
+      metricType: 'ELECTRICITY',
+      metricAttribute: 'ACTIVE_POWER',
+      timestamp: '2012-04-01T00:02:00Z',
+      value: 2.5,
+      unit: 'kW',
+      quality: 8,
+      estimated: true,
+    });
+    expect(clean.deserialize(bytes)).toEqual({
+      timestamp: Date.UTC(2012, 3, 1, 0, 2),
+      value: 2.5,
+      quality: 8,
+      estimated: true,
+    });
   });
 
   it('Avro: only reads (the projection cannot write a Metric)', () => {

@@ -210,6 +210,30 @@ describe('PartitionWriter', () => {
     expect((await rowsOf(4)).map((row) => row.offset).sort()).toEqual([0, 1, 2, 3]);
   });
 
+  it('commits past transaction markers: with the segment that ends right before them, or alone when none is open', async () => {
+    const { writer, calls, context } = createWriter(6, {});
+    // An exactly-once writer's partition: records 0..2, a commit marker at 3, records 4..5, one at 6.
+    const input = metrics(5, 7);
+    await take(writer, messages(input.slice(0, 3), 0));
+    await writer.exclusive(async () => writer.passControlRecords(3, 4));
+    await take(writer, messages(input.slice(3), 4));
+    await writer.exclusive(async () => writer.passControlRecords(6, 7));
+    await writer.exclusive(() => writer.finish());
+    expect(calls.commits).toEqual([7]);
+    expect((await readFlushProgress(lake.s3, BUCKET, TOPIC, 6))?.nextOffset).toBe(7);
+    expect((await rowsOf(6)).map((row) => row.offset).sort()).toEqual([0, 1, 2, 4, 5]);
+
+    // A later fetch of markers alone, nothing open: committed at once.
+    await writer.exclusive(async () => writer.passControlRecords(7, 9));
+    await writer.drain();
+    expect(calls.commits).toEqual([7, 9]);
+    expect(context.stats.committed[6]).toBe(9);
+    // Markers that do not follow what the writer archived (records between it has not seen) are not.
+    await writer.exclusive(async () => writer.passControlRecords(12, 13));
+    await writer.drain();
+    expect(calls.commits).toEqual([7, 9]);
+  });
+
   it("re-reads the whole open segment when records are re-delivered from the segment's middle", async () => {
     const { writer, calls } = createWriter(5, {});
     const input = messages(metrics(5, 6), 0);

@@ -8,3 +8,4 @@ export * from './rules-file.js';
 export * from './rules-holder.js';
 export type { SeriesState } from './series-state.js';
 export type { QuarantineRule } from './validate.js';
+export * from './clean-avro.js';

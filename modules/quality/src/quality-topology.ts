@@ -8,7 +8,7 @@ import {
   Topology,
   inMemoryStoreBackend,
 } from '@meterstream/streams';
-import { cleanReadingSerde, meterAlertSerde, quarantinedReadingSerde } from './outputs.js';
+import { type CleanReading, cleanReadingSerde, meterAlertSerde, quarantinedReadingSerde } from './outputs.js';
 import {
   ALERTS_NODE,
   CLEAN_NODE,
@@ -43,6 +43,8 @@ export interface QualityTopologyOptions {
   topics?: Partial<QualityTopics>;
   /** Reads the source's Metric payloads without judging them (raw-reading.ts). */
   readingSerde: Serde<RawReading>;
+  /** Writes metrics-clean: JSON CleanReading by default, Avro via the registry (clean-avro.ts). */
+  cleanSerde?: Serde<CleanReading>;
   rules: RulesHolder;
   /**
    * How long a (key, timestamp) is remembered as seen: the dedup window store's retention. Fixed
@@ -95,7 +97,12 @@ export function buildQualityTopology(options: QualityTopologyOptions): Topology 
       Stores.windowStoreBuilder(backend.window(DEDUP_STORE, dedupMs, 1, false), stringSerde, Serdes.int32()),
       'quality',
     )
-    .addSink(CLEAN_NODE, topics.clean, { keySerde: stringSerde, valueSerde: cleanReadingSerde }, 'quality')
+    .addSink(
+      CLEAN_NODE,
+      topics.clean,
+      { keySerde: stringSerde, valueSerde: options.cleanSerde ?? cleanReadingSerde },
+      'quality',
+    )
     .addSink(
       QUARANTINE_NODE,
       topics.quarantine,

@@ -1,10 +1,12 @@
 import {
+  DEFAULT_QUALITY_TOPICS,
   type QualityTopics,
   type RawReading,
   RulesHolder,
   buildQualityTopology,
   rawReadingAvroSerde,
   rawReadingJsonSerde,
+  cleanReadingRegistrySerde,
   rawReadingRegistryReader,
 } from '@meterstream/quality';
 import type { KafkaStreams } from '@meterstream/streams';
@@ -68,9 +70,18 @@ export async function startQuality(options: QualityAppOptions): Promise<RunningQ
     labelNames: [...QUALITY_COUNTER.labelNames],
     registers: [prepared.registry],
   });
+  // The stack's format: Avro through the Schema Registry when the raw topic is (README "Topics and
+  // formats"), else JSON (plain Avro readers of Metric could not skip the added fields' bytes).
+  const cleanTopic = options.topics?.clean ?? DEFAULT_QUALITY_TOPICS.clean;
+  const registryUrl = options.config.schemaRegistryUrl;
+  const cleanSerde =
+    options.inputFormat === 'avro' && registryUrl
+      ? await cleanReadingRegistrySerde(registryUrl, `${cleanTopic}-value`)
+      : undefined;
   const topology = buildQualityTopology({
     topics: options.topics,
     readingSerde: prepared.serde,
+    cleanSerde,
     rules,
     dedupWindowSec: options.dedupWindowSec,
     storeBackend: prepared.storeBackend,

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { pipelineMetricsTopic } from '@meterstream/common';
 import type { CommandModule } from 'yargs';
 import { startAggregator } from '../apps/aggregator.js';
 import { DEFAULT_GRACE_SEC } from '../apps/aggregator-topology.js';
@@ -23,7 +24,12 @@ export const aggregateCommand: CommandModule<object, AggregateArgs> = {
   builder: (yargs) =>
     withStreamsAppOptions(
       withEndpoints(yargs)
-        .option('source', { type: 'string', default: 'metrics', describe: 'Topic of raw metrics' })
+        .option('source', {
+          type: 'string',
+          default: pipelineMetricsTopic(),
+          describe:
+            'Topic of metric readings (metrics, or metrics-clean behind the quality stage) [env METERSTREAM_METRICS_TOPIC]',
+        })
         .option('window', {
           type: 'number',
           array: true,

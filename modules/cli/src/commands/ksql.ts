@@ -1,13 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { readSecureStack } from '@meterstream/common';
+import { pipelineMetricsTopic, readSecureStack } from '@meterstream/common';
 import type { CommandModule } from 'yargs';
 import { serverUrlWithCredentials } from '../ksql/ksql-credentials.js';
 import { KsqlSession } from '../ksql/ksql-session.js';
 import { runShell } from '../ksql/ksql-shell.js';
 
 const DEFAULT_SERVER_URL = 'http://127.0.0.1:8088';
+/** Defined for every script and prompt: $METERSTREAM_METRICS_TOPIC, else `metrics` (ksql/queries.ksql). */
+const METRICS_TOPIC_VARIABLE = 'metrics_topic';
 
 interface KsqlArgs {
   server?: string;
@@ -96,13 +98,17 @@ export const ksqlCommand: CommandModule<object, KsqlArgs> = {
         : args.execute !== undefined
           ? args.execute
           : undefined;
-    const variables = Object.fromEntries(
+    const defined = Object.fromEntries(
       (args.define ?? []).map((d) => {
         const at = d.indexOf('=');
         if (at <= 0) throw new Error(`--define ${d}: expected name=value`);
         return [d.slice(0, at), d.slice(at + 1)];
       }),
     );
+    // ksql/queries.ksql reads ${metrics_topic}: the pipeline's input unless --define says otherwise.
+    const variables = Object.keys(defined).some((name) => name.toLowerCase() === METRICS_TOPIC_VARIABLE)
+      ? defined
+      : { [METRICS_TOPIC_VARIABLE]: pipelineMetricsTopic(), ...defined };
     if (script === undefined) {
       await runShell({
         serverUrl,

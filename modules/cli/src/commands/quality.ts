@@ -33,7 +33,8 @@ export const qualityCommand: CommandModule<object, QualityArgs> = {
         .option('clean', {
           type: 'string',
           default: DEFAULT_QUALITY_TOPICS.clean,
-          describe: 'Topic of valid readings (JSON, with quality bits and estimated flag)',
+          describe:
+            'Topic of valid readings with quality bits and estimated flag (Avro Metric via the Schema Registry with --input-format avro and a registry, else JSON)',
         })
         .option('quarantine', {
           type: 'string',

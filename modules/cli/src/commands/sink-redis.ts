@@ -1,3 +1,4 @@
+import { pipelineMetricsTopic } from '@meterstream/common';
 import type { CommandModule } from 'yargs';
 import { startRedisViewSink } from '../apps/redis-view-sink.js';
 import { commandContext, onShutdownSignal, withEndpoints } from '../command-context.js';
@@ -28,8 +29,8 @@ export const sinkRedisCommand: CommandModule<object, SinkRedisArgs> = {
       })
       .option('metrics-topic', {
         type: 'string',
-        default: 'metrics',
-        describe: 'Raw metrics topic for latest activity ("none": skip)',
+        default: pipelineMetricsTopic(),
+        describe: 'Metrics topic for latest activity ("none": skip) [env METERSTREAM_METRICS_TOPIC]',
       })
       .option('group', { type: 'string', describe: 'Consumer group (default meterstream-redis-view)' })
       .option('prefix', { type: 'string', default: 'meterstream', describe: 'Redis key prefix' }),

@@ -15,6 +15,8 @@ import { type CqlLimitArgs, cqlLimits, withCqlLimitOptions } from './cql-limit-o
 import { startLocalStack } from '../stack/local-stack.js';
 import { brokerLimitsFrom, type LimitArgs, withBrokerLimits } from './broker-limit-options.js';
 import { credentialsBanner } from '../stack/secure-stack.js';
+import { type PipelineInput, pipelineInputEnv, startQualityStage } from '../stack/quality-stage.js';
+import type { AppProcess } from '../stack/app-process.js';
 
 interface UpArgs extends CqlLimitArgs, LimitArgs {
   'kafka-port': number;
@@ -29,12 +31,13 @@ interface UpArgs extends CqlLimitArgs, LimitArgs {
   secure: boolean;
   insecure: boolean;
   'rotate-passwords': boolean;
+  input: PipelineInput;
 }
 
 export const upCommand: CommandModule<object, UpArgs> = {
   command: 'up',
   describe:
-    'Start the embedded local stack (broker + Schema Registry API, CQL server, S3 server, redis-server, ksqlDB-compatible server) until Ctrl-C',
+    'Start the embedded local stack (broker + Schema Registry API, CQL server, S3 server, redis-server, ksqlDB-compatible server; the quality stage with --input clean) until Ctrl-C',
   builder: (yargs) =>
     withBrokerLimits(withCqlLimitOptions(withEndpoints(yargs)))
       .option('kafka-port', {
@@ -77,6 +80,12 @@ export const upCommand: CommandModule<object, UpArgs> = {
         default: false,
         describe: 'Bind a non-loopback --host without --secure (anyone who reaches it may do anything)',
       })
+      .option('input', {
+        choices: ['raw', 'clean'] as const,
+        default: 'clean' as const,
+        describe:
+          'What the pipeline reads: clean starts the quality stage (metrics → metrics-clean, exactly-once) and exports METERSTREAM_METRICS_TOPIC=metrics-clean, which the aggregators, sinks, batch and ksql queries then read; raw: the metrics topic, no quality stage',
+      })
       .option('rotate-passwords', {
         type: 'boolean',
         default: false,
@@ -104,6 +113,7 @@ export const upCommand: CommandModule<object, UpArgs> = {
       // server resets its bootstrap superuser's, the broker replaces SCRAM credentials)
       if (args['rotate-passwords']) security = await rotatePasswords(dataDir);
     }
+    const cliMain = fileURLToPath(new URL('../main.js', import.meta.url));
     const stack = await startLocalStack({
       dataDir,
       bucket: config.s3.bucket,
@@ -118,13 +128,20 @@ export const upCommand: CommandModule<object, UpArgs> = {
         s3: args['s3-port'],
         redis: args['redis-port'],
       },
-      ksql: args.ksql
-        ? { port: args['ksql-port'], cliMain: fileURLToPath(new URL('../main.js', import.meta.url)) }
-        : undefined,
+      ksql: args.ksql ? { port: args['ksql-port'], cliMain } : undefined,
       host: args.host,
       security,
       logger,
     });
+    let quality: AppProcess | undefined;
+    try {
+      if (args.input === 'clean')
+        quality = await startQualityStage({ cliMain, env: stack.env(), dataDir, logger });
+    } catch (error) {
+      await stack.close();
+      throw error;
+    }
+    const env = { ...stack.env(), ...pipelineInputEnv(args.input) };
     const s3Keys = stack.secured
       ? 'one key pair per role: access key id = user name, secret = its password'
       : `access key id ${stack.s3AccessKeyId}, secret ${stack.s3SecretAccessKey}`;
@@ -136,6 +153,9 @@ export const upCommand: CommandModule<object, UpArgs> = {
       `  S3               ${stack.s3Endpoint} (bucket ${config.s3.bucket}; ${s3Keys})`,
       `  Redis            ${stack.redisUrl ?? (args.redis ? 'not started (redis-server is not on the PATH; Debian: apt-get install redis-server)' : 'not started (--no-redis)')}`,
       `  ksqlDB (REST)    ${stack.ksqlUrl ?? 'not started (--no-ksql)'}${stack.ksqlUrl ? '   — `meterstream ksql` opens a prompt on it' : ''}`,
+      quality
+        ? `  Quality stage    metrics → metrics-clean (pid ${quality.pid}); the pipeline reads metrics-clean`
+        : '  Quality stage    not started (--input raw): the pipeline reads metrics',
       ...(security
         ? [
             '',
@@ -148,12 +168,15 @@ export const upCommand: CommandModule<object, UpArgs> = {
         : []),
       '',
       'Environment for other meterstream processes:',
-      ...Object.entries(stack.env()).map(([k, v]) => `  export ${k}=${v}`),
+      ...Object.entries(env).map(([k, v]) => `  export ${k}=${v}`),
       '',
       'Ctrl-C stops everything.',
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
-    onShutdownSignal(() => stack.close());
+    onShutdownSignal(async () => {
+      await quality?.close(); // before the broker, so it commits its last transaction
+      await stack.close();
+    });
     await new Promise(() => {}); // until a signal arrives
   },
 };

@@ -79,15 +79,14 @@ export interface PipelineApps {
 }
 
 /**
- * `input`: what the aggregator and the S3 sink read — the raw `metrics` (Avro through the registry)
- * or the quality stage's `metrics-clean` (JSON), as `npm run demo -- --input` picks.
+ * `input`: what the aggregator and the S3 sink read — the raw `metrics` or the quality stage's
+ * `metrics-clean`, both Avro through the registry, as `npm run demo -- --input` picks.
  */
 export async function startPipelineApps(
   stack: PipelineStack,
   roll: Partial<RollPolicy>,
   input: 'metrics' | 'metrics-clean' = 'metrics',
 ): Promise<PipelineApps> {
-  const clean = input === 'metrics-clean';
   const logger = testLogger('pipeline');
   const config = { ...stack.config, logLevel: 'silent' as const };
   const aggregator = await startAggregator({
@@ -97,7 +96,7 @@ export async function startPipelineApps(
     windowsSec: [WINDOW],
     // The sample readings of a step lie anywhere in it (5 min at most): within the grace, none is late.
     graceSec: 600,
-    inputFormat: clean ? 'json' : 'avro',
+    inputFormat: 'avro',
     processingGuarantee: 'exactly_once_v2',
     commitIntervalMs: 200,
     sessionTimeoutMs: 10_000,
@@ -110,7 +109,6 @@ export async function startPipelineApps(
     roll,
     sessionTimeoutMs: 10_000,
     topic: input,
-    ...(clean && { valueFormat: 'json' as const }),
   });
   let stopped: Promise<void> | undefined;
   return {

@@ -248,7 +248,9 @@ function withReadingQuality(
 
 /**
  * A Metric payload decoded through metric-reading.avsc: the iso-instant logical type has already
- * parsed the timestamp, so a record with a finite value is the reading itself (no copy).
+ * parsed the timestamp, so a record with a finite value is the reading itself (no copy). The quality
+ * stage's `quality` and `estimated` (metrics-clean) come through; where the writer had none (the raw
+ * topic) Avro's null default becomes undefined, as an absent field reads from JSON.
  */
 export function metricReadingFromProjection(decoded: unknown, format: string): MetricReading {
   if (typeof decoded === 'object' && decoded !== null) {
@@ -259,11 +261,21 @@ export function metricReadingFromProjection(decoded: unknown, format: string): M
       isMetricTime(reading.timestamp) &&
       typeof reading.value === 'number' &&
       Number.isFinite(reading.value)
-    )
+    ) {
+      // Assigned, not deleted: the record keeps its shape (and V8 its fast properties).
+      if (reading.quality === null) reading.quality = undefined;
+      if (reading.estimated === null) reading.estimated = undefined;
       return reading as unknown as MetricReading;
+    }
   }
   const reader = new FieldReader(asObject(decoded, format), format);
-  return { timestamp: reader.metricTime('timestamp', true), value: reader.finite('value') };
+  const { quality, estimated } = decoded as Record<string, unknown>;
+  return {
+    timestamp: reader.metricTime('timestamp', true),
+    value: reader.finite('value'),
+    ...(typeof quality === 'number' && { quality }),
+    ...(typeof estimated === 'boolean' && { estimated }),
+  } as MetricReading;
 }
 
 export function aggregateToWire(aggregate: AggregateMetric): AggregateMetricWire {

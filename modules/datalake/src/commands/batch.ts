@@ -1,4 +1,10 @@
-import { configYargsOptions, createLogger, formatInstant, loadConfig } from '@meterstream/common';
+import {
+  configYargsOptions,
+  createLogger,
+  formatInstant,
+  loadConfig,
+  pipelineMetricsTopic,
+} from '@meterstream/common';
 import type { CommandModule } from 'yargs';
 import { type BatchEngine, runBatchJob } from '../batch/run-batch-job.js';
 import { parseRange, parseWindow } from '../time-range.js';
@@ -41,9 +47,9 @@ export const batchCommand: CommandModule<object, BatchArgs> = {
       })
       .option('topic', {
         type: 'string',
-        default: 'metrics',
+        default: pipelineMetricsTopic(),
         describe:
-          'The topic the S3 sink archives (metrics-clean when it reads the quality stage): its flush progress bounds the run',
+          'The topic the S3 sink archives (metrics-clean when it reads the quality stage): its flush progress bounds the run [env METERSTREAM_METRICS_TOPIC]',
       }) as never,
   handler: async (args) => {
     const config = loadConfig(args);

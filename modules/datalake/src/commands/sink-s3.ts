@@ -1,4 +1,4 @@
-import { configYargsOptions, createLogger, loadConfig } from '@meterstream/common';
+import { configYargsOptions, createLogger, loadConfig, pipelineMetricsTopic } from '@meterstream/common';
 import type { CommandModule } from 'yargs';
 import { DEFAULT_ROLL_POLICY } from '../sink/roll-policy.js';
 import { runS3Sink } from '../sink/run-s3-sink.js';
@@ -18,11 +18,15 @@ interface SinkS3Args {
 
 export const sinkS3Command: CommandModule<object, SinkS3Args> = {
   command: 's3',
-  describe: 'Archive the raw metrics topic into Parquet objects in the S3 data lake',
+  describe: 'Archive the metrics topic (raw, or metrics-clean) into Parquet objects in the S3 data lake',
   builder: (yargs) =>
     yargs
       .options(configYargsOptions())
-      .option('topic', { type: 'string', default: 'metrics', describe: 'Raw metrics topic' })
+      .option('topic', {
+        type: 'string',
+        default: pipelineMetricsTopic(),
+        describe: 'Metrics topic to archive (metrics, or metrics-clean) [env METERSTREAM_METRICS_TOPIC]',
+      })
       .option('group', { type: 'string', default: 'meterstream-sink-s3', describe: 'Consumer group' })
       .option('dead-letter-topic', {
         type: 'string',

@@ -12,6 +12,7 @@ import type { SinkMetrics } from '../metrics.js';
 import type { MetricDecoder } from './decode-record.js';
 import { type FlushProgress, readFlushProgress, writeFlushProgress } from './flush-progress.js';
 import { writeSegmentObjects } from './flush-segment.js';
+import { createLock } from './partition-lock.js';
 import type { RollPolicy } from './roll-policy.js';
 import { S3SinkError } from './s3-sink-error.js';
 import { type DeadLetter, Segment } from './segment.js';
@@ -82,20 +83,6 @@ export interface PartitionWriterContext {
 }
 
 /**
- * Serializes async sections of one partition: its batches, age rolls and final flush never
- * interleave. Partitions are independent (own segment, own offsets), so they run concurrently and
- * one partition's upload overlaps another's decoding.
- */
-function createLock() {
-  let tail: Promise<unknown> = Promise.resolve();
-  return <T>(section: () => Promise<T>): Promise<T> => {
-    const run = tail.then(section, section);
-    tail = run.catch(() => undefined);
-    return run;
-  };
-}
-
-/**
  * Archives one partition of the topic: records accumulate in a Segment from the committed offset
  * on; a segment closes when the roll policy says so (size, age, or a marker's pinned end); then its
  * marker and objects are written, dead letters produced, the flush progress recorded, and only then
@@ -128,6 +115,9 @@ export class PartitionWriter {
   // skipped rather than put into a second, differently bounded segment. A failed flush clears the
   // floor, so nothing is skipped that did not reach the lake.
   private flushedUpTo: number | undefined;
+  // Offsets [from, next) right after the last record taken that hold nothing to archive (see
+  // passControlRecords): the open segment's commit goes to `next` when it ends at `from`.
+  private controlTail: { from: number; next: number } | undefined;
   private readonly now: () => number;
 
   constructor(
@@ -168,6 +158,36 @@ export class PartitionWriter {
     if (firstOffset > this.poison.from) return false;
     this.liftPoison();
     return true;
+  }
+
+  /**
+   * Offsets [from, next) hold no record to archive: transaction markers and aborted records, which
+   * a read_committed consumer never sees. Committed with the segment that ends right before them,
+   * or at once (after the flushes in flight) when none is open — else the commit marker closing an
+   * exactly-once writer's last transaction (metrics-clean) would keep the group one offset short of
+   * the partition's end for good, and lakeCoverage would never reach it. Call under the lock.
+   */
+  passControlRecords(from: number, next: number): void {
+    if (this.poison || next <= from) return;
+    if (this.segment) {
+      this.controlTail = { from, next };
+      return;
+    }
+    // Nothing taken since the (re)join: the fetch started at the committed offset, so `from` is it.
+    if (this.flushedUpTo !== undefined && this.flushedUpTo !== from) return;
+    this.flushedUpTo = next;
+    const { epoch, partition } = this;
+    const previous = this.inFlight;
+    const { group, logger, stats } = this.context;
+    this.inFlight = (async () => {
+      await previous?.catch(() => undefined); // a failed flush poisoned the chain: checked next
+      if (this.poison || this.epoch !== epoch) return;
+      await group.commit(partition, next);
+      stats.committed[partition] = next;
+    })().catch((error: unknown) => {
+      // Nothing is lost: the next segment's commit covers these offsets.
+      logger.warn({ err: error, partition, offset: next }, 'commit past transaction markers failed');
+    });
   }
 
   /**
@@ -310,7 +330,10 @@ export class PartitionWriter {
     const partition = this.partition;
     this.segment = undefined;
     if (this.poison) return; // its records are re-delivered after the rewind
-    this.flushedUpTo = segment.lastOffset + 1;
+    const tail = this.controlTail;
+    this.controlTail = undefined;
+    const end = tail?.from === segment.lastOffset + 1 ? tail.next : segment.lastOffset + 1;
+    this.flushedUpTo = end;
     const epoch = this.epoch;
     const previous = this.inFlight;
     const job = (async () => {
@@ -323,7 +346,7 @@ export class PartitionWriter {
           'segment dropped: an earlier flush of the partition failed',
         );
       }
-      await this.flush(segment, reason);
+      await this.flush(segment, reason, end);
     })().catch((error: unknown) => {
       if (!this.poison && this.epoch === epoch) {
         this.poison = { error: error as Error, from: segment.firstOffset };
@@ -342,7 +365,7 @@ export class PartitionWriter {
   }
 
   /** Objects, dead letters, progress, commit, marker: a segment made durable and committed. */
-  private async flush(segment: Segment, reason: string): Promise<void> {
+  private async flush(segment: Segment, reason: string, next: number): Promise<void> {
     const { s3, bucket, topic, group, logger, metrics, stats, deadLetterTopic, groupId } = this.context;
     const partition = this.partition;
     const timer = metrics.flushSeconds.startTimer({ reason });
@@ -379,8 +402,7 @@ export class PartitionWriter {
       await group.sendDeadLetters(partition, segment.deadLetters);
     }
     // Before the commit: a crash in between re-writes the same objects and the same progress.
-    await this.recordProgress(segment);
-    const next = segment.lastOffset + 1;
+    await this.recordProgress(segment, next);
     try {
       await group.commit(partition, next);
     } catch (cause) {
@@ -448,7 +470,7 @@ export class PartitionWriter {
   }
 
   /** Records, after a segment's objects are durable, how far the partition is in the lake. */
-  private async recordProgress(segment: Segment): Promise<void> {
+  private async recordProgress(segment: Segment, nextOffset: number): Promise<void> {
     const { s3, bucket, topic } = this.context;
     if (this.progress === undefined)
       this.progress = await readFlushProgress(s3, bucket, topic, this.partition);
@@ -458,7 +480,7 @@ export class PartitionWriter {
     const next: FlushProgress = {
       topic,
       partition: this.partition,
-      nextOffset: segment.lastOffset + 1,
+      nextOffset,
       maxEventTime,
       updatedAt: Date.now(),
     };

@@ -196,6 +196,18 @@ export async function runS3Sink(options: S3SinkOptions): Promise<RunningS3Sink> 
         void writer.exclusive(async () => writer.dropSegment());
     }
   });
+  // A fetch of transaction markers (or aborted records) alone never reaches eachBatch: kafkajs moves
+  // the position past it and reports it here.
+  consumer.on(consumer.events.END_BATCH_PROCESS, (event) => {
+    const { topic: batchTopic, partition, batchSize, firstOffset, lastOffset } = event.payload;
+    if (batchTopic !== topic || batchSize !== 0 || firstOffset === null) return;
+    const writer = writerFor(partition);
+    void writer
+      .exclusive(async () => writer.passControlRecords(Number(firstOffset), Number(lastOffset) + 1))
+      .catch((error: unknown) =>
+        logger.warn({ err: error, partition }, 'could not pass transaction markers'),
+      );
+  });
   consumer.on(consumer.events.CRASH, (event) => {
     logger.error({ err: event.payload.error, restart: event.payload.restart }, 'consumer crashed');
     if (!event.payload.restart) fatal?.(event.payload.error);
@@ -221,12 +233,21 @@ export async function runS3Sink(options: S3SinkOptions): Promise<RunningS3Sink> 
         }
         // The fetch position advances to the last record taken into a segment; resolving once per
         // batch (not per record) keeps kafkajs' per-call bookkeeping off the hot path.
+        let lastTaken: string | undefined;
         await writer.take(batch.messages, {
           stale: () => stopping || !isRunning() || isStale(),
           heartbeat,
           backOff: (offset, error) => backOff(partition, offset, error),
-          taken: resolveOffset,
+          taken: (offset) => {
+            lastTaken = offset;
+            resolveOffset(offset);
+          },
         });
+        // A batch ending in a transaction marker: kafkajs resolves past it with the last record,
+        // so it is never fetched again; the writer commits past it too.
+        const last = batch.messages[batch.messages.length - 1]!;
+        if (lastTaken === last.offset && Number(batch.lastOffset()) > Number(last.offset))
+          writer.passControlRecords(Number(last.offset) + 1, Number(batch.lastOffset()) + 1);
       });
     },
   });

@@ -200,6 +200,14 @@ export class KafkaStreams {
       consumer.on(consumer.events.CRASH, ({ payload }) => {
         if (!payload.restart) this.fail(payload.error);
       });
+      // Batches of transaction markers alone never reach eachBatch (stream-thread.ts).
+      consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+        const { topic, partition, batchSize, firstOffset, lastOffset } = payload;
+        if (batchSize !== 0 || firstOffset === null) return;
+        void this.serialized(async () =>
+          this.thread.passControlRecords(topic, partition, Number(firstOffset), Number(lastOffset) + 1),
+        );
+      });
       await consumer.connect();
       await consumer.subscribe({
         topics: this.inputTopics(),

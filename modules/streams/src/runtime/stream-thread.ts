@@ -10,7 +10,14 @@ import type { ManagedTask, TaskManager } from './task-manager.js';
 
 /** What kafkajs' eachBatch hands over (the parts used). */
 export interface BatchPayload {
-  batch: { topic: string; partition: number; messages: KafkaMessage[]; highWatermark: string };
+  batch: {
+    topic: string;
+    partition: number;
+    messages: KafkaMessage[];
+    highWatermark: string;
+    /** kafkajs: the batch's last offset, transaction markers after its last record included. */
+    lastOffset?(): string;
+  };
   resolveOffset(offset: string): void;
   isRunning(): boolean;
   isStale(): boolean;
@@ -68,19 +75,31 @@ export class StreamThread {
     let position = -1;
     const messages = batch.messages;
     const refuseNulls = this.refusesNulls();
+    let completed = true;
     for (let i = 0; i < messages.length; i++) {
       // kafkajs answers isStale() with a map lookup keyed by a built string: check every 256 records
       // (a stale batch is one a seek or rebalance superseded; finishing a few more of it is harmless
       // because positions, not kafkajs offsets, decide what is committed).
-      if ((i & 255) === 0 && (!payload.isRunning() || payload.isStale())) break;
+      if ((i & 255) === 0 && (!payload.isRunning() || payload.isStale())) {
+        completed = false;
+        break;
+      }
       const message = messages[i]!;
       // Restored state already reflects records before the last commit marker (commit-marker.ts).
       const offset = Number(message.offset);
       if (offset < resumeAt) continue;
-      if (!this.processOne(managed, batch.topic, batch.partition, message, refuseNulls)) break;
+      if (!this.processOne(managed, batch.topic, batch.partition, message, refuseNulls)) {
+        completed = false;
+        break;
+      }
       processed++;
       position = offset + 1;
     }
+    // Transaction markers after the batch's last record (an exactly-once writer's topic): the
+    // position passes them, as a Kafka consumer's does, or the group would stay an offset short
+    // of the partition's end for good.
+    if (completed && position >= 0 && batch.lastOffset)
+      position = Math.max(position, Number(batch.lastOffset()) + 1);
     if (position >= 0) positions.set(positionKey, position);
     if (context.fatal) return;
     // One resolve per batch: kafkajs parses offsets into Longs, which is costly per record. (A batch
@@ -90,6 +109,19 @@ export class StreamThread {
     context.metrics.processed.inc({ application: config.applicationId }, processed);
     this.reportLag(batch);
     if (managed.task.isCommitRequested() || this.committer.isDue(Date.now())) await this.committer.commit();
+  }
+
+  /**
+   * A fetch of transaction markers (or aborted records) alone, which kafkajs does not hand to
+   * eachBatch: offsets [from, next) hold nothing to process. When they follow the partition's
+   * position, it passes them and the task commits it (see processBatch).
+   */
+  passControlRecords(topic: string, partition: number, from: number, next: number): void {
+    const key = `${topic}:${partition}`;
+    if (this.taskManager.positions.get(key) !== from) return;
+    this.taskManager.positions.set(key, next);
+    for (const managed of this.taskManager.tasks.values())
+      if (managed.partition === partition && managed.task.inputTopics().includes(topic)) managed.dirty = true;
   }
 
   /** One wall-clock tick: punctuation, idle PartitionGroups released, a commit when due. */
