@@ -67,11 +67,7 @@ export interface PartitionSettings {
 
 export class PartitionLog {
   readonly segments: Segment[] = [];
-  /**
-   * Offsets below this were covered by the last compaction pass (in memory: after a restart the
-   * whole log counts as dirty once). Compaction's min.cleanable.dirty.ratio is measured from here.
-   */
-  cleanedUpTo = 0;
+  cleanedUpTo = 0; // offsets below: covered by the last compaction pass (compaction.ts, in memory)
   readonly producers = new ProducerState();
   logStartOffset = 0;
   /** Next offset to assign. */
