@@ -41,12 +41,12 @@ export function runCli(args: string[], env: Record<string, string> = {}): CliPro
 }
 
 /** `meterstream up` on free ports, without Redis, keeping its data under `dataDir`. */
-export function runUp(dataDir: string): CliProcess {
+export function runUp(dataDir: string, extraArgs: string[] = []): CliProcess {
   const freePorts = ['kafka', 'schema-registry', 'cassandra', 's3', 'ksql'].flatMap((name) => [
     `--${name}-port`,
     '0',
   ]);
-  return runCli(['up', ...freePorts, '--no-redis'], { METERSTREAM_DATA_DIR: dataDir });
+  return runCli(['up', ...freePorts, '--no-redis', ...extraArgs], { METERSTREAM_DATA_DIR: dataDir });
 }
 
 /** waitFor, with the tail of `proc`'s output in the timeout error: what the process logged while the test waited. */
