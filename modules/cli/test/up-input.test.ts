@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Metric, createSchemaRegistry, formatMetricKey, metricRegistrySerde } from '@meterstream/common';
@@ -7,9 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CliProcess, runCli, waitFor, waitForProcess } from './helpers/cli-process.js';
 
 /**
- * `meterstream up --input clean` (the default): the quality stage runs beside the stack, the
- * exported environment points the pipeline at metrics-clean, and an aggregator started with nothing
- * but that environment aggregates the cleaned readings (a negative power reading quarantined).
+ * `meterstream up --input clean` (the default): the quality stage runs beside the stack with the
+ * rules of `--rules`, the exported environment points the pipeline at metrics-clean, and an
+ * aggregator started with nothing but that environment aggregates the cleaned readings (a negative
+ * power reading quarantined by the default rules, one above the file's bound by the file's).
  */
 const dir = mkdtempSync(join(tmpdir(), 'ms-up-input-'));
 const T0 = Date.UTC(2024, 0, 1, 12);
@@ -36,7 +37,10 @@ function exported(proc: CliProcess): Record<string, string> {
 }
 
 beforeAll(async () => {
-  up = runCli(['up', ...freePorts(), '--no-redis', '--no-ksql'], {
+  const rules = join(dir, 'rules.yaml');
+  // Only what differs from the defaults: active power above 1.8 kW is out of bounds here.
+  writeFileSync(rules, 'series:\n  ELECTRICITY.ACTIVE_POWER:\n    max: 1.8\n');
+  up = runCli(['up', ...freePorts(), '--no-redis', '--no-ksql', '--rules', rules], {
     METERSTREAM_DATA_DIR: join(dir, 'stack'),
   });
   await waitForProcess(up, '`up` to start', () => started(up), 150_000);
@@ -92,6 +96,31 @@ describe('meterstream up --input', () => {
     expect(up.output()).toMatch(/Quality stage {4}metrics → metrics-clean \(pid \d+\)/);
   });
 
+  it('says the stack is up only once the quality stage runs: its group has a member then', async () => {
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const { groups } = await admin.describeGroups(['meterstream-quality']);
+      expect(groups[0]).toMatchObject({ state: 'Stable' });
+      expect(groups[0]!.members).toHaveLength(1);
+    } finally {
+      await admin.disconnect();
+    }
+  });
+
+  it('--rules needs --input clean and an existing file (refused before anything starts)', async () => {
+    const raw = runCli(['up', ...freePorts(), '--input', 'raw', '--rules', join(dir, 'rules.yaml')], {
+      METERSTREAM_DATA_DIR: join(dir, 'refused'),
+    });
+    expect(await raw.exited).not.toBe(0);
+    expect(raw.output()).toContain('--rules configures the quality stage, which only --input clean starts');
+    const missing = runCli(['up', ...freePorts(), '--rules', join(dir, 'absent.yaml')], {
+      METERSTREAM_DATA_DIR: join(dir, 'refused'),
+    });
+    expect(await missing.exited).not.toBe(0);
+    expect(missing.output()).toContain(`--rules: no such file: ${join(dir, 'absent.yaml')}`);
+  }, 60_000);
+
   it('an aggregator on that environment aggregates metrics-clean: the quarantined reading is not in its window', async () => {
     aggregator = runCli(['aggregate', '--window', '60', '--commit-interval-ms', '200'], {
       ...env,
@@ -104,7 +133,7 @@ describe('meterstream up --input', () => {
     const readings: Metric[] = [
       { ...SERIES, timestamp: T0, value: 1 },
       { ...SERIES, timestamp: T0 + 20_000, value: -5 }, // negative power: quarantined by the quality stage
-      { ...SERIES, timestamp: T0 + 40_000, value: 2 },
+      { ...SERIES, timestamp: T0 + 40_000, value: 2 }, // above the rules file's 1.8: out of bounds
       { ...SERIES, timestamp: T0 + 600_000, value: 1.5 }, // stream time past the window's end + grace
     ];
     const producer = kafka.producer();
@@ -129,22 +158,22 @@ describe('meterstream up --input', () => {
       },
       120_000,
     );
-    // From metrics-clean: 1 and 2 (the raw topic would have given 3 readings, min −5).
+    // From metrics-clean: only 1 (the raw topic would have given 3 readings, min −5, max 2).
     expect(aggregates.find((a) => a.windowStart === window)).toMatchObject({
-      sampleCount: 2,
+      sampleCount: 1,
       min: 1,
-      max: 2,
+      max: 1,
     });
 
     // metrics-clean is Avro in the Schema Registry (Metric with quality and estimated), read here
     // with the registry client; the negative reading is on metrics-quarantine instead.
     const registry = createSchemaRegistry(env.METERSTREAM_SCHEMA_REGISTRY_URL!);
     const clean = (await readTopic('metrics-clean', (v) => registry.decode(v))) as Record<string, unknown>[];
-    expect(clean.map((c) => c.value).sort()).toEqual([1, 1.5, 2]);
+    expect(clean.map((c) => c.value).sort()).toEqual([1, 1.5]);
     for (const c of clean)
       expect(c).toMatchObject({ gateway: '7', quality: expect.any(Number), estimated: false });
     const quarantined = await readTopic('metrics-quarantine', (v) => JSON.parse(v.toString()));
-    expect(quarantined.map((q: { rule: string }) => q.rule)).toEqual(['negative']);
+    expect(quarantined.map((q: { rule: string }) => q.rule)).toEqual(['negative', 'out-of-bounds']);
   }, 180_000);
 });
 

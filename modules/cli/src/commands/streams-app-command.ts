@@ -93,7 +93,18 @@ export async function runUntilStopped(
   logger: Logger,
   what: string,
 ): Promise<never> {
+  // A parent that spawned this app with an IPC channel (`up` starting the quality stage) learns
+  // when it first runs: `up` says "the stack is up" only once what it started reads its input.
+  let announced = false;
+  const announceRunning = () => {
+    if (announced || !process.send) return;
+    announced = true;
+    // Then the channel is closed: an open one would keep the process alive after its close.
+    process.send({ event: 'running' }, undefined, undefined, () => process.disconnect?.());
+  };
+  if (app.streams.state() === 'RUNNING') announceRunning();
   app.streams.setStateListener((state) => {
+    if (state === 'RUNNING') announceRunning();
     if (state === 'ERROR') {
       logger.fatal({ err: app.streams.error() }, `${what} stopped on an error`);
       void app.close().finally(() => process.exit(1));

@@ -32,6 +32,7 @@ interface UpArgs extends CqlLimitArgs, LimitArgs {
   insecure: boolean;
   'rotate-passwords': boolean;
   input: PipelineInput;
+  rules?: string;
 }
 
 export const upCommand: CommandModule<object, UpArgs> = {
@@ -86,6 +87,11 @@ export const upCommand: CommandModule<object, UpArgs> = {
         describe:
           'What the pipeline reads: clean starts the quality stage (metrics → metrics-clean, exactly-once) and exports METERSTREAM_METRICS_TOPIC=metrics-clean, which the aggregators, sinks, batch and ksql queries then read; raw: the metrics topic, no quality stage',
       })
+      .option('rules', {
+        type: 'string',
+        describe:
+          'With --input clean: the quality stage\'s YAML rules file (modules/quality/quality-rules.yaml documents them); reloaded on change',
+      })
       .option('rotate-passwords', {
         type: 'boolean',
         default: false,
@@ -93,6 +99,10 @@ export const upCommand: CommandModule<object, UpArgs> = {
       })
       .check((args) => {
         if (args['rotate-passwords'] && !args.secure) throw new Error('--rotate-passwords needs --secure');
+        if (args.rules !== undefined && args.input !== 'clean')
+          throw new Error('--rules configures the quality stage, which only --input clean starts');
+        if (args.rules !== undefined && !existsSync(args.rules))
+          throw new Error(`--rules: no such file: ${args.rules}`);
         return true;
       }),
   handler: async (args) => {
@@ -136,7 +146,14 @@ export const upCommand: CommandModule<object, UpArgs> = {
     let quality: AppProcess | undefined;
     try {
       if (args.input === 'clean')
-        quality = await startQualityStage({ cliMain, env: stack.env(), dataDir, logger });
+        quality = await startQualityStage({
+          cliMain,
+          env: stack.env(),
+          dataDir,
+          // Absolute: the stage's working directory is up's, but its file watcher reports the path.
+          rulesFile: args.rules === undefined ? undefined : resolve(args.rules),
+          logger,
+        });
     } catch (error) {
       await stack.close();
       throw error;

@@ -3,6 +3,11 @@ import type { Logger } from '@meterstream/common';
 
 export interface AppProcess {
   readonly pid: number;
+  /**
+   * Resolves when the app says it runs (a streams app: its first RUNNING state, sent over an IPC
+   * channel); rejects, naming the command, if it exits first.
+   */
+  readonly running: Promise<void>;
   /** SIGTERM (the app commits and closes), then waits for the exit. */
   close(): Promise<void>;
 }
@@ -24,9 +29,19 @@ export interface AppProcessOptions {
  */
 export function startAppProcess(options: AppProcessOptions): AppProcess {
   const child = spawn(process.execPath, [options.cliMain, ...options.args], {
-    stdio: ['ignore', 'inherit', 'inherit'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     env: { ...process.env, ...options.env },
   });
+  const running = new Promise<void>((resolve, reject) => {
+    child.on('message', (message: { event?: string }) => {
+      if (message?.event === 'running') resolve();
+    });
+    child.once('exit', (code, signal) =>
+      reject(new Error(`meterstream ${options.args.join(' ')} exited (${signal ?? code}) before it ran`)),
+    );
+  });
+  // Nobody may wait for it (a close before it ran): its rejection is not an unhandled one.
+  running.catch(() => {});
   let closing = false;
   child.once('exit', (code, signal) => {
     if (!closing)
@@ -37,6 +52,7 @@ export function startAppProcess(options: AppProcessOptions): AppProcess {
   });
   return {
     pid: child.pid!,
+    running,
     close: () => {
       closing = true;
       return stopChild(child);
