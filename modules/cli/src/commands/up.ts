@@ -90,7 +90,7 @@ export const upCommand: CommandModule<object, UpArgs> = {
       .option('rules', {
         type: 'string',
         describe:
-          'With --input clean: the quality stage\'s YAML rules file (modules/quality/quality-rules.yaml documents them); reloaded on change',
+          "With --input clean: the quality stage's YAML rules file (modules/quality/quality-rules.yaml documents them); reloaded on change",
       })
       .option('rotate-passwords', {
         type: 'boolean',
