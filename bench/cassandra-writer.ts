@@ -11,7 +11,8 @@
  * and the broker run in their own processes (as in the local stack), each writer instance too, so
  * the benchmark process only produces, polls committed offsets and measures. BENCH_CQL_NODE_ARGS
  * and BENCH_WRITER_NODE_ARGS add node options to the CQL server and the writers (e.g. `--cpu-prof
- * --cpu-prof-dir=/tmp/prof`, which NODE_OPTIONS does not allow).
+ * --cpu-prof-dir=/tmp/prof`, which NODE_OPTIONS does not allow); BENCH_WRITER_ENTRY runs another
+ * build of the writer (a path from the repository root).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -169,7 +170,12 @@ async function main(): Promise<void> {
     key: formatMetricKey(a),
     value: aggregateJsonSerde.serialize(a),
   }));
-  const entry = join(root, 'modules/cli/dist/apps/cassandra-writer-main.js');
+  // BENCH_WRITER_ENTRY: another build of the writer (e.g. a copy of an older modules/cli/dist inside
+  // modules/cli, so its imports resolve alike) to compare against in alternating sessions.
+  const entry = resolve(
+    root,
+    process.env.BENCH_WRITER_ENTRY ?? 'modules/cli/dist/apps/cassandra-writer-main.js',
+  );
 
   async function committed(groupId: string, topic: string): Promise<number> {
     const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });

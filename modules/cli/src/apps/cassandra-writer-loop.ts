@@ -117,7 +117,14 @@ export async function runSinkLoop<T>(options: SinkLoopOptions<T>): Promise<Runni
   await consumer.connect();
   await consumer.subscribe({ topics: options.topics, fromBeginning: true });
 
-  async function processChunk(topic: string, partition: number, messages: KafkaMessage[]): Promise<void> {
+  /** A chunk decoded: good values (and their records) for the write, bad records for the DLQ. */
+  interface Decoded {
+    good: T[];
+    goodMessages: KafkaMessage[];
+    dead: Message[];
+  }
+
+  async function decodeChunk(topic: string, partition: number, messages: KafkaMessage[]): Promise<Decoded> {
     const good: T[] = [];
     const goodMessages: KafkaMessage[] = [];
     const dead: Message[] = [];
@@ -136,6 +143,15 @@ export async function runSinkLoop<T>(options: SinkLoopOptions<T>): Promise<Runni
         options.metrics?.deadLettersByReason.inc({ application: options.groupId, reason: located.kind });
       }
     }
+    return { good, goodMessages, dead };
+  }
+
+  /** Dead-letters the chunk's bad records, then writes the good ones; resolves once both are acknowledged. */
+  async function writeChunk(
+    topic: string,
+    partition: number,
+    { good, goodMessages, dead }: Decoded,
+  ): Promise<void> {
     if (dead.length > 0) {
       await producer.send({ topic: dlqOf(topic), acks: -1, messages: dead });
       logger.warn(
@@ -231,25 +247,49 @@ export async function runSinkLoop<T>(options: SinkLoopOptions<T>): Promise<Runni
   async function eachBatch(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
     const { topic, partition } = batch;
+    // Pipelined: chunk i+1 is decoded while chunk i's write and commit are in flight, so the
+    // instance's CPU work overlaps the CQL server's (with one partition per instance it would
+    // otherwise idle during every write). Writes stay one chunk at a time in offset order (a later
+    // record of a key is never overwritten by an earlier one) and each commit follows its own
+    // chunk's acknowledged write. A failure is kept (not left as an unhandled rejection) and
+    // rethrown before the next chunk is written and before the batch returns.
+    let inFlight: Promise<void> = Promise.resolve();
+    let failure: { error: unknown } | undefined;
     for (let i = 0; i < batch.messages.length; i += chunkSize) {
       // A rebalance or stop: leave the rest uncommitted for whoever owns the partition next.
-      if (!payload.isRunning() || payload.isStale()) return;
+      if (!payload.isRunning() || payload.isStale()) break;
       const chunk = batch.messages.slice(i, i + chunkSize);
-      const timer = options.metrics?.chunkSeconds.startTimer({ topic });
-      await processChunk(topic, partition, chunk);
+      let decoded: Decoded;
+      try {
+        decoded = await decodeChunk(topic, partition, chunk);
+      } finally {
+        await inFlight; // never rejects; a throwing decode still lets the write in flight finish
+      }
+      if (failure) break;
+      if (!payload.isRunning() || payload.isStale()) break;
       const last = chunk[chunk.length - 1]!.offset;
-      payload.resolveOffset(last);
       // After the batch's last chunk, commit past any transaction markers that follow the last record
       // (the aggregator's exactly-once output has them), so the committed offset reaches the end.
       const lastOffset = BigInt(last);
       const batchEnd = i + chunkSize >= batch.messages.length ? BigInt(batch.lastOffset()) : lastOffset;
       const next = ((batchEnd > lastOffset ? batchEnd : lastOffset) + 1n).toString();
-      await payload.commitOffsetsIfNecessary({
-        topics: [{ topic, partitions: [{ partition, offset: next }] }],
+      const timer = options.metrics?.chunkSeconds.startTimer({ topic });
+      inFlight = (async () => {
+        await writeChunk(topic, partition, decoded);
+        payload.resolveOffset(last);
+        await payload.commitOffsetsIfNecessary({
+          topics: [{ topic, partitions: [{ partition, offset: next }] }],
+        });
+        timer?.();
+        await payload.heartbeat();
+      })().catch((error: unknown) => {
+        failure ??= { error };
       });
-      timer?.();
-      await payload.heartbeat();
     }
+    // kafkajs fetches again (and may rebalance or disconnect) only after this returns: the last
+    // write and commit are done by then.
+    await inFlight;
+    if (failure) throw failure.error;
   }
 
   // A fetch holding nothing but transaction markers or aborted records never reaches eachBatch, and
