@@ -5,8 +5,15 @@ import { type Metric, type MetricAttribute, createSchemaRegistry } from '@meters
 import { runBatchJob, runVerify } from '@meterstream/datalake';
 import { AggregateDao, HighWaterMarkDao } from '@meterstream/persistence';
 import type { CleanReading, MeterAlert, QuarantinedReading } from '@meterstream/quality';
-import { BUCKET, caughtUp, testLogger, waitFor } from '@meterstream/test-support';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  BUCKET,
+  UCI_SAMPLE,
+  caughtUp,
+  describeWithDatasets,
+  testLogger,
+  waitFor,
+} from '@meterstream/test-support';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { QUALITY_COUNTER, type RunningQuality, startQuality } from '../src/apps/quality.js';
 import {
   AGGREGATOR_APP,
@@ -22,6 +29,7 @@ import {
   startPipelineStack,
   waitCaughtUp,
 } from './helpers/lambda-pipeline.js';
+import { cleanBaseline, uciActivePower } from './helpers/quality-baseline.js';
 
 // Issue #21's end-to-end test: readings with injected faults (a unit switch, an unknown unit, a
 // 3-minute gap, a 2-hour gap, a 7-hour zero run, a stuck value, spikes at 5σ, duplicates,
@@ -29,9 +37,12 @@ import {
 // → batch → verify. Every fault is flagged, interpolated or quarantined as the rules say, nothing
 // else is, and the batch layer agrees with the speed layer on the clean input.
 //
-// The readings are a deterministic oscillation (2 ± 0.5), not a dataset sample: "nothing else is
-// flagged" must be decidable, and a real meter's own spikes, gaps and zero runs would be flagged
-// too. Spike detection is off on ACTIVE_POWER (rules file) so the zero run and the stuck value,
+// Series g1–g9 are a deterministic oscillation (2 ± 0.5), so that "nothing else is flagged" is
+// decidable without reference. Series r1 is a real meter: ten hours of the UCI sample's household
+// power with a negative reading, a 3-minute gap and a duplicate injected; its own flags (what the
+// rules make of the sample without faults, by the topology under a TopologyTestDriver) are the
+// reference it is compared with, minute by minute (these ten hours raise none: the rules leave a
+// real household's readings alone). Spike detection is off on ACTIVE_POWER (rules file) so the zero run and the stuck value,
 // which jump away from the series' statistics, are judged by their own rules; spikes are injected
 // into an INTENSITY series.
 
@@ -48,6 +59,11 @@ const base = (g: number, m: number) => 2 + 0.5 * Math.sin(1.3 * m + g);
 const at = (m: number) => T0 + m * MIN;
 const iso = (m: number) => new Date(at(m)).toISOString().replace('.000Z', 'Z');
 const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
+/** The real meter r1: UCI household power, one reading a minute (read when the test runs). */
+let UCI: number[] = [];
+const R1_NEGATIVE = 150;
+const R1_GAP = [350, 351, 352];
+const R1_DUPLICATE = 250;
 
 /** The published readings, in time order, and what the rules must make of them. */
 function faultyReplay(): Metric[] {
@@ -77,6 +93,10 @@ function faultyReplay(): Metric[] {
       for (const ahead of [DAY, DAY + MIN])
         out.push({ ...id('g9'), timestamp: Date.now() + ahead, value: base(9, m) });
     }
+    // r1: the real meter, with a negative reading, a 3-minute gap and a reading sent twice.
+    if (!R1_GAP.includes(m))
+      out.push({ ...id('r1'), timestamp: at(m), value: m === R1_NEGATIVE ? -UCI[m]! : UCI[m]! });
+    if (m === R1_DUPLICATE) out.push({ ...id('r1'), timestamp: at(m), value: UCI[m]! });
   }
   return out;
 }
@@ -139,8 +159,9 @@ async function readJson<T>(topic: string, decode: (value: Buffer) => unknown = j
 const minutesOf = (readings: CleanReading[]) =>
   readings.map((r) => (Date.parse(r.timestamp) - T0) / MIN).sort((a, b) => a - b);
 
-describe('quality → aggregator → sinks → batch → verify with injected faults', () => {
+describeWithDatasets('quality → aggregator → sinks → batch → verify with injected faults', () => {
   it('flags, fills and quarantines every injected fault as the rules say, nothing else, and verify agrees', async () => {
+    UCI = uciActivePower(UCI_SAMPLE, MINUTES);
     const rules = join(dir, 'rules.yaml');
     writeFileSync(rules, 'series:\n  ELECTRICITY.ACTIVE_POWER:\n    spikeK: null\n');
     const { encode } = await metricEncoder(stack);
@@ -178,6 +199,7 @@ describe('quality → aggregator → sinks → batch → verify with injected fa
     expect(rulesHit).toEqual([
       'negative',
       'negative',
+      'negative',
       'timestamp-future',
       'timestamp-future',
       'unit-unknown',
@@ -186,10 +208,13 @@ describe('quality → aggregator → sinks → batch → verify with injected fa
       timestamp: iso(200),
       unit: 'hp',
     });
-    expect(quarantined.filter((q) => q.rule === 'negative').map((q) => q.reading.timestamp)).toEqual([
-      iso(400),
-      iso(401),
-    ]);
+    // r1's at minute 150, g8's at 400 and 401.
+    expect(
+      quarantined
+        .filter((q) => q.rule === 'negative')
+        .map((q) => q.reading.timestamp)
+        .sort(),
+    ).toEqual([iso(R1_NEGATIVE), iso(400), iso(401)]);
 
     // Alerts: the unit error, the long gap, and each fault run flagged once and recovered once.
     const alerts = await readJson<MeterAlert>('meter-alerts');
@@ -208,9 +233,11 @@ describe('quality → aggregator → sinks → batch → verify with injected fa
     // Clean readings: per series, estimates where the rules fill, flags exactly on the faults.
     // Avro through the Schema Registry (Metric with quality and estimated), as the raw topic.
     const registry = createSchemaRegistry(stack.kafka.registry.url);
-    const clean = (await readJson<CleanReading>('metrics-clean', (v) => registry.decode(v))).filter(
+    const everyClean = (await readJson<CleanReading>('metrics-clean', (v) => registry.decode(v))).filter(
       (r) => !r.gateway.startsWith('tick'),
     );
+    // The oscillating series, judged by exact expectations; the real meter r1 further below.
+    const clean = everyClean.filter((r) => r.gateway !== 'r1');
     const of = (gateway: string) => clean.filter((r) => r.gateway === gateway);
     const withBit = (bit: number) => (r: CleanReading) => (r.quality & bit) !== 0;
     const byBit = (bit: number) =>
@@ -249,15 +276,48 @@ describe('quality → aggregator → sinks → batch → verify with injected fa
       expect(minutesOf(of(gateway)), gateway).toEqual(range(0, MINUTES));
     expect(minutesOf(of('g3'))).toEqual([...range(0, 200), ...range(320, MINUTES)]);
 
+    // The real meter: its output is the faultless sample's, minute by minute, except exactly where
+    // faults were injected — the negative reading and the gap filled (estimated, linear between
+    // the neighbours), the reading after each fill marked DROPOUT, the duplicate dropped.
+    const r1 = everyClean
+      .filter((r) => r.gateway === 'r1')
+      .sort((a, b) => Date.parse(a.timestamp) - Date.parse(b.timestamp));
+    const baseline = cleanBaseline(
+      rules,
+      'r1.ELECTRICITY.ACTIVE_POWER',
+      UCI.map((value, m) => ({ timestamp: at(m), value })),
+    );
+    expect(minutesOf(r1)).toEqual(range(0, MINUTES));
+    expect(baseline.map((r) => r.timestamp)).toEqual(r1.map((r) => r.timestamp));
+    const filled = [R1_NEGATIVE, ...R1_GAP];
+    const afterFill = [R1_NEGATIVE + 1, R1_GAP.at(-1)! + 1];
+    for (let m = 0; m < MINUTES; m++) {
+      const got = r1[m]!;
+      if (filled.includes(m)) {
+        const [prev, next] = m === R1_NEGATIVE ? [m - 1, m + 1] : [R1_GAP[0]! - 1, R1_GAP.at(-1)! + 1];
+        const expected = UCI[prev]! + ((UCI[next]! - UCI[prev]!) * (m - prev)) / (next - prev);
+        expect({ m, estimated: got.estimated, quality: got.quality }).toEqual({ m, estimated: true, quality: 0 });
+        expect(got.value).toBeCloseTo(expected, 9);
+      } else {
+        const dropout = afterFill.includes(m) ? 8 : 0;
+        expect({ m, estimated: got.estimated, quality: got.quality, value: got.value }).toEqual({
+          m,
+          estimated: false,
+          quality: baseline[m]!.quality | dropout,
+          value: baseline[m]!.value,
+        });
+      }
+    }
+
     // Counted on /metrics, per rule.
     const text = await (await fetch(`http://127.0.0.1:${quality.metricsPort}/metrics`)).text();
     const count = (rule: string, outcome: string) =>
       `${QUALITY_COUNTER.name}{application="${QUALITY_APP}",rule="${rule}",outcome="${outcome}"}`;
-    expect(text).toContain(`${count('duplicate', 'dropped')} 3`);
-    expect(text).toContain(`${count('negative', 'quarantined')} 2`);
+    expect(text).toContain(`${count('duplicate', 'dropped')} 4`);
+    expect(text).toContain(`${count('negative', 'quarantined')} 3`);
     expect(text).toContain(`${count('timestamp-future', 'quarantined')} 2`);
     expect(text).toContain(`${count('unit-unknown', 'quarantined')} 1`);
-    expect(text).toContain(`${count('gap-fill', 'estimated')} 6`);
+    expect(text).toContain(`${count('gap-fill', 'estimated')} 10`);
 
     // The speed layer aggregated the clean readings: an estimate is a sample of its window.
     const { client } = stack.cql;
@@ -289,7 +349,7 @@ describe('quality → aggregator → sinks → batch → verify with injected fa
       topic: 'metrics-clean', // its flush progress bounds the run
     });
     expect(batch.to).toBe(to);
-    expect(batch.recordsRead).toBe(clean.length);
+    expect(batch.recordsRead).toBe(everyClean.length);
     const report = await runVerify({
       speed,
       batch: new AggregateDao(client, { family: 'batch_aggregates' }),
@@ -300,8 +360,8 @@ describe('quality → aggregator → sinks → batch → verify with injected fa
       lake: { s3: stack.lake.s3, bucket: BUCKET },
     });
     expect(report.differences).toEqual([]);
-    expect(report.series).toBe(9);
-    expect(report.windowsCompared).toBe(9 * MINUTES - 120);
+    expect(report.series).toBe(10);
+    expect(report.windowsCompared).toBe(10 * MINUTES - 120);
 
     // Issue #21 item 4 in both layers (verify compared them above): the zero run's flagged windows
     // have no peak, the estimate is counted, the window after the long gap is incomplete.
