@@ -296,7 +296,11 @@ describeWithDatasets('quality → aggregator → sinks → batch → verify with
       if (filled.includes(m)) {
         const [prev, next] = m === R1_NEGATIVE ? [m - 1, m + 1] : [R1_GAP[0]! - 1, R1_GAP.at(-1)! + 1];
         const expected = UCI[prev]! + ((UCI[next]! - UCI[prev]!) * (m - prev)) / (next - prev);
-        expect({ m, estimated: got.estimated, quality: got.quality }).toEqual({ m, estimated: true, quality: 0 });
+        expect({ m, estimated: got.estimated, quality: got.quality }).toEqual({
+          m,
+          estimated: true,
+          quality: 0,
+        });
         expect(got.value).toBeCloseTo(expected, 9);
       } else {
         const dropout = afterFill.includes(m) ? 8 : 0;

@@ -11,7 +11,9 @@ import { TopologyTestDriver } from '@meterstream/streams';
 
 /** The first `count` Global_active_power values (kW, one a minute) of the UCI sample, in file order. */
 export function uciActivePower(file: string, count: number): number[] {
-  const lines = readFileSync(file, 'utf8').split('\n').slice(1, count + 1);
+  const lines = readFileSync(file, 'utf8')
+    .split('\n')
+    .slice(1, count + 1);
   const values = lines.map((line, i) => {
     const value = Number(line.split(';')[2]);
     if (!Number.isFinite(value)) throw new Error(`${file}:${i + 2}: no Global_active_power in "${line}"`);
