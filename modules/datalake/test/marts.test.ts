@@ -19,7 +19,8 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'marts-'));
   writeFileSync(
     join(dir, 'gateways.csv'),
-    'gateway,customer,zone,timezone\nparis-1,alice,north,Europe/Paris\nzone-a,bob,A,UTC\nzone-b,bob,A,UTC\n',
+    'gateway,customer,zone,timezone\nparis-1,alice,north,Europe/Paris\nzone-a,bob,A,UTC\nzone-b,bob,A,UTC\n' +
+      'f-ok,carol,F,UTC\nf-stuck,carol,F,UTC\ng-stuck,dave,G,UTC\n',
   );
   writeFileSync(
     join(dir, 'tariffs.csv'),
@@ -39,19 +40,24 @@ type Reading = [
   attribute: MetricAttribute,
   at: string | number,
   value: number,
+  /** A clean reading's quality bits (an object of clean readings: quality columns written). */
+  quality?: number,
 ];
 
 /** Archives readings as the sink would: one object per (type, date), fresh offsets. */
 async function archive(readings: Reading[]): Promise<void> {
-  const rows: ArchivedMetric[] = readings.map(([gateway, metricType, metricAttribute, at, value]) => ({
-    gateway,
-    metricType,
-    metricAttribute,
-    timestamp: typeof at === 'number' ? at : Date.parse(at),
-    value,
-    partition: 0,
-    offset: offset++,
-  }));
+  const rows: ArchivedMetric[] = readings.map(
+    ([gateway, metricType, metricAttribute, at, value, quality]) => ({
+      gateway,
+      metricType,
+      metricAttribute,
+      timestamp: typeof at === 'number' ? at : Date.parse(at),
+      value,
+      partition: 0,
+      offset: offset++,
+      ...(quality === undefined ? {} : { quality, estimated: false }),
+    }),
+  );
   const groups = new Map<string, ArchivedMetric[]>();
   for (const row of rows) {
     const key = `${row.metricType}|${utcDate(row.timestamp)}`;
@@ -161,6 +167,58 @@ describe('marts', () => {
         `SELECT zone, strftime(hour, '%H:%M'), totalLoadKw, peakLoadKw, meters FROM grid_load_hourly WHERE zone = 'A'`,
       ),
     ).toEqual([['A', '10:00', 4, 5, 2]]);
+  });
+
+  it('grid_load_hourly: a flagged meter counts in the total and the meters, not in the peak', async () => {
+    const CONSTANT_RUN = 32;
+    const readings: Reading[] = [];
+    for (let m = 0; m < 60; m++) {
+      const t = Date.parse('2024-02-02T10:00:00Z') + m * MIN;
+      readings.push(['f-ok', 'ELECTRICITY', 'ACTIVE_POWER', t, 2000, 0]);
+      // Stuck at 9 kW from minute 30 on, flagged by the quality stage: the peak would be 11 kW with it.
+      readings.push([
+        'f-stuck',
+        'ELECTRICITY',
+        'ACTIVE_POWER',
+        t,
+        m < 30 ? 1000 : 9000,
+        m < 30 ? 0 : CONSTANT_RUN,
+      ]);
+      // Zone G's only meter, flagged the whole hour: no peak at all.
+      readings.push(['g-stuck', 'ELECTRICITY', 'ACTIVE_POWER', t, 4000, CONSTANT_RUN]);
+    }
+    await archive(readings);
+    await refresh();
+    expect(
+      await query(
+        `SELECT zone, strftime(hour, '%H:%M'), totalLoadKw, peakLoadKw, meters FROM grid_load_hourly
+         WHERE zone IN ('F', 'G') ORDER BY zone`,
+      ),
+    ).toEqual([
+      ['F', '10:00', 2 + 5, 2 + 1, 2],
+      ['G', '10:00', 4, null, 1],
+    ]);
+  });
+
+  it('metrics_clean: the readings archived from metrics-clean with their flags; raw readings are not in it', async () => {
+    expect(
+      await query(
+        `SELECT gateway, count(*)::INTEGER, count(*) FILTER (flagged)::INTEGER, bool_or(estimated)
+         FROM metrics_clean WHERE date = DATE '2024-02-02' GROUP BY gateway ORDER BY gateway`,
+      ),
+    ).toEqual([
+      ['f-ok', 60, 0, false],
+      ['f-stuck', 60, 30, false],
+      ['g-stuck', 60, 60, false],
+    ]);
+    // zone-a's readings came from raw objects (no quality columns): in metrics, not in metrics_clean.
+    expect(
+      await query(
+        `SELECT (SELECT count(*) FROM metrics WHERE gateway = 'zone-a')::INTEGER,
+                (SELECT count(*) FROM metrics_clean WHERE gateway = 'zone-a')::INTEGER,
+                (SELECT count(*) FROM metrics WHERE gateway = 'zone-a' AND quality IS NULL)::INTEGER`,
+      ),
+    ).toEqual([[60, 0, 60]]);
   });
 
   it('refreshes only what a late reading touches, and a re-run changes nothing', async () => {

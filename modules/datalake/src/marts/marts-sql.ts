@@ -1,4 +1,4 @@
-import { METRIC_TIME_RANGE } from '@meterstream/common';
+import { FLAGGED_QUALITY_MASK, METRIC_TIME_RANGE } from '@meterstream/common';
 
 /**
  * The marts as DuckDB SQL over the `metrics` view and the dimension tables `gateways` (gateway,
@@ -19,11 +19,15 @@ export interface DateSpan {
 
 const date = (d: string) => `DATE '${d}'`;
 
-/** Deduplicated valid readings of the given attributes over UTC dates [first, last]. */
+/**
+ * Deduplicated valid readings of the given attributes over UTC dates [first, last]; `flagged`: the
+ * quality stage flagged the meter faulty (ZERO_RUN or CONSTANT_RUN; false for raw readings).
+ */
 function readings(attributes: string, span: DateSpan): string {
   return `
   SELECT DISTINCT ON (gateway, metricType, metricAttribute, "timestamp")
-    gateway, metricType, metricAttribute, "timestamp" AS ts, value
+    gateway, metricType, metricAttribute, "timestamp" AS ts, value,
+    coalesce(quality & ${FLAGGED_QUALITY_MASK} <> 0, false) AS flagged
   FROM metrics
   WHERE ${attributes} AND isfinite(value)
     AND epoch_ms("timestamp") >= ${METRIC_TIME_RANGE.from} AND epoch_ms("timestamp") < ${METRIC_TIME_RANGE.to}
@@ -122,7 +126,9 @@ GROUP BY customer, localStart::DATE, metricType`;
  * `grid_load_hourly`: per zone and UTC hour, from ACTIVE_POWER: `totalLoadKw`, the sum over meters
  * of each meter's mean power in the hour; `peakLoadKw`, the highest per-minute zone load (the sum of
  * the meters' mean power in that minute, meters silent in a minute not counted); `meters` reporting.
- * Rows of UTC dates [span.first, span.last].
+ * Readings of a meter flagged faulty (`flagged`: stuck or zero-run) count in the total and in
+ * `meters` but not in the peak, as the aggregates leave them out of `max`; an hour whose readings
+ * are all flagged has a NULL peak. Rows of UTC dates [span.first, span.last].
  */
 export function gridLoadHourlySql(span: DateSpan): string {
   return `
@@ -133,10 +139,12 @@ per_meter AS (
 ),
 per_minute AS (
   SELECT zone, date_trunc('hour', minute) AS hour, sum(kw) AS kw
-  FROM (SELECT zone, gateway, date_trunc('minute', ts) AS minute, avg(value) / 1000 AS kw FROM z GROUP BY ALL)
+  FROM (
+    SELECT zone, gateway, date_trunc('minute', ts) AS minute, avg(value) / 1000 AS kw FROM z WHERE NOT flagged GROUP BY ALL
+  )
   GROUP BY zone, minute
 )
 SELECT m.zone, m.hour, m.totalLoadKw, p.peakLoadKw, m.meters, m.hour::DATE AS date
 FROM (SELECT zone, hour, sum(kw) AS totalLoadKw, count(*)::INTEGER AS meters FROM per_meter GROUP BY ALL) m
-JOIN (SELECT zone, hour, max(kw) AS peakLoadKw FROM per_minute GROUP BY ALL) p USING (zone, hour)`;
+LEFT JOIN (SELECT zone, hour, max(kw) AS peakLoadKw FROM per_minute GROUP BY ALL) p USING (zone, hour)`;
 }

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { FLAGGED_QUALITY_MASK } from '@meterstream/common';
 import { RAW_PREFIX } from '../layout.js';
 import { SQL_WINDOWS, aggregatesSql, lakeDirRelation, sqlString } from './aggregate-sql.js';
 
@@ -41,9 +42,12 @@ export class SqlError extends Error {
 
 /**
  * An in-memory DuckDB with the lake's views:
- * - `metrics`: every raw reading as archived (gateway, metricType, metricAttribute, timestamp,
- *   value, kafkaPartition, kafkaOffset, date), hive-partitioned by metricType and date, so
- *   predicates on those two columns skip whole files;
+ * - `metrics`: every reading as archived (gateway, metricType, metricAttribute, timestamp,
+ *   value, kafkaPartition, kafkaOffset, date, quality, estimated), hive-partitioned by metricType
+ *   and date, so predicates on those two columns skip whole files; quality and estimated are NULL
+ *   for readings archived from the raw `metrics` topic (objects without those columns);
+ * - `metrics_clean`: the readings archived from `metrics-clean` (the quality stage's output: the
+ *   objects with quality columns), with `flagged` (ZERO_RUN or CONSTANT_RUN: a faulty meter);
  * - `aggregates_<w>` for each window of SQL_WINDOWS: the batch layer's recomputation of that window
  *   (aggregate-sql.ts), windowStart/windowEnd as TIMESTAMPTZ;
  * - `consumption_interval`, `billing_daily`, `grid_load_hourly`: the marts, once refreshed.
@@ -62,7 +66,18 @@ export class LakeDatabase {
     const database = new LakeDatabase(instance, connection);
     try {
       await connection.run(`SET TimeZone = 'UTC'`);
-      await connection.run(`CREATE VIEW metrics AS SELECT * FROM ${await rawRelation(connection, source)}`);
+      const raw = await rawRelation(connection, source);
+      await connection.run(`CREATE VIEW metrics AS SELECT * FROM ${raw}`);
+      // A lake of raw readings only has no quality columns; the views and marts name them anyway.
+      if (!(await hasColumn(connection, 'metrics', 'quality')))
+        await connection.run(
+          `CREATE OR REPLACE VIEW metrics AS SELECT *, NULL::INTEGER AS quality, NULL::BOOLEAN AS estimated FROM ${raw}`,
+        );
+      await connection.run(
+        `CREATE VIEW metrics_clean AS SELECT gateway, metricType, metricAttribute, "timestamp", value,
+           quality, estimated, (quality & ${FLAGGED_QUALITY_MASK}) <> 0 AS flagged, kafkaPartition, kafkaOffset, date
+         FROM metrics WHERE quality IS NOT NULL`,
+      );
       for (const window of SQL_WINDOWS) {
         await connection.run(
           `CREATE VIEW aggregates_${window} AS SELECT gateway, metricType, metricAttribute,
@@ -115,6 +130,13 @@ export class LakeDatabase {
     this.connection.closeSync();
     this.instance.closeSync();
   }
+}
+
+async function hasColumn(connection: DuckDBConnection, view: string, column: string): Promise<boolean> {
+  const reader = await connection.runAndReadAll(
+    `SELECT count(*) FROM (DESCRIBE ${view}) WHERE column_name = ${sqlString(column)}`,
+  );
+  return Number(reader.getRows()[0]![0]) > 0;
 }
 
 /**
