@@ -13,6 +13,9 @@ CREATE TABLE IF NOT EXISTS lake.meterstream.raw_files (
   value double,
   kafkapartition integer,
   kafkaoffset bigint,
+  -- Only in objects of clean readings (metrics-clean): NULL in the others (columns read by name).
+  quality integer,
+  estimated boolean,
   metrictype varchar,
   "date" varchar
 )
@@ -26,12 +29,20 @@ CALL lake.system.sync_partition_metadata('meterstream', 'raw_files', 'FULL');
 -- once `meterstream vacuum` has deleted the replaced objects (readings a compaction dropped as
 -- re-sent duplicates stay in the replaced objects until then).
 CREATE OR REPLACE VIEW lake.meterstream.metrics AS
-SELECT gateway, metrictype, metricattribute, "timestamp", value, kafkapartition, kafkaoffset, "date"
+SELECT gateway, metrictype, metricattribute, "timestamp", value, kafkapartition, kafkaoffset, quality, estimated, "date"
 FROM (
   SELECT f.*, row_number() OVER (PARTITION BY metrictype, kafkapartition, kafkaoffset ORDER BY "timestamp") AS copy
   FROM lake.meterstream.raw_files f
 )
 WHERE copy = 1 AND is_finite(value);
+
+-- meterstream's metrics_clean: the readings archived from metrics-clean, flagged = the meter is
+-- faulty (ZERO_RUN 16 | CONSTANT_RUN 32; quality bits in modules/quality/README.md).
+CREATE OR REPLACE VIEW lake.meterstream.metrics_clean AS
+SELECT gateway, metrictype, metricattribute, "timestamp", value, quality, estimated,
+  bitwise_and(quality, 48) <> 0 AS flagged, kafkapartition, kafkaoffset, "date"
+FROM lake.meterstream.metrics
+WHERE quality IS NOT NULL;
 
 -- The batch layer's hourly windows (meterstream's aggregates_3600). Sums here are SQL SUMs, not
 -- folded in offset order: equal to meterstream's up to the last bits.

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { FLAGGED_QUALITY_MASK } from '@meterstream/common';
 import { RAW_PREFIX } from '@meterstream/datalake';
 import { MART_TABLES } from '@meterstream/persistence';
 import { describe, expect, it } from 'vitest';
@@ -34,6 +35,12 @@ describe('docker/trino', () => {
     const catalog = read('docker/trino/catalog/lake.properties');
     expect(catalog).toContain(`hive.metastore.catalog.dir=s3://${bucket}/`);
     expect(catalog).toContain(`s3.endpoint=http://minio:${new URL(env.METERSTREAM_S3_ENDPOINT!).port}`);
+  });
+
+  it('reads the quality columns of clean objects and serves metrics_clean with the flagged mask of the quality bits', () => {
+    expect(lakeSql).toMatch(/quality integer,\s*estimated boolean,/);
+    expect(lakeSql).toContain('CREATE OR REPLACE VIEW lake.meterstream.metrics_clean AS');
+    expect(lakeSql).toContain(`bitwise_and(quality, ${FLAGGED_QUALITY_MASK}) <> 0 AS flagged`);
   });
 
   it('declares the raw layout and every mart with the columns meterstream writes', () => {
