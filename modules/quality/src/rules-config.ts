@@ -21,7 +21,7 @@ export interface SeriesRules {
   zeroRunSec: number | null;
   /** The same non-zero value for at least this long flags the meter (`constant-run`); null: off. */
   constantRunSec: number | null;
-  /** Spike: |value − rolling mean| > spikeK · rolling σ; null: off. */
+  /** Spike: |value − rolling mean| > spikeK · rolling σ, and from the hour-of-day profile alike; null: off. */
   spikeK: number | null;
   /** Readings the exponentially weighted mean/σ spans (α = 2 / (n + 1)). */
   spikeWindow: number;

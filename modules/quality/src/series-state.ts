@@ -24,8 +24,10 @@ export interface SeriesState {
   constSince: number | null;
   constValue: number | null;
   flagged: FaultReason | null;
-  /** Hour-of-day (UTC) profile: weighted mean and count per hour. */
+  /** Hour-of-day (UTC) profile: weighted mean, variance and count per hour. */
   profileMean: number[];
+  /** Absent in states stored before the spike rule used the profile: read as 0 (no spread known). */
+  profileVariance?: number[];
   profileCount: number[];
   /** The unit last alerted as an error (one alert per wrong unit, until a good reading). */
   unitAlerted: string | null;
@@ -45,6 +47,7 @@ export function initialSeriesState(): SeriesState {
     constValue: null,
     flagged: null,
     profileMean: new Array<number>(24).fill(0),
+    profileVariance: new Array<number>(24).fill(0),
     profileCount: new Array<number>(24).fill(0),
     unitAlerted: null,
   };
@@ -74,15 +77,26 @@ export function expectedIntervalMs(state: SeriesState, rules: SeriesRules): numb
   return state.deltas >= LEARN_AFTER ? state.minDeltaMs : null;
 }
 
-/** Stateless-with-respect-to-update checks: spike against the current statistics, voltage range. */
+/**
+ * Stateless-with-respect-to-update checks: spike against the current statistics, voltage range.
+ * A spike is more than k·σ from the rolling mean AND, once the reading's hour of day has
+ * `spikeMinSamples` readings in the profile, more than k·σ from that hour's mean: a level the
+ * series reaches at that hour every day (a morning peak) is not a spike, however far it is from
+ * the readings just before it.
+ */
 export function judge(state: SeriesState, value: number, timestamp: number, rules: SeriesRules): number {
   let quality = 0;
+  const hour = new Date(timestamp).getUTCHours();
   if (rules.spikeK !== null && state.samples >= rules.spikeMinSamples) {
     const sigma = Math.sqrt(state.variance);
-    if (sigma > 0 && Math.abs(value - state.mean) > rules.spikeK * sigma) quality |= QualityBit.SPIKE;
+    if (sigma > 0 && Math.abs(value - state.mean) > rules.spikeK * sigma) {
+      const profiled = state.profileCount[hour]! >= rules.spikeMinSamples;
+      const hourSigma = Math.sqrt(state.profileVariance?.[hour] ?? 0);
+      if (!profiled || Math.abs(value - state.profileMean[hour]!) > rules.spikeK * hourSigma)
+        quality |= QualityBit.SPIKE;
+    }
   }
   if (rules.lowConsumptionRatio !== null) {
-    const hour = new Date(timestamp).getUTCHours();
     const mean = state.profileMean[hour]!;
     if (state.profileCount[hour]! >= rules.lowConsumptionMinSamples && mean > 0)
       if (value < rules.lowConsumptionRatio * mean) quality |= QualityBit.LOW_CONSUMPTION;
@@ -153,8 +167,18 @@ export function observe(
   state.samples++;
   const hour = new Date(timestamp).getUTCHours();
   const count = state.profileCount[hour]!;
-  state.profileMean[hour] =
-    count === 0 ? value : state.profileMean[hour]! + PROFILE_ALPHA * (value - state.profileMean[hour]!);
+  state.profileVariance ??= new Array<number>(24).fill(0);
+  const profileVariance = state.profileVariance;
+  if (count === 0) {
+    state.profileMean[hour] = value;
+    profileVariance[hour] = 0;
+  } else {
+    // The rolling statistics' exponentially weighted update, per hour of day.
+    const diff = value - state.profileMean[hour]!;
+    const increment = PROFILE_ALPHA * diff;
+    state.profileMean[hour]! += increment;
+    profileVariance[hour] = (1 - PROFILE_ALPHA) * (profileVariance[hour]! + diff * increment);
+  }
   state.profileCount[hour] = count + 1;
   state.lastTs = timestamp;
   state.lastValue = value;

@@ -70,6 +70,31 @@ describe('anomaly bits', () => {
     expect(early.clean().map((c) => c.quality)).toEqual([0, 0, 0, 0, 0, 0]);
   });
 
+  it("spike: a level the series reaches at that hour every day is no spike once the hour's profile knows it", () => {
+    // A reading every 10 minutes for two days; 12:00–13:00 is the daily peak (≈ 5 against ≈ 1).
+    const s = stage({ rules: withDefaults({ spikeMinSamples: 5, expectedIntervalSec: 600 }) });
+    const TEN = 10 * MIN;
+    const peakHour = (t: number) => new Date(t).getUTCHours() === 12;
+    const sent: number[] = [];
+    for (let i = 0; i < 2 * 144; i++) {
+      const t = T0 + i * TEN;
+      if (i === 144) s.driver.advanceWallClockTime(86_400_000); // day 2 is not in the future
+      const wobble = i % 2 ? 0.1 : 0;
+      // Day 2 at 12:30: a real spike, far from the rolling mean and from the hour's profile.
+      const value = i === 144 + 75 ? 50 : (peakHour(t) ? 5 : 1) + wobble;
+      s.send(POWER, t, value);
+      sent.push(t);
+    }
+    const clean = s.clean();
+    expect(clean.map((c) => c.timestamp)).toEqual(sent.map(iso));
+    const spikes = clean.filter((c) => c.quality & QualityBit.SPIKE).map((c) => c.timestamp);
+    // Day 1: the peak's first reading (12:00) jumps away from the rolling mean, and no hour has a
+    // profile yet. Day 2: the same jumps at 12:00 and back at 13:00 match their hours' profiles
+    // (≈ 5 and ≈ 1): only the real spike is one.
+    expect(spikes.filter((t) => t >= iso(T0 + 144 * TEN))).toEqual([iso(T0 + (144 + 75) * TEN)]);
+    expect(spikes.filter((t) => t < iso(T0 + 144 * TEN))).toContain(iso(T0 + 72 * TEN));
+  });
+
   it('voltage outside [210, 250] V; the bounds themselves are inside', () => {
     const s = stage();
     for (const [m, v] of [
