@@ -19,6 +19,7 @@ export * from './serdes/registry-avro.js';
 export * from './serdes/sample-stats-serde.js';
 export * from './serdes/serde.js';
 export * from './serdes/wire.js';
+export * from './control-records.js';
 export * from './kafka-client.js';
 export * from './serdes/registry-sync.js';
 export * from './dead-letter.js';

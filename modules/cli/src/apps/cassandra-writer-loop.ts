@@ -9,6 +9,7 @@ import {
   SinkFailureTracker,
   type SinkRetryPolicy,
   SinkWriteError,
+  onControlRecordsOnly,
   retryWithBackoff,
   sinkFailureHeaders,
 } from '@meterstream/common';
@@ -292,16 +293,9 @@ export async function runSinkLoop<T>(options: SinkLoopOptions<T>): Promise<Runni
     if (failure) throw failure.error;
   }
 
-  // A fetch holding nothing but transaction markers or aborted records never reaches eachBatch, and
-  // with autoCommit off kafkajs does not commit past it: the group would stay behind the end of an
-  // exactly-once topic forever (a Java consumer commits its position, which is past them). Such a
-  // batch comes after every earlier batch of its partition was processed, so committing past its
-  // last (filtered) offset skips no record. firstOffset is null when nothing lay past the fetch
-  // offset (compacted away): then there is nothing to step over.
-  consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
-    if (payload.batchSize !== 0 || payload.firstOffset === null) return;
-    const { topic, partition } = payload;
-    const offset = (BigInt(payload.lastOffset) + 1n).toString();
+  // Fetches of transaction markers alone: the group commits past them (control-records.ts).
+  onControlRecordsOnly(consumer, ({ topic, partition, next }) => {
+    const offset = String(next);
     consumer.commitOffsets([{ topic, partition, offset }]).catch((error: unknown) => {
       logger.warn({ err: error, topic, partition, offset }, 'could not commit past transaction markers');
     });

@@ -9,6 +9,7 @@ import {
   type SinkRetryPolicy,
   createLogger,
   kafkaClientSecurity,
+  onControlRecordsOnly,
 } from '@meterstream/common';
 import { type Consumer, Kafka, type Producer, logLevel } from 'kafkajs';
 import { sinkMetrics } from '../metrics.js';
@@ -196,14 +197,12 @@ export async function runS3Sink(options: S3SinkOptions): Promise<RunningS3Sink> 
         void writer.exclusive(async () => writer.dropSegment());
     }
   });
-  // A fetch of transaction markers (or aborted records) alone never reaches eachBatch: kafkajs moves
-  // the position past it and reports it here.
-  consumer.on(consumer.events.END_BATCH_PROCESS, (event) => {
-    const { topic: batchTopic, partition, batchSize, firstOffset, lastOffset } = event.payload;
-    if (batchTopic !== topic || batchSize !== 0 || firstOffset === null) return;
+  // A fetch of transaction markers (or aborted records) alone never reaches eachBatch (control-records.ts).
+  onControlRecordsOnly(consumer, ({ topic: batchTopic, partition, from, next }) => {
+    if (batchTopic !== topic) return;
     const writer = writerFor(partition);
     void writer
-      .exclusive(async () => writer.passControlRecords(Number(firstOffset), Number(lastOffset) + 1))
+      .exclusive(async () => writer.passControlRecords(from, next))
       .catch((error: unknown) =>
         logger.warn({ err: error, partition }, 'could not pass transaction markers'),
       );

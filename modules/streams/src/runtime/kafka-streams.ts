@@ -1,3 +1,4 @@
+import { onControlRecordsOnly } from '@meterstream/common';
 import type { ConsumerGroupMetadata } from 'kafkajs';
 import { pino } from 'pino';
 import { InvalidStateStoreError } from '../state/errors.js';
@@ -201,12 +202,8 @@ export class KafkaStreams {
         if (!payload.restart) this.fail(payload.error);
       });
       // Batches of transaction markers alone never reach eachBatch (stream-thread.ts).
-      consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
-        const { topic, partition, batchSize, firstOffset, lastOffset } = payload;
-        if (batchSize !== 0 || firstOffset === null) return;
-        void this.serialized(async () =>
-          this.thread.passControlRecords(topic, partition, Number(firstOffset), Number(lastOffset) + 1),
-        );
+      onControlRecordsOnly(consumer, ({ topic, partition, from, next }) => {
+        void this.serialized(async () => this.thread.passControlRecords(topic, partition, from, next));
       });
       await consumer.connect();
       await consumer.subscribe({
