@@ -234,6 +234,21 @@ describe('AggregateMetric serdes', () => {
     });
   });
 
+  it("Avro carries the quality fields and an all-flagged window's missing peak (max null), as JSON does", () => {
+    const flagged = {
+      ...aggregate,
+      max: Number.NEGATIVE_INFINITY,
+      flaggedCount: aggregate.sampleCount,
+      estimatedCount: 1,
+      incomplete: true,
+    };
+    for (const serde of [aggregateAvroSerde, aggregateJsonSerde])
+      expect(serde.deserialize(serde.serialize(flagged)), serde.format).toEqual(flagged);
+    // A max of null is only an all-flagged window's: otherwise the reader refuses it.
+    const wrong = { ...flagged, flaggedCount: aggregate.sampleCount - 1 };
+    expect(() => aggregateAvroSerde.deserialize(aggregateAvroSerde.serialize(wrong))).toThrow(/max/);
+  });
+
   it('refuses to serialize the empty aggregate', () => {
     expect(() => aggregateJsonSerde.serialize(emptyAggregate(metric, 0, 1))).toThrow(/empty aggregate/);
   });
