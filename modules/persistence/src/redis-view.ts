@@ -4,6 +4,7 @@ import {
   type MetricIdentity,
   type MetricType,
   formatMetricKey,
+  qualityFields,
 } from '@meterstream/common';
 import type { Redis } from 'ioredis';
 
@@ -15,8 +16,11 @@ import type { Redis } from 'ioredis';
  *   for it (epoch ms). Only ever moves forward (ZADD GT), so replays and re-deliveries of old data
  *   never turn the clock back.
  * - `meterstream:latest:<window>:<gateway>.<TYPE>.<ATTRIBUTE>` — hash of the latest aggregate of that
- *   series and window: windowStart, windowEnd (epoch ms), sampleCount, min, max, sum, average. Only
- *   replaced by an aggregate whose windowStart is the same or later (checked atomically in Lua).
+ *   series and window: windowStart, windowEnd (epoch ms), sampleCount, min, max (`-Infinity` when
+ *   every reading came from a meter flagged faulty: no peak), sum, average, and the quality fields
+ *   estimatedCount, flaggedCount, incomplete (0/1) — a hash written before they existed reads them
+ *   as 0/false. Only replaced by an aggregate whose windowStart is the same or later (checked
+ *   atomically in Lua).
  */
 export interface RedisViewOptions {
   /** Key prefix. Default `meterstream`. */
@@ -31,12 +35,14 @@ export function latestAggregateKey(window: number, id: MetricIdentity, prefix = 
   return `${prefix}:latest:${window}:${formatMetricKey(id)}`;
 }
 
-// KEYS[1] the hash; ARGV windowStart, windowEnd, sampleCount, min, max, sum, average.
+// KEYS[1] the hash; ARGV windowStart, windowEnd, sampleCount, min, max, sum, average,
+// estimatedCount, flaggedCount, incomplete.
 const SET_IF_NEWER_LUA = `
 local current = redis.call('HGET', KEYS[1], 'windowStart')
 if current and tonumber(current) > tonumber(ARGV[1]) then return 0 end
 redis.call('HSET', KEYS[1], 'windowStart', ARGV[1], 'windowEnd', ARGV[2], 'sampleCount', ARGV[3],
-  'min', ARGV[4], 'max', ARGV[5], 'sum', ARGV[6], 'average', ARGV[7])
+  'min', ARGV[4], 'max', ARGV[5], 'sum', ARGV[6], 'average', ARGV[7],
+  'estimatedCount', ARGV[8], 'flaggedCount', ARGV[9], 'incomplete', ARGV[10])
 return 1
 `;
 
@@ -106,6 +112,9 @@ export class RedisServingView {
         String(a.max),
         String(a.sum),
         String(a.average),
+        String(a.estimatedCount ?? 0),
+        String(a.flaggedCount ?? 0),
+        a.incomplete ? '1' : '0',
       );
     }
     await execChecked(pipeline);
@@ -139,6 +148,11 @@ export class RedisServingView {
       max: Number(hash.max),
       sum: Number(hash.sum),
       average: Number(hash.average),
+      ...qualityFields(
+        Number(hash.estimatedCount ?? 0),
+        Number(hash.flaggedCount ?? 0),
+        hash.incomplete === '1',
+      ),
     };
   }
 }

@@ -75,6 +75,9 @@ describe('RedisServingView', () => {
       max: '6',
       sum: '8',
       average: '4',
+      estimatedCount: '0',
+      flaggedCount: '0',
+      incomplete: '0',
     });
     // Same window again (a correction) replaces; a newer one replaces.
     await view.writeLatestAggregates(60, [aggregate(120_000, 10)]);
@@ -82,6 +85,31 @@ describe('RedisServingView', () => {
     await view.writeLatestAggregates(60, [aggregate(180_000, 1)]);
     expect((await view.latestAggregate(60, id))?.windowStart).toBe(180_000);
     expect((await view.latestAggregate(60, { ...id, gateway: 'g2' }))?.sum).toBe(2);
+  });
+
+  it('keeps the quality fields and an all-flagged window without peak; a hash from before them reads 0/false', async () => {
+    const view = new RedisServingView(redis, { prefix: 'quality-test' });
+    const id = { gateway: 'g1', metricType: 'ELECTRICITY', metricAttribute: 'ACTIVE_POWER' } as const;
+    const allFlagged: AggregateMetric = {
+      ...aggregate(60_000, 8),
+      max: Number.NEGATIVE_INFINITY,
+      flaggedCount: 2,
+      estimatedCount: 1,
+      incomplete: true,
+    };
+    await view.writeLatestAggregates(60, [allFlagged]);
+    expect(await view.latestAggregate(60, id)).toEqual(allFlagged);
+    const key = latestAggregateKey(60, id, 'quality-test');
+    expect(await redis.hmget(key, 'max', 'estimatedCount', 'flaggedCount', 'incomplete')).toEqual([
+      '-Infinity',
+      '1',
+      '2',
+      '1',
+    ]);
+    // As a view written before the fields existed left it.
+    await redis.hdel(key, 'estimatedCount', 'flaggedCount', 'incomplete');
+    await redis.hset(key, 'max', '6');
+    expect(await view.latestAggregate(60, id)).toEqual(aggregate(60_000, 8));
   });
 
   it('works with the script after a SCRIPT FLUSH (pipelined EVALSHA falls back)', async () => {
