@@ -32,7 +32,11 @@ const EXCLUDED: [pattern: RegExp, reason: string][] = [
   [/^docker compose\b/, 'the real stack of docker/: no Docker engine in CI'],
   [/^(cp docker\/\.env\.example|set -a && \. docker\/)/, 'points the shell at the docker/ stack'],
   [/^bash scripts\/performance-tracking\.sh/, 'minutes of load: performance-tracking.test.ts runs it small'],
-  [/^node (--[\w-]+ )*--import tsx bench\//, 'a benchmark: minutes of load, run on demand and never in CI'],
+  [
+    // also with variables before it (BENCH_WRITER_ENTRY=… node --import tsx bench/…)
+    /^(\w+=\S* )*node (--[\w-]+ )*--import tsx bench\//,
+    'a benchmark: minutes of load, run on demand and never in CI',
+  ],
   [
     // also with variables before it (KSQL_REST_REGISTRIES="embedded memory" bash …)
     /^(\w+=("[^"]*"|\S*) )*bash scripts\/conformance\//,
