@@ -37,3 +37,11 @@ export { redisAclFile, writeRedisAclFile } from './redis-acl.js';
 export { type EndpointSecurity, metricsGuard } from './metrics-guard.js';
 export { type MetricsEndpoint, type MetricsSource, serveMetrics } from './metrics-endpoint.js';
 export { type RedisTlsFiles, redisTlsArgs, redisTlsFailure } from './redis-tls.js';
+export {
+  createHttpOrHttpsServer,
+  type HttpsServerOptions,
+  type HttpTlsSource,
+  httpsServerOptions,
+  stackCaPath,
+} from './https-server.js';
+export { readStackCa, trustingHttpsAgent } from './https-clients.js';
