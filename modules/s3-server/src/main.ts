@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { assertSafeBind, redactSecrets } from '@meterstream/security';
+import { assertSafeBind, httpsServerOptions, redactSecrets } from '@meterstream/security';
 import pino from 'pino';
 import { readAccessKeysFile } from './auth/access-keys.js';
 import { DEFAULT_ACCESS_KEY_ID, DEFAULT_SECRET_ACCESS_KEY, startS3Server } from './server.js';
@@ -28,6 +28,9 @@ async function main(): Promise<void> {
       'keys-file': { type: 'string', default: process.env.METERSTREAM_S3_KEYS_FILE },
       // Listen beyond loopback with the well-known default key pair anyway.
       insecure: { type: 'boolean', default: false },
+      // HTTPS with this certificate chain and key (the broker's and CQL server's flags).
+      'tls-cert': { type: 'string', default: process.env.METERSTREAM_S3_TLS_CERT },
+      'tls-key': { type: 'string', default: process.env.METERSTREAM_S3_TLS_KEY },
       region: { type: 'string', default: 'us-east-1' },
       'max-connections': { type: 'string', default: '1024' },
       'max-connections-per-address': { type: 'string', default: '256' },
@@ -47,7 +50,11 @@ async function main(): Promise<void> {
   const secured = keys !== undefined || values['secret-access-key'] !== DEFAULT_SECRET_ACCESS_KEY;
   assertSafeBind('meterstream-s3-server', values.host, { secured, insecure: values.insecure });
   logger.debug({ options: redactSecrets(values), keys: redactSecrets(keys) }, 'configuration');
+  const [certFile, keyFile] = [values['tls-cert'], values['tls-key']];
+  if (Boolean(certFile) !== Boolean(keyFile)) throw new Error('--tls-cert and --tls-key go together');
+  const tls = certFile && keyFile ? await httpsServerOptions({ certFile, keyFile }) : undefined;
   const server = await startS3Server({
+    tls,
     host: values.host,
     port: Number(values.port),
     dataDir: values['data-dir'],
@@ -81,6 +88,7 @@ async function main(): Promise<void> {
 
 const USAGE = `usage: meterstream-s3-server [--host 127.0.0.1] [--port 9000] [--data-dir ./data/s3] [--bucket NAME]…
   [--access-key-id ID --secret-access-key KEY | --keys-file FILE] [--insecure] [--region us-east-1]
+  [--tls-cert cert.pem --tls-key key.pem]
   [--max-connections 1024] [--max-connections-per-address 256] [--idle-timeout-ms 600000]
   [--max-request-bytes N] [--log-level info]
 (modules/s3-server/README.md; \`meterstream s3-server --help\` takes the shared flags)`;

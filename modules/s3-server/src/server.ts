@@ -1,6 +1,8 @@
-import { type Server, createServer } from 'node:http';
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
 import { lockDirectory } from '@meterstream/dir-lock';
+import type { HttpsServerOptions } from '@meterstream/security';
 import pino, { type Logger } from 'pino';
 import type { AccessKey } from './auth/access-keys.js';
 import { isRefused, limitConnections } from './http/connection-limits.js';
@@ -50,6 +52,8 @@ export interface S3ServerOptions {
    * atomic and crash-safe for the server process, not for the machine (tests, throwaway stacks).
    */
   fsync?: boolean;
+  /** Serve HTTPS with this key and certificate chain (`httpsServerOptions`); plain HTTP without. */
+  tls?: HttpsServerOptions;
   logger?: Logger;
 }
 
@@ -118,25 +122,26 @@ export async function startS3Server(options: S3ServerOptions): Promise<S3Server>
     log,
   };
   const idleTimeoutMs = options.idleTimeoutMs ?? 600_000;
-  const server: Server = createServer(
-    {
-      // Slow uploads are bounded by the idle timeout (no bytes for that long), not by a total duration.
-      requestTimeout: 0,
-      headersTimeout: Math.min(60_000, idleTimeoutMs),
-      keepAliveTimeout: idleTimeoutMs,
-    },
-    (req, res) => {
-      if (isRefused(req.socket)) {
-        req.socket.destroy();
-        return;
-      }
-      handleRequest(req, res, core).catch((err: unknown) => {
-        // Only reached when even the error answer failed; the connection goes, the server stays.
-        log.error({ err }, 'could not answer a request');
-        res.destroy();
-      });
-    },
-  );
+  const httpOptions = {
+    // Slow uploads are bounded by the idle timeout (no bytes for that long), not by a total duration.
+    requestTimeout: 0,
+    headersTimeout: Math.min(60_000, idleTimeoutMs),
+    keepAliveTimeout: idleTimeoutMs,
+  };
+  const server: Server = options.tls
+    ? createHttpsServer({ ...options.tls, ...httpOptions }, onRequest)
+    : createServer(httpOptions, onRequest);
+  function onRequest(req: IncomingMessage, res: ServerResponse): void {
+    if (isRefused(req.socket)) {
+      req.socket.destroy();
+      return;
+    }
+    handleRequest(req, res, core).catch((err: unknown) => {
+      // Only reached when even the error answer failed; the connection goes, the server stays.
+      log.error({ err }, 'could not answer a request');
+      res.destroy();
+    });
+  }
   server.timeout = idleTimeoutMs;
   limitConnections(
     server,
@@ -146,6 +151,11 @@ export async function startS3Server(options: S3ServerOptions): Promise<S3Server>
     },
     log,
   );
+  // Plain HTTP (or a client not trusting the certificate) on the TLS port: drop that connection only.
+  server.on('tlsClientError', (err: Error, socket: Socket) => {
+    log.debug({ err }, 'TLS handshake failed');
+    socket.destroy();
+  });
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
     log.debug({ err }, 'bad HTTP from a client');
     if (socket.writable && err.code !== 'ECONNRESET') {
@@ -177,7 +187,7 @@ export async function startS3Server(options: S3ServerOptions): Promise<S3Server>
   log.info({ host, port, dataDir: options.dataDir }, 'S3 server listening');
   let closing: Promise<void> | undefined;
   return {
-    endpoint: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    endpoint: `${options.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`,
     host,
     port,
     accessKeyId: core.keys[0].accessKeyId,
