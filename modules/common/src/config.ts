@@ -14,6 +14,7 @@ import {
 } from './config-options.js';
 import { ConfigError } from './errors.js';
 import { setHttpCredentials } from './http-credentials.js';
+import { trustStackCa } from './http-trust.js';
 import {
   type KafkaSaslMechanism,
   readSecureStack,
@@ -186,6 +187,7 @@ export function loadConfig(
     logFormat: v.logFormat,
   };
   if (stack) applySecureStack(config, stack, explicit, env);
+  if (stack) trustStackCa(stack.caFile, [config.schemaRegistryUrl, config.s3.endpoint]);
   if (config.schemaRegistryUrl) setHttpCredentials(config.schemaRegistryUrl, config.schemaRegistryAuth);
   return config;
 }

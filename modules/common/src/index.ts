@@ -2,6 +2,7 @@ export * from './aggregate.js';
 export * from './avro-schemas.js';
 export * from './config.js';
 export * from './http-credentials.js';
+export * from './http-trust.js';
 export * from './secure-stack.js';
 export * from './cassandra-credentials.js';
 export * from './errors.js';

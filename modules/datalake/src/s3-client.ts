@@ -1,5 +1,5 @@
 import { S3Client } from '@aws-sdk/client-s3';
-import type { MeterstreamConfig } from '@meterstream/common';
+import { httpsAgentFor, type MeterstreamConfig } from '@meterstream/common';
 
 export type S3Settings = MeterstreamConfig['s3'];
 
@@ -12,9 +12,13 @@ export type S3Settings = MeterstreamConfig['s3'];
  *   streaming uploads) to every request and validates response checksums; S3-compatible servers
  *   that predate that change reject or mangle such requests. Only operations that S3 itself
  *   requires a checksum for (e.g. DeleteObjects) still send one.
+ * - an https endpoint whose CA `loadConfig` recorded (the secured stack's, http-trust.ts) is
+ *   verified against that CA through the node-http-handler's agent.
  */
 export function createS3Client(settings: S3Settings): S3Client {
+  const httpsAgent = httpsAgentFor(settings.endpoint);
   return new S3Client({
+    ...(httpsAgent ? { requestHandler: { httpsAgent } } : {}),
     region: settings.region,
     ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
     forcePathStyle: settings.forcePathStyle,

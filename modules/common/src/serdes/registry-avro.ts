@@ -1,5 +1,6 @@
 import registryPackage from '@kafkajs/confluent-schema-registry';
 import { httpCredentialsFor } from '../http-credentials.js';
+import { httpsAgentFor } from '../http-trust.js';
 import { DeserializationError, type PayloadSource } from '../errors.js';
 import { avroError } from './avro.js';
 import { fromWireAt } from './wire.js';
@@ -22,11 +23,16 @@ export interface RegistryAvroOptions {
   registry?: Registry;
 }
 
-/** A registry client; Basic auth when `loadConfig` recorded credentials for the URL (http-credentials.ts). */
+/**
+ * A registry client; Basic auth when `loadConfig` recorded credentials for the URL
+ * (http-credentials.ts), and an https agent trusting the CA recorded for it (http-trust.ts).
+ */
 export function createSchemaRegistry(url: string): Registry {
   const auth = httpCredentialsFor(url);
+  const agent = httpsAgentFor(url);
   return new SchemaRegistry({
     host: url,
+    ...(agent ? { agent } : {}),
     ...(auth ? { auth: { username: auth.username, password: auth.password } } : {}),
   });
 }
