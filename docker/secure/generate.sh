@@ -2,7 +2,7 @@
 # Writes docker/secure/generated/ for docker-compose.secure.yml from an env file (docker/.env.secure):
 # a local CA and a server certificate (openssl), Kafka's PEM keystore and the admin client config,
 # the JAAS property files of the Schema Registry and ksqlDB, the init scripts of Kafka (SCRAM user,
-# ACLs) and Cassandra (roles, grants), and redis.conf (ACL user, default user off).
+# ACLs) and Cassandra (roles, grants), and redis.conf (TLS only, ACL user, default user off).
 #
 #   bash docker/secure/generate.sh docker/.env.secure
 #
@@ -30,7 +30,7 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 3650 
 chmod 600 "$OUT/ca.key"
 openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=kafka \
   -keyout "$OUT/server.key" -out "$OUT/server.csr" 2>/dev/null
-printf 'subjectAltName=DNS:kafka,DNS:localhost,IP:127.0.0.1,DNS:schema-registry,DNS:ksqldb-server\n' >"$OUT/server.ext"
+printf 'subjectAltName=DNS:kafka,DNS:localhost,IP:127.0.0.1,DNS:schema-registry,DNS:ksqldb-server,DNS:redis\n' >"$OUT/server.ext"
 openssl x509 -req -in "$OUT/server.csr" -CA "$OUT/ca.crt" -CAkey "$OUT/ca.key" -CAcreateserial \
   -days 825 -extfile "$OUT/server.ext" -out "$OUT/server.crt" 2>/dev/null
 # Kafka's PEM keystore: the PKCS#8 key, then the certificate chain
@@ -84,8 +84,20 @@ cqlsh cassandra -u cassandra -p cassandra -e "CREATE ROLE IF NOT EXISTS admin WI
 cqlsh cassandra -u admin -p '$CASSANDRA_ADMIN_PASSWORD' -f /secrets/cassandra-init.cql
 EOF
 
-# --- Redis: no default user; the app user may do everything but @dangerous (FLUSHALL, CONFIG, …) -------
-printf 'user default off\nuser %s on >%s ~* &* +@all -@dangerous\n' \
-  "$METERSTREAM_REDIS_USERNAME" "$METERSTREAM_REDIS_PASSWORD" >"$OUT/redis.conf"
+# --- Redis: TLS only, as `meterstream up --secure` runs it (the directives of redisTlsArgs in -------
+# modules/security/src/redis-tls.ts: plain-text port closed, clients log in with an ACL user rather
+# than a certificate); no default user; the app user may do everything but @dangerous (FLUSHALL,
+# CONFIG, …) — INFO excepted, which ioredis' ready check sends on connect (as redisAclFile does).
+# The paths are the container's: docker-compose.secure.yml mounts the files there.
+cat >"$OUT/redis.conf" <<EOF
+port 0
+tls-port 6379
+tls-cert-file /usr/local/etc/redis/secrets/server.crt
+tls-key-file /usr/local/etc/redis/secrets/server.key
+tls-ca-cert-file /usr/local/etc/redis/secrets/ca.crt
+tls-auth-clients no
+user default off
+user $METERSTREAM_REDIS_USERNAME on >$METERSTREAM_REDIS_PASSWORD ~* &* +@all -@dangerous +info
+EOF
 
 echo "generate.sh: wrote $OUT (CA: $OUT/ca.crt)"

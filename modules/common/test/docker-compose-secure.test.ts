@@ -13,6 +13,7 @@ import { loadConfig } from '../src/index.js';
  */
 interface Service {
   image?: string;
+  ports?: string[];
   environment?: Record<string, unknown>;
   entrypoint?: unknown;
   command?: unknown;
@@ -82,6 +83,29 @@ describe('docker/docker-compose.secure.yml (shape only: untested against the rea
     expect(generator).toContain('user default off');
   });
 
+  it('Redis: TLS only on the published port, the certificate naming `redis`, a TLS healthcheck', () => {
+    // redis.conf as generate.sh writes it (a heredoc): the directives of redisTlsArgs
+    const conf = generator.slice(generator.indexOf('cat >"$OUT/redis.conf"'));
+    const directives = conf.slice(0, conf.indexOf('\nEOF')).split('\n').slice(1);
+    expect(directives).toContain('port 0');
+    expect(directives).toContain('tls-port 6379');
+    expect(directives).toContain('tls-auth-clients no');
+    const mounted = merged('redis').volumes ?? [];
+    for (const key of ['tls-cert-file', 'tls-key-file', 'tls-ca-cert-file']) {
+      const path = directives.find((d) => d.startsWith(`${key} `))?.split(' ')[1];
+      expect(path, key).toBeDefined();
+      expect(
+        mounted.some((v) => v.endsWith(`:${path}:ro`)),
+        `${key} ${path} is mounted`,
+      ).toBe(true);
+    }
+    expect(base.services.redis?.ports).toContain('6379:6379');
+    expect(generator).toMatch(/subjectAltName=.*DNS:redis\b/);
+    const health = JSON.stringify(merged('redis').healthcheck);
+    expect(health).toContain('--tls');
+    expect(health).toContain('--cacert /usr/local/etc/redis/secrets/ca.crt');
+  });
+
   it('every variable it interpolates is in .env.secure.example', () => {
     const used = [...overrideText.matchAll(/(?<!\$)\$\{([A-Z0-9_]+)\}/g)].map((m) => m[1]!);
     expect(used.length).toBeGreaterThan(0);
@@ -104,7 +128,11 @@ describe('docker/docker-compose.secure.yml (shape only: untested against the rea
     expect(config.kafka.tlsCaFile).toBe('docker/secure/generated/ca.crt');
     expect(config.schemaRegistryAuth?.username).toBe('meterstream');
     expect(config.cassandra.credentials?.username).toBe('meterstream');
-    expect(config.redisAuth).toMatchObject({ username: 'meterstream' });
+    expect(config.redisUrl).toBe('rediss://localhost:6379');
+    expect(config.redisAuth).toMatchObject({
+      username: 'meterstream',
+      tlsCaFile: 'docker/secure/generated/ca.crt',
+    });
     expect(config.s3.accessKeyId).toBe('meterstream');
     expect(envSecure.MINIO_ROOT_USER).not.toBe(config.s3.accessKeyId);
   });
