@@ -43,11 +43,18 @@ function aggregate(readings: MetricReading[]): AggregateMetric[] {
   return out;
 }
 
-const at = (minute: number, value: number, quality?: number, estimated?: boolean): MetricReading => ({
+const at = (
+  minute: number,
+  value: number,
+  quality?: number,
+  estimated?: boolean,
+  gapFromMinute?: number,
+): MetricReading => ({
   timestamp: T0 + minute * MIN,
   value,
   ...(quality !== undefined && { quality }),
   ...(estimated !== undefined && { estimated }),
+  ...(gapFromMinute !== undefined && { gapFrom: T0 + gapFromMinute * MIN }),
 });
 
 describe('aggregator quality fields', () => {
@@ -80,12 +87,24 @@ describe('aggregator quality fields', () => {
   });
 
   it('the window holding the reading after a long gap is incomplete; a short gap (DROPOUT only) is not', () => {
-    const out = aggregate([at(0, 1, 0), at(12, 2, DROPOUT), at(40, 3, DROPOUT | LONG_GAP), at(41, 4, 0)]);
+    const out = aggregate([
+      at(0, 1, 0),
+      at(12, 2, DROPOUT),
+      at(40, 3, DROPOUT | LONG_GAP, false, 12),
+      at(41, 4, 0),
+    ]);
     expect(out.map((w) => [(w.windowStart - T0) / MIN, w.incomplete ?? false])).toEqual([
       [0, false],
       [10, false],
       [40, true],
     ]);
+    // The gap began at minute 12: the window it ended in says so, for its writer to mark window 10.
+    expect(out.map((w) => w.gapFrom)).toEqual([undefined, undefined, T0 + 12 * MIN]);
+  });
+
+  it('a long gap inside one window: the window is incomplete and carries no gapFrom (nothing else to mark)', () => {
+    const out = aggregate([at(0, 1, 0), at(8, 3, DROPOUT | LONG_GAP, false, 0)]);
+    expect(out.map((w) => [w.incomplete, w.gapFrom])).toEqual([[true, undefined]]);
   });
 
   it('raw readings (no quality fields): aggregates carry none of the new fields, as before', () => {

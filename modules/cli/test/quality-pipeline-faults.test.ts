@@ -368,7 +368,7 @@ describeWithDatasets('quality → aggregator → sinks → batch → verify with
     expect(report.windowsCompared).toBe(10 * MINUTES - 120);
 
     // Issue #21 item 4 in both layers (verify compared them above): the zero run's flagged windows
-    // have no peak, the estimate is counted, the window after the long gap is incomplete.
+    // have no peak, the estimate is counted, the windows the long gap touches are incomplete.
     const batchDao = new AggregateDao(client, { family: 'batch_aggregates' });
     const windowOf = async (dao: AggregateDao, gateway: string, m: number) =>
       (
@@ -387,6 +387,10 @@ describeWithDatasets('quality → aggregator → sinks → batch → verify with
         max: -Infinity,
       });
       expect((await windowOf(dao, 'g4', 459)).flaggedCount).toBeUndefined();
+      // The long gap touches the window of the last reading before it (minute 199, marked when
+      // the gap closed) and the one it ended in (320); the windows between have no readings, no rows.
+      expect((await windowOf(dao, 'g3', 198)).incomplete).toBeUndefined();
+      expect((await windowOf(dao, 'g3', 199)).incomplete).toBe(true);
       expect((await windowOf(dao, 'g3', 320)).incomplete).toBe(true);
       expect((await windowOf(dao, 'g3', 321)).incomplete).toBeUndefined();
       expect((await windowOf(dao, 'g2', 301)).estimatedCount).toBe(1);

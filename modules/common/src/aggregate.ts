@@ -24,6 +24,13 @@ export interface AggregateMetric extends MetricIdentity {
   estimatedCount?: number;
   flaggedCount?: number;
   incomplete?: boolean;
+  /**
+   * When a long gap ended in this window but began in an earlier one: the time of the last reading
+   * before the gap (the earliest such, epoch ms). The window the gap began in is incomplete too; it
+   * has closed by now, so whoever stores this aggregate marks that window (AggregateDao.saveAll)
+   * rather than the aggregator re-opening it. Absent otherwise.
+   */
+  gapFrom?: number;
 }
 
 /**
@@ -49,6 +56,8 @@ export interface SampleStats {
   estimatedCount: number;
   flaggedCount: number;
   incomplete: boolean;
+  /** The earliest gapFrom of the window's LONG_GAP readings (+Infinity: none). */
+  gapFrom: number;
 }
 
 /** No samples: min/max at the identity elements of min and max, so any first sample wins. */
@@ -60,6 +69,7 @@ export const EMPTY_STATS: Readonly<SampleStats> = Object.freeze({
   estimatedCount: 0,
   flaggedCount: 0,
   incomplete: false,
+  gapFrom: Number.POSITIVE_INFINITY,
 });
 
 /**
@@ -73,13 +83,15 @@ export function foldSample(stats: Readonly<SampleStats>, value: number): SampleS
 
 /**
  * foldSample for a clean reading: a flagged reading (FLAGGED_QUALITY_MASK) counts everywhere but
- * in the peak, an estimated one is counted, a long-gap one marks the window incomplete.
+ * in the peak, an estimated one is counted, a long-gap one marks the window incomplete and keeps
+ * where its gap began (`gapFrom`, the earliest).
  */
 export function foldReading(
   stats: Readonly<SampleStats>,
   value: number,
   quality: number | undefined,
   estimated: boolean | undefined,
+  gapFrom?: number,
 ): SampleStats {
   const flagged = quality !== undefined && (quality & FLAGGED_QUALITY_MASK) !== 0;
   return {
@@ -90,6 +102,7 @@ export function foldReading(
     estimatedCount: estimated === true ? stats.estimatedCount + 1 : stats.estimatedCount,
     flaggedCount: flagged ? stats.flaggedCount + 1 : stats.flaggedCount,
     incomplete: stats.incomplete || (quality !== undefined && (quality & LONG_GAP_QUALITY_BIT) !== 0),
+    gapFrom: gapFrom !== undefined && gapFrom < stats.gapFrom ? gapFrom : stats.gapFrom,
   };
 }
 
@@ -112,7 +125,16 @@ export function toAggregate(
     max: stats.max,
     average: stats.sampleCount === 0 ? Number.NaN : stats.sum / stats.sampleCount,
     ...qualityFields(stats.estimatedCount ?? 0, stats.flaggedCount ?? 0, stats.incomplete ?? false),
+    ...gapFromField(windowStart, stats.gapFrom),
   };
+}
+
+/** `gapFrom` only when the gap began before the window (within it, the window's own flag says it all). */
+export function gapFromField(
+  windowStart: number,
+  gapFrom: number | undefined,
+): Pick<AggregateMetric, 'gapFrom'> {
+  return gapFrom !== undefined && gapFrom < windowStart ? { gapFrom } : {};
 }
 
 /** The quality fields of an aggregate, only those not at their default (0 / false). */
@@ -138,6 +160,7 @@ export function statsOf(aggregate: AggregateMetric): SampleStats {
     estimatedCount: aggregate.estimatedCount ?? 0,
     flaggedCount: aggregate.flaggedCount ?? 0,
     incomplete: aggregate.incomplete ?? false,
+    gapFrom: aggregate.gapFrom ?? Number.POSITIVE_INFINITY,
   };
 }
 
@@ -163,7 +186,7 @@ export function foldMetric(
     aggregate,
     aggregate.windowStart,
     aggregate.windowEnd,
-    foldReading(statsOf(aggregate), metric.value, metric.quality, metric.estimated),
+    foldReading(statsOf(aggregate), metric.value, metric.quality, metric.estimated, metric.gapFrom),
   );
 }
 
@@ -182,6 +205,10 @@ export function mergeAggregates(a: AggregateMetric, b: AggregateMetric): Aggrega
       (a.estimatedCount ?? 0) + (b.estimatedCount ?? 0),
       (a.flaggedCount ?? 0) + (b.flaggedCount ?? 0),
       (a.incomplete ?? false) || (b.incomplete ?? false),
+    ),
+    ...gapFromField(
+      a.windowStart,
+      Math.min(a.gapFrom ?? Number.POSITIVE_INFINITY, b.gapFrom ?? Number.POSITIVE_INFINITY),
     ),
   };
 }

@@ -17,6 +17,11 @@ export interface ReadingQuality {
   quality?: number;
   /** Interpolated into a short gap; absent: false. */
   estimated?: boolean;
+  /**
+   * On a LONG_GAP reading: the time of the series' last reading before the gap (epoch ms), so the
+   * aggregates can mark every window the gap touches, not only the one it ended in. Absent otherwise.
+   */
+  gapFrom?: number;
 }
 
 export function isFlaggedQuality(quality: number | undefined): boolean {

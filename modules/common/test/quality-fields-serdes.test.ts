@@ -5,8 +5,10 @@ import {
   foldReading,
   metricReadingJsonSerde,
   sampleStatsSerde,
+  toAggregate,
 } from '../src/index.js';
 
+const id = { gateway: 'g1', metricType: 'ELECTRICITY', metricAttribute: 'ACTIVE_POWER' } as const;
 const json = (o: unknown) => Buffer.from(JSON.stringify(o), 'utf8');
 
 describe('clean readings and quality fields through the serdes (issue #21 item 4)', () => {
@@ -53,6 +55,7 @@ describe('clean readings and quality fields through the serdes (issue #21 item 4
       estimatedCount: 1,
       flaggedCount: 1,
       incomplete: true,
+      gapFrom: Number.POSITIVE_INFINITY,
     });
     const v1 = Buffer.alloc(32);
     for (const [i, x] of [3, 6, 1, 3].entries()) v1.writeDoubleBE(x, i * 8);
@@ -64,7 +67,27 @@ describe('clean readings and quality fields through the serdes (issue #21 item 4
       estimatedCount: 0,
       flaggedCount: 0,
       incomplete: false,
+      gapFrom: Number.POSITIVE_INFINITY,
     });
+  });
+
+  it('a long gap that began before the window: the earliest gapFrom round-trips through the stats (57 bytes) and the aggregate', () => {
+    const start = Date.parse('2026-01-01T01:00:00Z');
+    let stats = foldReading(EMPTY_STATS, 4, 256, false, start - 7_200_000);
+    stats = foldReading(stats, 5, 256, false, start - 3_600_000);
+    stats = foldReading(stats, 6, 0, false);
+    expect(stats.gapFrom).toBe(start - 7_200_000);
+    const bytes = sampleStatsSerde.serialize(stats);
+    expect(bytes).toHaveLength(57);
+    expect(sampleStatsSerde.deserialize(bytes)).toEqual(stats);
+    const aggregate = toAggregate(id, start, start + 3_600_000, stats);
+    expect(aggregate.gapFrom).toBe(start - 7_200_000);
+    const wire = JSON.parse(aggregateJsonSerde.serialize(aggregate).toString());
+    expect(wire.gapFrom).toBe('2025-12-31T23:00:00Z');
+    expect(aggregateJsonSerde.deserialize(aggregateJsonSerde.serialize(aggregate))).toEqual(aggregate);
+    // A gap that began inside the window needs no mark elsewhere: the aggregate does not carry it.
+    const inside = foldReading(EMPTY_STATS, 4, 256, false, start + 60_000);
+    expect(toAggregate(id, start, start + 3_600_000, inside).gapFrom).toBeUndefined();
   });
 
   it('window statistics without quality fields keep the 32-byte layout (raw aggregations write no more changelog bytes)', () => {

@@ -173,7 +173,7 @@ describe('MetricReading serdes (timestamp and value of a Metric payload)', () =>
     const reading = metricReadingAvroSerde.deserialize(wire({ timestamp: '2012-04-01T07:00:00+02:00' }));
     expect(reading.timestamp).toBe(Date.UTC(2012, 3, 1, 5));
     // The projection's quality stage fields, null by default on a raw Metric, read as absent.
-    expect(Object.keys(reading)).toEqual(['timestamp', 'value', 'quality', 'estimated']);
+    expect(Object.keys(reading)).toEqual(['timestamp', 'value', 'quality', 'estimated', 'gapFrom']);
     const flags = reading as { quality?: number; estimated?: boolean };
     expect([flags.quality, flags.estimated]).toEqual([undefined, undefined]);
   });
@@ -202,7 +202,19 @@ describe('MetricReading serdes (timestamp and value of a Metric payload)', () =>
       value: 2.5,
       quality: 8,
       estimated: true,
+    }); // A LONG_GAP reading carries where its gap began, parsed like the timestamp.
+    const afterGap = avro.Type.forSchema(METRIC_CLEAN_AVRO_SCHEMA as avro.Schema).toBuffer({
+      gateway: '1',
+      metricType: 'ELECTRICITY',
+      metricAttribute: 'ACTIVE_POWER',
+      timestamp: '2012-04-01T02:02:00Z',
+      value: 2.5,
+      unit: 'kW',
+      quality: 256,
+      estimated: false,
+      gapFrom: '2012-04-01T00:02:00Z',
     });
+    expect(clean.deserialize(afterGap)).toMatchObject({ quality: 256, gapFrom: Date.UTC(2012, 3, 1, 0, 2) });
   });
 
   it('Avro: only reads (the projection cannot write a Metric)', () => {

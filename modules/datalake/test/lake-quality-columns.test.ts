@@ -26,7 +26,13 @@ const T0 = Date.UTC(2026, 0, 1);
 const MIN = 60_000;
 const series = { gateway: 'g1', metricType: 'ELECTRICITY', metricAttribute: 'ACTIVE_POWER' } as const;
 let offset = 0;
-const row = (minute: number, value: number, quality?: number, estimated?: boolean): ArchivedMetric => ({
+const row = (
+  minute: number,
+  value: number,
+  quality?: number,
+  estimated?: boolean,
+  gapFromMinute?: number,
+): ArchivedMetric => ({
   ...series,
   timestamp: T0 + minute * MIN,
   value,
@@ -34,10 +40,12 @@ const row = (minute: number, value: number, quality?: number, estimated?: boolea
   offset: offset++,
   ...(quality !== undefined && { quality }),
   ...(estimated !== undefined && { estimated }),
+  ...(gapFromMinute !== undefined && { gapFrom: T0 + gapFromMinute * MIN }),
 });
 
 // Window 0 (minutes 0–9): raw readings from an older object. Windows 10, 20, 30: clean readings —
-// mixed flags, every reading flagged, estimates and a long gap.
+// mixed flags, every reading flagged, estimates and a long gap within the window; window 50: a
+// long gap that began in window 30.
 const rawRows = [row(0, 5), row(1, 9), row(2, 1)];
 const cleanRows = [
   row(10, 4, 0, false),
@@ -47,7 +55,8 @@ const cleanRows = [
   row(21, 8, 16 | 1, false),
   row(30, 3, 0, true),
   row(31, 2, 0, true),
-  row(35, 9, 8 | 256, false),
+  row(35, 9, 8 | 256, false, 31),
+  row(52, 1, 8 | 256, false, 35),
 ];
 
 const columnsOf = (bytes: Uint8Array) =>
@@ -56,9 +65,9 @@ const columnsOf = (bytes: Uint8Array) =>
     .map((element) => element.name);
 
 describe('lake quality columns', () => {
-  it('an object of clean readings gains quality and estimated and round-trips them', async () => {
+  it('an object of clean readings gains quality, estimated and gapFrom and round-trips them', async () => {
     const bytes = encodeMetricsParquet(cleanRows);
-    expect(columnsOf(bytes).slice(-2)).toEqual(['quality', 'estimated']);
+    expect(columnsOf(bytes).slice(-3)).toEqual(['quality', 'estimated', 'gapFrom']);
     expect(await decodeMetricsParquet(bytes)).toEqual(cleanRows);
   });
 
@@ -96,10 +105,29 @@ describe('lake quality columns', () => {
       estimatedCount: a.estimatedCount ?? 0,
       flaggedCount: a.flaggedCount ?? 0,
       incomplete: a.incomplete ?? false,
+      gapFrom: a.gapFrom === undefined ? null : (a.gapFrom - T0) / MIN,
     }));
     expect(summary).toEqual([
-      { minute: 0, sampleCount: 3, sum: 15, max: 9, estimatedCount: 0, flaggedCount: 0, incomplete: false },
-      { minute: 10, sampleCount: 3, sum: 60, max: 6, estimatedCount: 0, flaggedCount: 1, incomplete: false },
+      {
+        minute: 0,
+        sampleCount: 3,
+        sum: 15,
+        max: 9,
+        estimatedCount: 0,
+        flaggedCount: 0,
+        incomplete: false,
+        gapFrom: null,
+      },
+      {
+        minute: 10,
+        sampleCount: 3,
+        sum: 60,
+        max: 6,
+        estimatedCount: 0,
+        flaggedCount: 1,
+        incomplete: false,
+        gapFrom: null,
+      },
       {
         minute: 20,
         sampleCount: 2,
@@ -108,8 +136,29 @@ describe('lake quality columns', () => {
         estimatedCount: 0,
         flaggedCount: 2,
         incomplete: false,
+        gapFrom: null,
       },
-      { minute: 30, sampleCount: 3, sum: 14, max: 9, estimatedCount: 2, flaggedCount: 0, incomplete: true },
+      {
+        minute: 30,
+        sampleCount: 3,
+        sum: 14,
+        max: 9,
+        estimatedCount: 2,
+        flaggedCount: 0,
+        incomplete: true,
+        gapFrom: null,
+      },
+      // The gap began at minute 35: the window it ended in carries that, for saveAll to mark window 30.
+      {
+        minute: 50,
+        sampleCount: 1,
+        sum: 1,
+        max: 1,
+        estimatedCount: 0,
+        flaggedCount: 0,
+        incomplete: true,
+        gapFrom: 35,
+      },
     ]);
     expect(duck).toEqual(reference);
     expect(compareSeries(series, duck, reference, 0)).toEqual([]);

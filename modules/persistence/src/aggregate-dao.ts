@@ -65,7 +65,7 @@ export interface LatestQuery {
 
 const COLUMNS =
   'gateway, metric, attribute, windowStart, windowEnd, min, max, avg, sum, sampleCount, ' +
-  'estimated_count, flagged_count, incomplete';
+  'estimated_count, flagged_count, incomplete, gap_opened';
 
 function epochMs(value: unknown): number {
   return value instanceof Date ? value.getTime() : Number(value);
@@ -89,9 +89,17 @@ export function rowToAggregate(row: types.Row): AggregateMetric {
     ...qualityFields(
       Number(row.estimated_count ?? 0),
       Number(row.flagged_count ?? 0),
-      row.incomplete === true,
+      row.incomplete === true || row.gap_opened === true,
     ),
   };
+}
+
+/**
+ * A row holding only the `gap_opened` mark: the aggregate of the window the gap began in was not
+ * (yet) written — e.g. the batch job recomputed the day the gap ended in first. Readers skip it.
+ */
+function isMarkOnly(row: types.Row): boolean {
+  return row.samplecount === null || row.samplecount === undefined;
 }
 
 /**
@@ -162,11 +170,47 @@ export class AggregateDao {
     ];
   }
 
-  /** Upserts aggregates of one window with bounded concurrency; resolves when all are acknowledged. */
+  gapOpenedCql(window: number): string {
+    return (
+      `UPDATE ${this.table(window)} SET gap_opened = true ` +
+      'WHERE gateway = ? AND metric = ? AND attribute = ? AND bucket = ? AND windowStart = ?'
+    );
+  }
+
+  /** Key of the earlier window a long gap ending in `a`'s window began in, or undefined. */
+  gapOpenedParams(window: number, a: AggregateMetric): unknown[] | undefined {
+    if (a.gapFrom === undefined || a.gapFrom >= a.windowStart) return undefined;
+    const size = window * 1000;
+    const start = Math.floor(a.gapFrom / size) * size;
+    return [
+      a.gateway,
+      a.metricType,
+      a.metricAttribute,
+      bucketOf(this.bucketUnit(window), start),
+      new Date(start),
+    ];
+  }
+
+  /**
+   * Upserts aggregates of one window with bounded concurrency; resolves when all are acknowledged.
+   * An aggregate whose long gap began in an earlier window also marks that window (`gap_opened`):
+   * it has closed and been stored by now, and its own upserts never touch the mark, so the order
+   * of the two writes does not matter and a re-delivery repeats a harmless update.
+   */
   async saveAll(window: number, aggregates: readonly AggregateMetric[]): Promise<void> {
     if (aggregates.length === 0) return;
     const params = aggregates.map((a) => this.insertParams(window, a));
-    await executeBounded(this.client, this.insertCql(window), params, this.concurrency, this.batch);
+    const marks: unknown[][] = [];
+    for (const a of aggregates) {
+      const mark = a.gapFrom === undefined ? undefined : this.gapOpenedParams(window, a);
+      if (mark) marks.push(mark);
+    }
+    await Promise.all([
+      executeBounded(this.client, this.insertCql(window), params, this.concurrency, this.batch),
+      marks.length === 0
+        ? undefined
+        : executeBounded(this.client, this.gapOpenedCql(window), marks, this.concurrency, this.batch),
+    ]);
   }
 
   async save(window: number, aggregate: AggregateMetric): Promise<void> {
@@ -209,6 +253,7 @@ export class AggregateDao {
           throw new CassandraStatementError(cql, error, `bucket ${bucket}`);
         }
         for (const row of result.rows) {
+          if (isMarkOnly(row)) continue;
           yield rowToAggregate(row);
           if (--remaining <= 0) return;
         }
@@ -231,7 +276,8 @@ export class AggregateDao {
     const maxBuckets = query.maxBuckets ?? (unit === 'day' ? 62 : unit === 'month' ? 24 : 1);
     const cql =
       `SELECT ${COLUMNS} FROM ${this.table(query.window)} ` +
-      'WHERE gateway = ? AND metric = ? AND attribute = ? AND bucket = ? AND windowStart < ? LIMIT 1';
+      // 2: the newest may hold only a gap mark (isMarkOnly); the one before it then has an aggregate.
+      'WHERE gateway = ? AND metric = ? AND attribute = ? AND bucket = ? AND windowStart < ? LIMIT 2';
     let instant = before - 1;
     for (let i = 0; i < maxBuckets; i++) {
       const bucket = bucketOf(unit, instant);
@@ -245,7 +291,7 @@ export class AggregateDao {
       } catch (error) {
         throw new CassandraStatementError(cql, error, `bucket ${bucket}`);
       }
-      const row = result.first();
+      const row = result.rows.find((r) => !isMarkOnly(r));
       if (row) return rowToAggregate(row);
       if (unit === 'none') return undefined;
       instant = previousBucketInstant(unit, instant);

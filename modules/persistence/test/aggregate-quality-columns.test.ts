@@ -76,13 +76,13 @@ afterAll(async () => {
 });
 
 describe('aggregate quality columns (schema evolution)', () => {
-  it('the migration adds exactly the three columns to every aggregate table of an existing keyspace', () => {
+  it('the migration adds exactly the four columns to every aggregate table of an existing keyspace', () => {
     expect(appliedAfterOldSchema).toEqual(
       migrations()
         .map((m) => m.id)
         .filter(isQualityAlter),
     );
-    expect(appliedAfterOldSchema).toHaveLength(2 * 4 * 3);
+    expect(appliedAfterOldSchema).toHaveLength(2 * 4 * 4);
   });
 
   it('a row written before the columns reads with 0 / false; new rows carry the fields; all flagged → max null', async () => {
@@ -116,5 +116,60 @@ describe('aggregate quality columns (schema evolution)', () => {
     expect(byStart.get(T + 60_000)!.incomplete).toBe(true);
     expect(byStart.get(T + 120_000)!.max).toBeNull();
     expect(byStart.get(T + 120_000)!.flagged_count).toBe(4);
+  });
+
+  it('an aggregate whose long gap began in an earlier window marks that window incomplete, whatever the order of the writes', async () => {
+    const dao = new AggregateDao(db.client);
+    const query = {
+      gateway: 'gw-gap',
+      metricType: series.metricType,
+      attribute: series.metricAttribute,
+      window: W,
+      from: T,
+      to: T + 60 * W * 1000,
+      order: 'asc' as const,
+    };
+    const gapSeries = (i: number, fields: Partial<AggregateMetric> = {}) =>
+      row(i, { gateway: 'gw-gap', ...fields });
+    // The gap began at the last reading of window 10 (10:30 + 59 s) and ended in window 40.
+    const gapFrom = T + 10 * W * 1000 + 59_000;
+    await dao.saveAll(W, [gapSeries(10)]);
+    await dao.saveAll(W, [gapSeries(40, { incomplete: true, gapFrom })]);
+    const read = (await dao.listAggregates(query)).map((a) => [a.windowStart, a.incomplete ?? false]);
+    // The windows between had no readings and stay without rows.
+    expect(read).toEqual([
+      [T + 10 * W * 1000, true],
+      [T + 40 * W * 1000, true],
+    ]);
+    // A re-delivered aggregate of window 10 (incomplete false on the wire) does not clear the mark.
+    await dao.saveAll(W, [gapSeries(10)]);
+    expect((await dao.listAggregates(query))[0]!.incomplete).toBe(true);
+
+    // The mark written before the aggregate of its window (a batch run recomputing the later day
+    // first): the mark-only row is no aggregate, neither for listAggregates nor for latest.
+    const mark = gapSeries(50, { incomplete: true, gapFrom: T + 45 * W * 1000 });
+    await dao.saveAll(W, [mark]);
+    const before = await dao.listAggregates(query);
+    expect(before.map((a) => a.windowStart)).toEqual([
+      T + 10 * W * 1000,
+      T + 40 * W * 1000,
+      T + 50 * W * 1000,
+    ]);
+    const latestBefore46 = await dao.latest({ ...query, window: W, before: T + 46 * W * 1000 });
+    expect(latestBefore46?.windowStart).toBe(T + 40 * W * 1000);
+    await dao.saveAll(W, [gapSeries(45)]);
+    const after = await dao.listAggregates(query);
+    expect(after.find((a) => a.windowStart === T + 45 * W * 1000)).toEqual(
+      gapSeries(45, { incomplete: true }),
+    );
+    // A gap that began inside the window marks nothing else.
+    await dao.saveAll(W, [gapSeries(55, { incomplete: true, gapFrom: T + 55 * W * 1000 + 1 })]);
+    expect((await dao.listAggregates(query)).map((a) => a.windowStart)).toEqual([
+      T + 10 * W * 1000,
+      T + 40 * W * 1000,
+      T + 45 * W * 1000,
+      T + 50 * W * 1000,
+      T + 55 * W * 1000,
+    ]);
   });
 });

@@ -16,6 +16,8 @@ export interface CleanReading {
   quality: number;
   /** Interpolated into a gap, not measured. */
   estimated: boolean;
+  /** LONG_GAP: ISO-8601 time of the series' last reading before the gap; absent otherwise. */
+  gapFrom?: string;
 }
 
 /** Why and where from: a reading on `metrics-quarantine`. */

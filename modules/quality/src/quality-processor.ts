@@ -120,6 +120,7 @@ export class QualityProcessor implements Processor<string, RawReading, string, O
     if (reading.timestamp > streamTime) this.series.put(STREAM_TIME_KEY, reading.timestamp);
 
     let quality = reading.converted ? QualityBit.UNIT_CONVERTED : 0;
+    let gapFrom: number | undefined;
     state.unitAlerted = null;
     if (state.lastTs !== null && reading.timestamp <= state.lastTs) {
       // Late within retention: judged against the current statistics, but the series' timeline
@@ -128,9 +129,10 @@ export class QualityProcessor implements Processor<string, RawReading, string, O
     } else {
       const seen = observe(state, reading.timestamp, reading.value, rules);
       quality |= seen.quality;
+      gapFrom = seen.gapFrom;
       for (const estimate of seen.estimated) {
         this.count('gap-fill', 'estimated');
-        this.emitClean(key, identity, estimate.timestamp, estimate.value, reading.unit, 0, true);
+        this.emitClean(key, identity, estimate.timestamp, estimate.value, reading.unit, 0, true, undefined);
       }
       for (const alert of seen.alerts) {
         this.count(
@@ -142,7 +144,7 @@ export class QualityProcessor implements Processor<string, RawReading, string, O
     }
     this.series.put(key, state);
     this.countBits(quality);
-    this.emitClean(key, identity, reading.timestamp, reading.value, reading.unit, quality, false);
+    this.emitClean(key, identity, reading.timestamp, reading.value, reading.unit, quality, false, gapFrom);
   }
 
   private countBits(quality: number): void {
@@ -161,6 +163,7 @@ export class QualityProcessor implements Processor<string, RawReading, string, O
     unit: string | null,
     quality: number,
     estimated: boolean,
+    gapFrom: number | undefined,
   ): void {
     const clean: CleanReading = {
       ...identity,
@@ -169,6 +172,8 @@ export class QualityProcessor implements Processor<string, RawReading, string, O
       unit,
       quality,
       estimated,
+      // Only on a LONG_GAP reading: the JSON of every other reading stays as it was (Avro: null).
+      ...(gapFrom !== undefined && { gapFrom: formatInstant(gapFrom) }),
     };
     this.context.forward(new Record<string, Out>(key, clean, timestamp), CLEAN_NODE);
   }

@@ -69,6 +69,8 @@ export interface Observation {
   /** Interpolated readings to emit before this one, oldest first. */
   estimated: { timestamp: number; value: number }[];
   alerts: AlertDraft[];
+  /** LONG_GAP: the series' last reading before the gap (epoch ms), carried by this reading. */
+  gapFrom?: number;
 }
 
 /** The interval gaps are measured in: configured, else learned, else unknown (no gap detection). */
@@ -119,6 +121,7 @@ export function observe(
   let quality = judge(state, value, timestamp, rules);
   const estimated: Observation['estimated'] = [];
   const alerts: AlertDraft[] = [];
+  let gapFrom: number | undefined;
 
   if (state.lastTs !== null) {
     const interval = expectedIntervalMs(state, rules);
@@ -135,6 +138,7 @@ export function observe(
           }
         } else {
           quality |= QualityBit.LONG_GAP;
+          gapFrom = state.lastTs;
           alerts.push({
             type: 'long-gap',
             reason: `${missing} readings missing`,
@@ -182,7 +186,7 @@ export function observe(
   state.profileCount[hour] = count + 1;
   state.lastTs = timestamp;
   state.lastValue = value;
-  return { quality, estimated, alerts };
+  return { quality, estimated, alerts, ...(gapFrom !== undefined && { gapFrom }) };
 }
 
 /** Zero and constant runs: flag once when a run reaches its threshold, recover when it ends. */

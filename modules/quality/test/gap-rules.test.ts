@@ -24,10 +24,11 @@ describe('gaps (expected interval 60 s; up to 5 missing readings filled, estimat
     expect(s.counts.get('gap-fill/estimated')).toBe(5);
   });
 
-  it('a gap of 6 missing readings (N + 1) is left empty and raises one long-gap alert', () => {
+  it('a gap of 6 missing readings (N + 1) is left empty, raises one long-gap alert, and its reading carries where it began', () => {
     const s = stage();
     sendMinutes(s, [0, 1, 8]); // 2..7 missing: 6
-    expect(s.clean().map((c) => [c.timestamp, c.estimated, c.quality])).toEqual([
+    const clean = s.clean();
+    expect(clean.map((c) => [c.timestamp, c.estimated, c.quality])).toEqual([
       [iso(T0), false, 0],
       [iso(T0 + MIN), false, 0],
       [iso(T0 + 8 * MIN), false, QualityBit.DROPOUT | QualityBit.LONG_GAP],
@@ -44,6 +45,8 @@ describe('gaps (expected interval 60 s; up to 5 missing readings filled, estimat
       },
     ]);
     expect(s.counts.get('long-gap/alert')).toBe(1);
+    // Only the reading after the gap says where it began (the aggregates mark the windows between).
+    expect(clean.map((c) => c.gapFrom)).toEqual([undefined, undefined, iso(T0 + MIN)]);
   });
 
   it('jitter below half an interval is no gap', () => {

@@ -59,7 +59,8 @@ export function buildAggregatorTopology(options: AggregatorTopologyOptions): Top
       .windowedBy(TimeWindows.ofSizeAndGrace(windowSec * 1000, options.graceSec * 1000))
       .aggregate<SampleStats>(
         () => EMPTY_STATS,
-        (_key, reading, stats) => foldReading(stats, reading.value, reading.quality, reading.estimated),
+        (_key, reading, stats) =>
+          foldReading(stats, reading.value, reading.quality, reading.estimated, reading.gapFrom),
         {
           storeName: `metric-aggregates-${windowSec}s`,
           keySerde: stringSerde,

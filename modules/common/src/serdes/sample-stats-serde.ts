@@ -3,15 +3,20 @@ import type { Serde } from './serde.js';
 
 /** count, sum, min, max, estimatedCount, flaggedCount as doubles, then incomplete as one byte. */
 const SIZE = 49;
+/** SIZE then gapFrom as a double: only a window a long gap ended in, having begun before it. */
+const SIZE_GAP = 57;
 /** count, sum, min, max only: the first layout, and what a window without quality fields writes. */
 const SIZE_V1 = 32;
 
 /** Raw readings (and clean ones without estimates or flags) keep the 32-byte layout. */
 function hasQuality(s: SampleStats): boolean {
-  return s.estimatedCount !== 0 || s.flaggedCount !== 0 || s.incomplete;
+  return (
+    s.estimatedCount !== 0 || s.flaggedCount !== 0 || s.incomplete || s.gapFrom !== Number.POSITIVE_INFINITY
+  );
 }
 
 function sizeOf(s: SampleStats): number {
+  if (s.gapFrom !== Number.POSITIVE_INFINITY) return SIZE_GAP;
   return hasQuality(s) ? SIZE : SIZE_V1;
 }
 
@@ -24,12 +29,14 @@ function writeSampleStats(s: SampleStats, out: Buffer, offset: number): void {
   out.writeDoubleBE(s.estimatedCount, offset + 32);
   out.writeDoubleBE(s.flaggedCount, offset + 40);
   out.writeUInt8(s.incomplete ? 1 : 0, offset + 48);
+  if (s.gapFrom !== Number.POSITIVE_INFINITY) out.writeDoubleBE(s.gapFrom, offset + 49);
 }
 
 /**
  * The window statistics as the speed layer's window stores (and their changelogs) hold them:
  * count, sum, min, max as big-endian doubles (32 bytes) and, only when a window has any,
- * estimatedCount and flaggedCount as doubles and the incomplete flag as a byte (49 bytes): raw
+ * estimatedCount and flaggedCount as doubles and the incomplete flag as a byte (49 bytes), and
+ * gapFrom as a double only in a window a long gap ended in (57 bytes): raw
  * aggregations write no more changelog bytes than before the quality fields. Sized per value, so
  * the stores write it in place (`serializeInto`); only serialized when the record cache flushes.
  * A 32-byte value reads with the quality fields at 0 / false (also older changelogs).
@@ -51,6 +58,7 @@ export const sampleStatsSerde: Serde<SampleStats> = {
       estimatedCount: v1 ? 0 : d.readDoubleBE(32),
       flaggedCount: v1 ? 0 : d.readDoubleBE(40),
       incomplete: v1 ? false : d.readUInt8(48) === 1,
+      gapFrom: d.length === SIZE_GAP ? d.readDoubleBE(49) : Number.POSITIVE_INFINITY,
     };
   },
   serializedSize: sizeOf,

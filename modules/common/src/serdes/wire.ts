@@ -1,4 +1,4 @@
-import { type AggregateMetric, qualityFields } from '../aggregate.js';
+import { type AggregateMetric, gapFromField, qualityFields } from '../aggregate.js';
 import type { ReadingQuality } from '../quality-flags.js';
 import { DeserializationError, type InvalidRecordReason, type PayloadSource } from '../errors.js';
 import {
@@ -38,6 +38,8 @@ export interface AggregateMetricWire {
   estimatedCount?: number;
   flaggedCount?: number;
   incomplete?: boolean;
+  /** ISO-8601: a long gap that ended in this window began at this earlier time (AggregateMetric). */
+  gapFrom?: string;
 }
 
 /** Reads fields out of an untyped decoded payload, raising DeserializationError on the first problem. */
@@ -97,6 +99,12 @@ class FieldReader {
     if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > bound)
       this.fail(`field "${name}" must be an integer in [0, ${bound}], got ${String(value)}`);
     return value;
+  }
+
+  /** An ISO-8601 instant field, absent or null: undefined. */
+  optionalInstant(name: string): number | undefined {
+    const value = this.object[name];
+    return value === undefined || value === null ? undefined : this.instant(name);
   }
 
   /** A boolean field, absent or null: false. */
@@ -186,7 +194,8 @@ export function metricFromWire(decoded: unknown, format: string): Metric {
 }
 
 /** The wire shape of a MetricReading (JSON): the timestamp and value fields of MetricWire. */
-export type MetricReadingWire = Pick<MetricWire, 'timestamp' | 'value'> & ReadingQuality;
+export type MetricReadingWire = Pick<MetricWire, 'timestamp' | 'value'> &
+  Omit<ReadingQuality, 'gapFrom'> & { gapFrom?: string };
 
 export function metricReadingToWire(reading: MetricReading): MetricReadingWire {
   checkWritable(reading);
@@ -196,6 +205,7 @@ export function metricReadingToWire(reading: MetricReading): MetricReadingWire {
     // Only when set (a clean reading): a raw reading's JSON stays as it was.
     ...(reading.quality !== undefined && { quality: reading.quality }),
     ...(reading.estimated !== undefined && { estimated: reading.estimated }),
+    ...(reading.gapFrom !== undefined && { gapFrom: formatInstant(reading.gapFrom) }),
   };
 }
 
@@ -227,7 +237,7 @@ function withReadingQuality(
   o: Record<string, unknown>,
   reader?: FieldReader,
 ): MetricReading {
-  const { quality, estimated } = o;
+  const { quality, estimated, gapFrom } = o;
   if (quality === undefined && estimated === undefined) return reading;
   if (quality !== undefined && !(typeof quality === 'number' && Number.isInteger(quality) && quality >= 0)) {
     (reader ?? new FieldReader(o, 'MetricReading')).fail(
@@ -239,10 +249,15 @@ function withReadingQuality(
       `field "estimated" must be a boolean, got ${typeof estimated}`,
     );
   }
+  const gapStart =
+    gapFrom === undefined || gapFrom === null
+      ? undefined
+      : (reader ?? new FieldReader(o, 'MetricReading')).optionalInstant('gapFrom');
   return {
     ...reading,
     ...(quality !== undefined && { quality: quality as number }),
     ...(estimated !== undefined && { estimated: estimated as boolean }),
+    ...(gapStart !== undefined && { gapFrom: gapStart }),
   };
 }
 
@@ -265,16 +280,18 @@ export function metricReadingFromProjection(decoded: unknown, format: string): M
       // Assigned, not deleted: the record keeps its shape (and V8 its fast properties).
       if (reading.quality === null) reading.quality = undefined;
       if (reading.estimated === null) reading.estimated = undefined;
+      if (reading.gapFrom === null) reading.gapFrom = undefined;
       return reading as unknown as MetricReading;
     }
   }
   const reader = new FieldReader(asObject(decoded, format), format);
-  const { quality, estimated } = decoded as Record<string, unknown>;
+  const { quality, estimated, gapFrom } = decoded as Record<string, unknown>;
   return {
     timestamp: reader.metricTime('timestamp', true),
     value: reader.finite('value'),
     ...(typeof quality === 'number' && { quality }),
     ...(typeof estimated === 'boolean' && { estimated }),
+    ...(typeof gapFrom === 'number' && { gapFrom }),
   } as MetricReading;
 }
 
@@ -298,6 +315,7 @@ export function aggregateToWire(aggregate: AggregateMetric): AggregateMetricWire
       aggregate.flaggedCount ?? 0,
       aggregate.incomplete ?? false,
     ),
+    ...(aggregate.gapFrom !== undefined && { gapFrom: formatInstant(aggregate.gapFrom) }),
   };
 }
 
@@ -313,6 +331,7 @@ export function aggregateFromWire(decoded: unknown, format: string): AggregateMe
   const estimatedCount = reader.optionalCount('estimatedCount', sampleCount);
   const flaggedCount = reader.optionalCount('flaggedCount', sampleCount);
   const incomplete = reader.optionalBoolean('incomplete');
+  const gapFrom = reader.optionalInstant('gapFrom');
   // No peak only when every reading was flagged; otherwise max is a number as it always was.
   const max =
     flaggedCount === sampleCount && (decoded as Record<string, unknown>).max === null
@@ -328,6 +347,7 @@ export function aggregateFromWire(decoded: unknown, format: string): AggregateMe
     max,
     average: reader.finite('average'),
     ...qualityFields(estimatedCount, flaggedCount, incomplete),
+    ...gapFromField(windowStart, gapFrom),
   };
 }
 

@@ -16,6 +16,15 @@ export interface ArchivedMetric extends Metric, ReadingQuality {
 export const QUALITY_COLUMNS_SCHEMA = [
   { name: 'quality', type: 'INT32', repetition_type: 'REQUIRED' },
   { name: 'estimated', type: 'BOOLEAN', repetition_type: 'REQUIRED' },
+  // The last reading before a long gap, on the LONG_GAP reading only (NULL elsewhere); objects
+  // written before it have no such column and read as no gap.
+  {
+    name: 'gapFrom',
+    type: 'INT64',
+    converted_type: 'TIMESTAMP_MILLIS',
+    logical_type: { type: 'TIMESTAMP', isAdjustedToUTC: true, unit: 'MILLIS' },
+    repetition_type: 'OPTIONAL',
+  },
 ] as const;
 
 /**
@@ -91,11 +100,13 @@ export function encodeMetricsParquet(
   const withQuality = rows.some((row) => row.quality !== undefined || row.estimated !== undefined);
   const quality = withQuality ? new Int32Array(n) : null;
   const estimated = withQuality ? new Array<boolean>(n) : null;
+  const gapFrom = withQuality ? new Array<number | null>(n) : null;
   for (let i = 0; i < n; i++) {
     const row = rows[i]!;
-    if (quality && estimated) {
+    if (quality && estimated && gapFrom) {
       quality[i] = row.quality ?? 0;
       estimated[i] = row.estimated ?? false;
+      gapFrom[i] = row.gapFrom ?? null;
     }
     gateway[i] = row.gateway;
     metricType[i] = row.metricType;
@@ -120,10 +131,11 @@ export function encodeMetricsParquet(
       { name: 'value', data: value },
       { name: 'kafkaPartition', data: partition },
       { name: 'kafkaOffset', data: offset, encoding: 'DELTA_BINARY_PACKED' },
-      ...(quality && estimated
+      ...(quality && estimated && gapFrom
         ? [
             { name: 'quality', data: quality },
             { name: 'estimated', data: estimated },
+            { name: 'gapFrom', data: gapFrom },
           ]
         : []),
     ],
@@ -151,13 +163,16 @@ export async function decodeMetricsParquet(
   const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
   let table: unknown[][] = [];
   let withQuality = false;
+  let withGapFrom = false;
   try {
     const metadata = parquetMetadata(file);
     withQuality = metadata.schema.some((element) => element.name === 'quality');
+    withGapFrom = metadata.schema.some((element) => element.name === 'gapFrom');
+    const qualityColumns = withGapFrom ? ['quality', 'estimated', 'gapFrom'] : ['quality', 'estimated'];
     await parquetRead({
       file,
       metadata,
-      columns: withQuality ? [...RAW_COLUMNS, 'quality', 'estimated'] : [...RAW_COLUMNS],
+      columns: withQuality ? [...RAW_COLUMNS, ...qualityColumns] : [...RAW_COLUMNS],
       parsers: { timestampFromMilliseconds: (ms: bigint) => Number(ms) },
       rowFormat: 'array',
       onComplete: (rows: unknown[][]) => {
@@ -169,8 +184,29 @@ export async function decodeMetricsParquet(
   }
   const rows = new Array<ArchivedMetric>(table.length);
   for (let i = 0; i < table.length; i++) {
-    const [gateway, metricType, metricAttribute, timestamp, value, partition, offset, quality, estimated] =
-      table[i] as [string, MetricType, MetricAttribute, number, number, number, bigint, number?, boolean?];
+    const [
+      gateway,
+      metricType,
+      metricAttribute,
+      timestamp,
+      value,
+      partition,
+      offset,
+      quality,
+      estimated,
+      gapFrom,
+    ] = table[i] as [
+      string,
+      MetricType,
+      MetricAttribute,
+      number,
+      number,
+      number,
+      bigint,
+      number?,
+      boolean?,
+      (number | null)?,
+    ];
     rows[i] = withQuality
       ? {
           gateway,
@@ -182,6 +218,7 @@ export async function decodeMetricsParquet(
           offset: Number(offset),
           quality,
           estimated,
+          ...(gapFrom !== undefined && gapFrom !== null && { gapFrom }),
         }
       : { gateway, metricType, metricAttribute, timestamp, value, partition, offset: Number(offset) };
   }

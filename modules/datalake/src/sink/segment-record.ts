@@ -28,7 +28,7 @@ export function addRecordToSegment(
   const verdict = validateMetricRecord(message.key, message.value, rules.decoder.decode);
   if (verdict.ok) {
     const { gateway, metricType, metricAttribute } = identityOfKey(verdict.key);
-    const { timestamp, value, quality, estimated } = verdict.reading;
+    const { timestamp, value, quality, estimated, gapFrom } = verdict.reading;
     const metric: ArchivedMetric = {
       gateway,
       metricType,
@@ -40,6 +40,7 @@ export function addRecordToSegment(
       // Clean readings (metrics-clean) only: the object then gains the quality columns.
       ...(quality !== undefined && { quality }),
       ...(estimated !== undefined && { estimated }),
+      ...(gapFrom !== undefined && { gapFrom }),
     };
     segment.addMetric(offset, size, metric);
     return;

@@ -31,27 +31,31 @@ export function sqlString(text: string): string {
  *   additions would differ in the last bits.
  * - the quality fields (issue #21): flagged readings (ZERO_RUN | CONSTANT_RUN) are left out of max
  *   (NULL when every reading of the window is flagged), counted in flaggedCount; estimated ones in
- *   estimatedCount; a LONG_GAP reading makes its window incomplete. `withQuality` false (a lake of
- *   raw objects only, no `quality` / `estimated` columns): 0 / false for every row.
+ *   estimatedCount; a LONG_GAP reading makes its window incomplete, and the earliest `gapFrom` of
+ *   its LONG_GAP readings is the window's (the caller keeps it only when before the window, as
+ *   toAggregate does). `withQuality` false (a lake of raw objects only, no `quality` / `estimated`
+ *   columns): 0 / false for every row; `withGapFrom` false (no object has the column): no gaps.
  * Columns: gateway, metricType, metricAttribute, windowStart and windowEnd (epoch ms), sampleCount,
- * sum, min, max, average, estimatedCount, flaggedCount, incomplete.
+ * sum, min, max, average, estimatedCount, flaggedCount, incomplete, gapFrom (epoch ms or NULL).
  */
 export function aggregatesSql(
   relation: RawRelation,
   window: number,
   range?: { from: number; to: number },
   withQuality = false,
+  withGapFrom = false,
 ): string {
   // Objects written before the columns (or from raw `metrics`) read as NULL under union_by_name.
   const quality = withQuality
     ? 'coalesce(quality, 0) AS quality, coalesce(estimated, false) AS estimated'
     : '0 AS quality, false AS estimated';
+  const gapFrom = withQuality && withGapFrom ? 'epoch_ms(gapFrom) AS gapFrom' : 'NULL::BIGINT AS gapFrom';
   const size = window * 1000;
   const inRange = range ? `WHERE ts >= ${range.from} AND ts < ${range.to}` : '';
   return `
 WITH valid AS (
   SELECT gateway, metricType, metricAttribute, epoch_ms("timestamp") AS ts, value, kafkaPartition, kafkaOffset,
-    ${quality}
+    ${quality}, ${gapFrom}
   FROM ${relation}
   WHERE isfinite(value) AND epoch_ms("timestamp") >= ${METRIC_TIME_RANGE.from}
     AND epoch_ms("timestamp") < ${METRIC_TIME_RANGE.to}
@@ -65,7 +69,8 @@ folded AS (
     min(value) AS min, max(value) FILTER (WHERE (quality & ${FLAGGED_QUALITY_MASK}) = 0) AS max,
     count(*) FILTER (WHERE estimated)::INTEGER AS estimatedCount,
     count(*) FILTER (WHERE (quality & ${FLAGGED_QUALITY_MASK}) <> 0)::INTEGER AS flaggedCount,
-    bool_or((quality & ${LONG_GAP_QUALITY_BIT}) <> 0) AS incomplete
+    bool_or((quality & ${LONG_GAP_QUALITY_BIT}) <> 0) AS incomplete,
+    min(gapFrom) AS gapFrom
   FROM windowed
   GROUP BY gateway, metricType, metricAttribute, windowStart
 )

@@ -7,6 +7,7 @@ import {
   type AggregateMetric,
   type MetricAttribute,
   type MetricType,
+  gapFromField,
   qualityFields,
 } from '@meterstream/common';
 import type { DayRecompute } from '../batch/recompute.js';
@@ -55,7 +56,8 @@ export async function aggregateParquetFiles(
     const counts = (await connection.runAndReadAll(recordCountsSql(relation))).getRowObjectsJS()[0]!;
     const columns = (await connection.runAndReadAll(`DESCRIBE SELECT * FROM ${relation}`)).getRowObjectsJS();
     const withQuality = columns.some((c) => c.column_name === 'quality');
-    const sql = aggregatesSql(relation, window, range, withQuality);
+    const withGapFrom = columns.some((c) => c.column_name === 'gapFrom');
+    const sql = aggregatesSql(relation, window, range, withQuality, withGapFrom);
     const rows = (await connection.runAndReadAll(sql)).getRowObjectsJS();
     const aggregates = rows.map(
       (row): AggregateMetric => ({
@@ -71,6 +73,7 @@ export async function aggregateParquetFiles(
         max: row.max === null ? Number.NEGATIVE_INFINITY : (row.max as number),
         average: row.average as number,
         ...qualityFields(Number(row.estimatedCount), Number(row.flaggedCount), row.incomplete === true),
+        ...gapFromField(Number(row.windowStart), row.gapFrom === null ? undefined : Number(row.gapFrom)),
       }),
     );
     return {
