@@ -1,39 +1,19 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type SchemaRegistryServer, startSchemaRegistry } from '@meterstream/broker';
-import { testLogger } from '@meterstream/test-support';
+import { readFileSync } from 'node:fs';
 import avro from 'avsc';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AGGREGATE_METRIC_AVRO_SCHEMA, type AggregateMetric, aggregateRegistrySerde } from '../src/index.js';
+import { useTestRegistry } from './helpers/test-registry.js';
 
 /**
  * AggregateMetric version 2 (issue #21): max may be null (an all-flagged window has no peak) and
- * estimatedCount, flaggedCount, incomplete were added with defaults. fixtures/aggregate-metric-v1.avsc
+ * estimatedCount, flaggedCount, incomplete (and later an optional gapFrom) were added with defaults. fixtures/aggregate-metric-v1.avsc
  * is version 1 as it was. The registry's own BACKWARD check must accept version 2, and aggregates
  * written with version 1 must still be read.
  */
 const V1 = readFileSync(new URL('./fixtures/aggregate-metric-v1.avsc', import.meta.url), 'utf8');
 
-let registry: SchemaRegistryServer;
-let dir: string;
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'ms-aggregate-evolution-'));
-  registry = await startSchemaRegistry({ port: 0, dataDir: dir, logger: testLogger('registry') });
-});
-afterAll(async () => {
-  await registry?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-async function post(path: string, body: unknown): Promise<Record<string, unknown>> {
-  const response = await fetch(`${registry.url}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' },
-    body: JSON.stringify(body),
-  });
-  return (await response.json()) as Record<string, unknown>;
-}
+const registry = useTestRegistry('ms-aggregate-evolution-');
+const post = registry.post;
 
 const v1Aggregate: AggregateMetric = {
   gateway: '7',
@@ -58,6 +38,13 @@ describe('AggregateMetric schema evolution: nullable max and quality fields', ()
       },
     );
     expect(check).toEqual({ is_compatible: true, messages: [] });
+    // The check can refuse: a version-1 reader cannot read a null max, so FORWARD (old readers of
+    // new data) fails — consumers must be upgraded before the producers.
+    expect(await registry.put('/config/aggregate-evolution-value', { compatibility: 'FORWARD' })).toBe(200);
+    const forward = await post('/compatibility/subjects/aggregate-evolution-value/versions/latest', {
+      schema: JSON.stringify(AGGREGATE_METRIC_AVRO_SCHEMA),
+    });
+    expect(forward).toEqual({ is_compatible: false });
   });
 
   it('aggregates written with version 1 are read with no quality fields; version 2 ones with them', async () => {
@@ -72,7 +59,13 @@ describe('AggregateMetric schema evolution: nullable max and quality fields', ()
     ]);
     v1Bytes.writeInt32BE(v1.id, 1);
     const serde = aggregateRegistrySerde({ url: registry.url, subject: 'aggregate-read-value' });
-    const allFlagged = { ...v1Aggregate, max: Number.NEGATIVE_INFINITY, flaggedCount: 2, incomplete: true };
+    const allFlagged = {
+      ...v1Aggregate,
+      max: Number.NEGATIVE_INFINITY,
+      flaggedCount: 2,
+      incomplete: true,
+      gapFrom: Date.UTC(2012, 2, 31, 22),
+    };
     const v2Bytes = await serde.serialize(allFlagged);
     expect(v2Bytes.readInt32BE(1)).not.toBe(v1.id);
     expect(await serde.deserialize(v1Bytes)).toEqual(v1Aggregate);

@@ -1,10 +1,6 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type SchemaRegistryServer, startSchemaRegistry } from '@meterstream/broker';
-import { testLogger } from '@meterstream/test-support';
+import { readFileSync } from 'node:fs';
 import avro from 'avsc';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   METRIC_AVRO_SCHEMA,
   type Metric,
@@ -13,6 +9,7 @@ import {
   metricSyncRegistryReader,
   syncRegistryReader,
 } from '../src/index.js';
+import { useTestRegistry } from './helpers/test-registry.js';
 
 /**
  * The `unit` field was added to Metric after its first version (fixtures/metric-v1.avsc is that
@@ -21,25 +18,8 @@ import {
  */
 const V1 = readFileSync(new URL('./fixtures/metric-v1.avsc', import.meta.url), 'utf8');
 
-let registry: SchemaRegistryServer;
-let dir: string;
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'ms-evolution-'));
-  registry = await startSchemaRegistry({ port: 0, dataDir: dir, logger: testLogger('registry') });
-});
-afterAll(async () => {
-  await registry?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-async function post(path: string, body: unknown): Promise<Record<string, unknown>> {
-  const response = await fetch(`${registry.url}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' },
-    body: JSON.stringify(body),
-  });
-  return (await response.json()) as Record<string, unknown>;
-}
+const registry = useTestRegistry('ms-evolution-');
+const post = registry.post;
 
 const old: Metric = {
   gateway: '7',
