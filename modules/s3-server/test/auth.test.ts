@@ -1,5 +1,6 @@
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { FAILED_LOGIN_DELAY_MS } from '@meterstream/security';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeAwsChunked } from '../src/auth/aws-chunked.js';
 import { authenticate } from '../src/auth/sigv4.js';
@@ -38,6 +39,23 @@ describe('SigV4 over TCP with @aws-sdk/client-s3', () => {
       code: 'NoSuchKey',
       status: 404,
     });
+  });
+
+  it('answers a failed login only after FAILED_LOGIN_DELAY_MS, serving a signed request meanwhile at once', async () => {
+    const wrongSecret = f.client({
+      credentials: { accessKeyId: 'test-key', secretAccessKey: 'not-the-secret' },
+    });
+    const t0 = performance.now();
+    const refused = s3Failure(
+      wrongSecret.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'doc.txt' })),
+    ).then((failure) => ({ failure, ms: performance.now() - t0 }));
+    const good = await f.s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'doc.txt' }));
+    expect(await good.Body?.transformToString()).toBe('signed content');
+    const goodMs = performance.now() - t0;
+    const { failure, ms } = await refused;
+    expect(failure).toEqual({ code: 'SignatureDoesNotMatch', status: 403 });
+    expect(ms).toBeGreaterThanOrEqual(FAILED_LOGIN_DELAY_MS - 5);
+    expect(goodMs).toBeLessThan(ms);
   });
 
   it('answers an unsigned request 403 AccessDenied', async () => {

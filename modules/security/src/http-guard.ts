@@ -40,12 +40,30 @@ export interface GuardedResponse {
 }
 
 /**
+ * How long a 401 for wrong or unknown credentials is held back, as Kafka's
+ * `connection.failed.authentication.delay.ms` (default 100) does for SASL: a client guessing
+ * passwords one after the other gets ~10 tries a second per connection instead of thousands, so a
+ * brute force neither gets far nor takes the CPU of logged-in clients (bench/http-auth-failed-logins.ts).
+ * The wait is a timer, not work: other requests are served meanwhile. A request without any
+ * credentials (a client's first try before its challenge) and a 403 (a known user, below the
+ * access needed) are answered at once.
+ */
+export const FAILED_LOGIN_DELAY_MS = 100;
+
+/** Whether a refusal is a failed login (wrong password, unknown user, malformed credentials). */
+function isFailedLogin(denied: Denied): boolean {
+  return denied.status === 401 && denied.reason !== 'missing';
+}
+
+/**
  * Checks a Node `http` / `http2` request; on refusal writes the 401 (with the Basic challenge)
  * or 403 answer and returns false, so a handler reads `if (!guard(req, res, 'read')) return;`.
+ * A failed login is answered after `failedLoginDelayMs` (FAILED_LOGIN_DELAY_MS).
  */
 export function httpBasicAuthGuard(
   auth: BasicAuthenticator,
   errorBody: ErrorBody,
+  failedLoginDelayMs = FAILED_LOGIN_DELAY_MS,
 ): (req: GuardedRequest, res: GuardedResponse, required: AccessLevel) => boolean {
   return (req, res, required) => {
     const decision = auth.authorize(req.headers.authorization, required);
@@ -59,8 +77,16 @@ export function httpBasicAuthGuard(
     if (decision.status === 401) headers['www-authenticate'] = auth.challenge;
     // The body of a refused request is not read: drain it so a keep-alive connection stays usable.
     req.resume();
-    res.writeHead(decision.status, headers);
-    res.end(bytes);
+    const answer = () => {
+      try {
+        res.writeHead(decision.status, headers);
+        res.end(bytes);
+      } catch {
+        // The client left during the delay (an HTTP/2 stream refuses headers once closed).
+      }
+    };
+    if (isFailedLogin(decision) && failedLoginDelayMs > 0) setTimeout(answer, failedLoginDelayMs);
+    else answer();
     return false;
   };
 }
@@ -86,10 +112,13 @@ export function fastifyBasicAuthHook(
   errorBody: ErrorBody,
   needs: (request: HookRequest) => AccessLevel = (r) =>
     r.method === 'GET' || r.method === 'HEAD' ? 'read' : 'write',
+  failedLoginDelayMs = FAILED_LOGIN_DELAY_MS,
 ): (request: HookRequest, reply: HookReply) => Promise<void> {
   return async (request, reply) => {
     const decision = auth.authorize(request.headers.authorization, needs(request));
     if (decision.ok) return;
+    if (isFailedLogin(decision) && failedLoginDelayMs > 0)
+      await new Promise((resolve) => setTimeout(resolve, failedLoginDelayMs));
     const { contentType, body } = errorBody(decision);
     reply.code(decision.status).type(contentType);
     if (decision.status === 401) reply.header('www-authenticate', auth.challenge);

@@ -26,6 +26,7 @@ export { InsecureBindError, SecurityBundleError } from './errors.js';
 export {
   denialMessage,
   errorCodeJson,
+  FAILED_LOGIN_DELAY_MS,
   fastifyBasicAuthHook,
   httpBasicAuthGuard,
   plainTextError,

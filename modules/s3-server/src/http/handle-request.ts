@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { setTimeout as delay } from 'node:timers/promises';
+import { FAILED_LOGIN_DELAY_MS } from '@meterstream/security';
 import { checkPermissions, neededAccess } from '../auth/permissions.js';
 import { authenticate } from '../auth/sigv4.js';
 import { parseQuery, uriDecode } from '../auth/uri-encode.js';
@@ -75,9 +77,14 @@ export async function handleRequest(
       }
       core.log.error({ err: error, method, url }, 'request failed');
     }
+    // A failed login (unknown key, wrong secret) is answered late, as the other servers do
+    // (FAILED_LOGIN_DELAY_MS): a timer, so other clients are served meanwhile.
+    if (FAILED_LOGIN_CODES.has(s3Error.code)) await delay(FAILED_LOGIN_DELAY_MS);
     sendError(res, s3Error, requestId, resource, method === 'HEAD', unreadBody(req));
   }
 }
+
+const FAILED_LOGIN_CODES: ReadonlySet<string> = new Set(['InvalidAccessKeyId', 'SignatureDoesNotMatch']);
 
 function isClientGone(error: unknown, req: IncomingMessage): boolean {
   const code = (error as NodeJS.ErrnoException).code;
