@@ -1,0 +1,346 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { Agent, request } from 'node:https';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { Worker } from 'node:worker_threads';
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { basicAuthHeader, ensureSecurityBundle } from '@meterstream/security';
+import { markdownTable, writeBenchmarkSection } from './lib/report.js';
+
+/**
+ * Do failed logins on the secured stack's HTTP endpoints hurt logged-in clients (issue #20: 1,000
+ * failed logins in a row slow authenticated traffic by at most 20 %)? Each server — the Schema
+ * Registry (Basic auth), the S3 server (SigV4 key pairs) and an app's /metrics endpoint (Basic
+ * auth) — runs over HTTPS with a security bundle in a process of its own (bench/lib/http-auth-server.ts).
+ * One client keeps CONCURRENCY authenticated requests in flight over keep-alive connections;
+ * phases: baseline, the same while ATTACKERS parallel attackers (a worker thread) send
+ * FAILED_LOGINS wrong logins in all, each one after the other on a fresh TLS connection, then
+ * baseline again. The servers answer a failed login after FAILED_LOGIN_DELAY_MS (100 ms).
+ *
+ * Usage: npx tsx bench/http-auth-failed-logins.ts [failedLogins=1000] [attackers=10] [baselineSeconds=10]
+ * docs/benchmarks.md is written only for a full run (≥ 1000 failed logins).
+ */
+const FAILED_LOGINS = Number(process.argv[2] ?? 1000);
+const ATTACKERS = Number(process.argv[3] ?? 10);
+const BASELINE_SECONDS = Number(process.argv[4] ?? 10);
+const CONCURRENCY = 16;
+/** The open workload's share of the closed baseline's rate: a busy but not saturated server. */
+const OPEN_SHARE = 0.5;
+const MAX_IN_FLIGHT = 512;
+const KINDS = ['registry', 's3', 'metrics'] as const;
+type Kind = (typeof KINDS)[number];
+const S3_KEY = { accessKeyId: 'bench-key', secretAccessKey: 'bench-secret-of-forty-characters-000000' };
+
+/**
+ * The attackers, in a worker thread so their TLS handshakes do not stall the measured client's
+ * event loop (on this 2-core machine they still take CPU, as a local attacker would). Each attempt
+ * is a fresh TLS connection with wrong credentials: Basic auth with a guessed password, or a SigV4
+ * request with the right key id and a wrong signature. Counts the refusals (401 / 403).
+ */
+const ATTACKER = `
+const { workerData, parentPort } = require('node:worker_threads');
+const { request } = require('node:https');
+const { url, ca, user, kind, count, attackers, keyId } = workerData;
+const path = kind === 'registry' ? '/subjects' : kind === 'metrics' ? '/metrics' : '/bench/object';
+function headers(n) {
+  if (kind !== 's3') return { authorization: 'Basic ' + Buffer.from(user + ':guess-' + n).toString('base64') };
+  const date = new Date().toISOString().replace(/[-:]/g, '').replace(/\\.\\d+/, '');
+  return {
+    'x-amz-date': date,
+    'x-amz-content-sha256': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+    authorization: 'AWS4-HMAC-SHA256 Credential=' + keyId + '/' + date.slice(0, 8) + '/us-east-1/s3/aws4_request, ' +
+      'SignedHeaders=host;x-amz-content-sha256;x-amz-date, Signature=' + n.toString(16).padStart(64, '0'),
+  };
+}
+const attempt = (n) => new Promise((resolve, reject) => {
+  const req = request(new URL(path, url), { agent: false, ca, headers: headers(n) }, (res) => {
+    res.resume();
+    res.on('end', () => resolve(res.statusCode === 401 || res.statusCode === 403));
+  });
+  req.on('error', reject);
+  req.end();
+});
+(async () => {
+  let refused = 0;
+  const per = Math.ceil(count / attackers);
+  await Promise.all(Array.from({ length: attackers }, async (_, a) => {
+    for (let i = a * per; i < Math.min(count, (a + 1) * per); i++) if (await attempt(i)) refused++;
+  }));
+  parentPort.postMessage(refused);
+})();
+`;
+
+interface Server {
+  url: string;
+  pid: number;
+  stop(): void;
+}
+
+async function startServer(kind: Kind, dataDir: string): Promise<Server> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(import.meta.dirname, 'lib/http-auth-server.ts'), kind, dataDir],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, BENCH_S3_KEY: JSON.stringify(S3_KEY) },
+    },
+  );
+  const line = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`${kind} server exited with ${code}`)));
+  });
+  const { url } = JSON.parse(line) as { url: string };
+  return { url, pid: child.pid!, stop: () => child.kill('SIGTERM') };
+}
+
+/** CPU seconds (user + system) a process has used, from /proc (Linux). */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+interface Phase {
+  name: string;
+  requests: number;
+  seconds: number;
+  p50: number;
+  p99: number;
+  serverCpu: number;
+}
+
+type Call = () => Promise<void>;
+
+function basicGet(url: string, path: string, ca: string, auth: string, agent: Agent): Call {
+  const target = new URL(path, url);
+  return () =>
+    new Promise((resolve, reject) => {
+      const req = request(target, { agent, ca, headers: { authorization: auth } }, (res) => {
+        res.resume();
+        res.on('end', () =>
+          res.statusCode === 200 ? resolve() : reject(new Error(`HTTP ${res.statusCode}`)),
+        );
+      });
+      req.on('error', reject);
+      req.end();
+    });
+}
+
+async function s3Get(url: string, ca: string): Promise<Call> {
+  const s3 = new S3Client({
+    endpoint: url,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: S3_KEY,
+    requestHandler: { httpsAgent: new Agent({ ca, keepAlive: true, maxSockets: CONCURRENCY }) },
+  });
+  await s3.send(new PutObjectCommand({ Bucket: 'bench', Key: 'object', Body: 'x'.repeat(1024) }));
+  return async () => {
+    const object = await s3.send(new GetObjectCommand({ Bucket: 'bench', Key: 'object' }));
+    await object.Body!.transformToByteArray();
+  };
+}
+
+/**
+ * Runs `call` until `until` settles: closed (`rate` undefined: CONCURRENCY callers back to back, as
+ * fast as the machine allows) or open (`rate` requests/s offered, paced per 1 ms tick whatever the
+ * answers, latency counted from when a request was due, so queueing shows).
+ */
+async function workload(
+  call: Call,
+  name: string,
+  serverPid: number,
+  until: Promise<unknown>,
+  rate?: number,
+): Promise<Phase> {
+  let done = false;
+  // Settled either way: a failed attacker ends the phase too (and its error is thrown below).
+  const ended = until.finally(() => {
+    done = true;
+  });
+  const latencies: number[] = [];
+  const cpu0 = cpuSeconds(serverPid);
+  const t0 = performance.now();
+  if (rate === undefined) {
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (!done) {
+          const s = performance.now();
+          await call();
+          latencies.push(performance.now() - s);
+        }
+      }),
+    );
+  } else {
+    let issued = 0;
+    const inFlight = new Set<Promise<void>>();
+    while (!done) {
+      const due = Math.floor(((performance.now() - t0) / 1000) * rate);
+      for (; issued < due && inFlight.size < MAX_IN_FLIGHT; issued++) {
+        const dueAt = t0 + (issued / rate) * 1000;
+        const p: Promise<void> = call().then(() => {
+          latencies.push(performance.now() - dueAt);
+          inFlight.delete(p);
+        });
+        inFlight.add(p);
+      }
+      await sleep(0.001);
+    }
+    await Promise.all(inFlight);
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  await ended;
+  latencies.sort((a, b) => a - b);
+  const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? 0;
+  const serverCpu = (cpuSeconds(serverPid) - cpu0) / seconds;
+  return { name, requests: latencies.length, seconds, p50: q(0.5), p99: q(0.99), serverCpu };
+}
+
+function attack(url: string, ca: string, user: string, kind: Kind): Promise<number> {
+  const worker = new Worker(ATTACKER, {
+    eval: true,
+    workerData: {
+      url,
+      ca,
+      user,
+      kind,
+      count: FAILED_LOGINS,
+      attackers: ATTACKERS,
+      keyId: S3_KEY.accessKeyId,
+    },
+  });
+  return new Promise((resolve, reject) => {
+    worker.once('message', (refused: number) => {
+      void worker.terminate();
+      resolve(refused);
+    });
+    worker.once('error', reject);
+  });
+}
+
+const sleep = (s: number) => new Promise((r) => setTimeout(r, s * 1000));
+
+interface Result {
+  kind: Kind;
+  phases: Phase[];
+  refused: number;
+  attackSeconds: number;
+  ratio: number;
+  openRatio: number;
+  p99Ratio: number;
+}
+
+async function measure(kind: Kind, dir: string): Promise<Result> {
+  const bundle = await ensureSecurityBundle(dir);
+  const user = bundle.users.find((u) => u.access === 'admin')!;
+  const server = await startServer(kind, dir);
+  const agent = new Agent({ ca: bundle.caCert, keepAlive: true, maxSockets: CONCURRENCY });
+  const auth = basicAuthHeader(user.username, user.password);
+  try {
+    const call =
+      kind === 's3'
+        ? await s3Get(server.url, bundle.caCert)
+        : basicGet(server.url, kind === 'registry' ? '/subjects' : '/metrics', bundle.caCert, auth, agent);
+    await workload(call, 'warm-up', server.pid, sleep(2));
+    const phases = [await workload(call, 'baseline', server.pid, sleep(BASELINE_SECONDS))];
+    let refused = 0;
+    let attackSeconds = 0;
+    const attacking = (async () => {
+      const t0 = performance.now();
+      refused = await attack(server.url, bundle.caCert, user.username, kind);
+      attackSeconds = (performance.now() - t0) / 1000;
+    })();
+    phases.push(await workload(call, `during ${FAILED_LOGINS} failed logins`, server.pid, attacking));
+    phases.push(await workload(call, 'baseline again', server.pid, sleep(BASELINE_SECONDS)));
+    const rate = (p: Phase) => p.requests / p.seconds;
+    const ratio = rate(phases[1]!) / ((rate(phases[0]!) + rate(phases[2]!)) / 2);
+    // The same at a fixed offered load, half the closed baseline's rate.
+    const offered = Math.round((OPEN_SHARE * (rate(phases[0]!) + rate(phases[2]!))) / 2);
+    const label = `${offered}/s offered:`;
+    phases.push(await workload(call, `${label} baseline`, server.pid, sleep(BASELINE_SECONDS), offered));
+    let openRefused = 0;
+    const openAttack = attack(server.url, bundle.caCert, user.username, kind).then((n) => {
+      openRefused = n;
+    });
+    phases.push(
+      await workload(call, `${label} during ${FAILED_LOGINS} failed logins`, server.pid, openAttack, offered),
+    );
+    phases.push(
+      await workload(call, `${label} baseline again`, server.pid, sleep(BASELINE_SECONDS), offered),
+    );
+    const openRatio = rate(phases[4]!) / ((rate(phases[3]!) + rate(phases[5]!)) / 2);
+    const p99Ratio = phases[4]!.p99 / ((phases[3]!.p99 + phases[5]!.p99) / 2);
+    return { kind, phases, refused: refused + openRefused, attackSeconds, ratio, openRatio, p99Ratio };
+  } finally {
+    agent.destroy();
+    server.stop();
+  }
+}
+
+const TITLES: Record<Kind, string> = {
+  registry: 'Schema Registry (Basic auth), GET /subjects',
+  s3: 'S3 server (SigV4), GetObject of 1 KiB',
+  metrics: 'app /metrics endpoint (Basic auth), GET /metrics',
+};
+
+async function main(): Promise<void> {
+  const load0 = loadavg()[0]!;
+  const results: Result[] = [];
+  for (const kind of KINDS) {
+    const dir = mkdtempSync(join(tmpdir(), `bench-http-auth-${kind}-`));
+    try {
+      results.push(await measure(kind, dir));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  const rows = results.flatMap((r) =>
+    r.phases.map((p) => [
+      TITLES[r.kind],
+      p.name,
+      (p.requests / p.seconds).toFixed(0),
+      p.p50.toFixed(2),
+      p.p99.toFixed(2),
+      p.serverCpu.toFixed(2),
+      p.seconds.toFixed(1),
+    ]),
+  );
+  const table = markdownTable(
+    ['server', 'phase', 'requests/s', 'p50 ms', 'p99 ms', 'server CPU s/s', 'seconds'],
+    rows,
+  );
+  const summary = results
+    .map(
+      (r) =>
+        `${TITLES[r.kind]}: ${r.refused}/${2 * FAILED_LOGINS} refused (two attacks; the first in ${r.attackSeconds.toFixed(1)} s, ` +
+        `${(FAILED_LOGINS / r.attackSeconds).toFixed(0)}/s). Saturated (closed loop): throughput during the attack ` +
+        `${(r.ratio * 100).toFixed(0)} % of the baseline. At a fixed offered load: ${(r.openRatio * 100).toFixed(0)} % ` +
+        `of it served, p99 ×${r.p99Ratio.toFixed(2)} (target ≥ 80 %: ${r.openRatio >= 0.8 ? 'met' : 'NOT met'}).`,
+    )
+    .join('\n');
+  const load = `1-minute load average ${load0.toFixed(1)} before, ${loadavg()[0]!.toFixed(1)} after.`;
+  console.log(`${table}\n\n${summary}\n${load}`);
+  if (FAILED_LOGINS >= 1000) {
+    writeBenchmarkSection(
+      'http-auth-failed-logins',
+      'HTTPS endpoints: authenticated requests during 1,000 failed logins',
+      `Command: \`npx tsx bench/http-auth-failed-logins.ts ${FAILED_LOGINS} ${ATTACKERS} ${BASELINE_SECONDS}\`\n\n` +
+        'Each server over HTTPS (security bundle, as `up --secure` serves it) in its own process; one client keeps ' +
+        `${CONCURRENCY} authenticated requests in flight over keep-alive connections; ${ATTACKERS} attackers in a ` +
+        'worker thread send the failed logins, each one after the other on a fresh TLS connection. The servers ' +
+        'answer a failed login after 100 ms (`FAILED_LOGIN_DELAY_MS`). First closed loop (the client as fast as it ' +
+        "can: with the server it saturates the 2 cores, so the attacker's own TLS work on the same machine takes " +
+        "CPU from the client — the server's CPU per second shows whether the server itself worked harder), then " +
+        "at a fixed offered load of half the closed baseline's rate (paced per 1 ms, latency from when each " +
+        'request was due): the share of it served during the attack is the figure against the target. Ratios ' +
+        'against the mean of the two baselines of the same run.\n\n' +
+        `${table}\n\n${summary.replaceAll('\n', '\n\n')}\n\n${load}`,
+    );
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
