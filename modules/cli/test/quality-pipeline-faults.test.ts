@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Metric, type MetricAttribute, createSchemaRegistry } from '@meterstream/common';
+import { type Metric, type MetricAttribute, createSchemaRegistry, isIncomplete } from '@meterstream/common';
 import { runBatchJob, runVerify } from '@meterstream/datalake';
 import { AggregateDao, HighWaterMarkDao } from '@meterstream/persistence';
 import type { CleanReading, MeterAlert, QuarantinedReading } from '@meterstream/quality';
@@ -389,8 +389,9 @@ describeWithDatasets('quality → aggregator → sinks → batch → verify with
       expect((await windowOf(dao, 'g4', 459)).flaggedCount).toBeUndefined();
       // The long gap touches the window of the last reading before it (minute 199, marked when
       // the gap closed) and the one it ended in (320); the windows between have no readings, no rows.
-      expect((await windowOf(dao, 'g3', 198)).incomplete).toBeUndefined();
-      expect((await windowOf(dao, 'g3', 199)).incomplete).toBe(true);
+      expect(isIncomplete(await windowOf(dao, 'g3', 198))).toBe(false);
+      expect(await windowOf(dao, 'g3', 199)).toMatchObject({ gapClosedIn: at(320) });
+      expect(isIncomplete(await windowOf(dao, 'g3', 199))).toBe(true);
       expect((await windowOf(dao, 'g3', 320)).incomplete).toBe(true);
       expect((await windowOf(dao, 'g3', 321)).incomplete).toBeUndefined();
       expect((await windowOf(dao, 'g2', 301)).estimatedCount).toBe(1);

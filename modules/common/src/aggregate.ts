@@ -31,6 +31,17 @@ export interface AggregateMetric extends MetricIdentity {
    * rather than the aggregator re-opening it. Absent otherwise.
    */
   gapFrom?: number;
+  /**
+   * On a stored row (AggregateDao) of the window a long gap began in: the start of the later window
+   * it ended in, as marked by whoever stored that one. The window is incomplete from then on
+   * (`isIncomplete`); `incomplete` itself says what the window's own readings said.
+   */
+  gapClosedIn?: number;
+}
+
+/** Whether a gap too long to fill touched the window: its own LONG_GAP reading, or a gap that began in it. */
+export function isIncomplete(aggregate: Pick<AggregateMetric, 'incomplete' | 'gapClosedIn'>): boolean {
+  return (aggregate.incomplete ?? false) || aggregate.gapClosedIn !== undefined;
 }
 
 /**

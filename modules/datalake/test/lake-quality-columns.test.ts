@@ -170,4 +170,17 @@ describe('lake quality columns', () => {
     const [difference] = compareSeries(series, [batch!], [speed], 0);
     expect(difference?.fields).toEqual(['flaggedCount', 'incomplete']);
   });
+
+  it('verify holds a gap mark against the batch layer only when the gap closed before its coverage ended', () => {
+    const [batch] = aggregateMetrics(cleanRows.slice(0, 3), 600, { from: T0, to: T0 + 3_600_000 });
+    // The speed layer stored the reading after a gap that began in this window, in the window at 50.
+    const speed = { ...batch!, gapClosedIn: T0 + 50 * MIN };
+    // Batch coverage up to minute 40: it has not seen that reading yet — no difference.
+    expect(compareSeries(series, [batch!], [speed], 0, T0 + 40 * MIN)).toEqual([]);
+    // Coverage past minute 50: the batch should have marked it too.
+    expect(compareSeries(series, [batch!], [speed], 0, T0 + 60 * MIN)[0]?.fields).toEqual(['incomplete']);
+    expect(
+      compareSeries(series, [{ ...batch!, gapClosedIn: T0 + 50 * MIN }], [speed], 0, T0 + 60 * MIN),
+    ).toEqual([]);
+  });
 });

@@ -65,7 +65,7 @@ export interface LatestQuery {
 
 const COLUMNS =
   'gateway, metric, attribute, windowStart, windowEnd, min, max, avg, sum, sampleCount, ' +
-  'estimated_count, flagged_count, incomplete, gap_opened';
+  'estimated_count, flagged_count, incomplete, gap_closed_in';
 
 function epochMs(value: unknown): number {
   return value instanceof Date ? value.getTime() : Number(value);
@@ -89,13 +89,15 @@ export function rowToAggregate(row: types.Row): AggregateMetric {
     ...qualityFields(
       Number(row.estimated_count ?? 0),
       Number(row.flagged_count ?? 0),
-      row.incomplete === true || row.gap_opened === true,
+      row.incomplete === true,
     ),
+    ...(row.gap_closed_in !== null &&
+      row.gap_closed_in !== undefined && { gapClosedIn: epochMs(row.gap_closed_in) }),
   };
 }
 
 /**
- * A row holding only the `gap_opened` mark: the aggregate of the window the gap began in was not
+ * A row holding only the `gap_closed_in` mark: the aggregate of the window the gap began in was not
  * (yet) written — e.g. the batch job recomputed the day the gap ended in first. Readers skip it.
  */
 function isMarkOnly(row: types.Row): boolean {
@@ -170,19 +172,23 @@ export class AggregateDao {
     ];
   }
 
-  gapOpenedCql(window: number): string {
+  gapClosedInCql(window: number): string {
     return (
-      `UPDATE ${this.table(window)} SET gap_opened = true ` +
+      `UPDATE ${this.table(window)} SET gap_closed_in = ? ` +
       'WHERE gateway = ? AND metric = ? AND attribute = ? AND bucket = ? AND windowStart = ?'
     );
   }
 
-  /** Key of the earlier window a long gap ending in `a`'s window began in, or undefined. */
-  gapOpenedParams(window: number, a: AggregateMetric): unknown[] | undefined {
+  /**
+   * The mark on the earlier window a long gap ending in `a`'s window began in — `a`'s window start,
+   * then that window's key — or undefined.
+   */
+  gapClosedInParams(window: number, a: AggregateMetric): unknown[] | undefined {
     if (a.gapFrom === undefined || a.gapFrom >= a.windowStart) return undefined;
     const size = window * 1000;
     const start = Math.floor(a.gapFrom / size) * size;
     return [
+      new Date(a.windowStart),
       a.gateway,
       a.metricType,
       a.metricAttribute,
@@ -193,7 +199,7 @@ export class AggregateDao {
 
   /**
    * Upserts aggregates of one window with bounded concurrency; resolves when all are acknowledged.
-   * An aggregate whose long gap began in an earlier window also marks that window (`gap_opened`):
+   * An aggregate whose long gap began in an earlier window also marks that window (`gap_closed_in`):
    * it has closed and been stored by now, and its own upserts never touch the mark, so the order
    * of the two writes does not matter and a re-delivery repeats a harmless update.
    */
@@ -202,14 +208,18 @@ export class AggregateDao {
     const params = aggregates.map((a) => this.insertParams(window, a));
     const marks: unknown[][] = [];
     for (const a of aggregates) {
-      const mark = a.gapFrom === undefined ? undefined : this.gapOpenedParams(window, a);
+      const mark = a.gapFrom === undefined ? undefined : this.gapClosedInParams(window, a);
       if (mark) marks.push(mark);
     }
     await Promise.all([
       executeBounded(this.client, this.insertCql(window), params, this.concurrency, this.batch),
       marks.length === 0
         ? undefined
-        : executeBounded(this.client, this.gapOpenedCql(window), marks, this.concurrency, this.batch),
+        : executeBounded(this.client, this.gapClosedInCql(window), marks, this.concurrency, {
+            ...this.batch,
+            // The partition key follows the SET value.
+            groupBy: this.batch.groupBy && ((p) => this.batch.groupBy!(p.slice(1))),
+          }),
     ]);
   }
 

@@ -63,8 +63,8 @@ export const QUALITY_COLUMNS: readonly (readonly [string, string])[] = [
   ['flagged_count', 'int'],
   ['incomplete', 'boolean'],
   // Set (never cleared) on the window a long gap began in, by whoever stores the aggregate of the
-  // window it ended in; read as incomplete. Its own column so no later upsert of the row resets it.
-  ['gap_opened', 'boolean'],
+  // window it ended in: that window's start. Its own column so no later upsert of the row resets it.
+  ['gap_closed_in', 'timestamp'],
 ];
 
 /** The ordered migration list for these options. Ids are stable: they name what they create. */

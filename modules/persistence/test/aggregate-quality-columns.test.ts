@@ -1,4 +1,4 @@
-import type { AggregateMetric } from '@meterstream/common';
+import { type AggregateMetric, isIncomplete } from '@meterstream/common';
 import { type TestCassandra, startTestCassandra } from '@meterstream/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AggregateDao } from '../src/aggregate-dao.js';
@@ -135,15 +135,21 @@ describe('aggregate quality columns (schema evolution)', () => {
     const gapFrom = T + 10 * W * 1000 + 59_000;
     await dao.saveAll(W, [gapSeries(10)]);
     await dao.saveAll(W, [gapSeries(40, { incomplete: true, gapFrom })]);
-    const read = (await dao.listAggregates(query)).map((a) => [a.windowStart, a.incomplete ?? false]);
-    // The windows between had no readings and stay without rows.
+    const read = (await dao.listAggregates(query)).map((a) => [
+      a.windowStart,
+      a.incomplete ?? false,
+      a.gapClosedIn,
+      isIncomplete(a),
+    ]);
+    // Window 10 is marked with the window the gap closed in; the windows between had no readings
+    // and stay without rows.
     expect(read).toEqual([
-      [T + 10 * W * 1000, true],
-      [T + 40 * W * 1000, true],
+      [T + 10 * W * 1000, false, T + 40 * W * 1000, true],
+      [T + 40 * W * 1000, true, undefined, true],
     ]);
     // A re-delivered aggregate of window 10 (incomplete false on the wire) does not clear the mark.
     await dao.saveAll(W, [gapSeries(10)]);
-    expect((await dao.listAggregates(query))[0]!.incomplete).toBe(true);
+    expect(isIncomplete((await dao.listAggregates(query))[0]!)).toBe(true);
 
     // The mark written before the aggregate of its window (a batch run recomputing the later day
     // first): the mark-only row is no aggregate, neither for listAggregates nor for latest.
@@ -160,7 +166,7 @@ describe('aggregate quality columns (schema evolution)', () => {
     await dao.saveAll(W, [gapSeries(45)]);
     const after = await dao.listAggregates(query);
     expect(after.find((a) => a.windowStart === T + 45 * W * 1000)).toEqual(
-      gapSeries(45, { incomplete: true }),
+      gapSeries(45, { gapClosedIn: T + 50 * W * 1000 }),
     );
     // A gap that began inside the window marks nothing else.
     await dao.saveAll(W, [gapSeries(55, { incomplete: true, gapFrom: T + 55 * W * 1000 + 1 })]);

@@ -1,4 +1,4 @@
-import { type Logger, formatInstant } from '@meterstream/common';
+import { type Logger, formatInstant, isIncomplete } from '@meterstream/common';
 import type { Client } from 'cassandra-driver';
 import { BasicAuthenticator, fastifyBasicAuthHook, type UserCredential } from '@meterstream/security';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
@@ -98,7 +98,7 @@ export function buildServingApi(options: ServingApiOptions): FastifyInstance {
         average: row.average,
         estimatedCount: row.estimatedCount ?? 0,
         flaggedCount: row.flaggedCount ?? 0,
-        incomplete: row.incomplete ?? false,
+        incomplete: isIncomplete(row),
         layer: row.layer,
       })),
     };

@@ -27,7 +27,13 @@ export function compareSeries(
   batch: readonly AggregateMetric[],
   speed: readonly AggregateMetric[],
   relativeTolerance: number,
+  gapsKnownBefore = Number.POSITIVE_INFINITY,
 ): AggregateDifference[] {
+  // A window a long gap began in is marked when the reading after the gap is stored. The batch
+  // layer sees that reading only once its runs reach it: a gap closed at or after `gapsKnownBefore`
+  // (the batch coverage's end) is not held against it — the speed layer just knows it sooner.
+  const incomplete = (a: AggregateMetric) =>
+    (a.incomplete ?? false) || (a.gapClosedIn !== undefined && a.gapClosedIn < gapsKnownBefore);
   const differences: AggregateDifference[] = [];
   const speedByStart = new Map(speed.map((a) => [a.windowStart, a]));
   for (const b of batch) {
@@ -51,7 +57,7 @@ export function compareSeries(
     // Issue #21: how far each layer trusts the window must agree too (absent = 0 / false).
     if ((b.estimatedCount ?? 0) !== (s.estimatedCount ?? 0)) fields.push('estimatedCount');
     if ((b.flaggedCount ?? 0) !== (s.flaggedCount ?? 0)) fields.push('flaggedCount');
-    if ((b.incomplete ?? false) !== (s.incomplete ?? false)) fields.push('incomplete');
+    if (incomplete(b) !== incomplete(s)) fields.push('incomplete');
     if (!close(b.sum, s.sum, relativeTolerance)) fields.push('sum');
     if (!close(b.average, s.average, relativeTolerance)) fields.push('average');
     if (fields.length)

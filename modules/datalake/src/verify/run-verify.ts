@@ -82,10 +82,13 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyResult> {
   requireWindowAligned({ from: options.from, to: options.to }, window);
   let from = options.from;
   let closedBy = Math.min(options.to, options.now ?? Date.now());
+  // Gaps closed before this the batch layer has seen (compareSeries).
+  let gapsKnownBefore = closedBy;
   if (options.marks) {
     const mark = await options.marks.get(window);
     from = Math.max(from, mark?.lowWaterMark ?? options.to);
     closedBy = Math.min(closedBy, mark?.highWaterMark ?? from);
+    gapsKnownBefore = mark?.highWaterMark ?? from;
   }
   const to = Math.max(from, Math.floor(closedBy / (window * 1000)) * window * 1000);
   const reporter = (unit: string, countField: string) => (total: number) =>
@@ -131,7 +134,7 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyResult> {
         options.speed.listAggregates(query),
       ]);
       result.windowsCompared += new Set([...batch, ...speed].map((a) => a.windowStart)).size;
-      result.differences.push(...compareSeries(identity, batch, speed, tolerance));
+      result.differences.push(...compareSeries(identity, batch, speed, tolerance, gapsKnownBefore));
       progress?.update(++compared);
     });
   } finally {
