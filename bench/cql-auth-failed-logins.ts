@@ -4,6 +4,7 @@ import { connect } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import cassandra from 'cassandra-driver';
+import { closedLoop, sleep } from './lib/load-loops.js';
 import { markdownTable, writeBenchmarkSection } from './lib/report.js';
 
 /**
@@ -121,31 +122,17 @@ interface Phase {
 
 /** Runs the workload until `until` resolves (or for `seconds`); ops are INSERT+SELECT pairs. */
 async function workload(client: cassandra.Client, name: string, until: Promise<unknown>): Promise<Phase> {
-  let done = false;
-  void until.then(() => {
-    done = true;
-  });
-  const latencies: number[] = [];
-  const t0 = performance.now();
-  let key = 0;
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (!done) {
-        const k = key++ % KEY_SPACE;
-        const s = performance.now();
-        await client.execute('INSERT INTO bench.t (k, v) VALUES (?, ?)', [k, `v${k}`], { prepare: true });
-        await client.execute('SELECT v FROM bench.t WHERE k = ?', [k], { prepare: true });
-        latencies.push(performance.now() - s);
-      }
-    }),
+  const result = await closedLoop(
+    CONCURRENCY,
+    async (i) => {
+      const k = i % KEY_SPACE;
+      await client.execute('INSERT INTO bench.t (k, v) VALUES (?, ?)', [k, `v${k}`], { prepare: true });
+      await client.execute('SELECT v FROM bench.t WHERE k = ?', [k], { prepare: true });
+    },
+    until,
   );
-  const seconds = (performance.now() - t0) / 1000;
-  latencies.sort((a, b) => a - b);
-  const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? 0;
-  return { name, ops: latencies.length, seconds, p50: q(0.5), p99: q(0.99) };
+  return { name, ops: result.calls, seconds: result.seconds, p50: result.p50, p99: result.p99 };
 }
-
-const sleep = (s: number) => new Promise((r) => setTimeout(r, s * 1000));
 
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-cql-auth-'));

@@ -7,6 +7,7 @@ import { createInterface } from 'node:readline';
 import { Worker } from 'node:worker_threads';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { basicAuthHeader, ensureSecurityBundle } from '@meterstream/security';
+import { closedLoop, openLoop, sleep } from './lib/load-loops.js';
 import { markdownTable, writeBenchmarkSection } from './lib/report.js';
 
 /**
@@ -154,47 +155,20 @@ async function workload(
   until: Promise<unknown>,
   rate?: number,
 ): Promise<Phase> {
-  let done = false;
-  // Settled either way: a failed attacker ends the phase too (and its error is thrown below).
-  const ended = until.finally(() => {
-    done = true;
-  });
-  const latencies: number[] = [];
   const cpu0 = cpuSeconds(serverPid);
-  const t0 = performance.now();
-  if (rate === undefined) {
-    await Promise.all(
-      Array.from({ length: CONCURRENCY }, async () => {
-        while (!done) {
-          const s = performance.now();
-          await call();
-          latencies.push(performance.now() - s);
-        }
-      }),
-    );
-  } else {
-    let issued = 0;
-    const inFlight = new Set<Promise<void>>();
-    while (!done) {
-      const due = Math.floor(((performance.now() - t0) / 1000) * rate);
-      for (; issued < due && inFlight.size < MAX_IN_FLIGHT; issued++) {
-        const dueAt = t0 + (issued / rate) * 1000;
-        const p: Promise<void> = call().then(() => {
-          latencies.push(performance.now() - dueAt);
-          inFlight.delete(p);
-        });
-        inFlight.add(p);
-      }
-      await sleep(0.001);
-    }
-    await Promise.all(inFlight);
-  }
-  const seconds = (performance.now() - t0) / 1000;
-  await ended;
-  latencies.sort((a, b) => a - b);
-  const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? 0;
-  const serverCpu = (cpuSeconds(serverPid) - cpu0) / seconds;
-  return { name, requests: latencies.length, seconds, p50: q(0.5), p99: q(0.99), serverCpu };
+  const result =
+    rate === undefined
+      ? await closedLoop(CONCURRENCY, call, until)
+      : await openLoop(rate, call, until, MAX_IN_FLIGHT);
+  const serverCpu = (cpuSeconds(serverPid) - cpu0) / result.seconds;
+  return {
+    name,
+    requests: result.calls,
+    seconds: result.seconds,
+    p50: result.p50,
+    p99: result.p99,
+    serverCpu,
+  };
 }
 
 function attack(url: string, ca: string, user: string, kind: Kind): Promise<number> {
@@ -218,8 +192,6 @@ function attack(url: string, ca: string, user: string, kind: Kind): Promise<numb
     worker.once('error', reject);
   });
 }
-
-const sleep = (s: number) => new Promise((r) => setTimeout(r, s * 1000));
 
 interface Result {
   kind: Kind;

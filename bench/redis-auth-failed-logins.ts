@@ -6,6 +6,7 @@ import { ensureSecurityBundle } from '@meterstream/security';
 import { Redis } from 'ioredis';
 import { freePort } from '../modules/cli/src/stack/free-port.js';
 import { startRedisServer } from '../modules/cli/src/stack/redis-server.js';
+import { closedLoop, sleep } from './lib/load-loops.js';
 import { markdownTable, writeBenchmarkSection } from './lib/report.js';
 
 /**
@@ -75,31 +76,17 @@ interface Phase {
 }
 
 async function workload(redis: Redis, name: string, until: Promise<unknown>): Promise<Phase> {
-  let done = false;
-  void until.then(() => {
-    done = true;
-  });
-  const latencies: number[] = [];
-  const t0 = performance.now();
-  let key = 0;
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (!done) {
-        const k = `bench:${key++ % KEY_SPACE}`;
-        const s = performance.now();
-        await redis.set(k, 'v');
-        await redis.get(k);
-        latencies.push(performance.now() - s);
-      }
-    }),
+  const result = await closedLoop(
+    CONCURRENCY,
+    async (i) => {
+      const k = `bench:${i % KEY_SPACE}`;
+      await redis.set(k, 'v');
+      await redis.get(k);
+    },
+    until,
   );
-  const seconds = (performance.now() - t0) / 1000;
-  latencies.sort((a, b) => a - b);
-  const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? 0;
-  return { name, ops: latencies.length, seconds, p50: q(0.5), p99: q(0.99) };
+  return { name, ops: result.calls, seconds: result.seconds, p50: result.p50, p99: result.p99 };
 }
-
-const sleep = (s: number) => new Promise((r) => setTimeout(r, s * 1000));
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-redis-auth-'));
