@@ -11,12 +11,12 @@ const SIZE_V1 = 32;
 /** Raw readings (and clean ones without estimates or flags) keep the 32-byte layout. */
 function hasQuality(s: SampleStats): boolean {
   return (
-    s.estimatedCount !== 0 || s.flaggedCount !== 0 || s.incomplete || s.gapFrom !== Number.POSITIVE_INFINITY
+    s.estimatedCount !== 0 || s.flaggedCount !== 0 || s.incomplete || s.gapFrom < Number.POSITIVE_INFINITY
   );
 }
 
 function sizeOf(s: SampleStats): number {
-  if (s.gapFrom !== Number.POSITIVE_INFINITY) return SIZE_GAP;
+  if (s.gapFrom < Number.POSITIVE_INFINITY) return SIZE_GAP;
   return hasQuality(s) ? SIZE : SIZE_V1;
 }
 
@@ -29,7 +29,7 @@ function writeSampleStats(s: SampleStats, out: Buffer, offset: number): void {
   out.writeDoubleBE(s.estimatedCount, offset + 32);
   out.writeDoubleBE(s.flaggedCount, offset + 40);
   out.writeUInt8(s.incomplete ? 1 : 0, offset + 48);
-  if (s.gapFrom !== Number.POSITIVE_INFINITY) out.writeDoubleBE(s.gapFrom, offset + 49);
+  if (s.gapFrom < Number.POSITIVE_INFINITY) out.writeDoubleBE(s.gapFrom, offset + 49);
 }
 
 /**

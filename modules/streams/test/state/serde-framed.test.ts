@@ -30,7 +30,16 @@ describe('in-place serialization (Serde.serializedSize / serializeInto)', () => 
 
   it("common's window statistics (the aggregator's store value) write their 32 bytes in place, infinities included", () => {
     for (const a of [
-      { sampleCount: 3, sum: 7.5, min: -1, max: 4, estimatedCount: 0, flaggedCount: 0, incomplete: false },
+      {
+        sampleCount: 3,
+        sum: 7.5,
+        min: -1,
+        max: 4,
+        estimatedCount: 0,
+        flaggedCount: 0,
+        incomplete: false,
+        gapFrom: Number.POSITIVE_INFINITY,
+      },
       {
         sampleCount: 0,
         sum: 0,
@@ -39,6 +48,7 @@ describe('in-place serialization (Serde.serializedSize / serializeInto)', () => 
         estimatedCount: 0,
         flaggedCount: 0,
         incomplete: false,
+        gapFrom: Number.POSITIVE_INFINITY,
       },
     ]) {
       const { inPlace, copied } = framedBoth(sampleStatsSerde, a);
