@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import cassandra from 'cassandra-driver';
@@ -170,6 +171,42 @@ describe('meterstream up --secure', () => {
     const basic = Buffer.from(`serving:${passwords.get('serving')}`).toString('base64');
     const ok = await fetch(url, { headers: { Authorization: `Basic ${basic}` } });
     expect(ok.status).toBe(200);
+  });
+
+  it('S3: HTTPS trusting the stack CA; plain HTTP and a client without the CA refused, the server keeps serving', async () => {
+    const endpoint = env.METERSTREAM_S3_ENDPOINT!;
+    expect(endpoint).toMatch(/^https:\/\//);
+    const { port, hostname } = new URL(endpoint);
+    // plain HTTP to the TLS port: the server closes the connection, no HTTP answer
+    const plain = await new Promise<string>((resolve) => {
+      const req = httpRequest({ host: hostname, port, path: '/' }, (res) =>
+        resolve(`HTTP ${res.statusCode}`),
+      );
+      req.on('error', (error) => resolve(error.message));
+      req.end();
+    });
+    expect(plain).toMatch(/socket hang up|ECONNRESET/);
+    // global fetch without the CA: refused by the client's certificate check
+    await expect(fetch(`${endpoint}/`)).rejects.toThrow();
+    // a client nobody here wrote: Python's urllib with an SSL context on the CA file gets S3's 403
+    const python = spawnSync(
+      'python3',
+      [
+        '-c',
+        [
+          'import ssl, sys, urllib.request, urllib.error',
+          'ctx = ssl.create_default_context(cafile=sys.argv[2])',
+          'try: print(urllib.request.urlopen(sys.argv[1], context=ctx).status)',
+          'except urllib.error.HTTPError as e: print(e.code)',
+        ].join('\n'),
+        `${endpoint}/${env.METERSTREAM_S3_BUCKET}`,
+        join(dir, 'security', 'ca.crt'),
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(python.stderr).toBe('');
+    expect(python.stdout.trim()).toBe('403');
+    expect(await s3Login({ env, ca }, 'admin', passwords.get('admin')!)).toBe('ok');
   });
 
   it('Redis: the ACL users of the bundle over TLS, no default user', async () => {

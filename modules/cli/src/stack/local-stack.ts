@@ -9,7 +9,7 @@ import {
 import type { Logger } from '@meterstream/common';
 import { type CqlServerOptions, startCqlServer } from '@meterstream/cql-server';
 import { startS3Server } from '@meterstream/s3-server';
-import { assertCertificateNames, type SecurityBundle } from '@meterstream/security';
+import { assertCertificateNames, type SecurityBundle, tlsServerOptions } from '@meterstream/security';
 import { freePort } from './free-port.js';
 import { assertPortFree, listenOrExplain } from './port-in-use.js';
 import { startKsqlServerProcess } from './ksql-server-process.js';
@@ -150,7 +150,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         bucket,
         host: HOST,
         ...options.s3Credentials,
-        ...(bundle ? { keys: secureS3Keys(bundle, bucket) } : {}),
+        // Secured: HTTPS with the stack's certificate, so S3 keys and objects never cross the wire in clear.
+        ...(bundle ? { keys: secureS3Keys(bundle, bucket), tls: tlsServerOptions(bundle) } : {}),
         logger: log.child({ server: 's3' }),
       }),
     );

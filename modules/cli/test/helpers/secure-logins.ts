@@ -1,3 +1,4 @@
+import { Agent as HttpsAgent } from 'node:https';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import cassandra from 'cassandra-driver';
 import { Redis } from 'ioredis';
@@ -73,6 +74,8 @@ export function s3Login(stack: StackLogin, username: string, password: string): 
     forcePathStyle: true,
     maxAttempts: 1,
     credentials: { accessKeyId: username, secretAccessKey: password },
+    // the secured stack's S3 is HTTPS with its own CA
+    requestHandler: { httpsAgent: new HttpsAgent({ ca: [stack.ca] }) },
   });
   return outcome(async () => {
     try {
