@@ -20,6 +20,7 @@ import {
   createKafka,
   createLogger,
   formatInstant,
+  httpsAgentFor,
   loadConfig,
   redisAuthOptions,
 } from '@meterstream/common';
@@ -166,6 +167,10 @@ async function lake(options: Map<string, string>): Promise<void> {
     region: config.s3.region,
     forcePathStyle: config.s3.forcePathStyle,
     credentials: { accessKeyId: config.s3.accessKeyId, secretAccessKey: config.s3.secretAccessKey },
+    // the secured stack's S3 is HTTPS with its own CA (loadConfig recorded it for this endpoint)
+    ...(httpsAgentFor(config.s3.endpoint)
+      ? { requestHandler: { httpsAgent: httpsAgentFor(config.s3.endpoint) } }
+      : {}),
   });
   try {
     const objects: { key: string; size: number }[] = [];
