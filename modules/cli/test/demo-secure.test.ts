@@ -27,6 +27,10 @@ describe('npm run demo -- --secure (scripts/demo.sh on the secured stack)', () =
     expect(output).toContain('starting the secured embedded stack');
     const up = readFileSync(join(dir, 'logs', 'up.out'), 'utf8');
     expect(up).toContain('Secured (Kafka SASL_SSL');
+    // every HTTP endpoint of the secured stack is HTTPS, and the apps and the ksql CLI trust its CA
+    for (const name of ['SCHEMA_REGISTRY_URL', 'S3_ENDPOINT', 'KSQLDB_URL'])
+      expect(up).toMatch(new RegExp(`export METERSTREAM_${name}=https://`));
+    expect(output).toMatch(/\b[1-9]\d* streams and tables created/);
     const report = output.split('\n').filter((l) => /^window \d+ s,/.test(l));
     expect(report, output.slice(-3000)).toHaveLength(4);
     for (const line of report)

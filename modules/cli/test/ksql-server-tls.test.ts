@@ -58,10 +58,10 @@ afterAll(async () => {
 const ksqlPassword = () => bundle.users.find((u) => u.username === 'ksql')!.password;
 
 /** `meterstream ksql` as a user runs it against the secured server; never throws. */
-async function ksql(env: Record<string, string>, statement: string) {
+async function ksql(env: Record<string, string>, statement: string, flags: string[] = []) {
   return run(
     process.execPath,
-    [CLI_MAIN, 'ksql', '--server-url', server.url, '--user', 'ksql', '--execute', statement],
+    [CLI_MAIN, 'ksql', '--server-url', server.url, '--user', 'ksql', ...flags, '--execute', statement],
     {
       env: { ...process.env, METERSTREAM_LOG_LEVEL: 'warn', ...env },
       timeout: 60_000,
@@ -77,16 +77,18 @@ async function ksql(env: Record<string, string>, statement: string) {
 }
 
 describe('meterstream ksql-server --tls-cert/--tls-key', () => {
-  it('listens on https; `meterstream ksql` trusting the bundle CA (NODE_EXTRA_CA_CERTS) runs statements', async () => {
+  it('listens on https; `meterstream ksql --tls-ca` trusting the bundle CA runs statements', async () => {
     expect(server.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
-    const env = { NODE_EXTRA_CA_CERTS: bundle.paths.caCert, METERSTREAM_KSQL_PASSWORD: ksqlPassword() };
+    const env = { METERSTREAM_KSQL_PASSWORD: ksqlPassword() };
     const created = await ksql(
       env,
       "CREATE STREAM readings (meter STRING KEY, kwh DOUBLE) WITH (kafka_topic='readings', partitions=1, value_format='JSON');",
+      ['--tls-ca', bundle.paths.caCert],
     );
     expect(created.stderr).toBe('');
     expect(created.code).toBe(0);
-    const shown = await ksql(env, 'SHOW STREAMS;');
+    // Node's own NODE_EXTRA_CA_CERTS works too (the global fetch trusts it)
+    const shown = await ksql({ ...env, NODE_EXTRA_CA_CERTS: bundle.paths.caCert }, 'SHOW STREAMS;');
     expect(shown.code).toBe(0);
     expect(shown.stdout).toMatch(/READINGS/);
   });
@@ -94,7 +96,13 @@ describe('meterstream ksql-server --tls-cert/--tls-key', () => {
   it('a client that does not trust the CA fails with an error naming the certificate, and nothing leaks the password', async () => {
     const refused = await ksql({ METERSTREAM_KSQL_PASSWORD: ksqlPassword() }, 'SHOW STREAMS;');
     expect(refused.code).not.toBe(0);
-    expect(refused.stderr).toMatch(/cannot trust ksqlDB.s TLS certificate at https:.*NODE_EXTRA_CA_CERTS/);
+    expect(refused.stderr).toMatch(/cannot trust ksqlDB.s TLS certificate at https:.*--tls-ca <file>/);
+    const unreadable = await ksql({ METERSTREAM_KSQL_PASSWORD: ksqlPassword() }, 'SHOW STREAMS;', [
+      '--tls-ca',
+      join(dir, 'no-such-ca.crt'),
+    ]);
+    expect(unreadable.code).not.toBe(0);
+    expect(unreadable.stderr).toMatch(/--tls-ca.*no-such-ca\.crt.*cannot read the CA/);
     expect(refused.stdout + refused.stderr).not.toContain(ksqlPassword());
   });
 });

@@ -1,13 +1,14 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import cassandra from 'cassandra-driver';
 import { Redis } from 'ioredis';
 import { Kafka, type KafkaConfig, logLevel } from 'kafkajs';
+import { freePort } from '@meterstream/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CliProcess, runCli, waitFor, waitForProcess } from './helpers/cli-process.js';
+import { httpsGet, plainHttpTo, pythonHttpsStatus } from './helpers/https-probes.js';
 import { cqlLogin, kafkaLogin, redisLogin, registryLogin, s3Login } from './helpers/secure-logins.js';
 
 /**
@@ -163,49 +164,31 @@ describe('meterstream up --secure', () => {
     await wrong.shutdown();
   }, 60_000);
 
-  it('Schema Registry: 401 without credentials, 200 with a role', async () => {
-    const url = `${env.METERSTREAM_SCHEMA_REGISTRY_URL}/subjects`;
-    const anonymous = await fetch(url);
+  /**
+   * An HTTP endpoint of the secured stack: https:// only (plain HTTP to its port gets no answer), a
+   * client without the stack CA refused by its own certificate check, Debian's python3 urllib with
+   * the CA answered `anonymous` (the endpoint's refusal without credentials), and still serving.
+   */
+  async function expectHttpsOnly(endpoint: string, path: string, anonymous: string): Promise<void> {
+    expect(endpoint).toMatch(/^https:\/\//);
+    expect(await plainHttpTo(endpoint)).toMatch(/socket hang up|ECONNRESET/);
+    await expect(fetch(`${endpoint}${path}`)).rejects.toThrow();
+    expect(pythonHttpsStatus(`${endpoint}${path}`, join(dir, 'security', 'ca.crt'))).toBe(anonymous);
+  }
+
+  it('Schema Registry: HTTPS only; 401 without credentials, 200 with a role', async () => {
+    const endpoint = env.METERSTREAM_SCHEMA_REGISTRY_URL!;
+    await expectHttpsOnly(endpoint, '/subjects', '401');
+    const anonymous = await httpsGet(`${endpoint}/subjects`, ca);
     expect(anonymous.status).toBe(401);
-    expect(anonymous.headers.get('www-authenticate')).toMatch(/^Basic /);
-    const basic = Buffer.from(`serving:${passwords.get('serving')}`).toString('base64');
-    const ok = await fetch(url, { headers: { Authorization: `Basic ${basic}` } });
-    expect(ok.status).toBe(200);
+    expect(anonymous.headers['www-authenticate']).toMatch(/^Basic /);
+    expect(await registryLogin({ env, ca }, 'serving', 'wrong-password')).toMatch(/HTTP 401/);
+    expect(await registryLogin({ env, ca }, 'serving', passwords.get('serving')!)).toBe('ok');
   });
 
-  it('S3: HTTPS trusting the stack CA; plain HTTP and a client without the CA refused, the server keeps serving', async () => {
+  it('S3: HTTPS only, trusting the stack CA; the server keeps serving', async () => {
     const endpoint = env.METERSTREAM_S3_ENDPOINT!;
-    expect(endpoint).toMatch(/^https:\/\//);
-    const { port, hostname } = new URL(endpoint);
-    // plain HTTP to the TLS port: the server closes the connection, no HTTP answer
-    const plain = await new Promise<string>((resolve) => {
-      const req = httpRequest({ host: hostname, port, path: '/' }, (res) =>
-        resolve(`HTTP ${res.statusCode}`),
-      );
-      req.on('error', (error) => resolve(error.message));
-      req.end();
-    });
-    expect(plain).toMatch(/socket hang up|ECONNRESET/);
-    // global fetch without the CA: refused by the client's certificate check
-    await expect(fetch(`${endpoint}/`)).rejects.toThrow();
-    // a client nobody here wrote: Python's urllib with an SSL context on the CA file gets S3's 403
-    const python = spawnSync(
-      'python3',
-      [
-        '-c',
-        [
-          'import ssl, sys, urllib.request, urllib.error',
-          'ctx = ssl.create_default_context(cafile=sys.argv[2])',
-          'try: print(urllib.request.urlopen(sys.argv[1], context=ctx).status)',
-          'except urllib.error.HTTPError as e: print(e.code)',
-        ].join('\n'),
-        `${endpoint}/${env.METERSTREAM_S3_BUCKET}`,
-        join(dir, 'security', 'ca.crt'),
-      ],
-      { encoding: 'utf8' },
-    );
-    expect(python.stderr).toBe('');
-    expect(python.stdout.trim()).toBe('403');
+    await expectHttpsOnly(endpoint, `/${env.METERSTREAM_S3_BUCKET}`, '403');
     expect(await s3Login({ env, ca }, 'admin', passwords.get('admin')!)).toBe('ok');
   });
 
@@ -240,7 +223,7 @@ describe('meterstream up --secure', () => {
     writer.disconnect();
   });
 
-  it('replay and aggregate log in from the data directory alone and produce aggregates; no secret in their output', async () => {
+  it('replay and aggregate log in from the data directory alone and produce aggregates; /metrics and serve over HTTPS; no secret in their output', async () => {
     const run = async (args: string[]) => {
       const proc = runCli(args, env);
       const code = await proc.exited;
@@ -248,9 +231,12 @@ describe('meterstream up --secure', () => {
       expect(code, proc.output()).toBe(0);
     };
     await run(['topics', 'create']);
+    const metricsPort = await freePort();
     const aggregate = runCli(
       [
         'aggregate',
+        '--metrics-port',
+        String(metricsPort),
         '--window',
         '60',
         '--grace',
@@ -290,6 +276,13 @@ describe('meterstream up --secure', () => {
         await consumer.disconnect();
       }
       expect(aggregates).toBeGreaterThan(0);
+      // the app's /metrics: HTTPS with the stack's certificate, any stack user may scrape
+      const metricsUrl = `https://127.0.0.1:${metricsPort}/metrics`;
+      await expectHttpsOnly(`https://127.0.0.1:${metricsPort}`, '/metrics', '401');
+      const scraped = await httpsGet(metricsUrl, ca, ['admin', passwords.get('admin')!]);
+      expect(scraped.status).toBe(200);
+      expect(scraped.body).toMatch(/^meterstream_/m);
+      await expectServeOverHttps(metricsUrl);
     } finally {
       aggregate.kill('SIGTERM');
       await aggregate.exited;
@@ -297,6 +290,36 @@ describe('meterstream up --secure', () => {
     }
     for (const output of appOutputs) for (const p of passwords.values()) expect(output).not.toContain(p);
   }, 240_000);
+
+  /**
+   * `serve` on the secured stack: HTTPS and Basic auth by itself, and its dashboard scrapes the
+   * app's HTTPS /metrics (`--health-targets`) with the stack CA and its own login.
+   */
+  async function expectServeOverHttps(metricsUrl: string): Promise<void> {
+    const port = await freePort();
+    const serve = runCli(
+      ['serve', '--port', String(port), '--health-targets', `aggregate-60=${metricsUrl}`],
+      env,
+    );
+    try {
+      await waitForProcess(
+        serve,
+        'serve listening over HTTPS',
+        () => /serving layer listening on https:\/\//.test(serve.output()),
+        90_000,
+      );
+      const base = `https://127.0.0.1:${port}`;
+      await expectHttpsOnly(base, '/pipeline', '401');
+      const pipeline = await httpsGet(`${base}/pipeline`, ca, ['serving', passwords.get('serving')!]);
+      expect(pipeline.status, pipeline.body).toBe(200);
+      const { apps } = JSON.parse(pipeline.body) as { apps: { name: string; up: boolean; error?: string }[] };
+      expect(apps).toEqual([expect.objectContaining({ name: 'aggregate-60', up: true })]);
+    } finally {
+      serve.kill('SIGTERM');
+      await serve.exited;
+      appOutputs.push(serve.output());
+    }
+  }
 
   it('--rotate-passwords: a restart gives every user, admin included, a new password every server takes', async () => {
     up.kill('SIGTERM');

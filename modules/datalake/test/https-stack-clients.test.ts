@@ -4,7 +4,13 @@ import { join, resolve } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { type SchemaRegistryServer, startSchemaRegistry } from '@meterstream/broker';
-import { createSchemaRegistry, loadConfig, setHttpsCa } from '@meterstream/common';
+import {
+  basicAuthHeaders,
+  createSchemaRegistry,
+  loadConfig,
+  setHttpsCa,
+  trustedFetch,
+} from '@meterstream/common';
 import { type S3Server, startS3Server } from '@meterstream/s3-server';
 import { ensureSecurityBundle, httpsServerOptions, type SecurityBundle } from '@meterstream/security';
 import { testLogger } from '@meterstream/test-support';
@@ -75,6 +81,14 @@ describe('clients of a secured stack served over HTTPS', () => {
       { subject: 'metrics-value' },
     );
     expect(id).toBeGreaterThan(0);
+    // the fetch-based clients (ksql's registry client, the ksql CLI, the dashboard) through trustedFetch
+    const subjects = await trustedFetch(`${config.schemaRegistryUrl}/subjects`, {
+      headers: basicAuthHeaders(config.schemaRegistryUrl!),
+    });
+    expect(subjects.status).toBe(200);
+    expect(await subjects.json()).toContain('metrics-value');
+    // Node's global fetch has no CA option: the same request without trustedFetch is refused
+    await expect(fetch(`${config.schemaRegistryUrl}/subjects`)).rejects.toThrow();
   });
 
   it('without the recorded CA the same clients refuse the certificate (no silent fallback)', async () => {
@@ -89,5 +103,9 @@ describe('clients of a secured stack served over HTTPS', () => {
     await expect(
       createSchemaRegistry(config.schemaRegistryUrl!).getLatestSchemaId('metrics-value'),
     ).rejects.toThrow(/self[- ]signed|unable to verify|certificate/i);
+    const refused = await trustedFetch(`${config.schemaRegistryUrl}/subjects`).catch(
+      (error: Error & { cause?: Error }) => error.cause?.message ?? error.message,
+    );
+    expect(refused).toMatch(/self[- ]signed|unable to verify|certificate/i);
   });
 });

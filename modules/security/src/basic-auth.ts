@@ -22,11 +22,6 @@ export class BasicAuthenticator {
     users: UserCredential[],
     /** Sent in `WWW-Authenticate: Basic realm="…"`. */
     readonly realm = 'meterstream',
-    /**
-     * Drop one trailing space from the given password: the `ksqldb-client` npm package (1.0.5)
-     * encodes `user:password ` with a space appended. Generated passwords never end in a space.
-     */
-    private readonly options: { ignoreTrailingSpace?: boolean } = {},
   ) {
     for (const u of users) this.users.set(u.username, { digest: digest(u.password), access: u.access });
   }
@@ -46,7 +41,7 @@ export class BasicAuthenticator {
     if (colon < 0) return { ok: false, status: 401, reason: 'malformed' };
     const username = decoded.slice(0, colon);
     const password = decoded.slice(colon + 1);
-    const given = digest(this.options.ignoreTrailingSpace ? password.replace(/ $/, '') : password);
+    const given = digest(password);
     const user = this.users.get(username);
     const equal = timingSafeEqual(given, user?.digest ?? this.dummy);
     if (!user || !equal) return { ok: false, status: 401, reason: 'invalid' };

@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { pipelineMetricsTopic, readSecureStack } from '@meterstream/common';
+import { pipelineMetricsTopic, readSecureStack, secureStackFiles, trustStackCa } from '@meterstream/common';
 import type { CommandModule } from 'yargs';
 import { serverUrlWithCredentials } from '../ksql/ksql-credentials.js';
 import { KsqlSession } from '../ksql/ksql-session.js';
@@ -21,6 +21,7 @@ interface KsqlArgs {
   user?: string;
   password?: string;
   'data-dir': string;
+  'tls-ca'?: string;
 }
 
 export const ksqlCommand: CommandModule<object, KsqlArgs> = {
@@ -72,6 +73,12 @@ export const ksqlCommand: CommandModule<object, KsqlArgs> = {
         describe:
           'A stack started with `up --secure` there: log in as its ksql user (README "Security") unless --user is given [env METERSTREAM_DATA_DIR]',
       })
+      .option('tls-ca', {
+        type: 'string',
+        default: process.env.METERSTREAM_KSQL_TLS_CA,
+        describe:
+          "PEM CA an https:// server is verified against (default: the secured stack's CA of --data-dir, else the system CAs) [env METERSTREAM_KSQL_TLS_CA]",
+      })
       .option('history-file', {
         type: 'string',
         default: join(homedir(), '.meterstream_ksql_history'),
@@ -92,6 +99,10 @@ export const ksqlCommand: CommandModule<object, KsqlArgs> = {
       args.user ?? stack?.user.username,
       args.password ?? stack?.user.password,
     );
+    // An https:// server of a secured stack presents a certificate of the stack's own CA.
+    const stackCa = secureStackFiles(args['data-dir']).caFile;
+    const caFile = args['tls-ca'] ?? (existsSync(stackCa) ? stackCa : undefined);
+    if (caFile) trustStackCa(caFile, [serverUrl], args['tls-ca'] ? '--tls-ca' : '--data-dir');
     const script =
       args.file !== undefined
         ? readFileSync(args.file, 'utf8')

@@ -176,7 +176,7 @@ export const upCommand: CommandModule<object, UpArgs> = {
       ...(security
         ? [
             '',
-            'Secured (Kafka SASL_SSL + ACLs, CQL PasswordAuthenticator over TLS, Basic auth, Redis ACL over TLS).',
+            'Secured (Kafka SASL_SSL + ACLs, CQL PasswordAuthenticator over TLS, HTTPS + Basic auth, Redis ACL over TLS).',
             ...(generated || args['rotate-passwords']
               ? credentialsBanner(security)
               : [`Credentials: ${security.paths.credentials} (printed when generated).`]),

@@ -1,3 +1,5 @@
+import { trustedFetch } from '@meterstream/common';
+
 /** A failed statement: carries ksqlDB's own error code and message. */
 export class KsqlError extends Error {
   override readonly name = 'KsqlError';
@@ -105,7 +107,7 @@ export class KsqlClient {
   ): AsyncGenerator<{ header: QueryStreamHeader } | { row: unknown[] }> {
     let response: Response;
     try {
-      response = await fetch(new URL('/query-stream', this.serverUrl), {
+      response = await trustedFetch(new URL('/query-stream', this.serverUrl), {
         method: 'POST',
         headers: { ...this.auth, accept: DELIMITED_MEDIA_TYPE, 'content-type': 'application/json' },
         body: JSON.stringify({
@@ -165,7 +167,7 @@ export class KsqlClient {
   ): AsyncGenerator<string> {
     let response: Response;
     try {
-      response = await fetch(new URL('/query', this.serverUrl), {
+      response = await trustedFetch(new URL('/query', this.serverUrl), {
         method: 'POST',
         headers: {
           ...this.auth,
@@ -206,7 +208,7 @@ export class KsqlClient {
   ) {
     let response: Response;
     try {
-      response = await fetch(new URL(path, this.serverUrl), {
+      response = await trustedFetch(new URL(path, this.serverUrl), {
         method: 'POST',
         headers: {
           ...this.auth,
@@ -277,8 +279,8 @@ function unreachable(serverUrl: string, error: unknown): string {
   const code = (error as { cause?: { code?: string } }).cause?.code;
   if (code && TLS_TRUST_CODES.has(code)) {
     return (
-      `cannot trust ksqlDB's TLS certificate at ${serverUrl} (${code}); give its CA to Node as ` +
-      'NODE_EXTRA_CA_CERTS=<file> (a stack from `meterstream up --secure`: <data-dir>/security/ca.crt)'
+      `cannot trust ksqlDB's TLS certificate at ${serverUrl} (${code}); give its CA as --tls-ca <file> ` +
+      '(METERSTREAM_KSQL_TLS_CA; a stack from `meterstream up --secure` is trusted through --data-dir)'
     );
   }
   const reason = code === 'ECONNREFUSED' ? 'connection refused' : (code ?? (error as Error).message);

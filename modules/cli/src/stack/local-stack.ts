@@ -121,6 +121,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           dataDir: join(options.dataDir, 'schema-registry'),
           host: HOST,
           users: bundle?.users,
+          // Secured: HTTPS, so Basic-auth passwords never cross the wire in clear.
+          ...(bundle ? { tls: tlsServerOptions(bundle) } : {}),
           logger: log.child({ server: 'schema-registry' }),
         }),
     );
@@ -203,7 +205,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         cliMain: options.ksql.cliMain,
         port: options.ksql.port,
         // open stack: `up` already accepted its --host (loopback, or --insecure)
-        args: ['--host', HOST, ...(bundle ? [] : ['--insecure'])],
+        args: [
+          '--host',
+          HOST,
+          ...(bundle
+            ? ['--tls-cert', bundle.paths.serverCert, '--tls-key', bundle.paths.serverKey]
+            : ['--insecure']),
+        ],
         // Paths only: the ksql server reads its own login and the REST users from the data directory.
         env: {
           METERSTREAM_KAFKA_BROKERS: endpoints.METERSTREAM_KAFKA_BROKERS!,

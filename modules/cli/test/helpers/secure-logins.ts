@@ -3,6 +3,7 @@ import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import cassandra from 'cassandra-driver';
 import { Redis } from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
+import { httpsGet } from './https-probes.js';
 
 /**
  * One login per server of a secured stack with a real client, as a user with a password: 'ok'
@@ -56,14 +57,14 @@ export function cqlLogin(stack: StackLogin, username: string, password: string):
   });
 }
 
+/** Basic auth over HTTPS trusting the stack CA (the secured stack's registry is https://). */
 export function registryLogin(stack: StackLogin, username: string, password: string): Promise<string> {
-  const basic = Buffer.from(`${username}:${password}`).toString('base64');
   return outcome(async () => {
-    const response = await fetch(`${stack.env.METERSTREAM_SCHEMA_REGISTRY_URL}/subjects`, {
-      headers: { Authorization: `Basic ${basic}` },
-    });
-    await response.arrayBuffer();
-    if (response.status !== 200) throw new Error(`HTTP ${response.status}`);
+    const answer = await httpsGet(`${stack.env.METERSTREAM_SCHEMA_REGISTRY_URL}/subjects`, stack.ca, [
+      username,
+      password,
+    ]);
+    if (answer.status !== 200) throw new Error(`HTTP ${answer.status}`);
   });
 }
 

@@ -3,8 +3,11 @@ import {
   createKafka,
   createLogger,
   loadConfig,
+  readSecureStack,
   redisAuthOptions,
   secureStackFiles,
+  setHttpCredentials,
+  trustStackCa,
 } from '@meterstream/common';
 import {
   AggregateDao,
@@ -71,7 +74,8 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
       })
       .option('tls-bundle', {
         type: 'string',
-        describe: 'Serve HTTPS with the security bundle of this data directory (<dir>/security/)',
+        describe:
+          'Serve HTTPS with the security bundle of this data directory (<dir>/security/); the default on a stack started with `up --secure`',
       })
       .option('insecure', {
         type: 'boolean',
@@ -92,12 +96,15 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
     const credentials =
       args.credentials ?? (config.securityUser ? secureStackFiles(config.dataDir).credentials : undefined);
     const users = credentials ? await readCredentialsFile(credentials) : undefined;
-    const bundle = args['tls-bundle'] ? await loadSecurityBundle(args['tls-bundle']) : undefined;
+    // Like every HTTP endpoint of a secured stack: HTTPS with the stack's certificate.
+    const bundleDir = args['tls-bundle'] ?? (config.securityUser ? config.dataDir : undefined);
+    const bundle = bundleDir ? await loadSecurityBundle(bundleDir) : undefined;
     const logger = createLogger('serve', config.logLevel, config.logFormat);
     const keyspace = config.cassandra.keyspace;
     const cassandra = createCassandraClient(config.cassandra);
     await applyMigrations(cassandra, { keyspace });
     const healthTargets = parseHealthTargets(args.healthTargets);
+    if (config.securityUser) trustHealthTargets(config.dataDir, config.securityUser, healthTargets);
     const redis = createDashboardRedis(config.redisUrl, redisAuthOptions(config));
     redis.on('error', (error) => logger.debug({ err: error }, 'redis connection'));
     redis
@@ -180,6 +187,18 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
     });
   },
 };
+
+/**
+ * The apps' /metrics on a secured stack are HTTPS with the stack's certificate and Basic auth with
+ * the stack's users: the dashboard scrapes them as this process's own user, trusting the stack CA.
+ */
+function trustHealthTargets(dataDir: string, role: string, targets: readonly { url: string }[]): void {
+  const stack = readSecureStack(dataDir, role);
+  if (!stack) return;
+  const urls = targets.map((t) => t.url);
+  trustStackCa(stack.caFile, urls);
+  for (const url of urls) setHttpCredentials(url, stack.user);
+}
 
 /** host:port of a Redis URL, without credentials a URL may carry. */
 function redisHost(url: string): string {

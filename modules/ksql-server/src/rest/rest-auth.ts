@@ -33,9 +33,5 @@ const ksqlDenial: ErrorBody = (denied) => ({
 });
 
 export function ksqlAuthGuard(users: UserCredential[]): ReturnType<typeof httpBasicAuthGuard> {
-  // ksqldb-client (npm) appends a space to the password it encodes: accept it as ksqlDB's users do.
-  return httpBasicAuthGuard(
-    new BasicAuthenticator(users, 'KsqlServer', { ignoreTrailingSpace: true }),
-    ksqlDenial,
-  );
+  return httpBasicAuthGuard(new BasicAuthenticator(users, 'KsqlServer'), ksqlDenial);
 }

@@ -23,8 +23,8 @@ afterAll(async () => {
 
 /**
  * A statement as ksqlDB's clients send it: with credentials over HTTP/1.1 with Basic auth (the
- * `ksqldb-client` npm package, 1.0.5, never sends the credentials it is given — it reads a field its
- * constructor does not set — so it is used below for the anonymous case only).
+ * `ksqldb-client` npm package logs in over HTTP/2 + TLS in ksqldb-client-tls.test.ts; here it is
+ * the anonymous client).
  */
 async function asUser(authorization: { username: string; password: string }, statement: string) {
   const header = `Basic ${Buffer.from(`${authorization.username}:${authorization.password}`).toString('base64')}`;

@@ -1,3 +1,4 @@
+import { trustedFetch } from '@meterstream/common';
 import type { RegisteredSchema, SchemaRegistry } from './format.js';
 
 /**
@@ -130,7 +131,7 @@ export class HttpSchemaRegistry implements SchemaRegistry {
     path: string,
     init?: { method: string; body: string },
   ): Promise<{ status: number; body: unknown }> {
-    const res = await fetch(`${this.base}${path}`, {
+    const res = await trustedFetch(`${this.base}${path}`, {
       method: init?.method ?? 'GET',
       headers: {
         'Content-Type': 'application/vnd.schemaregistry.v1+json',

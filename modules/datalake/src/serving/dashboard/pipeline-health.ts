@@ -1,3 +1,4 @@
+import { basicAuthHeaders, trustedFetch } from '@meterstream/common';
 import type { Admin } from 'kafkajs';
 
 /** An app's Prometheus endpoint, as configured (`--health-targets name=url,…`). */
@@ -67,7 +68,11 @@ export function parseCounters(text: string): Record<string, number> {
 
 export async function scrapeTarget(target: HealthTarget, timeoutMs = 2000): Promise<TargetHealth> {
   try {
-    const response = await fetch(target.url, { signal: AbortSignal.timeout(timeoutMs) });
+    // The login and CA recorded for the target's origin (serve does so on a secured stack).
+    const response = await trustedFetch(target.url, {
+      headers: basicAuthHeaders(target.url),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
     if (!response.ok) return { ...target, up: false, error: `HTTP ${response.status}`, counters: {} };
     return { ...target, up: true, counters: parseCounters(await response.text()) };
   } catch (error) {
