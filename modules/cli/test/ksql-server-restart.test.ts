@@ -53,6 +53,12 @@ function startServer(): Promise<RunningKsqlServer> {
       'ksql.streams.processing.guarantee=exactly_once_v2',
       '--set',
       'ksql.streams.commit.interval.ms=200',
+      // The restarted queries' consumers wait for the killed members' sessions to expire before
+      // their group rebalances (no static membership in kafkajs): 6 s, Kafka's minimum, not 30 s.
+      '--set',
+      'ksql.streams.session.timeout.ms=6000',
+      '--set',
+      'ksql.streams.heartbeat.interval.ms=1000',
     ],
     stderr: (chunk) => {
       serverLog += chunk;

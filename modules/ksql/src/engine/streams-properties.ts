@@ -9,6 +9,12 @@ const STREAMS_PROPERTIES = [
   'cache.max.bytes.buffering',
   'auto.offset.reset',
   'num.stream.threads',
+  // what a host maps onto its consumers and producers (ksql-server's streams-settings.ts)
+  'max.task.idle.ms',
+  'session.timeout.ms',
+  'heartbeat.interval.ms',
+  'replication.factor',
+  'transaction.timeout.ms',
 ] as const;
 
 /** ksqlDB's defaults where they differ from Kafka Streams' (ksqlDB reads from the latest offset). */
