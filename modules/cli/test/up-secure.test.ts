@@ -129,10 +129,14 @@ describe('meterstream up --secure', () => {
         ].join('\n'),
         { mode: 0o600 },
       );
-      return spawnSync('kcat', ['-F', file, '-L', '-b', env.METERSTREAM_KAFKA_BROKERS!, '-m', String(metadataTimeout)], {
-        encoding: 'utf8',
-        timeout: 30_000,
-      });
+      return spawnSync(
+        'kcat',
+        ['-F', file, '-L', '-b', env.METERSTREAM_KAFKA_BROKERS!, '-m', String(metadataTimeout)],
+        {
+          encoding: 'utf8',
+          timeout: 30_000,
+        },
+      );
     };
     const ok = kcat(passwords.get('admin')!);
     expect(ok.status, ok.stderr).toBe(0);
