@@ -57,6 +57,7 @@ const ask = (socket, n) => new Promise((resolve, reject) => {
     answer += d.toString();
     if (!answer.includes('\\r\\n')) return;
     socket.off('data', onData);
+    socket.off('error', reject); // one pair of listeners per command, not one more each time
     resolve(answer.startsWith(expected));
   };
   socket.on('data', onData);
